@@ -1,0 +1,84 @@
+// Bundles the extension client, the language server, the CLI and the webview with esbuild.
+// Type checking is separate (`npm run typecheck`): esbuild only strips types.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // Prefer ES module builds: jsonc-parser's UMD build uses a dynamic require esbuild cannot follow.
+  mainFields: ['module', 'main'],
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const targets = [
+  {
+    ...common,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/client.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['server/src/server.ts'],
+    outfile: 'dist/server.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: ['server/src/cli.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+];
+
+const optional = [
+  ['server/src/simulator/runtimes/node-bootstrap.ts', 'dist/runtimes/node-bootstrap.js', 'node'],
+  ['client/webview/src/main.ts', 'dist/webview/main.js', 'browser'],
+];
+for (const [entry, outfile, platform] of optional) {
+  if (!existsSync(join(root, entry))) continue;
+  targets.push({
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    platform,
+    format: platform === 'browser' ? 'iife' : 'cjs',
+    target: platform === 'browser' ? 'es2022' : 'node20',
+  });
+}
+
+function copyAssets() {
+  const codicons = join(root, 'node_modules/@vscode/codicons/dist');
+  if (!existsSync(codicons)) return;
+  mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join(root, 'dist/webview', f));
+}
+
+if (watch) {
+  for (const t of targets) {
+    const ctx = await esbuild.context(t);
+    await ctx.watch();
+  }
+  copyAssets();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+  copyAssets();
+}

@@ -1,0 +1,370 @@
+/**
+ * `lambda-lens` — the command line: `check` for terminals and CI (text, JSON, SARIF).
+ */
+import { readFileSync, readdirSync, lstatSync, realpathSync } from 'node:fs';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { LanguageService, RULES, docsUrl, type Diagnostic, type RuleSettings } from './service';
+import { nodeFileSystem } from './nodeFs';
+import { findConfig, loadConfig } from './config';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage: lambda-lens <command> [options]
+
+Commands:
+  check [paths...]        Check SAM / CloudFormation templates (default: the current folder)
+      --format <fmt>      text (default), json or sarif
+      --config <file>     a .lambda-lens.json (default: the nearest one above the current folder)
+  rules                   List the rules
+  help                    Show this help
+  version                 Show the version
+
+Exit codes: 0 no errors, 1 errors found, 2 bad usage.`;
+
+/** Folders never walked into: dependencies, build output and VCS metadata. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv']);
+const CANDIDATE_EXT = new Set(['.yaml', '.yml', '.json', '.template']);
+/** Files larger than this are skipped with a note (CloudFormation's own limit is 1 MB). */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+export interface Output {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** One finding in the JSON output: 1-based lines and columns. */
+export interface JsonFinding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly ruleId: string;
+  readonly severity: Diagnostic['severity'];
+  readonly message: string;
+}
+
+export async function main(argv: readonly string[], io: Output): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return check(rest, io);
+    case 'rules':
+      for (const r of RULES) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
+      return 0;
+    case 'version':
+    case '--version':
+    case '-v':
+      io.out(VERSION);
+      return 0;
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return 0;
+    case undefined:
+      io.err(USAGE);
+      return 2;
+    default:
+      io.err(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+interface CheckOptions {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  config: string | undefined;
+}
+
+function parseCheckArgs(args: readonly string[]): CheckOptions | string {
+  const opts: CheckOptions = { paths: [], format: 'text', config: undefined };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--format' || a === '-f') {
+      const v = args[++i];
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') return `--format takes text, json or sarif (got ${v ?? 'nothing'})`;
+      opts.format = v;
+    } else if (a.startsWith('--format=')) {
+      const v = a.slice('--format='.length);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') return `--format takes text, json or sarif (got ${v})`;
+      opts.format = v;
+    } else if (a === '--config') {
+      const v = args[++i];
+      if (v === undefined) return '--config takes a file';
+      opts.config = v;
+    } else if (a === '--help' || a === '-h') {
+      return 'help';
+    } else if (a.startsWith('-')) {
+      return `unknown option ${a}`;
+    } else {
+      opts.paths.push(a);
+    }
+  }
+  if (opts.paths.length === 0) opts.paths.push('.');
+  return opts;
+}
+
+/** A file the walk found, or a note about one it could not read. */
+interface FileResult {
+  readonly path: string;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly text: string;
+}
+
+async function check(args: readonly string[], io: Output): Promise<number> {
+  const parsed = parseCheckArgs(args);
+  if (parsed === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (typeof parsed === 'string') {
+    io.err(`lambda-lens check: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  for (const p of parsed.paths) {
+    try {
+      lstatSync(p);
+    } catch {
+      io.err(`lambda-lens check: ${p}: no such file or folder`);
+      return 2;
+    }
+  }
+  const configPath = parsed.config ?? findConfig(process.cwd()) ?? findConfig(parsed.paths[0] as string);
+  const config = loadConfig(configPath);
+  if (parsed.config !== undefined && config.problems.length > 0 && Object.keys(config.rules).length === 0 && config.problems.some((p) => p.includes('cannot be read'))) {
+    io.err(`lambda-lens check: ${config.problems.join('\n')}`);
+    return 2;
+  }
+  for (const p of config.problems) io.err(`lambda-lens: ${p}`);
+
+  const service = new LanguageService({ fs: nodeFileSystem() });
+  service.configure(config.rules satisfies RuleSettings);
+  const files = collectFiles(parsed.paths, io);
+  const results: FileResult[] = [];
+  let unreadable = 0;
+  for (const { path, explicit } of files) {
+    const read = readText(path);
+    if (read.kind === 'skip') {
+      if (explicit) io.err(`lambda-lens: ${path}: skipped, ${read.why}`);
+      continue;
+    }
+    if (read.kind === 'error') {
+      io.err(`lambda-lens: ${path}: ${read.why}`);
+      unreadable++;
+      continue;
+    }
+    const uri = URI.file(resolve(path)).toString();
+    const doc = { uri, text: read.text, version: 0 };
+    let diagnostics: readonly Diagnostic[];
+    try {
+      if (!service.isTemplate(doc)) {
+        if (explicit) io.err(`lambda-lens: ${path}: not a SAM / CloudFormation template, skipped`);
+        service.forget(uri);
+        continue;
+      }
+      diagnostics = service.validate(doc);
+    } catch (e) {
+      io.err(`lambda-lens: ${path}: internal error while checking: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      unreadable++;
+      continue;
+    }
+    service.forget(uri);
+    const notes: Diagnostic[] = read.invalidUtf8
+      ? [{ ruleId: 'LL0002', severity: 'warning', message: 'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.', uri, span: { start: 0, end: 0 }, docs: docsUrl('LL0002'), fixes: [] }]
+      : [];
+    results.push({ path, diagnostics: [...notes, ...diagnostics], text: read.text });
+  }
+
+  const findings = results.flatMap((r) => toJsonFindings(r));
+  if (parsed.format === 'json') io.out(JSON.stringify(findings, null, 2));
+  else if (parsed.format === 'sarif') io.out(JSON.stringify(toSarif(findings), null, 2));
+  else io.out(toText(findings, results.length));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return errors > 0 || unreadable > 0 ? 1 : 0;
+}
+
+function collectFiles(paths: readonly string[], io: Output): { path: string; explicit: boolean }[] {
+  const out: { path: string; explicit: boolean }[] = [];
+  const seen = new Set<string>();
+  const add = (p: string, explicit: boolean) => {
+    let key: string;
+    try {
+      key = realpathSync(p);
+    } catch {
+      key = resolve(p);
+    }
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ path: p, explicit });
+  };
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch (e) {
+      io.err(`lambda-lens: ${dir}: cannot be read (${String(e)})`);
+      return;
+    }
+    for (const name of entries) {
+      const p = join(dir, name);
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isSymbolicLink()) continue;
+      if (st.isDirectory()) {
+        if (!SKIP_DIRS.has(name)) walk(p);
+      } else if (st.isFile() && CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) {
+        add(p, false);
+      }
+    }
+  };
+  for (const p of paths) {
+    const st = lstatSync(p);
+    if (st.isDirectory()) walk(p);
+    else add(p, true);
+  }
+  return out;
+}
+
+function isLockFile(name: string): boolean {
+  return name === 'package-lock.json' || name === 'tsconfig.json' || name === 'package.json' || name === 'composer.lock';
+}
+
+type ReadResult =
+  | { kind: 'text'; text: string; invalidUtf8: boolean }
+  | { kind: 'skip'; why: string }
+  | { kind: 'error'; why: string };
+
+function readText(path: string): ReadResult {
+  let buf: Buffer;
+  try {
+    const size = lstatSync(path).size;
+    if (size > MAX_BYTES) return { kind: 'skip', why: `too large (${(size / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_BYTES / 1024 / 1024} MB)` };
+    buf = readFileSync(path);
+  } catch (e) {
+    return { kind: 'error', why: `cannot be read (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (buf.length === 0) return { kind: 'skip', why: 'empty' };
+  if (buf.subarray(0, 8000).includes(0)) return { kind: 'skip', why: 'binary' };
+  try {
+    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(buf), invalidUtf8: false };
+  } catch {
+    return { kind: 'text', text: new TextDecoder('utf-8').decode(buf), invalidUtf8: true };
+  }
+}
+
+function displayPath(p: string): string {
+  const abs = resolve(p);
+  const rel = relative(process.cwd(), abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
+}
+
+function toJsonFindings(r: FileResult): JsonFinding[] {
+  const doc = TextDocument.create('file:///x', 'text', 0, r.text);
+  return r.diagnostics.map((d) => {
+    const s = doc.positionAt(d.span.start);
+    const e = doc.positionAt(d.span.end);
+    return {
+      file: displayPath(r.path),
+      line: s.line + 1,
+      column: s.character + 1,
+      endLine: e.line + 1,
+      endColumn: e.character + 1,
+      ruleId: d.ruleId,
+      severity: d.severity,
+      message: d.message,
+    };
+  });
+}
+
+function toText(findings: readonly JsonFinding[], templates: number): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const f of findings) {
+    if (f.file !== current) {
+      if (current !== '') lines.push('');
+      lines.push(f.file);
+      current = f.file;
+    }
+    lines.push(`  ${`${f.line}:${f.column}`.padEnd(8)} ${f.severity.padEnd(7)}  ${f.message}  ${f.ruleId}`);
+  }
+  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  if (lines.length > 0) lines.push('');
+  const t = `${templates} template${templates === 1 ? '' : 's'} checked`;
+  lines.push(
+    findings.length === 0
+      ? `${t}, no problems.`
+      : `${t}: ${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('info') + count('hint')} infos).`,
+  );
+  return lines.join('\n');
+}
+
+/** SARIF 2.1.0, as GitHub code scanning accepts it. */
+function toSarif(findings: readonly JsonFinding[]): object {
+  const level = (s: Diagnostic['severity']) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+  const ruleIds = [...new Set([...RULES.map((r) => r.id), ...findings.map((f) => f.ruleId)])].sort();
+  const index = new Map(ruleIds.map((id, i) => [id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Lambda Lens',
+            informationUri: 'https://github.com/lambda-lens/lambda-lens',
+            version: VERSION,
+            rules: ruleIds.map((id) => {
+              const rule = RULES.find((r) => r.id === id);
+              const title = rule?.title ?? (id === 'LL0002' ? 'File is not valid UTF-8' : id);
+              return {
+                id,
+                name: id,
+                shortDescription: { text: title },
+                fullDescription: { text: title },
+                helpUri: docsUrl(id),
+                help: { text: `See ${docsUrl(id)}` },
+                defaultConfiguration: { level: level(rule?.severity ?? 'warning') },
+              };
+            }),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId),
+          level: level(f.severity),
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file.split(sep).join('/'), ...(isAbsolute(f.file) ? {} : { uriBaseId: '%SRCROOT%' }) },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+}
+
+/** Runs the CLI on the process's arguments and sets the exit code. */
+export function run(): void {
+  main(process.argv.slice(2), { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
+
+if (require.main === module) run();

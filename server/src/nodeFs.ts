@@ -1,0 +1,32 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { FileSystem } from './service/fs';
+
+/** The service's file system on the real disk; `overlay` returns open editors' text first. */
+export function nodeFileSystem(overlay?: (path: string) => string | undefined): FileSystem {
+  return {
+    readFile(path) {
+      const open = overlay?.(path);
+      if (open !== undefined) return open;
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    stat(path) {
+      try {
+        const s = statSync(path);
+        return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
+      } catch {
+        return undefined;
+      }
+    },
+    readDirectory(path) {
+      try {
+        return readdirSync(path);
+      } catch {
+        return [];
+      }
+    },
+  };
+}

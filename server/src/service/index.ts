@@ -1,0 +1,137 @@
+/**
+ * The Lambda Lens language service: pure and editor-independent. It takes document text
+ * and an injected file system, and returns findings and hovers in document offsets. The
+ * language server, the CLI and the tests all use it the same way.
+ */
+import { EMPTY_FS, type FileSystem } from './fs';
+import { RULES } from './rules';
+import { docsUrl, type Finding, type Fix, type Severity } from './rules/types';
+import { readTemplate, type TemplateDocument } from './templates/template';
+import { templateHover, type HoverResult } from './hover/template';
+import type { FunctionModel, Span } from './model/types';
+
+export type { FileSystem } from './fs';
+export type { Finding, Fix, Severity } from './rules/types';
+export type { HoverResult } from './hover/template';
+export type { TemplateDocument } from './templates/template';
+export { RULES, ruleById } from './rules';
+export { docsUrl } from './rules/types';
+
+/** Per-rule overrides by id: a severity, or `off`. */
+export type RuleSettings = Readonly<Record<string, Severity | 'off'>>;
+
+/** A finding with its effective severity and docs link, ready to show. */
+export interface Diagnostic {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly uri: string;
+  readonly span: Span;
+  readonly docs: string;
+  readonly fixes: readonly Fix[];
+}
+
+export interface LanguageServiceOptions {
+  readonly fs?: FileSystem;
+  /** Today's date as `YYYY-MM-DD`; injected so that runtime lifecycle checks are testable. */
+  readonly today?: () => string;
+}
+
+/** A document as the service sees it. `version` lets results be reused until the text changes. */
+export interface DocumentInput {
+  readonly uri: string;
+  readonly text: string;
+  readonly version?: number;
+}
+
+interface CacheEntry {
+  readonly version: number | undefined;
+  readonly text: string;
+  readonly template: TemplateDocument;
+  diagnostics?: readonly Diagnostic[];
+}
+
+export class LanguageService {
+  private readonly fs: FileSystem;
+  private readonly today: () => string;
+  private readonly cache = new Map<string, CacheEntry>();
+  private settings: RuleSettings = {};
+
+  constructor(options: LanguageServiceOptions = {}) {
+    this.fs = options.fs ?? EMPTY_FS;
+    this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  }
+
+  /** Changes rule overrides; cached results are dropped. */
+  configure(settings: RuleSettings): void {
+    this.settings = settings;
+    for (const e of this.cache.values()) delete e.diagnostics;
+  }
+
+  /** Parses a template, reusing the last parse while the version (or text) is unchanged. */
+  readTemplate(doc: DocumentInput): TemplateDocument {
+    const hit = this.cache.get(doc.uri);
+    if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit.template;
+    const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri));
+    this.cache.set(doc.uri, { version: doc.version, text: doc.text, template });
+    return template;
+  }
+
+  /** Forgets a document (closed in the editor). */
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  /** True when the document is a template (or a broken one) that Lambda Lens checks. */
+  isTemplate(doc: DocumentInput): boolean {
+    const t = this.readTemplate(doc);
+    return t.kind !== undefined || t.syntaxError !== undefined;
+  }
+
+  validate(doc: DocumentInput): readonly Diagnostic[] {
+    const template = this.readTemplate(doc);
+    const entry = this.cache.get(doc.uri);
+    if (entry?.diagnostics) return entry.diagnostics;
+    const diagnostics: Diagnostic[] = [];
+    if (template.kind !== undefined || template.syntaxError !== undefined) {
+      const ctx = { template, fs: this.fs, today: this.today() };
+      for (const rule of RULES) {
+        const setting = this.settings[rule.id];
+        if (setting === 'off') continue;
+        // A template that does not parse gets only its syntax error.
+        if (template.syntaxError !== undefined && rule.id !== 'LL0001') continue;
+        let findings: Finding[];
+        try {
+          findings = rule.check(ctx);
+        } catch (e) {
+          findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri: doc.uri, span: { start: 0, end: 0 }, severity: 'hint' }];
+        }
+        for (const f of findings) diagnostics.push(toDiagnostic(f, setting ?? f.severity ?? rule.severity));
+      }
+    }
+    diagnostics.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+    if (entry) entry.diagnostics = diagnostics;
+    return diagnostics;
+  }
+
+  hover(doc: DocumentInput, offset: number): HoverResult | undefined {
+    const template = this.readTemplate(doc);
+    if (template.kind === undefined) return undefined;
+    return templateHover(template, offset);
+  }
+}
+
+function toDiagnostic(f: Finding, severity: Severity): Diagnostic {
+  return { ruleId: f.ruleId, severity, message: f.message, uri: f.uri, span: f.span, docs: docsUrl(f.ruleId), fixes: f.fixes ?? [] };
+}
+
+function formatOf(uri: string): 'yaml' | 'json' | undefined {
+  if (/\.json$/i.test(uri)) return 'json';
+  if (/\.ya?ml$/i.test(uri)) return 'yaml';
+  return undefined;
+}
+
+/** The functions of a SAM/CloudFormation template (for the simulator and tools). */
+export function readTemplateFunctions(uri: string, text: string): readonly FunctionModel[] {
+  return readTemplate(uri, text, formatOf(uri)).functions;
+}

@@ -1,0 +1,196 @@
+/**
+ * The function model: what a Lambda function IS, read from a template, with the source
+ * range of every value so that rules can report on the exact token.
+ *
+ * Ranges are UTF-16 offsets into the document text (the same unit as LSP positions'
+ * characters); they become line/column only at the edge (LSP server, CLI).
+ */
+
+/** A half-open range of UTF-16 offsets into a document's text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A value read from a document, with where it was read. */
+export interface Located<T> {
+  readonly value: T;
+  readonly span: Span;
+  readonly uri: string;
+}
+
+/**
+ * A value that is present but cannot be resolved statically (an intrinsic function,
+ * a parameter without a default, a wrong type). Rules never guess about it.
+ */
+export interface Unresolved {
+  readonly unknown: string;
+  readonly span: Span;
+  readonly uri: string;
+}
+
+/** A configuration value: resolved, or present but unknown. Absent values are `undefined`. */
+export type Setting<T> = Located<T> | Unresolved;
+
+export function isKnown<T>(s: Setting<T> | undefined): s is Located<T> {
+  return s !== undefined && !('unknown' in s);
+}
+
+export function knownValue<T>(s: Setting<T> | undefined): T | undefined {
+  return isKnown(s) ? s.value : undefined;
+}
+
+/**
+ * How Lambda is invoked by a trigger (see ARCHITECTURE.md, "The model"):
+ * - `sync`: the caller waits for the response (API Gateway, function URL, ALB, direct).
+ * - `async`: Lambda queues the event and retries on error (S3, SNS, EventBridge, schedules).
+ * - `poll`: an event source mapping reads batches and retries them (SQS, Kinesis, DynamoDB, MSK).
+ */
+export type InvocationModel = 'sync' | 'async' | 'poll';
+
+/** Where a template came from. */
+export type TemplateKind = 'sam' | 'cloudformation' | 'serverless';
+
+/** A destination (OnSuccess / OnFailure / DLQ) target. */
+export interface DestinationModel {
+  /** `SQS`, `SNS`, `Lambda`, `EventBridge`, `S3` or unknown. */
+  readonly type: Setting<string> | undefined;
+  /** The target's ARN or a reference to the logical id of a resource in the template. */
+  readonly target: Setting<string> | undefined;
+  /** Logical id of the target when it is a resource of the same template. */
+  readonly targetLogicalId: string | undefined;
+  readonly span: Span;
+  readonly uri: string;
+}
+
+/** An SQS queue defined in the same template. */
+export interface QueueModel {
+  readonly logicalId: string;
+  readonly uri: string;
+  /** The queue resource's logical id span, where findings about a missing property go. */
+  readonly idSpan: Span;
+  /** VisibilityTimeout; `undefined` when absent (SQS default: 30 s). */
+  readonly visibilityTimeout: Setting<number> | undefined;
+  readonly fifo: Setting<boolean> | undefined;
+  readonly maxReceiveCount: Setting<number> | undefined;
+  /** Logical id of the redrive DLQ when it is in the template. */
+  readonly deadLetterQueueLogicalId: string | undefined;
+}
+
+/** Properties shared by event source mappings (SAM `SQS`/`Kinesis`/`DynamoDB`/`MSK` events and `AWS::Lambda::EventSourceMapping`). */
+export interface EventSourceMappingModel {
+  readonly batchSize: Setting<number> | undefined;
+  readonly maximumBatchingWindowInSeconds: Setting<number> | undefined;
+  readonly functionResponseTypes: Setting<readonly string[]> | undefined;
+  readonly parallelizationFactor: Setting<number> | undefined;
+  readonly maximumRetryAttempts: Setting<number> | undefined;
+  readonly maximumRecordAgeInSeconds: Setting<number> | undefined;
+  readonly bisectBatchOnFunctionError: Setting<boolean> | undefined;
+  readonly tumblingWindowInSeconds: Setting<number> | undefined;
+  readonly startingPosition: Setting<string> | undefined;
+  readonly maximumConcurrency: Setting<number> | undefined;
+  readonly onFailure: DestinationModel | undefined;
+  readonly enabled: Setting<boolean> | undefined;
+  /** The event source ARN / reference as written. */
+  readonly source: Setting<string> | undefined;
+  /** The SQS queue in this template that the mapping reads, when it can be resolved. */
+  readonly queue: QueueModel | undefined;
+}
+
+/** One way a function is invoked. */
+export interface Trigger {
+  /**
+   * Normalised event type: SAM event types (`Api`, `HttpApi`, `SQS`, `S3`, `SNS`, `Kinesis`,
+   * `DynamoDB`, `EventBridgeRule`, `Schedule`, `ScheduleV2`, `CloudWatchEvent`, `MSK`, …),
+   * or the resource type that creates it (`EventSourceMapping`, `Permission`, `FunctionUrl`).
+   */
+  readonly type: string;
+  /** The event's name (SAM) or the logical id of the resource that defines it. */
+  readonly name: string;
+  readonly invocation: InvocationModel;
+  readonly uri: string;
+  /** The span of the event entry's key / resource logical id. */
+  readonly span: Span;
+  /** Where the trigger is defined: `event` (SAM Events), `resource` (a separate CFN resource). */
+  readonly definedBy: 'event' | 'resource';
+  /** For poll-based triggers: the mapping's settings. */
+  readonly mapping: EventSourceMappingModel | undefined;
+  /** For `Api`/`HttpApi`: the event's path and method when known. */
+  readonly path: string | undefined;
+  readonly method: string | undefined;
+}
+
+/** Asynchronous invocation configuration (EventInvokeConfig). */
+export interface AsyncConfigModel {
+  readonly maximumRetryAttempts: Setting<number> | undefined;
+  readonly maximumEventAgeInSeconds: Setting<number> | undefined;
+  readonly onSuccess: DestinationModel | undefined;
+  readonly onFailure: DestinationModel | undefined;
+  readonly uri: string;
+  readonly span: Span;
+}
+
+/** An environment variable, with the span of its name and of its value. */
+export interface EnvironmentVariable {
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly value: Setting<string>;
+  readonly uri: string;
+}
+
+export interface EnvironmentModel {
+  readonly variables: readonly EnvironmentVariable[];
+  /** The `Variables` map's span (where size findings are reported). */
+  readonly span: Span;
+  readonly uri: string;
+  /** True when part of the map could not be read (an intrinsic in place of the map). */
+  readonly partial: boolean;
+}
+
+export interface AliasModel {
+  readonly name: Setting<string>;
+  readonly logicalId: string | undefined;
+  readonly provisionedConcurrency: Setting<number> | undefined;
+  readonly uri: string;
+  readonly span: Span;
+}
+
+/** A Lambda function, after SAM Globals (or provider defaults) are merged in. */
+export interface FunctionModel {
+  readonly logicalId: string;
+  readonly uri: string;
+  readonly kind: TemplateKind;
+  /** `AWS::Serverless::Function`, `AWS::Lambda::Function` or `serverless` */
+  readonly resourceType: string;
+  /** The logical id's span, where findings about missing properties go. */
+  readonly idSpan: Span;
+  /** The whole resource's span. */
+  readonly span: Span;
+  readonly handler: Setting<string> | undefined;
+  readonly runtime: Setting<string> | undefined;
+  /** SAM CodeUri (a local folder) or CloudFormation Code; `undefined` for inline code. */
+  readonly codeUri: Setting<string> | undefined;
+  /** True when code is inline (`InlineCode` / `Code.ZipFile`). */
+  readonly inlineCode: boolean;
+  readonly packageType: Setting<string> | undefined;
+  readonly architectures: Setting<readonly string[]> | undefined;
+  readonly memorySize: Setting<number> | undefined;
+  readonly timeout: Setting<number> | undefined;
+  readonly ephemeralStorage: Setting<number> | undefined;
+  readonly environment: EnvironmentModel | undefined;
+  readonly layers: Setting<readonly Setting<string>[]> | undefined;
+  readonly role: Setting<string> | undefined;
+  readonly reservedConcurrency: Setting<number> | undefined;
+  readonly provisionedConcurrency: Setting<number> | undefined;
+  /** SAM AutoPublishAlias. */
+  readonly autoPublishAlias: Setting<string> | undefined;
+  /** `AWS::Lambda::Version` resources for this function. */
+  readonly versions: readonly { readonly logicalId: string; readonly span: Span; readonly provisionedConcurrency: Setting<number> | undefined }[];
+  readonly aliases: readonly AliasModel[];
+  readonly asyncConfig: AsyncConfigModel | undefined;
+  /** DeadLetterQueue (SAM) / DeadLetterConfig (CFN). */
+  readonly deadLetterQueue: DestinationModel | undefined;
+  readonly vpcConfig: Setting<true> | undefined;
+  readonly functionUrl: { readonly authType: Setting<string> | undefined; readonly span: Span; readonly uri: string } | undefined;
+  readonly triggers: readonly Trigger[];
+}

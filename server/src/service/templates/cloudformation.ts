@@ -1,0 +1,459 @@
+import type {
+  AliasModel,
+  AsyncConfigModel,
+  DestinationModel,
+  EnvironmentModel,
+  EnvironmentVariable,
+  EventSourceMappingModel,
+  FunctionModel,
+  QueueModel,
+  Setting,
+  Span,
+  TemplateKind,
+  Trigger,
+} from '../model/types';
+import { EVENT_TYPES, PRINCIPAL_EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForArn } from '../model/events';
+import { get, getPath, scalarString, type TEntry, type TMap, type TNode } from './tree';
+import type { Resolver } from './resolve';
+
+const SAM_FUNCTION = 'AWS::Serverless::Function';
+const CFN_FUNCTION = 'AWS::Lambda::Function';
+
+interface Mutable {
+  triggers: Trigger[];
+  versions: { logicalId: string; span: Span; provisionedConcurrency: Setting<number> | undefined }[];
+  aliases: AliasModel[];
+  asyncConfig: AsyncConfigModel | undefined;
+  functionUrl: FunctionModel['functionUrl'];
+}
+
+/** Reads every Lambda function of a SAM or CloudFormation template, with the resources that configure it. */
+export function readCloudFormationFunctions(
+  root: TMap,
+  r: Resolver,
+  kind: TemplateKind,
+): { functions: FunctionModel[]; queues: Map<string, QueueModel> } {
+  const resources = get(root, 'Resources');
+  const queues = new Map<string, QueueModel>();
+  if (resources?.kind !== 'map') return { functions: [], queues };
+  for (const e of resources.entries) {
+    if (scalarString(get(e.value, 'Type')) === 'AWS::SQS::Queue') queues.set(e.key, readQueue(e, r));
+  }
+  const globals = getPath(root, 'Globals', 'Function');
+  const extras = new Map<string, Mutable>();
+  const functionIds: string[] = [];
+  for (const e of resources.entries) {
+    const type = scalarString(get(e.value, 'Type'));
+    if (type === SAM_FUNCTION || type === CFN_FUNCTION) {
+      functionIds.push(e.key);
+      extras.set(e.key, { triggers: [], versions: [], aliases: [], asyncConfig: undefined, functionUrl: undefined });
+    }
+  }
+  for (const e of resources.entries) readRelatedResource(e, r, extras, queues);
+  const functions: FunctionModel[] = [];
+  for (const e of resources.entries) {
+    const extra = extras.get(e.key);
+    if (extra === undefined) continue;
+    const type = scalarString(get(e.value, 'Type'));
+    functions.push(type === SAM_FUNCTION ? readSamFunction(e, globals, r, queues, extra) : readLambdaFunction(e, r, extra, kind));
+  }
+  return { functions, queues };
+}
+
+function readQueue(e: TEntry, r: Resolver): QueueModel {
+  const props = get(e.value, 'Properties');
+  const redrive = get(props, 'RedrivePolicy');
+  return {
+    logicalId: e.key,
+    uri: r.uri,
+    idSpan: e.keySpan,
+    visibilityTimeout: r.num(get(props, 'VisibilityTimeout')),
+    fifo: r.bool(get(props, 'FifoQueue')) ?? (/\.fifo$/.test(scalarString(get(props, 'QueueName')) ?? '') ? { value: true, span: e.keySpan, uri: r.uri } : undefined),
+    maxReceiveCount: r.num(get(redrive, 'maxReceiveCount')),
+    deadLetterQueueLogicalId: r.refTarget(get(redrive, 'deadLetterTargetArn')),
+  };
+}
+
+/**
+ * SAM Globals: a property set on the function wins; maps (Environment.Variables) are merged,
+ * lists (Layers) are appended, everything else is taken from Globals when the function omits it.
+ * (docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html)
+ */
+function fromGlobals(props: TNode | undefined, globals: TNode | undefined, key: string): TNode | undefined {
+  return get(props, key) ?? get(globals, key);
+}
+
+function readSamFunction(e: TEntry, globals: TNode | undefined, r: Resolver, queues: Map<string, QueueModel>, extra: Mutable): FunctionModel {
+  const props = get(e.value, 'Properties');
+  const g = (key: string) => fromGlobals(props, globals, key);
+  const triggers: Trigger[] = [...extra.triggers];
+  const events = get(props, 'Events');
+  if (events?.kind === 'map') {
+    for (const ev of events.entries) {
+      const t = readSamEvent(ev, r, queues);
+      if (t) triggers.push(t);
+    }
+  }
+  const furl = g('FunctionUrlConfig');
+  if (furl !== undefined) triggers.push(syncTrigger('FunctionUrl', 'FunctionUrlConfig', furl.span, r.uri));
+  const eic = g('EventInvokeConfig');
+  const codeUri = g('CodeUri');
+  const inlineCode = g('InlineCode') !== undefined;
+  const pc = g('ProvisionedConcurrencyConfig');
+  return {
+    logicalId: e.key,
+    uri: r.uri,
+    kind: 'sam',
+    resourceType: SAM_FUNCTION,
+    idSpan: e.keySpan,
+    span: e.value.span,
+    handler: r.str(g('Handler')),
+    runtime: r.str(g('Runtime')),
+    codeUri: codeUri?.kind === 'map' ? { unknown: 'an S3 location', span: codeUri.span, uri: r.uri } : r.str(codeUri),
+    inlineCode,
+    packageType: r.str(g('PackageType')),
+    architectures: r.strList(g('Architectures')),
+    memorySize: r.num(g('MemorySize')),
+    timeout: r.num(g('Timeout')),
+    ephemeralStorage: r.num(get(g('EphemeralStorage'), 'Size')),
+    environment: readEnvironment(get(props, 'Environment'), get(globals, 'Environment'), r),
+    layers: mergeLists(r, get(globals, 'Layers'), get(props, 'Layers')),
+    role: r.str(get(props, 'Role')),
+    reservedConcurrency: r.num(g('ReservedConcurrentExecutions')),
+    provisionedConcurrency: r.num(get(pc, 'ProvisionedConcurrentExecutions')),
+    autoPublishAlias: r.str(g('AutoPublishAlias')),
+    versions: extra.versions,
+    aliases: extra.aliases,
+    asyncConfig: eic !== undefined ? readAsyncConfig(eic, r) : extra.asyncConfig,
+    deadLetterQueue: readSamDlq(g('DeadLetterQueue'), r),
+    vpcConfig: presence(g('VpcConfig'), r),
+    functionUrl: furl !== undefined ? { authType: r.str(get(furl, 'AuthType')), span: furl.span, uri: r.uri } : extra.functionUrl,
+    triggers,
+  };
+}
+
+function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: TemplateKind): FunctionModel {
+  const props = get(e.value, 'Properties');
+  const code = get(props, 'Code');
+  const dlc = get(props, 'DeadLetterConfig');
+  const target = get(dlc, 'TargetArn');
+  return {
+    logicalId: e.key,
+    uri: r.uri,
+    kind,
+    resourceType: CFN_FUNCTION,
+    idSpan: e.keySpan,
+    span: e.value.span,
+    handler: r.str(get(props, 'Handler')),
+    runtime: r.str(get(props, 'Runtime')),
+    // A string Code is a local path that `aws cloudformation package` / `sam build` uploads.
+    codeUri: code?.kind === 'scalar' ? r.str(code) : code !== undefined && get(code, 'ZipFile') === undefined ? { unknown: 'an S3 location or image', span: code.span, uri: r.uri } : undefined,
+    inlineCode: get(code, 'ZipFile') !== undefined,
+    packageType: r.str(get(props, 'PackageType')),
+    architectures: r.strList(get(props, 'Architectures')),
+    memorySize: r.num(get(props, 'MemorySize')),
+    timeout: r.num(get(props, 'Timeout')),
+    ephemeralStorage: r.num(getPath(props, 'EphemeralStorage', 'Size')),
+    environment: readEnvironment(get(props, 'Environment'), undefined, r),
+    layers: r.list(get(props, 'Layers')),
+    role: r.str(get(props, 'Role')),
+    reservedConcurrency: r.num(get(props, 'ReservedConcurrentExecutions')),
+    provisionedConcurrency: undefined,
+    autoPublishAlias: undefined,
+    versions: extra.versions,
+    aliases: extra.aliases,
+    asyncConfig: extra.asyncConfig,
+    deadLetterQueue:
+      dlc !== undefined
+        ? destination(target, undefined, dlc.span, r)
+        : undefined,
+    vpcConfig: presence(get(props, 'VpcConfig'), r),
+    functionUrl: extra.functionUrl,
+    triggers: extra.triggers,
+  };
+}
+
+function presence(node: TNode | undefined, r: Resolver): Setting<true> | undefined {
+  if (node === undefined) return undefined;
+  if (node.kind === 'intrinsic') return { unknown: `the intrinsic function ${node.fn}`, span: node.span, uri: r.uri };
+  return { value: true, span: node.span, uri: r.uri };
+}
+
+function mergeLists(r: Resolver, globals: TNode | undefined, own: TNode | undefined): Setting<readonly Setting<string>[]> | undefined {
+  const a = r.list(globals);
+  const b = r.list(own);
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if ('unknown' in a) return a;
+  if ('unknown' in b) return b;
+  return { value: [...a.value, ...b.value], span: b.span, uri: r.uri };
+}
+
+function readEnvironment(own: TNode | undefined, globals: TNode | undefined, r: Resolver): EnvironmentModel | undefined {
+  const ownVars = get(own, 'Variables');
+  const globalVars = get(globals, 'Variables');
+  if (ownVars === undefined && globalVars === undefined) return undefined;
+  const byName = new Map<string, EnvironmentVariable>();
+  let partial = false;
+  for (const vars of [globalVars, ownVars]) {
+    if (vars === undefined) continue;
+    if (vars.kind !== 'map') {
+      partial = true;
+      continue;
+    }
+    for (const v of vars.entries) {
+      byName.set(v.key, { name: v.key, nameSpan: v.keySpan, value: r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: r.uri }, uri: r.uri });
+    }
+  }
+  const anchor = (ownVars ?? globalVars) as TNode;
+  return { variables: [...byName.values()], span: anchor.span, uri: r.uri, partial };
+}
+
+function destination(target: TNode | undefined, type: TNode | undefined, span: Span, r: Resolver): DestinationModel {
+  const targetId = r.refTarget(target);
+  const inferred = targetId !== undefined ? typeOfResource(r.resourceType(targetId)) : undefined;
+  const typeSetting = r.str(type) ?? (inferred !== undefined ? { value: inferred, span, uri: r.uri } : undefined);
+  return { type: typeSetting, target: r.str(target), targetLogicalId: targetId, span, uri: r.uri };
+}
+
+function typeOfResource(type: string | undefined): string | undefined {
+  switch (type) {
+    case 'AWS::SQS::Queue':
+      return 'SQS';
+    case 'AWS::SNS::Topic':
+      return 'SNS';
+    case 'AWS::Serverless::Function':
+    case 'AWS::Lambda::Function':
+      return 'Lambda';
+    case 'AWS::Events::EventBus':
+      return 'EventBridge';
+    case 'AWS::S3::Bucket':
+      return 'S3';
+    default:
+      return undefined;
+  }
+}
+
+function readDestinationConfig(node: TNode | undefined, key: 'OnSuccess' | 'OnFailure', r: Resolver): DestinationModel | undefined {
+  const d = get(node, key);
+  if (d === undefined) return undefined;
+  return destination(get(d, 'Destination'), get(d, 'Type'), d.span, r);
+}
+
+function readAsyncConfig(node: TNode, r: Resolver): AsyncConfigModel {
+  const dc = get(node, 'DestinationConfig');
+  return {
+    maximumRetryAttempts: r.num(get(node, 'MaximumRetryAttempts')),
+    maximumEventAgeInSeconds: r.num(get(node, 'MaximumEventAgeInSeconds')),
+    onSuccess: readDestinationConfig(dc, 'OnSuccess', r),
+    onFailure: readDestinationConfig(dc, 'OnFailure', r),
+    uri: r.uri,
+    span: node.span,
+  };
+}
+
+function readSamDlq(node: TNode | undefined, r: Resolver): DestinationModel | undefined {
+  if (node === undefined) return undefined;
+  return destination(get(node, 'TargetArn'), get(node, 'Type'), node.span, r);
+}
+
+function syncTrigger(type: string, name: string, span: Span, uri: string): Trigger {
+  return { type, name, invocation: 'sync', uri, span, definedBy: 'event', mapping: undefined, path: undefined, method: undefined };
+}
+
+function readMapping(props: TNode | undefined, sourceKey: string, r: Resolver, queues: Map<string, QueueModel>): EventSourceMappingModel {
+  const sourceNode = get(props, sourceKey);
+  const sourceId = r.refTarget(sourceNode);
+  return {
+    batchSize: r.num(get(props, 'BatchSize')),
+    maximumBatchingWindowInSeconds: r.num(get(props, 'MaximumBatchingWindowInSeconds')),
+    functionResponseTypes: r.strList(get(props, 'FunctionResponseTypes')),
+    parallelizationFactor: r.num(get(props, 'ParallelizationFactor')),
+    maximumRetryAttempts: r.num(get(props, 'MaximumRetryAttempts')),
+    maximumRecordAgeInSeconds: r.num(get(props, 'MaximumRecordAgeInSeconds')),
+    bisectBatchOnFunctionError: r.bool(get(props, 'BisectBatchOnFunctionError')),
+    tumblingWindowInSeconds: r.num(get(props, 'TumblingWindowInSeconds')),
+    startingPosition: r.str(get(props, 'StartingPosition')),
+    maximumConcurrency: r.num(getPath(props, 'ScalingConfig', 'MaximumConcurrency')),
+    onFailure: readDestinationConfig(get(props, 'DestinationConfig'), 'OnFailure', r),
+    enabled: r.bool(get(props, 'Enabled')),
+    source: r.str(sourceNode),
+    queue: sourceId !== undefined ? queues.get(sourceId) : undefined,
+  };
+}
+
+const MAPPING_SOURCE_KEYS: Readonly<Record<string, string>> = {
+  SQS: 'Queue',
+  Kinesis: 'Stream',
+  DynamoDB: 'Stream',
+  MSK: 'Stream',
+  DocumentDB: 'Cluster',
+  MQ: 'Broker',
+  SelfManagedKafka: 'KafkaBootstrapServers',
+};
+
+function readSamEvent(ev: TEntry, r: Resolver, queues: Map<string, QueueModel>): Trigger | undefined {
+  const type = scalarString(get(ev.value, 'Type'));
+  if (type === undefined) return undefined;
+  const info = EVENT_TYPES[type];
+  const props = get(ev.value, 'Properties');
+  const invocation = info?.invocation ?? 'async';
+  const sourceKey = MAPPING_SOURCE_KEYS[type];
+  return {
+    type,
+    name: ev.key,
+    invocation,
+    uri: r.uri,
+    span: ev.keySpan,
+    definedBy: 'event',
+    mapping: invocation === 'poll' && sourceKey !== undefined ? readMapping(props, sourceKey, r, queues) : undefined,
+    path: scalarString(get(props, 'Path')),
+    method: scalarString(get(props, 'Method')),
+  };
+}
+
+/** The function a `FunctionName` / `TargetFunctionArn` / target `Arn` points at, and the qualifier when it names an alias or version. */
+function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, Mutable>): string | undefined {
+  if (node === undefined) return undefined;
+  const direct = r.refTarget(node);
+  if (direct !== undefined) {
+    if (extras.has(direct)) return direct;
+    // A Ref to an alias or version resolves to its function.
+    const target = r.resource(direct);
+    const fnId = r.refTarget(getPath(target, 'Properties', 'FunctionName'));
+    return fnId !== undefined && extras.has(fnId) ? fnId : undefined;
+  }
+  // `!Sub "${Fn.Arn}:live"` and `!Join [":", [!GetAtt Fn.Arn, live]]`.
+  if (node.kind === 'intrinsic' && node.fn === 'Fn::Sub') {
+    const s = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
+    const m = s === undefined ? null : /\$\{([A-Za-z0-9]+)(?:\.Arn)?\}/.exec(s);
+    const id = m?.[1];
+    return id !== undefined && extras.has(id) ? id : undefined;
+  }
+  if (node.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
+    const parts = node.arg.items[1];
+    if (parts?.kind === 'seq') {
+      for (const p of parts.items) {
+        const id = functionRef(p, r, extras);
+        if (id !== undefined) return id;
+      }
+    }
+  }
+  return undefined;
+}
+
+function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable>, queues: Map<string, QueueModel>): void {
+  const type = scalarString(get(e.value, 'Type'));
+  const props = get(e.value, 'Properties');
+  const forFn = (node: TNode | undefined) => {
+    const id = functionRef(node, r, extras);
+    return id !== undefined ? extras.get(id) : undefined;
+  };
+  switch (type) {
+    case 'AWS::Lambda::EventSourceMapping': {
+      const fn = forFn(get(props, 'FunctionName'));
+      if (!fn) return;
+      const sourceNode = get(props, 'EventSourceArn');
+      const sourceId = r.refTarget(sourceNode);
+      const sourceStr = r.str(sourceNode);
+      const eventType =
+        (sourceId !== undefined ? RESOURCE_EVENT_TYPES[r.resourceType(sourceId) ?? ''] : undefined) ??
+        (sourceStr !== undefined && !('unknown' in sourceStr) ? eventTypeForArn(sourceStr.value) : undefined) ??
+        (get(props, 'SelfManagedEventSource') !== undefined ? 'SelfManagedKafka' : 'EventSourceMapping');
+      fn.triggers.push({
+        type: eventType,
+        name: e.key,
+        invocation: 'poll',
+        uri: r.uri,
+        span: e.keySpan,
+        definedBy: 'resource',
+        mapping: readMapping(props, 'EventSourceArn', r, queues),
+        path: undefined,
+        method: undefined,
+      });
+      return;
+    }
+    case 'AWS::Lambda::EventInvokeConfig': {
+      const fn = forFn(get(props, 'FunctionName'));
+      if (fn && props !== undefined) fn.asyncConfig = readAsyncConfig(props, r);
+      return;
+    }
+    case 'AWS::Lambda::Permission': {
+      const fn = forFn(get(props, 'FunctionName'));
+      const principal = scalarString(get(props, 'Principal'));
+      const eventType = principal !== undefined ? PRINCIPAL_EVENT_TYPES[principal] : undefined;
+      if (!fn || eventType === undefined) return;
+      const info = EVENT_TYPES[eventType];
+      fn.triggers.push({
+        type: eventType,
+        name: e.key,
+        invocation: info?.invocation ?? 'async',
+        uri: r.uri,
+        span: e.keySpan,
+        definedBy: 'resource',
+        mapping: undefined,
+        path: undefined,
+        method: undefined,
+      });
+      return;
+    }
+    case 'AWS::Lambda::Url': {
+      const fn = forFn(get(props, 'TargetFunctionArn'));
+      if (!fn) return;
+      fn.functionUrl = { authType: r.str(get(props, 'AuthType')), span: e.keySpan, uri: r.uri };
+      fn.triggers.push({ ...syncTrigger('FunctionUrl', e.key, e.keySpan, r.uri), definedBy: 'resource' });
+      return;
+    }
+    case 'AWS::Lambda::Version': {
+      const fn = forFn(get(props, 'FunctionName'));
+      fn?.versions.push({ logicalId: e.key, span: e.keySpan, provisionedConcurrency: r.num(getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions')) });
+      return;
+    }
+    case 'AWS::Lambda::Alias': {
+      const fn = forFn(get(props, 'FunctionName'));
+      fn?.aliases.push({
+        name: r.str(get(props, 'Name')) ?? { unknown: 'no Name', span: e.keySpan, uri: r.uri },
+        logicalId: e.key,
+        provisionedConcurrency: r.num(getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions')),
+        uri: r.uri,
+        span: e.keySpan,
+      });
+      return;
+    }
+    case 'AWS::Events::Rule': {
+      const targets = get(props, 'Targets');
+      if (targets?.kind !== 'seq') return;
+      for (const t of targets.items) {
+        const fn = forFn(get(t, 'Arn'));
+        if (!fn) continue;
+        const isSchedule = get(props, 'ScheduleExpression') !== undefined;
+        fn.triggers.push({
+          type: isSchedule ? 'Schedule' : 'EventBridgeRule',
+          name: e.key,
+          invocation: 'async',
+          uri: r.uri,
+          span: e.keySpan,
+          definedBy: 'resource',
+          mapping: undefined,
+          path: undefined,
+          method: undefined,
+        });
+      }
+      return;
+    }
+    case 'AWS::SNS::Subscription':
+    case 'AWS::SNS::Topic': {
+      const subs = type === 'AWS::SNS::Topic' ? get(props, 'Subscription') : props;
+      const list = subs?.kind === 'seq' ? subs.items : subs !== undefined ? [subs] : [];
+      for (const s of list) {
+        if (scalarString(get(s, 'Protocol')) !== 'lambda') continue;
+        const fn = forFn(get(s, 'Endpoint'));
+        fn?.triggers.push({ type: 'SNS', name: e.key, invocation: 'async', uri: r.uri, span: e.keySpan, definedBy: 'resource', mapping: undefined, path: undefined, method: undefined });
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+

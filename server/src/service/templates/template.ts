@@ -1,0 +1,66 @@
+import type { FunctionModel, QueueModel, TemplateKind } from '../model/types';
+import { parseTreeText, type SyntaxProblem } from './parse';
+import { get, scalarString, type TMap, type TNode } from './tree';
+import { Resolver } from './resolve';
+import { readCloudFormationFunctions } from './cloudformation';
+
+/** A deployment template, parsed once per version and shared by rules, hovers and lenses. */
+export interface TemplateDocument {
+  readonly uri: string;
+  readonly text: string;
+  readonly format: 'yaml' | 'json';
+  /** `undefined` when the text is not a template (and is not a broken one). */
+  readonly kind: TemplateKind | undefined;
+  readonly root: TNode | undefined;
+  /** The first syntax error, when the text looks like a template but does not parse. */
+  readonly syntaxError: SyntaxProblem | undefined;
+  readonly functions: readonly FunctionModel[];
+  readonly queues: ReadonlyMap<string, QueueModel>;
+  readonly resolver: Resolver | undefined;
+}
+
+/** Text hints that a file is meant to be a template, used when it does not parse. */
+const TEMPLATE_HINT = /AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::|^Resources\s*:|"Resources"\s*:|^provider\s*:/m;
+
+/**
+ * Reads a document as a template. Templates are recognised by content, not by file name:
+ * a CloudFormation/SAM template has `AWSTemplateFormatVersion`, a SAM `Transform`, or a
+ * `Resources` map whose entries have an `AWS::…` type; a Serverless Framework file has
+ * `service` and `provider`.
+ */
+export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'): TemplateDocument {
+  const parsed = parseTreeText(text, format);
+  const root = parsed.root;
+  const kind = root ? detectKind(root) : undefined;
+  const firstError = parsed.syntaxErrors[0];
+  const looksLikeTemplate = kind !== undefined || TEMPLATE_HINT.test(text);
+  const syntaxError = firstError !== undefined && looksLikeTemplate ? firstError : undefined;
+  const base = { uri, text, format: parsed.format, root, syntaxError };
+  if (root?.kind !== 'map' || kind === undefined || kind === 'serverless') {
+    return { ...base, kind, functions: [], queues: new Map(), resolver: undefined };
+  }
+  const resolver = new Resolver(uri, mapOf(get(root, 'Parameters')), mapOf(get(root, 'Mappings')), mapOf(get(root, 'Resources')));
+  const { functions, queues } = readCloudFormationFunctions(root, resolver, kind);
+  return { ...base, kind, functions, queues, resolver };
+}
+
+function mapOf(node: TNode | undefined): TMap | undefined {
+  return node?.kind === 'map' ? node : undefined;
+}
+
+function detectKind(root: TNode): TemplateKind | undefined {
+  if (root.kind !== 'map') return undefined;
+  const transform = get(root, 'Transform');
+  const transforms = transform?.kind === 'seq' ? transform.items.map(scalarString) : [scalarString(transform)];
+  const resources = get(root, 'Resources');
+  const hasAwsResource =
+    resources?.kind === 'map' &&
+    resources.entries.some((e) => /^(AWS|Alexa|Custom)::/.test(scalarString(get(e.value, 'Type')) ?? ''));
+  const hasSamResource =
+    resources?.kind === 'map' && resources.entries.some((e) => (scalarString(get(e.value, 'Type')) ?? '').startsWith('AWS::Serverless::'));
+  if (transforms.some((t) => t?.startsWith('AWS::Serverless')) || hasSamResource) return 'sam';
+  if (get(root, 'AWSTemplateFormatVersion') !== undefined || hasAwsResource) return 'cloudformation';
+  if (get(root, 'service') !== undefined && get(root, 'provider') !== undefined) return 'serverless';
+  return undefined;
+}
+

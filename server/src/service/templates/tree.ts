@@ -1,0 +1,172 @@
+import type { Span } from '../model/types';
+
+/**
+ * One tree for YAML and JSON templates, so that the model is read once for both.
+ * CloudFormation intrinsics are normalised: the short form `!Ref X` and the long form
+ * `{ Ref: X }` both become an `intrinsic` node.
+ */
+export type TNode = TMap | TSeq | TScalar | TIntrinsic;
+
+export interface TMap {
+  readonly kind: 'map';
+  readonly span: Span;
+  readonly entries: readonly TEntry[];
+}
+
+export interface TEntry {
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly value: TNode;
+}
+
+export interface TSeq {
+  readonly kind: 'seq';
+  readonly span: Span;
+  readonly items: readonly TNode[];
+}
+
+export interface TScalar {
+  readonly kind: 'scalar';
+  readonly span: Span;
+  readonly value: string | number | boolean | null;
+}
+
+export interface TIntrinsic {
+  readonly kind: 'intrinsic';
+  readonly span: Span;
+  /** Long-form name: `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Condition`, … */
+  readonly fn: string;
+  readonly arg: TNode;
+}
+
+/** The intrinsic function names CloudFormation recognises in the long form. */
+export const INTRINSIC_FUNCTIONS: ReadonlySet<string> = new Set([
+  'Ref',
+  'Condition',
+  'Fn::Base64',
+  'Fn::Cidr',
+  'Fn::FindInMap',
+  'Fn::GetAtt',
+  'Fn::GetAZs',
+  'Fn::ImportValue',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::Sub',
+  'Fn::Transform',
+  'Fn::If',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Length',
+  'Fn::ToJsonString',
+  'Fn::ForEach',
+]);
+
+/** Short-form YAML tags and the long form each stands for. */
+export const SHORT_FORM_TAGS: Readonly<Record<string, string>> = {
+  Ref: 'Ref',
+  Condition: 'Condition',
+  Base64: 'Fn::Base64',
+  Cidr: 'Fn::Cidr',
+  FindInMap: 'Fn::FindInMap',
+  GetAtt: 'Fn::GetAtt',
+  GetAZs: 'Fn::GetAZs',
+  ImportValue: 'Fn::ImportValue',
+  Join: 'Fn::Join',
+  Select: 'Fn::Select',
+  Split: 'Fn::Split',
+  Sub: 'Fn::Sub',
+  Transform: 'Fn::Transform',
+  If: 'Fn::If',
+  Equals: 'Fn::Equals',
+  Not: 'Fn::Not',
+  And: 'Fn::And',
+  Or: 'Fn::Or',
+  Length: 'Fn::Length',
+  ToJsonString: 'Fn::ToJsonString',
+};
+
+export function getEntry(map: TNode | undefined, key: string): TEntry | undefined {
+  if (map?.kind !== 'map') return undefined;
+  // Last one wins, as in CloudFormation's YAML reader for duplicate keys.
+  for (let i = map.entries.length - 1; i >= 0; i--) {
+    const e = map.entries[i];
+    if (e !== undefined && e.key === key) return e;
+  }
+  return undefined;
+}
+
+export function get(map: TNode | undefined, key: string): TNode | undefined {
+  return getEntry(map, key)?.value;
+}
+
+/** Follows a path of keys through nested maps. */
+export function getPath(node: TNode | undefined, ...keys: string[]): TNode | undefined {
+  let cur = node;
+  for (const k of keys) cur = get(cur, k);
+  return cur;
+}
+
+export function asMap(node: TNode | undefined): TMap | undefined {
+  return node?.kind === 'map' ? node : undefined;
+}
+
+export function scalarString(node: TNode | undefined): string | undefined {
+  if (node?.kind !== 'scalar' || node.value === null) return undefined;
+  return String(node.value);
+}
+
+/** The deepest node whose span contains `offset`, with the chain of map keys leading to it. */
+export interface NodePath {
+  readonly node: TNode;
+  /** Keys (or `[i]` for sequence items) from the root to `node`. */
+  readonly keys: readonly string[];
+  /** The entries walked through, outermost first. */
+  readonly entries: readonly TEntry[];
+  /** True when `offset` is on the last entry's key rather than its value. */
+  readonly onKey: boolean;
+}
+
+export function nodeAt(root: TNode, offset: number): NodePath | undefined {
+  const keys: string[] = [];
+  const entries: TEntry[] = [];
+  let node: TNode = root;
+  let onKey = false;
+  if (!contains(root.span, offset)) return undefined;
+  for (;;) {
+    let next: TNode | undefined;
+    if (node.kind === 'map') {
+      for (const e of node.entries) {
+        if (contains(e.keySpan, offset)) {
+          keys.push(e.key);
+          entries.push(e);
+          return { node: e.value, keys, entries, onKey: true };
+        }
+        if (contains(e.value.span, offset)) {
+          keys.push(e.key);
+          entries.push(e);
+          next = e.value;
+          break;
+        }
+      }
+    } else if (node.kind === 'seq') {
+      node.items.forEach((item, i) => {
+        if (next === undefined && contains(item.span, offset)) {
+          keys.push(`[${i}]`);
+          next = item;
+        }
+      });
+    } else if (node.kind === 'intrinsic') {
+      if (contains(node.arg.span, offset)) next = node.arg;
+    }
+    if (next === undefined) return { node, keys, entries, onKey };
+    node = next;
+    onKey = false;
+  }
+}
+
+function contains(span: Span, offset: number): boolean {
+  return offset >= span.start && offset <= span.end;
+}
