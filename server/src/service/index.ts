@@ -93,6 +93,7 @@ export class LanguageService {
     const entry = this.cache.get(doc.uri);
     if (entry?.diagnostics) return entry.diagnostics;
     const diagnostics: Diagnostic[] = [];
+    const seen = new Set<string>();
     if (template.kind !== undefined || template.syntaxError !== undefined) {
       const ctx = { template, fs: this.fs, today: this.today() };
       for (const rule of RULES) {
@@ -106,7 +107,13 @@ export class LanguageService {
         } catch (e) {
           findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri: doc.uri, span: { start: 0, end: 0 }, severity: 'hint' }];
         }
-        for (const f of findings) diagnostics.push(toDiagnostic(f, setting ?? f.severity ?? rule.severity));
+        for (const f of findings) {
+          // A value set once (SAM Globals, a shared queue) is reported once, not per function.
+          const key = `${f.ruleId}|${f.uri}|${f.span.start}|${f.span.end}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          diagnostics.push(toDiagnostic(f, setting ?? f.severity ?? rule.severity));
+        }
       }
     }
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));

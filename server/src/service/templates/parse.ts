@@ -33,7 +33,7 @@ function parseYaml(text: string): ParsedTree {
     return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml' };
   }
   const syntaxErrors = doc.errors.map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
-  const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, 0) : undefined;
+  const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0) : undefined;
   return { root, syntaxErrors, format: 'yaml' };
 }
 
@@ -44,28 +44,28 @@ function cleanYamlMessage(m: string): string {
 /** Alias chains deeper than this are not followed (a "billion laughs" document). */
 const MAX_DEPTH = 200;
 
-function convertYaml(node: YamlNode, doc: Document.Parsed, depth: number): TNode {
+function convertYaml(node: YamlNode, doc: Document.Parsed, text: string, depth: number): TNode {
   const span = yamlSpan(node);
   if (depth > MAX_DEPTH) return { kind: 'scalar', span, value: null };
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (!target) return { kind: 'scalar', span, value: null };
     // The alias points elsewhere; keep the alias's own span so findings land where it is used.
-    return withSpan(convertYaml(target, doc, depth + 1), span);
+    return withSpan(convertYaml(target, doc, text, depth + 1), span);
   }
   const tag = node.tag;
   if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!')) {
     const fn = SHORT_FORM_TAGS[tag.slice(1)];
     if (fn !== undefined) {
-      const inner = convertUntagged(node, doc, depth);
-      return { kind: 'intrinsic', span, fn, arg: inner };
+      const inner = convertUntagged(node, doc, text, depth);
+      return { kind: 'intrinsic', span: { start: tagStart(text, tag, span.start), end: span.end }, fn, arg: inner };
     }
   }
-  const converted = convertUntagged(node, doc, depth);
+  const converted = convertUntagged(node, doc, text, depth);
   return longFormIntrinsic(converted);
 }
 
-function convertUntagged(node: YamlNode, doc: Document.Parsed, depth: number): TNode {
+function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, depth: number): TNode {
   const span = yamlSpan(node);
   if (isMap(node)) {
     const entries: TEntry[] = [];
@@ -75,7 +75,7 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, depth: number): T
       const key = k && isScalar(k) ? String(k.value) : k ? String(k.toString()) : '';
       const keySpan = k ? yamlSpan(k) : span;
       const v = pair.value as YamlNode | null;
-      const value: TNode = v ? convertYaml(v, doc, depth + 1) : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
+      const value: TNode = v ? convertYaml(v, doc, text, depth + 1) : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
       entries.push({ key, keySpan, value });
     }
     return { kind: 'map', span, entries };
@@ -83,7 +83,7 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, depth: number): T
   if (isSeq(node)) {
     const items: TNode[] = [];
     for (const item of node.items) {
-      if (item && typeof item === 'object' && 'range' in item) items.push(convertYaml(item as YamlNode, doc, depth + 1));
+      if (item && typeof item === 'object' && 'range' in item) items.push(convertYaml(item as YamlNode, doc, text, depth + 1));
     }
     return { kind: 'seq', span, items };
   }
@@ -93,6 +93,12 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, depth: number): T
     return { kind: 'scalar', span, value };
   }
   return { kind: 'scalar', span, value: null };
+}
+
+/** A tagged node's range starts at its value; the span of an intrinsic starts at its `!Tag`. */
+function tagStart(text: string, tag: string, valueStart: number): number {
+  const at = text.lastIndexOf(tag, valueStart);
+  return at >= 0 && /^\s*$/.test(text.slice(at + tag.length, valueStart)) ? at : valueStart;
 }
 
 function yamlSpan(node: YamlNode): Span {
