@@ -17,7 +17,11 @@ export interface RuntimeInfo {
   readonly blockUpdate: string | undefined;
 }
 
-const LONG_PAST = '2024-01-01';
+/**
+ * Stands in for lifecycle dates long past that the table does not record (nodejs16.x and
+ * older, python3.8 and older, go1.x, …); messages say "long ago" rather than this date.
+ */
+export const LONG_PAST = '2024-01-01';
 
 function rt(id: string, family: RuntimeInfo['family'], deprecated?: string, blockCreate?: string, blockUpdate?: string): RuntimeInfo {
   return { id, family, deprecated, blockCreate, blockUpdate };

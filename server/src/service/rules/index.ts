@@ -1,9 +1,20 @@
 import type { Rule } from './types';
 import { LL0001 } from './LL0001';
 import { LL1001 } from './LL1001';
+import { LL1002 } from './LL1002';
+import { LL1003 } from './LL1003';
+import { LL1004 } from './LL1004';
+import { LL1005 } from './LL1005';
+import { LL1006 } from './LL1006';
+import { LL1007 } from './LL1007';
+import { LL1008 } from './LL1008';
+import { LL1009 } from './LL1009';
+import { LL1010 } from './LL1010';
+import { LL1011 } from './LL1011';
+import { LL1012 } from './LL1012';
 
 /** Every rule, in id order. Add a rule by writing its file and listing it here. */
-export const RULES: readonly Rule[] = [LL0001, LL1001];
+export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

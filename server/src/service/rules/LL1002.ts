@@ -1,0 +1,21 @@
+import { EPHEMERAL_STORAGE } from '../limits';
+import { rangeFinding } from './format';
+import type { TemplateRule } from './types';
+
+/** EphemeralStorage.Size outside 512–10,240 MB. */
+export const LL1002: TemplateRule = {
+  id: 'LL1002',
+  title: 'EphemeralStorage size out of range',
+  severity: 'error',
+  scope: 'template',
+  check({ template }) {
+    return template.functions.flatMap((fn) =>
+      rangeFinding('LL1002', fn.ephemeralStorage, EPHEMERAL_STORAGE, {
+        what: 'EphemeralStorage.Size',
+        unit: EPHEMERAL_STORAGE.unit,
+        owner: `function ${fn.logicalId}`,
+        whole: true,
+      }),
+    );
+  },
+};

@@ -1,0 +1,62 @@
+import { knownValue } from '../model/types';
+import { LONG_PAST, RUNTIMES, RUNTIMES_LAST_CHECKED, closestRuntime, runtimeInfo, runtimePhase, type RuntimeInfo } from '../runtimes';
+import type { Finding, TemplateRule } from './types';
+
+/** The newest runtime of the same family that is supported on `today` (go1.x moves to provided.al2023). */
+function successor(info: RuntimeInfo, today: string): string | undefined {
+  const family = info.family === 'go' ? 'provided' : info.family;
+  const candidates = RUNTIMES.filter((r) => r.family === family && runtimePhase(r, today) === 'supported');
+  return candidates[candidates.length - 1]?.id;
+}
+
+/**
+ * Runtime unknown (a typo fails the deploy), deprecated (warning) or blocked for function
+ * create/update (error), from the dated lifecycle table in runtimes.ts. Image functions
+ * have no runtime and are skipped.
+ */
+export const LL1011: TemplateRule = {
+  id: 'LL1011',
+  title: 'Runtime unknown, deprecated or blocked',
+  severity: 'error',
+  scope: 'template',
+  check({ template, today }) {
+    const out: Finding[] = [];
+    for (const fn of template.functions) {
+      if (knownValue(fn.packageType) === 'Image') continue;
+      const rt = fn.runtime;
+      const id = knownValue(rt);
+      if (rt === undefined || id === undefined) continue;
+      const at = { ruleId: 'LL1011', uri: rt.uri, span: rt.span };
+      const info = runtimeInfo(id);
+      if (info === undefined) {
+        const guess = closestRuntime(id);
+        const raw = template.text.slice(rt.span.start, rt.span.end);
+        const quote = raw.startsWith('"') || raw.startsWith("'") ? raw[0] : '';
+        out.push({
+          ...at,
+          severity: 'error',
+          message:
+            `Runtime "${id}" is not a Lambda runtime${guess !== undefined ? `; did you mean ${guess}?` : ` (runtime table last checked ${RUNTIMES_LAST_CHECKED}).`} ` +
+            `The deploy fails with an unknown runtime (function ${fn.logicalId}).`,
+          fixes: guess !== undefined ? [{ title: `Change the runtime to ${guess}`, edits: [{ uri: rt.uri, span: rt.span, newText: `${quote}${guess}${quote}` }] }] : [],
+        });
+        continue;
+      }
+      const phase = runtimePhase(info, today);
+      if (phase === 'supported') continue;
+      const next = successor(info, today);
+      const move = next !== undefined ? ` Move to ${next}.` : '';
+      if (phase === 'update-blocked') {
+        const when = info.blockUpdate === LONG_PAST ? 'long ago' : `since ${info.blockUpdate ?? ''}`;
+        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so deploying function ${fn.logicalId} fails.${move}` });
+      } else if (phase === 'create-blocked') {
+        const update = info.blockUpdate !== undefined ? `, and updates are blocked from ${info.blockUpdate}` : '';
+        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating function ${fn.logicalId} fails${update}.${move}` });
+      } else {
+        const blocks = info.blockCreate !== undefined ? ` Creating functions with it is blocked from ${info.blockCreate}${info.blockUpdate !== undefined ? ` and updating them from ${info.blockUpdate}` : ''}.` : '';
+        out.push({ ...at, severity: 'warning', message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (function ${fn.logicalId}).${blocks}${move}` });
+      }
+    }
+    return out;
+  },
+};
