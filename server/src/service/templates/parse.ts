@@ -26,15 +26,115 @@ export function parseTreeText(text: string, format?: 'yaml' | 'json'): ParsedTre
 }
 
 function parseYaml(text: string): ParsedTree {
+  const first = parseYamlStrict(text);
+  if (first.syntaxErrors.length === 0 || !first.flowIndent) return first;
+  // PyYAML, which CloudFormation's tooling uses, accepts flow collections ([…], {…}) whose
+  // continuation lines are not indented past their key; the YAML 1.2 reader does not. Re-read
+  // with those lines indented, and map offsets back, so real templates are not reported broken.
+  const relaxed = indentFlowContinuations(text);
+  if (relaxed === undefined) return first;
+  const second = parseYamlStrict(relaxed.text);
+  if (second.syntaxErrors.length > 0 || second.root === undefined) return first;
+  return { root: mapSpans(second.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml' };
+}
+
+function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean } {
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { uniqueKeys: false, merge: true, strict: false, prettyErrors: false });
   } catch (e) {
-    return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml' };
+    return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml', flowIndent: false };
   }
   const syntaxErrors = doc.errors.map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
+  const flowIndent = doc.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message));
   const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0) : undefined;
-  return { root, syntaxErrors, format: 'yaml' };
+  return { root, syntaxErrors, format: 'yaml', flowIndent };
+}
+
+/**
+ * Indents lines that continue a flow collection to one column past the line that opened it.
+ * Returns the new text and a function from new offsets to original offsets, or `undefined`
+ * when nothing needed indenting.
+ */
+function indentFlowContinuations(text: string): { text: string; toOriginal: (offset: number) => number } | undefined {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  /** Original offsets of line starts where spaces were inserted, and the running total inserted. */
+  const inserted: { at: number; add: number; total: number }[] = [];
+  let total = 0;
+  let depth = 0;
+  let openerIndent = 0;
+  let blockScalarIndent = -1;
+  let offset = 0;
+  for (const line of lines) {
+    const indent = line.length - line.trimStart().length;
+    let current = line;
+    if (blockScalarIndent >= 0) {
+      if (line.trim() === '' || indent > blockScalarIndent) {
+        out.push(line);
+        offset += line.length + 1;
+        continue;
+      }
+      blockScalarIndent = -1;
+    }
+    if (depth > 0 && line.trim() !== '' && indent <= openerIndent) {
+      const add = openerIndent + 1 - indent;
+      current = ' '.repeat(add) + line;
+      total += add;
+      inserted.push({ at: offset, add, total });
+    }
+    if (depth === 0) openerIndent = indent;
+    depth = scanFlowDepth(line, depth);
+    if (depth === 0 && /:\s*[|>][-+0-9]*\s*(#.*)?$/.test(line)) blockScalarIndent = indent;
+    out.push(current);
+    offset += line.length + 1;
+  }
+  if (inserted.length === 0) return undefined;
+  const newText = out.join('\n');
+  const toOriginal = (n: number): number => {
+    let result = n;
+    for (const ins of inserted) {
+      const lineStartInNew = ins.at + ins.total - ins.add;
+      if (n < lineStartInNew) break;
+      // Inside the inserted spaces, the original position is the line's start.
+      result = n < ins.at + ins.total ? ins.at : n - ins.total;
+    }
+    return result;
+  };
+  return { text: newText, toOriginal };
+}
+
+/** Bracket depth after a line, ignoring quoted text and comments. */
+function scanFlowDepth(line: string, depth: number): number {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    const prev = i === 0 ? ' ' : line[i - 1];
+    if (c === '#' && (prev === ' ' || prev === '\t')) break;
+    if ((c === '"' || c === "'") && (depth > 0 || /[\s:\-\[{,]/.test(prev ?? ' '))) quote = c;
+    else if ((c === '[' || c === '{') && (depth > 0 || /[\s:\-]/.test(prev ?? ' ') || i === 0)) depth++;
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return depth;
+}
+
+function mapSpans(node: TNode, f: (n: number) => number): TNode {
+  const span = { start: f(node.span.start), end: f(node.span.end) };
+  switch (node.kind) {
+    case 'map':
+      return { ...node, span, entries: node.entries.map((e) => ({ key: e.key, keySpan: { start: f(e.keySpan.start), end: f(e.keySpan.end) }, value: mapSpans(e.value, f) })) };
+    case 'seq':
+      return { ...node, span, items: node.items.map((i) => mapSpans(i, f)) };
+    case 'intrinsic':
+      return { ...node, span, arg: mapSpans(node.arg, f) };
+    default:
+      return { ...node, span };
+  }
 }
 
 function cleanYamlMessage(m: string): string {
