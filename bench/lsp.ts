@@ -1,0 +1,106 @@
+/**
+ * Time from an edit to published diagnostics, on a 3,000-line template, over the real
+ * bundled server on stdio. Baseline in the same run: a hover round trip on a tiny
+ * document (the protocol's own floor). Prints medians and p95; asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  HoverRequest,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { stats } from './stats';
+
+const ROOT = resolve(__dirname, '..');
+const EDITS = 100;
+
+function template(lines: number): { text: string; memoryLines: number[] } {
+  const out = ["AWSTemplateFormatVersion: '2010-09-09'", 'Transform: AWS::Serverless-2016-10-31', 'Globals:', '  Function:', '    Runtime: nodejs22.x', '    Timeout: 10', 'Resources:'];
+  const memoryLines: number[] = [];
+  for (let i = 0; out.length < lines; i++) {
+    out.push(
+      `  Fn${i}:`,
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      `      CodeUri: src/fn${i}/`,
+      '      Handler: index.handler',
+    );
+    memoryLines.push(out.length);
+    out.push(
+      '      MemorySize: 256',
+      '      Environment:',
+      '        Variables:',
+      `          TABLE: table-${i}`,
+      '      Events:',
+      '        Queue:',
+      '          Type: SQS',
+      '          Properties:',
+      `            Queue: !GetAtt Queue${i}.Arn`,
+      '            BatchSize: 10',
+      `  Queue${i}:`,
+      '    Type: AWS::SQS::Queue',
+      '    Properties:',
+      '      VisibilityTimeout: 60',
+    );
+  }
+  return { text: `${out.join('\n')}\n`, memoryLines };
+}
+
+async function main(): Promise<void> {
+  const server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => waiting.get(`${p.uri}#${p.version ?? ''}`)?.(p));
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+  await conn.sendNotification(InitializedNotification.type, {});
+  const published = (uri: string, version: number) => new Promise<PublishDiagnosticsParams>((r) => waiting.set(`${uri}#${version}`, r));
+
+  const { text, memoryLines } = template(3000);
+  const uri = 'file:///bench/template.yaml';
+  const opened = published(uri, 1);
+  let t0 = performance.now();
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await opened;
+  const openMs = performance.now() - t0;
+
+  const small = 'file:///bench/small.yaml';
+  const smallOpened = published(small, 1);
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: small, languageId: 'yaml', version: 1, text: 'a: 1\n' } });
+  await smallOpened;
+
+  const edits: number[] = [];
+  const hovers: number[] = [];
+  for (let v = 2; v < EDITS + 2; v++) {
+    const line = memoryLines[v % memoryLines.length] as number;
+    const value = v % 2 === 0 ? '99999' : '256  ';
+    const p = published(uri, v);
+    t0 = performance.now();
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line, character: 18 }, end: { line, character: 23 } }, text: value }],
+    });
+    await p;
+    edits.push(performance.now() - t0);
+    t0 = performance.now();
+    await conn.sendRequest(HoverRequest.type, { textDocument: { uri: small }, position: { line: 0, character: 0 } });
+    hovers.push(performance.now() - t0);
+  }
+  const e = stats(edits);
+  const h = stats(hovers);
+  console.log(`lsp: 3,000-line template (${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KB), first diagnostics after open ${openMs.toFixed(1)} ms`);
+  console.log(`lsp: edit → published diagnostics over ${EDITS} edits: median ${e.median.toFixed(2)} ms, p95 ${e.p95.toFixed(2)} ms`);
+  console.log(`lsp: baseline hover round trip on a 1-line document: median ${h.median.toFixed(2)} ms (edit/baseline ratio ${(e.median / h.median).toFixed(1)}×)`);
+  conn.dispose();
+  server.kill();
+}
+
+void main();
