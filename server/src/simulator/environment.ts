@@ -1,0 +1,186 @@
+/**
+ * One execution environment (EE): a real child process running the Node bootstrap, INIT once,
+ * then one request at a time (semantics.md, "Execution environment lifecycle"). This layer
+ * runs INIT and INVOKE and says how each ended; the engine decides what that means for the
+ * platform (reset, retry, logs, billing).
+ */
+import type { SimClock, TimerHandle } from './clock';
+import type { NodeProcess } from './runtimes/node';
+import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
+
+/** How INIT ended. */
+export type InitResult =
+  | { ok: true; initMs: number }
+  | { ok: false; initMs: number; status: 'error' | 'timeout'; error: ErrorPayload; oom: boolean };
+
+/** How one request ended, before the platform's interpretation. */
+export type RawInvokeResult =
+  | { kind: 'response'; durationMs: number; responseJson: string | null }
+  | { kind: 'error'; durationMs: number; error: ErrorPayload }
+  | { kind: 'timeout'; durationMs: number }
+  /** Uncaught exception or unhandled rejection: the runtime posted `error`, then exited. */
+  | { kind: 'fatal'; durationMs: number; error: ErrorPayload; exitCode: number }
+  /** The process ended without a response (`process.exit`, a signal). */
+  | { kind: 'exit'; durationMs: number; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'oom'; durationMs: number };
+
+export interface RunLimits {
+  /** Function timeout (or INIT limit), ms. */
+  timeoutMs: number;
+  memoryMb: number;
+  /** How often resident memory is read while code runs, ms. */
+  memoryPollMs: number;
+}
+
+/** Receives each output line of the process while a phase runs. */
+export type LineSink = (line: string) => void;
+
+/**
+ * Runs the phases of one process. `clock.begin/end` bracket the time user code runs, so the
+ * simulated clock follows real time exactly then.
+ */
+export class RuntimeProcess {
+  private partial = '';
+  private sink: LineSink;
+
+  /**
+   * @param idleSink receives lines written between phases.
+   * @param idleExit called when the process exits between phases.
+   */
+  constructor(
+    readonly proc: NodeProcess,
+    private readonly clock: SimClock,
+    idleSink: LineSink,
+    private readonly idleExit: () => void,
+  ) {
+    this.sink = idleSink;
+    this.idleSinkFn = idleSink;
+    this.proc.onMessage((m) => this.onIdleMessage(m));
+    this.proc.onExit(() => this.idleExit());
+  }
+
+  private readonly idleSinkFn: LineSink;
+
+  private onIdleMessage(m: ChildMessage): void {
+    if (m.t === 'log') this.sink(m.line);
+    else if (m.t === 'out') this.output(m.text);
+  }
+
+  private output(text: string): void {
+    const parts = (this.partial + text).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const line of parts) this.sink(line);
+  }
+
+  private flush(): void {
+    if (this.partial) this.sink(this.partial);
+    this.partial = '';
+  }
+
+  init(message: InitMessage, limits: RunLimits, sink: LineSink): Promise<InitResult> {
+    return this.phase(limits, sink, (m, done) => {
+      if (m.t === 'init-done') {
+        done(m.error ? { ok: false, initMs: m.initMs, status: 'error', error: m.error, oom: false } : { ok: true, initMs: m.initMs });
+      }
+    }, (elapsed, how) => {
+      if (how.kind === 'timeout') {
+        return { ok: false, initMs: elapsed, status: 'timeout', error: { errorType: 'Runtime.Unknown', errorMessage: 'INIT timed out', trace: [] }, oom: false };
+      }
+      if (how.kind === 'oom') {
+        return { ok: false, initMs: elapsed, status: 'error', error: { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: signal: killed', trace: [] }, oom: true };
+      }
+      return { ok: false, initMs: elapsed, status: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${exitText(how.code, how.signal)}`, trace: [] }, oom: false };
+    }, message);
+  }
+
+  invoke(message: InvokeMessage, limits: RunLimits, sink: LineSink): Promise<RawInvokeResult> {
+    let fatal: { error: ErrorPayload; exitCode: number } | null = null;
+    return this.phase<RawInvokeResult>(limits, sink, (m, done) => {
+      if (m.t === 'result' && m.requestId === message.requestId) {
+        done(m.error ? { kind: 'error', durationMs: m.durationMs, error: m.error } : { kind: 'response', durationMs: m.durationMs, responseJson: m.responseJson });
+      } else if (m.t === 'fatal') {
+        // The exit follows; report it then, with the posted error.
+        fatal = { error: m.error, exitCode: m.exitCode };
+      }
+    }, (elapsed, how) => {
+      if (how.kind === 'timeout') return { kind: 'timeout', durationMs: limits.timeoutMs };
+      if (how.kind === 'oom') return { kind: 'oom', durationMs: elapsed };
+      const f = fatal as { error: ErrorPayload; exitCode: number } | null;
+      if (f) return { kind: 'fatal', durationMs: elapsed, error: f.error, exitCode: f.exitCode };
+      return { kind: 'exit', durationMs: elapsed, code: how.code, signal: how.signal };
+    }, message);
+  }
+
+  /**
+   * Send `message`, let the clock run while the child works, and settle on the first of:
+   * a reply `onMessage` accepts, the time limit, a memory overrun, or the process exiting.
+   * The process is killed on timeout and memory overrun (the environment is reset).
+   */
+  private phase<R>(
+    limits: RunLimits,
+    sink: LineSink,
+    onMessage: (m: ChildMessage, done: (r: R) => void) => void,
+    onEnd: (elapsedMs: number, how: { kind: 'timeout' } | { kind: 'oom' } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }) => R,
+    message: InitMessage | InvokeMessage,
+  ): Promise<R> {
+    return new Promise<R>((resolve) => {
+      const started = this.clock.now();
+      let settled = false;
+      let timer: TimerHandle | null = null;
+      let poll: NodeJS.Timeout | null = null;
+      let killedFor: 'timeout' | 'oom' | null = null;
+      this.sink = sink;
+      this.clock.begin();
+      const done = (r: R): void => {
+        if (settled) return;
+        settled = true;
+        timer?.cancel();
+        if (poll) clearInterval(poll);
+        this.flush();
+        this.sink = this.idleSinkFn;
+        this.proc.onExit(() => this.idleExit());
+        this.proc.onMessage((m) => this.onIdleMessage(m));
+        this.clock.end();
+        resolve(r);
+      };
+      this.proc.onMessage((m) => {
+        if (m.t === 'log') sink(m.line);
+        else if (m.t === 'out') this.output(m.text);
+        else onMessage(m, done);
+      });
+      this.proc.onExit((code, signal) => {
+        const elapsed = this.clock.now() - started;
+        done(onEnd(elapsed, killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }));
+      });
+      timer = this.clock.after(limits.timeoutMs, () => {
+        killedFor = 'timeout';
+        void this.proc.kill();
+      });
+      // Memory is enforced by watching resident memory against MemorySize and killing past it
+      // (semantics.md, "Out of memory": --max-old-space-size misses Buffers).
+      poll = setInterval(() => {
+        const mem = this.proc.memory();
+        if (mem && mem.hwmMb > limits.memoryMb && !killedFor) {
+          killedFor = 'oom';
+          void this.proc.kill();
+        }
+      }, limits.memoryPollMs);
+      if (!this.proc.alive) {
+        done(onEnd(0, { kind: 'exit', code: this.proc.exit?.code ?? null, signal: this.proc.exit?.signal ?? null }));
+        return;
+      }
+      this.proc.send(message);
+    });
+  }
+}
+
+/** `exit status n` / `signal: killed`, as Lambda words a runtime exit. */
+export function exitText(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `signal: ${signalName(signal)}`;
+  return `exit status ${code ?? 0}`;
+}
+
+function signalName(signal: NodeJS.Signals): string {
+  const names: Partial<Record<NodeJS.Signals, string>> = { SIGKILL: 'killed', SIGTERM: 'terminated', SIGABRT: 'aborted', SIGSEGV: 'segmentation fault' };
+  return names[signal] ?? signal.toLowerCase();
+}

@@ -1,0 +1,327 @@
+/**
+ * The Node runtime bootstrap: runs inside each execution environment's child process and
+ * behaves like Lambda's Node runtime interface client (aws-lambda-nodejs-runtime-interface-client
+ * v3.3.0, as summarised in ../shared/lambda/semantics.md): handler resolution, CommonJS and ESM,
+ * async and callback handlers, `context`, console output in Lambda's log format, and the error
+ * shapes for throws, rejections, uncaught exceptions and unhandled rejections.
+ *
+ * It is bundled to dist/runtimes/node-bootstrap.js (scripts/build.mjs) and started with
+ * `child_process.fork`; it talks to the simulator over IPC only (runtimes/protocol.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage, ParentMessage } from './protocol';
+
+type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, result?: unknown) => void) => unknown;
+
+let clockOffsetMs = 0;
+let currentRequestId: string | null = null;
+let handler: Handler | null = null;
+let callbackStyle = false;
+let legacyContextMethods = false;
+
+function send(message: ChildMessage, then?: () => void): void {
+  if (!process.send) return;
+  process.send(message, undefined, undefined, () => then?.());
+}
+
+function isoNow(): string {
+  return new Date(Date.now() + clockOffsetMs).toISOString();
+}
+
+// Console output in Lambda's text format: `<ISO>\t<requestId>\t<LEVEL>\t<message>`; during INIT
+// the request id prints as `undefined`, as the Node runtime does (semantics.md, "Logs").
+// Newlines inside one message become `\r` so that one call stays one CloudWatch event.
+function patchConsole(): void {
+  const levels: [keyof Console, string][] = [
+    ['log', 'INFO'],
+    ['info', 'INFO'],
+    ['warn', 'WARN'],
+    ['error', 'ERROR'],
+    ['debug', 'DEBUG'],
+    ['trace', 'TRACE'],
+  ];
+  for (const [method, level] of levels) {
+    const target = console as unknown as Record<string, (...args: unknown[]) => void>;
+    target[method as string] = (...args: unknown[]) => {
+      const message = format(...args).replace(/\n/g, '\r');
+      send({ t: 'log', line: `${isoNow()}\t${currentRequestId ?? 'undefined'}\t${level}\t${message}` });
+    };
+  }
+  // Raw writes keep their text; the simulator splits them into lines of the current request.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.write = ((chunk: string | Uint8Array, encoding?: unknown, cb?: unknown): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      send({ t: 'out', text });
+      const done = typeof encoding === 'function' ? encoding : cb;
+      if (typeof done === 'function') process.nextTick(done as () => void);
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
+/** The Node runtime's error serialisation: `{errorType, errorMessage, trace}`. */
+function toPayload(error: unknown): ErrorPayload {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || error.constructor?.name || 'Error',
+      errorMessage: error.message,
+      trace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
+    };
+  }
+  if (error !== null && typeof error === 'object') {
+    const e = error as Record<string, unknown>;
+    return {
+      errorType: typeof e['errorType'] === 'string' ? (e['errorType'] as string) : typeof error,
+      errorMessage: typeof e['errorMessage'] === 'string' ? (e['errorMessage'] as string) : safeJson(error),
+      trace: [],
+    };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function namedError(errorType: string, errorMessage: string, cause?: unknown): ErrorPayload {
+  const stack = cause instanceof Error && typeof cause.stack === 'string' ? cause.stack.split('\n') : [];
+  return { errorType, errorMessage, trace: [`${errorType}: ${errorMessage}`, ...stack.slice(1)] };
+}
+
+/** The log form of an error (`stack` where the response has `trace`). */
+function logForm(payload: ErrorPayload): string {
+  return JSON.stringify({ errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace });
+}
+
+class InitError extends Error {
+  constructor(readonly payload: ErrorPayload) {
+    super(payload.errorMessage);
+  }
+}
+
+/** True when the nearest package.json above `file` says `"type": "module"`. */
+function nearestTypeModule(file: string): boolean {
+  let dir = dirname(file);
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
+
+async function loadFile(file: string, asEsm: boolean): Promise<unknown> {
+  if (asEsm) return import(pathToFileURL(file).href);
+  const req = createRequire(file);
+  return req(file);
+}
+
+/**
+ * Lambda's handler resolution (semantics.md, "Handler resolution"): `dir/sub/file.a.b` →
+ * module root `dir/sub/`, module `file`, export path `a.b`; `..` is rejected; the module is
+ * tried extensionless and as `.js` (import when the nearest package.json has "type":"module",
+ * else require), then `.mjs` (import), then `.cjs` (require), then as a package name.
+ */
+async function resolveHandler(taskRoot: string, full: string): Promise<Handler> {
+  if (full.includes('..')) {
+    throw new InitError(
+      namedError('Runtime.MalformedHandlerName', `'${full}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`),
+    );
+  }
+  const slash = full.lastIndexOf('/');
+  const moduleRoot = slash >= 0 ? full.slice(0, slash + 1) : '';
+  const moduleAndPath = full.slice(slash + 1);
+  const dot = moduleAndPath.indexOf('.');
+  if (dot <= 0 || dot === moduleAndPath.length - 1) throw new InitError(namedError('Runtime.MalformedHandlerName', 'Bad handler'));
+  const moduleName = moduleAndPath.slice(0, dot);
+  const exportPath = moduleAndPath.slice(dot + 1).split('.');
+  const base = resolve(taskRoot, moduleRoot, moduleName);
+
+  let loaded: unknown;
+  let found = false;
+  try {
+    const candidates: [string, boolean][] = [
+      [base, nearestTypeModule(base)],
+      [`${base}.js`, nearestTypeModule(`${base}.js`)],
+      [`${base}.mjs`, true],
+      [`${base}.cjs`, false],
+    ];
+    for (const [file, esm] of candidates) {
+      if (!existsSync(file)) continue;
+      found = true;
+      loaded = await loadFile(file, esm);
+      break;
+    }
+    if (!found) {
+      const req = createRequire(join(taskRoot, moduleRoot, 'index.js'));
+      let resolved: string | undefined;
+      try {
+        resolved = req.resolve(moduleName, { paths: [taskRoot, resolve(taskRoot, moduleRoot)] });
+      } catch {
+        resolved = undefined;
+      }
+      if (resolved === undefined) {
+        throw new InitError(namedError('Runtime.ImportModuleError', `Error: Cannot find module '${moduleName}'\nRequire stack:\n- /var/runtime/index.mjs`));
+      }
+      loaded = await loadFile(resolved, nearestTypeModule(resolved));
+    }
+  } catch (error) {
+    if (error instanceof InitError) throw error;
+    if (error instanceof SyntaxError) {
+      throw new InitError(namedError('Runtime.UserCodeSyntaxError', `${error.name}: ${error.message}`, error));
+    }
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      throw new InitError(namedError('Runtime.ImportModuleError', `Error: ${(error as Error).message}`, error));
+    }
+    throw error;
+  }
+
+  let target: unknown = loaded;
+  for (const key of exportPath) {
+    target = target !== null && (typeof target === 'object' || typeof target === 'function') ? (target as Record<string, unknown>)[key] : undefined;
+  }
+  if (target === undefined) throw new InitError(namedError('Runtime.HandlerNotFound', `${full} is undefined or not exported`));
+  if (typeof target !== 'function') throw new InitError(namedError('Runtime.HandlerNotFound', `${full} is not a function`));
+  return target as Handler;
+}
+
+async function init(message: InitMessage): Promise<void> {
+  clockOffsetMs = message.clockOffsetMs;
+  legacyContextMethods = message.legacyContextMethods;
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, message.env);
+  const started = performance.now();
+  let error: ErrorPayload | null = null;
+  try {
+    process.chdir(message.taskRoot);
+    handler = await resolveHandler(message.taskRoot, message.handler);
+    // A handler is async when its constructor is AsyncFunction; a non-async handler taking
+    // three parameters is callback-style (semantics.md, "Handler resolution").
+    callbackStyle = handler.constructor.name !== 'AsyncFunction' && handler.length >= 3;
+    if (callbackStyle && message.rejectCallbackHandlers) {
+      handler = null;
+      throw new InitError(
+        namedError(
+          'Runtime.CallbackHandlerDeprecated',
+          'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature before you can use it with Node.js 24 or later.',
+        ),
+      );
+    }
+  } catch (e) {
+    handler = null;
+    error = e instanceof InitError ? e.payload : toPayload(e);
+    console.error(`Uncaught Exception \t${logForm(error)}`);
+  }
+  send({ t: 'init-done', initMs: performance.now() - started, error });
+}
+
+function invoke(message: InvokeMessage): void {
+  clockOffsetMs = message.clockOffsetMs;
+  currentRequestId = message.requestId;
+  process.env['_X_AMZN_TRACE_ID'] = message.traceId;
+  const started = performance.now();
+  const deadline = started + message.remainingMs;
+  let settled = false;
+
+  const finish = (error: unknown, result: unknown, failed: boolean): void => {
+    if (settled) return;
+    settled = true;
+    const durationMs = performance.now() - started;
+    let payload: ErrorPayload | null = null;
+    let responseJson: string | null = null;
+    if (failed) {
+      payload = toPayload(error);
+      console.error(`Invoke Error \t${logForm(payload)}`);
+    } else {
+      try {
+        responseJson = result === undefined ? null : (JSON.stringify(result) ?? null);
+      } catch (e) {
+        payload = namedError('Runtime.MarshalError', `Unable to stringify response body: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    send({ t: 'result', requestId: message.requestId, durationMs, responseJson, error: payload });
+  };
+
+  const context: Record<string, unknown> = {
+    functionName: message.functionName,
+    functionVersion: message.functionVersion,
+    invokedFunctionArn: message.invokedFunctionArn,
+    memoryLimitInMB: message.memoryLimitInMB,
+    awsRequestId: message.requestId,
+    logGroupName: message.logGroupName,
+    logStreamName: message.logStreamName,
+    clientContext: undefined,
+    identity: undefined,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, Math.round(deadline - performance.now())),
+  };
+  // context.succeed/fail/done exist only on Node ≤ 22 (semantics.md, "Failures").
+  if (legacyContextMethods) {
+    context['succeed'] = (result: unknown) => finish(null, result, false);
+    context['fail'] = (error: unknown) => finish(error, undefined, true);
+    context['done'] = (error: unknown, result: unknown) => finish(error, result, error !== undefined && error !== null);
+  }
+  const callback = (error?: unknown, result?: unknown): void => finish(error, result, error !== undefined && error !== null);
+
+  try {
+    const fn = handler as Handler;
+    const returned = callbackStyle ? fn(message.event, context, callback) : fn(message.event, context);
+    if (returned !== null && typeof returned === 'object' && typeof (returned as { then?: unknown }).then === 'function') {
+      (returned as Promise<unknown>).then(
+        (value) => finish(null, value, false),
+        (error: unknown) => finish(error, undefined, true),
+      );
+    } else if (!callbackStyle) {
+      finish(null, returned, false);
+    }
+  } catch (error) {
+    finish(error, undefined, true);
+  }
+}
+
+/**
+ * Uncaught exceptions and unhandled rejections end the runtime as Lambda's does: the error is
+ * logged and posted for the current request, then the process exits with 129 or 128.
+ */
+function fatal(kind: 'exception' | 'rejection', reason: unknown): void {
+  const payload =
+    kind === 'exception'
+      ? toPayload(reason)
+      : {
+          errorType: 'Runtime.UnhandledPromiseRejection',
+          errorMessage: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
+          trace: reason instanceof Error && typeof reason.stack === 'string' ? reason.stack.split('\n') : [],
+        };
+  const label = kind === 'exception' ? 'Uncaught Exception' : 'Unhandled Promise Rejection';
+  console.error(`${label} \t${logForm(payload)}`);
+  const exitCode = kind === 'exception' ? 129 : 128;
+  send({ t: 'fatal', error: payload, exitCode }, () => process.exit(exitCode));
+}
+
+process.on('uncaughtException', (error) => fatal('exception', error));
+process.on('unhandledRejection', (reason) => fatal('rejection', reason));
+// The simulator going away (even without killing us) ends the environment.
+process.on('disconnect', () => process.exit(0));
+
+patchConsole();
+process.on('message', (message: ParentMessage) => {
+  if (message.t === 'init') void init(message);
+  else if (message.t === 'invoke') invoke(message);
+});
+send({ t: 'ready' });

@@ -1,0 +1,272 @@
+/**
+ * The parent side of the Node runtime: which Node binary runs the handler, where the bootstrap
+ * is, and the child processes themselves (one per execution environment), with a pool of
+ * pre-forked spares so that a simulated cold start costs module load, not `fork`
+ * (semantics.md, "What peers do locally": fork to first IPC message ≈ 85 ms here).
+ *
+ * Every child started here is registered and killed when the host process exits.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { TraceRuntime } from '../trace';
+import type { ChildMessage, ParentMessage } from './protocol';
+
+/** Node major version a Lambda runtime id names (`nodejs22.x` → 22), or null. */
+export function runtimeMajor(runtime: string): number | null {
+  const m = /^nodejs(\d+)\.x$/.exec(runtime);
+  return m ? Number(m[1]) : null;
+}
+
+function findOnPath(name: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Use the Node binary the runtime names when the machine has it (`node22` on PATH for
+ * nodejs22.x, or the current Node when its major matches), else the current Node; the trace
+ * says which (issue 6, point 1).
+ */
+export function resolveNodeBinary(runtime: string): TraceRuntime {
+  const major = runtimeMajor(runtime);
+  const current = process.version;
+  const currentMajor = Number(current.slice(1).split('.')[0]);
+  if (major !== null && major === currentMajor) {
+    return { requested: runtime, binary: process.execPath, version: current, exact: true, note: `${runtime} runs on Node ${current} (${process.execPath}).` };
+  }
+  if (major !== null) {
+    const named = findOnPath(`node${major}`);
+    if (named) {
+      try {
+        const version = execFileSync(named, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+        if (version.startsWith(`v${major}.`)) {
+          return { requested: runtime, binary: named, version, exact: true, note: `${runtime} runs on Node ${version} (${named}).` };
+        }
+      } catch {
+        // Not runnable: fall back to the current Node below.
+      }
+    }
+  }
+  const wanted = major === null ? `${runtime} is not a Node runtime id` : `no node${major} on PATH`;
+  return {
+    requested: runtime,
+    binary: process.execPath,
+    version: current,
+    exact: false,
+    note: `${wanted}, so ${runtime} runs on the current Node ${current} (${process.execPath}); behaviour that differs between Node versions may differ from Lambda.`,
+  };
+}
+
+let cachedBootstrap: string | null = null;
+
+/**
+ * The bootstrap script to fork. In the bundled extension and CLI it is
+ * dist/runtimes/node-bootstrap.js next to the bundle; when the simulator runs from source
+ * (tests, bench) the TypeScript source is bundled once with esbuild into the temp directory.
+ */
+export function nodeBootstrapPath(): string {
+  if (cachedBootstrap && existsSync(cachedBootstrap)) return cachedBootstrap;
+  const bundled = [join(__dirname, 'runtimes', 'node-bootstrap.js'), join(__dirname, 'node-bootstrap.js')];
+  for (const candidate of bundled) {
+    if (existsSync(candidate)) return (cachedBootstrap = candidate);
+  }
+  const source = join(__dirname, 'node-bootstrap.ts');
+  if (!existsSync(source)) throw new Error(`Lambda Lens: the Node runtime bootstrap is missing (looked for ${bundled.join(', ')})`);
+  const protocol = join(__dirname, 'protocol.ts');
+  const hash = createHash('sha256').update(readFileSync(source)).update(readFileSync(protocol)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'lambda-lens-bootstrap');
+  const out = join(dir, `node-bootstrap-${hash}.js`);
+  if (!existsSync(out)) {
+    mkdirSync(dir, { recursive: true });
+    // esbuild is a development dependency: only the from-source path needs it.
+    const esbuild = createRequire(__filename)('esbuild') as typeof import('esbuild');
+    const result = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node18', write: false, logLevel: 'silent' });
+    const tmp = `${out}.${process.pid}.tmp`;
+    writeFileSync(tmp, (result.outputFiles[0] as { text: string }).text);
+    renameSync(tmp, out);
+  }
+  return (cachedBootstrap = out);
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // No orphans: whatever way the host exits, every environment's process goes with it.
+  process.on('exit', () => {
+    for (const child of live) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
+
+/** Process ids of every runtime child currently alive (tests use it to check for orphans). */
+export function liveRuntimePids(): number[] {
+  return [...live].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
+}
+
+export interface NodeProcessOptions {
+  binary: string;
+  bootstrap: string;
+  cwd: string;
+  /** The environment the process starts with (the function's own is set at INIT). */
+  env: Record<string, string>;
+}
+
+/** One runtime child process. */
+export class NodeProcess {
+  readonly pid: number;
+  private messageListener: ((m: ChildMessage) => void) | null = null;
+  private exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private readonly exited: Promise<void>;
+  private stderrTail = '';
+
+  private constructor(private readonly child: ChildProcess) {
+    this.pid = child.pid as number;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        this.exitInfo = { code, signal };
+        resolve();
+        this.exitListener?.(code, signal);
+      });
+    });
+    child.on('message', (m: ChildMessage) => this.messageListener?.(m));
+    // Output the bootstrap could not intercept (V8 fatal errors, native writes).
+    child.stdout?.on('data', (d: Buffer) => this.messageListener?.({ t: 'out', text: d.toString('utf8') }));
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = d.toString('utf8');
+      this.stderrTail = (this.stderrTail + text).slice(-2000);
+      this.messageListener?.({ t: 'out', text });
+    });
+  }
+
+  /** Fork a child and wait for its bootstrap's `ready`. */
+  static start(options: NodeProcessOptions): Promise<NodeProcess> {
+    installExitHook();
+    const child = fork(options.bootstrap, [], {
+      execPath: options.binary,
+      // Never inherit the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
+      execArgv: [],
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    live.add(child);
+    const proc = new NodeProcess(child);
+    return new Promise((resolve, reject) => {
+      proc.messageListener = (m) => {
+        if (m.t === 'ready') {
+          proc.messageListener = null;
+          proc.exitListener = null;
+          resolve(proc);
+        }
+      };
+      proc.exitListener = (code, signal) => reject(new Error(`runtime process exited before it was ready (code ${code}, signal ${signal}): ${proc.stderrTail.trim()}`));
+      child.once('error', (e) => reject(e));
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === null;
+  }
+
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | null {
+    return this.exitInfo;
+  }
+
+  onMessage(listener: ((m: ChildMessage) => void) | null): void {
+    this.messageListener = listener;
+  }
+
+  onExit(listener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null): void {
+    this.exitListener = listener;
+  }
+
+  send(message: ParentMessage): void {
+    if (this.alive && this.child.connected) this.child.send(message);
+  }
+
+  /** Freeze between invokes, as Lambda does (semantics.md, "Between invokes the EE is frozen"). */
+  freeze(): void {
+    if (this.alive) this.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    if (this.alive) this.child.kill('SIGCONT');
+  }
+
+  /** SIGKILL (works on a frozen process too); resolves when the process is gone. */
+  kill(): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /**
+   * Resident memory from /proc/<pid>/status: current (VmRSS) and peak (VmHWM), MB. Buffers
+   * live off the V8 heap, so RSS is what Lambda's limit sees (semantics.md, "Out of memory").
+   */
+  memory(): { rssMb: number; hwmMb: number } | null {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (!rss || !hwm) return null;
+      return { rssMb: Number(rss[1]) / 1024, hwmMb: Number(hwm[1]) / 1024 };
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Pre-forked processes waiting for INIT, so that a cold start does not pay for `fork`. */
+export class SparePool {
+  private spares: Promise<NodeProcess>[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly options: NodeProcessOptions,
+    private readonly size: number,
+  ) {
+    this.refill();
+  }
+
+  /** A ready process: a spare when one is there, else a fresh fork. */
+  take(): Promise<NodeProcess> {
+    const spare = this.spares.shift();
+    this.refill();
+    return spare ?? NodeProcess.start(this.options);
+  }
+
+  /** Kill the spares; later `take` calls still work but are not refilled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const spares = this.spares;
+    this.spares = [];
+    await Promise.all(spares.map((p) => p.then((proc) => proc.kill(), () => undefined)));
+  }
+
+  private refill(): void {
+    while (!this.closed && this.spares.length < this.size) {
+      const started = NodeProcess.start(this.options);
+      started.catch(() => undefined);
+      this.spares.push(started);
+    }
+  }
+}
