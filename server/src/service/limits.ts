@@ -159,3 +159,6 @@ export const PRICE = {
   perRequest: 0.2 / 1_000_000,
   source: 'https://aws.amazon.com/lambda/pricing/',
 } as const;
+
+/** Kinesis and DynamoDB stream records are kept 24 h by default; an unbounded mapping retries a failing batch that long. */
+export const STREAM_RETENTION_HOURS = { default: 24, source: `${DG}services-kinesis-errors.html` } as const;

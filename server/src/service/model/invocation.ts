@@ -1,0 +1,147 @@
+/**
+ * How a function is invoked and retried, told from the template: shared by the retry rules
+ * (LL20xx, LL21xx), template hovers on `Events` entries and handler hovers and lenses.
+ */
+import { API_TIMEOUT, ASYNC_RETRY_ATTEMPTS, ASYNC_RETRY_DELAYS_MS, BATCH_SIZE, SQS_VISIBILITY, TIMEOUT } from '../limits';
+import { eventInfo } from './events';
+import { isKnown, knownValue, type DestinationModel, type FunctionModel, type QueueModel, type Setting, type Trigger } from './types';
+
+/** A number read from the template, or Lambda's default when the property is absent. */
+export interface Effective {
+  readonly value: number;
+  /** True when the property is absent and `value` is the default. */
+  readonly isDefault: boolean;
+}
+
+/** A known number, or `fallback` when absent; `undefined` when present but unresolvable. */
+export function effective(setting: Setting<number> | undefined, fallback: number): Effective | undefined {
+  if (setting === undefined) return { value: fallback, isDefault: true };
+  return isKnown(setting) ? { value: setting.value, isDefault: false } : undefined;
+}
+
+/** The function timeout in seconds (default 3 s). */
+export function functionTimeout(fn: FunctionModel): Effective | undefined {
+  return effective(fn.timeout, TIMEOUT.default);
+}
+
+/** The queue's visibility timeout in seconds (SQS default 30 s). */
+export function queueVisibility(queue: QueueModel): Effective | undefined {
+  return effective(queue.visibilityTimeout, SQS_VISIBILITY.default);
+}
+
+export const REPORT_BATCH_ITEM_FAILURES = 'ReportBatchItemFailures';
+
+/** True when the trigger's mapping enables partial batch responses; `undefined` when unknown. */
+export function reportsBatchItemFailures(trigger: Trigger): boolean | undefined {
+  const types = trigger.mapping?.functionResponseTypes;
+  if (types === undefined) return false;
+  return isKnown(types) ? types.value.includes(REPORT_BATCH_ITEM_FAILURES) : undefined;
+}
+
+/** Kinesis, DynamoDB Streams and Kafka: ordered, and a failing batch holds back its shard. */
+export function isStreamTrigger(trigger: Trigger): boolean {
+  return eventInfo(trigger.type)?.stream === true;
+}
+
+/** Triggers whose failures are retried by Lambda or the event source: async and poll. */
+export function retryingTriggers(fn: FunctionModel): Trigger[] {
+  return fn.triggers.filter((t) => t.invocation !== 'sync');
+}
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  Api: 'API Gateway REST API',
+  HttpApi: 'API Gateway HTTP API',
+  EventBridgeRule: 'EventBridge',
+  CloudWatchEvent: 'EventBridge',
+  Schedule: 'EventBridge schedule',
+  ScheduleV2: 'EventBridge Scheduler',
+  DynamoDB: 'DynamoDB Streams',
+  CloudWatchLogs: 'CloudWatch Logs',
+  SelfManagedKafka: 'Kafka',
+  EventSourceMapping: 'an event source mapping',
+};
+
+/** `SQS (OrdersQueue)`: the service and the name the template gives it. */
+export function triggerLabel(trigger: Trigger): string {
+  const service = SHORT_NAMES[trigger.type] ?? trigger.type;
+  const name = trigger.mapping?.queue?.logicalId ?? trigger.name;
+  return `${service} (${name})`;
+}
+
+function destinationName(d: DestinationModel): string {
+  return d.targetLogicalId ?? knownValue(d.target) ?? 'the configured destination';
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * One sentence on how `trigger` invokes `fn` and what happens when it fails, e.g.
+ * "Invoked by SQS (OrdersQueue), batches of 10, whole batch retried after 60 s visibility;
+ * failures to OrdersDLQ after 3 receives."
+ */
+export function describeInvocation(fn: FunctionModel, trigger: Trigger): string {
+  const label = triggerLabel(trigger);
+  if (trigger.invocation === 'sync') return describeSync(trigger, label);
+  if (trigger.invocation === 'async') return describeAsync(fn, label);
+  if (trigger.type === 'SQS') return describeSqs(trigger, label);
+  if (isStreamTrigger(trigger)) return describeStream(trigger, label);
+  const batch = knownValue(trigger.mapping?.batchSize) ?? BATCH_SIZE[trigger.type]?.default;
+  const retries = eventInfo(trigger.type)?.retries ?? 'A failed batch is retried by the event source mapping.';
+  return `Invoked by ${label}${batch !== undefined ? `, batches of ${batch}` : ''}. ${retries}`;
+}
+
+function describeSync(trigger: Trigger, label: string): string {
+  const route = trigger.method !== undefined && trigger.path !== undefined ? ` ${trigger.method.toUpperCase()} ${trigger.path}` : '';
+  const limit = trigger.type === 'Api' ? API_TIMEOUT.restSeconds : trigger.type === 'HttpApi' ? API_TIMEOUT.httpSeconds : undefined;
+  const timeout = limit !== undefined ? `; the API gives up after ${limit} s` : '';
+  return `Invoked synchronously by ${label}${route}: the caller gets any error and Lambda does not retry${timeout}.`;
+}
+
+function describeAsync(fn: FunctionModel, label: string): string {
+  const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
+  const [first, second] = ASYNC_RETRY_DELAYS_MS.values.map((ms) => Math.round(ms / 60_000));
+  const retryText =
+    retries === undefined
+      ? `a failed invocation is retried up to ${ASYNC_RETRY_ATTEMPTS.max} times`
+      : retries.value === 0
+        ? 'a failed invocation is not retried (MaximumRetryAttempts 0)'
+        : `a failed invocation is retried ${retries.value === 1 ? 'once' : `${retries.value} times`} (≈${first} min${retries.value > 1 ? `, then ≈${second} min later` : ' later'})`;
+  const failure = fn.asyncConfig?.onFailure ?? fn.deadLetterQueue;
+  const failureText = failure !== undefined ? `failures to ${destinationName(failure)}` : 'events that still fail are dropped (no OnFailure destination or DLQ)';
+  return `Invoked asynchronously by ${label}: ${retryText}, and an event may arrive twice even without an error; ${failureText}.`;
+}
+
+function describeSqs(trigger: Trigger, label: string): string {
+  const m = trigger.mapping;
+  const queue = m?.queue;
+  const batch = effective(m?.batchSize, BATCH_SIZE['SQS']?.default ?? 1);
+  const parts = [`Invoked by ${label}`];
+  if (batch !== undefined) parts.push(`batches of ${batch.value}`);
+  const visibility = queue !== undefined ? queueVisibility(queue) : undefined;
+  const after = visibility === undefined ? "after the queue's visibility timeout" : `after ${visibility.value} s visibility${visibility.isDefault ? ' (SQS default)' : ''}`;
+  const what = reportsBatchItemFailures(trigger) === true ? 'messages reported in batchItemFailures retried' : 'whole batch retried';
+  parts.push(`${what} ${after}`);
+  let failure: string;
+  if (queue === undefined) failure = "failures follow the queue's redrive policy";
+  else if (queue.deadLetterQueueLogicalId !== undefined) {
+    const receives = knownValue(queue.maxReceiveCount);
+    failure = `failures to ${queue.deadLetterQueueLogicalId}${receives !== undefined ? ` after ${plural(receives, 'receive', 'receives')}` : ''}`;
+  } else failure = 'no redrive policy: a failing message comes back until it expires';
+  return `${parts.join(', ')}; ${failure}.`;
+}
+
+function describeStream(trigger: Trigger, label: string): string {
+  const m = trigger.mapping;
+  const batch = knownValue(m?.batchSize) ?? BATCH_SIZE[trigger.type]?.default;
+  const retries = knownValue(m?.maximumRetryAttempts);
+  const age = knownValue(m?.maximumRecordAgeInSeconds);
+  let retryText: string;
+  if (retries !== undefined && retries >= 0) retryText = `retried up to ${plural(retries, 'time', 'times')}`;
+  else if (age !== undefined && age >= 0) retryText = `retried until its records are ${age} s old`;
+  else retryText = 'retried until its records expire';
+  const bisect = knownValue(m?.bisectBatchOnFunctionError) === true ? ', split in two on each error' : '';
+  const failure = m?.onFailure !== undefined ? `then a record of it goes to ${destinationName(m.onFailure)}` : 'then it is skipped with no record kept (no OnFailure destination)';
+  return `Invoked by ${label}${batch !== undefined ? `, batches of ${batch}` : ''}, in order per shard; a failed batch is ${retryText} while the shard waits${bisect}; ${failure}.`;
+}

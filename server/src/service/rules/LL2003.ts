@@ -1,0 +1,51 @@
+import { ASYNC_RETRY_ATTEMPTS } from '../limits';
+import { effective, isStreamTrigger, triggerLabel } from '../model/invocation';
+import type { FunctionModel } from '../model/types';
+import { asyncFailureDestinationFix, mappingFailureDestinationFix } from '../actions/failureDestination';
+import type { TemplateDocument } from '../templates/template';
+import type { Finding, TemplateRule } from './types';
+
+/**
+ * An async or stream trigger with nowhere to send the events it gives up on. SQS triggers are
+ * left to the queue's redrive policy: a message that keeps failing stays in (or moves out of)
+ * its queue, it is not dropped by Lambda.
+ */
+export const LL2003: TemplateRule = {
+  id: 'LL2003',
+  title: 'Async or stream trigger without a failure destination',
+  severity: 'warning',
+  scope: 'template',
+  check({ template }) {
+    return template.functions.flatMap((fn) => [...asyncFinding(template, fn), ...streamFindings(template, fn)]);
+  },
+};
+
+function asyncFinding(template: TemplateDocument, fn: FunctionModel): Finding[] {
+  const triggers = fn.triggers.filter((t) => t.invocation === 'async');
+  if (triggers.length === 0 || fn.asyncConfig?.onFailure !== undefined || fn.deadLetterQueue !== undefined) return [];
+  const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
+  const tries = retries === undefined ? 'its retries' : retries.value === 0 ? 'its one attempt (MaximumRetryAttempts 0)' : `${retries.value + 1} attempts`;
+  const fix = asyncFailureDestinationFix(template, fn);
+  return [{
+    ruleId: 'LL2003',
+    message: `Function ${fn.logicalId} is invoked asynchronously by ${triggers.map(triggerLabel).join(', ')}, but has no OnFailure destination or DeadLetterQueue: an event that still fails after ${tries} is dropped and lost.`,
+    uri: fn.uri,
+    span: fn.idSpan,
+    ...(fix ? { fixes: [fix] } : {}),
+  }];
+}
+
+function streamFindings(template: TemplateDocument, fn: FunctionModel): Finding[] {
+  return fn.triggers
+    .filter((t) => isStreamTrigger(t) && t.mapping !== undefined && t.mapping.onFailure === undefined)
+    .map((t) => {
+      const fix = mappingFailureDestinationFix(template, fn, t);
+      return {
+        ruleId: 'LL2003',
+        message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no OnFailure destination: when a batch exhausts its retries or its records expire, Lambda skips it and keeps no record of which records were lost.`,
+        uri: t.uri,
+        span: t.span,
+        ...(fix ? { fixes: [fix] } : {}),
+      };
+    });
+}

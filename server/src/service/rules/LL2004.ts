@@ -1,0 +1,39 @@
+import { REPORT_BATCH_ITEM_FAILURES, reportsBatchItemFailures, triggerLabel } from '../model/invocation';
+import { knownValue, type FunctionModel, type Trigger } from '../model/types';
+import { seqSnippet, setPathEdit, triggerProperties, wordSnippet } from '../actions/templateEdits';
+import type { TemplateDocument } from '../templates/template';
+import type { Fix, TemplateRule } from './types';
+
+/**
+ * An SQS trigger without partial batch responses: one failing message makes the whole batch
+ * come back after the visibility timeout, and every message in it is processed again.
+ * Batches of one message are left alone: there is nothing to report partially.
+ */
+export const LL2004: TemplateRule = {
+  id: 'LL2004',
+  title: 'SQS trigger without ReportBatchItemFailures',
+  severity: 'warning',
+  scope: 'template',
+  check({ template }) {
+    return template.functions.flatMap((fn) =>
+      fn.triggers
+        .filter((t) => t.type === 'SQS' && t.mapping !== undefined && reportsBatchItemFailures(t) === false && knownValue(t.mapping.batchSize) !== 1)
+        .map((t) => {
+          const fix = addResponseTypesFix(template, fn, t);
+          return {
+            ruleId: 'LL2004',
+            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
+            uri: t.uri,
+            span: t.span,
+            ...(fix ? { fixes: [fix] } : {}),
+          };
+        }),
+    );
+  },
+};
+
+function addResponseTypesFix(template: TemplateDocument, fn: FunctionModel, t: Trigger): Fix | undefined {
+  const props = triggerProperties(template, fn, t);
+  const edit = props !== undefined ? setPathEdit(template, props, ['FunctionResponseTypes'], seqSnippet(wordSnippet(REPORT_BATCH_ITEM_FAILURES))) : undefined;
+  return edit ? { title: `Add FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}] to ${t.name} (the handler must then return { batchItemFailures })`, edits: [edit] } : undefined;
+}
