@@ -1,0 +1,94 @@
+/**
+ * The messages between the extension host (client/src/panel) and the timeline webview
+ * (client/webview). Both sides import this file; it imports only the trace types, which are
+ * self-contained, so it compiles for Node and for the browser alike.
+ */
+import type { SimulationTrace, TraceEvent } from '../../server/src/simulator/trace';
+
+/** Where the panel's run came from, so that it can be reloaded after a window reload. */
+export type RunSource =
+  /** A run saved as JSON (a past run under `.lambda-lens/runs/`, or a trace file opened by hand). */
+  | { kind: 'file'; path: string }
+  /** A live run that has not finished (and so has no file yet). */
+  | { kind: 'live'; runId: string };
+
+/** extension → webview: show a complete trace, replacing whatever is shown. */
+export interface LoadTraceMessage {
+  type: 'load-trace';
+  trace: SimulationTrace;
+  source: RunSource;
+  /** A short title for the run, e.g. `OrdersApiFunction · burst of 10`. */
+  title: string;
+}
+
+/** extension → webview: a live run started; `live-events` with the same `runId` follow. */
+export interface LiveStartMessage {
+  type: 'live-start';
+  runId: string;
+  title: string;
+}
+
+/** extension → webview: trace events of the live run, in the order they were emitted. */
+export interface LiveEventsMessage {
+  type: 'live-events';
+  runId: string;
+  events: TraceEvent[];
+}
+
+/** extension → webview: the live run stopped before producing a trace (its message says why). */
+export interface LiveFailedMessage {
+  type: 'live-failed';
+  runId: string;
+  message: string;
+}
+
+/** extension → webview: the live run's trace was saved; `source` now points at its file. */
+export interface RunSavedMessage {
+  type: 'run-saved';
+  runId: string;
+  source: RunSource;
+}
+
+/** webview → extension: the page script started; `source` is what it showed before a reload, if anything. */
+export interface ReadyMessage {
+  type: 'ready';
+  source: RunSource | null;
+}
+
+/** webview → extension: cancel the live run. */
+export interface CancelRunMessage {
+  type: 'cancel-run';
+  runId: string;
+}
+
+/** webview → extension: export the shown run in the Chrome trace-event format. */
+export interface ExportChromeTraceMessage {
+  type: 'export-chrome-trace';
+}
+
+/** webview → extension: show a request's log lines in the Lambda Lens Simulation output channel. */
+export interface RevealLogsMessage {
+  type: 'reveal-logs';
+  requestId: string;
+  attempt: number;
+}
+
+export type ToWebviewMessage = LoadTraceMessage | LiveStartMessage | LiveEventsMessage | LiveFailedMessage | RunSavedMessage;
+export type FromWebviewMessage = ReadyMessage | CancelRunMessage | ExportChromeTraceMessage | RevealLogsMessage;
+
+/** The view's state, kept with the webview's setState so that it survives hide/show and reloads. */
+export interface PanelViewState {
+  source: RunSource | null;
+  title: string;
+  /** Visible window of the time axis, in display units (see timeaxis.ts). */
+  view: { start: number; end: number } | null;
+  /** Playhead, in simulated ms. */
+  playheadMs: number;
+  speed: number;
+  /** Selected invocation as `requestId#attempt`, or null. */
+  selected: string | null;
+  scrollRow: number;
+}
+
+/** The webview panel's view type (also the serializer's key); `contributes` has no entry for it. */
+export const TIMELINE_VIEW_TYPE = 'lambdaLens.timeline';
