@@ -1,0 +1,131 @@
+/**
+ * Execution environments with real child processes: cold and warm starts, reuse, idle reclaim,
+ * module-scope state, provisioned and reserved concurrency, the scaling rate.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { simulate } from '../../../server/src/simulator/engine';
+import { assertAccounting, assertNoOrphans, body, config, fn, sync } from './helpers';
+
+test('5 concurrent requests start 5 cold environments; then sequential requests reuse one warm', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 200 }, 5), sync(10_000, {}, 4, 1000)]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const first = trace.invocations.slice(0, 5);
+  assert.equal(first.filter((i) => i.cold).length, 5);
+  assert.equal(new Set(first.map((i) => i.env)).size, 5);
+  assert.equal(trace.summary.peakConcurrency, 5);
+  const later = trace.invocations.slice(5);
+  assert.equal(later.length, 4);
+  assert.ok(later.every((i) => !i.cold && i.outcome === 'success'));
+  assert.equal(new Set(later.map((i) => i.env)).size, 1, 'sequential requests reuse one environment');
+  // Most recently used first: the environment that finished last serves the next request.
+  assert.equal(trace.environments.length, 5);
+  assert.equal(trace.summary.coldStarts, 5);
+  assert.equal(trace.summary.accounting.succeeded, 9);
+  for (const inv of trace.invocations) {
+    assert.match(inv.report, /^REPORT RequestId: [0-9a-f-]+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB/);
+    assert.equal(inv.logs[0], `START RequestId: ${inv.requestId} Version: $LATEST`);
+    assert.equal(inv.logs.at(-2), `END RequestId: ${inv.requestId}`);
+    assert.equal(/Init Duration/.test(inv.report), inv.cold);
+  }
+});
+
+test('module-scope state survives warm invocations and not cold ones; idle past the timeout is cold', async () => {
+  const trace = await simulate(
+    config(fn('node-basic'), [sync(0, {}), sync(1000, {}), sync(2000, {}), sync(2000 + 15 * 60_000, {})], { idleTimeoutMs: 10 * 60_000 }),
+  );
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const counts = trace.invocations.map((_, i) => body(trace, i)['count']);
+  assert.deepEqual(counts, [1, 2, 3, 1]);
+  assert.deepEqual(trace.invocations.map((i) => i.cold), [true, false, false, true]);
+  const [a, b] = trace.environments;
+  assert.ok(a && b);
+  assert.equal(a.endReason, 'idle');
+  assert.ok(a.endedMs !== null && Math.abs(a.endedMs - (2000 + 600_000)) < 1000, 'reclaimed 10 minutes after its last request');
+  assert.equal(b.endReason, 'run-end');
+  // The simulated 15 minutes cost no real waiting.
+  assert.ok(trace.summary.simulatedMs > 15 * 60_000);
+  assert.ok(trace.summary.wallMs < 60_000);
+});
+
+test('provisioned concurrency 2: the first 2 concurrent requests are warm, the third spills to a cold start', async () => {
+  const trace = await simulate(config(fn('node-basic', { provisionedConcurrency: 2 }), [sync(0, { sleepMs: 200 }, 3)]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const cold = trace.invocations.filter((i) => i.cold);
+  const warm = trace.invocations.filter((i) => !i.cold);
+  assert.equal(warm.length, 2);
+  assert.equal(cold.length, 1);
+  const provisioned = trace.environments.filter((e) => e.initializationType === 'provisioned-concurrency');
+  assert.equal(provisioned.length, 2);
+  assert.ok(provisioned.every((e) => e.createdMs <= 0), 'initialised before traffic');
+  for (const inv of warm) assert.equal((body(trace, trace.invocations.indexOf(inv))['env'] as Record<string, unknown>)['initType'], 'provisioned-concurrency');
+  assert.equal((body(trace, trace.invocations.indexOf(cold[0]!))['env'] as Record<string, unknown>)['initType'], 'on-demand');
+});
+
+test('reserved concurrency 1 with 3 concurrent sync requests: 2 are throttled with 429', async () => {
+  const trace = await simulate(config(fn('node-basic', { reservedConcurrency: 1 }), [sync(0, { sleepMs: 100 }, 3)]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const throttled = trace.invocations.filter((i) => i.outcome === 'throttled');
+  assert.equal(throttled.length, 2);
+  for (const t of throttled) {
+    assert.equal(t.env, null);
+    assert.equal(t.errorType, 'TooManyRequestsException');
+    assert.equal(t.throttleReason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+  }
+  assert.equal(trace.summary.throttles, 2);
+  assert.equal(trace.summary.invocations, 1);
+  assert.equal(trace.summary.accounting.dropped, 2);
+  assert.ok(trace.inputs.filter((i) => i.fate === 'dropped').every((i) => /429/.test(i.reason)));
+});
+
+test('account concurrency and the scaling rate throttle new environments', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 100 }, 4)], { accountConcurrency: 3 }));
+  assertAccounting(trace);
+  assert.deepEqual(trace.invocations.filter((i) => i.outcome === 'throttled').map((i) => i.throttleReason), ['ConcurrentInvocationLimitExceeded']);
+  const scaled = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 100 }, 3)], { scalingPer10s: 2 }));
+  assertAccounting(scaled);
+  assertNoOrphans(scaled);
+  assert.deepEqual(scaled.invocations.filter((i) => i.outcome === 'throttled').map((i) => i.throttleReason), ['ScalingRateExceeded']);
+});
+
+test('context, environment variables, working directory and a private /tmp per environment', async () => {
+  const f = fn('node-basic', { environment: { CUSTOM: 'from-template' }, memorySizeMb: 512, timeoutMs: 5000 });
+  process.env['LAMBDA_LENS_HOST_ONLY'] = 'secret';
+  try {
+    const trace = await simulate(config(f, [sync(0, { writeTmp: 'a.txt' }, 2)]));
+    assertAccounting(trace);
+    assertNoOrphans(trace);
+    const r = body(trace, 0);
+    const env = r['env'] as Record<string, unknown>;
+    assert.equal(env['name'], 'TestFunction');
+    assert.equal(env['handler'], 'index.handler');
+    assert.equal(env['custom'], 'from-template');
+    assert.equal(env['tz'], ':UTC');
+    assert.equal(env['hostSecret'], undefined, 'the host environment does not leak into the function');
+    assert.equal(r['memory'], '512');
+    assert.equal(r['arn'], 'arn:aws:lambda:us-east-1:123456789012:function:TestFunction');
+    assert.equal(r['requestId'], trace.invocations[0]!.requestId);
+    assert.ok((r['remaining'] as number) > 4000 && (r['remaining'] as number) <= 5000);
+    assert.equal(r['cwd'], f.codeRoot);
+    // Two environments, two private temp directories, each holding only its own file.
+    const tmps = trace.invocations.map((_, i) => (body(trace, i)['env'] as Record<string, unknown>)['tmp']);
+    assert.notEqual(tmps[0], tmps[1]);
+    assert.deepEqual(body(trace, 0)['tmpFiles'], ['a.txt']);
+  } finally {
+    delete process.env['LAMBDA_LENS_HOST_ONLY'];
+  }
+});
+
+test('the trace records which Node binary ran the handler', async () => {
+  const trace = await simulate(config(fn('node-basic', { runtime: 'nodejs22.x' }), [sync(0, {})]));
+  assertAccounting(trace);
+  assert.equal(trace.runtime.requested, 'nodejs22.x');
+  assert.ok(trace.runtime.binary.length > 0);
+  assert.match(trace.runtime.version, /^v\d+\./);
+  assert.equal(trace.runtime.exact, trace.runtime.version.startsWith('v22.'));
+  assert.match(trace.runtime.note, /nodejs22\.x/);
+});
