@@ -12,9 +12,16 @@ import { LL1009 } from './LL1009';
 import { LL1010 } from './LL1010';
 import { LL1011 } from './LL1011';
 import { LL1012 } from './LL1012';
+import { LL2001 } from './LL2001';
+import { LL2002 } from './LL2002';
+import { LL2003 } from './LL2003';
+import { LL2004 } from './LL2004';
+import { LL2005 } from './LL2005';
+import { LL2006 } from './LL2006';
+import { LL2007 } from './LL2007';
 
 /** Every rule, in id order. Add a rule by writing its file and listing it here. */
-export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012];
+export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
