@@ -19,6 +19,8 @@ import { URI } from 'vscode-uri';
 import { LanguageService, type Diagnostic, type RuleSettings, type Severity } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig, ruleSettingsFrom } from './config';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Span } from './service/model/types';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -113,12 +115,28 @@ function toRange(doc: TextDocument, span: Span): Range {
   return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
 }
 
+/**
+ * Rule docs ship with the extension (docs/rules beside dist/); link to the local page so the
+ * link works offline and matches the installed version, else to the published page.
+ */
+const docsDir = join(__dirname, '..', 'docs', 'rules');
+const docsHref = new Map<string, string>();
+function docsLink(d: Diagnostic): string {
+  let href = docsHref.get(d.ruleId);
+  if (href === undefined) {
+    const local = join(docsDir, `${d.ruleId}.md`);
+    href = existsSync(local) ? URI.file(local).toString() : d.docs;
+    docsHref.set(d.ruleId, href);
+  }
+  return href;
+}
+
 function toLsp(doc: TextDocument, d: Diagnostic): LspDiagnostic {
   return {
     range: toRange(doc, d.span),
     severity: SEVERITY[d.severity],
     code: d.ruleId,
-    codeDescription: { href: d.docs },
+    codeDescription: { href: docsLink(d) },
     source: 'Lambda Lens',
     message: d.message,
   };
