@@ -1,0 +1,148 @@
+/**
+ * Failures give Lambda's outcomes and error shapes, never a crash of the simulator: throws,
+ * timeouts (also a CPU loop), OOM, process.exit, uncaught exceptions, unhandled rejections,
+ * init errors, bad handler names, and the module forms (CommonJS, ESM, callback).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { simulate } from '../../../server/src/simulator/engine';
+import { assertAccounting, assertNoOrphans, config, fn, sync } from './helpers';
+
+test('a thrown error returns Lambda error shape and keeps the environment warm', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { fail: 'bad input' }), sync(1000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [failed, next] = trace.invocations;
+  assert.ok(failed && next);
+  assert.equal(failed.outcome, 'error');
+  assert.equal(failed.errorType, 'TypeError');
+  assert.equal(failed.error?.errorType, 'TypeError');
+  assert.equal(failed.error?.errorMessage, 'bad input');
+  assert.match(failed.error?.trace[0] ?? '', /^TypeError: bad input/);
+  assert.ok(failed.logs.some((l) => /\tERROR\tInvoke Error \t\{"errorType":"TypeError","errorMessage":"bad input","stack":\[/.test(l)));
+  assert.doesNotMatch(failed.report, /Status:/);
+  assert.equal(next.cold, false, 'a thrown error does not reset the environment');
+  assert.equal(next.env, failed.env);
+  assert.match(trace.inputs[0]!.reason, /X-Amz-Function-Error: Unhandled/);
+});
+
+test('a timeout ends the environment and the next request is cold', async () => {
+  const trace = await simulate(config(fn('node-basic', { timeoutMs: 1000 }), [sync(0, { hang: true }), sync(5000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [timedOut, next] = trace.invocations;
+  assert.ok(timedOut && next);
+  assert.equal(timedOut.outcome, 'timeout');
+  assert.equal(timedOut.errorType, 'Sandbox.Timedout');
+  assert.equal(timedOut.durationMs, 1000);
+  assert.match(timedOut.error?.errorMessage ?? '', new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^ ]+Z ${timedOut.requestId} Task timed out after 1\\.00 seconds$`));
+  assert.match(timedOut.report, /Duration: 1000\.00 ms\t.*Status: timeout/);
+  assert.equal(trace.environments[0]!.endReason, 'timeout');
+  assert.equal(next.cold, true);
+  assert.notEqual(next.env, timedOut.env);
+  assert.equal(next.outcome, 'success');
+});
+
+test('a CPU loop that blocks the event loop still times out', async () => {
+  const trace = await simulate(config(fn('node-basic', { timeoutMs: 1000 }), [sync(0, { spin: true })]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.invocations[0]!.outcome, 'timeout');
+});
+
+test('going over MemorySize reports Runtime.OutOfMemory and resets the environment', async () => {
+  const trace = await simulate(config(fn('node-basic', { memorySizeMb: 128 }), [sync(0, { oom: true }), sync(1000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [oom, next] = trace.invocations;
+  assert.ok(oom && next);
+  assert.equal(oom.outcome, 'oom');
+  assert.equal(oom.errorType, 'Runtime.OutOfMemory');
+  assert.deepEqual(oom.error, { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${oom.requestId} Error: Runtime exited with error: signal: killed`, trace: [] });
+  assert.match(oom.report, /Max Memory Used: 128 MB\t.*Status: error\tError Type: Runtime\.OutOfMemory$/);
+  assert.equal(trace.environments[0]!.endReason, 'oom');
+  assert.equal(next.cold, true);
+  assert.equal(next.outcome, 'success');
+});
+
+test('process.exit(n) reports Runtime.ExitError with the exit status', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { exit: 3 }), sync(1000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [exited, next] = trace.invocations;
+  assert.ok(exited && next);
+  assert.equal(exited.outcome, 'crash');
+  assert.equal(exited.errorType, 'Runtime.ExitError');
+  assert.equal(exited.error?.errorMessage, `RequestId: ${exited.requestId} Error: Runtime exited with error: exit status 3`);
+  assert.match(exited.report, /Status: error\tError Type: Runtime\.ExitError$/);
+  assert.equal(trace.environments[0]!.endReason, 'crash');
+  assert.equal(next.cold, true);
+});
+
+test('an uncaught exception and an unhandled rejection end the runtime with the posted error', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { uncaught: 'late' }), sync(1000, { reject: 'nobody awaited' }), sync(2000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [uncaught, rejected, next] = trace.invocations;
+  assert.ok(uncaught && rejected && next);
+  assert.equal(uncaught.outcome, 'crash');
+  assert.equal(uncaught.errorType, 'RangeError');
+  assert.ok(uncaught.logs.some((l) => /\tERROR\tUncaught Exception \t\{"errorType":"RangeError","errorMessage":"late"/.test(l)));
+  assert.ok(uncaught.logs.includes(`RequestId: ${uncaught.requestId} Error: Runtime exited with error: exit status 129`));
+  assert.equal(rejected.outcome, 'crash');
+  assert.equal(rejected.errorType, 'Runtime.UnhandledPromiseRejection');
+  assert.equal(rejected.error?.errorMessage, 'Error: nobody awaited');
+  assert.ok(rejected.logs.includes(`RequestId: ${rejected.requestId} Error: Runtime exited with error: exit status 128`));
+  assert.equal(next.cold, true);
+  assert.equal(next.outcome, 'success');
+});
+
+test('an init error is retried inside the first invoke (suppressed init) and reported', async () => {
+  const trace = await simulate(config(fn('init-throws'), [sync(0, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const inv = trace.invocations[0]!;
+  assert.equal(inv.outcome, 'error');
+  assert.equal(inv.errorType, 'Error');
+  assert.equal(inv.error?.errorMessage, 'cannot connect at init');
+  assert.doesNotMatch(inv.report, /Init Duration/);
+  assert.match(inv.report, /Status: error\tError Type: Error$/);
+  const env = trace.environments[0]!;
+  assert.equal(env.initStatus, 'error');
+  assert.equal(env.endReason, 'init-error');
+  assert.equal(env.pids.length, 2, 'the suppressed init ran in a fresh process');
+  assert.ok(trace.environmentLogs.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error$/.test(l.line)));
+});
+
+test('handler resolution errors: not exported, missing module, syntax error, malformed name', async () => {
+  const cases: [string, string, string, RegExp][] = [
+    ['node-basic', 'index.nothere', 'Runtime.HandlerNotFound', /^index\.nothere is undefined or not exported$/],
+    ['node-basic', 'missing.handler', 'Runtime.ImportModuleError', /^Error: Cannot find module 'missing'/],
+    ['syntax-error', 'index.handler', 'Runtime.UserCodeSyntaxError', /^SyntaxError: /],
+    ['node-basic', 'index', 'Runtime.MalformedHandlerName', /^Bad handler$/],
+    ['node-basic', '../node-basic/index.handler', 'Runtime.MalformedHandlerName', /not a valid handler name/],
+  ];
+  for (const [dir, handler, errorType, message] of cases) {
+    const trace = await simulate(config(fn(dir, { handler }), [sync(0, {})]));
+    assertAccounting(trace);
+    assertNoOrphans(trace);
+    const inv = trace.invocations[0]!;
+    assert.equal(inv.errorType, errorType, handler);
+    assert.match(inv.error?.errorMessage ?? '', message, handler);
+  }
+});
+
+test('ES modules with top-level await, and callback handlers (accepted on nodejs22.x, rejected at init on nodejs24.x)', async () => {
+  const esm = await simulate(config(fn('esm', { handler: 'index.handler' }), [sync(0, { name: 'x' })]));
+  assertAccounting(esm);
+  assert.deepEqual(esm.invocations[0]!.response, { greeting: 'hello from esm', name: 'x' });
+
+  const cb22 = await simulate(config(fn('callback', { runtime: 'nodejs22.x' }), [sync(0, { value: 7 })]));
+  assertAccounting(cb22);
+  assert.deepEqual(cb22.invocations[0]!.response, { via: 'callback', value: 7 });
+
+  const cb24 = await simulate(config(fn('callback', { runtime: 'nodejs24.x' }), [sync(0, {})]));
+  assertAccounting(cb24);
+  assertNoOrphans(cb24);
+  assert.equal(cb24.invocations[0]!.errorType, 'Runtime.CallbackHandlerDeprecated');
+});
