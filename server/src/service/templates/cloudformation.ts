@@ -83,8 +83,21 @@ function fromGlobals(props: TNode | undefined, globals: TNode | undefined, key: 
   return get(props, key) ?? get(globals, key);
 }
 
-function readSamFunction(e: TEntry, globals: TNode | undefined, r: Resolver, queues: Map<string, QueueModel>, extra: Mutable): FunctionModel {
+/**
+ * The Globals a function takes: SAM's resource attribute `IgnoreGlobals` drops all of them
+ * (`'*'`) or the listed properties.
+ */
+function globalsFor(resource: TNode, globals: TNode | undefined): TNode | undefined {
+  const ignore = get(resource, 'IgnoreGlobals');
+  if (ignore === undefined || globals?.kind !== 'map') return globals;
+  if (scalarString(ignore) === '*') return undefined;
+  const names = new Set(ignore.kind === 'seq' ? ignore.items.map(scalarString) : [scalarString(ignore)]);
+  return { ...globals, entries: globals.entries.filter((g) => !names.has(g.key)) };
+}
+
+function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, queues: Map<string, QueueModel>, extra: Mutable): FunctionModel {
   const props = get(e.value, 'Properties');
+  const globals = globalsFor(e.value, allGlobals);
   const g = (key: string) => fromGlobals(props, globals, key);
   const triggers: Trigger[] = [...extra.triggers];
   const events = get(props, 'Events');
