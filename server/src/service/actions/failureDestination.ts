@@ -28,7 +28,7 @@ function build(template: TemplateDocument, queueId: string, edit: Edit | undefin
 export function mappingFailureDestinationFix(template: TemplateDocument, fn: FunctionModel, trigger: Trigger): Fix | undefined {
   const props = triggerProperties(template, fn, trigger);
   if (props === undefined) return undefined;
-  const queueId = freshId(template, `${fn.logicalId}${trigger.name === fn.logicalId ? '' : trigger.name}FailureQueue`);
+  const queueId = freshId(template, `${trigger.definedBy === 'event' ? fn.logicalId : ''}${trigger.name}FailureQueue`);
   // SAM adds the send permission to the function's role when the destination's Type is given.
   const onFailure: Record<string, Snippet> =
     trigger.definedBy === 'event' ? { Type: wordSnippet('SQS'), Destination: getAttSnippet(queueId, 'Arn') } : { Destination: getAttSnippet(queueId, 'Arn') };
