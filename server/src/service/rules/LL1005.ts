@@ -1,4 +1,4 @@
-import { BATCH_SIZE, BATCHING_WINDOW, SQS_BATCH_WITHOUT_WINDOW_MAX } from '../limits';
+import { BATCH_SIZE, SQS_BATCH_WITHOUT_WINDOW_MAX } from '../limits';
 import { isKnown } from '../model/types';
 import { num } from './format';
 import { mappingSites } from './mappings';
@@ -43,8 +43,7 @@ export const LL1005: TemplateRule = {
             ...at,
             message:
               `BatchSize ${num(b.value)} records on an SQS queue needs MaximumBatchingWindowInSeconds of at least 1 second ` +
-              `(${w === undefined ? 'none is set' : `it is ${w.value}`}); Lambda rejects SQS batches above ${SQS_BATCH_WITHOUT_WINDOW_MAX} without a window ` +
-              `(allowed window ${BATCHING_WINDOW.min}–${BATCHING_WINDOW.max} ${BATCHING_WINDOW.unit}) (${site.owner}).`,
+              `(${w === undefined ? 'none is set' : `it is ${w.value}`}): Lambda rejects SQS batches larger than ${SQS_BATCH_WITHOUT_WINDOW_MAX} records without a batching window (${site.owner}).`,
           });
         }
       }
