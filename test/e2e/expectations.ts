@@ -1,0 +1,40 @@
+// What the end-to-end tests expect of the example workspace, shared by the tests that act
+// as a user (Playwright) and those that run inside the extension host (vscode API), so
+// that both check the same facts about the same file.
+
+/** The extension's id, `publisher.name` from package.json. */
+export const EXTENSION_ID = 'lambda-lens.lambda-lens';
+
+/** A template in `examples/` with deliberate findings, relative to the workspace root. */
+export const TEMPLATE = 'sam-app/template.yaml';
+
+/** The rule the template breaks on purpose: MemorySize out of Lambda's range. */
+export const MEMORY_RULE = 'LL1001';
+
+/** The text of a line the template reports `MEMORY_RULE` on (ChargeOrderFunction's memory). */
+export const FINDING_LINE = 'MemorySize: 100';
+
+/** A property to hover, and what its hover must explain (memory limits 128–10,240 MB). */
+export const HOVER_WORD = 'MemorySize';
+export const HOVER_TEXT = /10,?240/;
+
+/** Commands that must exist, by id and by the title shown in the command palette. */
+export const COMMANDS = {
+  showOutput: { id: 'lambdaLens.showOutput', title: 'Lambda Lens: Show Output' },
+  restartServer: { id: 'lambdaLens.restartServer', title: 'Lambda Lens: Restart Language Server' },
+} as const;
+
+/** The name of the extension's output channel. */
+export const OUTPUT_CHANNEL = 'Lambda Lens';
+
+/**
+ * The extension-host tests print one line per test and a closing line to the console,
+ * each starting with this marker and followed by JSON; the harness reads them from the
+ * browser console, because code-server reports success whatever the tests did.
+ */
+export const HOST_MARKER = 'LAMBDA_LENS_E2E_HOST';
+
+/** One line the extension-host tests report. */
+export type HostReport =
+  | { kind: 'result'; name: string; ok: boolean; ms: number; error?: string }
+  | { kind: 'done'; passed: number; failed: number };

@@ -1,0 +1,134 @@
+// Tests that run inside the VS Code extension host, loaded by code-server as the
+// `extensionTestsPath` of a development payload. They check through the vscode API what
+// the UI tests would find brittle: the exact diagnostics, hover contents and commands.
+//
+// VS Code calls `run()`; whatever it returns, code-server treats the run as a success,
+// so each result is printed as a marked console line that the harness reads instead.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { COMMANDS, EXTENSION_ID, FINDING_LINE, HOST_MARKER, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE, type HostReport } from '../expectations';
+
+const WAIT_MS = 60_000;
+
+function report(line: HostReport): void {
+  console.log(`${HOST_MARKER} ${JSON.stringify(line)}`);
+}
+
+function templateUri(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, TEMPLATE);
+}
+
+function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  if (code === undefined) return undefined;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+/** Resolves with the diagnostics of `uri` once one of them has `ruleId`, waiting on change events. */
+function diagnosticsWithRule(uri: vscode.Uri, ruleId: string): Promise<vscode.Diagnostic[]> {
+  const matching = () => vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === ruleId);
+  if (matching()) return Promise.resolve(vscode.languages.getDiagnostics(uri));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      const seen = vscode.languages.getDiagnostics(uri).map((d) => `${codeOf(d)}: ${d.message}`);
+      reject(new Error(`no ${ruleId} diagnostic on ${TEMPLATE} within ${WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`));
+    }, WAIT_MS);
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (!event.uris.some((u) => u.toString() === uri.toString()) || !matching()) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(vscode.languages.getDiagnostics(uri));
+    });
+  });
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .join('\n');
+}
+
+const tests: Array<{ name: string; run: () => Promise<void> }> = [
+  {
+    name: 'the extension is installed and activates',
+    async run() {
+      const extension = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(extension, `extension ${EXTENSION_ID} is not installed`);
+      await extension.activate();
+      assert.equal(extension.isActive, true);
+    },
+  },
+  {
+    name: `getDiagnostics reports ${MEMORY_RULE} on the MemorySize value with a docs link`,
+    async run() {
+      const uri = templateUri();
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const diagnostics = await diagnosticsWithRule(uri, MEMORY_RULE);
+      const findings = diagnostics.filter((d) => codeOf(d) === MEMORY_RULE);
+      const finding = findings.find((d) => document.lineAt(d.range.start.line).text.includes(FINDING_LINE));
+      const seen = findings.map((d) => `line ${d.range.start.line + 1}: ${document.lineAt(d.range.start.line).text.trim()}`);
+      assert.ok(finding, `no ${MEMORY_RULE} on the line "${FINDING_LINE}"; ${MEMORY_RULE} is on ${JSON.stringify(seen)}`);
+      assert.equal(finding.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(document.getText(finding.range), '100', `${MEMORY_RULE} does not underline the value`);
+      const code = finding.code;
+      assert.ok(typeof code === 'object' && code.target.toString().includes(MEMORY_RULE), `${MEMORY_RULE} has no documentation link: ${JSON.stringify(code)}`);
+    },
+  },
+  {
+    name: `executeHoverProvider on ${HOVER_WORD} explains the memory limits`,
+    async run() {
+      const document = await vscode.workspace.openTextDocument(templateUri());
+      const line = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i)).find((l) => l.text.includes(FINDING_LINE));
+      assert.ok(line, `${TEMPLATE} has no line "${FINDING_LINE}"`);
+      const position = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex + 2);
+      // The hover comes from the language server, which may still be starting: ask until it answers.
+      const deadline = Date.now() + WAIT_MS;
+      let text = '';
+      while (!HOVER_TEXT.test(text) && Date.now() < deadline) {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+        text = hoverText(hovers);
+        if (!HOVER_TEXT.test(text)) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.match(text, HOVER_TEXT, `hover on ${HOVER_WORD}: ${JSON.stringify(text)}`);
+    },
+  },
+  {
+    name: 'the Lambda Lens commands are registered and run',
+    async run() {
+      const commands = await vscode.commands.getCommands(true);
+      for (const { id } of Object.values(COMMANDS)) assert.ok(commands.includes(id), `command ${id} is not registered`);
+      await vscode.commands.executeCommand(COMMANDS.showOutput.id);
+    },
+  },
+  {
+    name: `after Restart Language Server, ${MEMORY_RULE} is reported again`,
+    async run() {
+      const uri = templateUri();
+      await vscode.commands.executeCommand(COMMANDS.restartServer.id);
+      await diagnosticsWithRule(uri, MEMORY_RULE);
+    },
+  },
+];
+
+export async function run(): Promise<void> {
+  let passed = 0;
+  let failed = 0;
+  for (const test of tests) {
+    const started = Date.now();
+    try {
+      await test.run();
+      passed += 1;
+      report({ kind: 'result', name: test.name, ok: true, ms: Date.now() - started });
+    } catch (error) {
+      failed += 1;
+      const message = error instanceof Error ? error.stack ?? error.message : String(error);
+      report({ kind: 'result', name: test.name, ok: false, ms: Date.now() - started, error: message });
+    }
+  }
+  report({ kind: 'done', passed, failed });
+}

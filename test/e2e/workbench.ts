@@ -1,0 +1,162 @@
+// Drives the VS Code workbench in Debian's Chromium through playwright-core, the way a
+// person would: keyboard shortcuts, the command palette, the mouse over a word.
+// Every wait is on something visible; nothing sleeps for a fixed time.
+import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Debian's Chromium. Playwright's own browser downloads are not reachable here. */
+export const CHROMIUM = process.env.LAMBDA_LENS_CHROMIUM ?? '/usr/bin/chromium';
+
+/** How long to wait for the workbench or the extension before failing. */
+export const TIMEOUT = Number(process.env.LAMBDA_LENS_E2E_TIMEOUT ?? 60_000);
+
+/** Chromium's flags for a closed network and a root user in a container. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** One browser page showing one VS Code window, with numbered screenshots. */
+export class Workbench {
+  private step = 0;
+  /** Console lines of the page (which include the forwarded extension host console). */
+  readonly console: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    private readonly artifacts: string,
+    private readonly prefix: string,
+    onConsole?: (text: string) => void,
+  ) {
+    page.on('console', (message: ConsoleMessage) => {
+      onConsole?.(message.text());
+      const line = `[${message.type()}] ${message.text()}`;
+      this.console.push(line);
+      appendFileSync(join(artifacts, `${prefix}-console.log`), `${line}\n`);
+    });
+    page.on('pageerror', (error) => this.console.push(`[pageerror] ${error.message}`));
+  }
+
+  /**
+   * Opens `url` in a new page of `browser` and waits until the workbench is laid out.
+   * Screenshots go to `artifacts` as `<prefix>-NN-<step>.png`; `onConsole` sees every
+   * console line of the page from the start.
+   */
+  static async open(browser: Browser, url: string, artifacts: string, prefix: string, onConsole?: (text: string) => void): Promise<Workbench> {
+    mkdirSync(artifacts, { recursive: true });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(TIMEOUT);
+    const workbench = new Workbench(page, artifacts, prefix, onConsole);
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor();
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor();
+    return workbench;
+  }
+
+  /** Saves a PNG of the whole window and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    this.step += 1;
+    const file = join(this.artifacts, `${this.prefix}-${String(this.step).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  async openFile(relativePath: string): Promise<void> {
+    const base = relativePath.split('/').pop() ?? relativePath;
+    await this.page.locator('.monaco-workbench').focus();
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(relativePath);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor();
+    await input.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor();
+    await this.editor().locator('.view-lines').waitFor();
+  }
+
+  /** The active text editor. */
+  editor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** Waits for a squiggle (error or warning) in the visible part of the active editor. */
+  async waitForSquiggle(severity: 'error' | 'warning' = 'error'): Promise<void> {
+    await this.editor().locator(`.squiggly-${severity}`).first().waitFor();
+  }
+
+  /** Shows the Problems panel (Ctrl+Shift+M) and waits for an entry containing `text`. */
+  async problem(text: string): Promise<Locator> {
+    await this.editor().click({ position: { x: 5, y: 5 } });
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await panel.waitFor();
+    const row = panel.locator('.monaco-list-row', { hasText: text }).first();
+    await row.waitFor();
+    return row;
+  }
+
+  /**
+   * Moves the mouse over `word` on the editor line containing `line` and returns the
+   * hover's text once it matches `expected`.
+   */
+  async hover(line: string, word: string, expected: RegExp): Promise<string> {
+    const token = this.editor()
+      .locator('.view-line', { hasText: line })
+      .locator('span span', { hasText: new RegExp(`^\\s*${word}\\s*$`) })
+      .first();
+    await token.waitFor();
+    await token.hover();
+    const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: expected }).first();
+    await hover.waitFor();
+    return hover.innerText();
+  }
+
+  /** Runs a command by its title from the command palette (F1). */
+  async runCommand(title: string): Promise<void> {
+    await this.editor().click({ position: { x: 5, y: 5 } });
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Waits for the Output panel to show the channel `name` (selected in its "Switch Output" box). */
+  async outputChannel(name: string): Promise<void> {
+    await this.page.locator('.output-view .monaco-editor').first().waitFor();
+    const selected = this.page.locator('.part.panel select[aria-label="Switch Output"] option:checked', { hasText: new RegExp(`^${name}$`) }).first();
+    await selected.waitFor({ state: 'attached' });
+  }
+
+  /** Resolves with `promise`, or fails after the standard timeout saying what did not happen. */
+  async until<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT / 1000} s waiting for ${what}`)), TIMEOUT);
+    });
+    try {
+      return await Promise.race([promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+  }
+}
