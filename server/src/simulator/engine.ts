@@ -119,6 +119,7 @@ export class Simulation implements Platform {
   private readonly sqs = new Map<string, SqsSource>();
   private readonly streams = new Map<string, StreamSource>();
   private readonly asyncQueue: AsyncQueue;
+  private readonly inFlight = new Set<Promise<TraceInvocation>>();
 
   constructor(
     private readonly config: SimulationConfig,
@@ -516,9 +517,12 @@ export class Simulation implements Platform {
 
   async invoke(req: InvokeRequest): Promise<TraceInvocation> {
     const release = this.clock.hold();
+    const running = this.invokeHeld(req);
+    this.inFlight.add(running);
     try {
-      return await this.invokeHeld(req);
+      return await running;
     } finally {
+      this.inFlight.delete(running);
       release();
     }
   }
@@ -639,6 +643,9 @@ export class Simulation implements Platform {
       raw = await this.sendInvoke(env, req, limits, requestLine);
     }
 
+    if (this.cancelled) {
+      raw = { kind: 'error', durationMs: this.clock.now() - startMs, error: { errorType: 'Simulation.Cancelled', errorMessage: 'The run was cancelled while this request ran.', trace: [] } };
+    }
     const endMs = this.clock.now();
     // With a suppressed init the re-init counts in Duration and REPORT has no Init Duration.
     const durationMs = Math.min(this.fn.timeoutMs, raw.kind === 'timeout' ? this.fn.timeoutMs : raw.durationMs + (initError ? 0 : reinitMs));
@@ -790,15 +797,17 @@ export class Simulation implements Platform {
 
   private async shutdown(): Promise<void> {
     this.clock.stop();
-    const reason: EnvironmentEndReason = this.cancelled ? 'cancelled' : 'run-end';
-    const procs = this.envs.map((e) => e.rp?.proc).filter((p) => p !== undefined);
-    for (const env of this.envs) this.endEnv(env, reason);
-    await Promise.all(procs.map((p) => p.kill()));
-    await this.spares?.close();
     // Inputs still waiting (a cancelled run) are accounted for, never lost.
     for (const input of this.inputs.values()) {
       if (!this.settled.has(input.id)) this.settle([input.id], 'dropped', this.cancelled ? 'run cancelled before it was processed' : 'run ended before it was processed');
     }
+    const reason: EnvironmentEndReason = this.cancelled ? 'cancelled' : 'run-end';
+    const procs = this.envs.map((e) => e.rp?.proc).filter((p) => p !== undefined);
+    for (const env of this.envs) this.endEnv(env, reason);
+    await Promise.all(procs.map((p) => p.kill()));
+    // Requests cut short by the cancel finish recording before the trace is built.
+    await Promise.allSettled([...this.inFlight]);
+    await this.spares?.close();
     try {
       rmSync(this.tmpRoot, { recursive: true, force: true });
     } catch {

@@ -1,0 +1,51 @@
+/** No orphans: cancelling a run or exiting the host kills every runtime process. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { simulate } from '../../../server/src/simulator/engine';
+import { assertAccounting, assertNoOrphans, config, FIXTURES, fn, isAlive, sync } from './helpers';
+
+test('cancelling a run kills every environment and accounts for every input', async () => {
+  const controller = new AbortController();
+  let started = 0;
+  const trace = await simulate(config(fn('node-basic', { timeoutMs: 60_000 }), [sync(0, { hang: true }, 3), sync(60_000, {}, 2)]), {
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === 'invoke-start' && ++started === 3) controller.abort();
+    },
+  });
+  assert.equal(trace.cancelled, true);
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.environments.length, 3);
+  assert.ok(trace.environments.every((e) => e.endReason === 'cancelled'));
+  assert.equal(trace.inputs.length, 3, 'traffic after the cancel is never put in');
+  assert.ok(trace.inputs.every((i) => i.fate === 'dropped' && /cancelled/.test(i.reason)));
+});
+
+test('a host process that exits mid-run leaves no runtime process behind', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(FIXTURES, 'run-and-exit.ts')], { cwd: join(__dirname, '..', '..', '..'), timeout: 60_000 });
+  const pids = JSON.parse(stdout.trim()) as number[];
+  assert.ok(pids.length >= 3, `saw ${pids.length} runtime processes`);
+  // The exit hook kills synchronously; give the kernel a moment to reap.
+  for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(pids.filter(isAlive), []);
+});
+
+test('the stream of events tells the whole story and ends with the trace', async () => {
+  const events: string[] = [];
+  let final: unknown = null;
+  const trace = await simulate(config(fn('node-basic'), [sync(0, {}), sync(1000, { fail: 'x' })]), {
+    onEvent: (e) => {
+      events.push(e.type);
+      if (e.type === 'run-end') final = e.trace;
+    },
+  });
+  assertAccounting(trace);
+  assert.equal(events[0], 'run-start');
+  assert.equal(events.at(-1), 'run-end');
+  assert.equal(final, trace);
+  for (const t of ['env-start', 'init-end', 'invoke-start', 'log', 'invoke-end', 'input-settled', 'env-end']) assert.ok(events.includes(t), t);
+});
