@@ -43,9 +43,23 @@ export function isStreamTrigger(trigger: Trigger): boolean {
   return eventInfo(trigger.type)?.stream === true;
 }
 
-/** Triggers whose failures are retried by Lambda or the event source: async and poll. */
-export function retryingTriggers(fn: FunctionModel): Trigger[] {
-  return fn.triggers.filter((t) => t.invocation !== 'sync');
+/**
+ * Kinesis and DynamoDB Streams: stream mappings that take retry and record-age limits and an
+ * OnFailure destination, and skip a batch once its retries are exhausted. (Kafka and
+ * DocumentDB mappings are left out: their failure handling differs by mode.)
+ */
+export function isKinesisOrDynamoDbStream(trigger: Trigger): boolean {
+  return trigger.type === 'Kinesis' || trigger.type === 'DynamoDB';
+}
+
+/**
+ * Triggers of a known event type whose failures are retried by Lambda or the event source
+ * (async and poll). A resource policy (`AWS::Lambda::Permission`) that only lets a service
+ * invoke the function is dropped when another trigger of the same type says more.
+ */
+export function retryingTriggers(fn: FunctionModel, isPermission: (t: Trigger) => boolean): Trigger[] {
+  const retrying = fn.triggers.filter((t) => t.invocation !== 'sync' && eventInfo(t.type) !== undefined);
+  return retrying.filter((t) => !isPermission(t) || !retrying.some((o) => o !== t && o.type === t.type && !isPermission(o)));
 }
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {

@@ -1,18 +1,28 @@
 import { API_TIMEOUT } from '../limits';
 import { triggerLabel } from '../model/invocation';
-import { isKnown } from '../model/types';
+import { isKnown, type FunctionModel, type Trigger } from '../model/types';
+import { triggerProperties } from '../actions/templateEdits';
+import type { TemplateDocument } from '../templates/template';
+import { get, getPath, scalarString, type TNode } from '../templates/tree';
 import { num } from './format';
 import type { TemplateRule } from './types';
 
-/** Integration timeouts of the API Gateway event types, in seconds. */
-const API_LIMITS: Readonly<Record<string, { readonly seconds: number; readonly note: string }>> = {
-  Api: { seconds: API_TIMEOUT.restSeconds, note: ' (Regional and private REST APIs can ask AWS for more since June 2024)' },
-  HttpApi: { seconds: API_TIMEOUT.httpSeconds, note: '' },
-};
+/** The API in front of a function and its integration timeout. */
+interface ApiLimit {
+  readonly seconds: number;
+  readonly what: string;
+}
+
+const REST: ApiLimit = { seconds: API_TIMEOUT.restSeconds, what: 'a REST API, which gives up after 29 s (Regional and private REST APIs can ask AWS for more since June 2024)' };
+const HTTP: ApiLimit = { seconds: API_TIMEOUT.httpSeconds, what: 'an HTTP API, which gives up after 30 s' };
+const WEBSOCKET: ApiLimit = { seconds: API_TIMEOUT.websocketSeconds, what: 'a WebSocket API, which gives up after 29 s' };
+/** A resource policy for API Gateway that does not say which kind of API: the most lenient limit. */
+const ANY_API: ApiLimit = { seconds: Math.max(API_TIMEOUT.restSeconds, API_TIMEOUT.httpSeconds, API_TIMEOUT.websocketSeconds), what: 'API Gateway, which gives up after 29 s (REST, WebSocket) or 30 s (HTTP API)' };
 
 /**
  * A function timeout above the integration timeout of an API that invokes it: the client
- * gets a 504 while the function keeps running (and billing).
+ * gets a 504 while the function keeps running (and billing). REST APIs that stream the
+ * response are left alone: their integrations may run up to 15 minutes.
  */
 export const LL2002: TemplateRule = {
   id: 'LL2002',
@@ -22,21 +32,84 @@ export const LL2002: TemplateRule = {
   check({ template }) {
     return template.functions.flatMap((fn) => {
       const t = fn.timeout;
-      if (!isKnown(t)) return [];
-      const over = fn.triggers.filter((tr) => {
-        const limit = API_LIMITS[tr.type];
-        return limit !== undefined && t.value > limit.seconds;
-      });
-      const first = over[0];
-      const limit = first !== undefined ? API_LIMITS[first.type] : undefined;
-      if (first === undefined || limit === undefined) return [];
-      const names = over.map(triggerLabel).join(', ');
-      return [{
-        ruleId: 'LL2002',
-        message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but ${names} gives up after ${limit.seconds} s${limit.note}: the caller gets a 504 while the function keeps running. Keep the timeout at ${limit.seconds} s or less, or hand long work to an asynchronous invocation.`,
-        uri: t.uri,
-        span: t.span,
-      }];
+      if (!isKnown(t) || streamsResponses(template, fn)) return [];
+      for (const trigger of fn.triggers) {
+        if (trigger.type !== 'Api' && trigger.type !== 'HttpApi') continue;
+        const api = apiOf(template, fn, trigger);
+        if (api === undefined || t.value <= api.seconds) continue;
+        return [{
+          ruleId: 'LL2002',
+          message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but it is invoked through ${triggerLabel(trigger)} by ${api.what}: the caller gets a 504 while the function keeps running. Keep the timeout at ${api.seconds} s or less, or hand long work to an asynchronous invocation.`,
+          uri: t.uri,
+          span: t.span,
+        }];
+      }
+      return [];
     });
   },
 };
+
+function apiOf(template: TemplateDocument, fn: FunctionModel, trigger: Trigger): ApiLimit | undefined {
+  const r = template.resolver;
+  if (r === undefined) return undefined;
+  if (trigger.definedBy === 'event') {
+    const props = triggerProperties(template, fn, trigger);
+    const apiId = r.refTarget(get(props, trigger.type === 'Api' ? 'RestApiId' : 'ApiId'));
+    if (apiId === undefined) return trigger.type === 'Api' ? REST : HTTP;
+    if (responseStreamingApi(template, apiId)) return undefined;
+    return limitOfResource(template, apiId) ?? (trigger.type === 'Api' ? REST : HTTP);
+  }
+  // An AWS::Lambda::Permission for apigateway.amazonaws.com: the API is named in its SourceArn.
+  const sourceArn = getPath(r.resource(trigger.name), 'Properties', 'SourceArn');
+  for (const id of referencedIds(template, sourceArn)) {
+    if (responseStreamingApi(template, id)) return undefined;
+    const limit = limitOfResource(template, id);
+    if (limit !== undefined) return limit;
+  }
+  return ANY_API;
+}
+
+function limitOfResource(template: TemplateDocument, id: string): ApiLimit | undefined {
+  const r = template.resolver;
+  switch (r?.resourceType(id)) {
+    case 'AWS::Serverless::Api':
+    case 'AWS::ApiGateway::RestApi':
+      return REST;
+    case 'AWS::Serverless::HttpApi':
+      return HTTP;
+    case 'AWS::ApiGatewayV2::Api':
+      return scalarString(getPath(r?.resource(id), 'Properties', 'ProtocolType'))?.toUpperCase() === 'WEBSOCKET' ? WEBSOCKET : HTTP;
+    default:
+      return undefined;
+  }
+}
+
+/** Logical ids a value points at: `!Ref X`, `!GetAtt X.Y`, and every `${X}` / `${X.Y}` of a `!Sub`. */
+function referencedIds(template: TemplateDocument, node: TNode | undefined): string[] {
+  const direct = template.resolver?.refTarget(node);
+  if (direct !== undefined) return [direct];
+  if (node?.kind !== 'intrinsic') return [];
+  if (node.fn === 'Fn::Sub') {
+    const s = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
+    return [...(s ?? '').matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z.]+)?\}/g)].map((m) => m[1] as string).filter((id) => template.resolver?.resource(id) !== undefined);
+  }
+  if (node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
+    const parts = node.arg.items[1];
+    return parts?.kind === 'seq' ? parts.items.flatMap((p) => referencedIds(template, p)) : [];
+  }
+  return [];
+}
+
+/** A REST API whose definition streams responses (`responseTransferMode: STREAM`). */
+function responseStreamingApi(template: TemplateDocument, apiId: string): boolean {
+  const resource = template.resolver?.resource(apiId);
+  if (resource === undefined) return false;
+  return /responseTransferMode["']?\s*:\s*["']?STREAM/.test(template.text.slice(resource.span.start, resource.span.end));
+}
+
+/** The function streams its response (Lambda Web Adapter in streaming mode, or a streaming integration URI). */
+function streamsResponses(template: TemplateDocument, fn: FunctionModel): boolean {
+  const mode = fn.environment?.variables.find((v) => v.name === 'AWS_LWA_INVOKE_MODE')?.value;
+  if (mode !== undefined && isKnown(mode) && mode.value.toUpperCase() === 'RESPONSE_STREAM') return true;
+  return new RegExp(`\\$\\{${fn.logicalId}\\.Arn\\}/response-streaming-invocations`).test(template.text);
+}

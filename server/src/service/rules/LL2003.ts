@@ -1,6 +1,6 @@
 import { ASYNC_RETRY_ATTEMPTS } from '../limits';
-import { effective, isStreamTrigger, triggerLabel } from '../model/invocation';
-import type { FunctionModel } from '../model/types';
+import { effective, isKinesisOrDynamoDbStream, retryingTriggers, triggerLabel } from '../model/invocation';
+import type { FunctionModel, Trigger } from '../model/types';
 import { asyncFailureDestinationFix, mappingFailureDestinationFix } from '../actions/failureDestination';
 import type { TemplateDocument } from '../templates/template';
 import type { Finding, TemplateRule } from './types';
@@ -21,7 +21,8 @@ export const LL2003: TemplateRule = {
 };
 
 function asyncFinding(template: TemplateDocument, fn: FunctionModel): Finding[] {
-  const triggers = fn.triggers.filter((t) => t.invocation === 'async');
+  const isPermission = (t: Trigger) => t.definedBy === 'resource' && template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission';
+  const triggers = retryingTriggers(fn, isPermission).filter((t) => t.invocation === 'async');
   if (triggers.length === 0 || fn.asyncConfig?.onFailure !== undefined || fn.deadLetterQueue !== undefined) return [];
   const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
   const tries = retries === undefined ? 'its retries' : retries.value === 0 ? 'its one attempt (MaximumRetryAttempts 0)' : `${retries.value + 1} attempts`;
@@ -37,7 +38,7 @@ function asyncFinding(template: TemplateDocument, fn: FunctionModel): Finding[] 
 
 function streamFindings(template: TemplateDocument, fn: FunctionModel): Finding[] {
   return fn.triggers
-    .filter((t) => isStreamTrigger(t) && t.mapping !== undefined && t.mapping.onFailure === undefined)
+    .filter((t) => isKinesisOrDynamoDbStream(t) && t.mapping !== undefined && t.mapping.onFailure === undefined)
     .map((t) => {
       const fix = mappingFailureDestinationFix(template, fn, t);
       return {

@@ -1,10 +1,7 @@
 import { STREAM_RETENTION_HOURS } from '../limits';
-import { triggerLabel } from '../model/invocation';
+import { isKinesisOrDynamoDbStream, triggerLabel } from '../model/invocation';
 import { isKnown, type Setting } from '../model/types';
 import type { TemplateRule } from './types';
-
-/** Kinesis and DynamoDB Streams: the stream sources whose mappings take retry and record-age limits. */
-const STREAM_TYPES = new Set(['Kinesis', 'DynamoDB']);
 
 /** True when the setting leaves retries unbounded: absent (the default, -1) or -1. */
 function unbounded(s: Setting<number> | undefined): boolean {
@@ -24,7 +21,7 @@ export const LL2005: TemplateRule = {
   check({ template }) {
     return template.functions.flatMap((fn) =>
       fn.triggers
-        .filter((t) => STREAM_TYPES.has(t.type) && t.mapping !== undefined && unbounded(t.mapping.maximumRetryAttempts) && unbounded(t.mapping.maximumRecordAgeInSeconds))
+        .filter((t) => isKinesisOrDynamoDbStream(t) && t.mapping !== undefined && unbounded(t.mapping.maximumRetryAttempts) && unbounded(t.mapping.maximumRecordAgeInSeconds))
         .map((t) => {
           const bisect = t.mapping !== undefined && isKnown(t.mapping.bisectBatchOnFunctionError) && t.mapping.bisectBatchOnFunctionError.value;
           const bisectNote = bisect ? ' BisectBatchOnFunctionError narrows a failing batch down to the bad record, but that record is still retried until it expires.' : '';
