@@ -142,10 +142,11 @@ export const SQS_VISIBILITY = {
 /** SQS event source scaling: 5 concurrent batches at first, +300 per minute, up to 1,000; MaximumConcurrency 2–1,000. */
 export const SQS_SCALING = { initial: 5, perMinute: 300, max: 1000, maximumConcurrency: { min: 2, max: 1000 }, source: `${DG}services-sqs-scaling.html` } as const;
 
-/** API Gateway integration timeouts (REST 29 s, raisable for Regional/private since Jun 2024; HTTP API 30 s). */
+/** API Gateway integration timeouts (REST 29 s, raisable for Regional/private since Jun 2024; WebSocket 29 s; HTTP API 30 s). */
 export const API_TIMEOUT = {
   restSeconds: 29,
   httpSeconds: 30,
+  websocketSeconds: 29,
   source: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html',
 } as const;
 
