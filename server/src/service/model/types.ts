@@ -191,6 +191,89 @@ export interface FunctionModel {
   /** DeadLetterQueue (SAM) / DeadLetterConfig (CFN). */
   readonly deadLetterQueue: DestinationModel | undefined;
   readonly vpcConfig: Setting<true> | undefined;
+  /** What `VpcConfig` attaches the function to, when it can be read. */
+  readonly vpc: VpcAttachment | undefined;
+  /** The execution role and what it is granted, as far as the template says. */
+  readonly executionRole: ExecutionRoleModel;
   readonly functionUrl: { readonly authType: Setting<string> | undefined; readonly span: Span; readonly uri: string } | undefined;
   readonly triggers: readonly Trigger[];
+}
+
+/**
+ * One source of permissions on an execution role. AWS managed policies and SAM policy
+ * templates are kept by name (what each grants is data, in `iam.ts`); inline statements
+ * keep the actions they allow. A grant that cannot be read statically is `unknown`, and
+ * rules that need the whole role stay silent when one is present.
+ */
+export interface PolicyGrant {
+  /**
+   * - `managed`: an AWS managed policy (`name` is its last ARN segment, `AWSLambdaBasicExecutionRole`);
+   * - `template`: a SAM policy template (`SQSPollerPolicy`);
+   * - `statement`: an inline `Effect: Allow` statement;
+   * - `unknown`: a customer managed policy, an intrinsic, a `NotAction`… (`name` says what).
+   */
+  readonly kind: 'managed' | 'template' | 'statement' | 'unknown';
+  readonly name: string;
+  /** For statements: the allowed action patterns as written (`sqs:ReceiveMessage`, `sqs:*`, `*`). */
+  readonly actions: readonly string[];
+  /** Logical ids of resources of this template the grant names (statement `Resource`, policy template parameters). */
+  readonly resourceIds: readonly string[];
+  /** For statements: true when `Resource` is or contains `*`. */
+  readonly anyResource: boolean;
+  readonly span: Span;
+  readonly uri: string;
+}
+
+/** The execution role of a function. */
+export interface ExecutionRoleModel {
+  /**
+   * - `sam`: a SAM function without `Role`; SAM creates the role from AWSLambdaBasicExecutionRole,
+   *   the policies its `Events` and `VpcConfig` need, and `Policies`;
+   * - `template`: an `AWS::IAM::Role` of this template (`Role: !GetAtt MyRole.Arn`);
+   * - `external`: an ARN, a parameter or an import that cannot be followed (rules stay silent);
+   * - `none`: a CloudFormation function without `Role`.
+   */
+  readonly managedBy: 'sam' | 'template' | 'external' | 'none';
+  /** The role resource's logical id (`template`). */
+  readonly roleLogicalId: string | undefined;
+  /** The `Role` value, or the function's logical id when there is none. */
+  readonly span: Span;
+  readonly uri: string;
+  readonly grants: readonly PolicyGrant[];
+}
+
+/** What a function's `VpcConfig` attaches it to. */
+export interface VpcAttachment {
+  /** Logical ids of `AWS::EC2::Subnet` resources of this template in `SubnetIds`. */
+  readonly subnetIds: readonly string[];
+  /** True when `SubnetIds` is a list whose every item is a subnet of this template: the template then describes the network. */
+  readonly subnetsInTemplate: boolean;
+  /** The `VpcConfig` value. */
+  readonly span: Span;
+  readonly uri: string;
+}
+
+/** An `AWS::Lambda::Permission` (a statement of a function's resource policy). */
+export interface ResourcePolicyModel {
+  readonly logicalId: string;
+  readonly uri: string;
+  readonly idSpan: Span;
+  /** The function it applies to, when it is a function of this template. */
+  readonly functionLogicalId: string | undefined;
+  readonly action: Setting<string> | undefined;
+  readonly principal: Setting<string> | undefined;
+  readonly sourceArn: Setting<string> | undefined;
+  readonly sourceAccount: Setting<string> | undefined;
+  /** `PrincipalOrgID`: limits an account principal `*` to an AWS Organization. */
+  readonly principalOrgId: Setting<string> | undefined;
+  /** `FunctionUrlAuthType` (for `lambda:InvokeFunctionUrl`). */
+  readonly functionUrlAuthType: Setting<string> | undefined;
+}
+
+/** The network a template builds, as far as Lambda's outbound access depends on it. */
+export interface NetworkModel {
+  /** `AWS::EC2::NatGateway` resources (and NAT instances are not detected). */
+  readonly natGateways: readonly string[];
+  /** `AWS::EC2::VPCEndpoint` resources, with the service each reaches (`s3`, `dynamodb`, `secretsmanager`) or `undefined` when it cannot be read. */
+  readonly endpoints: readonly { readonly logicalId: string; readonly service: string | undefined }[];
 }

@@ -15,6 +15,7 @@ import type {
 import { EVENT_TYPES, PRINCIPAL_EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForArn } from '../model/events';
 import { get, getPath, scalarString, type TEntry, type TMap, type TNode } from './tree';
 import type { Resolver } from './resolve';
+import { IamReader, readVpcAttachment } from './iam';
 
 const SAM_FUNCTION = 'AWS::Serverless::Function';
 const CFN_FUNCTION = 'AWS::Lambda::Function';
@@ -50,12 +51,13 @@ export function readCloudFormationFunctions(
     }
   }
   for (const e of resources.entries) readRelatedResource(e, r, extras, queues);
+  const iam = new IamReader(resources, r);
   const functions: FunctionModel[] = [];
   for (const e of resources.entries) {
     const extra = extras.get(e.key);
     if (extra === undefined) continue;
     const type = scalarString(get(e.value, 'Type'));
-    functions.push(type === SAM_FUNCTION ? readSamFunction(e, globals, r, queues, extra) : readLambdaFunction(e, r, extra, kind));
+    functions.push(type === SAM_FUNCTION ? readSamFunction(e, globals, r, queues, extra, iam) : readLambdaFunction(e, r, extra, kind, iam));
   }
   return { functions, queues };
 }
@@ -95,7 +97,7 @@ function globalsFor(resource: TNode, globals: TNode | undefined): TNode | undefi
   return { ...globals, entries: globals.entries.filter((g) => !names.has(g.key)) };
 }
 
-function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, queues: Map<string, QueueModel>, extra: Mutable): FunctionModel {
+function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, queues: Map<string, QueueModel>, extra: Mutable, iam: IamReader): FunctionModel {
   const props = get(e.value, 'Properties');
   const globals = globalsFor(e.value, allGlobals);
   const g = (key: string) => fromGlobals(props, globals, key);
@@ -140,12 +142,18 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
     asyncConfig: eic !== undefined ? readAsyncConfig(eic, r) : extra.asyncConfig,
     deadLetterQueue: readSamDlq(g('DeadLetterQueue'), r),
     vpcConfig: presence(g('VpcConfig'), r),
+    vpc: readVpcAttachment(g('VpcConfig'), r),
+    executionRole: iam.executionRole(e.keySpan, get(props, 'Role'), {
+      policies: get(props, 'Policies'),
+      eventTypes: triggers.filter((t) => t.definedBy === 'event').map((t) => t.type),
+      vpc: g('VpcConfig') !== undefined,
+    }),
     functionUrl: furl !== undefined ? { authType: r.str(get(furl, 'AuthType')), span: furl.span, uri: r.uri } : extra.functionUrl,
     triggers,
   };
 }
 
-function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: TemplateKind): FunctionModel {
+function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: TemplateKind, iam: IamReader): FunctionModel {
   const props = get(e.value, 'Properties');
   const code = get(props, 'Code');
   const dlc = get(props, 'DeadLetterConfig');
@@ -181,6 +189,8 @@ function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: Templa
         ? destination(target, undefined, dlc.span, r)
         : undefined,
     vpcConfig: presence(get(props, 'VpcConfig'), r),
+    vpc: readVpcAttachment(get(props, 'VpcConfig'), r),
+    executionRole: iam.executionRole(e.keySpan, get(props, 'Role'), undefined),
     functionUrl: extra.functionUrl,
     triggers: extra.triggers,
   };
