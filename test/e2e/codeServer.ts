@@ -197,6 +197,8 @@ export interface CodeServer {
   url: string;
   /** Everything code-server printed so far. */
   output(): string;
+  /** Settles when the code-server process exits, for whatever reason. */
+  exited: Promise<void>;
   /** Stops the whole process group (code-server, its extension hosts, watchers, language servers). */
   stop(): Promise<void>;
 }
@@ -255,7 +257,7 @@ export async function startCodeServer(
   try {
     const url = await waitForListening(child, () => output, exited);
     await waitForHealth(url);
-    return { url, output: () => output, stop };
+    return { url, output: () => output, exited, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -271,17 +273,26 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function waitForListening(child: ChildProcess, output: () => string, exited: Promise<void>): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  let gone = false;
-  void exited.then(() => { gone = true; });
-  for (;;) {
-    const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+\/?)/.exec(output());
-    if (match) return match[1].endsWith('/') ? match[1] : `${match[1]}/`;
-    if (gone) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`);
-    if (Date.now() > deadline) throw new Error(`code-server did not start listening within 60 s:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Resolves with code-server's URL when it prints "HTTP server listening on …". */
+function waitForListening(child: ChildProcess, output: () => string, exited: Promise<void>): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => finish(new Error(`code-server did not start listening within 60 s:\n${output()}`)), 60_000);
+    const check = () => {
+      const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
+      if (match) finish(undefined, `${match[1]}/`);
+    };
+    const finish = (error?: Error, url?: string) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      if (url) resolvePromise(url);
+      else reject(error);
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    void exited.then(() => finish(new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`)));
+    check();
+  });
 }
 
 async function waitForHealth(url: string): Promise<void> {
