@@ -9,6 +9,10 @@ import { docsUrl, type Finding, type Fix, type Severity } from './rules/types';
 import { readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
 import type { FunctionModel, Span } from './model/types';
+import { isHandlerPath } from './handlers/model';
+import { ProjectIndex } from './project';
+import { HandlerFiles } from './project/handlers';
+import type { CodeLensResult, LocationResult } from './project/views';
 
 export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './rules/types';
@@ -16,6 +20,8 @@ export type { HoverResult } from './hover/template';
 export type { TemplateDocument } from './templates/template';
 export { RULES, ruleById } from './rules';
 export { docsUrl } from './rules/types';
+export type { CodeLensResult, LocationResult } from './project/views';
+export { isHandlerPath } from './handlers/model';
 
 /** Per-rule overrides by id: a severity, or `off`. */
 export type RuleSettings = Readonly<Record<string, Severity | 'off'>>;
@@ -49,6 +55,8 @@ interface CacheEntry {
   readonly text: string;
   readonly template: TemplateDocument;
   diagnostics?: readonly Diagnostic[];
+  /** The project generation the diagnostics were computed at (LL5001 depends on handler files). */
+  generation?: number;
 }
 
 export class LanguageService {
@@ -56,16 +64,66 @@ export class LanguageService {
   private readonly today: () => string;
   private readonly cache = new Map<string, CacheEntry>();
   private settings: RuleSettings = {};
+  private readonly project: ProjectIndex;
+  private readonly handlerFiles: HandlerFiles;
 
   constructor(options: LanguageServiceOptions = {}) {
     this.fs = options.fs ?? EMPTY_FS;
     this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+    this.project = new ProjectIndex(this.fs);
+    this.handlerFiles = new HandlerFiles(this.project, this.fs, this.today);
+  }
+
+  /** Workspace folders (file-system paths), where templates are looked for. */
+  setWorkspaceRoots(roots: readonly string[]): void {
+    this.project.setRoots(roots);
+  }
+
+  /** A file changed, appeared or disappeared on disk (not through an open editor). */
+  fileChanged(uri: string): void {
+    this.project.fileChanged(uri);
+  }
+
+  /**
+   * Documents whose results depend on this one: a template's handler files, a handler's
+   * templates. Re-validate them after this one changes.
+   */
+  dependents(uri: string): readonly string[] {
+    return this.project.dependents(uri);
+  }
+
+  /** True for JS/TS files, which get the handler-code rules when they hold a handler. */
+  isHandlerFile(uri: string): boolean {
+    return isHandlerPath(uri);
+  }
+
+  /** True when the document exports a handler that a template links or that looks like one. */
+  hasHandlers(doc: DocumentInput): boolean {
+    return isHandlerPath(doc.uri) && this.handlerFiles.analyse(doc).model.handlers.length > 0;
+  }
+
+  /** Code lenses above handler exports: one per template function that uses the export. */
+  codeLenses(doc: DocumentInput): readonly CodeLensResult[] {
+    return isHandlerPath(doc.uri) ? this.handlerFiles.codeLenses(doc) : [];
+  }
+
+  /** Go to definition: from a template's Handler value to the exported function. */
+  definition(doc: DocumentInput, offset: number): LocationResult | undefined {
+    if (isHandlerPath(doc.uri)) return undefined;
+    const template = this.readTemplate(doc);
+    return template.kind === undefined ? undefined : this.handlerFiles.definition(template, offset);
+  }
+
+  /** Find references: from a handler export to the template functions that use it. */
+  references(doc: DocumentInput, offset: number): readonly LocationResult[] {
+    return isHandlerPath(doc.uri) ? this.handlerFiles.references(doc, offset) : [];
   }
 
   /** Changes rule overrides; cached results are dropped. */
   configure(settings: RuleSettings): void {
     this.settings = settings;
     for (const e of this.cache.values()) delete e.diagnostics;
+    this.handlerFiles.invalidate();
   }
 
   /** Parses a template, reusing the last parse while the version (or text) is unchanged. */
@@ -74,12 +132,15 @@ export class LanguageService {
     if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit.template;
     const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri));
     this.cache.set(doc.uri, { version: doc.version, text: doc.text, template });
+    if (template.functions.length > 0) this.project.updateTemplate(template);
     return template;
   }
 
   /** Forgets a document (closed in the editor). */
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.handlerFiles.forget(uri);
+    this.project.closed(uri);
   }
 
   /** True when the document is a template (or a broken one) that Lambda Lens checks. */
@@ -89,16 +150,17 @@ export class LanguageService {
   }
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
+    if (isHandlerPath(doc.uri)) return this.validateHandler(doc);
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
-    if (entry?.diagnostics) return entry.diagnostics;
+    if (entry?.diagnostics && entry.generation === this.project.generation) return entry.diagnostics;
     const diagnostics: Diagnostic[] = [];
     const seen = new Set<string>();
     if (template.kind !== undefined || template.syntaxError !== undefined) {
-      const ctx = { template, fs: this.fs, today: this.today() };
+      const ctx = { template, fs: this.fs, today: this.today(), project: this.project };
       for (const rule of RULES) {
         const setting = this.settings[rule.id];
-        if (setting === 'off') continue;
+        if (setting === 'off' || rule.scope !== 'template') continue;
         // A template that does not parse gets only its syntax error.
         if (template.syntaxError !== undefined && rule.id !== 'LL0001') continue;
         let findings: Finding[];
@@ -117,14 +179,29 @@ export class LanguageService {
       }
     }
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-    if (entry) entry.diagnostics = diagnostics;
+    if (entry) {
+      entry.diagnostics = diagnostics;
+      entry.generation = this.project.generation;
+    }
     return diagnostics;
   }
 
+  private validateHandler(doc: DocumentInput): readonly Diagnostic[] {
+    const findings = this.handlerFiles.findings(doc, RULES, (id) => this.settings[id] === 'off');
+    return findings
+      .map((f) => {
+        const setting = this.settings[f.ruleId];
+        const rule = RULES.find((r) => r.id === f.ruleId);
+        return toDiagnostic(f, (setting !== 'off' ? setting : undefined) ?? f.severity ?? rule?.severity ?? 'warning');
+      })
+      .sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  }
+
   hover(doc: DocumentInput, offset: number): HoverResult | undefined {
+    if (isHandlerPath(doc.uri)) return this.handlerFiles.hover(doc, offset);
     const template = this.readTemplate(doc);
     if (template.kind === undefined) return undefined;
-    return templateHover(template, offset);
+    return templateHover(template, offset, this.today());
   }
 }
 

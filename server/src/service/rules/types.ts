@@ -1,6 +1,8 @@
 import type { Span } from '../model/types';
 import type { TemplateDocument } from '../templates/template';
 import type { FileSystem } from '../fs';
+import type { HandlerModel } from '../handlers/model';
+import type { FunctionLink, ProjectIndex } from '../project';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -34,6 +36,17 @@ export interface TemplateRuleContext {
   readonly fs: FileSystem;
   /** Today's date (ISO, `YYYY-MM-DD`), injected so that lifecycle rules are testable. */
   readonly today: string;
+  /** The workspace index (template ⇄ handler links), when the caller has one. */
+  readonly project?: ProjectIndex;
+}
+
+/** What a handler-code rule sees: one JS/TS file and the template functions that use it. */
+export interface HandlerRuleContext {
+  readonly handler: HandlerModel;
+  /** Template functions whose Handler resolves to this file; empty when no template links it. */
+  readonly functions: readonly FunctionLink[];
+  readonly fs: FileSystem;
+  readonly today: string;
 }
 
 interface RuleBase {
@@ -49,7 +62,13 @@ export interface TemplateRule extends RuleBase {
   check(ctx: TemplateRuleContext): Finding[];
 }
 
-export type Rule = TemplateRule;
+/** A rule on handler code (JS/TS); it runs on files that templates link or that look like handlers. */
+export interface HandlerRule extends RuleBase {
+  readonly scope: 'handler';
+  check(ctx: HandlerRuleContext): Finding[];
+}
+
+export type Rule = TemplateRule | HandlerRule;
 
 /** Where each rule's documentation lives; diagnostics link to it. */
 export const DOCS_BASE = 'https://github.com/lambda-lens/lambda-lens/blob/main/docs/rules/';

@@ -1,0 +1,252 @@
+/**
+ * The workspace index: which template functions use which handler file and export, in
+ * both directions. Templates are found three ways: open in the editor, under the
+ * workspace roots, and in the folders above a handler file (where SAM projects keep
+ * them). Everything read from disk is cached until `fileChanged` says otherwise; every
+ * change that can move a link bumps `generation`, which callers use to drop results
+ * that depend on links (a template's LL5001, a handler's runtime-dependent findings).
+ */
+import { basename, dirname, join } from 'node:path';
+import type { FileSystem } from '../fs';
+import type { FunctionModel } from '../model/types';
+import { readTemplate, type TemplateDocument } from '../templates/template';
+import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
+import { pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from './resolve';
+
+/** A template function linked to the file and export that handle its requests. */
+export interface FunctionLink {
+  readonly fn: FunctionModel;
+  readonly template: TemplateDocument;
+  /** The file Lambda loads (after following re-exports, the file that defines the function). */
+  readonly path: string;
+  readonly uri: string;
+  /** The export name in `path` (the first segment of the Handler's export path, renamed by re-exports). */
+  readonly exportName: string;
+  /** The file the Handler string names, when a re-export moved the link elsewhere. */
+  readonly via: string | undefined;
+  readonly resolution: Extract<Resolution, { kind: 'file' }>;
+}
+
+/** Folders never scanned for templates. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv', 'dist', 'coverage']);
+const NOT_TEMPLATES = /^(package(-lock)?|tsconfig(\..*)?|jsconfig|\.eslintrc|\.prettierrc|composer(\.lock)?|launch|settings|extensions|tasks|\.?babelrc|lerna|nx|turbo|renovate|cdk|app|angular|vercel|firebase|manifest)\.json$|\.(schema|lock)\.json$/i;
+const TEMPLATE_EXT = /\.(ya?ml|json|template)$/i;
+/** CloudFormation's own limit is 1 MB; larger files are not templates we can link. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
+const MAX_SCAN_DEPTH = 6;
+const MAX_SCAN_FILES = 20_000;
+const MAX_RE_EXPORT_HOPS = 5;
+
+interface TemplateEntry {
+  readonly text: string;
+  readonly doc: TemplateDocument;
+}
+
+export class ProjectIndex {
+  private roots: string[] = [];
+  /** Open templates, by path: the editor's text wins over the disk. */
+  private readonly open = new Map<string, TemplateDocument>();
+  private readonly disk = new Map<string, TemplateEntry | null>();
+  private readonly listings = new Map<string, readonly string[]>();
+  private readonly parsed = new Map<string, ParsedHandlerFile | null>();
+  private rootTemplates: readonly string[] | undefined;
+  private links: { generation: number; byTemplate: Map<string, readonly FunctionLink[]> } | undefined;
+  private _generation = 0;
+
+  constructor(private readonly fs: FileSystem) {}
+
+  /** Increases whenever a link may have changed. */
+  get generation(): number {
+    return this._generation;
+  }
+
+  setRoots(roots: readonly string[]): void {
+    this.roots = [...roots];
+    this.rootTemplates = undefined;
+    this.bump();
+  }
+
+  /** An open template's latest parse. */
+  updateTemplate(doc: TemplateDocument): void {
+    const path = uriToPath(doc.uri);
+    if (this.open.get(path) === doc) return;
+    this.open.set(path, doc);
+    this.bump();
+  }
+
+  /** An open handler's latest parse; bumps the generation only when its exports changed. */
+  updateHandler(parsed: ParsedHandlerFile): void {
+    const path = uriToPath(parsed.uri);
+    const before = this.parsed.get(path);
+    this.parsed.set(path, parsed);
+    if (!before || exportSignature(before) !== exportSignature(parsed)) this.bump();
+  }
+
+  /** A document was closed: its disk copy is the truth again. */
+  closed(uri: string): void {
+    const path = uriToPath(uri);
+    this.open.delete(path);
+    this.forgetPath(path);
+  }
+
+  /** A file was created, changed or deleted on disk. */
+  fileChanged(uri: string): void {
+    this.forgetPath(uriToPath(uri));
+  }
+
+  private forgetPath(path: string): void {
+    this.disk.delete(path);
+    this.parsed.delete(path);
+    this.listings.delete(dirname(path));
+    this.rootTemplates = undefined;
+    this.bump();
+  }
+
+  private bump(): void {
+    this._generation++;
+    this.links = undefined;
+  }
+
+  /** The parsed handler file at a path (open text first), cached. */
+  parsedFile(path: string): ParsedHandlerFile | undefined {
+    const hit = this.parsed.get(path);
+    if (hit !== undefined) return hit ?? undefined;
+    const text = this.fs.readFile(path);
+    const p = text === undefined ? null : parseHandlerFile(pathToUri(path), text);
+    this.parsed.set(path, p);
+    return p ?? undefined;
+  }
+
+  /** The template at a path (open text first), or `undefined` when it is not a template. */
+  template(path: string): TemplateDocument | undefined {
+    const open = this.open.get(path);
+    if (open) return open;
+    let hit = this.disk.get(path);
+    if (hit === undefined) {
+      hit = null;
+      const st = this.fs.stat(path);
+      if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {
+        const text = this.fs.readFile(path);
+        if (text !== undefined && /AWS::|Resources/.test(text)) {
+          const doc = readTemplate(pathToUri(path), text, /\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : undefined);
+          if (doc.functions.length > 0) hit = { text, doc };
+        }
+      }
+      this.disk.set(path, hit);
+    }
+    return hit?.doc;
+  }
+
+  /** Every template that may reference a file: open ones, ones under the roots and ones in the folders above it. */
+  templatesAround(path: string): TemplateDocument[] {
+    const paths = new Set<string>([...this.open.keys(), ...this.scanRoots(), ...this.ancestorTemplates(path)]);
+    return [...paths].map((p) => this.template(p)).filter((t): t is TemplateDocument => t !== undefined);
+  }
+
+  /** The template functions whose Handler resolves to this file. */
+  linksToFile(path: string): FunctionLink[] {
+    return this.templatesAround(path).flatMap((t) => this.linksOfTemplate(t).filter((l) => l.path === path));
+  }
+
+  /** The links of every Node function of a template. */
+  linksOfTemplate(template: TemplateDocument): readonly FunctionLink[] {
+    if (this.links?.generation !== this._generation) this.links = { generation: this._generation, byTemplate: new Map() };
+    const key = `${template.uri}`;
+    const cached = this.links.byTemplate.get(key);
+    if (cached) return cached;
+    const out: FunctionLink[] = [];
+    for (const fn of template.functions) {
+      const r = resolveFunctionHandler(fn, this.fs);
+      if (r.kind !== 'file') continue;
+      const target = this.followReexports(r.path, r.exportPath[0] ?? '');
+      out.push({ fn, template, path: target.path, uri: pathToUri(target.path), exportName: target.name, via: target.path === r.path ? undefined : r.path, resolution: r });
+    }
+    this.links.byTemplate.set(key, out);
+    return out;
+  }
+
+  /** Where an export really lives: through `export { x } from './y'`, `export * from`, `exports.x = require('./y').z`. */
+  followReexports(path: string, name: string): { path: string; name: string; entry: ExportEntry | undefined } {
+    let p = path;
+    let n = name;
+    for (let hop = 0; hop < MAX_RE_EXPORT_HOPS; hop++) {
+      const file = this.parsedFile(p);
+      if (!file) break;
+      const entry = file.exports.get(n);
+      if (entry && !entry.reexport) return { path: p, name: n, entry };
+      if (entry?.reexport) {
+        const next = resolveRelativeModule(p, entry.reexport.module, this.fs);
+        if (!next) return { path: p, name: n, entry };
+        p = next;
+        n = entry.reexport.name;
+        continue;
+      }
+      const star = file.starReexports.map((s) => resolveRelativeModule(p, s, this.fs)).find((s) => s !== undefined && this.parsedFile(s)?.exports.has(n));
+      if (!star) return { path: p, name: n, entry: undefined };
+      p = star;
+    }
+    return { path: p, name: n, entry: this.parsedFile(p)?.exports.get(n) };
+  }
+
+  /** Open and disk paths whose analysis depends on this file: a template's handler files, a handler's templates. */
+  dependents(uri: string): string[] {
+    const path = uriToPath(uri);
+    const t = this.template(path);
+    if (t) return [...new Set(this.linksOfTemplate(t).flatMap((l) => [l.uri, ...(l.via ? [pathToUri(l.via)] : [])]))];
+    return [...new Set(this.linksToFile(path).map((l) => l.template.uri))];
+  }
+
+  private listing(dir: string): readonly string[] {
+    let hit = this.listings.get(dir);
+    if (!hit) {
+      hit = this.fs
+        .readDirectory(dir)
+        .filter((n) => TEMPLATE_EXT.test(n) && !NOT_TEMPLATES.test(n))
+        .map((n) => join(dir, n));
+      this.listings.set(dir, hit);
+    }
+    return hit;
+  }
+
+  private ancestorTemplates(path: string): string[] {
+    const out: string[] = [];
+    const root = this.roots.find((r) => path.startsWith(r.endsWith('/') ? r : `${r}/`) || path.startsWith(`${r}\\`));
+    let dir = dirname(path);
+    for (let i = 0; i < 10; i++) {
+      out.push(...this.listing(dir));
+      if (dir === root || this.fs.stat(join(dir, '.git')) !== undefined) break;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    return out;
+  }
+
+  /** Template-looking files under the workspace roots (names, not contents: parsing is lazy). */
+  private scanRoots(): readonly string[] {
+    if (this.rootTemplates) return this.rootTemplates;
+    const out: string[] = [];
+    let seen = 0;
+    const walk = (dir: string, depth: number): void => {
+      if (depth > MAX_SCAN_DEPTH || seen > MAX_SCAN_FILES) return;
+      for (const name of this.fs.readDirectory(dir)) {
+        seen++;
+        if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
+        const p = join(dir, name);
+        if (TEMPLATE_EXT.test(name)) {
+          if (!NOT_TEMPLATES.test(name) && /template|sam|stack|cfn|cloudformation/i.test(basename(name))) out.push(p);
+        } else if (!name.includes('.') && this.fs.stat(p)?.isDirectory) {
+          walk(p, depth + 1);
+        }
+      }
+    };
+    for (const r of this.roots) walk(r, 0);
+    this.rootTemplates = out;
+    return out;
+  }
+}
+
+function exportSignature(p: ParsedHandlerFile): string {
+  const parts = [...p.exports.values()].map((e) => `${e.name}:${e.fn ? `${e.fn.parameters.length}` : '-'}:${e.reexport ? `${e.reexport.module}#${e.reexport.name}` : ''}`);
+  return `${parts.sort().join(',')}|${p.starReexports.join(',')}|${p.exportsComplete}`;
+}

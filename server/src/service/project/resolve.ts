@@ -1,0 +1,139 @@
+/**
+ * Handler resolution as Lambda's Node runtime does it (../shared/lambda/semantics.md):
+ * `dir/sub/file.a.b` → module root `<CodeUri>/dir/sub/`, module `file`, export path `a.b`;
+ * the module is tried extensionless and as `.js` (ESM when the nearest package.json says
+ * `"type": "module"`), then `.mjs`, then `.cjs`. TypeScript sources (`.ts`, `.mts`, `.cts`)
+ * stand in for the JavaScript a build (esbuild, tsc) would put there.
+ */
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { URI } from 'vscode-uri';
+import type { FileSystem } from '../fs';
+import { isKnown, type FunctionModel } from '../model/types';
+
+/** The extensions the runtime tries, in order, then the TypeScript sources of each. */
+const RUNTIME_ORDER = ['', '.js', '.mjs', '.cjs'];
+const SOURCE_ORDER = ['.ts', '.mts', '.cts'];
+
+export interface ParsedHandlerString {
+  /** Folder path inside the code root (`dir/sub`), `''` when none. */
+  readonly dir: string;
+  /** Module name without extension (`file`). */
+  readonly module: string;
+  /** Export path (`['a', 'b']`). */
+  readonly exportPath: readonly string[];
+}
+
+/** Splits a Node handler string; `undefined` when it is malformed (LL1012 reports that). */
+export function parseHandlerString(handler: string): ParsedHandlerString | undefined {
+  const slash = handler.lastIndexOf('/');
+  const dir = slash >= 0 ? handler.slice(0, slash) : '';
+  const tail = handler.slice(slash + 1);
+  const dot = tail.indexOf('.');
+  if (dot <= 0 || dot === tail.length - 1) return undefined;
+  if (dir.split('/').includes('..')) return undefined;
+  const exportPath = tail.slice(dot + 1).split('.');
+  if (exportPath.some((p) => p === '')) return undefined;
+  return { dir, module: tail.slice(0, dot), exportPath };
+}
+
+export function uriToPath(uri: string): string {
+  return URI.parse(uri).fsPath;
+}
+
+export function pathToUri(path: string): string {
+  return URI.file(path).toString();
+}
+
+/** Folder names that hold build output: missing before a build, so their absence says nothing. */
+const BUILD_OUTPUT = /(^|[\\/])(dist|build|out|\.build|target|lib|bundle|\.esbuild|\.webpack)([\\/]|$)/;
+
+export type Resolution =
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly exportPath: readonly string[];
+      /** True when a TypeScript source stands in for the built file. */
+      readonly source: boolean;
+      /** What the runtime treats the file as. */
+      readonly moduleType: 'commonjs' | 'module';
+    }
+  /** The code folder or file is missing; `tried` lists the paths looked at. */
+  | { readonly kind: 'missing'; readonly root: string; readonly tried: readonly string[]; readonly rootExists: boolean; readonly buildOutput: boolean }
+  /** Not resolvable statically: not Node, an S3 or image package, an unresolved value, inline code. */
+  | { readonly kind: 'skip' };
+
+export function isNodeRuntime(fn: FunctionModel): boolean {
+  return isKnown(fn.runtime) && fn.runtime.value.startsWith('nodejs');
+}
+
+/** The local code folder of a function, or `undefined` when the code is not a local folder. */
+export function codeRoot(fn: FunctionModel): string | undefined {
+  if (fn.inlineCode) return undefined;
+  if (isKnown(fn.packageType) && fn.packageType.value === 'Image') return undefined;
+  const templateDir = dirname(uriToPath(fn.uri));
+  if (fn.codeUri === undefined) return fn.kind === 'sam' ? templateDir : undefined;
+  if (!isKnown(fn.codeUri)) return undefined;
+  const v = fn.codeUri.value.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v === '') return undefined;
+  return isAbsolute(v) ? v : resolvePath(templateDir, v);
+}
+
+/** The nearest package.json's `"type"` above a file. */
+export function moduleTypeOf(path: string, fs: FileSystem): 'commonjs' | 'module' {
+  let dir = dirname(path);
+  for (let i = 0; i < 12; i++) {
+    const text = fs.readFile(join(dir, 'package.json'));
+    if (text !== undefined) {
+      try {
+        const pkg: unknown = JSON.parse(text);
+        return typeof pkg === 'object' && pkg !== null && (pkg as { type?: unknown }).type === 'module' ? 'module' : 'commonjs';
+      } catch {
+        return 'commonjs';
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return 'commonjs';
+}
+
+/** Resolves a function's Handler to a file and export path, as the Node runtime would. */
+export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem): Resolution {
+  if (!isNodeRuntime(fn) || !isKnown(fn.handler)) return { kind: 'skip' };
+  const root = codeRoot(fn);
+  if (root === undefined) return { kind: 'skip' };
+  const parsed = parseHandlerString(fn.handler.value);
+  if (!parsed) return { kind: 'skip' };
+  const moduleRoot = parsed.dir === '' ? root : join(root, parsed.dir);
+  const base = join(moduleRoot, parsed.module);
+  const tried: string[] = [];
+  for (const ext of RUNTIME_ORDER) {
+    const p = base + ext;
+    tried.push(p);
+    if (fs.stat(p)?.isFile) {
+      const moduleType = ext === '.mjs' ? 'module' : ext === '.cjs' ? 'commonjs' : moduleTypeOf(p, fs);
+      return { kind: 'file', path: p, exportPath: parsed.exportPath, source: false, moduleType };
+    }
+  }
+  for (const ext of SOURCE_ORDER) {
+    const p = base + ext;
+    tried.push(p);
+    if (fs.stat(p)?.isFile) {
+      return { kind: 'file', path: p, exportPath: parsed.exportPath, source: true, moduleType: ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : moduleTypeOf(p, fs) };
+    }
+  }
+  return { kind: 'missing', root, tried, rootExists: fs.stat(root)?.isDirectory === true, buildOutput: BUILD_OUTPUT.test(root) };
+}
+
+/** Resolves a relative module specifier from a file (for re-exports). */
+export function resolveRelativeModule(fromPath: string, specifier: string, fs: FileSystem): string | undefined {
+  if (!specifier.startsWith('.') && !specifier.startsWith('/')) return undefined;
+  const base = resolvePath(dirname(fromPath), specifier);
+  const candidates = [base, ...[...RUNTIME_ORDER.slice(1), ...SOURCE_ORDER].map((e) => base + e)];
+  // `./impl.js` written in TypeScript sources refers to `./impl.ts`.
+  const m = /\.([cm]?)js$/.exec(base);
+  if (m) candidates.push(base.slice(0, -m[0].length) + `.${m[1] ?? ''}ts`);
+  candidates.push(...['index.js', 'index.mjs', 'index.cjs', 'index.ts'].map((i) => join(base, i)));
+  return candidates.find((c) => fs.stat(c)?.isFile);
+}

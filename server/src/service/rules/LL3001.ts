@@ -1,0 +1,105 @@
+import * as ts from 'typescript';
+import { assignmentTarget, handlerLocalsIn, isInside, isSharedTarget, requestTainted, usesTainted } from '../handlers/analysis';
+import type { HandlerFunction, HandlerModel } from '../handlers/model';
+import { matchClient } from '../handlers/patterns';
+import type { Span } from '../model/types';
+import type { Finding, Fix, HandlerRule } from './types';
+
+/**
+ * An SDK client, database connection or other reusable resource created inside the
+ * handler: it is rebuilt (new TLS connections, credential lookups) on every request
+ * instead of once per execution environment.
+ */
+export const LL3001: HandlerRule = {
+  id: 'LL3001',
+  title: 'Client created inside the handler',
+  severity: 'warning',
+  scope: 'handler',
+  check({ handler: model }) {
+    const findings: Finding[] = [];
+    const tainted = new Map<HandlerFunction, Set<ts.Node>>();
+    const taintOf = (h: HandlerFunction) => tainted.get(h) ?? tainted.set(h, requestTainted(model, h)).get(h) as Set<ts.Node>;
+    const candidates = [
+      ...model.constructions.map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'new'), span: c.span })),
+      ...model.calls.map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'call'), span: c.span })),
+    ];
+    for (const c of candidates) {
+      if (!c.handler || !c.pattern) continue;
+      // `if (!client) client = new S3Client()` and `this.client = …`: created once, kept.
+      const target = assignmentTarget(c.node);
+      if (target && isSharedTarget(model, target)) continue;
+      // Built from request data (a tenant's credentials, a region from the event): per request on purpose.
+      const args = argumentsOf(c.node);
+      if (args.some((a) => usesTainted(model, a, taintOf(c.handler as HandlerFunction)))) continue;
+      const fix = moveToModuleScope(model, c.node, c.handler, args);
+      findings.push({
+        ruleId: 'LL3001',
+        message: `${capitalise(c.pattern.what)} is created on every request. Create it once at module scope, outside the handler: Lambda reuses it across warm invocations of the same environment.`,
+        uri: model.uri,
+        span: c.span,
+        ...(fix ? { fixes: [fix] } : {}),
+      });
+    }
+    return findings;
+  },
+};
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The arguments of a `new` or call (the callee itself is not request data). */
+function argumentsOf(node: ts.Expression): readonly ts.Node[] {
+  return (ts.isNewExpression(node) || ts.isCallExpression(node)) && node.arguments ? [...node.arguments] : [];
+}
+
+/**
+ * `const s3 = new S3Client({...});` as a statement of the handler body, with nothing from
+ * the request in it and a name not used at module scope: move the statement above the
+ * top-level statement that holds the handler.
+ */
+function moveToModuleScope(model: HandlerModel, node: ts.Expression, handler: HandlerFunction, args: readonly ts.Node[]): Fix | undefined {
+  // Anything declared in the handler (even a client made from the environment) would not exist at module scope.
+  if (handlerLocalsIn(model, args, handler).length > 0) return undefined;
+  const decl = node.parent;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.initializer !== node || !ts.isIdentifier(decl.name)) return undefined;
+  const list = decl.parent;
+  const stmt = list.parent;
+  if (!ts.isVariableDeclarationList(list) || list.declarations.length !== 1 || !ts.isVariableStatement(stmt)) return undefined;
+  if (!handler.node.body || stmt.parent !== handler.node.body) return undefined;
+  if (model.binder.moduleDeclaration(decl.name.text) !== undefined) return undefined;
+  let top: ts.Node = handler.node;
+  while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
+  if (!isInside(handler.node, top)) return undefined;
+  const text = model.text;
+  const file = model.sourceFile;
+  const stmtStart = lineStart(text, stmt.getStart(file));
+  const stmtEnd = lineEnd(text, stmt.getEnd());
+  const topStart = lineStart(text, top.getFullStart() + (text.slice(top.getFullStart(), top.getStart(file)).match(/^\s*/)?.[0].length ?? 0));
+  const statementText = dedent(stmt.getText(file).replace(/^(let|var)\b/, 'const'), stmt.getStart(file) - stmtStart);
+  const deleteSpan: Span = text.slice(stmtStart, stmt.getStart(file)).trim() === '' && text.slice(stmt.getEnd(), stmtEnd).trim() === '' ? { start: stmtStart, end: Math.min(text.length, stmtEnd + 1) } : { start: stmt.getStart(file), end: stmt.getEnd() };
+  return {
+    title: `Move \`${decl.name.text}\` to module scope (created once per environment)`,
+    edits: [
+      { uri: model.uri, span: { start: topStart, end: topStart }, newText: `${statementText}\n\n` },
+      { uri: model.uri, span: deleteSpan, newText: '' },
+    ],
+  };
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEnd(text: string, offset: number): number {
+  const i = text.indexOf('\n', offset);
+  return i < 0 ? text.length : i;
+}
+
+/** Removes the statement's own indentation from its continuation lines. */
+function dedent(s: string, column: number): string {
+  return s
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : l.slice(Math.min(column, l.match(/^[ \t]*/)?.[0].length ?? 0))))
+    .join('\n');
+}

@@ -1,0 +1,100 @@
+import * as ts from 'typescript';
+import { isGuardedWrite, isModuleScope, requestTainted, usesTainted } from '../handlers/analysis';
+import type { HandlerFunction, HandlerModel } from '../handlers/model';
+import { GROWING_METHODS, RESET_METHODS } from '../handlers/patterns';
+import { skipOuter } from '../handlers/scope';
+import type { Finding, HandlerRule } from './types';
+
+const WARM = 'it carries over to the next warm invocation of the same environment (and differs between environments)';
+
+/**
+ * Module-scope state changed by the handler in a way that leaks between warm invocations:
+ * a collection that grows on every request, a counter, a per-request value kept in a
+ * module-scope variable. Intended caches stay silent: lazy initialisation under a guard
+ * (`if (!client) client = …`, `??=`), keyed caches (`map.set(k, v)`, `cache[k] = v`) and
+ * values that do not come from the request (a config loaded once, a cold-start flag).
+ */
+export const LL3002: HandlerRule = {
+  id: 'LL3002',
+  title: 'Module-scope state changed by the handler',
+  severity: 'warning',
+  scope: 'handler',
+  check({ handler: model }) {
+    const findings: Finding[] = [];
+    for (const h of model.handlers) findings.push(...checkHandler(model, h));
+    return findings;
+  },
+};
+
+function moduleName(model: HandlerModel, e: ts.Expression): ts.Identifier | undefined {
+  const x = skipOuter(e);
+  return ts.isIdentifier(x) && isModuleScope(model.lookup(x)) ? x : undefined;
+}
+
+function checkHandler(model: HandlerModel, h: HandlerFunction): Finding[] {
+  const out: Finding[] = [];
+  const body = h.node.body;
+  if (!body) return out;
+  let tainted: Set<ts.Node> | undefined;
+  const fromRequest = (n: ts.Node): boolean => usesTainted(model, n, (tainted ??= requestTainted(model, h)));
+  const resets = new Set<string>();
+  const grows: { id: ts.Identifier; what: string; node: ts.Node }[] = [];
+  const report = (node: ts.Node, message: string) => out.push({ ruleId: 'LL3002', message, uri: model.uri, span: model.spanOf(node) });
+
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const target = moduleName(model, n.expression.expression);
+      const method = n.expression.name.text;
+      if (target) {
+        if (RESET_METHODS.has(method) && (method !== 'splice' || (n.arguments.length === 1 && isZero(n.arguments[0])))) resets.add(target.text);
+        else if (Object.hasOwn(GROWING_METHODS, method)) grows.push({ id: target, what: GROWING_METHODS[method] as string, node: n });
+      }
+    }
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
+      const left = skipOuter(n.left);
+      const id = moduleName(model, left);
+      if (id) {
+        if (n.operatorToken.kind === ts.SyntaxKind.EqualsToken && isEmptyCollection(n.right)) resets.add(id.text);
+        else if (isCounterOp(n.operatorToken.kind)) report(n, `The module-scope counter \`${id.text}\` is changed on every request: ${WARM}.`);
+        else if (n.operatorToken.kind === ts.SyntaxKind.EqualsToken && !isGuardedWrite(n, id.text) && fromRequest(n.right))
+          report(n, `\`${id.text}\` is a module-scope variable set from the request: ${WARM}, so a later request can see this one's data. Keep it in a local, or cache it under a key.`);
+      } else if (ts.isPropertyAccessExpression(left) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        // `state.lastUser = event.user` on a module-scope object (keyed writes `cache[k] = v` are caches).
+        const obj = moduleName(model, left.expression);
+        if (obj && !isGuardedWrite(n, obj.text) && !(ts.isPropertyAccessExpression(left) && left.name.text === 'length' && isZero(n.right)) && fromRequest(n.right))
+          report(n, `\`${left.getText(model.sourceFile)}\` is set from the request on a module-scope object: ${WARM}. Keep per-request data in locals, or cache it under a key.`);
+        if (obj && left.name.text === 'length' && isZero(n.right)) resets.add(obj.text);
+      }
+    }
+    if ((ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+      const id = moduleName(model, n.operand);
+      if (id) report(n, `The module-scope counter \`${id.text}\` is changed on every request: ${WARM}.`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  for (const g of grows) {
+    if (resets.has(g.id.text)) continue;
+    report(g.node, `\`${g.id.text}\` is module-scope state, ${g.what} on every request: ${WARM}, and it grows until the environment runs out of memory. Create it inside the handler, or clear it when the request ends.`);
+  }
+  return out;
+}
+
+function isAssignment(k: ts.SyntaxKind): boolean {
+  return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+}
+
+function isCounterOp(k: ts.SyntaxKind): boolean {
+  return k === ts.SyntaxKind.PlusEqualsToken || k === ts.SyntaxKind.MinusEqualsToken || k === ts.SyntaxKind.AsteriskEqualsToken;
+}
+
+function isZero(e: ts.Node | undefined): boolean {
+  return e !== undefined && ts.isNumericLiteral(e) && e.text === '0';
+}
+
+function isEmptyCollection(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (ts.isArrayLiteralExpression(x)) return x.elements.length === 0;
+  if (ts.isObjectLiteralExpression(x)) return x.properties.length === 0;
+  return ts.isNewExpression(x) && (x.arguments?.length ?? 0) === 0;
+}

@@ -1,0 +1,58 @@
+import { relative, dirname } from 'node:path';
+import { isKnown, type FunctionModel } from '../model/types';
+import { ProjectIndex } from '../project';
+import { resolveFunctionHandler, uriToPath } from '../project/resolve';
+import type { Finding, TemplateRule } from './types';
+
+/**
+ * The Handler must name a file in the function's code folder and a function that file
+ * exports; otherwise every invocation fails at init with Runtime.ImportModuleError or
+ * Runtime.HandlerNotFound. Checked for Node.js functions whose code is a local folder.
+ */
+export const LL5001: TemplateRule = {
+  id: 'LL5001',
+  title: 'Handler does not resolve to an exported function',
+  severity: 'error',
+  scope: 'template',
+  check({ template, fs, project }) {
+    const index = project ?? new ProjectIndex(fs);
+    const findings: Finding[] = [];
+    const templateDir = dirname(uriToPath(template.uri));
+    const rel = (p: string) => relative(templateDir, p).split('\\').join('/') || '.';
+    const report = (fn: FunctionModel, message: string) => {
+      if (isKnown(fn.handler)) findings.push({ ruleId: 'LL5001', message, uri: fn.handler.uri, span: fn.handler.span });
+    };
+    for (const fn of template.functions) {
+      const r = resolveFunctionHandler(fn, fs);
+      if (r.kind === 'skip') continue;
+      const handler = isKnown(fn.handler) ? fn.handler.value : '';
+      if (r.kind === 'missing') {
+        // A build-output folder (dist/, build/) appears only after a build.
+        if (!r.rootExists && r.buildOutput) continue;
+        const base = rel(r.tried[0] ?? r.root);
+        report(
+          fn,
+          r.rootExists
+            ? `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`
+            : `The code folder ${rel(r.root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`,
+        );
+        continue;
+      }
+      const exportName = r.exportPath[0] ?? '';
+      const target = index.followReexports(r.path, exportName);
+      const file = index.parsedFile(target.path);
+      if (!file) continue;
+      if (!target.entry) {
+        if (!file.exportsComplete || (target.path === r.path && file.starReexports.length > 0)) continue;
+        const names = [...file.exports.keys()];
+        report(fn, `${rel(target.path)} does not export \`${exportName}\`${names.length > 0 ? ` (it exports ${names.map((n) => `\`${n}\``).join(', ')})` : ''}: every invocation of ${fn.logicalId} would fail with Runtime.HandlerNotFound.`);
+        continue;
+      }
+      // CommonJS exports in a file Node loads as an ES module: `exports` is not defined there.
+      if (r.moduleType === 'module' && !r.source && /\.js$/.test(r.path) && file.usesCommonJsExports && !file.usesEsmSyntax) {
+        report(fn, `${rel(r.path)} uses CommonJS exports, but the nearest package.json has "type": "module", so Lambda loads it as an ES module and init fails ("exports is not defined in ES module scope"). Use \`export\`, or rename the file to .cjs.`);
+      }
+    }
+    return findings;
+  },
+};
