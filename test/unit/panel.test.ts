@@ -138,6 +138,8 @@ describe('panel: time axis with idle breaks', () => {
     assert.equal(niceStep(130), 200);
     assert.equal(formatDuration(900_000), '15 min');
     assert.equal(formatDuration(1250), '1.25 s');
+    assert.equal(formatDuration(599_900), '10 min', 'no "9 min 60 s"');
+    assert.equal(formatDuration(3_599_800), '1 h');
   });
 });
 

@@ -134,7 +134,8 @@ export function buildTimeline(
       open: initOpen,
     });
     endMs = Math.max(endMs, initEnd);
-    if (env.endedMs !== null) {
+    // An environment shut down with the run has nothing to say; a reclaimed or reset one does.
+    if (env.endedMs !== null && env.endReason !== 'run-end') {
       row.bars.push({ kind: 'env-end', style: 'warm', start: env.endedMs, end: env.endedMs, arrived: env.endedMs, attempt: 1, cold: false, inv: -1, open: false });
       endMs = Math.max(endMs, env.endedMs);
     }

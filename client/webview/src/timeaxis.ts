@@ -167,8 +167,9 @@ export function ticks(axis: TimeAxis, viewStart: number, viewEnd: number, widthP
 /** A point in simulated time, with as many decimals as the tick step needs. */
 export function formatTime(ms: number, step = 1): string {
   if (step >= 60_000 || ms >= 3_600_000) {
-    const m = Math.floor(ms / 60_000);
-    const s = Math.round((ms % 60_000) / 1000);
+    const total = Math.round(ms / 1000);
+    const m = Math.floor(total / 60);
+    const s = total % 60;
     return s === 0 ? `${m} min` : `${m} min ${String(s).padStart(2, '0')} s`;
   }
   if (step >= 1000 || ms >= 10_000) return `${trim((ms / 1000).toFixed(step >= 1000 ? 0 : step >= 100 ? 1 : 2))} s`;
@@ -181,13 +182,15 @@ export function formatDuration(ms: number): string {
   if (ms < 1) return `${trim(ms.toFixed(2))} ms`;
   if (ms < 1000) return `${trim(ms.toFixed(ms < 10 ? 1 : 0))} ms`;
   if (ms < 60_000) return `${trim((ms / 1000).toFixed(2))} s`;
-  if (ms < 3_600_000) {
-    const m = Math.floor(ms / 60_000);
-    const s = Math.round((ms % 60_000) / 1000);
+  if (ms < 3_600_000 - 500) {
+    const total = Math.round(ms / 1000);
+    const m = Math.floor(total / 60);
+    const s = total % 60;
     return s === 0 ? `${m} min` : `${m} min ${s} s`;
   }
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.round((ms % 3_600_000) / 60_000);
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 

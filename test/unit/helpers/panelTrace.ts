@@ -17,6 +17,8 @@ export interface SyntheticOptions {
   reserved?: number;
   /** Idle gap inserted half way, ms. */
   idleGapMs?: number;
+  /** Mean time between arrivals after the burst, ms (default 6). */
+  spacingMs?: number;
   seed?: number;
 }
 
@@ -48,7 +50,7 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
   const arrivals: { at: number; source: 'sync' | 'async'; attempt: number; requestId: string }[] = [];
   let t = 0;
   for (let i = 0; i < n; i++) {
-    if (i >= burst) t += i === Math.floor(n / 2) ? gap : 3 + r() * 6;
+    if (i >= burst) t += i === Math.floor(n / 2) ? gap : (options.spacingMs ?? 6) * (0.5 + r());
     arrivals.push({ at: t, source: i % 50 === 7 ? 'async' : 'sync', attempt: 1, requestId: uuid(r) });
   }
   const envs: (TraceEnvironment & { busyUntil: number; lastUsed: number })[] = [];

@@ -1,0 +1,461 @@
+/**
+ * Draws the timeline on a canvas: an axis with its idle breaks, one row per environment, the
+ * bars up to the playhead, the playhead and the selection. Only what is visible is drawn; bars
+ * narrower than a pixel are merged, so a run of 10,000 invocations costs about as much as the
+ * pixels it covers.
+ */
+import type { Bar, BarStyle, Row, Timeline } from './model';
+import { firstBarEndingAfter } from './model';
+import type { Theme } from './theme';
+import { formatDuration, ticks, type TimeAxis } from './timeaxis';
+import type { View } from './viewport';
+
+export const LAYOUT = {
+  gutter: 168,
+  axisHeight: 24,
+  rowHeight: 26,
+  /** Bar heights: success bars are thinner than failures, so outcomes differ in shape too. */
+  barHeight: 12,
+  failHeight: 18,
+} as const;
+
+export interface Frame {
+  timeline: Timeline;
+  axis: TimeAxis;
+  view: View;
+  playheadMs: number;
+  scrollRow: number;
+  /** The selected bar, if any. */
+  selected: Bar | null;
+  hovered: Bar | null;
+  width: number;
+  height: number;
+}
+
+/** How many rows fit under the axis. */
+export function visibleRowCount(height: number): number {
+  return Math.max(1, Math.floor((height - LAYOUT.axisHeight) / LAYOUT.rowHeight));
+}
+
+export class Renderer {
+  private hatch: Map<string, CanvasPattern> = new Map();
+
+  constructor(
+    private readonly ctx: CanvasRenderingContext2D,
+    private theme: Theme,
+  ) {}
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.hatch.clear();
+  }
+
+  /** x in CSS pixels of display position `disp`. */
+  static x(f: Pick<Frame, 'view' | 'width'>, disp: number): number {
+    const w = f.width - LAYOUT.gutter;
+    return LAYOUT.gutter + ((disp - f.view.start) / (f.view.end - f.view.start)) * w;
+  }
+
+  draw(f: Frame): void {
+    const { ctx, theme } = this;
+    ctx.save();
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, f.width, f.height);
+    const rows = visibleRowCount(f.height);
+    const first = Math.max(0, Math.min(f.scrollRow, Math.max(0, f.timeline.rows.length - rows)));
+    for (let r = 0; r < rows && first + r < f.timeline.rows.length; r++) {
+      if ((first + r) % 2 === 1) {
+        ctx.fillStyle = theme.rowStripe;
+        ctx.fillRect(0, LAYOUT.axisHeight + r * LAYOUT.rowHeight, f.width, LAYOUT.rowHeight);
+      }
+    }
+    this.drawBreaks(f);
+    const labels = this.breakLabels(f);
+    this.drawTicks(f, labels);
+    this.drawBreakLabels(labels);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(LAYOUT.gutter, LAYOUT.axisHeight, f.width - LAYOUT.gutter, f.height - LAYOUT.axisHeight);
+    ctx.clip();
+    for (let r = 0; r < rows && first + r < f.timeline.rows.length; r++) {
+      this.drawRow(f, f.timeline.rows[first + r]!, LAYOUT.axisHeight + r * LAYOUT.rowHeight);
+    }
+    this.drawPlayhead(f);
+    ctx.restore();
+    this.drawLabels(f, first, rows);
+    if (f.timeline.rows.length > rows) this.drawScrollbar(f, first, rows);
+    ctx.restore();
+  }
+
+  private drawBreaks(f: Frame): void {
+    const { ctx, theme } = this;
+    for (const b of f.axis.segments) {
+      if (!b.isBreak || b.dispEnd < f.view.start || b.dispStart > f.view.end) continue;
+      const x0 = Math.max(LAYOUT.gutter, Renderer.x(f, b.dispStart));
+      const x1 = Renderer.x(f, b.dispEnd);
+      if (x1 <= LAYOUT.gutter) continue;
+      ctx.fillStyle = this.pattern(theme.muted, 0.22);
+      ctx.fillRect(x0, 0, Math.max(2, x1 - x0), f.height);
+      ctx.strokeStyle = theme.muted;
+      ctx.lineWidth = 1;
+      for (const x of [Renderer.x(f, b.dispStart), x1]) {
+        if (x < LAYOUT.gutter) continue;
+        ctx.beginPath();
+        for (let y = 0, i = 0; y <= f.height; y += 6, i++) {
+          const xx = x + (i % 2 === 0 ? -2 : 2);
+          if (i === 0) ctx.moveTo(xx, y);
+          else ctx.lineTo(xx, y);
+        }
+        ctx.stroke();
+      }
+    }
+  }
+
+  /** Where each visible break's label goes, so that tick labels can keep clear of them. */
+  private breakLabels(f: Frame): { label: string; cx: number; width: number }[] {
+    const { ctx, theme } = this;
+    ctx.font = theme.fontSmall;
+    const out: { label: string; cx: number; width: number }[] = [];
+    for (const b of f.axis.segments) {
+      if (!b.isBreak || b.dispEnd < f.view.start || b.dispStart > f.view.end) continue;
+      const x0 = Math.max(LAYOUT.gutter, Renderer.x(f, b.dispStart));
+      const x1 = Renderer.x(f, b.dispEnd);
+      if (x1 <= LAYOUT.gutter) continue;
+      const label = `idle ${formatDuration(b.simEnd - b.simStart)}`;
+      out.push({ label, cx: (x0 + x1) / 2, width: ctx.measureText(label).width + 8 });
+    }
+    return out;
+  }
+
+  private drawBreakLabels(labels: { label: string; cx: number; width: number }[]): void {
+    const { ctx, theme } = this;
+    ctx.font = theme.fontSmall;
+    let lastRight = -Infinity;
+    for (const { label, cx, width } of labels) {
+      if (cx - width / 2 < lastRight + 4) continue;
+      lastRight = cx + width / 2;
+      const tw = width - 8;
+      ctx.fillStyle = theme.background;
+      ctx.fillRect(cx - tw / 2 - 4, 4, tw + 8, LAYOUT.axisHeight - 8);
+      ctx.strokeStyle = theme.muted;
+      ctx.strokeRect(cx - tw / 2 - 4 + 0.5, 4.5, tw + 8, LAYOUT.axisHeight - 9);
+      ctx.fillStyle = theme.foreground;
+      ctx.textBaseline = 'middle';
+      ctx.textAlign = 'center';
+      ctx.fillText(label, cx, LAYOUT.axisHeight / 2);
+    }
+  }
+
+  private drawTicks(f: Frame, avoid: { cx: number; width: number }[]): void {
+    const { ctx, theme } = this;
+    ctx.font = theme.fontSmall;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    ctx.strokeStyle = theme.grid;
+    ctx.globalAlpha = 0.6;
+    const all = ticks(f.axis, f.view.start, f.view.end, f.width - LAYOUT.gutter);
+    for (const t of all) {
+      const x = Math.round(Renderer.x(f, t.disp)) + 0.5;
+      if (x < LAYOUT.gutter) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, LAYOUT.axisHeight - 6);
+      ctx.lineTo(x, f.height);
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = theme.muted;
+    for (const t of all) {
+      const x = Renderer.x(f, t.disp);
+      if (x < LAYOUT.gutter) continue;
+      const w = ctx.measureText(t.label).width;
+      if (avoid.some((a) => x + 3 < a.cx + a.width / 2 + 4 && x + 3 + w > a.cx - a.width / 2 - 4)) continue;
+      ctx.fillText(t.label, x + 3, LAYOUT.axisHeight / 2 - 2);
+    }
+    ctx.strokeStyle = theme.grid;
+    ctx.beginPath();
+    ctx.moveTo(0, LAYOUT.axisHeight - 0.5);
+    ctx.lineTo(f.width, LAYOUT.axisHeight - 0.5);
+    ctx.stroke();
+  }
+
+  private drawRow(f: Frame, row: Row, top: number): void {
+    const viewStartSim = f.axis.toSim(f.view.start);
+    const viewEndSim = Math.min(f.axis.toSim(f.view.end), f.playheadMs);
+    const mid = top + LAYOUT.rowHeight / 2;
+    let lastRight = -Infinity;
+    let lastStyle: BarStyle | null = null;
+    for (let i = firstBarEndingAfter(row.bars, viewStartSim); i < row.bars.length; i++) {
+      const b = row.bars[i]!;
+      if (b.start > viewEndSim) break;
+      const x0 = Renderer.x(f, f.axis.toDisplay(b.start));
+      const x1 = Renderer.x(f, f.axis.toDisplay(Math.min(b.end, f.playheadMs)));
+      // Merge what a pixel cannot show: a bar inside the last drawn pixel of the same style adds nothing.
+      if (x1 - x0 < 1 && x1 <= lastRight + 0.5 && b.style === lastStyle && b.attempt === 1) continue;
+      this.drawBar(b, x0, x1, mid, f, b.end > f.playheadMs);
+      lastRight = Math.max(lastRight, x1 < x0 + 1 ? x0 + 1 : x1);
+      lastStyle = b.style;
+    }
+  }
+
+  /** Draws one bar centred on `mid`; shared with the legend. */
+  drawBar(b: Bar, x0: number, x1: number, mid: number, f: Pick<Frame, 'axis' | 'view' | 'width' | 'selected' | 'hovered'> | null, cut = false): void {
+    const { ctx, theme } = this;
+    const color = theme.styles[b.style];
+    if (b.kind === 'env-end') {
+      ctx.strokeStyle = theme.muted;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(x0 - 3, mid - 3);
+      ctx.lineTo(x0 + 3, mid + 3);
+      ctx.moveTo(x0 + 3, mid - 3);
+      ctx.lineTo(x0 - 3, mid + 3);
+      ctx.stroke();
+      return;
+    }
+    if (b.kind === 'throttle') {
+      const r = 5;
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      ctx.moveTo(x0, mid - r);
+      ctx.lineTo(x0 + r, mid);
+      ctx.lineTo(x0, mid + r);
+      ctx.lineTo(x0 - r, mid);
+      ctx.closePath();
+      ctx.fill();
+      ctx.strokeStyle = theme.ink;
+      ctx.lineWidth = 1;
+      ctx.stroke();
+      this.outline(b, x0 - r, mid - r, 2 * r, 2 * r, f);
+      return;
+    }
+    const failed = b.style === 'error' || b.style === 'timeout' || b.style === 'crash' || b.style === 'init-error';
+    const h = failed ? LAYOUT.failHeight : LAYOUT.barHeight;
+    const y = mid - h / 2;
+    const w = Math.max(1, x1 - x0);
+    if (b.kind === 'invoke' && f && b.arrived < b.start - 0.5) {
+      // Time the request waited before it started (queue, INIT of its environment is its own bar).
+      const xa = Renderer.x(f, f.axis.toDisplay(b.arrived));
+      if (x0 - xa > 2) {
+        ctx.strokeStyle = theme.muted;
+        ctx.lineWidth = 1;
+        ctx.setLineDash([2, 2]);
+        ctx.beginPath();
+        ctx.moveTo(xa, mid + 0.5);
+        ctx.lineTo(x0, mid + 0.5);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
+    if (b.kind === 'init') {
+      ctx.fillStyle = this.pattern(color, 1);
+      ctx.fillRect(x0, y, w, h);
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1;
+      if (w > 2) ctx.strokeRect(x0 + 0.5, y + 0.5, w - 1, h - 1);
+    } else {
+      ctx.globalAlpha = b.open || cut ? 0.7 : 1;
+      ctx.fillStyle = color;
+      ctx.fillRect(x0, y, w, h);
+      ctx.globalAlpha = 1;
+      if (theme.highContrast && w > 2) {
+        ctx.strokeStyle = theme.foreground;
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x0 + 0.5, y + 0.5, w - 1, h - 1);
+      }
+      this.marks(b, x0, w, y, h);
+    }
+    if (b.attempt > 1) this.retryBadge(b, x0, w, y);
+    this.outline(b, x0, y, w, h, f);
+  }
+
+  /** The shape that tells an outcome apart without its colour. */
+  private marks(b: Bar, x0: number, w: number, y: number, h: number): void {
+    const { ctx, theme } = this;
+    ctx.fillStyle = theme.ink;
+    ctx.strokeStyle = theme.ink;
+    ctx.lineWidth = 1.5;
+    switch (b.style) {
+      case 'cold':
+        if (w >= 5) {
+          // A notch in the top-left corner: "this request paid for INIT".
+          ctx.beginPath();
+          ctx.moveTo(x0, y);
+          ctx.lineTo(x0 + Math.min(6, w), y);
+          ctx.lineTo(x0, y + Math.min(6, h));
+          ctx.closePath();
+          ctx.fill();
+        }
+        break;
+      case 'error':
+        if (w >= 8) {
+          const cx = x0 + Math.min(w / 2, 8);
+          ctx.beginPath();
+          ctx.moveTo(cx - 3, y + h / 2 - 3);
+          ctx.lineTo(cx + 3, y + h / 2 + 3);
+          ctx.moveTo(cx + 3, y + h / 2 - 3);
+          ctx.lineTo(cx - 3, y + h / 2 + 3);
+          ctx.stroke();
+        }
+        break;
+      case 'timeout':
+        // An end cap: the request was cut off at the timeout.
+        if (w >= 4) ctx.fillRect(x0 + w - 3, y, 2, h);
+        if (w >= 10) {
+          ctx.beginPath();
+          ctx.moveTo(x0 + w - 9, y + 3);
+          ctx.lineTo(x0 + w - 5, y + h / 2);
+          ctx.lineTo(x0 + w - 9, y + h - 3);
+          ctx.stroke();
+        }
+        break;
+      case 'crash':
+        if (w >= 6) {
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(x0, y, w, h);
+          ctx.clip();
+          ctx.lineWidth = 1;
+          for (let x = x0 - h; x < x0 + w; x += 6) {
+            ctx.beginPath();
+            ctx.moveTo(x, y + h);
+            ctx.lineTo(x + h, y);
+            ctx.stroke();
+          }
+          ctx.restore();
+        }
+        break;
+      case 'running':
+        if (w >= 4) {
+          ctx.setLineDash([2, 2]);
+          ctx.beginPath();
+          ctx.moveTo(x0 + w - 0.5, y);
+          ctx.lineTo(x0 + w - 0.5, y + h);
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A ring above the bar's start, with the attempt number when there is room. */
+  private retryBadge(b: Bar, x0: number, w: number, y: number): void {
+    const { ctx, theme } = this;
+    ctx.strokeStyle = theme.foreground;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.arc(x0, y - 1, 3, 0, Math.PI * 2);
+    ctx.stroke();
+    if (w >= 26) {
+      ctx.font = this.theme.fontSmall;
+      ctx.fillStyle = theme.ink;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(`#${b.attempt}`, x0 + 6, y + LAYOUT.failHeight / 2);
+    }
+  }
+
+  private outline(b: Bar, x: number, y: number, w: number, h: number, f: Pick<Frame, 'selected' | 'hovered'> | null): void {
+    if (!f || (b !== f.selected && b !== f.hovered)) return;
+    const { ctx, theme } = this;
+    ctx.strokeStyle = b === f.selected ? theme.selection : theme.foreground;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x - 2, y - 2, Math.max(w, 1) + 4, h + 4);
+  }
+
+  private drawPlayhead(f: Frame): void {
+    if (f.playheadMs >= f.timeline.endMs) return;
+    const x = Renderer.x(f, f.axis.toDisplay(f.playheadMs));
+    if (x < LAYOUT.gutter || x > f.width) return;
+    const { ctx, theme } = this;
+    ctx.strokeStyle = theme.playhead;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(x, LAYOUT.axisHeight);
+    ctx.lineTo(x, f.height);
+    ctx.stroke();
+  }
+
+  private drawLabels(f: Frame, first: number, rows: number): void {
+    const { ctx, theme } = this;
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, LAYOUT.axisHeight, LAYOUT.gutter, f.height - LAYOUT.axisHeight);
+    ctx.strokeStyle = theme.grid;
+    ctx.beginPath();
+    ctx.moveTo(LAYOUT.gutter - 0.5, 0);
+    ctx.lineTo(LAYOUT.gutter - 0.5, f.height);
+    ctx.stroke();
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    for (let r = 0; r < rows && first + r < f.timeline.rows.length; r++) {
+      const row = f.timeline.rows[first + r]!;
+      const top = LAYOUT.axisHeight + r * LAYOUT.rowHeight;
+      const exists = row.env === null ? row.bars.some((b) => b.start <= f.playheadMs) : row.env.createdMs <= f.playheadMs;
+      const ended = row.env?.endedMs !== null && row.env?.endedMs !== undefined && row.env.endedMs <= f.playheadMs && row.env.endReason !== 'run-end';
+      ctx.globalAlpha = exists ? 1 : 0.45;
+      ctx.font = theme.font;
+      ctx.fillStyle = theme.foreground;
+      ctx.fillText(row.label, 8, top + LAYOUT.rowHeight / 2);
+      const lw = ctx.measureText(row.label).width;
+      ctx.font = theme.fontSmall;
+      ctx.fillStyle = theme.muted;
+      const detail = ended ? `ended: ${row.env?.endReason ?? ''}` : row.env?.initializationType === 'provisioned-concurrency' ? 'provisioned' : row.env === null ? '' : row.detail.split(' · ')[0]!;
+      ctx.fillText(fit(ctx, detail, LAYOUT.gutter - 20 - lw), 14 + lw, top + LAYOUT.rowHeight / 2);
+      ctx.globalAlpha = 1;
+    }
+  }
+
+  private drawScrollbar(f: Frame, first: number, rows: number): void {
+    const { ctx, theme } = this;
+    const total = f.timeline.rows.length;
+    const trackH = f.height - LAYOUT.axisHeight;
+    const h = Math.max(16, (rows / total) * trackH);
+    const y = LAYOUT.axisHeight + (first / Math.max(1, total - rows)) * (trackH - h);
+    ctx.globalAlpha = 0.5;
+    ctx.fillStyle = theme.muted;
+    ctx.fillRect(f.width - 6, y, 4, h);
+    ctx.globalAlpha = 1;
+  }
+
+  /** Diagonal stripes in `color` (INIT bars and idle breaks). */
+  private pattern(color: string, alpha: number): CanvasPattern | string {
+    const key = `${color}|${alpha}`;
+    const hit = this.hatch.get(key);
+    if (hit) return hit;
+    const tile = document.createElement('canvas');
+    tile.width = 6;
+    tile.height = 6;
+    const t = tile.getContext('2d');
+    if (!t) return color;
+    t.globalAlpha = alpha;
+    t.strokeStyle = color;
+    t.lineWidth = 2;
+    t.beginPath();
+    t.moveTo(-1, 7);
+    t.lineTo(7, -1);
+    t.moveTo(5, 7);
+    t.lineTo(7, 5);
+    t.moveTo(-1, 1);
+    t.lineTo(1, -1);
+    t.stroke();
+    const p = this.ctx.createPattern(tile, 'repeat');
+    if (!p) return color;
+    this.hatch.set(key, p);
+    return p;
+  }
+}
+
+/** `text` cut to `width` pixels with an ellipsis. */
+function fit(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (width <= 0) return '';
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? '' : `${text.slice(0, lo)}…`;
+}
