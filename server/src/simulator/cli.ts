@@ -1,0 +1,181 @@
+/**
+ * `lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome file]`
+ *
+ * Runs a scenario and prints a readable summary with the REPORT lines (text) or the whole
+ * trace (json). Exit codes: 0 the run completed (function errors are results, not failures),
+ * 1 the scenario could not be loaded or run, or the run was interrupted, 2 bad usage.
+ */
+import { writeFileSync } from 'node:fs';
+import { toChromeTrace } from './chrome';
+import { simulate } from './engine';
+import { loadScenario, ScenarioError } from './scenario';
+import type { DurationStats, SimulationTrace } from './trace';
+
+export const SIMULATE_USAGE = `Usage: lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome chrome-trace.json]
+
+Runs the function's real handler in simulated Lambda execution environments, as the scenario
+says, and prints what happened: cold and warm starts, throttles, retries, REPORT lines, cost.
+
+  --out <file>      also write the full trace as JSON (open it in the Lambda Lens timeline)
+  --format <f>      text (default): a readable summary; json: the full trace on stdout
+  --chrome <file>   also write the run in the Chrome trace-event format (Perfetto, chrome://tracing)
+`;
+
+interface Args {
+  scenario: string;
+  out: string | null;
+  chrome: string | null;
+  format: 'text' | 'json';
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const args = argv[0] === 'simulate' ? argv.slice(1) : argv;
+  let scenario: string | null = null;
+  let out: string | null = null;
+  let chrome: string | null = null;
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string | null => {
+      if (inline !== undefined) return inline;
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('--')) return null;
+      i++;
+      return next;
+    };
+    if (flag === '--out' || flag === '--chrome') {
+      const v = value();
+      if (!v) return `${flag} needs a file name`;
+      if (flag === '--out') out = v;
+      else chrome = v;
+    } else if (flag === '--format') {
+      const v = value();
+      if (v !== 'text' && v !== 'json') return '--format must be text or json';
+      format = v;
+    } else if (flag.startsWith('-')) {
+      return `unknown option ${flag}`;
+    } else if (scenario === null) {
+      scenario = arg;
+    } else {
+      return `unexpected argument ${arg}`;
+    }
+  }
+  if (scenario === null) return 'missing the scenario file';
+  return { scenario, out, chrome, format };
+}
+
+function ms(v: number | null): string {
+  return v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(2)} ms`;
+}
+
+function stats(name: string, s: DurationStats): string {
+  return `${name} p50 ${ms(s.p50)}, p95 ${ms(s.p95)} (${s.count})`;
+}
+
+function clockTime(msValue: number): string {
+  const s = msValue / 1000;
+  if (Math.abs(s) < 60) return `${s.toFixed(3)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${(s - m * 60).toFixed(1)} s`;
+}
+
+const MAX_LINES = 200;
+
+/** The text report of a run. */
+export function formatTrace(trace: SimulationTrace, warnings: string[] = []): string {
+  const f = trace.function;
+  const lines: string[] = [];
+  lines.push(`Lambda Lens simulation: ${trace.scenario.name}${trace.cancelled ? ' (cancelled)' : ''}`);
+  lines.push(`Function ${f.name}  ${f.runtime}  ${f.handler}  ${f.memorySizeMb} MB  timeout ${f.timeoutMs / 1000} s${f.reservedConcurrency !== null ? `  reserved ${f.reservedConcurrency}` : ''}${f.provisionedConcurrency ? `  provisioned ${f.provisionedConcurrency}` : ''}`);
+  lines.push(`Runtime: ${trace.runtime.note}`);
+  for (const w of warnings) lines.push(`warning: ${w}`);
+  lines.push('');
+  const shown = trace.invocations.slice(0, MAX_LINES);
+  for (const inv of shown) {
+    const where = inv.env ?? '—';
+    const kind = inv.outcome === 'throttled' ? 'throttled' : `${inv.cold ? 'cold' : 'warm'} ${inv.outcome}`;
+    const retry = inv.attempt > 1 ? ` attempt ${inv.attempt}` : '';
+    const detail = inv.outcome === 'throttled' ? `429 TooManyRequestsException (${inv.throttleReason})` : inv.report.replace(/\t/g, '  ');
+    lines.push(`${clockTime(inv.startMs).padStart(14)}  ${where.padEnd(7)} ${inv.source.padEnd(8)} ${(kind + retry).padEnd(22)} ${detail}`);
+    if (inv.error && inv.outcome !== 'throttled') lines.push(`${''.padStart(14)}  ${''.padEnd(7)} ${inv.error.errorType}: ${inv.error.errorMessage.split('\n')[0]}`);
+  }
+  if (trace.invocations.length > shown.length) lines.push(`… ${trace.invocations.length - shown.length} more invocations (write them all with --out)`);
+  if (trace.deliveries.length > 0) {
+    lines.push('');
+    lines.push('Deliveries:');
+    for (const d of trace.deliveries.slice(0, MAX_LINES)) lines.push(`${clockTime(d.atMs).padStart(14)}  ${d.kind} (${d.condition}) → ${d.target}  [${d.inputs.length} input${d.inputs.length === 1 ? '' : 's'}]`);
+    if (trace.deliveries.length > MAX_LINES) lines.push(`… ${trace.deliveries.length - MAX_LINES} more`);
+  }
+  const s = trace.summary;
+  lines.push('');
+  lines.push('Summary');
+  lines.push(`  invocations ${s.invocations} (cold ${s.coldStarts}, warm ${s.invocations - s.coldStarts}), errors ${s.errors}, throttles ${s.throttles}, retries ${s.retries}`);
+  lines.push(`  environments ${s.environments}, peak concurrency ${s.peakConcurrency}`);
+  lines.push(`  duration: ${stats('warm', s.warm)}; ${stats('cold', s.cold)}; ${stats('init', s.init)}`);
+  lines.push(`  billed ${s.billedMs} ms = ${s.gbSeconds.toFixed(6)} GB-s; cost x86_64 $${s.cost.x86_64.toFixed(8)}, arm64 $${s.cost.arm64.toFixed(8)} (INIT billed for on-demand since Aug 2025)`);
+  const a = s.accounting;
+  lines.push(`  inputs ${a.put}: ${a.succeeded} succeeded, ${a.delivered} delivered to a destination/DLQ, ${a.dropped} dropped`);
+  const reasons = new Map<string, number>();
+  for (const input of trace.inputs) if (input.fate === 'dropped') reasons.set(input.reason, (reasons.get(input.reason) ?? 0) + 1);
+  for (const [reason, n] of [...reasons].slice(0, 10)) lines.push(`    ${n} dropped: ${reason}`);
+  lines.push(`  simulated ${clockTime(s.simulatedMs)} in ${clockTime(s.wallMs)} of real time`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The `simulate` command. `argv` is the arguments after `simulate` (a leading `simulate` is
+ * accepted too). Resolves to the exit code.
+ */
+export async function runSimulate(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out.write(SIMULATE_USAGE);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    err.write(`lambda-lens simulate: ${args}\n\n${SIMULATE_USAGE}`);
+    return 2;
+  }
+  let loaded;
+  try {
+    loaded = loadScenario(args.scenario);
+  } catch (e) {
+    err.write(`lambda-lens simulate: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`);
+    return 1;
+  }
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  let trace: SimulationTrace;
+  try {
+    trace = await simulate(loaded.config, { signal: controller.signal });
+  } catch (e) {
+    err.write(`lambda-lens simulate: the run failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
+  }
+  try {
+    if (args.out) writeFileSync(args.out, `${JSON.stringify(trace, null, 2)}\n`);
+    if (args.chrome) writeFileSync(args.chrome, `${JSON.stringify(toChromeTrace(trace))}\n`);
+  } catch (e) {
+    err.write(`lambda-lens simulate: cannot write the output: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  if (args.format === 'json') out.write(`${JSON.stringify(trace, null, 2)}\n`);
+  else {
+    out.write(formatTrace(trace, loaded.warnings));
+    if (args.out) out.write(`Trace written to ${args.out}\n`);
+    if (args.chrome) out.write(`Chrome trace written to ${args.chrome}\n`);
+  }
+  if (trace.cancelled) {
+    err.write('lambda-lens simulate: interrupted; the trace covers the run so far\n');
+    return 1;
+  }
+  return 0;
+}

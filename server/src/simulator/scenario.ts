@@ -1,0 +1,541 @@
+/**
+ * Scenario files: what to simulate, as JSON (schema: schemas/scenario.schema.json).
+ *
+ * A scenario names a function — `template` (path) + `function` (logical id), or an inline
+ * function config — plus `overrides`, `platform` settings and `traffic`. This module reads
+ * one, checks it with messages that point at the bad field, and resolves it into a
+ * `SimulationConfig` (paths made absolute, template values and trigger settings filled in).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BATCH_SIZE, SQS_VISIBILITY } from '../service/limits';
+import { readTemplateFunctions } from '../service/index';
+import { knownValue, type EventSourceMappingModel, type FunctionModel, type Setting } from '../service/model/types';
+import {
+  defaultAsyncConfig,
+  defaultPlatform,
+  type FunctionConfig,
+  type PlatformSettings,
+  type SimulationConfig,
+  type SqsMessageInput,
+  type SqsQueueConfig,
+  type StreamConfig,
+  type StreamRecordInput,
+  type TrafficEntry,
+} from './config';
+import { SAMPLE_EVENTS } from './events';
+
+/** A scenario that cannot be used, with every problem found. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  ${problems.join('\n  ')}`}`);
+  }
+}
+
+export interface LoadedScenario {
+  config: SimulationConfig;
+  /** Things the scenario could not use and replaced by defaults (unresolved template values…). */
+  warnings: string[];
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/** Reads JSON values with the path of each, collecting problems instead of throwing at the first. */
+class Reader {
+  readonly problems: string[] = [];
+
+  object(v: Json | undefined, path: string): JsonObject | undefined {
+    if (v === undefined) return undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      this.problems.push(`${path}: expected an object`);
+      return undefined;
+    }
+    return v;
+  }
+
+  array(v: Json | undefined, path: string): Json[] | undefined {
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) {
+      this.problems.push(`${path}: expected an array`);
+      return undefined;
+    }
+    return v;
+  }
+
+  string(v: Json | undefined, path: string): string | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') {
+      this.problems.push(`${path}: expected a string`);
+      return undefined;
+    }
+    return v;
+  }
+
+  boolean(v: Json | undefined, path: string): boolean | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') {
+      this.problems.push(`${path}: expected true or false`);
+      return undefined;
+    }
+    return v;
+  }
+
+  number(v: Json | undefined, path: string, min: number, max: number, integer = true): number | undefined {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
+      this.problems.push(`${path}: expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  known(obj: JsonObject, path: string, keys: readonly string[]): void {
+    for (const key of Object.keys(obj)) {
+      if (!keys.includes(key) && key !== '$schema' && key !== 'description') this.problems.push(`${path}.${key}: unknown property (expected one of ${keys.join(', ')})`);
+    }
+  }
+}
+
+const FUNCTION_KEYS = ['name', 'handler', 'runtime', 'codeUri', 'memorySize', 'timeout', 'architecture', 'environment', 'reservedConcurrency', 'provisionedConcurrency', 'async', 'deadLetterQueue'] as const;
+const PLATFORM_KEYS: readonly (keyof PlatformSettings)[] = Object.keys(defaultPlatform()) as (keyof PlatformSettings)[];
+
+interface FunctionSpec {
+  name?: string;
+  handler?: string;
+  runtime?: string;
+  codeUri?: string;
+  memorySize?: number;
+  timeout?: number;
+  architecture?: 'x86_64' | 'arm64';
+  environment?: Record<string, string>;
+  reservedConcurrency?: number | null;
+  provisionedConcurrency?: number;
+  async?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; onSuccess?: string | null; onFailure?: string | null };
+  deadLetterQueue?: string | null;
+}
+
+function readFunctionSpec(r: Reader, v: Json | undefined, path: string): FunctionSpec {
+  const o = r.object(v, path);
+  if (!o) return {};
+  r.known(o, path, FUNCTION_KEYS);
+  const spec: FunctionSpec = {};
+  const set = <K extends keyof FunctionSpec>(key: K, value: FunctionSpec[K] | undefined): void => {
+    if (value !== undefined) spec[key] = value;
+  };
+  set('name', r.string(o['name'], `${path}.name`));
+  set('handler', r.string(o['handler'], `${path}.handler`));
+  set('runtime', r.string(o['runtime'], `${path}.runtime`));
+  set('codeUri', r.string(o['codeUri'], `${path}.codeUri`));
+  // Memory 128–10,240 MB (configuration-memory.html); timeout 1–900 s (quotas page).
+  set('memorySize', r.number(o['memorySize'], `${path}.memorySize`, 128, 10240));
+  set('timeout', r.number(o['timeout'], `${path}.timeout`, 1, 900, false));
+  const arch = r.string(o['architecture'], `${path}.architecture`);
+  if (arch !== undefined && arch !== 'x86_64' && arch !== 'arm64') r.problems.push(`${path}.architecture: expected x86_64 or arm64`);
+  else set('architecture', arch);
+  const env = r.object(o['environment'], `${path}.environment`);
+  if (env) {
+    const vars: Record<string, string> = {};
+    for (const [k, val] of Object.entries(env)) {
+      if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') vars[k] = String(val);
+      else r.problems.push(`${path}.environment.${k}: expected a string`);
+    }
+    spec.environment = vars;
+  }
+  if (o['reservedConcurrency'] === null) spec.reservedConcurrency = null;
+  else set('reservedConcurrency', r.number(o['reservedConcurrency'], `${path}.reservedConcurrency`, 0, 100_000));
+  set('provisionedConcurrency', r.number(o['provisionedConcurrency'], `${path}.provisionedConcurrency`, 0, 100_000));
+  const a = r.object(o['async'], `${path}.async`);
+  if (a) {
+    r.known(a, `${path}.async`, ['maximumRetryAttempts', 'maximumEventAgeInSeconds', 'onSuccess', 'onFailure']);
+    const asyncSpec: NonNullable<FunctionSpec['async']> = {};
+    // MaximumRetryAttempts 0–2, MaximumEventAgeInSeconds 60–21,600 (API_FunctionEventInvokeConfig).
+    const retries = r.number(a['maximumRetryAttempts'], `${path}.async.maximumRetryAttempts`, 0, 2);
+    if (retries !== undefined) asyncSpec.maximumRetryAttempts = retries;
+    const age = r.number(a['maximumEventAgeInSeconds'], `${path}.async.maximumEventAgeInSeconds`, 60, 21_600);
+    if (age !== undefined) asyncSpec.maximumEventAgeInSeconds = age;
+    for (const key of ['onSuccess', 'onFailure'] as const) {
+      if (a[key] === null) asyncSpec[key] = null;
+      else {
+        const target = r.string(a[key], `${path}.async.${key}`);
+        if (target !== undefined) asyncSpec[key] = target;
+      }
+    }
+    spec.async = asyncSpec;
+  }
+  if (o['deadLetterQueue'] === null) spec.deadLetterQueue = null;
+  else set('deadLetterQueue', r.string(o['deadLetterQueue'], `${path}.deadLetterQueue`));
+  return spec;
+}
+
+function settingValue<T>(s: Setting<T> | undefined, name: string, warnings: string[]): T | undefined {
+  if (s !== undefined && 'unknown' in s) warnings.push(`${name} cannot be resolved from the template (${s.unknown}); using the default`);
+  return knownValue(s);
+}
+
+/** The function's settings as the template gives them. */
+function specFromTemplate(model: FunctionModel, templateDir: string, warnings: string[]): FunctionSpec {
+  const spec: FunctionSpec = { name: model.logicalId };
+  const id = model.logicalId;
+  const handler = settingValue(model.handler, `${id}.Handler`, warnings);
+  if (handler !== undefined) spec.handler = handler;
+  const runtime = settingValue(model.runtime, `${id}.Runtime`, warnings);
+  if (runtime !== undefined) spec.runtime = runtime;
+  const codeUri = settingValue(model.codeUri, `${id}.CodeUri`, warnings);
+  spec.codeUri = resolve(templateDir, codeUri ?? '.');
+  const memory = settingValue(model.memorySize, `${id}.MemorySize`, warnings);
+  if (memory !== undefined) spec.memorySize = memory;
+  const timeout = settingValue(model.timeout, `${id}.Timeout`, warnings);
+  if (timeout !== undefined) spec.timeout = timeout;
+  const arch = settingValue(model.architectures, `${id}.Architectures`, warnings)?.[0];
+  if (arch === 'arm64' || arch === 'x86_64') spec.architecture = arch;
+  if (model.environment) {
+    const vars: Record<string, string> = {};
+    for (const v of model.environment.variables) {
+      const value = settingValue(v.value, `${id}.Environment.${v.name}`, warnings);
+      if (value !== undefined) vars[v.name] = value;
+    }
+    spec.environment = vars;
+  }
+  const reserved = settingValue(model.reservedConcurrency, `${id}.ReservedConcurrentExecutions`, warnings);
+  if (reserved !== undefined) spec.reservedConcurrency = reserved;
+  const provisioned =
+    settingValue(model.provisionedConcurrency, `${id}.ProvisionedConcurrencyConfig`, warnings) ??
+    model.aliases.map((a) => knownValue(a.provisionedConcurrency)).find((n) => n !== undefined);
+  if (provisioned !== undefined) spec.provisionedConcurrency = provisioned;
+  if (model.asyncConfig) {
+    const c = model.asyncConfig;
+    const asyncSpec: NonNullable<FunctionSpec['async']> = {};
+    const retries = settingValue(c.maximumRetryAttempts, `${id}.MaximumRetryAttempts`, warnings);
+    if (retries !== undefined) asyncSpec.maximumRetryAttempts = retries;
+    const age = settingValue(c.maximumEventAgeInSeconds, `${id}.MaximumEventAgeInSeconds`, warnings);
+    if (age !== undefined) asyncSpec.maximumEventAgeInSeconds = age;
+    if (c.onSuccess) asyncSpec.onSuccess = knownValue(c.onSuccess.target) ?? c.onSuccess.targetLogicalId ?? 'OnSuccess';
+    if (c.onFailure) asyncSpec.onFailure = knownValue(c.onFailure.target) ?? c.onFailure.targetLogicalId ?? 'OnFailure';
+    spec.async = asyncSpec;
+  }
+  if (model.deadLetterQueue) spec.deadLetterQueue = knownValue(model.deadLetterQueue.target) ?? model.deadLetterQueue.targetLogicalId ?? 'DeadLetterQueue';
+  return spec;
+}
+
+function merge(base: FunctionSpec, over: FunctionSpec): FunctionSpec {
+  const out: FunctionSpec = { ...base, ...over };
+  if (base.environment || over.environment) out.environment = { ...base.environment, ...over.environment };
+  if (base.async || over.async) out.async = { ...base.async, ...over.async };
+  return out;
+}
+
+function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[]): FunctionConfig | undefined {
+  if (!spec.handler) {
+    problems.push('function.handler: missing (the Handler, e.g. "index.handler")');
+    return undefined;
+  }
+  const codeRoot = resolve(baseDir, spec.codeUri ?? '.');
+  if (!existsSync(codeRoot) || !statSync(codeRoot).isDirectory()) {
+    problems.push(`function.codeUri: folder ${codeRoot} does not exist`);
+    return undefined;
+  }
+  const runtime = spec.runtime ?? 'nodejs22.x';
+  if (!/^nodejs\d+\.x$/.test(runtime)) problems.push(`function.runtime: ${runtime} is not simulated yet (Node.js runtimes only)`);
+  const async = { ...defaultAsyncConfig() };
+  if (spec.async?.maximumRetryAttempts !== undefined) async.maximumRetryAttempts = spec.async.maximumRetryAttempts;
+  if (spec.async?.maximumEventAgeInSeconds !== undefined) async.maximumEventAgeSeconds = spec.async.maximumEventAgeInSeconds;
+  if (spec.async?.onSuccess !== undefined) async.onSuccess = spec.async.onSuccess;
+  if (spec.async?.onFailure !== undefined) async.onFailure = spec.async.onFailure;
+  return {
+    name: spec.name ?? 'Function',
+    handler: spec.handler,
+    runtime,
+    codeRoot,
+    architecture: spec.architecture ?? 'x86_64',
+    // Defaults: 128 MB and 3 s (configuration-memory.html; quotas page).
+    memorySizeMb: spec.memorySize ?? 128,
+    timeoutMs: Math.round((spec.timeout ?? 3) * 1000),
+    environment: spec.environment ?? {},
+    reservedConcurrency: spec.reservedConcurrency ?? null,
+    provisionedConcurrency: spec.provisionedConcurrency ?? 0,
+    async,
+    deadLetterQueue: spec.deadLetterQueue ?? null,
+  };
+}
+
+function readJsonFile(file: string, path: string, r: Reader): Json | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch (e) {
+    r.problems.push(`${path}: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+/** The template's trigger of one type, for event source mapping defaults. */
+function mappingOf(model: FunctionModel | undefined, types: string[]): EventSourceMappingModel | undefined {
+  return model?.triggers.find((t) => types.includes(t.type) && t.mapping)?.mapping;
+}
+
+function readEvent(r: Reader, o: JsonObject, path: string, baseDir: string): Json | undefined {
+  const given = ['event', 'eventFile', 'sample'].filter((k) => o[k] !== undefined);
+  if (given.length > 1) r.problems.push(`${path}: give one of event, eventFile, sample (not ${given.join(' and ')})`);
+  if (o['eventFile'] !== undefined) {
+    const file = r.string(o['eventFile'], `${path}.eventFile`);
+    return file === undefined ? undefined : readJsonFile(resolve(baseDir, file), `${path}.eventFile`, r);
+  }
+  if (o['sample'] !== undefined) {
+    const name = r.string(o['sample'], `${path}.sample`);
+    if (name === undefined) return undefined;
+    const sample = SAMPLE_EVENTS[name];
+    if (sample === undefined) r.problems.push(`${path}.sample: unknown sample "${name}" (one of ${Object.keys(SAMPLE_EVENTS).join(', ')})`);
+    return sample as Json | undefined;
+  }
+  return o['event'] ?? {};
+}
+
+function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, model: FunctionModel | undefined, fnTimeoutMs: number, warnings: string[]): { queue: SqsQueueConfig; messages: SqsMessageInput[] } | undefined {
+  const o = r.object(v, path);
+  if (!o) return undefined;
+  r.known(o, path, ['queue', 'messages', 'messagesFile', 'count', 'fifo', 'batchSize', 'batchingWindowSeconds', 'visibilityTimeoutSeconds', 'reportBatchItemFailures', 'maxReceiveCount', 'deadLetterQueue', 'maximumConcurrency', 'retentionSeconds']);
+  const mapping = mappingOf(model, ['SQS', 'EventSourceMapping']);
+  const q = mapping?.queue;
+  const fifo = r.boolean(o['fifo'], `${path}.fifo`) ?? knownValue(q?.fifo) ?? false;
+  const name = r.string(o['queue'], `${path}.queue`) ?? q?.logicalId ?? (fifo ? 'queue.fifo' : 'queue');
+  // BatchSize default 10; standard ≤ 10,000, FIFO ≤ 10 (API_CreateEventSourceMapping.html).
+  const sizeLimit = fifo ? (BATCH_SIZE['SQS FIFO']?.max ?? 10) : (BATCH_SIZE['SQS']?.max ?? 10_000);
+  const batchSize = r.number(o['batchSize'], `${path}.batchSize`, 1, sizeLimit) ?? knownValue(mapping?.batchSize) ?? 10;
+  const window = r.number(o['batchingWindowSeconds'], `${path}.batchingWindowSeconds`, 0, 300) ?? knownValue(mapping?.maximumBatchingWindowInSeconds) ?? 0;
+  if (batchSize > 10 && window < 1) r.problems.push(`${path}.batchSize: a batch size above 10 needs batchingWindowSeconds ≥ 1 (API_EventSourceMappingConfiguration.html)`);
+  const visibility = r.number(o['visibilityTimeoutSeconds'], `${path}.visibilityTimeoutSeconds`, 0, 43_200) ?? knownValue(q?.visibilityTimeout) ?? SQS_VISIBILITY.default;
+  if (visibility * 1000 < fnTimeoutMs) warnings.push(`${path}: the visibility timeout (${visibility} s) is shorter than the function timeout; AWS refuses such a mapping, and messages may be received twice here`);
+  let rbif = r.boolean(o['reportBatchItemFailures'], `${path}.reportBatchItemFailures`);
+  if (rbif === undefined) rbif = knownValue(mapping?.functionResponseTypes)?.includes('ReportBatchItemFailures') ?? false;
+  const maxReceive = o['maxReceiveCount'] === null ? null : (r.number(o['maxReceiveCount'], `${path}.maxReceiveCount`, 1, 1000) ?? knownValue(q?.maxReceiveCount) ?? null);
+  const dlq = r.string(o['deadLetterQueue'], `${path}.deadLetterQueue`) ?? q?.deadLetterQueueLogicalId ?? (maxReceive !== null ? `${name}-dlq` : null);
+  const maxConcurrency = r.number(o['maximumConcurrency'], `${path}.maximumConcurrency`, 2, 1000) ?? knownValue(mapping?.maximumConcurrency) ?? null;
+  const retention = r.number(o['retentionSeconds'], `${path}.retentionSeconds`, 60, 1_209_600) ?? 345_600;
+  let list = r.array(o['messages'], `${path}.messages`);
+  if (o['messagesFile'] !== undefined) {
+    const file = r.string(o['messagesFile'], `${path}.messagesFile`);
+    const loaded = file === undefined ? undefined : readJsonFile(resolve(baseDir, file), `${path}.messagesFile`, r);
+    list = r.array(loaded, `${path}.messagesFile`);
+  }
+  if (!list) {
+    r.problems.push(`${path}: give messages or messagesFile`);
+    return undefined;
+  }
+  const count = r.number(o['count'], `${path}.count`, 1, 1_000_000) ?? 1;
+  const messages: SqsMessageInput[] = [];
+  for (let c = 0; c < count; c++) {
+    list.forEach((m, i) => {
+      const p = `${path}.messages[${i}]`;
+      if (typeof m === 'string') messages.push({ body: m });
+      else if (m !== null && typeof m === 'object' && !Array.isArray(m) && 'body' in m) {
+        const body = typeof m['body'] === 'string' ? m['body'] : JSON.stringify(m['body']);
+        const msg: SqsMessageInput = { body };
+        const id = r.string(m['messageId'], `${p}.messageId`);
+        if (id !== undefined) msg.messageId = count > 1 ? `${id}-${c + 1}` : id;
+        const group = r.string(m['groupId'], `${p}.groupId`);
+        if (group !== undefined) msg.groupId = group;
+        const attrs = r.object(m['attributes'], `${p}.attributes`);
+        if (attrs) msg.attributes = attrs;
+        messages.push(msg);
+      } else if (m !== null && typeof m === 'object') messages.push({ body: JSON.stringify(m) });
+      else r.problems.push(`${p}: expected a string body or an object with "body"`);
+    });
+  }
+  return {
+    queue: {
+      name,
+      fifo,
+      batchSize,
+      batchingWindowSeconds: window,
+      visibilityTimeoutSeconds: visibility,
+      reportBatchItemFailures: rbif,
+      maxReceiveCount: maxReceive,
+      deadLetterQueue: dlq,
+      maximumConcurrency: maxConcurrency,
+      retentionSeconds: retention,
+    },
+    messages,
+  };
+}
+
+function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis' | 'dynamodb', baseDir: string, model: FunctionModel | undefined): { stream: StreamConfig; records: StreamRecordInput[] } | undefined {
+  const o = r.object(v, path);
+  if (!o) return undefined;
+  r.known(o, path, ['stream', 'records', 'recordsFile', 'shards', 'batchSize', 'maximumRetryAttempts', 'maximumRecordAgeInSeconds', 'bisectBatchOnFunctionError', 'reportBatchItemFailures', 'parallelizationFactor', 'onFailure', 'retentionSeconds']);
+  const mapping = mappingOf(model, kind === 'kinesis' ? ['Kinesis'] : ['DynamoDB']);
+  // Stream settings and ranges: services-kinesis-parameters.html.
+  const maxAge = o['maximumRecordAgeInSeconds'];
+  let age = knownValue(mapping?.maximumRecordAgeInSeconds) ?? -1;
+  if (maxAge !== undefined) {
+    if (maxAge === -1) age = -1;
+    else age = r.number(maxAge, `${path}.maximumRecordAgeInSeconds`, 60, 604_800) ?? age;
+  }
+  let list = r.array(o['records'], `${path}.records`);
+  if (o['recordsFile'] !== undefined) {
+    const file = r.string(o['recordsFile'], `${path}.recordsFile`);
+    const loaded = file === undefined ? undefined : readJsonFile(resolve(baseDir, file), `${path}.recordsFile`, r);
+    list = r.array(loaded, `${path}.recordsFile`);
+  }
+  if (!list) {
+    r.problems.push(`${path}: give records or recordsFile`);
+    return undefined;
+  }
+  const records: StreamRecordInput[] = list.map((rec, i) => {
+    if (rec !== null && typeof rec === 'object' && !Array.isArray(rec) && 'data' in rec) {
+      const out: StreamRecordInput = { data: rec['data'] };
+      const key = r.string(rec['partitionKey'], `${path}.records[${i}].partitionKey`);
+      if (key !== undefined) out.partitionKey = key;
+      const name = r.string(rec['eventName'], `${path}.records[${i}].eventName`);
+      if (name !== undefined) out.eventName = name;
+      return out;
+    }
+    return { data: rec };
+  });
+  const onFailure = mapping?.onFailure ? (knownValue(mapping.onFailure.target) ?? mapping.onFailure.targetLogicalId ?? 'OnFailure') : null;
+  return {
+    stream: {
+      name: r.string(o['stream'], `${path}.stream`) ?? (kind === 'kinesis' ? 'stream' : 'table'),
+      kind,
+      shards: r.number(o['shards'], `${path}.shards`, 1, 1000) ?? 1,
+      batchSize: r.number(o['batchSize'], `${path}.batchSize`, 1, 10_000) ?? knownValue(mapping?.batchSize) ?? 100,
+      maximumRetryAttempts: r.number(o['maximumRetryAttempts'], `${path}.maximumRetryAttempts`, -1, 10_000) ?? knownValue(mapping?.maximumRetryAttempts) ?? -1,
+      maximumRecordAgeSeconds: age,
+      bisectBatchOnFunctionError: r.boolean(o['bisectBatchOnFunctionError'], `${path}.bisectBatchOnFunctionError`) ?? knownValue(mapping?.bisectBatchOnFunctionError) ?? false,
+      reportBatchItemFailures:
+        r.boolean(o['reportBatchItemFailures'], `${path}.reportBatchItemFailures`) ?? knownValue(mapping?.functionResponseTypes)?.includes('ReportBatchItemFailures') ?? false,
+      parallelizationFactor: r.number(o['parallelizationFactor'], `${path}.parallelizationFactor`, 1, 10) ?? knownValue(mapping?.parallelizationFactor) ?? 1,
+      onFailure: r.string(o['onFailure'], `${path}.onFailure`) ?? onFailure,
+      // Kinesis and DynamoDB streams keep records 24 h by default.
+      retentionSeconds: r.number(o['retentionSeconds'], `${path}.retentionSeconds`, 60, 31_536_000) ?? 86_400,
+    },
+    records,
+  };
+}
+
+/** Read and resolve a scenario file. Throws `ScenarioError` listing every problem. */
+export function loadScenario(file: string): LoadedScenario {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(file, [`cannot read the scenario: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  let json: Json;
+  try {
+    json = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new ScenarioError(file, [`not valid JSON: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  return resolveScenario(json, path);
+}
+
+/** Resolve a parsed scenario; `path` is the scenario file's path (relative paths start at its folder). */
+export function resolveScenario(json: unknown, path: string): LoadedScenario {
+  const r = new Reader();
+  const warnings: string[] = [];
+  const baseDir = dirname(path);
+  const root = r.object(json as Json, 'scenario');
+  if (!root) throw new ScenarioError(path, r.problems);
+  r.known(root, 'scenario', ['name', 'template', 'function', 'overrides', 'platform', 'traffic']);
+
+  let spec: FunctionSpec = {};
+  let model: FunctionModel | undefined;
+  let specDir = baseDir;
+  const templatePath = r.string(root['template'], 'template');
+  if (templatePath !== undefined) {
+    const templateFile = isAbsolute(templatePath) ? templatePath : resolve(baseDir, templatePath);
+    const logicalId = typeof root['function'] === 'string' ? root['function'] : undefined;
+    if (logicalId === undefined) r.problems.push('function: with a template, give the function\'s logical id as a string');
+    let text: string | undefined;
+    try {
+      text = readFileSync(templateFile, 'utf8');
+    } catch (e) {
+      r.problems.push(`template: cannot read ${templateFile}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (text !== undefined && logicalId !== undefined) {
+      const functions = readTemplateFunctions(pathToFileURL(templateFile).href, text);
+      model = functions.find((f) => f.logicalId === logicalId);
+      if (!model) r.problems.push(`function: no function "${logicalId}" in ${templatePath} (found: ${functions.map((f) => f.logicalId).join(', ') || 'none'})`);
+      else spec = specFromTemplate(model, dirname(templateFile), warnings);
+    }
+    specDir = dirname(templateFile);
+  } else if (typeof root['function'] === 'string') {
+    r.problems.push('function: a logical id needs "template" (or give an inline function config)');
+  } else {
+    spec = readFunctionSpec(r, root['function'], 'function');
+    if (root['function'] === undefined) r.problems.push('function: missing');
+  }
+  spec = merge(spec, readFunctionSpec(r, root['overrides'], 'overrides'));
+  const fn = toFunctionConfig(spec, specDir, r.problems);
+
+  const platform = defaultPlatform();
+  const p = r.object(root['platform'], 'platform');
+  if (p) {
+    r.known(p, 'platform', PLATFORM_KEYS);
+    const target = platform as unknown as Record<string, unknown>;
+    for (const key of PLATFORM_KEYS) {
+      const v = p[key];
+      if (v === undefined) continue;
+      const current = target[key];
+      if (typeof current === 'number') {
+        const n = r.number(v, `platform.${key}`, 0, Number.MAX_SAFE_INTEGER, false);
+        if (n !== undefined) target[key] = n;
+      } else if (typeof current === 'boolean') {
+        const b = r.boolean(v, `platform.${key}`);
+        if (b !== undefined) target[key] = b;
+      } else if (typeof current === 'string') {
+        const s = r.string(v, `platform.${key}`);
+        if (s !== undefined) target[key] = s;
+      } else if (Array.isArray(current)) {
+        const list = r.array(v, `platform.${key}`);
+        if (list && list.every((x) => typeof x === 'number' && x >= 0)) target[key] = list;
+        else if (list) r.problems.push(`platform.${key}: expected an array of numbers ≥ 0`);
+      }
+    }
+  }
+
+  const traffic: TrafficEntry[] = [];
+  const entries = r.array(root['traffic'], 'traffic');
+  if (!entries) r.problems.push('traffic: missing (a list of entries such as {"at": 0, "invoke": "sync", "event": {}})');
+  (entries ?? []).forEach((e, i) => {
+    const path = `traffic[${i}]`;
+    const o = r.object(e, path);
+    if (!o) return;
+    const at = r.number(o['at'], `${path}.at`, 0, Number.MAX_SAFE_INTEGER, false) ?? 0;
+    const kinds = ['invoke', 'sqs', 'kinesis', 'dynamodb'].filter((k) => o[k] !== undefined);
+    if (kinds.length !== 1) {
+      r.problems.push(`${path}: give exactly one of invoke, sqs, kinesis, dynamodb`);
+      return;
+    }
+    if (o['invoke'] !== undefined) {
+      r.known(o, path, ['at', 'invoke', 'event', 'eventFile', 'sample', 'count', 'intervalMs']);
+      const kind = o['invoke'];
+      if (kind !== 'sync' && kind !== 'async') {
+        r.problems.push(`${path}.invoke: expected "sync" or "async"`);
+        return;
+      }
+      const event = readEvent(r, o, path, baseDir);
+      const count = r.number(o['count'], `${path}.count`, 1, 1_000_000) ?? 1;
+      const intervalMs = r.number(o['intervalMs'], `${path}.intervalMs`, 0, Number.MAX_SAFE_INTEGER, false) ?? 0;
+      traffic.push({ at, kind, event: event ?? {}, count, intervalMs });
+    } else if (o['sqs'] !== undefined) {
+      r.known(o, path, ['at', 'sqs']);
+      const sqs = readSqs(r, o['sqs'], `${path}.sqs`, baseDir, model, fn?.timeoutMs ?? 3000, warnings);
+      if (sqs) traffic.push({ at, kind: 'sqs', ...sqs });
+    } else {
+      const kind = o['kinesis'] !== undefined ? 'kinesis' : 'dynamodb';
+      r.known(o, path, ['at', kind]);
+      const s = readStream(r, o[kind], `${path}.${kind}`, kind, baseDir, model);
+      if (s) traffic.push({ at, kind: 'stream', ...s });
+    }
+  });
+
+  if (r.problems.length > 0 || !fn) throw new ScenarioError(path, r.problems);
+  const name = typeof root['name'] === 'string' ? root['name'] : fn.name;
+  return { config: { scenario: { name, path }, function: fn, platform, traffic }, warnings };
+}
