@@ -1,7 +1,18 @@
-import type { Span } from '../model/types';
+import { BATCH_SIZE, MEMORY, SQS_VISIBILITY, TIMEOUT } from '../limits';
+import { eventInfo } from '../model/events';
+import { knownValue, type Span, type Trigger } from '../model/types';
+import { runtimeInfo, runtimePhase, RUNTIMES_LAST_CHECKED, LONG_PAST } from '../runtimes';
 import type { TemplateDocument } from '../templates/template';
-import { get, nodeAt, scalarString } from '../templates/tree';
-import { FUNCTION_PROPERTIES, type PropertyDoc } from './properties';
+import { get, nodeAt, scalarString, type TEntry } from '../templates/tree';
+import {
+  ASYNC_CONFIG_PROPERTIES,
+  FUNCTION_PROPERTIES,
+  INVOCATION_TEXT,
+  MAPPING_PROPERTIES,
+  QUEUE_PROPERTIES,
+  URL_PROPERTIES,
+  type PropertyDoc,
+} from './properties';
 
 /** A hover: Markdown and the span it applies to. */
 export interface HoverResult {
@@ -9,31 +20,174 @@ export interface HoverResult {
   readonly span: Span;
 }
 
-const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
+type Table = Readonly<Record<string, PropertyDoc>>;
 
-/** Hover for a template position: explains Lambda properties under the cursor. */
-export function templateHover(template: TemplateDocument, offset: number): HoverResult | undefined {
+const SAM_FUNCTION = 'AWS::Serverless::Function';
+const CFN_FUNCTION = 'AWS::Lambda::Function';
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Where the cursor is: the map keys from the root (up to the first list item) and their entries. */
+interface Place {
+  readonly template: TemplateDocument;
+  readonly keys: readonly string[];
+  readonly entries: readonly TEntry[];
+  /** True when the cursor is on the key of the last entry. */
+  readonly onKey: boolean;
+  readonly today: string;
+}
+
+/**
+ * Hover for a template position: explains Lambda function properties (also in SAM Globals),
+ * SAM events, event source mapping settings, asynchronous invocation config, function URLs
+ * and the SQS queue settings that matter to a trigger. Where a value is set, the hover adds
+ * what it means here (runtime lifecycle, vCPU share, batch size limits of the source, …).
+ */
+export function templateHover(template: TemplateDocument, offset: number, today: string): HoverResult | undefined {
   const root = template.root;
   if (root === undefined) return undefined;
   const at = nodeAt(root, offset);
   if (at === undefined || at.entries.length === 0) return undefined;
-  const keys = at.keys;
-  const last = at.entries[at.entries.length - 1];
-  if (last === undefined) return undefined;
-  let doc: PropertyDoc | undefined;
-  if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length === 3) {
-    doc = FUNCTION_PROPERTIES[last.key];
-  } else if (keys[0] === 'Resources' && keys[2] === 'Properties' && keys.length === 4) {
-    const type = scalarString(get(get(get(root, 'Resources'), keys[1] ?? ''), 'Type'));
-    if (type !== undefined && FUNCTION_TYPES.has(type)) doc = FUNCTION_PROPERTIES[last.key];
+  // Keys and entries line up until the first list item; below one, the enclosing property explains it.
+  const firstItem = at.keys.findIndex((k) => k.startsWith('['));
+  const depth = firstItem === -1 ? at.keys.length : firstItem;
+  const place: Place = { template, keys: at.keys.slice(0, depth), entries: at.entries.slice(0, depth), onKey: at.onKey && firstItem === -1, today };
+  const { keys } = place;
+  if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length >= 3) return property(place, 2, FUNCTION_PROPERTIES, 'sam');
+  if (keys[0] !== 'Resources' || keys[2] !== 'Properties' || keys.length < 4) return undefined;
+  const logicalId = keys[1] as string;
+  const type = scalarString(get(get(get(root, 'Resources'), logicalId), 'Type'));
+  switch (type) {
+    case SAM_FUNCTION:
+      if (keys[3] === 'Events' && keys.length >= 5) return eventHover(place, logicalId);
+      return property(place, 3, FUNCTION_PROPERTIES, 'sam');
+    case CFN_FUNCTION:
+      return property(place, 3, FUNCTION_PROPERTIES, 'cloudformation');
+    case 'AWS::Lambda::EventSourceMapping':
+      return property(place, 3, MAPPING_PROPERTIES, undefined, triggerOf(template, (t) => t.definedBy === 'resource' && t.name === logicalId));
+    case 'AWS::Lambda::EventInvokeConfig':
+      return property(place, 3, ASYNC_CONFIG_PROPERTIES);
+    case 'AWS::Lambda::Url':
+      return property(place, 3, URL_PROPERTIES);
+    case 'AWS::SQS::Queue':
+      return property(place, 3, QUEUE_PROPERTIES, undefined, undefined, logicalId);
+    default:
+      return undefined;
   }
-  if (doc === undefined) return undefined;
-  return { markdown: render(last.key, doc), span: last.keySpan };
 }
 
-function render(title: string, doc: PropertyDoc): string {
+function triggerOf(template: TemplateDocument, match: (t: Trigger) => boolean): Trigger | undefined {
+  for (const fn of template.functions) {
+    const t = fn.triggers.find(match);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
+/** The deepest documented property from `keys[base]` down, rendered with notes for its value. */
+function property(place: Place, base: number, table: Table, flavour?: 'sam' | 'cloudformation', trigger?: Trigger, queueId?: string): HoverResult | undefined {
+  let doc = table[place.keys[base] ?? ''];
+  if (doc === undefined || (flavour !== undefined && doc.only !== undefined && doc.only !== flavour)) return undefined;
+  let i = base;
+  for (;;) {
+    const child: PropertyDoc | undefined = doc.children?.[place.keys[i + 1] ?? ''];
+    if (child === undefined) break;
+    doc = child;
+    i++;
+  }
+  const entry = place.entries[i] as TEntry;
+  const path = place.keys.slice(base, i + 1).join('.');
+  const notes = valueNotes(place, path, entry, table, trigger, queueId);
+  const limits = table === MAPPING_PROPERTIES && path === 'BatchSize' ? batchSizeLines(trigger) : doc.limits;
+  const onThisKey = place.onKey && i === place.keys.length - 1;
+  return { markdown: render(path, { ...doc, limits }, notes), span: onThisKey ? entry.keySpan : entry.value.span };
+}
+
+/** Default and maximum batch size for the mapping's source, or for every source when it is not known. */
+function batchSizeLines(trigger: Trigger | undefined): string[] {
+  const fifo = knownValue(trigger?.mapping?.queue?.fifo) === true || /\.fifo$/.test(knownValue(trigger?.mapping?.source) ?? '');
+  const key = trigger?.type === 'SQS' && fifo ? 'SQS FIFO' : trigger?.type;
+  const limit = key !== undefined ? BATCH_SIZE[key] : undefined;
+  if (key !== undefined && limit !== undefined) return [`${key}: default ${n(limit.default)}, at most ${n(limit.max)} records`];
+  return Object.entries(BATCH_SIZE).map(([source, l]) => `${source}: default ${n(l.default)}, at most ${n(l.max)}`);
+}
+
+/** What a set value means for this function or queue. */
+function valueNotes(place: Place, path: string, entry: TEntry, table: Table, trigger: Trigger | undefined, queueId: string | undefined): string[] {
+  const r = place.template.resolver;
+  if (r === undefined) return [];
+  if (table === FUNCTION_PROPERTIES && path === 'Runtime') {
+    const id = knownValue(r.str(entry.value));
+    return id === undefined ? [] : runtimeNotes(id, place.today);
+  }
+  if (table === FUNCTION_PROPERTIES && path === 'MemorySize') {
+    const mb = knownValue(r.num(entry.value));
+    if (mb === undefined || mb < MEMORY.min || mb > MEMORY.max) return [];
+    return [`${n(mb)} MB gives about ${(mb / MEMORY.mbPerVcpu).toFixed(2)} vCPU.`];
+  }
+  if (table === MAPPING_PROPERTIES && path === 'BatchSize' && trigger !== undefined) {
+    const info = eventInfo(trigger.type);
+    return info !== undefined ? [`This mapping reads ${info.service}.`] : [];
+  }
+  if (table === QUEUE_PROPERTIES && path === 'VisibilityTimeout' && queueId !== undefined) {
+    const visibility = knownValue(r.num(entry.value));
+    const notes: string[] = [];
+    for (const fn of place.template.functions) {
+      if (!fn.triggers.some((t) => t.mapping?.queue?.logicalId === queueId)) continue;
+      const timeout = fn.timeout === undefined ? TIMEOUT.default : knownValue(fn.timeout);
+      if (timeout === undefined) continue;
+      const recommended = timeout * SQS_VISIBILITY.recommendedFactor;
+      const verdict =
+        visibility === undefined ? '' : visibility < timeout ? ' — too short: the mapping fails to create.' : visibility < recommended ? ' — below the recommendation.' : ' — enough.';
+      notes.push(`${fn.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`);
+    }
+    return notes;
+  }
+  return [];
+}
+
+function runtimeNotes(id: string, today: string): string[] {
+  const info = runtimeInfo(id);
+  if (info === undefined) return [`\`${id}\` is not a Lambda runtime (table last checked ${RUNTIMES_LAST_CHECKED}).`];
+  const date = (d: string | undefined) => (d === undefined ? 'not announced' : d === LONG_PAST ? 'long past' : d);
+  const phase = runtimePhase(info, today);
+  const now =
+    phase === 'supported' ? 'supported' : phase === 'deprecated' ? 'deprecated (no more security patches)' : phase === 'create-blocked' ? 'blocked for new functions' : 'blocked for new functions and updates';
+  return [
+    `\`${id}\` today: ${now}.`,
+    `Deprecated: ${date(info.deprecated)} · create blocked: ${date(info.blockCreate)} · update blocked: ${date(info.blockUpdate)} (table last checked ${RUNTIMES_LAST_CHECKED}).`,
+  ];
+}
+
+/** A SAM event: its name or Type explains the trigger; under Properties, mapping settings are explained. */
+function eventHover(place: Place, functionId: string): HoverResult | undefined {
+  const { keys, entries } = place;
+  const eventEntry = entries[4] as TEntry;
+  const type = scalarString(get(eventEntry.value, 'Type'));
+  const fn = place.template.functions.find((f) => f.logicalId === functionId);
+  const trigger = fn?.triggers.find((t) => t.definedBy === 'event' && t.name === eventEntry.key);
+  if (keys[5] === 'Properties' && keys.length >= 7) {
+    if (type === undefined || eventInfo(type)?.invocation !== 'poll') return undefined;
+    return property(place, 6, MAPPING_PROPERTIES, undefined, trigger);
+  }
+  if (keys.length > 6 || (keys.length === 6 && keys[5] !== 'Type')) return undefined;
+  if (type === undefined) return undefined;
+  const info = eventInfo(type);
+  const lines = [`**${eventEntry.key}** — \`${type}\` event`, ''];
+  if (info === undefined) {
+    lines.push(`Lambda Lens does not know the event type \`${type}\`.`);
+  } else {
+    lines.push(`**${info.service}** · invocation **${info.invocation}**: ${INVOCATION_TEXT[info.invocation]}.`, '', `On failure: ${info.retries}`);
+    if (info.invocation === 'poll') lines.push('', ...batchSizeLines(trigger).map((l) => `- Batch size ${l}`));
+  }
+  lines.push('', '[SAM event sources](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html)');
+  const last = entries[keys.length - 1] as TEntry;
+  return { markdown: lines.join('\n'), span: place.onKey ? last.keySpan : last.value.span };
+}
+
+function render(title: string, doc: PropertyDoc, notes: readonly string[]): string {
   const lines = [`**${title}**`, '', doc.summary];
   if (doc.limits && doc.limits.length > 0) lines.push('', ...doc.limits.map((l) => `- ${l}`));
+  if (notes.length > 0) lines.push('', ...notes);
   if (doc.source) lines.push('', `[AWS documentation](${doc.source})`);
   return lines.join('\n');
 }
