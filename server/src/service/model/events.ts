@@ -44,6 +44,11 @@ export const EVENT_TYPES: Readonly<Record<string, EventTypeInfo>> = {
   DocumentDB: { invocation: 'poll', service: 'DocumentDB change stream', retries: STREAM_RETRY, stream: true },
   FunctionUrl: { invocation: 'sync', service: 'Lambda function URL', retries: SYNC_NO_RETRY },
   ALB: { invocation: 'sync', service: 'Application Load Balancer', retries: SYNC_NO_RETRY },
+  // Serverless Framework event types without a SAM event of their own (templates/serverless.ts).
+  WebSocket: { invocation: 'sync', service: 'API Gateway WebSocket API', retries: SYNC_NO_RETRY },
+  AlexaSmartHome: { invocation: 'sync', service: 'Alexa Smart Home', retries: SYNC_NO_RETRY },
+  CloudFront: { invocation: 'sync', service: 'CloudFront (Lambda@Edge)', retries: SYNC_NO_RETRY },
+  IoTFleetProvisioning: { invocation: 'sync', service: 'AWS IoT fleet provisioning hook', retries: SYNC_NO_RETRY },
 };
 
 /** Resource-policy principals (AWS::Lambda::Permission) and the event type they stand for. */

@@ -1,5 +1,5 @@
 import type { Located, Setting, Span } from '../model/types';
-import { get, getEntry, scalarString, type TMap, type TNode } from './tree';
+import { SERVERLESS_VARIABLE, get, getEntry, scalarString, type TMap, type TNode } from './tree';
 
 /**
  * Resolves template values where it can be done statically: literals, `!Ref` to a
@@ -31,6 +31,7 @@ export class Resolver {
   /** Follows `Ref` to parameters (default) and literal `FindInMap`, returning the literal node. */
   private literal(node: TNode, depth = 0): { node: TNode; why?: string } {
     if (depth > 8 || node.kind !== 'intrinsic') return { node };
+    if (node.fn === SERVERLESS_VARIABLE) return { node, why: scalarString(node.arg) ?? 'a Serverless variable' };
     if (node.fn === 'Ref') {
       const name = scalarString(node.arg);
       if (name === undefined) return { node, why: 'a Ref to an unknown name' };

@@ -3,6 +3,7 @@ import { parseTreeText, type SyntaxProblem } from './parse';
 import { get, scalarString, type TMap, type TNode } from './tree';
 import { Resolver } from './resolve';
 import { readCloudFormationFunctions } from './cloudformation';
+import { readServerlessTemplate } from './serverless';
 
 /** A deployment template, parsed once per version and shared by rules, hovers and lenses. */
 export interface TemplateDocument {
@@ -36,8 +37,12 @@ export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'
   const looksLikeTemplate = kind !== undefined || TEMPLATE_HINT.test(text);
   const syntaxError = firstError !== undefined && looksLikeTemplate ? firstError : undefined;
   const base = { uri, text, format: parsed.format, root, syntaxError };
-  if (root?.kind !== 'map' || kind === undefined || kind === 'serverless') {
+  if (root?.kind !== 'map' || kind === undefined) {
     return { ...base, kind, functions: [], queues: new Map(), resolver: undefined };
+  }
+  if (kind === 'serverless') {
+    const { functions, queues, resolver } = readServerlessTemplate(root, uri);
+    return { ...base, kind, functions, queues, resolver };
   }
   const resolver = new Resolver(uri, mapOf(get(root, 'Parameters')), mapOf(get(root, 'Mappings')), mapOf(get(root, 'Resources')));
   const { functions, queues } = readCloudFormationFunctions(root, resolver, kind);

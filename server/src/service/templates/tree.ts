@@ -39,6 +39,12 @@ export interface TIntrinsic {
   readonly arg: TNode;
 }
 
+/**
+ * The `fn` of an intrinsic node that stands for a Serverless Framework variable (`${opt:stage}`,
+ * `${ssm:…}`) that cannot be resolved statically; its `arg` is a scalar saying what it depends on.
+ */
+export const SERVERLESS_VARIABLE = 'Serverless::Variable';
+
 /** The intrinsic function names CloudFormation recognises in the long form. */
 export const INTRINSIC_FUNCTIONS: ReadonlySet<string> = new Set([
   'Ref',
