@@ -147,7 +147,7 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
       policies: get(props, 'Policies'),
       eventTypes: triggers.filter((t) => t.definedBy === 'event').map((t) => t.type),
       vpc: g('VpcConfig') !== undefined,
-    }),
+    }, e.key),
     functionUrl: furl !== undefined ? { authType: r.str(get(furl, 'AuthType')), span: furl.span, uri: r.uri } : extra.functionUrl,
     triggers,
   };
@@ -190,7 +190,7 @@ function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: Templa
         : undefined,
     vpcConfig: presence(get(props, 'VpcConfig'), r),
     vpc: readVpcAttachment(get(props, 'VpcConfig'), r),
-    executionRole: iam.executionRole(e.keySpan, get(props, 'Role'), undefined),
+    executionRole: iam.executionRole(e.keySpan, get(props, 'Role'), undefined, e.key),
     functionUrl: extra.functionUrl,
     triggers: extra.triggers,
   };

@@ -15,6 +15,8 @@ export class IamReader {
   private readonly attached = new Map<string, PolicyGrant[]>();
   /** Grants of policy resources attached to a role this reader cannot name (a parameter, an import). */
   private readonly attachedToUnknown: PolicyGrant[] = [];
+  /** SAM connectors that add policies to a function's role, by function logical id. */
+  private readonly connectors = new Map<string, PolicyGrant[]>();
 
   constructor(
     resources: TMap,
@@ -26,7 +28,38 @@ export class IamReader {
       const name = scalarString(get(get(e.value, 'Properties'), 'RoleName'));
       if (name !== undefined) roleNames.set(name, e.key);
     }
-    for (const e of resources.entries) this.readAttachment(e, roleNames);
+    for (const e of resources.entries) {
+      this.readAttachment(e, roleNames);
+      this.readConnectors(e);
+    }
+  }
+
+  /**
+   * SAM connectors (`AWS::Serverless::Connector`, or `Connectors` embedded in the source
+   * resource) add policies to the role of a function at either end. What they grant depends
+   * on SAM's connector profiles, so the function's role is left unjudged.
+   * (docs.aws.amazon.com/serverless-application-model/latest/developerguide/managing-permissions-connectors.html)
+   */
+  private readConnectors(e: TEntry): void {
+    const connectors: { id: string; span: Span; source: TNode | undefined; destination: TNode | undefined }[] = [];
+    if (scalarString(get(e.value, 'Type')) === 'AWS::Serverless::Connector') {
+      const props = get(e.value, 'Properties');
+      connectors.push({ id: e.key, span: e.keySpan, source: get(props, 'Source'), destination: get(props, 'Destination') });
+    }
+    const embedded = get(e.value, 'Connectors');
+    if (embedded?.kind === 'map') {
+      for (const c of embedded.entries) connectors.push({ id: c.key, span: c.keySpan, source: undefined, destination: get(get(c.value, 'Properties'), 'Destination') });
+    }
+    for (const c of connectors) {
+      const ends = [c.source, ...(c.destination?.kind === 'seq' ? c.destination.items : [c.destination])];
+      const ids = new Set(ends.map((end) => scalarString(get(end, 'Id'))).filter((id): id is string => id !== undefined));
+      if (c.source === undefined) ids.add(e.key);
+      for (const id of ids) {
+        let list = this.connectors.get(id);
+        if (list === undefined) this.connectors.set(id, (list = []));
+        list.push(unknown(`SAM connector ${c.id}`, c.span, this.r.uri));
+      }
+    }
   }
 
   private readAttachment(e: TEntry, roleNames: ReadonlyMap<string, string>): void {
@@ -66,25 +99,29 @@ export class IamReader {
   /**
    * The execution role of a function. `sam` carries what SAM adds for a function without
    * `Role`: its `Policies`, the event types of its `Events` and whether it has a `VpcConfig`.
+   * `fnId`, the function's logical id, adds what SAM connectors grant.
    */
   executionRole(
     fnIdSpan: Span,
     roleNode: TNode | undefined,
     sam: { readonly policies: TNode | undefined; readonly eventTypes: readonly string[]; readonly vpc: boolean } | undefined,
+    fnId?: string,
   ): ExecutionRoleModel {
+    const connected = fnId !== undefined ? (this.connectors.get(fnId) ?? []) : [];
     const uri = this.r.uri;
     if (roleNode === undefined) {
       if (sam === undefined) return { managedBy: 'none', roleLogicalId: undefined, span: fnIdSpan, uri, grants: [] };
       const implied = [BASIC_EXECUTION_POLICY, ...(sam.vpc ? [SAM_VPC_POLICY] : []), ...sam.eventTypes.flatMap((t) => SAM_EVENT_POLICIES[t] ?? [])];
       const grants = [...new Set(implied)].map((name) => managed(name, fnIdSpan, uri));
       if (sam.policies !== undefined) grants.push(...this.samPolicies(sam.policies));
+      grants.push(...connected);
       return { managedBy: 'sam', roleLogicalId: undefined, span: fnIdSpan, uri, grants };
     }
     const roleId = this.r.refTarget(roleNode);
     if (roleId === undefined || this.r.resourceType(roleId) !== ROLE) {
       return { managedBy: 'external', roleLogicalId: undefined, span: roleNode.span, uri, grants: [] };
     }
-    return { managedBy: 'template', roleLogicalId: roleId, span: roleNode.span, uri, grants: this.roleGrants(roleId) };
+    return { managedBy: 'template', roleLogicalId: roleId, span: roleNode.span, uri, grants: [...this.roleGrants(roleId), ...connected] };
   }
 
   private roleGrants(roleId: string): PolicyGrant[] {

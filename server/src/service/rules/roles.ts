@@ -1,0 +1,27 @@
+import type { ExecutionRoleModel, FunctionModel } from '../model/types';
+import { missingActions, type PermissionNeed } from '../iam';
+import type { Finding } from './types';
+
+/** How a message names a function's execution role. */
+export function roleLabel(fn: FunctionModel): string {
+  const role = fn.executionRole;
+  if (role.roleLogicalId !== undefined) return `Execution role ${role.roleLogicalId}`;
+  return `The role ${fn.kind === 'serverless' ? 'the Serverless Framework' : 'SAM'} creates for function ${fn.logicalId}`;
+}
+
+/**
+ * A finding when the role is known in full and misses some of the needed actions, reported
+ * on the `Role` value (or on the function when SAM creates the role). `consequence` and
+ * `fix` finish the message.
+ */
+export function roleFinding(ruleId: string, fn: FunctionModel, role: ExecutionRoleModel, need: PermissionNeed, consequence: string, fix: string, span = role.span): Finding[] {
+  const missing = missingActions(role, need);
+  if (missing === undefined || missing.length === 0) return [];
+  const list = missing.join(', ');
+  return [{
+    ruleId,
+    message: `${roleLabel(fn)} does not allow ${list}, which function ${fn.logicalId} needs ${need.purpose}: ${consequence} ${fix}`,
+    uri: role.uri,
+    span,
+  }];
+}
