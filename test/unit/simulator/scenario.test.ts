@@ -1,0 +1,145 @@
+/** Scenario files, the `simulate` CLI and the Chrome trace export, end to end with real processes. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { toChromeTrace } from '../../../server/src/simulator/chrome';
+import { runSimulate } from '../../../server/src/simulator/cli';
+import { defaultPlatform } from '../../../server/src/simulator/config';
+import { simulate } from '../../../server/src/simulator/engine';
+import { loadScenario, ScenarioError } from '../../../server/src/simulator/scenario';
+import type { SimulationTrace } from '../../../server/src/simulator/trace';
+import { assertAccounting, assertNoOrphans, FIXTURES } from './helpers';
+
+const SCENARIOS = join(FIXTURES, 'scenarios');
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+test('an inline scenario: function config, overrides, platform, sample and file events, idle gap, async failure', async () => {
+  const { config, warnings } = loadScenario(join(SCENARIOS, 'inline.scenario.json'));
+  assert.deepEqual(warnings, []);
+  assert.equal(config.function.memorySizeMb, 512, 'overrides win');
+  assert.equal(config.function.timeoutMs, 2000);
+  assert.equal(config.function.environment['CUSTOM'], 'inline');
+  assert.equal(config.platform.idleTimeoutMs, 300_000);
+  assert.equal(config.traffic.length, 4);
+  const trace = await simulate(config);
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.scenario.name, 'inline burst, idle, async failure');
+  assert.equal(trace.invocations.filter((i) => i.source === 'sync').length, 5);
+  const afterIdle = trace.invocations.filter((i) => i.arrivedMs >= 900_000 && i.source === 'sync');
+  assert.equal(afterIdle.length, 1);
+  assert.equal(afterIdle[0]!.cold, true, 'idle past 5 minutes: cold');
+  assert.equal(trace.invocations.filter((i) => i.source === 'async').length, 2, '1 try + 1 retry');
+  assert.equal(trace.deliveries[0]?.target, 'arn:aws:sqs:us-east-1:123456789012:order-failures');
+});
+
+test('a template scenario takes the handler, settings and SQS trigger from the SAM template', async () => {
+  const { config } = loadScenario(join(SCENARIOS, 'template.scenario.json'));
+  const f = config.function;
+  assert.equal(f.name, 'OrdersFunction');
+  assert.equal(f.handler, 'index.handler');
+  assert.equal(f.runtime, 'nodejs22.x');
+  assert.equal(f.timeoutMs, 5000);
+  assert.equal(f.memorySizeMb, 256);
+  assert.equal(f.reservedConcurrency, 5);
+  assert.equal(f.environment['STAGE'], 'test');
+  assert.ok(f.codeRoot.endsWith(join('simulator', 'batch')));
+  const entry = config.traffic[0]!;
+  assert.equal(entry.kind, 'sqs');
+  if (entry.kind !== 'sqs') return;
+  assert.equal(entry.queue.batchSize, 5);
+  assert.equal(entry.queue.reportBatchItemFailures, true);
+  assert.equal(entry.queue.visibilityTimeoutSeconds, 60);
+  assert.equal(entry.queue.maxReceiveCount, 2);
+  assert.equal(entry.queue.name, 'OrdersQueue');
+  const trace = await simulate(config);
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.summary.accounting.succeeded, 3);
+  assert.equal(trace.summary.accounting.delivered, 1, 'fail-2 reaches the DLQ after 2 receives');
+});
+
+test('a bad scenario lists every problem with its path', () => {
+  assert.throws(
+    () => loadScenario(join(SCENARIOS, 'bad.scenario.json')),
+    (e: unknown) => {
+      assert.ok(e instanceof ScenarioError);
+      const text = e.problems.join('\n');
+      for (const expected of ['function.memorySize', 'function.timeout', 'platform.idleTimeoutMs', 'platform.bogus', 'traffic[0].invoke', 'traffic[1].sqs.batchSize', 'traffic[2]']) {
+        assert.ok(text.includes(expected), `mentions ${expected}:\n${text}`);
+      }
+      return true;
+    },
+  );
+  assert.throws(() => loadScenario(join(SCENARIOS, 'missing.json')), /cannot read the scenario/);
+});
+
+test('the schema covers the loader: every platform setting is described', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'scenario.schema.json'), 'utf8')) as {
+    properties: { platform: { properties: Record<string, unknown> } };
+  };
+  assert.deepEqual(Object.keys(schema.properties.platform.properties).sort(), Object.keys(defaultPlatform()).sort());
+});
+
+test('lambda-lens simulate: text report with REPORT lines, --out trace, --chrome export; usage errors exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-cli-'));
+  try {
+    const out = capture();
+    const err = capture();
+    const tracePath = join(dir, 'trace.json');
+    const chromePath = join(dir, 'chrome.json');
+    const code = await runSimulate(['simulate', join(SCENARIOS, 'template.scenario.json'), '--out', tracePath, `--chrome=${chromePath}`], out.stream, err.stream);
+    assert.equal(code, 0, err.text());
+    const text = out.text();
+    assert.match(text, /Lambda Lens simulation: SQS partial batch from the template/);
+    assert.match(text, /REPORT RequestId: [0-9a-f-]+ {2}Duration: /);
+    assert.match(text, /inputs 4: 3 succeeded, 1 delivered to a destination\/DLQ, 0 dropped/);
+    assert.match(text, /queue-dlq \(maxReceiveCount\)/);
+    const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as SimulationTrace;
+    assertAccounting(trace);
+    const chrome = JSON.parse(readFileSync(chromePath, 'utf8')) as { traceEvents: { ph: string; cat?: string }[] };
+    assert.ok(chrome.traceEvents.some((e) => e.ph === 'X' && e.cat?.startsWith('invoke')));
+
+    const json = capture();
+    assert.equal(await runSimulate([join(SCENARIOS, 'inline.scenario.json'), '--format', 'json'], json.stream, capture().stream), 0);
+    const parsed = JSON.parse(json.text()) as SimulationTrace;
+    assert.equal(parsed.version, 1);
+    assertAccounting(parsed);
+
+    const usage = capture();
+    assert.equal(await runSimulate([], capture().stream, usage.stream), 2);
+    assert.match(usage.text(), /missing the scenario file/);
+    assert.equal(await runSimulate(['x.json', '--format', 'yaml'], capture().stream, capture().stream), 2);
+    assert.equal(await runSimulate(['x.json', '--bogus'], capture().stream, capture().stream), 2);
+    const bad = capture();
+    assert.equal(await runSimulate([join(SCENARIOS, 'bad.scenario.json')], capture().stream, bad.stream), 1);
+    assert.match(bad.text(), /function\.memorySize/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Chrome export: one thread per environment, INIT and invoke slices, throttles as instants, times from 0', async () => {
+  const { config } = loadScenario(join(SCENARIOS, 'inline.scenario.json'));
+  config.function.provisionedConcurrency = 1;
+  config.function.reservedConcurrency = 2;
+  config.platform = { ...config.platform };
+  const trace = await simulate(config);
+  assertAccounting(trace);
+  const chrome = toChromeTrace(trace);
+  const threads = chrome.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name');
+  assert.equal(threads.length, trace.environments.length + 1);
+  assert.ok(chrome.traceEvents.every((e) => e.ts >= 0));
+  assert.ok(chrome.traceEvents.some((e) => e.cat === 'init' && e.name === 'INIT (provisioned)'));
+  assert.equal(chrome.traceEvents.filter((e) => e.cat === 'throttle').length, trace.summary.throttles);
+  assert.equal(chrome.traceEvents.filter((e) => e.ph === 'X' && e.cat?.startsWith('invoke')).length, trace.summary.invocations);
+});
