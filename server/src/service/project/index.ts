@@ -127,7 +127,7 @@ export class ProjectIndex {
       const st = this.fs.stat(path);
       if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {
         const text = this.fs.readFile(path);
-        if (text !== undefined && /AWS::|Resources/.test(text)) {
+        if (text !== undefined && /AWS::|Resources|^service\s*:/m.test(text)) {
           const doc = readTemplate(pathToUri(path), text, /\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : undefined);
           if (doc.functions.length > 0) hit = { text, doc };
         }
@@ -234,7 +234,7 @@ export class ProjectIndex {
         if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
         const p = join(dir, name);
         if (TEMPLATE_EXT.test(name)) {
-          if (!NOT_TEMPLATES.test(name) && /template|sam|stack|cfn|cloudformation/i.test(basename(name))) out.push(p);
+          if (!NOT_TEMPLATES.test(name) && /template|sam|stack|cfn|cloudformation|serverless/i.test(basename(name))) out.push(p);
         } else if (!name.includes('.') && this.fs.stat(p)?.isDirectory) {
           walk(p, depth + 1);
         }

@@ -71,7 +71,8 @@ export function codeRoot(fn: FunctionModel): string | undefined {
   if (fn.inlineCode) return undefined;
   if (isKnown(fn.packageType) && fn.packageType.value === 'Image') return undefined;
   const templateDir = dirname(uriToPath(fn.uri));
-  if (fn.codeUri === undefined) return fn.kind === 'sam' ? templateDir : undefined;
+  // SAM without CodeUri, and the Serverless Framework, package the template's folder.
+  if (fn.codeUri === undefined) return fn.kind === 'sam' || fn.kind === 'serverless' ? templateDir : undefined;
   if (!isKnown(fn.codeUri)) return undefined;
   const v = fn.codeUri.value.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v === '') return undefined;

@@ -1,0 +1,4 @@
+exports.handler = async () => {
+  console.log('nightly report');
+  return { ok: true };
+};
