@@ -88,9 +88,9 @@ async function open(page: Page, theme: keyof typeof THEMES, trace: SimulationTra
   writeFileSync(file, pageHtml(theme));
   await page.goto(pathToFileURL(file).href);
   const message: LoadTraceMessage = { type: 'load-trace', trace, source: { kind: 'file', path: 'bench' }, title: trace.scenario.name };
-  // Page code is given as strings: this file is type-checked without the DOM library.
-  await page.evaluate('(m) => window.postMessage(m, "*")', message);
-  await page.locator('.ll-figure[data-key="invocations"]').waitFor();
+  // This file is type-checked without the DOM library, hence globalThis.
+  await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
+  await page.locator('.ll-title', { hasText: trace.scenario.name }).waitFor();
 }
 
 /**
