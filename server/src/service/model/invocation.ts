@@ -159,3 +159,22 @@ function describeStream(trigger: Trigger, label: string): string {
   const failure = m?.onFailure !== undefined ? `then a record of it goes to ${destinationName(m.onFailure)}` : 'then it is skipped with no record kept (no OnFailure destination)';
   return `Invoked by ${label}${batch !== undefined ? `, batches of ${batch}` : ''}, in order per shard; a failed batch is ${retryText} while the shard waits${bisect}; ${failure}.`;
 }
+
+/**
+ * How `trigger` retries, as a clause for messages about handler code:
+ * "SQS (OrdersQueue) redelivers the whole batch after the visibility timeout".
+ */
+export function retryClause(fn: FunctionModel, trigger: Trigger): string {
+  const label = triggerLabel(trigger);
+  if (trigger.invocation === 'async') {
+    const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
+    const n = retries === undefined ? `up to ${ASYNC_RETRY_ATTEMPTS.max}` : String(retries.value);
+    return `${label} invokes it asynchronously: Lambda retries a failed event ${n === '1' ? 'once' : `${n} times`}, and may deliver an event twice even without an error`;
+  }
+  if (trigger.type === 'SQS') {
+    const partial = reportsBatchItemFailures(trigger) === true;
+    return `${label} redelivers ${partial ? 'each failed message' : 'the whole batch'} after the visibility timeout, and SQS may deliver a message twice even without an error`;
+  }
+  if (isStreamTrigger(trigger)) return `${label} retries a failed batch, in order, until it succeeds or its records expire`;
+  return `${label} redelivers a failed batch`;
+}
