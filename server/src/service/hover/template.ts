@@ -13,6 +13,7 @@ import {
   URL_PROPERTIES,
   type PropertyDoc,
 } from './properties';
+import { serverlessHover } from './serverless';
 
 /** A hover: Markdown and the span it applies to. */
 export interface HoverResult {
@@ -43,6 +44,7 @@ interface Place {
  * what it means here (runtime lifecycle, vCPU share, batch size limits of the source, …).
  */
 export function templateHover(template: TemplateDocument, offset: number, today: string): HoverResult | undefined {
+  if (template.kind === 'serverless') return serverlessHover(template, offset);
   const root = template.root;
   if (root === undefined) return undefined;
   const at = nodeAt(root, offset);
