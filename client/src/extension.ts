@@ -1,13 +1,22 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerSimulation } from './panel/simulation';
 
 let client: LanguageClient | undefined;
 
+/** Templates and handler files: their changes on disk can move a template ⇄ handler link. */
+const WATCHED_FILES = '**/*.{yaml,yml,json,template,js,mjs,cjs,ts,mts,cts}';
+
+/** Registered by the simulation feature; when present, handler code lenses offer "Simulate". */
+const SIMULATE_COMMAND = 'lambdaLens.simulateFunction';
+
 /**
- * Starts the Lambda Lens language server for templates. Analysis never runs workspace
- * code, so it works in untrusted workspaces too.
+ * Starts the Lambda Lens language server for templates and handler code (JS/TS).
+ * Analysis never runs workspace code, so it works in untrusted workspaces too.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // First: the server offers the handler lens's "Simulate" only once this command exists.
+  registerSimulation(context);
   const output = vscode.window.createOutputChannel('Lambda Lens', { log: true });
   context.subscriptions.push(output);
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -22,13 +31,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'untitled', language: 'yaml' },
       { scheme: 'untitled', language: 'json' },
+      { scheme: 'file', language: 'javascript' },
+      { scheme: 'file', language: 'typescript' },
     ],
-    synchronize: { configurationSection: 'lambdaLens' },
+    synchronize: { configurationSection: 'lambdaLens', fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED_FILES) },
+    // Register the simulate command before this point for its lens to appear.
+    initializationOptions: { watchesFiles: true, simulateCommand: (await vscode.commands.getCommands(true)).includes(SIMULATE_COMMAND) },
     outputChannel: output,
   };
   client = new LanguageClient('lambdaLens', 'Lambda Lens', serverOptions, clientOptions);
   context.subscriptions.push(
     vscode.commands.registerCommand('lambdaLens.showOutput', () => output.show(true)),
+    // Code lenses on handler exports open the template function they summarise.
+    vscode.commands.registerCommand('lambdaLens.openLocation', async (uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
+      const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+      await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection });
+    }),
     vscode.commands.registerCommand('lambdaLens.restartServer', async () => {
       await client?.restart();
       void vscode.window.showInformationMessage('Lambda Lens: language server restarted.');

@@ -4,19 +4,23 @@
  */
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
   type CodeAction,
+  type CodeLens,
   type Diagnostic as LspDiagnostic,
+  type Location,
   type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, type Diagnostic, type RuleSettings, type Severity } from './service';
+import { LanguageService, isHandlerPath, type Diagnostic, type LocationResult, type RuleSettings, type Severity } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig, ruleSettingsFrom } from './config';
 import { existsSync } from 'node:fs';
@@ -32,16 +36,39 @@ const service = new LanguageService({ fs: nodeFileSystem(openText) });
 
 let workspaceRoots: string[] = [];
 let canPullConfiguration = false;
+let canRefreshLenses = false;
+/** The client watches template and handler files itself (VS Code); otherwise the server asks for a watcher. */
+let clientWatchesFiles = false;
+let canRegisterWatchers = false;
+/**
+ * The "Simulate" lens: shown once the client registers `lambdaLens.simulateFunction`
+ * (arguments: the template uri and the function's logical id) and says so in
+ * `initializationOptions.simulateCommand`.
+ */
+let simulateCommand = false;
+
+/** Files whose changes on disk can move a template ⇄ handler link. */
+const WATCHED_GLOB = '**/*.{yaml,yml,json,template,js,mjs,cjs,ts,mts,cts}';
 
 connection.onInitialize((params) => {
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [URI.parse(params.rootUri).fsPath];
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  const init: unknown = params.initializationOptions;
+  const option = (key: string) => typeof init === 'object' && init !== null && (init as Record<string, unknown>)[key] === true;
+  clientWatchesFiles = option('watchesFiles');
+  simulateCommand = option('simulateCommand');
+  service.setWorkspaceRoots(workspaceRoots);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+      definitionProvider: true,
+      referencesProvider: true,
     },
     serverInfo: { name: 'Lambda Lens', version: '0.1.0' },
   };
@@ -49,6 +76,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(() => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lambdaLens' });
+  if (!clientWatchesFiles && canRegisterWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] });
   void refreshSettings();
 });
 
@@ -81,7 +109,7 @@ connection.onDidChangeConfiguration(() => void refreshSettings());
  */
 const pending = new Map<string, NodeJS.Immediate>();
 
-function schedule(doc: TextDocument): void {
+function schedule(doc: TextDocument, cascade = false): void {
   const existing = pending.get(doc.uri);
   if (existing) clearImmediate(existing);
   pending.set(
@@ -89,9 +117,27 @@ function schedule(doc: TextDocument): void {
     setImmediate(() => {
       pending.delete(doc.uri);
       const current = documents.get(doc.uri);
-      if (current) publish(current);
+      if (!current) return;
+      publish(current);
+      if (cascade) refreshDependents(current.uri);
     }),
   );
+}
+
+/**
+ * After a template or handler changes, the other side's results may change too: a
+ * template's handler files (runtime, links, lenses), a handler's templates (LL5001).
+ * Links may also have just appeared or gone, so every open document of the other kind
+ * is re-checked; unchanged results come from the service's caches.
+ */
+function refreshDependents(uri: string): void {
+  const dependents = new Set(service.dependents(uri));
+  const handler = isHandlerPath(uri);
+  for (const other of documents.all()) {
+    if (other.uri !== uri && (dependents.has(other.uri) || isHandlerPath(other.uri) !== handler)) schedule(other);
+  }
+  // Lenses in handler files summarise template settings; the editor re-asks for its own file's lenses.
+  if (canRefreshLenses && !handler) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
 function publish(doc: TextDocument): void {
@@ -142,11 +188,58 @@ function toLsp(doc: TextDocument, d: Diagnostic): LspDiagnostic {
   };
 }
 
-documents.onDidOpen((e) => schedule(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+documents.onDidOpen((e) => schedule(e.document, true));
+documents.onDidChangeContent((e) => schedule(e.document, true));
 documents.onDidClose((e) => {
   service.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  refreshDependents(e.document.uri);
+});
+
+/** Files changed on disk (saved elsewhere, created, deleted, renamed); open editors' text wins. */
+connection.onDidChangeWatchedFiles((params) => {
+  let changed = false;
+  for (const c of params.changes) {
+    if (documents.get(c.uri)) continue;
+    service.fileChanged(c.uri);
+    changed = true;
+  }
+  if (!changed) return;
+  for (const doc of documents.all()) schedule(doc);
+  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+});
+
+function toLocation(l: LocationResult): Location {
+  return { uri: l.uri, range: l.range };
+}
+
+connection.onCodeLens((params): CodeLens[] => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  try {
+    return service.codeLenses({ uri: doc.uri, text: doc.getText(), version: doc.version }).flatMap((l) => {
+      const range = toRange(doc, l.span);
+      const lenses: CodeLens[] = [{ range, command: { title: l.title, command: 'lambdaLens.openLocation', arguments: [l.target.uri, l.target.range] } }];
+      if (simulateCommand) lenses.push({ range, command: { title: '▷ Simulate', command: 'lambdaLens.simulateFunction', arguments: [l.fn.templateUri, l.fn.logicalId] } });
+      return lenses;
+    });
+  } catch (e) {
+    connection.console.error(`Lambda Lens code lens failed on ${doc.uri}: ${String(e)}`);
+    return [];
+  }
+});
+
+connection.onDefinition((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return null;
+  const target = service.definition({ uri: doc.uri, text: doc.getText(), version: doc.version }, doc.offsetAt(params.position));
+  return target ? toLocation(target) : null;
+});
+
+connection.onReferences((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  return service.references({ uri: doc.uri, text: doc.getText(), version: doc.version }, doc.offsetAt(params.position)).map(toLocation);
 });
 
 connection.onHover((params) => {

@@ -11,7 +11,7 @@ import type { FileSystem } from '../fs';
 import type { FunctionModel } from '../model/types';
 import { readTemplate, type TemplateDocument } from '../templates/template';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
-import { pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from './resolve';
+import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from './resolve';
 
 /** A template function linked to the file and export that handle its requests. */
 export interface FunctionLink {
@@ -37,6 +37,12 @@ const MAX_SCAN_DEPTH = 6;
 const MAX_SCAN_FILES = 20_000;
 const MAX_RE_EXPORT_HOPS = 5;
 
+interface TemplateLinks {
+  readonly template: TemplateDocument;
+  readonly links: readonly FunctionLink[];
+  readonly resolutions: ReadonlyMap<FunctionModel, Resolution>;
+}
+
 interface TemplateEntry {
   readonly text: string;
   readonly doc: TemplateDocument;
@@ -50,7 +56,7 @@ export class ProjectIndex {
   private readonly listings = new Map<string, readonly string[]>();
   private readonly parsed = new Map<string, ParsedHandlerFile | null>();
   private rootTemplates: readonly string[] | undefined;
-  private links: { generation: number; byTemplate: Map<string, readonly FunctionLink[]> } | undefined;
+  private links: { generation: number; byTemplate: Map<string, TemplateLinks> } | undefined;
   private _generation = 0;
 
   constructor(private readonly fs: FileSystem) {}
@@ -150,19 +156,31 @@ export class ProjectIndex {
 
   /** The links of every Node function of a template. */
   linksOfTemplate(template: TemplateDocument): readonly FunctionLink[] {
+    return this.templateLinks(template).links;
+  }
+
+  /** How each function's Handler resolves (files, missing modules, skipped functions). */
+  resolutionOf(template: TemplateDocument, fn: FunctionModel): Resolution {
+    return this.templateLinks(template).resolutions.get(fn) ?? { kind: 'skip' };
+  }
+
+  private templateLinks(template: TemplateDocument): TemplateLinks {
     if (this.links?.generation !== this._generation) this.links = { generation: this._generation, byTemplate: new Map() };
-    const key = `${template.uri}`;
-    const cached = this.links.byTemplate.get(key);
-    if (cached) return cached;
-    const out: FunctionLink[] = [];
+    const cached = this.links.byTemplate.get(template.uri);
+    if (cached?.template === template) return cached;
+    const fs = memoStat(this.fs);
+    const links: FunctionLink[] = [];
+    const resolutions = new Map<FunctionModel, Resolution>();
     for (const fn of template.functions) {
-      const r = resolveFunctionHandler(fn, this.fs);
+      const r = resolveFunctionHandler(fn, fs);
+      resolutions.set(fn, r);
       if (r.kind !== 'file') continue;
       const target = this.followReexports(r.path, r.exportPath[0] ?? '');
-      out.push({ fn, template, path: target.path, uri: pathToUri(target.path), exportName: target.name, via: target.path === r.path ? undefined : r.path, resolution: r });
+      links.push({ fn, template, path: target.path, uri: pathToUri(target.path), exportName: target.name, via: target.path === r.path ? undefined : r.path, resolution: r });
     }
-    this.links.byTemplate.set(key, out);
-    return out;
+    const entry = { template, links, resolutions };
+    this.links.byTemplate.set(template.uri, entry);
+    return entry;
   }
 
   /** Where an export really lives: through `export { x } from './y'`, `export * from`, `exports.x = require('./y').z`. */

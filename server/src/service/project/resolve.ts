@@ -99,6 +99,22 @@ export function moduleTypeOf(path: string, fs: FileSystem): 'commonjs' | 'module
   return 'commonjs';
 }
 
+/**
+ * A file system that remembers `stat` answers: a template's functions often share one
+ * code folder, and a missing folder costs an exception per look-up on the real disk.
+ */
+export function memoStat(fs: FileSystem): FileSystem {
+  const stats = new Map<string, ReturnType<FileSystem['stat']>>();
+  return {
+    readFile: (p) => fs.readFile(p),
+    readDirectory: (p) => fs.readDirectory(p),
+    stat: (p) => {
+      if (!stats.has(p)) stats.set(p, fs.stat(p));
+      return stats.get(p);
+    },
+  };
+}
+
 /** Resolves a function's Handler to a file and export path, as the Node runtime would. */
 export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem): Resolution {
   if (!isNodeRuntime(fn) || !isKnown(fn.handler)) return { kind: 'skip' };
@@ -108,6 +124,7 @@ export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem): Resol
   if (!parsed) return { kind: 'skip' };
   const moduleRoot = parsed.dir === '' ? root : join(root, parsed.dir);
   const base = join(moduleRoot, parsed.module);
+  if (fs.stat(root)?.isDirectory !== true) return { kind: 'missing', root, tried: [base], rootExists: false, buildOutput: BUILD_OUTPUT.test(root) };
   const tried: string[] = [];
   for (const ext of RUNTIME_ORDER) {
     const p = base + ext;
@@ -124,7 +141,7 @@ export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem): Resol
       return { kind: 'file', path: p, exportPath: parsed.exportPath, source: true, moduleType: ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : moduleTypeOf(p, fs) };
     }
   }
-  return { kind: 'missing', root, tried, rootExists: fs.stat(root)?.isDirectory === true, buildOutput: BUILD_OUTPUT.test(root) };
+  return { kind: 'missing', root, tried, rootExists: true, buildOutput: BUILD_OUTPUT.test(root) };
 }
 
 /** Resolves a relative module specifier from a file (for re-exports). */

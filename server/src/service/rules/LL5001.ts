@@ -1,7 +1,7 @@
 import { relative, dirname } from 'node:path';
 import { isKnown, type FunctionModel } from '../model/types';
 import { ProjectIndex } from '../project';
-import { resolveFunctionHandler, uriToPath } from '../project/resolve';
+import { uriToPath } from '../project/resolve';
 import type { Finding, TemplateRule } from './types';
 
 /**
@@ -18,12 +18,14 @@ export const LL5001: TemplateRule = {
     const index = project ?? new ProjectIndex(fs);
     const findings: Finding[] = [];
     const templateDir = dirname(uriToPath(template.uri));
+    // A template that is not on disk (untitled, virtual) has no code folder to look in.
+    if (fs.stat(templateDir)?.isDirectory !== true) return [];
     const rel = (p: string) => relative(templateDir, p).split('\\').join('/') || '.';
     const report = (fn: FunctionModel, message: string) => {
       if (isKnown(fn.handler)) findings.push({ ruleId: 'LL5001', message, uri: fn.handler.uri, span: fn.handler.span });
     };
     for (const fn of template.functions) {
-      const r = resolveFunctionHandler(fn, fs);
+      const r = index.resolutionOf(template, fn);
       if (r.kind === 'skip') continue;
       const handler = isKnown(fn.handler) ? fn.handler.value : '';
       if (r.kind === 'missing') {
