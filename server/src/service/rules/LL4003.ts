@@ -1,0 +1,63 @@
+import { relative, dirname } from 'node:path';
+import { uriToPath } from '../project/resolve';
+import { networkOf } from '../templates/security';
+import { httpCalls, servicesUsed } from './awsCalls';
+import { linkedHandlers } from './linked';
+import type { Finding, TemplateRule } from './types';
+
+/** Services with a gateway endpoint (free, route-table based); the rest need interface endpoints. */
+const GATEWAY_ENDPOINTS: ReadonlySet<string> = new Set(['s3', 'dynamodb']);
+
+/**
+ * A function attached to subnets of this template, whose code creates AWS SDK clients or
+ * makes HTTP requests, in a template with no NAT gateway and no VPC endpoint for those
+ * services. A function in a VPC gets no public IP address: without a NAT gateway (or an
+ * endpoint for the service) its calls cannot leave the VPC and time out.
+ * (docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html,
+ * docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html)
+ *
+ * Functions attached to subnets from parameters or imports are not judged: their network is
+ * described elsewhere. The handler file itself is read, not the modules it imports.
+ */
+export const LL4003: TemplateRule = {
+  id: 'LL4003',
+  title: 'VPC function that calls AWS services or the internet without a route out',
+  severity: 'warning',
+  scope: 'template',
+  check(ctx) {
+    const { template } = ctx;
+    const inVpc = template.functions.filter((fn) => fn.vpc?.subnetsInTemplate === true);
+    if (inVpc.length === 0) return [];
+    const network = networkOf(template);
+    if (network.natGateways.length > 0) return [];
+    const endpoints = new Set(network.endpoints.map((e) => e.service));
+    const unknownEndpoint = endpoints.has(undefined);
+    const handlers = linkedHandlers(ctx);
+    const out: Finding[] = [];
+    for (const fn of inVpc) {
+      const linked = handlers.get(fn.logicalId);
+      const vpc = fn.vpc;
+      if (linked === undefined || vpc === undefined) continue;
+      const services = [...new Set(servicesUsed(linked.model).map((s) => s.service))].filter((s) => !endpoints.has(s) && !unknownEndpoint);
+      const http = httpCalls(linked.model);
+      if (services.length === 0 && http.length === 0) continue;
+      const file = relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/');
+      const reached: string[] = [];
+      if (services.length > 0) reached.push(`the AWS service${services.length === 1 ? '' : 's'} ${services.join(', ')}`);
+      if (http.length > 0) reached.push(`the internet (${[...new Set(http.map((h) => h.what))].join(', ')})`);
+      const gateway = services.filter((s) => GATEWAY_ENDPOINTS.has(s));
+      const iface = services.filter((s) => !GATEWAY_ENDPOINTS.has(s));
+      const fixes: string[] = [];
+      if (gateway.length > 0) fixes.push(`a gateway VPC endpoint for ${gateway.join(' and ')} (free)`);
+      if (iface.length > 0) fixes.push(`interface VPC endpoints for ${iface.join(', ')}`);
+      const fix = http.length > 0 ? `Add a NAT gateway in a public subnet and route the function's subnets through it${fixes.length > 0 ? `, or ${fixes.join(' and ')} for the AWS calls` : ''}.` : `Add ${fixes.join(' and ')}, or a NAT gateway.`;
+      out.push({
+        ruleId: 'LL4003',
+        message: `Function ${fn.logicalId} runs in subnets of this template, which has no NAT gateway${network.endpoints.length > 0 ? ' and no VPC endpoint for these services' : ' and no VPC endpoints'}, but its code (${file}) calls ${reached.join(' and ')}: a function in a VPC has no public IP address, so these calls cannot leave the VPC and time out. ${fix}`,
+        uri: vpc.uri,
+        span: vpc.span,
+      });
+    }
+    return out;
+  },
+};

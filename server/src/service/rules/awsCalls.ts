@@ -1,0 +1,198 @@
+/**
+ * What handler code reaches over the network, read from the handler model: the AWS services
+ * whose SDK clients it creates, the HTTP requests it makes, and the writes it sends to S3,
+ * SQS and SNS with the environment variable that names the target. Data tables, so that a
+ * new SDK or HTTP library is one more line. Used by LL4003 and LL5002.
+ */
+import * as ts from 'typescript';
+import type { HandlerModel, ImportRef } from '../handlers/model';
+import { objectArgument, findProperty, propertyValue, receiverOrigin } from '../handlers/idempotency';
+import { skipOuter } from '../handlers/scope';
+import type { Span } from '../model/types';
+
+/** An AWS service used by the code, by the name its VPC endpoints use (`s3`, `dynamodb`, `secretsmanager`). */
+export interface ServiceUse {
+  readonly service: string;
+  /** The client as written (`S3Client`, `AWS.DynamoDB.DocumentClient`). */
+  readonly client: string;
+  readonly span: Span;
+}
+
+/** SDK service ids (v3 package suffix or v2 class, lower-cased without dashes) whose VPC endpoint service name differs. */
+const ENDPOINT_NAMES: Readonly<Record<string, string>> = {
+  cloudwatchlogs: 'logs',
+  cloudwatch: 'monitoring',
+  sfn: 'states',
+  stepfunctions: 'states',
+  eventbridge: 'events',
+  cloudwatchevents: 'events',
+  ses: 'email',
+  sesv2: 'email',
+  kinesis: 'kinesis-streams',
+  firehose: 'kinesis-firehose',
+  rdsdata: 'rds-data',
+  rdsdataservice: 'rds-data',
+  bedrockruntime: 'bedrock-runtime',
+  bedrockagentruntime: 'bedrock-agent-runtime',
+  apigatewaymanagementapi: 'execute-api',
+  iotdataplane: 'iot-data',
+  secretsmanager: 'secretsmanager',
+};
+
+/** SDK packages that are not a service client, or that talk to no endpoint. */
+const NOT_SERVICES = /^@aws-sdk\/(?:types|util-|smithy-|credential-provider|s3-request-presigner|cloudfront-signer|middleware-|signature-v4|protocol-http|node-http-handler|lib-storage)/;
+
+/** The endpoint service name of an SDK client reference, or `undefined` when it is not one. */
+export function sdkService(ref: ImportRef | undefined): string | undefined {
+  if (ref === undefined || NOT_SERVICES.test(ref.module)) return undefined;
+  let id: string | undefined;
+  const v3 = /^@aws-sdk\/client-([a-z0-9-]+)$/.exec(ref.module);
+  const v2 = /^aws-sdk\/clients\/([a-z0-9]+)$/.exec(ref.module);
+  if (v3) id = /Command$|Exception$|^paginate|^waitFor/.test(ref.path) ? undefined : v3[1];
+  else if (ref.module === '@aws-sdk/lib-dynamodb') id = 'dynamodb';
+  else if (v2) id = v2[1];
+  else if (ref.module === 'aws-sdk') {
+    const first = ref.path.replace(/^default\./, '').split('.')[0] ?? '';
+    id = /^[A-Z][A-Za-z0-9]+$/.test(first) && !/^(Config|Credentials|.*Credentials|Endpoint|HttpRequest|HttpResponse|Request|Response|Service|EventListeners|MetadataService)$/.test(first) ? first : undefined;
+  }
+  if (id === undefined) return undefined;
+  const key = id.toLowerCase().replace(/-/g, '');
+  return ENDPOINT_NAMES[key] ?? key;
+}
+
+/** The AWS services whose clients the file creates (`new S3Client()`, `new AWS.SQS()`, `DynamoDBDocument.from(…)`). */
+export function servicesUsed(model: HandlerModel): ServiceUse[] {
+  const out: ServiceUse[] = [];
+  for (const c of model.constructions) {
+    const service = sdkService(c.import);
+    if (service !== undefined) out.push({ service, client: c.className ?? service, span: c.span });
+  }
+  for (const c of model.calls) {
+    if (c.import?.module !== '@aws-sdk/lib-dynamodb' || !/\.from$/.test(c.import.path)) continue;
+    out.push({ service: 'dynamodb', client: c.callee ?? 'DynamoDBDocument.from', span: c.span });
+  }
+  return out;
+}
+
+/** HTTP client modules: any call into them sends a request. */
+const HTTP_MODULES = /^(?:node:)?(?:https?|http2)$|^(?:axios|got|node-fetch|undici|cross-fetch|isomorphic-fetch|superagent|ky|needle|request|request-promise(?:-native)?|phin|bent)$/;
+
+/** Calls that make an HTTP request to somewhere outside AWS (or to AWS without the SDK). */
+export function httpCalls(model: HandlerModel): { readonly what: string; readonly span: Span }[] {
+  const out: { what: string; span: Span }[] = [];
+  for (const c of model.calls) {
+    if (c.import === undefined && c.callee === 'fetch') out.push({ what: 'fetch', span: c.span });
+    else if (c.import !== undefined && HTTP_MODULES.test(c.import.module) && (c.import.module.includes('http') ? /^(default\.)?(request|get|connect)$/.test(c.import.path) : true)) {
+      out.push({ what: c.callee ?? c.import.module, span: c.span });
+    }
+  }
+  return out;
+}
+
+/** A write to S3, SQS or SNS whose target (bucket, queue URL, topic ARN) comes from an environment variable. */
+export interface TargetedWrite {
+  readonly kind: 'S3' | 'SQS' | 'SNS';
+  /** The operation, as a message names it (`PutObjectCommand`, `sqs.sendMessage`). */
+  readonly what: string;
+  /** The environment variable the target is read from. */
+  readonly variable: string;
+  readonly span: Span;
+}
+
+/** Which request property names the target, per service. */
+const TARGET_PROPERTY: Readonly<Record<TargetedWrite['kind'], string>> = { S3: 'Bucket', SQS: 'QueueUrl', SNS: 'TopicArn' };
+
+/** SDK v3 commands that write to a target, by module. */
+const WRITE_COMMANDS: readonly { readonly module: RegExp; readonly command: RegExp; readonly kind: TargetedWrite['kind'] }[] = [
+  { module: /^@aws-sdk\/client-s3$/, command: /^(PutObject|CopyObject|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)Command$/, kind: 'S3' },
+  { module: /^@aws-sdk\/client-sqs$/, command: /^SendMessage(Batch)?Command$/, kind: 'SQS' },
+  { module: /^@aws-sdk\/client-sns$/, command: /^Publish(Batch)?Command$/, kind: 'SNS' },
+];
+
+/** SDK v2 (and v3 aggregated) client methods that write, by the client the receiver was made from. */
+const WRITE_METHODS: readonly { readonly module: RegExp; readonly path: RegExp; readonly methods: RegExp; readonly kind: TargetedWrite['kind'] }[] = [
+  { module: /^aws-sdk$/, path: /^S3$/, methods: /^(putObject|upload|copyObject|createMultipartUpload)$/, kind: 'S3' },
+  { module: /^aws-sdk\/clients\/s3$/, path: /^$/, methods: /^(putObject|upload|copyObject|createMultipartUpload)$/, kind: 'S3' },
+  { module: /^@aws-sdk\/client-s3$/, path: /^S3$/, methods: /^(putObject|copyObject|createMultipartUpload)$/, kind: 'S3' },
+  { module: /^aws-sdk$/, path: /^SQS$/, methods: /^sendMessage(Batch)?$/, kind: 'SQS' },
+  { module: /^aws-sdk\/clients\/sqs$/, path: /^$/, methods: /^sendMessage(Batch)?$/, kind: 'SQS' },
+  { module: /^@aws-sdk\/client-sqs$/, path: /^SQS$/, methods: /^sendMessage(Batch)?$/, kind: 'SQS' },
+  { module: /^aws-sdk$/, path: /^SNS$/, methods: /^publish(Batch)?$/, kind: 'SNS' },
+  { module: /^aws-sdk\/clients\/sns$/, path: /^$/, methods: /^publish(Batch)?$/, kind: 'SNS' },
+  { module: /^@aws-sdk\/client-sns$/, path: /^SNS$/, methods: /^publish(Batch)?$/, kind: 'SNS' },
+];
+
+/** Writes to S3, SQS and SNS whose target is read from `process.env`. */
+export function targetedWrites(model: HandlerModel): TargetedWrite[] {
+  const out: TargetedWrite[] = [];
+  const add = (kind: TargetedWrite['kind'], what: string, params: ts.Expression | undefined, span: Span) => {
+    const obj = objectArgument(model, params);
+    const target = obj ? propertyValue(findProperty(obj, TARGET_PROPERTY[kind])) : undefined;
+    const variable = target ? envVariable(model, target, 0) : undefined;
+    if (variable !== undefined) out.push({ kind, what, variable, span });
+  };
+  for (const c of model.constructions) {
+    const ref = c.import;
+    const cmd = ref ? WRITE_COMMANDS.find((w) => w.module.test(ref.module) && w.command.test(ref.path.replace(/^default\./, ''))) : undefined;
+    if (cmd) add(cmd.kind, ref?.path ?? cmd.kind, c.node.arguments?.[0], c.span);
+    // `new Upload({ client, params: { Bucket, Key, Body } })` from @aws-sdk/lib-storage.
+    if (ref?.module === '@aws-sdk/lib-storage' && ref.path === 'Upload') {
+      const obj = objectArgument(model, c.node.arguments?.[0]);
+      const params = obj ? propertyValue(findProperty(obj, 'params')) : undefined;
+      add('S3', 'Upload', params, c.span);
+    }
+  }
+  for (const c of model.calls) {
+    const origin = receiverOrigin(model, c);
+    if (origin === undefined || c.name === undefined) continue;
+    const path = origin.path.replace(/^default\./, '');
+    const m = WRITE_METHODS.find((w) => w.module.test(origin.module) && w.path.test(path) && w.methods.test(c.name ?? ''));
+    if (m) add(m.kind, `${c.receiver ?? m.kind}.${c.name}`, c.node.arguments[0], c.span);
+  }
+  return out;
+}
+
+/**
+ * The environment variable an expression reads: `process.env.X`, `process.env['X']`, or a
+ * `const` initialised from one (also `const { X } = process.env`), followed through a few names.
+ */
+export function envVariable(model: HandlerModel, e: ts.Expression, depth: number): string | undefined {
+  if (depth > 4) return undefined;
+  const x = skipOuter(e);
+  const direct = processEnvMember(x);
+  if (direct !== undefined) return direct;
+  if (ts.isBinaryExpression(x) && (x.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || x.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    return envVariable(model, x.left, depth + 1);
+  }
+  if (ts.isNonNullExpression(x)) return envVariable(model, x.expression, depth + 1);
+  if (!ts.isIdentifier(x)) return undefined;
+  const d = model.lookup(x);
+  if (d === undefined) return undefined;
+  const decl = d.node;
+  if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    if (ts.isIdentifier(decl.name)) return envVariable(model, decl.initializer, depth + 1);
+    if (ts.isObjectBindingPattern(decl.name) && isProcessEnv(skipOuter(decl.initializer))) {
+      for (const el of decl.name.elements) {
+        if (ts.isIdentifier(el.name) && el.name.text === x.text) return el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : x.text;
+      }
+    }
+  }
+  if (ts.isBindingElement(decl) && ts.isIdentifier(decl.name)) {
+    const pattern = decl.parent;
+    const owner = pattern.parent;
+    if (ts.isVariableDeclaration(owner) && owner.initializer && isProcessEnv(skipOuter(owner.initializer))) {
+      return decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName.text : decl.name.text;
+    }
+  }
+  return undefined;
+}
+
+function isProcessEnv(e: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'process' && e.name.text === 'env';
+}
+
+function processEnvMember(e: ts.Expression): string | undefined {
+  if (ts.isPropertyAccessExpression(e) && isProcessEnv(skipOuter(e.expression))) return e.name.text;
+  if (ts.isElementAccessExpression(e) && isProcessEnv(skipOuter(e.expression)) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
+  return undefined;
+}
