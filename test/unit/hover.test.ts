@@ -278,4 +278,31 @@ test('no hover outside Lambda properties', () => {
   assert.equal(hoverAt(`Descrip|tion: nothing here
 Resources: {}
 `), undefined);
+  // Inside a list item or a multi-line value the cursor is on something else.
+  assert.equal(hoverAt(`${SAM}Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Layers:
+        - arn:aws:lambda:us-east-1:123456789012:layer:a|:1
+      Policies:
+        - Statement:
+            - Effect: Al|low
+`), undefined);
+  assert.equal(hoverAt(`${SAM}Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: >-
+        exports.handler =
+        async () => 'hel|lo';
+`), undefined);
+  assert.ok(hoverAt(`${SAM}Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Inline|Code: >-
+        exports.handler =
+        async () => 'hello';
+`));
 });

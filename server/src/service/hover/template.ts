@@ -27,7 +27,7 @@ const SAM_FUNCTION = 'AWS::Serverless::Function';
 const CFN_FUNCTION = 'AWS::Lambda::Function';
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** Where the cursor is: the map keys from the root (up to the first list item) and their entries. */
+/** Where the cursor is: the map keys from the root and their entries. */
 interface Place {
   readonly template: TemplateDocument;
   readonly keys: readonly string[];
@@ -49,10 +49,9 @@ export function templateHover(template: TemplateDocument, offset: number, today:
   if (root === undefined) return undefined;
   const at = nodeAt(root, offset);
   if (at === undefined || at.entries.length === 0) return undefined;
-  // Keys and entries line up until the first list item; below one, the enclosing property explains it.
-  const firstItem = at.keys.findIndex((k) => k.startsWith('['));
-  const depth = firstItem === -1 ? at.keys.length : firstItem;
-  const place: Place = { template, keys: at.keys.slice(0, depth), entries: at.entries.slice(0, depth), onKey: at.onKey && firstItem === -1, today };
+  // Inside a list item (a layer ARN, a policy) the cursor is on something the property's hover does not explain.
+  if (at.keys.some((k) => k.startsWith('['))) return undefined;
+  const place: Place = { template, keys: at.keys, entries: at.entries, onKey: at.onKey, today };
   const { keys } = place;
   if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length >= 3) return property(place, 2, FUNCTION_PROPERTIES, 'sam');
   if (keys[0] !== 'Resources' || keys[2] !== 'Properties' || keys.length < 4) return undefined;
@@ -97,11 +96,26 @@ function property(place: Place, base: number, table: Table, flavour?: 'sam' | 'c
     i++;
   }
   const entry = place.entries[i] as TEntry;
+  const span = hoverSpan(place, i);
+  if (span === undefined) return undefined;
   const path = place.keys.slice(base, i + 1).join('.');
   const notes = valueNotes(place, path, entry, table, trigger, queueId);
   const limits = table === MAPPING_PROPERTIES && path === 'BatchSize' ? batchSizeLines(trigger) : doc.limits;
-  const onThisKey = place.onKey && i === place.keys.length - 1;
-  return { markdown: render(path, { ...doc, limits }, notes), span: onThisKey ? entry.keySpan : entry.value.span };
+  return { markdown: render(path, { ...doc, limits }, notes), span };
+}
+
+/**
+ * Where a hover on the entry at `index` applies: its key, or its value when that is a
+ * one-line scalar or intrinsic. Inside larger values (policy documents, inline code, lists)
+ * the cursor is on something else, and the property's hover would only get in the way.
+ */
+function hoverSpan(place: Place, index: number): Span | undefined {
+  const entry = place.entries[index];
+  if (entry === undefined || index !== place.keys.length - 1) return undefined;
+  if (place.onKey) return entry.keySpan;
+  const v = entry.value;
+  if (v.kind !== 'scalar' && v.kind !== 'intrinsic') return undefined;
+  return place.template.text.slice(v.span.start, v.span.end).includes('\n') ? undefined : v.span;
 }
 
 /** Default and maximum batch size for the mapping's source, or for every source when it is not known. */
@@ -182,8 +196,8 @@ function eventHover(place: Place, functionId: string): HoverResult | undefined {
     if (info.invocation === 'poll') lines.push('', ...batchSizeLines(trigger).map((l) => `- Batch size ${l}`));
   }
   lines.push('', '[SAM event sources](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html)');
-  const last = entries[keys.length - 1] as TEntry;
-  return { markdown: lines.join('\n'), span: place.onKey ? last.keySpan : last.value.span };
+  const span = hoverSpan(place, keys.length - 1);
+  return span === undefined ? undefined : { markdown: lines.join('\n'), span };
 }
 
 function render(title: string, doc: PropertyDoc, notes: readonly string[]): string {
