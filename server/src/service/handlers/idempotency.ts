@@ -137,7 +137,7 @@ export const RANDOM_SOURCES: readonly RandomSource[] = [
 ];
 
 /** Names of the ids that every delivery of the same event keeps: a write keyed on one is a dedup guard. */
-export const EVENT_ID_NAMES = /\b(messageId|eventID|eventId|sequencer|requestId|awsRequestId|SequenceNumber|sequenceNumber|idempotencyKey|dedup(?:e|lication)?Id)\b|\bevent\.id\b|\bdetail\.id\b/;
+export const EVENT_ID_NAMES = /\b([mM]essageId|eventID|eventId|sequencer|requestId|awsRequestId|SequenceNumber|sequenceNumber|idempotencyKey|dedup(?:e|lication)?Id)\b|\bevent\.id\b|\bdetail\.id\b/;
 
 /** Record-key property names when the template does not say which attribute is the key. */
 export const KEY_NAMES = /^(pk|sk|id|key|_id|.*Id|.*ID|.*_id)$/;

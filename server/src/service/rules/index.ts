@@ -20,6 +20,9 @@ import { LL2005 } from './LL2005';
 import { LL2006 } from './LL2006';
 import { LL2007 } from './LL2007';
 import { LL2101 } from './LL2101';
+import { LL2102 } from './LL2102';
+import { LL2103 } from './LL2103';
+import { LL2104 } from './LL2104';
 import { LL3001 } from './LL3001';
 import { LL3002 } from './LL3002';
 import { LL3003 } from './LL3003';
@@ -36,7 +39,7 @@ import { LL4006 } from './LL4006';
 import { LL5001 } from './LL5001';
 
 /** Every rule, in id order. Add a rule by writing its file and listing it here. */
-export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007, LL2101, LL3001, LL3002, LL3003, LL3004, LL3005, LL3006, LL3007, LL4001, LL4002, LL4003, LL4004, LL4005, LL4006, LL5001];
+export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007, LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3003, LL3004, LL3005, LL3006, LL3007, LL4001, LL4002, LL4003, LL4004, LL4005, LL4006, LL5001];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

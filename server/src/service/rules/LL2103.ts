@@ -1,0 +1,91 @@
+import * as ts from 'typescript';
+import type { HandlerFunction, HandlerModel } from '../handlers/model';
+import { propertyName, propertyValue } from '../handlers/idempotency';
+import { dottedName, skipOuter } from '../handlers/scope';
+import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';
+import { BATCH_RESPONSE_LIBRARIES, ITEM_IDENTIFIERS, RECORD_FIELDS, batchTriggers, singleRecordBatches } from './batch';
+import type { RetryingTrigger } from './retried';
+import type { Finding, HandlerRule } from './types';
+
+/**
+ * Partial batch responses that do not match between template and code: the template turns
+ * on ReportBatchItemFailures but the handler never returns `batchItemFailures` (or returns
+ * them in a shape Lambda rejects), or the handler returns them but the template does not
+ * turn the feature on, so Lambda ignores the list and deletes the failed messages too.
+ */
+export const LL2103: HandlerRule = {
+  id: 'LL2103',
+  title: 'Partial batch response does not match the template',
+  severity: 'error',
+  scope: 'handler',
+  check(ctx) {
+    const model = ctx.handler;
+    const findings: Finding[] = [];
+    const usesLibrary = BATCH_RESPONSE_LIBRARIES.test(model.text);
+    const mentions = batchItemFailuresNodes(model);
+    for (const handler of model.handlers) {
+      const triggers = batchTriggers(ctx, handler);
+      if (triggers.length === 0 || singleRecordBatches(triggers)) continue;
+      const on = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === true);
+      const off = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === false);
+      const labels = (ts: readonly RetryingTrigger[]) => ts.map((t) => triggerLabel(t.trigger)).join(', ');
+      if (on.length > 0 && !usesLibrary && mentions.length === 0) {
+        findings.push({
+          ruleId: 'LL2103',
+          message: `ReportBatchItemFailures is on for ${labels(on)}, but this handler never returns { batchItemFailures }: a failure is either thrown (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return { batchItemFailures: [{ itemIdentifier: ${ITEM_IDENTIFIERS[on[0]?.trigger.type ?? 'SQS']?.example} }] } for the records that failed.`,
+          uri: model.uri,
+          span: handler.nameSpan,
+        });
+      }
+      if (on.length > 0 && !usesLibrary) findings.push(...wrongIdentifiers(model, handler, on));
+      if (off.length > 0 && on.length === 0 && mentions.length > 0 && !usesLibrary) {
+        const at = mentions.find((n) => model.handlerOf(n) === handler) ?? mentions[0];
+        findings.push({
+          ruleId: 'LL2103',
+          message: `This handler returns batchItemFailures, but ${labels(off)} does not enable FunctionResponseTypes: [ReportBatchItemFailures]: Lambda ignores the list, treats the batch as a success and deletes (or skips) the records that failed. Enable it on the event source mapping.`,
+          uri: model.uri,
+          span: at ? model.spanOf(at) : handler.nameSpan,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** Property names and identifiers spelled `batchItemFailures` anywhere in the file. */
+function batchItemFailuresNodes(model: HandlerModel): ts.Node[] {
+  const out: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isIdentifier(n) || ts.isStringLiteral(n)) && n.text === 'batchItemFailures') out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(model.sourceFile);
+  return out;
+}
+
+/** `itemIdentifier: record.receiptHandle` for SQS, `record.eventID` for DynamoDB, …: Lambda fails the whole batch. */
+function wrongIdentifiers(model: HandlerModel, handler: HandlerFunction, on: readonly RetryingTrigger[]): Finding[] {
+  const types = new Set(on.map((t) => t.trigger.type));
+  if (types.size !== 1) return [];
+  const first = on[0];
+  const expected = first ? ITEM_IDENTIFIERS[first.trigger.type] : undefined;
+  if (!first || !expected) return [];
+  const out: Finding[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && propertyName(n) === 'itemIdentifier') {
+      const v = propertyValue(n);
+      const last = v ? dottedName(skipOuter(v))?.at(-1) : undefined;
+      if (v && last !== undefined && RECORD_FIELDS.test(last) && !expected.field.test(last)) {
+        out.push({
+          ruleId: 'LL2103',
+          message: `itemIdentifier is set to ${last}, but ${triggerLabel(first.trigger)} identifies a record by ${expected.example}: Lambda cannot match it and fails the whole batch.`,
+          uri: model.uri,
+          span: model.spanOf(v),
+        });
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(handler.node);
+  return out;
+}

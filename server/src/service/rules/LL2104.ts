@@ -1,0 +1,85 @@
+import * as ts from 'typescript';
+import type { HandlerFunction } from '../handlers/model';
+import { isFunctionLike, skipOuter } from '../handlers/scope';
+import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';
+import { ITEM_IDENTIFIERS, batchTriggers, singleRecordBatches } from './batch';
+import type { Finding, HandlerRule } from './types';
+
+/** An expression that is the batch's records: `event.Records`, `records`, `Records`. */
+const RECORDS = /(^|\.)(Records|records)$/;
+
+/**
+ * A batch handler that throws while looping over its records: one bad record fails the
+ * whole batch, and every record in it — including those already processed — is delivered
+ * again. Reporting the record in `batchItemFailures` retries only that one.
+ */
+export const LL2104: HandlerRule = {
+  id: 'LL2104',
+  title: 'Batch handler throws for one record',
+  severity: 'warning',
+  scope: 'handler',
+  check(ctx) {
+    const model = ctx.handler;
+    const findings: Finding[] = [];
+    for (const handler of model.handlers) {
+      const triggers = batchTriggers(ctx, handler);
+      const first = triggers[0];
+      if (!first || singleRecordBatches(triggers)) continue;
+      const enabled = triggers.some((t) => reportsBatchItemFailures(t.trigger) === true);
+      const example = ITEM_IDENTIFIERS[first.trigger.type]?.example ?? 'record.messageId';
+      const again = first.trigger.type === 'SQS' ? 'comes back after the visibility timeout' : 'is retried while the shard waits';
+      for (const thrown of throwsInRecordLoops(handler)) {
+        findings.push({
+          ruleId: 'LL2104',
+          message: `Throwing here fails the whole batch from ${triggerLabel(first.trigger)}: every record in it, including those already processed, ${again}. Catch the error and add { itemIdentifier: ${example} } to batchItemFailures${enabled ? '' : ' (and turn on FunctionResponseTypes: [ReportBatchItemFailures])'}.`,
+          uri: model.uri,
+          span: { start: thrown.getStart(model.sourceFile), end: thrown.getEnd() },
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** `throw` statements inside a loop over the records, not caught inside the handler. */
+function throwsInRecordLoops(handler: HandlerFunction): ts.ThrowStatement[] {
+  const out: ts.ThrowStatement[] = [];
+  const loops: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isRecordLoop(n)) loops.push(n);
+    if (ts.isThrowStatement(n) && loops.some((l) => isWithin(n, l)) && !caughtBefore(n, handler.node)) out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  if (handler.node.body) visit(handler.node.body);
+  return out;
+}
+
+function isRecordLoop(n: ts.Node): boolean {
+  if (ts.isForOfStatement(n)) return RECORDS.test(skipOuter(n.expression).getText());
+  if (ts.isForStatement(n)) return /\b(Records|records)\s*\[/.test(n.statement.getText());
+  // `event.Records.forEach(record => …)`: the callback is the loop body.
+  if (isFunctionLike(n) && ts.isCallExpression(n.parent) && n.parent.arguments.includes(n as ts.Expression)) {
+    const callee = skipOuter(n.parent.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !/^(forEach|map|flatMap)$/.test(callee.name.text) || !RECORDS.test(skipOuter(callee.expression).getText())) return false;
+    // `Promise.allSettled(records.map(…))` keeps going when one record fails.
+    const outer = n.parent.parent;
+    return !(ts.isCallExpression(outer) && /allSettled$/.test(outer.expression.getText()));
+  }
+  return false;
+}
+
+function isWithin(node: ts.Node, outer: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) if (n === outer) return true;
+  return false;
+}
+
+/** True when a `try` block around the throw (inside the handler) catches it, or a function boundary other than a loop callback stops it. */
+function caughtBefore(thrown: ts.Node, handlerNode: ts.Node): boolean {
+  let child: ts.Node = thrown;
+  for (let n: ts.Node | undefined = thrown.parent; n !== undefined && n !== handlerNode; n = n.parent) {
+    if (ts.isTryStatement(n) && n.tryBlock === child && n.catchClause !== undefined) return true;
+    if (isFunctionLike(n) && !isRecordLoop(n)) return true;
+    child = n;
+  }
+  return false;
+}

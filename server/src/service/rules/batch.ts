@@ -1,0 +1,33 @@
+/**
+ * Shared by LL2103 and LL2104: the batch triggers (SQS, Kinesis, DynamoDB Streams) of a
+ * handler, and how each names a record in `batchItemFailures`.
+ */
+import type { HandlerFunction } from '../handlers/model';
+import { knownValue } from '../model/types';
+import type { RetryingTrigger } from './retried';
+import type { HandlerRuleContext } from './types';
+
+/** The record field each batch source expects as `itemIdentifier` (services-sqs-errorhandling.html, services-kinesis-batchfailurereporting.html). */
+export const ITEM_IDENTIFIERS: Readonly<Record<string, { readonly field: RegExp; readonly example: string }>> = {
+  SQS: { field: /^messageId$/, example: 'record.messageId' },
+  Kinesis: { field: /^sequenceNumber$/, example: 'record.kinesis.sequenceNumber' },
+  DynamoDB: { field: /^SequenceNumber$/, example: 'record.dynamodb.SequenceNumber' },
+};
+
+/** Record fields that people put in `itemIdentifier`; one that does not belong to the source is a wrong shape. */
+export const RECORD_FIELDS = /^(messageId|receiptHandle|md5OfBody|body|eventID|eventId|sequenceNumber|SequenceNumber|partitionKey)$/;
+
+/** The batch triggers of the template functions linked to `handler`. */
+export function batchTriggers(ctx: HandlerRuleContext, handler: HandlerFunction): RetryingTrigger[] {
+  return ctx.functions
+    .filter((l) => l.exportName === handler.exportName)
+    .flatMap((l) => l.fn.triggers.filter((t) => t.invocation === 'poll' && ITEM_IDENTIFIERS[t.type] !== undefined && t.mapping !== undefined).map((trigger) => ({ fn: l.fn, trigger })));
+}
+
+/** True when every batch holds one record (nothing to report partially, and a throw fails only that record). */
+export function singleRecordBatches(triggers: readonly RetryingTrigger[]): boolean {
+  return triggers.length > 0 && triggers.every((t) => knownValue(t.trigger.mapping?.batchSize) === 1);
+}
+
+/** Libraries that build the partial batch response for the handler (Powertools batch, middy). */
+export const BATCH_RESPONSE_LIBRARIES = /\b(processPartialResponse|processPartialResponseSync|BatchProcessor|SqsFifoPartialProcessor|sqsPartialBatchFailure|sqs-partial-batch-failure|kinesisPartialBatchFailure)\b/;
