@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { URI } from 'vscode-uri';
 import { LanguageService, type Diagnostic } from '../../server/src/service';
+import { nodeFileSystem } from '../../server/src/nodeFs';
 import type { Edit } from '../../server/src/service/rules/types';
 
 const FIXTURES = resolve(__dirname, '../fixtures/rules');
@@ -24,8 +26,7 @@ function apply(text: string, edits: readonly Edit[]): string {
 }
 
 /** Applies the first fix of `ruleId` until none is left; returns the final text and what was left unfixed. */
-function fixAll(uri: string, text: string, ruleId: string): { text: string; left: readonly Diagnostic[]; applied: number } {
-  const service = new LanguageService({ today: () => '2026-11-27' });
+function fixAll(uri: string, text: string, ruleId: string, service = new LanguageService({ today: () => '2026-11-27' })): { text: string; left: readonly Diagnostic[]; applied: number } {
   let current = text;
   let applied = 0;
   for (let version = 1; version < 50; version++) {
@@ -108,4 +109,14 @@ test('LL2003: an OnFailure destination stub (SAM async, SAM stream, CloudFormati
   assert.equal(c.left.length, 0);
   assert.match(c.text, /\n {4}FnInvokeConfig:\n {8}Type: AWS::Lambda::EventInvokeConfig\n {8}Properties:\n {12}FunctionName: !Ref Fn\n {12}Qualifier: \$LATEST\n/);
   assert.match(c.text, /\n {4}FnFailureQueue:\n {8}Type: AWS::SQS::Queue\n$/);
+});
+
+test('LL2101: the conditional-put fix adds attribute_not_exists on the table key, and the put is no longer reported', () => {
+  const file = resolve(FIXTURES, 'LL2101/sqs-sdk-v3/src/handler.mjs');
+  const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
+  const r = fixAll(URI.file(file).toString(), readFileSync(file, 'utf8'), 'LL2101', service);
+  assert.equal(r.applied, 1);
+  assert.match(r.text, /Item: \{ orderId: order.id, total: order.total \},\n {8}ConditionExpression: 'attribute_not_exists\(orderId\)',\n/);
+  assert.equal(r.left.filter((d) => d.message.startsWith('DynamoDB Put ')).length, 0);
+  assert.equal(r.left.length, 5);
 });
