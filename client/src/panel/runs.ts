@@ -1,0 +1,69 @@
+/**
+ * Runs saved under the workspace: `.lambda-lens/runs/<id>.json` (the trace) and, for runs made
+ * from the quick picks, `<id>.scenario.json` (the scenario that made it, to edit and run again).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { SimulationTrace } from '../../../server/src/simulator/index';
+
+export const RUNS_FOLDER = join('.lambda-lens', 'runs');
+
+/** A run id that sorts by time: `2026-11-27T10-15-02-123Z-OrdersApiFunction`. */
+export function newRunId(functionName: string, now = new Date()): string {
+  const slug = functionName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'run';
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${slug}`;
+}
+
+export function runsDir(workspaceRoot: string): string {
+  return join(workspaceRoot, RUNS_FOLDER);
+}
+
+export function saveRun(workspaceRoot: string, runId: string, trace: SimulationTrace): string {
+  const dir = runsDir(workspaceRoot);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${runId}.json`);
+  writeFileSync(file, JSON.stringify(trace));
+  return file;
+}
+
+export function saveScenario(workspaceRoot: string, runId: string, scenario: unknown): string {
+  const dir = runsDir(workspaceRoot);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${runId}.scenario.json`);
+  writeFileSync(file, `${JSON.stringify(scenario, null, 2)}\n`);
+  return file;
+}
+
+/** The newest saved trace in the workspace, or null. */
+export function latestRun(workspaceRoot: string): string | null {
+  const dir = runsDir(workspaceRoot);
+  if (!existsSync(dir)) return null;
+  const traces = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.scenario.json') && !f.endsWith('.chrome.json'))
+    .sort();
+  const last = traces[traces.length - 1];
+  return last ? join(dir, last) : null;
+}
+
+/** Reads a trace file; throws with a sentence saying what is wrong. */
+export function readTrace(file: string): SimulationTrace {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${basename(file)} is not readable JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isTrace(json)) throw new Error(`${basename(file)} is not a Lambda Lens trace (a simulation run saved as JSON, format version 1).`);
+  return json;
+}
+
+function isTrace(v: unknown): v is SimulationTrace {
+  if (v === null || typeof v !== 'object') return false;
+  const t = v as Record<string, unknown>;
+  return t['version'] === 1 && Array.isArray(t['environments']) && Array.isArray(t['invocations']) && Array.isArray(t['inputs']) && typeof t['summary'] === 'object' && t['summary'] !== null && typeof t['function'] === 'object';
+}
+
+/** A short title for a run. */
+export function runTitle(trace: SimulationTrace): string {
+  return trace.scenario.name && trace.scenario.name !== trace.function.name ? `${trace.function.name} · ${trace.scenario.name}` : trace.function.name;
+}

@@ -1,0 +1,461 @@
+/**
+ * The simulation commands (category "Lambda Lens"): Simulate Function…, Run Scenario File,
+ * Open Last Run, Open Trace File…, Export Run as Chrome Trace; the code lens on scenario files;
+ * the run's log in an output channel; runs saved under `.lambda-lens/runs/`.
+ *
+ * Simulations run in the extension host: the simulator (server/src/simulator, no VS Code
+ * imports) is bundled into dist/client.js and forks one real Node process per execution
+ * environment, so events stream straight to the panel without a round trip through the
+ * language server.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import * as vscode from 'vscode';
+import type { RunSource } from '../../shared/protocol';
+import { readTemplateFunctions } from '../../../server/src/service/index';
+import { knownValue } from '../../../server/src/service/model/types';
+import { resolveScenario, loadScenario, ScenarioError, simulate, toChromeTrace, SAMPLE_EVENTS, type SimulationConfig, type SimulationTrace, type TraceEvent } from '../../../server/src/simulator/index';
+import { latestRun, newRunId, readTrace, runTitle, saveRun, saveScenario } from './runs';
+import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
+import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
+
+export const COMMANDS = {
+  simulateFunction: 'lambdaLens.simulateFunction',
+  runScenario: 'lambdaLens.runScenario',
+  openLastRun: 'lambdaLens.openLastRun',
+  openTraceFile: 'lambdaLens.openTraceFile',
+  exportChromeTrace: 'lambdaLens.exportChromeTrace',
+} as const;
+
+/** The output channel's language: syntaxes/lambda-lens-log.tmLanguage.json colours it. */
+const LOG_LANGUAGE = 'lambda-lens-log';
+const TEMPLATE_GLOB = '**/{template,*.template,serverless}.{yaml,yml,json}';
+const EXCLUDE_GLOB = '**/{node_modules,.aws-sam,.lambda-lens,cdk.out,.serverless}/**';
+
+interface RunningSimulation {
+  runId: string;
+  controller: AbortController;
+}
+
+class Simulations implements PanelHost {
+  private readonly output: vscode.OutputChannel;
+  private running: RunningSimulation | null = null;
+  private lastRun: string | null = null;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('Lambda Lens Simulation', LOG_LANGUAGE);
+    context.subscriptions.push(this.output);
+    this.lastRun = context.workspaceState.get<string>('lambdaLens.lastRun') ?? null;
+  }
+
+  // ---- PanelHost ----
+
+  cancelRun(runId: string): void {
+    if (this.running?.runId === runId) this.running.controller.abort();
+  }
+
+  async exportChromeTrace(trace: SimulationTrace, source: RunSource): Promise<void> {
+    const base = source.kind === 'file' ? source.path.replace(/\.json$/, '') : join(workspaceRoot() ?? '', `${trace.function.name}`);
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Run as Chrome Trace',
+      defaultUri: vscode.Uri.file(`${base}.chrome.json`),
+      filters: { 'Chrome trace (JSON)': ['json'] },
+    });
+    if (!target) return;
+    writeFileSync(target.fsPath, JSON.stringify(toChromeTrace(trace)));
+    void vscode.window.showInformationMessage(`Lambda Lens: exported ${basename(target.fsPath)}. Open it in Perfetto UI or chrome://tracing.`);
+  }
+
+  revealLogs(trace: SimulationTrace, requestId: string, attempt: number): void {
+    const inv = trace.invocations.find((i) => i.requestId === requestId && i.attempt === attempt);
+    if (!inv) return;
+    this.output.appendLine('');
+    this.output.appendLine(`# Request ${requestId} (attempt ${attempt}) on ${inv.env ?? 'no environment'}`);
+    for (const line of inv.logs) this.output.appendLine(line);
+    this.output.show(true);
+  }
+
+  // ---- commands ----
+
+  /** Simulate Function…: from the handler code lens with (templateUri, logicalId), or through quick picks. */
+  async simulateFunction(templateUri?: string, logicalId?: string): Promise<void> {
+    if (!trusted()) return;
+    const root = workspaceRoot();
+    if (!root) {
+      void vscode.window.showWarningMessage('Lambda Lens: open a folder with a SAM or CloudFormation template to simulate its functions.');
+      return;
+    }
+    const fn = await this.pickFunction(templateUri, logicalId);
+    if (!fn) return;
+    const pattern = await pickPattern();
+    if (!pattern) return;
+    const event = await pickEvent(fn.templateFile, fn.triggers);
+    if (!event) return;
+    const runId = newRunId(fn.logicalId);
+    const title = `${fn.logicalId} · ${describePattern(pattern)}`;
+    const bodies = pattern.kind === 'sqs' ? messageBodies('eventFile' in event ? readJson(event.eventFile) : SAMPLE_EVENTS[event.sample]) : [];
+    const scenario = {
+      $schema: vscode.Uri.joinPath(this.context.extensionUri, 'schemas', 'scenario.schema.json').toString(),
+      name: describePattern(pattern),
+      template: fn.templateFile,
+      function: fn.logicalId,
+      traffic: trafficFor(pattern, event, bodies),
+    };
+    const scenarioFile = saveScenario(root, runId, scenario);
+    let config: SimulationConfig;
+    try {
+      const loaded = resolveScenario(scenario, scenarioFile);
+      config = loaded.config;
+      for (const w of loaded.warnings) this.output.appendLine(`# warning: ${w}`);
+    } catch (e) {
+      showScenarioError(e, scenarioFile);
+      return;
+    }
+    await this.run(config, runId, title, root);
+  }
+
+  async runScenario(uri?: vscode.Uri): Promise<void> {
+    if (!trusted()) return;
+    const file = uri ?? (await pickScenarioFile());
+    if (!file) return;
+    const root = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? workspaceRoot() ?? dirname(file.fsPath);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    if (open?.isDirty) await open.save();
+    let config: SimulationConfig;
+    try {
+      const loaded = loadScenario(file.fsPath);
+      config = loaded.config;
+      for (const w of loaded.warnings) this.output.appendLine(`# warning: ${w}`);
+    } catch (e) {
+      showScenarioError(e, file.fsPath);
+      return;
+    }
+    const name = basename(file.fsPath).replace(/\.scenario\.json$/, '');
+    await this.run(config, newRunId(config.function.name), `${config.function.name} · ${config.scenario.name || name}`, root);
+  }
+
+  async openLastRun(): Promise<void> {
+    const root = workspaceRoot();
+    const file = this.lastRun ?? (root ? latestRun(root) : null);
+    if (!file) {
+      void vscode.window.showInformationMessage('Lambda Lens: no saved run in this workspace yet. Run "Lambda Lens: Simulate Function…" first.');
+      return;
+    }
+    this.openFile(file);
+  }
+
+  async openTraceFile(uri?: vscode.Uri): Promise<void> {
+    const root = workspaceRoot();
+    const picked =
+      uri ??
+      (
+        await vscode.window.showOpenDialog({
+          title: 'Open Trace File',
+          canSelectMany: false,
+          defaultUri: root ? vscode.Uri.file(join(root, '.lambda-lens', 'runs')) : undefined,
+          filters: { 'Lambda Lens trace': ['json'] },
+        })
+      )?.[0];
+    if (picked) this.openFile(picked.fsPath);
+  }
+
+  async exportCommand(): Promise<void> {
+    const shown = TimelinePanel.current?.trace;
+    if (shown) return this.exportChromeTrace(shown.trace, shown.source);
+    const root = workspaceRoot();
+    const file = this.lastRun ?? (root ? latestRun(root) : null);
+    if (!file) {
+      void vscode.window.showInformationMessage('Lambda Lens: no run to export. Open a run or simulate a function first.');
+      return;
+    }
+    try {
+      await this.exportChromeTrace(readTrace(file), { kind: 'file', path: file });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Lambda Lens: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  panel(): TimelinePanel {
+    return TimelinePanel.show(this.context.extensionUri, this);
+  }
+
+  private openFile(file: string): void {
+    try {
+      const trace = readTrace(file);
+      this.panel().showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Lambda Lens: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // ---- running ----
+
+  private async run(config: SimulationConfig, runId: string, title: string, root: string): Promise<void> {
+    if (this.running) {
+      const choice = await vscode.window.showWarningMessage('Lambda Lens: a simulation is running.', 'Cancel It and Start', 'Keep It');
+      if (choice !== 'Cancel It and Start') return;
+      this.running.controller.abort();
+    }
+    const controller = new AbortController();
+    const running: RunningSimulation = { runId, controller };
+    this.running = running;
+    const panel = this.panel();
+    panel.startLive(runId, title);
+    this.output.clear();
+    this.output.appendLine(`# ${title}`);
+    this.output.appendLine(`# ${config.function.handler} (${config.function.runtime}) in ${config.function.codeRoot}`);
+    let pending: TraceEvent[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = (): void => {
+      timer = null;
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      TimelinePanel.current?.pushEvents(runId, batch);
+    };
+    const onEvent = (event: TraceEvent): void => {
+      if (event.type === 'log') this.output.appendLine(event.line);
+      else if (event.type === 'run-start') this.output.appendLine(`# ${event.runtime.note}`);
+      pending.push(event);
+      if (timer === null) timer = setTimeout(flush, 50);
+    };
+    try {
+      const trace = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Lambda Lens: simulating ${title}`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return simulate(config, { onEvent, signal: controller.signal });
+        },
+      );
+      if (timer !== null) clearTimeout(timer);
+      flush();
+      const file = saveRun(root, runId, trace);
+      this.lastRun = file;
+      void this.context.workspaceState.update('lambdaLens.lastRun', file);
+      TimelinePanel.current?.runSaved(runId, trace, file);
+      const s = trace.summary;
+      this.output.appendLine(
+        `# ${trace.cancelled ? 'cancelled' : 'done'}: ${s.invocations} invocations, ${s.coldStarts} cold, ${s.environments} environments, ${s.throttles} throttled, ${s.errors} errors · saved to ${relative(root, file)}`,
+      );
+    } catch (e) {
+      if (timer !== null) clearTimeout(timer);
+      flush();
+      const message = e instanceof Error ? e.message : String(e);
+      TimelinePanel.current?.liveFailed(runId, message);
+      this.output.appendLine(`# the run failed: ${message}`);
+      void vscode.window.showErrorMessage(`Lambda Lens: the simulation failed: ${message}`);
+    } finally {
+      if (this.running === running) this.running = null;
+    }
+  }
+
+  // ---- picks ----
+
+  private async pickFunction(templateUri?: string, logicalId?: string): Promise<FunctionChoice | undefined> {
+    const files = templateUri ? [vscode.Uri.parse(templateUri)] : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
+    const choices: FunctionChoice[] = [];
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file.fsPath, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const f of readTemplateFunctions(file.toString(), text)) {
+        const runtime = knownValue(f.runtime);
+        choices.push({
+          logicalId: f.logicalId,
+          templateFile: file.fsPath,
+          handler: knownValue(f.handler) ?? '(no handler)',
+          runtime: runtime ?? '(runtime unknown)',
+          node: runtime === undefined || runtime.startsWith('nodejs'),
+          triggers: f.triggers.map((t) => t.type),
+        });
+      }
+    }
+    if (logicalId) {
+      const hit = choices.find((c) => c.logicalId === logicalId);
+      if (hit) return hit;
+    }
+    const node = choices.filter((c) => c.node);
+    if (node.length === 0) {
+      void vscode.window.showWarningMessage(
+        choices.length === 0
+          ? 'Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).'
+          : 'Lambda Lens: the simulator runs Node.js functions; none of the functions in the workspace templates uses a nodejs runtime.',
+      );
+      return undefined;
+    }
+    const root = workspaceRoot() ?? '';
+    const picked = await vscode.window.showQuickPick(
+      node.map((c) => ({ label: c.logicalId, description: `${c.handler} · ${c.runtime}`, detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`, choice: c })),
+      { title: 'Simulate Function (1/3): which function?', placeHolder: 'A function from the workspace templates', matchOnDescription: true, matchOnDetail: true },
+    );
+    return picked?.choice;
+  }
+}
+
+interface FunctionChoice {
+  logicalId: string;
+  templateFile: string;
+  handler: string;
+  runtime: string;
+  node: boolean;
+  triggers: string[];
+}
+
+async function pickPattern(): Promise<TrafficPattern | undefined> {
+  type Item = vscode.QuickPickItem & { kind2: TrafficPattern['kind'] };
+  const items: Item[] = [
+    { kind2: 'single', label: '$(debug-start) Single invoke', detail: 'One synchronous request: a cold start.' },
+    { kind2: 'burst', label: '$(zap) Burst of N concurrent', detail: 'N synchronous requests at once: N cold environments, then warm reuse.' },
+    { kind2: 'steady', label: '$(pulse) Steady rate', detail: 'Requests per second for a duration: how many environments a rate needs.' },
+    { kind2: 'spike-after-idle', label: '$(watch) Spike after idle', detail: 'Warm up, stay idle past the idle timeout, then a spike: everything is cold again.' },
+    { kind2: 'async', label: '$(sync) Async invokes (retries on failure)', detail: 'Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.' },
+    { kind2: 'sqs', label: '$(inbox) SQS batch', detail: 'Messages through an SQS event source mapping: batches, partial failures, redrive.' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (2/3): which traffic?', placeHolder: 'A traffic pattern' });
+  if (!picked) return undefined;
+  switch (picked.kind2) {
+    case 'single':
+      return { kind: 'single' };
+    case 'burst': {
+      const count = await askNumber('How many concurrent requests?', 10, 1, 1000);
+      return count === undefined ? undefined : { kind: 'burst', count };
+    }
+    case 'steady': {
+      const perSecond = await askNumber('Requests per second?', 20, 0.1, 1000, false);
+      if (perSecond === undefined) return undefined;
+      const seconds = await askNumber('For how many seconds?', 10, 1, 3600, false);
+      return seconds === undefined ? undefined : { kind: 'steady', perSecond, seconds };
+    }
+    case 'spike-after-idle': {
+      const idleMinutes = await askNumber('Idle for how many minutes before the spike? (environments are reclaimed after 10 by default)', 15, 0, 24 * 60, false);
+      if (idleMinutes === undefined) return undefined;
+      const count = await askNumber('How many concurrent requests in the spike?', 10, 1, 1000);
+      return count === undefined ? undefined : { kind: 'spike-after-idle', idleMinutes, count };
+    }
+    case 'async': {
+      const count = await askNumber('How many async events?', 3, 1, 1000);
+      return count === undefined ? undefined : { kind: 'async', count };
+    }
+    case 'sqs': {
+      const messages = await askNumber('How many messages?', 25, 1, 100_000);
+      if (messages === undefined) return undefined;
+      const batchSize = await askNumber('Batch size?', 10, 1, 10_000);
+      return batchSize === undefined ? undefined : { kind: 'sqs', messages, batchSize };
+    }
+  }
+}
+
+async function askNumber(prompt: string, value: number, min: number, max: number, integer = true): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Simulate Function (2/3)',
+    prompt,
+    value: String(value),
+    validateInput: (v) => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) return 'Enter a number';
+      if (integer && !Number.isInteger(n)) return 'Enter a whole number';
+      if (n < min || n > max) return `Enter a number from ${min} to ${max}`;
+      return undefined;
+    },
+  });
+  return text === undefined ? undefined : Number(text);
+}
+
+async function pickEvent(templateFile: string, triggers: string[]): Promise<EventChoice | undefined> {
+  type Item = vscode.QuickPickItem & { choice?: EventChoice };
+  const root = workspaceRoot() ?? dirname(templateFile);
+  const files = await vscode.workspace.findFiles('**/events/**/*.json', EXCLUDE_GLOB, 200);
+  const near = (f: vscode.Uri): number => (f.fsPath.startsWith(dirname(templateFile)) ? 0 : 1);
+  files.sort((a, b) => near(a) - near(b) || a.fsPath.localeCompare(b.fsPath));
+  const fitting = [...new Set(triggers.map(sampleForTrigger).filter((s): s is string => s !== null))];
+  const items: Item[] = [];
+  if (files.length > 0) items.push({ label: 'Events in the project', kind: vscode.QuickPickItemKind.Separator });
+  for (const f of files) items.push({ label: `$(file) ${basename(f.fsPath)}`, description: relative(root, dirname(f.fsPath)), choice: { eventFile: f.fsPath } });
+  items.push({ label: 'Generated samples', kind: vscode.QuickPickItemKind.Separator });
+  const samples = Object.keys(SAMPLE_EVENTS).sort((a, b) => Number(fitting.includes(b)) - Number(fitting.includes(a)) || a.localeCompare(b));
+  for (const s of samples) items.push({ label: `$(symbol-event) ${s}`, description: fitting.includes(s) ? 'fits the function\'s trigger' : 'sample', choice: { sample: s } });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (3/3): which event?', placeHolder: 'An event from events/ or a generated sample' });
+  return picked?.choice;
+}
+
+async function pickScenarioFile(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && active.fsPath.endsWith('.scenario.json')) return active;
+  const files = await vscode.workspace.findFiles('**/*.scenario.json', '**/node_modules/**', 200);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('Lambda Lens: no *.scenario.json file in the workspace. "Simulate Function…" saves one with each run under .lambda-lens/runs/.');
+    return undefined;
+  }
+  const root = workspaceRoot() ?? '';
+  const picked = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: basename(f.fsPath), description: relative(root, dirname(f.fsPath)), uri: f })),
+    { title: 'Run Scenario File', placeHolder: 'A scenario file' },
+  );
+  return picked?.uri;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function showScenarioError(e: unknown, file: string): void {
+  const message = e instanceof ScenarioError ? e.problems.join('; ') : e instanceof Error ? e.message : String(e);
+  void vscode.window.showErrorMessage(`Lambda Lens: ${basename(file)}: ${message}`, 'Open Scenario').then((choice) => {
+    if (choice) void vscode.window.showTextDocument(vscode.Uri.file(file));
+  });
+}
+
+function workspaceRoot(): string | undefined {
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+/** Simulation runs the workspace's code: only in a trusted workspace, and it says so. */
+function trusted(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window
+    .showWarningMessage(
+      'Lambda Lens: simulation runs your handler code on this machine, so it is available only in trusted workspaces. Analysis keeps working without trust.',
+      'Manage Workspace Trust',
+    )
+    .then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+  return false;
+}
+
+/** "Run scenario" on the first line of every `*.scenario.json`. */
+class ScenarioLensProvider implements vscode.CodeLensProvider {
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const range = new vscode.Range(0, 0, 0, 0);
+    return [
+      new vscode.CodeLens(range, {
+        title: vscode.workspace.isTrusted ? '$(play) Run scenario' : '$(workspace-untrusted) Run scenario (needs a trusted workspace)',
+        command: COMMANDS.runScenario,
+        arguments: [document.uri],
+      }),
+    ];
+  }
+}
+
+/** Registers the simulation commands, the timeline panel's serializer and the scenario code lens. */
+export function registerSimulation(context: vscode.ExtensionContext): void {
+  const sims = new Simulations(context);
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.simulateFunction, (templateUri?: unknown, logicalId?: unknown) =>
+      sims.simulateFunction(typeof templateUri === 'string' ? templateUri : undefined, typeof logicalId === 'string' ? logicalId : undefined),
+    ),
+    vscode.commands.registerCommand(COMMANDS.runScenario, (uri?: unknown) => sims.runScenario(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.openLastRun, () => sims.openLastRun()),
+    vscode.commands.registerCommand(COMMANDS.openTraceFile, (uri?: unknown) => sims.openTraceFile(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.exportChromeTrace, () => sims.exportCommand()),
+    registerTimelineSerializer(context, sims),
+    vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, new ScenarioLensProvider()),
+  );
+}

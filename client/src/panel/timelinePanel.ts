@@ -1,0 +1,171 @@
+/**
+ * The timeline webview panel in the extension host: creates it with a strict CSP, feeds it a
+ * trace or a live run's events, answers its messages, and comes back after a window reload
+ * through a WebviewPanelSerializer.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { FromWebviewMessage, RunSource, ToWebviewMessage } from '../../shared/protocol';
+import { TIMELINE_VIEW_TYPE } from '../../shared/protocol';
+import type { SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
+import { readTrace, runTitle } from './runs';
+
+/** What the panel shows, kept in the host so that a reloaded webview can be fed again. */
+type Shown =
+  | { kind: 'trace'; trace: SimulationTrace; source: RunSource; title: string }
+  | { kind: 'live'; runId: string; title: string; events: TraceEvent[] };
+
+/** What the panel asks of the rest of the extension. */
+export interface PanelHost {
+  cancelRun(runId: string): void;
+  exportChromeTrace(trace: SimulationTrace, source: RunSource): Promise<void>;
+  revealLogs(trace: SimulationTrace, requestId: string, attempt: number): void;
+}
+
+export class TimelinePanel {
+  static current: TimelinePanel | undefined;
+  private shown: Shown | null = null;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly host: PanelHost,
+  ) {
+    const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
+    panel.iconPath = new vscode.ThemeIcon('graph-line');
+    panel.webview.html = this.html(panel.webview, root);
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.webview.onDidReceiveMessage((m: FromWebviewMessage) => void this.onMessage(m), null, this.disposables);
+  }
+
+  /** Shows the panel, creating it when there is none. */
+  static show(extensionUri: vscode.Uri, host: PanelHost): TimelinePanel {
+    if (TimelinePanel.current) {
+      TimelinePanel.current.panel.reveal(undefined, true);
+      return TimelinePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lambda Lens Timeline', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { enableScripts: true });
+    TimelinePanel.current = new TimelinePanel(panel, extensionUri, host);
+    return TimelinePanel.current;
+  }
+
+  /** Brings back a panel VS Code restored after a reload; its webview then says what it showed. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: PanelHost): TimelinePanel {
+    TimelinePanel.current?.panel.dispose();
+    TimelinePanel.current = new TimelinePanel(panel, extensionUri, host);
+    return TimelinePanel.current;
+  }
+
+  /** The complete trace shown, if any (not during a live run). */
+  get trace(): { trace: SimulationTrace; source: RunSource } | null {
+    return this.shown?.kind === 'trace' ? { trace: this.shown.trace, source: this.shown.source } : null;
+  }
+
+  showTrace(trace: SimulationTrace, source: RunSource, title = runTitle(trace)): void {
+    this.shown = { kind: 'trace', trace, source, title };
+    this.panel.title = `Timeline: ${title}`;
+    this.post({ type: 'load-trace', trace, source, title });
+  }
+
+  startLive(runId: string, title: string): void {
+    this.shown = { kind: 'live', runId, title, events: [] };
+    this.panel.title = `Timeline: ${title}`;
+    this.post({ type: 'live-start', runId, title });
+  }
+
+  pushEvents(runId: string, events: TraceEvent[]): void {
+    if (this.shown?.kind !== 'live' || this.shown.runId !== runId) return;
+    this.shown.events.push(...events);
+    this.post({ type: 'live-events', runId, events });
+  }
+
+  liveFailed(runId: string, message: string): void {
+    if (this.shown?.kind !== 'live' || this.shown.runId !== runId) return;
+    this.post({ type: 'live-failed', runId, message });
+  }
+
+  /** The live run finished and was saved: from now on the panel shows that file. */
+  runSaved(runId: string, trace: SimulationTrace, file: string): void {
+    if (this.shown?.kind !== 'live' || this.shown.runId !== runId) return;
+    const source: RunSource = { kind: 'file', path: file };
+    this.shown = { kind: 'trace', trace, source, title: this.shown.title };
+    this.post({ type: 'run-saved', runId, source });
+  }
+
+  private post(message: ToWebviewMessage): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(m: FromWebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.replay(m.source);
+        break;
+      case 'cancel-run':
+        this.host.cancelRun(m.runId);
+        break;
+      case 'export-chrome-trace':
+        if (this.shown?.kind === 'trace') await this.host.exportChromeTrace(this.shown.trace, this.shown.source);
+        break;
+      case 'reveal-logs':
+        if (this.shown?.kind === 'trace') this.host.revealLogs(this.shown.trace, m.requestId, m.attempt);
+        break;
+    }
+  }
+
+  /** A (re)loaded webview asks for its content: what the host shows, or the file it showed before a reload. */
+  private replay(previous: RunSource | null): void {
+    const s = this.shown;
+    if (s?.kind === 'trace') {
+      this.post({ type: 'load-trace', trace: s.trace, source: s.source, title: s.title });
+    } else if (s?.kind === 'live') {
+      this.post({ type: 'live-start', runId: s.runId, title: s.title });
+      if (s.events.length > 0) this.post({ type: 'live-events', runId: s.runId, events: s.events });
+    } else if (previous?.kind === 'file' && typeof previous.path === 'string') {
+      try {
+        this.showTrace(readTrace(previous.path), previous);
+      } catch (e) {
+        void vscode.window.showWarningMessage(`Lambda Lens: cannot reopen the run: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  private html(webview: vscode.Webview, root: vscode.Uri): string {
+    const nonce = randomBytes(18).toString('base64');
+    const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('codicon.css')}">
+<link rel="stylesheet" href="${asset('main.css')}">
+<title>Lambda Lens Timeline</title>
+</head>
+<body>
+<div id="root"></div>
+<script nonce="${nonce}" src="${asset('main.js')}"></script>
+</body>
+</html>`;
+  }
+
+  private dispose(): void {
+    if (TimelinePanel.current === this) TimelinePanel.current = undefined;
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Restores timeline panels after a window reload; the webview's own state names its run. */
+export function registerTimelineSerializer(context: vscode.ExtensionContext, host: PanelHost): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+      TimelinePanel.revive(panel, context.extensionUri, host);
+    },
+  });
+}
