@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRICE } from '../service/limits';
+import { PAYLOAD, PRICE } from '../service/limits';
 import { SimClock } from './clock';
 import type { FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry } from './config';
 import { exitText, RuntimeProcess, type RawInvokeResult, type RunLimits } from './environment';
@@ -37,6 +37,9 @@ import {
   type TraceInvocation,
   type TraceRuntime,
 } from './trace';
+
+/** The synchronous response limit as Lambda's error message states it (6 MB plus framing). */
+const RESPONSE_LIMIT_BYTES = 6_291_556;
 
 export interface RunOptions {
   /** Receives every trace event as it happens (the panel streams them). */
@@ -249,6 +252,15 @@ export class Simulation implements Platform {
   }
 
   private putInvoke(kind: 'sync' | 'async', event: unknown): void {
+    // Payload limits: 6 MB synchronous, 1 MB asynchronous (API_Invoke.html); over them Invoke
+    // fails with 413 RequestEntityTooLargeException and the function never sees the event.
+    const bytes = Buffer.byteLength(JSON.stringify(event ?? null));
+    const limit = kind === 'sync' ? PAYLOAD.syncMb * 2 ** 20 : PAYLOAD.asyncKb * 2 ** 10;
+    if (bytes > limit) {
+      const id = this.put(kind, randomUUID());
+      this.settle([id], 'dropped', `request payload of ${bytes} bytes is over the ${kind} limit of ${limit} bytes: 413 RequestEntityTooLargeException`);
+      return;
+    }
     if (kind === 'async') {
       this.asyncQueue.put(event);
       return;
@@ -350,7 +362,6 @@ export class Simulation implements Platform {
       AWS_LAMBDA_LOG_STREAM_NAME: env.trace.logStreamName,
       AWS_LAMBDA_INITIALIZATION_TYPE: env.trace.initializationType,
       AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${major}.x`,
-      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
       _HANDLER: this.fn.handler,
       LAMBDA_TASK_ROOT: this.fn.codeRoot,
       LAMBDA_RUNTIME_DIR: '/var/runtime',
@@ -663,6 +674,14 @@ export class Simulation implements Platform {
 
     switch (raw.kind) {
       case 'response':
+        if (raw.responseJson !== null && Buffer.byteLength(raw.responseJson) > RESPONSE_LIMIT_BYTES) {
+          // A response over 6 MB is a function error (API_Invoke.html).
+          outcome = 'error';
+          errorType = 'Function.ResponseSizeTooLarge';
+          error = { errorType, errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).`, trace: [] };
+          requestLine(`${this.iso(this.clock.now())}\t${req.requestId}\tERROR\t${JSON.stringify(error)}`);
+          break;
+        }
         outcome = 'success';
         response = raw.responseJson === null ? null : (JSON.parse(raw.responseJson) as unknown);
         break;

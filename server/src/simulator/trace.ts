@@ -65,7 +65,10 @@ export interface TraceEnvironment {
   /** The environment's CloudWatch log stream name, e.g. `2026/11/27/[$LATEST]4f3c…`. */
   logStreamName: string;
   initializationType: InitializationType;
-  /** Simulated time the environment was created (INIT started), ms. */
+  /**
+   * Simulated time the environment was created (INIT started), ms. Negative for provisioned
+   * environments: they are initialised before traffic, so their INIT ends at t = 0.
+   */
   createdMs: number;
   /** INIT duration measured inside the child (module load + top-level code), ms. */
   initMs: number;

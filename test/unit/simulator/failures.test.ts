@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate } from '../../../server/src/simulator/engine';
-import { assertAccounting, assertNoOrphans, config, fn, sync } from './helpers';
+import { assertAccounting, assertNoOrphans, async, config, fn, sync } from './helpers';
 
 test('a thrown error returns Lambda error shape and keeps the environment warm', async () => {
   const trace = await simulate(config(fn('node-basic'), [sync(0, { fail: 'bad input' }), sync(1000, {})]));
@@ -145,4 +145,18 @@ test('ES modules with top-level await, and callback handlers (accepted on nodejs
   assertAccounting(cb24);
   assertNoOrphans(cb24);
   assert.equal(cb24.invocations[0]!.errorType, 'Runtime.CallbackHandlerDeprecated');
+});
+
+test('payload limits: a request over 6 MB (sync) or 1 MB (async) never runs; a response over 6 MB is an error', async () => {
+  const big = { data: 'x'.repeat(6 * 2 ** 20) };
+  const medium = { data: 'x'.repeat(2 * 2 ** 20) };
+  const trace = await simulate(config(fn('big-response'), [sync(0, big), async(0, medium), sync(0, { bytes: 7 * 2 ** 20 }), sync(0, { bytes: 10 })]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const dropped = trace.inputs.filter((i) => /RequestEntityTooLargeException/.test(i.reason));
+  assert.equal(dropped.length, 2);
+  assert.equal(trace.invocations.length, 2);
+  const tooLarge = trace.invocations.find((i) => i.outcome === 'error')!;
+  assert.equal(tooLarge.errorType, 'Function.ResponseSizeTooLarge');
+  assert.equal(trace.invocations.filter((i) => i.outcome === 'success').length, 1);
 });

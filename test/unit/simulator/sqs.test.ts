@@ -120,3 +120,15 @@ test('batch size splits messages; FIFO keeps each group in order with one batch 
   const aInvocations = trace.invocations.filter((i) => trace.inputs.find((x) => x.id === i.inputs[0])!.externalId.startsWith('a'));
   for (let k = 1; k < aInvocations.length; k++) assert.ok(aInvocations[k]!.arrivedMs >= aInvocations[k - 1]!.endMs);
 });
+
+test('SQS pollers start at 5 concurrent batches; MaximumConcurrency caps them lower', async () => {
+  const messages = Array.from({ length: 12 }, (_, i) => ({ body: `ok-${i}` }));
+  const trace = await simulate(config(fn('node-basic'), [sqs(queue({ batchSize: 1 }), messages.map((m) => ({ ...m })))]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.summary.peakConcurrency, 5);
+  assert.equal(trace.summary.accounting.succeeded, 12);
+  const capped = await simulate(config(fn('node-basic'), [sqs(queue({ batchSize: 1, maximumConcurrency: 2 }), messages)]));
+  assertAccounting(capped);
+  assert.equal(capped.summary.peakConcurrency, 2);
+});
