@@ -251,3 +251,11 @@ functions:
   assert.match(hover('batchSize'), /BatchSize/);
   assert.equal(service.hover({ uri: URI, text }, text.indexOf('name') + 1), undefined);
 });
+
+test('other clouds have no Lambda functions; a plugin-rewritten runtime is unknown', () => {
+  assert.equal(readTemplate(URI, 'service: gcp\nprovider: { name: google, runtime: nodejs18 }\nfunctions:\n  f: { handler: http }\n', 'yaml').functions.length, 0);
+  const text = 'service: r\nprovider: { name: aws, runtime: rust }\nplugins: [serverless-rust]\nfunctions:\n  f: { handler: bootstrap }\n';
+  assert.match(at(text, fn(text, 'f').runtime)?.unknown ?? '', /serverless-rust/);
+  const plain = 'service: r\nprovider: { name: aws, runtime: rust }\nfunctions:\n  f: { handler: bootstrap }\n';
+  assert.equal(at(plain, fn(plain, 'f').runtime)?.value, 'rust');
+});

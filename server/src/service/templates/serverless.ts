@@ -22,6 +22,7 @@ import type {
   Span,
   Trigger,
 } from '../model/types';
+import { isKnown } from '../model/types';
 import { EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForArn } from '../model/events';
 import { readCloudFormationFunctions } from './cloudformation';
 import { IamReader, readVpcAttachment } from './iam';
@@ -31,6 +32,12 @@ import { SERVERLESS_VARIABLE, get, getEntry, scalarString, type TEntry, type TMa
 
 /** The framework's defaults for every function it compiles (compile/functions.js). */
 export const SERVERLESS_DEFAULTS = { memorySize: 1024, timeout: 6 } as const;
+
+/**
+ * Plugins that accept a runtime name Lambda does not know and replace it when packaging
+ * (serverless-rust builds a `bootstrap` for `provided.al2`). Such a runtime is left unknown.
+ */
+const PLUGIN_RUNTIMES: Readonly<Record<string, string>> = { rust: 'serverless-rust' };
 
 /** `events[].<key>` → the event type of the model, for the events whose invocation is known. */
 export const SERVERLESS_EVENT_TYPES: Readonly<Record<string, string>> = {
@@ -70,14 +77,20 @@ export function readServerlessTemplate(root: TMap, uri: string): ServerlessTempl
   const resolvedRoot = variables.resolveTree();
   const resolved: TMap = resolvedRoot.kind === 'map' ? resolvedRoot : root;
   const cfn = cloudFormationPart(get(resolved, 'resources'));
+  // The framework also deploys to other clouds (`provider.name: google`, `azure`, …): only AWS has Lambda functions.
+  const providerNode = get(resolved, 'provider');
+  const providerName = scalarString(providerNode?.kind === 'map' ? get(providerNode, 'name') : providerNode);
+  const onAws = providerName === undefined || providerName === 'aws';
   const r = new Resolver(uri, undefined, asMap(get(cfn, 'Mappings')), asMap(get(cfn, 'Resources')));
   // Queues, and any Lambda functions written as plain CloudFormation under `resources`.
   const fromResources = readCloudFormationFunctions(cfn, r, 'serverless');
   const queues = fromResources.queues;
   const iam = new IamReader(asMap(get(cfn, 'Resources')) ?? { kind: 'map', span: cfn.span, entries: [] }, r);
-  const reader = new FunctionReader(uri, r, queues, variables, asMap(get(resolved, 'provider')), iam);
+  const plugins = get(resolved, 'plugins');
+  const pluginNames = new Set((plugins?.kind === 'seq' ? plugins.items : plugins?.kind === 'map' ? [get(plugins, 'modules')] : []).flatMap((p) => (p?.kind === 'seq' ? p.items : p !== undefined ? [p] : [])).map(scalarString));
+  const reader = new FunctionReader(uri, r, queues, variables, asMap(get(resolved, 'provider')), iam, pluginNames);
   const functions: FunctionModel[] = [];
-  for (const e of functionEntries(get(resolved, 'functions'))) {
+  for (const e of onAws ? functionEntries(get(resolved, 'functions')) : []) {
     if (e.value.kind === 'map') functions.push(reader.read(e, e.value));
   }
   functions.push(...fromResources.functions);
@@ -133,7 +146,17 @@ class FunctionReader {
     private readonly variables: ServerlessVariables,
     private readonly provider: TMap | undefined,
     private readonly iam: IamReader,
+    private readonly plugins: ReadonlySet<string | undefined>,
   ) {}
+
+  /** The runtime, unless a plugin of the service rewrites it. */
+  private runtime(node: TNode | undefined): Setting<string> | undefined {
+    const rt = this.r.str(node);
+    if (!isKnown(rt)) return rt;
+    const plugin = PLUGIN_RUNTIMES[rt.value];
+    if (plugin === undefined || !this.plugins.has(plugin)) return rt;
+    return { unknown: `the runtime the ${plugin} plugin deploys for "${rt.value}"`, span: rt.span, uri: this.uri };
+  }
 
   private located<T>(value: T, span: Span): Located<T> {
     return { value, span, uri: this.uri };
@@ -166,7 +189,7 @@ class FunctionReader {
       idSpan: e.keySpan,
       span: fn.span,
       handler: r.str(get(fn, 'handler')),
-      runtime: image !== undefined ? undefined : r.str(this.own(fn, 'runtime')),
+      runtime: image !== undefined ? undefined : this.runtime(this.own(fn, 'runtime')),
       codeUri: undefined,
       inlineCode: false,
       packageType: image !== undefined ? this.located('Image', image.span) : undefined,
