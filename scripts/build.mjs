@@ -51,6 +51,8 @@ const targets = [
 const optional = [
   ['server/src/simulator/runtimes/node-bootstrap.ts', 'dist/runtimes/node-bootstrap.js', 'node'],
   ['client/webview/src/main.ts', 'dist/webview/main.js', 'browser'],
+  // The simulator for the extension host, loaded on first use (client/src/panel/engine.ts).
+  ['client/src/panel/engine.ts', 'dist/simulator.js', 'node'],
 ];
 for (const [entry, outfile, platform] of optional) {
   if (!existsSync(join(root, entry))) continue;

@@ -12,9 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource } from '../../shared/protocol';
-import { readTemplateFunctions } from '../../../server/src/service/index';
-import { knownValue } from '../../../server/src/service/model/types';
-import { resolveScenario, loadScenario, ScenarioError, simulate, toChromeTrace, SAMPLE_EVENTS, type SimulationConfig, type SimulationTrace, type TraceEvent } from '../../../server/src/simulator/index';
+import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
 import { latestRun, newRunId, readTrace, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
 import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
@@ -26,6 +24,16 @@ export const COMMANDS = {
   openTraceFile: 'lambdaLens.openTraceFile',
   exportChromeTrace: 'lambdaLens.exportChromeTrace',
 } as const;
+
+type Engine = typeof import('./engine');
+let loadedEngine: Engine | undefined;
+
+/** The simulator bundle (dist/simulator.js, built from engine.ts), loaded on first use. */
+function engine(): Engine {
+  // A computed path keeps esbuild from bundling it into dist/client.js.
+  loadedEngine ??= require(join(__dirname, 'simulator.js')) as Engine;
+  return loadedEngine;
+}
 
 /** The output channel's language: syntaxes/lambda-lens-log.tmLanguage.json colours it. */
 const LOG_LANGUAGE = 'lambda-lens-log';
@@ -62,7 +70,7 @@ class Simulations implements PanelHost {
       filters: { 'Chrome trace (JSON)': ['json'] },
     });
     if (!target) return;
-    writeFileSync(target.fsPath, JSON.stringify(toChromeTrace(trace)));
+    writeFileSync(target.fsPath, JSON.stringify(engine().toChromeTrace(trace)));
     void vscode.window.showInformationMessage(`Lambda Lens: exported ${basename(target.fsPath)}. Open it in Perfetto UI or chrome://tracing.`);
   }
 
@@ -93,7 +101,7 @@ class Simulations implements PanelHost {
     if (!event) return;
     const runId = newRunId(fn.logicalId);
     const title = `${fn.logicalId} · ${describePattern(pattern)}`;
-    const bodies = pattern.kind === 'sqs' ? messageBodies('eventFile' in event ? readJson(event.eventFile) : SAMPLE_EVENTS[event.sample]) : [];
+    const bodies = pattern.kind === 'sqs' ? messageBodies('eventFile' in event ? readJson(event.eventFile) : engine().SAMPLE_EVENTS[event.sample]) : [];
     const scenario = {
       $schema: vscode.Uri.joinPath(this.context.extensionUri, 'schemas', 'scenario.schema.json').toString(),
       name: describePattern(pattern),
@@ -104,7 +112,7 @@ class Simulations implements PanelHost {
     const scenarioFile = saveScenario(root, runId, scenario);
     let config: SimulationConfig;
     try {
-      const loaded = resolveScenario(scenario, scenarioFile);
+      const loaded = engine().resolveScenario(scenario, scenarioFile);
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# warning: ${w}`);
     } catch (e) {
@@ -123,7 +131,7 @@ class Simulations implements PanelHost {
     if (open?.isDirty) await open.save();
     let config: SimulationConfig;
     try {
-      const loaded = loadScenario(file.fsPath);
+      const loaded = engine().loadScenario(file.fsPath);
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# warning: ${w}`);
     } catch (e) {
@@ -224,7 +232,7 @@ class Simulations implements PanelHost {
         { location: vscode.ProgressLocation.Notification, title: `Lambda Lens: simulating ${title}`, cancellable: true },
         (_progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return simulate(config, { onEvent, signal: controller.signal });
+          return engine().simulate(config, { onEvent, signal: controller.signal });
         },
       );
       if (timer !== null) clearTimeout(timer);
@@ -261,15 +269,14 @@ class Simulations implements PanelHost {
       } catch {
         continue;
       }
-      for (const f of readTemplateFunctions(file.toString(), text)) {
-        const runtime = knownValue(f.runtime);
+      for (const f of engine().templateFunctions(file.toString(), text)) {
         choices.push({
           logicalId: f.logicalId,
           templateFile: file.fsPath,
-          handler: knownValue(f.handler) ?? '(no handler)',
-          runtime: runtime ?? '(runtime unknown)',
-          node: runtime === undefined || runtime.startsWith('nodejs'),
-          triggers: f.triggers.map((t) => t.type),
+          handler: f.handler ?? '(no handler)',
+          runtime: f.runtime ?? '(runtime unknown)',
+          node: f.runtime === undefined || f.runtime.startsWith('nodejs'),
+          triggers: f.triggers,
         });
       }
     }
@@ -375,7 +382,7 @@ async function pickEvent(templateFile: string, triggers: string[]): Promise<Even
   if (files.length > 0) items.push({ label: 'Events in the project', kind: vscode.QuickPickItemKind.Separator });
   for (const f of files) items.push({ label: `$(file) ${basename(f.fsPath)}`, description: relative(root, dirname(f.fsPath)), choice: { eventFile: f.fsPath } });
   items.push({ label: 'Generated samples', kind: vscode.QuickPickItemKind.Separator });
-  const samples = Object.keys(SAMPLE_EVENTS).sort((a, b) => Number(fitting.includes(b)) - Number(fitting.includes(a)) || a.localeCompare(b));
+  const samples = Object.keys(engine().SAMPLE_EVENTS).sort((a, b) => Number(fitting.includes(b)) - Number(fitting.includes(a)) || a.localeCompare(b));
   for (const s of samples) items.push({ label: `$(symbol-event) ${s}`, description: fitting.includes(s) ? 'fits the function\'s trigger' : 'sample', choice: { sample: s } });
   const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (3/3): which event?', placeHolder: 'An event from events/ or a generated sample' });
   return picked?.choice;
@@ -406,6 +413,7 @@ function readJson(file: string): unknown {
 }
 
 function showScenarioError(e: unknown, file: string): void {
+  const { ScenarioError } = engine();
   const message = e instanceof ScenarioError ? e.problems.join('; ') : e instanceof Error ? e.message : String(e);
   void vscode.window.showErrorMessage(`Lambda Lens: ${basename(file)}: ${message}`, 'Open Scenario').then((choice) => {
     if (choice) void vscode.window.showTextDocument(vscode.Uri.file(file));
