@@ -133,7 +133,7 @@ test('diagnostics carry the rule id, a docs link, the source and severity', asyn
   assert.equal(d.source, 'Lambda Lens');
   assert.equal(d.severity, 1);
   assert.match(d.codeDescription?.href ?? '', /docs\/rules\/LL1001\.md$/);
-  assert.match(d.message, /128–10,240 MB/);
+  assert.match(typeof d.message === 'string' ? d.message : d.message.value, /128–10,240 MB/);
   await close(uri);
 });
 
