@@ -19,6 +19,8 @@ export function secretKind(name: string | undefined, value: string): string | un
   if (key) return key[1] === 'ASIA' ? 'an AWS temporary access key id' : 'an AWS access key id';
   if (/-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/.test(v)) return 'a private key';
   if (passwordInConnectionString(v)) return 'a password in a connection string';
+  if (/^(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}$/.test(v) && looksRandom(v.replace(/^\S+\s+/, ''))) return 'a hard-coded Authorization header';
+  if (/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(v)) return 'a JSON Web Token';
   if (name !== undefined && looksSecretName(name) && looksRandom(v)) return `a hard-coded ${secretNoun(name)}`;
   return undefined;
 }
