@@ -160,3 +160,18 @@ test('payload limits: a request over 6 MB (sync) or 1 MB (async) never runs; a r
   assert.equal(tooLarge.errorType, 'Function.ResponseSizeTooLarge');
   assert.equal(trace.invocations.filter((i) => i.outcome === 'success').length, 1);
 });
+
+test('INIT past the init limit is logged as a timeout and re-run inside the first invoke', async () => {
+  // slow-init spends 50 ms at module scope; an init limit of 20 ms forces the suppressed init.
+  const trace = await simulate(config(fn('slow-init'), [sync(0, {})], { initTimeoutMs: 20 }));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const inv = trace.invocations[0]!;
+  assert.equal(inv.outcome, 'success');
+  assert.equal(inv.cold, true);
+  assert.equal(inv.initMs, 0);
+  assert.ok(inv.durationMs >= 50, `Duration ${inv.durationMs} includes the re-init`);
+  assert.doesNotMatch(inv.report, /Init Duration/);
+  assert.equal(trace.environments[0]!.initStatus, 'timeout');
+  assert.ok(trace.environmentLogs.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout$/.test(l.line)));
+});

@@ -1,6 +1,6 @@
 /** No orphans: cancelling a run or exiting the host kills every runtime process. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -30,6 +30,24 @@ test('a host process that exits mid-run leaves no runtime process behind', async
   const pids = JSON.parse(stdout.trim()) as number[];
   assert.ok(pids.length >= 3, `saw ${pids.length} runtime processes`);
   // The exit hook kills synchronously; give the kernel a moment to reap.
+  for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(pids.filter(isAlive), []);
+});
+
+test('a host process ended by SIGTERM leaves no runtime process behind', async () => {
+  const host = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'run-and-exit.ts'), 'signal'], { cwd: join(__dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const pids = await new Promise<number[]>((resolve, reject) => {
+    host.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out.trim()) as number[]);
+    });
+    host.once('exit', () => reject(new Error(`host exited early: ${out}`)));
+  });
+  assert.ok(pids.length >= 3);
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => host.once('exit', (_code, signal) => resolve(signal)));
+  host.kill('SIGTERM');
+  assert.equal(await exited, 'SIGTERM', 'the signal keeps its default effect on the host');
   for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(pids.filter(isAlive), []);
 });

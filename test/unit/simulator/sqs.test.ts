@@ -132,3 +132,13 @@ test('SQS pollers start at 5 concurrent batches; MaximumConcurrency caps them lo
   assertAccounting(capped);
   assert.equal(capped.summary.peakConcurrency, 2);
 });
+
+test('a poison message with no DLQ is retried until maxInvocations stops the run, and is still accounted for', async () => {
+  const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
+  const trace = await simulate(config(f, [sqs(queue({ reportBatchItemFailures: false }), [{ body: 'fail' }])], { maxInvocations: 5 }));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.invocations.length, 5);
+  assert.equal(trace.inputs[0]!.fate, 'dropped');
+  assert.match(trace.inputs[0]!.reason, /maxInvocations \(5\) reached/);
+});

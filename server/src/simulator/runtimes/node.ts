@@ -99,19 +99,32 @@ export function nodeBootstrapPath(): string {
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+function killAll(): void {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // No orphans: whatever way the host exits, every environment's process goes with it.
-  process.on('exit', () => {
-    for (const child of live) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
+  // No orphans: whatever way the host exits, every environment's process goes with it. A
+  // normal exit runs 'exit' listeners; a terminating signal does not, so when nobody else
+  // handles the signal, kill the children and then let the signal take its default course.
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      killAll();
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 /** Process ids of every runtime child currently alive (tests use it to check for orphans). */
@@ -167,6 +180,9 @@ export class NodeProcess {
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Own process group: a terminal's Ctrl-C reaches the host, which cancels the run and
+      // kills the environments itself, instead of killing them mid-request behind its back.
+      detached: true,
     });
     live.add(child);
     const proc = new NodeProcess(child);
