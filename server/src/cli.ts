@@ -2,10 +2,10 @@
  * `lambda-lens` — the command line: `check` for terminals and CI (text, JSON, SARIF).
  */
 import { readFileSync, readdirSync, lstatSync, realpathSync } from 'node:fs';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, RULES, docsUrl, type Diagnostic, type RuleSettings } from './service';
+import { LanguageService, RULES, docsUrl, isHandlerPath, type Diagnostic, type RuleSettings } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig } from './config';
 
@@ -14,7 +14,7 @@ const VERSION = '0.1.0';
 const USAGE = `Usage: lambda-lens <command> [options]
 
 Commands:
-  check [paths...]        Check SAM / CloudFormation templates (default: the current folder)
+  check [paths...]        Check SAM / CloudFormation templates and their JS/TS handler code (default: the current folder)
       --format <fmt>      text (default), json or sarif
       --config <file>     a .lambda-lens.json (default: the nearest one above the current folder)
   rules                   List the rules
@@ -26,6 +26,8 @@ Exit codes: 0 no errors, 1 errors found, 2 bad usage.`;
 /** Folders never walked into: dependencies, build output and VCS metadata. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv']);
 const CANDIDATE_EXT = new Set(['.yaml', '.yml', '.json', '.template']);
+/** Build output: its JS is checked only when a template points at it (else the sources are). */
+const BUILD_DIR = /(^|[\\/])(dist|build|out|coverage|\.next|\.nuxt|\.webpack|\.esbuild)([\\/])/;
 /** Files larger than this are skipped with a note (CloudFormation's own limit is 1 MB). */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -142,9 +144,11 @@ async function check(args: readonly string[], io: Output): Promise<number> {
 
   const service = new LanguageService({ fs: nodeFileSystem() });
   service.configure(config.rules satisfies RuleSettings);
+  service.setWorkspaceRoots(parsed.paths.map((p) => resolve(lstatSync(p).isDirectory() ? p : dirname(p))));
   const files = collectFiles(parsed.paths, io);
   const results: FileResult[] = [];
   let unreadable = 0;
+  let handlerFiles = 0;
   for (const { path, explicit } of files) {
     const read = readText(path);
     if (read.kind === 'skip') {
@@ -160,7 +164,16 @@ async function check(args: readonly string[], io: Output): Promise<number> {
     const doc = { uri, text: read.text, version: 0 };
     let diagnostics: readonly Diagnostic[];
     try {
-      if (!service.isTemplate(doc)) {
+      if (isHandlerPath(path)) {
+        // JS/TS files count when they hold a Lambda handler: linked from a template, or shaped like one.
+        const linked = service.dependents(uri).length > 0;
+        if (!service.hasHandlers(doc) || (!linked && !explicit && BUILD_DIR.test(path))) {
+          if (explicit) io.err(`lambda-lens: ${path}: no Lambda handler found, skipped`);
+          service.forget(uri);
+          continue;
+        }
+        handlerFiles++;
+      } else if (!service.isTemplate(doc)) {
         if (explicit) io.err(`lambda-lens: ${path}: not a SAM / CloudFormation template, skipped`);
         service.forget(uri);
         continue;
@@ -181,7 +194,7 @@ async function check(args: readonly string[], io: Output): Promise<number> {
   const findings = results.flatMap((r) => toJsonFindings(r));
   if (parsed.format === 'json') io.out(JSON.stringify(findings, null, 2));
   else if (parsed.format === 'sarif') io.out(JSON.stringify(toSarif(findings), null, 2));
-  else io.out(toText(findings, results.length));
+  else io.out(toText(findings, results.length - handlerFiles, handlerFiles));
   const errors = findings.filter((f) => f.severity === 'error').length;
   return errors > 0 || unreadable > 0 ? 1 : 0;
 }
@@ -219,7 +232,7 @@ function collectFiles(paths: readonly string[], io: Output): { path: string; exp
       if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p);
-      } else if (st.isFile() && CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) {
+      } else if (st.isFile() && ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) || (isHandlerPath(name) && !/\.min\.[cm]?js$/i.test(name)))) {
         add(p, false);
       }
     }
@@ -283,7 +296,7 @@ function toJsonFindings(r: FileResult): JsonFinding[] {
   });
 }
 
-function toText(findings: readonly JsonFinding[], templates: number): string {
+function toText(findings: readonly JsonFinding[], templates: number, handlers: number): string {
   const lines: string[] = [];
   let current = '';
   for (const f of findings) {
@@ -296,7 +309,7 @@ function toText(findings: readonly JsonFinding[], templates: number): string {
   }
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   if (lines.length > 0) lines.push('');
-  const t = `${templates} template${templates === 1 ? '' : 's'} checked`;
+  const t = `${templates} template${templates === 1 ? '' : 's'}${handlers > 0 ? ` and ${handlers} handler file${handlers === 1 ? '' : 's'}` : ''} checked`;
   lines.push(
     findings.length === 0
       ? `${t}, no problems.`

@@ -6,7 +6,7 @@
  * change that can move a link bumps `generation`, which callers use to drop results
  * that depend on links (a template's LL5001, a handler's runtime-dependent findings).
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { FileSystem } from '../fs';
 import type { FunctionModel } from '../model/types';
 import { readTemplate, type TemplateDocument } from '../templates/template';
@@ -91,8 +91,15 @@ export class ProjectIndex {
   /** A document was closed: its disk copy is the truth again. */
   closed(uri: string): void {
     const path = uriToPath(uri);
-    this.open.delete(path);
-    this.forgetPath(path);
+    if (this.open.delete(path)) {
+      this.forgetPath(path);
+      return;
+    }
+    // A handler: links move only if the text on disk exports something else.
+    const before = this.parsed.get(path);
+    this.parsed.delete(path);
+    const after = this.parsedFile(path);
+    if (!before || !after || exportSignature(before) !== exportSignature(after)) this.bump();
   }
 
   /** A file was created, changed or deleted on disk. */
@@ -145,7 +152,13 @@ export class ProjectIndex {
 
   /** Every template that may reference a file: open ones, ones under the roots and ones in the folders above it. */
   templatesAround(path: string): TemplateDocument[] {
-    const paths = new Set<string>([...this.open.keys(), ...this.scanRoots(), ...this.ancestorTemplates(path)]);
+    // Code lives below its template's folder, or beside it (`CodeUri: ../src`).
+    const near = (t: string) => {
+      const dir = dirname(t);
+      const parent = dirname(dir);
+      return isUnder(path, dir) || (parent !== dir && isUnder(path, parent) && parent !== dirname(parent));
+    };
+    const paths = new Set<string>([...[...this.open.keys(), ...this.scanRoots()].filter(near), ...this.ancestorTemplates(path)]);
     return [...paths].map((p) => this.template(p)).filter((t): t is TemplateDocument => t !== undefined);
   }
 
@@ -262,6 +275,10 @@ export class ProjectIndex {
     this.rootTemplates = out;
     return out;
   }
+}
+
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
 }
 
 function exportSignature(p: ParsedHandlerFile): string {

@@ -23,8 +23,11 @@ export const LL3001: HandlerRule = {
       ...model.constructions.map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'new'), span: c.span })),
       ...model.calls.map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'call'), span: c.span })),
     ];
-    for (const c of candidates) {
+    const matched = candidates.filter((c) => c.handler !== undefined && c.pattern !== undefined);
+    for (const c of matched) {
       if (!c.handler || !c.pattern) continue;
+      // `DynamoDBDocumentClient.from(new DynamoDBClient({}))` is one resource: report the outer call.
+      if (matched.some((o) => o !== c && o.node.pos <= c.node.pos && c.node.end <= o.node.end)) continue;
       // `if (!client) client = new S3Client()` and `this.client = …`: created once, kept.
       const target = assignmentTarget(c.node);
       if (target && isSharedTarget(model, target)) continue;

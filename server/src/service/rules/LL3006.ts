@@ -18,12 +18,17 @@ export const LL3006: HandlerRule = {
   check({ handler: model }) {
     if (model.calls.some((c) => c.name !== undefined && FILE_REMOVALS.has(c.name))) return [];
     const findings: Finding[] = [];
+    // One finding per file name: `writeFile(f)` then `appendFile(f)` is one file.
+    const paths = new Set<string>();
     for (const c of model.calls) {
       if (c.scope !== 'handler' || c.name === undefined || !Object.hasOwn(FILE_WRITES, c.name)) continue;
       const arg = c.node.arguments[FILE_WRITES[c.name] as number];
       // mkdtemp makes a new folder on every call, whatever the prefix.
       const unique = c.name.startsWith('mkdtemp') && ts.isStringLiteralLike(skipOuter(arg ?? c.node)) && isTmp((skipOuter(arg as ts.Expression) as ts.StringLiteralLike).text);
       if (!arg || !(unique || perRequestTmpPath(model, arg, 0))) continue;
+      const key = arg.getText(model.sourceFile);
+      if (paths.has(key)) continue;
+      paths.add(key);
       findings.push({
         ruleId: 'LL3006',
         message: `This writes a new file under /tmp on every request and nothing in this file removes it. /tmp persists across warm invocations (512 MB by default) and fills up; delete the file when done (\`fs.rm\`), or reuse one name.`,
