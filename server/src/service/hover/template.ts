@@ -1,5 +1,6 @@
 import { BATCH_SIZE, MEMORY, SQS_VISIBILITY, TIMEOUT } from '../limits';
 import { eventInfo } from '../model/events';
+import { describeInvocation } from '../model/invocation';
 import { knownValue, type Span, type Trigger } from '../model/types';
 import { runtimeInfo, runtimePhase, RUNTIMES_LAST_CHECKED, LONG_PAST } from '../runtimes';
 import type { TemplateDocument } from '../templates/template';
@@ -194,6 +195,8 @@ function eventHover(place: Place, functionId: string): HoverResult | undefined {
   } else {
     lines.push(`**${info.service}** · invocation **${info.invocation}**: ${INVOCATION_TEXT[info.invocation]}.`, '', `On failure: ${info.retries}`);
     if (info.invocation === 'poll') lines.push('', ...batchSizeLines(trigger).map((l) => `- Batch size ${l}`));
+    // The invocation story of this function and trigger, from the retry rules' model (issue 5).
+    if (fn !== undefined && trigger !== undefined) lines.push('', `**${fn.logicalId}:** ${describeInvocation(fn, trigger)}`);
   }
   lines.push('', '[SAM event sources](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html)');
   const span = hoverSpan(place, keys.length - 1);
