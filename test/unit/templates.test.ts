@@ -156,6 +156,44 @@ test('SAM Globals: scalars fill in, the function wins, variables merge, layers a
   assert.equal(plain.timeout, undefined);
 });
 
+test('SAM Globals merge maps recursively and concatenate lists; an intrinsic on the function wins', () => {
+  const t = readTemplate('file:///m.yaml', `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Layers:
+    Type: CommaDelimitedList
+Globals:
+  Function:
+    EventInvokeConfig:
+      MaximumRetryAttempts: 0
+      DestinationConfig:
+        OnFailure:
+          Type: SQS
+    EphemeralStorage:
+      Size: 1024
+    Layers: [arn:layer:g1]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs22.x
+      EventInvokeConfig:
+        MaximumEventAgeInSeconds: 120
+        DestinationConfig:
+          OnSuccess:
+            Type: SNS
+      EphemeralStorage: {}
+      Layers: !Ref Layers
+`);
+  const f = fn(t, 'Fn');
+  assert.equal(value(f.asyncConfig?.maximumRetryAttempts), 0, 'from Globals');
+  assert.equal(value(f.asyncConfig?.maximumEventAgeInSeconds), 120, 'from the function');
+  assert.equal(value(f.asyncConfig?.onFailure?.type), 'SQS', 'nested map from Globals');
+  assert.equal(value(f.asyncConfig?.onSuccess?.type), 'SNS', 'nested map from the function');
+  assert.equal(value(f.ephemeralStorage), 1024);
+  assert.ok(f.layers !== undefined && !isKnown(f.layers), 'a Ref on the function replaces the Globals list');
+});
+
 test('Ref to a parameter with a Default resolves; without one it is unknown; FindInMap over literals resolves', () => {
   const t = readTemplate('file:///p.yaml', `Transform: AWS::Serverless-2016-10-31
 Parameters:

@@ -77,12 +77,29 @@ function readQueue(e: TEntry, r: Resolver): QueueModel {
 }
 
 /**
- * SAM Globals: a property set on the function wins; maps (Environment.Variables) are merged,
- * lists (Layers) are appended, everything else is taken from Globals when the function omits it.
- * (docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html)
+ * SAM Globals, as SAM merges them: maps are merged key by key (recursively, the function's
+ * value winning), lists are concatenated (Globals first), and for anything else — scalars,
+ * intrinsics, or a map meeting a list — the function's value wins.
+ * (docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html;
+ * samtranslator/plugins/globals/globals.py `_do_merge`)
  */
 function fromGlobals(props: TNode | undefined, globals: TNode | undefined, key: string): TNode | undefined {
-  return get(props, key) ?? get(globals, key);
+  return mergeGlobal(get(globals, key), get(props, key));
+}
+
+function mergeGlobal(global: TNode | undefined, own: TNode | undefined): TNode | undefined {
+  if (own === undefined) return global;
+  if (global === undefined) return own;
+  if (global.kind === 'map' && own.kind === 'map') {
+    const ownKeys = new Set(own.entries.map((e) => e.key));
+    const merged = own.entries.map((e) => {
+      const g = get(global, e.key);
+      return g === undefined ? e : { ...e, value: mergeGlobal(g, e.value) ?? e.value };
+    });
+    return { ...own, entries: [...global.entries.filter((e) => !ownKeys.has(e.key)), ...merged] };
+  }
+  if (global.kind === 'seq' && own.kind === 'seq') return { ...own, items: [...global.items, ...own.items] };
+  return own;
 }
 
 /**
@@ -132,7 +149,7 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
     timeout: r.num(g('Timeout')),
     ephemeralStorage: r.num(get(g('EphemeralStorage'), 'Size')),
     environment: readEnvironment(get(props, 'Environment'), get(globals, 'Environment'), r),
-    layers: mergeLists(r, get(globals, 'Layers'), get(props, 'Layers')),
+    layers: r.list(g('Layers')),
     role: r.str(get(props, 'Role')),
     reservedConcurrency: r.num(g('ReservedConcurrentExecutions')),
     provisionedConcurrency: r.num(get(pc, 'ProvisionedConcurrentExecutions')),
@@ -200,16 +217,6 @@ function presence(node: TNode | undefined, r: Resolver): Setting<true> | undefin
   if (node === undefined) return undefined;
   if (node.kind === 'intrinsic') return { unknown: `the intrinsic function ${node.fn}`, span: node.span, uri: r.uri };
   return { value: true, span: node.span, uri: r.uri };
-}
-
-function mergeLists(r: Resolver, globals: TNode | undefined, own: TNode | undefined): Setting<readonly Setting<string>[]> | undefined {
-  const a = r.list(globals);
-  const b = r.list(own);
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  if ('unknown' in a) return a;
-  if ('unknown' in b) return b;
-  return { value: [...a.value, ...b.value], span: b.span, uri: r.uri };
 }
 
 function readEnvironment(own: TNode | undefined, globals: TNode | undefined, r: Resolver): EnvironmentModel | undefined {
