@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { PAYLOAD, PRICE } from '../service/limits';
 import { SimClock } from './clock';
 import type { FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry } from './config';
-import { exitText, RuntimeProcess, type RawInvokeResult, type RunLimits } from './environment';
+import { exitText, RuntimeProcess, type InitResult, type RawInvokeResult, type RunLimits } from './environment';
 import { nodeBootstrapPath, resolveNodeBinary, runtimeMajor, SparePool } from './runtimes/node';
 import type { ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
 import { AsyncQueue } from './sources/async';
@@ -407,18 +407,13 @@ export class Simulation implements Platform {
    * request path, before traffic (semantics.md, "Provisioned concurrency"): their INIT does not
    * advance the clock and is placed just before t = 0.
    */
-  private async startProcess(env: Env, limits: RunLimits): Promise<{ rp: RuntimeProcess; result: Awaited<ReturnType<RuntimeProcess['init']>> }> {
-    const spares = this.spares as SparePool;
-    const proc = await spares.take().catch((e: unknown) => e as Error);
-    if (proc instanceof Error) {
-      throw proc;
-    }
+  private async startProcess(env: Env, limits: RunLimits, offClock = false): Promise<InitResult> {
+    const proc = await (this.spares as SparePool).take();
     env.trace.pids.push(proc.pid);
     const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
     env.rp = rp;
     this.envLog(env, this.runtimeVersionLine());
-    const result = await rp.init(this.initMessage(env), limits, (line) => this.envLog(env, line));
-    return { rp, result };
+    return rp.init(this.initMessage(env), limits, (line) => this.envLog(env, line), offClock);
   }
 
   /** A process that dies while idle (e.g. a timer left running calls process.exit) ends its environment. */
@@ -436,13 +431,13 @@ export class Simulation implements Platform {
       await Promise.all(
         Array.from({ length: n }, async () => {
           const env = this.newEnv('provisioned-concurrency');
-          this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
           // Provisioned INIT may take max(130 s, timeout) (lambda-runtime-environment.html).
           const limit = Math.max(130_000, this.fn.timeoutMs);
           try {
-            const { result } = await this.startProcess(env, { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs });
+            const result = await this.startProcess(env, { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs }, true);
             env.trace.initMs = result.initMs;
             env.trace.createdMs = -result.initMs;
+            this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
             if (!result.ok) {
               env.trace.initStatus = result.status;
               this.envLog(env, `INIT_REPORT Init Duration: ${result.initMs.toFixed(2)} ms\tPhase: init\tStatus: ${result.status}`);
@@ -452,6 +447,7 @@ export class Simulation implements Platform {
             this.emit({ type: 'init-end', atMs: 0, env: { ...env.trace } });
             this.makeIdle(env);
           } catch (e) {
+            this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
             this.envLog(env, `INIT_REPORT Phase: init\tStatus: error\tcould not start the runtime: ${(e as Error).message}`);
             env.trace.initStatus = 'error';
             this.endEnv(env, 'init-error');
@@ -609,7 +605,7 @@ export class Simulation implements Platform {
       this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
       let failed: { status: 'error' | 'timeout'; initMs: number } | null = null;
       try {
-        const { result } = await this.startProcess(env, { ...limits, timeoutMs: this.settings.initTimeoutMs });
+        const result = await this.startProcess(env, { ...limits, timeoutMs: this.settings.initTimeoutMs });
         env.trace.initMs = result.initMs;
         if (result.ok) initMs = result.initMs;
         else failed = { status: result.status, initMs: result.initMs };
@@ -639,7 +635,7 @@ export class Simulation implements Platform {
     let initError: ErrorPayload | null = null;
     if (suppressedInit) {
       try {
-        const { result } = await this.startProcess(env, limits);
+        const result = await this.startProcess(env, limits);
         reinitMs = result.initMs;
         if (!result.ok) initError = result.error;
         if (!result.ok && result.status === 'timeout') raw = { kind: 'timeout', durationMs: this.fn.timeoutMs };

@@ -77,7 +77,11 @@ export class RuntimeProcess {
     this.partial = '';
   }
 
-  init(message: InitMessage, limits: RunLimits, sink: LineSink): Promise<InitResult> {
+  /**
+   * Run INIT. `offClock`: the INIT happens before the run's traffic (provisioned concurrency),
+   * so it must not advance the simulated clock; its time limit then runs on real time.
+   */
+  init(message: InitMessage, limits: RunLimits, sink: LineSink, offClock = false): Promise<InitResult> {
     return this.phase(limits, sink, (m, done) => {
       if (m.t === 'init-done') {
         done(m.error ? { ok: false, initMs: m.initMs, status: 'error', error: m.error, oom: false } : { ok: true, initMs: m.initMs });
@@ -90,7 +94,7 @@ export class RuntimeProcess {
         return { ok: false, initMs: elapsed, status: 'error', error: { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: signal: killed', trace: [] }, oom: true };
       }
       return { ok: false, initMs: elapsed, status: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${exitText(how.code, how.signal)}`, trace: [] }, oom: false };
-    }, message);
+    }, message, offClock);
   }
 
   invoke(message: InvokeMessage, limits: RunLimits, sink: LineSink): Promise<RawInvokeResult> {
@@ -122,15 +126,18 @@ export class RuntimeProcess {
     onMessage: (m: ChildMessage, done: (r: R) => void) => void,
     onEnd: (elapsedMs: number, how: { kind: 'timeout' } | { kind: 'oom' } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }) => R,
     message: InitMessage | InvokeMessage,
+    offClock = false,
   ): Promise<R> {
     return new Promise<R>((resolve) => {
+      const realStart = performance.now();
       const started = this.clock.now();
+      const elapsed = (): number => (offClock ? performance.now() - realStart : this.clock.now() - started);
       let settled = false;
       let timer: TimerHandle | null = null;
       let poll: NodeJS.Timeout | null = null;
       let killedFor: 'timeout' | 'oom' | null = null;
       this.sink = sink;
-      this.clock.begin();
+      if (!offClock) this.clock.begin();
       const done = (r: R): void => {
         if (settled) return;
         settled = true;
@@ -140,7 +147,7 @@ export class RuntimeProcess {
         this.sink = this.idleSinkFn;
         this.proc.onExit(() => this.idleExit());
         this.proc.onMessage((m) => this.onIdleMessage(m));
-        this.clock.end();
+        if (!offClock) this.clock.end();
         resolve(r);
       };
       this.proc.onMessage((m) => {
@@ -149,13 +156,18 @@ export class RuntimeProcess {
         else onMessage(m, done);
       });
       this.proc.onExit((code, signal) => {
-        const elapsed = this.clock.now() - started;
-        done(onEnd(elapsed, killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }));
+        done(onEnd(elapsed(), killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }));
       });
-      timer = this.clock.after(limits.timeoutMs, () => {
+      const onTimeout = (): void => {
         killedFor = 'timeout';
         void this.proc.kill();
-      });
+      };
+      if (offClock) {
+        const real = setTimeout(onTimeout, limits.timeoutMs);
+        timer = { cancel: () => clearTimeout(real) };
+      } else {
+        timer = this.clock.after(limits.timeoutMs, onTimeout);
+      }
       // Memory is enforced by watching resident memory against MemorySize and killing past it
       // (semantics.md, "Out of memory": --max-old-space-size misses Buffers).
       poll = setInterval(() => {

@@ -60,7 +60,9 @@ test('provisioned concurrency 2: the first 2 concurrent requests are warm, the t
   assert.equal(cold.length, 1);
   const provisioned = trace.environments.filter((e) => e.initializationType === 'provisioned-concurrency');
   assert.equal(provisioned.length, 2);
-  assert.ok(provisioned.every((e) => e.createdMs <= 0), 'initialised before traffic');
+  assert.ok(provisioned.every((e) => e.createdMs < 0 && e.createdMs + e.initMs === 0), 'initialised before traffic, ending at t = 0');
+  const firstEnd = Math.min(...trace.invocations.map((i) => i.endMs));
+  assert.ok(trace.invocations.every((i) => i.arrivedMs < firstEnd), 'the three requests arrive together');
   for (const inv of warm) assert.equal((body(trace, trace.invocations.indexOf(inv))['env'] as Record<string, unknown>)['initType'], 'provisioned-concurrency');
   assert.equal((body(trace, trace.invocations.indexOf(cold[0]!))['env'] as Record<string, unknown>)['initType'], 'on-demand');
 });

@@ -74,12 +74,10 @@ let cachedBootstrap: string | null = null;
  */
 export function nodeBootstrapPath(): string {
   if (cachedBootstrap && existsSync(cachedBootstrap)) return cachedBootstrap;
-  const bundled = [join(__dirname, 'runtimes', 'node-bootstrap.js'), join(__dirname, 'node-bootstrap.js')];
-  for (const candidate of bundled) {
-    if (existsSync(candidate)) return (cachedBootstrap = candidate);
-  }
+  const bundled = join(__dirname, 'runtimes', 'node-bootstrap.js');
+  if (existsSync(bundled)) return (cachedBootstrap = bundled);
   const source = join(__dirname, 'node-bootstrap.ts');
-  if (!existsSync(source)) throw new Error(`Lambda Lens: the Node runtime bootstrap is missing (looked for ${bundled.join(', ')})`);
+  if (!existsSync(source)) throw new Error(`Lambda Lens: the Node runtime bootstrap is missing (looked for ${bundled})`);
   const protocol = join(__dirname, 'protocol.ts');
   const hash = createHash('sha256').update(readFileSync(source)).update(readFileSync(protocol)).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), 'lambda-lens-bootstrap');
