@@ -4,7 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { URI } from 'vscode-uri';
 import { LanguageService } from '../../server/src/service';
+import { nodeFileSystem } from '../../server/src/nodeFs';
 import { readTemplate } from '../../server/src/service/templates/template';
 import { describeInvocation } from '../../server/src/service/model/invocation';
 
@@ -97,4 +101,15 @@ test('the hover on an Events entry tells the same story', () => {
   const offset = TEMPLATE.indexOf('Orders:\n          Type: SQS');
   const hover = service.hover({ uri: 'file:///t.yaml', text: TEMPLATE }, offset + 1);
   assert.match(hover?.markdown ?? '', /\*\*Worker:\*\* Invoked by SQS \(OrdersQueue\), batches of 10, whole batch retried after 60 s visibility; failures to OrdersDLQ after 3 receives\./);
+});
+
+test('the hover on a handler export tells the story of each trigger of its function', () => {
+  const file = resolve(__dirname, '../fixtures/rules/LL2101/sqs-sdk-v3/src/handler.mjs');
+  const text = readFileSync(file, 'utf8');
+  const service = new LanguageService({ fs: nodeFileSystem() });
+  const hover = service.hover({ uri: URI.file(file).toString(), text }, text.indexOf('handler =') + 1);
+  assert.match(
+    hover?.markdown ?? '',
+    /Invoked by SQS \(OrdersQueue\), batches of 10, messages reported in batchItemFailures retried after 60 s visibility; no redrive policy: a failing message comes back until it expires\./,
+  );
 });

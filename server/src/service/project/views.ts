@@ -5,7 +5,7 @@
  */
 import * as ts from 'typescript';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { EVENT_TYPES } from '../model/events';
+import { describeInvocation } from '../model/invocation';
 import { knownValue, type FunctionModel, type Span, type Trigger } from '../model/types';
 import { MEMORY, TIMEOUT } from '../limits';
 import type { HandlerModel } from '../handlers/model';
@@ -138,9 +138,9 @@ function exportHover(name: string, links: readonly FunctionLink[]): string {
     lines.push('', `**${fn.logicalId}** in \`${where}\` — ${knownValue(fn.runtime) ?? 'runtime ?'} · ${memoryOf(fn)} · timeout ${timeoutOf(fn)}`);
     if (fn.triggers.length === 0) lines.push('- No event triggers in the template: invoked directly (sync `Invoke`, or async with `--invocation-type Event`).');
     for (const t of fn.triggers) {
-      const info = EVENT_TYPES[t.type];
       const how = t.invocation === 'sync' ? 'synchronous' : t.invocation === 'async' ? 'asynchronous' : 'event source mapping (polled)';
-      lines.push(`- ${triggerLabel(t)} (\`${t.name}\`): ${how}. ${info?.retries ?? ''}`.trimEnd());
+      // The retry story for this function and trigger (model/invocation.ts, issue 5).
+      lines.push(`- ${triggerLabel(t)} (\`${t.name}\`): ${how}. ${describeInvocation(fn, t)}`);
     }
   }
   return lines.join('\n');
