@@ -3,6 +3,9 @@
  * module-scope state, provisioned and reserved concurrency, the scaling rate.
  */
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { simulate } from '../../../server/src/simulator/engine';
 import { assertAccounting, assertNoOrphans, body, config, fn, sync } from './helpers';
@@ -130,4 +133,40 @@ test('the trace records which Node binary ran the handler', async () => {
   assert.match(trace.runtime.version, /^v\d+\./);
   assert.equal(trace.runtime.exact, trace.runtime.version.startsWith('v22.'));
   assert.match(trace.runtime.note, /nodejs22\.x/);
+});
+
+test('the Node binary the runtime names is used when it is on PATH', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-node22-'));
+  const shim = join(dir, 'node22');
+  // A stand-in for a real node22: answers --version as Node 22 and runs the current Node.
+  writeFileSync(shim, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo v22.99.0; exit 0; fi\nexec "${process.execPath}" "$@"\n`);
+  chmodSync(shim, 0o755);
+  const path = process.env['PATH'];
+  process.env['PATH'] = `${dir}${delimiter}${path ?? ''}`;
+  try {
+    const trace = await simulate(config(fn('node-basic', { runtime: 'nodejs22.x' }), [sync(0, {})]));
+    assertAccounting(trace);
+    assertNoOrphans(trace);
+    assert.equal(trace.runtime.binary, shim);
+    assert.equal(trace.runtime.version, 'v22.99.0');
+    assert.equal(trace.runtime.exact, true);
+    assert.equal(trace.invocations[0]!.outcome, 'success');
+  } finally {
+    process.env['PATH'] = path;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an environment is frozen between requests: a timer left running fires only when the next request thaws it', async () => {
+  // env-1 gets the timer request; env-2 keeps the clock running for 2.5 s; at t = 2 s the next
+  // request lands on idle env-1 and reports when the 100 ms timer really fired.
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { deferMs: 100 }), sync(0, { sleepMs: 2500 }), sync(2000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const third = trace.invocations.find((i) => i.arrivedMs >= 2000)!;
+  const first = trace.invocations.find((i) => i.env === third.env && i !== third)!;
+  assert.ok(first, 'the third request reuses the first environment');
+  const deferred = (third.response as { deferred: { scheduledAt: number; firedAt: number | null } }).deferred;
+  assert.ok(deferred.firedAt !== null, 'the timer fired once the environment was thawed');
+  assert.ok(deferred.firedAt - deferred.scheduledAt > 1000, `fired ${deferred.firedAt - deferred.scheduledAt} ms after it was set, not 100 ms: frozen in between`);
 });
