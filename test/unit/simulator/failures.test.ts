@@ -132,10 +132,18 @@ test('handler resolution errors: not exported, missing module, syntax error, mal
   }
 });
 
-test('ES modules with top-level await, and callback handlers (accepted on nodejs22.x, rejected at init on nodejs24.x)', async () => {
+test('ES modules (.mjs with top-level await, .js in a type: module package), nested handler paths, and callback handlers (accepted on nodejs22.x, rejected at init on nodejs24.x)', async () => {
   const esm = await simulate(config(fn('esm', { handler: 'index.handler' }), [sync(0, { name: 'x' })]));
   assertAccounting(esm);
   assert.deepEqual(esm.invocations[0]!.response, { greeting: 'hello from esm', name: 'x' });
+
+  const pkg = await simulate(config(fn('esm-pkg'), [sync(0, {})]));
+  assertAccounting(pkg);
+  assert.deepEqual(pkg.invocations[0]!.response, { kind: 'esm', file: 'index.js' });
+
+  const nested = await simulate(config(fn('nested', { handler: 'src/app.handlers.main' }), [sync(0, {})]));
+  assertAccounting(nested);
+  assert.deepEqual(nested.invocations[0]!.response, { nested: true });
 
   const cb22 = await simulate(config(fn('callback', { runtime: 'nodejs22.x' }), [sync(0, { value: 7 })]));
   assertAccounting(cb22);

@@ -93,3 +93,14 @@ test('ReportBatchItemFailures checkpoints before the first failed record (Dynamo
   assert.equal(trace.summary.accounting.succeeded, 1);
   assert.equal(trace.summary.accounting.delivered, 2);
 });
+
+test('MaximumRecordAgeInSeconds ends the retries of a blocked shard', async () => {
+  const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
+  const s = stream({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: 60 });
+  const trace = await simulate(config(f, [put(s, [{ data: 'fail', partitionKey: 'k' }])], { streamRetryDelayMs: 30_000 }));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.invocations.length, 2, 'tried at 0 s and 30 s; at 60 s the record is too old');
+  assert.equal(trace.deliveries[0]!.condition, 'RecordAgeExceeded');
+  assert.equal(trace.inputs[0]!.fate, 'delivered');
+});
