@@ -148,7 +148,7 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
     memorySize: r.num(g('MemorySize')),
     timeout: r.num(g('Timeout')),
     ephemeralStorage: r.num(get(g('EphemeralStorage'), 'Size')),
-    environment: readEnvironment(get(props, 'Environment'), get(globals, 'Environment'), r),
+    environment: readEnvironment(g('Environment'), r),
     layers: r.list(g('Layers')),
     role: r.str(get(props, 'Role')),
     reservedConcurrency: r.num(g('ReservedConcurrentExecutions')),
@@ -192,7 +192,7 @@ function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: Templa
     memorySize: r.num(get(props, 'MemorySize')),
     timeout: r.num(get(props, 'Timeout')),
     ephemeralStorage: r.num(getPath(props, 'EphemeralStorage', 'Size')),
-    environment: readEnvironment(get(props, 'Environment'), undefined, r),
+    environment: readEnvironment(get(props, 'Environment'), r),
     layers: r.list(get(props, 'Layers')),
     role: r.str(get(props, 'Role')),
     reservedConcurrency: r.num(get(props, 'ReservedConcurrentExecutions')),
@@ -219,24 +219,17 @@ function presence(node: TNode | undefined, r: Resolver): Setting<true> | undefin
   return { value: true, span: node.span, uri: r.uri };
 }
 
-function readEnvironment(own: TNode | undefined, globals: TNode | undefined, r: Resolver): EnvironmentModel | undefined {
-  const ownVars = get(own, 'Variables');
-  const globalVars = get(globals, 'Variables');
-  if (ownVars === undefined && globalVars === undefined) return undefined;
+/** Environment variables; for SAM, `env` is already merged with Globals (the function's values win). */
+function readEnvironment(env: TNode | undefined, r: Resolver): EnvironmentModel | undefined {
+  const vars = get(env, 'Variables');
+  if (vars === undefined) return undefined;
+  // An intrinsic in place of the map (`!If [...]`): present, but its variables cannot be read.
+  if (vars.kind !== 'map') return { variables: [], span: vars.span, uri: r.uri, partial: true };
   const byName = new Map<string, EnvironmentVariable>();
-  let partial = false;
-  for (const vars of [globalVars, ownVars]) {
-    if (vars === undefined) continue;
-    if (vars.kind !== 'map') {
-      partial = true;
-      continue;
-    }
-    for (const v of vars.entries) {
-      byName.set(v.key, { name: v.key, nameSpan: v.keySpan, value: r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: r.uri }, uri: r.uri });
-    }
+  for (const v of vars.entries) {
+    byName.set(v.key, { name: v.key, nameSpan: v.keySpan, value: r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: r.uri }, uri: r.uri });
   }
-  const anchor = (ownVars ?? globalVars) as TNode;
-  return { variables: [...byName.values()], span: anchor.span, uri: r.uri, partial };
+  return { variables: [...byName.values()], span: vars.span, uri: r.uri, partial: false };
 }
 
 function destination(target: TNode | undefined, type: TNode | undefined, span: Span, r: Resolver): DestinationModel {
