@@ -171,8 +171,18 @@ export const quietSettings: Record<string, unknown> = {
   'typescript.disableAutomaticTypeAcquisition': true,
 };
 
-/** Creates fresh session folders (user data with quiet settings, extensions, HOME) under `parent`. */
-export function createSessionDirs(parent: string = tmpdir()): SessionDirs {
+/**
+ * Workspace Trust on, as a person has it: a folder nobody trusted yet opens in Restricted
+ * Mode. The start-up prompt is off so that the window opens without a modal dialog.
+ */
+export const restrictedModeSettings: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/** Creates fresh session folders (user data with quiet settings and `settings` over them, extensions, HOME) under `parent`. */
+export function createSessionDirs(parent: string = tmpdir(), settings: Record<string, unknown> = {}): SessionDirs {
   const root = mkdtempSync(join(parent, 'lambda-lens-vscode-'));
   const dirs: SessionDirs = {
     root,
@@ -181,7 +191,7 @@ export function createSessionDirs(parent: string = tmpdir()): SessionDirs {
     home: join(root, 'home'),
   };
   for (const dir of [dirs.userData, join(dirs.userData, 'User'), dirs.extensions, dirs.home]) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(quietSettings, null, 2));
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
   return dirs;
 }
 
@@ -229,11 +239,12 @@ export interface CodeServer {
  * Starts code-server on 127.0.0.1 with a port the OS picks, and resolves once it
  * answers /healthz. `smokeTestDriver` lets a page URL carry a development payload
  * (extensionDevelopmentPath, extensionTestsPath); without it the payload is ignored.
+ * `workspaceTrust` leaves Workspace Trust on (it is off otherwise).
  */
 export async function startCodeServer(
   install: CodeServerInstall,
   dirs: SessionDirs,
-  options: { smokeTestDriver?: boolean } = {},
+  options: { smokeTestDriver?: boolean; workspaceTrust?: boolean } = {},
 ): Promise<CodeServer> {
   const args = [
     install.entry,
@@ -241,7 +252,7 @@ export async function startCodeServer(
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', dirs.userData,

@@ -9,6 +9,7 @@ import {
   installExtension,
   repoRoot,
   run,
+  restrictedModeSettings,
   startCodeServer,
   type CodeServer,
   type CodeServerInstall,
@@ -35,6 +36,8 @@ export interface SessionOptions {
   production?: boolean;
   /** Report progress on stderr. */
   log?: (message: string) => void;
+  /** Leave Workspace Trust on, so that the workspace opens untrusted (Restricted Mode). */
+  workspaceTrust?: boolean;
 }
 
 /** Bundles the extension and packages it with vsce into `outFile`. */
@@ -53,7 +56,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     return result;
   };
   const install = await timed('code-server ready', ensureCodeServer);
-  const dirs = createSessionDirs();
+  const dirs = createSessionDirs(undefined, options.workspaceTrust ? restrictedModeSettings : {});
   let server: CodeServer | undefined;
   const cleanup = async () => {
     process.removeListener('SIGINT', onSignal);
@@ -72,7 +75,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     await timed(`built and packaged ${vsix}`, () => packageExtension(vsix, options.production));
     await timed('installed the .vsix into a fresh extensions folder', () => installExtension(install, dirs, vsix));
     const extensionFolder = installedFolder(dirs);
-    server = await timed('code-server started', () => startCodeServer(install, dirs, { smokeTestDriver: options.smokeTestDriver }));
+    server = await timed('code-server started', () => startCodeServer(install, dirs, { smokeTestDriver: options.smokeTestDriver, workspaceTrust: options.workspaceTrust }));
     return { install, dirs, server, vsix, extensionFolder, stop: cleanup };
   } catch (error) {
     await cleanup();

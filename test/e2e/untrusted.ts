@@ -1,0 +1,120 @@
+// Lambda Lens in a workspace nobody trusted: Workspace Trust on, the folder opened in
+// Restricted Mode, as a repository just cloned from the internet would be. Analysis never
+// runs workspace code, so its diagnostics must appear; simulation runs the handler, so it
+// must be refused with a message that says why. `npm run test:e2e` runs this file too.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { repoRoot, workbenchUrl } from './codeServer';
+import { MEMORY_RULE, TEMPLATE } from './expectations';
+import { collectLogs, copyExamples, startSession, type Session } from './session';
+import { launchBrowser, TIMEOUT, Workbench } from './workbench';
+
+const artifacts = join(repoRoot, 'test-results', 'e2e-untrusted');
+
+/** A function URL open to everyone (LL4005) next to a handler that, run, would write a marker file. */
+const APP = 'untrusted-app';
+const OPEN_URL_RULE = 'LL4005';
+const MARKER_FILE = 'handler-ran.txt';
+/** The simulation command, as the command palette shows it (package.json). */
+const SIMULATE = 'Lambda Lens: Simulate Function…';
+
+let session: Session;
+let browser: Browser;
+let workspace: string;
+let workbench: Workbench;
+
+function writeApp(root: string): void {
+  const app = join(root, APP);
+  mkdirSync(join(app, 'src'), { recursive: true });
+  writeFileSync(
+    join(app, 'template.yaml'),
+    `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  PublicFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs22.x
+      FunctionUrlConfig:
+        AuthType: NONE
+`,
+  );
+  // If anything ran this file (analysis must not; simulation must be refused), the marker would appear.
+  writeFileSync(
+    join(app, 'src', 'index.js'),
+    `require('node:fs').writeFileSync(require('node:path').join(__dirname, '..', ${JSON.stringify(MARKER_FILE)}), 'ran');
+exports.handler = async () => ({ statusCode: 200 });
+`,
+  );
+}
+
+async function withEvidence<T>(name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const shot = await workbench.screenshot(`FAILED-${name}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
+  }
+}
+
+before(async () => {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  session = await startSession({ workspaceTrust: true, log: (m) => process.stderr.write(`e2e (untrusted): ${m}\n`) });
+  workspace = copyExamples(session);
+  writeApp(workspace);
+  browser = await launchBrowser();
+  workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'untrusted');
+}, { timeout: 15 * 60_000 });
+
+after(async () => {
+  await workbench?.close();
+  await browser?.close();
+  await session?.stop();
+});
+
+describe('in an untrusted workspace (Restricted Mode)', () => {
+  test('the window is in Restricted Mode', { timeout: TIMEOUT * 2 }, () =>
+    withEvidence('restricted-mode', async () => {
+      await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
+      await workbench.screenshot('restricted-mode');
+    }));
+
+  test(`diagnostics still appear: ${MEMORY_RULE} in ${TEMPLATE}, ${OPEN_URL_RULE} in ${APP}/template.yaml`, { timeout: TIMEOUT * 4 }, () =>
+    withEvidence('diagnostics', async () => {
+      await workbench.openFile(TEMPLATE);
+      const memory = await workbench.problem(MEMORY_RULE);
+      assert.match(await memory.innerText(), /MemorySize/);
+      await workbench.openFile(`${APP}/template.yaml`);
+      await workbench.waitForSquiggle('warning');
+      // The examples' findings fill the Problems list first; filter it to the one rule.
+      await workbench.problem(MEMORY_RULE);
+      const filter = workbench.page.locator('.markers-panel-container .viewpane-filter input, .part.panel .viewpane-filter input').first();
+      await filter.fill(OPEN_URL_RULE);
+      const url = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'AuthType NONE' }).first();
+      await url.waitFor();
+      assert.match(await url.innerText(), new RegExp(OPEN_URL_RULE));
+      await workbench.screenshot('diagnostics');
+      assert.ok(!existsSync(join(workspace, APP, MARKER_FILE)), 'analysis ran the handler file');
+    }));
+
+  test(`"${SIMULATE}" is refused and says why`, { timeout: TIMEOUT * 3 }, () =>
+    withEvidence('simulation-refused', async () => {
+      await workbench.runCommand(SIMULATE);
+      const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: /only in trusted workspaces/ }).first();
+      await toast.waitFor();
+      assert.match(await toast.innerText(), /runs your handler code/);
+      await workbench.page.locator('.notifications-toasts .monaco-button', { hasText: 'Manage Workspace Trust' }).first().waitFor();
+      await workbench.screenshot('simulation-refused');
+      // Nothing ran: no function picker was offered, no run was saved, the handler never wrote its marker.
+      assert.equal(await workbench.page.locator('.quick-input-widget:visible').count(), 0, 'a quick pick opened after the refusal');
+      assert.ok(!existsSync(join(workspace, '.lambda-lens', 'runs')), 'a simulation run was saved');
+      assert.ok(!existsSync(join(workspace, APP, MARKER_FILE)), 'the handler ran');
+    }));
+});
