@@ -1,5 +1,7 @@
 import { API_TIMEOUT } from '../limits';
-import { triggerLabel } from '../model/invocation';
+import { dirname, join } from 'node:path';
+import type { FileSystem } from '../fs';
+import { uriToPath } from '../project/resolve';
 import { isKnown, type FunctionModel, type Trigger } from '../model/types';
 import { triggerProperties } from '../actions/templateEdits';
 import type { TemplateDocument } from '../templates/template';
@@ -29,17 +31,18 @@ export const LL2002: TemplateRule = {
   title: 'Function timeout above the API Gateway integration timeout',
   severity: 'warning',
   scope: 'template',
-  check({ template }) {
+  check({ template, fs }) {
+    const streaming = (apiId: string) => responseStreamingApi(template, fs, apiId);
     return template.functions.flatMap((fn) => {
       const t = fn.timeout;
       if (!isKnown(t) || streamsResponses(template, fn)) return [];
       for (const trigger of fn.triggers) {
         if (trigger.type !== 'Api' && trigger.type !== 'HttpApi') continue;
-        const api = apiOf(template, fn, trigger);
+        const api = apiOf(template, fn, trigger, streaming);
         if (api === undefined || t.value <= api.seconds) continue;
         return [{
           ruleId: 'LL2002',
-          message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but it is invoked through ${triggerLabel(trigger)} by ${api.what}: the caller gets a 504 while the function keeps running. Keep the timeout at ${api.seconds} s or less, or hand long work to an asynchronous invocation.`,
+          message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but ${api.what} invokes it (${trigger.name}): the caller gets a 504 while the function keeps running. Keep the timeout at ${api.seconds} s or less, or hand long work to an asynchronous invocation.`,
           uri: t.uri,
           span: t.span,
         }];
@@ -49,20 +52,20 @@ export const LL2002: TemplateRule = {
   },
 };
 
-function apiOf(template: TemplateDocument, fn: FunctionModel, trigger: Trigger): ApiLimit | undefined {
+function apiOf(template: TemplateDocument, fn: FunctionModel, trigger: Trigger, streaming: (apiId: string) => boolean): ApiLimit | undefined {
   const r = template.resolver;
   if (r === undefined) return undefined;
   if (trigger.definedBy === 'event') {
     const props = triggerProperties(template, fn, trigger);
     const apiId = r.refTarget(get(props, trigger.type === 'Api' ? 'RestApiId' : 'ApiId'));
     if (apiId === undefined) return trigger.type === 'Api' ? REST : HTTP;
-    if (responseStreamingApi(template, apiId)) return undefined;
+    if (streaming(apiId)) return undefined;
     return limitOfResource(template, apiId) ?? (trigger.type === 'Api' ? REST : HTTP);
   }
   // An AWS::Lambda::Permission for apigateway.amazonaws.com: the API is named in its SourceArn.
   const sourceArn = getPath(r.resource(trigger.name), 'Properties', 'SourceArn');
   for (const id of referencedIds(template, sourceArn)) {
-    if (responseStreamingApi(template, id)) return undefined;
+    if (streaming(id)) return undefined;
     const limit = limitOfResource(template, id);
     if (limit !== undefined) return limit;
   }
@@ -100,12 +103,19 @@ function referencedIds(template: TemplateDocument, node: TNode | undefined): str
   return [];
 }
 
-/** A REST API whose definition streams responses (`responseTransferMode: STREAM`). */
-function responseStreamingApi(template: TemplateDocument, apiId: string): boolean {
+/** A REST API whose definition (inline, or an `AWS::Include` file next to the template) streams responses (`responseTransferMode: STREAM`). */
+function responseStreamingApi(template: TemplateDocument, fs: FileSystem, apiId: string): boolean {
   const resource = template.resolver?.resource(apiId);
   if (resource === undefined) return false;
-  return /responseTransferMode["']?\s*:\s*["']?STREAM/.test(template.text.slice(resource.span.start, resource.span.end));
+  const text = template.text.slice(resource.span.start, resource.span.end);
+  if (STREAMING_API.test(text)) return true;
+  const location = /\bLocation["']?\s*:\s*["']?([^"'\s,}]+)/.exec(text)?.[1];
+  if (location === undefined || /^(s3|https?):/.test(location) || !template.uri.startsWith('file:')) return false;
+  const included = fs.readFile(join(dirname(uriToPath(template.uri)), location));
+  return included !== undefined && STREAMING_API.test(included);
 }
+
+const STREAMING_API = /responseTransferMode["']?\s*:\s*["']?STREAM/;
 
 /** The function streams its response (Lambda Web Adapter in streaming mode, or a streaming integration URI). */
 function streamsResponses(template: TemplateDocument, fn: FunctionModel): boolean {
