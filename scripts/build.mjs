@@ -17,6 +17,8 @@ const common = {
   absWorkingDir: root,
   // Prefer ES module builds: jsonc-parser's UMD build uses a dynamic require esbuild cannot follow.
   mainFields: ['module', 'main'],
+  // web-tree-sitter's ES module build locates itself with import.meta.url, which a CommonJS bundle lacks.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
 /** @type {import('esbuild').BuildOptions[]} */
@@ -67,6 +69,11 @@ for (const [entry, outfile, platform] of optional) {
 }
 
 function copyAssets() {
+  // The Python parser's WebAssembly (web-tree-sitter's runtime and the Python grammar), loaded from dist/ by the bundled server and CLI.
+  for (const [pkg, file] of [['web-tree-sitter', 'web-tree-sitter.wasm'], ['tree-sitter-python', 'tree-sitter-python.wasm']]) {
+    const from = join(root, 'node_modules', pkg, file);
+    if (existsSync(from)) copyFileSync(from, join(root, 'dist', file));
+  }
   const codicons = join(root, 'node_modules/@vscode/codicons/dist');
   if (!existsSync(codicons)) return;
   mkdirSync(join(root, 'dist/webview'), { recursive: true });

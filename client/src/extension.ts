@@ -5,7 +5,7 @@ import { registerSimulation } from './panel/simulation';
 let client: LanguageClient | undefined;
 
 /** Templates and handler files: their changes on disk can move a template ⇄ handler link. */
-const WATCHED_FILES = '**/*.{yaml,yml,json,template,js,mjs,cjs,ts,mts,cts}';
+const WATCHED_FILES = '**/*.{yaml,yml,json,template,js,mjs,cjs,ts,mts,cts,py}';
 
 /** Registered by the simulation feature; when present, handler code lenses offer "Simulate". */
 const SIMULATE_COMMAND = 'lambdaLens.simulateFunction';
@@ -33,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'json' },
       { scheme: 'file', language: 'javascript' },
       { scheme: 'file', language: 'typescript' },
+      { scheme: 'file', language: 'python' },
     ],
     synchronize: { configurationSection: 'lambdaLens', fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED_FILES) },
     // Register the simulate command before this point for its lens to appear.

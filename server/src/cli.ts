@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, RULES, docsUrl, isHandlerPath, type Diagnostic, type RuleSettings } from './service';
+import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig } from './config';
 
@@ -146,6 +146,7 @@ async function check(args: readonly string[], io: Output): Promise<number> {
   service.configure(config.rules satisfies RuleSettings);
   service.setWorkspaceRoots(parsed.paths.map((p) => resolve(lstatSync(p).isDirectory() ? p : dirname(p))));
   const files = collectFiles(parsed.paths, io);
+  if (files.some((f) => isPythonPath(f.path)) && !(await loadPythonParser())) io.err(`lambda-lens: Python files are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
   const results: FileResult[] = [];
   let unreadable = 0;
   let handlerFiles = 0;
@@ -164,8 +165,8 @@ async function check(args: readonly string[], io: Output): Promise<number> {
     const doc = { uri, text: read.text, version: 0 };
     let diagnostics: readonly Diagnostic[];
     try {
-      if (isHandlerPath(path)) {
-        // JS/TS files count when they hold a Lambda handler: linked from a template, or shaped like one.
+      if (isHandlerPath(path) || isPythonPath(path)) {
+        // JS/TS and Python files count when they hold a Lambda handler: linked from a template, or shaped like one.
         const linked = service.dependents(uri).length > 0;
         if (!service.hasHandlers(doc) || (!linked && !explicit && BUILD_DIR.test(path))) {
           if (explicit) io.err(`lambda-lens: ${path}: no Lambda handler found, skipped`);
@@ -232,7 +233,7 @@ function collectFiles(paths: readonly string[], io: Output): { path: string; exp
       if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p);
-      } else if (st.isFile() && ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) || (isHandlerPath(name) && !/\.min\.[cm]?js$/i.test(name)))) {
+      } else if (st.isFile() && ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) || ((isHandlerPath(name) || isPythonPath(name)) && !/\.min\.[cm]?js$/i.test(name)))) {
         add(p, false);
       }
     }

@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, isHandlerPath, type Diagnostic, type LocationResult, type RuleSettings, type Severity } from './service';
+import { LanguageService, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type LocationResult, type RuleSettings, type Severity } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig, ruleSettingsFrom } from './config';
 import { existsSync } from 'node:fs';
@@ -48,7 +48,7 @@ let canRegisterWatchers = false;
 let simulateCommand = false;
 
 /** Files whose changes on disk can move a template ⇄ handler link. */
-const WATCHED_GLOB = '**/*.{yaml,yml,json,template,js,mjs,cjs,ts,mts,cts}';
+const WATCHED_GLOB = '**/*.{yaml,yml,json,template,js,mjs,cjs,ts,mts,cts,py}';
 
 connection.onInitialize((params) => {
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
@@ -78,6 +78,11 @@ connection.onInitialized(() => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lambdaLens' });
   if (!clientWatchesFiles && canRegisterWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] });
   void refreshSettings();
+  // The Python parser is WebAssembly and loads asynchronously: Python files opened meanwhile are checked again once it is ready.
+  void loadPythonParser().then((ok) => {
+    if (!ok) connection.console.warn(`Python handler analysis is off: ${pythonParserFailure() ?? 'the parser did not load'}`);
+    for (const doc of documents.all()) if (isPythonPath(doc.uri)) schedule(doc);
+  });
 });
 
 /** Project file (`.lambda-lens.json` at a workspace root) first, editor settings over it. */

@@ -4,19 +4,24 @@
  * markers for the findings it must produce (see helpers/fixtures.ts). Findings of the
  * folder's rule that are not marked fail the test, and so do marks that get no finding.
  */
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService } from '../../server/src/service';
+import { LanguageService, loadPythonParser } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
 import { filesUnder, formatExpectation, readExpectations } from './helpers/fixtures';
 
 const FIXTURES = resolve(__dirname, '../fixtures/rules');
 /** A fixed day, so that runtime lifecycle findings do not change with the calendar. */
 const TODAY = '2026-11-27';
+
+// Python fixtures need the tree-sitter parser, which loads asynchronously once per process.
+before(async () => {
+  assert.ok(await loadPythonParser(), 'the Python parser loads');
+});
 
 for (const ruleId of readdirSync(FIXTURES).sort()) {
   for (const file of filesUnder(join(FIXTURES, ruleId))) {

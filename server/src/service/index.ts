@@ -12,6 +12,8 @@ import type { FunctionModel, Span } from './model/types';
 import { isHandlerPath } from './handlers/model';
 import { ProjectIndex } from './project';
 import { HandlerFiles } from './project/handlers';
+import { PythonFiles, isPythonPath } from './handlers/python/files';
+import { PYTHON_CHECKS } from './handlers/python/checks';
 import type { CodeLensResult, LocationResult } from './project/views';
 
 export type { FileSystem } from './fs';
@@ -22,6 +24,8 @@ export { RULES, ruleById } from './rules';
 export { docsUrl } from './rules/types';
 export type { CodeLensResult, LocationResult } from './project/views';
 export { isHandlerPath } from './handlers/model';
+export { isPythonPath } from './handlers/python/files';
+export { loadPythonParser, pythonParserFailure } from './handlers/python/parser';
 
 /** Per-rule overrides by id: a severity, or `off`. */
 export type RuleSettings = Readonly<Record<string, Severity | 'off'>>;
@@ -66,12 +70,14 @@ export class LanguageService {
   private settings: RuleSettings = {};
   private readonly project: ProjectIndex;
   private readonly handlerFiles: HandlerFiles;
+  private readonly pythonFiles: PythonFiles;
 
   constructor(options: LanguageServiceOptions = {}) {
     this.fs = options.fs ?? EMPTY_FS;
     this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
     this.project = new ProjectIndex(this.fs);
     this.handlerFiles = new HandlerFiles(this.project, this.fs, this.today);
+    this.pythonFiles = new PythonFiles(this.project, this.fs);
   }
 
   /** Workspace folders (file-system paths), where templates are looked for. */
@@ -99,6 +105,7 @@ export class LanguageService {
 
   /** True when the document exports a handler that a template links or that looks like one. */
   hasHandlers(doc: DocumentInput): boolean {
+    if (isPythonPath(doc.uri)) return (this.pythonFiles.analyse(doc).model?.handlers.length ?? 0) > 0;
     return isHandlerPath(doc.uri) && this.handlerFiles.analyse(doc).model.handlers.length > 0;
   }
 
@@ -124,6 +131,7 @@ export class LanguageService {
     this.settings = settings;
     for (const e of this.cache.values()) delete e.diagnostics;
     this.handlerFiles.invalidate();
+    this.pythonFiles.invalidate();
   }
 
   /** Parses a template, reusing the last parse while the version (or text) is unchanged. */
@@ -140,6 +148,7 @@ export class LanguageService {
   forget(uri: string): void {
     this.cache.delete(uri);
     this.handlerFiles.forget(uri);
+    this.pythonFiles.forget(uri);
     this.project.closed(uri);
   }
 
@@ -151,6 +160,7 @@ export class LanguageService {
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
     if (isHandlerPath(doc.uri)) return this.validateHandler(doc);
+    if (isPythonPath(doc.uri)) return this.validatePython(doc);
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
     if (entry?.diagnostics && entry.generation === this.project.generation) return entry.diagnostics;
@@ -186,6 +196,17 @@ export class LanguageService {
     return diagnostics;
   }
 
+  /** Python handler files: the Python side of the handler rules (once `loadPythonParser` has finished). */
+  private validatePython(doc: DocumentInput): readonly Diagnostic[] {
+    return this.pythonFiles
+      .findings(doc, (id) => this.settings[id] === 'off')
+      .map((f) => {
+        const setting = this.settings[f.ruleId];
+        return toDiagnostic(f, (setting !== 'off' ? setting : undefined) ?? f.severity ?? pythonSeverity(f.ruleId));
+      })
+      .sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  }
+
   private validateHandler(doc: DocumentInput): readonly Diagnostic[] {
     const findings = this.handlerFiles.findings(doc, RULES, (id) => this.settings[id] === 'off');
     return findings
@@ -199,10 +220,16 @@ export class LanguageService {
 
   hover(doc: DocumentInput, offset: number): HoverResult | undefined {
     if (isHandlerPath(doc.uri)) return this.handlerFiles.hover(doc, offset);
+    if (isPythonPath(doc.uri)) return this.pythonFiles.hover(doc, offset);
     const template = this.readTemplate(doc);
     if (template.kind === undefined) return undefined;
     return templateHover(template, offset, this.today());
   }
+}
+
+/** A Python finding's default severity: the rule's, or the Python check's when the JS/TS rule is not registered. */
+function pythonSeverity(ruleId: string): Severity {
+  return RULES.find((r) => r.id === ruleId)?.severity ?? PYTHON_CHECKS.find((c) => c.id === ruleId)?.severity ?? 'warning';
 }
 
 function toDiagnostic(f: Finding, severity: Severity): Diagnostic {

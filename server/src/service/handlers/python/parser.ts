@@ -1,0 +1,73 @@
+/**
+ * The Python parser: web-tree-sitter with the tree-sitter-python grammar, both WebAssembly.
+ * Loading is asynchronous and happens once per process (`loadPythonParser`, awaited by the
+ * server, the CLI and tests before the first Python file); parsing is synchronous after that,
+ * so the language service stays synchronous.
+ *
+ * The two `.wasm` files are looked up next to this code first (the bundle: scripts/build.mjs
+ * copies them into dist/), then in node_modules (tests and `tsx`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+export type { Node as PyNode, Tree as PyTree } from 'web-tree-sitter';
+
+const GRAMMAR_WASM = 'tree-sitter-python.wasm';
+const RUNTIME_WASM = 'web-tree-sitter.wasm';
+
+let parser: Parser | undefined;
+let loading: Promise<boolean> | undefined;
+let failure: string | undefined;
+
+/** Where a wasm file is: beside the bundle, or in its npm package. */
+function locate(file: string, pkg: string): string | undefined {
+  const here = typeof __dirname === 'string' ? __dirname : undefined;
+  const candidates: string[] = [];
+  if (here !== undefined) candidates.push(join(here, file), join(here, '..', file));
+  try {
+    candidates.push(require.resolve(`${pkg}/${file}`));
+  } catch {
+    // Not installed next to the code (a packaged extension): only the bundle's copy counts.
+  }
+  return candidates.find((c) => existsSync(c));
+}
+
+/** Loads the parser once; resolves to false (and remembers why) when the wasm files are missing. */
+export function loadPythonParser(): Promise<boolean> {
+  loading ??= (async () => {
+    try {
+      const runtime = locate(RUNTIME_WASM, 'web-tree-sitter');
+      const grammar = locate(GRAMMAR_WASM, 'tree-sitter-python');
+      if (runtime === undefined || grammar === undefined) {
+        failure = `${runtime === undefined ? RUNTIME_WASM : GRAMMAR_WASM} was not found`;
+        return false;
+      }
+      await Parser.init({ wasmBinary: readFileSync(runtime) });
+      const language = await Language.load(readFileSync(grammar));
+      const p = new Parser();
+      p.setLanguage(language);
+      parser = p;
+      return true;
+    } catch (e) {
+      failure = String(e);
+      return false;
+    }
+  })();
+  return loading;
+}
+
+/** Why Python analysis is off, when the parser could not be loaded. */
+export function pythonParserFailure(): string | undefined {
+  return failure;
+}
+
+/** True once the parser is loaded. */
+export function pythonParserReady(): boolean {
+  return parser !== undefined;
+}
+
+/** Parses Python source; `undefined` until {@link loadPythonParser} has finished. */
+export function parsePython(text: string): Tree | undefined {
+  return parser?.parse(text) ?? undefined;
+}
