@@ -341,6 +341,7 @@ export class Simulation implements Platform {
       endReason: null,
       tmpDir: mkdtempSync(join(this.tmpRoot, `${id}-`)),
       pids: [],
+      processStartMs: 0,
       maxMemoryMb: 0,
     };
     const env: Env = { trace, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false };
@@ -410,6 +411,7 @@ export class Simulation implements Platform {
   private async startProcess(env: Env, limits: RunLimits, offClock = false): Promise<InitResult> {
     const proc = await (this.spares as SparePool).take();
     env.trace.pids.push(proc.pid);
+    env.trace.processStartMs = proc.startMs;
     const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
     env.rp = rp;
     this.envLog(env, this.runtimeVersionLine());

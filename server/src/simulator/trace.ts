@@ -82,6 +82,13 @@ export interface TraceEnvironment {
   tmpDir: string;
   /** OS process ids that served this environment (more than one after a suppressed re-init). */
   pids: number[];
+  /**
+   * Real time the runtime process took to start (fork until the bootstrap was ready), ms. The
+   * spare pool pays it ahead of time, so it is not on the timeline and not in `initMs`; Lambda's
+   * Init Duration includes its runtime's start-up (≈145 ms for Node, maxday/lambda-perf).
+   * Optional only because it was added after the first version of this format.
+   */
+  processStartMs?: number;
   /** Peak resident memory of the environment's process, MB (VmHWM). */
   maxMemoryMb: number;
 }

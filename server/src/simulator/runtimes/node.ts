@@ -141,6 +141,8 @@ export interface NodeProcessOptions {
 /** One runtime child process. */
 export class NodeProcess {
   readonly pid: number;
+  /** Real time from fork until the bootstrap said it was ready, ms. */
+  startMs = 0;
   private messageListener: ((m: ChildMessage) => void) | null = null;
   private exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -170,6 +172,7 @@ export class NodeProcess {
   /** Fork a child and wait for its bootstrap's `ready`. */
   static start(options: NodeProcessOptions): Promise<NodeProcess> {
     installExitHook();
+    const forkedAt = performance.now();
     const child = fork(options.bootstrap, [], {
       execPath: options.binary,
       // Never inherit the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
@@ -187,6 +190,7 @@ export class NodeProcess {
     return new Promise((resolve, reject) => {
       proc.messageListener = (m) => {
         if (m.t === 'ready') {
+          proc.startMs = performance.now() - forkedAt;
           proc.messageListener = null;
           proc.exitListener = null;
           resolve(proc);
