@@ -3,6 +3,7 @@
  * is retried, MaximumRetryAttempts then OnFailure with batch metadata, bisect, checkpoints.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { StreamConfig, StreamRecordInput, TrafficEntry } from '../../../server/src/simulator/config';
 import { simulate } from '../../../server/src/simulator/engine';
@@ -103,4 +104,21 @@ test('MaximumRecordAgeInSeconds ends the retries of a blocked shard', async () =
   assert.equal(trace.invocations.length, 2, 'tried at 0 s and 30 s; at 60 s the record is too old');
   assert.equal(trace.deliveries[0]!.condition, 'RecordAgeExceeded');
   assert.equal(trace.inputs[0]!.fate, 'delivered');
+});
+
+test('ParallelizationFactor runs batches of one shard concurrently, in order per partition key', async () => {
+  // Two partition keys that fall in different lanes of the shard (lane = MD5 of the key mod the factor).
+  const lane = (key: string): number => Number(BigInt(`0x${createHash('md5').update(key).digest('hex')}`) % 2n);
+  const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+  const a = keys.find((k) => lane(k) === 0)!;
+  const b = keys.find((k) => lane(k) === 1)!;
+  const records = [a, b, a, b].map((partitionKey, i) => ({ data: `r${i}`, partitionKey }));
+  const parallel = await simulate(config(fn('slow-batch'), [put(stream({ batchSize: 1, parallelizationFactor: 2 }), records)]));
+  assertAccounting(parallel);
+  assertNoOrphans(parallel);
+  assert.equal(parallel.summary.peakConcurrency, 2);
+  const serial = await simulate(config(fn('slow-batch'), [put(stream({ batchSize: 1, parallelizationFactor: 1 }), records)]));
+  assertAccounting(serial);
+  assert.equal(serial.summary.peakConcurrency, 1);
+  assert.equal(serial.summary.accounting.succeeded, 4);
 });
