@@ -137,9 +137,10 @@ function schedule(doc: TextDocument, cascade = false): void {
  */
 function refreshDependents(uri: string): void {
   const dependents = new Set(service.dependents(uri));
-  const handler = isHandlerPath(uri);
+  const isCode = (u: string) => isHandlerPath(u) || isPythonPath(u);
+  const handler = isCode(uri);
   for (const other of documents.all()) {
-    if (other.uri !== uri && (dependents.has(other.uri) || isHandlerPath(other.uri) !== handler)) schedule(other);
+    if (other.uri !== uri && (dependents.has(other.uri) || isCode(other.uri) !== handler)) schedule(other);
   }
   // Lenses in handler files summarise template settings; the editor re-asks for its own file's lenses.
   if (canRefreshLenses && !handler) void connection.sendRequest(CodeLensRefreshRequest.type);
