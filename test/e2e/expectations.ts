@@ -34,6 +34,9 @@ export const OUTPUT_CHANNEL = 'Lambda Lens';
  */
 export const HOST_MARKER = 'LAMBDA_LENS_E2E_HOST';
 
+/** How long one extension-host test waits for the language server to answer. */
+export const HOST_WAIT_MS = 20_000;
+
 /** One line the extension-host tests report. */
 export type HostReport =
   | { kind: 'result'; name: string; ok: boolean; ms: number; error?: string }

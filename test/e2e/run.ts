@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { remoteUri, repoRoot, workbenchUrl } from './codeServer';
-import { COMMANDS, FINDING_LINE, HOST_MARKER, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
+import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e');
-const TEST_TIMEOUT = TIMEOUT * 3;
+/** The extension-host tests may each wait for the server; allow for all of them after start-up. */
+const HOST_BUDGET_MS = TIMEOUT + 5 * HOST_WAIT_MS;
+const TEST_TIMEOUT = HOST_BUDGET_MS + TIMEOUT;
 
 let session: Session;
 let browser: Browser;
@@ -118,7 +120,7 @@ describe('inside the extension host', () => {
       else results.push(line);
     });
     try {
-      const done = await withEvidence(workbench, 'host-tests', () => workbench.until(finished, `the extension-host tests to finish (${HOST_MARKER} done)`));
+      const done = await withEvidence(workbench, 'host-tests', () => workbench.until(finished, `the extension-host tests to finish (${HOST_MARKER} done)`, HOST_BUDGET_MS));
       await workbench.screenshot('host-tests-finished');
       for (const result of results) {
         await t.test(result.name, () => {

@@ -119,8 +119,15 @@ export class Workbench {
       .first();
     await token.waitFor();
     await token.hover();
+    const shown = this.page.locator('.monaco-hover:not(.hidden)').first();
+    await shown.waitFor();
     const hover = this.page.locator('.monaco-hover:not(.hidden)', { hasText: expected }).first();
-    await hover.waitFor();
+    try {
+      await hover.waitFor();
+    } catch (error) {
+      const text = await shown.innerText().catch(() => '(the hover closed)');
+      throw new Error(`the hover over ${word} does not match ${expected}; it says: ${JSON.stringify(text)}`, { cause: error });
+    }
     return hover.innerText();
   }
 
@@ -143,11 +150,11 @@ export class Workbench {
     await selected.waitFor({ state: 'attached' });
   }
 
-  /** Resolves with `promise`, or fails after the standard timeout saying what did not happen. */
-  async until<T>(promise: Promise<T>, what: string): Promise<T> {
+  /** Resolves with `promise`, or fails after `ms` saying what did not happen. */
+  async until<T>(promise: Promise<T>, what: string, ms = TIMEOUT): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT / 1000} s waiting for ${what}`)), TIMEOUT);
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms);
     });
     try {
       return await Promise.race([promise, timeout]);

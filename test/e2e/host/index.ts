@@ -6,9 +6,7 @@
 // so each result is printed as a marked console line that the harness reads instead.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { COMMANDS, EXTENSION_ID, FINDING_LINE, HOST_MARKER, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE, type HostReport } from '../expectations';
-
-const WAIT_MS = 60_000;
+import { COMMANDS, EXTENSION_ID, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE, type HostReport } from '../expectations';
 
 function report(line: HostReport): void {
   console.log(`${HOST_MARKER} ${JSON.stringify(line)}`);
@@ -34,8 +32,8 @@ function diagnosticsWithRule(uri: vscode.Uri, ruleId: string): Promise<vscode.Di
     const timer = setTimeout(() => {
       listener.dispose();
       const seen = vscode.languages.getDiagnostics(uri).map((d) => `${codeOf(d)}: ${d.message}`);
-      reject(new Error(`no ${ruleId} diagnostic on ${TEMPLATE} within ${WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`));
-    }, WAIT_MS);
+      reject(new Error(`no ${ruleId} diagnostic on ${TEMPLATE} within ${HOST_WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`));
+    }, HOST_WAIT_MS);
     const listener = vscode.languages.onDidChangeDiagnostics((event) => {
       if (!event.uris.some((u) => u.toString() === uri.toString()) || !matching()) return;
       clearTimeout(timer);
@@ -87,7 +85,7 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
       assert.ok(line, `${TEMPLATE} has no line "${FINDING_LINE}"`);
       const position = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex + 2);
       // The hover comes from the language server, which may still be starting: ask until it answers.
-      const deadline = Date.now() + WAIT_MS;
+      const deadline = Date.now() + HOST_WAIT_MS;
       let text = '';
       while (!HOVER_TEXT.test(text) && Date.now() < deadline) {
         const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
