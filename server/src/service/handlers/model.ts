@@ -124,9 +124,8 @@ export interface ParsedHandlerFile {
 /** Exports that look like Lambda handlers when no template says which one is. */
 export function looksLikeHandlerExport(e: ExportEntry): boolean {
   if (e.fn === undefined) return false;
-  if (/handler$/i.test(e.name) || e.name === 'main' && e.fn.parameters.length >= 1) return true;
-  const names = e.fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
-  return /^_*(event|evt)$/i.test(names[0] ?? '') && /^_*(context|ctx|lambdaContext)$/i.test(names[1] ?? '');
+  // By name only: helpers such as cfn-response's `send(event, context, …)` take (event, context) too.
+  return /handler$/i.test(e.name) || (e.name === 'main' && e.fn.parameters.length >= 1);
 }
 
 export function parseHandlerFile(uri: string, text: string): ParsedHandlerFile {

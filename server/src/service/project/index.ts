@@ -10,6 +10,7 @@ import { basename, dirname, join, sep } from 'node:path';
 import type { FileSystem } from '../fs';
 import type { FunctionModel } from '../model/types';
 import { readTemplate, type TemplateDocument } from '../templates/template';
+import { get, getPath, scalarString } from '../templates/tree';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
 import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from './resolve';
 
@@ -185,7 +186,7 @@ export class ProjectIndex {
     const links: FunctionLink[] = [];
     const resolutions = new Map<FunctionModel, Resolution>();
     for (const fn of template.functions) {
-      const r = resolveFunctionHandler(fn, fs);
+      const r = resolveFunctionHandler(fn, fs, esbuildEntryPoints(template, fn));
       resolutions.set(fn, r);
       if (r.kind !== 'file') continue;
       const target = this.followReexports(r.path, r.exportPath[0] ?? '');
@@ -275,6 +276,15 @@ export class ProjectIndex {
     this.rootTemplates = out;
     return out;
   }
+}
+
+/** A SAM function's esbuild `EntryPoints` (`Metadata.BuildMethod: esbuild`). */
+function esbuildEntryPoints(template: TemplateDocument, fn: FunctionModel): string[] {
+  if (fn.kind !== 'sam') return [];
+  const metadata = getPath(template.root, 'Resources', fn.logicalId, 'Metadata');
+  if (scalarString(get(metadata, 'BuildMethod'))?.toLowerCase() !== 'esbuild') return [];
+  const entries = getPath(metadata, 'BuildProperties', 'EntryPoints');
+  return entries?.kind === 'seq' ? entries.items.map(scalarString).filter((e): e is string => e !== undefined) : [];
 }
 
 function isUnder(path: string, dir: string): boolean {

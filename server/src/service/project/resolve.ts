@@ -5,7 +5,7 @@
  * `"type": "module"`), then `.mjs`, then `.cjs`. TypeScript sources (`.ts`, `.mts`, `.cts`)
  * stand in for the JavaScript a build (esbuild, tsc) would put there.
  */
-import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { URI } from 'vscode-uri';
 import type { FileSystem } from '../fs';
 import { isKnown, type FunctionModel } from '../model/types';
@@ -115,13 +115,26 @@ export function memoStat(fs: FileSystem): FileSystem {
   };
 }
 
-/** Resolves a function's Handler to a file and export path, as the Node runtime would. */
-export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem): Resolution {
+/**
+ * Resolves a function's Handler to a file and export path, as the Node runtime would.
+ * `entryPoints` are a SAM esbuild build's `Metadata.BuildProperties.EntryPoints`
+ * (relative to the code folder): the build puts each at the package root under its base name.
+ */
+export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryPoints: readonly string[] = []): Resolution {
   if (!isNodeRuntime(fn) || !isKnown(fn.handler)) return { kind: 'skip' };
-  const root = codeRoot(fn);
+  let root = codeRoot(fn);
   if (root === undefined) return { kind: 'skip' };
   const parsed = parseHandlerString(fn.handler.value);
   if (!parsed) return { kind: 'skip' };
+  // `CodeUri: src/app.js`: packagers zip the single file, so its folder is the module root.
+  if (fs.stat(root)?.isFile) {
+    if (/\.(zip|jar)$/i.test(root)) return { kind: 'skip' };
+    root = dirname(root);
+  }
+  if (parsed.dir === '') {
+    const entry = entryPoints.map((e) => resolvePath(root as string, e)).find((e) => basename(e).replace(/\.[cm]?[jt]s$/, '') === parsed.module && fs.stat(e)?.isFile);
+    if (entry) return { kind: 'file', path: entry, exportPath: parsed.exportPath, source: true, moduleType: /\.mts$|\.mjs$/.test(entry) ? 'module' : moduleTypeOf(entry, fs) };
+  }
   const moduleRoot = parsed.dir === '' ? root : join(root, parsed.dir);
   const base = join(moduleRoot, parsed.module);
   if (fs.stat(root)?.isDirectory !== true) return { kind: 'missing', root, tried: [base], rootExists: false, buildOutput: BUILD_OUTPUT.test(root) };

@@ -28,6 +28,8 @@ export const LL3001: HandlerRule = {
       if (!c.handler || !c.pattern) continue;
       // `DynamoDBDocumentClient.from(new DynamoDBClient({}))` is one resource: report the outer call.
       if (matched.some((o) => o !== c && o.node.pos <= c.node.pos && c.node.end <= o.node.end)) continue;
+      // `const client = new DynamoDBClient(); DynamoDBDocumentClient.from(client)`: reported at `client`.
+      if (argumentsOf(c.node).some((a) => wraps(model, a, matched.map((m) => m.node)))) continue;
       // `if (!client) client = new S3Client()` and `this.client = …`: created once, kept.
       const target = assignmentTarget(c.node);
       if (target && isSharedTarget(model, target)) continue;
@@ -49,6 +51,17 @@ export const LL3001: HandlerRule = {
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** True when an argument is a local whose initializer is one of the reported constructions. */
+function wraps(model: HandlerModel, arg: ts.Node, reported: readonly ts.Node[]): boolean {
+  if (!ts.isIdentifier(arg)) return false;
+  const d = model.lookup(arg);
+  return d !== undefined && ts.isVariableDeclaration(d.node) && d.node.initializer !== undefined && reported.includes(skipAwait(d.node.initializer));
+}
+
+function skipAwait(e: ts.Expression): ts.Expression {
+  return ts.isAwaitExpression(e) ? e.expression : e;
 }
 
 /** The arguments of a `new` or call (the callee itself is not request data). */
