@@ -24,7 +24,7 @@ describe('panel host: traffic patterns', () => {
       const scenario = { name: describePattern(p), template, function: 'OrdersApiFunction', traffic: trafficFor(p, { sample: 'apigateway-http' }) };
       const { config } = resolveScenario(scenario, join(root, 'x.scenario.json'));
       const invokes = config.traffic.reduce((n, t) => n + (t.kind === 'sync' || t.kind === 'async' ? t.count : 0), 0);
-      assert.equal(invokes, { single: 1, burst: 5, steady: 10, 'spike-after-idle': 10, async: 2 }[p.kind], p.kind);
+      assert.equal(invokes, { single: 1, burst: 10, steady: 10, 'spike-after-idle': 10, async: 2 }[p.kind], p.kind);
     }
     const sqs = { kind: 'sqs', messages: 25, batchSize: 10 } as const;
     const bodies = messageBodies(SAMPLE_EVENTS['sqs']);

@@ -218,5 +218,8 @@ describe('panel: summary', () => {
     const items = summaryItems(figuresOfSummary(trace.summary));
     assert.deepEqual(items.map((i) => i.key), ['invocations', 'cold-rate', 'environments', 'peak', 'throttles', 'retries', 'errors', 'cold-p', 'warm-p', 'init-p50', 'gb-s', 'cost']);
     assert.equal(summaryItems(f).find((i) => i.key === 'cost')!.value, 'at the end');
+    const half = { ...f, invocations: 6, coldStarts: 3 };
+    assert.equal(summaryItems(half).find((i) => i.key === 'cold-rate')!.value, '50% (3)');
+    assert.equal(summaryItems({ ...half, coldStarts: 1 }).find((i) => i.key === 'cold-rate')!.value, '16.7% (1)');
   });
 });

@@ -315,7 +315,7 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
   type Item = vscode.QuickPickItem & { kind2: TrafficPattern['kind'] };
   const items: Item[] = [
     { kind2: 'single', label: '$(debug-start) Single invoke', detail: 'One synchronous request: a cold start.' },
-    { kind2: 'burst', label: '$(zap) Burst of N concurrent', detail: 'N synchronous requests at once: N cold environments, then warm reuse.' },
+    { kind2: 'burst', label: '$(zap) Burst of N concurrent', detail: 'N synchronous requests at once (N cold environments), and again 5 s later (warm reuse).' },
     { kind2: 'steady', label: '$(pulse) Steady rate', detail: 'Requests per second for a duration: how many environments a rate needs.' },
     { kind2: 'spike-after-idle', label: '$(watch) Spike after idle', detail: 'Warm up, stay idle past the idle timeout, then a spike: everything is cold again.' },
     { kind2: 'async', label: '$(sync) Async invokes (retries on failure)', detail: 'Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.' },
@@ -357,7 +357,7 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
 
 async function askNumber(prompt: string, value: number, min: number, max: number, integer = true): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
-    title: 'Simulate Function (2/3)',
+    title: `Simulate Function (2/3): ${prompt}`,
     prompt,
     value: String(value),
     validateInput: (v) => {

@@ -28,13 +28,20 @@ export function messageBodies(event: unknown): string[] {
   return [JSON.stringify(event ?? {})];
 }
 
+/** When a burst is sent again (simulated time jumps the wait, so it costs nothing), ms. */
+export const BURST_REPEAT_MS = 5000;
+
 /** The `traffic` list of a scenario for a pattern; `bodies` are the SQS message bodies (messageBodies). */
 export function trafficFor(pattern: TrafficPattern, event: EventChoice, bodies: string[] = []): Record<string, unknown>[] {
   switch (pattern.kind) {
     case 'single':
       return [{ at: 0, invoke: 'sync', ...event, count: 1 }];
     case 'burst':
-      return [{ at: 0, invoke: 'sync', ...event, count: pattern.count, intervalMs: 0 }];
+      // The burst, then the same again once it is over: cold environments, then warm reuse.
+      return [
+        { at: 0, invoke: 'sync', ...event, count: pattern.count, intervalMs: 0 },
+        { at: BURST_REPEAT_MS, invoke: 'sync', ...event, count: pattern.count, intervalMs: 0 },
+      ];
     case 'steady':
       return [{ at: 0, invoke: 'sync', ...event, count: Math.max(1, Math.round(pattern.perSecond * pattern.seconds)), intervalMs: 1000 / pattern.perSecond }];
     case 'spike-after-idle':
@@ -67,7 +74,7 @@ export function describePattern(p: TrafficPattern): string {
     case 'single':
       return 'single invoke';
     case 'burst':
-      return `burst of ${p.count}`;
+      return `burst of ${p.count}, twice`;
     case 'steady':
       return `${p.perSecond}/s for ${p.seconds} s`;
     case 'spike-after-idle':

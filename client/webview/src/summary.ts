@@ -109,7 +109,7 @@ function ms(v: number | null): string {
 }
 
 export function summaryItems(f: Figures): SummaryItem[] {
-  const rate = f.invocations === 0 ? '—' : `${((f.coldStarts / f.invocations) * 100).toFixed(f.coldStarts === f.invocations || f.coldStarts === 0 ? 0 : 1)}%`;
+  const rate = f.invocations === 0 ? '—' : `${Math.round((f.coldStarts / f.invocations) * 1000) / 10}%`;
   const items: SummaryItem[] = [
     { key: 'invocations', label: 'Invocations', value: f.invocations.toLocaleString('en-US'), title: 'Attempts that ran the handler (throttles not counted)' },
     { key: 'cold-rate', label: 'Cold starts', value: `${rate} (${f.coldStarts})`, title: 'Share of invocations that started a new execution environment' },
