@@ -67,3 +67,12 @@ test('the stream of events tells the whole story and ends with the trace', async
   assert.equal(final, trace);
   for (const t of ['env-start', 'init-end', 'invoke-start', 'log', 'invoke-end', 'input-settled', 'env-end']) assert.ok(events.includes(t), t);
 });
+
+test('processes a handler starts are killed with its environment', async () => {
+  const trace = await simulate(config(fn('spawner'), [sync(0, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const pid = (trace.invocations[0]!.response as { pid: number }).pid;
+  for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(isAlive(pid), false);
+});

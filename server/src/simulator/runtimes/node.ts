@@ -97,14 +97,26 @@ export function nodeBootstrapPath(): string {
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function killAll(): void {
-  for (const child of live) {
+/**
+ * Signal an environment's whole process group (it leads its own group, see `detached`), so
+ * processes the handler started are frozen, thawed and killed with it, as a sandbox would be.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (typeof child.pid === 'number') process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    // The group is gone; make sure the leader gets it if it is still there.
     try {
-      child.kill('SIGKILL');
+      child.kill(signal);
     } catch {
       // Already gone.
     }
   }
+}
+
+function killAll(): void {
+  for (const child of live) signalGroup(child, 'SIGKILL');
 }
 
 function installExitHook(): void {
@@ -223,16 +235,19 @@ export class NodeProcess {
 
   /** Freeze between invokes, as Lambda does (semantics.md, "Between invokes the EE is frozen"). */
   freeze(): void {
-    if (this.alive) this.child.kill('SIGSTOP');
+    if (this.alive) signalGroup(this.child, 'SIGSTOP');
   }
 
   thaw(): void {
-    if (this.alive) this.child.kill('SIGCONT');
+    if (this.alive) signalGroup(this.child, 'SIGCONT');
   }
 
-  /** SIGKILL (works on a frozen process too); resolves when the process is gone. */
+  /**
+   * SIGKILL the process and everything it started (works on frozen processes too); resolves
+   * when the process is gone.
+   */
   kill(): Promise<void> {
-    if (this.alive) this.child.kill('SIGKILL');
+    signalGroup(this.child, 'SIGKILL');
     return this.exited;
   }
 
