@@ -1,5 +1,6 @@
 import { MEMORY } from '../limits';
 import { isKnown } from '../model/types';
+import { functionsUsing } from './format';
 import type { TemplateRule } from './types';
 
 /** MemorySize outside 128–10,240 MB or not a whole number of MB. */
@@ -15,7 +16,7 @@ export const LL1001: TemplateRule = {
       if (m.value < MEMORY.min || m.value > MEMORY.max) {
         return [{
           ruleId: 'LL1001',
-          message: `MemorySize ${m.value} MB is outside Lambda's range of ${MEMORY.min}–${MEMORY.max.toLocaleString('en-US')} MB (function ${fn.logicalId}).`,
+          message: `MemorySize ${m.value} MB is outside Lambda's range of ${MEMORY.min}–${MEMORY.max.toLocaleString('en-US')} MB (${functionsUsing(template, fn, (f) => f.memorySize)}).`,
           uri: m.uri,
           span: m.span,
         }];
@@ -23,7 +24,7 @@ export const LL1001: TemplateRule = {
       if (!Number.isInteger(m.value)) {
         return [{
           ruleId: 'LL1001',
-          message: `MemorySize ${m.value} MB is not a whole number of MB; Lambda sets memory in 1 MB steps (function ${fn.logicalId}).`,
+          message: `MemorySize ${m.value} MB is not a whole number of MB; Lambda sets memory in 1 MB steps (${functionsUsing(template, fn, (f) => f.memorySize)}).`,
           uri: m.uri,
           span: m.span,
         }];

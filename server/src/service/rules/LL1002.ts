@@ -1,5 +1,5 @@
 import { EPHEMERAL_STORAGE } from '../limits';
-import { rangeFinding } from './format';
+import { functionsUsing, rangeFinding } from './format';
 import type { TemplateRule } from './types';
 
 /** EphemeralStorage.Size outside 512–10,240 MB. */
@@ -13,7 +13,7 @@ export const LL1002: TemplateRule = {
       rangeFinding('LL1002', fn.ephemeralStorage, EPHEMERAL_STORAGE, {
         what: 'EphemeralStorage.Size',
         unit: EPHEMERAL_STORAGE.unit,
-        owner: `function ${fn.logicalId}`,
+        owner: functionsUsing(template, fn, (f) => f.ephemeralStorage),
         whole: true,
       }),
     );

@@ -1,5 +1,5 @@
 import { TIMEOUT } from '../limits';
-import { rangeFinding } from './format';
+import { functionsUsing, rangeFinding } from './format';
 import type { TemplateRule } from './types';
 
 /** Timeout outside 1–900 seconds, or not a whole number of seconds. */
@@ -10,7 +10,7 @@ export const LL1003: TemplateRule = {
   scope: 'template',
   check({ template }) {
     return template.functions.flatMap((fn) =>
-      rangeFinding('LL1003', fn.timeout, TIMEOUT, { what: 'Timeout', unit: TIMEOUT.unit, owner: `function ${fn.logicalId}`, whole: true }),
+      rangeFinding('LL1003', fn.timeout, TIMEOUT, { what: 'Timeout', unit: TIMEOUT.unit, owner: functionsUsing(template, fn, (f) => f.timeout), whole: true }),
     );
   },
 };

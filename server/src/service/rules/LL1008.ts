@@ -1,6 +1,6 @@
 import { ENVIRONMENT_BYTES } from '../limits';
 import { isKnown } from '../model/types';
-import { num } from './format';
+import { functionsUsing, num } from './format';
 import type { Finding, TemplateRule } from './types';
 
 const encoder = new TextEncoder();
@@ -32,7 +32,7 @@ export const LL1008: TemplateRule = {
       const partly = unknown > 0 || env.partial ? ` without the ${unknown > 0 ? `${unknown} value${unknown === 1 ? '' : 's'}` : 'part'} that cannot be resolved` : '';
       out.push({
         ruleId: 'LL1008',
-        message: `Environment variables take ${num(bytes)} bytes${partly}, over Lambda's limit of ${num(ENVIRONMENT_BYTES.max)} bytes (4 KB) for all names and values together (function ${fn.logicalId}).`,
+        message: `Environment variables take ${num(bytes)} bytes${partly}, over Lambda's limit of ${num(ENVIRONMENT_BYTES.max)} bytes (4 KB) for all names and values together (${functionsUsing(template, fn, (f) => f.environment)}).`,
         uri: env.uri,
         span: env.span,
       });

@@ -1,5 +1,6 @@
 import { LAYERS } from '../limits';
 import { isKnown } from '../model/types';
+import { functionsUsing } from './format';
 import type { TemplateRule } from './types';
 
 /** More than five layers (after SAM Globals' layers are added to the function's own). */
@@ -17,7 +18,7 @@ export const LL1010: TemplateRule = {
       const globals = inherited > 0 && inherited < layers.value.length ? ` (${inherited} of them from Globals)` : '';
       return [{
         ruleId: 'LL1010',
-        message: `Function ${fn.logicalId} has ${layers.value.length} layers${globals}; Lambda allows at most ${LAYERS.max} layers per function.`,
+        message: `${layers.value.length} layers${globals} for ${functionsUsing(template, fn, (f) => f.layers)}; Lambda allows at most ${LAYERS.max} layers per function.`,
         uri: layers.uri,
         span: layers.span,
       }];

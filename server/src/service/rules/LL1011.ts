@@ -1,5 +1,6 @@
 import { knownValue } from '../model/types';
 import { LONG_PAST, RUNTIMES, RUNTIMES_LAST_CHECKED, closestRuntime, runtimeInfo, runtimePhase, type RuntimeInfo } from '../runtimes';
+import { functionsUsing } from './format';
 import type { Finding, TemplateRule } from './types';
 
 /** The newest runtime of the same family that is supported on `today` (go1.x moves to provided.al2023). */
@@ -27,6 +28,7 @@ export const LL1011: TemplateRule = {
       const id = knownValue(rt);
       if (rt === undefined || id === undefined) continue;
       const at = { ruleId: 'LL1011', uri: rt.uri, span: rt.span };
+      const owner = functionsUsing(template, fn, (f) => f.runtime);
       const info = runtimeInfo(id);
       if (info === undefined) {
         const guess = closestRuntime(id);
@@ -37,7 +39,7 @@ export const LL1011: TemplateRule = {
           severity: 'error',
           message:
             `Runtime "${id}" is not a Lambda runtime${guess !== undefined ? `; did you mean ${guess}?` : ` (runtime table last checked ${RUNTIMES_LAST_CHECKED}).`} ` +
-            `The deploy fails with an unknown runtime (function ${fn.logicalId}).`,
+            `The deploy fails with an unknown runtime (${owner}).`,
           fixes: guess !== undefined ? [{ title: `Change the runtime to ${guess}`, edits: [{ uri: rt.uri, span: rt.span, newText: `${quote}${guess}${quote}` }] }] : [],
         });
         continue;
@@ -48,13 +50,13 @@ export const LL1011: TemplateRule = {
       const move = next !== undefined ? ` Move to ${next}.` : '';
       if (phase === 'update-blocked') {
         const when = info.blockUpdate === LONG_PAST ? 'long ago' : `since ${info.blockUpdate ?? ''}`;
-        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so deploying function ${fn.logicalId} fails.${move}` });
+        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so deploying ${owner} fails.${move}` });
       } else if (phase === 'create-blocked') {
         const update = info.blockUpdate !== undefined ? `, and updates are blocked from ${info.blockUpdate}` : '';
-        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating function ${fn.logicalId} fails${update}.${move}` });
+        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating ${owner} fails${update}.${move}` });
       } else {
         const blocks = info.blockCreate !== undefined ? ` Creating functions with it is blocked from ${info.blockCreate}${info.blockUpdate !== undefined ? ` and updating them from ${info.blockUpdate}` : ''}.` : '';
-        out.push({ ...at, severity: 'warning', message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (function ${fn.logicalId}).${blocks}${move}` });
+        out.push({ ...at, severity: 'warning', message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (${owner}).${blocks}${move}` });
       }
     }
     return out;

@@ -1,5 +1,6 @@
 import { isKnown, knownValue } from '../model/types';
 import { runtimeInfo, type RuntimeInfo } from '../runtimes';
+import { functionsUsing } from './format';
 import type { Finding, TemplateRule } from './types';
 
 const IDENT = '[A-Za-z_$][A-Za-z0-9_$]*';
@@ -67,7 +68,7 @@ export const LL1012: TemplateRule = {
       const shape = SHAPES[info.family];
       if (shape.test(h.value)) continue;
       const what = h.value.trim() === '' ? 'Handler is empty' : `Handler "${h.value}" is not valid for ${info.id}`;
-      out.push({ ruleId: 'LL1012', message: `${what}: expected ${shape.expected} (function ${fn.logicalId}).`, uri: h.uri, span: h.span });
+      out.push({ ruleId: 'LL1012', message: `${what}: expected ${shape.expected} (${functionsUsing(template, fn, (f) => f.handler)}).`, uri: h.uri, span: h.span });
     }
     return out;
   },

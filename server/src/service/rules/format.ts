@@ -1,4 +1,5 @@
-import type { Setting } from '../model/types';
+import type { FunctionModel, Setting, Span } from '../model/types';
+import type { TemplateDocument } from '../templates/template';
 import { isKnown } from '../model/types';
 import type { Finding } from './types';
 
@@ -37,4 +38,20 @@ export function rangeFinding(
     }];
   }
   return [];
+}
+
+/**
+ * Names the functions a value applies to. A value set once in SAM Globals is reported once
+ * (findings on the same span are merged), so the message names every function that uses it.
+ */
+export function functionsUsing(template: TemplateDocument, fn: FunctionModel, select: (f: FunctionModel) => { readonly span: Span } | undefined): string {
+  const at = select(fn)?.span;
+  const users = at === undefined ? [fn] : template.functions.filter((f) => {
+    const s = select(f)?.span;
+    return s !== undefined && s.start === at.start && s.end === at.end;
+  });
+  if (users.length <= 1) return `function ${fn.logicalId}`;
+  const names = users.map((f) => f.logicalId);
+  const shown = names.length <= 3 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  return `functions ${shown}, from Globals`;
 }
