@@ -248,6 +248,19 @@ test('SQS VisibilityTimeout: default, recommendation, and what it means for the 
   assert.match(h.markdown, /Fn reads this queue with a timeout of 30 s: at least 30 s, recommended 180 s or more — below the recommendation\./);
 });
 
+test('provisioned concurrency on an alias or version', () => {
+  const h = mustHover(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Live:
+    Type: AWS::Lambda::Alias
+    Properties:
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrent|Executions: 5
+`);
+  assert.match(h.markdown, /\*\*ProvisionedConcurrencyConfig\.ProvisionedConcurrentExecutions\*\*/);
+  assert.match(h.markdown, /reserved concurrency/);
+});
+
 test('JSON templates hover the same way', () => {
   const h = mustHover(`{
   "AWSTemplateFormatVersion": "2010-09-09",

@@ -336,6 +336,14 @@ export const URL_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
   TargetFunctionArn: { summary: 'The function (or alias) the URL invokes.' },
 };
 
+/** `AWS::Lambda::Version` and `AWS::Lambda::Alias` properties. */
+export const VERSION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
+  ProvisionedConcurrencyConfig: PROVISIONED,
+  FunctionName: { summary: 'The function the version or alias belongs to.' },
+  FunctionVersion: { summary: 'Alias only: the version the alias points at.' },
+  RoutingConfig: { summary: 'Alias only: sends a weighted share of traffic to a second version (canary).' },
+};
+
 /** How each invocation model reads in a hover. */
 export const INVOCATION_TEXT: Readonly<Record<'sync' | 'async' | 'poll', string>> = {
   sync: 'the caller waits for the response',

@@ -12,6 +12,7 @@ import {
   MAPPING_PROPERTIES,
   QUEUE_PROPERTIES,
   URL_PROPERTIES,
+  VERSION_PROPERTIES,
   type PropertyDoc,
 } from './properties';
 import { serverlessHover } from './serverless';
@@ -68,6 +69,9 @@ export function templateHover(template: TemplateDocument, offset: number, today:
       return property(place, 3, MAPPING_PROPERTIES, undefined, triggerOf(template, (t) => t.definedBy === 'resource' && t.name === logicalId));
     case 'AWS::Lambda::EventInvokeConfig':
       return property(place, 3, ASYNC_CONFIG_PROPERTIES);
+    case 'AWS::Lambda::Version':
+    case 'AWS::Lambda::Alias':
+      return property(place, 3, VERSION_PROPERTIES);
     case 'AWS::Lambda::Url':
       return property(place, 3, URL_PROPERTIES);
     case 'AWS::SQS::Queue':
