@@ -92,8 +92,10 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
   lines.push(`Function ${f.name}  ${f.runtime}  ${f.handler}  ${f.memorySizeMb} MB  timeout ${f.timeoutMs / 1000} s${f.reservedConcurrency !== null ? `  reserved ${f.reservedConcurrency}` : ''}${f.provisionedConcurrency ? `  provisioned ${f.provisionedConcurrency}` : ''}`);
   lines.push(`Runtime: ${trace.runtime.note}`);
   for (const w of warnings) lines.push(`warning: ${w}`);
+  for (const l of trace.environmentLogs) if (l.line.startsWith('LAMBDA_LENS note: ')) lines.push(`note: ${l.line.slice('LAMBDA_LENS note: '.length)}`);
   lines.push('');
-  const shown = trace.invocations.slice(0, MAX_LINES);
+  // The trace lists invocations as they finished; the report reads in start order.
+  const shown = [...trace.invocations].sort((a, b) => a.startMs - b.startMs).slice(0, MAX_LINES);
   for (const inv of shown) {
     const where = inv.env ?? '—';
     const kind = inv.outcome === 'throttled' ? 'throttled' : `${inv.cold ? 'cold' : 'warm'} ${inv.outcome}`;

@@ -123,6 +123,7 @@ export class Simulation implements Platform {
   private readonly streams = new Map<string, StreamSource>();
   private readonly asyncQueue: AsyncQueue;
   private readonly inFlight = new Set<Promise<TraceInvocation>>();
+  private sdkNoted = false;
 
   constructor(
     private readonly config: SimulationConfig,
@@ -784,11 +785,25 @@ export class Simulation implements Platform {
       report,
     };
     this.invocations.push(inv);
+    this.noteMissingSdk(env, error);
     if (endReason) this.endEnv(env, endReason);
     else if (!env.rp?.proc.alive) this.endEnv(env, 'crash');
     else this.makeIdle(env);
     this.emit({ type: 'invoke-end', atMs: endMs, invocation: inv });
     return inv;
+  }
+
+  /**
+   * Lambda's Node runtimes (nodejs18.x and later) ship the AWS SDK for JavaScript v3, so code
+   * may import `@aws-sdk/*` without bundling it; here it must be installed where the handler
+   * resolves modules. Say so once, next to the error, without changing Lambda's message.
+   */
+  private noteMissingSdk(env: Env, error: ErrorPayload | null): void {
+    if (this.sdkNoted || error?.errorType !== 'Runtime.ImportModuleError') return;
+    const m = /'(@aws-sdk\/[^'/]+)/.exec(error.errorMessage);
+    if (!m) return;
+    this.sdkNoted = true;
+    this.envLog(env, `LAMBDA_LENS note: Lambda's Node runtime includes the AWS SDK for JavaScript v3, but this machine cannot resolve ${m[1]} from ${this.fn.codeRoot}; install it there (npm install --save-dev ${m[1]}) to simulate this function.`);
   }
 
   private sendInvoke(env: Env, req: InvokeRequest, limits: RunLimits, line: (l: string) => void): Promise<RawInvokeResult> {

@@ -230,6 +230,8 @@ function merge(base: FunctionSpec, over: FunctionSpec): FunctionSpec {
 }
 
 function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[]): FunctionConfig | undefined {
+  // With no function found, the missing handler is a consequence, not news.
+  if (!spec.handler && problems.some((p) => p.startsWith('function:') || p.startsWith('template:'))) return undefined;
   if (!spec.handler) {
     problems.push('function.handler: missing (the Handler, e.g. "index.handler")');
     return undefined;
@@ -304,9 +306,13 @@ function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, 
   const name = r.string(o['queue'], `${path}.queue`) ?? q?.logicalId ?? (fifo ? 'queue.fifo' : 'queue');
   // BatchSize default 10; standard ≤ 10,000, FIFO ≤ 10 (API_CreateEventSourceMapping.html).
   const sizeLimit = fifo ? (BATCH_SIZE['SQS FIFO']?.max ?? 10) : (BATCH_SIZE['SQS']?.max ?? 10_000);
-  const batchSize = r.number(o['batchSize'], `${path}.batchSize`, 1, sizeLimit) ?? knownValue(mapping?.batchSize) ?? 10;
+  const givenSize = r.number(o['batchSize'], `${path}.batchSize`, 1, sizeLimit);
+  const batchSize = givenSize ?? knownValue(mapping?.batchSize) ?? 10;
   const window = r.number(o['batchingWindowSeconds'], `${path}.batchingWindowSeconds`, 0, 300) ?? knownValue(mapping?.maximumBatchingWindowInSeconds) ?? 0;
-  if (batchSize > 10 && window < 1) r.problems.push(`${path}.batchSize: a batch size above 10 needs batchingWindowSeconds ≥ 1 (API_EventSourceMappingConfiguration.html)`);
+  if (batchSize > 10 && window < 1) {
+    const from = givenSize === undefined ? ' (from the template)' : '';
+    r.problems.push(`${path}.batchSize: BatchSize ${batchSize}${from} needs a batching window of at least 1 s; AWS refuses this mapping (API_EventSourceMappingConfiguration.html)`);
+  }
   const visibility = r.number(o['visibilityTimeoutSeconds'], `${path}.visibilityTimeoutSeconds`, 0, 43_200) ?? knownValue(q?.visibilityTimeout) ?? SQS_VISIBILITY.default;
   if (visibility * 1000 < fnTimeoutMs) warnings.push(`${path}: the visibility timeout (${visibility} s) is shorter than the function timeout; AWS refuses such a mapping, and messages may be received twice here`);
   let rbif = r.boolean(o['reportBatchItemFailures'], `${path}.reportBatchItemFailures`);
