@@ -183,3 +183,12 @@ test('INIT past the init limit is logged as a timeout and re-run inside the firs
   assert.equal(trace.environments[0]!.initStatus, 'timeout');
   assert.ok(trace.environmentLogs.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout$/.test(l.line)));
 });
+
+test('a missing @aws-sdk v3 module is Lambda\'s ImportModuleError, with a note that the runtime would provide it', async () => {
+  const trace = await simulate(config(fn('needs-sdk'), [sync(0, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.invocations[0]!.errorType, 'Runtime.ImportModuleError');
+  assert.match(trace.invocations[0]!.error!.errorMessage, /^Error: Cannot find module '@aws-sdk\/client-lambda-lens-missing'/);
+  assert.ok(trace.environmentLogs.some((l) => /^LAMBDA_LENS note: .*AWS SDK for JavaScript v3.*npm install --save-dev @aws-sdk\/client-lambda-lens-missing/.test(l.line)));
+});
