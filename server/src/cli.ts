@@ -8,6 +8,7 @@ import { URI } from 'vscode-uri';
 import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig } from './config';
+import { runSimulate } from './simulator/cli';
 
 const VERSION = '0.1.0';
 
@@ -17,6 +18,8 @@ Commands:
   check [paths...]        Check SAM / CloudFormation templates and their JS/TS handler code (default: the current folder)
       --format <fmt>      text (default), json or sarif
       --config <file>     a .lambda-lens.json (default: the nearest one above the current folder)
+  simulate <scenario.json> [--out trace.json] [--format text|json]
+                          Run the real handler in simulated execution environments
   rules                   List the rules
   help                    Show this help
   version                 Show the version
@@ -53,6 +56,8 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
   switch (command) {
     case 'check':
       return check(rest, io);
+    case 'simulate':
+      return runSimulate([...rest], process.stdout, process.stderr);
     case 'rules':
       for (const r of RULES) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
       return 0;
