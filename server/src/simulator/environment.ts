@@ -35,6 +35,50 @@ export interface RunLimits {
 /** Receives each output line of the process while a phase runs. */
 export type LineSink = (line: string) => void;
 
+interface Watch {
+  proc: NodeProcess;
+  limitMb: number;
+  onOver: () => void;
+}
+
+/**
+ * One timer reads the resident memory of every process running code, instead of one timer per
+ * phase: with many short invocations the per-phase timers cost more than the reads.
+ */
+class MemoryWatcher {
+  private readonly watches = new Set<Watch>();
+  private timer: NodeJS.Timeout | null = null;
+  private periodMs = 0;
+
+  watch(w: Watch, periodMs: number): () => void {
+    this.watches.add(w);
+    if (!this.timer || periodMs < this.periodMs) {
+      if (this.timer) clearInterval(this.timer);
+      this.periodMs = periodMs;
+      this.timer = setInterval(() => this.check(), periodMs);
+    }
+    return () => {
+      this.watches.delete(w);
+      if (this.watches.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+
+  private check(): void {
+    for (const w of this.watches) {
+      const mem = w.proc.memory();
+      if (mem && mem.hwmMb > w.limitMb) {
+        this.watches.delete(w);
+        w.onOver();
+      }
+    }
+  }
+}
+
+const memoryWatcher = new MemoryWatcher();
+
 /**
  * Runs the phases of one process. `clock.begin/end` bracket the time user code runs, so the
  * simulated clock follows real time exactly then.
@@ -134,7 +178,7 @@ export class RuntimeProcess {
       const elapsed = (): number => (offClock ? performance.now() - realStart : this.clock.now() - started);
       let settled = false;
       let timer: TimerHandle | null = null;
-      let poll: NodeJS.Timeout | null = null;
+      let unwatch: (() => void) | null = null;
       let killedFor: 'timeout' | 'oom' | null = null;
       this.sink = sink;
       if (!offClock) this.clock.begin();
@@ -142,7 +186,7 @@ export class RuntimeProcess {
         if (settled) return;
         settled = true;
         timer?.cancel();
-        if (poll) clearInterval(poll);
+        unwatch?.();
         this.flush();
         this.sink = this.idleSinkFn;
         this.proc.onExit(() => this.idleExit());
@@ -170,13 +214,18 @@ export class RuntimeProcess {
       }
       // Memory is enforced by watching resident memory against MemorySize and killing past it
       // (semantics.md, "Out of memory": --max-old-space-size misses Buffers).
-      poll = setInterval(() => {
-        const mem = this.proc.memory();
-        if (mem && mem.hwmMb > limits.memoryMb && !killedFor) {
-          killedFor = 'oom';
-          void this.proc.kill();
-        }
-      }, limits.memoryPollMs);
+      unwatch = memoryWatcher.watch(
+        {
+          proc: this.proc,
+          limitMb: limits.memoryMb,
+          onOver: () => {
+            if (killedFor) return;
+            killedFor = 'oom';
+            void this.proc.kill();
+          },
+        },
+        limits.memoryPollMs,
+      );
       if (!this.proc.alive) {
         done(onEnd(0, { kind: 'exit', code: this.proc.exit?.code ?? null, signal: this.proc.exit?.signal ?? null }));
         return;
