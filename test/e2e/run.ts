@@ -14,6 +14,7 @@ import { remoteUri, repoRoot, workbenchUrl } from './codeServer';
 import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
+import { PANEL, simulateBurstInPanel, writePanelApp } from './panel';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e');
 /** The extension-host tests may each wait for the server; allow for all of them after start-up. */
@@ -84,10 +85,11 @@ describe('as a user in the workbench', () => {
       await workbench.screenshot('output-channel');
     }));
 
-  // The simulation timeline panel (a webview) is tested here once it lands: run
-  // "Lambda Lens: Simulate", then look inside
-  // page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').
-  test.todo('the simulation panel plays back a run');
+  test(`"${PANEL.simulate}" plays a burst back in the timeline panel`, { timeout: TEST_TIMEOUT }, () =>
+    withEvidence(workbench, 'simulation-panel', async () => {
+      writePanelApp(workspace);
+      await simulateBurstInPanel(workbench, artifacts);
+    }));
 });
 
 describe('inside the extension host', () => {
