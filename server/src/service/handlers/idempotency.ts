@@ -9,7 +9,7 @@ import type { CallSite, HandlerModel, ImportRef } from './model';
 import { dottedName, isFunctionLike, skipOuter } from './scope';
 
 /** What a repeated call does twice. */
-export type EffectKind = 'put' | 'update' | 'message' | 'publish' | 'email' | 'payment' | 'http';
+export type EffectKind = 'put' | 'update' | 'transaction' | 'message' | 'publish' | 'events' | 'email' | 'payment' | 'http';
 
 /** AWS SDK v3 commands, by class name and the modules that export them. */
 export interface CommandPattern {
@@ -25,10 +25,13 @@ export const COMMANDS: readonly CommandPattern[] = [
   { module: /^@aws-sdk\/lib-dynamodb$/, command: 'PutCommand', kind: 'put', what: 'DynamoDB Put' },
   { module: /^@aws-sdk\/client-dynamodb$/, command: 'UpdateItemCommand', kind: 'update', what: 'DynamoDB UpdateItem' },
   { module: /^@aws-sdk\/lib-dynamodb$/, command: 'UpdateCommand', kind: 'update', what: 'DynamoDB Update' },
+  { module: /^@aws-sdk\/client-dynamodb$/, command: 'TransactWriteItemsCommand', kind: 'transaction', what: 'DynamoDB TransactWriteItems' },
+  { module: /^@aws-sdk\/lib-dynamodb$/, command: 'TransactWriteCommand', kind: 'transaction', what: 'DynamoDB TransactWrite' },
   { module: /^@aws-sdk\/client-sqs$/, command: 'SendMessageCommand', kind: 'message', what: 'SQS SendMessage' },
   { module: /^@aws-sdk\/client-sqs$/, command: 'SendMessageBatchCommand', kind: 'message', what: 'SQS SendMessageBatch' },
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishCommand', kind: 'publish', what: 'SNS Publish' },
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishBatchCommand', kind: 'publish', what: 'SNS PublishBatch' },
+  { module: /^@aws-sdk\/client-eventbridge$/, command: 'PutEventsCommand', kind: 'events', what: 'EventBridge PutEvents' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendEmailCommand', kind: 'email', what: 'SES SendEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendRawEmailCommand', kind: 'email', what: 'SES SendRawEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendTemplatedEmailCommand', kind: 'email', what: 'SES SendTemplatedEmail' },
@@ -45,8 +48,17 @@ export interface ClientMethodPattern {
   readonly methods: Readonly<Record<string, { readonly kind: EffectKind; readonly what: string }>>;
 }
 
-const DYNAMODB_V2_DOC = { put: { kind: 'put', what: 'DocumentClient put' }, update: { kind: 'update', what: 'DocumentClient update' } } as const;
-const DYNAMODB_LOW = { putItem: { kind: 'put', what: 'DynamoDB putItem' }, updateItem: { kind: 'update', what: 'DynamoDB updateItem' } } as const;
+const DYNAMODB_V2_DOC = {
+  put: { kind: 'put', what: 'DocumentClient put' },
+  update: { kind: 'update', what: 'DocumentClient update' },
+  transactWrite: { kind: 'transaction', what: 'DocumentClient transactWrite' },
+} as const;
+const DYNAMODB_LOW = {
+  putItem: { kind: 'put', what: 'DynamoDB putItem' },
+  updateItem: { kind: 'update', what: 'DynamoDB updateItem' },
+  transactWriteItems: { kind: 'transaction', what: 'DynamoDB transactWriteItems' },
+} as const;
+const EVENTBRIDGE_METHODS = { putEvents: { kind: 'events', what: 'EventBridge putEvents' } } as const;
 const SQS_METHODS = { sendMessage: { kind: 'message', what: 'SQS sendMessage' }, sendMessageBatch: { kind: 'message', what: 'SQS sendMessageBatch' } } as const;
 const SNS_METHODS = { publish: { kind: 'publish', what: 'SNS publish' }, publishBatch: { kind: 'publish', what: 'SNS publishBatch' } } as const;
 const SES_METHODS = {
@@ -67,6 +79,8 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^aws-sdk\/clients\/sqs$/, path: /^$/, methods: SQS_METHODS },
   { module: /^aws-sdk$/, path: /^SNS$/, methods: SNS_METHODS },
   { module: /^aws-sdk\/clients\/sns$/, path: /^$/, methods: SNS_METHODS },
+  { module: /^aws-sdk$/, path: /^(EventBridge|CloudWatchEvents)$/, methods: EVENTBRIDGE_METHODS },
+  { module: /^aws-sdk\/clients\/(eventbridge|cloudwatchevents)$/, path: /^$/, methods: EVENTBRIDGE_METHODS },
   { module: /^aws-sdk$/, path: /^SES(V2)?$/, methods: SES_METHODS },
   { module: /^aws-sdk\/clients\/sesv?2?$/, path: /^$/, methods: SES_METHODS },
   // AWS SDK v3 aggregated clients.
@@ -75,6 +89,7 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^@aws-sdk\/client-sqs$/, path: /^SQS$/, methods: SQS_METHODS },
   { module: /^@aws-sdk\/client-sns$/, path: /^SNS$/, methods: SNS_METHODS },
   { module: /^@aws-sdk\/client-sesv?2?$/, path: /^SES(v2)?$/, methods: SES_METHODS },
+  { module: /^@aws-sdk\/client-eventbridge$/, path: /^EventBridge$/, methods: EVENTBRIDGE_METHODS },
   // Mail over SMTP.
   { module: /^nodemailer$/, path: /^createTransport$/, methods: { sendMail: { kind: 'email', what: 'nodemailer sendMail' } } },
 ];
@@ -149,7 +164,7 @@ export const IDEMPOTENT_DECORATOR = /^idempotent(Function|LambdaHandler)?$/;
 
 /** Calls that read before writing: a read keyed on the event's id is an explicit dedup check. */
 export const DEDUP_READS = /^(get|getItem|query|exists|sismember|setnx|hsetnx|findOne|findUnique|count)$/;
-export const DEDUP_READ_COMMANDS = /^(GetItemCommand|GetCommand|QueryCommand|TransactWriteItemsCommand|TransactWriteCommand)$/;
+export const DEDUP_READ_COMMANDS = /^(GetItemCommand|GetCommand|QueryCommand)$/;
 
 function stripDefault(path: string): string {
   return path.replace(/^default\.?/, '');

@@ -60,6 +60,8 @@ export const LL2101: HandlerRule = {
         message: `${effect.what} in a handler that is retried: ${describeRetries(triggers)}. ${problem}`,
         uri: model.uri,
         span: model.spanOf(effect.node),
+        // A put whose key comes from the event often rewrites the same item: a note, not a warning.
+        ...(effect.kind === 'put' ? { severity: 'info' as const } : {}),
         ...(fix ? { fixes: [fix] } : {}),
       });
     }
@@ -111,6 +113,15 @@ function problemOf(model: HandlerModel, e: Effect, keyNames: ReadonlySet<string>
       if (expr === undefined || !ACCUMULATING_UPDATE.test(expr)) return undefined;
       return `Its UpdateExpression (${JSON.stringify(expr.trim())}) adds to what is stored, so every retry adds again. Record the event id in the same update with a condition that it is not there yet, or use Powertools makeIdempotent.`;
     }
+    case 'transaction': {
+      const text = input?.getText(model.sourceFile);
+      if (text === undefined || /attribute_not_exists\s*\(|ConditionCheck/.test(text)) return undefined;
+      const accumulating = [...text.matchAll(/UpdateExpression['"]?\s*:\s*(['"`])([^'"`]*)\1/g)].map((m) => m[2] ?? '').find((x) => ACCUMULATING_UPDATE.test(x));
+      if (accumulating === undefined) return undefined;
+      return `One of its updates (${JSON.stringify(accumulating.trim())}) adds to what is stored, so every retry adds again. Put a condition on the event id into the same transaction (a Put with attribute_not_exists), or use Powertools makeIdempotent.`;
+    }
+    case 'events':
+      return 'Every retry puts the events again, and EventBridge does not drop duplicates: every consumer sees them twice. Give each event a stable id derived from the source record and make consumers idempotent, or record what was published.';
     case 'message':
     case 'publish': {
       if (/MessageDeduplicationId/.test(argsText) || (e.input !== undefined && !input)) return undefined;

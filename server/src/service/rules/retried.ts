@@ -13,7 +13,6 @@ import {
   idempotentFunctions,
   insideAny,
   objectArgument,
-  findProperty,
 } from '../handlers/idempotency';
 import { retryClause, retryingTriggers } from '../model/invocation';
 import type { FunctionModel, Trigger } from '../model/types';
@@ -84,20 +83,21 @@ function hasDedupCheck(model: HandlerModel): boolean {
       const obj = objectArgument(model, a);
       return EVENT_ID_NAMES.test((obj ?? a).getText(model.sourceFile));
     });
+  // A write that succeeds only the first time: `attribute_not_exists(…)` on a key built from the event id.
   const conditional = (args: readonly ts.Expression[]) => {
     const obj = objectArgument(model, args[0]);
-    return obj !== undefined && findProperty(obj, /^(ConditionExpression|Expected)$/) !== undefined;
+    return obj !== undefined && /attribute_not_exists\s*\(/.test(obj.getText(model.sourceFile));
   };
   for (const c of model.constructions) {
     const name = c.className?.split('.').at(-1) ?? '';
     const args = c.node.arguments ?? [];
-    if (/Command$/.test(name) && mentionsEventId(args) && (DEDUP_READ_COMMANDS.test(name) || conditional(args))) return true;
+    if (/Command$/.test(name) && mentionsEventId(args) && (DEDUP_READ_COMMANDS.test(name) || (/^(Put|PutItem|Update|UpdateItem|TransactWrite|TransactWriteItems)Command$/.test(name) && conditional(args)))) return true;
   }
   for (const c of model.calls) {
     if (c.name === undefined) continue;
     const args = c.node.arguments;
     if (!mentionsEventId(args)) continue;
-    if (DEDUP_READS.test(c.name) || (/^(put|putItem|update|updateItem)$/.test(c.name) && conditional(args))) return true;
+    if (DEDUP_READS.test(c.name) || (/^(put|putItem|update|updateItem|transactWrite|transactWriteItems)$/.test(c.name) && conditional(args))) return true;
     // Redis `SET key value NX`: only the first delivery gets to set it.
     if (c.name === 'set' && args.some((a) => ts.isStringLiteralLike(a) && a.text.toUpperCase() === 'NX')) return true;
   }
