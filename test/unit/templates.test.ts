@@ -307,6 +307,24 @@ test('SQS queues: visibility timeout, FIFO flag (property or .fifo name), redriv
   assert.equal(m?.definedBy, 'resource');
   assert.equal(m?.mapping?.queue?.logicalId, 'Fifo');
   assert.equal(value(m?.mapping?.batchSize), 5);
+  assert.deepEqual(t.detachedMappings, []);
+  const external = readTemplate('file:///e.yaml', `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Orders:
+    Type: AWS::SQS::Queue
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: orders-worker
+      EventSourceArn: !GetAtt Orders.Arn
+      BatchSize: 20
+`);
+  assert.deepEqual(external.functions, []);
+  const [d] = external.detachedMappings;
+  assert.equal(d?.name, 'Mapping');
+  assert.equal(d?.type, 'SQS');
+  assert.equal(d?.mapping?.queue?.logicalId, 'Orders');
+  assert.equal(value(d?.mapping?.batchSize), 20);
 });
 
 test('related resources link to their function: invoke config, permission, URL, version, alias, rules, SNS', () => {

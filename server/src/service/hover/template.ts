@@ -66,7 +66,7 @@ export function templateHover(template: TemplateDocument, offset: number, today:
     case CFN_FUNCTION:
       return property(place, 3, FUNCTION_PROPERTIES, 'cloudformation');
     case 'AWS::Lambda::EventSourceMapping':
-      return property(place, 3, MAPPING_PROPERTIES, undefined, triggerOf(template, (t) => t.definedBy === 'resource' && t.name === logicalId));
+      return property(place, 3, MAPPING_PROPERTIES, undefined, triggerOf(template, (t) => t.definedBy === 'resource' && t.name === logicalId) ?? template.detachedMappings.find((t) => t.name === logicalId));
     case 'AWS::Lambda::EventInvokeConfig':
       return property(place, 3, ASYNC_CONFIG_PROPERTIES);
     case 'AWS::Lambda::Version':

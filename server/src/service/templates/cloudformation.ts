@@ -33,10 +33,11 @@ export function readCloudFormationFunctions(
   root: TMap,
   r: Resolver,
   kind: TemplateKind,
-): { functions: FunctionModel[]; queues: Map<string, QueueModel> } {
+): { functions: FunctionModel[]; queues: Map<string, QueueModel>; detachedMappings: Trigger[] } {
   const resources = get(root, 'Resources');
   const queues = new Map<string, QueueModel>();
-  if (resources?.kind !== 'map') return { functions: [], queues };
+  const detachedMappings: Trigger[] = [];
+  if (resources?.kind !== 'map') return { functions: [], queues, detachedMappings };
   for (const e of resources.entries) {
     if (scalarString(get(e.value, 'Type')) === 'AWS::SQS::Queue') queues.set(e.key, readQueue(e, r));
   }
@@ -50,7 +51,7 @@ export function readCloudFormationFunctions(
       extras.set(e.key, { triggers: [], versions: [], aliases: [], asyncConfig: undefined, functionUrl: undefined });
     }
   }
-  for (const e of resources.entries) readRelatedResource(e, r, extras, queues);
+  for (const e of resources.entries) readRelatedResource(e, r, extras, queues, detachedMappings);
   const iam = new IamReader(resources, r);
   const functions: FunctionModel[] = [];
   for (const e of resources.entries) {
@@ -59,7 +60,7 @@ export function readCloudFormationFunctions(
     const type = scalarString(get(e.value, 'Type'));
     functions.push(type === SAM_FUNCTION ? readSamFunction(e, globals, r, queues, extra, iam) : readLambdaFunction(e, r, extra, kind, iam));
   }
-  return { functions, queues };
+  return { functions, queues, detachedMappings };
 }
 
 function readQueue(e: TEntry, r: Resolver): QueueModel {
@@ -365,7 +366,7 @@ function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, M
   return undefined;
 }
 
-function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable>, queues: Map<string, QueueModel>): void {
+function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable>, queues: Map<string, QueueModel>, detached: Trigger[]): void {
   const type = scalarString(get(e.value, 'Type'));
   const props = get(e.value, 'Properties');
   const forFn = (node: TNode | undefined) => {
@@ -375,7 +376,6 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
   switch (type) {
     case 'AWS::Lambda::EventSourceMapping': {
       const fn = forFn(get(props, 'FunctionName'));
-      if (!fn) return;
       const sourceNode = get(props, 'EventSourceArn');
       const sourceId = r.refTarget(sourceNode);
       const sourceStr = r.str(sourceNode);
@@ -383,7 +383,7 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
         (sourceId !== undefined ? RESOURCE_EVENT_TYPES[r.resourceType(sourceId) ?? ''] : undefined) ??
         (sourceStr !== undefined && !('unknown' in sourceStr) ? eventTypeForArn(sourceStr.value) : undefined) ??
         (get(props, 'SelfManagedEventSource') !== undefined ? 'SelfManagedKafka' : 'EventSourceMapping');
-      fn.triggers.push({
+      const trigger: Trigger = {
         type: eventType,
         name: e.key,
         invocation: 'poll',
@@ -393,7 +393,9 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
         mapping: readMapping(props, 'EventSourceArn', r, queues),
         path: undefined,
         method: undefined,
-      });
+      };
+      // A mapping for a function outside the template (FunctionName is a name or ARN) is still checked.
+      (fn?.triggers ?? detached).push(trigger);
       return;
     }
     case 'AWS::Lambda::EventInvokeConfig': {

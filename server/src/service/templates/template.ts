@@ -1,4 +1,4 @@
-import type { FunctionModel, QueueModel, TemplateKind } from '../model/types';
+import type { FunctionModel, QueueModel, TemplateKind, Trigger } from '../model/types';
 import { parseTreeText, type SyntaxProblem } from './parse';
 import { get, scalarString, type TMap, type TNode } from './tree';
 import { Resolver } from './resolve';
@@ -17,6 +17,8 @@ export interface TemplateDocument {
   readonly syntaxError: SyntaxProblem | undefined;
   readonly functions: readonly FunctionModel[];
   readonly queues: ReadonlyMap<string, QueueModel>;
+  /** `AWS::Lambda::EventSourceMapping` resources whose function is not in this template (FunctionName is a name or ARN). */
+  readonly detachedMappings: readonly Trigger[];
   readonly resolver: Resolver | undefined;
 }
 
@@ -38,15 +40,15 @@ export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'
   const syntaxError = firstError !== undefined && looksLikeTemplate ? firstError : undefined;
   const base = { uri, text, format: parsed.format, root, syntaxError };
   if (root?.kind !== 'map' || kind === undefined) {
-    return { ...base, kind, functions: [], queues: new Map(), resolver: undefined };
+    return { ...base, kind, functions: [], queues: new Map(), detachedMappings: [], resolver: undefined };
   }
   if (kind === 'serverless') {
     const { functions, queues, resolver } = readServerlessTemplate(root, uri);
-    return { ...base, kind, functions, queues, resolver };
+    return { ...base, kind, functions, queues, detachedMappings: [], resolver };
   }
   const resolver = new Resolver(uri, mapOf(get(root, 'Parameters')), mapOf(get(root, 'Mappings')), mapOf(get(root, 'Resources')));
-  const { functions, queues } = readCloudFormationFunctions(root, resolver, kind);
-  return { ...base, kind, functions, queues, resolver };
+  const { functions, queues, detachedMappings } = readCloudFormationFunctions(root, resolver, kind);
+  return { ...base, kind, functions, queues, detachedMappings, resolver };
 }
 
 function mapOf(node: TNode | undefined): TMap | undefined {
