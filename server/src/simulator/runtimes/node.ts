@@ -155,6 +155,8 @@ export class NodeProcess {
   readonly pid: number;
   /** Real time from fork until the bootstrap said it was ready, ms. */
   startMs = 0;
+  private frozen = false;
+  private freezeTimer: NodeJS.Timeout | null = null;
   private messageListener: ((m: ChildMessage) => void) | null = null;
   private exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -233,13 +235,29 @@ export class NodeProcess {
     if (this.alive && this.child.connected) this.child.send(message);
   }
 
-  /** Freeze between invokes, as Lambda does (semantics.md, "Between invokes the EE is frozen"). */
+  /**
+   * Freeze between invokes, as Lambda does (semantics.md, "Between invokes the EE is frozen").
+   * The SIGSTOP goes out 1 ms (real) after the response, like the short moment Lambda's
+   * sandbox keeps running after one; a request that arrives within it finds the process
+   * running and costs no SIGSTOP/SIGCONT pair (back-to-back requests are the common case).
+   */
   freeze(): void {
-    if (this.alive) signalGroup(this.child, 'SIGSTOP');
+    if (!this.alive || this.frozen || this.freezeTimer) return;
+    this.freezeTimer = setTimeout(() => {
+      this.freezeTimer = null;
+      if (!this.alive) return;
+      signalGroup(this.child, 'SIGSTOP');
+      this.frozen = true;
+    }, 1);
   }
 
   thaw(): void {
-    if (this.alive) signalGroup(this.child, 'SIGCONT');
+    if (this.freezeTimer) {
+      clearTimeout(this.freezeTimer);
+      this.freezeTimer = null;
+    }
+    if (this.frozen && this.alive) signalGroup(this.child, 'SIGCONT');
+    this.frozen = false;
   }
 
   /**
@@ -247,6 +265,8 @@ export class NodeProcess {
    * when the process is gone.
    */
   kill(): Promise<void> {
+    if (this.freezeTimer) clearTimeout(this.freezeTimer);
+    this.freezeTimer = null;
     signalGroup(this.child, 'SIGKILL');
     return this.exited;
   }
