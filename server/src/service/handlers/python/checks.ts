@@ -96,17 +96,21 @@ const IDEMPOTENT_DECORATORS = /(^|\.)(idempotent|idempotent_function)$/;
 interface WritePattern {
   readonly what: string;
   readonly kind: 'put' | 'update' | 'message' | 'publish' | 'email';
+  /** The boto3 service names of the client (or resource) the method belongs to. */
+  readonly services: readonly string[];
+  /** The method name is common outside boto3 (MQTT and Redis `publish`, mailers' `send_email`): the client must be known to be boto3's. */
+  readonly needsKnownClient?: true;
 }
 const WRITES: Readonly<Record<string, WritePattern>> = {
-  put_item: { what: 'DynamoDB put_item', kind: 'put' },
-  update_item: { what: 'DynamoDB update_item', kind: 'update' },
-  send_message: { what: 'SQS send_message', kind: 'message' },
-  send_message_batch: { what: 'SQS send_message_batch', kind: 'message' },
-  publish: { what: 'SNS publish', kind: 'publish' },
-  publish_batch: { what: 'SNS publish_batch', kind: 'publish' },
-  send_email: { what: 'SES send_email', kind: 'email' },
-  send_raw_email: { what: 'SES send_raw_email', kind: 'email' },
-  send_templated_email: { what: 'SES send_templated_email', kind: 'email' },
+  put_item: { what: 'DynamoDB put_item', kind: 'put', services: ['dynamodb'] },
+  update_item: { what: 'DynamoDB update_item', kind: 'update', services: ['dynamodb'] },
+  send_message: { what: 'SQS send_message', kind: 'message', services: ['sqs'] },
+  send_message_batch: { what: 'SQS send_message_batch', kind: 'message', services: ['sqs'] },
+  publish: { what: 'SNS publish', kind: 'publish', services: ['sns'], needsKnownClient: true },
+  publish_batch: { what: 'SNS publish_batch', kind: 'publish', services: ['sns'] },
+  send_email: { what: 'SES send_email', kind: 'email', services: ['ses', 'sesv2'], needsKnownClient: true },
+  send_raw_email: { what: 'SES send_raw_email', kind: 'email', services: ['ses'] },
+  send_templated_email: { what: 'SES send_templated_email', kind: 'email', services: ['ses'] },
 };
 /** `UpdateExpression`s that add to what is there. */
 const ACCUMULATING_UPDATE = /\bADD\s|\bSET\b[\s\S]*?([#\w.[\]]+)\s*=\s*(?:if_not_exists\s*\(\s*\1\s*,[^)]*\)|\1)\s*[+-]|list_append\s*\(/i;
@@ -218,7 +222,7 @@ const LL3001: PythonCheck = {
     const out: Finding[] = [];
     const requestByHandler = new Map<PyFunction, Set<string>>();
     for (const c of model.calls) {
-      if (!isHandlerScope(c) || c.origin === undefined) continue;
+      if (!isHandlerScope(c) || c.origin === undefined || isCustomResource(model, c.handler as PyFunction)) continue;
       const what = CLIENT_FACTORIES.get(c.origin);
       if (what === undefined) continue;
       // A cached factory (`@lru_cache`, `@cache`) runs once per arguments.
@@ -246,6 +250,15 @@ const LL3001: PythonCheck = {
     return out;
   },
 };
+
+/**
+ * A CloudFormation custom resource handler (it reads `RequestType`, or uses cfnresponse /
+ * crhelper) runs a few times per deployment: where its clients are made does not matter.
+ */
+function isCustomResource(model: PythonHandlerModel, handler: PyFunction): boolean {
+  if ([...model.imports.values()].some((m) => /^(cfnresponse|crhelper)(\.|$)/.test(m))) return true;
+  return /\bRequestType\b/.test(handler.node.text);
+}
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -406,6 +419,8 @@ const LL2101: PythonCheck = {
     for (const c of model.calls) {
       const write = c.name !== undefined && c.receiver !== undefined ? WRITES[c.name] : undefined;
       if (write === undefined || !isHandlerScope(c) || hasSplat(c.node)) continue;
+      const service = receiverService(model, c);
+      if (service !== undefined ? !write.services.includes(service) : write.needsKnownClient === true) continue;
       const triggers = retrying(ctx, c.handler);
       if (triggers.length === 0 || isIdempotent(model, c)) continue;
       const problem = problemOf(c.node, write);
@@ -415,6 +430,58 @@ const LL2101: PythonCheck = {
     return out;
   },
 };
+
+/**
+ * The boto3 service of a method call's receiver: `sns` for `sns.publish(...)` when
+ * `sns = boto3.client("sns")`, `dynamodb` for a `Table` of `boto3.resource("dynamodb")`.
+ * Follows names assigned in the enclosing functions and at module scope.
+ */
+function receiverService(model: PythonHandlerModel, c: PyCall): string | undefined {
+  const receiver = c.node.childForFieldName('function')?.childForFieldName('object');
+  return receiver ? serviceOf(model, receiver, c.node, 0) : undefined;
+}
+
+function serviceOf(model: PythonHandlerModel, node: PyNode, at: PyNode, depth: number): string | undefined {
+  if (depth > 4) return undefined;
+  if (node.type === 'identifier') {
+    const value = localValue(node.text, at) ?? model.moduleValues.get(node.text);
+    return value ? serviceOf(model, value, at, depth + 1) : undefined;
+  }
+  if (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self') {
+    // `self.table = boto3.resource(...).Table(...)` anywhere in the module.
+    const name = node.childForFieldName('attribute')?.text;
+    for (const a of model.tree.rootNode.descendantsOfType('assignment')) {
+      if (a?.childForFieldName('left')?.text === `self.${name}`) {
+        const v = a.childForFieldName('right');
+        if (v) return serviceOf(model, v, at, depth + 1);
+      }
+    }
+    return undefined;
+  }
+  if (node.type !== 'call') return undefined;
+  const call = model.callAt.get(node.id);
+  if (call?.origin === 'boto3.client' || call?.origin === 'boto3.resource') return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
+  // `session.client("sqs")`, `dynamodb.Table("orders")`, `boto3.resource("dynamodb").Table(...)`.
+  const fn = node.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'client' || method === 'resource') return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  return method === 'Table' && obj ? serviceOf(model, obj, at, depth + 1) : undefined;
+}
+
+/** The value last assigned to `name` in the functions around `at`, before it. */
+function localValue(name: string, at: PyNode): PyNode | undefined {
+  for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) {
+    let found: PyNode | undefined;
+    for (const a of fn.descendantsOfType('assignment')) {
+      if (!a || a.startIndex > at.startIndex) continue;
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier' && left.text === name) found = a.childForFieldName('right') ?? undefined;
+    }
+    if (found) return found;
+  }
+  return undefined;
+}
 
 function problemOf(call: PyNode, write: WritePattern): string | undefined {
   switch (write.kind) {
