@@ -387,7 +387,12 @@ function writtenPath(c: PyCall): PyNode | undefined {
 }
 
 /** `f"/tmp/{key}"`, `"/tmp/" + key`, `os.path.join("/tmp", key)`: a name that changes per request. */
-function perInvocationTmpPath(node: PyNode): boolean {
+function perInvocationTmpPath(node: PyNode, depth = 0): boolean {
+  // `path = f"/tmp/{key}"` then `open(path, "w")`.
+  if (node.type === 'identifier') {
+    const value = depth < 3 ? localValue(node.text, node) : undefined;
+    return value !== undefined && perInvocationTmpPath(value, depth + 1);
+  }
   if (node.type === 'string') return stringValue(node) === undefined && (stringPrefix(node) ?? '').startsWith('/tmp');
   if (node.type === 'binary_operator') {
     // `"/tmp/" + key + ".out"`: the leftmost operand names the folder; some operand varies.
