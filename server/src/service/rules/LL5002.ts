@@ -65,11 +65,14 @@ export const LL5002: TemplateRule = {
       const writes = linked !== undefined ? targetedWrites(linked.model) : [];
       for (const s of sources) {
         const noun = `${KINDS[s.kind].noun} ${s.logicalId}`;
-        const write = writes.find((w) => w.kind === s.kind && envTargets.get(w.variable) === s.logicalId);
+        const write = writes.find((w) => w.kind === s.kind && ('env' in w.target ? envTargets.get(w.target.env) === s.logicalId : true));
         let evidence: string | undefined;
         if (write !== undefined && linked !== undefined) {
           const file = relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/');
-          evidence = `its code sends ${write.what} (${file}) to ${write.variable}, which the template sets to ${noun}`;
+          evidence =
+            'env' in write.target
+              ? `its code sends ${write.what} (${file}) to ${write.target.env}, which the template sets to ${noun}`
+              : `its code sends ${write.what} (${file}) back to the ${KINDS[s.kind].noun} the event came from (${write.target.event})`;
         } else {
           const grant = fn.executionRole.grants.find((g) => writeOnlyGrant(g, s));
           if (grant !== undefined) evidence = `its role is granted ${grant.kind === 'template' ? grant.name : `${KINDS[s.kind].writeActions.join(', ')}`} on ${noun}`;

@@ -89,15 +89,26 @@ export function httpCalls(model: HandlerModel): { readonly what: string; readonl
   return out;
 }
 
-/** A write to S3, SQS or SNS whose target (bucket, queue URL, topic ARN) comes from an environment variable. */
+/**
+ * A write to S3, SQS or SNS whose target (bucket, queue URL, topic ARN) comes from an
+ * environment variable, or from the triggering event itself (`record.s3.bucket.name`,
+ * `record.Sns.TopicArn`).
+ */
 export interface TargetedWrite {
   readonly kind: 'S3' | 'SQS' | 'SNS';
   /** The operation, as a message names it (`PutObjectCommand`, `sqs.sendMessage`). */
   readonly what: string;
-  /** The environment variable the target is read from. */
-  readonly variable: string;
+  /** Where the target comes from: an environment variable by name, or the event's own source. */
+  readonly target: { readonly env: string } | { readonly event: string };
   readonly span: Span;
 }
+
+/** Event fields that name the resource the event came from, per kind. */
+const EVENT_SOURCE_FIELDS: Readonly<Record<TargetedWrite['kind'], RegExp>> = {
+  S3: /\.s3\.bucket\.name$/,
+  SQS: /\.eventSourceARN$/,
+  SNS: /\.Sns\.TopicArn$/,
+};
 
 /** Which request property names the target, per service. */
 const TARGET_PROPERTY: Readonly<Record<TargetedWrite['kind'], string>> = { S3: 'Bucket', SQS: 'QueueUrl', SNS: 'TopicArn' };
@@ -127,9 +138,9 @@ export function targetedWrites(model: HandlerModel): TargetedWrite[] {
   const out: TargetedWrite[] = [];
   const add = (kind: TargetedWrite['kind'], what: string, params: ts.Expression | undefined, span: Span) => {
     const obj = objectArgument(model, params);
-    const target = obj ? propertyValue(findProperty(obj, TARGET_PROPERTY[kind])) : undefined;
-    const variable = target ? envVariable(model, target, 0) : undefined;
-    if (variable !== undefined) out.push({ kind, what, variable, span });
+    const value = obj ? propertyValue(findProperty(obj, TARGET_PROPERTY[kind])) : undefined;
+    const target = value ? targetOrigin(model, value, kind, 0) : undefined;
+    if (target !== undefined) out.push({ kind, what, target, span });
   };
   for (const c of model.constructions) {
     const ref = c.import;
@@ -150,6 +161,20 @@ export function targetedWrites(model: HandlerModel): TargetedWrite[] {
     if (m) add(m.kind, `${c.receiver ?? m.kind}.${c.name}`, c.node.arguments[0], c.span);
   }
   return out;
+}
+
+/** Where a target expression comes from: an environment variable, or the event's source field (through a few `const`s). */
+function targetOrigin(model: HandlerModel, e: ts.Expression, kind: TargetedWrite['kind'], depth: number): TargetedWrite['target'] | undefined {
+  const env = envVariable(model, e, 0);
+  if (env !== undefined) return { env };
+  if (depth > 4) return undefined;
+  const x = skipOuter(e);
+  const text = x.getText(model.sourceFile).replace(/\?\./g, '.').replace(/\[\s*\d+\s*\]/g, '');
+  if (EVENT_SOURCE_FIELDS[kind].test(text)) return { event: x.getText(model.sourceFile) };
+  if (!ts.isIdentifier(x)) return undefined;
+  const d = model.lookup(x);
+  if (d !== undefined && ts.isVariableDeclaration(d.node) && ts.isIdentifier(d.node.name) && d.node.initializer) return targetOrigin(model, d.node.initializer, kind, depth + 1);
+  return undefined;
 }
 
 /**
