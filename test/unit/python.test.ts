@@ -121,6 +121,11 @@ def main(event, context):
   // The handler's name explains how it is invoked.
   const hover = service.hover(doc, doc.text.indexOf('main') + 1);
   assert.match(hover?.markdown ?? '', /worker[\s\S]*SQS \(jobs\)/);
+  // A lens above the handler opens the function in serverless.yml.
+  const lenses = service.codeLenses(doc);
+  assert.equal(lenses.length, 1);
+  assert.equal(doc.text.slice(lenses[0]?.span.start, lenses[0]?.span.end), 'main');
+  assert.match(lenses[0]?.title ?? '', /^worker · 1024 MB · 6 s · SQS/);
 });
 
 test('the same code without a retrying trigger is not reported for retries', () => {

@@ -111,6 +111,7 @@ export class LanguageService {
 
   /** Code lenses above handler exports: one per template function that uses the export. */
   codeLenses(doc: DocumentInput): readonly CodeLensResult[] {
+    if (isPythonPath(doc.uri)) return this.pythonFiles.codeLenses(doc);
     return isHandlerPath(doc.uri) ? this.handlerFiles.codeLenses(doc) : [];
   }
 

@@ -9,6 +9,7 @@ import { describeInvocation } from '../../model/invocation';
 import { isKnown, type FunctionModel } from '../../model/types';
 import type { ProjectIndex } from '../../project';
 import { codeRoot, uriToPath } from '../../project/resolve';
+import { lensTitle, locationIn, type CodeLensResult } from '../../project/views';
 import type { Span } from '../../model/types';
 import type { Finding } from '../../rules/types';
 import { buildPythonModel, type PythonHandlerModel } from './model';
@@ -129,6 +130,18 @@ export class PythonFiles {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+  }
+
+  /** A lens above each handler function for every template function that uses it (as for JS/TS exports). */
+  codeLenses(doc: PythonDocument): CodeLensResult[] {
+    const { model, links } = this.analyse(doc);
+    const out: CodeLensResult[] = [];
+    for (const l of links) {
+      const h = model?.handlers.find((f) => f.name === l.functionName);
+      if (h === undefined) continue;
+      out.push({ span: h.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId } });
+    }
+    return out;
   }
 
   /** On a handler's name: the template functions that use it and how each is invoked. */
