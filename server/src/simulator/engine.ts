@@ -659,8 +659,8 @@ export class Simulation implements Platform {
     const endMs = this.clock.now();
     // With a suppressed init the re-init counts in Duration and REPORT has no Init Duration.
     const durationMs = Math.min(this.fn.timeoutMs, raw.kind === 'timeout' ? this.fn.timeoutMs : raw.durationMs + (initError ? 0 : reinitMs));
-    const memory = env.rp?.proc.memory();
-    if (memory) env.trace.maxMemoryMb = Math.max(env.trace.maxMemoryMb, Math.ceil(memory.hwmMb));
+    const peak = env.rp?.proc.peakMemoryMb() ?? null;
+    if (peak !== null) env.trace.maxMemoryMb = Math.max(env.trace.maxMemoryMb, Math.ceil(peak));
 
     let outcome: TraceInvocation['outcome'];
     let errorType: string | null = null;

@@ -5,7 +5,7 @@
  * platform (reset, retry, logs, billing).
  */
 import type { SimClock, TimerHandle } from './clock';
-import type { NodeProcess } from './runtimes/node';
+import { HAS_PROC_FS, sampleWithPs, type NodeProcess } from './runtimes/node';
 import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
 
 /** How INIT ended. */
@@ -35,27 +35,35 @@ export interface RunLimits {
 /** Receives each output line of the process while a phase runs. */
 export type LineSink = (line: string) => void;
 
-interface Watch {
+export interface Watch {
   proc: NodeProcess;
   limitMb: number;
   onOver: () => void;
 }
 
+/** Without /proc, memory is sampled with `ps`, a process spawn: not more often than this. */
+const PS_PERIOD_MS = 200;
+
 /**
  * One timer reads the resident memory of every process running code, instead of one timer per
- * phase: with many short invocations the per-phase timers cost more than the reads.
+ * phase: with many short invocations the per-phase timers cost more than the reads. Where the
+ * system has no /proc (macOS), one `ps` call samples them all.
  */
-class MemoryWatcher {
+export class MemoryWatcher {
   private readonly watches = new Set<Watch>();
   private timer: NodeJS.Timeout | null = null;
   private periodMs = 0;
+  private sampling = false;
 
-  watch(w: Watch, periodMs: number): () => void {
+  constructor(private readonly procFs = HAS_PROC_FS) {}
+
+  watch(w: Watch, requestedMs: number): () => void {
     this.watches.add(w);
+    const periodMs = this.procFs ? requestedMs : Math.max(requestedMs, PS_PERIOD_MS);
     if (!this.timer || periodMs < this.periodMs) {
       if (this.timer) clearInterval(this.timer);
       this.periodMs = periodMs;
-      this.timer = setInterval(() => this.check(), periodMs);
+      this.timer = setInterval(() => this.tick(), periodMs);
     }
     return () => {
       this.watches.delete(w);
@@ -66,10 +74,23 @@ class MemoryWatcher {
     };
   }
 
+  private tick(): void {
+    if (this.procFs) {
+      this.check();
+      return;
+    }
+    if (this.sampling) return;
+    this.sampling = true;
+    void sampleWithPs([...this.watches].map((w) => w.proc)).then(() => {
+      this.sampling = false;
+      this.check();
+    });
+  }
+
   private check(): void {
     for (const w of this.watches) {
-      const mem = w.proc.memory();
-      if (mem && mem.hwmMb > w.limitMb) {
+      const peak = w.proc.peakMemoryMb(this.procFs);
+      if (peak !== null && peak > w.limitMb) {
         this.watches.delete(w);
         w.onOver();
       }
@@ -197,7 +218,10 @@ export class RuntimeProcess {
       this.proc.onMessage((m) => {
         if (m.t === 'log') sink(m.line);
         else if (m.t === 'out') this.output(m.text);
-        else onMessage(m, done);
+        else {
+          if (m.t === 'result' || m.t === 'init-done') this.proc.notePeak(m.maxRssKb / 1024);
+          onMessage(m, done);
+        }
       });
       this.proc.onExit((code, signal) => {
         done(onEnd(elapsed(), killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }));

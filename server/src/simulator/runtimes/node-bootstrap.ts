@@ -228,7 +228,7 @@ async function init(message: InitMessage): Promise<void> {
     error = e instanceof InitError ? e.payload : toPayload(e);
     console.error(`Uncaught Exception \t${logForm(error)}`);
   }
-  send({ t: 'init-done', initMs: performance.now() - started, error });
+  send({ t: 'init-done', initMs: performance.now() - started, error, maxRssKb: process.resourceUsage().maxRSS });
 }
 
 function invoke(message: InvokeMessage): void {
@@ -255,7 +255,7 @@ function invoke(message: InvokeMessage): void {
         payload = namedError('Runtime.MarshalError', `Unable to stringify response body: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    send({ t: 'result', requestId: message.requestId, durationMs, responseJson, error: payload });
+    send({ t: 'result', requestId: message.requestId, durationMs, responseJson, error: payload, maxRssKb: process.resourceUsage().maxRSS });
   };
 
   const context: Record<string, unknown> = {

@@ -60,6 +60,8 @@ export interface InitDoneMessage {
   initMs: number;
   /** Set when INIT failed (`Runtime.ImportModuleError`, `Runtime.HandlerNotFound`, …). */
   error: ErrorPayload | null;
+  /** The process's peak resident memory so far (`process.resourceUsage().maxRSS`), KB. */
+  maxRssKb: number;
 }
 
 /** Child → parent: a log line already in Lambda's format (console output). */
@@ -83,6 +85,8 @@ export interface ResultMessage {
   /** The JSON text of the response (`null` when the handler returned nothing), when `error` is null. */
   responseJson: string | null;
   error: ErrorPayload | null;
+  /** The process's peak resident memory so far (`process.resourceUsage().maxRSS`), KB. */
+  maxRssKb: number;
 }
 
 /**

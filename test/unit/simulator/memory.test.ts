@@ -1,0 +1,23 @@
+/** Memory enforcement: the /proc reader and the `ps` sampler used where there is no /proc. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryWatcher } from '../../../server/src/simulator/environment';
+import { liveRuntimePids, NodeProcess, nodeBootstrapPath } from '../../../server/src/simulator/runtimes/node';
+
+for (const procFs of [true, false]) {
+  test(`the memory watcher reports a process over its limit (${procFs ? '/proc' : 'ps'})`, async () => {
+    const proc = await NodeProcess.start({ binary: process.execPath, bootstrap: nodeBootstrapPath(), cwd: process.cwd(), env: {} });
+    try {
+      const watcher = new MemoryWatcher(procFs);
+      // Any Node process is far above 1 MB resident.
+      await new Promise<void>((resolve) => {
+        const unwatch = watcher.watch({ proc, limitMb: 1, onOver: () => (unwatch(), resolve()) }, 10);
+      });
+      const peak = proc.peakMemoryMb(procFs);
+      assert.ok(peak !== null && peak > 1);
+    } finally {
+      await proc.kill();
+    }
+    assert.deepEqual(liveRuntimePids(), []);
+  });
+}
