@@ -76,9 +76,11 @@ export class ProjectIndex {
   /** An open template's latest parse. */
   updateTemplate(doc: TemplateDocument): void {
     const path = uriToPath(doc.uri);
-    if (this.open.get(path) === doc) return;
+    const known = this.open.get(path) ?? this.disk.get(path)?.doc;
+    if (known === doc) return;
     this.open.set(path, doc);
-    this.bump();
+    // The same text as before (a re-open, the CLI reading what the index read): same links.
+    if (known?.text !== doc.text) this.bump();
   }
 
   /** An open handler's latest parse; bumps the generation only when its exports changed. */
@@ -92,15 +94,22 @@ export class ProjectIndex {
   /** A document was closed: its disk copy is the truth again. */
   closed(uri: string): void {
     const path = uriToPath(uri);
-    if (this.open.delete(path)) {
-      this.forgetPath(path);
+    const open = this.open.get(path);
+    if (open) {
+      this.open.delete(path);
+      // Unchanged on disk: keep the parse and the links.
+      if (this.fs.readFile(path) === open.text) this.disk.set(path, { text: open.text, doc: open });
+      else this.forgetPath(path);
       return;
     }
     // A handler: links move only if the text on disk exports something else.
     const before = this.parsed.get(path);
+    if (!before) return;
+    const text = this.fs.readFile(path);
+    if (text === before.text) return;
     this.parsed.delete(path);
     const after = this.parsedFile(path);
-    if (!before || !after || exportSignature(before) !== exportSignature(after)) this.bump();
+    if (!after || exportSignature(before) !== exportSignature(after)) this.bump();
   }
 
   /** A file was created, changed or deleted on disk. */

@@ -100,13 +100,18 @@ export function moduleTypeOf(path: string, fs: FileSystem): 'commonjs' | 'module
 }
 
 /**
- * A file system that remembers `stat` answers: a template's functions often share one
+ * A file system that remembers `stat` and read answers: a template's functions often share one
  * code folder, and a missing folder costs an exception per look-up on the real disk.
  */
 export function memoStat(fs: FileSystem): FileSystem {
   const stats = new Map<string, ReturnType<FileSystem['stat']>>();
+  const texts = new Map<string, string | undefined>();
   return {
-    readFile: (p) => fs.readFile(p),
+    // Only package.json files are read while resolving (the nearest "type").
+    readFile: (p) => {
+      if (!texts.has(p)) texts.set(p, fs.readFile(p));
+      return texts.get(p);
+    },
     readDirectory: (p) => fs.readDirectory(p),
     stat: (p) => {
       if (!stats.has(p)) stats.set(p, fs.stat(p));
@@ -154,7 +159,8 @@ export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryP
       return { kind: 'file', path: p, exportPath: parsed.exportPath, source: true, moduleType: ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : moduleTypeOf(p, fs) };
     }
   }
-  return { kind: 'missing', root, tried, rootExists: true, buildOutput: BUILD_OUTPUT.test(root) };
+  // `build/js/main.handler`: the module lives in build output that a compile step creates.
+  return { kind: 'missing', root, tried, rootExists: true, buildOutput: BUILD_OUTPUT.test(moduleRoot) && fs.stat(moduleRoot)?.isDirectory !== true };
 }
 
 /** Resolves a relative module specifier from a file (for re-exports). */

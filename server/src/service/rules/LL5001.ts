@@ -30,7 +30,7 @@ export const LL5001: TemplateRule = {
       const handler = isKnown(fn.handler) ? fn.handler.value : '';
       if (r.kind === 'missing') {
         // A build-output folder (dist/, build/) appears only after a build.
-        if (!r.rootExists && r.buildOutput) continue;
+        if (r.buildOutput) continue;
         const base = rel(r.tried[0] ?? r.root);
         report(
           fn,
