@@ -1,6 +1,7 @@
 import { isKnown } from '../model/types';
 import { secretKind } from '../secrets';
 import { nodeAt } from '../templates/tree';
+import { functionsUsing } from './format';
 import type { Finding, TemplateRule } from './types';
 
 const ADVICE =
@@ -28,7 +29,7 @@ export const LL4006: TemplateRule = {
         if (kind === undefined) continue;
         out.push({
           ruleId: 'LL4006',
-          message: `Environment variable ${v.name} of function ${fn.logicalId} holds ${kind} in plain text: ${ADVICE}`,
+          message: `Environment variable ${v.name} of ${functionsUsing(template, fn, (f) => f.environment?.variables.find((x) => x.name === v.name)?.value)} holds ${kind} in plain text: ${ADVICE}`,
           uri: value.uri,
           span: value.span,
         });
