@@ -56,7 +56,7 @@ export function tooltipOf(bar: Bar, row: Row, invocations: readonly TraceInvocat
   }
   lines.push(`${inv.env ?? ''} · attempt ${inv.attempt} · ${inv.source}`);
   const waited = inv.startMs - inv.initMs - inv.arrivedMs;
-  if (waited >= 1) lines.push(`Waited ${formatDuration(waited)} outside ${inv.cold ? "INIT and " : ""}the handler`);
+  if (waited >= 1) lines.push(`Waited ${formatDuration(waited)} outside ${inv.cold ? 'INIT and ' : ''}the handler`);
   lines.push(`${inv.cold ? `Init ${formatDuration(inv.initMs)} · ` : ''}Duration ${formatDuration(inv.durationMs)} · Billed ${inv.billedMs} ms`);
   lines.push(`Memory ${inv.maxMemoryMb} of ${inv.memorySizeMb} MB`);
   if (inv.errorType) lines.push(inv.errorType);

@@ -9,6 +9,7 @@ import { badgesOf, initLines, outcomeText, tooltipOf } from './describe';
 import { clear, el, iconButton, setIcon } from './dom';
 import { barAt, buildTimeline, invocationKey, LiveRun, timelineOfTrace, type Bar, type Row, type Timeline } from './model';
 import { advance, changeSpeed, initialPlayback, seek, SPEEDS, step, togglePlay, validSpeed, type Playback } from './playback';
+import { OVERVIEW_HEIGHT, Overview } from './overview';
 import { LAYOUT, Renderer, visibleRowCount } from './render';
 import { computeFigures, figuresOfSummary, summaryItems } from './summary';
 import { readTheme } from './theme';
@@ -101,10 +102,11 @@ const canvas = el('canvas', {
     'aria-describedby': 'll-keys',
   },
 });
+const overviewCanvas = el('canvas', { className: 'll-overview', title: 'Overview of the whole run: drag across it to zoom there, click to centre the view', attrs: { 'aria-hidden': 'true' } });
 const tooltip = el('div', { className: 'll-tooltip', attrs: { role: 'tooltip' } });
 tooltip.hidden = true;
 const emptyEl = el('div', { className: 'll-empty', text: 'No run to show yet. Run “Lambda Lens: Simulate Function…” or “Lambda Lens: Open Trace File…”.' });
-const timelineBox = el('div', { className: 'll-timeline' }, canvas, tooltip, emptyEl);
+const timelineBox = el('div', { className: 'll-timeline' }, overviewCanvas, canvas, tooltip, emptyEl);
 const details = el('aside', { className: 'll-details', attrs: { 'aria-label': 'Invocation details', tabindex: '-1' } });
 details.hidden = true;
 const keysEl = el('p', {
@@ -128,14 +130,17 @@ root.appendChild(
   ),
 );
 
-function context2d(): CanvasRenderingContext2D {
-  const c = canvas.getContext('2d', { alpha: false });
+function context2d(target: HTMLCanvasElement): CanvasRenderingContext2D {
+  const c = target.getContext('2d', { alpha: false });
   if (!c) throw new Error('Lambda Lens: no 2D canvas');
   return c;
 }
-const ctx = context2d();
+const ctx = context2d(canvas);
+const overviewCtx = context2d(overviewCanvas);
 let theme = readTheme();
 const renderer = new Renderer(ctx, theme);
+const overview = new Overview(overviewCtx, theme);
+let overviewDrag: { from: number; to: number } | null = null;
 let cssWidth = 0;
 let cssHeight = 0;
 
@@ -732,6 +737,32 @@ canvas.addEventListener('pointerleave', () => {
   invalidate();
 });
 
+overviewCanvas.addEventListener('pointerdown', (e) => {
+  if (e.button !== 0) return;
+  overviewCanvas.setPointerCapture(e.pointerId);
+  const x = e.clientX - overviewCanvas.getBoundingClientRect().left;
+  overviewDrag = { from: x, to: x };
+});
+
+overviewCanvas.addEventListener('pointermove', (e) => {
+  if (!overviewDrag) return;
+  overviewDrag = { ...overviewDrag, to: e.clientX - overviewCanvas.getBoundingClientRect().left };
+  invalidate();
+});
+
+overviewCanvas.addEventListener('pointerup', () => {
+  const d = overviewDrag;
+  overviewDrag = null;
+  if (!d) return;
+  act(() => {
+    const a = Overview.displayAt(axis, cssWidth, Math.min(d.from, d.to));
+    const b = Overview.displayAt(axis, cssWidth, Math.max(d.from, d.to));
+    if (Math.abs(d.to - d.from) > 4) view = clampView({ start: a, end: b }, axis.displayEnd);
+    else view = clampView({ start: a - (view.end - view.start) / 2, end: a + (view.end - view.start) / 2 }, axis.displayEnd);
+    userMovedView = true;
+  });
+});
+
 function showTooltip(bar: Bar | null, x: number, y: number): void {
   if (!bar) {
     tooltip.hidden = true;
@@ -747,7 +778,7 @@ function showTooltip(bar: Bar | null, x: number, y: number): void {
   const w = tooltip.offsetWidth;
   const h = tooltip.offsetHeight;
   tooltip.style.left = `${Math.min(x + 14, cssWidth - w - 4)}px`;
-  tooltip.style.top = `${y + 18 + h > cssHeight ? Math.max(0, y - h - 8) : y + 18}px`;
+  tooltip.style.top = `${OVERVIEW_HEIGHT + (y + 18 + h > cssHeight ? Math.max(0, y - h - 8) : y + 18)}px`;
 }
 
 // ---- frame loop -----------------------------------------------------------------------------
@@ -770,6 +801,7 @@ function frame(now: number): void {
   if (playback.following && !userMovedView) view = fitView(axis.displayEnd);
   else if (playback.playing) view = revealView(view, axis.toDisplay(playback.playheadMs), axis.displayEnd);
   renderer.draw({ timeline, axis, view, playheadMs: playback.playheadMs, scrollRow: firstRow(), selected, hovered, width: cssWidth, height: cssHeight });
+  overview.draw({ timeline, axis, view, playheadMs: playback.playheadMs, width: cssWidth, dragging: overviewDrag });
   updateControls();
   if (playback.playing || liveDirty) invalidate();
   else {
@@ -807,12 +839,17 @@ function resize(): void {
   const dpr = window.devicePixelRatio || 1;
   const rect = timelineBox.getBoundingClientRect();
   cssWidth = Math.max(200, Math.floor(rect.width));
-  cssHeight = Math.max(LAYOUT.axisHeight + LAYOUT.rowHeight, Math.floor(rect.height));
+  cssHeight = Math.max(LAYOUT.axisHeight + LAYOUT.rowHeight, Math.floor(rect.height) - OVERVIEW_HEIGHT);
   canvas.width = Math.floor(cssWidth * dpr);
   canvas.height = Math.floor(cssHeight * dpr);
   canvas.style.width = `${cssWidth}px`;
   canvas.style.height = `${cssHeight}px`;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  overviewCanvas.width = Math.floor(cssWidth * dpr);
+  overviewCanvas.height = Math.floor(OVERVIEW_HEIGHT * dpr);
+  overviewCanvas.style.width = `${cssWidth}px`;
+  overviewCanvas.style.height = `${OVERVIEW_HEIGHT}px`;
+  overviewCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
   invalidate();
 }
 
@@ -820,6 +857,7 @@ new ResizeObserver(() => scheduleResize()).observe(timelineBox);
 new MutationObserver(() => {
   theme = readTheme();
   renderer.setTheme(theme);
+  overview.setTheme(theme);
   renderLegend();
   invalidate();
 }).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
