@@ -1,4 +1,5 @@
 import { LOGS_NEED } from '../iam';
+import { addManagedPolicyFix } from '../actions/roleFixes';
 import { roleFinding } from './roles';
 import type { TemplateRule } from './types';
 
@@ -12,17 +13,21 @@ export const LL4001: TemplateRule = {
   severity: 'warning',
   scope: 'template',
   check({ template }) {
-    return template.functions.flatMap((fn) =>
-      fn.executionRole.managedBy !== 'template'
-        ? []
-        : roleFinding(
-            'LL4001',
-            fn,
-            fn.executionRole,
-            LOGS_NEED,
-            'the function runs, but its logs and errors are silently lost.',
-            'Add the managed policy AWSLambdaBasicExecutionRole (or an Allow statement for these actions).',
-          ),
-    );
+    return template.functions.flatMap((fn) => {
+      const role = fn.executionRole;
+      if (role.managedBy !== 'template' || role.roleLogicalId === undefined) return [];
+      const roleId = role.roleLogicalId;
+      return roleFinding(
+        'LL4001',
+        fn,
+        role,
+        LOGS_NEED,
+        {
+          consequence: 'the function runs, but its logs and errors are silently lost.',
+          advice: 'Add the managed policy AWSLambdaBasicExecutionRole (or an Allow statement for these actions).',
+        },
+        { quickFix: () => addManagedPolicyFix(template, roleId, 'service-role/AWSLambdaBasicExecutionRole') },
+      );
+    });
   },
 };

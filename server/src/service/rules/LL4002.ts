@@ -1,13 +1,14 @@
 import { EVENT_SOURCE_NEEDS } from '../iam';
 import { eventInfo } from '../model/events';
+import { addManagedPolicyFix } from '../actions/roleFixes';
 import { roleFinding } from './roles';
 import type { Finding, TemplateRule } from './types';
 
-/** Managed policies and SAM policy templates that grant each source's read permissions, for the message. */
-const FIXES: Readonly<Record<string, string>> = {
-  SQS: 'Add the managed policy AWSLambdaSQSQueueExecutionRole (SAM: the policy template SQSPollerPolicy).',
-  Kinesis: 'Add the managed policy AWSLambdaKinesisExecutionRole (SAM: the policy template KinesisStreamReadPolicy).',
-  DynamoDB: 'Add the managed policy AWSLambdaDynamoDBExecutionRole (SAM: the policy template DynamoDBStreamReadPolicy).',
+/** The managed policy (path under `policy/`) and the SAM policy template that grant each source's read permissions. */
+const POLICIES: Readonly<Record<string, { readonly managed: string; readonly template: string }>> = {
+  SQS: { managed: 'service-role/AWSLambdaSQSQueueExecutionRole', template: 'SQSPollerPolicy' },
+  Kinesis: { managed: 'service-role/AWSLambdaKinesisExecutionRole', template: 'KinesisStreamReadPolicy' },
+  DynamoDB: { managed: 'service-role/AWSLambdaDynamoDBExecutionRole', template: 'DynamoDBStreamReadPolicy' },
 };
 
 /**
@@ -27,15 +28,20 @@ export const LL4002: TemplateRule = {
         const need = EVENT_SOURCE_NEEDS[t.type];
         if (t.mapping === undefined || need === undefined) continue;
         const owner = t.definedBy === 'event' ? `${t.type} event ${t.name}` : `event source mapping ${t.name}`;
+        const policies = POLICIES[t.type];
+        const managedName = policies?.managed.split('/').pop();
+        const roleId = fn.executionRole.roleLogicalId;
         out.push(
           ...roleFinding(
             'LL4002',
             fn,
             fn.executionRole,
             need,
-            `Lambda checks this when it creates ${owner} (${eventInfo(t.type)?.service ?? t.type}), so the deploy fails.`,
-            FIXES[t.type] ?? '',
-            t.span,
+            {
+              consequence: `Lambda checks this when it creates ${owner} (${eventInfo(t.type)?.service ?? t.type}), so the deploy fails.`,
+              advice: policies !== undefined ? `Add the managed policy ${managedName ?? ''} (SAM: the policy template ${policies.template}).` : '',
+            },
+            { span: t.span, quickFix: () => (roleId !== undefined && policies !== undefined ? addManagedPolicyFix(template, roleId, policies.managed) : undefined) },
           ),
         );
       }

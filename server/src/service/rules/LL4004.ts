@@ -1,5 +1,6 @@
 import { VPC_NEED } from '../iam';
 import { isKnown } from '../model/types';
+import { addManagedPolicyFix } from '../actions/roleFixes';
 import { roleFinding } from './roles';
 import type { TemplateRule } from './types';
 
@@ -14,17 +15,21 @@ export const LL4004: TemplateRule = {
   severity: 'error',
   scope: 'template',
   check({ template }) {
-    return template.functions.flatMap((fn) =>
-      !isKnown(fn.vpcConfig) || fn.executionRole.managedBy !== 'template'
-        ? []
-        : roleFinding(
-            'LL4004',
-            fn,
-            fn.executionRole,
-            VPC_NEED,
-            'Lambda checks this when it creates or updates the function, so the deploy fails.',
-            'Add the managed policy AWSLambdaVPCAccessExecutionRole (or an Allow statement for these actions on Resource "*").',
-          ),
-    );
+    return template.functions.flatMap((fn) => {
+      const role = fn.executionRole;
+      if (!isKnown(fn.vpcConfig) || role.managedBy !== 'template' || role.roleLogicalId === undefined) return [];
+      const roleId = role.roleLogicalId;
+      return roleFinding(
+        'LL4004',
+        fn,
+        role,
+        VPC_NEED,
+        {
+          consequence: 'Lambda checks this when it creates or updates the function, so the deploy fails.',
+          advice: 'Add the managed policy AWSLambdaVPCAccessExecutionRole (or an Allow statement for these actions on Resource "*").',
+        },
+        { quickFix: () => addManagedPolicyFix(template, roleId, 'service-role/AWSLambdaVPCAccessExecutionRole') },
+      );
+    });
   },
 };

@@ -26,11 +26,14 @@ export const LL4005: TemplateRule = {
     ];
     for (const { auth, owner } of urls) {
       if (!isKnown(auth) || auth.value !== 'NONE') continue;
+      // Keeps the value's quoting: `NONE`, `'NONE'`, `"NONE"`.
+      const newText = template.text.slice(auth.span.start, auth.span.end).replace('NONE', 'AWS_IAM');
       out.push({
         ruleId: 'LL4005',
         message: `${owner} has AuthType NONE: anyone on the internet who learns the URL can invoke the function, and each call is billed to you. Use AuthType AWS_IAM, or check a token or signature in the handler if the endpoint must be public.`,
         uri: auth.uri,
         span: auth.span,
+        fixes: [{ title: 'Require signed requests (AuthType: AWS_IAM)', edits: [{ uri: auth.uri, span: auth.span, newText }] }],
       });
     }
     return out;
