@@ -125,7 +125,8 @@ export class Overview {
           if (a < cols) throttled[a] = 1;
           continue;
         }
-        const target = b.kind === 'init' || b.cold ? cold : b.style === 'warm' || b.style === 'running' ? warm : failed;
+        const broke = b.style === 'error' || b.style === 'timeout' || b.style === 'crash' || b.style === 'init-error';
+        const target = broke ? failed : b.kind === 'init' || b.cold ? cold : warm;
         const z = Math.min(cols - 1, Math.max(a, col(b.end)));
         for (let x = a; x <= z; x++) target[x] = (target[x] ?? 0) + 1;
       }
