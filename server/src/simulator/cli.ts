@@ -1,24 +1,35 @@
 /**
  * `lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome file]`
+ * `lambda-lens simulate <template.yaml> [--function <LogicalId>] [--print-scenario]`
  *
- * Runs a scenario and prints a readable summary with the REPORT lines (text) or the whole
- * trace (json). Exit codes: 0 the run completed (function errors are results, not failures),
- * 1 the scenario could not be loaded or run, or the run was interrupted, 2 bad usage.
+ * Runs a scenario (or a starter scenario for a template function) and prints a readable summary
+ * with the REPORT lines (text) or the whole trace (json). Exit codes: 0 the run completed
+ * (function errors are results, not failures), 1 the scenario could not be loaded or run, or
+ * the run was interrupted, 2 bad usage.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readTemplateFunctions } from '../service/index';
 import { toChromeTrace } from './chrome';
 import { simulate } from './engine';
-import { loadScenario, ScenarioError } from './scenario';
+import { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
+import { starterScenario } from './starter';
 import type { DurationStats, SimulationTrace } from './trace';
 
 export const SIMULATE_USAGE = `Usage: lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome chrome-trace.json]
+       lambda-lens simulate <template.yaml> [--function <LogicalId>] [--print-scenario] [same options]
 
 Runs the function's real handler in simulated Lambda execution environments, as the scenario
 says, and prints what happened: cold and warm starts, throttles, retries, REPORT lines, cost.
+Given a SAM/CloudFormation template instead, it runs a starter scenario for the function:
+traffic shaped by its first trigger (a burst, sequential requests, one after 15 idle minutes).
 
-  --out <file>      also write the full trace as JSON (open it in the Lambda Lens timeline)
-  --format <f>      text (default): a readable summary; json: the full trace on stdout
-  --chrome <file>   also write the run in the Chrome trace-event format (Perfetto, chrome://tracing)
+  --out <file>        also write the full trace as JSON (open it in the Lambda Lens timeline)
+  --format <f>        text (default): a readable summary; json: the full trace on stdout
+  --chrome <file>     also write the run in the Chrome trace-event format (Perfetto, chrome://tracing)
+  --function <id>     with a template: the function's logical id (needed when there are several)
+  --print-scenario    with a template: print the starter scenario (to save and edit) instead of running it
 `;
 
 interface Args {
@@ -26,6 +37,8 @@ interface Args {
   out: string | null;
   chrome: string | null;
   format: 'text' | 'json';
+  fn: string | null;
+  printScenario: boolean;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -34,6 +47,8 @@ function parseArgs(argv: string[]): Args | string {
   let out: string | null = null;
   let chrome: string | null = null;
   let format: 'text' | 'json' = 'text';
+  let fn: string | null = null;
+  let printScenario = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const eq = arg.indexOf('=');
@@ -51,6 +66,12 @@ function parseArgs(argv: string[]): Args | string {
       if (!v) return `${flag} needs a file name`;
       if (flag === '--out') out = v;
       else chrome = v;
+    } else if (flag === '--function') {
+      const v = value();
+      if (!v) return '--function needs a logical id';
+      fn = v;
+    } else if (flag === '--print-scenario') {
+      printScenario = true;
     } else if (flag === '--format') {
       const v = value();
       if (v !== 'text' && v !== 'json') return '--format must be text or json';
@@ -64,7 +85,38 @@ function parseArgs(argv: string[]): Args | string {
     }
   }
   if (scenario === null) return 'missing the scenario file';
-  return { scenario, out, chrome, format };
+  return { scenario, out, chrome, format, fn, printScenario };
+}
+
+/** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
+function isTemplate(file: string): boolean {
+  if (/\.ya?ml$/i.test(file)) return true;
+  if (!/\.json$/i.test(file)) return false;
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return json !== null && typeof json === 'object' && 'Resources' in json && !('traffic' in json);
+  } catch {
+    return false;
+  }
+}
+
+/** The starter scenario for a template function, or a usage problem. */
+function starterFor(file: string, logicalId: string | null): { json: object; path: string } | string {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const functions = readTemplateFunctions(pathToFileURL(path).href, text);
+  const ids = functions.map((f) => f.logicalId);
+  const model = logicalId ? functions.find((f) => f.logicalId === logicalId) : functions.length === 1 ? functions[0] : undefined;
+  if (!model) {
+    if (logicalId) return `no function ${logicalId} in ${file} (found: ${ids.join(', ') || 'none'})`;
+    return ids.length === 0 ? `no functions in ${file}` : `${file} has several functions: choose one with --function (${ids.join(', ')})`;
+  }
+  return { json: starterScenario(model, basename(path)), path: join(dirname(path), `${model.logicalId}.scenario.json`) };
 }
 
 function ms(v: number | null): string {
@@ -141,9 +193,26 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
     err.write(`lambda-lens simulate: ${args}\n\n${SIMULATE_USAGE}`);
     return 2;
   }
-  let loaded;
+  let loaded: LoadedScenario;
   try {
-    loaded = loadScenario(args.scenario);
+    if (isTemplate(args.scenario)) {
+      const starter = starterFor(args.scenario, args.fn);
+      if (typeof starter === 'string') {
+        err.write(`lambda-lens simulate: ${starter}\n`);
+        return 2;
+      }
+      if (args.printScenario) {
+        out.write(`${JSON.stringify(starter.json, null, 2)}\n`);
+        return 0;
+      }
+      loaded = resolveScenario(starter.json, starter.path);
+    } else {
+      if (args.fn || args.printScenario) {
+        err.write(`lambda-lens simulate: --function and --print-scenario go with a template, not a scenario\n\n${SIMULATE_USAGE}`);
+        return 2;
+      }
+      loaded = loadScenario(args.scenario);
+    }
   } catch (e) {
     err.write(`lambda-lens simulate: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return 1;

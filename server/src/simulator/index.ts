@@ -9,5 +9,6 @@ export type { SimulationConfig, FunctionConfig, PlatformSettings, TrafficEntry, 
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent } from './chrome';
 export { runSimulate, formatTrace, SIMULATE_USAGE } from './cli';
 export { SAMPLE_EVENTS } from './events';
+export { starterScenario, type StarterScenario } from './starter';
 export { liveRuntimePids } from './runtimes/node';
 export * from './trace';

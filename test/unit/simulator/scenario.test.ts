@@ -9,7 +9,9 @@ import { toChromeTrace } from '../../../server/src/simulator/chrome';
 import { runSimulate } from '../../../server/src/simulator/cli';
 import { defaultPlatform } from '../../../server/src/simulator/config';
 import { simulate } from '../../../server/src/simulator/engine';
-import { loadScenario, ScenarioError } from '../../../server/src/simulator/scenario';
+import { readTemplateFunctions } from '../../../server/src/service/index';
+import { loadScenario, resolveScenario, ScenarioError } from '../../../server/src/simulator/scenario';
+import { starterScenario } from '../../../server/src/simulator/starter';
 import type { SimulationTrace } from '../../../server/src/simulator/trace';
 import { assertAccounting, assertNoOrphans, FIXTURES } from './helpers';
 
@@ -142,4 +144,66 @@ test('Chrome export: one thread per environment, INIT and invoke slices, throttl
   assert.ok(chrome.traceEvents.some((e) => e.cat === 'init' && e.name === 'INIT (provisioned)'));
   assert.equal(chrome.traceEvents.filter((e) => e.cat === 'throttle').length, trace.summary.throttles);
   assert.equal(chrome.traceEvents.filter((e) => e.ph === 'X' && e.cat?.startsWith('invoke')).length, trace.summary.invocations);
+});
+
+test('lambda-lens simulate <template>: a starter scenario shaped by the trigger, printed or run', async () => {
+  const template = join(SCENARIOS, 'sam', 'template.yaml');
+  const printed = capture();
+  assert.equal(await runSimulate([template, '--print-scenario'], printed.stream, capture().stream), 0);
+  const starter = JSON.parse(printed.text()) as { template: string; function: string; traffic: { at: number; sqs?: { messages: string[] } }[] };
+  assert.equal(starter.function, 'OrdersFunction');
+  assert.equal(starter.template, 'template.yaml');
+  assert.ok(starter.traffic.every((t) => t.sqs), 'an SQS function gets SQS traffic');
+
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-starter-'));
+  try {
+    const tracePath = join(dir, 'trace.json');
+    const out = capture();
+    const err = capture();
+    assert.equal(await runSimulate([template, '--function', 'OrdersFunction', '--out', tracePath], out.stream, err.stream), 0, err.text());
+    const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as SimulationTrace;
+    assertAccounting(trace);
+    assert.equal(trace.summary.accounting.put, 30);
+    assert.ok(trace.invocations.some((i) => i.cold) && trace.invocations.some((i) => i.arrivedMs >= 15 * 60_000 && i.cold), 'cold again after the idle gap');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const bad = capture();
+  assert.equal(await runSimulate([template, '--function', 'Nope'], capture().stream, bad.stream), 2);
+  assert.match(bad.text(), /no function Nope .*found: OrdersFunction/);
+  assert.equal(await runSimulate([join(SCENARIOS, 'inline.scenario.json'), '--print-scenario'], capture().stream, capture().stream), 2);
+});
+
+test('starter scenarios for sync, async and stream triggers run with the accounting intact', async () => {
+  const text = [
+    'Transform: AWS::Serverless-2016-10-31',
+    'Resources:',
+    '  Api:',
+    '    Type: AWS::Serverless::Function',
+    '    Properties: { CodeUri: ../echo, Handler: index.handler, Runtime: nodejs22.x, Events: { Get: { Type: HttpApi, Properties: { Path: /x, Method: get } } } }',
+    '  Uploads:',
+    '    Type: AWS::Serverless::Function',
+    '    Properties: { CodeUri: ../echo, Handler: index.handler, Runtime: nodejs22.x, Events: { Put: { Type: S3, Properties: { Bucket: !Ref B, Events: s3:ObjectCreated:* } } } }',
+    '  Clicks:',
+    '    Type: AWS::Serverless::Function',
+    '    Properties: { CodeUri: ../echo, Handler: index.handler, Runtime: nodejs22.x, Events: { S: { Type: Kinesis, Properties: { Stream: !GetAtt K.Arn, StartingPosition: LATEST } } } }',
+    '  B: { Type: AWS::S3::Bucket }',
+    '  K: { Type: AWS::Kinesis::Stream, Properties: { ShardCount: 1 } }',
+  ].join('\n');
+  const file = join(SCENARIOS, 'virtual.yaml');
+  const functions = readTemplateFunctions(`file://${file}`, text);
+  const expected: Record<string, string> = { Api: 'sync', Uploads: 'async', Clicks: 'kinesis' };
+  for (const model of functions) {
+    const starter = starterScenario(model, 'virtual.yaml');
+    const first = starter.traffic[0]!;
+    assert.equal(first['invoke'] ?? Object.keys(first).find((k) => k !== 'at'), expected[model.logicalId], model.logicalId);
+    // Run it from the model directly (the template file itself does not exist on disk).
+    const { template: _fromTemplate, ...rest } = starter;
+    const json = { ...rest, function: { name: model.logicalId, handler: 'index.handler', codeUri: '../echo' } };
+    const trace = await simulate(resolveScenario(json, join(SCENARIOS, 'x.scenario.json')).config);
+    assertAccounting(trace);
+    assertNoOrphans(trace);
+    assert.ok(trace.summary.invocations > 0);
+  }
 });
