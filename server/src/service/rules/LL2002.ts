@@ -12,14 +12,21 @@ import type { TemplateRule } from './types';
 /** The API in front of a function and its integration timeout. */
 interface ApiLimit {
   readonly seconds: number;
+  /** The kind of API, as a person names it. */
   readonly what: string;
+  /** What else to know about the limit. */
+  readonly note: string;
 }
 
-const REST: ApiLimit = { seconds: API_TIMEOUT.restSeconds, what: 'a REST API, which gives up after 29 s (Regional and private REST APIs can ask AWS for more since June 2024)' };
-const HTTP: ApiLimit = { seconds: API_TIMEOUT.httpSeconds, what: 'an HTTP API, which gives up after 30 s' };
-const WEBSOCKET: ApiLimit = { seconds: API_TIMEOUT.websocketSeconds, what: 'a WebSocket API, which gives up after 29 s' };
+const REST: ApiLimit = { seconds: API_TIMEOUT.restSeconds, what: 'a REST API', note: ' (Regional and private REST APIs can ask AWS for more since June 2024)' };
+const HTTP: ApiLimit = { seconds: API_TIMEOUT.httpSeconds, what: 'an HTTP API', note: '' };
+const WEBSOCKET: ApiLimit = { seconds: API_TIMEOUT.websocketSeconds, what: 'a WebSocket API', note: '' };
 /** A resource policy for API Gateway that does not say which kind of API: the most lenient limit. */
-const ANY_API: ApiLimit = { seconds: Math.max(API_TIMEOUT.restSeconds, API_TIMEOUT.httpSeconds, API_TIMEOUT.websocketSeconds), what: 'API Gateway, which gives up after 29 s (REST, WebSocket) or 30 s (HTTP API)' };
+const ANY_API: ApiLimit = {
+  seconds: Math.max(API_TIMEOUT.restSeconds, API_TIMEOUT.httpSeconds, API_TIMEOUT.websocketSeconds),
+  what: 'API Gateway',
+  note: ` (${API_TIMEOUT.restSeconds} s for REST and WebSocket APIs)`,
+};
 
 /**
  * A function timeout above the integration timeout of an API that invokes it: the client
@@ -42,7 +49,7 @@ export const LL2002: TemplateRule = {
         if (api === undefined || t.value <= api.seconds) continue;
         return [{
           ruleId: 'LL2002',
-          message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but ${api.what} invokes it (${trigger.name}): the caller gets a 504 while the function keeps running. Keep the timeout at ${api.seconds} s or less, or hand long work to an asynchronous invocation.`,
+          message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but it is invoked by ${api.what} (${trigger.name}), which gives up after ${api.seconds} s${api.note}: the caller gets a 504 while the function keeps running. Keep the timeout at ${api.seconds} s or less, or hand long work to an asynchronous invocation.`,
           uri: t.uri,
           span: t.span,
         }];
