@@ -3,6 +3,7 @@ import { uriToPath } from '../project/resolve';
 import { networkOf } from '../templates/security';
 import { httpCalls, servicesUsed } from './awsCalls';
 import { linkedHandlers } from './linked';
+import type { VpcAttachment } from '../model/types';
 import type { Finding, TemplateRule } from './types';
 
 /** Services with a gateway endpoint (free, route-table based); the rest need interface endpoints. */
@@ -33,29 +34,43 @@ export const LL4003: TemplateRule = {
     const endpoints = new Set(network.endpoints.map((e) => e.service));
     const unknownEndpoint = endpoints.has(undefined);
     const handlers = linkedHandlers(ctx);
-    const out: Finding[] = [];
+    // Functions that share one VpcConfig (SAM Globals) get one finding that names them all.
+    const groups = new Map<string, { vpc: VpcAttachment; fns: string[]; files: Set<string>; services: Set<string>; http: Set<string> }>();
     for (const fn of inVpc) {
       const linked = handlers.get(fn.logicalId);
       const vpc = fn.vpc;
       if (linked === undefined || vpc === undefined) continue;
-      const services = [...new Set(servicesUsed(linked.model).map((s) => s.service))].filter((s) => !endpoints.has(s) && !unknownEndpoint);
-      const http = httpCalls(linked.model);
+      const services = servicesUsed(linked.model).map((s) => s.service).filter((s) => !endpoints.has(s) && !unknownEndpoint);
+      const http = httpCalls(linked.model).map((h) => h.what);
       if (services.length === 0 && http.length === 0) continue;
-      const file = relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/');
+      const key = `${vpc.span.start}:${vpc.span.end}`;
+      const g = groups.get(key) ?? { vpc, fns: [], files: new Set<string>(), services: new Set<string>(), http: new Set<string>() };
+      groups.set(key, g);
+      g.fns.push(fn.logicalId);
+      g.files.add(relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/'));
+      services.forEach((x) => g.services.add(x));
+      http.forEach((x) => g.http.add(x));
+    }
+    const out: Finding[] = [];
+    for (const g of groups.values()) {
+      const services = [...g.services];
       const reached: string[] = [];
       if (services.length > 0) reached.push(`the AWS service${services.length === 1 ? '' : 's'} ${services.join(', ')}`);
-      if (http.length > 0) reached.push(`the internet (${[...new Set(http.map((h) => h.what))].join(', ')})`);
+      if (g.http.size > 0) reached.push(`the internet (${[...g.http].join(', ')})`);
       const gateway = services.filter((s) => GATEWAY_ENDPOINTS.has(s));
       const iface = services.filter((s) => !GATEWAY_ENDPOINTS.has(s));
       const fixes: string[] = [];
       if (gateway.length > 0) fixes.push(`a gateway VPC endpoint for ${gateway.join(' and ')} (free)`);
       if (iface.length > 0) fixes.push(`interface VPC endpoints for ${iface.join(', ')}`);
-      const fix = http.length > 0 ? `Add a NAT gateway in a public subnet and route the function's subnets through it${fixes.length > 0 ? `, or ${fixes.join(' and ')} for the AWS calls` : ''}.` : `Add ${fixes.join(' and ')}, or a NAT gateway.`;
+      const fix = g.http.size > 0 ? `Add a NAT gateway in a public subnet and route the function's subnets through it${fixes.length > 0 ? `, or ${fixes.join(' and ')} for the AWS calls` : ''}.` : `Add ${fixes.join(' and ')}, or a NAT gateway.`;
+      const one = g.fns.length === 1;
+      const who = one ? `Function ${g.fns[0] ?? ''} runs` : `Functions ${g.fns.slice(0, -1).join(', ')} and ${g.fns[g.fns.length - 1] ?? ''} run`;
+      const code = `${one ? 'its code' : 'their code'} (${[...g.files].join(', ')})`;
       out.push({
         ruleId: 'LL4003',
-        message: `Function ${fn.logicalId} runs in subnets of this template, which has no NAT gateway${network.endpoints.length > 0 ? ' and no VPC endpoint for these services' : ' and no VPC endpoints'}, but its code (${file}) calls ${reached.join(' and ')}: a function in a VPC has no public IP address, so these calls cannot leave the VPC and time out. ${fix}`,
-        uri: vpc.uri,
-        span: vpc.span,
+        message: `${who} in subnets of this template, which has no NAT gateway${network.endpoints.length > 0 ? ' and no VPC endpoint for these services' : ' and no VPC endpoints'}, but ${code} ${one ? 'calls' : 'call'} ${reached.join(' and ')}: a function in a VPC has no public IP address, so these calls cannot leave the VPC and time out. ${fix}`,
+        uri: g.vpc.uri,
+        span: g.vpc.span,
       });
     }
     return out;
