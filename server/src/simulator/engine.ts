@@ -124,6 +124,9 @@ export class Simulation implements Platform {
   private readonly asyncQueue: AsyncQueue;
   private readonly inFlight = new Set<Promise<TraceInvocation>>();
   private sdkNoted = false;
+  /** Set when shutdown starts: no new process may start after it. */
+  private closing = false;
+  private provisioning: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: SimulationConfig,
@@ -176,7 +179,8 @@ export class Simulation implements Platform {
         { binary: this.runtime.binary, bootstrap: nodeBootstrapPath(), cwd: this.fn.codeRoot, env: this.baseProcessEnv() },
         this.settings.spareProcesses,
       );
-      await Promise.race([this.startProvisioned(), cancelled]);
+      this.provisioning = this.startProvisioned();
+      await Promise.race([this.provisioning, cancelled]);
       if (!this.options.signal?.aborted) {
         this.scheduleTraffic(this.config.traffic);
         await Promise.race([this.clock.whenIdle(), cancelled]);
@@ -411,6 +415,11 @@ export class Simulation implements Platform {
    */
   private async startProcess(env: Env, limits: RunLimits, offClock = false): Promise<InitResult> {
     const proc = await (this.spares as SparePool).take();
+    if (this.closing) {
+      // The run ended while this process was being started: it must not outlive the run.
+      await proc.kill();
+      throw new Error('the run ended');
+    }
     env.trace.pids.push(proc.pid);
     env.trace.processStartMs = proc.startMs;
     const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
@@ -828,6 +837,7 @@ export class Simulation implements Platform {
   // ---- end of run ---------------------------------------------------------------------------
 
   private async shutdown(): Promise<void> {
+    this.closing = true;
     this.clock.stop();
     // Inputs still waiting (a cancelled run) are accounted for, never lost.
     for (const input of this.inputs.values()) {
@@ -837,8 +847,9 @@ export class Simulation implements Platform {
     const procs = this.envs.map((e) => e.rp?.proc).filter((p) => p !== undefined);
     for (const env of this.envs) this.endEnv(env, reason);
     await Promise.all(procs.map((p) => p.kill()));
-    // Requests cut short by the cancel finish recording before the trace is built.
-    await Promise.allSettled([...this.inFlight]);
+    // Requests cut short by the cancel finish recording before the trace is built, and
+    // processes still starting are killed as they arrive.
+    await Promise.allSettled([...this.inFlight, this.provisioning]);
     await this.spares?.close();
     try {
       rmSync(this.tmpRoot, { recursive: true, force: true });

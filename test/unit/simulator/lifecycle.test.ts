@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { simulate } from '../../../server/src/simulator/engine';
+import { liveRuntimePids } from '../../../server/src/simulator/runtimes/node';
 import { assertAccounting, assertNoOrphans, config, FIXTURES, fn, isAlive, sync } from './helpers';
 
 test('cancelling a run kills every environment and accounts for every input', async () => {
@@ -75,4 +76,18 @@ test('processes a handler starts are killed with its environment', async () => {
   const pid = (trace.invocations[0]!.response as { pid: number }).pid;
   for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(isAlive(pid), false);
+});
+
+test('cancelling while provisioned environments initialise leaves no process behind', async () => {
+  const controller = new AbortController();
+  const trace = await simulate(config(fn('slow-init', { provisionedConcurrency: 3 }), [sync(0, {})]), {
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === 'run-start') controller.abort();
+    },
+  });
+  assert.equal(trace.cancelled, true);
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.deepEqual(liveRuntimePids(), []);
 });
