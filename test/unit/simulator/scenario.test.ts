@@ -12,6 +12,7 @@ import { simulate } from '../../../server/src/simulator/engine';
 import { readTemplateFunctions } from '../../../server/src/service/index';
 import { loadScenario, resolveScenario, ScenarioError } from '../../../server/src/simulator/scenario';
 import { starterScenario } from '../../../server/src/simulator/starter';
+import { liveRuntimePids } from '../../../server/src/simulator/runtimes/node';
 import type { SimulationTrace } from '../../../server/src/simulator/trace';
 import { assertAccounting, assertNoOrphans, FIXTURES } from './helpers';
 
@@ -206,4 +207,17 @@ test('starter scenarios for sync, async and stream triggers run with the account
     assertNoOrphans(trace);
     assert.ok(trace.summary.invocations > 0);
   }
+});
+
+test('Ctrl-C during lambda-lens simulate cancels the run: every environment killed, the report says so, exit 1', async () => {
+  const out = capture();
+  const err = capture();
+  const running = runSimulate([join(SCENARIOS, 'hang.scenario.json')], out.stream, err.stream);
+  // The CLI listens for SIGINT while it runs; emitting the event delivers it without a real signal.
+  setTimeout(() => process.emit('SIGINT'), 500);
+  assert.equal(await running, 1);
+  assert.match(out.text(), /\(cancelled\)/);
+  assert.match(out.text(), /2 dropped: run cancelled before it was processed/);
+  assert.match(err.text(), /interrupted/);
+  assert.deepEqual(liveRuntimePids(), []);
 });
