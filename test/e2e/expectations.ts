@@ -18,7 +18,23 @@ export const FINDING_LINE = 'MemorySize: 100';
 export const HOVER_WORD = 'MemorySize';
 export const HOVER_TEXT = /10,?240/;
 
-/** Commands that must exist, by id and by the title shown in the command palette. */
+/**
+ * A retry rule the template breaks (issue 5): OrdersQueue's visibility timeout (30 s) is
+ * below the timeout of ChargeOrderFunction (60 s), which reads it. Reported on the value.
+ */
+export const RETRY_TEMPLATE_RULE = 'LL2001';
+export const RETRY_TEMPLATE_LINE = 'VisibilityTimeout: 30';
+
+/**
+ * A retry rule the handler code breaks: the SQS charge worker sends a receipt email that is
+ * sent again whenever SQS redelivers the batch. The message names the trigger.
+ */
+export const HANDLER = 'sam-app/src/orders/charge.js';
+export const RETRY_CODE_RULE = 'LL2101';
+export const RETRY_CODE_LINE = 'new SendEmailCommand';
+export const RETRY_CODE_TRIGGER = 'SQS (OrdersQueue)';
+
+
 export const COMMANDS = {
   showOutput: { id: 'lambdaLens.showOutput', title: 'Lambda Lens: Show Output' },
   restartServer: { id: 'lambdaLens.restartServer', title: 'Lambda Lens: Restart Language Server' },

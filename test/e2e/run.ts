@@ -18,7 +18,7 @@ import { PANEL, simulateBurstInPanel, writePanelApp } from './panel';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e');
 /** The extension-host tests may each wait for the server; allow for all of them after start-up. */
-const HOST_BUDGET_MS = TIMEOUT + 5 * HOST_WAIT_MS;
+const HOST_BUDGET_MS = TIMEOUT + 7 * HOST_WAIT_MS;
 const TEST_TIMEOUT = HOST_BUDGET_MS + TIMEOUT;
 
 let session: Session;

@@ -6,16 +6,50 @@
 // so each result is printed as a marked console line that the harness reads instead.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { COMMANDS, EXTENSION_ID, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE, type HostReport } from '../expectations';
+import {
+  COMMANDS,
+  EXTENSION_ID,
+  FINDING_LINE,
+  HANDLER,
+  HOST_MARKER,
+  HOST_WAIT_MS,
+  HOVER_TEXT,
+  HOVER_WORD,
+  MEMORY_RULE,
+  RETRY_CODE_LINE,
+  RETRY_CODE_RULE,
+  RETRY_CODE_TRIGGER,
+  RETRY_TEMPLATE_LINE,
+  RETRY_TEMPLATE_RULE,
+  TEMPLATE,
+  type HostReport,
+} from '../expectations';
 
 function report(line: HostReport): void {
   console.log(`${HOST_MARKER} ${JSON.stringify(line)}`);
 }
 
 function templateUri(): vscode.Uri {
+  return workspaceUri(TEMPLATE);
+}
+
+function workspaceUri(path: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, TEMPLATE);
+  return vscode.Uri.joinPath(folder.uri, path);
+}
+
+/** Opens `path`, waits for `ruleId`, and returns its finding on the line containing `lineText`. */
+async function findingOnLine(path: string, ruleId: string, lineText: string): Promise<{ document: vscode.TextDocument; finding: vscode.Diagnostic }> {
+  const uri = workspaceUri(path);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  const diagnostics = await diagnosticsWithRule(uri, ruleId);
+  const findings = diagnostics.filter((d) => codeOf(d) === ruleId);
+  const finding = findings.find((d) => document.lineAt(d.range.start.line).text.includes(lineText));
+  const seen = findings.map((d) => `line ${d.range.start.line + 1}: ${document.lineAt(d.range.start.line).text.trim()}`);
+  assert.ok(finding, `no ${ruleId} on the line "${lineText}" of ${path}; ${ruleId} is on ${JSON.stringify(seen)}`);
+  return { document, finding };
 }
 
 function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
@@ -32,7 +66,7 @@ function diagnosticsWithRule(uri: vscode.Uri, ruleId: string): Promise<vscode.Di
     const timer = setTimeout(() => {
       listener.dispose();
       const seen = vscode.languages.getDiagnostics(uri).map((d) => `${codeOf(d)}: ${d.message}`);
-      reject(new Error(`no ${ruleId} diagnostic on ${TEMPLATE} within ${HOST_WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`));
+      reject(new Error(`no ${ruleId} diagnostic on ${uri.path} within ${HOST_WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`));
     }, HOST_WAIT_MS);
     const listener = vscode.languages.onDidChangeDiagnostics((event) => {
       if (!event.uris.some((u) => u.toString() === uri.toString()) || !matching()) return;
@@ -93,6 +127,23 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
         if (!HOVER_TEXT.test(text)) await new Promise((r) => setTimeout(r, 250));
       }
       assert.match(text, HOVER_TEXT, `hover on ${HOVER_WORD}: ${JSON.stringify(text)}`);
+    },
+  },
+  {
+    name: `${RETRY_TEMPLATE_RULE} (template retry rule) reports the queue's visibility timeout as an error and names the function`,
+    async run() {
+      const { document, finding } = await findingOnLine(TEMPLATE, RETRY_TEMPLATE_RULE, RETRY_TEMPLATE_LINE);
+      assert.equal(finding.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(document.getText(finding.range), '30', `${RETRY_TEMPLATE_RULE} does not underline the value`);
+      assert.match(finding.message, /ChargeOrderFunction/);
+    },
+  },
+  {
+    name: `${RETRY_CODE_RULE} (handler retry rule) reports the receipt email in the SQS worker and names its trigger`,
+    async run() {
+      const { finding } = await findingOnLine(HANDLER, RETRY_CODE_RULE, RETRY_CODE_LINE);
+      assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
+      assert.ok(finding.message.includes(RETRY_CODE_TRIGGER), `${RETRY_CODE_RULE} does not name ${RETRY_CODE_TRIGGER}: ${finding.message}`);
     },
   },
   {
