@@ -2,7 +2,8 @@
 // person would: keyboard shortcuts, the command palette, the mouse over a word.
 // Every wait is on something visible; nothing sleeps for a fixed time.
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Debian's Chromium. Playwright's own browser downloads are not reachable here. */
@@ -24,8 +25,21 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/**
+ * Starts Chromium with a HOME of its own (its crash reporter writes under
+ * ~/.config/chromium otherwise), removed when the browser closes.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const home = mkdtempSync(join(tmpdir(), 'lambda-lens-chromium-'));
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+  try {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, env });
+    browser.on('disconnected', () => rmSync(home, { recursive: true, force: true }));
+    return browser;
+  } catch (error) {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** One browser page showing one VS Code window, with numbered screenshots. */
