@@ -115,16 +115,13 @@ export class RuntimeProcess {
   constructor(
     readonly proc: NodeProcess,
     private readonly clock: SimClock,
-    idleSink: LineSink,
+    private readonly idleSink: LineSink,
     private readonly idleExit: () => void,
   ) {
     this.sink = idleSink;
-    this.idleSinkFn = idleSink;
     this.proc.onMessage((m) => this.onIdleMessage(m));
     this.proc.onExit(() => this.idleExit());
   }
-
-  private readonly idleSinkFn: LineSink;
 
   private onIdleMessage(m: ChildMessage): void {
     if (m.t === 'log') this.sink(m.line);
@@ -209,7 +206,7 @@ export class RuntimeProcess {
         timer?.cancel();
         unwatch?.();
         this.flush();
-        this.sink = this.idleSinkFn;
+        this.sink = this.idleSink;
         this.proc.onExit(() => this.idleExit());
         this.proc.onMessage((m) => this.onIdleMessage(m));
         if (!offClock) this.clock.end();
@@ -227,6 +224,7 @@ export class RuntimeProcess {
         done(onEnd(elapsed(), killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }));
       });
       const onTimeout = (): void => {
+        if (killedFor) return;
         killedFor = 'timeout';
         void this.proc.kill();
       };
