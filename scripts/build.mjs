@@ -69,6 +69,9 @@ for (const [entry, outfile, platform] of optional) {
 }
 
 function copyAssets() {
+  // The Python runtime bootstrap of the simulator runs as a script of the user's Python interpreter.
+  mkdirSync(join(root, 'dist/runtimes'), { recursive: true });
+  copyFileSync(join(root, 'server/src/simulator/runtimes/python-bootstrap.py'), join(root, 'dist/runtimes/python-bootstrap.py'));
   // The Python parser's WebAssembly (web-tree-sitter's runtime and the Python grammar), loaded from dist/ by the bundled server and CLI.
   for (const [pkg, file] of [['web-tree-sitter', 'web-tree-sitter.wasm'], ['tree-sitter-python', 'tree-sitter-python.wasm']]) {
     const from = join(root, 'node_modules', pkg, file);

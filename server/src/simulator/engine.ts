@@ -17,6 +17,7 @@ import { SimClock } from './clock';
 import type { FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry } from './config';
 import { exitText, RuntimeProcess, type InitResult, type RawInvokeResult, type RunLimits } from './environment';
 import { nodeBootstrapPath, resolveNodeBinary, runtimeMajor, SparePool } from './runtimes/node';
+import { isPythonRuntime, pythonBootstrapPath, pythonVersion, resolvePythonBinary } from './runtimes/python';
 import type { ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
 import { AsyncQueue } from './sources/async';
 import { SqsSource } from './sources/sqs';
@@ -103,6 +104,8 @@ export class Simulation implements Platform {
   readonly functionArn: string;
   private readonly epochMs = Date.now();
   private readonly runtime: TraceRuntime;
+  /** A Python runtime: the same processes and protocol, with the Python bootstrap (runtimes/python.ts). */
+  private readonly python: boolean;
   private spares: SparePool | null = null;
   private readonly envs: Env[] = [];
   private readonly environmentLogs: SimulationTrace['environmentLogs'] = [];
@@ -135,7 +138,8 @@ export class Simulation implements Platform {
     this.fn = config.function;
     this.settings = config.platform;
     this.functionArn = `arn:aws:lambda:${this.settings.region}:${this.settings.accountId}:function:${this.fn.name}`;
-    this.runtime = resolveNodeBinary(this.fn.runtime);
+    this.python = isPythonRuntime(this.fn.runtime);
+    this.runtime = this.python ? resolvePythonBinary(this.fn.runtime) : resolveNodeBinary(this.fn.runtime);
     this.tokens = this.settings.scalingPer10s;
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
     this.asyncQueue = new AsyncQueue(this);
@@ -176,7 +180,7 @@ export class Simulation implements Platform {
     });
     try {
       this.spares = new SparePool(
-        { binary: this.runtime.binary, bootstrap: nodeBootstrapPath(), cwd: this.fn.codeRoot, env: this.baseProcessEnv() },
+        { binary: this.runtime.binary, bootstrap: this.python ? pythonBootstrapPath() : nodeBootstrapPath(), cwd: this.fn.codeRoot, env: this.baseProcessEnv() },
         this.settings.spareProcesses,
       );
       this.provisioning = this.startProvisioned();
@@ -367,7 +371,7 @@ export class Simulation implements Platform {
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.fn.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: env.trace.logStreamName,
       AWS_LAMBDA_INITIALIZATION_TYPE: env.trace.initializationType,
-      AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${major}.x`,
+      AWS_EXECUTION_ENV: this.python ? `AWS_Lambda_${this.fn.runtime}` : `AWS_Lambda_nodejs${major}.x`,
       _HANDLER: this.fn.handler,
       LAMBDA_TASK_ROOT: this.fn.codeRoot,
       LAMBDA_RUNTIME_DIR: '/var/runtime',
@@ -375,7 +379,7 @@ export class Simulation implements Platform {
       LANG: 'en_US.UTF-8',
       AWS_REGION: this.settings.region,
       AWS_DEFAULT_REGION: this.settings.region,
-      NODE_PATH: '/opt/nodejs/node_modules:/var/runtime/node_modules',
+      ...(this.python ? {} : { NODE_PATH: '/opt/nodejs/node_modules:/var/runtime/node_modules' }),
       // Lambda's /tmp is per environment; here each environment gets its own TMPDIR.
       TMPDIR: env.trace.tmpDir,
       TMP: env.trace.tmpDir,
@@ -404,6 +408,7 @@ export class Simulation implements Platform {
   }
 
   private runtimeVersionLine(): string {
+    if (this.python) return `INIT_START Runtime Version: python:${pythonVersion(this.fn.runtime) ?? '3'}.v0\tRuntime Version ARN: simulated on Python ${this.runtime.version}`;
     const major = runtimeMajor(this.fn.runtime) ?? 22;
     return `INIT_START Runtime Version: nodejs:${major}.v0\tRuntime Version ARN: simulated on Node ${this.runtime.version}`;
   }

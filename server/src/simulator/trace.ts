@@ -99,6 +99,10 @@ export interface TraceError {
   errorMessage: string;
   /** Stack lines, as Lambda's Node runtime sends them. */
   trace: string[];
+  /** Python runtime: the request id (`""` for INIT errors), as in `{errorMessage, errorType, requestId, stackTrace}`. */
+  requestId?: string;
+  /** Python runtime: the traceback's frames (`trace` holds the same lines). */
+  stackTrace?: string[];
 }
 
 /** One attempt to run the handler (or a throttled attempt that never ran). */

@@ -9,6 +9,10 @@ export interface ErrorPayload {
   errorType: string;
   errorMessage: string;
   trace: string[];
+  /** Python runtime (awslambdaric): the request id, `""` for INIT errors. */
+  requestId?: string;
+  /** Python runtime: the traceback's frames, as awslambdaric sends them (`trace` holds the same lines). */
+  stackTrace?: string[];
 }
 
 /** Parent → child: run INIT (resolve and load the handler module). */
