@@ -190,6 +190,13 @@ async function main(): Promise<void> {
       images: await page.locator('img').count(),
       shownAsText: (await page.locator('.ll-logs').allTextContents()).some((t) => t.includes(XSS_PAYLOAD)),
     };
+    // Search: errors stand out, the rest steps back.
+    await page.fill('input.ll-search', traceFile ? 'error' : 'card declined');
+    await page.press('input.ll-search', 'Enter');
+    await page.locator('.ll-search-count', { hasText: '/' }).waitFor();
+    const searchShot = join(shots, 'panel-search.png');
+    await page.screenshot({ path: searchShot });
+    console.log(`screenshot: ${searchShot} (search: ${await page.locator('.ll-search-count').textContent()})`);
     console.log(`XSS payload shown as text: ${xss.shownAsText}; <img> elements in the page: ${xss.images}`);
     if (errors.length > 0) throw new Error(`page errors:\n${errors.join('\n')}`);
     if (xss.images > 0 || (!traceFile && !xss.shownAsText)) throw new Error('the XSS payload was not shown as text');

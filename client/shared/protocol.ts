@@ -88,6 +88,8 @@ export interface PanelViewState {
   /** Selected invocation as `requestId#attempt`, or null. */
   selected: string | null;
   scrollRow: number;
+  /** The search box's text. */
+  query: string;
 }
 
 /** The webview panel's view type (also the serializer's key); `contributes` has no entry for it. */

@@ -5,6 +5,7 @@ import { buildTimeAxis, formatDuration, niceStep, ticks } from '../../client/web
 import { advance, changeSpeed, initialPlayback, nextEventTime, previousEventTime, seek, step, togglePlay, validSpeed } from '../../client/webview/src/playback';
 import { clampView, fitView, panView, zoomView } from '../../client/webview/src/viewport';
 import { computeFigures, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
+import { findMatches, matcher, stepMatch } from '../../client/webview/src/search';
 import type { TraceEvent } from '../../server/src/simulator/trace';
 import { syntheticTrace } from './helpers/panelTrace';
 
@@ -221,5 +222,25 @@ describe('panel: summary', () => {
     const half = { ...f, invocations: 6, coldStarts: 3 };
     assert.equal(summaryItems(half).find((i) => i.key === 'cold-rate')!.value, '50% (3)');
     assert.equal(summaryItems({ ...half, coldStarts: 1 }).find((i) => i.key === 'cold-rate')!.value, '16.7% (1)');
+  });
+});
+
+describe('panel: search', () => {
+  test('regular expressions, plain text when the regex is invalid, across request ids, errors and logs', () => {
+    const trace = syntheticTrace({ invocations: 80, burst: 12, reserved: 10, spacingMs: 30 });
+    const t = timelineOfTrace(trace);
+    const errors = findMatches(t.invocations, t.order, 'card declined');
+    assert.equal(errors.length, trace.invocations.filter((i) => i.error?.errorMessage === 'card declined').length);
+    assert.ok(errors.length > 0);
+    const id = trace.invocations[5]!.requestId;
+    assert.deepEqual(findMatches(t.invocations, t.order, id.slice(0, 13)), [5]);
+    assert.equal(findMatches(t.invocations, t.order, 'alert(1)').length, 1, 'text with regex characters finds itself');
+    assert.equal(findMatches(t.invocations, t.order, 'onerror=alert(1').length, 1, 'an invalid regex is searched as text');
+    assert.equal(findMatches(t.invocations, t.order, '^throttled$').length, trace.summary.throttles);
+    assert.equal(matcher('   '), null);
+    assert.equal(stepMatch(3, -1, 1), 0);
+    assert.equal(stepMatch(3, -1, -1), 2);
+    assert.equal(stepMatch(3, 2, 1), 0);
+    assert.equal(stepMatch(0, 0, 1), -1);
   });
 });

@@ -11,6 +11,7 @@ import { barAt, buildTimeline, invocationKey, LiveRun, timelineOfTrace, type Bar
 import { advance, changeSpeed, initialPlayback, seek, SPEEDS, step, togglePlay, validSpeed, type Playback } from './playback';
 import { OVERVIEW_HEIGHT, Overview } from './overview';
 import { LAYOUT, Renderer, visibleRowCount } from './render';
+import { findMatches, stepMatch } from './search';
 import { computeFigures, figuresOfSummary, summaryItems } from './summary';
 import { readTheme } from './theme';
 import { buildTimeAxis, formatDuration, formatTime, type TimeAxis } from './timeaxis';
@@ -41,6 +42,11 @@ let scrollRow = 0;
 let selectedKey: string | null = null;
 let selected: Bar | null = null;
 let hovered: Bar | null = null;
+let query = '';
+/** Invocation indices matching the search, in time order, and the one last gone to. */
+let matches: number[] = [];
+let matchSet: Set<number> | null = null;
+let matchIndex = -1;
 
 const restored = vscode.getState();
 
@@ -69,6 +75,14 @@ const zoomInButton = iconButton('zoom-in', 'Zoom in', 'W', () => act(() => zoom(
 const zoomOutButton = iconButton('zoom-out', 'Zoom out', 'S', () => act(() => zoom(2)));
 const fitButton = iconButton('screen-full', 'Fit the whole run', 'F', () => act(() => fitAll()));
 const exportButton = iconButton('export', 'Export as Chrome trace', null, () => post({ type: 'export-chrome-trace' }));
+const searchInput = el('input', {
+  className: 'll-search',
+  title: 'Search request ids, environments, outcomes, errors and log lines (a regular expression or plain text). Enter: next match, Shift+Enter: previous.',
+  attrs: { type: 'search', placeholder: 'Search requests and logs', 'aria-label': 'Search invocations', spellcheck: 'false' },
+});
+const searchCount = el('span', { className: 'll-search-count', attrs: { 'aria-live': 'polite' } });
+const prevMatchButton = iconButton('arrow-up', 'Previous match', 'Shift+Enter', () => act(() => goToMatch(-1)));
+const nextMatchButton = iconButton('arrow-down', 'Next match', 'Enter', () => act(() => goToMatch(1)));
 const liveBadge = el('span', { className: 'll-live-badge', text: 'LIVE' });
 liveBadge.hidden = true;
 
@@ -89,6 +103,12 @@ const toolbar = el(
   zoomInButton,
   fitButton,
   exportButton,
+  el('span', { className: 'll-sep' }),
+  el('span', { className: 'codicon codicon-search ll-search-icon', attrs: { 'aria-hidden': 'true' } }),
+  searchInput,
+  searchCount,
+  prevMatchButton,
+  nextMatchButton,
 );
 const summaryEl = el('section', { className: 'll-summary', attrs: { 'aria-label': 'Run summary' } });
 const legendEl = el('div', { className: 'll-legend', attrs: { 'aria-label': 'Legend' } });
@@ -111,7 +131,7 @@ const details = el('aside', { className: 'll-details', attrs: { 'aria-label': 'I
 details.hidden = true;
 const keysEl = el('p', {
   className: 'll-keys',
-  text: 'Keys: Space play/pause · , and . previous/next event · W/S or Ctrl+wheel zoom · A/D or drag pan · ←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · [ and ] speed · L follow live · Home/End start/end.',
+  text: 'Keys: Space play/pause · , and . previous/next event · W/S or wheel zoom · A/D, Shift+wheel or drag pan · ←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · [ and ] speed · L follow live · Home/End start/end · / or Ctrl+F search.',
   attrs: { id: 'll-keys' },
 });
 const announcer = el('div', { className: 'll-sr', attrs: { 'aria-live': 'polite' } });
@@ -156,6 +176,7 @@ function setTimeline(next: Timeline, keepView: boolean): void {
   selected = findBar(selectedKey);
   hovered = null;
   emptyEl.hidden = timeline.rows.length > 0;
+  runSearch(false);
 }
 
 function loadTrace(t: SimulationTrace, src: RunSource, runTitle: string): void {
@@ -177,6 +198,11 @@ function loadTrace(t: SimulationTrace, src: RunSource, runTitle: string): void {
     playback = { ...playback, playheadMs: Math.min(st.playheadMs, timeline.endMs), speed: validSpeed(st.speed) };
     scrollRow = st.scrollRow;
     selectedKey = st.selected;
+    if (typeof st.query === 'string' && st.query !== query) {
+      query = st.query;
+      searchInput.value = query;
+      runSearch(false);
+    }
     selected = findBar(selectedKey);
   } else {
     scrollRow = 0;
@@ -465,6 +491,10 @@ function select(bar: Bar | null, announce = true): void {
   selected = bar;
   const row = bar ? rowOf(bar) : undefined;
   selectedKey = bar ? keyOf(bar, row) : null;
+  if (bar && matchSet) {
+    matchIndex = bar.inv >= 0 ? matches.indexOf(bar.inv) : -1;
+    if (matchIndex >= 0) searchCount.textContent = `${matchIndex + 1} / ${matches.length}`;
+  }
   if (bar && row) {
     const rows = visibleRowCount(cssHeight);
     const index = timeline.rows.indexOf(row);
@@ -496,6 +526,57 @@ function hit(x: number, y: number): Bar | null {
 function firstRow(): number {
   return Math.max(0, Math.min(scrollRow, timeline.rows.length - visibleRowCount(cssHeight)));
 }
+
+/** Recomputes the matches of the search box; `announce` says how many. */
+function runSearch(announce: boolean): void {
+  matches = findMatches(timeline.invocations, timeline.order, query);
+  matchSet = query.trim() === '' ? null : new Set(matches);
+  matchIndex = selected && selected.inv >= 0 ? matches.indexOf(selected.inv) : -1;
+  searchCount.textContent = matchSet === null ? '' : matches.length === 0 ? 'no match' : matchIndex >= 0 ? `${matchIndex + 1} / ${matches.length}` : `${matches.length} match${matches.length === 1 ? '' : 'es'}`;
+  prevMatchButton.disabled = matches.length === 0;
+  nextMatchButton.disabled = matches.length === 0;
+  if (announce) announcer.textContent = searchCount.textContent;
+}
+
+function goToMatch(dir: 1 | -1): void {
+  matchIndex = stepMatch(matches.length, matchIndex, dir);
+  if (matchIndex < 0) return;
+  const bar = findBar(invocationKey(timeline.invocations[matches[matchIndex]!]!));
+  if (bar) select(bar);
+  searchCount.textContent = `${matchIndex + 1} / ${matches.length}`;
+}
+
+let searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+searchInput.addEventListener('input', () => {
+  if (searchTimer !== null) clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    searchTimer = null;
+    act(() => {
+      query = searchInput.value;
+      runSearch(true);
+    });
+  }, 150);
+});
+
+searchInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') {
+    e.preventDefault();
+    if (searchInput.value !== query) {
+      query = searchInput.value;
+      runSearch(false);
+    }
+    act(() => goToMatch(e.shiftKey ? -1 : 1));
+  } else if (e.key === 'Escape') {
+    e.preventDefault();
+    searchInput.value = '';
+    act(() => {
+      query = '';
+      runSearch(true);
+    });
+    canvas.focus();
+  }
+});
 
 function zoom(factor: number, anchor?: number): void {
   const a = anchor ?? (() => {
@@ -559,6 +640,12 @@ function act(action: () => void): void {
 }
 
 canvas.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+    e.preventDefault();
+    searchInput.focus();
+    searchInput.select();
+    return;
+  }
   if (e.altKey || e.metaKey || (e.ctrlKey && e.key !== '+' && e.key !== '-')) return;
   const k = e.key;
   const handled = ((): boolean => {
@@ -640,6 +727,10 @@ canvas.addEventListener('keydown', (e) => {
         if (!selected) moveSelection('right');
         else renderDetails();
         if (!details.hidden) details.focus();
+        return true;
+      case '/':
+        searchInput.focus();
+        searchInput.select();
         return true;
       case 'Escape':
         if (!selected) return false;
@@ -800,7 +891,7 @@ function frame(now: number): void {
   playback = advance(playback, axis, dt, timeline.endMs);
   if (playback.following && !userMovedView) view = fitView(axis.displayEnd);
   else if (playback.playing) view = revealView(view, axis.toDisplay(playback.playheadMs), axis.displayEnd);
-  renderer.draw({ timeline, axis, view, playheadMs: playback.playheadMs, scrollRow: firstRow(), selected, hovered, width: cssWidth, height: cssHeight });
+  renderer.draw({ timeline, axis, view, playheadMs: playback.playheadMs, scrollRow: firstRow(), selected, hovered, matches: matchSet, width: cssWidth, height: cssHeight });
   overview.draw({ timeline, axis, view, playheadMs: playback.playheadMs, width: cssWidth, dragging: overviewDrag });
   updateControls();
   if (playback.playing || liveDirty) invalidate();
@@ -868,7 +959,7 @@ function saveState(): void {
   if (saveTimer !== null) return;
   saveTimer = setTimeout(() => {
     saveTimer = null;
-    vscode.setState({ source, title, view: userMovedView ? view : null, playheadMs: playback.playheadMs, speed: playback.speed, selected: selectedKey, scrollRow });
+    vscode.setState({ source, title, view: userMovedView ? view : null, playheadMs: playback.playheadMs, speed: playback.speed, selected: selectedKey, scrollRow, query });
   }, 300);
 }
 

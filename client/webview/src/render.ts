@@ -28,6 +28,8 @@ export interface Frame {
   /** The selected bar, if any. */
   selected: Bar | null;
   hovered: Bar | null;
+  /** Invocation indices that match the search; null when there is no search. */
+  matches: ReadonlySet<number> | null;
   width: number;
   height: number;
 }
@@ -189,9 +191,18 @@ export class Renderer {
       if (b.start > viewEndSim) break;
       const x0 = Renderer.x(f, f.axis.toDisplay(b.start));
       const x1 = Renderer.x(f, f.axis.toDisplay(Math.min(b.end, f.playheadMs)));
+      const matched = f.matches !== null && b.inv >= 0 && f.matches.has(b.inv);
       // Merge what a pixel cannot show: a bar inside the last drawn pixel of the same style adds nothing.
-      if (x1 - x0 < 1 && x1 <= lastRight + 0.5 && b.style === lastStyle && b.attempt === 1) continue;
+      if (!matched && x1 - x0 < 1 && x1 <= lastRight + 0.5 && b.style === lastStyle && b.attempt === 1) continue;
+      // While searching, what does not match steps back.
+      if (f.matches !== null && !matched) this.ctx.globalAlpha = 0.25;
       this.drawBar(b, x0, x1, mid, f, b.end > f.playheadMs);
+      this.ctx.globalAlpha = 1;
+      if (matched) {
+        this.ctx.strokeStyle = this.theme.match;
+        this.ctx.lineWidth = 2;
+        this.ctx.strokeRect(x0 - 2, mid - LAYOUT.failHeight / 2 - 2, Math.max(1, x1 - x0) + 4, LAYOUT.failHeight + 4);
+      }
       lastRight = Math.max(lastRight, x1 < x0 + 1 ? x0 + 1 : x1);
       lastStyle = b.style;
     }
@@ -253,10 +264,11 @@ export class Renderer {
       ctx.lineWidth = 1;
       if (w > 2) ctx.strokeRect(x0 + 0.5, y + 0.5, w - 1, h - 1);
     } else {
-      ctx.globalAlpha = b.open || cut ? 0.7 : 1;
+      const alpha = ctx.globalAlpha;
+      if (b.open || cut) ctx.globalAlpha = alpha * 0.7;
       ctx.fillStyle = color;
       ctx.fillRect(x0, y, w, h);
-      ctx.globalAlpha = 1;
+      ctx.globalAlpha = alpha;
       if (theme.highContrast && w > 2) {
         ctx.strokeStyle = theme.foreground;
         ctx.lineWidth = 1;

@@ -13,6 +13,8 @@ export interface Theme {
   focus: string;
   playhead: string;
   selection: string;
+  /** Outline of bars that match the search. */
+  match: string;
   styles: Record<BarStyle, string>;
   /** Ink drawn on top of a bar (badges, marks): the editor background, for contrast. */
   ink: string;
@@ -44,6 +46,7 @@ export function readTheme(): Theme {
     focus: c('--vscode-focusBorder', fg),
     playhead: c('--vscode-editorCursor-foreground', fg),
     selection: c('--vscode-focusBorder', fg),
+    match: c('--vscode-editor-findMatchBorder', c('--vscode-focusBorder', fg)),
     ink: bg,
     styles: {
       init: c('--vscode-charts-yellow', fg),
