@@ -25,6 +25,7 @@ import {
   type TrafficEntry,
 } from './config';
 import { SAMPLE_EVENTS } from './events';
+import { isPythonRuntime } from './runtimes/python';
 
 /** A scenario that cannot be used, with every problem found. */
 export class ScenarioError extends Error {
@@ -242,7 +243,7 @@ function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[
     return undefined;
   }
   const runtime = spec.runtime ?? 'nodejs22.x';
-  if (!/^nodejs\d+\.x$/.test(runtime)) problems.push(`function.runtime: ${runtime} is not simulated yet (Node.js runtimes only)`);
+  if (!/^nodejs\d+\.x$/.test(runtime) && !isPythonRuntime(runtime)) problems.push(`function.runtime: ${runtime} is not simulated yet (Node.js and Python runtimes only)`);
   const async = { ...defaultAsyncConfig() };
   if (spec.async?.maximumRetryAttempts !== undefined) async.maximumRetryAttempts = spec.async.maximumRetryAttempts;
   if (spec.async?.maximumEventAgeInSeconds !== undefined) async.maximumEventAgeSeconds = spec.async.maximumEventAgeInSeconds;
