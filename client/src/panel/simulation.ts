@@ -275,7 +275,7 @@ class Simulations implements PanelHost {
           templateFile: file.fsPath,
           handler: f.handler ?? '(no handler)',
           runtime: f.runtime ?? '(runtime unknown)',
-          node: f.runtime === undefined || f.runtime.startsWith('nodejs'),
+          simulated: f.runtime === undefined || f.runtime.startsWith('nodejs') || f.runtime.startsWith('python'),
           triggers: f.triggers,
         });
       }
@@ -284,18 +284,18 @@ class Simulations implements PanelHost {
       const hit = choices.find((c) => c.logicalId === logicalId);
       if (hit) return hit;
     }
-    const node = choices.filter((c) => c.node);
-    if (node.length === 0) {
+    const simulated = choices.filter((c) => c.simulated);
+    if (simulated.length === 0) {
       void vscode.window.showWarningMessage(
         choices.length === 0
           ? 'Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).'
-          : 'Lambda Lens: the simulator runs Node.js functions; none of the functions in the workspace templates uses a nodejs runtime.',
+          : 'Lambda Lens: the simulator runs Node.js and Python functions; none of the functions in the workspace templates uses a nodejs or python runtime.',
       );
       return undefined;
     }
     const root = workspaceRoot() ?? '';
     const picked = await vscode.window.showQuickPick(
-      node.map((c) => ({ label: c.logicalId, description: `${c.handler} · ${c.runtime}`, detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`, choice: c })),
+      simulated.map((c) => ({ label: c.logicalId, description: `${c.handler} · ${c.runtime}`, detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`, choice: c })),
       { title: 'Simulate Function (1/3): which function?', placeHolder: 'A function from the workspace templates', matchOnDescription: true, matchOnDetail: true },
     );
     return picked?.choice;
@@ -307,7 +307,8 @@ interface FunctionChoice {
   templateFile: string;
   handler: string;
   runtime: string;
-  node: boolean;
+  /** A Node.js or Python runtime: one the simulator runs. */
+  simulated: boolean;
   triggers: string[];
 }
 
