@@ -28,7 +28,6 @@ export const LL1011: TemplateRule = {
       const id = knownValue(rt);
       if (rt === undefined || id === undefined) continue;
       const at = { ruleId: 'LL1011', uri: rt.uri, span: rt.span };
-      const owner = functionsUsing(template, fn, (f) => f.runtime);
       const info = runtimeInfo(id);
       if (info === undefined) {
         const guess = closestRuntime(id);
@@ -39,13 +38,14 @@ export const LL1011: TemplateRule = {
           severity: 'error',
           message:
             `Runtime "${id}" is not a Lambda runtime${guess !== undefined ? `; did you mean ${guess}?` : ` (runtime table last checked ${RUNTIMES_LAST_CHECKED}).`} ` +
-            `The deploy fails with an unknown runtime (${owner}).`,
+            `The deploy fails with an unknown runtime (${functionsUsing(template, fn, (f) => f.runtime)}).`,
           fixes: guess !== undefined ? [{ title: `Change the runtime to ${guess}`, edits: [{ uri: rt.uri, span: rt.span, newText: `${quote}${guess}${quote}` }] }] : [],
         });
         continue;
       }
       const phase = runtimePhase(info, today);
       if (phase === 'supported') continue;
+      const owner = functionsUsing(template, fn, (f) => f.runtime);
       const next = successor(info, today);
       const move = next !== undefined ? ` Move to ${next}.` : '';
       if (phase === 'update-blocked') {

@@ -40,18 +40,33 @@ export function rangeFinding(
   return [];
 }
 
+/** Labels already computed, per template and value span (a value node belongs to one property). */
+const labels = new WeakMap<TemplateDocument, Map<string, string>>();
+
 /**
  * Names the functions a value applies to. A value set once in SAM Globals is reported once
  * (findings on the same span are merged), so the message names every function that uses it.
  */
 export function functionsUsing(template: TemplateDocument, fn: FunctionModel, select: (f: FunctionModel) => { readonly span: Span } | undefined): string {
   const at = select(fn)?.span;
-  const users = at === undefined ? [fn] : template.functions.filter((f) => {
-    const s = select(f)?.span;
-    return s !== undefined && s.start === at.start && s.end === at.end;
-  });
-  if (users.length <= 1) return `function ${fn.logicalId}`;
-  const names = users.map((f) => f.logicalId);
+  // A value inside the function's own resource is its alone.
+  if (at === undefined || (at.start >= fn.span.start && at.end <= fn.span.end)) return `function ${fn.logicalId}`;
+  let cache = labels.get(template);
+  if (cache === undefined) {
+    cache = new Map();
+    labels.set(template, cache);
+  }
+  const key = `${at.start}:${at.end}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const names = template.functions
+    .filter((f) => {
+      const s = select(f)?.span;
+      return s !== undefined && s.start === at.start && s.end === at.end;
+    })
+    .map((f) => f.logicalId);
   const shown = names.length <= 3 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
-  return `functions ${shown}, from Globals`;
+  const label = names.length <= 1 ? `function ${fn.logicalId}` : `functions ${shown}, from Globals`;
+  cache.set(key, label);
+  return label;
 }
