@@ -142,6 +142,11 @@ export interface TraceInvocation {
    * `TooManyRequestsException` for a throttle. Null on success.
    */
   errorType: string | null;
+  /**
+   * The event the handler was given (for a throttle: the event it would have been given).
+   * Optional only because it was added after the first version of this format.
+   */
+  request?: unknown;
   /** The response payload on success (JSON value; `null` when the handler returned nothing). */
   response: unknown;
   /** The function error payload returned to the caller, or null. */

@@ -58,6 +58,7 @@ test('the SQS event has the real record shape', async () => {
   assertAccounting(trace);
   assertNoOrphans(trace);
   const event = trace.invocations[0]!.response as { Records: Record<string, unknown>[] };
+  assert.deepEqual(trace.invocations[0]!.request, event, 'the trace keeps the event the handler was given');
   assert.equal(event.Records.length, 1);
   const r = event.Records[0]!;
   assert.equal(r['messageId'], 'abc');
