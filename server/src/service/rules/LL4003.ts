@@ -1,8 +1,7 @@
 import { relative, dirname } from 'node:path';
 import { uriToPath } from '../project/resolve';
 import { networkOf } from '../templates/security';
-import { httpCalls, servicesUsed } from './awsCalls';
-import { linkedHandlers } from './linked';
+import { linkedCode } from './linked';
 import type { VpcAttachment } from '../model/types';
 import type { Finding, TemplateRule } from './types';
 
@@ -33,15 +32,15 @@ export const LL4003: TemplateRule = {
     if (network.natGateways.length > 0) return [];
     const endpoints = new Set(network.endpoints.map((e) => e.service));
     const unknownEndpoint = endpoints.has(undefined);
-    const handlers = linkedHandlers(ctx);
+    const code = linkedCode(ctx);
     // Functions that share one VpcConfig (SAM Globals) get one finding that names them all.
     const groups = new Map<string, { vpc: VpcAttachment; fns: string[]; files: Set<string>; services: Set<string>; http: Set<string> }>();
     for (const fn of inVpc) {
-      const linked = handlers.get(fn.logicalId);
+      const linked = code.get(fn.logicalId);
       const vpc = fn.vpc;
       if (linked === undefined || vpc === undefined) continue;
-      const services = servicesUsed(linked.model).map((s) => s.service).filter((s) => !endpoints.has(s) && !unknownEndpoint);
-      const http = httpCalls(linked.model).map((h) => h.what);
+      const services = linked.services.map((s) => s.service).filter((s) => !endpoints.has(s) && !unknownEndpoint);
+      const http = linked.http.map((h) => h.what);
       if (services.length === 0 && http.length === 0) continue;
       const key = `${vpc.span.start}:${vpc.span.end}`;
       const g = groups.get(key) ?? { vpc, fns: [], files: new Set<string>(), services: new Set<string>(), http: new Set<string>() };

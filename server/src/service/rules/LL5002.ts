@@ -4,8 +4,8 @@ import type { FunctionModel, PolicyGrant, Span, Trigger } from '../model/types';
 import { uriToPath } from '../project/resolve';
 import type { TemplateDocument } from '../templates/template';
 import { get, getPath, nodeAt, scalarString, type TNode } from '../templates/tree';
-import { targetedWrites, type TargetedWrite } from './awsCalls';
-import { linkedHandlers } from './linked';
+import type { TargetedWrite } from './awsCalls';
+import { linkedCode } from './linked';
 import type { Finding, TemplateRule } from './types';
 
 type Kind = TargetedWrite['kind'];
@@ -49,7 +49,7 @@ export const LL5002: TemplateRule = {
     if (r === undefined || root === undefined) return [];
     const sourcesByFn = new Map(template.functions.map((fn) => [fn.logicalId, triggerSources(template, fn)]));
     if ([...sourcesByFn.values()].every((s) => s.length === 0)) return [];
-    const handlers = linkedHandlers(ctx);
+    const code = linkedCode(ctx);
     const out: Finding[] = [];
     for (const fn of template.functions) {
       const sources = sourcesByFn.get(fn.logicalId) ?? [];
@@ -61,8 +61,8 @@ export const LL5002: TemplateRule = {
         const id = node?.kind === 'intrinsic' ? r.refTarget(node) : undefined;
         if (id !== undefined) envTargets.set(v.name, id);
       }
-      const linked = handlers.get(fn.logicalId);
-      const writes = linked !== undefined ? targetedWrites(linked.model) : [];
+      const linked = code.get(fn.logicalId);
+      const writes = linked?.writes ?? [];
       for (const s of sources) {
         const noun = `${KINDS[s.kind].noun} ${s.logicalId}`;
         const write = writes.find((w) => w.kind === s.kind && ('env' in w.target ? envTargets.get(w.target.env) === s.logicalId : true));

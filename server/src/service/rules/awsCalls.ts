@@ -36,6 +36,7 @@ const ENDPOINT_NAMES: Readonly<Record<string, string>> = {
   bedrockagentruntime: 'bedrock-agent-runtime',
   apigatewaymanagementapi: 'execute-api',
   iotdataplane: 'iot-data',
+  iotdata: 'iot-data',
   secretsmanager: 'secretsmanager',
 };
 
@@ -55,7 +56,11 @@ export function sdkService(ref: ImportRef | undefined): string | undefined {
     const first = ref.path.replace(/^default\./, '').split('.')[0] ?? '';
     id = /^[A-Z][A-Za-z0-9]+$/.test(first) && !/^(Config|Credentials|.*Credentials|Endpoint|HttpRequest|HttpResponse|Request|Response|Service|EventListeners|MetadataService)$/.test(first) ? first : undefined;
   }
-  if (id === undefined) return undefined;
+  return id === undefined ? undefined : endpointName(id);
+}
+
+/** The VPC endpoint service name of an SDK service id (`client-secrets-manager` → `secretsmanager`, boto3 `stepfunctions` → `states`). */
+export function endpointName(id: string): string {
   const key = id.toLowerCase().replace(/-/g, '');
   return ENDPOINT_NAMES[key] ?? key;
 }

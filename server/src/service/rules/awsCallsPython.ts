@@ -1,0 +1,92 @@
+/**
+ * The Python side of `awsCalls.ts`: boto3 clients and resources, HTTP requests, and writes to
+ * S3, SQS and SNS with where their target comes from, read from the Python handler model.
+ */
+import type { PyNode } from '../handlers/python/parser';
+import { keywordArgument, positionalArguments, stringValue, type PyCall, type PythonHandlerModel } from '../handlers/python/model';
+import { endpointName, type ServiceUse, type TargetedWrite } from './awsCalls';
+
+/** `boto3.client('s3')`, `boto3.resource('dynamodb')`, `session.client('sqs')`: the service id, when the call makes a client. */
+function boto3Service(call: PyCall): string | undefined {
+  const factory = call.origin === 'boto3.client' || call.origin === 'boto3.resource' || ((call.name === 'client' || call.name === 'resource') && call.origin?.startsWith('boto3.') === true);
+  if (!factory) return undefined;
+  return stringValue(positionalArguments(call.node)[0] ?? keywordArgument(call.node, 'service_name'));
+}
+
+export function pythonServicesUsed(model: PythonHandlerModel): ServiceUse[] {
+  const out: ServiceUse[] = [];
+  for (const c of model.calls) {
+    const id = boto3Service(c);
+    if (id !== undefined) out.push({ service: endpointName(id), client: `${c.callee ?? 'boto3.client'}('${id}')`, span: c.span });
+  }
+  return out;
+}
+
+/** HTTP client calls, by imported origin. */
+const HTTP_ORIGINS = /^(requests|httpx|aiohttp|urllib3|urllib\.request|http\.client)\.|^(requests|httpx)$/;
+
+export function pythonHttpCalls(model: PythonHandlerModel): { readonly what: string; readonly span: PyCall['span'] }[] {
+  return model.calls.filter((c) => c.origin !== undefined && HTTP_ORIGINS.test(c.origin)).map((c) => ({ what: c.origin ?? c.callee ?? 'http', span: c.span }));
+}
+
+/** Client methods that write, by the boto3 service of the client, with the target's keyword and its position in `upload_file(Filename, Bucket, Key)`. */
+const WRITES: Readonly<Record<string, { readonly kind: TargetedWrite['kind']; readonly methods: RegExp; readonly keyword: string; readonly position?: number }>> = {
+  s3: { kind: 'S3', methods: /^(put_object|copy_object|upload_file|upload_fileobj|create_multipart_upload)$/, keyword: 'Bucket', position: 1 },
+  sqs: { kind: 'SQS', methods: /^send_message(_batch)?$/, keyword: 'QueueUrl' },
+  sns: { kind: 'SNS', methods: /^publish(_batch)?$/, keyword: 'TopicArn' },
+};
+
+const EVENT_SOURCE_FIELDS: Readonly<Record<TargetedWrite['kind'], RegExp>> = {
+  S3: /\[\s*['"]s3['"]\s*\]\s*\[\s*['"]bucket['"]\s*\]\s*\[\s*['"]name['"]\s*\]$/,
+  SQS: /\[\s*['"]eventSourceARN['"]\s*\]$/,
+  SNS: /\[\s*['"]Sns['"]\s*\]\s*\[\s*['"]TopicArn['"]\s*\]$/,
+};
+
+export function pythonTargetedWrites(model: PythonHandlerModel): TargetedWrite[] {
+  const out: TargetedWrite[] = [];
+  for (const c of model.calls) {
+    if (c.receiver === undefined || c.name === undefined) continue;
+    const service = receiverService(model, c);
+    const w = service !== undefined ? WRITES[service] : undefined;
+    if (w === undefined || !w.methods.test(c.name)) continue;
+    const value = keywordArgument(c.node, w.keyword) ?? (w.position !== undefined ? positionalArguments(c.node)[w.position] : undefined);
+    const target = value !== undefined ? targetOrigin(model, value, w.kind, c, 0) : undefined;
+    if (target !== undefined) out.push({ kind: w.kind, what: `${c.receiver}.${c.name}`, target, span: c.span });
+  }
+  return out;
+}
+
+/** The boto3 service of a method call's receiver: `s3` for `s3.put_object(…)` with `s3 = boto3.client('s3')` (module or function scope). */
+function receiverService(model: PythonHandlerModel, c: PyCall): string | undefined {
+  const value = c.receiver !== undefined ? valueOf(model, c.receiver, c.node) : undefined;
+  if (value?.type !== 'call') return undefined;
+  const made = model.callAt.get(value.id);
+  return made !== undefined ? boto3Service(made) : undefined;
+}
+
+/** What a name was last assigned, in the function that holds `at`, else at module scope. */
+function valueOf(model: PythonHandlerModel, name: string, at: PyNode): PyNode | undefined {
+  let fn: PyNode | null = at.parent;
+  while (fn !== null && fn.type !== 'function_definition') fn = fn.parent;
+  if (fn !== null) {
+    let found: PyNode | undefined;
+    for (const a of fn.descendantsOfType('assignment')) {
+      if (a === null || a.startIndex > at.startIndex) continue;
+      if (a.childForFieldName('left')?.text === name) found = a.childForFieldName('right') ?? undefined;
+    }
+    if (found !== undefined) return found;
+  }
+  return model.moduleValues.get(name);
+}
+
+/** `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`, or the event's own source field, through a few names. */
+function targetOrigin(model: PythonHandlerModel, node: PyNode, kind: TargetedWrite['kind'], call: PyCall, depth: number): TargetedWrite['target'] | undefined {
+  const text = node.text;
+  const env = /^os\.environ\s*\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\]$/.exec(text) ?? /^os\.(?:environ\.get|getenv)\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(text);
+  if (env?.[1] !== undefined) return { env: env[1] };
+  if (EVENT_SOURCE_FIELDS[kind].test(text)) return { event: text };
+  if (node.type !== 'identifier' || depth > 4) return undefined;
+  const value = valueOf(model, text, call.node);
+  return value !== undefined && value.id !== node.id ? targetOrigin(model, value, kind, call, depth + 1) : undefined;
+}
+
