@@ -120,3 +120,18 @@ test('LL2101: the conditional-put fix adds attribute_not_exists on the table key
   assert.equal(r.left.filter((d) => d.message.startsWith('DynamoDB Put ')).length, 0);
   assert.equal(r.left.length, 5);
 });
+
+test('LL2003: the destination stub is valid JSON in a JSON template (new EventInvokeConfig and queue)', () => {
+  const json = JSON.stringify({
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: {
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Role: 'arn:aws:iam::1:role/r', Code: { ZipFile: 'x' } } },
+      Allow: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { Ref: 'Fn' }, Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' } },
+    },
+  }, null, 2);
+  const r = fixAll('file:///c.json', json, 'LL2003');
+  assert.equal(r.left.length, 0);
+  const fixed = JSON.parse(r.text);
+  assert.deepEqual(fixed.Resources.FnFailureQueue, { Type: 'AWS::SQS::Queue' });
+  assert.deepEqual(fixed.Resources.FnInvokeConfig.Properties.DestinationConfig.OnFailure.Destination, { 'Fn::GetAtt': ['FnFailureQueue', 'Arn'] });
+});
