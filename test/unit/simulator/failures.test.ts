@@ -26,6 +26,14 @@ test('a thrown error returns Lambda error shape and keeps the environment warm',
   assert.match(trace.inputs[0]!.reason, /X-Amz-Function-Error: Unhandled/);
 });
 
+test('throwing something that is not an Error: errorType is its typeof, errorMessage its string', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { throwValue: 'plain string' }), sync(1000, { throwValue: { code: 42 } })]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.deepEqual(trace.invocations[0]!.error, { errorType: 'string', errorMessage: 'plain string', trace: [] });
+  assert.deepEqual(trace.invocations[1]!.error, { errorType: 'object', errorMessage: '[object Object]', trace: [] });
+});
+
 test('a timeout ends the environment and the next request is cold', async () => {
   const trace = await simulate(config(fn('node-basic', { timeoutMs: 1000 }), [sync(0, { hang: true }), sync(5000, {})]));
   assertAccounting(trace);

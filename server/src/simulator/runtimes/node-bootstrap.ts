@@ -63,31 +63,27 @@ function patchConsole(): void {
   }
 }
 
-/** The Node runtime's error serialisation: `{errorType, errorMessage, trace}`. */
+/**
+ * The Node runtime's error serialisation (the runtime interface client's `toRapidResponse`):
+ * an Error gives `{errorType: name, errorMessage: message, trace: stack lines}`; anything else
+ * `{errorType: typeof value, errorMessage: String(value), trace: []}`.
+ */
 function toPayload(error: unknown): ErrorPayload {
-  if (error instanceof Error) {
+  try {
+    if (error instanceof Error) {
+      return {
+        errorType: error.name,
+        errorMessage: error.message,
+        trace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
+      };
+    }
+    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  } catch {
     return {
-      errorType: error.name || error.constructor?.name || 'Error',
-      errorMessage: error.message,
-      trace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
-    };
-  }
-  if (error !== null && typeof error === 'object') {
-    const e = error as Record<string, unknown>;
-    return {
-      errorType: typeof e['errorType'] === 'string' ? (e['errorType'] as string) : typeof error,
-      errorMessage: typeof e['errorMessage'] === 'string' ? (e['errorMessage'] as string) : safeJson(error),
+      errorType: 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
       trace: [],
     };
-  }
-  return { errorType: typeof error, errorMessage: String(error), trace: [] };
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }
 
