@@ -29,7 +29,7 @@ export const LL2103: HandlerRule = {
       const on = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === true);
       const off = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === false);
       const labels = (ts: readonly RetryingTrigger[]) => ts.map((t) => triggerLabel(t.trigger)).join(', ');
-      if (on.length > 0 && !usesLibrary && mentions.length === 0) {
+      if (on.length > 0 && !usesLibrary && mentions.length === 0 && !responseBuiltElsewhere(model, handler)) {
         findings.push({
           ruleId: 'LL2103',
           message: `ReportBatchItemFailures is on for ${labels(on)}, but this handler never returns { batchItemFailures }: a failure is either thrown (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return { batchItemFailures: [{ itemIdentifier: ${ITEM_IDENTIFIERS[on[0]?.trigger.type ?? 'SQS']?.example} }] } for the records that failed.`,
@@ -88,4 +88,18 @@ function wrongIdentifiers(model: HandlerModel, handler: HandlerFunction, on: rea
   };
   visit(handler.node);
   return out;
+}
+
+/**
+ * True when the handler's response may be built where this file cannot see it: the handler
+ * is wrapped (middleware can set the response) or returns the result of an imported function.
+ */
+function responseBuiltElsewhere(model: HandlerModel, handler: HandlerFunction): boolean {
+  if (handler.wrappers.length > 0) return true;
+  const returned = [...handler.returns.map((r) => r.expression), handler.expressionBody].filter((e): e is ts.Expression => e !== undefined);
+  return returned.some((e) => {
+    let x = skipOuter(e);
+    if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
+    return ts.isCallExpression(x) && model.importOf(x.expression) !== undefined;
+  });
 }
