@@ -164,19 +164,6 @@ export class Workbench {
     await selected.waitFor({ state: 'attached' });
   }
 
-  /** Resolves with `promise`, or fails after `ms` saying what did not happen. */
-  async until<T>(promise: Promise<T>, what: string, ms = TIMEOUT): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms);
-    });
-    try {
-      return await Promise.race([promise, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async close(): Promise<void> {
     await this.page.close();
   }
