@@ -6,6 +6,7 @@ import { advance, changeSpeed, initialPlayback, nextEventTime, previousEventTime
 import { clampView, fitView, panView, zoomView } from '../../client/webview/src/viewport';
 import { computeFigures, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
 import { findMatches, matcher, stepMatch } from '../../client/webview/src/search';
+import { badgesOf, tooltipOf } from '../../client/webview/src/describe';
 import type { TraceEvent } from '../../server/src/simulator/trace';
 import { syntheticTrace } from './helpers/panelTrace';
 
@@ -242,5 +243,27 @@ describe('panel: search', () => {
     assert.equal(stepMatch(3, -1, -1), 2);
     assert.equal(stepMatch(3, 2, 1), 0);
     assert.equal(stepMatch(0, 0, 1), -1);
+  });
+});
+
+describe('panel: tooltips and badges', () => {
+  test('a bar says what it is in words: cold/warm, retry, error, throttle, INIT', () => {
+    const trace = syntheticTrace({ invocations: 80, burst: 12, reserved: 10, spacingMs: 30 });
+    const t = timelineOfTrace(trace);
+    const envRow = t.rows.find((r) => r.env)!;
+    const coldBar = envRow.bars.find((b) => b.kind === 'invoke' && b.cold)!;
+    const inv = t.invocations[coldBar.inv]!;
+    const tip = tooltipOf(coldBar, envRow, t.invocations);
+    assert.match(tip.heading, /^Cold/);
+    assert.ok(tip.lines.includes(`Request ${inv.requestId}`));
+    assert.ok(tip.lines.some((l) => /^Init .* Duration .* Billed \d+ ms$/.test(l)), tip.lines.join('|'));
+    const initTip = tooltipOf(envRow.bars[0]!, envRow, t.invocations);
+    assert.match(initTip.heading, /^INIT · env-/);
+    const throttleRow = t.rows.find((r) => r.id === 'throttled')!;
+    const th = tooltipOf(throttleRow.bars[0]!, throttleRow, t.invocations);
+    assert.equal(th.heading, 'Throttled');
+    assert.ok(th.lines.includes('ReservedFunctionConcurrentInvocationLimitExceeded'));
+    assert.deepEqual(badgesOf({ ...inv, attempt: 3, cold: false, outcome: 'error', errorType: 'TypeError' }).map((b) => b.text), ['Warm', 'Retry #2', 'TypeError']);
+    assert.deepEqual(badgesOf({ ...inv, outcome: 'oom', errorType: 'Runtime.OutOfMemory' }).map((b) => b.kind), ['cold', 'crash']);
   });
 });
