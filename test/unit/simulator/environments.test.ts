@@ -11,7 +11,7 @@ import { simulate } from '../../../server/src/simulator/engine';
 import { assertAccounting, assertNoOrphans, body, config, fn, sync } from './helpers';
 
 test('5 concurrent requests start 5 cold environments; then sequential requests reuse one warm', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 200 }, 5), sync(10_000, {}, 4, 1000)]));
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 200 }, 5), sync(10_000, {}, 4, 5000)]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   const first = trace.invocations.slice(0, 5);
@@ -36,7 +36,7 @@ test('5 concurrent requests start 5 cold environments; then sequential requests 
 
 test('module-scope state survives warm invocations and not cold ones; idle past the timeout is cold', async () => {
   const trace = await simulate(
-    config(fn('node-basic'), [sync(0, {}), sync(1000, {}), sync(2000, {}), sync(2000 + 15 * 60_000, {})], { idleTimeoutMs: 10 * 60_000 }),
+    config(fn('node-basic'), [sync(0, {}), sync(10_000, {}), sync(20_000, {}), sync(20_000 + 15 * 60_000, {})], { idleTimeoutMs: 10 * 60_000 }),
   );
   assertAccounting(trace);
   assertNoOrphans(trace);
@@ -46,7 +46,7 @@ test('module-scope state survives warm invocations and not cold ones; idle past 
   const [a, b] = trace.environments;
   assert.ok(a && b);
   assert.equal(a.endReason, 'idle');
-  assert.ok(a.endedMs !== null && Math.abs(a.endedMs - (2000 + 600_000)) < 1000, 'reclaimed 10 minutes after its last request');
+  assert.ok(a.endedMs !== null && Math.abs(a.endedMs - (20_000 + 600_000)) < 1000, 'reclaimed 10 minutes after its last request');
   assert.equal(b.endReason, 'run-end');
   // The simulated 15 minutes cost no real waiting.
   assert.ok(trace.summary.simulatedMs > 15 * 60_000);

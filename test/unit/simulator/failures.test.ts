@@ -9,7 +9,7 @@ import { simulate } from '../../../server/src/simulator/engine';
 import { assertAccounting, assertNoOrphans, async, config, fn, sync } from './helpers';
 
 test('a thrown error returns Lambda error shape and keeps the environment warm', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { fail: 'bad input' }), sync(1000, {})]));
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { fail: 'bad input' }), sync(10_000, {})]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [failed, next] = trace.invocations;
@@ -27,7 +27,7 @@ test('a thrown error returns Lambda error shape and keeps the environment warm',
 });
 
 test('throwing something that is not an Error: errorType is its typeof, errorMessage its string', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { throwValue: 'plain string' }), sync(1000, { throwValue: { code: 42 } })]));
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { throwValue: 'plain string' }), sync(10_000, { throwValue: { code: 42 } })]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.deepEqual(trace.invocations[0]!.error, { errorType: 'string', errorMessage: 'plain string', trace: [] });
@@ -59,7 +59,7 @@ test('a CPU loop that blocks the event loop still times out', async () => {
 });
 
 test('going over MemorySize reports Runtime.OutOfMemory and resets the environment', async () => {
-  const trace = await simulate(config(fn('node-basic', { memorySizeMb: 128 }), [sync(0, { oom: true }), sync(1000, {})]));
+  const trace = await simulate(config(fn('node-basic', { memorySizeMb: 128 }), [sync(0, { oom: true }), sync(10_000, {})]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [oom, next] = trace.invocations;
@@ -74,7 +74,7 @@ test('going over MemorySize reports Runtime.OutOfMemory and resets the environme
 });
 
 test('process.exit(n) reports Runtime.ExitError with the exit status', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { exit: 3 }), sync(1000, {})]));
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { exit: 3 }), sync(10_000, {})]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [exited, next] = trace.invocations;
@@ -88,7 +88,7 @@ test('process.exit(n) reports Runtime.ExitError with the exit status', async () 
 });
 
 test('an uncaught exception and an unhandled rejection end the runtime with the posted error', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { uncaught: 'late' }), sync(1000, { reject: 'nobody awaited' }), sync(2000, {})]));
+  const trace = await simulate(config(fn('node-basic'), [sync(0, { uncaught: 'late' }), sync(10_000, { reject: 'nobody awaited' }), sync(20_000, {})]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [uncaught, rejected, next] = trace.invocations;

@@ -56,7 +56,7 @@ test('a host process ended by SIGTERM leaves no runtime process behind', async (
 test('the stream of events tells the whole story and ends with the trace', async () => {
   const events: string[] = [];
   let final: unknown = null;
-  const trace = await simulate(config(fn('node-basic'), [sync(0, {}), sync(1000, { fail: 'x' })]), {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, {}), sync(10_000, { fail: 'x' })]), {
     onEvent: (e) => {
       events.push(e.type);
       if (e.type === 'run-end') final = e.trace;
