@@ -115,7 +115,7 @@ test('calls and constructions know whether they run per request or once per envi
 test('a handler file links to the template functions that use it, and back', () => {
   const { fs, service } = project();
   const lenses = service.codeLenses(doc(fs, '/app/src/orders/api.mjs'));
-  assert.deepEqual(lenses.map((l) => l.title), ['OrdersFunction · 256 MB · 10 s · SQS batch 10']);
+  assert.deepEqual(lenses.map((l) => l.title), ['OrdersFunction · 256 MB · 10 s · SQS batch 10 (whole batch retried)']);
   assert.equal(lenses[0]?.target.uri, uri('/app/template.yaml'));
   assert.deepEqual(lenses[0]?.fn, { templateUri: uri('/app/template.yaml'), logicalId: 'OrdersFunction' });
 

@@ -113,3 +113,11 @@ test('the hover on a handler export tells the story of each trigger of its funct
     /Invoked by SQS \(OrdersQueue\), batches of 10, messages reported in batchItemFailures retried after 60 s visibility; no redrive policy: a failing message comes back until it expires\./,
   );
 });
+
+test('the code lens above a handler says how each trigger retries', () => {
+  const file = resolve(__dirname, '../fixtures/rules/LL2101/sqs-sdk-v3/src/handler.mjs');
+  const text = readFileSync(file, 'utf8');
+  const service = new LanguageService({ fs: nodeFileSystem() });
+  const lenses = service.codeLenses({ uri: URI.file(file).toString(), text });
+  assert.deepEqual(lenses.map((l) => l.title), ['Worker · 128 MB · 10 s · SQS batch 10 (failed messages retried after 60 s)']);
+});

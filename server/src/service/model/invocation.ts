@@ -178,3 +178,24 @@ export function retryClause(fn: FunctionModel, trigger: Trigger): string {
   if (isStreamTrigger(trigger)) return `${label} retries a failed batch, in order, until it succeeds or its records expire`;
   return `${label} redelivers a failed batch`;
 }
+
+/** A few words on how a trigger retries, for code lens titles: "whole batch retried after 60 s". */
+export function retryBrief(fn: FunctionModel, trigger: Trigger): string | undefined {
+  if (trigger.invocation === 'sync') return undefined;
+  if (trigger.invocation === 'async') {
+    const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
+    if (retries === undefined) return `retried up to ${ASYNC_RETRY_ATTEMPTS.max}×`;
+    return retries.value === 0 ? 'not retried' : `retried ${retries.value}×`;
+  }
+  if (trigger.type === 'SQS') {
+    const queue = trigger.mapping?.queue;
+    const visibility = queue !== undefined ? queueVisibility(queue) : undefined;
+    const what = reportsBatchItemFailures(trigger) === true ? 'failed messages' : 'whole batch';
+    return `${what} retried${visibility !== undefined ? ` after ${visibility.value} s` : ''}`;
+  }
+  if (isStreamTrigger(trigger)) {
+    const retries = knownValue(trigger.mapping?.maximumRetryAttempts);
+    return retries !== undefined && retries >= 0 ? `retried ${retries}×, shard waits` : 'retried until records expire';
+  }
+  return 'batch redelivered';
+}

@@ -5,7 +5,7 @@
  */
 import * as ts from 'typescript';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { describeInvocation } from '../model/invocation';
+import { describeInvocation, retryBrief } from '../model/invocation';
 import { knownValue, type FunctionModel, type Span, type Trigger } from '../model/types';
 import { MEMORY, TIMEOUT } from '../limits';
 import type { HandlerModel } from '../handlers/model';
@@ -63,7 +63,11 @@ function defaultBatch(type: string): number {
 
 export function lensTitle(fn: FunctionModel): string {
   const parts = [fn.logicalId, memoryOf(fn), timeoutOf(fn)];
-  const shown = fn.triggers.slice(0, 2).map(triggerLabel);
+  // Each retrying trigger says how it retries (model/invocation.ts, issue 5).
+  const shown = fn.triggers.slice(0, 2).map((t) => {
+    const brief = retryBrief(fn, t);
+    return brief === undefined ? triggerLabel(t) : `${triggerLabel(t)} (${brief})`;
+  });
   if (fn.triggers.length > 2) shown.push(`+${fn.triggers.length - 2}`);
   return [...parts, ...shown].join(' · ');
 }
