@@ -20,6 +20,7 @@ import {
   STREAM,
   TIMEOUT,
 } from '../limits';
+import type { InvocationModel } from '../model/types';
 import { RUNTIMES_SOURCE } from '../runtimes';
 
 /** Hover text for one template property, as data. Markdown; values come from limits.ts. */
@@ -345,7 +346,7 @@ export const VERSION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
 };
 
 /** How each invocation model reads in a hover. */
-export const INVOCATION_TEXT: Readonly<Record<'sync' | 'async' | 'poll', string>> = {
+export const INVOCATION_TEXT: Readonly<Record<InvocationModel, string>> = {
   sync: 'the caller waits for the response',
   async: 'Lambda queues the event and the caller does not wait for it',
   poll: 'an event source mapping reads batches and invokes the function with them',
