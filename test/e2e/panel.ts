@@ -153,3 +153,36 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   await workbench.screenshot('panel-after-reload');
   return shots;
 }
+
+/** A scenario next to the app: two requests, 15 idle minutes (past the 10-minute idle timeout), two more. */
+export const SPIKE_SCENARIO = {
+  name: 'spike after idle',
+  template: 'template.yaml',
+  function: PANEL.functionName,
+  traffic: [
+    { at: 0, invoke: 'sync', event: {}, count: 2 },
+    { at: 900_000, invoke: 'sync', event: {}, count: 2 },
+  ],
+};
+
+/**
+ * Opens `panel-app/spike.scenario.json`, clicks its "Run scenario" code lens and checks the
+ * panel: every request is cold, because the idle gap outlived the environments (which the
+ * simulator skips in no time).
+ */
+export async function runScenarioFromLens(workbench: Workbench, workspace: string): Promise<void> {
+  const { page } = workbench;
+  writeFileSync(join(workspace, 'panel-app', 'spike.scenario.json'), `${JSON.stringify(SPIKE_SCENARIO, null, 2)}\n`);
+  await workbench.openFile('panel-app/spike.scenario.json');
+  const lens = workbench.editor().locator('.codelens-decoration a', { hasText: 'Run scenario' }).first();
+  await lens.waitFor();
+  await workbench.screenshot('scenario-lens');
+  await lens.click();
+  const frame = PANEL.frame(page);
+  await frame.locator('.ll-title', { hasText: SPIKE_SCENARIO.name }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator(PANEL.figure('invocations'), { hasText: '4' }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator(PANEL.liveBadge).waitFor({ state: 'hidden' });
+  assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), '100% (4)', 'the environments were reclaimed during the idle gap');
+  assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), '4');
+  await workbench.screenshot('scenario-run');
+}
