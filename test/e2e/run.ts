@@ -16,7 +16,8 @@ import { collectLogs, copyExamples, startSession, type Session } from './session
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
 import { PANEL, runScenarioFromLens, simulateBurstInPanel, writePanelApp } from './panel';
 
-const artifacts = join(repoRoot, 'test-results', 'e2e');
+/** Where screenshots and logs go; LAMBDA_LENS_E2E_ARTIFACTS moves them (e.g. for two runs at once). */
+const artifacts = process.env.LAMBDA_LENS_E2E_ARTIFACTS ?? join(repoRoot, 'test-results', 'e2e');
 const TEST_TIMEOUT = TIMEOUT * 4;
 /**
  * The extension-host tests fail when they go this long without reporting a result: the
