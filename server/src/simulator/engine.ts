@@ -16,7 +16,7 @@ import { PAYLOAD, PRICE } from '../service/limits';
 import { SimClock } from './clock';
 import type { FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry } from './config';
 import { exitText, RuntimeProcess, type InitResult, type RawInvokeResult, type RunLimits } from './environment';
-import { nodeBootstrapPath, resolveNodeBinary, runtimeMajor, SparePool } from './runtimes/node';
+import { nodeBootstrapPath, resolveNodeBinary, runtimeMajor, SparePool, startEnv } from './runtimes/node';
 import { isPythonRuntime, pythonBootstrapPath, pythonVersion, resolvePythonBinary } from './runtimes/python';
 import type { ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
 import { AsyncQueue } from './sources/async';
@@ -180,7 +180,12 @@ export class Simulation implements Platform {
     });
     try {
       this.spares = new SparePool(
-        { binary: this.runtime.binary, bootstrap: this.python ? pythonBootstrapPath() : nodeBootstrapPath(), cwd: this.fn.codeRoot, env: this.baseProcessEnv() },
+        {
+          binary: this.runtime.binary,
+          bootstrap: this.python ? pythonBootstrapPath() : nodeBootstrapPath(),
+          cwd: this.fn.codeRoot,
+          env: { ...this.baseProcessEnv(), ...startEnv(this.runtime.binary) },
+        },
         this.settings.spareProcesses,
       );
       this.provisioning = this.startProvisioned();

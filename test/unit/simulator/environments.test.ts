@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { simulate } from '../../../server/src/simulator/engine';
+import { startEnv } from '../../../server/src/simulator/runtimes/node';
 import { assertAccounting, assertNoOrphans, body, config, fn, sync } from './helpers';
 
 test('5 concurrent requests start 5 cold environments; then sequential requests reuse one warm', async () => {
@@ -169,4 +170,10 @@ test('an environment is frozen between requests: a timer left running fires only
   const deferred = (third.response as { deferred: { scheduledAt: number; firedAt: number | null } }).deferred;
   assert.ok(deferred.firedAt !== null, 'the timer fired once the environment was thawed');
   assert.ok(deferred.firedAt - deferred.scheduledAt > 1000, `fired ${deferred.firedAt - deferred.scheduledAt} ms after it was set, not 100 ms: frozen in between`);
+});
+
+test('inside Electron (the VS Code extension host) the editor binary is started as Node', () => {
+  assert.deepEqual(startEnv('/app/code', '/app/code', '39.0.0'), { ELECTRON_RUN_AS_NODE: '1' });
+  assert.deepEqual(startEnv('/usr/bin/node22', '/app/code', '39.0.0'), {}, 'a real node binary needs nothing');
+  assert.deepEqual(startEnv(process.execPath, process.execPath, undefined), {}, 'plain Node needs nothing');
 });

@@ -56,13 +56,23 @@ export function resolveNodeBinary(runtime: string): TraceRuntime {
     }
   }
   const wanted = major === null ? `${runtime} is not a Node runtime id` : `no node${major} on PATH`;
+  const which = process.versions['electron'] !== undefined ? `the editor's Node ${current} (Electron, ${process.execPath})` : `the current Node ${current} (${process.execPath})`;
   return {
     requested: runtime,
     binary: process.execPath,
     version: current,
     exact: false,
-    note: `${wanted}, so ${runtime} runs on the current Node ${current} (${process.execPath}); behaviour that differs between Node versions may differ from Lambda.`,
+    note: `${wanted}, so ${runtime} runs on ${which}; behaviour that differs between Node versions may differ from Lambda.`,
   };
+}
+
+/**
+ * Variables a runtime process needs to start as Node. Inside an editor built on Electron (VS
+ * Code's extension host), `process.execPath` is the Electron binary, which runs as plain Node
+ * only with ELECTRON_RUN_AS_NODE=1; INIT then replaces the whole environment with Lambda's.
+ */
+export function startEnv(binary: string, execPath = process.execPath, electron = process.versions['electron']): Record<string, string> {
+  return electron !== undefined && binary === execPath ? { ELECTRON_RUN_AS_NODE: '1' } : {};
 }
 
 let cachedBootstrap: string | null = null;
