@@ -572,21 +572,17 @@ export function buildHandlerModel(parsed: ParsedHandlerFile, exportNames: readon
 
   const calls: CallSite[] = [];
   const constructions: Construction[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n)) {
-      const callee = skipOuter(n.expression);
-      const d = dottedName(callee);
-      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-      const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression.getText(file) : undefined;
-      const scope = scopeOf(n);
-      calls.push({ node: n, name, callee: d?.join('.'), receiver, import: importOf(callee), span: spanOf(n, file), scope, handler: scope === 'handler' ? handlerOf(n) : undefined });
-    } else if (ts.isNewExpression(n)) {
-      const scope = scopeOf(n);
-      constructions.push({ node: n, className: dottedName(n.expression)?.join('.'), import: importOf(n.expression), span: spanOf(n, file), scope, handler: scope === 'handler' ? handlerOf(n) : undefined });
-    }
-    ts.forEachChild(n, visit);
+  // One walk that carries the enclosing handler and whether a function encloses the node,
+  // so that each call's scope costs nothing; names, imports and spans are computed on first use.
+  const visit = (n: ts.Node, handler: HandlerFunction | undefined, inFunction: boolean): void => {
+    const scope: ExecutionScope = handler ? 'handler' : inFunction ? 'function' : 'module';
+    if (ts.isCallExpression(n)) calls.push(new Call(n, file, scope, handler, importOf));
+    else if (ts.isNewExpression(n)) constructions.push(new Construction_(n, file, scope, handler, importOf));
+    const inner = byNode.get(n) ?? handler;
+    const fnInside = inFunction || isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n);
+    ts.forEachChild(n, (c) => visit(c, inner, fnInside));
   };
-  visit(file);
+  visit(file, undefined, false);
 
   return {
     ...parsed,
@@ -599,6 +595,85 @@ export function buildHandlerModel(parsed: ParsedHandlerFile, exportNames: readon
     importOf,
     spanOf: (node) => spanOf(node, file),
   };
+}
+
+/** A call site; the derived names are computed when a rule first asks. */
+class Call implements CallSite {
+  private memo: { name: string | undefined; callee: string | undefined; receiver: string | undefined } | undefined;
+  private importMemo: { value: ImportRef | undefined } | undefined;
+  private spanMemo: Span | undefined;
+
+  constructor(
+    readonly node: ts.CallExpression,
+    private readonly file: ts.SourceFile,
+    readonly scope: ExecutionScope,
+    readonly handler: HandlerFunction | undefined,
+    private readonly importOf: (e: ts.Expression) => ImportRef | undefined,
+  ) {}
+
+  private names(): { name: string | undefined; callee: string | undefined; receiver: string | undefined } {
+    if (!this.memo) {
+      const callee = skipOuter(this.node.expression);
+      this.memo = {
+        name: ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined,
+        callee: dottedName(callee)?.join('.'),
+        receiver: ts.isPropertyAccessExpression(callee) ? callee.expression.getText(this.file) : undefined,
+      };
+    }
+    return this.memo;
+  }
+
+  get name(): string | undefined {
+    return this.names().name;
+  }
+
+  get callee(): string | undefined {
+    return this.names().callee;
+  }
+
+  get receiver(): string | undefined {
+    return this.names().receiver;
+  }
+
+  get import(): ImportRef | undefined {
+    this.importMemo ??= { value: this.importOf(skipOuter(this.node.expression)) };
+    return this.importMemo.value;
+  }
+
+  get span(): Span {
+    this.spanMemo ??= spanOf(this.node, this.file);
+    return this.spanMemo;
+  }
+}
+
+/** A `new X(...)`; names and imports computed on first use. */
+class Construction_ implements Construction {
+  private classMemo: { value: string | undefined } | undefined;
+  private importMemo: { value: ImportRef | undefined } | undefined;
+  private spanMemo: Span | undefined;
+
+  constructor(
+    readonly node: ts.NewExpression,
+    private readonly file: ts.SourceFile,
+    readonly scope: ExecutionScope,
+    readonly handler: HandlerFunction | undefined,
+    private readonly importOf: (e: ts.Expression) => ImportRef | undefined,
+  ) {}
+
+  get className(): string | undefined {
+    this.classMemo ??= { value: dottedName(this.node.expression)?.join('.') };
+    return this.classMemo.value;
+  }
+
+  get import(): ImportRef | undefined {
+    this.importMemo ??= { value: this.importOf(this.node.expression) };
+    return this.importMemo.value;
+  }
+
+  get span(): Span {
+    this.spanMemo ??= spanOf(this.node, this.file);
+    return this.spanMemo;
+  }
 }
 
 function handlerFunction(e: ExportEntry, fn: FunctionNode, file: ts.SourceFile): HandlerFunction {

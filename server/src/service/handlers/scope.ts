@@ -98,12 +98,17 @@ function declaredIn(scope: ts.Node, name: string): ts.Node | undefined {
   return undefined;
 }
 
+/** Nodes that can declare names. */
+function isScope(n: ts.Node): boolean {
+  return ts.isSourceFile(n) || ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseBlock(n) || isFunctionLike(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isCatchClause(n) || ts.isClassExpression(n);
+}
+
 /**
- * Resolves identifiers to declarations. Module-scope lookups are cached; inner scopes
- * are scanned on demand (they are small).
+ * Resolves identifiers to declarations. Each scope's answers are cached per name, so a
+ * file's look-ups cost about its nesting depth each, whatever the size of its blocks.
  */
 export class Binder {
-  private readonly moduleCache = new Map<string, ts.Node | null>();
+  private readonly cache = new Map<ts.Node, Map<string, ts.Node | null>>();
 
   constructor(private readonly file: ts.SourceFile) {}
 
@@ -114,11 +119,8 @@ export class Binder {
   /** Looks `name` up as seen from `from`. */
   lookupName(name: string, from: ts.Node): Declaration | undefined {
     for (let n: ts.Node | undefined = from.parent; n !== undefined; n = n.parent) {
-      if (ts.isSourceFile(n)) {
-        const node = this.moduleDeclaration(name);
-        return node ? { node, scope: n } : undefined;
-      }
-      const node = declaredIn(n, name);
+      if (!isScope(n)) continue;
+      const node = this.declaredInScope(n, name);
       if (node) return { node, scope: n };
     }
     return undefined;
@@ -126,10 +128,19 @@ export class Binder {
 
   /** The module-scope declaration of a name. */
   moduleDeclaration(name: string): ts.Node | undefined {
-    let hit = this.moduleCache.get(name);
+    return this.declaredInScope(this.file, name);
+  }
+
+  private declaredInScope(scope: ts.Node, name: string): ts.Node | undefined {
+    let names = this.cache.get(scope);
+    if (!names) {
+      names = new Map();
+      this.cache.set(scope, names);
+    }
+    let hit = names.get(name);
     if (hit === undefined) {
-      hit = declaredInStatements(this.file.statements, name) ?? null;
-      this.moduleCache.set(name, hit);
+      hit = declaredIn(scope, name) ?? null;
+      names.set(name, hit);
     }
     return hit ?? undefined;
   }
