@@ -209,6 +209,8 @@ export class NodeProcess {
       // Own process group: a terminal's Ctrl-C reaches the host, which cancels the run and
       // kills the environments itself, instead of killing them mid-request behind its back.
       detached: true,
+      // On Windows a detached process would get a console window of its own.
+      windowsHide: true,
     });
     live.add(child);
     const proc = new NodeProcess(child);
