@@ -208,9 +208,9 @@ export class NodeProcess {
       serialization: 'json',
       // Own process group: a terminal's Ctrl-C reaches the host, which cancels the run and
       // kills the environments itself, instead of killing them mid-request behind its back.
-      detached: true,
-      // On Windows a detached process would get a console window of its own.
-      windowsHide: true,
+      // (Not on Windows, where there are no process groups and a detached process would get a
+      // console window of its own.)
+      detached: process.platform !== 'win32',
     });
     live.add(child);
     const proc = new NodeProcess(child);
