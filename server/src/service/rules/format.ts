@@ -44,7 +44,7 @@ export function rangeFinding(
 const labels = new WeakMap<TemplateDocument, Map<string, string>>();
 
 /**
- * Names the functions a value applies to. A value set once in SAM Globals is reported once
+ * Names the functions a value applies to. A value set once (SAM Globals, serverless.yml `provider`) is reported once
  * (findings on the same span are merged), so the message names every function that uses it.
  */
 export function functionsUsing(template: TemplateDocument, fn: FunctionModel, select: (f: FunctionModel) => { readonly span: Span } | undefined): string {
@@ -66,7 +66,7 @@ export function functionsUsing(template: TemplateDocument, fn: FunctionModel, se
     })
     .map((f) => f.logicalId);
   const shown = names.length <= 3 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
-  const label = names.length <= 1 ? `function ${fn.logicalId}` : `functions ${shown}, from Globals`;
+  const label = names.length <= 1 ? `function ${fn.logicalId}` : `functions ${shown}, from ${fn.kind === 'serverless' ? 'provider' : 'Globals'}`;
   cache.set(key, label);
   return label;
 }
