@@ -2,7 +2,8 @@ import { relative, dirname } from 'node:path';
 import { uriToPath } from '../project/resolve';
 import { networkOf } from '../templates/security';
 import { linkedCode } from './linked';
-import type { VpcAttachment } from '../model/types';
+import { isKnown, type FunctionModel, type VpcAttachment } from '../model/types';
+import type { HttpCall } from './awsCalls';
 import type { Finding, TemplateRule } from './types';
 
 /** Services with a gateway endpoint (free, route-table based); the rest need interface endpoints. */
@@ -40,7 +41,7 @@ export const LL4003: TemplateRule = {
       const vpc = fn.vpc;
       if (linked === undefined || vpc === undefined) continue;
       const services = linked.services.map((s) => s.service).filter((s) => !endpoints.has(s) && !unknownEndpoint);
-      const http = linked.http.map((h) => h.what);
+      const http = linked.http.filter((h) => reachesInternet(h, fn)).map((h) => h.what);
       if (services.length === 0 && http.length === 0) continue;
       const key = `${vpc.span.start}:${vpc.span.end}`;
       const g = groups.get(key) ?? { vpc, fns: [], files: new Set<string>(), services: new Set<string>(), http: new Set<string>() };
@@ -75,3 +76,24 @@ export const LL4003: TemplateRule = {
     return out;
   },
 };
+
+/**
+ * True when an HTTP request goes to the internet: its URL is a literal, or an environment
+ * variable the template sets to a literal, with a public host. URLs built from template
+ * resources (`!GetAtt Service.DnsEntry.DomainName`, an internal load balancer) or that cannot
+ * be read are taken as reachable: they may well be inside the VPC.
+ */
+function reachesInternet(call: HttpCall, fn: FunctionModel): boolean {
+  const url = call.url;
+  if (url === undefined) return false;
+  let text: string;
+  if ('literal' in url) text = url.literal;
+  else {
+    const v = fn.environment?.variables.find((x) => x.name === url.env)?.value;
+    if (!isKnown(v)) return false;
+    text = v.value;
+  }
+  const host = /^https?:\/\/([^/:?#]+)/i.exec(text.trim())?.[1]?.toLowerCase();
+  if (host === undefined) return false;
+  return !/^(localhost|127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)|\.(internal|local|svc|lan|vpce\.amazonaws\.com)$|\.vpc-lattice-svcs\.[a-z0-9-]+\.on\.aws$/.test(host);
+}

@@ -82,16 +82,45 @@ export function servicesUsed(model: HandlerModel): ServiceUse[] {
 /** HTTP client modules: any call into them sends a request. */
 const HTTP_MODULES = /^(?:node:)?(?:https?|http2)$|^(?:axios|got|node-fetch|undici|cross-fetch|isomorphic-fetch|superagent|ky|needle|request|request-promise(?:-native)?|phin|bent)$/;
 
+/** An HTTP request the code makes, with where its URL comes from when that can be read. */
+export interface HttpCall {
+  readonly what: string;
+  /** A literal URL (`https://api.example.com/x`), an environment variable holding it (also after a literal `https://` prefix), or unknown. */
+  readonly url: { readonly literal: string } | { readonly env: string } | undefined;
+  readonly span: Span;
+}
+
 /** Calls that make an HTTP request to somewhere outside AWS (or to AWS without the SDK). */
-export function httpCalls(model: HandlerModel): { readonly what: string; readonly span: Span }[] {
-  const out: { what: string; span: Span }[] = [];
+export function httpCalls(model: HandlerModel): HttpCall[] {
+  const out: HttpCall[] = [];
   for (const c of model.calls) {
-    if (c.import === undefined && c.callee === 'fetch') out.push({ what: 'fetch', span: c.span });
-    else if (c.import !== undefined && HTTP_MODULES.test(c.import.module) && (c.import.module.includes('http') ? /^(default\.)?(request|get|connect)$/.test(c.import.path) : true)) {
-      out.push({ what: c.callee ?? c.import.module, span: c.span });
-    }
+    const http =
+      (c.import === undefined && c.callee === 'fetch') ||
+      (c.import !== undefined && HTTP_MODULES.test(c.import.module) && (c.import.module.includes('http') ? /^(default\.)?(request|get|connect)$/.test(c.import.path) : true));
+    if (http) out.push({ what: c.callee ?? c.import?.module ?? 'fetch', url: urlOf(model, c.node.arguments[0], 0), span: c.span });
   }
   return out;
+}
+
+/** Where a URL argument comes from: a literal, `process.env.X`, `'https://' + process.env.X`, through a few `const`s. */
+function urlOf(model: HandlerModel, arg: ts.Expression | undefined, depth: number): HttpCall['url'] {
+  if (arg === undefined || depth > 4) return undefined;
+  const x = skipOuter(arg);
+  if (ts.isStringLiteralLike(x)) return { literal: x.text };
+  const env = envVariable(model, x, 0);
+  if (env !== undefined) return { env };
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken && ts.isStringLiteralLike(skipOuter(x.left)) && /^https?:\/\/$/.test((skipOuter(x.left) as ts.StringLiteralLike).text)) {
+    return urlOf(model, x.right, depth + 1);
+  }
+  if (ts.isTemplateExpression(x) && /^https?:\/\/$/.test(x.head.text) && x.templateSpans.length > 0) {
+    const first = x.templateSpans[0];
+    return first !== undefined ? urlOf(model, first.expression, depth + 1) : undefined;
+  }
+  if (ts.isIdentifier(x)) {
+    const d = model.lookup(x);
+    if (d !== undefined && ts.isVariableDeclaration(d.node) && d.node.initializer) return urlOf(model, d.node.initializer, depth + 1);
+  }
+  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { PyNode } from '../handlers/python/parser';
 import { keywordArgument, positionalArguments, stringValue, type PyCall, type PythonHandlerModel } from '../handlers/python/model';
-import { endpointName, type ServiceUse, type TargetedWrite } from './awsCalls';
+import { endpointName, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
 
 /** `boto3.client('s3')`, `boto3.resource('dynamodb')`, `session.client('sqs')`: the service id, when the call makes a client. */
 function boto3Service(call: PyCall): string | undefined {
@@ -25,8 +25,40 @@ export function pythonServicesUsed(model: PythonHandlerModel): ServiceUse[] {
 /** HTTP client calls, by imported origin. */
 const HTTP_ORIGINS = /^(requests|httpx|aiohttp|urllib3|urllib\.request|http\.client)\.|^(requests|httpx)$/;
 
-export function pythonHttpCalls(model: PythonHandlerModel): { readonly what: string; readonly span: PyCall['span'] }[] {
-  return model.calls.filter((c) => c.origin !== undefined && HTTP_ORIGINS.test(c.origin)).map((c) => ({ what: c.origin ?? c.callee ?? 'http', span: c.span }));
+export function pythonHttpCalls(model: PythonHandlerModel): HttpCall[] {
+  return model.calls
+    .filter((c) => c.origin !== undefined && HTTP_ORIGINS.test(c.origin))
+    .map((c) => {
+      const arg = keywordArgument(c.node, 'url') ?? positionalArguments(c.node)[0];
+      return { what: c.origin ?? c.callee ?? 'http', url: arg !== undefined ? pythonUrl(model, arg, c, 0) : undefined, span: c.span };
+    });
+}
+
+/** Where a URL argument comes from: a literal, `os.environ['X']`, `'https://' + os.environ['X']`, `f"https://{os.environ['X']}/…"`, through a few names. */
+function pythonUrl(model: PythonHandlerModel, node: PyNode, call: PyCall, depth: number): HttpCall['url'] {
+  if (depth > 4) return undefined;
+  const literal = stringValue(node);
+  if (literal !== undefined) return { literal };
+  const env = envName(node.text);
+  if (env !== undefined) return { env };
+  if (node.type === 'binary_operator' && /^['"]https?:\/\/['"]$/.test(node.childForFieldName('left')?.text ?? '')) {
+    const right = node.childForFieldName('right');
+    return right ? pythonUrl(model, right, call, depth + 1) : undefined;
+  }
+  if (node.type === 'string' && /^f?['"]https?:\/\/\{/.test(node.text)) {
+    const first = node.namedChildren.find((c) => c?.type === 'interpolation')?.namedChildren[0];
+    return first ? pythonUrl(model, first, call, depth + 1) : undefined;
+  }
+  if (node.type === 'identifier') {
+    const value = valueOf(model, node.text, call.node);
+    return value !== undefined && value.id !== node.id ? pythonUrl(model, value, call, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+function envName(text: string): string | undefined {
+  const m = /^os\.environ\s*\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\]$/.exec(text) ?? /^os\.(?:environ\.get|getenv)\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(text);
+  return m?.[1];
 }
 
 /** Client methods that write, by the boto3 service of the client, with the target's keyword and its position in `upload_file(Filename, Bucket, Key)`. */
@@ -82,8 +114,8 @@ function valueOf(model: PythonHandlerModel, name: string, at: PyNode): PyNode | 
 /** `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`, or the event's own source field, through a few names. */
 function targetOrigin(model: PythonHandlerModel, node: PyNode, kind: TargetedWrite['kind'], call: PyCall, depth: number): TargetedWrite['target'] | undefined {
   const text = node.text;
-  const env = /^os\.environ\s*\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\]$/.exec(text) ?? /^os\.(?:environ\.get|getenv)\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(text);
-  if (env?.[1] !== undefined) return { env: env[1] };
+  const env = envName(text);
+  if (env !== undefined) return { env };
   if (EVENT_SOURCE_FIELDS[kind].test(text)) return { event: text };
   if (node.type !== 'identifier' || depth > 4) return undefined;
   const value = valueOf(model, text, call.node);

@@ -4,7 +4,7 @@ import { parsePython } from '../handlers/python/parser';
 import { resolvePythonHandler } from '../handlers/python/files';
 import { ProjectIndex } from '../project';
 import { pathToUri } from '../project/resolve';
-import { httpCalls, servicesUsed, targetedWrites, type ServiceUse, type TargetedWrite } from './awsCalls';
+import { httpCalls, servicesUsed, targetedWrites, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
 import { pythonHttpCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
 import type { TemplateRuleContext } from './types';
 
@@ -13,7 +13,7 @@ export interface CodeFacts {
   /** The handler file. */
   readonly uri: string;
   readonly services: readonly ServiceUse[];
-  readonly http: readonly { readonly what: string }[];
+  readonly http: readonly HttpCall[];
   readonly writes: readonly TargetedWrite[];
 }
 
