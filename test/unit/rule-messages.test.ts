@@ -31,7 +31,7 @@ ${fn('A')}${fn('B')}${fn('C')}${fn('D')}${fn('Own', '      Runtime: nodejs24.x\n
   assert.deepEqual(messages(text, 'LL1003'), ["Timeout 1,000 seconds is outside Lambda's range of 1–900 seconds (functions A, B and 2 more, from Globals)."]);
   const runtime = messages(text, 'LL1011');
   assert.equal(runtime.length, 1);
-  assert.match(runtime[0] ?? '', /^Runtime nodejs12\.x is blocked: .* so deploying functions A, B and 2 more, from Globals fails\. Move to nodejs24\.x\.$/);
+  assert.match(runtime[0] ?? '', /^Runtime nodejs12\.x is blocked: .* so the deploy fails \(functions A, B and 2 more, from Globals\)\. Move to nodejs24\.x\.$/);
   const three = `Transform: AWS::Serverless-2016-10-31
 Globals:
   Function:

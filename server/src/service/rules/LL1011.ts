@@ -50,10 +50,10 @@ export const LL1011: TemplateRule = {
       const move = next !== undefined ? ` Move to ${next}.` : '';
       if (phase === 'update-blocked') {
         const when = info.blockUpdate === LONG_PAST ? 'long ago' : `since ${info.blockUpdate ?? ''}`;
-        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so deploying ${owner} fails.${move}` });
+        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so the deploy fails (${owner}).${move}` });
       } else if (phase === 'create-blocked') {
         const update = info.blockUpdate !== undefined ? `, and updates are blocked from ${info.blockUpdate}` : '';
-        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating ${owner} fails${update}.${move}` });
+        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating a function with it fails${update} (${owner}).${move}` });
       } else {
         const blocks = info.blockCreate !== undefined ? ` Creating functions with it is blocked from ${info.blockCreate}${info.blockUpdate !== undefined ? ` and updating them from ${info.blockUpdate}` : ''}.` : '';
         out.push({ ...at, severity: 'warning', message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (${owner}).${blocks}${move}` });
