@@ -190,6 +190,20 @@ async function main(): Promise<void> {
       images: await page.locator('img').count(),
       shownAsText: (await page.locator('.ll-logs').allTextContents()).some((t) => t.includes(XSS_PAYLOAD)),
     };
+    // Shift+drag across the first part of the run: the figures of that stretch.
+    const area = await page.locator('canvas.ll-canvas').boundingBox();
+    if (area) {
+      await page.keyboard.down('Shift');
+      await page.mouse.move(area.x + 200, area.y + 120);
+      await page.mouse.down();
+      await page.mouse.move(area.x + 420, area.y + 300, { steps: 5 });
+      await page.mouse.up();
+      await page.keyboard.up('Shift');
+      await page.locator('.ll-details h2', { hasText: 'Selected stretch' }).waitFor();
+      const rangeShot = join(shots, 'panel-range.png');
+      await page.screenshot({ path: rangeShot });
+      console.log(`screenshot: ${rangeShot}`);
+    }
     // Search: errors stand out, the rest steps back.
     await page.fill('input.ll-search', traceFile ? 'error' : 'card declined');
     await page.press('input.ll-search', 'Enter');

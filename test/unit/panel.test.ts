@@ -7,6 +7,7 @@ import { clampView, fitView, panView, zoomView } from '../../client/webview/src/
 import { computeFigures, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
 import { findMatches, matcher, stepMatch } from '../../client/webview/src/search';
 import { badgesOf, tooltipOf } from '../../client/webview/src/describe';
+import { rangeFigures } from '../../client/webview/src/selection';
 import type { TraceEvent } from '../../server/src/simulator/trace';
 import { syntheticTrace } from './helpers/panelTrace';
 
@@ -265,5 +266,22 @@ describe('panel: tooltips and badges', () => {
     assert.ok(th.lines.includes('ReservedFunctionConcurrentInvocationLimitExceeded'));
     assert.deepEqual(badgesOf({ ...inv, attempt: 3, cold: false, outcome: 'error', errorType: 'TypeError' }).map((b) => b.text), ['Warm', 'Retry #2', 'TypeError']);
     assert.deepEqual(badgesOf({ ...inv, outcome: 'oom', errorType: 'Runtime.OutOfMemory' }).map((b) => b.kind), ['cold', 'crash']);
+  });
+});
+
+describe('panel: range figures', () => {
+  test('a stretch of the run counts what started in it', () => {
+    const trace = syntheticTrace({ invocations: 300, burst: 12, reserved: 10, spacingMs: 20 });
+    const t = timelineOfTrace(trace);
+    const all = rangeFigures(t, 0, t.endMs);
+    assert.equal(all.invocations, trace.summary.invocations);
+    assert.equal(all.cold, trace.summary.coldStarts);
+    assert.equal(all.throttles, trace.summary.throttles);
+    assert.equal(all.errors, trace.summary.errors);
+    const firstHalf = rangeFigures(t, t.endMs / 2, 0);
+    const secondHalf = rangeFigures(t, t.endMs / 2 + 1e-9, t.endMs);
+    assert.equal(firstHalf.invocations + secondHalf.invocations, all.invocations);
+    assert.equal(rangeFigures(t, -10, -5).invocations, 0);
+    assert.equal(rangeFigures(t, -10, -5).duration.p50, null);
   });
 });

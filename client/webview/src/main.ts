@@ -12,6 +12,7 @@ import { advance, changeSpeed, initialPlayback, seek, SPEEDS, step, togglePlay, 
 import { OVERVIEW_HEIGHT, Overview } from './overview';
 import { LAYOUT, Renderer, visibleRowCount } from './render';
 import { findMatches, stepMatch } from './search';
+import { rangeFigures } from './selection';
 import { computeFigures, figuresOfSummary, summaryItems } from './summary';
 import { readTheme } from './theme';
 import { buildTimeAxis, formatDuration, formatTime, type TimeAxis } from './timeaxis';
@@ -47,6 +48,8 @@ let query = '';
 let matches: number[] = [];
 let matchSet: Set<number> | null = null;
 let matchIndex = -1;
+/** A stretch selected with Shift+drag (simulated ms), shown with its figures in the details pane. */
+let range: { fromMs: number; toMs: number } | null = null;
 
 const restored = vscode.getState();
 
@@ -131,7 +134,7 @@ const details = el('aside', { className: 'll-details', attrs: { 'aria-label': 'I
 details.hidden = true;
 const keysEl = el('p', {
   className: 'll-keys',
-  text: 'Keys: Space play/pause · , and . previous/next event · W/S or wheel zoom · A/D, Shift+wheel or drag pan · ←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · [ and ] speed · L follow live · Home/End start/end · / or Ctrl+F search.',
+  text: 'Keys: Space play/pause · , and . previous/next event · W/S or wheel zoom · A/D, Shift+wheel or drag pan · Shift+drag select a stretch · ←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · [ and ] speed · L follow live · Home/End start/end · / or Ctrl+F search.',
   attrs: { id: 'll-keys' },
 });
 const announcer = el('div', { className: 'll-sr', attrs: { 'aria-live': 'polite' } });
@@ -384,9 +387,45 @@ function json(value: unknown): string {
   }
 }
 
+function renderRange(r: { fromMs: number; toMs: number }): void {
+  const f = rangeFigures(timeline, r.fromMs, r.toMs);
+  const close = iconButton('close', 'Clear the selection', 'Esc', () => act(() => clearRange()));
+  close.classList.add('ll-close');
+  const ms = (v: number | null): string => (v === null ? '—' : formatDuration(v));
+  details.append(
+    el('div', { className: 'll-details-head' }, el('h2', { text: 'Selected stretch' }), close),
+    fields([
+      ['From', formatTime(f.fromMs)],
+      ['To', formatTime(f.toMs)],
+      ['Length', formatDuration(f.toMs - f.fromMs)],
+      ['Invocations', String(f.invocations)],
+      ['Cold starts', f.invocations === 0 ? '0' : `${f.cold} (${Math.round((f.cold / f.invocations) * 1000) / 10}%)`],
+      ['Errors', String(f.errors)],
+      ['Retries', String(f.retries)],
+      ['Throttles', String(f.throttles)],
+      ['Environments', String(f.environments)],
+      ['Duration p50 / p95', `${ms(f.duration.p50)} / ${ms(f.duration.p95)}`],
+      ['Duration max', ms(f.duration.max)],
+      ['Billed', `${f.billedMs.toLocaleString('en-US')} ms`],
+    ]),
+    el('p', { className: 'll-hint', text: 'Counts what started in the stretch. Shift+drag on the timeline to select another.' }),
+  );
+}
+
+function clearRange(): void {
+  range = null;
+  renderDetails();
+}
+
 function renderDetails(): void {
   clear(details);
   const bar = selected;
+  if (!bar && range) {
+    details.hidden = false;
+    renderRange(range);
+    scheduleResize();
+    return;
+  }
   if (!bar) {
     details.hidden = true;
     scheduleResize();
@@ -489,6 +528,7 @@ function findBar(key: string | null): Bar | null {
 
 function select(bar: Bar | null, announce = true): void {
   selected = bar;
+  if (bar) range = null;
   const row = bar ? rowOf(bar) : undefined;
   selectedKey = bar ? keyOf(bar, row) : null;
   if (bar && matchSet) {
@@ -733,8 +773,9 @@ canvas.addEventListener('keydown', (e) => {
         searchInput.select();
         return true;
       case 'Escape':
-        if (!selected) return false;
-        select(null);
+        if (selected) select(null);
+        else if (range) clearRange();
+        else return false;
         return true;
       default:
         return false;
@@ -776,10 +817,22 @@ canvas.addEventListener(
 );
 
 let drag: { x: number; y: number; view: View; scrollRow: number; moved: boolean } | null = null;
+/** Shift+drag: the x where the stretch started. */
+let rangeDrag: number | null = null;
+
+/** Simulated time under canvas x. */
+function simAt(x: number): number {
+  const w = Math.max(1, cssWidth - LAYOUT.gutter);
+  return axis.toSim(view.start + ((Math.max(LAYOUT.gutter, x) - LAYOUT.gutter) / w) * (view.end - view.start));
+}
 
 canvas.addEventListener('pointerdown', (e) => {
   if (e.button !== 0) return;
   canvas.setPointerCapture(e.pointerId);
+  if (e.shiftKey) {
+    rangeDrag = e.clientX - canvas.getBoundingClientRect().left;
+    return;
+  }
   drag = { x: e.clientX, y: e.clientY, view, scrollRow: firstRow(), moved: false };
 });
 
@@ -787,6 +840,12 @@ canvas.addEventListener('pointermove', (e) => {
   const rect = canvas.getBoundingClientRect();
   const x = e.clientX - rect.left;
   const y = e.clientY - rect.top;
+  if (rangeDrag !== null) {
+    range = { fromMs: simAt(Math.min(rangeDrag, x)), toMs: simAt(Math.max(rangeDrag, x)) };
+    tooltip.hidden = true;
+    invalidate();
+    return;
+  }
   if (drag) {
     const dx = e.clientX - drag.x;
     const dy = e.clientY - drag.y;
@@ -810,6 +869,20 @@ canvas.addEventListener('pointermove', (e) => {
 });
 
 canvas.addEventListener('pointerup', (e) => {
+  if (rangeDrag !== null) {
+    const x = e.clientX - canvas.getBoundingClientRect().left;
+    const wide = Math.abs(x - rangeDrag) > 3;
+    rangeDrag = null;
+    act(() => {
+      if (!wide) range = null;
+      else {
+        selected = null;
+        selectedKey = null;
+      }
+      renderDetails();
+    });
+    return;
+  }
   const d = drag;
   drag = null;
   if (!d) return;
@@ -891,7 +964,7 @@ function frame(now: number): void {
   playback = advance(playback, axis, dt, timeline.endMs);
   if (playback.following && !userMovedView) view = fitView(axis.displayEnd);
   else if (playback.playing) view = revealView(view, axis.toDisplay(playback.playheadMs), axis.displayEnd);
-  renderer.draw({ timeline, axis, view, playheadMs: playback.playheadMs, scrollRow: firstRow(), selected, hovered, matches: matchSet, width: cssWidth, height: cssHeight });
+  renderer.draw({ timeline, axis, view, playheadMs: playback.playheadMs, scrollRow: firstRow(), selected, hovered, matches: matchSet, range, width: cssWidth, height: cssHeight });
   overview.draw({ timeline, axis, view, playheadMs: playback.playheadMs, width: cssWidth, dragging: overviewDrag });
   updateControls();
   if (playback.playing || liveDirty) invalidate();

@@ -30,6 +30,8 @@ export interface Frame {
   hovered: Bar | null;
   /** Invocation indices that match the search; null when there is no search. */
   matches: ReadonlySet<number> | null;
+  /** A stretch selected with Shift+drag, simulated ms. */
+  range: { fromMs: number; toMs: number } | null;
   width: number;
   height: number;
 }
@@ -83,6 +85,7 @@ export class Renderer {
       this.drawRow(f, f.timeline.rows[first + r]!, LAYOUT.axisHeight + r * LAYOUT.rowHeight);
     }
     this.drawPlayhead(f);
+    this.drawRange(f);
     ctx.restore();
     this.drawLabels(f, first, rows);
     if (f.timeline.rows.length > rows) this.drawScrollbar(f, first, rows);
@@ -386,6 +389,25 @@ export class Renderer {
     ctx.beginPath();
     ctx.moveTo(x, LAYOUT.axisHeight);
     ctx.lineTo(x, f.height);
+    ctx.stroke();
+  }
+
+  private drawRange(f: Frame): void {
+    if (!f.range) return;
+    const { ctx, theme } = this;
+    const x0 = Renderer.x(f, f.axis.toDisplay(Math.min(f.range.fromMs, f.range.toMs)));
+    const x1 = Renderer.x(f, f.axis.toDisplay(Math.max(f.range.fromMs, f.range.toMs)));
+    ctx.globalAlpha = 0.15;
+    ctx.fillStyle = theme.focus;
+    ctx.fillRect(x0, LAYOUT.axisHeight, x1 - x0, f.height - LAYOUT.axisHeight);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = theme.focus;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(x0) + 0.5, LAYOUT.axisHeight);
+    ctx.lineTo(Math.round(x0) + 0.5, f.height);
+    ctx.moveTo(Math.round(x1) + 0.5, LAYOUT.axisHeight);
+    ctx.lineTo(Math.round(x1) + 0.5, f.height);
     ctx.stroke();
   }
 
