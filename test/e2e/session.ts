@@ -32,8 +32,6 @@ export interface Session {
 export interface SessionOptions {
   /** Accept a development payload in the page URL (for the extension-host tests). */
   smokeTestDriver?: boolean;
-  /** Build with `--production` (minified, no source maps), as `npm run package` does. */
-  production?: boolean;
   /** Report progress on stderr. */
   log?: (message: string) => void;
   /** Leave Workspace Trust on, so that the workspace opens untrusted (Restricted Mode). */
@@ -41,8 +39,10 @@ export interface SessionOptions {
 }
 
 /** Bundles the extension and packages it with vsce into `outFile`. */
-export async function packageExtension(outFile: string, production = false): Promise<void> {
-  await run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), ...(production ? ['--production'] : [])], { quiet: true });
+export async function packageExtension(outFile: string): Promise<void> {
+  // The development build: the same code as `npm run package` ships, unminified, so that
+  // stack traces in the extension host's log stay readable.
+  await run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { quiet: true });
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', outFile], { quiet: true });
 }
@@ -72,7 +72,7 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
   process.once('SIGTERM', onSignal);
   try {
     const vsix = join(dirs.root, 'lambda-lens.vsix');
-    await timed(`built and packaged ${vsix}`, () => packageExtension(vsix, options.production));
+    await timed(`built and packaged ${vsix}`, () => packageExtension(vsix));
     await timed('installed the .vsix into a fresh extensions folder', () => installExtension(install, dirs, vsix));
     const extensionFolder = installedFolder(dirs);
     server = await timed('code-server started', () => startCodeServer(install, dirs, { smokeTestDriver: options.smokeTestDriver, workspaceTrust: options.workspaceTrust }));
