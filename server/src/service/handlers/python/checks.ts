@@ -9,6 +9,7 @@ import type { FunctionModel, Trigger } from '../../model/types';
 import type { Finding, Severity } from '../../rules/types';
 import type { TemplateDocument } from '../../templates/template';
 import type { PyNode } from './parser';
+import { LL4006Python } from '../../rules/LL4006python';
 import {
   dotted,
   enclosingFunction,
@@ -639,4 +640,4 @@ function insideTry(node: PyNode, outer: PyNode): boolean {
 }
 
 /** Every Python check, in id order. */
-export const PYTHON_CHECKS: readonly PythonCheck[] = [LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3004, LL3006];
+export const PYTHON_CHECKS: readonly PythonCheck[] = [LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3004, LL3006, LL4006Python];
