@@ -10,7 +10,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { URI } from 'vscode-uri';
 import { buildSync } from 'esbuild';
 import type * as Service from '../server/src/service';

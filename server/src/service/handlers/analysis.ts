@@ -1,7 +1,7 @@
 /**
  * Questions the handler rules ask of the syntax tree, shared so that they answer alike.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { HandlerFunction, HandlerModel } from './model';
 import { forEachReference, isFunctionLike, skipOuter, type Declaration } from './scope';
 

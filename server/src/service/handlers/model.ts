@@ -4,7 +4,7 @@
  * execution environment (module scope, during INIT) or once per request (inside a
  * handler). Rules and hovers read this model; it is built from the syntax tree only.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { Span } from '../model/types';
 import { Binder, boundNames, dottedName, isFunctionLike, rootIdentifier, skipOuter, type Declaration } from './scope';
 

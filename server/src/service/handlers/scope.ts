@@ -4,7 +4,7 @@
  * far more than the 50 ms budget of a keystroke; the syntax tree is enough for the names
  * the rules look at (module-scope bindings, handler parameters, imports).
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 /** Where a name is declared, and which node owns that scope. */
 export interface Declaration {
@@ -38,64 +38,52 @@ export function boundNames(name: ts.BindingName, out: { name: string; node: ts.N
   return out;
 }
 
-function declaredInStatements(statements: readonly ts.Statement[], name: string): ts.Node | undefined {
-  for (const s of statements) {
-    const found = declaredByStatement(s, name);
-    if (found) return found;
-  }
-  return undefined;
+type Add = (name: string, node: ts.Node) => void;
+
+/** Binding names of a declaration: the whole declaration for a plain name, the element for destructuring. */
+function addBinding(name: ts.BindingName, whole: ts.Node, add: Add): void {
+  if (ts.isIdentifier(name)) add(name.text, whole);
+  else for (const b of boundNames(name)) add(b.name, b.node);
 }
 
-/** The declaration of `name` made directly by a statement (not inside its nested blocks). */
-export function declaredByStatement(s: ts.Statement, name: string): ts.Node | undefined {
+/** The declarations a statement makes directly (not inside its nested blocks). */
+function addStatementDeclarations(s: ts.Statement, add: Add): void {
   if (ts.isVariableStatement(s)) {
-    for (const d of s.declarationList.declarations) {
-      const hit = boundNames(d.name).find((b) => b.name === name);
-      if (hit) return ts.isIdentifier(d.name) ? d : hit.node;
-    }
-  } else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name?.text === name) {
-    return s;
+    for (const d of s.declarationList.declarations) addBinding(d.name, d, add);
+  } else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name) {
+    add(s.name.text, s);
   } else if (ts.isImportDeclaration(s) && s.importClause) {
     const c = s.importClause;
-    if (c.name?.text === name) return c;
+    if (c.name) add(c.name.text, c);
     const b = c.namedBindings;
-    if (b && ts.isNamespaceImport(b) && b.name.text === name) return b;
-    if (b && ts.isNamedImports(b)) return b.elements.find((e) => e.name.text === name);
-  } else if (ts.isImportEqualsDeclaration(s) && s.name.text === name) {
-    return s;
+    if (b && ts.isNamespaceImport(b)) add(b.name.text, b);
+    if (b && ts.isNamedImports(b)) for (const e of b.elements) add(e.name.text, e);
+  } else if (ts.isImportEqualsDeclaration(s)) {
+    add(s.name.text, s);
   }
-  return undefined;
 }
 
-function declaredIn(scope: ts.Node, name: string): ts.Node | undefined {
-  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)) return declaredInStatements(scope.statements, name);
-  if (ts.isCaseBlock(scope)) {
-    for (const c of scope.clauses) {
-      const hit = declaredInStatements(c.statements, name);
-      if (hit) return hit;
-    }
-    return undefined;
+/** Every name a scope node declares, first declaration first. */
+function declarationsOf(scope: ts.Node): Map<string, ts.Node> {
+  const out = new Map<string, ts.Node>();
+  const add: Add = (name, node) => {
+    if (!out.has(name)) out.set(name, node);
+  };
+  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)) {
+    for (const st of scope.statements) addStatementDeclarations(st, add);
+  } else if (ts.isCaseBlock(scope)) {
+    for (const c of scope.clauses) for (const st of c.statements) addStatementDeclarations(st, add);
+  } else if (isFunctionLike(scope)) {
+    for (const p of scope.parameters) addBinding(p.name, p, add);
+    if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name) add(scope.name.text, scope);
+  } else if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+    for (const d of scope.initializer.declarations) addBinding(d.name, d, add);
+  } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
+    for (const b of boundNames(scope.variableDeclaration.name)) add(b.name, scope.variableDeclaration);
+  } else if (ts.isClassExpression(scope) && scope.name) {
+    add(scope.name.text, scope);
   }
-  if (isFunctionLike(scope)) {
-    for (const p of scope.parameters) {
-      const hit = boundNames(p.name).find((b) => b.name === name);
-      if (hit) return ts.isIdentifier(p.name) ? p : hit.node;
-    }
-    if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name?.text === name) return scope;
-    return undefined;
-  }
-  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
-    for (const d of scope.initializer.declarations) {
-      const hit = boundNames(d.name).find((b) => b.name === name);
-      if (hit) return ts.isIdentifier(d.name) ? d : hit.node;
-    }
-    return undefined;
-  }
-  if (ts.isCatchClause(scope) && scope.variableDeclaration) {
-    return boundNames(scope.variableDeclaration.name).some((b) => b.name === name) ? scope.variableDeclaration : undefined;
-  }
-  if (ts.isClassExpression(scope) && scope.name?.text === name) return scope;
-  return undefined;
+  return out;
 }
 
 /** Nodes that can declare names. */
@@ -104,11 +92,11 @@ function isScope(n: ts.Node): boolean {
 }
 
 /**
- * Resolves identifiers to declarations. Each scope's answers are cached per name, so a
- * file's look-ups cost about its nesting depth each, whatever the size of its blocks.
+ * Resolves identifiers to declarations. Each scope's declarations are collected once, so a
+ * look-up costs about its nesting depth, whatever the size of the blocks.
  */
 export class Binder {
-  private readonly cache = new Map<ts.Node, Map<string, ts.Node | null>>();
+  private readonly cache = new Map<ts.Node, Map<string, ts.Node>>();
 
   constructor(private readonly file: ts.SourceFile) {}
 
@@ -120,7 +108,7 @@ export class Binder {
   lookupName(name: string, from: ts.Node): Declaration | undefined {
     for (let n: ts.Node | undefined = from.parent; n !== undefined; n = n.parent) {
       if (!isScope(n)) continue;
-      const node = this.declaredInScope(n, name);
+      const node = this.declarations(n).get(name);
       if (node) return { node, scope: n };
     }
     return undefined;
@@ -128,21 +116,16 @@ export class Binder {
 
   /** The module-scope declaration of a name. */
   moduleDeclaration(name: string): ts.Node | undefined {
-    return this.declaredInScope(this.file, name);
+    return this.declarations(this.file).get(name);
   }
 
-  private declaredInScope(scope: ts.Node, name: string): ts.Node | undefined {
+  private declarations(scope: ts.Node): Map<string, ts.Node> {
     let names = this.cache.get(scope);
     if (!names) {
-      names = new Map();
+      names = declarationsOf(scope);
       this.cache.set(scope, names);
     }
-    let hit = names.get(name);
-    if (hit === undefined) {
-      hit = declaredIn(scope, name) ?? null;
-      names.set(name, hit);
-    }
-    return hit ?? undefined;
+    return names;
   }
 }
 

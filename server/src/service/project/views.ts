@@ -3,7 +3,7 @@
  * statements, code lenses above handler exports, and the text of each. Built from the
  * handler model and its links; pure data in, Markdown and spans out.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeInvocation, retryBrief } from '../model/invocation';
 import { knownValue, type FunctionModel, type Span, type Trigger } from '../model/types';

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { assignmentTarget, handlerLocalsIn, isInside, isSharedTarget, requestTainted, usesTainted } from '../handlers/analysis';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { matchClient } from '../handlers/patterns';

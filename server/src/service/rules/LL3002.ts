@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { isGuardedWrite, isModuleScope, requestTainted, usesTainted } from '../handlers/analysis';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { GROWING_METHODS, RESET_METHODS } from '../handlers/patterns';

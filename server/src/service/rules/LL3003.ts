@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { enclosingFunction, isAsyncFunction } from '../handlers/analysis';
 import type { CallSite, HandlerModel } from '../handlers/model';
 import { PROMISE_CALLEES, PROMISE_METHODS, PROMISE_MODULES } from '../handlers/patterns';

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { enclosingFunction } from '../handlers/analysis';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { knownValue } from '../model/types';

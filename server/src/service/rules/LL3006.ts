@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { HandlerModel } from '../handlers/model';
 import { FILE_REMOVALS, FILE_WRITES } from '../handlers/patterns';
 import { skipOuter } from '../handlers/scope';

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { isModuleScope } from '../handlers/analysis';
 import type { CallSite } from '../handlers/model';
 import { LISTENER_ADDS, LISTENER_REMOVES, TIMERS } from '../handlers/patterns';
