@@ -38,7 +38,8 @@ export function starterScenario(fn: FunctionModel, template: string): StarterSce
     const messages = (n: number, from: number): string[] => Array.from({ length: n }, (_, i) => JSON.stringify({ orderId: from + i }));
     traffic = [
       { at: 0, sqs: { messages: messages(25, 1) } },
-      { at: AFTER_IDLE_MS, sqs: { messages: messages(5, 26) } },
+      { at: 60_000, sqs: { messages: messages(10, 26) } },
+      { at: AFTER_IDLE_MS, sqs: { messages: messages(5, 36) } },
     ];
   } else if (type === 'Kinesis' || type === 'DynamoDB') {
     const key = type === 'Kinesis' ? 'kinesis' : 'dynamodb';
@@ -50,7 +51,8 @@ export function starterScenario(fn: FunctionModel, template: string): StarterSce
       );
     traffic = [
       { at: 0, [key]: { records: records(10, 1) } },
-      { at: AFTER_IDLE_MS, [key]: { records: records(5, 11) } },
+      { at: 60_000, [key]: { records: records(5, 11) } },
+      { at: AFTER_IDLE_MS, [key]: { records: records(5, 16) } },
     ];
   } else {
     const { invoke, sample } = (type !== undefined ? INVOKE_SAMPLES[type] : undefined) ?? { invoke: 'sync' as const, sample: 'direct' };

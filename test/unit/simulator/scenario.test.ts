@@ -164,8 +164,10 @@ test('lambda-lens simulate <template>: a starter scenario shaped by the trigger,
     assert.equal(await runSimulate([template, '--function', 'OrdersFunction', '--out', tracePath], out.stream, err.stream), 0, err.text());
     const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as SimulationTrace;
     assertAccounting(trace);
-    assert.equal(trace.summary.accounting.put, 30);
-    assert.ok(trace.invocations.some((i) => i.cold) && trace.invocations.some((i) => i.arrivedMs >= 15 * 60_000 && i.cold), 'cold again after the idle gap');
+    assert.equal(trace.summary.accounting.put, 40);
+    assert.ok(trace.invocations.some((i) => i.cold), 'cold starts');
+    assert.ok(trace.invocations.some((i) => !i.cold && i.arrivedMs >= 60_000 && i.arrivedMs < 15 * 60_000), 'warm reuse a minute later');
+    assert.ok(trace.invocations.some((i) => i.arrivedMs >= 15 * 60_000 && i.cold), 'cold again after the idle gap');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
