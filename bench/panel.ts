@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import type { LoadTraceMessage } from '../client/shared/protocol';
-import type { SimulationTrace } from '../server/src/simulator/trace';
+import type { LiveEventsMessage, LiveStartMessage, LoadTraceMessage } from '../client/shared/protocol';
+import type { SimulationTrace, TraceEvent } from '../server/src/simulator/trace';
 import { syntheticTrace, XSS_PAYLOAD } from '../test/unit/helpers/panelTrace';
 
 const root = resolve(__dirname, '..');
@@ -134,6 +134,47 @@ async function measureFps(page: Page, ms: number): Promise<Measure> {
   return { fps: r.fps, worstFrameMs: r.worstFrameMs, busyPerFrameMs: (after - before) / Math.max(1, r.frames) };
 }
 
+/** The events a live run of `trace` would have streamed, in time order. */
+function eventsOf(trace: SimulationTrace): TraceEvent[] {
+  const timed: TraceEvent[] = [{ type: 'run-start', atMs: 0, epochMs: trace.epochMs, function: trace.function, runtime: trace.runtime, scenario: trace.scenario }];
+  for (const env of trace.environments) {
+    timed.push({ type: 'env-start', atMs: env.createdMs, env: { ...env, endedMs: null, endReason: null } });
+    timed.push({ type: 'init-end', atMs: env.createdMs + env.initMs, env: { ...env, endedMs: null, endReason: null } });
+    if (env.endedMs !== null) timed.push({ type: 'env-end', atMs: env.endedMs, env });
+  }
+  for (const inv of trace.invocations) {
+    if (inv.env) timed.push({ type: 'invoke-start', atMs: inv.startMs, requestId: inv.requestId, env: inv.env, attempt: inv.attempt, source: inv.source, cold: inv.cold });
+    timed.push({ type: 'invoke-end', atMs: inv.endMs, invocation: inv });
+  }
+  timed.sort((a, b) => a.atMs - b.atMs);
+  timed.push({ type: 'run-end', atMs: trace.summary.simulatedMs, trace });
+  return timed;
+}
+
+/** Streams `trace` as a live run, `batch` events every 50 ms (as the extension does), measuring while it arrives. */
+async function measureLive(page: Page, trace: SimulationTrace, batch: number): Promise<{ fps: number; busyPerFrameMs: number; seconds: number }> {
+  const post = (m: LiveStartMessage | LiveEventsMessage): Promise<void> =>
+    page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(msg, '*'), m);
+  await post({ type: 'live-start', runId: 'bench', title: 'live bench' });
+  const events = eventsOf(trace);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  await page.evaluate('window.__frames = 0; (function count() { window.__frames++; requestAnimationFrame(count); })()');
+  const before = await busy();
+  const began = Date.now();
+  for (let i = 0; i < events.length; i += batch) {
+    await post({ type: 'live-events', runId: 'bench', events: events.slice(i, i + batch) });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const frames = Number(await page.evaluate('window.__frames'));
+  const seconds = (Date.now() - began) / 1000;
+  const after = await busy();
+  await cdp.detach();
+  await page.locator('.ll-live-badge').waitFor({ state: 'hidden' });
+  return { fps: frames / seconds, busyPerFrameMs: (after - before) / Math.max(1, frames), seconds };
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'dist', 'webview', 'main.js'))) throw new Error('dist/webview/main.js is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-panel-'));
@@ -166,6 +207,11 @@ async function main(): Promise<void> {
     const line = (m: Measure): string => `${m.fps.toFixed(1)} fps, main thread ${m.busyPerFrameMs.toFixed(1)} ms per frame, worst frame ${m.worstFrameMs.toFixed(0)} ms`;
     console.log(`playing at 10×, whole run in view: ${line(whole)}`);
     console.log(`playing at 10×, zoomed in 16×:     ${line(zoomed)}`);
+
+    // A live run of the same size: its events streamed in batches, as the extension sends them.
+    await open(page, 'dark', syntheticTrace({ invocations: 10, burst: 1 }), dir);
+    const live = await measureLive(page, big, 400);
+    console.log(`live, ${big.invocations.length} invocations streamed over ${live.seconds.toFixed(1)} s: ${live.fps.toFixed(1)} fps, main thread ${live.busyPerFrameMs.toFixed(1)} ms per frame`);
 
     mkdirSync(shots, { recursive: true });
     const small = traceFile ? (JSON.parse(readFileSync(traceFile, 'utf8')) as SimulationTrace) : syntheticTrace({ invocations: 80, burst: 12, reserved: 10, spacingMs: 30 });

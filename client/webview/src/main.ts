@@ -34,6 +34,8 @@ let live: LiveRun | null = null;
 let liveRunId: string | null = null;
 let liveDirty = false;
 let lastLiveBuild = 0;
+/** How long the last live rebuild took, ms: rebuilds are spaced so that they take at most a fifth of the time. */
+let liveBuildCost = 0;
 let source: RunSource | null = null;
 let title = '';
 let view: View = fitView(1);
@@ -245,6 +247,7 @@ function startLive(runId: string, runTitle: string): void {
 
 function rebuildLive(): void {
   if (!live) return;
+  const began = performance.now();
   if (live.trace) {
     const t = live.trace;
     trace = t;
@@ -263,6 +266,7 @@ function rebuildLive(): void {
   if (selected) renderDetails();
   liveDirty = false;
   lastLiveBuild = performance.now();
+  liveBuildCost = lastLiveBuild - began;
 }
 
 window.addEventListener('message', (e: MessageEvent<ToWebviewMessage>) => {
@@ -960,7 +964,7 @@ function frame(now: number): void {
   framePending = false;
   const dt = lastFrame === 0 ? 0 : Math.min(100, now - lastFrame);
   lastFrame = now;
-  if (liveDirty && now - lastLiveBuild > 100) rebuildLive();
+  if (liveDirty && now - lastLiveBuild > Math.max(100, 4 * liveBuildCost)) rebuildLive();
   playback = advance(playback, axis, dt, timeline.endMs);
   if (playback.following && !userMovedView) view = fitView(axis.displayEnd);
   else if (playback.playing) view = revealView(view, axis.toDisplay(playback.playheadMs), axis.displayEnd);
