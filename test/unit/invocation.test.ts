@@ -121,3 +121,13 @@ test('the code lens above a handler says how each trigger retries', () => {
   const lenses = service.codeLenses({ uri: URI.file(file).toString(), text });
   assert.deepEqual(lenses.map((l) => l.title), ['Worker · 128 MB · 10 s · SQS batch 10 (failed messages retried after 60 s)']);
 });
+
+test('the hover on the logical id of an event source mapping tells the story of the function it invokes', () => {
+  const text = readFileSync(resolve(__dirname, '../fixtures/rules/LL2003/bad.yaml'), 'utf8');
+  const service = new LanguageService();
+  const hover = service.hover({ uri: 'file:///t.yaml', text }, text.indexOf('ChangesMapping:') + 2);
+  assert.match(
+    hover?.markdown ?? '',
+    /\*\*Changes:\*\* Invoked by DynamoDB Streams \(ChangesMapping\), batches of 100, in order per shard; a failed batch is retried until its records are 3600 s old while the shard waits; then it is skipped with no record kept \(no OnFailure destination\)\./,
+  );
+});

@@ -56,6 +56,7 @@ export function templateHover(template: TemplateDocument, offset: number, today:
   const place: Place = { template, keys: at.keys, entries: at.entries, onKey: at.onKey, today };
   const { keys } = place;
   if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length >= 3) return property(place, 2, FUNCTION_PROPERTIES, 'sam');
+  if (keys[0] === 'Resources' && keys.length === 2 && place.onKey) return triggerResourceHover(place, keys[1] as string);
   if (keys[0] !== 'Resources' || keys[2] !== 'Properties' || keys.length < 4) return undefined;
   const logicalId = keys[1] as string;
   const type = scalarString(get(get(get(root, 'Resources'), logicalId), 'Type'));
@@ -79,6 +80,18 @@ export function templateHover(template: TemplateDocument, offset: number, today:
     default:
       return undefined;
   }
+}
+
+/**
+ * On the logical id of a resource that invokes a function (an event source mapping, a
+ * permission, a rule, a subscription): how it invokes the function and what a failure does
+ * (describeInvocation, issue 5).
+ */
+function triggerResourceHover(place: Place, logicalId: string): HoverResult | undefined {
+  const stories = place.template.functions.flatMap((fn) => fn.triggers.filter((t) => t.definedBy === 'resource' && t.name === logicalId).map((t) => `**${fn.logicalId}:** ${describeInvocation(fn, t)}`));
+  const entry = place.entries[place.entries.length - 1];
+  if (stories.length === 0 || entry === undefined) return undefined;
+  return { markdown: [`**${logicalId}**`, '', ...stories].join('\n'), span: entry.keySpan };
 }
 
 function triggerOf(template: TemplateDocument, match: (t: Trigger) => boolean): Trigger | undefined {
