@@ -228,8 +228,6 @@ export class Simulation implements Platform {
     return env;
   }
 
-  // ---- traffic -------------------------------------------------------------------------
-
   private scheduleTraffic(traffic: TrafficEntry[]): void {
     for (const entry of traffic) {
       if (entry.kind === 'sync' || entry.kind === 'async') {
@@ -300,8 +298,6 @@ export class Simulation implements Platform {
     })();
   }
 
-  // ---- ledger --------------------------------------------------------------------------
-
   put(source: InvocationSource, externalId: string): string {
     const id = `in-${++this.inputSeq}`;
     this.inputs.set(id, { id, source, putMs: this.clock.now(), externalId, fate: 'dropped', settledMs: -1, reason: 'pending', attempts: 0 });
@@ -338,8 +334,6 @@ export class Simulation implements Platform {
     if (this.ran >= this.settings.maxInvocations) return `simulation stopped: maxInvocations (${this.settings.maxInvocations}) reached`;
     return null;
   }
-
-  // ---- environments ----------------------------------------------------------------------
 
   private newEnv(type: InitializationType): Env {
     const id = `env-${++this.envSeq}`;
@@ -541,8 +535,6 @@ export class Simulation implements Platform {
     this.busy++;
     if (this.busy > this.peak) this.peak = this.busy;
   }
-
-  // ---- one request ------------------------------------------------------------------------
 
   async invoke(req: InvokeRequest): Promise<TraceInvocation> {
     const release = this.clock.hold();
@@ -845,8 +837,6 @@ export class Simulation implements Platform {
     };
     return rp.invoke(message, limits, line);
   }
-
-  // ---- end of run ---------------------------------------------------------------------------
 
   private async shutdown(): Promise<void> {
     this.closing = true;
