@@ -36,6 +36,7 @@ test('secretKind: references, placeholders and descriptive names are not secrets
     ['ACCESS_TOKEN', 'placeholder-value-1'],
     ['SECRET_NAME', 'orders-service-secret-2'],
     ['AUTH_TOKEN', 'changeme'],
+    ['AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE'],
   ] as const) {
     assert.equal(secretKind(name, value), undefined, `${name}=${value}`);
   }

@@ -15,7 +15,8 @@ const REFERENCE_NAME = /(?:_|^)(arn|name|names|id|ids|path|param|parameter|ssm|u
 export function secretKind(name: string | undefined, value: string): string | undefined {
   const v = value.trim();
   if (v === '' || isReference(v)) return undefined;
-  const key = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/.exec(v);
+  // AWS documentation's placeholder keys (`AKIAIOSFODNN7EXAMPLE`) are not secrets.
+  const key = /\b(AKIA|ASIA)(?![A-Z0-9]{9}EXAMPLE\b)[A-Z0-9]{16}\b/.exec(v);
   if (key) return key[1] === 'ASIA' ? 'an AWS temporary access key id' : 'an AWS access key id';
   if (/-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/.test(v)) return 'a private key';
   if (passwordInConnectionString(v)) return 'a password in a connection string';
