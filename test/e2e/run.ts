@@ -15,6 +15,7 @@ import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WO
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
 import { PANEL, runScenarioFromLens, simulateBurstInPanel, writePanelApp } from './panel';
+import { PYTHON_PANEL, simulatePythonInPanel, writePythonPanelApp } from './python';
 
 /** Where screenshots and logs go; LAMBDA_LENS_E2E_ARTIFACTS moves them (e.g. for two runs at once). */
 const artifacts = process.env.LAMBDA_LENS_E2E_ARTIFACTS ?? join(repoRoot, 'test-results', 'e2e');
@@ -98,6 +99,12 @@ describe('as a user in the workbench', () => {
 
   test('the "Run scenario" code lens of a *.scenario.json runs it in the panel', { timeout: TEST_TIMEOUT }, () =>
     withEvidence(workbench, 'scenario-lens', () => runScenarioFromLens(workbench, workspace)));
+
+  test(`a Python function (${PYTHON_PANEL.functionName}) simulates with cold and warm starts in the panel`, { timeout: TEST_TIMEOUT }, () =>
+    withEvidence(workbench, 'python-panel', async () => {
+      writePythonPanelApp(workspace);
+      await simulatePythonInPanel(workbench);
+    }));
 });
 
 describe('inside the extension host', () => {
