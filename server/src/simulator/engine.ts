@@ -424,6 +424,11 @@ export class Simulation implements Platform {
       await proc.kill();
       throw new Error('the run ended');
     }
+    if (env.trace.pids.length === 0 && !offClock) {
+      // INIT starts now: a request that waited for a process shows the wait before the INIT bar.
+      env.trace.createdMs = this.clock.now();
+      this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
+    }
     env.trace.pids.push(proc.pid);
     env.trace.processStartMs = proc.startMs;
     const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
@@ -617,7 +622,6 @@ export class Simulation implements Platform {
     let suppressedInit = false;
 
     if (cold) {
-      this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
       let failed: { status: 'error' | 'timeout'; initMs: number } | null = null;
       try {
         const result = await this.startProcess(env, { ...limits, timeoutMs: this.settings.initTimeoutMs });
@@ -625,6 +629,7 @@ export class Simulation implements Platform {
         if (result.ok) initMs = result.initMs;
         else failed = { status: result.status, initMs: result.initMs };
       } catch (e) {
+        if (env.trace.pids.length === 0) this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
         this.envLog(env, `could not start the runtime: ${(e as Error).message}`);
         failed = { status: 'error', initMs: 0 };
       }

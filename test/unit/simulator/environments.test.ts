@@ -27,6 +27,11 @@ test('5 concurrent requests start 5 cold environments; then sequential requests 
   assert.equal(trace.environments.length, 5);
   assert.equal(trace.summary.coldStarts, 5);
   assert.equal(trace.summary.accounting.succeeded, 9);
+  for (const inv of first) {
+    // The INIT bar starts once the request has a process and ends before the handler starts.
+    const env = trace.environments.find((e) => e.id === inv.env)!;
+    assert.ok(env.createdMs >= inv.arrivedMs && env.createdMs + env.initMs <= inv.startMs + 0.001, `${env.id}: INIT inside [arrived, start]`);
+  }
   for (const inv of trace.invocations) {
     assert.match(inv.report, /^REPORT RequestId: [0-9a-f-]+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB/);
     assert.equal(inv.logs[0], `START RequestId: ${inv.requestId} Version: $LATEST`);
