@@ -56,13 +56,17 @@ test('Python errors: Lambda\'s shape, the environment survives; sys.exit resets 
 
 test('Python INIT errors: missing module and missing handler, as awslambdaric words them; packages resolve', async () => {
   const missing = await simulate(config(fn('python-basic', { ...PY, handler: 'broken.handler' }), [sync(0, {})]));
+  assertAccounting(missing);
   assertNoOrphans(missing);
   assert.equal(missing.invocations[0]?.error?.errorType, 'Runtime.ImportModuleError');
   assert.match(missing.invocations[0]?.error?.errorMessage ?? '', /^Unable to import module 'broken': No module named 'module_that_does_not_exist'/);
   const noHandler = await simulate(config(fn('python-basic', { ...PY, handler: 'app.nope' }), [sync(0, {})]));
+  assertAccounting(noHandler);
   assert.equal(noHandler.invocations[0]?.error?.errorType, 'Runtime.HandlerNotFound');
   assert.equal(noHandler.invocations[0]?.error?.errorMessage, "Handler 'nope' missing on module 'app'");
   const pkg = await simulate(config(fn('python-basic', { ...PY, handler: 'pkg/jobs.run' }), [sync(0, {})]));
+  assertAccounting(pkg);
+  assertNoOrphans(pkg);
   assert.deepEqual(pkg.invocations[0]?.response, { ran: true });
 });
 
