@@ -33,7 +33,7 @@ export const LL4003: TemplateRule = {
     if (network.natGateways.length > 0) return [];
     const endpoints = new Set(network.endpoints.map((e) => e.service));
     const unknownEndpoint = endpoints.has(undefined);
-    const code = linkedCode(ctx);
+    const code = linkedCode(ctx, new Set(inVpc.map((fn) => fn.logicalId)));
     // Functions that share one VpcConfig (SAM Globals) get one finding that names them all.
     const groups = new Map<string, { vpc: VpcAttachment; fns: string[]; files: Set<string>; services: Set<string>; http: Set<string> }>();
     for (const fn of inVpc) {

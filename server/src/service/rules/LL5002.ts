@@ -48,8 +48,9 @@ export const LL5002: TemplateRule = {
     const root = template.root;
     if (r === undefined || root === undefined) return [];
     const sourcesByFn = new Map(template.functions.map((fn) => [fn.logicalId, triggerSources(template, fn)]));
-    if ([...sourcesByFn.values()].every((s) => s.length === 0)) return [];
-    const code = linkedCode(ctx);
+    const triggered = new Set([...sourcesByFn].filter(([, s]) => s.length > 0).map(([id]) => id));
+    if (triggered.size === 0) return [];
+    const code = linkedCode(ctx, triggered);
     const out: Finding[] = [];
     for (const fn of template.functions) {
       const sources = sourcesByFn.get(fn.logicalId) ?? [];

@@ -21,19 +21,20 @@ export interface CodeFacts {
  * The handler file of each function of the template, read by the handler analysis (JS/TS
  * through the project index, Python through its parser once loaded), by function logical id.
  * Template rules that need the code (LL4003, LL5002) read it here; functions without local
- * code, or in other languages, are absent.
+ * code, or in other languages, are absent. `only` limits the work to the functions a rule asks about.
  */
-export function linkedCode({ template, fs, project }: TemplateRuleContext): Map<string, CodeFacts> {
+export function linkedCode({ template, fs, project }: TemplateRuleContext, only: ReadonlySet<string>): Map<string, CodeFacts> {
   const index = project ?? new ProjectIndex(fs);
   const out = new Map<string, CodeFacts>();
   for (const link of index.linksOfTemplate(template)) {
+    if (!only.has(link.fn.logicalId)) continue;
     const parsed = index.parsedFile(link.path);
     if (parsed === undefined) continue;
     const model = buildHandlerModel(parsed, [link.exportName]);
     out.set(link.fn.logicalId, { uri: link.uri, services: servicesUsed(model), http: httpCalls(model), writes: targetedWrites(model) });
   }
   for (const fn of template.functions) {
-    if (out.has(fn.logicalId)) continue;
+    if (out.has(fn.logicalId) || !only.has(fn.logicalId)) continue;
     const py = resolvePythonHandler(fn, fs);
     const text = py !== undefined ? fs.readFile(py.path) : undefined;
     const tree = text !== undefined ? parsePython(text) : undefined;
