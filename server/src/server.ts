@@ -30,9 +30,15 @@ import type { Span } from './service/model/types';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 
+/**
+ * Documents above this size get one LL0003 note instead of analysis, so typing stays
+ * responsive; CloudFormation's own limit is 1 MB, so real templates are far below it.
+ */
+const MAX_EDITOR_DOCUMENT = 4 * 1024 * 1024;
+
 /** Open editors' text takes precedence over the disk. */
 const openText = (path: string): string | undefined => documents.get(URI.file(path).toString())?.getText();
-const service = new LanguageService({ fs: nodeFileSystem(openText) });
+const service = new LanguageService({ fs: nodeFileSystem(openText), maxDocumentLength: MAX_EDITOR_DOCUMENT });
 
 let workspaceRoots: string[] = [];
 let canPullConfiguration = false;

@@ -154,3 +154,20 @@ test('bad files: the run goes on past them and says why', () => {
   assert.match(explicit.stderr, /c-empty\.yaml: skipped, empty/);
   assert.match(explicit.stderr, /e-not-a-template\.json: not a SAM \/ CloudFormation template/);
 });
+
+test('a 10 MB template is checked in full by the CLI', () => {
+  const dir = tempDir();
+  const fn = (i: number) => `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      InlineCode: x\n      MemorySize: ${i % 1000 === 0 ? 64 : 256}\n      Description: ${'x'.repeat(120)}\n`;
+  const parts = ["AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"];
+  let size = 0;
+  let i = 0;
+  for (; size < 10 * 1024 * 1024; i++) {
+    parts.push(fn(i));
+    size += (parts[parts.length - 1] as string).length;
+  }
+  writeFileSync(join(dir, 'template.yaml'), parts.join(''));
+  const r = run(['check', '.', '--format', 'json'], dir);
+  assert.equal(r.code, 1, r.stderr);
+  const findings = JSON.parse(r.stdout) as JsonFinding[];
+  assert.equal(findings.filter((f) => f.ruleId === 'LL1001').length, Math.ceil(i / 1000));
+});

@@ -6,7 +6,7 @@
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
 import { docsUrl, type Finding, type Fix, type Severity } from './rules/types';
-import { readTemplate, type TemplateDocument } from './templates/template';
+import { looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
 import type { FunctionModel, Span } from './model/types';
 import { isHandlerPath } from './handlers/model';
@@ -45,6 +45,11 @@ export interface LanguageServiceOptions {
   readonly fs?: FileSystem;
   /** Today's date as `YYYY-MM-DD`; injected so that runtime lifecycle checks are testable. */
   readonly today?: () => string;
+  /**
+   * Documents longer than this (UTF-16 code units) are not analysed: a template that large
+   * gets one LL0003 note instead, so an editor never stalls on it. Default: no limit.
+   */
+  readonly maxDocumentLength?: number;
 }
 
 /** A document as the service sees it. `version` lets results be reused until the text changes. */
@@ -66,6 +71,7 @@ interface CacheEntry {
 export class LanguageService {
   private readonly fs: FileSystem;
   private readonly today: () => string;
+  private readonly maxDocumentLength: number;
   private readonly cache = new Map<string, CacheEntry>();
   private settings: RuleSettings = {};
   private readonly project: ProjectIndex;
@@ -75,6 +81,7 @@ export class LanguageService {
   constructor(options: LanguageServiceOptions = {}) {
     this.fs = options.fs ?? EMPTY_FS;
     this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+    this.maxDocumentLength = options.maxDocumentLength ?? Infinity;
     this.project = new ProjectIndex(this.fs);
     this.handlerFiles = new HandlerFiles(this.project, this.fs, this.today);
     this.pythonFiles = new PythonFiles(this.project, this.fs);
@@ -111,6 +118,7 @@ export class LanguageService {
 
   /** Code lenses above handler exports: one per template function that uses the export. */
   codeLenses(doc: DocumentInput): readonly CodeLensResult[] {
+    if (doc.text.length > this.maxDocumentLength) return [];
     if (isPythonPath(doc.uri)) return this.pythonFiles.codeLenses(doc);
     return isHandlerPath(doc.uri) ? this.handlerFiles.codeLenses(doc) : [];
   }
@@ -135,8 +143,25 @@ export class LanguageService {
     this.pythonFiles.invalidate();
   }
 
+  private tooLarge(doc: DocumentInput): readonly Diagnostic[] {
+    if (isHandlerPath(doc.uri) || isPythonPath(doc.uri) || this.settings.LL0003 === 'off' || !looksLikeTemplate(doc.text)) return [];
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return [
+      toDiagnostic(
+        {
+          ruleId: 'LL0003',
+          message: `This template is ${mb(doc.text.length)}, more than the ${mb(this.maxDocumentLength)} Lambda Lens checks while you type (CloudFormation itself accepts templates up to 1 MB). Run \`lambda-lens check\` on it for a full check.`,
+          uri: doc.uri,
+          span: { start: 0, end: 0 },
+        },
+        this.settings.LL0003 ?? 'info',
+      ),
+    ];
+  }
+
   /** Parses a template, reusing the last parse while the version (or text) is unchanged. */
   readTemplate(doc: DocumentInput): TemplateDocument {
+    if (doc.text.length > this.maxDocumentLength) return readTemplate(doc.uri, '', formatOf(doc.uri));
     const hit = this.cache.get(doc.uri);
     if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit.template;
     const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri));
@@ -160,6 +185,7 @@ export class LanguageService {
   }
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
+    if (doc.text.length > this.maxDocumentLength) return this.tooLarge(doc);
     if (isHandlerPath(doc.uri)) return this.validateHandler(doc);
     if (isPythonPath(doc.uri)) return this.validatePython(doc);
     const template = this.readTemplate(doc);
@@ -220,6 +246,7 @@ export class LanguageService {
   }
 
   hover(doc: DocumentInput, offset: number): HoverResult | undefined {
+    if (doc.text.length > this.maxDocumentLength) return undefined;
     if (isHandlerPath(doc.uri)) return this.handlerFiles.hover(doc, offset);
     if (isPythonPath(doc.uri)) return this.pythonFiles.hover(doc, offset);
     const template = this.readTemplate(doc);

@@ -25,6 +25,11 @@ export interface TemplateDocument {
 /** Text hints that a file is meant to be a template, used when it does not parse. */
 const TEMPLATE_HINT = /AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::|^Resources\s*:|"Resources"\s*:|^provider\s*:/m;
 
+/** True when the text (its first 64 KB) reads like a template, parsed or not. */
+export function looksLikeTemplate(text: string): boolean {
+  return TEMPLATE_HINT.test(text.length > 65536 ? text.slice(0, 65536) : text);
+}
+
 /**
  * Reads a document as a template. Templates are recognised by content, not by file name:
  * a CloudFormation/SAM template has `AWSTemplateFormatVersion`, a SAM `Transform`, or a
