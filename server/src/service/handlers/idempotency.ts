@@ -9,7 +9,7 @@ import type { CallSite, HandlerModel, ImportRef } from './model';
 import { dottedName, isFunctionLike, skipOuter } from './scope';
 
 /** What a repeated call does twice. */
-export type EffectKind = 'put' | 'update' | 'transaction' | 'message' | 'publish' | 'events' | 'email' | 'payment' | 'http';
+export type EffectKind = 'put' | 'update' | 'transaction' | 'message' | 'publish' | 'events' | 'execution' | 'email' | 'payment' | 'http';
 
 /** AWS SDK v3 commands, by class name and the modules that export them. */
 export interface CommandPattern {
@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandPattern[] = [
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishCommand', kind: 'publish', what: 'SNS Publish' },
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishBatchCommand', kind: 'publish', what: 'SNS PublishBatch' },
   { module: /^@aws-sdk\/client-eventbridge$/, command: 'PutEventsCommand', kind: 'events', what: 'EventBridge PutEvents' },
+  { module: /^@aws-sdk\/client-sfn$/, command: 'StartExecutionCommand', kind: 'execution', what: 'Step Functions StartExecution' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendEmailCommand', kind: 'email', what: 'SES SendEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendRawEmailCommand', kind: 'email', what: 'SES SendRawEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendTemplatedEmailCommand', kind: 'email', what: 'SES SendTemplatedEmail' },
@@ -59,6 +60,7 @@ const DYNAMODB_LOW = {
   transactWriteItems: { kind: 'transaction', what: 'DynamoDB transactWriteItems' },
 } as const;
 const EVENTBRIDGE_METHODS = { putEvents: { kind: 'events', what: 'EventBridge putEvents' } } as const;
+const SFN_METHODS = { startExecution: { kind: 'execution', what: 'Step Functions startExecution' } } as const;
 const SQS_METHODS = { sendMessage: { kind: 'message', what: 'SQS sendMessage' }, sendMessageBatch: { kind: 'message', what: 'SQS sendMessageBatch' } } as const;
 const SNS_METHODS = { publish: { kind: 'publish', what: 'SNS publish' }, publishBatch: { kind: 'publish', what: 'SNS publishBatch' } } as const;
 const SES_METHODS = {
@@ -81,6 +83,8 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^aws-sdk\/clients\/sns$/, path: /^$/, methods: SNS_METHODS },
   { module: /^aws-sdk$/, path: /^(EventBridge|CloudWatchEvents)$/, methods: EVENTBRIDGE_METHODS },
   { module: /^aws-sdk\/clients\/(eventbridge|cloudwatchevents)$/, path: /^$/, methods: EVENTBRIDGE_METHODS },
+  { module: /^aws-sdk$/, path: /^StepFunctions$/, methods: SFN_METHODS },
+  { module: /^aws-sdk\/clients\/stepfunctions$/, path: /^$/, methods: SFN_METHODS },
   { module: /^aws-sdk$/, path: /^SES(V2)?$/, methods: SES_METHODS },
   { module: /^aws-sdk\/clients\/sesv?2?$/, path: /^$/, methods: SES_METHODS },
   // AWS SDK v3 aggregated clients.
@@ -90,6 +94,7 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^@aws-sdk\/client-sns$/, path: /^SNS$/, methods: SNS_METHODS },
   { module: /^@aws-sdk\/client-sesv?2?$/, path: /^SES(v2)?$/, methods: SES_METHODS },
   { module: /^@aws-sdk\/client-eventbridge$/, path: /^EventBridge$/, methods: EVENTBRIDGE_METHODS },
+  { module: /^@aws-sdk\/client-sfn$/, path: /^SFN$/, methods: SFN_METHODS },
   // Mail over SMTP.
   { module: /^nodemailer$/, path: /^createTransport$/, methods: { sendMail: { kind: 'email', what: 'nodemailer sendMail' } } },
 ];

@@ -127,6 +127,9 @@ function problemOf(model: HandlerModel, e: Effect, keyNames: ReadonlySet<string>
       if (/MessageDeduplicationId/.test(argsText) || (e.input !== undefined && !input)) return undefined;
       return `Every retry ${e.kind === 'message' ? 'sends the message' : 'publishes the message'} again. Use a FIFO ${e.kind === 'message' ? 'queue' : 'topic'} with a MessageDeduplicationId derived from the event, or make the consumers idempotent and record what was sent.`;
     }
+    case 'execution':
+      if (!input || mayHaveProperty(input, 'name')) return undefined;
+      return 'Every retry starts another execution. Pass a `name` derived from the event: a standard workflow refuses a second execution with the same name (for 90 days).';
     case 'email':
       return 'Every retry sends the email again. Record that it was sent (a conditional write keyed on the event id) before sending, or use Powertools makeIdempotent.';
     case 'payment':

@@ -87,17 +87,24 @@ function keyUses(model: HandlerModel, keyNames: ReadonlySet<string>): KeyUse[] {
     };
     for (const a of args) visit(objectArgument(model, a) ?? a);
   };
+  // A Step Functions execution name is its idempotency key.
+  const executionName = (input: ts.ObjectLiteralExpression | undefined, at: ts.Node, scope: ExecutionScope, handler: HandlerFunction | undefined) => {
+    const v = propertyValue(input ? findProperty(input, 'name') : undefined);
+    if (v) out.push({ name: 'name', value: v, role: 'dedup', at, scope, handler });
+  };
   for (const c of model.constructions) {
     const cmd = matchCommand(c.import);
     if (!cmd) continue;
     const input = objectArgument(model, c.node.arguments?.[0]);
     if (cmd.kind === 'put' && input) recordKeys(objectArgument(model, propertyValue(findProperty(input, 'Item'))), c.node, c.scope, c.handler);
     if ((cmd.kind === 'message' || cmd.kind === 'publish') && c.node.arguments) dedupKeys(c.node.arguments, c.node, c.scope, c.handler);
+    if (cmd.kind === 'execution') executionName(input, c.node, c.scope, c.handler);
   }
   for (const c of model.calls) {
     const method = matchClientMethod(receiverOrigin(model, c), c.name);
     const input = objectArgument(model, c.node.arguments[0]);
-    if (method?.kind === 'put' && input) recordKeys(objectArgument(model, propertyValue(findProperty(input, 'Item'))), c.node, c.scope, c.handler);
+    if (method?.kind === 'execution') executionName(input, c.node, c.scope, c.handler);
+    else if (method?.kind === 'put' && input) recordKeys(objectArgument(model, propertyValue(findProperty(input, 'Item'))), c.node, c.scope, c.handler);
     else if (method?.kind === 'message' || method?.kind === 'publish' || matchPayment(model, c) || nonIdempotentHttp(model, c)) dedupKeys(c.node.arguments, c.node, c.scope, c.handler);
   }
   return out;
