@@ -153,6 +153,11 @@ test('ES modules (.mjs with top-level await, .js in a type: module package), nes
   assertAccounting(nested);
   assert.deepEqual(nested.invocations[0]!.response, { nested: true });
 
+  const plain = await simulate(config(fn('sync-return'), [sync(0, {})]));
+  assertAccounting(plain);
+  assert.equal(plain.invocations[0]!.outcome, 'success');
+  assert.equal(plain.invocations[0]!.response, null, 'a plain return value is dropped, as on Lambda');
+
   const cb22 = await simulate(config(fn('callback', { runtime: 'nodejs22.x' }), [sync(0, { value: 7 })]));
   assertAccounting(cb22);
   assert.deepEqual(cb22.invocations[0]!.response, { via: 'callback', value: 7 });

@@ -284,7 +284,11 @@ function invoke(message: InvokeMessage): void {
         (error: unknown) => finish(error, undefined, true),
       );
     } else if (!callbackStyle) {
-      finish(null, returned, false);
+      // A handler that returns neither a promise nor calls a callback answers null once the
+      // event loop is empty: Lambda drops a plain return value (runtime interface client,
+      // Runtime.js `_setDefaultExitListener`). The IPC channel keeps this process's loop alive,
+      // so "empty" is taken to be now.
+      finish(null, undefined, false);
     }
   } catch (error) {
     finish(error, undefined, true);
