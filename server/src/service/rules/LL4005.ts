@@ -48,9 +48,12 @@ function permissionFinding(p: ResourcePolicyModel): Finding[] {
   if (principal.value === '*') {
     if (narrowed || p.principalOrgId !== undefined) return [];
     const url = isKnown(p.action) && p.action.value === 'lambda:InvokeFunctionUrl';
-    const detail = url
-      ? `anyone can call the function URL of ${target}${isKnown(p.functionUrlAuthType) && p.functionUrlAuthType.value === 'NONE' ? ' without signing the request' : ''}`
-      : `any AWS account, user or service can invoke ${target}`;
+    const open = isKnown(p.functionUrlAuthType) && p.functionUrlAuthType.value === 'NONE';
+    const detail = !url
+      ? `any AWS account, user or service can invoke ${target}`
+      : open
+        ? `anyone on the internet can call the function URL of ${target}, without signing the request`
+        : `a signed request from any AWS account can call the function URL of ${target}`;
     return [{
       ruleId: 'LL4005',
       message: `Permission ${p.logicalId} grants Principal '*' with no SourceAccount, SourceArn or PrincipalOrgID: ${detail}. Name the account or service that calls it, and narrow a service with SourceArn.`,
