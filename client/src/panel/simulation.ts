@@ -164,7 +164,8 @@ class Simulations implements PanelHost {
           filters: { 'Lambda Lens trace': ['json'] },
         })
       )?.[0];
-    if (picked) this.openFile(picked.fsPath);
+    // A panel that already shows a run stays: the file opens beside it, to compare the two.
+    if (picked) this.openFile(picked.fsPath, TimelinePanel.current?.hasRun ?? false);
   }
 
   async exportCommand(): Promise<void> {
@@ -183,14 +184,19 @@ class Simulations implements PanelHost {
     }
   }
 
-  panel(): TimelinePanel {
-    return TimelinePanel.show(this.context.extensionUri, this);
+  panel(beside = false): TimelinePanel {
+    return TimelinePanel.show(this.context.extensionUri, this, beside);
   }
 
-  private openFile(file: string): void {
+  private openFile(file: string, beside = false): void {
+    const open = TimelinePanel.showing(file);
+    if (open) {
+      open.panel.reveal(undefined, false);
+      return;
+    }
     try {
       const trace = readTrace(file);
-      this.panel().showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
+      this.panel(beside).showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
     } catch (e) {
       void vscode.window.showErrorMessage(`Lambda Lens: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -219,7 +225,7 @@ class Simulations implements PanelHost {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      TimelinePanel.current?.pushEvents(runId, batch);
+      TimelinePanel.each((p) => p.pushEvents(runId, batch));
     };
     const onEvent = (event: TraceEvent): void => {
       if (event.type === 'log') this.output.appendLine(event.line);
@@ -240,7 +246,7 @@ class Simulations implements PanelHost {
       const file = saveRun(root, runId, trace);
       this.lastRun = file;
       void this.context.workspaceState.update('lambdaLens.lastRun', file);
-      TimelinePanel.current?.runSaved(runId, trace, file);
+      TimelinePanel.each((p) => p.runSaved(runId, trace, file));
       const s = trace.summary;
       this.output.appendLine(
         `# ${trace.cancelled ? 'cancelled' : 'done'}: ${s.invocations} invocations, ${s.coldStarts} cold, ${s.environments} environments, ${s.throttles} throttled, ${s.errors} errors · saved to ${relative(root, file)}`,
@@ -249,7 +255,7 @@ class Simulations implements PanelHost {
       if (timer !== null) clearTimeout(timer);
       flush();
       const message = e instanceof Error ? e.message : String(e);
-      TimelinePanel.current?.liveFailed(runId, message);
+      TimelinePanel.each((p) => p.liveFailed(runId, message));
       this.output.appendLine(`# the run failed: ${message}`);
       void vscode.window.showErrorMessage(`Lambda Lens: the simulation failed: ${message}`);
     } finally {

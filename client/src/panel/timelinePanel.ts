@@ -22,8 +22,13 @@ export interface PanelHost {
   revealLogs(trace: SimulationTrace, requestId: string, attempt: number): void;
 }
 
+/**
+ * One timeline panel. Several can be open, to compare runs side by side; `current` is the one
+ * last active, which commands act on.
+ */
 export class TimelinePanel {
   static current: TimelinePanel | undefined;
+  private static readonly all = new Set<TimelinePanel>();
   private shown: Shown | null = null;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -37,26 +42,51 @@ export class TimelinePanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
     panel.iconPath = new vscode.ThemeIcon('graph-line');
     panel.webview.html = this.html(panel.webview, root);
+    TimelinePanel.all.add(this);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) TimelinePanel.current = this;
+    }, null, this.disposables);
     panel.webview.onDidReceiveMessage((m: FromWebviewMessage) => void this.onMessage(m), null, this.disposables);
   }
 
-  /** Shows the panel, creating it when there is none. */
-  static show(extensionUri: vscode.Uri, host: PanelHost): TimelinePanel {
-    if (TimelinePanel.current) {
-      TimelinePanel.current.panel.reveal(undefined, true);
-      return TimelinePanel.current;
+  /**
+   * Shows the current panel, creating one when there is none; with `beside`, opens another one
+   * next to it (to compare two runs).
+   */
+  static show(extensionUri: vscode.Uri, host: PanelHost, beside = false): TimelinePanel {
+    const current = TimelinePanel.current;
+    if (current && !beside) {
+      current.panel.reveal(undefined, true);
+      return current;
     }
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lambda Lens Timeline', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { enableScripts: true });
+    const column = current && beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lambda Lens Timeline', { viewColumn: column, preserveFocus: false }, { enableScripts: true });
     TimelinePanel.current = new TimelinePanel(panel, extensionUri, host);
     return TimelinePanel.current;
   }
 
   /** Brings back a panel VS Code restored after a reload; its webview then says what it showed. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, host: PanelHost): TimelinePanel {
-    TimelinePanel.current?.panel.dispose();
-    TimelinePanel.current = new TimelinePanel(panel, extensionUri, host);
-    return TimelinePanel.current;
+    const revived = new TimelinePanel(panel, extensionUri, host);
+    if (!TimelinePanel.current || panel.active) TimelinePanel.current = revived;
+    return revived;
+  }
+
+  /** The panel showing the run saved in `file`, if one does. */
+  static showing(file: string): TimelinePanel | undefined {
+    for (const p of TimelinePanel.all) if (p.shown?.kind === 'trace' && p.shown.source.kind === 'file' && p.shown.source.path === file) return p;
+    return undefined;
+  }
+
+  /** Every open panel (live events go to each; each keeps only those of the run it shows). */
+  static each(action: (panel: TimelinePanel) => void): void {
+    for (const p of TimelinePanel.all) action(p);
+  }
+
+  /** True when the panel shows a run (finished or live). */
+  get hasRun(): boolean {
+    return this.shown !== null;
   }
 
   /** The complete trace shown, if any (not during a live run). */
@@ -156,7 +186,8 @@ export class TimelinePanel {
   }
 
   private dispose(): void {
-    if (TimelinePanel.current === this) TimelinePanel.current = undefined;
+    TimelinePanel.all.delete(this);
+    if (TimelinePanel.current === this) TimelinePanel.current = [...TimelinePanel.all].pop();
     for (const d of this.disposables) d.dispose();
   }
 }
