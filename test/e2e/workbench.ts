@@ -2,7 +2,7 @@
 // person would: keyboard shortcuts, the command palette, the mouse over a word.
 // Every wait is on something visible; nothing sleeps for a fixed time.
 import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +30,7 @@ const CHROMIUM_ARGS = [
  * ~/.config/chromium otherwise), removed when the browser closes.
  */
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or point LAMBDA_LENS_CHROMIUM at a Chromium`);
   const home = mkdtempSync(join(tmpdir(), 'lambda-lens-chromium-'));
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
   try {
