@@ -118,6 +118,12 @@ export interface Trigger {
   /** For `Api`/`HttpApi`: the event's path and method when known. */
   readonly path: string | undefined;
   readonly method: string | undefined;
+  /**
+   * What the trigger invokes: `unqualified` (the function's name or ARN, i.e. `$LATEST`),
+   * `qualified` (an alias or version). SAM events of a function with AutoPublishAlias invoke
+   * the alias. Absent when it cannot be told.
+   */
+  readonly qualifier?: 'unqualified' | 'qualified';
 }
 
 /** Asynchronous invocation configuration (EventInvokeConfig). */
@@ -151,8 +157,38 @@ export interface AliasModel {
   readonly name: Setting<string>;
   readonly logicalId: string | undefined;
   readonly provisionedConcurrency: Setting<number> | undefined;
+  /** `FunctionVersion`: the version the alias points at (`$LATEST`, a number, or unknown for `!GetAtt V.Version`). */
+  readonly functionVersion: Setting<string> | undefined;
+  /** The `AWS::Lambda::Version` of this template that `FunctionVersion` names, when it names one. */
+  readonly versionLogicalId: string | undefined;
+  /** `RoutingConfig.AdditionalVersionWeights`: a weighted share of the alias's traffic sent to another version. */
+  readonly routing: AliasRoutingModel | undefined;
   readonly uri: string;
   readonly span: Span;
+}
+
+/** An alias's `RoutingConfig`: Lambda sends `weight` (0–1) of the alias's requests to `version`, the rest to `FunctionVersion`. */
+export interface AliasRoutingModel {
+  readonly weights: readonly {
+    readonly version: Setting<string> | undefined;
+    readonly weight: Setting<number> | undefined;
+    readonly span: Span;
+  }[];
+  /** The `AdditionalVersionWeights` list (or `RoutingConfig` when the list is missing). */
+  readonly span: Span;
+  readonly uri: string;
+}
+
+/** SAM `DeploymentPreference`: CodeDeploy shifts the AutoPublishAlias to each new version. */
+export interface DeploymentPreferenceModel {
+  /** `Canary10Percent5Minutes`, `Linear10PercentEvery1Minute`, `AllAtOnce`, … */
+  readonly type: Setting<string> | undefined;
+  /** False when `Enabled: false`. */
+  readonly enabled: boolean;
+  /** Logical ids or names of the PreTraffic / PostTraffic hook functions. */
+  readonly hooks: { readonly preTraffic: Setting<string> | undefined; readonly postTraffic: Setting<string> | undefined };
+  readonly span: Span;
+  readonly uri: string;
 }
 
 /** A Lambda function, after SAM Globals (or provider defaults) are merged in. */
@@ -184,6 +220,14 @@ export interface FunctionModel {
   readonly provisionedConcurrency: Setting<number> | undefined;
   /** SAM AutoPublishAlias. */
   readonly autoPublishAlias: Setting<string> | undefined;
+  /** SAM AutoPublishCodeSha256: mixed into the published version's hash. */
+  readonly autoPublishCodeSha256: Setting<string> | undefined;
+  /** SAM VersionDescription of the versions AutoPublishAlias publishes. */
+  readonly versionDescription: Setting<string> | undefined;
+  /** SAM DeploymentPreference (gradual shifting of the AutoPublishAlias). */
+  readonly deploymentPreference: DeploymentPreferenceModel | undefined;
+  /** `SnapStart.ApplyOn`: `PublishedVersions` or `None`. */
+  readonly snapStart: Setting<string> | undefined;
   /** `AWS::Lambda::Version` resources for this function. */
   readonly versions: readonly { readonly logicalId: string; readonly span: Span; readonly provisionedConcurrency: Setting<number> | undefined }[];
   readonly aliases: readonly AliasModel[];
@@ -218,8 +262,6 @@ export interface PolicyGrant {
   readonly actions: readonly string[];
   /** Logical ids of resources of this template the grant names (statement `Resource`, policy template parameters). */
   readonly resourceIds: readonly string[];
-  /** For statements: true when `Resource` is or contains `*`. */
-  readonly anyResource: boolean;
   readonly span: Span;
   readonly uri: string;
 }

@@ -1,5 +1,7 @@
 import type {
   AliasModel,
+  AliasRoutingModel,
+  DeploymentPreferenceModel,
   AsyncConfigModel,
   DestinationModel,
   EnvironmentModel,
@@ -12,6 +14,7 @@ import type {
   TemplateKind,
   Trigger,
 } from '../model/types';
+import { knownValue } from '../model/types';
 import { EVENT_TYPES, PRINCIPAL_EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForArn } from '../model/events';
 import { get, getPath, scalarString, type TEntry, type TMap, type TNode } from './tree';
 import type { Resolver } from './resolve';
@@ -120,15 +123,17 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
   const globals = globalsFor(e.value, allGlobals);
   const g = (key: string) => fromGlobals(props, globals, key);
   const triggers: Trigger[] = [...extra.triggers];
+  // SAM points a function's own events (and its URL) at the AutoPublishAlias when there is one.
+  const qualifier = g('AutoPublishAlias') !== undefined ? 'qualified' : 'unqualified';
   const events = get(props, 'Events');
   if (events?.kind === 'map') {
     for (const ev of events.entries) {
       const t = readSamEvent(ev, r, queues);
-      if (t) triggers.push(t);
+      if (t) triggers.push({ ...t, qualifier });
     }
   }
   const furl = g('FunctionUrlConfig');
-  if (furl !== undefined) triggers.push(syncTrigger('FunctionUrl', 'FunctionUrlConfig', furl.span, r.uri));
+  if (furl !== undefined) triggers.push({ ...syncTrigger('FunctionUrl', 'FunctionUrlConfig', furl.span, r.uri), qualifier });
   const eic = g('EventInvokeConfig');
   const codeUri = g('CodeUri');
   const inlineCode = g('InlineCode') !== undefined;
@@ -155,6 +160,10 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
     reservedConcurrency: r.num(g('ReservedConcurrentExecutions')),
     provisionedConcurrency: r.num(get(pc, 'ProvisionedConcurrentExecutions')),
     autoPublishAlias: r.str(g('AutoPublishAlias')),
+    autoPublishCodeSha256: r.str(g('AutoPublishCodeSha256')),
+    versionDescription: r.str(g('VersionDescription')),
+    deploymentPreference: readDeploymentPreference(g('DeploymentPreference'), r),
+    snapStart: r.str(get(g('SnapStart'), 'ApplyOn')),
     versions: extra.versions,
     aliases: extra.aliases,
     asyncConfig: eic !== undefined ? readAsyncConfig(eic, r) : extra.asyncConfig,
@@ -199,6 +208,10 @@ function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: Templa
     reservedConcurrency: r.num(get(props, 'ReservedConcurrentExecutions')),
     provisionedConcurrency: undefined,
     autoPublishAlias: undefined,
+    autoPublishCodeSha256: undefined,
+    versionDescription: undefined,
+    deploymentPreference: undefined,
+    snapStart: r.str(getPath(props, 'SnapStart', 'ApplyOn')),
     versions: extra.versions,
     aliases: extra.aliases,
     asyncConfig: extra.asyncConfig,
@@ -281,6 +294,28 @@ function readSamDlq(node: TNode | undefined, r: Resolver): DestinationModel | un
   return destination(get(node, 'TargetArn'), get(node, 'Type'), node.span, r);
 }
 
+function readDeploymentPreference(node: TNode | undefined, r: Resolver): DeploymentPreferenceModel | undefined {
+  if (node === undefined) return undefined;
+  return {
+    type: r.str(get(node, 'Type')),
+    enabled: knownValue(r.bool(get(node, 'Enabled'))) !== false,
+    hooks: { preTraffic: r.str(getPath(node, 'Hooks', 'PreTraffic')), postTraffic: r.str(getPath(node, 'Hooks', 'PostTraffic')) },
+    span: node.span,
+    uri: r.uri,
+  };
+}
+
+function readRouting(node: TNode | undefined, r: Resolver): AliasRoutingModel | undefined {
+  if (node === undefined) return undefined;
+  const list = get(node, 'AdditionalVersionWeights');
+  const items = list?.kind === 'seq' ? list.items : [];
+  return {
+    weights: items.map((item) => ({ version: r.str(get(item, 'FunctionVersion')), weight: r.num(get(item, 'FunctionWeight')), span: item.span })),
+    span: (list ?? node).span,
+    uri: r.uri,
+  };
+}
+
 function syncTrigger(type: string, name: string, span: Span, uri: string): Trigger {
   return { type, name, invocation: 'sync', uri, span, definedBy: 'event', mapping: undefined, path: undefined, method: undefined };
 }
@@ -336,30 +371,44 @@ function readSamEvent(ev: TEntry, r: Resolver, queues: Map<string, QueueModel>):
   };
 }
 
-/** The function a `FunctionName` / `TargetFunctionArn` / target `Arn` points at, and the qualifier when it names an alias or version. */
-function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, Mutable>): string | undefined {
+/** A function of the template that a value points at, and whether it names the function itself or one of its aliases or versions. */
+interface FunctionTarget {
+  readonly id: string;
+  readonly qualifier: 'unqualified' | 'qualified';
+}
+
+/** The function a `FunctionName` / `TargetFunctionArn` / target `Arn` points at, and whether the value is qualified by an alias or version. */
+function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, Mutable>): FunctionTarget | undefined {
   if (node === undefined) return undefined;
   const direct = r.refTarget(node);
   if (direct !== undefined) {
-    if (extras.has(direct)) return direct;
+    if (extras.has(direct)) return { id: direct, qualifier: 'unqualified' };
     // A Ref to an alias or version resolves to its function.
     const target = r.resource(direct);
     const fnId = r.refTarget(getPath(target, 'Properties', 'FunctionName'));
-    return fnId !== undefined && extras.has(fnId) ? fnId : undefined;
+    return fnId !== undefined && extras.has(fnId) ? { id: fnId, qualifier: 'qualified' } : undefined;
+  }
+  // SAM's `!Ref Fn.Alias` / `!Ref Fn.Version`, and the alias SAM generates (`!Ref FnAliaslive`).
+  if (node.kind === 'intrinsic' && node.fn === 'Ref') {
+    const name = scalarString(node.arg) ?? '';
+    const m = /^([A-Za-z0-9]+)\.(?:Alias|Version)$/.exec(name) ?? /^([A-Za-z0-9]+?)Alias[A-Za-z0-9]+$/.exec(name);
+    const id = m?.[1];
+    return id !== undefined && extras.has(id) ? { id, qualifier: 'qualified' } : undefined;
   }
   // `!Sub "${Fn.Arn}:live"` and `!Join [":", [!GetAtt Fn.Arn, live]]`.
   if (node.kind === 'intrinsic' && node.fn === 'Fn::Sub') {
     const s = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
-    const m = s === undefined ? null : /\$\{([A-Za-z0-9]+)(?:\.Arn)?\}/.exec(s);
+    const m = s === undefined ? null : /\$\{([A-Za-z0-9]+)(\.Arn|\.Alias|\.Version)?\}(:\S+)?/.exec(s);
     const id = m?.[1];
-    return id !== undefined && extras.has(id) ? id : undefined;
+    if (m === null || id === undefined || !extras.has(id)) return undefined;
+    return { id, qualifier: m[3] !== undefined || (m[2] !== undefined && m[2] !== '.Arn') ? 'qualified' : 'unqualified' };
   }
   if (node.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
     const parts = node.arg.items[1];
     if (parts?.kind === 'seq') {
       for (const p of parts.items) {
-        const id = functionRef(p, r, extras);
-        if (id !== undefined) return id;
+        const t = functionRef(p, r, extras);
+        if (t !== undefined) return parts.items.length > 1 ? { id: t.id, qualifier: 'qualified' } : t;
       }
     }
   }
@@ -370,9 +419,10 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
   const type = scalarString(get(e.value, 'Type'));
   const props = get(e.value, 'Properties');
   const forFn = (node: TNode | undefined) => {
-    const id = functionRef(node, r, extras);
-    return id !== undefined ? extras.get(id) : undefined;
+    const t = functionRef(node, r, extras);
+    return t !== undefined ? extras.get(t.id) : undefined;
   };
+  const qualifierOf = (node: TNode | undefined) => functionRef(node, r, extras)?.qualifier;
   switch (type) {
     case 'AWS::Lambda::EventSourceMapping': {
       const fn = forFn(get(props, 'FunctionName'));
@@ -393,6 +443,7 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
         mapping: readMapping(props, 'EventSourceArn', r, queues),
         path: undefined,
         method: undefined,
+        qualifier: qualifierOf(get(props, 'FunctionName')),
       };
       // A mapping for a function outside the template (FunctionName is a name or ARN) is still checked.
       (fn?.triggers ?? detached).push(trigger);
@@ -419,6 +470,7 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
         mapping: undefined,
         path: undefined,
         method: undefined,
+        qualifier: qualifierOf(get(props, 'FunctionName')),
       });
       return;
     }
@@ -426,7 +478,8 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       const fn = forFn(get(props, 'TargetFunctionArn'));
       if (!fn) return;
       fn.functionUrl = { authType: r.str(get(props, 'AuthType')), span: e.keySpan, uri: r.uri };
-      fn.triggers.push({ ...syncTrigger('FunctionUrl', e.key, e.keySpan, r.uri), definedBy: 'resource' });
+      const qualifier = get(props, 'Qualifier') !== undefined ? 'qualified' : qualifierOf(get(props, 'TargetFunctionArn'));
+      fn.triggers.push({ ...syncTrigger('FunctionUrl', e.key, e.keySpan, r.uri), definedBy: 'resource', qualifier });
       return;
     }
     case 'AWS::Lambda::Version': {
@@ -436,10 +489,15 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
     }
     case 'AWS::Lambda::Alias': {
       const fn = forFn(get(props, 'FunctionName'));
+      const versionNode = get(props, 'FunctionVersion');
+      const versionId = r.refTarget(versionNode);
       fn?.aliases.push({
         name: r.str(get(props, 'Name')) ?? { unknown: 'no Name', span: e.keySpan, uri: r.uri },
         logicalId: e.key,
         provisionedConcurrency: r.num(getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions')),
+        functionVersion: r.str(versionNode),
+        versionLogicalId: versionId !== undefined && r.resourceType(versionId) === 'AWS::Lambda::Version' ? versionId : undefined,
+        routing: readRouting(get(props, 'RoutingConfig'), r),
         uri: r.uri,
         span: e.keySpan,
       });
@@ -451,6 +509,7 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       for (const t of targets.items) {
         const fn = forFn(get(t, 'Arn'));
         if (!fn) continue;
+        const qualifier = qualifierOf(get(t, 'Arn'));
         const isSchedule = get(props, 'ScheduleExpression') !== undefined;
         fn.triggers.push({
           type: isSchedule ? 'Schedule' : 'EventBridgeRule',
@@ -462,6 +521,7 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
           mapping: undefined,
           path: undefined,
           method: undefined,
+          qualifier,
         });
       }
       return;
@@ -473,7 +533,7 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       for (const s of list) {
         if (scalarString(get(s, 'Protocol')) !== 'lambda') continue;
         const fn = forFn(get(s, 'Endpoint'));
-        fn?.triggers.push({ type: 'SNS', name: e.key, invocation: 'async', uri: r.uri, span: e.keySpan, definedBy: 'resource', mapping: undefined, path: undefined, method: undefined });
+        fn?.triggers.push({ type: 'SNS', name: e.key, invocation: 'async', uri: r.uri, span: e.keySpan, definedBy: 'resource', mapping: undefined, path: undefined, method: undefined, qualifier: qualifierOf(get(s, 'Endpoint')) });
       }
       return;
     }

@@ -97,6 +97,22 @@ export function readServerlessTemplate(root: TMap, uri: string): ServerlessTempl
   return { functions, queues, resolver: r };
 }
 
+/**
+ * The configuration node of a serverless.yml event (`sqs: <arn>` or `sqs: { arn, batchSize }`)
+ * that a trigger was read from, found by the trigger's span in the file's tree.
+ */
+export function serverlessEventConfig(root: TNode | undefined, trigger: Trigger): TNode | undefined {
+  for (const fn of functionEntries(get(root, 'functions'))) {
+    const events = get(fn.value, 'events');
+    if (events?.kind !== 'seq') continue;
+    for (const item of events.items) {
+      const e = item.kind === 'map' ? item.entries[0] : undefined;
+      if (e !== undefined && e.keySpan.start === trigger.span.start && e.keySpan.end === trigger.span.end) return e.value;
+    }
+  }
+  return undefined;
+}
+
 /** `resources:` is a CloudFormation fragment, or a list of them (often `${file(…)}` includes). */
 function cloudFormationPart(node: TNode | undefined): TMap {
   const empty: TMap = { kind: 'map', span: node?.span ?? { start: 0, end: 0 }, entries: [] };
@@ -203,6 +219,10 @@ class FunctionReader {
       reservedConcurrency: r.num(get(fn, 'reservedConcurrency')),
       provisionedConcurrency: r.num(pc?.kind === 'map' ? get(pc, 'executions') : pc),
       autoPublishAlias: undefined,
+      autoPublishCodeSha256: undefined,
+      versionDescription: undefined,
+      deploymentPreference: undefined,
+      snapStart: undefined,
       versions: [],
       aliases: [],
       asyncConfig: this.asyncConfig(fn),
