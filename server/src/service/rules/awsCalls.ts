@@ -8,14 +8,10 @@ import * as ts from 'typescript';
 import type { HandlerModel, ImportRef } from '../handlers/model';
 import { objectArgument, findProperty, propertyValue, receiverOrigin } from '../handlers/idempotency';
 import { skipOuter } from '../handlers/scope';
-import type { Span } from '../model/types';
 
 /** An AWS service used by the code, by the name its VPC endpoints use (`s3`, `dynamodb`, `secretsmanager`). */
 export interface ServiceUse {
   readonly service: string;
-  /** The client as written (`S3Client`, `AWS.DynamoDB.DocumentClient`). */
-  readonly client: string;
-  readonly span: Span;
 }
 
 /** SDK service ids (v3 package suffix or v2 class, lower-cased without dashes) whose VPC endpoint service name differs. */
@@ -70,11 +66,11 @@ export function servicesUsed(model: HandlerModel): ServiceUse[] {
   const out: ServiceUse[] = [];
   for (const c of model.constructions) {
     const service = sdkService(c.import);
-    if (service !== undefined) out.push({ service, client: c.className ?? service, span: c.span });
+    if (service !== undefined) out.push({ service });
   }
   for (const c of model.calls) {
     if (c.import?.module !== '@aws-sdk/lib-dynamodb' || !/\.from$/.test(c.import.path)) continue;
-    out.push({ service: 'dynamodb', client: c.callee ?? 'DynamoDBDocument.from', span: c.span });
+    out.push({ service: 'dynamodb' });
   }
   return out;
 }
@@ -87,7 +83,6 @@ export interface HttpCall {
   readonly what: string;
   /** A literal URL (`https://api.example.com/x`), an environment variable holding it (also after a literal `https://` prefix), or unknown. */
   readonly url: { readonly literal: string } | { readonly env: string } | undefined;
-  readonly span: Span;
 }
 
 /** Calls that make an HTTP request to somewhere outside AWS (or to AWS without the SDK). */
@@ -97,7 +92,7 @@ export function httpCalls(model: HandlerModel): HttpCall[] {
     const http =
       (c.import === undefined && c.callee === 'fetch') ||
       (c.import !== undefined && HTTP_MODULES.test(c.import.module) && (c.import.module.includes('http') ? /^(default\.)?(request|get|connect)$/.test(c.import.path) : true));
-    if (http) out.push({ what: c.callee ?? c.import?.module ?? 'fetch', url: urlOf(model, c.node.arguments[0], 0), span: c.span });
+    if (http) out.push({ what: c.callee ?? c.import?.module ?? 'fetch', url: urlOf(model, c.node.arguments[0], 0) });
   }
   return out;
 }
@@ -134,7 +129,6 @@ export interface TargetedWrite {
   readonly what: string;
   /** Where the target comes from: an environment variable by name, or the event's own source. */
   readonly target: { readonly env: string } | { readonly event: string };
-  readonly span: Span;
 }
 
 /** Event fields that name the resource the event came from, per kind. */
@@ -170,21 +164,21 @@ const WRITE_METHODS: readonly { readonly module: RegExp; readonly path: RegExp; 
 /** Writes to S3, SQS and SNS whose target is read from `process.env`. */
 export function targetedWrites(model: HandlerModel): TargetedWrite[] {
   const out: TargetedWrite[] = [];
-  const add = (kind: TargetedWrite['kind'], what: string, params: ts.Expression | undefined, span: Span) => {
+  const add = (kind: TargetedWrite['kind'], what: string, params: ts.Expression | undefined) => {
     const obj = objectArgument(model, params);
     const value = obj ? propertyValue(findProperty(obj, TARGET_PROPERTY[kind])) : undefined;
     const target = value ? targetOrigin(model, value, kind, 0) : undefined;
-    if (target !== undefined) out.push({ kind, what, target, span });
+    if (target !== undefined) out.push({ kind, what, target });
   };
   for (const c of model.constructions) {
     const ref = c.import;
     const cmd = ref ? WRITE_COMMANDS.find((w) => w.module.test(ref.module) && w.command.test(ref.path.replace(/^default\./, ''))) : undefined;
-    if (cmd) add(cmd.kind, ref?.path ?? cmd.kind, c.node.arguments?.[0], c.span);
+    if (cmd) add(cmd.kind, ref?.path ?? cmd.kind, c.node.arguments?.[0]);
     // `new Upload({ client, params: { Bucket, Key, Body } })` from @aws-sdk/lib-storage.
     if (ref?.module === '@aws-sdk/lib-storage' && ref.path === 'Upload') {
       const obj = objectArgument(model, c.node.arguments?.[0]);
       const params = obj ? propertyValue(findProperty(obj, 'params')) : undefined;
-      add('S3', 'Upload', params, c.span);
+      add('S3', 'Upload', params);
     }
   }
   for (const c of model.calls) {
@@ -192,7 +186,7 @@ export function targetedWrites(model: HandlerModel): TargetedWrite[] {
     if (origin === undefined || c.name === undefined) continue;
     const path = origin.path.replace(/^default\./, '');
     const m = WRITE_METHODS.find((w) => w.module.test(origin.module) && w.path.test(path) && w.methods.test(c.name ?? ''));
-    if (m) add(m.kind, `${c.receiver ?? m.kind}.${c.name}`, c.node.arguments[0], c.span);
+    if (m) add(m.kind, `${c.receiver ?? m.kind}.${c.name}`, c.node.arguments[0]);
   }
   return out;
 }

@@ -17,7 +17,7 @@ export function pythonServicesUsed(model: PythonHandlerModel): ServiceUse[] {
   const out: ServiceUse[] = [];
   for (const c of model.calls) {
     const id = boto3Service(c);
-    if (id !== undefined) out.push({ service: endpointName(id), client: `${c.callee ?? 'boto3.client'}('${id}')`, span: c.span });
+    if (id !== undefined) out.push({ service: endpointName(id) });
   }
   return out;
 }
@@ -30,7 +30,7 @@ export function pythonHttpCalls(model: PythonHandlerModel): HttpCall[] {
     .filter((c) => c.origin !== undefined && HTTP_ORIGINS.test(c.origin))
     .map((c) => {
       const arg = keywordArgument(c.node, 'url') ?? positionalArguments(c.node)[0];
-      return { what: c.origin ?? c.callee ?? 'http', url: arg !== undefined ? pythonUrl(model, arg, c, 0) : undefined, span: c.span };
+      return { what: c.origin ?? c.callee ?? 'http', url: arg !== undefined ? pythonUrl(model, arg, c, 0) : undefined };
     });
 }
 
@@ -83,7 +83,7 @@ export function pythonTargetedWrites(model: PythonHandlerModel): TargetedWrite[]
     if (w === undefined || !w.methods.test(c.name)) continue;
     const value = keywordArgument(c.node, w.keyword) ?? (w.position !== undefined ? positionalArguments(c.node)[w.position] : undefined);
     const target = value !== undefined ? targetOrigin(model, value, w.kind, c, 0) : undefined;
-    if (target !== undefined) out.push({ kind: w.kind, what: `${c.receiver}.${c.name}`, target, span: c.span });
+    if (target !== undefined) out.push({ kind: w.kind, what: `${c.receiver}.${c.name}`, target });
   }
   return out;
 }

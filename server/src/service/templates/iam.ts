@@ -178,7 +178,7 @@ export class IamReader {
       if (get(node, 'Statement') !== undefined) return this.document(node, node.span);
       const only = node.entries.length === 1 ? node.entries[0] : undefined;
       if (only !== undefined) {
-        return [{ kind: 'template', name: only.key, actions: [], resourceIds: this.mentionedIds(only.value), anyResource: false, span: only.keySpan, uri }];
+        return [{ kind: 'template', name: only.key, actions: [], resourceIds: this.mentionedIds(only.value), span: only.keySpan, uri }];
       }
     }
     return [unknown(`a policy given by ${describe(node)}`, node.span, uri)];
@@ -212,17 +212,7 @@ export class IamReader {
         out.push(unknown('a statement whose Action cannot be read', st.span, uri));
         continue;
       }
-      const resource = get(st, 'Resource');
-      const resources = resource?.kind === 'seq' ? resource.items : resource !== undefined ? [resource] : [];
-      out.push({
-        kind: 'statement',
-        name: 'an inline statement',
-        actions,
-        resourceIds: this.mentionedIds(resource),
-        anyResource: resources.some((n) => scalarString(n) === '*'),
-        span: st.span,
-        uri,
-      });
+      out.push({ kind: 'statement', name: 'an inline statement', actions, resourceIds: this.mentionedIds(get(st, 'Resource')), span: st.span, uri });
     }
     return out;
   }
@@ -264,11 +254,11 @@ export function readVpcAttachment(node: TNode | undefined, r: Resolver): VpcAtta
 }
 
 function managed(name: string, span: Span, uri: string): PolicyGrant {
-  return { kind: 'managed', name, actions: [], resourceIds: [], anyResource: false, span, uri };
+  return { kind: 'managed', name, actions: [], resourceIds: [], span, uri };
 }
 
 function unknown(name: string, span: Span, uri: string): PolicyGrant {
-  return { kind: 'unknown', name, actions: [], resourceIds: [], anyResource: false, span, uri };
+  return { kind: 'unknown', name, actions: [], resourceIds: [], span, uri };
 }
 
 function describe(node: TNode): string {
