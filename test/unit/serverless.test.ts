@@ -259,3 +259,25 @@ test('other clouds have no Lambda functions; a plugin-rewritten runtime is unkno
   const plain = 'service: r\nprovider: { name: aws, runtime: rust }\nfunctions:\n  f: { handler: bootstrap }\n';
   assert.equal(at(plain, fn(plain, 'f').runtime)?.value, 'rust');
 });
+
+test('LL2004 in serverless.yml names the framework key and offers to add it to the event', () => {
+  const text = `service: jobs
+provider: { name: aws, runtime: nodejs22.x }
+functions:
+  worker:
+    handler: worker.handler
+    events:
+      - sqs:
+          arn: arn:aws:sqs:us-east-1:123456789012:jobs
+          batchSize: 5
+`;
+  const [finding] = new LanguageService().validate({ uri: URI, text }).filter((d) => d.ruleId === 'LL2004');
+  assert.ok(finding);
+  assert.match(finding.message, /without functionResponseType: ReportBatchItemFailures/);
+  const edit = finding.fixes[0]?.edits[0];
+  assert.ok(edit);
+  const fixed = text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end);
+  assert.match(fixed, /batchSize: 5\n {10}functionResponseType: ReportBatchItemFailures\n$/);
+  // Fixed, the rule is silent.
+  assert.equal(new LanguageService().validate({ uri: URI, text: fixed }).filter((d) => d.ruleId === 'LL2004').length, 0);
+});

@@ -2,6 +2,7 @@ import { REPORT_BATCH_ITEM_FAILURES, reportsBatchItemFailures, triggerLabel } fr
 import { knownValue, type FunctionModel, type Trigger } from '../model/types';
 import { seqSnippet, setPathEdit, triggerProperties, wordSnippet } from '../actions/templateEdits';
 import type { TemplateDocument } from '../templates/template';
+import { serverlessEventConfig } from '../templates/serverless';
 import type { Fix, TemplateRule } from './types';
 
 /**
@@ -22,7 +23,7 @@ export const LL2004: TemplateRule = {
           const fix = addResponseTypesFix(template, fn, t);
           return {
             ruleId: 'LL2004',
-            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
+            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${template.kind === 'serverless' ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}` : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`}: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
             uri: t.uri,
             span: t.span,
             ...(fix ? { fixes: [fix] } : {}),
@@ -33,6 +34,12 @@ export const LL2004: TemplateRule = {
 };
 
 function addResponseTypesFix(template: TemplateDocument, fn: FunctionModel, t: Trigger): Fix | undefined {
+  if (template.kind === 'serverless') {
+    // serverless.yml: `functionResponseType: ReportBatchItemFailures` in the event's map (the short `sqs: <arn>` form is left alone).
+    const config = serverlessEventConfig(template.root, t);
+    const edit = config?.kind === 'map' ? setPathEdit(template, config, ['functionResponseType'], wordSnippet(REPORT_BATCH_ITEM_FAILURES)) : undefined;
+    return edit ? { title: `Add functionResponseType: ${REPORT_BATCH_ITEM_FAILURES} to this sqs event (the handler must then return { batchItemFailures })`, edits: [edit] } : undefined;
+  }
   const props = triggerProperties(template, fn, t);
   const edit = props !== undefined ? setPathEdit(template, props, ['FunctionResponseTypes'], seqSnippet(wordSnippet(REPORT_BATCH_ITEM_FAILURES))) : undefined;
   return edit ? { title: `Add FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}] to ${t.name} (the handler must then return { batchItemFailures })`, edits: [edit] } : undefined;
