@@ -21,6 +21,9 @@ export const PANEL = {
   details: '.ll-details',
   logs: '.ll-details .ll-logs',
   liveBadge: '.ll-live-badge',
+  /** The page once a finished run is shown (`data-state` is `empty`, `live`, `done` or `failed`). */
+  done: '.ll-app[data-state="done"]',
+  title: '.ll-title',
 } as const;
 
 /** Writes `panel-app/` (a SAM template and a dependency-free handler) into the workspace. */
@@ -115,9 +118,10 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   await workbench.screenshot('simulation-started');
 
   const frame = PANEL.frame(page);
-  // The run ends when the LIVE badge goes and the summary holds the finished trace.
-  await frame.locator(PANEL.figure('invocations'), { hasText: String(PANEL.burst * 2) }).waitFor({ timeout: TIMEOUT * 2 });
-  await frame.locator(PANEL.liveBadge).waitFor({ state: 'hidden' });
+  // This run's title, then the finished state: the summary holds the complete trace.
+  await frame.locator(PANEL.title, { hasText: PANEL.functionName }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+  assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PANEL.burst * 2));
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), String(PANEL.burst), 'one environment per concurrent request');
   assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), `50% (${PANEL.burst})`, 'the first wave is cold, the second warm');
   await workbench.screenshot('simulation-finished');
@@ -179,9 +183,9 @@ export async function runScenarioFromLens(workbench: Workbench, workspace: strin
   await workbench.screenshot('scenario-lens');
   await lens.click();
   const frame = PANEL.frame(page);
-  await frame.locator('.ll-title', { hasText: SPIKE_SCENARIO.name }).waitFor({ timeout: TIMEOUT * 2 });
-  await frame.locator(PANEL.figure('invocations'), { hasText: '4' }).waitFor({ timeout: TIMEOUT * 2 });
-  await frame.locator(PANEL.liveBadge).waitFor({ state: 'hidden' });
+  await frame.locator(PANEL.title, { hasText: SPIKE_SCENARIO.name }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+  assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), '4');
   assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), '100% (4)', 'the environments were reclaimed during the idle gap');
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), '4');
   await workbench.screenshot('scenario-run');

@@ -141,19 +141,20 @@ const keysEl = el('p', {
 });
 const announcer = el('div', { className: 'll-sr', attrs: { 'aria-live': 'polite' } });
 
-root.appendChild(
-  el(
-    'div',
-    { className: 'll-app' },
-    el('header', { className: 'll-header' }, titleEl, subtitleEl, noteEl),
-    toolbar,
-    summaryEl,
-    legendEl,
-    el('div', { className: 'll-main' }, timelineBox, details),
-    keysEl,
-    announcer,
-  ),
+/** The page; `data-state` says what it shows: `empty`, `live`, `done` or `failed` (tests wait on it). */
+const app = el(
+  'div',
+  { className: 'll-app' },
+  el('header', { className: 'll-header' }, titleEl, subtitleEl, noteEl),
+  toolbar,
+  summaryEl,
+  legendEl,
+  el('div', { className: 'll-main' }, timelineBox, details),
+  keysEl,
+  announcer,
 );
+app.dataset.state = 'empty';
+root.appendChild(app);
 
 function context2d(target: HTMLCanvasElement): CanvasRenderingContext2D {
   const c = target.getContext('2d', { alpha: false });
@@ -192,6 +193,7 @@ function loadTrace(t: SimulationTrace, src: RunSource, runTitle: string): void {
   title = runTitle;
   inputsById = new Map(t.inputs.map((i) => [i.id, i]));
   userMovedView = false;
+  noteEl.classList.remove('ll-error');
   setTimeline(timelineOfTrace(t), false);
   const st = restored && restoredMatches(src) ? restored : null;
   playback = initialPlayback(timeline.endMs);
@@ -239,6 +241,7 @@ function startLive(runId: string, runTitle: string): void {
   setTimeline(live.timeline(), false);
   playback = { ...initialPlayback(0), following: true, speed: playback.speed };
   noteEl.hidden = true;
+  noteEl.classList.remove('ll-error');
   renderHeader();
   renderSummary();
   renderDetails();
@@ -318,6 +321,7 @@ function renderHeader(): void {
     noteEl.hidden = true;
   }
   const isLive = liveRunId !== null;
+  app.dataset.state = isLive ? 'live' : noteEl.classList.contains('ll-error') ? 'failed' : trace ? 'done' : 'empty';
   liveBadge.hidden = !isLive;
   liveButton.hidden = !isLive;
   cancelButton.hidden = !isLive;
