@@ -23,7 +23,7 @@ export const LL2004: TemplateRule = {
           const fix = addResponseTypesFix(template, fn, t);
           return {
             ruleId: 'LL2004',
-            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${template.kind === 'serverless' ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}` : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`}: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
+            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${fn.resourceType === 'serverless' ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}` : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`}: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
             uri: t.uri,
             span: t.span,
             ...(fix ? { fixes: [fix] } : {}),
@@ -34,7 +34,7 @@ export const LL2004: TemplateRule = {
 };
 
 function addResponseTypesFix(template: TemplateDocument, fn: FunctionModel, t: Trigger): Fix | undefined {
-  if (template.kind === 'serverless') {
+  if (fn.resourceType === 'serverless') {
     // serverless.yml: `functionResponseType: ReportBatchItemFailures` in the event's map (the short `sqs: <arn>` form is left alone).
     const config = serverlessEventConfig(template.root, t);
     const edit = config?.kind === 'map' ? setPathEdit(template, config, ['functionResponseType'], wordSnippet(REPORT_BATCH_ITEM_FAILURES)) : undefined;

@@ -27,7 +27,7 @@ export const LL2005: TemplateRule = {
           const bisectNote = bisect ? ' BisectBatchOnFunctionError narrows a failing batch down to the bad record, but that record is still retried until it expires.' : '';
           return {
             ruleId: 'LL2005',
-            message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no MaximumRetryAttempts or MaximumRecordAgeInSeconds: a batch that keeps failing is retried until its records expire (${STREAM_RETENTION_HOURS.default} h by default), and its shard processes nothing else meanwhile.${bisectNote} Set a retry limit or record age${bisect ? '' : ', turn on BisectBatchOnFunctionError'} and add an OnFailure destination.`,
+            message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'maximumRetryAttempts or maximumRecordAgeInSeconds' : 'MaximumRetryAttempts or MaximumRecordAgeInSeconds'}: a batch that keeps failing is retried until its records expire (${STREAM_RETENTION_HOURS.default} h by default), and its shard processes nothing else meanwhile.${bisectNote} Set a retry limit or record age${bisect ? '' : `, turn on ${fn.resourceType === 'serverless' ? 'bisectBatchOnFunctionError' : 'BisectBatchOnFunctionError'}`} and add ${fn.resourceType === 'serverless' ? 'destinations.onFailure' : 'an OnFailure destination'}.`,
             uri: t.uri,
             span: t.span,
           };
