@@ -1,4 +1,4 @@
-import { relative, dirname } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { isKnown, type FunctionModel } from '../model/types';
 import { ProjectIndex } from '../project';
 import { uriToPath } from '../project/resolve';
@@ -32,11 +32,15 @@ export const LL5001: TemplateRule = {
         // A build-output folder (dist/, build/) appears only after a build.
         if (r.buildOutput) continue;
         const base = rel(r.tried[0] ?? r.root);
+        // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
+        const sameButCase = r.rootExists ? undefined : fs.readDirectory(dirname(r.root)).find((n) => n !== basename(r.root) && n.toLowerCase() === basename(r.root).toLowerCase());
         report(
           fn,
           r.rootExists
             ? `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`
-            : `The code folder ${rel(r.root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`,
+            : sameButCase !== undefined
+              ? `The code folder ${rel(r.root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(r.root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`
+              : `The code folder ${rel(r.root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`,
         );
         continue;
       }
