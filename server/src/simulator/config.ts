@@ -47,6 +47,11 @@ export interface PlatformSettings {
   idleTimeoutMs: number;
   /** Random extra idle time, 0 to this, per environment (off by default). */
   idleJitterMs: number;
+  /**
+   * Which idle environment takes a request. AWS publishes no rule; most recently used by
+   * default (semantics.md, "INVOKE").
+   */
+  idleEnvironmentChoice: 'most-recent' | 'least-recent' | 'random';
   /** Account concurrency, default 1,000 (gettingstarted-limits.html). */
   accountConcurrency: number;
   /** New environments per 10 s per function, refilled continuously (scaling-behavior.html). */
@@ -76,6 +81,7 @@ export function defaultPlatform(): PlatformSettings {
   return {
     idleTimeoutMs: 10 * 60_000,
     idleJitterMs: 0,
+    idleEnvironmentChoice: 'most-recent',
     accountConcurrency: CONCURRENCY.accountDefault,
     scalingPer10s: CONCURRENCY.scalingPer10s,
     initTimeoutMs: INIT_TIMEOUT_SECONDS.value * 1000,

@@ -497,14 +497,17 @@ export class Simulation implements Platform {
     return null;
   }
 
-  /** The most recently used idle environment (AWS publishes no rule; semantics.md, "INVOKE"). */
+  /**
+   * The idle environment that takes the next request: most recently used by default (AWS
+   * publishes no rule; semantics.md, "INVOKE"), or as `idleEnvironmentChoice` says.
+   */
   private takeIdle(): Env | null {
-    let best: Env | null = null;
-    for (const env of this.envs) {
-      if (env.ended || env.busy || !env.rp) continue;
-      if (!best || env.lastUsedMs > best.lastUsedMs) best = env;
-    }
-    return best;
+    const idle = this.envs.filter((env) => !env.ended && !env.busy && env.rp);
+    if (idle.length === 0) return null;
+    const choice = this.settings.idleEnvironmentChoice;
+    if (choice === 'random') return idle[Math.floor(Math.random() * idle.length)] as Env;
+    const sign = choice === 'least-recent' ? -1 : 1;
+    return idle.reduce((best, env) => (sign * (env.lastUsedMs - best.lastUsedMs) > 0 ? env : best));
   }
 
   private makeIdle(env: Env): void {

@@ -495,6 +495,9 @@ export function resolveScenario(json: unknown, path: string): LoadedScenario {
       } else if (typeof current === 'boolean') {
         const b = r.boolean(v, `platform.${key}`);
         if (b !== undefined) target[key] = b;
+      } else if (key === 'idleEnvironmentChoice') {
+        if (v === 'most-recent' || v === 'least-recent' || v === 'random') target[key] = v;
+        else r.problems.push(`platform.${key}: expected "most-recent", "least-recent" or "random"`);
       } else if (typeof current === 'string') {
         const s = r.string(v, `platform.${key}`);
         if (s !== undefined) target[key] = s;

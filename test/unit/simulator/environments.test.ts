@@ -182,3 +182,17 @@ test('inside Electron (the VS Code extension host) the editor binary is started 
   assert.deepEqual(startEnv('/usr/bin/node22', '/app/code', '39.0.0'), {}, 'a real node binary needs nothing');
   assert.deepEqual(startEnv(process.execPath, process.execPath, undefined), {}, 'plain Node needs nothing');
 });
+
+test('which idle environment takes a request is a setting: most recently used by default, or least', async () => {
+  const traffic = [sync(0, { sleepMs: 100 }, 3), sync(10_000, {}, 3, 5000)];
+  const mru = await simulate(config(fn('node-basic'), traffic));
+  assertAccounting(mru);
+  assertNoOrphans(mru);
+  const later = (t: typeof mru) => t.invocations.filter((i) => i.arrivedMs >= 10_000).map((i) => i.env);
+  assert.equal(new Set(later(mru)).size, 1);
+  const lru = await simulate(config(fn('node-basic'), traffic, { idleEnvironmentChoice: 'least-recent' }));
+  assertAccounting(lru);
+  assertNoOrphans(lru);
+  assert.equal(new Set(later(lru)).size, 3, 'least recently used rotates over the three warm environments');
+  assert.ok(lru.invocations.filter((i) => i.arrivedMs >= 10_000).every((i) => !i.cold));
+});
