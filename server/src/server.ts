@@ -86,6 +86,7 @@ connection.onInitialized(() => {
   void refreshSettings();
   // The Python parser is WebAssembly and loads asynchronously: Python files opened meanwhile are checked again once it is ready.
   void loadPythonParser().then((ok) => {
+    pythonSettled = true;
     if (!ok) connection.console.warn(`Python handler analysis is off: ${pythonParserFailure() ?? 'the parser did not load'}`);
     for (const doc of documents.all()) if (isPythonPath(doc.uri)) schedule(doc);
   });
@@ -152,7 +153,11 @@ function refreshDependents(uri: string): void {
   if (canRefreshLenses && !handler) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
+/** True once the Python parser has loaded (or failed to): Python files wait for it rather than get empty results. */
+let pythonSettled = false;
+
 function publish(doc: TextDocument): void {
+  if (isPythonPath(doc.uri) && !pythonSettled) return;
   let diagnostics: readonly Diagnostic[] = [];
   try {
     diagnostics = service.validate({ uri: doc.uri, text: doc.getText(), version: doc.version });
