@@ -163,3 +163,12 @@ export const PRICE = {
 
 /** Kinesis and DynamoDB stream records are kept 24 h by default; an unbounded mapping retries a failing batch that long. */
 export const STREAM_RETENTION_HOURS = { default: 24, source: `${DG}services-kinesis-errors.html` } as const;
+
+/** Alias routing: at most one additional version, with a weight from 0.0 to 1.0. */
+export const ALIAS_ROUTING = { maxAdditionalVersions: 1, minWeight: 0, maxWeight: 1, source: `${DG}API_AliasRoutingConfiguration.html` } as const;
+
+/** SnapStart applies to published versions only (`ApplyOn: PublishedVersions`); `$LATEST` always runs INIT. */
+export const SNAPSTART = { source: `${DG}snapstart.html` } as const;
+
+/** Versions are immutable; an alias routes to one or two of them; each version has its own execution environments. */
+export const VERSIONS = { versionsSource: `${DG}configuration-versions.html`, aliasesSource: `${DG}configuration-aliases.html` } as const;

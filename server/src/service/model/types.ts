@@ -174,7 +174,7 @@ export interface AliasRoutingModel {
     readonly weight: Setting<number> | undefined;
     readonly span: Span;
   }[];
-  /** The `AdditionalVersionWeights` list (or `RoutingConfig` when the list is missing). */
+  /** The `AdditionalVersionWeights` key (or the `RoutingConfig` value when the key is missing). */
   readonly span: Span;
   readonly uri: string;
 }

@@ -12,6 +12,7 @@ import { LL1009 } from './LL1009';
 import { LL1010 } from './LL1010';
 import { LL1011 } from './LL1011';
 import { LL1012 } from './LL1012';
+import { LL1013 } from './LL1013';
 import { LL2001 } from './LL2001';
 import { LL2002 } from './LL2002';
 import { LL2003 } from './LL2003';
@@ -19,6 +20,10 @@ import { LL2004 } from './LL2004';
 import { LL2005 } from './LL2005';
 import { LL2006 } from './LL2006';
 import { LL2007 } from './LL2007';
+import { LL2008 } from './LL2008';
+import { LL2009 } from './LL2009';
+import { LL2010 } from './LL2010';
+import { LL2011 } from './LL2011';
 import { LL2101 } from './LL2101';
 import { LL2102 } from './LL2102';
 import { LL2103 } from './LL2103';
@@ -41,7 +46,7 @@ import { LL5001 } from './LL5001';
 import { LL5002 } from './LL5002';
 
 /** Every rule, in id order. Add a rule by writing its file and listing it here. */
-export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007, LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3003, LL3004, LL3005, LL3006, LL3007, LL4001, LL4002, LL4003, LL4004, LL4005, LL4006, LL4006Code, LL5001, LL5002];
+export const RULES: readonly Rule[] = [LL0001, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL1013, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007, LL2008, LL2009, LL2010, LL2011, LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3003, LL3004, LL3005, LL3006, LL3007, LL4001, LL4002, LL4003, LL4004, LL4005, LL4006, LL4006Code, LL5001, LL5002];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

@@ -16,7 +16,7 @@ import type {
 } from '../model/types';
 import { knownValue } from '../model/types';
 import { EVENT_TYPES, PRINCIPAL_EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForArn } from '../model/events';
-import { get, getPath, scalarString, type TEntry, type TMap, type TNode } from './tree';
+import { get, getEntry, getPath, scalarString, type TEntry, type TMap, type TNode } from './tree';
 import type { Resolver } from './resolve';
 import { IamReader, readVpcAttachment } from './iam';
 
@@ -307,11 +307,11 @@ function readDeploymentPreference(node: TNode | undefined, r: Resolver): Deploym
 
 function readRouting(node: TNode | undefined, r: Resolver): AliasRoutingModel | undefined {
   if (node === undefined) return undefined;
-  const list = get(node, 'AdditionalVersionWeights');
-  const items = list?.kind === 'seq' ? list.items : [];
+  const list = getEntry(node, 'AdditionalVersionWeights');
+  const items = list?.value.kind === 'seq' ? list.value.items : [];
   return {
     weights: items.map((item) => ({ version: r.str(get(item, 'FunctionVersion')), weight: r.num(get(item, 'FunctionWeight')), span: item.span })),
-    span: (list ?? node).span,
+    span: list?.keySpan ?? node.span,
     uri: r.uri,
   };
 }
