@@ -52,6 +52,8 @@ export interface PlatformSettings {
    * default (semantics.md, "INVOKE").
    */
   idleEnvironmentChoice: 'most-recent' | 'least-recent' | 'random';
+  /** On-demand environments older than this are retired when idle; 0 = off (semantics.md: "a few hours", off by default). */
+  maxEnvironmentLifetimeMs: number;
   /** Account concurrency, default 1,000 (gettingstarted-limits.html). */
   accountConcurrency: number;
   /** New environments per 10 s per function, refilled continuously (scaling-behavior.html). */
@@ -82,6 +84,7 @@ export function defaultPlatform(): PlatformSettings {
     idleTimeoutMs: 10 * 60_000,
     idleJitterMs: 0,
     idleEnvironmentChoice: 'most-recent',
+    maxEnvironmentLifetimeMs: 0,
     accountConcurrency: CONCURRENCY.accountDefault,
     scalingPer10s: CONCURRENCY.scalingPer10s,
     initTimeoutMs: INIT_TIMEOUT_SECONDS.value * 1000,

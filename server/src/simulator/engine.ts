@@ -512,15 +512,25 @@ export class Simulation implements Platform {
 
   private makeIdle(env: Env): void {
     env.busy = false;
-    env.lastUsedMs = this.clock.now();
-    if (this.settings.freezeBetweenInvokes) env.rp?.proc.freeze();
+    const now = this.clock.now();
+    env.lastUsedMs = now;
     env.idleTimer?.cancel();
     env.idleTimer = null;
-    // Provisioned environments stay initialised; on-demand ones are reclaimed when idle.
+    // Provisioned environments stay initialised; on-demand ones are reclaimed when idle, and
+    // (when maxEnvironmentLifetimeMs is set) retired once they are that old (semantics.md,
+    // "Shutdown": EEs live at most "a few hours").
     if (!env.provisioned) {
+      const lifetime = this.settings.maxEnvironmentLifetimeMs;
+      const retireAt = lifetime > 0 ? env.trace.createdMs + lifetime : Infinity;
+      if (now >= retireAt) {
+        this.endEnv(env, 'lifetime');
+        return;
+      }
       const jitter = this.settings.idleJitterMs > 0 ? Math.random() * this.settings.idleJitterMs : 0;
-      env.idleTimer = this.clock.after(this.settings.idleTimeoutMs + jitter, () => this.endEnv(env, 'idle'), { daemon: true });
+      const idleAt = now + this.settings.idleTimeoutMs + jitter;
+      env.idleTimer = this.clock.at(Math.min(idleAt, retireAt), () => this.endEnv(env, idleAt <= retireAt ? 'idle' : 'lifetime'), { daemon: true });
     }
+    if (this.settings.freezeBetweenInvokes) env.rp?.proc.freeze();
   }
 
   private endEnv(env: Env, reason: EnvironmentEndReason): void {

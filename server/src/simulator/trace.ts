@@ -42,6 +42,8 @@ export type InvocationOutcome = 'success' | 'error' | 'timeout' | 'throttled' | 
 export type EnvironmentEndReason =
   /** Reclaimed after staying idle for the platform's idle timeout. */
   | 'idle'
+  /** Retired after reaching the platform's maximum environment lifetime (off by default). */
+  | 'lifetime'
   /** Reset after a request timed out. */
   | 'timeout'
   /** Reset after the runtime process exited or was killed during a request. */

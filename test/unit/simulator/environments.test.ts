@@ -196,3 +196,12 @@ test('which idle environment takes a request is a setting: most recently used by
   assert.equal(new Set(later(lru)).size, 3, 'least recently used rotates over the three warm environments');
   assert.ok(lru.invocations.filter((i) => i.arrivedMs >= 10_000).every((i) => !i.cold));
 });
+
+test('with a maximum lifetime, an old environment is retired and the next request is cold', async () => {
+  const trace = await simulate(config(fn('node-basic'), [sync(0, {}), sync(30_000, {}), sync(90_000, {})], { maxEnvironmentLifetimeMs: 60_000 }));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.deepEqual(trace.invocations.map((i) => i.cold), [true, false, true]);
+  assert.equal(trace.environments[0]!.endReason, 'lifetime');
+  assert.ok(Math.abs(trace.environments[0]!.endedMs! - 60_000) < 1000, 'retired at its lifetime while idle');
+});
