@@ -34,6 +34,21 @@ export const RETRY_CODE_RULE = 'LL2101';
 export const RETRY_CODE_LINE = 'new SendEmailCommand';
 export const RETRY_CODE_TRIGGER = 'SQS (OrdersQueue)';
 
+/**
+ * Handler code (issue 4) in the SAM example: the charge worker is a callback-style handler
+ * (LL3005 on its `callback` parameter), its export's code lens summarises
+ * ChargeOrderFunction's configuration and its hover names the function; the API handler
+ * creates a DynamoDB client per request (LL3001) with a quick fix that moves it out.
+ */
+export const HANDLER_CODE_RULE = 'LL3005';
+export const HANDLER_CODE_LINE = 'exports.handler = function (event, context, callback)';
+export const HANDLER_LENS = /^ChargeOrderFunction · 100 MB · 60 s · SQS batch 50/;
+export const HANDLER_EXPORT_LINE = 'exports.handler =';
+export const HANDLER_HOVER = /ChargeOrderFunction/;
+export const CLIENT_HANDLER = 'sam-app/src/orders/api.mjs';
+export const CLIENT_RULE = 'LL3001';
+export const CLIENT_LINE = 'const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));';
+
 
 export const COMMANDS = {
   showOutput: { id: 'lambdaLens.showOutput', title: 'Lambda Lens: Show Output' },

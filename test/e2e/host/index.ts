@@ -7,10 +7,18 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import {
+  CLIENT_HANDLER,
+  CLIENT_LINE,
+  CLIENT_RULE,
   COMMANDS,
   EXTENSION_ID,
   FINDING_LINE,
   HANDLER,
+  HANDLER_CODE_LINE,
+  HANDLER_CODE_RULE,
+  HANDLER_EXPORT_LINE,
+  HANDLER_HOVER,
+  HANDLER_LENS,
   HOST_MARKER,
   HOST_WAIT_MS,
   HOVER_TEXT,
@@ -144,6 +152,49 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
       const { finding } = await findingOnLine(HANDLER, RETRY_CODE_RULE, RETRY_CODE_LINE);
       assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
       assert.ok(finding.message.includes(RETRY_CODE_TRIGGER), `${RETRY_CODE_RULE} does not name ${RETRY_CODE_TRIGGER}: ${finding.message}`);
+    },
+  },
+  {
+    name: `${HANDLER_CODE_RULE} (handler code rule) reports the callback parameter of the SQS worker`,
+    async run() {
+      const { document, finding } = await findingOnLine(HANDLER, HANDLER_CODE_RULE, HANDLER_CODE_LINE);
+      assert.equal(document.getText(finding.range), 'callback');
+    },
+  },
+  {
+    name: 'a handler export shows a code lens with its function\'s configuration, and a hover naming the function',
+    async run() {
+      const uri = workspaceUri(HANDLER);
+      const document = await vscode.workspace.openTextDocument(uri);
+      const line = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i)).find((l) => l.text.startsWith(HANDLER_EXPORT_LINE));
+      assert.ok(line, `${HANDLER} has no line starting "${HANDLER_EXPORT_LINE}"`);
+      const deadline = Date.now() + HOST_WAIT_MS;
+      let titles: string[] = [];
+      let hover = '';
+      const position = new vscode.Position(line.lineNumber, 'exports.'.length + 2);
+      while ((!titles.some((t) => HANDLER_LENS.test(t)) || !HANDLER_HOVER.test(hover)) && Date.now() < deadline) {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        titles = lenses.map((l) => l.command?.title ?? '');
+        hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position));
+        if (!titles.some((t) => HANDLER_LENS.test(t)) || !HANDLER_HOVER.test(hover)) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(titles.some((t) => HANDLER_LENS.test(t)), `code lenses on ${HANDLER}: ${JSON.stringify(titles)}`);
+      assert.match(hover, HANDLER_HOVER, `hover on the handler export: ${JSON.stringify(hover)}`);
+    },
+  },
+  {
+    name: `the ${CLIENT_RULE} quick fix moves the client to module scope and the finding goes away`,
+    async run() {
+      const { document, finding } = await findingOnLine(CLIENT_HANDLER, CLIENT_RULE, CLIENT_LINE);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, finding.range);
+      const fix = actions.find((a) => a.title.startsWith('Move `db` to module scope'));
+      assert.ok(fix?.edit, `no quick fix for ${CLIENT_RULE}: ${JSON.stringify(actions.map((a) => a.title))}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      const text = document.getText();
+      assert.ok(text.indexOf(CLIENT_LINE) < text.indexOf('export const handler'), 'the client was not moved above the handler');
+      const deadline = Date.now() + HOST_WAIT_MS;
+      while (vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === CLIENT_RULE) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(!vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === CLIENT_RULE), `${CLIENT_RULE} is still reported after the fix`);
     },
   },
   {
