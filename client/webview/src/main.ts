@@ -222,10 +222,13 @@ function loadTrace(t: SimulationTrace, src: RunSource, runTitle: string): void {
   invalidate();
 }
 
+/** True when the state saved before a reload was about the run `src` (then its view is restored). */
 function restoredMatches(src: RunSource): boolean {
   const s = restored?.source;
   if (!s) return false;
-  return s.kind === src.kind && (s.kind === 'file' ? s.path === (src as { path: string }).path : s.runId === (src as { runId: string }).runId);
+  if (s.kind === 'file' && src.kind === 'file') return s.path === src.path;
+  if (s.kind === 'live' && src.kind === 'live') return s.runId === src.runId;
+  return false;
 }
 
 function startLive(runId: string, runTitle: string): void {
