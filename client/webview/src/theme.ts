@@ -20,7 +20,6 @@ export interface Theme {
   ink: string;
   font: string;
   fontSmall: string;
-  fontFamily: string;
   /** High contrast themes get thicker outlines on every bar. */
   highContrast: boolean;
 }
@@ -61,7 +60,6 @@ export function readTheme(): Theme {
     },
     font: `${size}px ${family}`,
     fontSmall: `${Math.max(10, size - 2)}px ${family}`,
-    fontFamily: family,
     highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
   };
 }
