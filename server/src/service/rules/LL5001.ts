@@ -2,12 +2,13 @@ import { basename, dirname, join, relative } from 'node:path';
 import { isKnown, type FunctionModel } from '../model/types';
 import { ProjectIndex } from '../project';
 import { uriToPath } from '../project/resolve';
+import { pythonHandlerProblem } from '../handlers/python/files';
 import type { Finding, TemplateRule } from './types';
 
 /**
  * The Handler must name a file in the function's code folder and a function that file
  * exports; otherwise every invocation fails at init with Runtime.ImportModuleError or
- * Runtime.HandlerNotFound. Checked for Node.js functions whose code is a local folder.
+ * Runtime.HandlerNotFound. Checked for Node.js and Python functions whose code is a local folder.
  */
 export const LL5001: TemplateRule = {
   id: 'LL5001',
@@ -25,6 +26,12 @@ export const LL5001: TemplateRule = {
       if (isKnown(fn.handler)) findings.push({ ruleId: 'LL5001', message, uri: fn.handler.uri, span: fn.handler.span });
     };
     for (const fn of template.functions) {
+      // Python: `module.function` as awslambdaric resolves it (handlers/python/files.ts).
+      const python = pythonHandlerProblem(fn, fs);
+      if (python !== undefined) {
+        report(fn, python);
+        continue;
+      }
       const r = index.resolutionOf(template, fn);
       if (r.kind === 'skip') continue;
       const handler = isKnown(fn.handler) ? fn.handler.value : '';
