@@ -16,6 +16,8 @@ const artifacts = join(repoRoot, 'test-results', 'e2e-untrusted');
 
 /** A function URL open to everyone (LL4005) next to a handler that, run, would write a marker file. */
 const APP = 'untrusted-app';
+/** Its own file name: Quick Open and the editor tab tell it apart from the examples' template.yaml. */
+const APP_TEMPLATE = `${APP}/public-url.yaml`;
 const OPEN_URL_RULE = 'LL4005';
 const MARKER_FILE = 'handler-ran.txt';
 /** The simulation command, as the command palette shows it (package.json). */
@@ -30,7 +32,7 @@ function writeApp(root: string): void {
   const app = join(root, APP);
   mkdirSync(join(app, 'src'), { recursive: true });
   writeFileSync(
-    join(app, 'template.yaml'),
+    join(root, APP_TEMPLATE),
     `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -86,12 +88,12 @@ describe('in an untrusted workspace (Restricted Mode)', () => {
       await workbench.screenshot('restricted-mode');
     }));
 
-  test(`diagnostics still appear: ${MEMORY_RULE} in ${TEMPLATE}, ${OPEN_URL_RULE} in ${APP}/template.yaml`, { timeout: TIMEOUT * 4 }, () =>
+  test(`diagnostics still appear: ${MEMORY_RULE} in ${TEMPLATE}, ${OPEN_URL_RULE} in ${APP_TEMPLATE}`, { timeout: TIMEOUT * 4 }, () =>
     withEvidence('diagnostics', async () => {
       await workbench.openFile(TEMPLATE);
       const memory = await workbench.problem(MEMORY_RULE);
       assert.match(await memory.innerText(), /MemorySize/);
-      await workbench.openFile(`${APP}/template.yaml`);
+      await workbench.openFile(APP_TEMPLATE);
       await workbench.waitForSquiggle('warning');
       // The examples' findings fill the Problems list first; filter it to the one rule.
       await workbench.problem(MEMORY_RULE);
