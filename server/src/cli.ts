@@ -315,7 +315,9 @@ function toText(findings: readonly JsonFinding[], templates: number, handlers: n
   }
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   if (lines.length > 0) lines.push('');
-  const t = `${templates} template${templates === 1 ? '' : 's'}${handlers > 0 ? ` and ${handlers} handler file${handlers === 1 ? '' : 's'}` : ''} checked`;
+  const handlerText = `${handlers} handler file${handlers === 1 ? '' : 's'}`;
+  const templateText = `${templates} template${templates === 1 ? '' : 's'}`;
+  const t = `${handlers === 0 ? templateText : templates === 0 ? handlerText : `${templateText} and ${handlerText}`} checked`;
   lines.push(
     findings.length === 0
       ? `${t}, no problems.`
