@@ -380,7 +380,8 @@ interface FunctionTarget {
 /** The function a `FunctionName` / `TargetFunctionArn` / target `Arn` points at, and whether the value is qualified by an alias or version. */
 function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, Mutable>): FunctionTarget | undefined {
   if (node === undefined) return undefined;
-  const direct = r.refTarget(node);
+  // `!Sub` first: the resolver reads `${Fn.Alias}` as the function itself.
+  const direct = node.kind === 'intrinsic' && node.fn === 'Fn::Sub' ? undefined : r.refTarget(node);
   if (direct !== undefined) {
     if (extras.has(direct)) return { id: direct, qualifier: 'unqualified' };
     // A Ref to an alias or version resolves to its function.
@@ -400,7 +401,12 @@ function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, M
     const s = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
     const m = s === undefined ? null : /\$\{([A-Za-z0-9]+)(\.Arn|\.Alias|\.Version)?\}(:\S+)?/.exec(s);
     const id = m?.[1];
-    if (m === null || id === undefined || !extras.has(id)) return undefined;
+    if (m === null || id === undefined) return undefined;
+    if (!extras.has(id)) {
+      // `${MyAlias}` / `${MyVersion}`: an alias or version of a function.
+      const fnId = r.refTarget(getPath(r.resource(id), 'Properties', 'FunctionName'));
+      return fnId !== undefined && extras.has(fnId) ? { id: fnId, qualifier: 'qualified' } : undefined;
+    }
     return { id, qualifier: m[3] !== undefined || (m[2] !== undefined && m[2] !== '.Arn') ? 'qualified' : 'unqualified' };
   }
   if (node.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
