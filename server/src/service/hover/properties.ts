@@ -16,10 +16,14 @@ import {
   PRICE,
   SQS_BATCH_WITHOUT_WINDOW_MAX,
   SQS_SCALING,
+  SNAPSTART,
   SQS_VISIBILITY,
   STREAM,
   TIMEOUT,
+  VERSIONS,
+  ALIAS_ROUTING,
 } from '../limits';
+import { TRAFFIC_SHIFT_SOURCE } from '../model/deployment';
 import type { InvocationModel } from '../model/types';
 import { RUNTIMES_SOURCE } from '../runtimes';
 
@@ -75,6 +79,34 @@ const PROVISIONED: PropertyDoc = {
   source: `${DG}provisioned-concurrency.html`,
   children: {
     ProvisionedConcurrentExecutions: { summary: 'How many environments to keep initialised. Cannot exceed the function\'s reserved concurrency, when one is set.' },
+  },
+};
+
+/** What every version-related hover comes back to. */
+const VERSION_FACTS = 'A version is the function\'s code and configuration frozen together: it never changes. `$LATEST` is the only mutable version, and the one an unqualified name or ARN invokes. Each version has its own execution environments, so a newly published version starts with none: its first requests are cold starts, whatever was warm on the previous one.';
+
+const ADDITIONAL_VERSION_WEIGHTS: PropertyDoc = {
+  summary: `Weighted routing: Lambda sends \`FunctionWeight\` (a fraction from ${ALIAS_ROUTING.minWeight}.0 to ${ALIAS_ROUTING.maxWeight}.0) of the alias's requests to this version and the rest to \`FunctionVersion\`, choosing per request. The two versions keep separate environments, so the share sent to the new version meets cold starts until it has warm environments of its own.`,
+  limits: [`at most ${ALIAS_ROUTING.maxAdditionalVersions} additional version`, `FunctionWeight ${ALIAS_ROUTING.minWeight}.0–${ALIAS_ROUTING.maxWeight}.0 (0.1 = 10 %)`],
+  source: ALIAS_ROUTING.source,
+};
+
+/** SAM DeploymentPreference: CodeDeploy moves the AutoPublishAlias to each new version. */
+const DEPLOYMENT_PREFERENCE: PropertyDoc = {
+  summary: 'Gradual deployment of the AutoPublishAlias with CodeDeploy: each new version first gets a share of the alias\'s traffic through its routing weights, growing until it gets all of it, unless an alarm or a hook rolls it back. Every shift moves requests onto a version with no warm environments, so p99 rises after each step.',
+  source: 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-deploymentpreference.html',
+  only: 'sam',
+  children: {
+    Type: { summary: '`Canary10Percent5Minutes` (10 % for 5 minutes, then all), `Linear10PercentEvery1Minute` (10 % more every minute), `AllAtOnce`, and other Canary/Linear steps. The rest of the traffic stays on the previous version until the shift completes.', source: TRAFFIC_SHIFT_SOURCE },
+    Hooks: {
+      summary: 'Functions CodeDeploy runs around the shift; each must report success or failure to CodeDeploy (PutLifecycleEventHookExecutionStatus).',
+      children: {
+        PreTraffic: { summary: 'Runs after the new version is published and before any traffic moves to it: a place to invoke the new version once and warm or test it.' },
+        PostTraffic: { summary: 'Runs after all traffic has moved to the new version.' },
+      },
+    },
+    Alarms: { summary: 'CloudWatch alarms that roll the alias back to the previous version when they fire during the shift.' },
+    Enabled: { summary: 'Whether the gradual deployment is used (default true).' },
   },
 };
 
@@ -161,12 +193,13 @@ export const FUNCTION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
   },
   ProvisionedConcurrencyConfig: { ...PROVISIONED, only: 'sam' },
   AutoPublishAlias: {
-    summary: 'SAM publishes a new version on each code or configuration change and points this alias at it. Needed for provisioned concurrency and gradual deployments (DeploymentPreference).',
-    source: SAM,
+    summary: `SAM publishes a new version on each code or configuration change and points this alias at it; the function's SAM events invoke the alias. Needed for provisioned concurrency, SnapStart and gradual deployments (DeploymentPreference). ${VERSION_FACTS}`,
+    source: VERSIONS.aliasesSource,
     only: 'sam',
   },
-  AutoPublishCodeSha256: { summary: 'A value SAM mixes into the version hash, to publish a new version when code changes outside the template.', only: 'sam' },
-  DeploymentPreference: { summary: 'Gradual deployment of the alias with CodeDeploy (Canary, Linear, AllAtOnce), with alarms and hooks that roll it back.', only: 'sam' },
+  AutoPublishCodeSha256: { summary: 'A value SAM mixes into the version\'s hash: change it to publish a new version when the code changed in a way SAM cannot see (code built outside CodeUri). The new version starts with no warm environments.', source: SAM, only: 'sam' },
+  VersionDescription: { summary: `The description of each version AutoPublishAlias publishes. Versions are immutable, so it is fixed once the version exists.`, source: VERSIONS.versionsSource, only: 'sam' },
+  DeploymentPreference: DEPLOYMENT_PREFERENCE,
   EventInvokeConfig: {
     summary: 'Asynchronous invocation settings: how often Lambda retries a failed event, how long it keeps events, and where it sends records of successes and failures.',
     source: `${DG}invocation-async-error-handling.html`,
@@ -223,7 +256,10 @@ export const FUNCTION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
   TracingConfig: { summary: 'AWS X-Ray tracing, under `Mode`: `Active` or `PassThrough` (default).', source: `${DG}services-xray.html`, only: 'cloudformation' },
   SnapStart: {
     summary: 'Snapshots the initialised environment of a published version and resumes from it instead of running INIT: shorter cold starts. Code must not rely on uniqueness or connections made during INIT.',
-    source: `${DG}snapstart.html`,
+    source: SNAPSTART.source,
+    children: {
+      ApplyOn: { summary: '`PublishedVersions` (snapshot each version when it is published) or `None`. `$LATEST` is never snapshotted: invoke a version or alias to benefit.', source: SNAPSTART.source },
+    },
   },
   LoggingConfig: { summary: 'Log format (`Text` or `JSON`), log levels and the log group the function writes to.', source: `${DG}monitoring-cloudwatchlogs-advanced.html` },
   RecursiveLoop: { summary: '`Terminate` (default: Lambda stops a detected recursive loop through SQS, SNS or S3) or `Allow`.', source: `${DG}invocation-recursion.html` },
@@ -341,8 +377,18 @@ export const URL_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
 export const VERSION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
   ProvisionedConcurrencyConfig: PROVISIONED,
   FunctionName: { summary: 'The function the version or alias belongs to.' },
-  FunctionVersion: { summary: 'Alias only: the version the alias points at.' },
-  RoutingConfig: { summary: 'Alias only: sends a weighted share of traffic to a second version (canary).' },
+  FunctionVersion: {
+    summary: `Alias only: the version the alias points at (\`!GetAtt MyVersion.Version\`). An alias is a mutable pointer: moving it to a new version moves its callers to that version's environments, which start cold. \`$LATEST\` here means the alias follows every unpublished change and cannot have provisioned concurrency.`,
+    source: VERSIONS.aliasesSource,
+  },
+  RoutingConfig: {
+    summary: 'Alias only: sends a weighted share of the alias\'s traffic to a second version (canary), the way CodeDeploy shifts an alias during a gradual deployment.',
+    source: ALIAS_ROUTING.source,
+    children: { AdditionalVersionWeights: ADDITIONAL_VERSION_WEIGHTS },
+  },
+  Name: { summary: 'Alias only: its name (`live`, `prod`). Callers invoke `function:live`; event sources and permissions must name the alias too, or their requests go to `$LATEST`.', source: VERSIONS.aliasesSource },
+  Description: { summary: `Version: the description frozen with it. ${VERSION_FACTS}`, source: VERSIONS.versionsSource },
+  CodeSha256: { summary: 'Version only: publish only when the function\'s code has this hash, so that the version holds the code you expect.', source: VERSIONS.versionsSource },
 };
 
 /** How each invocation model reads in a hover. */

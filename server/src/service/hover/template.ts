@@ -1,4 +1,5 @@
 import { BATCH_SIZE, MEMORY, SQS_VISIBILITY, TIMEOUT } from '../limits';
+import { describeTrafficShift, parseTrafficShift } from '../model/deployment';
 import { eventInfo } from '../model/events';
 import { describeInvocation } from '../model/invocation';
 import { knownValue, type Span, type Trigger } from '../model/types';
@@ -157,6 +158,13 @@ function valueNotes(place: Place, path: string, entry: TEntry, table: Table, tri
     const mb = knownValue(r.num(entry.value));
     if (mb === undefined || mb < MEMORY.min || mb > MEMORY.max) return [];
     return [`${n(mb)} MB gives about ${(mb / MEMORY.mbPerVcpu).toFixed(2)} vCPU.`];
+  }
+  if (table === FUNCTION_PROPERTIES && path === 'DeploymentPreference.Type') {
+    const type = knownValue(r.str(entry.value));
+    const shift = type === undefined ? undefined : parseTrafficShift(type);
+    if (type === undefined) return [];
+    if (shift === undefined) return [`\`${type}\` is not a canary, linear or all-at-once configuration Lambda Lens knows.`];
+    return [`\`${type}\`: ${describeTrafficShift(shift)}. Each step sends requests to environments of the new version that do not exist yet: expect a wave of cold starts per step.`];
   }
   if (table === MAPPING_PROPERTIES && path === 'BatchSize' && trigger !== undefined) {
     const info = eventInfo(trigger.type);
