@@ -151,7 +151,8 @@ async function check(args: readonly string[], io: Output): Promise<number> {
   service.configure(config.rules satisfies RuleSettings);
   service.setWorkspaceRoots(parsed.paths.map((p) => resolve(lstatSync(p).isDirectory() ? p : dirname(p))));
   const files = collectFiles(parsed.paths, io);
-  if (files.some((f) => isPythonPath(f.path)) && !(await loadPythonParser())) io.err(`lambda-lens: Python files are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
+  // The Python parser (WebAssembly, ≈90 ms to load) is loaded at the first Python file or template with a Python runtime.
+  let pythonLoaded = false;
   const results: FileResult[] = [];
   let unreadable = 0;
   let handlerFiles = 0;
@@ -165,6 +166,10 @@ async function check(args: readonly string[], io: Output): Promise<number> {
       io.err(`lambda-lens: ${path}: ${read.why}`);
       unreadable++;
       continue;
+    }
+    if (!pythonLoaded && (isPythonPath(path) || /\bpython\d/.test(read.text))) {
+      pythonLoaded = true;
+      if (!(await loadPythonParser())) io.err(`lambda-lens: Python handlers are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
     }
     const uri = URI.file(resolve(path)).toString();
     const doc = { uri, text: read.text, version: 0 };

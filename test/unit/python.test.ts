@@ -5,6 +5,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -140,4 +141,19 @@ def lambda_handler(event, context):
   const ids = service.validate({ uri: 'file:///lone/app.py', text }).map((d) => d.ruleId);
   // No template: LL3001 still applies (it does not depend on triggers), LL2101 does not.
   assert.deepEqual(ids, ['LL3001']);
+});
+
+test('the CLI checks a template alone against its Python handler files (the parser loads for it)', () => {
+  const root = project({
+    'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn: { Type: AWS::Serverless::Function, Properties: { Handler: app.handler, Runtime: python3.13 } }
+`,
+    'app.py': 'def lambda_handler(event, context):\n    return {}\n',
+  });
+  const r = spawnSync(process.execPath, [join(__dirname, '../../bin/lambda-lens.js'), 'check', join(root, 'template.yaml'), '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  const findings = JSON.parse(r.stdout) as { ruleId: string; message: string }[];
+  assert.deepEqual(findings.map((f) => f.ruleId), ['LL5001']);
+  assert.match(findings[0]?.message ?? '', /Runtime\.HandlerNotFound/);
 });
