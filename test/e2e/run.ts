@@ -60,6 +60,7 @@ describe('as a user in the workbench', () => {
 
   before(async () => {
     workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'user');
+    await workbench.page.getByRole('treeitem', { name: 'sam-app' }).waitFor();
     await workbench.screenshot('workbench-opened');
   });
   after(async () => workbench?.close());
