@@ -84,11 +84,12 @@ connection.onInitialized(() => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lambdaLens' });
   if (!clientWatchesFiles && canRegisterWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] });
   void refreshSettings();
-  // The Python parser is WebAssembly and loads asynchronously: Python files opened meanwhile are checked again once it is ready.
+  // The Python parser is WebAssembly and loads asynchronously (≈100 ms): documents opened meanwhile are checked once it is ready,
+  // since Python files and templates with Python functions (LL5001) need it.
   void loadPythonParser().then((ok) => {
     pythonSettled = true;
     if (!ok) connection.console.warn(`Python handler analysis is off: ${pythonParserFailure() ?? 'the parser did not load'}`);
-    for (const doc of documents.all()) if (isPythonPath(doc.uri)) schedule(doc);
+    for (const doc of documents.all()) schedule(doc);
   });
 });
 
@@ -153,11 +154,11 @@ function refreshDependents(uri: string): void {
   if (canRefreshLenses && !handler) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
-/** True once the Python parser has loaded (or failed to): Python files wait for it rather than get empty results. */
+/** True once the Python parser has loaded (or failed to): until then nothing is published, rather than results without Python. */
 let pythonSettled = false;
 
 function publish(doc: TextDocument): void {
-  if (isPythonPath(doc.uri) && !pythonSettled) return;
+  if (!pythonSettled) return;
   let diagnostics: readonly Diagnostic[] = [];
   try {
     diagnostics = service.validate({ uri: doc.uri, text: doc.getText(), version: doc.version });
