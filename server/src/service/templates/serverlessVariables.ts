@@ -197,7 +197,7 @@ export class ServerlessVariables {
 }
 
 /** A marker for a value that cannot be known statically; `why` says what it depends on. */
-export function unknownNode(span: Span, why: string): TNode {
+function unknownNode(span: Span, why: string): TNode {
   return { kind: 'intrinsic', span, fn: SERVERLESS_VARIABLE, arg: { kind: 'scalar', span, value: why } };
 }
 
@@ -228,7 +228,7 @@ function literalValue(source: string): string | number | boolean | undefined {
 }
 
 /** Text and `${…}` parts of a string, with balanced braces; an unclosed `${` stays text. */
-export function splitVariables(text: string): (string | { readonly inner: string })[] {
+function splitVariables(text: string): (string | { readonly inner: string })[] {
   const out: (string | { inner: string })[] = [];
   let buf = '';
   let i = 0;

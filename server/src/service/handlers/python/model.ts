@@ -77,7 +77,7 @@ export function dotted(node: PyNode | null | undefined): string | undefined {
 }
 
 /** Names that look like a handler when no template says which function is one. */
-export function looksLikeHandler(fn: PyFunction): boolean {
+function looksLikeHandler(fn: PyFunction): boolean {
   if (/(^|_)handler$/i.test(fn.name)) return true;
   return /^_*(event|evt)$/.test(fn.params[0] ?? '') && /^_*(context|ctx|lambda_context)$/.test(fn.params[1] ?? '');
 }

@@ -62,11 +62,6 @@ export function pythonParserFailure(): string | undefined {
   return failure;
 }
 
-/** True once the parser is loaded. */
-export function pythonParserReady(): boolean {
-  return parser !== undefined;
-}
-
 /** Parses Python source; `undefined` until {@link loadPythonParser} has finished. */
 export function parsePython(text: string): Tree | undefined {
   return parser?.parse(text) ?? undefined;
