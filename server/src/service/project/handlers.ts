@@ -29,6 +29,8 @@ export interface HandlerDocument {
 
 export class HandlerFiles {
   private readonly cache = new Map<string, Entry>();
+  /** Links by document, kept across edits while the project generation stands. */
+  private readonly links = new Map<string, { readonly generation: number; readonly links: readonly FunctionLink[] }>();
 
   constructor(
     private readonly project: ProjectIndex,
@@ -51,7 +53,9 @@ export class HandlerFiles {
     const e = this.entry(doc);
     const generation = this.project.generation;
     if (e.analysed?.generation === generation) return e.analysed;
-    const links = this.project.linksToFile(uriToPath(doc.uri));
+    const known = this.links.get(doc.uri);
+    const links = known?.generation === generation ? known.links : this.project.linksToFile(uriToPath(doc.uri));
+    this.links.set(doc.uri, { generation, links });
     const names = links.length > 0 ? [...new Set(links.map((l) => l.exportName))] : undefined;
     e.analysed = { generation, links, model: buildHandlerModel(e.parsed, names) };
     return e.analysed;
@@ -85,6 +89,7 @@ export class HandlerFiles {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.links.delete(uri);
   }
 
   hover(doc: HandlerDocument, offset: number): HoverResult | undefined {

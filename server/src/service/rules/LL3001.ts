@@ -19,9 +19,10 @@ export const LL3001: HandlerRule = {
     const findings: Finding[] = [];
     const tainted = new Map<HandlerFunction, Set<ts.Node>>();
     const taintOf = (h: HandlerFunction) => tainted.get(h) ?? tainted.set(h, requestTainted(model, h)).get(h) as Set<ts.Node>;
+    // Only per-request code matters; resolving imports is the costly part, so filter first.
     const candidates = [
-      ...model.constructions.map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'new'), span: c.span })),
-      ...model.calls.map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'call'), span: c.span })),
+      ...model.constructions.filter((c) => c.handler !== undefined).map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'new'), span: c.span })),
+      ...model.calls.filter((c) => c.handler !== undefined).map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'call'), span: c.span })),
     ];
     const matched = candidates.filter((c) => c.handler !== undefined && c.pattern !== undefined);
     for (const c of matched) {
