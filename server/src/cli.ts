@@ -59,7 +59,8 @@ export async function main(argv: readonly string[], io: Output): Promise<number>
     case 'simulate':
       return runSimulate([...rest], process.stdout, process.stderr);
     case 'rules':
-      for (const r of RULES) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
+      // A rule id may be implemented twice (templates and code, e.g. LL4006): list it once.
+      for (const r of RULES.filter((x, i) => RULES.findIndex((y) => y.id === x.id) === i)) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
       return 0;
     case 'version':
     case '--version':
