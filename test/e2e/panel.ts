@@ -190,3 +190,42 @@ export async function runScenarioFromLens(workbench: Workbench, workspace: strin
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), '4');
   await workbench.screenshot('scenario-run');
 }
+
+/** Long enough in real time (400 requests of 40 ms, one after the other) to be cancelled half way. */
+export const SLOW_SCENARIO = {
+  name: 'slow steady traffic',
+  template: 'template.yaml',
+  function: PANEL.functionName,
+  traffic: [{ at: 0, invoke: 'sync', event: {}, count: 400, intervalMs: 50 }],
+};
+
+/**
+ * Runs a long scenario, cancels it from the panel's toolbar while it streams, checks the run
+ * ends as cancelled, closes the panel and brings the run back with "Open Last Run".
+ */
+export async function cancelThenOpenLastRun(workbench: Workbench, workspace: string): Promise<void> {
+  const { page } = workbench;
+  writeFileSync(join(workspace, 'panel-app', 'slow.scenario.json'), `${JSON.stringify(SLOW_SCENARIO, null, 2)}\n`);
+  await workbench.openFile('panel-app/slow.scenario.json');
+  const lens = workbench.editor().locator('.codelens-decoration a', { hasText: 'Run scenario' }).first();
+  await lens.waitFor();
+  await lens.click();
+  const frame = PANEL.frame(page);
+  await frame.locator(PANEL.title, { hasText: SLOW_SCENARIO.name }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator('.ll-app[data-state="live"]').waitFor();
+  await workbench.screenshot('slow-run-live');
+  await frame.locator('button[aria-label="Cancel run"]').click();
+  await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+  const subtitle = (await frame.locator('.ll-subtitle').textContent()) ?? '';
+  assert.match(subtitle, /cancelled/, 'the run says it was cancelled');
+  const ran = Number(await frame.locator(PANEL.figure('invocations')).textContent());
+  assert.ok(ran > 0 && ran < 400, `cancelled half way (${ran} of 400 ran)`);
+  await workbench.screenshot('slow-run-cancelled');
+
+  await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().locator('.codicon-close, .tab-actions a').first().click();
+  await page.locator('iframe.webview.ready').waitFor({ state: 'detached' });
+  await command(page, PANEL.openLastRun);
+  await PANEL.frame(page).locator(PANEL.title, { hasText: SLOW_SCENARIO.name }).waitFor();
+  await PANEL.frame(page).locator(PANEL.done).waitFor();
+  await workbench.screenshot('last-run-reopened');
+}

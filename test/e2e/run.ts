@@ -14,7 +14,7 @@ import { remoteUri, repoRoot, workbenchUrl } from './codeServer';
 import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
-import { PANEL, runScenarioFromLens, simulateBurstInPanel, writePanelApp } from './panel';
+import { cancelThenOpenLastRun, PANEL, runScenarioFromLens, simulateBurstInPanel, writePanelApp } from './panel';
 import { PYTHON_PANEL, simulatePythonInPanel, writePythonPanelApp } from './python';
 
 /** Where screenshots and logs go; LAMBDA_LENS_E2E_ARTIFACTS moves them (e.g. for two runs at once). */
@@ -100,6 +100,9 @@ describe('as a user in the workbench', () => {
 
   test('the "Run scenario" code lens of a *.scenario.json runs it in the panel', { timeout: TEST_TIMEOUT }, () =>
     withEvidence(workbench, 'scenario-lens', () => runScenarioFromLens(workbench, workspace)));
+
+  test('a run cancelled from the panel ends as cancelled, and "Open Last Run" brings it back', { timeout: TEST_TIMEOUT }, () =>
+    withEvidence(workbench, 'cancel-and-reopen', () => cancelThenOpenLastRun(workbench, workspace)));
 
   test(`a Python function (${PYTHON_PANEL.functionName}) simulates with cold and warm starts in the panel`, { timeout: TEST_TIMEOUT }, () =>
     withEvidence(workbench, 'python-panel', async () => {
