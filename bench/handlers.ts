@@ -62,8 +62,10 @@ function handlerSource(lines: number): string {
     'let invocations = 0;',
     '',
   ];
+  // Each step is 13 lines of helper and 1 line in the handler.
+  const steps = Math.floor((lines - 15) / 14);
   let i = 0;
-  while (out.length < lines - 40) {
+  while (i < steps) {
     out.push(
       `/** Step ${i} of the order pipeline. */`,
       `async function step${i}(order, context) {`,
