@@ -3,6 +3,7 @@
  * resolved (scenario.ts builds it from a scenario file; tests and the bench build it directly).
  */
 import { ASYNC_EVENT_AGE, ASYNC_RETRY_ATTEMPTS, ASYNC_RETRY_DELAYS_MS, CONCURRENCY, INIT_TIMEOUT_SECONDS } from '../service/limits';
+import type { TrafficShift } from '../service/model/deployment';
 
 /** The function as simulated. */
 export interface FunctionConfig {
@@ -174,10 +175,35 @@ export type TrafficEntry =
   | { at: number; kind: 'sqs'; queue: SqsQueueConfig; messages: SqsMessageInput[] }
   | { at: number; kind: 'stream'; stream: StreamConfig; records: StreamRecordInput[] };
 
+/** A deployment during the run: from `at`, `version` takes the alias's traffic as `shift` says. */
+export interface Deployment {
+  at: number;
+  version: string;
+  shift: TrafficShift;
+  /** The DeploymentPreference type as written (`Canary10Percent5Minutes`), for the trace. */
+  type: string;
+}
+
+/** What the requests invoke (versions.ts): an alias, a version or `$LATEST`, and the deployments that move an alias. */
+export interface VersionRouting {
+  /** `$LATEST`, a version number or an alias name, as in the invoked ARN. */
+  qualifier: string;
+  /** The version the qualifier points at when the run starts. */
+  version: string;
+  /** An alias's weighted second version when the run starts; null when none. */
+  additional: { version: string; weight: number } | null;
+  /** Sorted by `at`. */
+  deployments: Deployment[];
+  /** Seed of the per-request weighted choice, so that a run repeats. */
+  seed: number;
+}
+
 export interface SimulationConfig {
   /** Scenario name and path, for the trace. */
   scenario: { name: string; path: string | null };
   function: FunctionConfig;
   platform: PlatformSettings;
   traffic: TrafficEntry[];
+  /** Versions and aliases; absent means every request invokes `$LATEST`. */
+  routing?: VersionRouting;
 }

@@ -23,6 +23,7 @@ import { AsyncQueue } from './sources/async';
 import { SqsSource } from './sources/sqs';
 import { StreamSource } from './sources/streams';
 import { summarize } from './summary';
+import { VersionRouter } from './versions';
 import {
   TRACE_FORMAT_VERSION,
   type DeliveryKind,
@@ -61,6 +62,8 @@ export interface InvokeRequest {
 
 interface Env {
   trace: TraceEnvironment;
+  /** The function version it runs; requests go only to environments of the version they are routed to. */
+  version: string;
   rp: RuntimeProcess | null;
   busy: boolean;
   provisioned: boolean;
@@ -130,6 +133,10 @@ export class Simulation implements Platform {
   /** Set when shutdown starts: no new process may start after it. */
   private closing = false;
   private provisioning: Promise<void> = Promise.resolve();
+  /** Routes each request to a version (versions.ts); null when every request invokes `$LATEST`. */
+  private readonly router: VersionRouter | null;
+  /** The ARN callers invoke: qualified by the alias or version when the scenario names one. */
+  private readonly invokedArn: string;
 
   constructor(
     private readonly config: SimulationConfig,
@@ -143,6 +150,9 @@ export class Simulation implements Platform {
     this.tokens = this.settings.scalingPer10s;
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
     this.asyncQueue = new AsyncQueue(this);
+    const routing = config.routing;
+    this.router = routing !== undefined ? new VersionRouter(routing) : null;
+    this.invokedArn = routing !== undefined && routing.qualifier !== '$LATEST' ? `${this.functionArn}:${routing.qualifier}` : this.functionArn;
   }
 
   iso(ms: number): string {
@@ -213,6 +223,9 @@ export class Simulation implements Platform {
       environmentLogs: this.environmentLogs,
       summary: summarize(this.invocations, this.envs.map((e) => e.trace), [...this.inputs.values()], this.peak, end, performance.now() - started, PRICE),
       cancelled: this.cancelled,
+      ...(this.config.routing !== undefined
+        ? { routing: { qualifier: this.config.routing.qualifier, deployments: this.config.routing.deployments.map((d) => ({ atMs: d.at, version: d.version, type: d.type })) } }
+        : {}),
     };
     this.emit({ type: 'run-end', atMs: end, trace });
     return trace;
@@ -335,12 +348,12 @@ export class Simulation implements Platform {
     return null;
   }
 
-  private newEnv(type: InitializationType): Env {
+  private newEnv(type: InitializationType, version: string): Env {
     const id = `env-${++this.envSeq}`;
     const date = this.iso(this.clock.now()).slice(0, 10).replace(/-/g, '/');
     const trace: TraceEnvironment = {
       id,
-      logStreamName: `${date}/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+      logStreamName: `${date}/[${version}]${randomUUID().replace(/-/g, '')}`,
       initializationType: type,
       createdMs: this.clock.now(),
       initMs: 0,
@@ -351,8 +364,9 @@ export class Simulation implements Platform {
       pids: [],
       processStartMs: 0,
       maxMemoryMb: 0,
+      version,
     };
-    const env: Env = { trace, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false };
+    const env: Env = { trace, version, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false };
     this.envs.push(env);
     return env;
   }
@@ -366,7 +380,7 @@ export class Simulation implements Platform {
       ...this.fn.environment,
       AWS_LAMBDA_FUNCTION_NAME: this.fn.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.fn.memorySizeMb),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_VERSION: env.version,
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.fn.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: env.trace.logStreamName,
       AWS_LAMBDA_INITIALIZATION_TYPE: env.trace.initializationType,
@@ -451,7 +465,8 @@ export class Simulation implements Platform {
     try {
       await Promise.all(
         Array.from({ length: n }, async () => {
-          const env = this.newEnv('provisioned-concurrency');
+          // Provisioned concurrency belongs to the version the qualifier points at when the run starts.
+          const env = this.newEnv('provisioned-concurrency', this.config.routing?.version ?? '$LATEST');
           // Provisioned INIT may take max(130 s, timeout) (lambda-runtime-environment.html).
           const limit = Math.max(130_000, this.fn.timeoutMs);
           try {
@@ -501,8 +516,8 @@ export class Simulation implements Platform {
    * The idle environment that takes the next request: most recently used by default (AWS
    * publishes no rule; semantics.md, "INVOKE"), or as `idleEnvironmentChoice` says.
    */
-  private takeIdle(): Env | null {
-    const idle = this.envs.filter((env) => !env.ended && !env.busy && env.rp);
+  private takeIdle(version: string): Env | null {
+    const idle = this.envs.filter((env) => !env.ended && !env.busy && env.rp && env.version === version);
     if (idle.length === 0) return null;
     const choice = this.settings.idleEnvironmentChoice;
     if (choice === 'random') return idle[Math.floor(Math.random() * idle.length)] as Env;
@@ -568,7 +583,9 @@ export class Simulation implements Platform {
 
   private async invokeHeld(req: InvokeRequest): Promise<TraceInvocation> {
     const arrivedMs = this.clock.now();
-    let env = this.takeIdle();
+    // Each version has its own environments: a request routed to a new version starts cold.
+    const version = this.router?.pick(arrivedMs) ?? '$LATEST';
+    let env = this.takeIdle(version);
     let cold = false;
     if (env) {
       env.busy = true;
@@ -577,10 +594,10 @@ export class Simulation implements Platform {
       this.acquire();
     } else {
       const reason = this.throttleReason();
-      if (reason) return this.recordThrottle(req, arrivedMs, reason);
+      if (reason) return this.recordThrottle(req, arrivedMs, reason, version);
       this.tokens -= 1;
       this.acquire();
-      env = this.newEnv('on-demand');
+      env = this.newEnv('on-demand', version);
       env.busy = true;
       cold = true;
     }
@@ -593,7 +610,7 @@ export class Simulation implements Platform {
     }
   }
 
-  private recordThrottle(req: InvokeRequest, atMs: number, reason: string): TraceInvocation {
+  private recordThrottle(req: InvokeRequest, atMs: number, reason: string, version: string): TraceInvocation {
     // Sync: HTTP 429 TooManyRequestsException with the reason (semantics.md, "Scaling and concurrency").
     const inv: TraceInvocation = {
       requestId: req.requestId,
@@ -601,6 +618,7 @@ export class Simulation implements Platform {
       attempt: req.attempt,
       source: req.source,
       cold: false,
+      version,
       arrivedMs: atMs,
       startMs: atMs,
       endMs: atMs,
@@ -661,7 +679,7 @@ export class Simulation implements Platform {
 
     const startMs = this.clock.now();
     this.emit({ type: 'invoke-start', atMs: startMs, requestId: req.requestId, env: env.trace.id, attempt: req.attempt, source: req.source, cold });
-    requestLine(`START RequestId: ${req.requestId} Version: $LATEST`);
+    requestLine(`START RequestId: ${req.requestId} Version: ${env.version}`);
 
     let raw: RawInvokeResult;
     let reinitMs = 0;
@@ -797,6 +815,7 @@ export class Simulation implements Platform {
       attempt: req.attempt,
       source: req.source,
       cold,
+      version: env.version,
       arrivedMs,
       startMs,
       endMs,
@@ -846,9 +865,9 @@ export class Simulation implements Platform {
       remainingMs: limits.timeoutMs,
       clockOffsetMs: this.clock.wallOffset(this.epochMs),
       traceId: `Root=1-${Math.floor((this.epochMs + this.clock.now()) / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0;Lineage=1:${randomUUID().slice(0, 8)}:0`,
-      invokedFunctionArn: this.functionArn,
+      invokedFunctionArn: this.invokedArn,
       functionName: this.fn.name,
-      functionVersion: '$LATEST',
+      functionVersion: env.version,
       memoryLimitInMB: String(this.fn.memorySizeMb),
       logGroupName: `/aws/lambda/${this.fn.name}`,
       logStreamName: env.trace.logStreamName,

@@ -12,9 +12,11 @@ import { pathToFileURL } from 'node:url';
 import { BATCH_SIZE, SQS_VISIBILITY } from '../service/limits';
 import { readTemplateFunctions } from '../service/index';
 import { knownValue, type EventSourceMappingModel, type FunctionModel, type Setting } from '../service/model/types';
+import { parseTrafficShift } from '../service/model/deployment';
 import {
   defaultAsyncConfig,
   defaultPlatform,
+  type Deployment,
   type FunctionConfig,
   type PlatformSettings,
   type SimulationConfig,
@@ -23,6 +25,7 @@ import {
   type StreamConfig,
   type StreamRecordInput,
   type TrafficEntry,
+  type VersionRouting,
 } from './config';
 import { SAMPLE_EVENTS } from './events';
 import { isPythonRuntime } from './runtimes/python';
@@ -448,7 +451,7 @@ export function resolveScenario(json: unknown, path: string): LoadedScenario {
   const baseDir = dirname(path);
   const root = r.object(json as Json, 'scenario');
   if (!root) throw new ScenarioError(path, r.problems);
-  r.known(root, 'scenario', ['name', 'template', 'function', 'overrides', 'platform', 'traffic']);
+  r.known(root, 'scenario', ['name', 'template', 'function', 'overrides', 'platform', 'traffic', 'qualifier', 'alias', 'seed']);
 
   let spec: FunctionSpec = {};
   let model: FunctionModel | undefined;
@@ -510,6 +513,7 @@ export function resolveScenario(json: unknown, path: string): LoadedScenario {
   }
 
   const traffic: TrafficEntry[] = [];
+  const deploys: { at: number; spec: JsonObject; path: string }[] = [];
   const entries = r.array(root['traffic'], 'traffic');
   if (!entries) r.problems.push('traffic: missing (a list of entries such as {"at": 0, "invoke": "sync", "event": {}})');
   (entries ?? []).forEach((e, i) => {
@@ -517,12 +521,16 @@ export function resolveScenario(json: unknown, path: string): LoadedScenario {
     const o = r.object(e, path);
     if (!o) return;
     const at = r.number(o['at'], `${path}.at`, 0, Number.MAX_SAFE_INTEGER, false) ?? 0;
-    const kinds = ['invoke', 'sqs', 'kinesis', 'dynamodb'].filter((k) => o[k] !== undefined);
+    const kinds = ['invoke', 'sqs', 'kinesis', 'dynamodb', 'deploy'].filter((k) => o[k] !== undefined);
     if (kinds.length !== 1) {
-      r.problems.push(`${path}: give exactly one of invoke, sqs, kinesis, dynamodb`);
+      r.problems.push(`${path}: give exactly one of invoke, sqs, kinesis, dynamodb, deploy`);
       return;
     }
-    if (o['invoke'] !== undefined) {
+    if (o['deploy'] !== undefined) {
+      r.known(o, path, ['at', 'deploy']);
+      const spec = r.object(o['deploy'], `${path}.deploy`);
+      if (spec) deploys.push({ at, spec, path: `${path}.deploy` });
+    } else if (o['invoke'] !== undefined) {
       r.known(o, path, ['at', 'invoke', 'event', 'eventFile', 'sample', 'count', 'intervalMs']);
       const kind = o['invoke'];
       if (kind !== 'sync' && kind !== 'async') {
@@ -545,7 +553,53 @@ export function resolveScenario(json: unknown, path: string): LoadedScenario {
     }
   });
 
+  const routing = readRouting(r, root, deploys);
   if (r.problems.length > 0 || !fn) throw new ScenarioError(path, r.problems);
   const name = typeof root['name'] === 'string' ? root['name'] : fn.name;
-  return { config: { scenario: { name, path }, function: fn, platform, traffic }, warnings };
+  return { config: { scenario: { name, path }, function: fn, platform, traffic, ...(routing !== undefined ? { routing } : {}) }, warnings };
+}
+
+/**
+ * `qualifier` (`$LATEST`, a version number or an alias name), `alias` (the alias's version and
+ * weighted additional version), `seed`, and `deploy` traffic entries. Without any of them,
+ * every request invokes `$LATEST` as before.
+ */
+function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number; spec: JsonObject; path: string }[]): VersionRouting | undefined {
+  const qualifier = r.string(root['qualifier'], 'qualifier');
+  const aliasSpec = r.object(root['alias'], 'alias');
+  const seed = r.number(root['seed'], 'seed', 0, 2 ** 32 - 1) ?? 1;
+  if (qualifier === undefined && aliasSpec === undefined && deploys.length === 0) return undefined;
+  const target = qualifier ?? '$LATEST';
+  const isAlias = target !== '$LATEST' && !/^\d+$/.test(target);
+  if (!isAlias && aliasSpec !== undefined) r.problems.push(`alias: the qualifier "${target}" is not an alias (give "qualifier": "<alias name>")`);
+  if (!isAlias && deploys.length > 0) r.problems.push(`${deploys[0]?.path ?? 'deploy'}: a deployment moves an alias, and the qualifier "${target}" is not one (give "qualifier": "<alias name>")`);
+  let version = isAlias ? '1' : target;
+  let additional: VersionRouting['additional'] = null;
+  if (aliasSpec !== undefined && isAlias) {
+    r.known(aliasSpec, 'alias', ['version', 'additionalVersion', 'weight']);
+    version = r.string(aliasSpec['version'], 'alias.version') ?? version;
+    const extra = r.string(aliasSpec['additionalVersion'], 'alias.additionalVersion');
+    const weight = r.number(aliasSpec['weight'], 'alias.weight', 0, 1, false);
+    if ((extra === undefined) !== (weight === undefined)) r.problems.push('alias: give both additionalVersion and weight, or neither');
+    else if (extra !== undefined && weight !== undefined) additional = { version: extra, weight };
+  }
+  const deployments: Deployment[] = [];
+  let previous = version;
+  for (const d of [...deploys].sort((a, b) => a.at - b.at)) {
+    r.known(d.spec, d.path, ['version', 'type']);
+    const next = r.string(d.spec['version'], `${d.path}.version`) ?? (/^\d+$/.test(previous) ? String(Number(previous) + 1) : undefined);
+    if (next === undefined) {
+      r.problems.push(`${d.path}.version: missing (the previous version "${previous}" is not a number to count on from)`);
+      continue;
+    }
+    const type = r.string(d.spec['type'], `${d.path}.type`) ?? 'AllAtOnce';
+    const shift = parseTrafficShift(type);
+    if (shift === undefined) {
+      r.problems.push(`${d.path}.type: expected AllAtOnce, Canary<N>Percent<M>Minutes or Linear<N>PercentEvery<M>Minute(s) (got "${type}")`);
+      continue;
+    }
+    deployments.push({ at: d.at, version: next, shift, type });
+    previous = next;
+  }
+  return { qualifier: target, version, additional, deployments, seed };
 }

@@ -93,6 +93,11 @@ export interface TraceEnvironment {
   processStartMs?: number;
   /** Peak resident memory of the environment's process, MB (VmHWM). */
   maxMemoryMb: number;
+  /**
+   * The function version the environment runs (`$LATEST`, `1`, `2`…): every version has its
+   * own environments. Optional: traces written before versions were simulated lack it.
+   */
+  version?: string;
 }
 
 /** A function error payload, as the Node runtime returns it (`{errorType, errorMessage, trace}`). */
@@ -118,6 +123,8 @@ export interface TraceInvocation {
   source: InvocationSource;
   /** True when this request created its environment (INIT ran on its path). */
   cold: boolean;
+  /** The version that served it (throttled: the version it was routed to). Optional: absent in older traces. */
+  version?: string;
   /** Simulated time the request reached the platform (before INIT for a cold start), ms. */
   arrivedMs: number;
   /** Simulated time the handler started (after INIT for a cold start), ms. */
@@ -304,6 +311,11 @@ export interface SimulationTrace {
   summary: TraceSummary;
   /** True when the run was cancelled before it finished. */
   cancelled: boolean;
+  /** What the requests invoked (`$LATEST`, a version or an alias) and the deployments during the run. Optional: absent in older traces. */
+  routing?: {
+    qualifier: string;
+    deployments: { atMs: number; version: string; type: string }[];
+  };
 }
 
 /**
