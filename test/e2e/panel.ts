@@ -131,6 +131,11 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   await frame.locator(PANEL.canvas).press('ArrowRight');
   await frame.locator(PANEL.logs, { hasText: PANEL.xss }).waitFor();
   assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created from the log');
+  // "Show in Output": the request's lines in the Lambda Lens Simulation channel, coloured by the log grammar.
+  await frame.locator('.ll-details button.ll-link', { hasText: 'Show in Output' }).click();
+  await workbench.outputChannel('Lambda Lens Simulation');
+  await page.locator('.output-view .view-lines', { hasText: 'REPORT RequestId' }).first().waitFor();
+  await workbench.screenshot('simulation-output');
 
   // Light and dark: "Toggle between Light/Dark Themes" switches to the preferred light theme and back.
   const shots: string[] = [];

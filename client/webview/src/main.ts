@@ -473,6 +473,8 @@ function renderDetails(): void {
         ...(inv.errorType ? ([['Error type', inv.errorType]] as [string, string][]) : []),
       ]),
     );
+    // Traces made before the simulator recorded the event have no `request`.
+    if (inv.request !== undefined) details.appendChild(section('Event', el('pre', { className: 'll-code', text: json(inv.request) })));
     const inputs = inv.inputs.map((id) => inputsById.get(id)).filter((i): i is TraceInput => i !== undefined);
     if (inv.inputs.length > 0) {
       const list = el('ul', { className: 'll-inputs' });
@@ -480,7 +482,7 @@ function renderDetails(): void {
         const i = inputs.find((x) => x.id === id);
         list.appendChild(el('li', { text: i ? `${i.id} · ${i.source} ${i.externalId} · ${i.fate}${i.reason ? ` (${i.reason})` : ''} · ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}` : id }));
       }
-      details.appendChild(section(inv.inputs.length > 1 ? `Event (${inv.inputs.length} records)` : 'Event', list));
+      details.appendChild(section(inv.inputs.length > 1 ? `Inputs (${inv.inputs.length} records) and their fate` : 'Input and its fate', list));
     }
     if (inv.error) details.appendChild(section('Error', el('pre', { className: 'll-code ll-code-error', text: `${inv.error.errorType}: ${inv.error.errorMessage}\n${inv.error.trace.join('\n')}` })));
     else if (inv.outcome === 'success') details.appendChild(section('Response', el('pre', { className: 'll-code', text: json(inv.response) })));

@@ -130,6 +130,7 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       maxMemoryMb: 61,
       outcome,
       errorType: outcome === 'success' ? null : outcome === 'timeout' ? 'Sandbox.Timedout' : 'Error',
+      request: { body: JSON.stringify({ order: index }), requestContext: { http: { method: 'POST', path: '/orders' } } },
       response: outcome === 'success' ? { statusCode: 201, body: xss ? XSS_PAYLOAD : `{"order":${index}}` } : null,
       error: outcome === 'error' ? { errorType: 'Error', errorMessage: 'card declined', trace: ['Error: card declined', '    at handler (/var/task/api.js:12:11)'] } : null,
       throttleReason: null,
