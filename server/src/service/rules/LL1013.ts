@@ -39,7 +39,7 @@ export const LL1013: TemplateRule = {
       const parts = [
         ...code.units.map((u) => ({ name: u.name, bytes: u.bytes })),
         ...layers.map((l) => ({ name: `layer ${l.logicalId}`, bytes: l.size.bytes })),
-      ].sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+      ].sort((a, b) => b.bytes - a.bytes).slice(0, 3).filter((p, i) => i === 0 || p.bytes >= total * 0.05);
       const dominant = parts.map((p) => `${p.name} ${mb(p.bytes)}`).join(', ');
       const withLayers = layers.length > 0 ? ` with ${layers.length === 1 ? 'its local layer' : `its ${layers.length} local layers`}` : '';
       const partial = code.partial || layers.some((l) => l.size.partial) ? 'at least ' : '';
