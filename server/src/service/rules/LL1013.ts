@@ -9,7 +9,7 @@ import type { TemplateRule } from './types';
 
 const MB = 1024 * 1024;
 /** A walk stops after this many entries; a larger tree is judged on what was counted (a lower bound). */
-const MAX_ENTRIES = 200_000;
+const MAX_ENTRIES = 100_000;
 const MAX_DEPTH = 40;
 
 /**
