@@ -4,7 +4,7 @@
  * time-based values, and the idioms that make a handler idempotent — plus the small
  * syntax questions they ask. Extend the tables to teach the rules a new library.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { CallSite, HandlerModel, ImportRef } from './model';
 import { dottedName, isFunctionLike, skipOuter } from './scope';
 

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import {
   IDEMPOTENCY_KEY_NAMES,

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import {
   IDEMPOTENCY_KEY_NAMES,
   KEY_NAMES,

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { propertyName, propertyValue } from '../handlers/idempotency';
 import { dottedName, skipOuter } from '../handlers/scope';

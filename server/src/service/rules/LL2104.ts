@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { HandlerFunction } from '../handlers/model';
 import { isFunctionLike, skipOuter } from '../handlers/scope';
 import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';

@@ -1,4 +1,4 @@
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { secretKind } from '../secrets';
 import type { Finding, HandlerRule } from './types';
 

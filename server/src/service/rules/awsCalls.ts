@@ -4,7 +4,7 @@
  * SQS and SNS with the environment variable that names the target. Data tables, so that a
  * new SDK or HTTP library is one more line. Used by LL4003 and LL5002.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { HandlerModel, ImportRef } from '../handlers/model';
 import { objectArgument, findProperty, propertyValue, receiverOrigin } from '../handlers/idempotency';
 import { skipOuter } from '../handlers/scope';

@@ -2,7 +2,7 @@
  * Shared by the handler retry rules (LL2101–LL2104): which linked functions' triggers retry
  * the code at a given place, and whether that code is already made idempotent.
  */
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { ExecutionScope, HandlerFunction, HandlerModel } from '../handlers/model';
 import {
   DEDUP_READ_COMMANDS,
