@@ -66,6 +66,8 @@ interface CacheEntry {
   diagnostics?: readonly Diagnostic[];
   /** The project generation the diagnostics were computed at (LL5001 depends on handler files). */
   generation?: number;
+  /** The handler-code revision they were computed at (LL4003 and LL5002 read handler code). */
+  codeRevision?: number;
 }
 
 export class LanguageService {
@@ -190,7 +192,7 @@ export class LanguageService {
     if (isPythonPath(doc.uri)) return this.validatePython(doc);
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
-    if (entry?.diagnostics && entry.generation === this.project.generation) return entry.diagnostics;
+    if (entry?.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
     const diagnostics: Diagnostic[] = [];
     const seen = new Set<string>();
     if (template.kind !== undefined || template.syntaxError !== undefined) {
@@ -219,6 +221,7 @@ export class LanguageService {
     if (entry) {
       entry.diagnostics = diagnostics;
       entry.generation = this.project.generation;
+      entry.codeRevision = this.project.codeRevision;
     }
     return diagnostics;
   }

@@ -59,12 +59,21 @@ export class ProjectIndex {
   private rootTemplates: readonly string[] | undefined;
   private links: { generation: number; byTemplate: Map<string, TemplateLinks> } | undefined;
   private _generation = 0;
+  private _codeRevision = 0;
 
   constructor(private readonly fs: FileSystem) {}
 
   /** Increases whenever a link may have changed. */
   get generation(): number {
     return this._generation;
+  }
+
+  /**
+   * Bumped whenever an open handler's text changes, even when its links stay: template rules
+   * that read handler code (LL4003, LL5002) must be re-run, link caches need not be.
+   */
+  get codeRevision(): number {
+    return this._codeRevision;
   }
 
   setRoots(roots: readonly string[]): void {
@@ -83,11 +92,17 @@ export class ProjectIndex {
     if (known?.text !== doc.text) this.bump();
   }
 
+  /** Handler code changed without moving links (template rules that read code must re-run). */
+  codeChanged(): void {
+    this._codeRevision++;
+  }
+
   /** An open handler's latest parse; bumps the generation only when its exports changed. */
   updateHandler(parsed: ParsedHandlerFile): void {
     const path = uriToPath(parsed.uri);
     const before = this.parsed.get(path);
     this.parsed.set(path, parsed);
+    if (before?.text !== parsed.text) this.codeChanged();
     if (!before || exportSignature(before) !== exportSignature(parsed)) this.bump();
   }
 
@@ -127,6 +142,7 @@ export class ProjectIndex {
 
   private bump(): void {
     this._generation++;
+    this._codeRevision++;
     this.links = undefined;
   }
 

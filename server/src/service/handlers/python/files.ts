@@ -160,6 +160,8 @@ export class PythonFiles {
     if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit;
     const e: Entry = { version: doc.version, text: doc.text };
     this.cache.set(doc.uri, e);
+    // Template rules that read handler code (LL4003, LL5002) must see the new text.
+    if (hit !== undefined && hit.text !== doc.text) this.project.codeChanged();
     return e;
   }
 
