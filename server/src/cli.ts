@@ -2,7 +2,7 @@
  * `lambda-lens` — the command line: `check` for terminals and CI (text, JSON, SARIF).
  */
 import { readFileSync, readdirSync, lstatSync, realpathSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
@@ -150,7 +150,8 @@ async function check(args: readonly string[], io: Output): Promise<number> {
 
   const service = new LanguageService({ fs: nodeFileSystem() });
   service.configure(config.rules satisfies RuleSettings);
-  service.setWorkspaceRoots(parsed.paths.map((p) => resolve(lstatSync(p).isDirectory() ? p : dirname(p))));
+  // Folders are roots to scan for templates; a lone file's templates are found in the folders above it.
+  service.setWorkspaceRoots(parsed.paths.filter((p) => lstatSync(p).isDirectory()).map((p) => resolve(p)));
   const files = collectFiles(parsed.paths, io);
   // The Python parser (WebAssembly, ≈90 ms to load) is loaded at the first Python file or template with a Python runtime.
   let pythonLoaded = false;

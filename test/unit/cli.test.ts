@@ -171,3 +171,10 @@ test('a 10 MB template is checked in full by the CLI', () => {
   const findings = JSON.parse(r.stdout) as JsonFinding[];
   assert.equal(findings.filter((f) => f.ruleId === 'LL1001').length, Math.ceil(i / 1000));
 });
+
+test('a handler file checked on its own is linked to the template above it', () => {
+  const r = run(['check', 'examples/sam-app/src/orders/charge.js', '--format', 'json']);
+  const findings = JSON.parse(r.stdout) as JsonFinding[];
+  // LL2101 needs the template: it knows the function is fed by SQS, which retries.
+  assert.ok(findings.some((f) => f.ruleId === 'LL2101'), JSON.stringify(findings.map((f) => f.ruleId)));
+});
