@@ -10,9 +10,9 @@ import { TIMEOUT, type Workbench } from './workbench';
 
 export const PYTHON_PANEL = { functionName: 'PythonDemoFunction', burst: 2, printed: 'served from python' } as const;
 
-/** Writes `python-app/` (a SAM template and a dependency-free Python handler) into the workspace. */
+/** Writes `python-panel-app/` (a SAM template and a dependency-free Python handler) into the workspace. */
 export function writePythonPanelApp(workspace: string): void {
-  const app = join(workspace, 'python-app');
+  const app = join(workspace, 'python-panel-app');
   mkdirSync(join(app, 'src'), { recursive: true });
   writeFileSync(
     join(app, 'template.yaml'),
@@ -64,7 +64,7 @@ async function pick(page: Page, step: string, filter: string, row: RegExp | stri
 /** Simulates a burst of PYTHON_PANEL.burst, twice, and checks cold then warm environments and the handler's print() in the logs. */
 export async function simulatePythonInPanel(workbench: Workbench): Promise<void> {
   const { page } = workbench;
-  // Lambda Lens is already active (earlier tests opened templates); the command finds python-app/ by itself.
+  // Lambda Lens is already active (earlier tests opened templates); the command finds python-panel-app/ by itself.
   await page.locator('.monaco-workbench').focus();
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');

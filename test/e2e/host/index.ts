@@ -162,6 +162,23 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
     },
   },
   {
+    name: 'a Python handler linked from a SAM template: LL2101 on a boto3 ADD update, naming its SQS trigger',
+    async run() {
+      const { document, finding } = await findingOnLine('python-app/src/orders/worker.py', 'LL2101', 'table.update_item(');
+      assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
+      assert.ok(document.getText(finding.range).startsWith('table.update_item('));
+      assert.match(finding.message, /SQS \(OrdersQueue\)/);
+    },
+  },
+  {
+    name: 'serverless.yml: LL2002 on a function timeout above the REST API limit',
+    async run() {
+      const { document, finding } = await findingOnLine('serverless-app/serverless.yml', 'LL2002', 'timeout: 40');
+      assert.equal(document.getText(finding.range), '40');
+      assert.match(finding.message, /createOrder/);
+    },
+  },
+  {
     name: 'a handler export shows a code lens with its function\'s configuration, and a hover naming the function',
     async run() {
       const uri = workspaceUri(HANDLER);
