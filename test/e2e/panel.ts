@@ -1,6 +1,7 @@
 // The simulation timeline panel, driven as a person would: "Lambda Lens: Simulate Function…"
-// from the command palette, the three quick picks, then the webview. The run uses a small app
-// written into the workspace whose handler needs nothing but Node and logs an XSS payload.
+// from the command palette, the three quick picks, then the webview. The burst runs on the
+// example app's QuoteFunction; the scenario and cancel tests use a small app written into the
+// workspace whose handler needs nothing but Node and logs an XSS payload.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,10 @@ export const PANEL = {
   simulate: 'Lambda Lens: Simulate Function…',
   openLastRun: 'Lambda Lens: Open Last Run',
   functionName: 'PanelDemoFunction',
+  /** The example app's dependency-free function (examples/sam-app/src/quotes) and what it logs. */
+  exampleTemplate: 'sam-app/template.yaml',
+  exampleFunction: 'QuoteFunction',
+  exampleLog: '"sku"',
   burst: 3,
   xss: '<img src=x onerror=alert(1)>',
   /** The panel's document inside VS Code's webview iframes. */
@@ -85,14 +90,15 @@ async function command(page: Page, title: string): Promise<void> {
 }
 
 /**
- * Simulates a burst of PANEL.burst on PanelDemoFunction from the command palette and checks the
- * panel: cold environments, then warm reuse by the second wave; the XSS payload as text; then
- * screenshots of the webview in a light and a dark theme, returned as paths.
+ * Simulates a burst of PANEL.burst on the example app's QuoteFunction from the command palette
+ * and checks the panel: cold environments, then warm reuse by the second wave; the request's
+ * logs in the details pane; then screenshots of the webview in a light and a dark theme,
+ * returned as paths.
  */
 export async function simulateBurstInPanel(workbench: Workbench, artifacts: string): Promise<string[]> {
   const { page } = workbench;
   // As a person would: open the app's template first (Lambda Lens is active once it shows).
-  await workbench.openFile('panel-app/template.yaml');
+  await workbench.openFile(PANEL.exampleTemplate);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
@@ -109,7 +115,7 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
     }
   }
   await input.press('Enter');
-  await pick(page, '1/3', PANEL.functionName, PANEL.functionName);
+  await pick(page, '1/3', PANEL.exampleFunction, PANEL.exampleFunction);
   await pick(page, '2/3', 'Burst', /Burst of N/);
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'How many concurrent requests' }).waitFor();
   await input.fill(String(PANEL.burst));
@@ -119,18 +125,17 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
 
   const frame = PANEL.frame(page);
   // This run's title, then the finished state: the summary holds the complete trace.
-  await frame.locator(PANEL.title, { hasText: PANEL.functionName }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator(PANEL.title, { hasText: PANEL.exampleFunction }).waitFor({ timeout: TIMEOUT * 2 });
   await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
   assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PANEL.burst * 2));
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), String(PANEL.burst), 'one environment per concurrent request');
   assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), `50% (${PANEL.burst})`, 'the first wave is cold, the second warm');
   await workbench.screenshot('simulation-finished');
 
-  // Keyboard: select the first invocation; its details show the logged markup as text.
+  // Keyboard: select the first invocation; its details show what the handler logged.
   await frame.locator(PANEL.canvas).focus();
   await frame.locator(PANEL.canvas).press('ArrowRight');
-  await frame.locator(PANEL.logs, { hasText: PANEL.xss }).waitFor();
-  assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created from the log');
+  await frame.locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
   // "Show in Output": the request's lines in the Lambda Lens Simulation channel, coloured by the log grammar.
   await frame.locator('.ll-details button.ll-link', { hasText: 'Show in Output' }).click();
   await workbench.outputChannel('Lambda Lens Simulation');
@@ -143,7 +148,7 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   for (const [kind, file] of [['light', 'panel-light.png'], ['dark', 'panel-dark.png']] as const) {
     await command(page, 'Preferences: Toggle between Light/Dark Themes');
     await frame.locator(`body.vscode-${kind}`).waitFor();
-    await frame.locator(PANEL.logs, { hasText: PANEL.xss }).waitFor();
+    await frame.locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
     const path = join(artifacts, file);
     await webview.screenshot({ path });
     shots.push(path);
@@ -153,12 +158,12 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).first().click();
   await frame.locator(PANEL.canvas).waitFor({ state: 'detached' }).catch(() => undefined);
   await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().click();
-  await frame.locator(PANEL.logs, { hasText: PANEL.xss }).waitFor();
+  await frame.locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
   // A window reload: the panel serializer brings the run back.
   await command(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor();
   await PANEL.frame(page).locator(PANEL.figure('invocations'), { hasText: String(PANEL.burst * 2) }).waitFor();
-  await PANEL.frame(page).locator(PANEL.logs, { hasText: PANEL.xss }).waitFor();
+  await PANEL.frame(page).locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
   await workbench.screenshot('panel-after-reload');
   return shots;
 }
@@ -177,7 +182,7 @@ export const SPIKE_SCENARIO = {
 /**
  * Opens `panel-app/spike.scenario.json`, clicks its "Run scenario" code lens and checks the
  * panel: every request is cold, because the idle gap outlived the environments (which the
- * simulator skips in no time).
+ * simulator skips in no time); the handler's logged markup shows as text, never as HTML.
  */
 export async function runScenarioFromLens(workbench: Workbench, workspace: string): Promise<void> {
   const { page } = workbench;
@@ -193,6 +198,11 @@ export async function runScenarioFromLens(workbench: Workbench, workspace: strin
   assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), '4');
   assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), '100% (4)', 'the environments were reclaimed during the idle gap');
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), '4');
+  // Keyboard: select the first invocation; its details show the logged markup as text.
+  await frame.locator(PANEL.canvas).focus();
+  await frame.locator(PANEL.canvas).press('ArrowRight');
+  await frame.locator(PANEL.logs, { hasText: PANEL.xss }).waitFor();
+  assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created from the log');
   await workbench.screenshot('scenario-run');
 }
 

@@ -92,14 +92,14 @@ describe('as a user in the workbench', () => {
       await workbench.screenshot('output-channel');
     }));
 
-  test(`"${PANEL.simulate}" plays a burst back in the timeline panel`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'simulation-panel', async () => {
-      writePanelApp(workspace);
-      await simulateBurstInPanel(workbench, artifacts);
-    }));
+  test(`"${PANEL.simulate}" plays a burst on the example app back in the timeline panel`, { timeout: TEST_TIMEOUT }, () =>
+    withEvidence(workbench, 'simulation-panel', () => simulateBurstInPanel(workbench, artifacts).then(() => undefined)));
 
-  test('the "Run scenario" code lens of a *.scenario.json runs it in the panel', { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'scenario-lens', () => runScenarioFromLens(workbench, workspace)));
+  test('the "Run scenario" code lens of a *.scenario.json runs it in the panel, logs shown as text', { timeout: TEST_TIMEOUT }, () =>
+    withEvidence(workbench, 'scenario-lens', () => {
+      writePanelApp(workspace);
+      return runScenarioFromLens(workbench, workspace);
+    }));
 
   test('a run cancelled from the panel ends as cancelled, and "Open Last Run" brings it back', { timeout: TEST_TIMEOUT }, () =>
     withEvidence(workbench, 'cancel-and-reopen', () => cancelThenOpenLastRun(workbench, workspace)));
