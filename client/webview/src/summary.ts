@@ -6,20 +6,10 @@
 import type { DurationStats, TraceInvocation, TraceSummary } from '../../../server/src/simulator/trace';
 import { formatDuration } from './timeaxis';
 
-export interface Figures {
-  invocations: number;
-  coldStarts: number;
-  environments: number;
-  peakConcurrency: number;
-  throttles: number;
-  retries: number;
-  errors: number;
-  warm: DurationStats;
-  cold: DurationStats;
-  init: DurationStats;
-  gbSeconds: number;
+/** The summary's figures; a live run has no cost yet (pricing is the simulator's business). */
+export type Figures = Pick<TraceSummary, 'invocations' | 'coldStarts' | 'environments' | 'peakConcurrency' | 'throttles' | 'retries' | 'errors' | 'warm' | 'cold' | 'init' | 'gbSeconds'> & {
   cost: TraceSummary['cost'] | null;
-}
+};
 
 export interface SummaryItem {
   /** Stable key, used as a `data-key` (tests find figures by it). */
