@@ -3,23 +3,14 @@
  * bundled server on stdio. Baseline in the same run: a hover round trip on a tiny
  * document (the protocol's own floor). Prints medians and p95; asserts nothing.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  InitializeRequest,
-  InitializedNotification,
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
-  PublishDiagnosticsNotification,
   HoverRequest,
-  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { startServer } from '../test/lsp/client';
 import { stats } from './stats';
 
-const ROOT = resolve(__dirname, '..');
 const EDITS = 100;
 
 function template(lines: number): { text: string; memoryLines: number[] } {
@@ -55,14 +46,9 @@ function template(lines: number): { text: string; memoryLines: number[] } {
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => waiting.get(`${p.uri}#${p.version ?? ''}`)?.(p));
-  conn.listen();
-  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-  await conn.sendNotification(InitializedNotification.type, {});
-  const published = (uri: string, version: number) => new Promise<PublishDiagnosticsParams>((r) => waiting.set(`${uri}#${version}`, r));
+  const server = await startServer({ rootUri: null, capabilities: {} });
+  const { conn } = server;
+  const published = (uri: string, version: number) => server.nextDiagnostics(uri, (p) => p.version === version);
 
   const { text, memoryLines } = template(3000);
   const uri = 'file:///bench/template.yaml';
@@ -99,8 +85,7 @@ async function main(): Promise<void> {
   console.log(`lsp: 3,000-line template (${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KB), first diagnostics after open ${openMs.toFixed(1)} ms`);
   console.log(`lsp: edit → published diagnostics over ${EDITS} edits: median ${e.median.toFixed(2)} ms, p95 ${e.p95.toFixed(2)} ms`);
   console.log(`lsp: baseline hover round trip on a 1-line document: median ${h.median.toFixed(2)} ms (edit/baseline ratio ${(e.median / h.median).toFixed(1)}×)`);
-  conn.dispose();
-  server.kill();
+  await server.stop();
 }
 
 void main();

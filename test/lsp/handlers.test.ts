@@ -6,28 +6,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  InitializeRequest,
-  InitializedNotification,
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidChangeWatchedFilesNotification,
-  PublishDiagnosticsNotification,
   CodeLensRequest,
   DefinitionRequest,
   ReferencesRequest,
-  ConfigurationRequest,
-  RegistrationRequest,
-  ShutdownRequest,
-  ExitNotification,
   FileChangeType,
   DiagnosticSeverity,
   type Location,
@@ -35,8 +24,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-
-const ROOT = resolve(__dirname, '../..');
+import { startServer, type TestServer } from './client';
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
@@ -65,23 +53,9 @@ export const handler = (event, context, callback) => {
 `;
 
 let dir: string;
-let server: ChildProcess;
+let server: TestServer;
 let conn: ProtocolConnection;
-const waiters = new Map<string, ((p: PublishDiagnosticsParams) => boolean)[]>();
-
-function nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within 20 s`)), 20_000);
-    const list = waiters.get(uri) ?? [];
-    list.push((p) => {
-      if (!accept(p)) return false;
-      clearTimeout(timer);
-      resolvePromise(p);
-      return true;
-    });
-    waiters.set(uri, list);
-  });
-}
+const nextDiagnostics = (uri: string, accept?: (p: PublishDiagnosticsParams) => boolean) => server.nextDiagnostics(uri, accept);
 
 const severityOf = (p: PublishDiagnosticsParams, code: string) => p.diagnostics.find((d) => d.code === code)?.severity;
 
@@ -90,31 +64,18 @@ before(async () => {
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'template.yaml'), TEMPLATE);
   writeFileSync(join(dir, 'src', 'app.mjs'), HANDLER);
-  server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    waiters.set(p.uri, (waiters.get(p.uri) ?? []).filter((w) => !w(p)));
-  });
-  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => null));
-  conn.onRequest(RegistrationRequest.type, () => undefined);
-  conn.listen();
-  await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
+  server = await startServer({
     rootUri: URI.file(dir).toString(),
-    workspaceFolders: null,
     capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
     initializationOptions: { simulateCommand: true },
   });
-  await conn.sendNotification(InitializedNotification.type, {});
+  conn = server.conn;
 });
 
 after(async () => {
   try {
-    await conn.sendRequest(ShutdownRequest.type);
-    await conn.sendNotification(ExitNotification.type);
+    await server.stop();
   } finally {
-    conn.dispose();
-    server.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 });

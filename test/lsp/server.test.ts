@@ -4,25 +4,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  InitializeRequest,
-  InitializedNotification,
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidChangeConfigurationNotification,
-  PublishDiagnosticsNotification,
   HoverRequest,
-  ConfigurationRequest,
-  ShutdownRequest,
-  ExitNotification,
-  RegistrationRequest,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Diagnostic,
@@ -30,60 +19,26 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { filesUnder, formatExpectation, readExpectations } from '../unit/helpers/fixtures';
+import { startServer, type TestServer } from './client';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/rules');
 
-let server: ChildProcess;
+let server: TestServer;
 let conn: ProtocolConnection;
 let editorRules: Record<string, string> = {};
-/** Waiters return true once satisfied; the others wait for the next publication. */
-const waiters = new Map<string, ((p: PublishDiagnosticsParams) => boolean)[]>();
-const latest = new Map<string, PublishDiagnosticsParams>();
-
-/** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
-function nextDiagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within 20 s; last: ${JSON.stringify(latest.get(uri))}`)), 20_000);
-    const list = waiters.get(uri) ?? [];
-    list.push((p) => {
-      if (!accept(p)) return false;
-      clearTimeout(timer);
-      resolvePromise(p);
-      return true;
-    });
-    waiters.set(uri, list);
-  });
-}
+const nextDiagnostics = (uri: string, accept?: (p: PublishDiagnosticsParams) => boolean) => server.nextDiagnostics(uri, accept);
 
 before(async () => {
-  server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    latest.set(p.uri, p);
-    waiters.set(p.uri, (waiters.get(p.uri) ?? []).filter((w) => !w(p)));
-  });
-  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'lambdaLens.rules' ? editorRules : null)));
-  conn.onRequest(RegistrationRequest.type, () => undefined);
-  conn.listen();
-  await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
+  server = await startServer({
     rootUri: URI.file(ROOT).toString(),
-    workspaceFolders: null,
     capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    configuration: (section) => (section === 'lambdaLens.rules' ? editorRules : null),
   });
-  await conn.sendNotification(InitializedNotification.type, {});
+  conn = server.conn;
 });
 
-after(async () => {
-  try {
-    await conn.sendRequest(ShutdownRequest.type);
-    await conn.sendNotification(ExitNotification.type);
-  } finally {
-    conn.dispose();
-    server.kill();
-  }
-});
+after(() => server.stop());
 
 function languageOf(path: string): string {
   const ext = extname(path);
@@ -110,7 +65,7 @@ function at(d: Diagnostic): string {
 }
 
 test('every rule fixture: published diagnostics match the caret markers', async () => {
-  for (const ruleId of (await import('node:fs')).readdirSync(FIXTURES).sort()) {
+  for (const ruleId of readdirSync(FIXTURES).sort()) {
     for (const file of filesUnder(join(FIXTURES, ruleId))) {
       if (/\.(md|txt)$/.test(file)) continue;
       const uri = URI.file(file).toString();

@@ -1,0 +1,91 @@
+/**
+ * A test client for the bundled language server (dist/server.js) on stdio: starts it,
+ * initializes it, answers its configuration and registration requests, and lets tests wait
+ * for the diagnostics they expect. Shared by the protocol tests and the LSP bench.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  ConfigurationRequest,
+  RegistrationRequest,
+  ShutdownRequest,
+  ExitNotification,
+  type ClientCapabilities,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+const ROOT = resolve(__dirname, '../..');
+
+export interface StartOptions {
+  readonly rootUri: string | null;
+  readonly capabilities: ClientCapabilities;
+  readonly initializationOptions?: unknown;
+  /** The answer to `workspace/configuration` for a section (default: null). */
+  readonly configuration?: (section: string | undefined) => unknown;
+}
+
+export interface TestServer {
+  readonly conn: ProtocolConnection;
+  /** The last diagnostics published for each document. */
+  readonly latest: ReadonlyMap<string, PublishDiagnosticsParams>;
+  /** Resolves with the next diagnostics published for `uri` that satisfy `accept` (rejects after 20 s). */
+  nextDiagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions): Promise<TestServer> {
+  const server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  /** Waiters return true once satisfied; the others wait for the next publication. */
+  const waiters = new Map<string, ((p: PublishDiagnosticsParams) => boolean)[]>();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    latest.set(p.uri, p);
+    waiters.set(p.uri, (waiters.get(p.uri) ?? []).filter((w) => !w(p)));
+  });
+  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => options.configuration?.(i.section) ?? null));
+  conn.onRequest(RegistrationRequest.type, () => undefined);
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: options.rootUri,
+    workspaceFolders: null,
+    capabilities: options.capabilities,
+    initializationOptions: options.initializationOptions,
+  });
+  await conn.sendNotification(InitializedNotification.type, {});
+  return {
+    conn,
+    latest,
+    nextDiagnostics(uri, accept = () => true) {
+      return new Promise((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within 20 s; last: ${JSON.stringify(latest.get(uri))}`)), 20_000);
+        waiters.set(uri, [
+          ...(waiters.get(uri) ?? []),
+          (p) => {
+            if (!accept(p)) return false;
+            clearTimeout(timer);
+            resolvePromise(p);
+            return true;
+          },
+        ]);
+      });
+    },
+    async stop() {
+      try {
+        await conn.sendRequest(ShutdownRequest.type);
+        await conn.sendNotification(ExitNotification.type);
+      } finally {
+        conn.dispose();
+        server.kill();
+      }
+    },
+  };
+}
