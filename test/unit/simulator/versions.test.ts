@@ -23,10 +23,11 @@ function deploy(at: number, version: string, type: string): VersionRouting['depl
 }
 
 test('steady traffic to alias live, canary deployment halfway: 10 % goes to the new version, which starts cold', async () => {
-  const DEPLOY_AT = 100_000;
-  // 400 requests, one every 500 ms: 200 before the deployment, 200 during its 5-minute canary.
+  const DEPLOY_AT = 20_000;
+  // Five concurrent requests every second for a minute: 100 before the deployment, 200 during its 5-minute canary.
+  const round = (k: number) => sync(k, { sleepMs: 5 }, 60, 1000);
   const trace = await simulate(
-    routed(config(fn('node-basic'), [sync(0, {}, 400, 500)]), {
+    routed(config(fn('node-basic'), [round(0), round(1), round(2), round(3), round(4)]), {
       qualifier: 'live',
       version: '1',
       additional: null,
@@ -37,13 +38,13 @@ test('steady traffic to alias live, canary deployment halfway: 10 % goes to the 
   assertNoOrphans(trace);
   const before = trace.invocations.filter((i) => i.arrivedMs < DEPLOY_AT);
   const after = trace.invocations.filter((i) => i.arrivedMs >= DEPLOY_AT);
-  assert.equal(before.length, 200);
+  assert.equal(before.length, 100);
   assert.ok(before.every((i) => i.version === '1'), 'before the deployment every request runs version 1');
   const onNew = after.filter((i) => i.version === '2');
   // Binomial(200, 0.1): mean 20, standard deviation 4.2; allow three of them.
   assert.ok(onNew.length >= 8 && onNew.length <= 33, `${onNew.length} of 200 canary-phase requests on version 2`);
   assert.equal(onNew[0]?.cold, true, 'the first request to the new version is a cold start');
-  assert.ok(after.filter((i) => i.version === '1').every((i) => !i.cold), 'the old version keeps its warm environment');
+  assert.ok(after.filter((i) => i.version === '1').every((i) => !i.cold), 'the old version keeps its warm environments');
   // Each version has its own environments, and the trace says which.
   const envVersion = new Map(trace.environments.map((e) => [e.id, e.version]));
   for (const inv of trace.invocations) {
@@ -56,9 +57,9 @@ test('steady traffic to alias live, canary deployment halfway: 10 % goes to the 
 });
 
 test('all-at-once deployment: a cold-start wave on the new version, the old version\'s warm environments drain and are reclaimed', async () => {
-  const DEPLOY_AT = 30_000;
-  // Three concurrent requests every second for a minute: three warm environments per version.
-  const burst = (k: number) => sync(k, { sleepMs: 30 }, 60, 1000);
+  const DEPLOY_AT = 20_000;
+  // Three concurrent requests every second for 40 s: three warm environments per version.
+  const burst = (k: number) => sync(k, { sleepMs: 30 }, 40, 1000);
   const trace = await simulate(
     routed(config(fn('node-basic'), [burst(0), burst(1), burst(2)], { idleTimeoutMs: 10_000 }), {
       qualifier: 'live',
@@ -85,7 +86,7 @@ test('all-at-once deployment: a cold-start wave on the new version, the old vers
 
 test('an alias with weighted routing splits traffic from the start; the context sees the version and the qualified ARN', async () => {
   const trace = await simulate(
-    routed(config(fn('node-basic'), [sync(0, {}, 200, 100)]), { qualifier: 'live', version: '3', additional: { version: '4', weight: 0.25 }, deployments: [] }),
+    routed(config(fn('node-basic'), [0, 1, 2, 3, 4].map((k) => sync(k, { sleepMs: 5 }, 40, 100))), { qualifier: 'live', version: '3', additional: { version: '4', weight: 0.25 }, deployments: [] }),
   );
   assertAccounting(trace);
   assertNoOrphans(trace);

@@ -32,6 +32,13 @@ export function newVersionShare(shift: TrafficShift, elapsedMs: number): number 
   return Math.min(1, (Math.floor(elapsedMs / stepMs) + 1) * (shift.percent / 100));
 }
 
+/** How long a shift takes until the new version has all the traffic, ms. */
+export function shiftDurationMs(shift: TrafficShift): number {
+  if (shift.kind === 'all-at-once') return 0;
+  const stepMs = shift.minutes * 60_000;
+  return shift.kind === 'canary' ? stepMs : (Math.ceil(100 / shift.percent) - 1) * stepMs;
+}
+
 /** How a shift reads in a sentence. */
 export function describeTrafficShift(shift: TrafficShift): string {
   switch (shift.kind) {
@@ -40,6 +47,6 @@ export function describeTrafficShift(shift: TrafficShift): string {
     case 'canary':
       return `${shift.percent} % of the alias's requests go to the new version for ${shift.minutes} minute${shift.minutes === 1 ? '' : 's'}, then all of them`;
     case 'linear':
-      return `${shift.percent} % more of the alias's requests move to the new version every ${shift.minutes} minute${shift.minutes === 1 ? '' : 's'}, reaching all of them after ${Math.ceil(100 / shift.percent) * shift.minutes - shift.minutes} minutes`;
+      return `${shift.percent} % more of the alias's requests move to the new version every ${shift.minutes} minute${shift.minutes === 1 ? '' : 's'}, reaching all of them after ${shiftDurationMs(shift) / 60_000} minutes`;
   }
 }
