@@ -100,8 +100,14 @@ export class Binder {
 
   constructor(private readonly file: ts.SourceFile) {}
 
+  /** Rules ask about the same identifiers again and again: one walk each. */
+  private readonly resolved = new Map<ts.Identifier, Declaration | undefined>();
+
   lookup(id: ts.Identifier): Declaration | undefined {
-    return this.lookupName(id.text, id);
+    if (this.resolved.has(id)) return this.resolved.get(id);
+    const d = this.lookupName(id.text, id);
+    this.resolved.set(id, d);
+    return d;
   }
 
   /** Looks `name` up as seen from `from`. */

@@ -18,7 +18,7 @@ import {
   type EffectKind,
 } from '../handlers/idempotency';
 import type { ExecutionScope } from '../handlers/model';
-import { IdempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
+import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import type { Finding, Fix, HandlerRule } from './types';
 
 /** A call that repeats its effect when the event is processed again. */
@@ -46,7 +46,7 @@ export const LL2101: HandlerRule = {
   scope: 'handler',
   check(ctx) {
     const model = ctx.handler;
-    const guards = new IdempotencyGuards(model);
+    const guards = idempotencyGuards(model);
     const keys = tableKeyNames(ctx);
     const findings: Finding[] = [];
     for (const effect of effects(model)) {

@@ -14,7 +14,7 @@ import {
   receiverOrigin,
 } from '../handlers/idempotency';
 import type { ExecutionScope, HandlerFunction, HandlerModel } from '../handlers/model';
-import { IdempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
+import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import type { Finding, HandlerRule } from './types';
 
 /** A place where a value must be the same on every delivery of an event. */
@@ -40,7 +40,7 @@ export const LL2102: HandlerRule = {
   scope: 'handler',
   check(ctx) {
     const model = ctx.handler;
-    const guards = new IdempotencyGuards(model);
+    const guards = idempotencyGuards(model);
     const keyNames = tableKeyNames(ctx).all;
     const seen = new Set<ts.Node>();
     const findings: Finding[] = [];

@@ -54,8 +54,20 @@ export function describeRetries(triggers: readonly RetryingTrigger[]): string {
   return retryClause(first.fn, first.trigger) + (others > 0 ? ` (and ${others} more retrying trigger${others === 1 ? '' : 's'})` : '');
 }
 
+const guardsByModel = new WeakMap<HandlerModel, IdempotencyGuards>();
+
+/** The guards of a model, computed once for all the rules that ask. */
+export function idempotencyGuards(model: HandlerModel): IdempotencyGuards {
+  let g = guardsByModel.get(model);
+  if (g === undefined) {
+    g = new IdempotencyGuards(model);
+    guardsByModel.set(model, g);
+  }
+  return g;
+}
+
 /** Whether code is covered by an idempotency mechanism the rules recognise. */
-export class IdempotencyGuards {
+class IdempotencyGuards {
   private readonly protectedFns: Set<ts.Node>;
   private readonly middleware: boolean;
   private readonly dedup: boolean;
@@ -91,15 +103,21 @@ function hasDedupCheck(model: HandlerModel): boolean {
   for (const c of model.constructions) {
     const name = c.className?.split('.').at(-1) ?? '';
     const args = c.node.arguments ?? [];
-    if (/Command$/.test(name) && mentionsEventId(args) && (DEDUP_READ_COMMANDS.test(name) || (/^(Put|PutItem|Update|UpdateItem|TransactWrite|TransactWriteItems)Command$/.test(name) && conditional(args)))) return true;
+    // Names first: reading argument text is the costly part.
+    const read = DEDUP_READ_COMMANDS.test(name);
+    const write = /^(Put|PutItem|Update|UpdateItem|TransactWrite|TransactWriteItems)Command$/.test(name);
+    if ((read || write) && mentionsEventId(args) && (read || conditional(args))) return true;
   }
   for (const c of model.calls) {
     if (c.name === undefined) continue;
     const args = c.node.arguments;
-    if (!mentionsEventId(args)) continue;
-    if (DEDUP_READS.test(c.name) || (/^(put|putItem|update|updateItem|transactWrite|transactWriteItems)$/.test(c.name) && conditional(args))) return true;
+    const read = DEDUP_READS.test(c.name);
+    const write = /^(put|putItem|update|updateItem|transactWrite|transactWriteItems)$/.test(c.name);
     // Redis `SET key value NX`: only the first delivery gets to set it.
-    if (c.name === 'set' && args.some((a) => ts.isStringLiteralLike(a) && a.text.toUpperCase() === 'NX')) return true;
+    const setNx = c.name === 'set' && args.some((a) => ts.isStringLiteralLike(a) && a.text.toUpperCase() === 'NX');
+    if (!read && !write && !setNx) continue;
+    if (!mentionsEventId(args)) continue;
+    if (read || setNx || conditional(args)) return true;
   }
   return false;
 }
