@@ -248,12 +248,13 @@ function readEnvironment(env: TNode | undefined, r: Resolver): EnvironmentModel 
 
 function destination(target: TNode | undefined, type: TNode | undefined, span: Span, r: Resolver): DestinationModel {
   const targetId = r.refTarget(target);
-  const inferred = targetId !== undefined ? typeOfResource(r.resourceType(targetId)) : undefined;
+  const inferred = targetId !== undefined ? destinationTypeOfResource(r.resourceType(targetId)) : undefined;
   const typeSetting = r.str(type) ?? (inferred !== undefined ? { value: inferred, span, uri: r.uri } : undefined);
   return { type: typeSetting, target: r.str(target), targetLogicalId: targetId, span, uri: r.uri };
 }
 
-function typeOfResource(type: string | undefined): string | undefined {
+/** The destination type (`SQS`, `SNS`, `Lambda`, `EventBridge`, `S3`) a resource type stands for. */
+export function destinationTypeOfResource(type: string | undefined): string | undefined {
   switch (type) {
     case 'AWS::SQS::Queue':
       return 'SQS';

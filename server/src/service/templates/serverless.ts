@@ -24,7 +24,7 @@ import type {
 } from '../model/types';
 import { isKnown } from '../model/types';
 import { EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForArn } from '../model/events';
-import { readCloudFormationFunctions } from './cloudformation';
+import { destinationTypeOfResource, readCloudFormationFunctions } from './cloudformation';
 import { IamReader, readVpcAttachment } from './iam';
 import { Resolver } from './resolve';
 import { ServerlessVariables } from './serverlessVariables';
@@ -329,7 +329,7 @@ class FunctionReader {
     const explicit = scalarString(typeNode);
     if (explicit !== undefined && typeNode !== undefined) type = this.located(destinationTypeName(explicit), typeNode.span);
     else if (targetId !== undefined) {
-      const t = resourceDestinationType(this.r.resourceType(targetId));
+      const t = destinationTypeOfResource(this.r.resourceType(targetId));
       if (t !== undefined) type = this.located(t, node.span);
     } else if (literal !== undefined) {
       const t = literal.startsWith('arn:') ? arnDestinationType(literal) : functionNames ? 'Lambda' : undefined;
@@ -535,19 +535,3 @@ function arnDestinationType(arn: string): string | undefined {
   }
 }
 
-function resourceDestinationType(type: string | undefined): string | undefined {
-  switch (type) {
-    case 'AWS::SQS::Queue':
-      return 'SQS';
-    case 'AWS::SNS::Topic':
-      return 'SNS';
-    case 'AWS::Lambda::Function':
-      return 'Lambda';
-    case 'AWS::Events::EventBus':
-      return 'EventBridge';
-    case 'AWS::S3::Bucket':
-      return 'S3';
-    default:
-      return undefined;
-  }
-}
