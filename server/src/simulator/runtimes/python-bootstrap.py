@@ -18,6 +18,10 @@ import sys
 import time
 import traceback
 
+# Lambda's code directory is read-only, so no bytecode is written there; nor is any written into
+# the user's project by a simulation.
+sys.dont_write_bytecode = True
+
 try:
     import resource
 except ImportError:  # Windows: no peak memory figure from the runtime itself.
