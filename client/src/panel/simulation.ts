@@ -302,7 +302,7 @@ class Simulations implements PanelHost {
     const root = workspaceRoot() ?? '';
     const picked = await vscode.window.showQuickPick(
       simulated.map((c) => ({ label: c.logicalId, description: `${c.handler} · ${c.runtime}`, detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`, choice: c })),
-      { title: 'Simulate Function (1/3): which function?', placeHolder: 'A function from the workspace templates', matchOnDescription: true, matchOnDetail: true },
+      { title: 'Simulate Function (1/3): which function?', placeHolder: 'A function from the workspace templates', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
     );
     return picked?.choice;
   }
@@ -328,7 +328,7 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
     { kind2: 'async', label: '$(sync) Async invokes (retries on failure)', detail: 'Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.' },
     { kind2: 'sqs', label: '$(inbox) SQS batch', detail: 'Messages through an SQS event source mapping: batches, partial failures, redrive.' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (2/3): which traffic?', placeHolder: 'A traffic pattern' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (2/3): which traffic?', placeHolder: 'A traffic pattern', ignoreFocusOut: true });
   if (!picked) return undefined;
   switch (picked.kind2) {
     case 'single':
@@ -362,10 +362,13 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
   }
 }
 
+// The wizard's steps keep their box open when focus moves (a panel or notification appearing
+// mid-flow would otherwise end the whole flow); Escape still cancels.
 async function askNumber(prompt: string, value: number, min: number, max: number, integer = true): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
     title: `Simulate Function (2/3): ${prompt}`,
     prompt,
+    ignoreFocusOut: true,
     value: String(value),
     validateInput: (v) => {
       const n = Number(v);
@@ -391,7 +394,7 @@ async function pickEvent(templateFile: string, triggers: string[]): Promise<Even
   items.push({ label: 'Generated samples', kind: vscode.QuickPickItemKind.Separator });
   const samples = Object.keys(engine().SAMPLE_EVENTS).sort((a, b) => Number(fitting.includes(b)) - Number(fitting.includes(a)) || a.localeCompare(b));
   for (const s of samples) items.push({ label: `$(symbol-event) ${s}`, description: fitting.includes(s) ? 'fits the function\'s trigger' : 'sample', choice: { sample: s } });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (3/3): which event?', placeHolder: 'An event from events/ or a generated sample' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (3/3): which event?', placeHolder: 'An event from events/ or a generated sample', ignoreFocusOut: true });
   return picked?.choice;
 }
 
