@@ -80,8 +80,10 @@ export async function simulatePythonInPanel(workbench: Workbench): Promise<void>
   await pick(page, '3/3', 'apigateway-http', 'apigateway-http');
 
   const frame = PANEL.frame(page);
-  await frame.locator(PANEL.figure('invocations'), { hasText: String(PYTHON_PANEL.burst * 2) }).waitFor({ timeout: TIMEOUT * 2 });
-  await frame.locator(PANEL.liveBadge).waitFor({ state: 'hidden' });
+  // This run's title, then the finished state: figures alone may still be the previous run's.
+  await frame.locator(PANEL.title, { hasText: PYTHON_PANEL.functionName }).waitFor({ timeout: TIMEOUT * 2 });
+  await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+  assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PYTHON_PANEL.burst * 2));
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), String(PYTHON_PANEL.burst), 'one Python environment per concurrent request');
   assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), `50% (${PYTHON_PANEL.burst})`, 'the first wave is cold, the second warm');
   await frame.locator(PANEL.canvas).focus();
