@@ -70,7 +70,8 @@ exports.handler = async () => {
   );
 }
 
-async function pick(page: Page, step: string, filter: string, row: RegExp | string): Promise<void> {
+/** Answers one step of a quick-pick flow: waits for its title, filters, and picks the row. */
+export async function pick(page: Page, step: string, filter: string, row: RegExp | string): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-title', { hasText: step }).waitFor();
   const input = page.locator('.quick-input-widget input');
   await input.fill(filter);

@@ -4,8 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { PANEL } from './panel';
+import { PANEL, pick } from './panel';
 import { TIMEOUT, type Workbench } from './workbench';
 
 export const PYTHON_PANEL = { functionName: 'PythonDemoFunction', burst: 2, printed: 'served from python' } as const;
@@ -51,14 +50,6 @@ def handler(event, context):
     return {"statusCode": 200, "body": json.dumps({"served": served})}
 `,
   );
-}
-
-async function pick(page: Page, step: string, filter: string, row: RegExp | string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: step }).waitFor();
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(filter);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor();
-  await input.press('Enter');
 }
 
 /** Simulates a burst of PYTHON_PANEL.burst, twice, and checks cold then warm environments and the handler's print() in the logs. */
