@@ -248,4 +248,6 @@ export async function run(): Promise<void> {
     }
   }
   report({ kind: 'done', passed, failed });
+  // code-server ignores this; @vscode/test-electron (test/electron/run.ts) exits non-zero on it.
+  if (failed > 0) throw new Error(`${failed} of ${passed + failed} extension-host test(s) failed`);
 }
