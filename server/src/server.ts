@@ -23,6 +23,7 @@ import { URI } from 'vscode-uri';
 import { LanguageService, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type LocationResult, type RuleSettings, type Severity } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig, ruleSettingsFrom } from './config';
+import { WORKSPACE_SUMMARY_METHOD, type WorkspaceSummary } from './summary';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from './service/model/types';
@@ -86,7 +87,7 @@ connection.onInitialized(() => {
   void refreshSettings();
   // The Python parser is WebAssembly and loads asynchronously (≈100 ms): documents opened meanwhile are checked once it is ready,
   // since Python files and templates with Python functions (LL5001) need it.
-  void loadPythonParser().then((ok) => {
+  pythonReady = loadPythonParser().then((ok) => {
     pythonSettled = true;
     if (!ok) connection.console.warn(`Python handler analysis is off: ${pythonParserFailure() ?? 'the parser did not load'}`);
     for (const doc of documents.all()) schedule(doc);
@@ -156,6 +157,8 @@ function refreshDependents(uri: string): void {
 
 /** True once the Python parser has loaded (or failed to): until then nothing is published, rather than results without Python. */
 let pythonSettled = false;
+/** Settles with the Python parser's load (started once the client is initialised). */
+let pythonReady: Promise<void> = Promise.resolve();
 
 function publish(doc: TextDocument): void {
   if (!pythonSettled) return;
@@ -291,6 +294,30 @@ connection.onCodeAction((params) => {
     }
   }
   return actions;
+});
+
+/**
+ * The workspace summary for the status bar: every template and handler file the project index
+ * knows, checked with open editors' text first. Files not open are read from disk and
+ * forgotten again, so the summary leaves no editor state behind.
+ */
+connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummary> => {
+  await pythonReady;
+  const { templates, handlerUris } = service.workspaceFiles();
+  const findings: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const uri of [...templates.map((t) => t.uri), ...handlerUris]) {
+    const open = documents.get(uri);
+    const text = open?.getText() ?? nodeFileSystem().readFile(URI.parse(uri).fsPath);
+    if (text === undefined) continue;
+    try {
+      for (const d of service.validate({ uri, text, version: open?.version })) findings[d.severity]++;
+    } catch (e) {
+      connection.console.error(`Lambda Lens summary failed on ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    } finally {
+      if (!open) service.forget(uri);
+    }
+  }
+  return { templates: templates.length, functions: templates.reduce((n, t) => n + t.functions, 0), handlerFiles: handlerUris.length, findings };
 });
 
 documents.listen(connection);

@@ -12,7 +12,8 @@ import type { FunctionModel, Span } from './model/types';
 import { isHandlerPath } from './handlers/model';
 import { ProjectIndex } from './project';
 import { HandlerFiles } from './project/handlers';
-import { PythonFiles, isPythonPath } from './handlers/python/files';
+import { PythonFiles, isPythonPath, resolvePythonHandler } from './handlers/python/files';
+import { pathToUri } from './project/resolve';
 import { PYTHON_CHECKS } from './handlers/python/checks';
 import type { CodeLensResult, LocationResult } from './project/views';
 
@@ -57,6 +58,12 @@ export interface DocumentInput {
   readonly uri: string;
   readonly text: string;
   readonly version?: number;
+}
+
+/** What `workspaceFiles` returns: the templates and handler files of the workspace. */
+export interface WorkspaceFiles {
+  readonly templates: readonly { readonly uri: string; readonly functions: number }[];
+  readonly handlerUris: readonly string[];
 }
 
 interface CacheEntry {
@@ -105,6 +112,23 @@ export class LanguageService {
    */
   dependents(uri: string): readonly string[] {
     return this.project.dependents(uri);
+  }
+
+  /**
+   * The workspace as the project index sees it: templates with their function counts, and the
+   * handler files (JS/TS and Python) those functions resolve to.
+   */
+  workspaceFiles(): WorkspaceFiles {
+    const templates = this.project.workspaceTemplates();
+    const handlers = new Set<string>();
+    for (const t of templates) {
+      for (const link of this.project.linksOfTemplate(t)) handlers.add(link.uri);
+      for (const fn of t.functions) {
+        const py = resolvePythonHandler(fn, this.fs);
+        if (py) handlers.add(pathToUri(py.path));
+      }
+    }
+    return { templates: templates.map((t) => ({ uri: t.uri, functions: t.functions.length })), handlerUris: [...handlers] };
   }
 
   /** True for JS/TS files, which get the handler-code rules when they hold a handler. */

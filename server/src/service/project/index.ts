@@ -188,6 +188,12 @@ export class ProjectIndex {
     return [...paths].map((p) => this.template(p)).filter((t): t is TemplateDocument => t !== undefined);
   }
 
+  /** Templates with Lambda functions that are open or under the workspace roots (for a workspace summary). */
+  workspaceTemplates(): TemplateDocument[] {
+    const paths = new Set<string>([...this.open.keys(), ...this.scanRoots()]);
+    return [...paths].map((p) => this.template(p)).filter((t): t is TemplateDocument => t !== undefined);
+  }
+
   /** The template functions whose Handler resolves to this file. */
   linksToFile(path: string): FunctionLink[] {
     return this.templatesAround(path).flatMap((t) => this.linksOfTemplate(t).filter((l) => l.path === path));
