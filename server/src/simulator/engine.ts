@@ -48,6 +48,11 @@ export interface RunOptions {
   onEvent?: (event: TraceEvent) => void;
   /** Cancels the run: every child is killed and pending inputs are dropped with a reason. */
   signal?: AbortSignal;
+  /**
+   * Executables the host chose (editor settings), used instead of the ones found on PATH:
+   * a path or a command name. The run fails at its start with a sentence when one does not run.
+   */
+  executables?: { node?: string; python?: string };
 }
 
 /** A request as the sources hand it to the platform. */
@@ -146,7 +151,7 @@ export class Simulation implements Platform {
     this.settings = config.platform;
     this.functionArn = `arn:aws:lambda:${this.settings.region}:${this.settings.accountId}:function:${this.fn.name}`;
     this.python = isPythonRuntime(this.fn.runtime);
-    this.runtime = this.python ? resolvePythonBinary(this.fn.runtime) : resolveNodeBinary(this.fn.runtime);
+    this.runtime = this.python ? resolvePythonBinary(this.fn.runtime, options.executables?.python) : resolveNodeBinary(this.fn.runtime, options.executables?.node);
     this.tokens = this.settings.scalingPer10s;
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
     this.asyncQueue = new AsyncQueue(this);

@@ -427,7 +427,7 @@ function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis
 }
 
 /** Read and resolve a scenario file. Throws `ScenarioError` listing every problem. */
-export function loadScenario(file: string): LoadedScenario {
+export function loadScenario(file: string, platformDefaults: Partial<PlatformSettings> = {}): LoadedScenario {
   const path = resolve(file);
   let text: string;
   try {
@@ -441,11 +441,15 @@ export function loadScenario(file: string): LoadedScenario {
   } catch (e) {
     throw new ScenarioError(file, [`not valid JSON: ${e instanceof Error ? e.message : String(e)}`]);
   }
-  return resolveScenario(json, path);
+  return resolveScenario(json, path, platformDefaults);
 }
 
-/** Resolve a parsed scenario; `path` is the scenario file's path (relative paths start at its folder). */
-export function resolveScenario(json: unknown, path: string): LoadedScenario {
+/**
+ * Resolve a parsed scenario; `path` is the scenario file's path (relative paths start at its
+ * folder). `platformDefaults` (an editor's settings) replace the built-in platform defaults;
+ * the scenario's own `platform` values win over both.
+ */
+export function resolveScenario(json: unknown, path: string, platformDefaults: Partial<PlatformSettings> = {}): LoadedScenario {
   const r = new Reader();
   const warnings: string[] = [];
   const baseDir = dirname(path);
@@ -483,7 +487,7 @@ export function resolveScenario(json: unknown, path: string): LoadedScenario {
   spec = merge(spec, readFunctionSpec(r, root['overrides'], 'overrides'));
   const fn = toFunctionConfig(spec, specDir, r.problems);
 
-  const platform = defaultPlatform();
+  const platform: PlatformSettings = { ...defaultPlatform(), ...platformDefaults };
   const p = r.object(root['platform'], 'platform');
   if (p) {
     r.known(p, 'platform', PLATFORM_KEYS);

@@ -33,9 +33,10 @@ function findOnPath(name: string): string | null {
 /**
  * Use the Node binary the runtime names when the machine has it (`node22` on PATH for
  * nodejs22.x, or the current Node when its major matches), else the current Node; the trace
- * says which (issue 6, point 1).
+ * says which (issue 6, point 1). A binary the host chose (an editor setting) is used as given.
  */
-export function resolveNodeBinary(runtime: string): TraceRuntime {
+export function resolveNodeBinary(runtime: string, chosen?: string): TraceRuntime {
+  if (chosen !== undefined) return chosenNodeBinary(runtime, chosen);
   const major = runtimeMajor(runtime);
   const current = process.version;
   const currentMajor = Number(current.slice(1).split('.')[0]);
@@ -63,6 +64,33 @@ export function resolveNodeBinary(runtime: string): TraceRuntime {
     version: current,
     exact: false,
     note: `${wanted}, so ${runtime} runs on ${which}; behaviour that differs between Node versions may differ from Lambda.`,
+  };
+}
+
+/**
+ * A Node binary the host chose (a path, or a command on PATH): used as given once it answers
+ * `--version` as Node; the trace says whether its major is the runtime's. Throws a sentence
+ * saying what is wrong with it.
+ */
+export function chosenNodeBinary(runtime: string, binary: string): TraceRuntime {
+  if (/[\\/]/.test(binary) && !existsSync(binary)) throw new Error(`${binary} does not exist`);
+  let version: string;
+  try {
+    version = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, ...startEnv(binary) }, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch (e) {
+    throw new Error(`${binary} does not run (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+  }
+  if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new Error(`${binary} is not Node: \`${binary} --version\` printed ${JSON.stringify(version.slice(0, 60))}`);
+  const major = runtimeMajor(runtime);
+  const exact = major !== null && version.startsWith(`v${major}.`);
+  return {
+    requested: runtime,
+    binary,
+    version,
+    exact,
+    note: exact
+      ? `${runtime} runs on Node ${version} (${binary}, as configured).`
+      : `${runtime} runs on Node ${version} (${binary}, as configured); behaviour that differs between Node versions may differ from Lambda.`,
   };
 }
 

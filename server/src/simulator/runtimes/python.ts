@@ -38,9 +38,11 @@ function probe(command: string): { executable: string; version: string } | null 
 
 /**
  * The interpreter for a Python runtime: `python3.13` when the machine has it, else `python3`
- * (the trace says it is not the same version).
+ * (the trace says it is not the same version). An interpreter the host chose (an editor
+ * setting) is used as given.
  */
-export function resolvePythonBinary(runtime: string): TraceRuntime {
+export function resolvePythonBinary(runtime: string, chosen?: string): TraceRuntime {
+  if (chosen !== undefined) return chosenPythonBinary(runtime, chosen);
   const hit = resolved.get(runtime);
   if (hit) return hit;
   const wanted = pythonVersion(runtime);
@@ -61,6 +63,28 @@ export function resolvePythonBinary(runtime: string): TraceRuntime {
   }
   resolved.set(runtime, result);
   return result;
+}
+
+/**
+ * An interpreter the host chose (a path, or a command on PATH): used once it answers as
+ * Python 3; the trace says whether its version is the runtime's. Throws a sentence saying what
+ * is wrong with it.
+ */
+export function chosenPythonBinary(runtime: string, command: string): TraceRuntime {
+  if (/[\\/]/.test(command) && !existsSync(command)) throw new Error(`${command} does not exist`);
+  const found = probe(command);
+  if (!found || !found.version.startsWith('3.')) throw new Error(`${command} does not run as a Python 3 interpreter`);
+  const wanted = pythonVersion(runtime);
+  const exact = wanted !== null && found.version.startsWith(`${wanted}.`);
+  return {
+    requested: runtime,
+    binary: found.executable,
+    version: found.version,
+    exact,
+    note: exact
+      ? `${runtime} runs on Python ${found.version} (${found.executable}, as configured).`
+      : `${runtime} runs on Python ${found.version} (${found.executable}, as configured); behaviour that differs between Python versions may differ from Lambda.`,
+  };
 }
 
 /** The bootstrap script: next to the bundle (dist/runtimes/), or beside this file when run from source. */
