@@ -7,7 +7,7 @@
 import { readTemplateFunctions } from '../../../server/src/service/index';
 import { knownValue } from '../../../server/src/service/model/types';
 
-export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS } from '../../../server/src/simulator/index';
+export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform } from '../../../server/src/simulator/index';
 
 /** A function of a template, as the quick pick shows it. */
 export interface TemplateFunction {

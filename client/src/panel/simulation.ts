@@ -13,6 +13,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource } from '../../shared/protocol';
 import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
+import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, SETTINGS } from '../settings';
+import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
 import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
@@ -65,20 +67,20 @@ class Simulations implements PanelHost {
   async exportChromeTrace(trace: SimulationTrace, source: RunSource): Promise<void> {
     const base = source.kind === 'file' ? source.path.replace(/\.json$/, '') : join(workspaceRoot() ?? '', `${trace.function.name}`);
     const target = await vscode.window.showSaveDialog({
-      title: 'Export Run as Chrome Trace',
+      title: vscode.l10n.t('Export Run as Chrome Trace'),
       defaultUri: vscode.Uri.file(`${base}.chrome.json`),
-      filters: { 'Chrome trace (JSON)': ['json'] },
+      filters: { [vscode.l10n.t('Chrome trace (JSON)')]: ['json'] },
     });
     if (!target) return;
     writeFileSync(target.fsPath, JSON.stringify(engine().toChromeTrace(trace)));
-    void vscode.window.showInformationMessage(`Lambda Lens: exported ${basename(target.fsPath)}. Open it in Perfetto UI or chrome://tracing.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: exported {0}. Open it in Perfetto UI or chrome://tracing.', basename(target.fsPath)));
   }
 
   revealLogs(trace: SimulationTrace, requestId: string, attempt: number): void {
     const inv = trace.invocations.find((i) => i.requestId === requestId && i.attempt === attempt);
     if (!inv) return;
     this.output.appendLine('');
-    this.output.appendLine(`# Request ${requestId} (attempt ${attempt}) on ${inv.env ?? 'no environment'}`);
+    this.output.appendLine(`# ${vscode.l10n.t('Request {0} (attempt {1}) on {2}', requestId, attempt, inv.env ?? vscode.l10n.t('no environment'))}`);
     for (const line of inv.logs) this.output.appendLine(line);
     this.output.show(true);
   }
@@ -90,9 +92,11 @@ class Simulations implements PanelHost {
     if (!trusted()) return;
     const root = workspaceRoot();
     if (!root) {
-      void vscode.window.showWarningMessage('Lambda Lens: open a folder with a SAM or CloudFormation template to simulate its functions.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: open a folder with a SAM or CloudFormation template to simulate its functions.'));
       return;
     }
+    const platformDefaults = simulatorPlatform();
+    if (!platformDefaults) return;
     const fn = await this.pickFunction(templateUri, logicalId);
     if (!fn) return;
     const pattern = await pickPattern();
@@ -112,9 +116,9 @@ class Simulations implements PanelHost {
     const scenarioFile = saveScenario(root, runId, scenario);
     let config: SimulationConfig;
     try {
-      const loaded = engine().resolveScenario(scenario, scenarioFile);
+      const loaded = engine().resolveScenario(scenario, scenarioFile, platformDefaults);
       config = loaded.config;
-      for (const w of loaded.warnings) this.output.appendLine(`# warning: ${w}`);
+      for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
     } catch (e) {
       showScenarioError(e, scenarioFile);
       return;
@@ -124,6 +128,8 @@ class Simulations implements PanelHost {
 
   async runScenario(uri?: vscode.Uri): Promise<void> {
     if (!trusted()) return;
+    const platformDefaults = simulatorPlatform();
+    if (!platformDefaults) return;
     const file = uri ?? (await pickScenarioFile());
     if (!file) return;
     const root = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? workspaceRoot() ?? dirname(file.fsPath);
@@ -131,9 +137,9 @@ class Simulations implements PanelHost {
     if (open?.isDirty) await open.save();
     let config: SimulationConfig;
     try {
-      const loaded = engine().loadScenario(file.fsPath);
+      const loaded = engine().loadScenario(file.fsPath, platformDefaults);
       config = loaded.config;
-      for (const w of loaded.warnings) this.output.appendLine(`# warning: ${w}`);
+      for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
     } catch (e) {
       showScenarioError(e, file.fsPath);
       return;
@@ -146,7 +152,9 @@ class Simulations implements PanelHost {
     const root = workspaceRoot();
     const file = this.lastRun ?? (root ? latestRun(root) : null);
     if (!file) {
-      void vscode.window.showInformationMessage('Lambda Lens: no saved run in this workspace yet. Run "Lambda Lens: Simulate Function…" first.');
+      const simulate = vscode.l10n.t('Simulate Function…');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no saved run in this workspace yet. Simulate a function to see its timeline.'), simulate);
+      if (choice === simulate) await vscode.commands.executeCommand(COMMANDS.simulateFunction);
       return;
     }
     this.openFile(file);
@@ -158,10 +166,10 @@ class Simulations implements PanelHost {
       uri ??
       (
         await vscode.window.showOpenDialog({
-          title: 'Open Trace File',
+          title: vscode.l10n.t('Open Trace File'),
           canSelectMany: false,
           defaultUri: root ? vscode.Uri.file(join(root, '.lambda-lens', 'runs')) : undefined,
-          filters: { 'Lambda Lens trace': ['json'] },
+          filters: { [vscode.l10n.t('Lambda Lens trace')]: ['json'] },
         })
       )?.[0];
     // A panel that already shows a run stays: the file opens beside it, to compare the two.
@@ -174,13 +182,13 @@ class Simulations implements PanelHost {
     const root = workspaceRoot();
     const file = this.lastRun ?? (root ? latestRun(root) : null);
     if (!file) {
-      void vscode.window.showInformationMessage('Lambda Lens: no run to export. Open a run or simulate a function first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no run to export. Open a run or simulate a function first.'));
       return;
     }
     try {
       await this.exportChromeTrace(readTrace(file), { kind: 'file', path: file });
     } catch (e) {
-      void vscode.window.showErrorMessage(`Lambda Lens: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));
     }
   }
 
@@ -192,22 +200,27 @@ class Simulations implements PanelHost {
     const open = TimelinePanel.showing(file);
     if (open) {
       open.panel.reveal(undefined, false);
+      markStep('openedRun');
       return;
     }
     try {
       const trace = readTrace(file);
       this.panel(beside).showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
+      markStep('openedRun');
     } catch (e) {
-      void vscode.window.showErrorMessage(`Lambda Lens: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));
     }
   }
 
   // ---- running ----
 
   private async run(config: SimulationConfig, runId: string, title: string, root: string): Promise<void> {
+    const executables = simulatorExecutables(config.function.runtime);
+    if (!executables) return;
     if (this.running) {
-      const choice = await vscode.window.showWarningMessage('Lambda Lens: a simulation is running.', 'Cancel It and Start', 'Keep It');
-      if (choice !== 'Cancel It and Start') return;
+      const restart = vscode.l10n.t('Cancel It and Start');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: a simulation is running.'), restart, vscode.l10n.t('Keep It'));
+      if (choice !== restart) return;
       this.running.controller.abort();
     }
     const controller = new AbortController();
@@ -217,7 +230,7 @@ class Simulations implements PanelHost {
     panel.startLive(runId, title);
     this.output.clear();
     this.output.appendLine(`# ${title}`);
-    this.output.appendLine(`# ${config.function.handler} (${config.function.runtime}) in ${config.function.codeRoot}`);
+    this.output.appendLine(`# ${vscode.l10n.t('{0} ({1}) in {2}', config.function.handler, config.function.runtime, config.function.codeRoot)}`);
     let pending: TraceEvent[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = (): void => {
@@ -235,10 +248,10 @@ class Simulations implements PanelHost {
     };
     try {
       const trace = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Lambda Lens: simulating ${title}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Lambda Lens: simulating {0}', title), cancellable: true },
         (_progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return engine().simulate(config, { onEvent, signal: controller.signal });
+          return engine().simulate(config, { onEvent, signal: controller.signal, executables });
         },
       );
       if (timer !== null) clearTimeout(timer);
@@ -247,17 +260,30 @@ class Simulations implements PanelHost {
       this.lastRun = file;
       void this.context.workspaceState.update('lambdaLens.lastRun', file);
       TimelinePanel.each((p) => p.runSaved(runId, trace, file));
+      if (!trace.cancelled) markStep('ranSimulation');
       const s = trace.summary;
       this.output.appendLine(
-        `# ${trace.cancelled ? 'cancelled' : 'done'}: ${s.invocations} invocations, ${s.coldStarts} cold, ${s.environments} environments, ${s.throttles} throttled, ${s.errors} errors · saved to ${relative(root, file)}`,
+        `# ${vscode.l10n.t(
+          '{0}: {1} invocations, {2} cold, {3} environments, {4} throttled, {5} errors · saved to {6}',
+          trace.cancelled ? vscode.l10n.t('cancelled') : vscode.l10n.t('done'),
+          s.invocations,
+          s.coldStarts,
+          s.environments,
+          s.throttles,
+          s.errors,
+          relative(root, file),
+        )}`,
       );
     } catch (e) {
       if (timer !== null) clearTimeout(timer);
       flush();
-      const message = e instanceof Error ? e.message : String(e);
+      const error = e instanceof Error ? e.message : String(e);
+      // An executable from the settings that does not run: name the setting.
+      const configured = executables.node ?? executables.python;
+      const message = configured !== undefined && error.includes(configured) ? `${executables.node !== undefined ? SETTINGS.nodePath : SETTINGS.pythonPath}: ${error}` : error;
       TimelinePanel.each((p) => p.liveFailed(runId, message));
-      this.output.appendLine(`# the run failed: ${message}`);
-      void vscode.window.showErrorMessage(`Lambda Lens: the simulation failed: ${message}`);
+      this.output.appendLine(`# ${vscode.l10n.t('the run failed: {0}', message)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: the simulation failed: {0}', message));
     } finally {
       if (this.running === running) this.running = null;
     }
@@ -279,8 +305,8 @@ class Simulations implements PanelHost {
         choices.push({
           logicalId: f.logicalId,
           templateFile: file.fsPath,
-          handler: f.handler ?? '(no handler)',
-          runtime: f.runtime ?? '(runtime unknown)',
+          handler: f.handler ?? vscode.l10n.t('(no handler)'),
+          runtime: f.runtime ?? vscode.l10n.t('(runtime unknown)'),
           simulated: f.runtime === undefined || f.runtime.startsWith('nodejs') || f.runtime.startsWith('python'),
           triggers: f.triggers,
         });
@@ -294,15 +320,15 @@ class Simulations implements PanelHost {
     if (simulated.length === 0) {
       void vscode.window.showWarningMessage(
         choices.length === 0
-          ? 'Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).'
-          : 'Lambda Lens: the simulator runs Node.js and Python functions; none of the functions in the workspace templates uses a nodejs or python runtime.',
+          ? vscode.l10n.t('Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).')
+          : vscode.l10n.t('Lambda Lens: the simulator runs Node.js and Python functions; none of the functions in the workspace templates uses a nodejs or python runtime.'),
       );
       return undefined;
     }
     const root = workspaceRoot() ?? '';
     const picked = await vscode.window.showQuickPick(
       simulated.map((c) => ({ label: c.logicalId, description: `${c.handler} · ${c.runtime}`, detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`, choice: c })),
-      { title: 'Simulate Function (1/3): which function?', placeHolder: 'A function from the workspace templates', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+      { title: vscode.l10n.t('Simulate Function (1/3): which function?'), placeHolder: vscode.l10n.t('A function from the workspace templates'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
     );
     return picked?.choice;
   }
@@ -321,42 +347,44 @@ interface FunctionChoice {
 async function pickPattern(): Promise<TrafficPattern | undefined> {
   type Item = vscode.QuickPickItem & { kind2: TrafficPattern['kind'] };
   const items: Item[] = [
-    { kind2: 'single', label: '$(debug-start) Single invoke', detail: 'One synchronous request: a cold start.' },
-    { kind2: 'burst', label: '$(zap) Burst of N concurrent', detail: 'N synchronous requests at once (N cold environments), and again 5 s later (warm reuse).' },
-    { kind2: 'steady', label: '$(pulse) Steady rate', detail: 'Requests per second for a duration: how many environments a rate needs.' },
-    { kind2: 'spike-after-idle', label: '$(watch) Spike after idle', detail: 'Warm up, stay idle past the idle timeout, then a spike: everything is cold again.' },
-    { kind2: 'async', label: '$(sync) Async invokes (retries on failure)', detail: 'Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.' },
-    { kind2: 'sqs', label: '$(inbox) SQS batch', detail: 'Messages through an SQS event source mapping: batches, partial failures, redrive.' },
+    { kind2: 'single', label: `$(debug-start) ${vscode.l10n.t('Single invoke')}`, detail: vscode.l10n.t('One synchronous request: a cold start.') },
+    { kind2: 'burst', label: `$(zap) ${vscode.l10n.t('Burst of N concurrent')}`, detail: vscode.l10n.t('N synchronous requests at once (N cold environments), and again 5 s later (warm reuse).') },
+    { kind2: 'steady', label: `$(pulse) ${vscode.l10n.t('Steady rate')}`, detail: vscode.l10n.t('Requests per second for a duration: how many environments a rate needs.') },
+    { kind2: 'spike-after-idle', label: `$(watch) ${vscode.l10n.t('Spike after idle')}`, detail: vscode.l10n.t('Warm up, stay idle past the idle timeout, then a spike: everything is cold again.') },
+    { kind2: 'async', label: `$(sync) ${vscode.l10n.t('Async invokes (retries on failure)')}`, detail: vscode.l10n.t('Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.') },
+    { kind2: 'sqs', label: `$(inbox) ${vscode.l10n.t('SQS batch')}`, detail: vscode.l10n.t('Messages through an SQS event source mapping: batches, partial failures, redrive.') },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (2/3): which traffic?', placeHolder: 'A traffic pattern', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (2/3): which traffic?'), placeHolder: vscode.l10n.t('A traffic pattern'), ignoreFocusOut: true });
   if (!picked) return undefined;
   switch (picked.kind2) {
     case 'single':
       return { kind: 'single' };
     case 'burst': {
-      const count = await askNumber('How many concurrent requests?', 10, 1, 1000);
+      const count = await askNumber(vscode.l10n.t('How many concurrent requests?'), 10, 1, 1000);
       return count === undefined ? undefined : { kind: 'burst', count };
     }
     case 'steady': {
-      const perSecond = await askNumber('Requests per second?', 20, 0.1, 1000, false);
+      const perSecond = await askNumber(vscode.l10n.t('Requests per second?'), 20, 0.1, 1000, false);
       if (perSecond === undefined) return undefined;
-      const seconds = await askNumber('For how many seconds?', 10, 1, 3600, false);
+      const seconds = await askNumber(vscode.l10n.t('For how many seconds?'), 10, 1, 3600, false);
       return seconds === undefined ? undefined : { kind: 'steady', perSecond, seconds };
     }
     case 'spike-after-idle': {
-      const idleMinutes = await askNumber('Idle for how many minutes before the spike? (environments are reclaimed after 10 by default)', 15, 0, 24 * 60, false);
+      // Past the idle timeout the run will use (the setting, else Lambda's observed 10 minutes).
+      const idle = idleTimeoutMinutes(engine().defaultPlatform().idleTimeoutMs);
+      const idleMinutes = await askNumber(vscode.l10n.t('Idle for how many minutes before the spike? (environments are reclaimed after {0} min idle)', idle), Math.ceil(idle * 1.5), 0, 24 * 60, false);
       if (idleMinutes === undefined) return undefined;
-      const count = await askNumber('How many concurrent requests in the spike?', 10, 1, 1000);
+      const count = await askNumber(vscode.l10n.t('How many concurrent requests in the spike?'), 10, 1, 1000);
       return count === undefined ? undefined : { kind: 'spike-after-idle', idleMinutes, count };
     }
     case 'async': {
-      const count = await askNumber('How many async events?', 3, 1, 1000);
+      const count = await askNumber(vscode.l10n.t('How many async events?'), 3, 1, 1000);
       return count === undefined ? undefined : { kind: 'async', count };
     }
     case 'sqs': {
-      const messages = await askNumber('How many messages?', 25, 1, 100_000);
+      const messages = await askNumber(vscode.l10n.t('How many messages?'), 25, 1, 100_000);
       if (messages === undefined) return undefined;
-      const batchSize = await askNumber('Batch size?', 10, 1, 10_000);
+      const batchSize = await askNumber(vscode.l10n.t('Batch size?'), 10, 1, 10_000);
       return batchSize === undefined ? undefined : { kind: 'sqs', messages, batchSize };
     }
   }
@@ -366,15 +394,15 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
 // mid-flow would otherwise end the whole flow); Escape still cancels.
 async function askNumber(prompt: string, value: number, min: number, max: number, integer = true): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
-    title: `Simulate Function (2/3): ${prompt}`,
+    title: vscode.l10n.t('Simulate Function (2/3): {0}', prompt),
     prompt,
     ignoreFocusOut: true,
     value: String(value),
     validateInput: (v) => {
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n)) return 'Enter a number';
-      if (integer && !Number.isInteger(n)) return 'Enter a whole number';
-      if (n < min || n > max) return `Enter a number from ${min} to ${max}`;
+      if (v.trim() === '' || !Number.isFinite(n)) return vscode.l10n.t('Enter a number');
+      if (integer && !Number.isInteger(n)) return vscode.l10n.t('Enter a whole number');
+      if (n < min || n > max) return vscode.l10n.t('Enter a number from {0} to {1}', min, max);
       return undefined;
     },
   });
@@ -389,12 +417,12 @@ async function pickEvent(templateFile: string, triggers: string[]): Promise<Even
   files.sort((a, b) => near(a) - near(b) || a.fsPath.localeCompare(b.fsPath));
   const fitting = [...new Set(triggers.map(sampleForTrigger).filter((s): s is string => s !== null))];
   const items: Item[] = [];
-  if (files.length > 0) items.push({ label: 'Events in the project', kind: vscode.QuickPickItemKind.Separator });
+  if (files.length > 0) items.push({ label: vscode.l10n.t('Events in the project'), kind: vscode.QuickPickItemKind.Separator });
   for (const f of files) items.push({ label: `$(file) ${basename(f.fsPath)}`, description: relative(root, dirname(f.fsPath)), choice: { eventFile: f.fsPath } });
-  items.push({ label: 'Generated samples', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: vscode.l10n.t('Generated samples'), kind: vscode.QuickPickItemKind.Separator });
   const samples = Object.keys(engine().SAMPLE_EVENTS).sort((a, b) => Number(fitting.includes(b)) - Number(fitting.includes(a)) || a.localeCompare(b));
-  for (const s of samples) items.push({ label: `$(symbol-event) ${s}`, description: fitting.includes(s) ? 'fits the function\'s trigger' : 'sample', choice: { sample: s } });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Simulate Function (3/3): which event?', placeHolder: 'An event from events/ or a generated sample', ignoreFocusOut: true });
+  for (const s of samples) items.push({ label: `$(symbol-event) ${s}`, description: fitting.includes(s) ? vscode.l10n.t("fits the function's trigger") : vscode.l10n.t('sample'), choice: { sample: s } });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (3/3): which event?'), placeHolder: vscode.l10n.t('An event from events/ or a generated sample'), ignoreFocusOut: true });
   return picked?.choice;
 }
 
@@ -403,13 +431,13 @@ async function pickScenarioFile(): Promise<vscode.Uri | undefined> {
   if (active && active.fsPath.endsWith('.scenario.json')) return active;
   const files = await vscode.workspace.findFiles('**/*.scenario.json', '**/node_modules/**', 200);
   if (files.length === 0) {
-    void vscode.window.showInformationMessage('Lambda Lens: no *.scenario.json file in the workspace. "Simulate Function…" saves one with each run under .lambda-lens/runs/.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no *.scenario.json file in the workspace. "Simulate Function…" saves one with each run under .lambda-lens/runs/.'));
     return undefined;
   }
   const root = workspaceRoot() ?? '';
   const picked = await vscode.window.showQuickPick(
     files.map((f) => ({ label: basename(f.fsPath), description: relative(root, dirname(f.fsPath)), uri: f })),
-    { title: 'Run Scenario File', placeHolder: 'A scenario file' },
+    { title: vscode.l10n.t('Run Scenario File'), placeHolder: vscode.l10n.t('A scenario file') },
   );
   return picked?.uri;
 }
@@ -425,8 +453,9 @@ function readJson(file: string): unknown {
 function showScenarioError(e: unknown, file: string): void {
   const { ScenarioError } = engine();
   const message = e instanceof ScenarioError ? e.problems.join('; ') : e instanceof Error ? e.message : String(e);
-  void vscode.window.showErrorMessage(`Lambda Lens: ${basename(file)}: ${message}`, 'Open Scenario').then((choice) => {
-    if (choice) void vscode.window.showTextDocument(vscode.Uri.file(file));
+  const open = vscode.l10n.t('Open Scenario');
+  void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}: {1}', basename(file), message), open).then((choice) => {
+    if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
   });
 }
 
@@ -437,13 +466,11 @@ function workspaceRoot(): string | undefined {
 /** Simulation runs the workspace's code: only in a trusted workspace, and it says so. */
 function trusted(): boolean {
   if (vscode.workspace.isTrusted) return true;
+  const manage = vscode.l10n.t('Manage Workspace Trust');
   void vscode.window
-    .showWarningMessage(
-      'Lambda Lens: simulation runs your handler code on this machine, so it is available only in trusted workspaces. Analysis keeps working without trust.',
-      'Manage Workspace Trust',
-    )
+    .showWarningMessage(vscode.l10n.t('Lambda Lens: simulation runs your handler code on this machine, so it is available only in trusted workspaces. Analysis keeps working without trust.'), manage)
     .then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     });
   return false;
 }
@@ -454,7 +481,7 @@ class ScenarioLensProvider implements vscode.CodeLensProvider {
     const range = new vscode.Range(0, 0, 0, 0);
     return [
       new vscode.CodeLens(range, {
-        title: vscode.workspace.isTrusted ? '$(play) Run scenario' : '$(workspace-untrusted) Run scenario (needs a trusted workspace)',
+        title: vscode.workspace.isTrusted ? `$(play) ${vscode.l10n.t('Run scenario')}` : `$(workspace-untrusted) ${vscode.l10n.t('Run scenario (needs a trusted workspace)')}`,
         command: COMMANDS.runScenario,
         arguments: [document.uri],
       }),

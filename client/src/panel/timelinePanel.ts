@@ -61,7 +61,7 @@ export class TimelinePanel {
       return current;
     }
     const column = current && beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lambda Lens Timeline', { viewColumn: column, preserveFocus: false }, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, vscode.l10n.t('Lambda Lens Timeline'), { viewColumn: column, preserveFocus: false }, { enableScripts: true });
     TimelinePanel.current = new TimelinePanel(panel, extensionUri, host);
     return TimelinePanel.current;
   }
@@ -96,13 +96,13 @@ export class TimelinePanel {
 
   showTrace(trace: SimulationTrace, source: RunSource, title = runTitle(trace)): void {
     this.shown = { kind: 'trace', trace, source, title };
-    this.panel.title = `Timeline: ${title}`;
+    this.panel.title = vscode.l10n.t('Timeline: {0}', title);
     this.post({ type: 'load-trace', trace, source, title });
   }
 
   startLive(runId: string, title: string): void {
     this.shown = { kind: 'live', runId, title, events: [] };
-    this.panel.title = `Timeline: ${title}`;
+    this.panel.title = vscode.l10n.t('Timeline: {0}', title);
     this.post({ type: 'live-start', runId, title });
   }
 
@@ -159,7 +159,7 @@ export class TimelinePanel {
       try {
         this.showTrace(readTrace(previous.path), previous);
       } catch (e) {
-        void vscode.window.showWarningMessage(`Lambda Lens: cannot reopen the run: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: cannot reopen the run: {0}', e instanceof Error ? e.message : String(e)));
       }
     }
   }

@@ -1,0 +1,111 @@
+/**
+ * The getting-started walkthrough (`contributes.walkthroughs`, lambdaLens.gettingStarted): the
+ * commands it offers (Get Started, Open Example) and the context keys that complete its steps
+ * when the user does what a step asks — a Lambda Lens diagnostic shown in an editor, a Lambda
+ * Lens hover, a finished simulation, a saved run opened in the timeline.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+export const WALKTHROUGH_COMMANDS = {
+  openWalkthrough: 'lambdaLens.openWalkthrough',
+  openExample: 'lambdaLens.openExample',
+} as const;
+
+/** `publisher.name#walkthrough id`, as `workbench.action.openWalkthrough` takes it. */
+const WALKTHROUGH_ID = 'lambda-lens.lambda-lens#lambdaLens.gettingStarted';
+
+/** The steps completed by a context key (`onContext:lambdaLens.walkthrough.<step>` in package.json). */
+export type WalkthroughStep = 'sawDiagnostic' | 'sawHover' | 'ranSimulation' | 'openedRun';
+
+const marked = new Set<WalkthroughStep>();
+
+/** Completes a walkthrough step (VS Code remembers completed steps across sessions). */
+export function markStep(step: WalkthroughStep): void {
+  if (marked.has(step)) return;
+  marked.add(step);
+  void vscode.commands.executeCommand('setContext', `lambdaLens.walkthrough.${step}`, true);
+}
+
+/** The diagnostic source the language server sets. */
+const SOURCE = 'Lambda Lens';
+
+/** Templates the example command looks for before offering to copy the example. */
+const TEMPLATE_GLOB = '**/{template,*.template,serverless}.{yaml,yml,json}';
+const EXCLUDE_GLOB = '**/{node_modules,.aws-sam,.lambda-lens,cdk.out,.serverless}/**';
+
+/** Set before the window reloads onto a copied example: the file to open once it has. */
+const OPEN_ON_START = 'lambdaLens.walkthrough.openOnStart';
+
+export function registerWalkthrough(context: vscode.ExtensionContext): void {
+  const sawDiagnostic = (): void => {
+    if (marked.has('sawDiagnostic')) return;
+    const shown = vscode.window.visibleTextEditors.some((e) => vscode.languages.getDiagnostics(e.document.uri).some((d) => d.source === SOURCE));
+    if (shown) markStep('sawDiagnostic');
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openExample, () => openExample(context)),
+    vscode.languages.onDidChangeDiagnostics(sawDiagnostic),
+    vscode.window.onDidChangeVisibleTextEditors(sawDiagnostic),
+  );
+  void openPendingExample(context);
+}
+
+/**
+ * Open the example: the workspace's own template when it has one; otherwise the example app
+ * shipped in media/example, copied into a folder the user picks and opened there.
+ */
+async function openExample(context: vscode.ExtensionContext): Promise<void> {
+  const own = await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 20);
+  if (own.length > 0) {
+    // The shallowest template: the project's own rather than one deep in a sub-project.
+    const depth = (u: vscode.Uri): number => u.path.split('/').length;
+    own.sort((a, b) => depth(a) - depth(b) || a.path.localeCompare(b.path));
+    await vscode.window.showTextDocument(own[0] as vscode.Uri);
+    return;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    title: vscode.l10n.t('Choose a folder to copy the Lambda Lens example into'),
+    openLabel: vscode.l10n.t('Copy Example Here'),
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    defaultUri: vscode.Uri.file(homedir()),
+  });
+  const parent = picked?.[0];
+  if (!parent) return;
+  const target = await freeFolder(parent, 'lambda-lens-example');
+  try {
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(context.extensionUri, 'media', 'example'), target, { overwrite: false });
+  } catch (e) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: could not copy the example to {0}: {1}', target.fsPath, e instanceof Error ? e.message : String(e)));
+    return;
+  }
+  // The folder opens in this window when it has none (the extension starts again there), else in a new one.
+  await context.globalState.update(OPEN_ON_START, vscode.Uri.joinPath(target, 'template.yaml').toString());
+  await vscode.commands.executeCommand('vscode.openFolder', target, { forceNewWindow: (vscode.workspace.workspaceFolders?.length ?? 0) > 0 });
+}
+
+/** `<parent>/<name>`, or `<name>-2`, `-3`… when taken. */
+async function freeFolder(parent: vscode.Uri, name: string): Promise<vscode.Uri> {
+  for (let i = 1; ; i++) {
+    const candidate = vscode.Uri.file(join(parent.fsPath, i === 1 ? name : `${name}-${i}`));
+    try {
+      await vscode.workspace.fs.stat(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+}
+
+/** In the window opened on a copied example: open its template once. */
+async function openPendingExample(context: vscode.ExtensionContext): Promise<void> {
+  const pending = context.globalState.get<string>(OPEN_ON_START);
+  if (!pending) return;
+  const uri = vscode.Uri.parse(pending);
+  if (!vscode.workspace.getWorkspaceFolder(uri)) return;
+  await context.globalState.update(OPEN_ON_START, undefined);
+  await vscode.window.showTextDocument(uri);
+}
