@@ -4,6 +4,7 @@
 import type { TraceEnvironment, TraceInvocation } from '../../../server/src/simulator/trace';
 import type { Bar, Row } from './model';
 import { formatDuration, formatTime } from './timeaxis';
+import { versionLabel } from './versions';
 
 export interface Badge {
   /** Matches a bar style or `retry`/`cold`; the CSS gives each its colour and icon. */
@@ -51,10 +52,10 @@ export function tooltipOf(bar: Bar, row: Row, invocations: readonly TraceInvocat
   const heading = `${badgesOf(inv).map((b) => b.text).join(' · ')}`;
   const lines = [`Request ${inv.requestId}`];
   if (inv.outcome === 'throttled') {
-    lines.push(`at ${formatTime(inv.arrivedMs)} · ${inv.source}`, inv.throttleReason ?? 'TooManyRequestsException');
+    lines.push(`at ${formatTime(inv.arrivedMs)} · ${inv.source}${version(inv.version)}`, inv.throttleReason ?? 'TooManyRequestsException');
     return { heading, lines };
   }
-  lines.push(`${inv.env ?? ''} · attempt ${inv.attempt} · ${inv.source}`);
+  lines.push(`${inv.env ?? ''}${version(inv.version)} · attempt ${inv.attempt} · ${inv.source}`);
   const waited = inv.startMs - inv.initMs - inv.arrivedMs;
   if (waited >= 1) lines.push(`Waited ${formatDuration(waited)} outside ${inv.cold ? 'INIT and ' : ''}the handler`);
   lines.push(`${inv.cold ? `Init ${formatDuration(inv.initMs)} · ` : ''}Duration ${formatDuration(inv.durationMs)} · Billed ${inv.billedMs} ms`);
@@ -65,8 +66,13 @@ export function tooltipOf(bar: Bar, row: Row, invocations: readonly TraceInvocat
 
 export function initLines(env: TraceEnvironment, open: boolean): string[] {
   return [
-    `${env.initializationType === 'provisioned-concurrency' ? 'Provisioned' : 'On-demand'} · started ${formatTime(env.createdMs)}`,
+    `${env.initializationType === 'provisioned-concurrency' ? 'Provisioned' : 'On-demand'}${version(env.version)} · started ${formatTime(env.createdMs)}`,
     open ? 'INIT running' : `Init ${formatDuration(env.initMs)} · ${env.initStatus}`,
     env.logStreamName,
   ];
+}
+
+/** ` · v2` when the trace knows the version; nothing for traces written before versions. */
+function version(v: string | undefined): string {
+  return v === undefined ? '' : ` · ${versionLabel(v)}`;
 }

@@ -16,6 +16,8 @@ import { rangeFigures } from './selection';
 import { computeFigures, figuresOfSummary, summaryItems } from './summary';
 import { readTheme } from './theme';
 import { buildTimeAxis, formatDuration, formatTime, type TimeAxis } from './timeaxis';
+import { deployFigures, deploySentence, versionCells, versionFigures, versionText } from './versions';
+import { versionAccent } from './render';
 import { clampView, fitView, panView, revealView, zoomView, type View } from './viewport';
 
 const vscode = acquireVsCodeApi<PanelViewState>();
@@ -116,6 +118,9 @@ const toolbar = el(
   nextMatchButton,
 );
 const summaryEl = el('section', { className: 'll-summary', attrs: { 'aria-label': 'Run summary' } });
+/** Per-version figures and each deployment's cold-start wave; hidden for runs without versions. */
+const versionsEl = el('section', { className: 'll-versions', attrs: { 'aria-label': 'Versions and deployments' } });
+versionsEl.hidden = true;
 const legendEl = el('div', { className: 'll-legend', attrs: { 'aria-label': 'Legend' } });
 const canvas = el('canvas', {
   className: 'll-canvas',
@@ -148,6 +153,7 @@ const app = el(
   el('header', { className: 'll-header' }, titleEl, subtitleEl, noteEl),
   toolbar,
   summaryEl,
+  versionsEl,
   legendEl,
   el('div', { className: 'll-main' }, timelineBox, details),
   keysEl,
@@ -339,6 +345,39 @@ function renderSummary(): void {
       el('div', { className: 'll-figure', title: item.title, attrs: { 'data-key': item.key } }, el('span', { className: 'll-figure-label', text: item.label }), el('span', { className: 'll-figure-value', text: item.value })),
     );
   }
+  renderVersions();
+}
+
+function renderVersions(): void {
+  clear(versionsEl);
+  const envs = timeline.rows.flatMap((r) => (r.env ? [r.env] : []));
+  const perVersion = versionFigures(timeline.invocations, envs);
+  versionsEl.hidden = perVersion.length === 0;
+  if (perVersion.length === 0) return;
+  const head = el('tr', {}, ...['Version', 'Environments', 'Invocations', 'Cold starts', 'Response p50 / p99'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+  head.lastElementChild?.setAttribute('title', 'Arrival to response, INIT included: what the caller waited');
+  const body = el('tbody');
+  perVersion.forEach((f, i) => {
+    const c = versionCells(f);
+    body.appendChild(
+      el(
+        'tr',
+        { className: 'll-version', attrs: { 'data-version': f.version } },
+        el('th', { attrs: { scope: 'row' } }, el('span', { className: `ll-vbadge ll-accent-${versionAccent(i)}`, text: c.version })),
+        el('td', { text: c.environments }),
+        el('td', { text: c.invocations }),
+        el('td', { text: c.coldStarts }),
+        el('td', { text: c.response }),
+      ),
+    );
+  });
+  versionsEl.appendChild(el('table', { className: 'll-version-table' }, el('thead', {}, head), body));
+  const deploys = deployFigures(timeline.invocations, timeline.deployments, timeline.endMs);
+  if (deploys.length > 0) {
+    const list = el('ul', { className: 'll-deploys' });
+    for (const d of deploys) list.appendChild(el('li', { className: 'll-deploy', text: deploySentence(d), attrs: { 'data-version': d.deployment.version } }));
+    versionsEl.appendChild(list);
+  }
 }
 
 function renderLegend(): void {
@@ -457,6 +496,7 @@ function renderDetails(): void {
         ['Request id', inv.requestId],
         ['Outcome', outcomeText(inv)],
         ['Environment', inv.env ?? '— (no environment took it)'],
+        ...(inv.version !== undefined ? ([['Version', versionText(inv.version, timeline.deployments)]] as [string, string][]) : []),
         ['Source', inv.source],
         ['Attempt', String(inv.attempt)],
         ['Arrived', formatTime(inv.arrivedMs)],
@@ -498,6 +538,7 @@ function renderDetails(): void {
       el('div', { className: 'll-details-head' }, el('h2', { text: `Environment ${env.id}` }), close),
       fields([
         ['Log stream', env.logStreamName],
+        ...(env.version !== undefined ? ([['Version', versionText(env.version, timeline.deployments)]] as [string, string][]) : []),
         ['Initialization', env.initializationType],
         ['Created', formatTime(env.createdMs)],
         ['INIT', initLines(env, bar.open)[1]!],

@@ -12,6 +12,7 @@ import type {
   TraceInvocation,
   TraceRuntime,
 } from '../../../server/src/simulator/trace';
+import { compareVersions, deploymentsOf, versionsOf, type Deployment } from './versions';
 
 /** What a bar shows; each style has its own colour and its own shape or badge (render.ts). */
 export type BarStyle = 'init' | 'init-error' | 'cold' | 'warm' | 'error' | 'timeout' | 'crash' | 'throttle' | 'running';
@@ -41,6 +42,8 @@ export interface Row {
   /** What to say under the label: the log stream, provisioned or why it ended. */
   detail: string;
   env: TraceEnvironment | null;
+  /** The function version the environment runs; null for the throttle row and traces without versions. */
+  version: string | null;
   /** Sorted by start; bars on one environment never overlap (one request at a time). */
   bars: Bar[];
 }
@@ -54,6 +57,10 @@ export interface Timeline {
   eventTimes: number[];
   /** Invocation indices in order of start time (keyboard selection walks it). */
   order: number[];
+  /** The versions the environments ran, in row order; empty for traces without versions. */
+  versions: string[];
+  /** Deployments during the run (known from the finished trace), by time. */
+  deployments: Deployment[];
 }
 
 /** An invocation that started but has not ended yet (live runs only). */
@@ -112,12 +119,15 @@ export function buildTimeline(
   liveInit: ReadonlySet<string> = new Set(),
 ): Timeline {
   const rowsById = new Map<string, Row>();
-  const envs = [...environments].sort((a, b) => a.createdMs - b.createdMs || a.id.localeCompare(b.id, 'en', { numeric: true }));
+  // Each version's environments together, the old version's before the new one's; by creation within a version.
+  const envs = [...environments].sort(
+    (a, b) => compareVersions(a.version ?? '', b.version ?? '') || a.createdMs - b.createdMs || a.id.localeCompare(b.id, 'en', { numeric: true }),
+  );
   const rows: Row[] = [];
-  const throttleRow: Row = { id: 'throttled', label: 'Throttled', detail: 'requests no environment took', env: null, bars: [] };
+  const throttleRow: Row = { id: 'throttled', label: 'Throttled', detail: 'requests no environment took', env: null, version: null, bars: [] };
   let endMs = 0;
   for (const env of envs) {
-    const row: Row = { id: env.id, label: env.id, detail: envDetail(env), env, bars: [] };
+    const row: Row = { id: env.id, label: env.id, detail: envDetail(env), env, version: env.version ?? null, bars: [] };
     rowsById.set(env.id, row);
     rows.push(row);
     const initOpen = liveInit.has(env.id);
@@ -175,7 +185,7 @@ export function buildTimeline(
     }
   }
   const order = all.map((_, i) => i).sort((a, b) => startOf(all[a]!) - startOf(all[b]!) || a - b);
-  return { rows, invocations: all, endMs, eventTimes: sortedUnique(times), order };
+  return { rows, invocations: all, endMs, eventTimes: sortedUnique(times), order, versions: versionsOf(envs), deployments: [] };
 }
 
 function kindOrder(b: Bar): number {
@@ -295,5 +305,6 @@ export class LiveRun {
 export function timelineOfTrace(trace: SimulationTrace): Timeline {
   const t = buildTimeline(trace.environments, trace.invocations);
   t.endMs = Math.max(t.endMs, trace.summary.simulatedMs);
+  t.deployments = deploymentsOf(trace.routing);
   return t;
 }

@@ -1,7 +1,7 @@
 /**
  * The overview strip above the timeline: the whole run at once, as how many environments are
- * busy per pixel column (errors, cold and warm stacked), the idle breaks, the visible window
- * and the playhead. Dragging across it zooms to that stretch; a click centres the view there.
+ * busy per pixel column (errors, cold and warm stacked), the idle breaks, the deployments, the
+ * visible window and the playhead. Dragging across it zooms to that stretch; a click centres the view there.
  * The density is computed once per timeline and width, so drawing a frame is one image copy.
  */
 import { Renderer, LAYOUT } from './render';
@@ -64,6 +64,18 @@ export class Overview {
     ctx.fillText('Overview', 8, OVERVIEW_HEIGHT / 2);
     if (this.cache) ctx.drawImage(this.cache, 0, 0, f.width, OVERVIEW_HEIGHT);
     const full = { view: Overview.full(f.axis), width: f.width };
+    // Deployments: a dashed line each, as on the timeline.
+    ctx.strokeStyle = theme.foreground;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([4, 2]);
+    for (const d of f.timeline.deployments) {
+      const x = Math.round(Renderer.x(full, f.axis.toDisplay(d.atMs)));
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, OVERVIEW_HEIGHT);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
     // Later than the playhead: dimmed, it has not happened yet in the playback.
     const xp = Renderer.x(full, f.axis.toDisplay(f.playheadMs));
     if (f.playheadMs < f.timeline.endMs) {

@@ -8,6 +8,7 @@ import type { Bar, BarStyle, Row, Timeline } from './model';
 import { firstBarEndingAfter } from './model';
 import type { Theme } from './theme';
 import { formatDuration, ticks, type TimeAxis } from './timeaxis';
+import { versionLabel } from './versions';
 import type { View } from './viewport';
 
 export const LAYOUT = {
@@ -18,6 +19,19 @@ export const LAYOUT = {
   barHeight: 12,
   failHeight: 18,
 } as const;
+
+/**
+ * How versions are told apart without colour (bars keep their colours for cold, warm and
+ * errors): the badge in the row header and the strip along the gutter's left edge are outlined
+ * for the first version shown, filled for the second, dashed and hatched for the next ones.
+ */
+export type VersionAccent = 'outline' | 'solid' | 'dashed' | 'hatched';
+const ACCENTS: readonly VersionAccent[] = ['outline', 'solid', 'dashed', 'hatched'];
+
+/** The accent of the `index`-th version in row order (they repeat after four). */
+export function versionAccent(index: number): VersionAccent {
+  return ACCENTS[index % ACCENTS.length]!;
+}
 
 export interface Frame {
   timeline: Timeline;
@@ -74,9 +88,12 @@ export class Renderer {
       }
     }
     this.drawBreaks(f);
+    const deploys = this.deployMarks(f);
+    this.drawShiftWindows(f, deploys);
     const labels = this.breakLabels(f);
-    this.drawTicks(f, labels);
+    this.drawTicks(f, [...labels, ...deploys.flatMap((d) => d.labels)]);
     this.drawBreakLabels(labels);
+    this.drawDeployLabels(deploys);
     ctx.save();
     ctx.beginPath();
     ctx.rect(LAYOUT.gutter, LAYOUT.axisHeight, f.width - LAYOUT.gutter, f.height - LAYOUT.axisHeight);
@@ -84,6 +101,7 @@ export class Renderer {
     for (let r = 0; r < rows && first + r < f.timeline.rows.length; r++) {
       this.drawRow(f, f.timeline.rows[first + r]!, LAYOUT.axisHeight + r * LAYOUT.rowHeight);
     }
+    this.drawDeployLines(f, deploys);
     this.drawPlayhead(f);
     this.drawRange(f);
     ctx.restore();
@@ -149,6 +167,107 @@ export class Renderer {
       ctx.textAlign = 'center';
       ctx.fillText(label, cx, LAYOUT.axisHeight / 2);
     }
+  }
+
+  /**
+   * Where each visible deployment goes: its marker's x, the end of its traffic shift, and its
+   * labels on the axis (`deploy v2 · Canary10Percent5Minutes` at the marker, `all on v2` where
+   * the shift ends), placed so that they do not overlap.
+   */
+  private deployMarks(f: Frame): DeployMark[] {
+    if (f.timeline.deployments.length === 0) return [];
+    const { ctx, theme } = this;
+    ctx.font = theme.fontSmall;
+    const out: DeployMark[] = [];
+    let lastRight = LAYOUT.gutter;
+    const place = (text: string, x: number, strong: boolean): AxisLabel | null => {
+      const width = ctx.measureText(text).width + 8;
+      // After the marker when it fits, else before it.
+      const left = x + 3 + width <= f.width ? x + 3 : x - 3 - width;
+      if (left < lastRight + 4 || left < LAYOUT.gutter) return null;
+      lastRight = left + width;
+      return { label: text, cx: left + width / 2, width, strong };
+    };
+    for (const d of f.timeline.deployments) {
+      const x = Renderer.x(f, f.axis.toDisplay(d.atMs));
+      const xEnd = Renderer.x(f, f.axis.toDisplay(Math.min(d.shiftEndMs, f.timeline.endMs)));
+      if (xEnd < LAYOUT.gutter || x > f.width) continue;
+      const labels: AxisLabel[] = [];
+      const at = x >= LAYOUT.gutter ? place(d.label, x, true) : null;
+      if (at) labels.push(at);
+      const shifted = d.shiftEndMs > d.atMs && d.shiftEndMs <= f.timeline.endMs && xEnd <= f.width ? place(`all on ${versionLabel(d.version)}`, xEnd, false) : null;
+      if (shifted) labels.push(shifted);
+      out.push({ x, xEnd: d.shiftEndMs > d.atMs ? xEnd : null, reached: d.atMs <= f.playheadMs, labels });
+    }
+    return out;
+  }
+
+  /** The traffic-shift windows (canary or linear): a faint band behind the bars, edged along the axis. */
+  private drawShiftWindows(f: Frame, deploys: readonly DeployMark[]): void {
+    const { ctx, theme } = this;
+    for (const d of deploys) {
+      if (d.xEnd === null) continue;
+      const x0 = Math.max(LAYOUT.gutter, d.x);
+      const x1 = Math.min(f.width, d.xEnd);
+      if (x1 <= x0) continue;
+      ctx.globalAlpha = 0.07;
+      ctx.fillStyle = theme.foreground;
+      ctx.fillRect(x0, LAYOUT.axisHeight, x1 - x0, f.height - LAYOUT.axisHeight);
+      ctx.globalAlpha = 0.6;
+      ctx.fillRect(x0, LAYOUT.axisHeight - 3, x1 - x0, 3);
+      ctx.globalAlpha = 1;
+      if (d.xEnd <= f.width) {
+        ctx.strokeStyle = theme.foreground;
+        ctx.lineWidth = 1;
+        ctx.setLineDash([1, 3]);
+        ctx.beginPath();
+        ctx.moveTo(Math.round(d.xEnd) + 0.5, LAYOUT.axisHeight);
+        ctx.lineTo(Math.round(d.xEnd) + 0.5, f.height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
+  }
+
+  /** A deployment's marker: a dashed line across every row (faint until the playhead reaches it). */
+  private drawDeployLines(f: Frame, deploys: readonly DeployMark[]): void {
+    const { ctx, theme } = this;
+    ctx.strokeStyle = theme.foreground;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([6, 3]);
+    for (const d of deploys) {
+      if (d.x < LAYOUT.gutter || d.x > f.width) continue;
+      ctx.globalAlpha = d.reached ? 1 : 0.45;
+      ctx.beginPath();
+      ctx.moveTo(Math.round(d.x), LAYOUT.axisHeight);
+      ctx.lineTo(Math.round(d.x), f.height);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
+  }
+
+  private drawDeployLabels(deploys: readonly DeployMark[]): void {
+    const { ctx, theme } = this;
+    ctx.font = theme.fontSmall;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'center';
+    for (const d of deploys) {
+      ctx.globalAlpha = d.reached ? 1 : 0.45;
+      for (const l of d.labels) {
+        const left = l.cx - l.width / 2;
+        ctx.fillStyle = l.strong ? theme.foreground : theme.background;
+        ctx.fillRect(left, 3, l.width, LAYOUT.axisHeight - 7);
+        if (!l.strong) {
+          ctx.strokeStyle = theme.foreground;
+          ctx.lineWidth = 1;
+          ctx.strokeRect(left + 0.5, 3.5, l.width - 1, LAYOUT.axisHeight - 8);
+        }
+        ctx.fillStyle = l.strong ? theme.background : theme.foreground;
+        ctx.fillText(l.label, l.cx, LAYOUT.axisHeight / 2 - 1);
+      }
+    }
+    ctx.globalAlpha = 1;
   }
 
   private drawTicks(f: Frame, avoid: { cx: number; width: number }[]): void {
@@ -427,17 +546,74 @@ export class Renderer {
       const top = LAYOUT.axisHeight + r * LAYOUT.rowHeight;
       const exists = row.env === null ? row.bars.some((b) => b.start <= f.playheadMs) : row.env.createdMs <= f.playheadMs;
       const ended = row.env?.endedMs !== null && row.env?.endedMs !== undefined && row.env.endedMs <= f.playheadMs && row.env.endReason !== 'run-end';
+      const previous = f.timeline.rows[first + r - 1];
+      if (row.version !== null && previous?.version !== null && previous?.version !== undefined && previous.version !== row.version) {
+        // Where one version's environments end and the next version's begin.
+        ctx.fillStyle = theme.foreground;
+        ctx.fillRect(0, top - 1, f.width, 2);
+      }
       ctx.globalAlpha = exists ? 1 : 0.45;
+      const badge = row.version === null ? 0 : this.drawVersion(row.version, f.timeline.versions.indexOf(row.version), top);
       ctx.font = theme.font;
       ctx.fillStyle = theme.foreground;
+      ctx.textAlign = 'left';
       ctx.fillText(row.label, 8, top + LAYOUT.rowHeight / 2);
       const lw = ctx.measureText(row.label).width;
       ctx.font = theme.fontSmall;
       ctx.fillStyle = theme.muted;
       const detail = ended ? `ended: ${row.env?.endReason ?? ''}` : row.env?.initializationType === 'provisioned-concurrency' ? 'provisioned' : row.env === null ? '' : row.detail.split(' · ')[0]!;
-      ctx.fillText(fit(ctx, detail, LAYOUT.gutter - 20 - lw), 14 + lw, top + LAYOUT.rowHeight / 2);
+      ctx.fillText(fit(ctx, detail, LAYOUT.gutter - 20 - lw - badge), 14 + lw, top + LAYOUT.rowHeight / 2);
       ctx.globalAlpha = 1;
     }
+  }
+
+  /** A row's version: a badge at the gutter's right end and a strip along its left edge, in the version's accent. Returns the badge's width. */
+  private drawVersion(version: string, index: number, top: number): number {
+    const { ctx, theme } = this;
+    const accent = versionAccent(Math.max(0, index));
+    const text = versionLabel(version);
+    ctx.font = theme.fontSmall;
+    const w = ctx.measureText(text).width + 10;
+    const h = 16;
+    const x = LAYOUT.gutter - 6 - w;
+    const y = top + (LAYOUT.rowHeight - h) / 2;
+    const filled = accent === 'solid' || accent === 'hatched';
+    ctx.beginPath();
+    ctx.roundRect(x + 0.5, y + 0.5, w - 1, h - 1, h / 2);
+    if (filled) {
+      ctx.fillStyle = theme.foreground;
+      ctx.fill();
+    } else {
+      ctx.strokeStyle = theme.foreground;
+      ctx.lineWidth = 1;
+      if (accent === 'dashed') ctx.setLineDash([3, 2]);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    ctx.fillStyle = filled ? theme.background : theme.foreground;
+    ctx.textAlign = 'center';
+    ctx.fillText(text, x + w / 2, top + LAYOUT.rowHeight / 2);
+    // The strip along the gutter's left edge: one continuous band per version group.
+    switch (accent) {
+      case 'outline':
+        ctx.fillStyle = theme.foreground;
+        ctx.fillRect(1, top, 1, LAYOUT.rowHeight);
+        ctx.fillRect(4, top, 1, LAYOUT.rowHeight);
+        break;
+      case 'solid':
+        ctx.fillStyle = theme.foreground;
+        ctx.fillRect(1, top, 4, LAYOUT.rowHeight);
+        break;
+      case 'dashed':
+        ctx.fillStyle = theme.foreground;
+        for (let yy = top; yy < top + LAYOUT.rowHeight; yy += 6) ctx.fillRect(1, yy, 4, 3);
+        break;
+      case 'hatched':
+        ctx.fillStyle = this.pattern(theme.foreground, 1);
+        ctx.fillRect(0, top, 6, LAYOUT.rowHeight);
+        break;
+    }
+    return w + 6;
   }
 
   private drawScrollbar(f: Frame, first: number, rows: number): void {
@@ -478,6 +654,25 @@ export class Renderer {
     this.hatch.set(key, p);
     return p;
   }
+}
+
+/** A label on the axis band, centred on `cx`. */
+interface AxisLabel {
+  label: string;
+  cx: number;
+  width: number;
+  /** The deployment's own label (filled) rather than the end of its shift (outlined). */
+  strong: boolean;
+}
+
+/** A deployment as placed on the canvas for one frame. */
+interface DeployMark {
+  x: number;
+  /** Where its traffic shift ends, or null for an all-at-once deployment. */
+  xEnd: number | null;
+  /** True once the playhead has reached it. */
+  reached: boolean;
+  labels: AxisLabel[];
 }
 
 /** `text` cut to `width` pixels with an ellipsis. */
