@@ -224,3 +224,49 @@ describe('CloudFormation tags injected into YAML', () => {
     });
   }
 });
+
+describe('the simulation log language', () => {
+  // simulation-output.log: the Lambda Lens Simulation channel after two real runs (the Node
+  // fixture handler logging, throwing, timing out, crashing, exiting and running out of memory;
+  // the Python fixture succeeding and raising), see docs/grammars.md.
+  const source = readFileSync(join(SAMPLES, 'simulation-output.log'), 'utf8').replace(/\n$/, '').split('\n');
+  const at = (needle: string, text: string): string => {
+    const lines = tokenize(log, source.join('\n'));
+    return scopesOf(lines, source, lineOf(source, needle), text);
+  };
+
+  test('platform lines: START, END, REPORT figures, INIT_START, failure status', () => {
+    assert.match(at('START RequestId', 'START'), /token\.info-token/);
+    const start = source.find((l) => l.startsWith('START')) ?? '';
+    assert.match(at(start, start.slice(17, 53)), /constant\.language\.request-id/);
+    assert.match(at(start, '$LATEST'), /string\.unquoted\.version/);
+    assert.match(at('INIT_START', 'INIT_START'), /token\.debug-token/);
+    assert.match(at('Billed Duration', 'Billed Duration'), /variable\.other\.metric/);
+    assert.match(at('Max Memory Used: 128 MB', '128 MB'), /constant\.numeric/);
+    assert.match(at('Error Type: Runtime.OutOfMemory', 'Runtime.OutOfMemory'), /token\.error-token/);
+    assert.match(at('Status: timeout', 'timeout'), /token\.error-token/);
+  });
+
+  test('request lines: levels, INIT-phase lines, errors with their type, timeouts, runtime exits, Python', () => {
+    assert.match(at('\tundefined\tINFO\tmodule loaded', 'undefined'), /constant\.language\.request-id/);
+    assert.match(at('\tINFO\torder 42 received', 'INFO'), /token\.info-token/);
+    assert.match(at('\tINFO\torder 42 received', 'order 42 received'), /^text\.log\.lambda-lens$/);
+    assert.match(at('Invoke Error', 'ERROR'), /token\.error-token/);
+    assert.match(at('Invoke Error', 'Invoke Error'), /token\.error-token/);
+    assert.match(at('Invoke Error', '"TypeError"'), /token\.error-token/);
+    assert.match(at('Invoke Error', '"payment declined"'), /string\.quoted\.double/);
+    assert.match(at('Unhandled Promise Rejection', 'Unhandled Promise Rejection'), /token\.error-token/);
+    assert.match(at('Task timed out after', 'Task timed out after 1.00 seconds'), /token\.error-token/);
+    assert.match(at('Error: Runtime exited with error: exit status 3', 'Runtime exited with error: exit status 3'), /token\.error-token/);
+    assert.match(at('Runtime.ExitError', 'Runtime.ExitError'), /token\.error-token/);
+    assert.match(at('[INFO]\t', 'INFO'), /token\.info-token/);
+    assert.match(at('[ERROR] ValueError', 'ValueError'), /token\.error-token/);
+    assert.match(at('# done:', '# done:'), /comment\.line/);
+  });
+
+  test('WARN and DEBUG lines, which the sample run does not print', () => {
+    const lines = tokenize(log, '2026-11-27T21:42:22.276Z\t20f03fca-b031-4b50-8f18-e565f8c30976\tWARN\tretrying\n[WARNING]\t2026-11-27T21:42:22.276Z\t20f03fca-b031-4b50-8f18-e565f8c30976\tslow');
+    assert.ok(lines[0]?.some((t) => t.text === 'WARN' && t.scopes.includes('token.warn-token')));
+    assert.ok(lines[1]?.some((t) => t.text === 'WARNING' && t.scopes.includes('token.warn-token')));
+  });
+});
