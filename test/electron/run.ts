@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     await runTests({
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath,
-      // The download (the version engines.vscode asks for) is kept beside code-server's install.
+      // The download (the newest stable VS Code that satisfies engines.vscode) is kept beside code-server's install.
       cachePath: join(cacheRoot(), 'vscode-test'),
       launchArgs: [
         workspace,
