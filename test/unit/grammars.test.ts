@@ -152,13 +152,13 @@ before(async () => {
   log = c;
 });
 
-const samples = readdirSync(SAMPLES).filter((f) => /\.(ya?ml|log)$/.test(f));
+const samples = readdirSync(SAMPLES).filter((f) => /\.(ya?ml|txt)$/.test(f));
 
 describe('snapshots', () => {
   for (const name of samples) {
     test(name, () => {
       const text = readFileSync(join(SAMPLES, name), 'utf8').replace(/\n$/, '');
-      const grammar = name.endsWith('.log') ? log : vscodeYaml;
+      const grammar = name.endsWith('.txt') ? log : vscodeYaml;
       checkSnapshot(name, snapshot(tokenize(grammar, text), text.split('\n')));
     });
   }
@@ -226,10 +226,10 @@ describe('CloudFormation tags injected into YAML', () => {
 });
 
 describe('the simulation log language', () => {
-  // simulation-output.log: the Lambda Lens Simulation channel after two real runs (the Node
+  // simulation-output.txt: the Lambda Lens Simulation channel after two real runs (the Node
   // fixture handler logging, throwing, timing out, crashing, exiting and running out of memory;
   // the Python fixture succeeding and raising), see docs/grammars.md.
-  const source = readFileSync(join(SAMPLES, 'simulation-output.log'), 'utf8').replace(/\n$/, '').split('\n');
+  const source = readFileSync(join(SAMPLES, 'simulation-output.txt'), 'utf8').replace(/\n$/, '').split('\n');
   const at = (needle: string, text: string): string => {
     const lines = tokenize(log, source.join('\n'));
     return scopesOf(lines, source, lineOf(source, needle), text);
