@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { remoteUri, repoRoot, workbenchUrl } from './codeServer';
 import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
+import { bundleHostTests } from './host/bundle';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
 import { cancelThenOpenLastRun, PANEL, runScenarioFromLens, simulateBurstInPanel, writePanelApp } from './panel';
@@ -114,17 +114,7 @@ describe('as a user in the workbench', () => {
 describe('inside the extension host', () => {
   test('the extension-host tests pass', { timeout: 30 * 60_000 }, async (t) => {
     const bundle = join(session.dirs.root, 'host-tests', 'index.js');
-    await build({
-      entryPoints: [join(__dirname, 'host', 'index.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      sourcemap: 'inline',
-      logLevel: 'warning',
-    });
+    await bundleHostTests(bundle);
     const url = workbenchUrl(session.server, workspace, [
       ['extensionDevelopmentPath', remoteUri(session.server, session.extensionFolder)],
       ['extensionTestsPath', remoteUri(session.server, bundle)],

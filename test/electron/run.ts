@@ -11,8 +11,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests, TestRunFailedError } from '@vscode/test-electron';
-import { build } from 'esbuild';
 import { cacheRoot, repoRoot, run } from '../e2e/codeServer';
+import { bundleHostTests } from '../e2e/host/bundle';
 
 /** Error codes of a download that cannot reach the VS Code update server. */
 const NETWORK_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -27,17 +27,7 @@ async function main(): Promise<number> {
   try {
     await run(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { quiet: true });
     const extensionTestsPath = join(root, 'host-tests', 'index.js');
-    await build({
-      entryPoints: [join(repoRoot, 'test', 'e2e', 'host', 'index.ts')],
-      outfile: extensionTestsPath,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['vscode'],
-      sourcemap: 'inline',
-      logLevel: 'warning',
-    });
+    await bundleHostTests(extensionTestsPath);
     const workspace = join(root, 'workspace');
     cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
     await runTests({
