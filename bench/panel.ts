@@ -211,7 +211,7 @@ async function main(): Promise<void> {
       void d.dismiss();
     });
 
-    const big = syntheticTrace({ invocations, burst: 50, reserved: 100, idleGapMs: 15 * 60_000 });
+    const big = syntheticTrace({ invocations, burst: 50, reserved: 100, idleGapMs: 15 * 60_000, deployAtGap: true });
     const loadMs = await open(page, 'dark', big, dir);
     const canvas = page.locator('canvas.ll-canvas');
     await canvas.focus();

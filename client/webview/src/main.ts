@@ -16,8 +16,7 @@ import { rangeFigures } from './selection';
 import { computeFigures, figuresOfSummary, summaryItems } from './summary';
 import { readTheme } from './theme';
 import { buildTimeAxis, formatDuration, formatTime, type TimeAxis } from './timeaxis';
-import { deployFigures, deploySentence, versionCells, versionFigures, versionText } from './versions';
-import { versionAccent } from './render';
+import { deployFigures, deploySentence, versionAccent, versionCells, versionFigures, versionText } from './versions';
 import { clampView, fitView, panView, revealView, zoomView, type View } from './viewport';
 
 const vscode = acquireVsCodeApi<PanelViewState>();

@@ -8,7 +8,7 @@ import type { Bar, BarStyle, Row, Timeline } from './model';
 import { firstBarEndingAfter } from './model';
 import type { Theme } from './theme';
 import { formatDuration, ticks, type TimeAxis } from './timeaxis';
-import { versionLabel } from './versions';
+import { versionAccent, versionLabel } from './versions';
 import type { View } from './viewport';
 
 export const LAYOUT = {
@@ -19,19 +19,6 @@ export const LAYOUT = {
   barHeight: 12,
   failHeight: 18,
 } as const;
-
-/**
- * How versions are told apart without colour (bars keep their colours for cold, warm and
- * errors): the badge in the row header and the strip along the gutter's left edge are outlined
- * for the first version shown, filled for the second, dashed and hatched for the next ones.
- */
-export type VersionAccent = 'outline' | 'solid' | 'dashed' | 'hatched';
-const ACCENTS: readonly VersionAccent[] = ['outline', 'solid', 'dashed', 'hatched'];
-
-/** The accent of the `index`-th version in row order (they repeat after four). */
-export function versionAccent(index: number): VersionAccent {
-  return ACCENTS[index % ACCENTS.length]!;
-}
 
 export interface Frame {
   timeline: Timeline;
@@ -190,14 +177,15 @@ export class Renderer {
     };
     for (const d of f.timeline.deployments) {
       const x = Renderer.x(f, f.axis.toDisplay(d.atMs));
+      const xStart = Renderer.x(f, f.axis.toDisplay(d.shiftStartMs));
       const xEnd = Renderer.x(f, f.axis.toDisplay(Math.min(d.shiftEndMs, f.timeline.endMs)));
       if (xEnd < LAYOUT.gutter || x > f.width) continue;
       const labels: AxisLabel[] = [];
       const at = x >= LAYOUT.gutter ? place(d.label, x, true) : null;
       if (at) labels.push(at);
-      const shifted = d.shiftEndMs > d.atMs && d.shiftEndMs <= f.timeline.endMs && xEnd <= f.width ? place(`all on ${versionLabel(d.version)}`, xEnd, false) : null;
+      const shifted = d.shiftEndMs > d.shiftStartMs && d.shiftEndMs <= f.timeline.endMs && xEnd <= f.width ? place(`all on ${versionLabel(d.version)}`, xEnd, false) : null;
       if (shifted) labels.push(shifted);
-      out.push({ x, xEnd: d.shiftEndMs > d.atMs ? xEnd : null, reached: d.atMs <= f.playheadMs, labels });
+      out.push({ x, xStart, xEnd: d.shiftEndMs > d.shiftStartMs ? xEnd : null, reached: d.atMs <= f.playheadMs, labels });
     }
     return out;
   }
@@ -207,7 +195,7 @@ export class Renderer {
     const { ctx, theme } = this;
     for (const d of deploys) {
       if (d.xEnd === null) continue;
-      const x0 = Math.max(LAYOUT.gutter, d.x);
+      const x0 = Math.max(LAYOUT.gutter, d.xStart);
       const x1 = Math.min(f.width, d.xEnd);
       if (x1 <= x0) continue;
       ctx.globalAlpha = 0.07;
@@ -668,6 +656,8 @@ interface AxisLabel {
 /** A deployment as placed on the canvas for one frame. */
 interface DeployMark {
   x: number;
+  /** Where its traffic shift starts (after the marker when provisioned environments initialised first). */
+  xStart: number;
   /** Where its traffic shift ends, or null for an all-at-once deployment. */
   xEnd: number | null;
   /** True once the playhead has reached it. */

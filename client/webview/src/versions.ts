@@ -33,13 +33,31 @@ export function versionLabel(version: string): string {
   return /^\d+$/.test(version) ? `v${version}` : version;
 }
 
+/**
+ * How versions are told apart without colour (bars keep their colours for cold, warm and
+ * errors): the badge in the row header and the strip along the gutter's left edge are outlined
+ * for the first version shown, filled for the second, dashed and hatched for the next ones.
+ */
+export type VersionAccent = 'outline' | 'solid' | 'dashed' | 'hatched';
+const ACCENTS: readonly VersionAccent[] = ['outline', 'solid', 'dashed', 'hatched'];
+
+/** The accent of the `index`-th version in row order (they repeat after four). */
+export function versionAccent(index: number): VersionAccent {
+  return ACCENTS[index % ACCENTS.length]!;
+}
+
 /** A deployment during the run, as the timeline draws it. */
 export interface Deployment {
   atMs: number;
   version: string;
   /** The DeploymentPreference type as the scenario gave it, e.g. `Canary10Percent5Minutes`. */
   type: string;
-  /** When the new version has all the traffic, ms; `atMs` for all-at-once (or a type not understood). */
+  /**
+   * When traffic started moving to the new version, ms: `atMs`, or later when the alias's
+   * provisioned environments of the new version had to initialise first.
+   */
+  shiftStartMs: number;
+  /** When the new version has all the traffic, ms; `shiftStartMs` for all-at-once (or a type not understood). */
   shiftEndMs: number;
   /** The marker's label, e.g. `deploy v2 · Canary10Percent5Minutes`. */
   label: string;
@@ -49,7 +67,9 @@ export function deploymentsOf(routing: SimulationTrace['routing']): Deployment[]
   return (routing?.deployments ?? [])
     .map((d) => {
       const shift = parseTrafficShift(d.type);
-      return { atMs: d.atMs, version: d.version, type: d.type, shiftEndMs: d.atMs + (shift ? shiftDurationMs(shift) : 0), label: `deploy ${versionLabel(d.version)} · ${d.type}` };
+      // `shiftStartMs` came to the trace after `atMs`; older traces lack it.
+      const shiftStartMs = 'shiftStartMs' in d && typeof d.shiftStartMs === 'number' ? d.shiftStartMs : d.atMs;
+      return { atMs: d.atMs, version: d.version, type: d.type, shiftStartMs, shiftEndMs: shiftStartMs + (shift ? shiftDurationMs(shift) : 0), label: `deploy ${versionLabel(d.version)} · ${d.type}` };
     })
     .sort((a, b) => a.atMs - b.atMs);
 }
@@ -102,7 +122,7 @@ export const WINDOW_MS = 60_000;
 /** A moment of a deployment that moves traffic: the deployment itself, and the end of its traffic shift. */
 export interface StepFigures {
   atMs: number;
-  /** `deploy` when the alias starts to move, `all` when the new version gets all the traffic. */
+  /** `deploy` when traffic starts to move to the new version, `all` when it has all of it. */
   step: 'deploy' | 'all';
   /** Cold starts of requests that arrived in the minute after it. */
   coldStarts: number;
@@ -131,8 +151,8 @@ export function deployFigures(invocations: readonly TraceInvocation[], deploymen
     const init: number[] = [];
     for (const inv of ran) if (inv.cold && inv.version === d.version && inv.arrivedMs >= d.atMs && inv.arrivedMs < untilMs) init.push(inv.initMs);
     init.sort((a, b) => a - b);
-    const points: [number, StepFigures['step']][] = [[d.atMs, 'deploy']];
-    if (d.shiftEndMs > d.atMs && d.shiftEndMs <= Math.min(endMs, untilMs)) points.push([d.shiftEndMs, 'all']);
+    const points: [number, StepFigures['step']][] = [[d.shiftStartMs, 'deploy']];
+    if (d.shiftEndMs > d.shiftStartMs && d.shiftEndMs <= Math.min(endMs, untilMs)) points.push([d.shiftEndMs, 'all']);
     const steps = points.map(([at, step]): StepFigures => {
       const before: number[] = [];
       const after: number[] = [];

@@ -1,7 +1,8 @@
 /**
  * A deterministic synthetic trace for the timeline panel's tests, bench and screenshots: a cold
  * burst, steady warm traffic, an idle gap that reclaims environments, errors, timeouts,
- * throttles, async retries, and one handler that logs an XSS payload. It is shaped like the
+ * throttles, async retries, and one handler that logs an XSS payload; optionally a deployment
+ * of version 2 during the idle gap (the environments after it run version 2). It is shaped like the
  * simulator's output (server/src/simulator/trace.ts) but made without running anything.
  */
 import type { SimulationTrace, TraceEnvironment, TraceInput, TraceInvocation } from '../../../server/src/simulator/trace';
@@ -20,6 +21,11 @@ export interface SyntheticOptions {
   /** Mean time between arrivals after the burst, ms (default 6). */
   spacingMs?: number;
   seed?: number;
+  /**
+   * Alias `live` on version 1, and version 2 deployed all at once during the idle gap: the
+   * environments created after the gap (all of them, the gap reclaims the old ones) run version 2.
+   */
+  deployAtGap?: boolean;
 }
 
 function rng(seed: number): () => number {
@@ -56,6 +62,9 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
   const envs: (TraceEnvironment & { busyUntil: number; lastUsed: number })[] = [];
   const invocations: TraceInvocation[] = [];
   const inputs: TraceInput[] = [];
+  // The deployment: a second before the first request after the idle gap.
+  const deployAt = options.deployAtGap ? arrivals[Math.floor(n / 2)]!.at - 1000 : Infinity;
+  const versionAt = (at: number): string | undefined => (options.deployAtGap ? (at >= deployAt ? '2' : '1') : undefined);
   const queue = [...arrivals];
   let index = 0;
   while (queue.length > 0 && invocations.length < n * 1.2) {
@@ -77,14 +86,18 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
     let initMs = 0;
     if (!env) {
       if (alive.length >= reserved) {
-        invocations.push(throttle(a, memory, inputId));
+        const rejected = throttle(a, memory, inputId);
+        const version = versionAt(a.at);
+        if (version !== undefined) rejected.version = version;
+        invocations.push(rejected);
         continue;
       }
       cold = true;
       initMs = 120 + r() * 280;
+      const version = versionAt(a.at);
       env = {
         id: `env-${envs.length + 1}`,
-        logStreamName: `2026/11/27/[$LATEST]${uuid(r).replace(/-/g, '')}`,
+        logStreamName: `2026/11/27/[${version ?? '$LATEST'}]${uuid(r).replace(/-/g, '')}`,
         initializationType: 'on-demand',
         createdMs: a.at,
         initMs,
@@ -94,6 +107,7 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
         tmpDir: `/tmp/lambda-lens/env-${envs.length + 1}`,
         pids: [10_000 + envs.length],
         maxMemoryMb: 60,
+        ...(version === undefined ? {} : { version }),
         busyUntil: 0,
         lastUsed: 0,
       };
@@ -107,7 +121,7 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
     const billed = Math.ceil(duration) + (cold ? Math.ceil(initMs) : 0);
     const xss = index === 2;
     const logs = [
-      `START RequestId: ${a.requestId} Version: $LATEST`,
+      `START RequestId: ${a.requestId} Version: ${env.version ?? '$LATEST'}`,
       `2026-11-27T10:00:00.000Z\t${a.requestId}\tINFO\t${xss ? XSS_PAYLOAD : `order ${index} accepted`}`,
       ...(outcome === 'error' ? [`2026-11-27T10:00:00.010Z\t${a.requestId}\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"card declined"}`] : []),
       `END RequestId: ${a.requestId}`,
@@ -120,6 +134,7 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       attempt: a.attempt,
       source: a.source,
       cold,
+      ...(env.version === undefined ? {} : { version: env.version }),
       arrivedMs: a.at,
       startMs: start,
       endMs: end,
@@ -199,6 +214,7 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       accounting: { put: inputs.length, succeeded: inputs.length, delivered: 0, dropped: 0 },
     },
     cancelled: false,
+    ...(options.deployAtGap ? { routing: { qualifier: 'live', deployments: [{ atMs: deployAt, version: '2', type: 'AllAtOnce' }] } } : {}),
   };
 }
 
