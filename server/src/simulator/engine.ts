@@ -13,8 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOAD, PRICE } from '../service/limits';
+import { shiftDurationMs } from '../service/model/deployment';
 import { SimClock } from './clock';
-import type { FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry } from './config';
+import type { Deployment, FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry, VersionRouting } from './config';
 import { exitText, RuntimeProcess, type InitResult, type RawInvokeResult, type RunLimits } from './environment';
 import { nodeBootstrapPath, resolveNodeBinary, runtimeMajor, SparePool, startEnv } from './runtimes/node';
 import { isPythonRuntime, pythonBootstrapPath, pythonVersion, resolvePythonBinary } from './runtimes/python';
@@ -76,6 +77,8 @@ interface Env {
   idleTimer: { cancel(): void } | null;
   /** Set once the environment is ended (reset, reclaimed, run over). */
   ended: boolean;
+  /** Provisioned concurrency released while a request ran: the environment ends when the request does. */
+  released: boolean;
 }
 
 /** The part of the engine that invocation sources use. */
@@ -137,7 +140,8 @@ export class Simulation implements Platform {
   private sdkNoted = false;
   /** Set when shutdown starts: no new process may start after it. */
   private closing = false;
-  private provisioning: Promise<void> = Promise.resolve();
+  /** Provisioned environments being initialised (at the start and at each deployment); the shutdown waits for them. */
+  private readonly provisioning: Promise<void>[] = [];
   /** Routes each request to a version (versions.ts); null when every request invokes `$LATEST`. */
   private readonly router: VersionRouter | null;
   /** The ARN callers invoke: qualified by the alias or version when the scenario names one. */
@@ -203,9 +207,12 @@ export class Simulation implements Platform {
         },
         this.settings.spareProcesses,
       );
-      this.provisioning = this.startProvisioned();
-      await Promise.race([this.provisioning, cancelled]);
+      const initial = this.startProvisioned();
+      this.provisioning.push(initial);
+      await Promise.race([initial, cancelled]);
       if (!this.options.signal?.aborted) {
+        // Deployments first: one due at the same time as a request moves the alias before the request arrives.
+        this.scheduleDeployments();
         this.scheduleTraffic(this.config.traffic);
         await Promise.race([this.clock.whenIdle(), cancelled]);
       }
@@ -228,9 +235,7 @@ export class Simulation implements Platform {
       environmentLogs: this.environmentLogs,
       summary: summarize(this.invocations, this.envs.map((e) => e.trace), [...this.inputs.values()], this.peak, end, performance.now() - started, PRICE),
       cancelled: this.cancelled,
-      ...(this.config.routing !== undefined
-        ? { routing: { qualifier: this.config.routing.qualifier, deployments: this.config.routing.deployments.map((d) => ({ atMs: d.at, version: d.version, type: d.type })) } }
-        : {}),
+      ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
     };
     this.emit({ type: 'run-end', atMs: end, trace });
     return trace;
@@ -371,7 +376,7 @@ export class Simulation implements Platform {
       maxMemoryMb: 0,
       version,
     };
-    const env: Env = { trace, version, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false };
+    const env: Env = { trace, version, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false, released: false };
     this.envs.push(env);
     return env;
   }
@@ -463,41 +468,106 @@ export class Simulation implements Platform {
     this.endEnv(env, 'crash');
   }
 
+  /**
+   * Provisioned concurrency belongs to a version: at the start, to the version the qualifier
+   * points at (an alias's version; `$LATEST` when no qualifier is given). Its environments
+   * initialise before traffic, off the simulated clock, so that their INIT bars end at t = 0.
+   */
   private async startProvisioned(): Promise<void> {
-    const n = this.fn.provisionedConcurrency;
-    if (n <= 0) return;
+    if (this.fn.provisionedConcurrency <= 0) return;
     const release = this.clock.hold();
     try {
-      await Promise.all(
-        Array.from({ length: n }, async () => {
-          // Provisioned concurrency belongs to the version the qualifier points at when the run starts.
-          const env = this.newEnv('provisioned-concurrency', this.config.routing?.version ?? '$LATEST');
-          // Provisioned INIT may take max(130 s, timeout) (lambda-runtime-environment.html).
-          const limit = Math.max(130_000, this.fn.timeoutMs);
-          try {
-            const result = await this.startProcess(env, { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs }, true);
-            env.trace.initMs = result.initMs;
-            env.trace.createdMs = -result.initMs;
-            this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
-            if (!result.ok) {
-              env.trace.initStatus = result.status;
-              this.envLog(env, `INIT_REPORT Init Duration: ${result.initMs.toFixed(2)} ms\tPhase: init\tStatus: ${result.status}`);
-              this.endEnv(env, 'init-error');
-              return;
-            }
-            this.emit({ type: 'init-end', atMs: 0, env: { ...env.trace } });
-            this.makeIdle(env);
-          } catch (e) {
-            this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
-            this.envLog(env, `INIT_REPORT Phase: init\tStatus: error\tcould not start the runtime: ${(e as Error).message}`);
-            env.trace.initStatus = 'error';
-            this.endEnv(env, 'init-error');
-          }
-        }),
-      );
+      await this.allocateProvisioned(this.config.routing?.version ?? '$LATEST', true);
     } finally {
       release();
     }
+  }
+
+  /**
+   * Initialise the function's provisioned environments for `version`. `offClock`: before the
+   * run's traffic (see `startProvisioned`); otherwise on the clock, as any INIT, from now.
+   * Never rejects: an environment whose INIT fails ends with `init-error`.
+   */
+  private async allocateProvisioned(version: string, offClock: boolean): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.fn.provisionedConcurrency }, async () => {
+        const env = this.newEnv('provisioned-concurrency', version);
+        // Provisioned INIT may take max(130 s, timeout) (lambda-runtime-environment.html).
+        const limit = Math.max(130_000, this.fn.timeoutMs);
+        try {
+          const result = await this.startProcess(env, { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs }, offClock);
+          env.trace.initMs = result.initMs;
+          if (offClock) {
+            env.trace.createdMs = -result.initMs;
+            this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
+          }
+          if (!result.ok) {
+            env.trace.initStatus = result.status;
+            this.envLog(env, `INIT_REPORT Init Duration: ${result.initMs.toFixed(2)} ms\tPhase: init\tStatus: ${result.status}`);
+            this.endEnv(env, 'init-error');
+            return;
+          }
+          this.emit({ type: 'init-end', atMs: offClock ? 0 : this.clock.now(), env: { ...env.trace } });
+          this.makeIdle(env);
+        } catch (e) {
+          if (env.trace.pids.length === 0) this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
+          this.envLog(env, `INIT_REPORT Phase: init\tStatus: error\tcould not start the runtime: ${(e as Error).message}`);
+          env.trace.initStatus = 'error';
+          this.endEnv(env, 'init-error');
+        }
+      }),
+    );
+  }
+
+  private scheduleDeployments(): void {
+    for (const d of this.config.routing?.deployments ?? []) this.clock.at(d.at, () => this.deploy(d));
+  }
+
+  /**
+   * A deployment publishes `d.version` and moves the alias to it. With provisioned concurrency
+   * on the alias, the new version's provisioned environments are allocated first and traffic
+   * shifts only once they are ready: CloudFormation/CodeDeploy keep the alias on the old
+   * version until the new version's provisioned concurrency is allocated, and during a
+   * weighted shift Lambda provisions concurrency for both versions
+   * (API_PutProvisionedConcurrencyConfig.html, AllocatedProvisionedConcurrentExecutions "fluctuates
+   * depending on the amount of concurrency that is provisioned for the function versions";
+   * configuring-alias-routing.html). Meanwhile requests keep going to the old version.
+   */
+  private deploy(d: Deployment): void {
+    const router = this.router as VersionRouter;
+    // The clock may not jump past the allocation: it is simulator work until the INITs begin.
+    const release = this.clock.hold();
+    const run = (async () => {
+      try {
+        if (this.fn.provisionedConcurrency > 0) await this.allocateProvisioned(d.version, false);
+        if (this.closing) return;
+        const now = this.clock.now();
+        router.startShift(d, now);
+        // Once the alias routes nothing to a version any more, its provisioned concurrency is released.
+        if (this.fn.provisionedConcurrency > 0) this.clock.at(now + shiftDurationMs(d.shift), () => this.releaseUnrouted(), { daemon: true });
+      } finally {
+        release();
+      }
+    })();
+    this.provisioning.push(run);
+  }
+
+  /** Release the provisioned environments of versions the alias no longer routes to (after a shift completes). */
+  private releaseUnrouted(): void {
+    const routable = (this.router as VersionRouter).routable(this.clock.now());
+    for (const env of this.envs) {
+      if (!env.provisioned || env.ended || routable.has(env.version)) continue;
+      if (env.busy) env.released = true;
+      else this.endEnv(env, 'released');
+    }
+  }
+
+  private traceRouting(routing: VersionRouting): NonNullable<SimulationTrace['routing']> {
+    const deployments = routing.deployments.map((d) => {
+      const start = this.router?.shiftStartMs(d) ?? null;
+      return { atMs: d.at, version: d.version, type: d.type, ...(start !== null ? { shiftStartMs: start } : {}) };
+    });
+    return { qualifier: routing.qualifier, deployments };
   }
 
   /** Reserve capacity for a new on-demand environment, or say why the request is throttled. */
@@ -518,11 +588,16 @@ export class Simulation implements Platform {
   }
 
   /**
-   * The idle environment that takes the next request: most recently used by default (AWS
-   * publishes no rule; semantics.md, "INVOKE"), or as `idleEnvironmentChoice` says.
+   * The idle environment of `version` that takes the next request: a provisioned one first
+   * (requests use provisioned concurrency first and spill over to on-demand above it,
+   * provisioned-concurrency.html; semantics.md, "Provisioned concurrency"), then among those
+   * the most recently used by default (AWS publishes no rule; semantics.md, "INVOKE"), or as
+   * `idleEnvironmentChoice` says.
    */
   private takeIdle(version: string): Env | null {
-    const idle = this.envs.filter((env) => !env.ended && !env.busy && env.rp && env.version === version);
+    const all = this.envs.filter((env) => !env.ended && !env.busy && env.rp && env.version === version);
+    const provisioned = all.filter((env) => env.provisioned);
+    const idle = provisioned.length > 0 ? provisioned : all;
     if (idle.length === 0) return null;
     const choice = this.settings.idleEnvironmentChoice;
     if (choice === 'random') return idle[Math.floor(Math.random() * idle.length)] as Env;
@@ -843,6 +918,7 @@ export class Simulation implements Platform {
     this.noteMissingSdk(env, error);
     if (endReason) this.endEnv(env, endReason);
     else if (!env.rp?.proc.alive) this.endEnv(env, 'crash');
+    else if (env.released) this.endEnv(env, 'released');
     else this.makeIdle(env);
     this.emit({ type: 'invoke-end', atMs: endMs, invocation: inv });
     return inv;
@@ -893,7 +969,7 @@ export class Simulation implements Platform {
     await Promise.all(procs.map((p) => p.kill()));
     // Requests cut short by the cancel finish recording before the trace is built, and
     // processes still starting are killed as they arrive.
-    await Promise.allSettled([...this.inFlight, this.provisioning]);
+    await Promise.allSettled([...this.inFlight, ...this.provisioning]);
     await this.spares?.close();
     try {
       rmSync(this.tmpRoot, { recursive: true, force: true });

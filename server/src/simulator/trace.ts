@@ -52,6 +52,8 @@ export type EnvironmentEndReason =
   | 'oom'
   /** Reset after INIT failed (and the suppressed re-init inside the first invoke failed too). */
   | 'init-error'
+  /** Provisioned concurrency released: a deployment moved the alias off this environment's version (its shift completed). */
+  | 'released'
   /** Still alive when the run finished; shut down with the run. */
   | 'run-end'
   /** The run was cancelled. */
@@ -314,7 +316,13 @@ export interface SimulationTrace {
   /** What the requests invoked (`$LATEST`, a version or an alias) and the deployments during the run. Optional: absent in older traces. */
   routing?: {
     qualifier: string;
-    deployments: { atMs: number; version: string; type: string }[];
+    /**
+     * `atMs`: when the deployment happened (the version was published and, with provisioned
+     * concurrency on the alias, its provisioned environments started to initialise);
+     * `shiftStartMs`: when traffic started moving to it (later than `atMs` by the provisioned
+     * INIT; absent in older traces and when the run ended first).
+     */
+    deployments: { atMs: number; version: string; type: string; shiftStartMs?: number }[];
   };
 }
 

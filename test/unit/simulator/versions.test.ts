@@ -53,15 +53,17 @@ test('steady traffic to alias live, canary deployment halfway: 10 % goes to the 
   }
   assert.deepEqual([...new Set(trace.environments.map((e) => e.version))].sort(), ['1', '2']);
   assert.match(trace.environments.find((e) => e.version === '2')?.logStreamName ?? '', /\/\[2\][0-9a-f]{32}$/);
-  assert.deepEqual(trace.routing, { qualifier: 'live', deployments: [{ atMs: DEPLOY_AT, version: '2', type: 'Canary10Percent5Minutes' }] });
+  assert.deepEqual(trace.routing, { qualifier: 'live', deployments: [{ atMs: DEPLOY_AT, version: '2', type: 'Canary10Percent5Minutes', shiftStartMs: DEPLOY_AT }] });
 });
 
 test('all-at-once deployment: a cold-start wave on the new version, the old version\'s warm environments drain and are reclaimed', async () => {
   const DEPLOY_AT = 20_000;
-  // Three concurrent requests every second for 40 s: three warm environments per version.
-  const burst = (k: number) => sync(k, { sleepMs: 30 }, 40, 1000);
+  // Three requests arriving together every second for 40 s: three warm environments per version.
+  // (One entry per second with count 3, so the three arrive at the same simulated instant even
+  // when a loaded machine delays timers while other environments run.)
+  const rounds = Array.from({ length: 40 }, (_, i) => sync(i * 1000, { sleepMs: 30 }, 3));
   const trace = await simulate(
-    routed(config(fn('node-basic'), [burst(0), burst(1), burst(2)], { idleTimeoutMs: 10_000 }), {
+    routed(config(fn('node-basic'), rounds, { idleTimeoutMs: 10_000 }), {
       qualifier: 'live',
       version: '1',
       additional: null,
@@ -120,4 +122,57 @@ test('scenario files: qualifier, alias weights and deploy entries; mistakes are 
     () => resolveScenario({ function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: '.' }, traffic: [{ at: 1, deploy: { version: '2', type: 'Blue' } }] }, '/tmp/s.json'),
     (e: unknown) => e instanceof ScenarioError && e.problems.some((p) => /qualifier "\$LATEST" is not one/.test(p)) && e.problems.some((p) => /type: expected AllAtOnce/.test(p)),
   );
+});
+
+test('provisioned concurrency on the alias, canary deployment halfway: the new version\'s provisioned environments initialise at the deployment, before its first request; the old version\'s are released when the shift completes', async () => {
+  const DEPLOY_AT = 30_000;
+  const PC = 2;
+  // Two concurrent requests every 2 s for 2 minutes: never more than the provisioned concurrency.
+  const pair = (k: number) => sync(k, { sleepMs: 20 }, 60, 2000);
+  const trace = await simulate(
+    routed(config(fn('node-basic', { provisionedConcurrency: PC }), [pair(0), pair(1)]), {
+      qualifier: 'live',
+      version: '1',
+      additional: null,
+      deployments: [deploy(DEPLOY_AT, '2', 'Canary50Percent1Minute')],
+    }),
+  );
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.invocations.length, 120);
+  assert.ok(trace.invocations.every((i) => i.outcome === 'success'));
+
+  const shiftStart = trace.routing?.deployments[0]?.shiftStartMs;
+  assert.ok(shiftStart !== undefined && shiftStart >= DEPLOY_AT, `the shift starts at or after the deployment (${shiftStart})`);
+  const shiftEnd = shiftStart + 60_000;
+  const byVersion = (v: string) => trace.environments.filter((e) => e.version === v);
+  // Only provisioned environments: requests never exceed the provisioned concurrency of their version.
+  assert.ok(trace.environments.every((e) => e.initializationType === 'provisioned-concurrency'), trace.environments.map((e) => `${e.id} v${e.version} ${e.initializationType}`).join(', '));
+  assert.equal(byVersion('1').length, PC);
+  assert.equal(byVersion('2').length, PC);
+  assert.ok(trace.invocations.every((i) => !i.cold), 'no cold start on either version');
+
+  // Version 1's provisioned environments: initialised before traffic, released once the alias no longer routes to it.
+  for (const env of byVersion('1')) {
+    assert.ok(env.createdMs < 0 && env.createdMs + env.initMs === 0, `${env.id} initialised before t = 0`);
+    assert.equal(env.endReason, 'released', `${env.id} is released`);
+    assert.ok(env.endedMs !== null && env.endedMs >= shiftEnd && env.endedMs < shiftEnd + 2000, `${env.id} released when the shift completes (${env.endedMs}, shift end ${shiftEnd})`);
+  }
+  // Version 2's: initialised from the deployment on, done before the shift starts and before its first request.
+  const firstOnTwo = trace.invocations.filter((i) => i.version === '2').sort((a, b) => a.startMs - b.startMs)[0];
+  assert.ok(firstOnTwo, 'version 2 serves requests');
+  for (const env of byVersion('2')) {
+    assert.ok(env.createdMs >= DEPLOY_AT && env.createdMs < DEPLOY_AT + 1000, `${env.id} starts initialising at the deployment (${env.createdMs})`);
+    assert.ok(env.createdMs + env.initMs <= shiftStart + 1, `${env.id} is initialised before traffic shifts (${env.createdMs} + ${env.initMs} vs ${shiftStart})`);
+    assert.ok(env.createdMs + env.initMs <= firstOnTwo.startMs, `${env.id} INIT ends before the first request to version 2`);
+    assert.equal(env.endReason, 'run-end');
+    assert.match(trace.environmentLogs.find((l) => l.env === env.id)?.line ?? '', /^INIT_START/);
+  }
+  // Routing: all on version 1 before the shift, a canary share during it, all on version 2 after it.
+  assert.ok(trace.invocations.filter((i) => i.arrivedMs < shiftStart).every((i) => i.version === '1'));
+  const during = trace.invocations.filter((i) => i.arrivedMs >= shiftStart && i.arrivedMs < shiftEnd);
+  assert.ok(during.some((i) => i.version === '1') && during.some((i) => i.version === '2'), 'the canary splits traffic');
+  assert.ok(trace.invocations.filter((i) => i.arrivedMs >= shiftEnd).every((i) => i.version === '2'));
+  // Each provisioned environment reports provisioned-concurrency to the handler.
+  for (const inv of trace.invocations) assert.equal(((inv.response as Record<string, unknown>)['env'] as Record<string, unknown>)['initType'], 'provisioned-concurrency');
 });
