@@ -44,6 +44,8 @@ export function visibleRowCount(height: number): number {
 
 export class Renderer {
   private hatch: Map<string, CanvasPattern> = new Map();
+  /** Row-header marks per version, accent and pixel ratio (see versionStamp). */
+  private stamps = new Map<string, { image: HTMLCanvasElement | null; badge: number }>();
 
   constructor(
     private readonly ctx: CanvasRenderingContext2D,
@@ -53,6 +55,7 @@ export class Renderer {
   setTheme(theme: Theme): void {
     this.theme = theme;
     this.hatch.clear();
+    this.stamps.clear();
   }
 
   /** x in CSS pixels of display position `disp`. */
@@ -352,7 +355,8 @@ export class Renderer {
     const failed = b.style === 'error' || b.style === 'timeout' || b.style === 'crash' || b.style === 'init-error';
     const h = failed ? LAYOUT.failHeight : LAYOUT.barHeight;
     const y = mid - h / 2;
-    const w = Math.max(1, x1 - x0);
+    // An INIT stays at least 3 px wide: zoomed out, every cold start (a deployment's wave) still shows.
+    const w = Math.max(b.kind === 'init' ? 3 : 1, x1 - x0);
     if (b.kind === 'invoke' && f && b.arrived < b.start - 0.5) {
       // Time the request waited before it started (queue, INIT of its environment is its own bar).
       const xa = Renderer.x(f, f.axis.toDisplay(b.arrived));
@@ -557,51 +561,78 @@ export class Renderer {
 
   /** A row's version: a badge at the gutter's right end and a strip along its left edge, in the version's accent. Returns the badge's width. */
   private drawVersion(version: string, index: number, top: number): number {
-    const { ctx, theme } = this;
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${version}|${index}|${dpr}`;
+    let stamp = this.stamps.get(key);
+    if (!stamp) {
+      stamp = this.versionStamp(version, index, dpr);
+      this.stamps.set(key, stamp);
+    }
+    if (stamp.image) this.ctx.drawImage(stamp.image, 0, top, LAYOUT.gutter, LAYOUT.rowHeight);
+    return stamp.badge;
+  }
+
+  /** A version's row-header marks drawn once into an image, so that a frame copies it instead of drawing text per row. */
+  private versionStamp(version: string, index: number, dpr: number): { image: HTMLCanvasElement | null; badge: number } {
+    const { theme } = this;
+    const image = document.createElement('canvas');
+    image.width = Math.ceil(LAYOUT.gutter * dpr);
+    image.height = Math.ceil(LAYOUT.rowHeight * dpr);
+    const c = image.getContext('2d');
+    if (!c) return { image: null, badge: 0 };
+    c.scale(dpr, dpr);
     const accent = versionAccent(Math.max(0, index));
     const text = versionLabel(version);
-    ctx.font = theme.fontSmall;
-    const w = ctx.measureText(text).width + 10;
+    c.font = theme.fontSmall;
+    const w = c.measureText(text).width + 10;
     const h = 16;
     const x = LAYOUT.gutter - 6 - w;
-    const y = top + (LAYOUT.rowHeight - h) / 2;
+    const y = (LAYOUT.rowHeight - h) / 2;
     const filled = accent === 'solid' || accent === 'hatched';
-    ctx.beginPath();
-    ctx.roundRect(x + 0.5, y + 0.5, w - 1, h - 1, h / 2);
+    c.beginPath();
+    c.roundRect(x + 0.5, y + 0.5, w - 1, h - 1, h / 2);
     if (filled) {
-      ctx.fillStyle = theme.foreground;
-      ctx.fill();
+      c.fillStyle = theme.foreground;
+      c.fill();
     } else {
-      ctx.strokeStyle = theme.foreground;
-      ctx.lineWidth = 1;
-      if (accent === 'dashed') ctx.setLineDash([3, 2]);
-      ctx.stroke();
-      ctx.setLineDash([]);
+      c.strokeStyle = theme.foreground;
+      c.lineWidth = 1;
+      if (accent === 'dashed') c.setLineDash([3, 2]);
+      c.stroke();
+      c.setLineDash([]);
     }
-    ctx.fillStyle = filled ? theme.background : theme.foreground;
-    ctx.textAlign = 'center';
-    ctx.fillText(text, x + w / 2, top + LAYOUT.rowHeight / 2);
-    // The strip along the gutter's left edge: one continuous band per version group.
+    c.fillStyle = filled ? theme.background : theme.foreground;
+    c.textAlign = 'center';
+    c.textBaseline = 'middle';
+    c.fillText(text, x + w / 2, LAYOUT.rowHeight / 2);
+    // The strip along the gutter's left edge: rows of one version stack into one continuous band.
+    c.fillStyle = theme.foreground;
+    c.strokeStyle = theme.foreground;
     switch (accent) {
       case 'outline':
-        ctx.fillStyle = theme.foreground;
-        ctx.fillRect(1, top, 1, LAYOUT.rowHeight);
-        ctx.fillRect(4, top, 1, LAYOUT.rowHeight);
+        c.fillRect(1, 0, 1, LAYOUT.rowHeight);
+        c.fillRect(4, 0, 1, LAYOUT.rowHeight);
         break;
       case 'solid':
-        ctx.fillStyle = theme.foreground;
-        ctx.fillRect(1, top, 4, LAYOUT.rowHeight);
+        c.fillRect(1, 0, 4, LAYOUT.rowHeight);
         break;
       case 'dashed':
-        ctx.fillStyle = theme.foreground;
-        for (let yy = top; yy < top + LAYOUT.rowHeight; yy += 6) ctx.fillRect(1, yy, 4, 3);
+        for (let yy = 0; yy < LAYOUT.rowHeight; yy += 6) c.fillRect(1, yy, 4, 3);
         break;
       case 'hatched':
-        ctx.fillStyle = this.pattern(theme.foreground, 1);
-        ctx.fillRect(0, top, 6, LAYOUT.rowHeight);
+        c.beginPath();
+        c.rect(0, 0, 6, LAYOUT.rowHeight);
+        c.clip();
+        c.lineWidth = 1.5;
+        c.beginPath();
+        for (let yy = -6; yy < LAYOUT.rowHeight + 6; yy += 4) {
+          c.moveTo(0, yy + 6);
+          c.lineTo(6, yy);
+        }
+        c.stroke();
         break;
     }
-    return w + 6;
+    return { image, badge: w + 6 };
   }
 
   private drawScrollbar(f: Frame, first: number, rows: number): void {
