@@ -186,7 +186,17 @@ export interface NodeProcessOptions {
   cwd: string;
   /** The environment the process starts with (the function's own is set at INIT). */
   env: Record<string, string>;
+  /** Real time a new process has to say it is ready before it is killed and the start fails, ms (default 60 s). */
+  readyTimeoutMs?: number;
 }
+
+/**
+ * Starting a process is the one wait in the simulator that no Lambda limit bounds (INIT and
+ * INVOKE have their timeouts): a child that never says it is ready — stopped, or stuck
+ * starting on an overloaded machine — would hold the simulated clock for ever. Past this, the
+ * start fails with an error that says so, and the request that needed it reports it.
+ */
+const READY_TIMEOUT_MS = 60_000;
 
 /** One runtime child process. */
 export class NodeProcess {
@@ -207,6 +217,16 @@ export class NodeProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         live.delete(child);
+        // The environment ends with its runtime process: kill what the handler started in its
+        // group now, while the group id is still ours. Once the group is empty the kernel may
+        // give the number to an unrelated process, so a dead process is never signalled later.
+        if (process.platform !== 'win32' && typeof child.pid === 'number') {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // The group is already empty.
+          }
+        }
         this.exitInfo = { code, signal };
         resolve();
         this.exitListener?.(code, signal);
@@ -242,17 +262,29 @@ export class NodeProcess {
     });
     live.add(child);
     const proc = new NodeProcess(child);
+    const limitMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
+      const fail = (e: Error): void => {
+        clearTimeout(timer);
+        proc.messageListener = null;
+        proc.exitListener = null;
+        reject(e);
+      };
+      const timer = setTimeout(() => {
+        fail(new Error(`runtime process ${proc.pid} did not say it was ready within ${limitMs / 1000} s, so it was killed${proc.stderrTail.trim() ? `: ${proc.stderrTail.trim()}` : ''}`));
+        void proc.kill();
+      }, limitMs);
       proc.messageListener = (m) => {
         if (m.t === 'ready') {
+          clearTimeout(timer);
           proc.startMs = performance.now() - forkedAt;
           proc.messageListener = null;
           proc.exitListener = null;
           resolve(proc);
         }
       };
-      proc.exitListener = (code, signal) => reject(new Error(`runtime process exited before it was ready (code ${code}, signal ${signal}): ${proc.stderrTail.trim()}`));
-      child.once('error', (e) => reject(e));
+      proc.exitListener = (code, signal) => fail(new Error(`runtime process exited before it was ready (code ${code}, signal ${signal}): ${proc.stderrTail.trim()}`));
+      child.once('error', (e) => fail(e));
     });
   }
 
@@ -308,7 +340,8 @@ export class NodeProcess {
   kill(): Promise<void> {
     if (this.freezeTimer) clearTimeout(this.freezeTimer);
     this.freezeTimer = null;
-    signalGroup(this.child, 'SIGKILL');
+    // Only a live process: its number may belong to another process once it is gone (see the exit handler).
+    if (this.alive) signalGroup(this.child, 'SIGKILL');
     return this.exited;
   }
 
