@@ -22,8 +22,8 @@ const SIMULATE_COMMAND = 'lambdaLens.simulateFunction';
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // First: the server offers the handler lens's "Simulate" only once this command exists.
   registerSimulation(context);
-  registerWalkthrough(context);
   const output = vscode.window.createOutputChannel('Lambda Lens', { log: true });
+  registerWalkthrough(context, output);
   const files = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
   context.subscriptions.push(output, files);
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -50,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // The walkthrough's "hover a setting" step completes at the first Lambda Lens hover.
       provideHover: async (document, position, token, next) => {
         const hover = await next(document, position, token);
-        if (hover) markStep('sawHover');
+        if (hover) markStep('hover');
         return hover;
       },
     },

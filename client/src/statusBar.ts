@@ -82,6 +82,9 @@ export class StatusItem implements vscode.Disposable {
     const functions = s.functions === 1 ? vscode.l10n.t('1 function') : vscode.l10n.t('{0} functions', s.functions);
     const found = findings === 1 ? vscode.l10n.t('1 finding') : vscode.l10n.t('{0} findings', findings);
     this.item.text = `$(zap) ${functions} · ${found}`;
+    this.item.accessibilityInformation = {
+      label: vscode.l10n.t('Lambda Lens: {0}, {1}: {2} errors, {3} warnings, {4} infos, {5} hints', functions, found, s.findings.error, s.findings.warning, s.findings.info, s.findings.hint),
+    };
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${vscode.l10n.t('Lambda Lens')}**\n\n`);
     tooltip.appendMarkdown(`${vscode.l10n.t('Functions: {0} · templates: {1} · handler files: {2}', s.functions, s.templates, s.handlerFiles)}\n\n`);

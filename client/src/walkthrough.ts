@@ -16,16 +16,26 @@ export const WALKTHROUGH_COMMANDS = {
 /** `publisher.name#walkthrough id`, as `workbench.action.openWalkthrough` takes it. */
 const WALKTHROUGH_ID = 'lambda-lens.lambda-lens#lambdaLens.gettingStarted';
 
-/** The steps completed by a context key (`onContext:lambdaLens.walkthrough.<step>` in package.json). */
-export type WalkthroughStep = 'sawDiagnostic' | 'sawHover' | 'ranSimulation' | 'openedRun';
+/** Steps of the walkthrough (ids in package.json); all but openExample complete by a context key, `onContext:lambdaLens.walkthrough.<step>`. */
+export type WalkthroughStep = 'openExample' | 'seeDiagnostic' | 'hover' | 'simulate' | 'openPanel';
 
 const marked = new Set<WalkthroughStep>();
+let log: vscode.LogOutputChannel | undefined;
 
-/** Completes a walkthrough step (VS Code remembers completed steps across sessions). */
+/**
+ * Completes a walkthrough step; VS Code remembers completed steps across sessions. The context
+ * key is the documented completion event, but VS Code's walkthrough service counts it only
+ * while the service is alive, and it starts with the Welcome page: a key set before then is
+ * never counted (read in VS Code 1.139's walkthroughs service). So the step is also marked
+ * complete through the Welcome page's own command, which records it in any case.
+ */
 export function markStep(step: WalkthroughStep): void {
   if (marked.has(step)) return;
   marked.add(step);
+  log?.info(`walkthrough step done: ${step}`);
   void vscode.commands.executeCommand('setContext', `lambdaLens.walkthrough.${step}`, true);
+  // The command throws after recording when the walkthrough is not registered yet; the record stays.
+  void vscode.commands.executeCommand('welcome.markStepComplete', `${WALKTHROUGH_ID}#${step}`).then(undefined, () => undefined);
 }
 
 /** The diagnostic source the language server sets. */
@@ -38,11 +48,12 @@ const EXCLUDE_GLOB = '**/{node_modules,.aws-sam,.lambda-lens,cdk.out,.serverless
 /** Set before the window reloads onto a copied example: the file to open once it has. */
 const OPEN_ON_START = 'lambdaLens.walkthrough.openOnStart';
 
-export function registerWalkthrough(context: vscode.ExtensionContext): void {
+export function registerWalkthrough(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
+  log = output;
   const sawDiagnostic = (): void => {
-    if (marked.has('sawDiagnostic')) return;
+    if (marked.has('seeDiagnostic')) return;
     const shown = vscode.window.visibleTextEditors.some((e) => vscode.languages.getDiagnostics(e.document.uri).some((d) => d.source === SOURCE));
-    if (shown) markStep('sawDiagnostic');
+    if (shown) markStep('seeDiagnostic');
   };
   context.subscriptions.push(
     vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
@@ -58,6 +69,7 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
  * shipped in media/example, copied into a folder the user picks and opened there.
  */
 async function openExample(context: vscode.ExtensionContext): Promise<void> {
+  markStep('openExample');
   const own = await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 20);
   if (own.length > 0) {
     // The shallowest template: the project's own rather than one deep in a sub-project.

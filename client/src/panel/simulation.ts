@@ -200,13 +200,13 @@ class Simulations implements PanelHost {
     const open = TimelinePanel.showing(file);
     if (open) {
       open.panel.reveal(undefined, false);
-      markStep('openedRun');
+      markStep('openPanel');
       return;
     }
     try {
       const trace = readTrace(file);
       this.panel(beside).showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
-      markStep('openedRun');
+      markStep('openPanel');
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));
     }
@@ -260,7 +260,7 @@ class Simulations implements PanelHost {
       this.lastRun = file;
       void this.context.workspaceState.update('lambdaLens.lastRun', file);
       TimelinePanel.each((p) => p.runSaved(runId, trace, file));
-      if (!trace.cancelled) markStep('ranSimulation');
+      if (!trace.cancelled) markStep('simulate');
       const s = trace.summary;
       this.output.appendLine(
         `# ${vscode.l10n.t(
