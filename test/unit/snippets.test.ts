@@ -289,7 +289,7 @@ test('the expander follows VS Code: mirrors, nested placeholders, choices, escap
   assert.equal(expandSnippet('${1:Worker}Fn ${1}Queue', vars, { Worker: 'Orders' }), 'OrdersFn OrdersQueue');
   assert.throws(() => expandSnippet('${1:a}', vars, { b: 'c' }), /no placeholder has the default "b"/);
   assert.throws(() => expandSnippet('${TM_FILENAME/(.*)/$1/}', vars), /transforms are not supported/);
-  assert.equal(indentInsertion('a:\n\tb: 1\n', '  '), 'a:\n    b: 1\n  ');
+  assert.equal(indentInsertion('a:\n\tb: "\t"\n', '  '), 'a:\n    b: "\t"\n  ');
 });
 
 /** Moves the line `what` matches to the first line of the block that `into` matches (a client made per request). */

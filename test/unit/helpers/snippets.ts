@@ -231,9 +231,9 @@ export function expandSnippet(body: string, variables: (name: string) => string 
   return render(nodes);
 }
 
-/** VS Code's snippet variables (https://code.visualstudio.com/docs/editor/userdefinedsnippets#_variables). */
+/** VS Code's snippet variables (https://code.visualstudio.com/docs/editor/userdefinedsnippets#_variables; `KnownSnippetVariableNames` in its source). */
 const KNOWN_VARIABLES = new Set([
-  'TM_SELECTED_TEXT', 'TM_CURRENT_LINE', 'TM_CURRENT_WORD', 'TM_LINE_INDEX', 'TM_LINE_NUMBER', 'TM_FILENAME', 'TM_FILENAME_BASE',
+  'SELECTION', 'TM_SELECTED_TEXT', 'TM_CURRENT_LINE', 'TM_CURRENT_WORD', 'TM_LINE_INDEX', 'TM_LINE_NUMBER', 'TM_FILENAME', 'TM_FILENAME_BASE',
   'TM_DIRECTORY', 'TM_DIRECTORY_BASE', 'TM_FILEPATH', 'RELATIVE_FILEPATH', 'CLIPBOARD', 'WORKSPACE_NAME', 'WORKSPACE_FOLDER',
   'CURSOR_INDEX', 'CURSOR_NUMBER', 'CURRENT_YEAR', 'CURRENT_YEAR_SHORT', 'CURRENT_MONTH', 'CURRENT_MONTH_NAME', 'CURRENT_MONTH_NAME_SHORT',
   'CURRENT_DATE', 'CURRENT_DAY_NAME', 'CURRENT_DAY_NAME_SHORT', 'CURRENT_HOUR', 'CURRENT_MINUTE', 'CURRENT_SECOND', 'CURRENT_SECONDS_UNIX',
@@ -242,12 +242,12 @@ const KNOWN_VARIABLES = new Set([
 
 /**
  * Inserting multi-line text as VS Code does: every line after the first gets the indentation of
- * the line it is inserted on, and tabs in the body become the editor's indentation unit.
+ * the line it is inserted on, and tabs in a line's indentation become the editor's unit.
  */
 export function indentInsertion(text: string, indent: string, tab = '  '): string {
   return text
-    .replace(/\t/g, tab)
     .split('\n')
+    .map((line) => line.replace(/^[\t ]+/, (ws) => ws.replace(/\t/g, tab)))
     .map((line, i) => (i === 0 ? line : indent + line))
     .join('\n');
 }
