@@ -184,7 +184,8 @@ export class Renderer {
       const xEnd = Renderer.x(f, f.axis.toDisplay(Math.min(d.shiftEndMs, f.timeline.endMs)));
       if (xEnd < LAYOUT.gutter || x > f.width) continue;
       const labels: AxisLabel[] = [];
-      const at = x >= LAYOUT.gutter ? place(d.label, x, true) : null;
+      // The full label where it fits, else just the version (`deploy v2`).
+      const at = x >= LAYOUT.gutter ? (place(d.label, x, true) ?? place(`deploy ${versionLabel(d.version)}`, x, true)) : null;
       if (at) labels.push(at);
       const shifted = d.shiftEndMs > d.shiftStartMs && d.shiftEndMs <= f.timeline.endMs && xEnd <= f.width ? place(`all on ${versionLabel(d.version)}`, xEnd, false) : null;
       if (shifted) labels.push(shifted);
