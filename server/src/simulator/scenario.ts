@@ -207,10 +207,6 @@ function specFromTemplate(model: FunctionModel, templateDir: string, warnings: s
   }
   const reserved = settingValue(model.reservedConcurrency, `${id}.ReservedConcurrentExecutions`, warnings);
   if (reserved !== undefined) spec.reservedConcurrency = reserved;
-  const provisioned =
-    settingValue(model.provisionedConcurrency, `${id}.ProvisionedConcurrencyConfig`, warnings) ??
-    model.aliases.map((a) => knownValue(a.provisionedConcurrency)).find((n) => n !== undefined);
-  if (provisioned !== undefined) spec.provisionedConcurrency = provisioned;
   if (model.asyncConfig) {
     const c = model.asyncConfig;
     const asyncSpec: NonNullable<FunctionSpec['async']> = {};
@@ -224,6 +220,50 @@ function specFromTemplate(model: FunctionModel, templateDir: string, warnings: s
   }
   if (model.deadLetterQueue) spec.deadLetterQueue = knownValue(model.deadLetterQueue.target) ?? model.deadLetterQueue.targetLogicalId ?? 'DeadLetterQueue';
   return spec;
+}
+
+/**
+ * The alias a template function publishes: SAM's AutoPublishAlias, else an `AWS::Lambda::Alias`
+ * on it (the one with provisioned concurrency first). Its triggers invoke the alias (SAM points
+ * a function's events at its AutoPublishAlias), so a scenario for the function does too.
+ */
+export function publishedAlias(model: FunctionModel): string | undefined {
+  const auto = knownValue(model.autoPublishAlias);
+  if (auto !== undefined) return auto;
+  const named = model.aliases.filter((a) => knownValue(a.name) !== undefined);
+  const alias = named.find((a) => (knownValue(a.provisionedConcurrency) ?? 0) > 0) ?? named[0];
+  return alias === undefined ? undefined : knownValue(alias.name);
+}
+
+/**
+ * Provisioned concurrency lives on an alias or a version, never on `$LATEST`
+ * (provisioned-concurrency.html), so the template's applies only when the scenario invokes
+ * where it is configured: SAM's ProvisionedConcurrencyConfig on the AutoPublishAlias, an
+ * `AWS::Lambda::Alias`'s on that alias, an `AWS::Lambda::Version`'s on a version number.
+ */
+function templateProvisioned(model: FunctionModel, qualifier: string, warnings: string[]): number | undefined {
+  const id = model.logicalId;
+  const alias = knownValue(model.autoPublishAlias);
+  const where: { qualifier: string | null; value: number | undefined; name: string }[] = [];
+  if (model.provisionedConcurrency !== undefined) {
+    const value = settingValue(model.provisionedConcurrency, `${id}.ProvisionedConcurrencyConfig`, warnings);
+    where.push({ qualifier: alias ?? null, value, name: alias !== undefined ? `alias ${alias}` : `${id} (AutoPublishAlias is not set)` });
+  }
+  for (const a of model.aliases) {
+    if (a.provisionedConcurrency !== undefined) where.push({ qualifier: knownValue(a.name) ?? null, value: knownValue(a.provisionedConcurrency), name: `alias ${knownValue(a.name) ?? a.logicalId ?? '?'}` });
+  }
+  if (/^\d+$/.test(qualifier)) {
+    // A template cannot say which number a Version resource gets: the first with provisioned concurrency is taken.
+    const version = model.versions.find((v) => knownValue(v.provisionedConcurrency) !== undefined);
+    if (version) return knownValue(version.provisionedConcurrency);
+  }
+  const match = where.find((w) => w.qualifier === qualifier && w.value !== undefined);
+  if (match) return match.value;
+  const configured = where.filter((w) => (w.value ?? 0) > 0);
+  if (configured.length > 0) {
+    warnings.push(`${id}: the template's provisioned concurrency is on ${configured.map((w) => w.name).join(' and ')}, and this scenario invokes ${qualifier === '$LATEST' ? '$LATEST' : `"${qualifier}"`}, which has none (set "qualifier" to use it)`);
+  }
+  return undefined;
 }
 
 function merge(base: FunctionSpec, over: FunctionSpec): FunctionSpec {
@@ -460,6 +500,8 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   let spec: FunctionSpec = {};
   let model: FunctionModel | undefined;
   let specDir = baseDir;
+  /** A template function that publishes an alias is invoked through it unless `qualifier` says otherwise. */
+  let defaultQualifier: string | undefined;
   const templatePath = r.string(root['template'], 'template');
   if (templatePath !== undefined) {
     const templateFile = isAbsolute(templatePath) ? templatePath : resolve(baseDir, templatePath);
@@ -475,7 +517,13 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       const functions = readTemplateFunctions(pathToFileURL(templateFile).href, text);
       model = functions.find((f) => f.logicalId === logicalId);
       if (!model) r.problems.push(`function: no function "${logicalId}" in ${templatePath} (found: ${functions.map((f) => f.logicalId).join(', ') || 'none'})`);
-      else spec = specFromTemplate(model, dirname(templateFile), warnings);
+      else {
+        spec = specFromTemplate(model, dirname(templateFile), warnings);
+        defaultQualifier = publishedAlias(model);
+        const qualifier = (typeof root['qualifier'] === 'string' ? root['qualifier'] : undefined) ?? defaultQualifier ?? '$LATEST';
+        const provisioned = templateProvisioned(model, qualifier, warnings);
+        if (provisioned !== undefined) spec.provisionedConcurrency = provisioned;
+      }
     }
     specDir = dirname(templateFile);
   } else if (typeof root['function'] === 'string') {
@@ -557,7 +605,7 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
     }
   });
 
-  const routing = readRouting(r, root, deploys);
+  const routing = readRouting(r, root, deploys, defaultQualifier);
   if (r.problems.length > 0 || !fn) throw new ScenarioError(path, r.problems);
   const name = typeof root['name'] === 'string' ? root['name'] : fn.name;
   return { config: { scenario: { name, path }, function: fn, platform, traffic, ...(routing !== undefined ? { routing } : {}) }, warnings };
@@ -568,8 +616,8 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
  * weighted additional version), `seed`, and `deploy` traffic entries. Without any of them,
  * every request invokes `$LATEST` as before.
  */
-function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number; spec: JsonObject; path: string }[]): VersionRouting | undefined {
-  const qualifier = r.string(root['qualifier'], 'qualifier');
+function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number; spec: JsonObject; path: string }[], defaultQualifier: string | undefined): VersionRouting | undefined {
+  const qualifier = r.string(root['qualifier'], 'qualifier') ?? defaultQualifier;
   const aliasSpec = r.object(root['alias'], 'alias');
   const seed = r.number(root['seed'], 'seed', 0, 2 ** 32 - 1) ?? 1;
   if (qualifier === undefined && aliasSpec === undefined && deploys.length === 0) return undefined;

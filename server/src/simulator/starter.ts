@@ -4,6 +4,7 @@
  * the first run already shows cold starts, warm reuse and an idle reclaim.
  */
 import type { FunctionModel } from '../service/model/types';
+import { publishedAlias } from './scenario';
 
 /** The sample event (events/) and invocation kind for a trigger type. */
 const INVOKE_SAMPLES: Readonly<Record<string, { invoke: 'sync' | 'async'; sample: string }>> = {
@@ -26,6 +27,8 @@ export interface StarterScenario {
   name: string;
   template: string;
   function: string;
+  /** The alias the function publishes, when it does: its triggers invoke it, and its provisioned concurrency is there. */
+  qualifier?: string;
   traffic: Record<string, unknown>[];
 }
 
@@ -62,5 +65,6 @@ export function starterScenario(fn: FunctionModel, template: string): StarterSce
       { at: AFTER_IDLE_MS, invoke, sample },
     ];
   }
-  return { name: `${fn.logicalId}: cold and warm starts`, template, function: fn.logicalId, traffic };
+  const alias = publishedAlias(fn);
+  return { name: `${fn.logicalId}: cold and warm starts`, template, function: fn.logicalId, ...(alias !== undefined ? { qualifier: alias } : {}), traffic };
 }

@@ -223,3 +223,38 @@ test('Ctrl-C during lambda-lens simulate cancels the run: every environment kill
   assert.match(err.text(), /interrupted/);
   assert.deepEqual(liveRuntimePids(), []);
 });
+
+test('a function that publishes an alias is simulated through it: the starter scenario names the alias, and the template\'s provisioned concurrency is the alias\'s', async () => {
+  const template = join(SCENARIOS, 'alias', 'template.yaml');
+  const functions = readTemplateFunctions(`file://${template}`, readFileSync(template, 'utf8'));
+  const starters = Object.fromEntries(functions.map((m) => [m.logicalId, starterScenario(m, 'template.yaml')]));
+  assert.equal(starters['LiveFunction']?.qualifier, 'live', 'SAM AutoPublishAlias');
+  assert.equal(starters['PlainFunction']?.qualifier, 'prod', 'an AWS::Lambda::Alias on the function');
+  assert.equal(starters['LatestFunction']?.qualifier, undefined, 'no alias: $LATEST');
+
+  const resolve = (json: Record<string, unknown>) => resolveScenario({ template: 'template.yaml', traffic: [{ at: 0, invoke: 'sync', count: 3 }], ...json }, join(SCENARIOS, 'alias', 'x.scenario.json'));
+  // The starter scenario as written: the alias, its version, its provisioned concurrency.
+  const live = resolve({ ...starters['LiveFunction'], traffic: [{ at: 0, invoke: 'sync', count: 3 }] });
+  assert.equal(live.config.routing?.qualifier, 'live');
+  assert.equal(live.config.function.provisionedConcurrency, 2);
+  assert.deepEqual(live.warnings, []);
+  // A scenario that names no qualifier invokes the published alias too, as the function's triggers do.
+  const implicit = resolve({ function: 'PlainFunction' });
+  assert.equal(implicit.config.routing?.qualifier, 'prod');
+  assert.equal(implicit.config.function.provisionedConcurrency, 1);
+  // $LATEST has no provisioned concurrency (it lives on the alias): none, and a warning that says where it is.
+  const latest = resolve({ function: 'LiveFunction', qualifier: '$LATEST' });
+  assert.equal(latest.config.function.provisionedConcurrency, 0);
+  assert.ok(latest.warnings.some((w) => /provisioned concurrency is on alias live, and this scenario invokes \$LATEST/.test(w)), latest.warnings.join('\n'));
+  assert.equal(resolve({ function: 'LatestFunction' }).config.routing, undefined);
+
+  // Run the starter: the alias's version 1 starts with its provisioned environments, the burst is warm on them.
+  const trace = await simulate({ ...live.config, traffic: live.config.traffic.slice(0, 1) });
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const provisioned = trace.environments.filter((e) => e.initializationType === 'provisioned-concurrency');
+  assert.equal(provisioned.length, 2);
+  assert.ok(provisioned.every((e) => e.version === '1'));
+  assert.equal(trace.invocations.filter((i) => !i.cold).length, 2, 'two of the three concurrent requests run on the provisioned environments');
+  assert.ok(trace.invocations.every((i) => i.logs[0]?.endsWith('Version: 1')));
+});
