@@ -8,9 +8,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, normalize, relative, resolve } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { LanguageService, loadPythonParser } from '../../server/src/service';
@@ -184,7 +184,7 @@ function describeContribution(c: SnippetContribution): string {
   return `${c.language} ${c.path}`;
 }
 
-test('package.json contributes snippet files that exist and parse, each prefix once per language', () => {
+test('package.json contributes every snippet file, each exists and parses, each prefix once per language', () => {
   assert.ok(CONTRIBUTIONS.length > 0, 'contributes.snippets is not empty');
   for (const c of CONTRIBUTIONS) {
     assert.ok(c.snippets, `${describeContribution(c)}: the file exists and holds a JSON object`);
@@ -194,6 +194,10 @@ test('package.json contributes snippet files that exist and parse, each prefix o
       // VS Code ignores `scope` in a contributed file; one that names other languages would mislead.
       assert.ok(s.scope === undefined || s.scope.includes(c.language), `${c.path} "${s.name}": scope ${s.scope?.join(',')} covers ${c.language}, the language it is contributed for`);
     }
+  }
+  const contributed = new Set(CONTRIBUTIONS.map((c) => normalize(c.path)));
+  for (const file of readdirSync(join(ROOT, 'snippets')).filter((f) => f.endsWith('.code-snippets'))) {
+    assert.ok(contributed.has(join('snippets', file)), `snippets/${file} is contributed in package.json`);
   }
   for (const language of new Set(CONTRIBUTIONS.map((c) => c.language))) {
     const prefixes = snippetsFor(language).flatMap((s) => s.prefixes);
