@@ -72,3 +72,20 @@ export const HOST_WAIT_MS = 20_000;
 export type HostReport =
   | { kind: 'result'; name: string; ok: boolean; ms: number; error?: string }
   | { kind: 'done'; passed: number; failed: number };
+
+/**
+ * The first-run experience (issue 11), checked by `firstRun.ts`: what package.json and the
+ * extension show for the walkthrough and the status bar item.
+ */
+export const FIRST_RUN = {
+  /** The command that opens the walkthrough, as the command palette shows it. */
+  getStarted: 'Lambda Lens: Get Started',
+  walkthroughTitle: 'Get Started with Lambda Lens',
+  /** Walkthrough steps completed by what the person does: see a Lambda Lens diagnostic, then a hover. */
+  steps: { diagnostic: 'seeDiagnostic', hover: 'hover' },
+  /** `createStatusBarItem(id)`: VS Code gives the element an id ending in this. */
+  statusBarItem: 'lambdaLens.status',
+  /** A click on the item with no saved run yet: a notification offering to simulate. */
+  noRunYet: /no saved run in this workspace yet/,
+  simulateButton: 'Simulate Function…',
+} as const;

@@ -5,6 +5,7 @@ import { chromium, type Browser, type ConsoleMessage, type Locator, type Page } 
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectLogs, type Session } from './session';
 
 /** Debian's Chromium. Playwright's own browser downloads are not reachable here. */
 export const CHROMIUM = process.env.LAMBDA_LENS_CHROMIUM ?? '/usr/bin/chromium';
@@ -148,7 +149,9 @@ export class Workbench {
 
   /** Runs a command by its title from the command palette (F1). */
   async runCommand(title: string): Promise<void> {
-    await this.editor().click({ position: { x: 5, y: 5 } });
+    // Focus out of any webview or input first: the editor when one is open, else the workbench.
+    if (await this.editor().isVisible()) await this.editor().click({ position: { x: 5, y: 5 } });
+    else await this.page.locator('.monaco-workbench').focus();
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
@@ -165,7 +168,58 @@ export class Workbench {
     await selected.waitFor({ state: 'attached' });
   }
 
+  /**
+   * Types `prefix` in the active editor, asks for suggestions (Ctrl+Space) and accepts the
+   * snippet whose label is `prefix` with Enter, as a person picks it from the list.
+   * `beforeAccept` runs while the suggestion list is open (e.g. to take a screenshot).
+   */
+  async expandSnippet(prefix: string, beforeAccept?: () => Promise<void>): Promise<void> {
+    await this.page.keyboard.type(prefix);
+    const widget = this.page.locator('.editor-widget.suggest-widget.visible');
+    // Quick suggestions may or may not have opened the list while typing; close it and ask once.
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden' });
+    }
+    await this.page.keyboard.press('Control+Space');
+    const label = new RegExp(`^${prefix.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}$`);
+    const row = widget.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor();
+    // Other snippets share the prefix's start (lambda-handler, lambda-handler-ts): move to ours.
+    const focused = widget.locator('.monaco-list-row.focused', { has: this.page.locator('.label-name', { hasText: label }) });
+    for (let moves = 0; !(await focused.isVisible()); moves++) {
+      if (moves >= 20) throw new Error(`the suggestion "${prefix}" never got the focus in the suggest widget`);
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await beforeAccept?.();
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+  }
+
+  /** Shows the Problems panel filtered by `filter` (a text, or a glob of file paths). */
+  async filterProblems(filter: string): Promise<Locator> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await panel.waitFor();
+    await this.page.locator('.part.panel .viewpane-filter input').first().fill(filter);
+    return panel;
+  }
+
   async close(): Promise<void> {
     await this.page.close();
+  }
+}
+
+/**
+ * Runs `body`; if it throws, adds a screenshot of `workbench` and the end of the session's
+ * extension host log (all logs copied to `artifacts`) to the error.
+ */
+export async function withEvidence<T>(workbench: Workbench, session: Session, artifacts: string, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const shot = await workbench.screenshot(`FAILED-${name}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
   }
 }

@@ -1,0 +1,402 @@
+// The first-run experience (issue 11) in a real VS Code: the packaged .vsix installed into a
+// fresh code-server, driven in Chromium as a person would. The walkthrough opens from the
+// command palette and ticks a step off when the person does it; the status bar item counts
+// the workspace's functions and opens the timeline; snippet prefixes typed in a handler file
+// and in a template expand to code that Lambda Lens has nothing to say about.
+// `npm run test:e2e` runs this file after run.ts.
+//
+// Screenshots of every step go to test-results/e2e-first-run/, with cropped images for the
+// Marketplace README (walkthrough.png, status-bar.png, snippet.png); set
+// LAMBDA_LENS_E2E_IMAGES=docs/images to write those into the repository instead.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { parse } from 'yaml';
+import { repoRoot, workbenchUrl } from './codeServer';
+import { FIRST_RUN, FINDING_LINE, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE } from './expectations';
+import { PANEL } from './panel';
+import { copyExamples, startSession, type Session } from './session';
+import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
+
+const artifacts = process.env.LAMBDA_LENS_E2E_ARTIFACTS ?? join(repoRoot, 'test-results', 'e2e-first-run');
+/** Where the Marketplace images go: the artifacts unless LAMBDA_LENS_E2E_IMAGES names a folder. */
+const images = process.env.LAMBDA_LENS_E2E_IMAGES ? resolve(repoRoot, process.env.LAMBDA_LENS_E2E_IMAGES) : join(artifacts, 'marketplace');
+const TEST_TIMEOUT = TIMEOUT * 4;
+
+/**
+ * Where each snippet is typed. The template's function (CodeUri src/, Handler index.handler,
+ * the snippet's defaults) resolves to the SQS handler typed before it, so that template and
+ * code are checked together, as in a real app.
+ */
+const FILES = {
+  handler: 'sam-app/src/new.mjs',
+  sqsHandler: 'snippet-app/src/index.mjs',
+  template: 'snippet-app/template.yaml',
+} as const;
+/** The template as a person starts it: the header, then the cursor under Resources. */
+/** The title of Simulate Function's first question, which the status bar's offer leads to. */
+const SIMULATE_FIRST_STEP = 'Simulate Function (1/3)';
+const TEMPLATE_START = `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  `;
+
+let session: Session;
+let browser: Browser;
+let workspace: string;
+let workbench: Workbench;
+
+const evidence = <T>(name: string, body: () => Promise<T>): Promise<T> => withEvidence(workbench, session, artifacts, name, body);
+
+interface Snippet {
+  prefix: string | string[];
+  body: string | string[];
+  scope?: string;
+}
+
+/** The snippet with `prefix` for `language` from the extension's snippets/ folder. */
+function snippet(prefix: string, language: string): Snippet {
+  const folder = join(repoRoot, 'snippets');
+  for (const file of readdirSync(folder).filter((f) => f.endsWith('.code-snippets'))) {
+    const entries = Object.values(JSON.parse(readFileSync(join(folder, file), 'utf8')) as Record<string, Snippet>);
+    const found = entries.find((s) => [s.prefix].flat().includes(prefix) && (s.scope === undefined || s.scope.split(',').includes(language)));
+    if (found) return found;
+  }
+  throw new Error(`no snippet "${prefix}" for ${language} in snippets/`);
+}
+
+/**
+ * What VS Code inserts for `snippet` when nothing is typed into its placeholders but `atEnd`
+ * at its final tab stop `$0`: each placeholder's default (mirrors repeat it), other tab stops
+ * empty, every line after the first indented like the line the prefix was typed on. Also how
+ * many Tab presses take the cursor from the first placeholder to `$0`.
+ */
+function expansion(snippet: Snippet, indent: string, atEnd = ''): { text: string; tabStops: number } {
+  const body = [snippet.body].flat().join('\n');
+  const defaults = new Map<string, string>([['0', atEnd]]);
+  for (const [, n, text] of body.matchAll(/\$\{(\d+):([^}]*)\}/g)) if (!defaults.has(n)) defaults.set(n, text);
+  const stops = new Set([...body.matchAll(/\$\{?(\d+)/g)].map(([, n]) => n).filter((n) => n !== '0'));
+  const text = body
+    .replace(/\$\{(\d+):([^}]*)\}/g, (_, n: string) => defaults.get(n) ?? '')
+    .replace(/\$\{(\d+)\}|\$(\d+)/g, (_, a?: string, b?: string) => defaults.get(a ?? b ?? '') ?? '')
+    .split('\n')
+    .join(`\n${indent}`);
+  return { text, tabStops: stops.size };
+}
+
+/** Functions in the workspace's templates and serverless.yml files, read with a YAML parser. */
+function countFunctions(root: string): number {
+  let functions = 0;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(path);
+        continue;
+      }
+      if (!/\.(ya?ml|json|template)$/.test(entry.name)) continue;
+      let doc: unknown;
+      try {
+        doc = parse(readFileSync(path, 'utf8'), { logLevel: 'silent' });
+      } catch {
+        continue;
+      }
+      if (typeof doc !== 'object' || doc === null) continue;
+      const { Resources, functions: slsFunctions } = doc as { Resources?: Record<string, { Type?: unknown } | null>; functions?: Record<string, unknown> };
+      if (Resources) functions += Object.values(Resources).filter((r) => r?.Type === 'AWS::Serverless::Function' || r?.Type === 'AWS::Lambda::Function').length;
+      if (/^serverless\.ya?ml$/.test(entry.name) && slsFunctions) functions += Object.keys(slsFunctions).length;
+    }
+  };
+  walk(root);
+  return functions;
+}
+
+/** `lambda-lens check --format json` on the workspace: its findings by severity. */
+async function cliFindings(root: string): Promise<Record<string, number>> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'lambda-lens.js'), 'check', '--format', 'json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
+    // Exit code 1 means errors were found; the JSON is on stdout all the same.
+    (error: { stdout?: string; code?: number }) => {
+      if (error.code === 1 && error.stdout) return { stdout: error.stdout };
+      throw error;
+    },
+  );
+  const counts: Record<string, number> = {};
+  for (const { severity } of JSON.parse(stdout) as Array<{ severity: string }>) counts[severity] = (counts[severity] ?? 0) + 1;
+  return counts;
+}
+
+/** Command lines of the processes started for this session (they carry its HOME). */
+function sessionProcesses(): string[][] {
+  const marker = `HOME=${session.dirs.home}`;
+  const found: string[][] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker)) continue;
+      found.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/**
+ * Types `prefix` at the end of the open file `path`, accepts the snippet, checks the text it
+ * inserted (on disk, once saved), and proves that Lambda Lens reports nothing on it: a canary
+ * line with a known finding typed at `$0` must appear in the Problems panel first (so the
+ * panel shows an analysis of the snippet's code), then, the canary deleted, go away, leaving
+ * no Lambda Lens finding on the files `filter` matches. `image` names a picture of the
+ * editor, the snippet just inserted, for the Marketplace.
+ */
+async function expandAndCheck(options: {
+  path: string;
+  language: string;
+  prefix: string;
+  before: string;
+  canary: { text: string; rule: string };
+  filter: string;
+  image?: string;
+}): Promise<void> {
+  const { path, language, prefix, before, canary, filter } = options;
+  await openFile(path);
+  await workbench.editor().click();
+  await workbench.page.keyboard.press('Control+End');
+  const indent = before.slice(before.lastIndexOf('\n') + 1);
+  const { text, tabStops } = expansion(snippet(prefix, language), indent);
+  const expected = before + text;
+  const expectedWithCanary = before + expansion(snippet(prefix, language), indent, canary.text).text;
+  await workbench.expandSnippet(prefix, async () => {
+    await workbench.screenshot(`${prefix}-suggested`);
+  });
+  await workbench.screenshot(`${prefix}-inserted`);
+  if (options.image) await workbench.page.locator('.part.editor').screenshot({ path: join(images, options.image) });
+  // Like a person filling the snippet in: Tab through its placeholders to $0.
+  for (let i = 0; i < tabStops; i++) await workbench.page.keyboard.press('Tab');
+  await workbench.page.keyboard.insertText(canary.text);
+  // The snippet's text with the canary at its $0: what the snippet inserted, and where its $0 is.
+  await save(path, expectedWithCanary, `${prefix} did not insert the snippet's body (with the canary typed at its $0)`);
+
+  const panel = await workbench.filterProblems(filter);
+  const canaryRow = panel.locator('.monaco-list-row', { hasText: canary.rule });
+  await canaryRow.first().waitFor();
+  await workbench.screenshot(`${prefix}-canary`);
+  // Delete the canary as one edit (selected back to the line's indentation), so the next analysis is of the snippet alone.
+  await openFile(path);
+  await selectCanary(path, canary.text);
+  await workbench.page.keyboard.press('Backspace');
+  await save(path, expected, `after deleting the canary, ${path} is not the snippet's text`);
+  await canaryRow.first().waitFor({ state: 'detached' });
+  const findings = await panel.locator('.monaco-list-row', { hasText: /LL\d{4}/ }).allInnerTexts();
+  assert.deepEqual(findings, [], `Lambda Lens reports findings on the code of ${prefix}`);
+  await workbench.screenshot(`${prefix}-no-findings`);
+}
+
+/**
+ * Opens `path` with Quick Open (Ctrl+P), picking the row in its folder (the workspace has
+ * several template.yaml). Quick Open closes when something else takes the focus (seen: 1 run
+ * in 4 here); then the person opens it again, and so does this, until TIMEOUT.
+ */
+async function openFile(path: string): Promise<void> {
+  const page = workbench.page;
+  const name = path.split('/').pop() ?? path;
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).filter({ hasText: dirname(path) }).first();
+  const tab = page.locator('.tabs-container .tab.active', { hasText: name });
+  for (const deadline = Date.now() + TIMEOUT; ; ) {
+    try {
+      if (!(await input.isVisible())) {
+        await page.locator('.monaco-workbench').focus();
+        await page.keyboard.press('Control+P');
+      }
+      await input.fill(path, { timeout: 5000 });
+      await row.waitFor({ timeout: 10_000 });
+      await input.press('Enter', { timeout: 5000 });
+      await tab.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+  await workbench.editor().locator('.view-lines').waitFor();
+}
+
+/**
+ * Saves the active editor (Ctrl+S) and waits until `path` on disk is `expected`. The wait is
+ * on the file: the tab shows no unsaved changes while the save is still being written, and
+ * the file is empty for a moment while it is.
+ */
+async function save(path: string, expected: string, message: string): Promise<void> {
+  await workbench.page.keyboard.press('Control+S');
+  const deadline = Date.now() + TIMEOUT;
+  let text = readFileSync(join(workspace, path), 'utf8');
+  while (text !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    text = readFileSync(join(workspace, path), 'utf8');
+  }
+  assert.equal(text, expected, `${message} (${TIMEOUT / 1000} s after saving)`);
+}
+
+/** Moves the cursor to the end of the canary's line and selects the canary (Shift+Home stops at the indentation). */
+async function selectCanary(path: string, canary: string): Promise<void> {
+  const lines = readFileSync(join(workspace, path), 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.trimEnd().endsWith(canary));
+  assert.ok(line >= 0, `no canary in ${path}`);
+  const page = workbench.page;
+  // Go to Line (Ctrl+G), then End: the cursor after the canary.
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line + 1}`);
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.keyboard.press('End');
+  await page.keyboard.press('Shift+Home');
+  const selected = workbench.editor().locator('.selected-text').first();
+  await selected.waitFor();
+}
+
+before(async () => {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  mkdirSync(images, { recursive: true });
+  session = await startSession({ log: (m) => process.stderr.write(`e2e (first run): ${m}\n`) });
+  workspace = copyExamples(session);
+  // The files the snippets are typed into exist, as a person's new files would (File > New File, save).
+  for (const [path, text] of [[FILES.handler, ''], [FILES.sqsHandler, ''], [FILES.template, TEMPLATE_START]] as const) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), text);
+  }
+  browser = await launchBrowser();
+  workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'first-run');
+  await workbench.page.getByRole('treeitem', { name: 'sam-app' }).waitFor();
+}, { timeout: 15 * 60_000 });
+
+after(async () => {
+  await workbench?.close();
+  await browser?.close();
+  await session?.stop();
+});
+
+describe('the first run, as a user', () => {
+  test('the status bar item counts the workspace\'s functions and findings, and offers a simulation when there is no run yet', { timeout: TEST_TIMEOUT }, () =>
+    evidence('status-bar', async () => {
+      const page = workbench.page;
+      const functions = countFunctions(workspace);
+      const findings = await cliFindings(workspace);
+      const total = Object.values(findings).reduce((a, b) => a + b, 0);
+      const item = page.locator(`.statusbar-item[id$="${FIRST_RUN.statusBarItem}"]`);
+      // The counts come from the language server once it has read the workspace.
+      const counted = item.filter({ hasText: new RegExp(`\\b${functions} functions? · ${total} findings?\\b`) });
+      try {
+        await counted.waitFor();
+      } catch (error) {
+        const shown = await item.innerText().catch(() => '(no status bar item)');
+        throw new Error(`the status bar item does not show ${functions} functions and the ${total} findings of lambda-lens check; it shows ${JSON.stringify(shown)}`, { cause: error });
+      }
+      const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label')) ?? '';
+      for (const severity of ['error', 'warning', 'info', 'hint']) {
+        assert.match(label, new RegExp(`\\b${findings[severity] ?? 0} ${severity}s\\b`), `the status bar item's label does not give the ${severity}s of lambda-lens check (${findings[severity] ?? 0}): ${JSON.stringify(label)}`);
+      }
+      await item.hover();
+      const tooltip = page.locator('.monaco-hover:not(.hidden)', { hasText: `Functions: ${functions}` }).first();
+      await tooltip.waitFor();
+      await workbench.screenshot('status-bar-tooltip');
+      // The Marketplace picture: the item and its tooltip, with a margin of the window around them.
+      const [itemBox, tooltipBox, viewport] = [await item.boundingBox(), await tooltip.boundingBox(), page.viewportSize()];
+      assert.ok(itemBox && tooltipBox && viewport, 'the status bar item or its tooltip has no position');
+      const x = Math.max(0, Math.min(itemBox.x, tooltipBox.x) - 40);
+      const y = Math.max(0, tooltipBox.y - 40);
+      const right = Math.min(viewport.width, Math.max(itemBox.x + itemBox.width, tooltipBox.x + tooltipBox.width) + 160);
+      await page.screenshot({ path: join(images, 'status-bar.png'), clip: { x, y, width: right - x, height: viewport.height - y } });
+      // No run is saved yet: the click offers to simulate, and the offer opens Simulate Function.
+      await item.click();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: FIRST_RUN.noRunYet }).first();
+      await toast.waitFor();
+      await workbench.screenshot('status-bar-clicked');
+      await toast.locator('.monaco-button', { hasText: FIRST_RUN.simulateButton }).click();
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: SIMULATE_FIRST_STEP }).waitFor();
+      await page.locator('.quick-input-widget input').fill(PANEL.exampleFunction);
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: PANEL.exampleFunction }).first().waitFor();
+      await workbench.screenshot('status-bar-simulate-offered');
+      await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    }));
+
+  test(`"${FIRST_RUN.getStarted}" opens the walkthrough, whose steps are ticked off as the person does them`, { timeout: TEST_TIMEOUT }, () =>
+    evidence('walkthrough', async () => {
+      const page = workbench.page;
+      await workbench.runCommand(FIRST_RUN.getStarted);
+      const walkthrough = page.locator('.gettingStartedContainer');
+      await walkthrough.locator('.category-title', { hasText: FIRST_RUN.walkthroughTitle }).first().waitFor();
+      const step = (id: string) => walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`);
+      const steps = walkthrough.locator('button.getting-started-step');
+      assert.ok((await steps.count()) >= 4, `the walkthrough shows ${await steps.count()} step(s)`);
+      for (const id of Object.values(FIRST_RUN.steps)) assert.equal(await step(id).getAttribute('aria-checked'), 'false', `step ${id} is ticked off before the person did it`);
+      await workbench.screenshot('walkthrough-opened');
+      // What the steps ask, done outside the walkthrough: open a template, see its problem, hover a property.
+      // From the Explorer: the walkthrough takes the focus once it has rendered, which would close Quick Open.
+      const [folder, file] = TEMPLATE.split('/');
+      await page.getByRole('treeitem', { name: folder }).click();
+      await page.getByRole('treeitem', { name: file }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor();
+      // Then, as in run.ts: the Problems entry leads to the line, where the property is hovered.
+      await (await workbench.problem(MEMORY_RULE)).click();
+      await workbench.hover(FINDING_LINE, HOVER_WORD, HOVER_TEXT);
+      await workbench.runCommand(FIRST_RUN.getStarted);
+      for (const id of Object.values(FIRST_RUN.steps)) await step(id).and(page.locator('[aria-checked="true"]')).waitFor();
+      await workbench.screenshot('walkthrough-steps-done');
+      await page.locator('.part.editor').screenshot({ path: join(images, 'walkthrough.png') });
+    }));
+
+  test('the extension running is the packaged .vsix installed in the session, not the source tree', { timeout: TEST_TIMEOUT }, () =>
+    evidence('packaged', async () => {
+      // The language server runs once a template is open with its findings shown.
+      await openFile(TEMPLATE);
+      await workbench.problem(MEMORY_RULE);
+      const servers = sessionProcesses().flatMap((argv) => argv.filter((a) => a.endsWith(`${sep}dist${sep}server.js`)));
+      assert.ok(servers.length > 0, `no Lambda Lens language server among the session's processes: ${JSON.stringify(sessionProcesses())}`);
+      for (const server of servers) {
+        assert.ok(!relative(session.extensionFolder, server).startsWith('..'), `the language server ${server} is not the installed extension's (${session.extensionFolder})`);
+        assert.ok(relative(repoRoot, server).startsWith('..'), `the language server ${server} runs from the source tree`);
+      }
+      const installed = JSON.parse(readFileSync(join(session.extensionFolder, 'package.json'), 'utf8')) as { version: string };
+      const source = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+      assert.equal(installed.version, source.version);
+    }));
+
+  test('"lambda-handler" typed in a new handler file inserts a handler Lambda Lens has nothing to say about', { timeout: TEST_TIMEOUT }, () =>
+    evidence('snippet-handler', () =>
+      expandAndCheck({
+        path: FILES.handler,
+        language: 'javascript',
+        prefix: 'lambda-handler',
+        before: '',
+        canary: { text: 'process.exit(1);', rule: 'LL3004' },
+        filter: `**/${FILES.handler}`,
+      })));
+
+  test('"lambda-sqs-handler" typed in a new handler file inserts an SQS batch handler with no finding', { timeout: TEST_TIMEOUT }, () =>
+    evidence('snippet-sqs-handler', () =>
+      expandAndCheck({
+        path: FILES.sqsHandler,
+        language: 'javascript',
+        prefix: 'lambda-sqs-handler',
+        before: '',
+        canary: { text: 'process.exit(1);', rule: 'LL3004' },
+        filter: `**/${FILES.sqsHandler}`,
+      })));
+
+  test('"sam-sqs-function" typed under Resources inserts a function, its queue and DLQ with no finding (template and handler)', { timeout: TEST_TIMEOUT }, () =>
+    evidence('snippet-template', () =>
+      expandAndCheck({
+        path: FILES.template,
+        language: 'yaml',
+        prefix: 'sam-sqs-function',
+        before: TEMPLATE_START,
+        // A mapping nested on one line: the template no longer parses. (No brackets: VS Code would close them.)
+        canary: { text: 'Canary: a: b', rule: 'LL0001' },
+        filter: `**/${dirname(FILES.template)}/**`,
+        image: 'snippet.png',
+      })));
+});
