@@ -1,5 +1,6 @@
 // Opens the built timeline webview (dist/webview) in headless Chromium, outside VS Code, with a
-// synthetic 10,000-invocation trace, plays it and prints frames per second; then takes
+// synthetic 10,000-invocation trace (version 2 deployed during its idle gap, so the version
+// badges and the deployment marker are drawn too), plays it and prints frames per second; then takes
 // screenshots of a small run in the light, dark and high contrast themes.
 //
 //   npm run build && node --import tsx bench/panel.ts [--invocations 10000] [--seconds 5] [--shots DIR] [--trace FILE]

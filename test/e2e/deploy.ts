@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { repoRoot, workbenchUrl } from './codeServer';
 import { formatDuration } from '../../client/webview/src/timeaxis';
-import { PANEL } from './panel';
+import { command, PANEL } from './panel';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, Workbench } from './workbench';
 
@@ -36,17 +36,6 @@ async function withEvidence<T>(name: string, body: () => Promise<T>): Promise<T>
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
   }
-}
-
-/** Runs a command from the palette by its exact title (focus may be in the webview). */
-async function command(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 before(async () => {

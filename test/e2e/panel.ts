@@ -80,7 +80,7 @@ export async function pick(page: Page, step: string, filter: string, row: RegExp
 }
 
 /** Runs a command from the palette by its exact title and waits for the palette to close. */
-async function command(page: Page, title: string): Promise<void> {
+export async function command(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
