@@ -225,6 +225,32 @@ describe('CloudFormation tags injected into YAML', () => {
   }
 });
 
+describe('!Sub forms and the YAML around them (sub-forms.yaml)', () => {
+  const source = readFileSync(join(SAMPLES, 'sub-forms.yaml'), 'utf8').replace(/\n$/, '').split('\n');
+  for (const [host, grammar] of [["VS Code's YAML grammar", () => vscodeYaml], ['the TextMate YAML bundle (tm-grammars)', () => bundleYaml]] as const) {
+    test(`block scalars, long forms, comments and non-tags, in ${host}`, () => {
+      const lines = tokenize(grammar(), source.join('\n'));
+      assert.match(scopesOf(lines, source, lineOf(source, 'line ${A}'), 'A'), /string\.unquoted\.block\.yaml meta\.interpolation/);
+      assert.match(scopesOf(lines, source, lineOf(source, 'folded ${B}'), 'B'), /string\.unquoted\.block\.yaml meta\.interpolation/);
+      assert.match(scopesOf(lines, source, lineOf(source, 'more ${!C}'), '${!'), /constant\.character\.escape\.cloudformation/);
+      assert.doesNotMatch(scopesOf(lines, source, lineOf(source, '- plain'), 'plain'), /string\.unquoted\.block|cloudformation/, 'the block ends with its indentation');
+      assert.doesNotMatch(scopesOf(lines, source, lineOf(source, '!Refs'), '!Refs'), /cloudformation/);
+      assert.match(scopesOf(lines, source, lineOf(source, '# a comment with ${B}'), '${B}'), /comment/);
+      assert.doesNotMatch(scopesOf(lines, source, lineOf(source, '# a comment with ${B}'), '${B}'), /interpolation/);
+      assert.match(scopesOf(lines, source, lineOf(source, 'Fn::Sub:'), 'Fn::Sub'), /support\.function\.intrinsic/);
+      assert.match(scopesOf(lines, source, lineOf(source, 'Fn::Sub: "x ${A}"'), 'A'), /meta\.interpolation/);
+      assert.match(scopesOf(lines, source, lineOf(source, "InFlow: { Name: !Sub '${AWS::StackName}"), 'AWS::StackName'), /variable\.language\.pseudo-parameter/);
+      assert.match(scopesOf(lines, source, lineOf(source, "InFlow: { Name: !Sub"), '!GetAtt'), /intrinsic/);
+      for (const key of ['X: 1', 'Other: b', 'After: done']) assert.match(scopesOf(lines, source, lineOf(source, key), key.slice(0, key.indexOf(':'))), /entity\.name\.tag\.yaml/, key);
+    });
+  }
+
+  test("nothing in the sample is invalid YAML to VS Code's grammar once the injection is on", () => {
+    const invalid = tokenize(vscodeYaml, source.join('\n')).flatMap((tokens, i) => tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => `${i + 1}: ${JSON.stringify(t.text)}`));
+    assert.deepEqual(invalid, []);
+  });
+});
+
 describe('the simulation log language', () => {
   // simulation-output.txt: the Lambda Lens Simulation channel after two real runs (the Node
   // fixture handler logging, throwing, timing out, crashing, exiting and running out of memory;
