@@ -22,7 +22,7 @@ import { PANEL } from './panel';
 import { copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
 
-const artifacts = process.env.LAMBDA_LENS_E2E_ARTIFACTS ?? join(repoRoot, 'test-results', 'e2e-first-run');
+const artifacts = join(repoRoot, 'test-results', 'e2e-first-run');
 /** Where the Marketplace images go: the artifacts unless LAMBDA_LENS_E2E_IMAGES names a folder. */
 const images = process.env.LAMBDA_LENS_E2E_IMAGES ? resolve(repoRoot, process.env.LAMBDA_LENS_E2E_IMAGES) : join(artifacts, 'marketplace');
 const TEST_TIMEOUT = TIMEOUT * 4;
@@ -170,7 +170,10 @@ async function expandAndCheck(options: {
     await workbench.screenshot(`${prefix}-suggested`);
   });
   await workbench.screenshot(`${prefix}-inserted`);
-  if (options.image) await workbench.page.locator('.part.editor').screenshot({ path: join(images, options.image) });
+  if (options.image) {
+    await hidePanel();
+    await workbench.page.locator('.part.editor').screenshot({ path: join(images, options.image) });
+  }
   // Like a person filling the snippet in: Tab through its placeholders to $0.
   for (let i = 0; i < tabStops; i++) await workbench.page.keyboard.press('Tab');
   await workbench.page.keyboard.insertText(canary.text);
@@ -219,6 +222,14 @@ async function openFile(path: string): Promise<void> {
     }
   }
   await workbench.editor().locator('.view-lines').waitFor();
+}
+
+/** Closes the bottom panel (Ctrl+J) when it is open, for a picture with more of the editor. */
+async function hidePanel(): Promise<void> {
+  const panel = workbench.page.locator('.part.panel');
+  if (!(await panel.isVisible())) return;
+  await workbench.page.keyboard.press('Control+J');
+  await panel.waitFor({ state: 'hidden' });
 }
 
 /**
@@ -345,6 +356,10 @@ describe('the first run, as a user', () => {
       await workbench.hover(FINDING_LINE, HOVER_WORD, HOVER_TEXT);
       await workbench.runCommand(FIRST_RUN.getStarted);
       for (const id of Object.values(FIRST_RUN.steps)) await step(id).and(page.locator('[aria-checked="true"]')).waitFor();
+      // The Marketplace picture: the panel closed, the hover step (ticked off) open with its page.
+      await hidePanel();
+      await step(FIRST_RUN.steps.hover).click();
+      await step(FIRST_RUN.steps.hover).and(page.locator('[aria-expanded="true"]')).waitFor();
       await workbench.screenshot('walkthrough-steps-done');
       await page.locator('.part.editor').screenshot({ path: join(images, 'walkthrough.png') });
     }));
