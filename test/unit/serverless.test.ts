@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { LanguageService } from '../../server/src/service';
 import { readTemplate } from '../../server/src/service/templates/template';
 import { isKnown, type FunctionModel, type Setting } from '../../server/src/service/model/types';
+import { starterScenario } from '../../server/src/simulator/starter';
 
 const URI = 'file:///app/serverless.yml';
 
@@ -280,4 +281,66 @@ functions:
   assert.match(fixed, /batchSize: 5\n {10}functionResponseType: ReportBatchItemFailures\n$/);
   // Fixed, the rule is silent.
   assert.equal(new LanguageService().validate({ uri: URI, text: fixed }).filter((d) => d.ruleId === 'LL2004').length, 0);
+});
+
+test('provisionedConcurrency, snapStart and versionFunctions: the version and alias the framework publishes, and the events that invoke it', () => {
+  const text = `service: shop
+provider:
+  name: aws
+  runtime: nodejs22.x
+functions:
+  checkout:
+    handler: checkout.handler
+    reservedConcurrency: 2
+    provisionedConcurrency: 5
+    events:
+      - httpApi: { path: /checkout, method: post }
+  reports:
+    handler: com.shop.Reports::handleRequest
+    runtime: java21
+    snapStart: true
+    versionFunction: false
+    events:
+      - schedule: rate(1 hour)
+  plain:
+    handler: plain.handler
+    events:
+      - http: { path: /plain, method: get }
+  unversioned:
+    handler: plain.handler
+    versionFunction: false
+    provisionedConcurrency: 0
+`;
+  const checkout = fn(text, 'checkout');
+  // provisionedConcurrency: a version, the alias \`provisioned\` with the provisioned concurrency on it, events on the alias.
+  assert.deepEqual(at(text, checkout.autoPublishAlias), { value: 'provisioned', unknown: undefined, text: 'provisionedConcurrency' });
+  assert.deepEqual(at(text, checkout.provisionedConcurrency), { value: 5, unknown: undefined, text: '5' });
+  assert.equal(checkout.versions.length, 1);
+  assert.deepEqual(checkout.triggers.map((t) => t.qualifier), ['qualified']);
+  // snapStart: true is SnapStart on published versions, behind the \`snapstart\` alias, even with versioning off.
+  const reports = fn(text, 'reports');
+  assert.deepEqual(at(text, reports.snapStart), { value: 'PublishedVersions', unknown: undefined, text: 'true' });
+  assert.equal(at(text, reports.autoPublishAlias)?.value, 'snapstart');
+  assert.equal(reports.versions.length, 1);
+  assert.deepEqual(reports.triggers.map((t) => t.qualifier), ['qualified']);
+  // No alias: a version per deploy (versionFunctions defaults to true), events invoke the unqualified function.
+  const plain = fn(text, 'plain');
+  assert.equal(plain.autoPublishAlias, undefined);
+  assert.equal(plain.versions.length, 1);
+  assert.deepEqual(plain.triggers.map((t) => t.qualifier), ['unqualified']);
+  // versionFunction: false and provisionedConcurrency 0: nothing published.
+  const unversioned = fn(text, 'unversioned');
+  assert.equal(unversioned.autoPublishAlias, undefined);
+  assert.deepEqual(unversioned.versions, []);
+
+  // Provisioned concurrency above the reservation is still reported; the version rules stay silent (the framework publishes the version and alias).
+  const [ll2007] = new LanguageService().validate({ uri: URI, text }).filter((d) => d.ruleId === 'LL2007');
+  assert.match(ll2007?.message ?? '', /5 provisioned concurrency/);
+  const all = new LanguageService().validate({ uri: URI, text }).map((d) => d.ruleId);
+  for (const id of ['LL2006', 'LL2008', 'LL2010', 'LL2011']) assert.ok(!all.includes(id), `${id} stays silent`);
+
+  // The simulator's starter scenario invokes the alias, with its provisioned concurrency.
+  const starter = starterScenario(checkout, 'serverless.yml');
+  assert.equal(starter.qualifier, 'provisioned');
+  assert.equal(starterScenario(plain, 'serverless.yml').qualifier, undefined);
 });

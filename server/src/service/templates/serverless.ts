@@ -139,6 +139,12 @@ function cloudFormationPart(node: TNode | undefined): TMap {
   return { ...empty, entries: merged };
 }
 
+/** The framework's logical-id form of a function name (lib/plugins/aws/lib/naming.js, getNormalizedFunctionName). */
+function normalizedName(name: string): string {
+  const n = name.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+  return n.charAt(0).toUpperCase() + n.slice(1);
+}
+
 /** `functions:` is a map, or a list of maps (files included with `${file(…)}`). */
 function functionEntries(node: TNode | undefined): TEntry[] {
   if (node?.kind === 'map') return [...node.entries];
@@ -191,11 +197,16 @@ class FunctionReader {
     const memorySize = r.num(this.own(fn, 'memorySize')) ?? this.located<number>(SERVERLESS_DEFAULTS.memorySize, e.keySpan);
     const url = get(fn, 'url');
     const functionUrl = this.functionUrl(url);
-    const triggers = this.triggers(e, fn);
+    const pc = get(fn, 'provisionedConcurrency');
+    const provisionedConcurrency = r.num(pc?.kind === 'map' ? get(pc, 'executions') : pc);
+    const snapStart = this.snapStart(get(fn, 'snapStart'));
+    const alias = this.publishedAlias(fn, provisionedConcurrency, snapStart);
+    // The framework points every event at the function's alias when it has one, else at the
+    // unqualified function (serverless/serverless, test/unit/lib/plugins/aws/package/compile/events/alias.test.js).
+    const triggers = this.triggers(e, fn).map((t): Trigger => ({ ...t, qualifier: alias !== undefined ? 'qualified' : 'unqualified' }));
     if (functionUrl !== undefined) {
       triggers.push({ type: 'FunctionUrl', name: 'url', invocation: 'sync', uri: this.uri, span: functionUrl.span, definedBy: 'event', mapping: undefined, path: undefined, method: undefined });
     }
-    const pc = get(fn, 'provisionedConcurrency');
     const vpc = this.vpc(fn);
     return {
       logicalId: e.key,
@@ -217,13 +228,14 @@ class FunctionReader {
       layers: r.list(this.own(fn, 'layers')),
       role: r.str(roleNode),
       reservedConcurrency: r.num(get(fn, 'reservedConcurrency')),
-      provisionedConcurrency: r.num(pc?.kind === 'map' ? get(pc, 'executions') : pc),
-      autoPublishAlias: undefined,
+      // On the alias the framework creates for it (`provisioned`), as SAM's is on its AutoPublishAlias.
+      provisionedConcurrency,
+      autoPublishAlias: alias,
       autoPublishCodeSha256: undefined,
       versionDescription: undefined,
       deploymentPreference: undefined,
-      snapStart: undefined,
-      versions: [],
+      snapStart,
+      versions: this.versions(e, fn, alias),
       aliases: [],
       asyncConfig: this.asyncConfig(fn),
       deadLetterQueue: this.onError(get(fn, 'onError')),
@@ -236,6 +248,42 @@ class FunctionReader {
       functionUrl,
       triggers,
     };
+  }
+
+  /** `snapStart: true` is SnapStart on published versions; `false`, none. */
+  private snapStart(node: TNode | undefined): Setting<string> | undefined {
+    const on = this.r.bool(node);
+    if (on === undefined || !isKnown(on)) return on === undefined ? undefined : { unknown: on.unknown, span: on.span, uri: this.uri };
+    return this.located(on.value ? 'PublishedVersions' : 'None', on.span);
+  }
+
+  /**
+   * The alias the framework publishes for a function, which its events then invoke:
+   * `provisioned` for `provisionedConcurrency` (set on that alias), `snapstart` for
+   * `snapStart: true` (serverless/serverless lib/plugins/aws/lib/naming.js; the framework
+   * rejects both together). Modelled as SAM's AutoPublishAlias is: a version published on
+   * every deploy and an alias moved to it.
+   */
+  private publishedAlias(fn: TMap, pc: Setting<number> | undefined, snap: Setting<string> | undefined): Setting<string> | undefined {
+    const pcEntry = getEntry(fn, 'provisionedConcurrency');
+    if (pcEntry !== undefined && pc !== undefined && !(isKnown(pc) && pc.value <= 0)) return this.located('provisioned', pcEntry.keySpan);
+    const snapEntry = getEntry(fn, 'snapStart');
+    if (snapEntry !== undefined && snap !== undefined && !(isKnown(snap) && snap.value !== 'PublishedVersions')) return this.located('snapstart', snapEntry.keySpan);
+    return undefined;
+  }
+
+  /**
+   * The version the framework publishes on each deploy: by default (`provider.versionFunctions`,
+   * default true; `versionFunction` per function), and always for a function with an alias
+   * (serverless.com/framework/docs/providers/aws/guide/functions, "Versioning Deployed
+   * Functions"; lib/plugins/aws/package/compile/functions.js).
+   */
+  private versions(e: TEntry, fn: TMap, alias: Setting<string> | undefined): FunctionModel['versions'] {
+    const own = this.r.bool(get(fn, 'versionFunction'));
+    const provider = this.r.bool(get(this.provider, 'versionFunctions'));
+    const versioned = own !== undefined && isKnown(own) ? own.value : provider !== undefined && isKnown(provider) ? provider.value : true;
+    if (!versioned && alias === undefined) return [];
+    return [{ logicalId: `${normalizedName(e.key)}LambdaVersion`, span: e.keySpan, provisionedConcurrency: undefined }];
   }
 
   private environment(providerEnv: TNode | undefined, fnEnv: TNode | undefined): EnvironmentModel | undefined {
