@@ -1,9 +1,9 @@
 // The first-run experience (issue 11) in a real VS Code: the packaged .vsix installed into a
 // fresh code-server, driven in Chromium as a person would. The walkthrough opens from the
 // command palette and ticks a step off when the person does it; the status bar item counts
-// the workspace's functions and opens the timeline; snippet prefixes typed in a handler file
+// the workspace's functions and findings and leads to the timeline; snippet prefixes typed in a handler file
 // and in a template expand to code that Lambda Lens has nothing to say about.
-// `npm run test:e2e` runs this file after run.ts.
+// `npm run test:e2e` runs this file after run.ts and untrusted.ts.
 //
 // Screenshots of every step go to test-results/e2e-first-run/, with cropped images for the
 // Marketplace README (walkthrough.png, status-bar.png, snippet.png); set
@@ -37,9 +37,9 @@ const FILES = {
   sqsHandler: 'snippet-app/src/index.mjs',
   template: 'snippet-app/template.yaml',
 } as const;
-/** The template as a person starts it: the header, then the cursor under Resources. */
 /** The title of Simulate Function's first question, which the status bar's offer leads to. */
 const SIMULATE_FIRST_STEP = 'Simulate Function (1/3)';
+/** The template as a person starts it: the header, then the cursor under Resources. */
 const TEMPLATE_START = `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  `;
 
 let session: Session;
