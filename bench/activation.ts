@@ -39,9 +39,15 @@ interface Sample {
   builtinMs: Map<string, number>;
 }
 
-/** `npm run package` (production bundles, vsce), written to `out`. */
+/**
+ * `npm run package` (production bundles, vsce), written to `out`. A development build
+ * (`npm run build`, the e2e suite) in the same tree meanwhile would put its bundles in the
+ * .vsix; they end with a source map comment, which production bundles do not have.
+ */
 async function packageVsix(out: string): Promise<void> {
   await run('npm', ['run', '--silent', 'package', '--', '--out', out], { quiet: true });
+  const development = ['client.js', 'server.js', 'simulator.js'].filter((f) => readFileSync(join(repoRoot, 'dist', f), 'utf8').includes('//# sourceMappingURL='));
+  if (development.length > 0) throw new Error(`dist/${development.join(', dist/')} was rebuilt for development while packaging; run the bench again`);
 }
 
 /** The extension's "activated in N ms" figure from its output channel's log file, once written. */
@@ -109,9 +115,9 @@ async function once(browser: Browser, install: CodeServerInstall, vsix: string, 
 }
 
 function line(label: string, samples: readonly number[]): string {
-  if (samples.length === 0) return `${label.padEnd(48)} n/a`;
+  if (samples.length === 0) return `${label.padEnd(52)} n/a`;
   const s = stats(samples);
-  return `${label.padEnd(48)} median ${String(Math.round(s.median)).padStart(6)} ms   range ${Math.round(s.min)}–${Math.round(s.max)} ms   (n=${samples.length})`;
+  return `${label.padEnd(52)} median ${String(Math.round(s.median)).padStart(6)} ms   range ${Math.round(s.min)}–${Math.round(s.max)} ms   (n=${samples.length})`;
 }
 
 async function main(): Promise<void> {
