@@ -90,10 +90,11 @@ describe('panel host: log grammar', () => {
     const metric = new RegExp(grammar.repository['metric']!.match!, 'g');
     const line = `REPORT RequestId: ${id}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 150.10 ms`;
     assert.deepEqual([...line.matchAll(metric)].map((m) => m[1]), ['Duration', 'Billed Duration', 'Memory Size', 'Max Memory Used', 'Init Duration']);
-    assert.ok(re('request-line').test(`2026-11-27T10:00:00.000Z\t${id}\tINFO\thello`));
-    assert.ok(re('error').test(`2026-11-27T10:00:00.000Z\t${id}\tERROR\tInvoke Error`));
-    assert.ok(re('error').test(`2026-11-27T10:00:03.000Z ${id} Task timed out after 3.00 seconds`));
-    assert.ok(!re('error').test(`2026-11-27T10:00:00.000Z\t${id}\tINFO\tall good`));
+    // A handler's line: its level is captured by its own group (5 is ERROR/FATAL, coloured as an error).
+    assert.ok(re('node-line').test(`2026-11-27T10:00:00.000Z\t${id}\tINFO\thello`));
+    assert.equal(re('node-line').exec(`2026-11-27T10:00:00.000Z\t${id}\tERROR\tInvoke Error`)?.[5], 'ERROR');
+    assert.equal(re('node-line').exec(`2026-11-27T10:00:00.000Z\t${id}\tINFO\tall good`)?.[5], undefined);
+    assert.ok(re('timeout').test(`2026-11-27T10:00:03.000Z ${id} Task timed out after 3.00 seconds`));
     assert.ok(re('init').test('INIT_START Runtime Version: nodejs:22.v1'));
   });
 });
