@@ -309,6 +309,10 @@ describe('the first run, as a user', () => {
       for (const severity of ['error', 'warning', 'info', 'hint']) {
         assert.match(label, new RegExp(`\\b${findings[severity] ?? 0} ${severity}s\\b`), `the status bar item's label does not give the ${severity}s of lambda-lens check (${findings[severity] ?? 0}): ${JSON.stringify(label)}`);
       }
+      // The Side Bar closed (Ctrl+B) for the picture: the tooltip then stands over the empty editor area.
+      const sideBar = page.locator('.part.sidebar');
+      await page.keyboard.press('Control+B');
+      await sideBar.waitFor({ state: 'hidden' });
       await item.hover();
       const tooltip = page.locator('.monaco-hover:not(.hidden)', { hasText: `Functions: ${functions}` }).first();
       await tooltip.waitFor();
@@ -320,6 +324,8 @@ describe('the first run, as a user', () => {
       const y = Math.max(0, tooltipBox.y - 40);
       const right = Math.min(viewport.width, Math.max(itemBox.x + itemBox.width, tooltipBox.x + tooltipBox.width) + 160);
       await page.screenshot({ path: join(images, 'status-bar.png'), clip: { x, y, width: right - x, height: viewport.height - y } });
+      await page.keyboard.press('Control+B');
+      await sideBar.waitFor();
       // No run is saved yet: the click offers to simulate, and the offer opens Simulate Function.
       await item.click();
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: FIRST_RUN.noRunYet }).first();
