@@ -176,3 +176,27 @@ test('provisioned concurrency on the alias, canary deployment halfway: the new v
   // Each provisioned environment reports provisioned-concurrency to the handler.
   for (const inv of trace.invocations) assert.equal(((inv.response as Record<string, unknown>)['env'] as Record<string, unknown>)['initType'], 'provisioned-concurrency');
 });
+
+test('cancelling while a deployment\'s provisioned environments initialise ends the run and leaves no process behind', async () => {
+  const controller = new AbortController();
+  const trace = await simulate(
+    routed(config(fn('slow-init', { provisionedConcurrency: 2 }), [sync(0, {}, 10, 1000)]), {
+      qualifier: 'live',
+      version: '1',
+      additional: null,
+      deployments: [deploy(4000, '2', 'AllAtOnce')],
+    }),
+    {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'env-start' && e.env.version === '2') controller.abort();
+      },
+    },
+  );
+  assert.equal(trace.cancelled, true);
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.ok(trace.environments.some((e) => e.version === '2' && e.initializationType === 'provisioned-concurrency'), 'the new version\'s provisioned environments had started');
+  assert.ok(trace.invocations.every((i) => i.version === '1'), 'no request reached the new version: its shift never started');
+  assert.equal(trace.routing?.deployments[0]?.shiftStartMs, undefined);
+});
