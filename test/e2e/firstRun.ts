@@ -34,6 +34,8 @@ const TEST_TIMEOUT = TIMEOUT * 4;
  */
 const FILES = {
   handler: 'sam-app/src/new.mjs',
+  tsHandler: 'sam-app/src/new.ts',
+  pyHandler: 'python-app/src/new.py',
   sqsHandler: 'snippet-app/src/index.mjs',
   template: 'snippet-app/template.yaml',
 } as const;
@@ -167,9 +169,9 @@ async function expandAndCheck(options: {
   const expected = before + text;
   const expectedWithCanary = before + expansion(snippet(prefix, language), indent, canary.text).text;
   await workbench.expandSnippet(prefix, async () => {
-    await workbench.screenshot(`${prefix}-suggested`);
+    await workbench.screenshot(`${prefix}-${language}-suggested`);
   });
-  await workbench.screenshot(`${prefix}-inserted`);
+  await workbench.screenshot(`${prefix}-${language}-inserted`);
   if (options.image) {
     await hidePanel();
     await workbench.page.locator('.part.editor').screenshot({ path: join(images, options.image) });
@@ -183,7 +185,7 @@ async function expandAndCheck(options: {
   const panel = await workbench.filterProblems(filter);
   const canaryRow = panel.locator('.monaco-list-row', { hasText: canary.rule });
   await canaryRow.first().waitFor();
-  await workbench.screenshot(`${prefix}-canary`);
+  await workbench.screenshot(`${prefix}-${language}-canary`);
   // Delete the canary as one edit (selected back to the line's indentation), so the next analysis is of the snippet alone.
   await openFile(path);
   await selectCanary(path, canary.text);
@@ -192,7 +194,7 @@ async function expandAndCheck(options: {
   await canaryRow.first().waitFor({ state: 'detached' });
   const findings = await panel.locator('.monaco-list-row', { hasText: /LL\d{4}/ }).allInnerTexts();
   assert.deepEqual(findings, [], `Lambda Lens reports findings on the code of ${prefix}`);
-  await workbench.screenshot(`${prefix}-no-findings`);
+  await workbench.screenshot(`${prefix}-${language}-no-findings`);
 }
 
 /**
@@ -274,7 +276,7 @@ before(async () => {
   session = await startSession({ log: (m) => process.stderr.write(`e2e (first run): ${m}\n`) });
   workspace = copyExamples(session);
   // The files the snippets are typed into exist, as a person's new files would (File > New File, save).
-  for (const [path, text] of [[FILES.handler, ''], [FILES.sqsHandler, ''], [FILES.template, TEMPLATE_START]] as const) {
+  for (const [path, text] of [[FILES.handler, ''], [FILES.tsHandler, ''], [FILES.pyHandler, ''], [FILES.sqsHandler, ''], [FILES.template, TEMPLATE_START]] as const) {
     mkdirSync(dirname(join(workspace, path)), { recursive: true });
     writeFileSync(join(workspace, path), text);
   }
@@ -395,6 +397,28 @@ describe('the first run, as a user', () => {
         before: '',
         canary: { text: 'process.exit(1);', rule: 'LL3004' },
         filter: `**/${FILES.handler}`,
+      })));
+
+  test('"lambda-handler-ts" typed in a new TypeScript file inserts a typed handler with no finding', { timeout: TEST_TIMEOUT }, () =>
+    evidence('snippet-ts-handler', () =>
+      expandAndCheck({
+        path: FILES.tsHandler,
+        language: 'typescript',
+        prefix: 'lambda-handler-ts',
+        before: '',
+        canary: { text: 'process.exit(1);', rule: 'LL3004' },
+        filter: `**/${FILES.tsHandler}`,
+      })));
+
+  test('"lambda-handler" typed in a new Python file inserts a Python handler with no finding', { timeout: TEST_TIMEOUT }, () =>
+    evidence('snippet-py-handler', () =>
+      expandAndCheck({
+        path: FILES.pyHandler,
+        language: 'python',
+        prefix: 'lambda-handler',
+        before: '',
+        canary: { text: 'exit(1)', rule: 'LL3004' },
+        filter: `**/${FILES.pyHandler}`,
       })));
 
   test('"lambda-sqs-handler" typed in a new handler file inserts an SQS batch handler with no finding', { timeout: TEST_TIMEOUT }, () =>
