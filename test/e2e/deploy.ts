@@ -12,8 +12,8 @@ import type { Browser } from 'playwright-core';
 import { repoRoot, workbenchUrl } from './codeServer';
 import { formatDuration } from '../../client/webview/src/timeaxis';
 import { command, PANEL } from './panel';
-import { collectLogs, copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, Workbench } from './workbench';
+import { copyExamples, startSession, type Session } from './session';
+import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-deploy');
 const SCENARIO_FILE = 'sam-app/deploy.scenario.json';
@@ -27,16 +27,6 @@ const DEPLOY = SCENARIO.traffic.flatMap((t) => ('deploy' in t ? [{ ...t.deploy, 
 let session: Session;
 let browser: Browser;
 let workbench: Workbench;
-
-async function withEvidence<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const shot = await workbench.screenshot(`FAILED-${name}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
-  }
-}
 
 before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
@@ -55,7 +45,7 @@ after(async () => {
 
 describe('a deployment in the timeline panel', () => {
   test(`${SCENARIO_FILE}: both versions, the deployment's cold starts, the version in the details`, { timeout: TIMEOUT * 6 }, () =>
-    withEvidence('deploy-panel', async () => {
+    withEvidence(workbench, session, artifacts, 'deploy-panel', async () => {
       const { page } = workbench;
       await workbench.openFile(SCENARIO_FILE);
       const lens = workbench.editor().locator('.codelens-decoration a', { hasText: 'Run scenario' }).first();
