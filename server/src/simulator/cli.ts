@@ -143,6 +143,13 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
   lines.push(`Lambda Lens simulation: ${trace.scenario.name}${trace.cancelled ? ' (cancelled)' : ''}`);
   lines.push(`Function ${f.name}  ${f.runtime}  ${f.handler}  ${f.memorySizeMb} MB  timeout ${f.timeoutMs / 1000} s${f.reservedConcurrency !== null ? `  reserved ${f.reservedConcurrency}` : ''}${f.provisionedConcurrency ? `  provisioned ${f.provisionedConcurrency}` : ''}`);
   lines.push(`Runtime: ${trace.runtime.note}`);
+  if (trace.routing) {
+    lines.push(`Invoked: ${trace.routing.qualifier}`);
+    for (const d of trace.routing.deployments) {
+      const shift = d.shiftStartMs === undefined ? 'traffic had not shifted when the run ended' : d.shiftStartMs > d.atMs ? `traffic shifting from ${clockTime(d.shiftStartMs)}, once its provisioned environments were ready` : 'traffic shifting at once';
+      lines.push(`Deployment at ${clockTime(d.atMs)}: version ${d.version} (${d.type}), ${shift}`);
+    }
+  }
   for (const w of warnings) lines.push(`warning: ${w}`);
   for (const l of trace.environmentLogs) if (l.line.startsWith('LAMBDA_LENS note: ')) lines.push(`note: ${l.line.slice('LAMBDA_LENS note: '.length)}`);
   lines.push('');

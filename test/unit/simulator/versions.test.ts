@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTrafficShift } from '../../../server/src/service/model/deployment';
 import type { SimulationConfig, VersionRouting } from '../../../server/src/simulator/config';
+import { formatTrace } from '../../../server/src/simulator/cli';
 import { simulate } from '../../../server/src/simulator/engine';
 import { resolveScenario, ScenarioError } from '../../../server/src/simulator/scenario';
 import { assertAccounting, assertNoOrphans, config, fn, sync } from './helpers';
@@ -175,6 +176,8 @@ test('provisioned concurrency on the alias, canary deployment halfway: the new v
   assert.ok(trace.invocations.filter((i) => i.arrivedMs >= shiftEnd).every((i) => i.version === '2'));
   // Each provisioned environment reports provisioned-concurrency to the handler.
   for (const inv of trace.invocations) assert.equal(((inv.response as Record<string, unknown>)['env'] as Record<string, unknown>)['initType'], 'provisioned-concurrency');
+  // The CLI report says when the deployment happened and when its traffic started to shift.
+  assert.match(formatTrace(trace), /Deployment at 30\.000 s: version 2 \(Canary50Percent1Minute\), traffic shifting from \d+\.\d{3} s, once its provisioned environments were ready/);
 });
 
 test('cancelling while a deployment\'s provisioned environments initialise ends the run and leaves no process behind', async () => {
