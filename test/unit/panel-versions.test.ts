@@ -140,6 +140,20 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
     assert.equal(allAtOnce.shiftEndMs, allAtOnce.shiftStartMs, 'all at once: no window');
   });
 
+  test('a run of $LATEST alone (no qualifier) shows no version badges or table, as runs did before versions', () => {
+    const plain: SimulationTrace = structuredClone(trace);
+    delete plain.routing;
+    for (const e of plain.environments) e.version = '$LATEST';
+    for (const i of plain.invocations) i.version = '$LATEST';
+    const t = timelineOfTrace(plain);
+    assert.deepEqual(t.versions, []);
+    assert.ok(t.rows.every((r) => r.version === null));
+    assert.deepEqual(versionFigures(t.invocations, plain.environments), []);
+    // With a second version, $LATEST gets its own badge and goes first.
+    plain.environments[0]!.version = '7';
+    assert.deepEqual(timelineOfTrace(plain).versions, ['$LATEST', '7']);
+  });
+
   test('versions sort $LATEST first, then by number', () => {
     assert.deepEqual(['10', '2', '$LATEST', '1'].sort(compareVersions), ['$LATEST', '1', '2', '10']);
   });

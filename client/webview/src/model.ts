@@ -42,7 +42,7 @@ export interface Row {
   /** What to say under the label: the log stream, provisioned or why it ended. */
   detail: string;
   env: TraceEnvironment | null;
-  /** The function version the environment runs; null for the throttle row and traces without versions. */
+  /** The function version the environment runs; null for the throttle row, traces without versions and runs of `$LATEST` alone. */
   version: string | null;
   /** Sorted by start; bars on one environment never overlap (one request at a time). */
   bars: Bar[];
@@ -57,7 +57,7 @@ export interface Timeline {
   eventTimes: number[];
   /** Invocation indices in order of start time (keyboard selection walks it). */
   order: number[];
-  /** The versions the environments ran, in row order; empty for traces without versions. */
+  /** The versions the environments ran, in row order; empty for traces without versions and runs of `$LATEST` alone. */
   versions: string[];
   /** Deployments during the run (known from the finished trace), by time. */
   deployments: Deployment[];
@@ -126,8 +126,9 @@ export function buildTimeline(
   const rows: Row[] = [];
   const throttleRow: Row = { id: 'throttled', label: 'Throttled', detail: 'requests no environment took', env: null, version: null, bars: [] };
   let endMs = 0;
+  const versions = versionsOf(envs);
   for (const env of envs) {
-    const row: Row = { id: env.id, label: env.id, detail: envDetail(env), env, version: env.version ?? null, bars: [] };
+    const row: Row = { id: env.id, label: env.id, detail: envDetail(env), env, version: versions.length > 0 ? (env.version ?? null) : null, bars: [] };
     rowsById.set(env.id, row);
     rows.push(row);
     const initOpen = liveInit.has(env.id);
@@ -185,7 +186,7 @@ export function buildTimeline(
     }
   }
   const order = all.map((_, i) => i).sort((a, b) => startOf(all[a]!) - startOf(all[b]!) || a - b);
-  return { rows, invocations: all, endMs, eventTimes: sortedUnique(times), order, versions: versionsOf(envs), deployments: [] };
+  return { rows, invocations: all, endMs, eventTimes: sortedUnique(times), order, versions, deployments: [] };
 }
 
 function kindOrder(b: Bar): number {

@@ -21,10 +21,15 @@ export function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-/** The versions environments ran, in display order; empty for traces without versions. */
+/**
+ * The versions environments ran, in display order: what the panel shows badges and figures
+ * for. Empty for traces without versions, and for runs of `$LATEST` alone (every run without a
+ * qualifier), which look as runs did before versions were simulated.
+ */
 export function versionsOf(environments: readonly Pick<TraceEnvironment, 'version'>[]): string[] {
   const set = new Set<string>();
   for (const e of environments) if (e.version !== undefined) set.add(e.version);
+  if (set.size === 1 && set.has('$LATEST')) return [];
   return [...set].sort(compareVersions);
 }
 
