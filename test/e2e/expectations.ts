@@ -83,6 +83,8 @@ export const FIRST_RUN = {
   walkthroughTitle: 'Get Started with Lambda Lens',
   /** Walkthrough steps completed by what the person does: see a Lambda Lens diagnostic, then a hover. */
   steps: { diagnostic: 'seeDiagnostic', hover: 'hover' },
+  /** The step completed by its own button (the Open Example command: the workspace's template). */
+  exampleStep: { id: 'openExample', button: 'Open Example' },
   /** `createStatusBarItem(id)`: VS Code gives the element an id ending in this. */
   statusBarItem: 'lambdaLens.status',
   /** A click on the item with no saved run yet: a notification offering to simulate. */

@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { parse } from 'yaml';
 import { repoRoot, workbenchUrl } from './codeServer';
 import { FIRST_RUN, FINDING_LINE, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE } from './expectations';
@@ -48,6 +48,8 @@ let session: Session;
 let browser: Browser;
 let workspace: string;
 let workbench: Workbench;
+/** The workspace's functions before any snippet is typed. */
+let functionsAtStart = 0;
 
 const evidence = <T>(name: string, body: () => Promise<T>): Promise<T> => withEvidence(workbench, session, artifacts, name, body);
 
@@ -128,6 +130,30 @@ async function cliFindings(root: string): Promise<Record<string, number>> {
   return counts;
 }
 
+/**
+ * Waits until the status bar item shows the workspace's functions (counted from its templates)
+ * and the findings of `lambda-lens check` on it, by severity in its accessible label.
+ */
+async function statusShowsWorkspace(): Promise<{ item: Locator; functions: number }> {
+  const functions = countFunctions(workspace);
+  const findings = await cliFindings(workspace);
+  const total = Object.values(findings).reduce((a, b) => a + b, 0);
+  const item = workbench.page.locator(`.statusbar-item[id$="${FIRST_RUN.statusBarItem}"]`);
+  // The counts come from the language server once it has read the workspace (and after each change).
+  const counted = item.filter({ hasText: new RegExp(`\\b${functions} functions? · ${total} findings?\\b`) });
+  try {
+    await counted.waitFor();
+  } catch (error) {
+    const shown = await item.innerText().catch(() => '(no status bar item)');
+    throw new Error(`the status bar item does not show ${functions} functions and the ${total} findings of lambda-lens check; it shows ${JSON.stringify(shown)}`, { cause: error });
+  }
+  const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label')) ?? '';
+  for (const severity of ['error', 'warning', 'info', 'hint']) {
+    assert.match(label, new RegExp(`\\b${findings[severity] ?? 0} ${severity}s\\b`), `the status bar item's label does not give the ${severity}s of lambda-lens check (${findings[severity] ?? 0}): ${JSON.stringify(label)}`);
+  }
+  return { item, functions };
+}
+
 /** Command lines of the processes started for this session (they carry its HOME). */
 function sessionProcesses(): string[][] {
   const marker = `HOME=${session.dirs.home}`;
@@ -188,6 +214,8 @@ async function expandAndCheck(options: {
   await workbench.screenshot(`${prefix}-${language}-canary`);
   // Delete the canary as one edit (selected back to the line's indentation), so the next analysis is of the snippet alone.
   await openFile(path);
+  // Back from the Problems filter to the editor (Go to Line then moves the cursor).
+  await workbench.editor().locator('.view-lines').click();
   await selectCanary(path, canary.text);
   await workbench.page.keyboard.press('Backspace');
   await save(path, expected, `after deleting the canary, ${path} is not the snippet's text`);
@@ -207,8 +235,10 @@ async function openFile(path: string): Promise<void> {
   const name = path.split('/').pop() ?? path;
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).filter({ hasText: dirname(path) }).first();
-  const tab = page.locator('.tabs-container .tab.active', { hasText: name });
-  for (const deadline = Date.now() + TIMEOUT; ; ) {
+  // The active editor's breadcrumbs (folders, file, then symbols) name the file: a tab title alone does not.
+  const crumbs = page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item');
+  const opened = async (): Promise<boolean> => (await crumbs.allInnerTexts()).map((t) => t.trim()).join('/').includes(path);
+  for (const deadline = Date.now() + TIMEOUT; !(await opened()); ) {
     try {
       if (!(await input.isVisible())) {
         await page.locator('.monaco-workbench').focus();
@@ -217,11 +247,12 @@ async function openFile(path: string): Promise<void> {
       await input.fill(path, { timeout: 5000 });
       await row.waitFor({ timeout: 10_000 });
       await input.press('Enter', { timeout: 5000 });
-      await tab.waitFor({ timeout: 10_000 });
-      break;
+      await input.waitFor({ state: 'hidden', timeout: 10_000 });
+      for (const shown = Date.now() + 10_000; !(await opened()) && Date.now() < shown; ) await new Promise((r) => setTimeout(r, 100));
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
+    if (Date.now() > deadline && !(await opened())) throw new Error(`${path} did not open from Quick Open within ${TIMEOUT / 1000} s; the breadcrumbs say ${JSON.stringify(await crumbs.allInnerTexts())}`);
   }
   await workbench.editor().locator('.view-lines').waitFor();
 }
@@ -295,22 +326,8 @@ describe('the first run, as a user', () => {
   test('the status bar item counts the workspace\'s functions and findings, and offers a simulation when there is no run yet', { timeout: TEST_TIMEOUT }, () =>
     evidence('status-bar', async () => {
       const page = workbench.page;
-      const functions = countFunctions(workspace);
-      const findings = await cliFindings(workspace);
-      const total = Object.values(findings).reduce((a, b) => a + b, 0);
-      const item = page.locator(`.statusbar-item[id$="${FIRST_RUN.statusBarItem}"]`);
-      // The counts come from the language server once it has read the workspace.
-      const counted = item.filter({ hasText: new RegExp(`\\b${functions} functions? · ${total} findings?\\b`) });
-      try {
-        await counted.waitFor();
-      } catch (error) {
-        const shown = await item.innerText().catch(() => '(no status bar item)');
-        throw new Error(`the status bar item does not show ${functions} functions and the ${total} findings of lambda-lens check; it shows ${JSON.stringify(shown)}`, { cause: error });
-      }
-      const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label')) ?? '';
-      for (const severity of ['error', 'warning', 'info', 'hint']) {
-        assert.match(label, new RegExp(`\\b${findings[severity] ?? 0} ${severity}s\\b`), `the status bar item's label does not give the ${severity}s of lambda-lens check (${findings[severity] ?? 0}): ${JSON.stringify(label)}`);
-      }
+      const { item, functions } = await statusShowsWorkspace();
+      functionsAtStart = functions;
       // The Side Bar closed (Ctrl+B) for the picture: the tooltip then stands over the empty editor area.
       const sideBar = page.locator('.part.sidebar');
       await page.keyboard.press('Control+B');
@@ -342,7 +359,7 @@ describe('the first run, as a user', () => {
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     }));
 
-  test(`"${FIRST_RUN.getStarted}" opens the walkthrough, whose steps are ticked off as the person does them`, { timeout: TEST_TIMEOUT }, () =>
+  test(`"${FIRST_RUN.getStarted}" opens the walkthrough, whose steps are ticked off as the person does them (diagnostic, hover, Open Example)`, { timeout: TEST_TIMEOUT }, () =>
     evidence('walkthrough', async () => {
       const page = workbench.page;
       await workbench.runCommand(FIRST_RUN.getStarted);
@@ -351,7 +368,7 @@ describe('the first run, as a user', () => {
       const step = (id: string) => walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`);
       const steps = walkthrough.locator('button.getting-started-step');
       assert.ok((await steps.count()) >= 4, `the walkthrough shows ${await steps.count()} step(s)`);
-      for (const id of Object.values(FIRST_RUN.steps)) assert.equal(await step(id).getAttribute('aria-checked'), 'false', `step ${id} is ticked off before the person did it`);
+      for (const id of [...Object.values(FIRST_RUN.steps), FIRST_RUN.exampleStep.id]) assert.equal(await step(id).getAttribute('aria-checked'), 'false', `step ${id} is ticked off before the person did it`);
       await workbench.screenshot('walkthrough-opened');
       // What the steps ask, done outside the walkthrough: open a template, see its problem, hover a property.
       // From the Explorer: the walkthrough takes the focus once it has rendered, which would close Quick Open.
@@ -370,6 +387,20 @@ describe('the first run, as a user', () => {
       await step(FIRST_RUN.steps.hover).and(page.locator('[aria-expanded="true"]')).waitFor();
       await workbench.screenshot('walkthrough-steps-done');
       await page.locator('.part.editor').screenshot({ path: join(images, 'walkthrough.png') });
+      // The first step's own button: the workspace has templates, so Open Example opens one of them.
+      const example = step(FIRST_RUN.exampleStep.id);
+      await example.click();
+      await example.and(page.locator('[aria-expanded="true"]')).waitFor();
+      await example.getByRole('button', { name: FIRST_RUN.exampleStep.button }).click();
+      await page.locator('.tabs-container .tab.active', { hasText: /template\.yaml|serverless\.yml/ }).waitFor();
+      const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
+      await tab.click();
+      await example.and(page.locator('[aria-checked="true"]')).waitFor();
+      await workbench.screenshot('walkthrough-example-opened');
+      // Done with it, the person closes it (its ×): left open, the page takes the focus back from
+      // Quick Open for tens of seconds (seen in the next test, 3 runs in 4).
+      await tab.locator('.action-label[aria-label^="Close"]').click();
+      await tab.waitFor({ state: 'detached' });
     }));
 
   test('the extension running is the packaged .vsix installed in the session, not the source tree', { timeout: TEST_TIMEOUT }, () =>
@@ -444,4 +475,11 @@ describe('the first run, as a user', () => {
         filter: `**/${dirname(FILES.template)}/**`,
         image: 'snippet.png',
       })));
+
+  test('the status bar item counts the function the template snippet added, as lambda-lens check does', { timeout: TEST_TIMEOUT }, () =>
+    evidence('status-bar-follows', async () => {
+      const { functions } = await statusShowsWorkspace();
+      assert.equal(functions, functionsAtStart + 1, 'the template snippet added one function to the workspace');
+      await workbench.screenshot('status-bar-after-snippets');
+    }));
 });
