@@ -103,16 +103,20 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
     assert.equal(versionText('1', t.deployments), '1');
   });
 
-  test('a live run groups rows by version as environments appear; the deployment marker comes with the finished trace', () => {
+  test('a live run groups rows by version as environments appear, and shows the deployment marker once its time has come', () => {
     const live = new LiveRun();
-    for (const e of events.slice(0, -1)) live.apply(e);
+    const beforeDeploy = events.findIndex((e) => e.atMs >= DEPLOY_AT);
+    assert.ok(beforeDeploy > 0);
+    for (const e of events.slice(0, beforeDeploy)) live.apply(e);
+    assert.deepEqual(live.timeline().deployments, [], 'no marker before the deployment happens');
+    for (const e of events.slice(beforeDeploy, -1)) live.apply(e);
     const streamed = live.timeline();
     assert.deepEqual(streamed.versions, ['1', '2']);
-    assert.deepEqual(streamed.deployments, []);
+    assert.deepEqual(streamed.deployments.map((d) => [d.atMs, d.label]), [[DEPLOY_AT, 'deploy v2 · Canary10Percent5Minutes']], 'the marker during the live run');
     const final = timelineOfTrace(trace);
     assert.deepEqual(streamed.rows.map((r) => r.id), final.rows.map((r) => r.id));
     live.apply(events[events.length - 1]!);
-    assert.equal(live.timeline().deployments.length, 1);
+    assert.deepEqual(live.timeline().deployments, final.deployments);
   });
 
   test('a trace written before versions shows as before: no badges, no markers, no version table', () => {

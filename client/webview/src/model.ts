@@ -238,6 +238,8 @@ export interface RunHeader {
   runtime: TraceRuntime;
   scenario: SimulationTrace['scenario'];
   epochMs: number;
+  /** Deployments planned for the run; a live run shows each once its time has come. */
+  routing: SimulationTrace['routing'];
 }
 
 /** Collects the events of a live run and rebuilds the timeline from them on demand. */
@@ -255,7 +257,7 @@ export class LiveRun {
     this.nowMs = Math.max(this.nowMs, event.atMs);
     switch (event.type) {
       case 'run-start':
-        this.header = { function: event.function, runtime: event.runtime, scenario: event.scenario, epochMs: event.epochMs };
+        this.header = { function: event.function, runtime: event.runtime, scenario: event.scenario, epochMs: event.epochMs, routing: event.routing };
         break;
       case 'env-start':
         this.environments.set(event.env.id, event.env);
@@ -299,7 +301,9 @@ export class LiveRun {
 
   timeline(): Timeline {
     if (this.trace) return timelineOfTrace(this.trace);
-    return buildTimeline([...this.environments.values()], this.invocations, [...this.running.values()], this.nowMs, this.initRunning);
+    const t = buildTimeline([...this.environments.values()], this.invocations, [...this.running.values()], this.nowMs, this.initRunning);
+    t.deployments = deploymentsOf(this.header?.routing).filter((d) => d.atMs <= this.nowMs);
+    return t;
   }
 }
 

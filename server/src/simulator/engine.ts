@@ -190,7 +190,15 @@ export class Simulation implements Platform {
       provisionedConcurrency: this.fn.provisionedConcurrency,
     };
     const scenario = this.config.scenario;
-    this.emit({ type: 'run-start', atMs: 0, epochMs: this.epochMs, function: traceFunction, runtime: this.runtime, scenario });
+    this.emit({
+      type: 'run-start',
+      atMs: 0,
+      epochMs: this.epochMs,
+      function: traceFunction,
+      runtime: this.runtime,
+      scenario,
+      ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
+    });
     const cancelled = new Promise<void>((resolve) => {
       const signal = this.options.signal;
       if (!signal) return;

@@ -332,7 +332,16 @@ export interface SimulationTrace {
  */
 export type TraceEvent =
   /** The run started (sent once, first). */
-  | { type: 'run-start'; atMs: 0; epochMs: number; function: TraceFunction; runtime: TraceRuntime; scenario: SimulationTrace['scenario'] }
+  | {
+      type: 'run-start';
+      atMs: 0;
+      epochMs: number;
+      function: TraceFunction;
+      runtime: TraceRuntime;
+      scenario: SimulationTrace['scenario'];
+      /** What the requests invoke and the deployments planned (when each traffic shift starts is known only at the end). Optional: absent in older runs. */
+      routing?: SimulationTrace['routing'];
+    }
   /** An environment was created and its INIT started. */
   | { type: 'env-start'; atMs: number; env: TraceEnvironment }
   /** An environment's INIT finished (`env.initMs`, `env.initStatus` are final). */
