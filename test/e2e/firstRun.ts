@@ -226,7 +226,7 @@ async function expandAndCheck(options: {
 }
 
 /**
- * Opens `path` with Quick Open (Ctrl+P), picking the row in its folder (the workspace has
+ * Opens `path` with Quick Open (Ctrl+P), clicking the row in its folder (the workspace has
  * several template.yaml). Quick Open closes when something else takes the focus (seen: 1 run
  * in 4 here); then the person opens it again, and so does this, until TIMEOUT.
  */
@@ -245,8 +245,8 @@ async function openFile(path: string): Promise<void> {
         await page.keyboard.press('Control+P');
       }
       await input.fill(path, { timeout: 5000 });
-      await row.waitFor({ timeout: 10_000 });
-      await input.press('Enter', { timeout: 5000 });
+      // Clicked, not Enter: until the file search answers, the first row can be a recently opened namesake.
+      await row.click({ timeout: 10_000 });
       await input.waitFor({ state: 'hidden', timeout: 10_000 });
       for (const shown = Date.now() + 10_000; !(await opened()) && Date.now() < shown; ) await new Promise((r) => setTimeout(r, 100));
     } catch (error) {
