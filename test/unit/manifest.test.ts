@@ -65,3 +65,12 @@ test('menus and walkthrough steps name contributed commands', () => {
   const unknown = [...inMenus, ...inSteps].filter((c) => c.startsWith('lambdaLens.') && !contributed.has(c));
   assert.deepEqual(unknown, [], 'commands named in menus or walkthrough steps that package.json does not contribute');
 });
+
+test('walkthrough step texts use only what the walkthrough page renders: plain text and links', () => {
+  // The Welcome page renders a step's description as text with [label](command:… or https:…)
+  // links; code spans and emphasis show their backticks and asterisks (seen in the e2e suite).
+  const texts = Object.entries(nls).filter(([key]) => key.startsWith('walkthrough.'));
+  assert.ok(texts.length > 5);
+  const marked = texts.filter(([, text]) => /`|\*\*|__/.test(text.replace(/\[[^\]]*\]\([^)]*\)/g, ''))).map(([key]) => key);
+  assert.deepEqual(marked, [], 'walkthrough texts with markdown the walkthrough page shows literally');
+});
