@@ -13,7 +13,7 @@ import { remoteUri, repoRoot, workbenchUrl } from './codeServer';
 import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
 import { bundleHostTests } from './host/bundle';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, Workbench } from './workbench';
+import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
 import { cancelThenOpenLastRun, PANEL, runScenarioFromLens, simulateBurstInPanel, writePanelApp } from './panel';
 import { PYTHON_PANEL, simulatePythonInPanel, writePythonPanelApp } from './python';
 
@@ -30,17 +30,6 @@ const HOST_SILENCE_MS = TIMEOUT + 2 * HOST_WAIT_MS;
 let session: Session;
 let browser: Browser;
 let workspace: string;
-
-/** Runs `body`; if it throws, adds a screenshot and the extension host's log to the error. */
-async function withEvidence<T>(workbench: Workbench, name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const shot = await workbench.screenshot(`FAILED-${name}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
-  }
-}
 
 before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
@@ -66,7 +55,7 @@ describe('as a user in the workbench', () => {
   after(async () => workbench?.close());
 
   test(`opening ${TEMPLATE} shows a squiggle and a Problems entry with ${MEMORY_RULE}`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'diagnostics', async () => {
+    withEvidence(workbench, session, artifacts, 'diagnostics', async () => {
       await workbench.openFile(TEMPLATE);
       await workbench.screenshot('template-opened');
       const row = await workbench.problem(MEMORY_RULE);
@@ -79,33 +68,33 @@ describe('as a user in the workbench', () => {
     }));
 
   test(`hovering ${HOVER_WORD} explains Lambda's memory limits`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'hover', async () => {
+    withEvidence(workbench, session, artifacts, 'hover', async () => {
       const text = await workbench.hover(FINDING_LINE, HOVER_WORD, HOVER_TEXT);
       assert.match(text, /128/, `the hover does not give the minimum: ${JSON.stringify(text)}`);
       await workbench.screenshot('hover');
     }));
 
   test(`"${COMMANDS.showOutput.title}" from the command palette shows the ${OUTPUT_CHANNEL} output`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'command', async () => {
+    withEvidence(workbench, session, artifacts, 'command', async () => {
       await workbench.runCommand(COMMANDS.showOutput.title);
       await workbench.outputChannel(OUTPUT_CHANNEL);
       await workbench.screenshot('output-channel');
     }));
 
   test(`"${PANEL.simulate}" plays a burst on the example app back in the timeline panel`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'simulation-panel', () => simulateBurstInPanel(workbench, artifacts).then(() => undefined)));
+    withEvidence(workbench, session, artifacts, 'simulation-panel', () => simulateBurstInPanel(workbench, artifacts).then(() => undefined)));
 
   test('the "Run scenario" code lens of a *.scenario.json runs it in the panel, logs shown as text', { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'scenario-lens', () => {
+    withEvidence(workbench, session, artifacts, 'scenario-lens', () => {
       writePanelApp(workspace);
       return runScenarioFromLens(workbench, workspace);
     }));
 
   test('a run cancelled from the panel ends as cancelled, and "Open Last Run" brings it back', { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'cancel-and-reopen', () => cancelThenOpenLastRun(workbench, workspace)));
+    withEvidence(workbench, session, artifacts, 'cancel-and-reopen', () => cancelThenOpenLastRun(workbench, workspace)));
 
   test(`a Python function (${PYTHON_PANEL.functionName}) simulates with cold and warm starts in the panel`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, 'python-panel', async () => {
+    withEvidence(workbench, session, artifacts, 'python-panel', async () => {
       writePythonPanelApp(workspace);
       await simulatePythonInPanel(workbench);
     }));
@@ -145,7 +134,7 @@ describe('inside the extension host', () => {
         if (line.kind === 'done') finish(line);
         else results.push(line);
       });
-      const done = await withEvidence(workbench, 'host-tests', () => finished);
+      const done = await withEvidence(workbench, session, artifacts, 'host-tests', () => finished);
       clearTimeout(watchdog);
       await workbench.screenshot('host-tests-finished');
       for (const result of results) {

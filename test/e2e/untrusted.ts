@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { repoRoot, workbenchUrl } from './codeServer';
 import { MEMORY_RULE, TEMPLATE } from './expectations';
-import { collectLogs, copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, Workbench } from './workbench';
+import { copyExamples, startSession, type Session } from './session';
+import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-untrusted');
 
@@ -55,16 +55,6 @@ exports.handler = async () => ({ statusCode: 200 });
   );
 }
 
-async function withEvidence<T>(name: string, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const shot = await workbench.screenshot(`FAILED-${name}`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
-  }
-}
-
 before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
@@ -83,13 +73,13 @@ after(async () => {
 
 describe('in an untrusted workspace (Restricted Mode)', () => {
   test('the window is in Restricted Mode', { timeout: TIMEOUT * 2 }, () =>
-    withEvidence('restricted-mode', async () => {
+    withEvidence(workbench, session, artifacts, 'restricted-mode', async () => {
       await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
       await workbench.screenshot('restricted-mode');
     }));
 
   test(`diagnostics still appear: ${MEMORY_RULE} in ${TEMPLATE}, ${OPEN_URL_RULE} in ${APP_TEMPLATE}`, { timeout: TIMEOUT * 4 }, () =>
-    withEvidence('diagnostics', async () => {
+    withEvidence(workbench, session, artifacts, 'diagnostics', async () => {
       await workbench.openFile(TEMPLATE);
       const memory = await workbench.problem(MEMORY_RULE);
       assert.match(await memory.innerText(), /MemorySize/);
@@ -107,7 +97,7 @@ describe('in an untrusted workspace (Restricted Mode)', () => {
     }));
 
   test(`"${SIMULATE}" is refused and says why`, { timeout: TIMEOUT * 3 }, () =>
-    withEvidence('simulation-refused', async () => {
+    withEvidence(workbench, session, artifacts, 'simulation-refused', async () => {
       await workbench.runCommand(SIMULATE);
       const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: /only in trusted workspaces/ }).first();
       await toast.waitFor();
