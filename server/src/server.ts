@@ -306,6 +306,9 @@ connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummar
   const { templates, handlerUris } = service.workspaceFiles();
   const findings: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const uri of [...templates.map((t) => t.uri), ...handlerUris]) {
+    // Between files, the editor's own requests and edits go first: a workspace of hundreds of
+    // templates takes most of a second to check (bench/summary.ts), and the status bar can wait.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const open = documents.get(uri);
     const text = open?.getText() ?? nodeFileSystem().readFile(URI.parse(uri).fsPath);
     if (text === undefined) continue;
@@ -314,7 +317,8 @@ connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummar
     } catch (e) {
       connection.console.error(`Lambda Lens summary failed on ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     } finally {
-      if (!open) service.forget(uri);
+      // Opened meanwhile: the editor owns it now.
+      if (!open && !documents.get(uri)) service.forget(uri);
     }
   }
   return { templates: templates.length, functions: templates.reduce((n, t) => n + t.functions, 0), handlerFiles: handlerUris.length, findings };
