@@ -112,6 +112,7 @@ async function refreshSettings(): Promise<void> {
     }
   }
   service.configure(rules satisfies RuleSettings);
+  settingsRevision++;
   for (const doc of documents.all()) schedule(doc);
 }
 
@@ -303,6 +304,10 @@ connection.onCodeAction((params) => {
  */
 connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummary> => {
   await pythonReady;
+  // The status bar asks after every diagnostics change, most of which (other extensions', or
+  // edits already counted) change nothing here: answer those from the last summary.
+  const key = summaryKey();
+  if (lastSummary?.key === key) return lastSummary.value;
   const { templates, handlerUris } = service.workspaceFiles();
   const findings: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const uri of [...templates.map((t) => t.uri), ...handlerUris]) {
@@ -321,8 +326,20 @@ connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummar
       if (!open && !documents.get(uri)) service.forget(uri);
     }
   }
-  return { templates: templates.length, functions: templates.reduce((n, t) => n + t.functions, 0), handlerFiles: handlerUris.length, findings };
+  const value = { templates: templates.length, functions: templates.reduce((n, t) => n + t.functions, 0), handlerFiles: handlerUris.length, findings };
+  // Kept only when nothing changed while it was computed (a first run reads files, which moves the stamp).
+  lastSummary = summaryKey() === key ? { key, value } : undefined;
+  return value;
 });
+
+let lastSummary: { key: string; value: WorkspaceSummary } | undefined;
+/** Counts rule-settings changes (severities move findings between counts). */
+let settingsRevision = 0;
+
+/** What a summary depends on: the project's revision, the rule settings and the open editors' versions. */
+function summaryKey(): string {
+  return JSON.stringify([service.revision, settingsRevision, documents.all().map((d) => `${d.uri}@${d.version}`)]);
+}
 
 documents.listen(connection);
 connection.listen();

@@ -115,6 +115,15 @@ export class LanguageService {
   }
 
   /**
+   * A stamp of everything results can depend on across files: it changes whenever a template,
+   * a handler file or a link between them changes (open or on disk). Equal stamps, equal results
+   * for documents whose own text is unchanged.
+   */
+  get revision(): string {
+    return `${this.project.generation}:${this.project.codeRevision}`;
+  }
+
+  /**
    * The workspace as the project index sees it: templates with their function counts, and the
    * handler files (JS/TS and Python) those functions resolve to.
    */
