@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -59,6 +60,23 @@ test("an open editor's unsaved text counts instead of the disk, and the disk aga
   await server.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   await cleared;
   assert.deepEqual((await summary()).findings, { error: 1, warning: 1, info: 0, hint: 0 });
+});
+
+test('an edit in an open editor after a summary is counted by the next one (the last summary is reused only while nothing changed)', async () => {
+  const uri = uriOf('template.yaml');
+  const text = readFileSync(join(workspace, 'template.yaml'), 'utf8');
+  const opened = server.nextDiagnostics(uri);
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await opened;
+  const before = await summary();
+  assert.deepEqual(await summary(), before, 'nothing changed: the same answer');
+  // No wait for diagnostics: the summary itself must see the editor's newest text.
+  await server.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('MemorySize: 100', 'MemorySize: 128') }] });
+  assert.deepEqual((await summary()).findings, { ...before.findings, error: before.findings.error - 1 });
+  const cleared = server.nextDiagnostics(uri);
+  await server.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  await cleared;
+  assert.deepEqual(await summary(), before);
 });
 
 test('a template created on disk is counted once the watcher reports it', async () => {
