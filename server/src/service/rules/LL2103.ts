@@ -37,6 +37,17 @@ export const LL2103: HandlerRule = {
           span: handler.nameSpan,
         });
       }
+      if (on.length > 0 && !usesLibrary && mentions.some((n) => model.handlerOf(n) === handler)) {
+        const dropped = droppedList(model, handler);
+        if (dropped) {
+          findings.push({
+            ruleId: 'LL2103',
+            message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${labels(on)}. Return { batchItemFailures }.`,
+            uri: model.uri,
+            span: dropped.at ? model.spanOf(dropped.at) : handler.nameSpan,
+          });
+        }
+      }
       if (on.length > 0 && !usesLibrary) findings.push(...wrongIdentifiers(model, handler, on));
       if (off.length > 0 && on.length === 0 && mentions.length > 0 && !usesLibrary) {
         const at = mentions.find((n) => model.handlerOf(n) === handler) ?? mentions[0];
@@ -88,6 +99,26 @@ function wrongIdentifiers(model: HandlerModel, handler: HandlerFunction, on: rea
   };
   visit(handler.node);
   return out;
+}
+
+/**
+ * A handler that builds the list but visibly never returns it: every `return` is `return;` or an
+ * object literal without `batchItemFailures` (and no spread), or there is no `return` at all.
+ * Anything else (a variable, a call, a callback-style handler, middleware) may carry the list
+ * and is left alone.
+ */
+function droppedList(model: HandlerModel, handler: HandlerFunction): { returns: string; at: ts.Node | undefined } | undefined {
+  if (handler.wrappers.length > 0 || handler.expressionBody !== undefined || handler.arity >= 3) return undefined;
+  if (handler.returns.length === 0) return { returns: 'never returns anything', at: undefined };
+  for (const r of handler.returns) {
+    const e = r.expression ? skipOuter(r.expression) : undefined;
+    if (e === undefined) continue;
+    if (!ts.isObjectLiteralExpression(e)) return undefined;
+    if (e.properties.some((p) => ts.isSpreadAssignment(p) || propertyName(p) === 'batchItemFailures' || propertyName(p) === undefined)) return undefined;
+  }
+  const first = handler.returns[0];
+  const what = first?.expression ? `returns ${model.sourceFile.text.slice(first.expression.getStart(model.sourceFile), first.expression.end).replace(/\s+/g, ' ').slice(0, 40)} without it` : 'returns nothing';
+  return { returns: what, at: first };
 }
 
 /**
