@@ -584,6 +584,35 @@ function returnsBatchItemFailures(model: PythonHandlerModel, handler: PyFunction
   return model.calls.some((c) => c.handler === handler && (/(^|\.)(process_partial_response|async_process_partial_response)$/.test(c.origin ?? c.callee ?? '') || (c.name === 'response' && c.receiver !== undefined)));
 }
 
+/**
+ * A handler that builds the list but visibly never returns it: every `return` is bare, `None` or
+ * a dict literal without "batchItemFailures" (and no `**` unpacking), or there is no `return`.
+ * A returned name or call is trusted to carry the list.
+ */
+function droppedList(handler: PyFunction): { returns: string; at: PyNode | undefined } | undefined {
+  if (handler.decorators.length > 0) return undefined;
+  const returns: PyNode[] = [];
+  const walk = (n: PyNode): void => {
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
+      if (c.type === 'return_statement') returns.push(c);
+      walk(c);
+    }
+  };
+  const body = handler.node.childForFieldName('body');
+  if (body) walk(body);
+  if (returns.length === 0) return { returns: 'never returns anything', at: undefined };
+  for (const r of returns) {
+    const value = r.namedChildren[0];
+    if (!value || value.type === 'none') continue;
+    if (value.type !== 'dictionary') return undefined;
+    if (value.namedChildren.some((p) => p?.type !== 'pair' || /batchItemFailures/.test(p.childForFieldName('key')?.text ?? ''))) return undefined;
+  }
+  const first = returns[0];
+  const value = first?.namedChildren[0];
+  return { returns: value ? `returns ${value.text.replace(/\s+/g, ' ').slice(0, 40)} without it` : 'returns nothing', at: first };
+}
+
 const LL2103: PythonCheck = {
   id: 'LL2103',
   severity: 'error',
@@ -592,7 +621,18 @@ const LL2103: PythonCheck = {
     for (const h of ctx.model.handlers) {
       const on = batchTriggers(ctx, h).filter((b) => reportsBatchItemFailures(b.trigger) === true);
       const first = on[0];
-      if (first === undefined || returnsBatchItemFailures(ctx.model, h)) continue;
+      if (first === undefined) continue;
+      const dropped = /batchItemFailures|batch_item_failures/.test(h.node.text) && !/batch_processor|process_partial_response/.test(ctx.model.text) ? droppedList(h) : undefined;
+      if (dropped) {
+        out.push({
+          ruleId: 'LL2103',
+          message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${on.map((b) => triggerLabel(b.trigger)).join(', ')}. Return {"batchItemFailures": [...]}.`,
+          uri: ctx.model.uri,
+          span: dropped.at ? spanOf(dropped.at) : h.nameSpan,
+        });
+        continue;
+      }
+      if (returnsBatchItemFailures(ctx.model, h)) continue;
       out.push({
         ruleId: 'LL2103',
         message: `ReportBatchItemFailures is on for ${on.map((b) => triggerLabel(b.trigger)).join(', ')}, but this handler never returns {"batchItemFailures": [...]}: a failure is either raised (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return {"batchItemFailures": [{"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}}]} for the records that failed.`,
