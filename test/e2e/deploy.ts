@@ -6,14 +6,14 @@
 // (test-results/e2e-deploy/deploy-light.png, deploy-dark.png). `npm run test:e2e` runs it.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { repoRoot, workbenchUrl } from './codeServer';
+import { repoRoot } from './codeServer';
 import { formatDuration } from '../../client/webview/src/timeaxis';
 import { command, PANEL } from './panel';
-import { copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
+import type { Session } from './session';
+import { openSuite, type Suite } from './suite';
+import { TIMEOUT, withEvidence, type Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-deploy');
 const SCENARIO_FILE = 'sam-app/deploy.scenario.json';
@@ -24,23 +24,17 @@ const SCENARIO = JSON.parse(readFileSync(join(repoRoot, 'examples', SCENARIO_FIL
 const REQUESTS = SCENARIO.traffic.reduce((n, t) => n + ('count' in t ? t.count : 0), 0);
 const DEPLOY = SCENARIO.traffic.flatMap((t) => ('deploy' in t ? [{ ...t.deploy, at: formatDuration(t.at) }] : []))[0]!;
 
+let suite: Suite | undefined;
 let session: Session;
-let browser: Browser;
 let workbench: Workbench;
 
 before(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  session = await startSession({ log: (m) => process.stderr.write(`e2e (deploy): ${m}\n`) });
-  const workspace = copyExamples(session);
-  browser = await launchBrowser();
-  workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'deploy');
+  suite = await openSuite({ name: 'deploy', artifacts });
+  ({ session, workbench } = suite);
 }, { timeout: 15 * 60_000 });
 
 after(async () => {
-  await workbench?.close();
-  await browser?.close();
-  await session?.stop();
+  await suite?.stop();
 });
 
 describe('a deployment in the timeline panel', () => {

@@ -11,16 +11,17 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { parse } from 'yaml';
-import { repoRoot, workbenchUrl } from './codeServer';
+import { repoRoot } from './codeServer';
 import { FIRST_RUN, FINDING_LINE, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, TEMPLATE } from './expectations';
 import { PANEL } from './panel';
-import { copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
+import type { Session } from './session';
+import { openSuite, type Suite } from './suite';
+import { TIMEOUT, withEvidence, type Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-first-run');
 /** Where the Marketplace images go: the artifacts unless LAMBDA_LENS_E2E_IMAGES names a folder. */
@@ -44,8 +45,8 @@ const SIMULATE_FIRST_STEP = 'Simulate Function (1/3)';
 /** The template as a person starts it: the header, then the cursor under Resources. */
 const TEMPLATE_START = `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  `;
 
+let suite: Suite | undefined;
 let session: Session;
-let browser: Browser;
 let workspace: string;
 let workbench: Workbench;
 /** The workspace's functions before any snippet is typed. */
@@ -301,25 +302,21 @@ async function selectCanary(path: string, canary: string): Promise<void> {
 }
 
 before(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
   mkdirSync(images, { recursive: true });
-  session = await startSession({ log: (m) => process.stderr.write(`e2e (first run): ${m}\n`) });
-  workspace = copyExamples(session);
   // The files the snippets are typed into exist, as a person's new files would (File > New File, save).
-  for (const [path, text] of [[FILES.handler, ''], [FILES.tsHandler, ''], [FILES.pyHandler, ''], [FILES.sqsHandler, ''], [FILES.template, TEMPLATE_START]] as const) {
-    mkdirSync(dirname(join(workspace, path)), { recursive: true });
-    writeFileSync(join(workspace, path), text);
-  }
-  browser = await launchBrowser();
-  workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'first-run');
+  const prepare = (root: string): void => {
+    for (const [path, text] of [[FILES.handler, ''], [FILES.tsHandler, ''], [FILES.pyHandler, ''], [FILES.sqsHandler, ''], [FILES.template, TEMPLATE_START]] as const) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+  };
+  suite = await openSuite({ name: 'first-run', artifacts, prepare });
+  ({ session, workspace, workbench } = suite);
   await workbench.page.getByRole('treeitem', { name: 'sam-app' }).waitFor();
 }, { timeout: 15 * 60_000 });
 
 after(async () => {
-  await workbench?.close();
-  await browser?.close();
-  await session?.stop();
+  await suite?.stop();
 });
 
 describe('the first run, as a user', () => {

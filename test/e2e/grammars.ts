@@ -9,13 +9,14 @@
 // Screenshots go to test-results/e2e-grammars/ (LAMBDA_LENS_E2E_ARTIFACTS moves them).
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { repoRoot, workbenchUrl } from './codeServer';
+import type { Locator, Page } from 'playwright-core';
+import { repoRoot } from './codeServer';
 import { PANEL } from './panel';
-import { copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
+import type { Session } from './session';
+import { openSuite, type Suite } from './suite';
+import { TIMEOUT, withEvidence, type Workbench } from './workbench';
 
 const artifacts = process.env.LAMBDA_LENS_E2E_ARTIFACTS ?? join(repoRoot, 'test-results', 'e2e-grammars');
 const APP = 'grammar-app';
@@ -28,9 +29,8 @@ const THEMES = [
   ['Dark 2026', '2026-dark'],
 ] as const;
 
+let suite: Suite | undefined;
 let session: Session;
-let browser: Browser;
-let workspace: string;
 let workbench: Workbench;
 
 /** The grammar sample template, and a handler whose scenario logs, throws and times out. */
@@ -119,19 +119,12 @@ async function inEachTheme(view: Locator, probe: string, name: string, check: (t
 }
 
 before(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  session = await startSession({ log: (m) => process.stderr.write(`e2e (grammars): ${m}\n`) });
-  workspace = copyExamples(session);
-  writeApp(workspace);
-  browser = await launchBrowser();
-  workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'grammars');
+  suite = await openSuite({ name: 'grammars', artifacts, prepare: writeApp });
+  ({ session, workbench } = suite);
 }, { timeout: 15 * 60_000 });
 
 after(async () => {
-  await workbench?.close();
-  await browser?.close();
-  await session?.stop();
+  await suite?.stop();
 });
 
 describe('grammars in the workbench', () => {

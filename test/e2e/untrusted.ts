@@ -4,13 +4,13 @@
 // must be refused with a message that says why. `npm run test:e2e` runs this file too.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { repoRoot, workbenchUrl } from './codeServer';
+import { repoRoot } from './codeServer';
 import { MEMORY_RULE, TEMPLATE } from './expectations';
-import { copyExamples, startSession, type Session } from './session';
-import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
+import type { Session } from './session';
+import { openSuite, type Suite } from './suite';
+import { TIMEOUT, withEvidence, type Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-untrusted');
 
@@ -23,8 +23,8 @@ const MARKER_FILE = 'handler-ran.txt';
 /** The simulation command, as the command palette shows it (package.json). */
 const SIMULATE = 'Lambda Lens: Simulate Function…';
 
+let suite: Suite | undefined;
 let session: Session;
-let browser: Browser;
 let workspace: string;
 let workbench: Workbench;
 
@@ -56,19 +56,12 @@ exports.handler = async () => ({ statusCode: 200 });
 }
 
 before(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  session = await startSession({ workspaceTrust: true, log: (m) => process.stderr.write(`e2e (untrusted): ${m}\n`) });
-  workspace = copyExamples(session);
-  writeApp(workspace);
-  browser = await launchBrowser();
-  workbench = await Workbench.open(browser, workbenchUrl(session.server, workspace), artifacts, 'untrusted');
+  suite = await openSuite({ name: 'untrusted', artifacts, workspaceTrust: true, prepare: writeApp });
+  ({ session, workspace, workbench } = suite);
 }, { timeout: 15 * 60_000 });
 
 after(async () => {
-  await workbench?.close();
-  await browser?.close();
-  await session?.stop();
+  await suite?.stop();
 });
 
 describe('in an untrusted workspace (Restricted Mode)', () => {
