@@ -51,11 +51,16 @@ export interface JsonFinding {
   readonly message: string;
 }
 
-export async function main(argv: readonly string[], io: Output): Promise<number> {
+/** What a caller may fix for a run: the day runtime lifecycles are judged on (default: today). */
+export interface RunOptions {
+  readonly today?: () => string;
+}
+
+export async function main(argv: readonly string[], io: Output, options: RunOptions = {}): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'check':
-      return check(rest, io);
+      return check(rest, io, options);
     case 'simulate':
       return runSimulate([...rest], process.stdout, process.stderr);
     case 'rules':
@@ -122,7 +127,7 @@ interface FileResult {
   readonly text: string;
 }
 
-async function check(args: readonly string[], io: Output): Promise<number> {
+async function check(args: readonly string[], io: Output, options: RunOptions): Promise<number> {
   const parsed = parseCheckArgs(args);
   if (parsed === 'help') {
     io.out(USAGE);
@@ -148,7 +153,7 @@ async function check(args: readonly string[], io: Output): Promise<number> {
   }
   for (const p of config.problems) io.err(`lambda-lens: ${p}`);
 
-  const service = new LanguageService({ fs: nodeFileSystem() });
+  const service = new LanguageService({ fs: nodeFileSystem(), ...(options.today ? { today: options.today } : {}) });
   service.configure(config.rules satisfies RuleSettings);
   // Folders are roots to scan for templates; a lone file's templates are found in the folders above it.
   service.setWorkspaceRoots(parsed.paths.filter((p) => lstatSync(p).isDirectory()).map((p) => resolve(p)));
