@@ -13,13 +13,17 @@ export interface Limit {
 
 const DG = 'https://docs.aws.amazon.com/lambda/latest/dg/';
 
-/** 128–10,240 MB in 1 MB steps; 1,769 MB = one vCPU. */
-export const MEMORY: Limit & { readonly default: number; readonly mbPerVcpu: number } = {
+/**
+ * 128–10,240 MB in 1 MB steps. CPU is allocated in proportion to memory: 1,769 MB is the
+ * equivalent of one vCPU, and 10,240 MB gets up to 6 vCPUs.
+ */
+export const MEMORY: Limit & { readonly default: number; readonly mbPerVcpu: number; readonly maxVcpus: number } = {
   min: 128,
   max: 10240,
   unit: 'MB',
   default: 128,
   mbPerVcpu: 1769,
+  maxVcpus: 6,
   source: `${DG}configuration-memory.html`,
 };
 
