@@ -14,7 +14,13 @@ export const SETTINGS = {
   accountConcurrency: 'lambdaLens.simulator.accountConcurrency',
   nodePath: 'lambdaLens.simulator.nodePath',
   pythonPath: 'lambdaLens.simulator.pythonPath',
+  runRejectedConfigurations: 'lambdaLens.simulator.runRejectedConfigurations',
 } as const;
+
+/** True when runs go ahead although Lambda would reject the function's configuration. */
+export function runRejectedConfigurations(): boolean {
+  return vscode.workspace.getConfiguration().get<unknown>(SETTINGS.runRejectedConfigurations) === true;
+}
 
 /** Platform defaults from the settings, placed under a scenario's own `platform` values; undefined after reporting a bad value. */
 export function simulatorPlatform(): Partial<PlatformSettings> | undefined {

@@ -13,7 +13,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource } from '../../shared/protocol';
 import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
-import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, SETTINGS } from '../settings';
+import type { Rejection } from '../../../server/src/simulator/validate';
+import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, runRejectedConfigurations, SETTINGS } from '../settings';
 import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
@@ -119,6 +120,7 @@ class Simulations implements PanelHost {
       const loaded = engine().resolveScenario(scenario, scenarioFile, platformDefaults);
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
+      if (!(await acceptRejections(loaded.rejections))) return;
     } catch (e) {
       showScenarioError(e, scenarioFile);
       return;
@@ -140,6 +142,7 @@ class Simulations implements PanelHost {
       const loaded = engine().loadScenario(file.fsPath, platformDefaults);
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
+      if (!(await acceptRejections(loaded.rejections))) return;
     } catch (e) {
       showScenarioError(e, file.fsPath);
       return;
@@ -457,6 +460,30 @@ function showScenarioError(e: unknown, file: string): void {
   void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}: {1}', basename(file), message), open).then((choice) => {
     if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
   });
+}
+
+/**
+ * A configuration Lambda would reject (LL1xxx errors) stops the run before any process starts,
+ * with the rule and its message, unless the setting says to run such functions anyway or the
+ * user chooses Run Anyway. Resolves to true when the run goes ahead.
+ */
+async function acceptRejections(rejections: readonly Rejection[]): Promise<boolean> {
+  const first = rejections[0];
+  if (!first || runRejectedConfigurations()) return true;
+  const more = rejections.length > 1 ? vscode.l10n.t(' (and {0} more)', rejections.length - 1) : '';
+  const runAnyway = vscode.l10n.t('Run Anyway');
+  const open = vscode.l10n.t('Open Template');
+  const choice = await vscode.window.showErrorMessage(
+    vscode.l10n.t('Lambda Lens: Lambda would reject this function: {0} {1}{2}', first.ruleId, first.message, more),
+    runAnyway,
+    open,
+  );
+  if (choice === open) {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(first.file));
+    const at = new vscode.Position(first.line - 1, 0);
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at) });
+  }
+  return choice === runAnyway;
 }
 
 function workspaceRoot(): string | undefined {

@@ -15,6 +15,7 @@ import { toChromeTrace } from './chrome';
 import { simulate } from './engine';
 import { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
 import { starterScenario } from './starter';
+import { formatRejection } from './validate';
 import type { DurationStats, SimulationTrace } from './trace';
 
 export const SIMULATE_USAGE = `Usage: lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome chrome-trace.json]
@@ -30,6 +31,7 @@ traffic shaped by its first trigger (a burst, sequential requests, one after 15 
   --chrome <file>     also write the run in the Chrome trace-event format (Perfetto, chrome://tracing)
   --function <id>     with a template: the function's logical id (needed when there are several)
   --print-scenario    with a template: print the starter scenario (to save and edit) instead of running it
+  --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
 `;
 
 interface Args {
@@ -39,6 +41,7 @@ interface Args {
   format: 'text' | 'json';
   fn: string | null;
   printScenario: boolean;
+  force: boolean;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -49,6 +52,7 @@ function parseArgs(argv: string[]): Args | string {
   let format: 'text' | 'json' = 'text';
   let fn: string | null = null;
   let printScenario = false;
+  let force = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const eq = arg.indexOf('=');
@@ -72,6 +76,8 @@ function parseArgs(argv: string[]): Args | string {
       fn = v;
     } else if (flag === '--print-scenario') {
       printScenario = true;
+    } else if (flag === '--force') {
+      force = true;
     } else if (flag === '--format') {
       const v = value();
       if (v !== 'text' && v !== 'json') return '--format must be text or json';
@@ -85,7 +91,7 @@ function parseArgs(argv: string[]): Args | string {
     }
   }
   if (scenario === null) return 'missing the scenario file';
-  return { scenario, out, chrome, format, fn, printScenario };
+  return { scenario, out, chrome, format, fn, printScenario, force };
 }
 
 /** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
@@ -223,6 +229,15 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
   } catch (e) {
     err.write(`lambda-lens simulate: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return 1;
+  }
+  if (loaded.rejections.length > 0) {
+    // Lambda would refuse to deploy this: nothing to simulate, unless asked to anyway.
+    for (const r of loaded.rejections) err.write(`${formatRejection(r)}\n`);
+    if (!args.force) {
+      err.write(`lambda-lens simulate: Lambda would reject ${loaded.config.function.name}'s configuration (above); fix it, or run anyway with --force\n`);
+      return 1;
+    }
+    err.write('lambda-lens simulate: running anyway (--force)\n');
   }
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BATCH_SIZE, SQS_VISIBILITY } from '../service/limits';
-import { readTemplateFunctions } from '../service/index';
+import { readTemplate } from '../service/templates/template';
 import { knownValue, type EventSourceMappingModel, type FunctionModel, type Setting } from '../service/model/types';
 import { parseTrafficShift } from '../service/model/deployment';
 import {
@@ -29,6 +29,7 @@ import {
 } from './config';
 import { SAMPLE_EVENTS } from './events';
 import { isPythonRuntime } from './runtimes/python';
+import { rejections, type Rejection } from './validate';
 
 /** A scenario that cannot be used, with every problem found. */
 export class ScenarioError extends Error {
@@ -44,6 +45,11 @@ export interface LoadedScenario {
   config: SimulationConfig;
   /** Things the scenario could not use and replaced by defaults (unresolved template values…). */
   warnings: string[];
+  /**
+   * Settings of the template function that Lambda would reject (LL1xxx errors): callers stop
+   * before running unless forced. Empty for inline functions (their values are range-checked).
+   */
+  rejections: Rejection[];
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -502,6 +508,7 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   let specDir = baseDir;
   /** A template function that publishes an alias is invoked through it unless `qualifier` says otherwise. */
   let defaultQualifier: string | undefined;
+  let rejected: Rejection[] = [];
   const templatePath = r.string(root['template'], 'template');
   if (templatePath !== undefined) {
     const templateFile = isAbsolute(templatePath) ? templatePath : resolve(baseDir, templatePath);
@@ -514,11 +521,14 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       r.problems.push(`template: cannot read ${templateFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (text !== undefined && logicalId !== undefined) {
-      const functions = readTemplateFunctions(pathToFileURL(templateFile).href, text);
+      const template = readTemplate(pathToFileURL(templateFile).href, text, /\.json$/i.test(templateFile) ? 'json' : undefined);
+      const functions = template.functions;
       model = functions.find((f) => f.logicalId === logicalId);
       if (!model) r.problems.push(`function: no function "${logicalId}" in ${templatePath} (found: ${functions.map((f) => f.logicalId).join(', ') || 'none'})`);
       else {
         spec = specFromTemplate(model, dirname(templateFile), warnings);
+        const overrides = root['overrides'] !== null && typeof root['overrides'] === 'object' ? root['overrides'] : {};
+        rejected = rejections(template, model, { memorySize: 'memorySize' in overrides, timeout: 'timeout' in overrides });
         defaultQualifier = publishedAlias(model);
         const qualifier = (typeof root['qualifier'] === 'string' ? root['qualifier'] : undefined) ?? defaultQualifier ?? '$LATEST';
         const provisioned = templateProvisioned(model, qualifier, warnings);
@@ -608,7 +618,7 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   const routing = readRouting(r, root, deploys, defaultQualifier);
   if (r.problems.length > 0 || !fn) throw new ScenarioError(path, r.problems);
   const name = typeof root['name'] === 'string' ? root['name'] : fn.name;
-  return { config: { scenario: { name, path }, function: fn, platform, traffic, ...(routing !== undefined ? { routing } : {}) }, warnings };
+  return { config: { scenario: { name, path }, function: fn, platform, traffic, ...(routing !== undefined ? { routing } : {}) }, warnings, rejections: rejected };
 }
 
 /**

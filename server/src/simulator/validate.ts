@@ -1,0 +1,84 @@
+/**
+ * Before a run: would Lambda accept this function's configuration? The LL1xxx rules that are
+ * errors (values Lambda rejects at deploy: memory, timeout, /tmp size, async config, batch and
+ * stream settings, environment size and reserved names, layers, blocked runtimes, malformed
+ * handlers, package size) run on the function's template, and their errors stop the simulation
+ * before any process starts — a configuration that cannot be deployed has no behaviour to show.
+ *
+ * Only the rule modules themselves are imported (template model, limits and their checks), not
+ * the rule registry or the code analysis: the simulator bundle stays without TypeScript.
+ */
+import { fileURLToPath } from 'node:url';
+import { nodeFileSystem } from '../nodeFs';
+import type { FunctionModel } from '../service/model/types';
+import { LL1001 } from '../service/rules/LL1001';
+import { LL1002 } from '../service/rules/LL1002';
+import { LL1003 } from '../service/rules/LL1003';
+import { LL1004 } from '../service/rules/LL1004';
+import { LL1005 } from '../service/rules/LL1005';
+import { LL1006 } from '../service/rules/LL1006';
+import { LL1007 } from '../service/rules/LL1007';
+import { LL1008 } from '../service/rules/LL1008';
+import { LL1009 } from '../service/rules/LL1009';
+import { LL1010 } from '../service/rules/LL1010';
+import { LL1011 } from '../service/rules/LL1011';
+import { LL1012 } from '../service/rules/LL1012';
+import { LL1013 } from '../service/rules/LL1013';
+import type { TemplateRule } from '../service/rules/types';
+import type { TemplateDocument } from '../service/templates/template';
+
+const LIMIT_RULES: readonly TemplateRule[] = [LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL1013];
+
+/** A setting Lambda would reject, as the rule reports it. */
+export interface Rejection {
+  ruleId: string;
+  message: string;
+  /** The template file and the 1-based line of the value. */
+  file: string;
+  line: number;
+}
+
+/** Settings the scenario replaces (`overrides`): the template's value is not what runs. */
+export interface Overridden {
+  memorySize?: boolean;
+  timeout?: boolean;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * The errors Lambda would raise for one function of a template. `today` (ISO date) decides
+ * which runtimes are blocked. Findings on values the scenario overrides are left out (the
+ * scenario's own values are range-checked when it is read).
+ */
+export function rejections(template: TemplateDocument, fn: FunctionModel, overridden: Overridden = {}, today = new Date().toISOString().slice(0, 10)): Rejection[] {
+  // The function alone: findings about other functions of the template do not stop this run.
+  const own: TemplateDocument = { ...template, functions: [fn], detachedMappings: [] };
+  const ctx = { template: own, fs: nodeFileSystem(), today };
+  const skipped = new Set<number>();
+  if (overridden.memorySize && fn.memorySize) skipped.add(fn.memorySize.span.start);
+  if (overridden.timeout && fn.timeout) skipped.add(fn.timeout.span.start);
+  let file = template.uri;
+  try {
+    file = fileURLToPath(template.uri);
+  } catch {
+    // Not a file: URI; keep it as it is.
+  }
+  const out: Rejection[] = [];
+  for (const rule of LIMIT_RULES) {
+    for (const f of rule.check(ctx)) {
+      if ((f.severity ?? rule.severity) !== 'error' || skipped.has(f.span.start)) continue;
+      out.push({ ruleId: f.ruleId, message: f.message, file, line: lineOf(template.text, f.span.start) });
+    }
+  }
+  return out;
+}
+
+/** How a rejection reads in a terminal or a notification: `template.yaml:12 LL1001 MemorySize … `. */
+export function formatRejection(r: Rejection): string {
+  return `${r.file}:${r.line}  ${r.ruleId}  ${r.message}`;
+}
