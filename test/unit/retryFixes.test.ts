@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { URI } from 'vscode-uri';
 import { LanguageService, type Diagnostic } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
-import type { Edit } from '../../server/src/service/rules/types';
+import type { Edit } from '../../server/src/service/model/findings';
 
 const FIXTURES = resolve(__dirname, '../fixtures/rules');
 

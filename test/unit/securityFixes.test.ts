@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LanguageService } from '../../server/src/service';
-import type { Edit } from '../../server/src/service/rules/types';
+import type { Edit } from '../../server/src/service/model/findings';
 
 const FIXTURES = resolve(__dirname, '../fixtures/rules');
 

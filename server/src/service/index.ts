@@ -5,7 +5,7 @@
  */
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
-import { docsUrl, type Finding, type Fix, type Severity } from './rules/types';
+import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
 import { looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
 import type { FunctionModel, Span } from './model/types';
@@ -18,11 +18,11 @@ import { PYTHON_CHECKS } from './handlers/python/checks';
 import type { CodeLensResult, LocationResult } from './project/views';
 
 export type { FileSystem } from './fs';
-export type { Finding, Fix, Severity } from './rules/types';
+export type { Finding, Fix, Severity } from './model/findings';
 export type { HoverResult } from './hover/template';
 export type { TemplateDocument } from './templates/template';
 export { RULES, ruleById } from './rules';
-export { docsUrl } from './rules/types';
+export { docsUrl } from './model/findings';
 export type { CodeLensResult, LocationResult } from './project/views';
 export { isHandlerPath } from './handlers/model';
 export { isPythonPath } from './handlers/python/files';

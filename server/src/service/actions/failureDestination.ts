@@ -3,7 +3,7 @@
  * SQS queue in the same template, so that events that exhaust their retries are kept.
  */
 import type { FunctionModel, Trigger } from '../model/types';
-import type { Edit, Fix } from '../rules/types';
+import type { Edit, Fix } from '../model/findings';
 import type { TemplateDocument } from '../templates/template';
 import { asMap, get } from '../templates/tree';
 import { getAttSnippet, mapSnippet, refSnippet, setPathEdit, triggerProperties, wordSnippet, type Snippet } from './templateEdits';

@@ -3,7 +3,7 @@
  * the template (LL4001, LL4002, LL4004), written as a partition-independent `!Sub` ARN in the
  * document's own style.
  */
-import type { Edit, Fix } from '../rules/types';
+import type { Edit, Fix } from '../model/findings';
 import type { TemplateDocument } from '../templates/template';
 import { get, type TNode, type TSeq } from '../templates/tree';
 import { seqSnippet, setPathEdit, type Snippet } from './templateEdits';

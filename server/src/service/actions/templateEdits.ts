@@ -4,7 +4,7 @@
  * these, so a fix never reformats what the user wrote.
  */
 import type { FunctionModel, Span, Trigger } from '../model/types';
-import type { Edit } from '../rules/types';
+import type { Edit } from '../model/findings';
 import type { TemplateDocument } from '../templates/template';
 import { asMap, get, getEntry, getPath, type TMap } from '../templates/tree';
 

@@ -1,4 +1,4 @@
-import type { PythonCheck } from '../handlers/python/checks';
+import type { PythonCheck } from '../handlers/python/model';
 import type { PyNode } from '../handlers/python/parser';
 import { spanOf, stringValue } from '../handlers/python/model';
 import { secretKind } from '../secrets';

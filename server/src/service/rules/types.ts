@@ -1,34 +1,15 @@
-import type { Span } from '../model/types';
+/**
+ * What a rule module writes against: the rule shapes and what each kind of rule sees. The
+ * finding types themselves live in model/findings.ts and are re-exported for the rules.
+ */
+import type { Finding, Severity } from '../model/findings';
 import type { TemplateDocument } from '../templates/template';
 import type { FileSystem } from '../fs';
 import type { HandlerModel } from '../handlers/model';
 import type { FunctionLink, ProjectIndex } from '../project';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-
-/** A text edit of a quick fix, in document offsets. */
-export interface Edit {
-  readonly uri: string;
-  readonly span: Span;
-  readonly newText: string;
-}
-
-/** A mechanical fix offered with a finding. */
-export interface Fix {
-  readonly title: string;
-  readonly edits: readonly Edit[];
-}
-
-/** What a rule reports. */
-export interface Finding {
-  readonly ruleId: string;
-  readonly message: string;
-  readonly uri: string;
-  readonly span: Span;
-  /** Overrides the rule's default severity for this finding (e.g. LL1011: deprecated vs blocked). */
-  readonly severity?: Severity;
-  readonly fixes?: readonly Fix[];
-}
+export type { Edit, Finding, Fix, Severity } from '../model/findings';
+export { docsUrl } from '../model/findings';
 
 /** What a template rule sees. */
 export interface TemplateRuleContext {
@@ -70,9 +51,3 @@ export interface HandlerRule extends RuleBase {
 
 export type Rule = TemplateRule | HandlerRule;
 
-/** Where each rule's documentation lives; diagnostics link to it. */
-export const DOCS_BASE = 'https://github.com/lambda-lens/lambda-lens/blob/main/docs/rules/';
-
-export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE}${ruleId}.md`;
-}

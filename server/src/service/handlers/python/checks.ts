@@ -6,8 +6,7 @@
  */
 import { retryClause, retryingTriggers, reportsBatchItemFailures, triggerLabel } from '../../model/invocation';
 import type { FunctionModel, Trigger } from '../../model/types';
-import type { Finding, Severity } from '../../rules/types';
-import type { TemplateDocument } from '../../templates/template';
+import type { Finding } from '../../model/findings';
 import type { PyNode } from './parser';
 import { LL4006Python } from '../../rules/LL4006python';
 import {
@@ -21,30 +20,12 @@ import {
   stringValue,
   type PyCall,
   type PyFunction,
+  type PythonCheck,
   type PythonHandlerModel,
+  type PythonRuleContext,
 } from './model';
 
-/** A template function whose Handler is a function of this module. */
-export interface PythonLink {
-  readonly fn: FunctionModel;
-  readonly template: TemplateDocument;
-  /** The Python function's name (`lambda_handler` in `app.lambda_handler`). */
-  readonly functionName: string;
-}
-
-export interface PythonRuleContext {
-  readonly model: PythonHandlerModel;
-  /** Template functions linked to this module; empty when none is. */
-  readonly links: readonly PythonLink[];
-}
-
-export interface PythonCheck {
-  /** The rule's id, shared with the JS/TS rule. */
-  readonly id: string;
-  /** The catalogue's default, used when the JS/TS rule is not registered. */
-  readonly severity: Severity;
-  check(ctx: PythonRuleContext): Finding[];
-}
+export type { PythonCheck, PythonLink, PythonRuleContext } from './model';
 
 /** Calls that create a client, connection or session (by imported origin), and what to call it in a message. */
 const CLIENT_FACTORIES: ReadonlyMap<string, string> = new Map([

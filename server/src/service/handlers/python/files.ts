@@ -11,7 +11,7 @@ import type { ProjectIndex } from '../../project';
 import { codeRoot, uriToPath } from '../../project/resolve';
 import { lensTitle, locationIn, type CodeLensResult } from '../../project/views';
 import type { Span } from '../../model/types';
-import type { Finding } from '../../rules/types';
+import type { Finding } from '../../model/findings';
 import { buildPythonModel, type PythonHandlerModel } from './model';
 import { parsePython, type PyNode } from './parser';
 import { PYTHON_CHECKS, type PythonLink } from './checks';

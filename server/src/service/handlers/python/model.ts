@@ -8,7 +8,9 @@
  * request (docs.aws.amazon.com/lambda/latest/dg/python-handler.html), so module-scope code is
  * INIT and everything reached from the handler is per request.
  */
-import type { Span } from '../../model/types';
+import type { Finding, Severity } from '../../model/findings';
+import type { FunctionModel, Span } from '../../model/types';
+import type { TemplateDocument } from '../../templates/template';
 import type { PyNode, PyTree } from './parser';
 
 /** When a call runs: at import (INIT), per request, or in a function whose callers are not known. */
@@ -270,4 +272,26 @@ export function stringPrefix(node: PyNode | null | undefined): string | undefine
     else if (c?.type === 'interpolation') break;
   }
   return out;
+}
+
+/** A template function whose Handler is a function of this module. */
+export interface PythonLink {
+  readonly fn: FunctionModel;
+  readonly template: TemplateDocument;
+  /** The Python function's name (`lambda_handler` in `app.lambda_handler`). */
+  readonly functionName: string;
+}
+
+export interface PythonRuleContext {
+  readonly model: PythonHandlerModel;
+  /** Template functions linked to this module; empty when none is. */
+  readonly links: readonly PythonLink[];
+}
+
+export interface PythonCheck {
+  /** The rule's id, shared with the JS/TS rule. */
+  readonly id: string;
+  /** The catalogue's default, used when the JS/TS rule is not registered. */
+  readonly severity: Severity;
+  check(ctx: PythonRuleContext): Finding[];
 }
