@@ -8,23 +8,140 @@ import { URI } from 'vscode-uri';
 import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig } from './config';
-import { runSimulate } from './simulator/cli';
+import { runSimulate, SIMULATE_USAGE } from './simulator/cli';
+import { EXIT, isOneOf, notOneOf, parseCommandArgs } from './args';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: lambda-lens <command> [options]
+export interface Output {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** What a caller may fix for a run: the day runtime lifecycles are judged on (default: today). */
+export interface RunOptions {
+  readonly today?: () => string;
+}
+
+/**
+ * One command of the CLI. Adding a command is adding an entry to `COMMANDS`: the global help,
+ * `help <command>`, `<command> --help` and the dispatch all read it.
+ */
+interface Command {
+  readonly name: string;
+  /** The global help's lines for the command: what follows its name, and what that does. */
+  readonly forms: readonly (readonly [synopsis: string, summary: string])[];
+  /** The command's own help (`lambda-lens help <name>`, `lambda-lens <name> --help`). */
+  readonly help: string;
+  /** Runs with the arguments after the name; `--help` is handled before. Resolves to an exit code. */
+  run(args: readonly string[], io: Output, options: RunOptions): Promise<number>;
+}
+
+const CHECK_HELP = `Usage: lambda-lens check [paths...] [--format text|json|sarif] [--config .lambda-lens.json]
+
+Checks AWS SAM and CloudFormation templates (YAML or JSON), serverless.yml files, and the
+Lambda handler code they point at (JavaScript, TypeScript, Python), in the given files and
+folders (default: the current folder). node_modules, .git, .aws-sam, cdk.out and similar
+folders are skipped.
+
+  --format <fmt>      text (default), json (one object per finding, 1-based positions) or
+                      sarif (SARIF 2.1.0, for GitHub code scanning)
+  --config <file>     a .lambda-lens.json turning rules off or changing their severity
+                      (default: the nearest one above the current folder)
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage,
+3 a file could not be read or checked.
+`;
+
+const RULES_HELP = `Usage: lambda-lens rules
+
+Lists every rule: its id, default severity, title and documentation page.
+`;
+
+const COMMANDS: readonly Command[] = [
+  { name: 'check', forms: [['[paths...]', 'Check templates and their handler code (default: the current folder)']], help: CHECK_HELP, run: check },
+  {
+    name: 'simulate',
+    forms: [
+      ['<scenario.json>', 'Run the real handler in simulated Lambda execution environments'],
+      ['<template> [--function <id>]', "Simulate a template function's starter scenario"],
+    ],
+    help: SIMULATE_USAGE,
+    run: (args) => runSimulate([...args], process.stdout, process.stderr),
+  },
+  { name: 'rules', forms: [['', 'List the rules']], help: RULES_HELP, run: listRules },
+];
+
+function globalHelp(): string {
+  const width = 26;
+  const line = (left: string, right: string) => (left.length < width ? `  ${left.padEnd(width)}${right}` : `  ${left}\n  ${''.padEnd(width)}${right}`);
+  return `Usage: lambda-lens <command> [options]
+
+Checks and simulates AWS Lambda functions: SAM / CloudFormation templates and serverless.yml,
+with handler code in JavaScript, TypeScript and Python.
 
 Commands:
-  check [paths...]        Check SAM / CloudFormation templates and their JS/TS handler code (default: the current folder)
-      --format <fmt>      text (default), json or sarif
-      --config <file>     a .lambda-lens.json (default: the nearest one above the current folder)
-  simulate <scenario.json> [--out trace.json] [--format text|json]
-                          Run the real handler in simulated execution environments
-  rules                   List the rules
-  help                    Show this help
-  version                 Show the version
+${COMMANDS.flatMap((c) => c.forms.map(([synopsis, summary]) => line(`${c.name} ${synopsis}`.trimEnd(), summary))).join('\n')}
+${line('help [command]', 'Show this help, or the help of a command')}
+${line('version', 'Show the version')}
 
-Exit codes: 0 no errors, 1 errors found, 2 bad usage.`;
+Run "lambda-lens help <command>" or "lambda-lens <command> --help" for a command's options.
+Exit codes: 0 done (no errors), 1 errors found (check), 2 bad usage, 3 the tool failed.
+`;
+}
+
+export async function main(argv: readonly string[], io: Output, options: RunOptions = {}): Promise<number> {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case 'version':
+    case '--version':
+    case '-v':
+      io.out(VERSION);
+      return EXIT.ok;
+    case 'help':
+    case '--help':
+    case '-h': {
+      const topic = rest[0];
+      if (name !== 'help' || topic === undefined) {
+        io.out(globalHelp());
+        return EXIT.ok;
+      }
+      const command = COMMANDS.find((c) => c.name === topic);
+      if (!command) {
+        io.err(`lambda-lens help: no command "${topic}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+        return EXIT.usage;
+      }
+      io.out(command.help);
+      return EXIT.ok;
+    }
+    case undefined:
+      io.err(globalHelp());
+      return EXIT.usage;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`lambda-lens: unknown command "${name}".\n\n${globalHelp()}`);
+    return EXIT.usage;
+  }
+  // Before the command reads its options, so `--help` works whatever else is on the line.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return EXIT.ok;
+  }
+  return command.run(rest, io, options);
+}
+
+async function listRules(args: readonly string[], io: Output): Promise<number> {
+  const parsed = parseCommandArgs(args, {});
+  const problem = typeof parsed === 'string' ? parsed : parsed.positionals.length > 0 ? `unexpected argument ${parsed.positionals[0] ?? ''}` : undefined;
+  if (problem !== undefined) {
+    io.err(`lambda-lens rules: ${problem}\n\n${RULES_HELP}`);
+    return EXIT.usage;
+  }
+  // A rule id may be implemented twice (templates and code, e.g. LL4006): list it once.
+  for (const r of RULES.filter((x, i) => RULES.findIndex((y) => y.id === x.id) === i)) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
+  return EXIT.ok;
+}
 
 /** Folders never walked into: dependencies, build output and VCS metadata. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv']);
@@ -33,11 +150,6 @@ const CANDIDATE_EXT = new Set(['.yaml', '.yml', '.json', '.template']);
 const BUILD_DIR = /(^|[\\/])(dist|build|out|coverage|\.next|\.nuxt|\.webpack|\.esbuild)([\\/])/;
 /** Files larger than this are skipped with a note (CloudFormation's own limit is 1 MB). */
 const MAX_BYTES = 64 * 1024 * 1024;
-
-export interface Output {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
 
 /** One finding in the JSON output: 1-based lines and columns. */
 export interface JsonFinding {
@@ -51,73 +163,20 @@ export interface JsonFinding {
   readonly message: string;
 }
 
-/** What a caller may fix for a run: the day runtime lifecycles are judged on (default: today). */
-export interface RunOptions {
-  readonly today?: () => string;
-}
-
-export async function main(argv: readonly string[], io: Output, options: RunOptions = {}): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'check':
-      return check(rest, io, options);
-    case 'simulate':
-      return runSimulate([...rest], process.stdout, process.stderr);
-    case 'rules':
-      // A rule id may be implemented twice (templates and code, e.g. LL4006): list it once.
-      for (const r of RULES.filter((x, i) => RULES.findIndex((y) => y.id === x.id) === i)) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
-      return 0;
-    case 'version':
-    case '--version':
-    case '-v':
-      io.out(VERSION);
-      return 0;
-    case 'help':
-    case '--help':
-    case '-h':
-      io.out(USAGE);
-      return 0;
-    case undefined:
-      io.err(USAGE);
-      return 2;
-    default:
-      io.err(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
-  }
-}
+const FORMATS = ['text', 'json', 'sarif'] as const;
 
 interface CheckOptions {
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: (typeof FORMATS)[number];
   config: string | undefined;
 }
 
 function parseCheckArgs(args: readonly string[]): CheckOptions | string {
-  const opts: CheckOptions = { paths: [], format: 'text', config: undefined };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--format' || a === '-f') {
-      const v = args[++i];
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') return `--format takes text, json or sarif (got ${v ?? 'nothing'})`;
-      opts.format = v;
-    } else if (a.startsWith('--format=')) {
-      const v = a.slice('--format='.length);
-      if (v !== 'text' && v !== 'json' && v !== 'sarif') return `--format takes text, json or sarif (got ${v})`;
-      opts.format = v;
-    } else if (a === '--config') {
-      const v = args[++i];
-      if (v === undefined) return '--config takes a file';
-      opts.config = v;
-    } else if (a === '--help' || a === '-h') {
-      return 'help';
-    } else if (a.startsWith('-')) {
-      return `unknown option ${a}`;
-    } else {
-      opts.paths.push(a);
-    }
-  }
-  if (opts.paths.length === 0) opts.paths.push('.');
-  return opts;
+  const parsed = parseCommandArgs(args, { format: { type: 'string', short: 'f' }, config: { type: 'string' } });
+  if (typeof parsed === 'string') return parsed;
+  const format = parsed.values.format ?? 'text';
+  if (!isOneOf(format, FORMATS)) return notOneOf('--format', format, FORMATS);
+  return { paths: parsed.positionals.length > 0 ? parsed.positionals : ['.'], format, config: parsed.values.config };
 }
 
 /** A file the walk found, or a note about one it could not read. */
@@ -129,27 +188,23 @@ interface FileResult {
 
 async function check(args: readonly string[], io: Output, options: RunOptions): Promise<number> {
   const parsed = parseCheckArgs(args);
-  if (parsed === 'help') {
-    io.out(USAGE);
-    return 0;
-  }
   if (typeof parsed === 'string') {
-    io.err(`lambda-lens check: ${parsed}\n\n${USAGE}`);
-    return 2;
+    io.err(`lambda-lens check: ${parsed}\n\n${CHECK_HELP}`);
+    return EXIT.usage;
   }
   for (const p of parsed.paths) {
     try {
       lstatSync(p);
     } catch {
       io.err(`lambda-lens check: ${p}: no such file or folder`);
-      return 2;
+      return EXIT.usage;
     }
   }
   const configPath = parsed.config ?? findConfig(process.cwd()) ?? findConfig(parsed.paths[0] as string);
   const config = loadConfig(configPath);
   if (parsed.config !== undefined && config.problems.length > 0 && Object.keys(config.rules).length === 0 && config.problems.some((p) => p.includes('cannot be read'))) {
     io.err(`lambda-lens check: ${config.problems.join('\n')}`);
-    return 2;
+    return EXIT.usage;
   }
   for (const p of config.problems) io.err(`lambda-lens: ${p}`);
 
@@ -214,7 +269,9 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
   else if (parsed.format === 'sarif') io.out(JSON.stringify(toSarif(findings), null, 2));
   else io.out(toText(findings, results.length - handlerFiles, handlerFiles));
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return errors > 0 || unreadable > 0 ? 1 : 0;
+  // A file left unchecked makes the run incomplete, which "no findings" must not hide, nor "findings" explain.
+  if (unreadable > 0) return EXIT.failure;
+  return errors > 0 ? EXIT.findings : EXIT.ok;
 }
 
 function collectFiles(paths: readonly string[], io: Output): { path: string; explicit: boolean }[] {
@@ -395,7 +452,7 @@ export function run(): void {
     },
     (e: unknown) => {
       process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT.failure;
     },
   );
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { filesUnder, formatExpectation, readExpectations } from './helpers/fixtures';
@@ -68,7 +68,7 @@ test('JSON output: 1-based positions and every field', () => {
   assert.match(f.message, /64 MB/);
 });
 
-test('exit codes: 0 clean, 1 errors, 2 bad usage', () => {
+test('exit codes: 0 clean, 1 errors, 2 bad usage, 3 a file that could not be checked', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'template.yaml'), GOOD);
   assert.equal(run(['check', dir]).code, 0);
@@ -79,6 +79,64 @@ test('exit codes: 0 clean, 1 errors, 2 bad usage', () => {
   assert.equal(run(['frobnicate']).code, 2);
   assert.equal(run([]).code, 2);
   assert.equal(run(['--help']).code, 0);
+  // A path that cannot be read (a dangling link named on the command line): the run is
+  // incomplete, which is neither "clean" nor "findings"; the other files are still checked.
+  symlinkSync(join(dir, 'gone.yaml'), join(dir, 'link.yaml'));
+  const unreadable = run(['check', join(dir, 'link.yaml'), join(dir, 'template.yaml'), '--format', 'json']);
+  assert.equal(unreadable.code, 3, unreadable.stderr);
+  assert.match(unreadable.stderr, /link\.yaml: cannot be read/);
+  assert.deepEqual((JSON.parse(unreadable.stdout) as JsonFinding[]).map((f) => f.ruleId), ['LL1001']);
+});
+
+test('options: --format=json and -f json are the same, unknown options and missing values are usage errors', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'template.yaml'), BAD_MEMORY);
+  const long = run(['check', dir, '--format=json']);
+  const short = run(['check', dir, '-f', 'json']);
+  assert.equal(long.code, 1);
+  assert.deepEqual(JSON.parse(short.stdout), JSON.parse(long.stdout));
+  const unknown = run(['check', dir, '--bogus']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^lambda-lens check: unknown option --bogus$/m);
+  const missing = run(['check', dir, '--format']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^lambda-lens check: --format needs a value$/m);
+  const bad = run(['check', dir, '--format', 'xml']);
+  assert.match(bad.stderr, /--format takes text, json or sarif \(got xml\)/);
+  const rules = run(['rules', 'extra']);
+  assert.equal(rules.code, 2);
+  assert.match(rules.stderr, /unexpected argument extra/);
+});
+
+test('help: the global help names every command and language; each command has its own help', () => {
+  const global = run(['help']);
+  assert.equal(global.code, 0);
+  for (const command of ['check', 'simulate <scenario.json>', 'simulate <template> [--function <id>]', 'rules', 'help', 'version']) {
+    assert.ok(global.stdout.includes(`  ${command}`), `the global help lists ${command}:\n${global.stdout}`);
+  }
+  assert.match(global.stdout, /JavaScript, TypeScript and Python/);
+  assert.deepEqual(run(['--help']).stdout, global.stdout);
+  const own: Record<string, RegExp> = {
+    check: /^Usage: lambda-lens check \[paths\.\.\.\]/,
+    simulate: /^Usage: lambda-lens simulate <scenario\.json>/,
+    rules: /^Usage: lambda-lens rules\n/,
+  };
+  for (const [command, usage] of Object.entries(own)) {
+    const viaHelp = run(['help', command]);
+    const viaFlag = run([command, '--help']);
+    const viaShort = run([command, '-h']);
+    assert.equal(viaHelp.code, 0);
+    assert.equal(viaFlag.code, 0);
+    assert.match(viaHelp.stdout, usage);
+    assert.equal(viaFlag.stdout, viaHelp.stdout, `${command} --help`);
+    assert.equal(viaShort.stdout, viaHelp.stdout, `${command} -h`);
+    assert.notEqual(viaHelp.stdout, global.stdout);
+  }
+  // --help wins over the other arguments, even bad ones.
+  assert.equal(run(['check', '--format', 'xml', '--help']).code, 0);
+  const unknown = run(['help', 'nope']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no command "nope" \(commands: check, simulate, rules/);
 });
 
 test('text output names the file, position, rule and a summary', () => {

@@ -3,9 +3,9 @@
  * `lambda-lens simulate <template.yaml> [--function <LogicalId>] [--print-scenario]`
  *
  * Runs a scenario (or a starter scenario for a template function) and prints a readable summary
- * with the REPORT lines (text) or the whole trace (json). Exit codes: 0 the run completed
- * (function errors are results, not failures), 1 the scenario could not be loaded or run, or
- * the run was interrupted, 2 bad usage.
+ * with the REPORT lines (text) or the whole trace (json). Exit codes (`EXIT`): 0 the run completed
+ * (function errors are results, not failures), 1 Lambda would reject the configuration, 2 bad
+ * usage or a scenario with problems, 3 the run or writing its output failed, 130 interrupted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -17,11 +17,12 @@ import { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } fro
 import { starterScenario } from './starter';
 import { formatRejection } from './validate';
 import type { DurationStats, SimulationTrace } from './trace';
+import { EXIT, isOneOf, notOneOf, parseCommandArgs } from '../args';
 
 export const SIMULATE_USAGE = `Usage: lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome chrome-trace.json]
        lambda-lens simulate <template.yaml> [--function <LogicalId>] [--print-scenario] [same options]
 
-Runs the function's real handler in simulated Lambda execution environments, as the scenario
+Runs the function's real handler (Node.js or Python) in simulated Lambda execution environments, as the scenario
 says, and prints what happened: cold and warm starts, throttles, retries, REPORT lines, cost.
 Given a SAM/CloudFormation template instead, it runs a starter scenario for the function:
 traffic shaped by its first trigger (a burst, sequential requests, one after 15 idle minutes).
@@ -32,6 +33,10 @@ traffic shaped by its first trigger (a burst, sequential requests, one after 15 
   --function <id>     with a template: the function's logical id (needed when there are several)
   --print-scenario    with a template: print the starter scenario (to save and edit) instead of running it
   --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
+
+Exit codes: 0 the run completed (function errors are results), 1 Lambda would reject the
+configuration (without --force), 2 bad usage or a scenario with problems, 3 the run or writing
+its output failed, 130 interrupted.
 `;
 
 interface Args {
@@ -44,54 +49,26 @@ interface Args {
   force: boolean;
 }
 
-function parseArgs(argv: string[]): Args | string {
-  const args = argv[0] === 'simulate' ? argv.slice(1) : argv;
-  let scenario: string | null = null;
-  let out: string | null = null;
-  let chrome: string | null = null;
-  let format: 'text' | 'json' = 'text';
-  let fn: string | null = null;
-  let printScenario = false;
-  let force = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | null => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--')) return null;
-      i++;
-      return next;
-    };
-    if (flag === '--out' || flag === '--chrome') {
-      const v = value();
-      if (!v) return `${flag} needs a file name`;
-      if (flag === '--out') out = v;
-      else chrome = v;
-    } else if (flag === '--function') {
-      const v = value();
-      if (!v) return '--function needs a logical id';
-      fn = v;
-    } else if (flag === '--print-scenario') {
-      printScenario = true;
-    } else if (flag === '--force') {
-      force = true;
-    } else if (flag === '--format') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') return '--format must be text or json';
-      format = v;
-    } else if (flag.startsWith('-')) {
-      return `unknown option ${flag}`;
-    } else if (scenario === null) {
-      scenario = arg;
-    } else {
-      return `unexpected argument ${arg}`;
-    }
-  }
-  if (scenario === null) return 'missing the scenario file';
-  return { scenario, out, chrome, format, fn, printScenario, force };
+const FORMATS = ['text', 'json'] as const;
+
+function readArgs(argv: readonly string[]): Args | string {
+  const parsed = parseCommandArgs(argv[0] === 'simulate' ? argv.slice(1) : argv, {
+    out: { type: 'string' },
+    chrome: { type: 'string' },
+    format: { type: 'string' },
+    function: { type: 'string' },
+    'print-scenario': { type: 'boolean' },
+    force: { type: 'boolean' },
+  });
+  if (typeof parsed === 'string') return parsed;
+  const { values, positionals } = parsed;
+  const format = values.format ?? 'text';
+  if (!isOneOf(format, FORMATS)) return notOneOf('--format', format, FORMATS);
+  for (const option of ['out', 'chrome', 'function'] as const) if (values[option] === '') return `--${option} needs a value`;
+  const [scenario, extra] = positionals;
+  if (scenario === undefined) return 'missing the scenario file';
+  if (extra !== undefined) return `unexpected argument ${extra}`;
+  return { scenario, out: values.out ?? null, chrome: values.chrome ?? null, format, fn: values.function ?? null, printScenario: values['print-scenario'] ?? false, force: values.force ?? false };
 }
 
 /** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
@@ -199,12 +176,12 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
 export async function runSimulate(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     out.write(SIMULATE_USAGE);
-    return 0;
+    return EXIT.ok;
   }
-  const args = parseArgs(argv);
+  const args = readArgs(argv);
   if (typeof args === 'string') {
     err.write(`lambda-lens simulate: ${args}\n\n${SIMULATE_USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   let loaded: LoadedScenario;
   try {
@@ -212,30 +189,35 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
       const starter = starterFor(args.scenario, args.fn);
       if (typeof starter === 'string') {
         err.write(`lambda-lens simulate: ${starter}\n`);
-        return 2;
+        return EXIT.usage;
       }
       if (args.printScenario) {
         out.write(`${JSON.stringify(starter.json, null, 2)}\n`);
-        return 0;
+        return EXIT.ok;
       }
       loaded = resolveScenario(starter.json, starter.path);
     } else {
       if (args.fn || args.printScenario) {
         err.write(`lambda-lens simulate: --function and --print-scenario go with a template, not a scenario\n\n${SIMULATE_USAGE}`);
-        return 2;
+        return EXIT.usage;
       }
       loaded = loadScenario(args.scenario);
     }
   } catch (e) {
-    err.write(`lambda-lens simulate: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`);
-    return 1;
+    // A scenario with problems is bad input; anything else thrown while reading it is our failure.
+    if (e instanceof ScenarioError) {
+      err.write(`lambda-lens simulate: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    err.write(`lambda-lens simulate: cannot load the scenario: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.failure;
   }
   if (loaded.rejections.length > 0) {
     // Lambda would refuse to deploy this: nothing to simulate, unless asked to anyway.
     for (const r of loaded.rejections) err.write(`${formatRejection(r)}\n`);
     if (!args.force) {
       err.write(`lambda-lens simulate: Lambda would reject ${loaded.config.function.name}'s configuration (above); fix it, or run anyway with --force\n`);
-      return 1;
+      return EXIT.findings;
     }
     err.write('lambda-lens simulate: running anyway (--force)\n');
   }
@@ -248,7 +230,7 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
     trace = await simulate(loaded.config, { signal: controller.signal });
   } catch (e) {
     err.write(`lambda-lens simulate: the run failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    return EXIT.failure;
   } finally {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
@@ -258,7 +240,7 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
     if (args.chrome) writeFileSync(args.chrome, `${JSON.stringify(toChromeTrace(trace))}\n`);
   } catch (e) {
     err.write(`lambda-lens simulate: cannot write the output: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    return EXIT.failure;
   }
   if (args.format === 'json') out.write(`${JSON.stringify(trace, null, 2)}\n`);
   else {
@@ -268,7 +250,7 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
   }
   if (trace.cancelled) {
     err.write('lambda-lens simulate: interrupted; the trace covers the run so far\n');
-    return 1;
+    return EXIT.interrupted;
   }
-  return 0;
+  return EXIT.ok;
 }

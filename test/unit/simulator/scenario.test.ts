@@ -124,7 +124,7 @@ test('lambda-lens simulate: text report with REPORT lines, --out trace, --chrome
     assert.equal(await runSimulate(['x.json', '--format', 'yaml'], capture().stream, capture().stream), 2);
     assert.equal(await runSimulate(['x.json', '--bogus'], capture().stream, capture().stream), 2);
     const bad = capture();
-    assert.equal(await runSimulate([join(SCENARIOS, 'bad.scenario.json')], capture().stream, bad.stream), 1);
+    assert.equal(await runSimulate([join(SCENARIOS, 'bad.scenario.json')], capture().stream, bad.stream), 2, 'a scenario with problems is bad input');
     assert.match(bad.text(), /function\.memorySize/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -211,13 +211,13 @@ test('starter scenarios for sync, async and stream triggers run with the account
   }
 });
 
-test('Ctrl-C during lambda-lens simulate cancels the run: every environment killed, the report says so, exit 1', async () => {
+test('Ctrl-C during lambda-lens simulate cancels the run: every environment killed, the report says so, exit 130', async () => {
   const out = capture();
   const err = capture();
   const running = runSimulate([join(SCENARIOS, 'hang.scenario.json')], out.stream, err.stream);
   // The CLI listens for SIGINT while it runs; emitting the event delivers it without a real signal.
   setTimeout(() => process.emit('SIGINT'), 500);
-  assert.equal(await running, 1);
+  assert.equal(await running, 130);
   assert.match(out.text(), /\(cancelled\)/);
   assert.match(out.text(), /2 dropped: run cancelled before it was processed/);
   assert.match(err.text(), /interrupted/);
