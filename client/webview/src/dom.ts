@@ -20,10 +20,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElOpt
   return node;
 }
 
-/** A button showing a codicon, with an accessible name and a tooltip that names its key. */
-export function iconButton(icon: string, label: string, key: string | null, onClick: () => void): HTMLButtonElement {
+/** A button showing a codicon, with an accessible name and a tooltip that names its key; `onClick` may be added later. */
+export function iconButton(icon: string, label: string, key: string | null, onClick?: () => void): HTMLButtonElement {
   const b = el('button', { className: 'll-btn', title: key ? `${label} (${key})` : label, attrs: { type: 'button', 'aria-label': label } }, el('span', { className: `codicon codicon-${icon}`, attrs: { 'aria-hidden': 'true' } }));
-  b.addEventListener('click', onClick);
+  if (onClick) b.addEventListener('click', onClick);
   return b;
 }
 

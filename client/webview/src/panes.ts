@@ -1,0 +1,113 @@
+/**
+ * The panes above the timeline: the run's summary figures, the per-version table with each
+ * deployment's cold-start wave, and the legend (each entry drawn by the timeline's own renderer,
+ * so it looks exactly like the marks it explains).
+ */
+import { clear, el } from './dom';
+import type { Bar } from './model';
+import { Renderer } from './render';
+import type { PanelState } from './state';
+import { computeFigures, figuresOfSummary, summaryItems } from './summary';
+import type { Theme } from './theme';
+import { deployFigures, deploySentence, versionAccent, versionCells, versionFigures } from './versions';
+
+/** The run's figures: from the trace's own summary once the run is over, else counted from what arrived. */
+export function renderSummary(target: HTMLElement, s: PanelState): void {
+  const { timeline } = s;
+  const figures = s.trace
+    ? figuresOfSummary(s.trace.summary)
+    : computeFigures(timeline.invocations, timeline.rows.filter((r) => r.env).length);
+  clear(target);
+  for (const item of summaryItems(figures)) {
+    target.appendChild(
+      el(
+        'div',
+        { className: 'll-figure', title: item.title, attrs: { 'data-key': item.key } },
+        el('span', { className: 'll-figure-label', text: item.label }),
+        el('span', { className: 'll-figure-value', text: item.value }),
+      ),
+    );
+  }
+}
+
+/** The per-version table and deployment sentences; `target` is hidden for runs without versions. */
+export function renderVersions(target: HTMLElement, s: PanelState): void {
+  const { timeline } = s;
+  clear(target);
+  const envs = timeline.rows.flatMap((r) => (r.env ? [r.env] : []));
+  const perVersion = versionFigures(timeline.invocations, envs);
+  target.hidden = perVersion.length === 0;
+  if (perVersion.length === 0) return;
+  const headings = ['Version', 'Environments', 'Invocations', 'Cold starts', 'Response p50 / p99'];
+  const head = el('tr', {}, ...headings.map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+  head.lastElementChild?.setAttribute('title', 'Arrival to response, INIT included: what the caller waited');
+  const body = el('tbody');
+  perVersion.forEach((f, i) => {
+    const c = versionCells(f);
+    body.appendChild(
+      el(
+        'tr',
+        { className: 'll-version', attrs: { 'data-version': f.version } },
+        el(
+          'th',
+          { attrs: { scope: 'row' } },
+          el('span', { className: `ll-vbadge ll-accent-${versionAccent(i)}`, text: c.version }),
+        ),
+        el('td', { text: c.environments }),
+        el('td', { text: c.invocations }),
+        el('td', { text: c.coldStarts }),
+        el('td', { text: c.response }),
+      ),
+    );
+  });
+  target.appendChild(el('table', { className: 'll-version-table' }, el('thead', {}, head), body));
+  const deploys = deployFigures(timeline.invocations, timeline.deployments, timeline.endMs);
+  if (deploys.length > 0) {
+    const list = el('ul', { className: 'll-deploys' });
+    for (const d of deploys)
+      list.appendChild(
+        el('li', { className: 'll-deploy', text: deploySentence(d), attrs: { 'data-version': d.deployment.version } }),
+      );
+    target.appendChild(list);
+  }
+}
+
+export function renderLegend(target: HTMLElement, theme: Theme): void {
+  clear(target);
+  const sample = (style: Bar['style'], kind: Bar['kind'], attempt = 1): Bar => ({
+    kind,
+    style,
+    start: 0,
+    end: 1,
+    arrived: 0,
+    attempt,
+    cold: style === 'cold',
+    inv: -1,
+    open: false,
+  });
+  const entries: [string, Bar][] = [
+    ['INIT', sample('init', 'init')],
+    ['Cold start', sample('cold', 'invoke')],
+    ['Warm start', sample('warm', 'invoke')],
+    ['Error', sample('error', 'invoke')],
+    ['Timeout', sample('timeout', 'invoke')],
+    ['Crash / out of memory', sample('crash', 'invoke')],
+    ['Throttled', sample('throttle', 'throttle')],
+    ['Retry', sample('warm', 'invoke', 2)],
+    ['Environment ended', sample('warm', 'env-end')],
+  ];
+  const dpr = window.devicePixelRatio || 1;
+  for (const [label, bar] of entries) {
+    const c = el('canvas', { className: 'll-swatch', attrs: { 'aria-hidden': 'true' } });
+    c.width = 34 * dpr;
+    c.height = 22 * dpr;
+    const cx = c.getContext('2d');
+    if (cx) {
+      cx.scale(dpr, dpr);
+      const r = new Renderer(cx, theme);
+      const x0 = bar.kind === 'throttle' || bar.kind === 'env-end' ? 17 : 4;
+      r.drawBar(bar, x0, 30, 12, null);
+    }
+    target.appendChild(el('span', { className: 'll-legend-item' }, c, el('span', { text: label })));
+  }
+}
