@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAsyncConfig, defaultPlatform, type FunctionConfig, type PlatformSettings, type TrafficEntry } from '../server/src/simulator/config';
 import { simulate } from '../server/src/simulator/engine';
-import { liveRuntimePids } from '../server/src/simulator/runtimes/node';
+import { liveRuntimePids } from '../server/src/simulator/runtimes/process';
 import type { SimulationTrace } from '../server/src/simulator/trace';
 import { stats } from './stats';
 

@@ -1,28 +1,18 @@
 /**
- * One execution environment (EE): a real child process running the Node bootstrap, INIT once,
+ * One execution environment (EE): a real child process running the runtime's bootstrap, INIT once,
  * then one request at a time (semantics.md, "Execution environment lifecycle"). This layer
  * runs INIT and INVOKE and says how each ended; the engine decides what that means for the
  * platform (reset, retry, logs, billing).
  */
 import type { SimClock, TimerHandle } from './clock';
-import { HAS_PROC_FS, sampleWithPs, type NodeProcess } from './runtimes/node';
+import { exitText, type RawInvokeResult } from './outcome';
+import { HAS_PROC_FS, sampleWithPs, type RuntimeChild } from './runtimes/process';
 import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
 
 /** How INIT ended. */
 export type InitResult =
   | { ok: true; initMs: number }
   | { ok: false; initMs: number; status: 'error' | 'timeout'; error: ErrorPayload; oom: boolean };
-
-/** How one request ended, before the platform's interpretation. */
-export type RawInvokeResult =
-  | { kind: 'response'; durationMs: number; responseJson: string | null }
-  | { kind: 'error'; durationMs: number; error: ErrorPayload }
-  | { kind: 'timeout'; durationMs: number }
-  /** Uncaught exception or unhandled rejection: the runtime posted `error`, then exited. */
-  | { kind: 'fatal'; durationMs: number; error: ErrorPayload; exitCode: number }
-  /** The process ended without a response (`process.exit`, a signal). */
-  | { kind: 'exit'; durationMs: number; code: number | null; signal: NodeJS.Signals | null }
-  | { kind: 'oom'; durationMs: number };
 
 export interface RunLimits {
   /** Function timeout (or INIT limit), ms. */
@@ -36,7 +26,7 @@ export interface RunLimits {
 export type LineSink = (line: string) => void;
 
 export interface Watch {
-  proc: NodeProcess;
+  proc: RuntimeChild;
   limitMb: number;
   onOver: () => void;
 }
@@ -113,7 +103,7 @@ export class RuntimeProcess {
    * @param idleExit called when the process exits between phases.
    */
   constructor(
-    readonly proc: NodeProcess,
+    readonly proc: RuntimeChild,
     private readonly clock: SimClock,
     private readonly idleSink: LineSink,
     private readonly idleExit: () => void,
@@ -255,15 +245,4 @@ export class RuntimeProcess {
       this.proc.send(message);
     });
   }
-}
-
-/** `exit status n` / `signal: killed`, as Lambda words a runtime exit. */
-export function exitText(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal) return `signal: ${signalName(signal)}`;
-  return `exit status ${code ?? 0}`;
-}
-
-function signalName(signal: NodeJS.Signals): string {
-  const names: Partial<Record<NodeJS.Signals, string>> = { SIGKILL: 'killed', SIGTERM: 'terminated', SIGABRT: 'aborted', SIGSEGV: 'segmentation fault' };
-  return names[signal] ?? signal.toLowerCase();
 }

@@ -10,5 +10,5 @@ export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent } from './chrome
 export { runSimulate, formatTrace, SIMULATE_USAGE } from './cli';
 export { SAMPLE_EVENTS } from './events';
 export { starterScenario, type StarterScenario } from './starter';
-export { liveRuntimePids } from './runtimes/node';
+export { liveRuntimePids } from './runtimes/process';
 export * from './trace';

@@ -205,3 +205,33 @@ test('with a maximum lifetime, an old environment is retired and the next reques
   assert.equal(trace.environments[0]!.endReason, 'lifetime');
   assert.ok(Math.abs(trace.environments[0]!.endedMs! - 60_000) < 1000, 'retired at its lifetime while idle');
 });
+
+test('a run service adds variables to each environment, hears each request start on its environment, and sees each invocation before it is emitted', async () => {
+  const started: string[] = [];
+  const ended: string[] = [];
+  const emitted: string[] = [];
+  let closed = false;
+  const trace = await simulate(config(fn('node-basic', { environment: { CUSTOM: 'function' } }), [sync(0, {}, 2, 1000)]), {
+    services: [
+      {
+        environmentVariables: (env) => ({ CUSTOM: `service:${env.id}`, AWS_LAMBDA_FUNCTION_NAME: 'not-allowed' }),
+        invocationStarted: (requestId, envId) => started.push(`${requestId}@${envId}`),
+        invocationEnded: (inv) => ended.push(`${inv.requestId}@${inv.env}:${emitted.includes(inv.requestId) ? 'late' : 'before-emit'}`),
+        close: async () => {
+          closed = true;
+        },
+      },
+    ],
+    onEvent: (e) => {
+      if (e.type === 'invoke-end') emitted.push(e.invocation.requestId);
+    },
+  });
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const env = (body(trace, 0)['env'] ?? {}) as Record<string, unknown>;
+  assert.equal(env['custom'], `service:${trace.invocations[0]?.env}`, "the service's variable wins over the function's");
+  assert.equal(env['name'], 'TestFunction', "Lambda's reserved variables win over the service's");
+  assert.deepEqual(started, trace.invocations.map((i) => `${i.requestId}@${i.env}`));
+  assert.deepEqual(ended, trace.invocations.map((i) => `${i.requestId}@${i.env}:before-emit`));
+  assert.equal(closed, true);
+});

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { defaultAsyncConfig, defaultPlatform, type FunctionConfig, type PlatformSettings, type SimulationConfig, type TrafficEntry } from '../../../server/src/simulator/config';
-import { liveRuntimePids } from '../../../server/src/simulator/runtimes/node';
+import { liveRuntimePids } from '../../../server/src/simulator/runtimes/process';
 import type { SimulationTrace } from '../../../server/src/simulator/trace';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'simulator');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { simulate } from '../../../server/src/simulator/engine';
-import { liveRuntimePids, NodeProcess, SparePool } from '../../../server/src/simulator/runtimes/node';
+import { liveRuntimePids, RuntimeChild, SparePool } from '../../../server/src/simulator/runtimes/process';
 import { assertAccounting, assertNoOrphans, config, FIXTURES, fn, isAlive, sync } from './helpers';
 
 test('cancelling a run kills every environment and accounts for every input', async () => {
@@ -95,7 +95,7 @@ test('cancelling while provisioned environments initialise leaves no process beh
 test('a runtime process that never says it is ready fails its start with a clear error instead of stalling the run, and is killed', { skip: process.platform === 'win32' }, async () => {
   const options = { binary: process.execPath, bootstrap: join(FIXTURES, 'stops-before-ready.js'), cwd: FIXTURES, env: {}, readyTimeoutMs: 1500 };
   const started = performance.now();
-  await assert.rejects(NodeProcess.start(options), /runtime process \d+ did not say it was ready within 1\.5 s, so it was killed/);
+  await assert.rejects(RuntimeChild.start(options), /runtime process \d+ did not say it was ready within 1\.5 s, so it was killed/);
   assert.ok(performance.now() - started < 10_000);
   // The spare pool's shutdown awaits every spare it started: a stopped spare would hold it (and the run) for ever.
   const pool = new SparePool(options, 2);

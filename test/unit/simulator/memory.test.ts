@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { MemoryWatcher } from '../../../server/src/simulator/environment';
-import { liveRuntimePids, NodeProcess, nodeBootstrapPath } from '../../../server/src/simulator/runtimes/node';
+import { nodeBootstrapPath } from '../../../server/src/simulator/runtimes/node';
+import { liveRuntimePids, RuntimeChild } from '../../../server/src/simulator/runtimes/process';
 
 function has(command: string, args: string[]): boolean {
   try {
@@ -19,7 +20,7 @@ const available = { procFs: has('cat', ['/proc/self/status']), ps: has('ps', ['-
 for (const procFs of [true, false]) {
   const skip = procFs ? !available.procFs && 'no /proc here' : !available.ps && 'no ps here';
   test(`the memory watcher reports a process over its limit (${procFs ? '/proc' : 'ps'})`, { skip }, async () => {
-    const proc = await NodeProcess.start({ binary: process.execPath, bootstrap: nodeBootstrapPath(), cwd: process.cwd(), env: {} });
+    const proc = await RuntimeChild.start({ binary: process.execPath, bootstrap: nodeBootstrapPath(), cwd: process.cwd(), env: {} });
     try {
       const watcher = new MemoryWatcher(procFs);
       // Any Node process is far above 1 MB resident.

@@ -12,7 +12,7 @@ import { simulate } from '../../../server/src/simulator/engine';
 import { readTemplateFunctions } from '../../../server/src/service/index';
 import { loadScenario, resolveScenario, ScenarioError } from '../../../server/src/simulator/scenario';
 import { starterScenario } from '../../../server/src/simulator/starter';
-import { liveRuntimePids } from '../../../server/src/simulator/runtimes/node';
+import { liveRuntimePids } from '../../../server/src/simulator/runtimes/process';
 import type { SimulationTrace } from '../../../server/src/simulator/trace';
 import { assertAccounting, assertNoOrphans, FIXTURES } from './helpers';
 

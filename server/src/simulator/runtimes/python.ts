@@ -1,8 +1,8 @@
 /**
  * The parent side of the Python runtime: which interpreter runs the handler and where the
- * bootstrap is. The processes themselves are the Node runtime's (`NodeProcess`, `SparePool`):
- * `fork` starts any executable with the IPC channel, and the Python bootstrap speaks the same
- * protocol over it (python-bootstrap.py).
+ * bootstrap is. The processes themselves are runtimes/process.ts's, as for Node: `fork` starts
+ * any executable with the IPC channel, and the Python bootstrap speaks the same protocol over
+ * it (python-bootstrap.py).
  *
  * The interpreter is resolved once per runtime id: `python3.13` (then `python3`) on PATH may be
  * a version manager's shim that costs tens of milliseconds per start, so the real executable

@@ -7,7 +7,7 @@
  * invocation-async-retain-records.html; semantics.md, "Asynchronous invocation").
  */
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../engine';
+import type { Platform } from '../platform';
 import type { TraceInvocation } from '../trace';
 
 interface AsyncEvent {

@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SQS_SCALING } from '../../service/limits';
 import type { SqsMessageInput, SqsQueueConfig } from '../config';
-import type { Platform } from '../engine';
+import type { Platform } from '../platform';
 import type { TraceInvocation } from '../trace';
 
 interface Message {

@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { StreamConfig, StreamRecordInput } from '../config';
-import type { Platform } from '../engine';
+import type { Platform } from '../platform';
 import type { TraceInvocation } from '../trace';
 
 interface StreamRecord {

@@ -1,0 +1,302 @@
+/**
+ * The runtime child processes, whatever the language: one per execution environment, started
+ * with an IPC channel over which the bootstrap (node-bootstrap.ts, python-bootstrap.py) speaks
+ * protocol.ts, and a pool of pre-forked spares so that a simulated cold start costs module
+ * load, not `fork` (semantics.md, "What peers do locally": fork to first IPC message ≈ 85 ms here).
+ *
+ * Every child started here is registered and killed when the host process exits.
+ */
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import type { ChildMessage, ParentMessage } from './protocol';
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * Signal an environment's whole process group (it leads its own group, see `detached`), so
+ * processes the handler started are frozen, thawed and killed with it, as a sandbox would be.
+ */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (typeof child.pid === 'number') process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    // The group is gone; make sure the leader gets it if it is still there.
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function killAll(): void {
+  for (const child of live) signalGroup(child, 'SIGKILL');
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // No orphans: whatever way the host exits, every environment's process goes with it. A
+  // normal exit runs 'exit' listeners; a terminating signal does not, so when nobody else
+  // handles the signal, kill the children and then let the signal take its default course.
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      killAll();
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** Process ids of every runtime child currently alive (tests use it to check for orphans). */
+export function liveRuntimePids(): number[] {
+  return [...live].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
+}
+
+export interface RuntimeChildOptions {
+  binary: string;
+  bootstrap: string;
+  cwd: string;
+  /** The environment the process starts with (the function's own is set at INIT). */
+  env: Record<string, string>;
+  /** Real time a new process has to say it is ready before it is killed and the start fails, ms (default 60 s). */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Starting a process is the one wait in the simulator that no Lambda limit bounds (INIT and
+ * INVOKE have their timeouts): a child that never says it is ready — stopped, or stuck
+ * starting on an overloaded machine — would hold the simulated clock for ever. Past this, the
+ * start fails with an error that says so, and the request that needed it reports it.
+ */
+const READY_TIMEOUT_MS = 60_000;
+
+/** One runtime child process. */
+export class RuntimeChild {
+  readonly pid: number;
+  /** Real time from fork until the bootstrap said it was ready, ms. */
+  startMs = 0;
+  private frozen = false;
+  private freezeTimer: NodeJS.Timeout | null = null;
+  private otherPeakMb = 0;
+  private messageListener: ((m: ChildMessage) => void) | null = null;
+  private exitListener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private readonly exited: Promise<void>;
+  private stderrTail = '';
+
+  private constructor(private readonly child: ChildProcess) {
+    this.pid = child.pid as number;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        // The environment ends with its runtime process: kill what the handler started in its
+        // group now, while the group id is still ours. Once the group is empty the kernel may
+        // give the number to an unrelated process, so a dead process is never signalled later.
+        if (process.platform !== 'win32' && typeof child.pid === 'number') {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // The group is already empty.
+          }
+        }
+        this.exitInfo = { code, signal };
+        resolve();
+        this.exitListener?.(code, signal);
+      });
+    });
+    child.on('message', (m: ChildMessage) => this.messageListener?.(m));
+    // Output the bootstrap could not intercept (V8 fatal errors, native writes).
+    child.stdout?.on('data', (d: Buffer) => this.messageListener?.({ t: 'out', text: d.toString('utf8') }));
+    child.stderr?.on('data', (d: Buffer) => {
+      const text = d.toString('utf8');
+      this.stderrTail = (this.stderrTail + text).slice(-2000);
+      this.messageListener?.({ t: 'out', text });
+    });
+  }
+
+  /** Fork a child and wait for its bootstrap's `ready`. */
+  static start(options: RuntimeChildOptions): Promise<RuntimeChild> {
+    installExitHook();
+    const forkedAt = performance.now();
+    const child = fork(options.bootstrap, [], {
+      execPath: options.binary,
+      // Never inherit the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
+      execArgv: [],
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+      // Own process group: a terminal's Ctrl-C reaches the host, which cancels the run and
+      // kills the environments itself, instead of killing them mid-request behind its back.
+      // (Not on Windows, where there are no process groups and a detached process would get a
+      // console window of its own.)
+      detached: process.platform !== 'win32',
+    });
+    live.add(child);
+    const proc = new RuntimeChild(child);
+    const limitMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const fail = (e: Error): void => {
+        clearTimeout(timer);
+        proc.messageListener = null;
+        proc.exitListener = null;
+        reject(e);
+      };
+      const timer = setTimeout(() => {
+        fail(new Error(`runtime process ${proc.pid} did not say it was ready within ${limitMs / 1000} s, so it was killed${proc.stderrTail.trim() ? `: ${proc.stderrTail.trim()}` : ''}`));
+        void proc.kill();
+      }, limitMs);
+      proc.messageListener = (m) => {
+        if (m.t === 'ready') {
+          clearTimeout(timer);
+          proc.startMs = performance.now() - forkedAt;
+          proc.messageListener = null;
+          proc.exitListener = null;
+          resolve(proc);
+        }
+      };
+      proc.exitListener = (code, signal) => fail(new Error(`runtime process exited before it was ready (code ${code}, signal ${signal}): ${proc.stderrTail.trim()}`));
+      child.once('error', (e) => fail(e));
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === null;
+  }
+
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | null {
+    return this.exitInfo;
+  }
+
+  onMessage(listener: ((m: ChildMessage) => void) | null): void {
+    this.messageListener = listener;
+  }
+
+  onExit(listener: ((code: number | null, signal: NodeJS.Signals | null) => void) | null): void {
+    this.exitListener = listener;
+  }
+
+  send(message: ParentMessage): void {
+    if (this.alive && this.child.connected) this.child.send(message);
+  }
+
+  /**
+   * Freeze between invokes, as Lambda does (semantics.md, "Between invokes the EE is frozen").
+   * The SIGSTOP goes out 1 ms (real) after the response, like the short moment Lambda's
+   * sandbox keeps running after one; a request that arrives within it finds the process
+   * running and costs no SIGSTOP/SIGCONT pair (back-to-back requests are the common case).
+   */
+  freeze(): void {
+    if (!this.alive || this.frozen || this.freezeTimer) return;
+    this.freezeTimer = setTimeout(() => {
+      this.freezeTimer = null;
+      if (!this.alive) return;
+      signalGroup(this.child, 'SIGSTOP');
+      this.frozen = true;
+    }, 1);
+  }
+
+  thaw(): void {
+    if (this.freezeTimer) {
+      clearTimeout(this.freezeTimer);
+      this.freezeTimer = null;
+    }
+    if (this.frozen && this.alive) signalGroup(this.child, 'SIGCONT');
+    this.frozen = false;
+  }
+
+  /**
+   * SIGKILL the process and everything it started (works on frozen processes too); resolves
+   * when the process is gone.
+   */
+  kill(): Promise<void> {
+    if (this.freezeTimer) clearTimeout(this.freezeTimer);
+    this.freezeTimer = null;
+    // Only a live process: its number may belong to another process once it is gone (see the exit handler).
+    if (this.alive) signalGroup(this.child, 'SIGKILL');
+    return this.exited;
+  }
+
+  /** A peak resident memory figure from elsewhere (the child's own report, a `ps` sample), MB. */
+  notePeak(mb: number): void {
+    if (mb > this.otherPeakMb) this.otherPeakMb = mb;
+  }
+
+  /**
+   * Peak resident memory so far, MB: VmHWM from /proc/<pid>/status where the system has it
+   * (≈18 µs a read), else the best figure noted. Buffers live off the V8 heap, so resident
+   * memory is what Lambda's limit sees (semantics.md, "Out of memory"). `procFs` false: only
+   * the noted figures.
+   */
+  peakMemoryMb(procFs = HAS_PROC_FS): number | null {
+    if (procFs) {
+      try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+        if (hwm) return Math.max(Number(hwm[1]) / 1024, this.otherPeakMb);
+      } catch {
+        // Gone: fall back to what was noted.
+      }
+    }
+    return this.otherPeakMb > 0 ? this.otherPeakMb : null;
+  }
+}
+
+/** Linux has /proc; macOS and others get `ps` samples instead (slower, so sampled less often). */
+export const HAS_PROC_FS = existsSync('/proc/self/status');
+
+/** Sample the resident memory of processes with one `ps` call and note it on each. */
+export function sampleWithPs(procs: RuntimeChild[]): Promise<void> {
+  if (procs.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    execFile('ps', ['-o', 'pid=,rss=', '-p', procs.map((p) => p.pid).join(',')], { timeout: 5000 }, (_error, stdout) => {
+      const byPid = new Map(procs.map((p) => [p.pid, p]));
+      for (const line of String(stdout ?? '').split('\n')) {
+        const m = /^\s*(\d+)\s+(\d+)/.exec(line);
+        if (m) byPid.get(Number(m[1]))?.notePeak(Number(m[2]) / 1024);
+      }
+      resolve();
+    });
+  });
+}
+
+/** Pre-forked processes waiting for INIT, so that a cold start does not pay for `fork`. */
+export class SparePool {
+  private spares: Promise<RuntimeChild>[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly options: RuntimeChildOptions,
+    private readonly size: number,
+  ) {
+    this.refill();
+  }
+
+  /** A ready process: a spare when one is there, else a fresh fork. */
+  take(): Promise<RuntimeChild> {
+    const spare = this.spares.shift();
+    this.refill();
+    return spare ?? RuntimeChild.start(this.options);
+  }
+
+  /** Kill the spares; later `take` calls still work but are not refilled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const spares = this.spares;
+    this.spares = [];
+    await Promise.all(spares.map((p) => p.then((proc) => proc.kill(), () => undefined)));
+  }
+
+  private refill(): void {
+    while (!this.closed && this.spares.length < this.size) {
+      const started = RuntimeChild.start(this.options);
+      started.catch(() => undefined);
+      this.spares.push(started);
+    }
+  }
+}
