@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { runSimulate } from '../../../server/src/simulator/cli';
-import { liveRuntimePids } from '../../../server/src/simulator/runtimes/node';
+import { liveRuntimePids } from '../../../server/src/simulator/runtimes/process';
 import { resolveScenario } from '../../../server/src/simulator/scenario';
 import { FIXTURES } from './helpers';
 
