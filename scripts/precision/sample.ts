@@ -32,7 +32,7 @@ interface Located extends Finding {
 
 const VERDICTS = ['TRUE', 'NOISE', 'FALSE'] as const;
 const COLUMNS = ['n', 'rule', 'severity', 'file', 'line', 'code', 'message', 'verdict', 'reason'] as const;
-const CLI = resolve(import.meta.dirname, '..', '..', 'bin', 'lambda-lens.js');
+const CLI = resolve(__dirname, '..', '..', 'bin', 'lambda-lens.js');
 
 /** mulberry32: a small seeded PRNG, so a seed always draws the same sample. */
 function random(seed: number): () => number {
