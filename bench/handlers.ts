@@ -23,6 +23,7 @@ function loadBundled(dir: string): { service: typeof Service; nodeFs: typeof Nod
   const out = join(dir, 'service.js');
   writeFileSync(join(dir, 'entry.ts'), `export * from ${JSON.stringify(join(root, 'server/src/service'))};\nexport { nodeFileSystem } from ${JSON.stringify(join(root, 'server/src/nodeFs'))};\n`);
   buildSync({ entryPoints: [join(dir, 'entry.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], nodePaths: [join(root, 'node_modules')], logLevel: 'error' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle built at run time, by path
   const m = require(out) as typeof Service & typeof NodeFs;
   return { service: m, nodeFs: m };
 }

@@ -3,6 +3,7 @@
  */
 import { readFileSync, readdirSync, lstatSync, realpathSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type * as Sarif from 'sarif';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
@@ -395,52 +396,47 @@ function toText(findings: readonly JsonFinding[], templates: number, handlers: n
   return lines.join('\n');
 }
 
-/** SARIF 2.1.0, as GitHub code scanning accepts it. */
-function toSarif(findings: readonly JsonFinding[]): object {
-  const level = (s: Diagnostic['severity']) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+/**
+ * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), as GitHub code
+ * scanning accepts it (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+ */
+function toSarif(findings: readonly JsonFinding[]): Sarif.Log {
+  const level = (s: Diagnostic['severity']): Sarif.Result.level => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
   const ruleIds = [...new Set([...RULES.map((r) => r.id), ...findings.map((f) => f.ruleId)])].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id): Sarif.ReportingDescriptor => {
+    const rule = RULES.find((r) => r.id === id);
+    const title = rule?.title ?? (id === 'LL0002' ? 'File is not valid UTF-8' : id);
+    return {
+      id,
+      name: id,
+      shortDescription: { text: title },
+      fullDescription: { text: title },
+      helpUri: docsUrl(id),
+      help: { text: `See ${docsUrl(id)}` },
+      defaultConfiguration: { level: level(rule?.severity ?? 'warning') },
+    };
+  });
+  const results = findings.map(
+    (f): Sarif.Result => ({
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
+      level: level(f.severity),
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: f.file.split(sep).join('/'), ...(isAbsolute(f.file) ? {} : { uriBaseId: '%SRCROOT%' }) },
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+          },
+        },
+      ],
+    }),
+  );
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'Lambda Lens',
-            informationUri: 'https://github.com/lambda-lens/lambda-lens',
-            version: VERSION,
-            rules: ruleIds.map((id) => {
-              const rule = RULES.find((r) => r.id === id);
-              const title = rule?.title ?? (id === 'LL0002' ? 'File is not valid UTF-8' : id);
-              return {
-                id,
-                name: id,
-                shortDescription: { text: title },
-                fullDescription: { text: title },
-                helpUri: docsUrl(id),
-                help: { text: `See ${docsUrl(id)}` },
-                defaultConfiguration: { level: level(rule?.severity ?? 'warning') },
-              };
-            }),
-          },
-        },
-        results: findings.map((f) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId),
-          level: level(f.severity),
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: f.file.split(sep).join('/'), ...(isAbsolute(f.file) ? {} : { uriBaseId: '%SRCROOT%' }) },
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-              },
-            },
-          ],
-        })),
-      },
-    ],
+    runs: [{ tool: { driver: { name: 'Lambda Lens', informationUri: 'https://github.com/lambda-lens/lambda-lens', version: VERSION, rules } }, results }],
   };
 }
 

@@ -96,7 +96,7 @@ connection.onInitialized(() => {
 
 /** Project file (`.lambda-lens.json` at a workspace root) first, editor settings over it. */
 async function refreshSettings(): Promise<void> {
-  let rules: Record<string, Severity | 'off'> = {};
+  let rules: Record<string, Severity | 'off'>;
   const configPath = workspaceRoots.map((r) => findConfig(r)).find((p) => p !== undefined);
   const fileConfig = loadConfig(configPath);
   for (const p of fileConfig.problems) connection.console.warn(p);

@@ -51,7 +51,7 @@ export function readTrace(file: string): SimulationTrace {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${basename(file)} is not readable JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${basename(file)} is not readable JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (!isTrace(json)) throw new Error(`${basename(file)} is not a Lambda Lens trace (a simulation run saved as JSON, format version 1).`);
   return json;

@@ -34,6 +34,7 @@ let loadedEngine: Engine | undefined;
 /** The simulator bundle (dist/simulator.js, built from engine.ts), loaded on first use. */
 function engine(): Engine {
   // A computed path keeps esbuild from bundling it into dist/client.js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, by path
   loadedEngine ??= require(join(__dirname, 'simulator.js')) as Engine;
   return loadedEngine;
 }

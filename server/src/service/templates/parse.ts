@@ -116,8 +116,8 @@ function scanFlowDepth(line: string, depth: number): number {
     }
     const prev = i === 0 ? ' ' : line[i - 1];
     if (c === '#' && (prev === ' ' || prev === '\t')) break;
-    if ((c === '"' || c === "'") && (depth > 0 || /[\s:\-\[{,]/.test(prev ?? ' '))) quote = c;
-    else if ((c === '[' || c === '{') && (depth > 0 || /[\s:\-]/.test(prev ?? ' ') || i === 0)) depth++;
+    if ((c === '"' || c === "'") && (depth > 0 || /[\s:\-[{,]/.test(prev ?? ' '))) quote = c;
+    else if ((c === '[' || c === '{') && (depth > 0 || /[\s:-]/.test(prev ?? ' ') || i === 0)) depth++;
     else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
   return depth;

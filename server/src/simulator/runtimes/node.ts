@@ -74,7 +74,7 @@ export function chosenNodeBinary(runtime: string, binary: string): TraceRuntime 
   try {
     version = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, ...startEnv(binary) }, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch (e) {
-    throw new Error(`${binary} does not run (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    throw new Error(`${binary} does not run (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, { cause: e });
   }
   if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new Error(`${binary} is not Node: \`${binary} --version\` printed ${JSON.stringify(version.slice(0, 60))}`);
   const major = runtimeMajor(runtime);
