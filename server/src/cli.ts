@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
 import { nodeFileSystem } from './nodeFs';
+import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
 import { runSimulate, SIMULATE_USAGE } from './simulator/cli';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from './args';
@@ -223,6 +224,11 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
     const read = readText(path);
     if (read.kind === 'skip') {
       if (explicit) io.err(`lambda-lens: ${path}: skipped, ${read.why}`);
+      // A template-named file that cannot be read as text is reported, never skipped in silence.
+      else if (read.why === 'binary' && TEMPLATE_EXT.test(path)) {
+        const uri = URI.file(resolve(path)).toString();
+        results.push({ path, diagnostics: [encodingNote(uri, 'This file is not text (it holds NUL bytes in no known encoding), so Lambda Lens did not read it.')], text: '' });
+      }
       continue;
     }
     if (read.kind === 'error') {
@@ -260,8 +266,10 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
     }
     service.forget(uri);
     const notes: Diagnostic[] = read.invalidUtf8
-      ? [{ ruleId: 'LL0002', severity: 'warning', message: 'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.', uri, span: { start: 0, end: 0 }, docs: docsUrl('LL0002'), fixes: [] }]
-      : [];
+      ? [encodingNote(uri, 'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.')]
+      : read.encoding === 'utf-16le' || read.encoding === 'utf-16be'
+        ? [encodingNote(uri, `This file is ${read.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'}; Lambda Lens decoded and checked it, but CloudFormation requires UTF-8: save it as UTF-8 before deploying.`)]
+        : [];
     results.push({ path, diagnostics: [...notes, ...diagnostics], text: read.text });
   }
 
@@ -325,8 +333,15 @@ function isLockFile(name: string): boolean {
   return name === 'package-lock.json' || name === 'tsconfig.json' || name === 'package.json' || name === 'composer.lock';
 }
 
+/** File names read as templates when they turn out not to be text. */
+const TEMPLATE_EXT = /\.(ya?ml|json|template)$/i;
+
+function encodingNote(uri: string, message: string): Diagnostic {
+  return { ruleId: 'LL0002', severity: 'warning', message, uri, span: { start: 0, end: 0 }, docs: docsUrl('LL0002'), fixes: [] };
+}
+
 type ReadResult =
-  | { kind: 'text'; text: string; invalidUtf8: boolean }
+  | { kind: 'text'; text: string; invalidUtf8: boolean; encoding: Encoding }
   | { kind: 'skip'; why: string }
   | { kind: 'error'; why: string };
 
@@ -340,12 +355,9 @@ function readText(path: string): ReadResult {
     return { kind: 'error', why: `cannot be read (${e instanceof Error ? e.message : String(e)})` };
   }
   if (buf.length === 0) return { kind: 'skip', why: 'empty' };
-  if (buf.subarray(0, 8000).includes(0)) return { kind: 'skip', why: 'binary' };
-  try {
-    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true }).decode(buf), invalidUtf8: false };
-  } catch {
-    return { kind: 'text', text: new TextDecoder('utf-8').decode(buf), invalidUtf8: true };
-  }
+  const decoded = decodeBytes(buf);
+  if (decoded.kind === 'binary') return { kind: 'skip', why: 'binary' };
+  return { kind: 'text', text: decoded.text, invalidUtf8: decoded.invalidUtf8, encoding: decoded.encoding };
 }
 
 function displayPath(p: string): string {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { FileSystem } from './service/fs';
+import { decodeBytes } from './service/decode';
 
 /** The service's file system on the real disk; `overlay` returns open editors' text first. */
 export function nodeFileSystem(overlay?: (path: string) => string | undefined): FileSystem {
@@ -8,7 +9,9 @@ export function nodeFileSystem(overlay?: (path: string) => string | undefined): 
       const open = overlay?.(path);
       if (open !== undefined) return open;
       try {
-        return readFileSync(path, 'utf8');
+        // UTF-16 and BOM-marked files are decoded as editors do; binary files read as nothing.
+        const decoded = decodeBytes(readFileSync(path));
+        return decoded.kind === 'text' ? decoded.text : undefined;
       } catch {
         return undefined;
       }

@@ -216,7 +216,7 @@ export class LanguageService {
   /** True when the document is a template (or a broken one) that Lambda Lens checks. */
   isTemplate(doc: DocumentInput): boolean {
     const t = this.readTemplate(doc);
-    return t.kind !== undefined || t.syntaxError !== undefined;
+    return t.kind !== undefined || t.syntaxError !== undefined || t.overLimit !== undefined;
   }
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
@@ -228,13 +228,15 @@ export class LanguageService {
     if (entry?.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
     const diagnostics: Diagnostic[] = [];
     const seen = new Set<string>();
-    if (template.kind !== undefined || template.syntaxError !== undefined) {
+    if (template.kind !== undefined || template.syntaxError !== undefined || template.overLimit !== undefined) {
       const ctx = { template, fs: this.fs, today: this.today(), project: this.project };
       for (const rule of RULES) {
         const setting = this.settings[rule.id];
         if (setting === 'off' || rule.scope !== 'template') continue;
         // A template that does not parse gets only its syntax error.
         if (template.syntaxError !== undefined && rule.id !== 'LL0001') continue;
+        // One past an input budget gets only the note that says which.
+        if (template.overLimit !== undefined && rule.id !== 'LL0003') continue;
         let findings: Finding[];
         try {
           findings = rule.check(ctx);

@@ -4,6 +4,7 @@
  * execution environment (module scope, during INIT) or once per request (inside a
  * handler). Rules and hovers read this model; it is built from the syntax tree only.
  */
+import { INPUT_LIMITS, nestingDepth } from '../input';
 import ts from 'typescript';
 import type { Span } from '../model/types';
 import { Binder, boundNames, dottedName, isFunctionLike, rootIdentifier, skipOuter, type Declaration } from './scope';
@@ -119,6 +120,8 @@ export interface ParsedHandlerFile {
   /** The file uses `export` / `import` syntax (ES modules). */
   readonly usesEsmSyntax: boolean;
   readonly binder: Binder;
+  /** True when the code is nested past the input budget and was not parsed. */
+  readonly overLimit: boolean;
 }
 
 /** Exports that look like Lambda handlers when no template says which one is. */
@@ -132,7 +135,10 @@ export function parseHandlerFile(uri: string, text: string): ParsedHandlerFile {
   const lower = uri.toLowerCase();
   const language: 'js' | 'ts' = /\.[cm]?ts$/.test(lower) ? 'ts' : 'js';
   const kind = language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
-  const sourceFile = ts.createSourceFile(uri, text, ts.ScriptTarget.Latest, true, kind);
+  // The TypeScript parser recurses once per nesting level and overflows the stack near a
+  // thousand; code nested past the budget is not parsed (../input.ts), it is reported.
+  const overLimit = nestingDepth(text, 'code').depth > INPUT_LIMITS.maxNesting;
+  const sourceFile = ts.createSourceFile(uri, overLimit ? '' : text, ts.ScriptTarget.Latest, true, kind);
   const binder = new Binder(sourceFile);
   const reader = new ExportReader(sourceFile, binder);
   reader.read();
@@ -143,10 +149,11 @@ export function parseHandlerFile(uri: string, text: string): ParsedHandlerFile {
     language,
     exports: reader.exports,
     starReexports: reader.stars,
-    exportsComplete: reader.complete,
+    exportsComplete: reader.complete && !overLimit,
     usesCommonJsExports: reader.cjs,
     usesEsmSyntax: reader.esm,
     binder,
+    overLimit,
   };
 }
 

@@ -2,6 +2,8 @@ import { parseDocument, isMap, isSeq, isScalar, isAlias, isPair, type Node as Ya
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { Span } from '../model/types';
 import { INTRINSIC_FUNCTIONS, SHORT_FORM_TAGS, type TEntry, type TNode } from './tree';
+import { normalizeLineBreaks } from '../decode';
+import { INPUT_LIMITS, nestingDepth } from '../input';
 
 /** A syntax error in a document, at an offset range. */
 export interface SyntaxProblem {
@@ -14,14 +16,28 @@ export interface ParsedTree {
   readonly root: TNode | undefined;
   readonly syntaxErrors: readonly SyntaxProblem[];
   readonly format: 'yaml' | 'json';
+  /**
+   * Set when the text is past one of the input budgets ({@link INPUT_LIMITS}): nested too
+   * deeply to read, or YAML aliases that expand past the node budget. The root is then
+   * missing or cut short, and nothing else about the document should be guessed.
+   */
+  readonly overLimit?: SyntaxProblem;
 }
 
 /**
  * Parses YAML or JSON text into a {@link TNode} tree. JSON is tried first when the text
  * starts with `{`, because every JSON template is also YAML but JSON's errors read better.
  */
-export function parseTreeText(text: string, format?: 'yaml' | 'json'): ParsedTree {
+export function parseTreeText(raw: string, format?: 'yaml' | 'json'): ParsedTree {
+  const text = normalizeLineBreaks(raw);
   const fmt = format ?? (/^\s*[{[]/.test(text) ? 'json' : 'yaml');
+  // Both readers recurse once per nesting level: a document nested thousands of levels deep
+  // would overflow the stack. Such a document is no template; it is reported, not read.
+  const depth = nestingDepth(text, fmt === 'json' ? 'json' : 'yaml');
+  if (depth.depth > INPUT_LIMITS.maxNesting) {
+    const message = `it is nested more than ${INPUT_LIMITS.maxNesting} levels deep (brackets), which no template needs; it was not read`;
+    return { root: undefined, syntaxErrors: [], format: fmt, overLimit: { message, span: { start: depth.at, end: depth.at + 1 } } };
+  }
   return fmt === 'json' ? parseJson(text) : parseYaml(text);
 }
 
@@ -35,7 +51,8 @@ function parseYaml(text: string): ParsedTree {
   if (relaxed === undefined) return first;
   const second = parseYamlStrict(relaxed.text);
   if (second.syntaxErrors.length > 0 || second.root === undefined) return first;
-  return { root: mapSpans(second.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml' };
+  const overLimit = second.overLimit && { message: second.overLimit.message, span: { start: relaxed.toOriginal(second.overLimit.span.start), end: relaxed.toOriginal(second.overLimit.span.end) } };
+  return { root: mapSpans(second.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml', ...(overLimit ? { overLimit } : {}) };
 }
 
 function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean } {
@@ -47,8 +64,10 @@ function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean } {
   }
   const syntaxErrors = doc.errors.map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
   const flowIndent = doc.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message));
-  const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0) : undefined;
-  return { root, syntaxErrors, format: 'yaml', flowIndent };
+  const budget: AliasBudget = { expanded: 0, over: undefined };
+  const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0, budget) : undefined;
+  const overLimit = budget.over === undefined ? undefined : { message: `its YAML aliases expand to more than ${INPUT_LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes, so the rest were not expanded (CloudFormation does not support aliases)`, span: budget.over };
+  return { root, syntaxErrors, format: 'yaml', flowIndent, ...(overLimit ? { overLimit } : {}) };
 }
 
 /**
@@ -141,31 +160,47 @@ function cleanYamlMessage(m: string): string {
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
 }
 
-/** Alias chains deeper than this are not followed (a "billion laughs" document). */
+/** Nesting (through aliases too) deeper than this is not followed. */
 const MAX_DEPTH = 200;
 
-function convertYaml(node: YamlNode, doc: Document.Parsed, text: string, depth: number): TNode {
+/**
+ * Nodes copied in by aliases, counted as they expand: a "billion laughs" document of a few
+ * hundred bytes expands to billions of nodes, and is cut off at the budget instead.
+ */
+interface AliasBudget {
+  expanded: number;
+  /** The alias at which the budget ran out. */
+  over: Span | undefined;
+}
+
+function convertYaml(node: YamlNode, doc: Document.Parsed, text: string, depth: number, budget: AliasBudget, inAlias = false): TNode {
   const span = yamlSpan(node);
-  if (depth > MAX_DEPTH) return { kind: 'scalar', span, value: null };
+  if (depth > MAX_DEPTH || budget.over !== undefined) return { kind: 'scalar', span, value: null };
+  if (inAlias && ++budget.expanded > INPUT_LIMITS.maxAliasExpansion) {
+    budget.over = span;
+    return { kind: 'scalar', span, value: null };
+  }
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (!target) return { kind: 'scalar', span, value: null };
     // The alias points elsewhere; keep the alias's own span so findings land where it is used.
-    return withSpan(convertYaml(target, doc, text, depth + 1), span);
+    const converted = convertYaml(target, doc, text, depth + 1, budget, true);
+    if (budget.over !== undefined && !inAlias) budget.over = span;
+    return withSpan(converted, span);
   }
   const tag = node.tag;
   if (tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!')) {
     const fn = SHORT_FORM_TAGS[tag.slice(1)];
     if (fn !== undefined) {
-      const inner = convertUntagged(node, doc, text, depth);
+      const inner = convertUntagged(node, doc, text, depth, budget, inAlias);
       return { kind: 'intrinsic', span: { start: tagStart(text, tag, span.start), end: span.end }, fn, arg: inner };
     }
   }
-  const converted = convertUntagged(node, doc, text, depth);
+  const converted = convertUntagged(node, doc, text, depth, budget, inAlias);
   return longFormIntrinsic(converted);
 }
 
-function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, depth: number): TNode {
+function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, depth: number, budget: AliasBudget, inAlias: boolean): TNode {
   const span = yamlSpan(node);
   if (isMap(node)) {
     const entries: TEntry[] = [];
@@ -175,7 +210,7 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, dep
       const key = k && isScalar(k) ? String(k.value) : k ? String(k.toString()) : '';
       const keySpan = k ? yamlSpan(k) : span;
       const v = pair.value as YamlNode | null;
-      const value: TNode = v ? convertYaml(v, doc, text, depth + 1) : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
+      const value: TNode = v ? convertYaml(v, doc, text, depth + 1, budget, inAlias) : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
       entries.push({ key, keySpan, value });
     }
     return { kind: 'map', span, entries };
@@ -183,7 +218,7 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, dep
   if (isSeq(node)) {
     const items: TNode[] = [];
     for (const item of node.items) {
-      if (item && typeof item === 'object' && 'range' in item) items.push(convertYaml(item as YamlNode, doc, text, depth + 1));
+      if (item && typeof item === 'object' && 'range' in item) items.push(convertYaml(item as YamlNode, doc, text, depth + 1, budget, inAlias));
     }
     return { kind: 'seq', span, items };
   }

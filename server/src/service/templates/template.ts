@@ -15,6 +15,11 @@ export interface TemplateDocument {
   readonly root: TNode | undefined;
   /** The first syntax error, when the text looks like a template but does not parse. */
   readonly syntaxError: SyntaxProblem | undefined;
+  /**
+   * Set when the text is past an input budget (nested too deeply, aliases expanding past the
+   * node budget: see ../input.ts). Such a document is reported (LL0003) and not analysed.
+   */
+  readonly overLimit?: SyntaxProblem;
   readonly functions: readonly FunctionModel[];
   readonly queues: ReadonlyMap<string, QueueModel>;
   /** `AWS::Lambda::EventSourceMapping` resources whose function is not in this template (FunctionName is a name or ARN). */
@@ -38,6 +43,12 @@ export function looksLikeTemplate(text: string): boolean {
  */
 export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'): TemplateDocument {
   const parsed = parseTreeText(text, format);
+  if (parsed.overLimit !== undefined) {
+    // Reported only for what is (or reads like) a template; other YAML is not ours to judge.
+    const kind = parsed.root ? detectKind(parsed.root) : undefined;
+    const overLimit = kind !== undefined || TEMPLATE_HINT.test(text.slice(0, 65536)) ? parsed.overLimit : undefined;
+    return { uri, text, format: parsed.format, root: undefined, syntaxError: undefined, overLimit, kind, functions: [], queues: new Map(), detachedMappings: [], resolver: undefined };
+  }
   const root = parsed.root;
   const kind = root ? detectKind(root) : undefined;
   const firstError = parsed.syntaxErrors[0];

@@ -96,12 +96,32 @@ export const SHORT_FORM_TAGS: Readonly<Record<string, string>> = {
 
 export function getEntry(map: TNode | undefined, key: string): TEntry | undefined {
   if (map?.kind !== 'map') return undefined;
+  if (map.entries.length > INDEXED_MAP_SIZE) return indexOf(map).get(key);
   // Last one wins, as in CloudFormation's YAML reader for duplicate keys.
   for (let i = map.entries.length - 1; i >= 0; i--) {
     const e = map.entries[i];
     if (e !== undefined && e.key === key) return e;
   }
   return undefined;
+}
+
+/**
+ * Maps larger than this are looked up through an index built on first use, so that rules
+ * asking for each resource by id stay linear in the template's size (a template with tens of
+ * thousands of resources would otherwise take minutes).
+ */
+const INDEXED_MAP_SIZE = 32;
+const indexes = new WeakMap<TMap, Map<string, TEntry>>();
+
+function indexOf(map: TMap): Map<string, TEntry> {
+  let index = indexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    // Later entries overwrite earlier ones: the last duplicate wins, as above.
+    for (const e of map.entries) index.set(e.key, e);
+    indexes.set(map, index);
+  }
+  return index;
 }
 
 export function get(map: TNode | undefined, key: string): TNode | undefined {

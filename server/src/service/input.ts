@@ -1,0 +1,125 @@
+/**
+ * Budgets for what Lambda Lens reads, set where input enters, so that no file can overflow
+ * the stack, exhaust memory or stall the editor. Each is far past what a real template or
+ * handler needs: CloudFormation accepts templates up to 1 MB
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+ * A file past a budget gets one LL0003 finding that says which, and every other file is
+ * checked as usual (docs/rules/LL0003.md).
+ */
+export const INPUT_LIMITS = {
+  /** Bracket nesting ({[( in JSON, YAML flow collections or code) read at most. */
+  maxNesting: 256,
+  /** Nodes that YAML aliases may copy into one document, counted as they expand. */
+  maxAliasExpansion: 100_000,
+} as const;
+
+export type NestingSyntax = 'json' | 'yaml' | 'code';
+
+/**
+ * The deepest bracket nesting in a text, and the offset where it is first reached. Brackets
+ * inside strings and comments do not count. A single linear pass, so it is cheap enough to
+ * run before every parse; it stops counting once past the budget.
+ */
+export function nestingDepth(text: string, syntax: NestingSyntax): { depth: number; at: number } {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    switch (c) {
+      case 0x22 /* " */:
+      case 0x27 /* ' */:
+      case 0x60 /* ` */: {
+        if (syntax === 'json' && c !== 0x22) break;
+        if (syntax === 'yaml' && c === 0x60) break;
+        // YAML's ' only opens a quoted scalar at the start of a value; inside a plain scalar
+        // (it's, don't) it is a letter. Double quotes are treated the same way.
+        if (syntax === 'yaml' && !opensYamlQuote(text, i)) break;
+        i = skipQuoted(text, i, c, syntax);
+        break;
+      }
+      case 0x23 /* # */:
+        // A YAML or Python comment, or a shebang. (A JS private name after whitespace only
+        // loses the rest of its line from the count.)
+        if (syntax !== 'json' && (i === 0 || isSpace(text.charCodeAt(i - 1)))) i = lineEnd(text, i);
+        break;
+      case 0x2f /* / */:
+        if (syntax === 'yaml') break;
+        if (text.charCodeAt(i + 1) === 0x2f) i = lineEnd(text, i);
+        else if (text.charCodeAt(i + 1) === 0x2a) {
+          const close = text.indexOf('*/', i + 2);
+          i = close < 0 ? n : close + 1;
+        }
+        break;
+      case 0x28 /* ( */:
+      case 0x5b /* [ */:
+      case 0x7b /* { */:
+        if (c === 0x28 && syntax !== 'code') break;
+        if (++depth > max) {
+          max = depth;
+          at = i;
+          if (max > INPUT_LIMITS.maxNesting) return { depth: max, at };
+        }
+        break;
+      case 0x29 /* ) */:
+      case 0x5d /* ] */:
+      case 0x7d /* } */:
+        if (c === 0x29 && syntax !== 'code') break;
+        if (depth > 0) depth--;
+        break;
+      default:
+        break;
+    }
+  }
+  return { depth: max, at };
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function lineEnd(text: string, i: number): number {
+  const nl = text.indexOf('\n', i);
+  return nl < 0 ? text.length : nl;
+}
+
+function opensYamlQuote(text: string, i: number): boolean {
+  if (i === 0) return true;
+  let j = i - 1;
+  while (j >= 0 && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j--;
+  if (j < 0) return true;
+  const p = text.charCodeAt(j);
+  // After a key's colon, a sequence dash, a flow separator or opener, a tag, or a line start.
+  return p === 0x3a || p === 0x2d || p === 0x2c || p === 0x5b || p === 0x7b || p === 0x0a || (j < i - 1 && /[!\w]/.test(text[j] ?? '') && tagBefore(text, j));
+}
+
+function tagBefore(text: string, j: number): boolean {
+  let k = j;
+  while (k >= 0 && /[\w:!]/.test(text[k] ?? '')) k--;
+  return text[k + 1] === '!';
+}
+
+/** The offset of the closing quote (or the end of the text). Backslash escapes where the syntax has them. */
+function skipQuoted(text: string, i: number, quote: number, syntax: NestingSyntax): number {
+  const n = text.length;
+  const yamlSingle = syntax === 'yaml' && quote === 0x27;
+  for (let j = i + 1; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (yamlSingle) {
+      if (c === 0x27) {
+        if (text.charCodeAt(j + 1) === 0x27) j++;
+        else return j;
+      }
+      continue;
+    }
+    if (c === 0x5c /* \ */) {
+      j++;
+      continue;
+    }
+    if (c === quote) return j;
+    // JSON and code strings (but not template literals or YAML double quotes) end at a line end.
+    if (c === 0x0a && quote !== 0x60 && syntax !== 'yaml') return j;
+  }
+  return n;
+}
