@@ -200,7 +200,7 @@ test('bad files: the run goes on past them and says why', () => {
   const findings = JSON.parse(r.stdout) as JsonFinding[];
   const byFile = (name: string) => findings.filter((f) => f.file === name).map((f) => f.ruleId);
   assert.deepEqual(byFile('a-broken.yaml'), ['LL0001']);
-  assert.deepEqual(byFile('b-binary.yaml'), []);
+  assert.deepEqual(byFile('b-binary.yaml'), ['LL0002'], 'a template-named file that is not text is reported, not skipped in silence');
   assert.deepEqual(byFile('c-empty.yaml'), []);
   assert.deepEqual(byFile('d-latin1.yaml').sort(), ['LL0002', 'LL1001']);
   assert.deepEqual(byFile('e-not-a-template.json'), []);

@@ -1,0 +1,75 @@
+/**
+ * The language server (dist/server.js over stdio) survives hostile documents: files nested
+ * thousands of levels deep, alias bombs, handlers with 10,000 nested parentheses. After each,
+ * it still answers and still publishes diagnostics for an ordinary template (issue 19).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DidOpenTextDocumentNotification, HoverRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+import { startServer, type TestServer } from './client';
+
+const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-lsp-hostile-'));
+let server: TestServer;
+
+before(async () => {
+  server = await startServer({ rootUri: URI.file(dir).toString(), capabilities: {} });
+});
+
+after(() => server.stop());
+
+async function open(name: string, text: string, languageId: string): Promise<PublishDiagnosticsParams> {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  const uri = URI.file(path).toString();
+  const published = server.nextDiagnostics(uri);
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  return published;
+}
+
+const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  F:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      MemorySize: 99999
+      Code: {ZipFile: "x"}
+      Role: arn:aws:iam::123456789012:role/x
+`;
+
+/** The server is alive and still checks: a fresh ordinary template gets its LL1001. */
+async function stillWorks(n: number): Promise<void> {
+  const p = await open(`ok${n}/template.yaml`, TEMPLATE, 'yaml');
+  assert.ok(p.diagnostics.some((d) => d.code === 'LL1001'), 'an ordinary template is still checked');
+  const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri: p.uri }, position: { line: 7, character: 8 } });
+  assert.ok(hover !== null, 'hovers still answer');
+}
+
+test('a JSON template nested 10,000 levels deep gets LL0003, and the server goes on', async () => {
+  const deep = `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"X":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}}`;
+  const p = await open('deep/template.json', deep, 'json');
+  assert.deepEqual(p.diagnostics.map((d) => d.code), ['LL0003']);
+  await stillWorks(1);
+});
+
+test('a handler beside a deep file, and a handler with 10,000 nested parentheses', async () => {
+  const parens = `${'('.repeat(10_000)}1${')'.repeat(10_000)}`;
+  await open('deep/index.js', `exports.handler = async () => ${parens};\n`, 'javascript');
+  await open('deep/app.py', `def handler(event, context):\n    return ${parens}\n`, 'python');
+  await open('deep/main.ts', `export const handler = async () => ${parens};\n`, 'typescript');
+  await stillWorks(2);
+});
+
+test('a YAML alias bomb (not a template) opened in the editor', async () => {
+  const levels = 'abcdefghi'.split('');
+  const lines = levels.map((l, i) => (i === 0 ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `${l}: &${l} [${Array(9).fill(`*${levels[i - 1] ?? 'a'}`).join(',')}]`));
+  const p = await open('bomb/config.yaml', `${lines.join('\n')}\n`, 'yaml');
+  assert.deepEqual(p.diagnostics, []);
+  await stillWorks(3);
+});
