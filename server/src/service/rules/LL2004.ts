@@ -3,6 +3,8 @@ import { knownValue, type FunctionModel, type Trigger } from '../model/types';
 import { seqSnippet, setPathEdit, triggerProperties, wordSnippet } from '../actions/templateEdits';
 import type { TemplateDocument } from '../templates/template';
 import { serverlessEventConfig } from '../templates/serverless';
+import { withStakes } from '../model/effects';
+import { linkedCode } from './linked';
 import type { Fix, TemplateRule } from './types';
 
 /**
@@ -15,8 +17,9 @@ export const LL2004: TemplateRule = {
   title: 'SQS trigger without ReportBatchItemFailures',
   severity: 'warning',
   scope: 'template',
-  check({ template }) {
-    return template.functions.flatMap((fn) =>
+  check(ctx) {
+    const { template } = ctx;
+    const found = template.functions.flatMap((fn) =>
       fn.triggers
         .filter((t) => t.type === 'SQS' && t.mapping !== undefined && reportsBatchItemFailures(t) === false && knownValue(t.mapping.batchSize) !== 1)
         .map((t) => {
@@ -27,9 +30,14 @@ export const LL2004: TemplateRule = {
             uri: t.uri,
             span: t.span,
             ...(fix ? { fixes: [fix] } : {}),
+            fn: fn.logicalId,
           };
         }),
     );
+    if (found.length === 0) return [];
+    // A whole batch coming back matters only when processing it again repeats work.
+    const code = linkedCode(ctx, new Set(found.map((f) => f.fn)));
+    return found.map(({ fn, ...finding }) => withStakes(finding, code.get(fn)?.effects));
   },
 };
 

@@ -1,6 +1,8 @@
 import { STREAM_RETENTION_HOURS } from '../limits';
 import { isKinesisOrDynamoDbStream, triggerLabel } from '../model/invocation';
 import { isKnown, type Setting } from '../model/types';
+import { withStakes } from '../model/effects';
+import { linkedCode } from './linked';
 import type { TemplateRule } from './types';
 
 /** True when the setting leaves retries unbounded: absent (the default, -1) or -1. */
@@ -18,8 +20,9 @@ export const LL2005: TemplateRule = {
   title: 'Stream trigger that retries forever',
   severity: 'warning',
   scope: 'template',
-  check({ template }) {
-    return template.functions.flatMap((fn) =>
+  check(ctx) {
+    const { template } = ctx;
+    const found = template.functions.flatMap((fn) =>
       fn.triggers
         .filter((t) => isKinesisOrDynamoDbStream(t) && t.mapping !== undefined && unbounded(t.mapping.maximumRetryAttempts) && unbounded(t.mapping.maximumRecordAgeInSeconds))
         .map((t) => {
@@ -30,8 +33,13 @@ export const LL2005: TemplateRule = {
             message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'maximumRetryAttempts or maximumRecordAgeInSeconds' : 'MaximumRetryAttempts or MaximumRecordAgeInSeconds'}: a batch that keeps failing is retried until its records expire (${STREAM_RETENTION_HOURS.default} h by default), and its shard processes nothing else meanwhile.${bisectNote} Set a retry limit or record age${bisect ? '' : `, turn on ${fn.resourceType === 'serverless' ? 'bisectBatchOnFunctionError' : 'BisectBatchOnFunctionError'}`} and add ${fn.resourceType === 'serverless' ? 'destinations.onFailure' : 'an OnFailure destination'}.`,
             uri: t.uri,
             span: t.span,
+            fn: fn.logicalId,
           };
         }),
     );
+    if (found.length === 0) return [];
+    // A shard held back matters when its records do work; a handler that cannot fail never holds it.
+    const code = linkedCode(ctx, new Set(found.map((f) => f.fn)));
+    return found.map(({ fn, ...finding }) => withStakes(finding, code.get(fn)?.effects));
   },
 };

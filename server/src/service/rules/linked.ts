@@ -6,6 +6,10 @@ import { ProjectIndex } from '../project';
 import { pathToUri } from '../project/resolve';
 import { httpCalls, servicesUsed, targetedWrites, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
 import { pythonHttpCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
+import { handlerEffects } from '../handlers/effects';
+import { pythonHandlerEffects } from '../handlers/python/effects';
+import type { HandlerEffects } from '../model/effects';
+import type { TemplateDocument } from '../templates/template';
 import type { TemplateRuleContext } from './types';
 
 /** What a function's handler file reaches over the network, whatever its language. */
@@ -15,7 +19,12 @@ export interface CodeFacts {
   readonly services: readonly ServiceUse[];
   readonly http: readonly HttpCall[];
   readonly writes: readonly TargetedWrite[];
+  /** What the handler does beyond computing and logging, and whether its errors fail the invocation. */
+  readonly effects: HandlerEffects | undefined;
 }
+
+/** Facts already read, per template (a re-parse is a new document) and index revision. */
+const cache = new WeakMap<TemplateDocument, { readonly revision: string; readonly byFn: Map<string, CodeFacts> }>();
 
 /**
  * The handler file of each function of the template, read by the handler analysis (JS/TS
@@ -24,24 +33,43 @@ export interface CodeFacts {
  * code, or in other languages, are absent. `only` limits the work to the functions a rule asks about.
  */
 export function linkedCode({ template, fs, project }: TemplateRuleContext, only: ReadonlySet<string>): Map<string, CodeFacts> {
-  const index = project ?? new ProjectIndex(fs);
+  const revision = project !== undefined ? `${project.generation}/${project.codeRevision}` : '';
+  let cached = cache.get(template);
+  if (cached === undefined || cached.revision !== revision) {
+    cached = { revision, byFn: new Map() };
+    cache.set(template, cached);
+  }
+  const known = cached.byFn;
   const out = new Map<string, CodeFacts>();
+  const wanted = new Set<string>();
+  for (const id of only) {
+    const f = known.get(id);
+    if (f === undefined) wanted.add(id);
+    else out.set(id, f);
+  }
+  if (wanted.size === 0) return out;
+  const index = project ?? new ProjectIndex(fs);
   for (const link of index.linksOfTemplate(template)) {
-    if (!only.has(link.fn.logicalId)) continue;
+    if (!wanted.has(link.fn.logicalId) || out.has(link.fn.logicalId)) continue;
     const parsed = index.parsedFile(link.path);
     if (parsed === undefined) continue;
     const model = buildHandlerModel(parsed, [link.exportName]);
-    out.set(link.fn.logicalId, { uri: link.uri, services: servicesUsed(model), http: httpCalls(model), writes: targetedWrites(model) });
+    out.set(link.fn.logicalId, { uri: link.uri, services: servicesUsed(model), http: httpCalls(model), writes: targetedWrites(model), effects: handlerEffects(model, link.exportName) });
   }
   for (const fn of template.functions) {
-    if (out.has(fn.logicalId) || !only.has(fn.logicalId)) continue;
+    if (out.has(fn.logicalId) || !wanted.has(fn.logicalId)) continue;
     const py = resolvePythonHandler(fn, fs);
     const text = py !== undefined ? fs.readFile(py.path) : undefined;
     const tree = text !== undefined ? parsePython(text) : undefined;
     if (py === undefined || text === undefined || tree === undefined) continue;
     const uri = pathToUri(py.path);
     const model = buildPythonModel(uri, text, tree, [py.functionName]);
-    out.set(fn.logicalId, { uri, services: pythonServicesUsed(model), http: pythonHttpCalls(model), writes: pythonTargetedWrites(model) });
+    out.set(fn.logicalId, { uri, services: pythonServicesUsed(model), http: pythonHttpCalls(model), writes: pythonTargetedWrites(model), effects: pythonHandlerEffects(model, py.functionName) });
+  }
+  // Functions without readable code are asked again (the Python parser may load later).
+  for (const id of wanted) {
+    const f = out.get(id);
+    if (f !== undefined) known.set(id, f);
   }
   return out;
 }

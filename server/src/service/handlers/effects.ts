@@ -1,0 +1,114 @@
+/**
+ * The JS/TS side of `model/effects.ts`: what a handler's code may do beyond computing and
+ * logging, and whether an error of its code can fail the invocation. Both answers err on the
+ * side of "yes": an unknown call is an effect, and any statement outside a catch-all try lets
+ * errors escape.
+ */
+import ts from 'typescript';
+import type { HandlerEffects } from '../model/effects';
+import type { HandlerFunction, HandlerModel } from './model';
+import { isFunctionLike } from './scope';
+
+/** Globals and modules whose functions only compute (or log). */
+const PURE_ROOTS = new Set([
+  'console', 'JSON', 'Math', 'Object', 'Array', 'Buffer', 'String', 'Number', 'Boolean', 'Date', 'Promise', 'Symbol', 'Reflect', 'Intl',
+  'URL', 'URLSearchParams', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'decodeURIComponent', 'encodeURIComponent', 'decodeURI', 'encodeURI',
+  'atob', 'btoa', 'structuredClone', 'require', 'setTimeout', 'clearTimeout', 'Error', 'TypeError', 'RangeError',
+]);
+const PURE_MODULES = /^(node:)?(zlib|util|path|querystring|url|string_decoder|assert)$/;
+/** Methods of arrays, strings, numbers, dates and promises (never `get`/`set`/`send`, which clients have too). */
+const PURE_METHODS = new Set([
+  'map', 'forEach', 'filter', 'reduce', 'reduceRight', 'flatMap', 'flat', 'find', 'findIndex', 'findLast', 'some', 'every', 'includes',
+  'indexOf', 'lastIndexOf', 'join', 'split', 'slice', 'push', 'pop', 'shift', 'unshift', 'concat', 'sort', 'reverse', 'keys', 'values',
+  'entries', 'toString', 'toUpperCase', 'toLowerCase', 'trim', 'trimStart', 'trimEnd', 'replace', 'replaceAll', 'substring', 'substr',
+  'startsWith', 'endsWith', 'padStart', 'padEnd', 'charAt', 'charCodeAt', 'codePointAt', 'match', 'matchAll', 'test', 'exec', 'toFixed',
+  'toISOString', 'toJSON', 'getTime', 'valueOf', 'then', 'catch', 'finally', 'hasOwnProperty', 'localeCompare', 'normalize', 'at',
+  'repeat', 'getRemainingTimeInMillis', 'succeed', 'done', 'fail', 'toLocaleString', 'toLocaleDateString', 'getFullYear', 'getMonth',
+  'getDate', 'getHours', 'getMinutes', 'getSeconds',
+]);
+/** Receivers that log (Powertools Logger, pino, winston, console wrappers). */
+const LOGGER = /^(this\.)?(logger|log|_logger|LOGGER)$/;
+const LOG_METHODS = /^(log|info|warn|warning|error|debug|trace|fatal|critical|appendKeys|addContext)$/;
+
+/** The first few effects listed, enough for a message. */
+const MAX_LISTED = 3;
+
+export function handlerEffects(model: HandlerModel, exportName: string): HandlerEffects | undefined {
+  const h = model.handlers.find((x) => x.exportName === exportName);
+  if (h === undefined) return undefined;
+  const effects: string[] = [];
+  for (const c of model.calls) {
+    // Helpers of the file count too: who calls them is not tracked, so they are taken as the handler's.
+    if (c.scope === 'module' || (c.scope === 'handler' && c.handler !== h)) continue;
+    if (isPure(model, h, c.node, c.import?.module, c.callee, c.name, c.receiver)) continue;
+    if (effects.length < MAX_LISTED) effects.push(c.callee ?? c.name ?? c.node.expression.getText(model.sourceFile));
+    else break;
+  }
+  return { effects, errorsEscape: errorsEscape(model, h) };
+}
+
+function isPure(model: HandlerModel, h: HandlerFunction, node: ts.CallExpression, module: string | undefined, callee: string | undefined, name: string | undefined, receiver: string | undefined): boolean {
+  if (module !== undefined) return PURE_MODULES.test(module);
+  const root = callee?.split('.')[0];
+  if (root !== undefined && PURE_ROOTS.has(root)) return true;
+  // The handler's own callback, and functions of this file (their calls are looked at where they are).
+  if (root !== undefined && callee === root) {
+    if (h.params[2] === root) return true;
+    const d = model.lookup(node.expression as ts.Identifier);
+    if (d !== undefined && (isFunctionLike(d.node) || (ts.isVariableDeclaration(d.node) && d.node.initializer !== undefined && isFunctionLike(d.node.initializer)))) return true;
+  }
+  if (receiver !== undefined && LOGGER.test(receiver) && name !== undefined && LOG_METHODS.test(name)) return true;
+  return receiver !== undefined && name !== undefined && PURE_METHODS.has(name);
+}
+
+/**
+ * True unless the handler is async and its body is catch-all try statements (and returns,
+ * logging and plain declarations) whose catch blocks neither throw nor report the error.
+ * Callback-style handlers count as escaping: errors of their callbacks are not caught by a try.
+ */
+function errorsEscape(model: HandlerModel, h: HandlerFunction): boolean {
+  const body = h.node.body;
+  if (!h.isAsync || body === undefined || !ts.isBlock(body)) return true;
+  let guarded = false;
+  for (const s of body.statements) {
+    if (ts.isTryStatement(s) && s.catchClause !== undefined) {
+      if (reportsError(model, h, s.catchClause.block) || (s.finallyBlock !== undefined && reportsError(model, h, s.finallyBlock))) return true;
+      guarded = true;
+      continue;
+    }
+    if (ts.isReturnStatement(s) && (s.expression === undefined || !containsCall(s.expression))) continue;
+    if (ts.isVariableStatement(s) && s.declarationList.declarations.every((d) => d.initializer === undefined || !containsCall(d.initializer))) continue;
+    if (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) && /^console\./.test(s.expression.expression.getText(model.sourceFile))) continue;
+    return true;
+  }
+  return !guarded;
+}
+
+/** A `throw`, a `Promise.reject`, or a call that hands an error to Lambda (`callback(err)`, `context.fail`). */
+function reportsError(model: HandlerModel, h: HandlerFunction, block: ts.Node): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    if (isFunctionLike(n)) return;
+    if (ts.isThrowStatement(n)) found = true;
+    if (ts.isCallExpression(n)) {
+      const text = n.expression.getText(model.sourceFile);
+      if (text === 'Promise.reject' || /^context\.(fail|done)$/.test(text)) found = true;
+      if (text === h.params[2] && n.arguments[0] !== undefined && n.arguments[0].kind !== ts.SyntaxKind.NullKeyword) found = true;
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(block);
+  return found;
+}
+
+function containsCall(e: ts.Node): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found || isFunctionLike(n)) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n)) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(e);
+  return found;
+}
