@@ -45,6 +45,10 @@ const SOURCE = 'Lambda Lens';
 const TEMPLATE_GLOB = '**/{template,*.template,serverless}.{yaml,yml,json}';
 const EXCLUDE_GLOB = '**/{node_modules,.aws-sam,.lambda-lens,cdk.out,.serverless}/**';
 
+/** The file names of TEMPLATE_GLOB, and what a template's text has near its top. */
+const TEMPLATE_NAME = /\/(template|[^/]+\.template|serverless)\.(ya?ml|json)$/;
+const TEMPLATE_TEXT = /AWSTemplateFormatVersion|AWS::Serverless|^Resources\s*:|"Resources"\s*:|^provider\s*:/m;
+
 /** Set before the window reloads onto a copied example: the file to open once it has. */
 const OPEN_ON_START = 'lambdaLens.walkthrough.openOnStart';
 
@@ -60,6 +64,10 @@ export function registerWalkthrough(context: vscode.ExtensionContext, output: vs
     vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openExample, () => openExample(context)),
     vscode.languages.onDidChangeDiagnostics(sawDiagnostic),
     vscode.window.onDidChangeVisibleTextEditors(sawDiagnostic),
+    // Opening a template by hand does what the first step asks as much as its button does.
+    vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e && TEMPLATE_NAME.test(e.document.uri.path) && TEMPLATE_TEXT.test(e.document.getText(new vscode.Range(0, 0, 200, 0)))) markStep('openExample');
+    }),
   );
   void openPendingExample(context);
 }
@@ -70,12 +78,9 @@ export function registerWalkthrough(context: vscode.ExtensionContext, output: vs
  */
 async function openExample(context: vscode.ExtensionContext): Promise<void> {
   markStep('openExample');
-  const own = await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 20);
+  const own = await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
   if (own.length > 0) {
-    // The shallowest template: the project's own rather than one deep in a sub-project.
-    const depth = (u: vscode.Uri): number => u.path.split('/').length;
-    own.sort((a, b) => depth(a) - depth(b) || a.path.localeCompare(b.path));
-    await vscode.window.showTextDocument(own[0] as vscode.Uri);
+    await vscode.window.showTextDocument(await mainTemplate(own));
     return;
   }
   const picked = await vscode.window.showOpenDialog({
@@ -98,6 +103,32 @@ async function openExample(context: vscode.ExtensionContext): Promise<void> {
   // The folder opens in this window when it has none (the extension starts again there), else in a new one.
   await context.globalState.update(OPEN_ON_START, vscode.Uri.joinPath(target, 'template.yaml').toString());
   await vscode.commands.executeCommand('vscode.openFolder', target, { forceNewWindow: (vscode.workspace.workspaceFolders?.length ?? 0) > 0 });
+}
+
+/** A SAM template says so in its Transform; a function is a SAM or CloudFormation function resource. */
+const SAM_TRANSFORM = /AWS::Serverless-2016-10-31/;
+const FUNCTION_TYPE = /["']?Type["']?\s*:\s*["']?AWS::(?:Serverless|Lambda)::Function\b/g;
+
+/**
+ * The template the walkthrough opens among the workspace's: the shallowest (the project's own
+ * rather than one deep in a sub-project), then a SAM template (the walkthrough's steps are
+ * about a SAM app), then the one with the most functions (the main app of a workspace of
+ * several), then by path.
+ */
+async function mainTemplate(files: readonly vscode.Uri[]): Promise<vscode.Uri> {
+  const ranked = await Promise.all(
+    files.map(async (uri) => {
+      let text = '';
+      try {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        // Unreadable: ranked last among its depth.
+      }
+      return { uri, depth: uri.path.split('/').length, sam: SAM_TRANSFORM.test(text) ? 0 : 1, functions: text.match(FUNCTION_TYPE)?.length ?? 0 };
+    }),
+  );
+  ranked.sort((a, b) => a.depth - b.depth || a.sam - b.sam || b.functions - a.functions || a.uri.path.localeCompare(b.uri.path));
+  return (ranked[0] ?? { uri: files[0] as vscode.Uri }).uri;
 }
 
 /** `<parent>/<name>`, or `<name>-2`, `-3`… when taken. */

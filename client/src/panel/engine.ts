@@ -4,8 +4,12 @@
  * dist/simulator.js, and simulation.ts loads it on first use, so that activating the extension
  * does not parse ten megabytes it may never need.
  */
-import { readTemplateFunctions } from '../../../server/src/service/index';
 import { knownValue } from '../../../server/src/service/model/types';
+import type { FunctionModel, Trigger } from '../../../server/src/service/model/types';
+import { readTemplate } from '../../../server/src/service/templates/template';
+import type { Resolver } from '../../../server/src/service/templates/resolve';
+import { get, getPath, scalarString, type TNode } from '../../../server/src/service/templates/tree';
+import type { TriggerFacts } from './fitEvent';
 
 export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform } from '../../../server/src/simulator/index';
 
@@ -16,13 +20,53 @@ export interface TemplateFunction {
   runtime: string | undefined;
   /** Trigger types (SAM event types or resource kinds). */
   triggers: string[];
+  /** What each trigger is: route and method, queue, bucket or topic, when the template says. */
+  events: TriggerFacts[];
+  /** The resource's span in the template text (offsets), to find the function under the cursor. */
+  span: { start: number; end: number };
+}
+
+function formatOf(uri: string): 'yaml' | 'json' | undefined {
+  if (/\.json$/i.test(uri)) return 'json';
+  if (/\.ya?ml$/i.test(uri)) return 'yaml';
+  return undefined;
 }
 
 export function templateFunctions(uri: string, text: string): TemplateFunction[] {
-  return readTemplateFunctions(uri, text).map((f) => ({
+  const doc = readTemplate(uri, text, formatOf(uri));
+  return doc.functions.map((f) => ({
     logicalId: f.logicalId,
     handler: knownValue(f.handler),
     runtime: knownValue(f.runtime),
     triggers: f.triggers.map((t) => t.type),
+    events: f.triggers.map((t) => triggerFacts(t, f, doc.resolver)),
+    span: { start: f.span.start, end: f.span.end },
   }));
+}
+
+/** The SAM event property naming the source, and the resource property that names it. */
+const SOURCES: Readonly<Record<string, { samKey: string; nameKey: string }>> = {
+  SQS: { samKey: 'Queue', nameKey: 'QueueName' },
+  S3: { samKey: 'Bucket', nameKey: 'BucketName' },
+  SNS: { samKey: 'Topic', nameKey: 'TopicName' },
+};
+
+function triggerFacts(t: Trigger, fn: FunctionModel, r: Resolver | undefined): TriggerFacts {
+  const facts: TriggerFacts = { type: t.type, name: t.name };
+  if (t.path !== undefined) facts.path = t.path;
+  if (t.method !== undefined) facts.method = t.method;
+  const source = SOURCES[t.type];
+  if (source === undefined || r === undefined) return facts;
+  let node: TNode | undefined;
+  if (t.definedBy === 'event') node = get(getPath(r.resource(fn.logicalId), 'Properties', 'Events', t.name, 'Properties'), source.samKey);
+  else node = get(getPath(r.resource(t.name), 'Properties'), 'EventSourceArn');
+  const id = t.mapping?.queue?.logicalId ?? r.refTarget(node);
+  if (id !== undefined) {
+    // A resource of the template: its own name when it sets one, else its logical id stands for it.
+    facts.source = scalarString(getPath(r.resource(id), 'Properties', source.nameKey)) ?? id;
+    return facts;
+  }
+  const written = scalarString(node);
+  if (written !== undefined) facts.source = written;
+  return facts;
 }

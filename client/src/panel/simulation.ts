@@ -18,6 +18,7 @@ import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, runRejecte
 import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
+import { fitSample, type TriggerFacts } from './fitEvent';
 import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
 
 export const COMMANDS = {
@@ -103,11 +104,11 @@ class Simulations implements PanelHost {
     if (!fn) return;
     const pattern = await pickPattern();
     if (!pattern) return;
-    const event = await pickEvent(fn.templateFile, fn.triggers);
+    const event = await pickEvent(fn.templateFile, fn.logicalId, fn.events);
     if (!event) return;
     const runId = newRunId(fn.logicalId);
     const title = `${fn.logicalId} · ${describePattern(pattern)}`;
-    const bodies = pattern.kind === 'sqs' ? messageBodies('eventFile' in event ? readJson(event.eventFile) : engine().SAMPLE_EVENTS[event.sample]) : [];
+    const bodies = pattern.kind === 'sqs' ? messageBodies(eventPayload(event)) : [];
     const scenario = {
       $schema: vscode.Uri.joinPath(this.context.extensionUri, 'schemas', 'scenario.schema.json').toString(),
       name: describePattern(pattern),
@@ -210,7 +211,6 @@ class Simulations implements PanelHost {
     try {
       const trace = readTrace(file);
       this.panel(beside).showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
-      markStep('openPanel');
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));
     }
@@ -298,10 +298,13 @@ class Simulations implements PanelHost {
   private async pickFunction(templateUri?: string, logicalId?: string): Promise<FunctionChoice | undefined> {
     const files = templateUri ? [vscode.Uri.parse(templateUri)] : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
     const choices: FunctionChoice[] = [];
+    const editor = vscode.window.activeTextEditor;
     for (const file of files) {
+      // The active editor's text, saved or not, so that the function under the cursor is found where it is.
+      const open = editor?.document.uri.toString() === file.toString() ? editor.document : undefined;
       let text: string;
       try {
-        text = readFileSync(file.fsPath, 'utf8');
+        text = open ? open.getText() : readFileSync(file.fsPath, 'utf8');
       } catch {
         continue;
       }
@@ -313,6 +316,8 @@ class Simulations implements PanelHost {
           runtime: f.runtime ?? vscode.l10n.t('(runtime unknown)'),
           simulated: f.runtime === undefined || f.runtime.startsWith('nodejs') || f.runtime.startsWith('python'),
           triggers: f.triggers,
+          events: f.events,
+          underCursor: open !== undefined && editor !== undefined && inSpan(f.span, open.offsetAt(editor.selection.active)),
         });
       }
     }
@@ -330,12 +335,79 @@ class Simulations implements PanelHost {
       return undefined;
     }
     const root = workspaceRoot() ?? '';
+    const ordered = orderForEditor(simulated, editor, await handlerFunctions(editor));
+    const active = ordered[0]?.active ?? false;
     const picked = await vscode.window.showQuickPick(
-      simulated.map((c) => ({ label: c.logicalId, description: `${c.handler} · ${c.runtime}`, detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`, choice: c })),
-      { title: vscode.l10n.t('Simulate Function (1/3): which function?'), placeHolder: vscode.l10n.t('A function from the workspace templates'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+      ordered.map(({ choice: c, active: isActive }, i) => ({
+        label: c.logicalId,
+        description: `${c.handler} · ${c.runtime}${isActive && i === 0 ? ` · ${vscode.l10n.t('active editor')}` : ''}`,
+        detail: `${relative(root, c.templateFile)}${c.triggers.length ? ` · ${c.triggers.join(', ')}` : ''}`,
+        choice: c,
+      })),
+      {
+        title: vscode.l10n.t('Simulate Function (1/3): which function?'),
+        placeHolder: active ? vscode.l10n.t('The function of the active editor is first: Enter picks it') : vscode.l10n.t('A function from the workspace templates'),
+        matchOnDescription: true,
+        matchOnDetail: true,
+        ignoreFocusOut: true,
+      },
     );
     return picked?.choice;
   }
+}
+
+function inSpan(span: { start: number; end: number }, offset: number): boolean {
+  return offset >= span.start && offset <= span.end;
+}
+
+/** How long to wait for the language server's code lenses of the active handler file, ms. */
+const LENS_WAIT_MS = 3000;
+
+/**
+ * The template functions whose handler is the active editor's file, the one whose export is
+ * under the cursor first: read from the language server's "Simulate" code lenses, which link
+ * handler code to templates as the analysis does (JS/TS and Python alike). Empty when the
+ * file is no handler or the server does not answer in time.
+ */
+async function handlerFunctions(editor: vscode.TextEditor | undefined): Promise<{ templateUri: string; logicalId: string }[]> {
+  if (!editor || !/\.(m?[jt]s|c[jt]s|py)$/.test(editor.document.uri.path)) return [];
+  const lenses = await Promise.race([
+    Promise.resolve(vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri)).catch(() => undefined),
+    new Promise<undefined>((done) => setTimeout(() => done(undefined), LENS_WAIT_MS)),
+  ]);
+  const line = editor.selection.active.line;
+  const found = (lenses ?? [])
+    .filter((l) => l.command?.command === COMMANDS.simulateFunction)
+    .sort((a, b) => Math.abs(a.range.start.line - line) - Math.abs(b.range.start.line - line));
+  return found.flatMap((l) => {
+    const [templateUri, logicalId] = l.command?.arguments ?? [];
+    return typeof templateUri === 'string' && typeof logicalId === 'string' ? [{ templateUri, logicalId }] : [];
+  });
+}
+
+/**
+ * The functions in the order the picker lists them: the function of the active editor first
+ * (the template function under the cursor, or the one whose handler file is open), then the
+ * other functions of the same template, then the rest as found.
+ */
+function orderForEditor(
+  choices: FunctionChoice[],
+  editor: vscode.TextEditor | undefined,
+  linked: { templateUri: string; logicalId: string }[],
+): { choice: FunctionChoice; active: boolean }[] {
+  const rank = (c: FunctionChoice): number => {
+    const l = linked.findIndex((x) => x.logicalId === c.logicalId && vscode.Uri.parse(x.templateUri).fsPath === c.templateFile);
+    if (c.underCursor) return 0;
+    if (l >= 0) return 1 + l / 1000;
+    if (editor && editor.document.uri.fsPath === c.templateFile) return 2;
+    const template = linked[0] && vscode.Uri.parse(linked[0].templateUri).fsPath;
+    if (template === c.templateFile) return 2;
+    return 3;
+  };
+  return choices
+    .map((choice, i) => ({ choice, i, r: rank(choice) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map(({ choice, r }) => ({ choice, active: r < 2 }));
 }
 
 interface FunctionChoice {
@@ -346,6 +418,9 @@ interface FunctionChoice {
   /** A Node.js or Python runtime: one the simulator runs. */
   simulated: boolean;
   triggers: string[];
+  events: TriggerFacts[];
+  /** The cursor of the active editor is in this function's resource. */
+  underCursor: boolean;
 }
 
 async function pickPattern(): Promise<TrafficPattern | undefined> {
@@ -413,21 +488,47 @@ async function askNumber(prompt: string, value: number, min: number, max: number
   return text === undefined ? undefined : Number(text);
 }
 
-async function pickEvent(templateFile: string, triggers: string[]): Promise<EventChoice | undefined> {
+/**
+ * The event: first the generated samples fitted to the function's own triggers (its route and
+ * method, its queue, bucket or topic), then the project's events/ files (those beside the
+ * template first), then every generated sample as it is.
+ */
+async function pickEvent(templateFile: string, functionName: string, triggers: TriggerFacts[]): Promise<EventChoice | undefined> {
   type Item = vscode.QuickPickItem & { choice?: EventChoice };
   const root = workspaceRoot() ?? dirname(templateFile);
   const files = await vscode.workspace.findFiles('**/events/**/*.json', EXCLUDE_GLOB, 200);
   const near = (f: vscode.Uri): number => (f.fsPath.startsWith(dirname(templateFile)) ? 0 : 1);
   files.sort((a, b) => near(a) - near(b) || a.fsPath.localeCompare(b.fsPath));
-  const fitting = [...new Set(triggers.map(sampleForTrigger).filter((s): s is string => s !== null))];
+  const samples = engine().SAMPLE_EVENTS;
   const items: Item[] = [];
+  const fitted = triggers.flatMap((t) => {
+    const f = fitSample(t, samples);
+    return f ? [{ fitted: f, trigger: t }] : [];
+  });
+  if (fitted.length > 0) items.push({ label: vscode.l10n.t("{0}'s triggers", functionName), kind: vscode.QuickPickItemKind.Separator });
+  for (const { fitted: f, trigger } of fitted) {
+    items.push({
+      label: `$(symbol-event) ${f.label}`,
+      description: vscode.l10n.t('{0} event {1}, from the {2} sample', trigger.type, trigger.name, f.sample),
+      choice: { event: f.event },
+    });
+  }
   if (files.length > 0) items.push({ label: vscode.l10n.t('Events in the project'), kind: vscode.QuickPickItemKind.Separator });
   for (const f of files) items.push({ label: `$(file) ${basename(f.fsPath)}`, description: relative(root, dirname(f.fsPath)), choice: { eventFile: f.fsPath } });
   items.push({ label: vscode.l10n.t('Generated samples'), kind: vscode.QuickPickItemKind.Separator });
-  const samples = Object.keys(engine().SAMPLE_EVENTS).sort((a, b) => Number(fitting.includes(b)) - Number(fitting.includes(a)) || a.localeCompare(b));
-  for (const s of samples) items.push({ label: `$(symbol-event) ${s}`, description: fitting.includes(s) ? vscode.l10n.t("fits the function's trigger") : vscode.l10n.t('sample'), choice: { sample: s } });
+  const types = new Set(triggers.map((t) => sampleForTrigger(t.type)));
+  for (const s of Object.keys(samples).sort()) {
+    items.push({ label: `$(symbol-event) ${s}`, description: types.has(s) ? vscode.l10n.t('sample, as it is') : vscode.l10n.t('sample'), choice: { sample: s } });
+  }
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (3/3): which event?'), placeHolder: vscode.l10n.t('An event from events/ or a generated sample'), ignoreFocusOut: true });
   return picked?.choice;
+}
+
+/** The payload an event choice stands for (for the SQS pattern's message bodies). */
+function eventPayload(choice: EventChoice): unknown {
+  if ('eventFile' in choice) return readJson(choice.eventFile);
+  if ('sample' in choice) return engine().SAMPLE_EVENTS[choice.sample];
+  return choice.event;
 }
 
 async function pickScenarioFile(): Promise<vscode.Uri | undefined> {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { FromWebviewMessage, RunSource, ToWebviewMessage } from '../../shared/protocol';
 import { TIMELINE_VIEW_TYPE } from '../../shared/protocol';
 import type { SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
+import { markStep } from '../walkthrough';
 import { readTrace, runTitle } from './runs';
 
 /** What the panel shows, kept in the host so that a reloaded webview can be fed again. */
@@ -98,12 +99,15 @@ export class TimelinePanel {
     this.shown = { kind: 'trace', trace, source, title };
     this.panel.title = vscode.l10n.t('Timeline: {0}', title);
     this.post({ type: 'load-trace', trace, source, title });
+    markStep('openPanel');
   }
 
   startLive(runId: string, title: string): void {
     this.shown = { kind: 'live', runId, title, events: [] };
     this.panel.title = vscode.l10n.t('Timeline: {0}', title);
     this.post({ type: 'live-start', runId, title });
+    // A simulation opens the timeline itself: that completes the walkthrough's "Open the timeline" too.
+    markStep('openPanel');
   }
 
   pushEvents(runId: string, events: TraceEvent[]): void {

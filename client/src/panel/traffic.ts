@@ -3,8 +3,8 @@
  * (schemas/scenario.schema.json). Pure: no VS Code imports, so the unit tests check them.
  */
 
-/** Where the event comes from: a file (absolute path) or one of the simulator's samples. */
-export type EventChoice = { eventFile: string } | { sample: string };
+/** Where the event comes from: a file (absolute path), one of the simulator's samples, or a sample fitted to the function's trigger. */
+export type EventChoice = { eventFile: string } | { sample: string } | { event: unknown };
 
 export type TrafficPattern =
   | { kind: 'single' }
