@@ -29,6 +29,8 @@ export default tseslint.config(
       sourceType: 'module',
     },
     rules: {
+      // `let { a, b } = …` where only `a` is reassigned later stays one declaration.
+      'prefer-const': ['error', { destructuring: 'all' }],
       // `_name` marks a parameter kept for its position (a callback's signature).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
