@@ -522,10 +522,11 @@ export class Simulation implements Platform {
     for (const service of this.services) service.invocationStarted?.(req.requestId, env.trace.id);
     requestLine(`START RequestId: ${req.requestId} Version: ${env.version}`);
 
-    let { raw, reinitMs, initError } = suppressedInit
+    const invoked = suppressedInit
       ? await this.reinitAndInvoke(env, req, limits, requestLine)
       : { raw: await this.sendInvoke(env, req, limits, requestLine), reinitMs: 0, initError: null };
-    if (this.cancelled) raw = cancelledResult(this.clock.now() - startMs);
+    const { reinitMs, initError } = invoked;
+    const raw = this.cancelled ? cancelledResult(this.clock.now() - startMs) : invoked.raw;
     const endMs = this.clock.now();
     // With a suppressed init the re-init counts in Duration and REPORT has no Init Duration.
     const durationMs = invocationDuration(raw, this.fn.timeoutMs, reinitMs, initError !== null);
