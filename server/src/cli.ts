@@ -244,8 +244,9 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
     const doc = { uri, text: read.text, version: 0 };
     let diagnostics: readonly Diagnostic[];
     try {
-      if (isHandlerPath(path) || isPythonPath(path)) {
+      if ((isHandlerPath(path) || isPythonPath(path)) && !(isHandlerPath(path) && service.isCdkStack(doc))) {
         // JS/TS and Python files count when they hold a Lambda handler: linked from a template, or shaped like one.
+        // A CDK stack that creates functions counts as a template.
         const linked = service.dependents(uri).length > 0;
         if (!service.hasHandlers(doc) || (!linked && !explicit && BUILD_DIR.test(path))) {
           if (explicit) io.err(`lambda-lens: ${path}: no Lambda handler found, skipped`);

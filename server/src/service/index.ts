@@ -16,6 +16,9 @@ import { PythonFiles, isPythonPath, resolvePythonHandler } from './handlers/pyth
 import { pathToUri } from './project/resolve';
 import { PYTHON_CHECKS } from './handlers/python/checks';
 import type { CodeLensResult, LocationResult } from './project/views';
+import { findAppRoot, isCdkSourcePath, mayDefineFunctions } from './cdk/app';
+import { readCdkStack } from './cdk/read';
+import { uriToPath } from './project/resolve';
 
 export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
@@ -86,6 +89,8 @@ export class LanguageService {
   private readonly project: ProjectIndex;
   private readonly handlerFiles: HandlerFiles;
   private readonly pythonFiles: PythonFiles;
+  /** CDK stack files read as templates, by uri (the handler side of the same file lives in handlerFiles). */
+  private readonly cdkCache = new Map<string, CacheEntry>();
 
   constructor(options: LanguageServiceOptions = {}) {
     this.fs = options.fs ?? EMPTY_FS;
@@ -160,7 +165,10 @@ export class LanguageService {
 
   /** Go to definition: from a template's Handler value to the exported function. */
   definition(doc: DocumentInput, offset: number): LocationResult | undefined {
-    if (isHandlerPath(doc.uri)) return undefined;
+    if (isHandlerPath(doc.uri)) {
+      const stack = this.readCdk(doc);
+      return stack ? this.handlerFiles.definition(stack, offset) : undefined;
+    }
     const template = this.readTemplate(doc);
     return template.kind === undefined ? undefined : this.handlerFiles.definition(template, offset);
   }
@@ -174,6 +182,7 @@ export class LanguageService {
   configure(settings: RuleSettings): void {
     this.settings = settings;
     for (const e of this.cache.values()) delete e.diagnostics;
+    for (const e of this.cdkCache.values()) delete e.diagnostics;
     this.handlerFiles.invalidate();
     this.pythonFiles.invalidate();
   }
@@ -205,9 +214,33 @@ export class LanguageService {
     return template;
   }
 
+  /**
+   * A CDK stack file read as a template (TypeScript/JavaScript that imports the CDK and creates
+   * a Lambda function), reused while its version is unchanged; `undefined` for other files.
+   */
+  readCdk(doc: DocumentInput): TemplateDocument | undefined {
+    if (!isHandlerPath(doc.uri) || !isCdkSourcePath(doc.uri) || doc.text.length > this.maxDocumentLength) return undefined;
+    const hit = this.cdkCache.get(doc.uri);
+    if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit.template.kind ? hit.template : undefined;
+    let template: TemplateDocument;
+    if (mayDefineFunctions(doc.text)) {
+      const path = uriToPath(doc.uri);
+      template = readCdkStack(doc.uri, path, doc.text, findAppRoot(path, this.fs));
+    } else template = readTemplate(doc.uri, '', undefined);
+    this.cdkCache.set(doc.uri, { version: doc.version, text: doc.text, template });
+    if (template.functions.length > 0) this.project.updateTemplate(template);
+    return template.kind ? template : undefined;
+  }
+
+  /** True when the document is a CDK stack that creates Lambda functions. */
+  isCdkStack(doc: DocumentInput): boolean {
+    return (this.readCdk(doc)?.functions.length ?? 0) > 0;
+  }
+
   /** Forgets a document (closed in the editor). */
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.cdkCache.delete(uri);
     this.handlerFiles.forget(uri);
     this.pythonFiles.forget(uri);
     this.project.closed(uri);
@@ -226,37 +259,43 @@ export class LanguageService {
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
     if (entry?.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
-    const diagnostics: Diagnostic[] = [];
-    const seen = new Set<string>();
-    if (template.kind !== undefined || template.syntaxError !== undefined || template.overLimit !== undefined) {
-      const ctx = { template, fs: this.fs, today: this.today(), project: this.project };
-      for (const rule of RULES) {
-        const setting = this.settings[rule.id];
-        if (setting === 'off' || rule.scope !== 'template') continue;
-        // A template that does not parse gets only its syntax error.
-        if (template.syntaxError !== undefined && rule.id !== 'LL0001') continue;
-        // One past an input budget gets only the note that says which.
-        if (template.overLimit !== undefined && rule.id !== 'LL0003') continue;
-        let findings: Finding[];
-        try {
-          findings = rule.check(ctx);
-        } catch (e) {
-          findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri: doc.uri, span: { start: 0, end: 0 }, severity: 'hint' }];
-        }
-        for (const f of findings) {
-          // A value set once (SAM Globals, a shared queue) is reported once, not per function.
-          const key = `${f.ruleId}|${f.uri}|${f.span.start}|${f.span.end}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          diagnostics.push(toDiagnostic(f, setting ?? f.severity ?? rule.severity));
-        }
-      }
-    }
+    const diagnostics = template.kind !== undefined || template.syntaxError !== undefined || template.overLimit !== undefined ? this.templateDiagnostics(template) : [];
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
     if (entry) {
       entry.diagnostics = diagnostics;
       entry.generation = this.project.generation;
       entry.codeRevision = this.project.codeRevision;
+    }
+    return diagnostics;
+  }
+
+  /** The template rules' findings on a template or CDK stack, one per rule and place. */
+  private templateDiagnostics(template: TemplateDocument): Diagnostic[] {
+    const diagnostics: Diagnostic[] = [];
+    const seen = new Set<string>();
+    const ctx = { template, fs: this.fs, today: this.today(), project: this.project };
+    for (const rule of RULES) {
+      const setting = this.settings[rule.id];
+      if (setting === 'off' || rule.scope !== 'template') continue;
+      // A template that does not parse gets only its syntax error.
+      if (template.syntaxError !== undefined && rule.id !== 'LL0001') continue;
+      // One past an input budget gets only the note that says which.
+      if (template.overLimit !== undefined && rule.id !== 'LL0003') continue;
+      let findings: Finding[];
+      try {
+        findings = rule.check(ctx);
+      } catch (e) {
+        findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri: template.uri, span: { start: 0, end: 0 }, severity: 'hint' }];
+      }
+      for (const f of findings) {
+        // A value set once (SAM Globals, a shared queue) is reported once, not per function.
+        const key = `${f.ruleId}|${f.uri}|${f.span.start}|${f.span.end}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        // Quick fixes write template (YAML/JSON) text; on a CDK stack they would write the wrong language.
+        const finding = template.kind === 'cdk' ? { ...f, fixes: [] } : f;
+        diagnostics.push(toDiagnostic(finding, setting ?? f.severity ?? rule.severity));
+      }
     }
     return diagnostics;
   }
@@ -274,13 +313,25 @@ export class LanguageService {
 
   private validateHandler(doc: DocumentInput): readonly Diagnostic[] {
     const findings = this.handlerFiles.findings(doc, RULES, (id) => this.settings[id] === 'off');
-    return findings
-      .map((f) => {
-        const setting = this.settings[f.ruleId];
-        const rule = RULES.find((r) => r.id === f.ruleId);
-        return toDiagnostic(f, (setting !== 'off' ? setting : undefined) ?? f.severity ?? rule?.severity ?? 'warning');
-      })
-      .sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+    const handler = findings.map((f) => {
+      const setting = this.settings[f.ruleId];
+      const rule = RULES.find((r) => r.id === f.ruleId);
+      return toDiagnostic(f, (setting !== 'off' ? setting : undefined) ?? f.severity ?? rule?.severity ?? 'warning');
+    });
+    return [...handler, ...this.validateCdk(doc)].sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+  }
+
+  /** A CDK stack's template-rule findings, on the constructs' properties (nothing for other files). */
+  private validateCdk(doc: DocumentInput): readonly Diagnostic[] {
+    const stack = this.readCdk(doc);
+    const entry = this.cdkCache.get(doc.uri);
+    if (!stack || !entry) return [];
+    if (entry.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
+    const diagnostics = this.templateDiagnostics(stack).filter((d) => d.uri === doc.uri || !/[\\/]cdk\.out[\\/]/.test(uriToPath(d.uri)));
+    entry.diagnostics = diagnostics;
+    entry.generation = this.project.generation;
+    entry.codeRevision = this.project.codeRevision;
+    return diagnostics;
   }
 
   hover(doc: DocumentInput, offset: number): HoverResult | undefined {

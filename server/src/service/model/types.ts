@@ -48,8 +48,8 @@ export function knownValue<T>(s: Setting<T> | undefined): T | undefined {
  */
 export type InvocationModel = 'sync' | 'async' | 'poll';
 
-/** Where a template came from. */
-export type TemplateKind = 'sam' | 'cloudformation' | 'serverless';
+/** Where a template came from: `cdk` is a CDK stack's TypeScript/JavaScript source, read statically (cdk/). */
+export type TemplateKind = 'sam' | 'cloudformation' | 'serverless' | 'cdk';
 
 /** A destination (OnSuccess / OnFailure / DLQ) target. */
 export interface DestinationModel {
@@ -208,6 +208,12 @@ export interface FunctionModel {
   readonly codeUri: Setting<string> | undefined;
   /** True when code is inline (`InlineCode` / `Code.ZipFile`). */
   readonly inlineCode: boolean;
+  /**
+   * CDK `NodejsFunction`: the absolute path of the file esbuild bundles (its `entry`, or the
+   * default `<stack file>.<id>.ts`/`.js`, written without an extension). Its export is the last
+   * segment of `handler`. Absent for every other kind of function.
+   */
+  readonly entry?: Setting<string>;
   readonly packageType: Setting<string> | undefined;
   readonly architectures: Setting<readonly string[]> | undefined;
   readonly memorySize: Setting<number> | undefined;

@@ -12,6 +12,8 @@ import type { FunctionModel } from '../model/types';
 import { readTemplate, type TemplateDocument } from '../templates/template';
 import { get, getPath, scalarString } from '../templates/tree';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
+import { findAppRoot, isCdkSourcePath, mayDefineFunctions, stackFiles } from '../cdk/app';
+import { readCdkStack } from '../cdk/read';
 import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from './resolve';
 
 /** A template function linked to the file and export that handle its requests. */
@@ -57,6 +59,8 @@ export class ProjectIndex {
   private readonly listings = new Map<string, readonly string[]>();
   private readonly parsed = new Map<string, ParsedHandlerFile | null>();
   private rootTemplates: readonly string[] | undefined;
+  /** Stack files of the CDK apps seen, by app folder. */
+  private readonly cdkApps = new Map<string, readonly string[]>();
   private links: { generation: number; byTemplate: Map<string, TemplateLinks> } | undefined;
   private _generation = 0;
   private _codeRevision = 0;
@@ -137,6 +141,7 @@ export class ProjectIndex {
     this.parsed.delete(path);
     this.listings.delete(dirname(path));
     this.rootTemplates = undefined;
+    this.cdkApps.clear();
     this.bump();
   }
 
@@ -164,7 +169,13 @@ export class ProjectIndex {
     if (hit === undefined) {
       hit = null;
       const st = this.fs.stat(path);
-      if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {
+      if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES && isCdkSourcePath(path)) {
+        const text = this.fs.readFile(path);
+        if (text !== undefined && mayDefineFunctions(text)) {
+          const doc = readCdkStack(pathToUri(path), path, text, findAppRoot(path, this.fs));
+          if (doc.functions.length > 0) hit = { text, doc };
+        }
+      } else if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {
         const text = this.fs.readFile(path);
         if (text !== undefined && /AWS::|Resources|^service\s*:/m.test(text)) {
           const doc = readTemplate(pathToUri(path), text, /\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : undefined);
@@ -276,7 +287,7 @@ export class ProjectIndex {
     const root = this.roots.find((r) => path.startsWith(r.endsWith('/') ? r : `${r}/`) || path.startsWith(`${r}\\`));
     let dir = dirname(path);
     for (let i = 0; i < 10; i++) {
-      out.push(...this.listing(dir));
+      out.push(...this.listing(dir), ...this.cdkStacks(dir));
       if (dir === root || this.fs.stat(join(dir, '.git')) !== undefined) break;
       const up = dirname(dir);
       if (up === dir) break;
@@ -285,13 +296,24 @@ export class ProjectIndex {
     return out;
   }
 
-  /** Template-looking files under the workspace roots (names, not contents: parsing is lazy). */
+  /** The stack files of the CDK app in `dir`, when `dir` holds a cdk.json. */
+  private cdkStacks(dir: string): readonly string[] {
+    let hit = this.cdkApps.get(dir);
+    if (!hit) {
+      hit = this.fs.stat(join(dir, 'cdk.json'))?.isFile === true ? stackFiles(dir, this.fs) : [];
+      this.cdkApps.set(dir, hit);
+    }
+    return hit;
+  }
+
+  /** Template-looking files under the workspace roots (names, not contents: parsing is lazy), and CDK apps' stack files. */
   private scanRoots(): readonly string[] {
     if (this.rootTemplates) return this.rootTemplates;
     const out: string[] = [];
     let seen = 0;
     const walk = (dir: string, depth: number): void => {
       if (depth > MAX_SCAN_DEPTH || seen > MAX_SCAN_FILES) return;
+      out.push(...this.cdkStacks(dir));
       for (const name of this.fs.readDirectory(dir)) {
         seen++;
         if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;

@@ -126,6 +126,7 @@ export function memoStat(fs: FileSystem): FileSystem {
  * (relative to the code folder): the build puts each at the package root under its base name.
  */
 export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryPoints: readonly string[] = []): Resolution {
+  if (fn.entry !== undefined) return resolveEntry(fn, fs);
   if (!isNodeRuntime(fn) || !isKnown(fn.handler)) return { kind: 'skip' };
   let root = codeRoot(fn);
   if (root === undefined) return { kind: 'skip' };
@@ -161,6 +162,30 @@ export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryP
   }
   // `build/js/main.handler`: the module lives in build output that a compile step creates.
   return { kind: 'missing', root, tried, rootExists: true, buildOutput: BUILD_OUTPUT.test(moduleRoot) && fs.stat(moduleRoot)?.isDirectory !== true };
+}
+
+/** Source extensions a CDK NodejsFunction entry may have (esbuild bundles any of them). */
+const ENTRY_EXT = ['', '.ts', '.js', '.mts', '.mjs', '.cts', '.cjs', '.tsx', '.jsx'];
+
+/**
+ * A CDK NodejsFunction: its entry file is the source esbuild bundles into `index.js`, and the
+ * handler's last segment is the export (docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs-readme.html).
+ */
+function resolveEntry(fn: FunctionModel, fs: FileSystem): Resolution {
+  if (!isKnown(fn.entry) || !isKnown(fn.handler)) return { kind: 'skip' };
+  const exportName = fn.handler.value.slice(fn.handler.value.lastIndexOf('.') + 1);
+  const base = fn.entry.value;
+  const tried: string[] = [];
+  for (const ext of ENTRY_EXT) {
+    const p = base + ext;
+    if (ext !== '' || /\.[cm]?[jt]sx?$/i.test(base)) tried.push(p);
+    if (fs.stat(p)?.isFile) {
+      const moduleType = /\.m[jt]s$/.test(p) ? 'module' : /\.c[jt]s$/.test(p) ? 'commonjs' : moduleTypeOf(p, fs);
+      return { kind: 'file', path: p, exportPath: [exportName], source: /\.[cm]?tsx?$/.test(p), moduleType };
+    }
+  }
+  const root = dirname(base);
+  return { kind: 'missing', root, tried, rootExists: fs.stat(root)?.isDirectory === true, buildOutput: false };
 }
 
 /** Resolves a relative module specifier from a file (for re-exports). */

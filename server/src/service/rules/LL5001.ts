@@ -35,6 +35,13 @@ export const LL5001: TemplateRule = {
       const r = index.resolutionOf(template, fn);
       if (r.kind === 'skip') continue;
       const handler = isKnown(fn.handler) ? fn.handler.value : '';
+      if (r.kind === 'missing' && fn.entry !== undefined) {
+        // CDK NodejsFunction: esbuild bundles the entry at synth, which fails when it is missing.
+        const entry = isKnown(fn.entry) ? rel(fn.entry.value) : 'entry';
+        const candidates = /\.[cm]?[jt]sx?$/.test(entry) ? entry : `${entry}.ts or ${entry}.js`;
+        report(fn, `The entry file ${candidates} of NodejsFunction ${fn.logicalId} does not exist: \`cdk synth\` fails to bundle it ("Cannot find entry file").`);
+        continue;
+      }
       if (r.kind === 'missing') {
         // A build-output folder (dist/, build/) appears only after a build.
         if (r.buildOutput) continue;

@@ -9,7 +9,8 @@ import { readServerlessTemplate } from './serverless';
 export interface TemplateDocument {
   readonly uri: string;
   readonly text: string;
-  readonly format: 'yaml' | 'json';
+  /** `typescript`: a CDK stack's source (TypeScript or JavaScript), read by cdk/read.ts. */
+  readonly format: 'yaml' | 'json' | 'typescript';
   /** `undefined` when the text is not a template (and is not a broken one). */
   readonly kind: TemplateKind | undefined;
   readonly root: TNode | undefined;
