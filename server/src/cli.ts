@@ -244,7 +244,8 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
     const doc = { uri, text: read.text, version: 0 };
     let diagnostics: readonly Diagnostic[];
     try {
-      if ((isHandlerPath(path) || isPythonPath(path)) && !(isHandlerPath(path) && service.isCdkStack(doc))) {
+      const stack = isHandlerPath(path) && service.isCdkStack(doc);
+      if ((isHandlerPath(path) || isPythonPath(path)) && !stack) {
         // JS/TS and Python files count when they hold a Lambda handler: linked from a template, or shaped like one.
         // A CDK stack that creates functions counts as a template.
         const linked = service.dependents(uri).length > 0;
@@ -254,7 +255,7 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
           continue;
         }
         handlerFiles++;
-      } else if (!service.isTemplate(doc)) {
+      } else if (!stack && !service.isTemplate(doc)) {
         if (explicit) io.err(`lambda-lens: ${path}: not a SAM / CloudFormation template, skipped`);
         service.forget(uri);
         continue;
