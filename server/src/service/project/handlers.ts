@@ -57,7 +57,8 @@ export class HandlerFiles {
     const known = this.links.get(doc.uri);
     const links = known?.generation === generation ? known.links : this.project.linksToFile(uriToPath(doc.uri));
     this.links.set(doc.uri, { generation, links });
-    const names = links.length > 0 ? [...new Set(links.map((l) => l.exportName))] : undefined;
+    // Unlinked: handlers by their shape, unless the file is a test or another cloud's code.
+    const names = links.length > 0 ? [...new Set(links.map((l) => l.exportName))] : this.project.notLambda(uriToPath(doc.uri)) !== undefined ? [] : undefined;
     e.analysed = { generation, links, model: buildHandlerModel(e.parsed, names) };
     return e.analysed;
   }

@@ -39,6 +39,9 @@ const MAX_TEMPLATE_BYTES = 1024 * 1024;
 const MAX_SCAN_DEPTH = 6;
 const MAX_SCAN_FILES = 20_000;
 const MAX_RE_EXPORT_HOPS = 5;
+/** Test folders and files: code there is run by a test runner, not by Lambda. */
+const TEST_PATH = /(^|[\\/])(tests?|__tests__|spec)[\\/]/;
+const TEST_FILE = /^(test_.*\.py|.*_test\.py|conftest\.py|.*\.(test|spec)\.[cm]?[jt]sx?)$/;
 
 interface TemplateLinks {
   readonly template: TemplateDocument;
@@ -280,6 +283,27 @@ export class ProjectIndex {
       this.listings.set(dir, hit);
     }
     return hit;
+  }
+
+  /**
+   * Why a file that no template links is not a Lambda handler, when it is not: a test file
+   * (pytest's `test_*.py`, `*.test.js`, a `tests/` folder), or code of a Serverless Framework
+   * service for another cloud (`provider.name` other than `aws`: only AWS functions are Lambda).
+   * Such files get no handler rules; a template that links one still makes it a handler.
+   */
+  notLambda(path: string): string | undefined {
+    // Folders count below the workspace root only (a workspace may itself sit under a `test/` folder).
+    const root = this.roots.find((r) => path.startsWith(r.endsWith(sep) ? r : `${r}${sep}`));
+    if (TEST_FILE.test(basename(path)) || (root !== undefined && TEST_PATH.test(path.slice(root.length)))) return 'a test file';
+    for (const t of this.ancestorTemplates(path)) {
+      if (!/^serverless\.ya?ml$/i.test(basename(t))) continue;
+      const text = this.fs.readFile(t);
+      if (text === undefined) continue;
+      const provider = get(readTemplate(pathToUri(t), text, 'yaml').root, 'provider');
+      const name = scalarString(provider?.kind === 'map' ? get(provider, 'name') : provider);
+      if (name !== undefined && name !== 'aws') return `a Serverless Framework service for provider ${name}`;
+    }
+    return undefined;
   }
 
   private ancestorTemplates(path: string): string[] {

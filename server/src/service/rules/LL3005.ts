@@ -29,14 +29,28 @@ export const LL3005: HandlerRule = {
       const blocked = runtimes.filter((r) => nodeMajor(r) >= CALLBACK_REMOVED_IN);
       const span = model.spanOf(callbackParam);
       if (h.isAsync) {
-        const fix = dropUnusedCallback(model, h, callbackParam);
+        const name = callbackParam.name.getText(model.sourceFile);
+        // The runtime treats a handler as callback-style only when it is not async and takes three
+        // parameters (github.com/aws/aws-lambda-nodejs-runtime-interface-client/pull/144): an unused
+        // third parameter of an async handler changes nothing, on any Node.js runtime.
+        if (callbackUses(model, h, callbackParam).length === 0) {
+          const fix = dropUnusedCallback(model, h, callbackParam);
+          findings.push({
+            ruleId: 'LL3005',
+            message: `This async handler declares a callback parameter (\`${name}\`) it never calls: harmless, Lambda runs an async handler by its promise whatever its parameters. Remove it so the handler does not read as callback-style.`,
+            uri: model.uri,
+            span,
+            severity: 'info',
+            ...(fix ? { fixes: [fix] } : {}),
+          });
+          continue;
+        }
         findings.push({
           ruleId: 'LL3005',
-          message: `This async handler also takes a callback (\`${callbackParam.name.getText(model.sourceFile)}\`): Lambda uses the returned promise and ignores the callback. Remove the parameter and return the result.`,
+          message: `This async handler also calls a callback (\`${name}\`): Lambda uses the returned promise and ignores the callback, so what is passed to it is lost. Remove the parameter and return the result.`,
           uri: model.uri,
           span,
           ...(blocked.length > 0 ? { severity: 'error' as const } : {}),
-          ...(fix ? { fixes: [fix] } : {}),
         });
         continue;
       }

@@ -187,7 +187,13 @@ function isGuarded(node: PyNode, name: string): boolean {
 /** The name an assignment of `value` writes to, when the value is the whole right side. */
 function assignedName(value: PyNode): { name: string; node: PyNode } | undefined {
   let cur = value;
-  while (cur.parent && (cur.parent.type === 'parenthesized_expression' || cur.parent.type === 'await')) cur = cur.parent;
+  for (;;) {
+    const up = cur.parent;
+    if (up && (up.type === 'parenthesized_expression' || up.type === 'await')) cur = up;
+    // `boto3.resource('dynamodb').Table(name)`: the resource flows into the call made on it.
+    else if (up?.type === 'attribute' && up.childForFieldName('object')?.id === cur.id && up.parent?.type === 'call' && up.parent.childForFieldName('function')?.id === up.id) cur = up.parent;
+    else break;
+  }
   const p = cur.parent;
   if (p?.type !== 'assignment' || p.childForFieldName('right')?.id !== cur.id) return undefined;
   const left = p.childForFieldName('left');

@@ -184,7 +184,8 @@ export class PythonFiles {
     if (e.analysed?.generation === generation && e.analysed.model !== undefined) return e.analysed;
     const links = this.links(uriToPath(doc.uri));
     const tree = parsePython(doc.text);
-    const names = links.length > 0 ? [...new Set(links.map((l) => l.functionName))] : undefined;
+    // Unlinked: handlers by their name and parameters, unless the file is a test or another cloud's code.
+    const names = links.length > 0 ? [...new Set(links.map((l) => l.functionName))] : this.project.notLambda(uriToPath(doc.uri)) !== undefined ? [] : undefined;
     e.analysed = { generation, links, model: tree !== undefined ? buildPythonModel(doc.uri, doc.text, tree, names) : undefined };
     return e.analysed;
   }

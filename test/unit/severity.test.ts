@@ -1,0 +1,34 @@
+/**
+ * Severities the rule fixtures cannot express (their markers name rules, not severities):
+ * findings that are true but low-stakes are infos (issue 17).
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { URI } from 'vscode-uri';
+import { LanguageService, loadPythonParser } from '../../server/src/service';
+import { nodeFileSystem } from '../../server/src/nodeFs';
+
+const RULES = resolve(__dirname, '../fixtures/rules');
+
+before(async () => {
+  assert.ok(await loadPythonParser(), 'the Python parser loads');
+});
+
+function findings(file: string, ruleId: string): { severity: string; message: string }[] {
+  const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
+  const path = resolve(RULES, file);
+  const uri = URI.file(path).toString();
+  return service
+    .validate({ uri, text: readFileSync(path, 'utf8'), version: 1 })
+    .filter((d) => d.ruleId === ruleId)
+    .map((d) => ({ severity: d.severity, message: d.message }));
+}
+
+test('LL3005: an async handler with an unused third parameter is an info', () => {
+  const got = findings('LL3005/async-with-callback.mjs', 'LL3005');
+  assert.equal(got.length, 1);
+  assert.equal(got[0]?.severity, 'info');
+  assert.match(got[0]?.message ?? '', /never calls: harmless/);
+});
