@@ -1,17 +1,18 @@
 /**
- * The heavy half of the simulation feature: the simulator and the template reader (which
- * brings the TypeScript compiler along). scripts/build.mjs bundles this file apart, as
- * dist/simulator.js, and simulation.ts loads it on first use, so that activating the extension
- * does not parse ten megabytes it may never need.
+ * The simulator bundle: the simulator and the template reader, without the rules' registry, the
+ * code analysis or the TypeScript compiler (test/unit/simulatorBundle.test.ts checks it).
+ * scripts/build.mjs bundles this file apart, as dist/simulator.js: the extension loads it on
+ * first use (simulation.ts), and `lambda-lens simulate` runs from it (bin/lambda-lens.js,
+ * `runSimulateProcess`).
  */
 import { knownValue } from '../../../server/src/service/model/types';
 import type { FunctionModel, Trigger } from '../../../server/src/service/model/types';
-import { readTemplate } from '../../../server/src/service/templates/template';
+import { formatOf, readTemplate } from '../../../server/src/service/templates/template';
 import type { Resolver } from '../../../server/src/service/templates/resolve';
 import { get, getPath, scalarString, type TNode } from '../../../server/src/service/templates/tree';
 import type { TriggerFacts } from './fitEvent';
 
-export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform } from '../../../server/src/simulator/index';
+export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform, runSimulateProcess } from '../../../server/src/simulator/index';
 
 /** A function of a template, as the quick pick shows it. */
 export interface TemplateFunction {
@@ -24,12 +25,6 @@ export interface TemplateFunction {
   events: TriggerFacts[];
   /** The resource's span in the template text (offsets), to find the function under the cursor. */
   span: { start: number; end: number };
-}
-
-function formatOf(uri: string): 'yaml' | 'json' | undefined {
-  if (/\.json$/i.test(uri)) return 'json';
-  if (/\.ya?ml$/i.test(uri)) return 'yaml';
-  return undefined;
 }
 
 export function templateFunctions(uri: string, text: string): TemplateFunction[] {

@@ -6,9 +6,9 @@
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
 import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
-import { looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
+import { formatOf, looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
-import type { FunctionModel, Span } from './model/types';
+import type { Span } from './model/types';
 import { isHandlerPath } from './handlers/model';
 import { ProjectIndex } from './project';
 import { HandlerFiles } from './project/handlers';
@@ -24,6 +24,7 @@ export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
 export type { HoverResult } from './hover/template';
 export type { TemplateDocument } from './templates/template';
+export { readTemplateFunctions } from './templates/template';
 export { RULES, ruleById } from './rules';
 export { docsUrl } from './model/findings';
 export type { CodeLensResult, LocationResult } from './project/views';
@@ -351,15 +352,4 @@ function pythonSeverity(ruleId: string): Severity {
 
 function toDiagnostic(f: Finding, severity: Severity): Diagnostic {
   return { ruleId: f.ruleId, severity, message: f.message, uri: f.uri, span: f.span, docs: docsUrl(f.ruleId), fixes: f.fixes ?? [] };
-}
-
-function formatOf(uri: string): 'yaml' | 'json' | undefined {
-  if (/\.json$/i.test(uri)) return 'json';
-  if (/\.ya?ml$/i.test(uri)) return 'yaml';
-  return undefined;
-}
-
-/** The functions of a SAM/CloudFormation template (for the simulator and tools). */
-export function readTemplateFunctions(uri: string, text: string): readonly FunctionModel[] {
-  return readTemplate(uri, text, formatOf(uri)).functions;
 }

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readTemplateFunctions } from '../service/index';
+import { readTemplateFunctions } from '../service/templates/template';
 import { toChromeTrace } from './chrome';
 import { simulate } from './engine';
 import { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
@@ -170,12 +170,30 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
 }
 
 /**
+ * `lambda-lens simulate …` as the whole process: runs it and sets the exit code. bin/lambda-lens.js
+ * calls it from the simulator bundle (dist/simulator.js), so a simulation never loads the rules
+ * or the TypeScript compiler the `check` CLI needs.
+ */
+export function runSimulateProcess(argv: string[]): void {
+  runSimulate(argv, process.stdout, process.stderr).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}
+
+/**
  * The `simulate` command. `argv` is the arguments after `simulate` (a leading `simulate` is
  * accepted too). Resolves to the exit code.
  */
 export async function runSimulate(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    out.write(SIMULATE_USAGE);
+    // As `lambda-lens help simulate` prints it (a line written by the CLI ends with a newline).
+    out.write(`${SIMULATE_USAGE}\n`);
     return EXIT.ok;
   }
   const args = readArgs(argv);

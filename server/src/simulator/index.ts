@@ -7,7 +7,7 @@ export { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } fro
 export { defaultPlatform, defaultAsyncConfig } from './config';
 export type { SimulationConfig, FunctionConfig, PlatformSettings, TrafficEntry, SqsQueueConfig, SqsMessageInput, StreamConfig, StreamRecordInput, AsyncConfig } from './config';
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent } from './chrome';
-export { runSimulate, formatTrace, SIMULATE_USAGE } from './cli';
+export { runSimulate, runSimulateProcess, formatTrace, SIMULATE_USAGE } from './cli';
 export { SAMPLE_EVENTS } from './events';
 export { starterScenario, type StarterScenario } from './starter';
 export { liveRuntimePids } from './runtimes/process';

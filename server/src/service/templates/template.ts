@@ -88,3 +88,17 @@ function detectKind(root: TNode): TemplateKind | undefined {
   return undefined;
 }
 
+/** The format a document's name says, if it says one. */
+export function formatOf(uri: string): 'yaml' | 'json' | undefined {
+  if (/\.json$/i.test(uri)) return 'json';
+  if (/\.ya?ml$/i.test(uri)) return 'yaml';
+  return undefined;
+}
+
+/**
+ * The functions of a SAM/CloudFormation/Serverless template, for the simulator and tools: the
+ * template reader alone, without the rules or the code analysis (the simulator bundle stays small).
+ */
+export function readTemplateFunctions(uri: string, text: string): readonly FunctionModel[] {
+  return readTemplate(uri, text, formatOf(uri)).functions;
+}
