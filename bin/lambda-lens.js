@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// Entry point for `npx lambda-lens`: runs the bundled CLI, building it first on a fresh clone.
+// The `lambda-lens` command. An installed package (npm pack, npm install -g) carries the built
+// CLI in dist/; a fresh clone builds it once, here, from its sources.
 // `simulate` runs from the simulator bundle, which loads neither the rules nor TypeScript.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
-const dist = join(__dirname, '..', 'dist');
-const cli = join(dist, 'cli.js');
-const simulator = join(dist, 'simulator.js');
+const root = join(__dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+const simulator = join(root, 'dist', 'simulator.js');
 if (!existsSync(cli) || !existsSync(simulator)) {
+  const build = join(root, 'scripts', 'build.mjs');
+  if (!existsSync(build)) {
+    process.stderr.write(`lambda-lens: ${existsSync(cli) ? simulator : cli} is missing from this installation; reinstall the package\n`);
+    process.exit(3);
+  }
   const { execFileSync } = require('node:child_process');
-  execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [build], { stdio: 'inherit' });
 }
 const args = process.argv.slice(2);
 if (args[0] === 'simulate') require(simulator).runSimulateProcess(args.slice(1));
