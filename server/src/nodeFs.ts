@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { FileSystem } from './service/fs';
 import { decodeBytes } from './service/decode';
 
@@ -18,8 +18,9 @@ export function nodeFileSystem(overlay?: (path: string) => string | undefined): 
     },
     stat(path) {
       try {
-        const s = statSync(path);
-        return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
+        const l = lstatSync(path);
+        const s = l.isSymbolicLink() ? statSync(path) : l;
+        return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, isSymbolicLink: l.isSymbolicLink(), mtimeMs: s.mtimeMs };
       } catch {
         return undefined;
       }

@@ -39,7 +39,14 @@ const MAX_EDITOR_DOCUMENT = 4 * 1024 * 1024;
 
 /** Open editors' text takes precedence over the disk. */
 const openText = (path: string): string | undefined => documents.get(URI.file(path).toString())?.getText();
-const service = new LanguageService({ fs: nodeFileSystem(openText), maxDocumentLength: MAX_EDITOR_DOCUMENT });
+const service = new LanguageService({
+  fs: nodeFileSystem(openText),
+  maxDocumentLength: MAX_EDITOR_DOCUMENT,
+  // Package-size walks (LL1013) run between requests; their result re-publishes the open documents.
+  onBackgroundResult: () => {
+    for (const doc of documents.all()) schedule(doc);
+  },
+});
 
 let workspaceRoots: string[] = [];
 let canPullConfiguration = false;

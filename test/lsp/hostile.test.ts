@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DidOpenTextDocumentNotification, HoverRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
@@ -72,4 +72,34 @@ test('a YAML alias bomb (not a template) opened in the editor', async () => {
   const p = await open('bomb/config.yaml', `${lines.join('\n')}\n`, 'yaml');
   assert.deepEqual(p.diagnostics, []);
   await stillWorks(3);
+});
+
+test('a CodeUri over 18,000 entries is walked in the background: the template is answered, then LL1013 arrives', async () => {
+  const code = join(dir, 'walk/src');
+  for (let d = 0; d < 18; d++) {
+    mkdirSync(join(code, `d${d}`), { recursive: true });
+    for (let f = 0; f < 1000; f++) writeFileSync(join(code, `d${d}`, `f${f}.js`), '');
+  }
+  writeFileSync(join(code, 'index.js'), 'exports.handler = async () => 1;\n');
+  writeFileSync(join(code, 'zz.bin'), '');
+  truncateSync(join(code, 'zz.bin'), 300 * 1024 * 1024);
+  const template = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: index.handler
+      Runtime: nodejs22.x
+`;
+  const path = join(dir, 'walk/template.yaml');
+  writeFileSync(path, template);
+  const uri = URI.file(path).toString();
+  const withSize = server.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'LL1013'));
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: template } });
+  const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 7, character: 8 } });
+  assert.ok(hover !== null, 'the template is answered while the walk runs');
+  const p = await withSize;
+  const message = p.diagnostics.find((d) => d.code === 'LL1013')?.message;
+  assert.match(typeof message === 'string' ? message : (message?.value ?? ''), /300 MB on disk/);
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -141,4 +141,32 @@ test('CR-only line endings parse, and findings land on their lines', () => {
   const { findings } = checkWith({ 'cr/template.yaml': CFN('').replace(/\n/g, '\r') });
   assert.deepEqual(rulesOf(findings, 'cr/template.yaml').filter((r) => r === 'LL0001'), []);
   assert.equal(findings.find((f) => f.file === 'cr/template.yaml' && f.ruleId === 'LL1001')?.line, 8);
+});
+
+test('package-size walks (LL1013): a CodeUri outside the project is reported, not walked; link loops end; walks stop past the limit', () => {
+  const many = Array.from({ length: 40 }, (_, i) => `  F${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: /usr\n      Handler: index.handler\n      Runtime: nodejs22.x\n`).join('');
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-walk-'));
+  mkdirSync(join(dir, '.git'));
+  mkdirSync(join(dir, 'outside'));
+  writeFileSync(join(dir, 'outside/template.yaml'), `Transform: AWS::Serverless-2016-10-31\nResources:\n${many}`);
+  // A folder that links to its parent: a walk that followed it would never end.
+  mkdirSync(join(dir, 'loop/src'), { recursive: true });
+  symlinkSync('..', join(dir, 'loop/src/up'));
+  writeFileSync(join(dir, 'loop/src/index.js'), 'exports.handler = async () => 1;\n');
+  writeFileSync(join(dir, 'loop/template.yaml'), SAM.replace('src/', 'src/').replace('app.handler', 'index.handler'));
+  // 300 MB on paper (a sparse file), and thousands of entries after it that need not be walked.
+  mkdirSync(join(dir, 'big/src/a'), { recursive: true });
+  writeFileSync(join(dir, 'big/src/index.js'), 'exports.handler = async () => 1;\n');
+  writeFileSync(join(dir, 'big/src/a/blob.bin'), '');
+  truncateSync(join(dir, 'big/src/a/blob.bin'), 300 * 1024 * 1024);
+  writeFileSync(join(dir, 'big/template.yaml'), SAM.replace('app.handler', 'index.handler'));
+  const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.signal, null);
+  const findings = JSON.parse(r.stdout) as JsonFinding[];
+  const outside = findings.filter((f) => f.file === 'outside/template.yaml' && f.ruleId === 'LL1013');
+  assert.equal(outside.length, 40);
+  assert.ok(outside.every((f) => f.severity === 'info' && /outside the project folder/.test(f.message)));
+  assert.deepEqual(findings.filter((f) => f.file === 'loop/template.yaml' && f.ruleId === 'LL1013'), []);
+  const big = findings.find((f) => f.file === 'big/template.yaml' && f.ruleId === 'LL1013');
+  assert.match(big?.message ?? '', /is (at least )?300 MB on disk/);
 });

@@ -5,7 +5,11 @@
  */
 export interface FileSystem {
   readFile(path: string): string | undefined;
-  stat(path: string): { readonly isFile: boolean; readonly isDirectory: boolean; readonly size: number } | undefined;
+  /**
+   * What the path names, following a symbolic link (`isSymbolicLink` says the path itself was
+   * one, so walks can refuse to follow linked folders); `mtimeMs` when the file system has it.
+   */
+  stat(path: string): { readonly isFile: boolean; readonly isDirectory: boolean; readonly size: number; readonly isSymbolicLink?: boolean; readonly mtimeMs?: number } | undefined;
   readDirectory(path: string): readonly string[];
 }
 

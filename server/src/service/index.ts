@@ -3,6 +3,7 @@
  * and an injected file system, and returns findings and hovers in document offsets. The
  * language server, the CLI and the tests all use it the same way.
  */
+import { PackageSizes } from './project/packageSize';
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
 import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
@@ -55,6 +56,12 @@ export interface LanguageServiceOptions {
    * gets one LL0003 note instead, so an editor never stalls on it. Default: no limit.
    */
   readonly maxDocumentLength?: number;
+  /**
+   * When set, slow file-system work (package-size walks for LL1013) runs in the background
+   * instead of inside a request, and this is called once its result may change findings: the
+   * caller re-validates its documents. The CLI leaves it unset and measures in place.
+   */
+  readonly onBackgroundResult?: () => void;
 }
 
 /** A document as the service sees it. `version` lets results be reused until the text changes. */
@@ -88,6 +95,7 @@ export class LanguageService {
   private readonly cache = new Map<string, CacheEntry>();
   private settings: RuleSettings = {};
   private readonly project: ProjectIndex;
+  private readonly packageSizes: PackageSizes;
   private readonly handlerFiles: HandlerFiles;
   private readonly pythonFiles: PythonFiles;
   /** CDK stack files read as templates, by uri (the handler side of the same file lives in handlerFiles). */
@@ -98,6 +106,16 @@ export class LanguageService {
     this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
     this.maxDocumentLength = options.maxDocumentLength ?? Infinity;
     this.project = new ProjectIndex(this.fs);
+    const onBackgroundResult = options.onBackgroundResult;
+    this.packageSizes = new PackageSizes(
+      this.fs,
+      onBackgroundResult && {
+        onMeasured: () => {
+          for (const e of this.cache.values()) delete e.diagnostics;
+          onBackgroundResult();
+        },
+      },
+    );
     this.handlerFiles = new HandlerFiles(this.project, this.fs, this.today);
     this.pythonFiles = new PythonFiles(this.project, this.fs);
   }
@@ -274,7 +292,7 @@ export class LanguageService {
   private templateDiagnostics(template: TemplateDocument): Diagnostic[] {
     const diagnostics: Diagnostic[] = [];
     const seen = new Set<string>();
-    const ctx = { template, fs: this.fs, today: this.today(), project: this.project };
+    const ctx = { template, fs: this.fs, today: this.today(), project: this.project, packageSizes: this.packageSizes };
     for (const rule of RULES) {
       const setting = this.settings[rule.id];
       if (setting === 'off' || rule.scope !== 'template') continue;

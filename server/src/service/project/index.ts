@@ -83,6 +83,11 @@ export class ProjectIndex {
     return this._codeRevision;
   }
 
+  /** The workspace folders (file-system paths). */
+  get workspaceRoots(): readonly string[] {
+    return this.roots;
+  }
+
   setRoots(roots: readonly string[]): void {
     this.roots = [...roots];
     this.rootTemplates = undefined;

@@ -1,16 +1,14 @@
-import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { FileSystem } from '../fs';
 import { PACKAGE_SIZE } from '../limits';
 import { isKnown, type FunctionModel } from '../model/types';
 import { codeRoot, uriToPath } from '../project/resolve';
 import type { TemplateDocument } from '../templates/template';
 import { get, getPath, scalarString, type TNode } from '../templates/tree';
-import type { TemplateRule } from './types';
+import type { Finding, TemplateRule } from './types';
+import { PackageSizes, projectRoot } from '../project/packageSize';
 
 const MB = 1024 * 1024;
-/** A walk stops after this many entries; a larger tree is judged on what was counted (a lower bound). */
-const MAX_ENTRIES = 100_000;
-const MAX_DEPTH = 40;
 
 /**
  * The deployment package on disk is over Lambda's 250 MB unzipped limit: the function's
@@ -23,27 +21,39 @@ export const LL1013: TemplateRule = {
   title: 'Deployment package too large',
   severity: 'error',
   scope: 'template',
-  check({ template, fs }) {
-    return template.functions.flatMap((fn) => {
+  check({ template, fs, project, packageSizes }) {
+    const sizes = packageSizes ?? syncSizes(fs);
+    const limit = PACKAGE_SIZE.unzippedMb * MB;
+    const root = projectRoot(uriToPath(template.uri), fs, project?.workspaceRoots ?? []);
+    return template.functions.flatMap((fn): Finding[] => {
       if (!isKnown(fn.codeUri)) return [];
-      const root = codeRoot(fn);
-      if (root === undefined) return [];
-      const code = measure(root, fs);
-      if (code === undefined) return [];
+      const codePath = codeRoot(fn);
+      if (codePath === undefined) return [];
+      const code = sizes.measure(codePath, limit, root);
+      if (code.kind === 'outside') {
+        return [{
+          ruleId: 'LL1013',
+          severity: 'info',
+          message: `The code of function ${fn.logicalId} (${codePath}) is outside the project folder ${code.project}; Lambda Lens does not measure folders outside the project, so its package size is not checked.`,
+          uri: fn.codeUri.uri,
+          span: fn.codeUri.span,
+        }];
+      }
+      if (code.kind !== 'measured') return [];
       const layers = localLayers(template, fn).flatMap((l) => {
-        const m = measure(l.path, fs);
-        return m === undefined ? [] : [{ ...l, size: m }];
+        const m = sizes.measure(l.path, limit, root);
+        return m.kind === 'measured' ? [{ ...l, size: m.size }] : [];
       });
-      const total = code.bytes + layers.reduce((s, l) => s + l.size.bytes, 0);
-      if (total <= PACKAGE_SIZE.unzippedMb * MB) return [];
+      const total = code.size.bytes + layers.reduce((s, l) => s + l.size.bytes, 0);
+      if (total <= limit) return [];
       const parts = [
-        ...code.units.map((u) => ({ name: u.name, bytes: u.bytes })),
+        ...code.size.units.map((u) => ({ name: u.name, bytes: u.bytes })),
         ...layers.map((l) => ({ name: `layer ${l.logicalId}`, bytes: l.size.bytes })),
       ].sort((a, b) => b.bytes - a.bytes).slice(0, 3).filter((p, i) => i === 0 || p.bytes >= total * 0.05);
       const dominant = parts.map((p) => `${p.name} ${mb(p.bytes)}`).join(', ');
       const withLayers = layers.length > 0 ? ` with ${layers.length === 1 ? 'its local layer' : `its ${layers.length} local layers`}` : '';
-      const partial = code.partial || layers.some((l) => l.size.partial) ? 'at least ' : '';
-      const zip = code.file ? ' (a zip file is never smaller than this unzipped)' : '';
+      const partial = code.size.partial || layers.some((l) => l.size.partial) ? 'at least ' : '';
+      const zip = code.size.file ? ' (a zip file is never smaller than this unzipped)' : '';
       return [{
         ruleId: 'LL1013',
         message: `The code of function ${fn.logicalId}${withLayers} is ${partial}${mb(total)} on disk${zip}; Lambda allows ${PACKAGE_SIZE.unzippedMb} MB unzipped, layers included (and ${PACKAGE_SIZE.zippedMb} MB zipped for a direct upload). Largest: ${dominant}. Leave dev dependencies, tests and build caches out of the package, or use a container image.`,
@@ -54,62 +64,16 @@ export const LL1013: TemplateRule = {
   },
 };
 
+/** Callers without a sizer of their own (the simulator's pre-run check) measure in place, cached per file system. */
+const sync = new WeakMap<FileSystem, PackageSizes>();
+function syncSizes(fs: FileSystem): PackageSizes {
+  let s = sync.get(fs);
+  if (s === undefined) sync.set(fs, (s = new PackageSizes(fs)));
+  return s;
+}
+
 function mb(bytes: number): string {
   return `${(bytes / MB).toFixed(bytes >= 10 * MB ? 0 : 1)} MB`;
-}
-
-interface Size {
-  readonly bytes: number;
-  /** Top-level entries of the folder, and each package of a top-level `node_modules`, with their sizes, largest first. */
-  readonly units: readonly { readonly name: string; readonly bytes: number }[];
-  /** True when the walk stopped at MAX_ENTRIES. */
-  readonly partial: boolean;
-  /** True when the code is a single file (a zip or jar). */
-  readonly file: boolean;
-}
-
-/** The bytes under a folder (or of a file), grouped into the units a person would trim. */
-function measure(path: string, fs: FileSystem): Size | undefined {
-  const st = fs.stat(path);
-  if (st === undefined) return undefined;
-  if (st.isFile) return { bytes: st.size, units: [{ name: basename(path), bytes: st.size }], partial: false, file: true };
-  if (!st.isDirectory) return undefined;
-  const units = new Map<string, number>();
-  let total = 0;
-  let entries = 0;
-  const walk = (dir: string, rel: string, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
-    for (const name of fs.readDirectory(dir)) {
-      if (++entries > MAX_ENTRIES) return;
-      const p = join(dir, name);
-      const s = fs.stat(p);
-      if (s === undefined) continue;
-      const r = rel === '' ? name : `${rel}/${name}`;
-      if (s.isDirectory) walk(p, r, depth + 1);
-      else if (s.isFile) {
-        total += s.size;
-        const unit = unitOf(r);
-        units.set(unit, (units.get(unit) ?? 0) + s.size);
-      }
-    }
-  };
-  walk(path, '', 0);
-  return {
-    bytes: total,
-    units: [...units].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
-    partial: entries > MAX_ENTRIES,
-    file: false,
-  };
-}
-
-/** `node_modules/<pkg>` (or `node_modules/@scope/pkg`) for dependencies, else the top-level entry. */
-function unitOf(rel: string): string {
-  const parts = rel.split('/');
-  if (parts[0] === 'node_modules' && parts.length > 2) {
-    const scoped = (parts[1] ?? '').startsWith('@') && parts.length > 3;
-    return parts.slice(0, scoped ? 3 : 2).join('/');
-  }
-  return parts.length > 1 ? `${parts[0] ?? ''}/` : rel;
 }
 
 /** Layers of this template (from the function and SAM Globals) whose content is a local path. */

@@ -7,6 +7,7 @@ import type { TemplateDocument } from '../templates/template';
 import type { FileSystem } from '../fs';
 import type { HandlerModel } from '../handlers/model';
 import type { FunctionLink, ProjectIndex } from '../project';
+import type { PackageSizes } from '../project/packageSize';
 
 export type { Edit, Finding, Fix, Severity } from '../model/findings';
 export { docsUrl } from '../model/findings';
@@ -19,6 +20,8 @@ export interface TemplateRuleContext {
   readonly today: string;
   /** The workspace index (template ⇄ handler links), when the caller has one. */
   readonly project?: ProjectIndex;
+  /** Package sizes on disk (LL1013), cached and, in the language server, measured in the background. */
+  readonly packageSizes?: PackageSizes;
 }
 
 /** What a handler-code rule sees: one JS/TS file and the template functions that use it. */
