@@ -90,6 +90,8 @@ export interface PanelViewState {
   scrollRow: number;
   /** The search box's text. */
   query: string;
+  /** Compressed time on (the default) or off; absent in state saved by older versions. */
+  compress?: boolean;
 }
 
 /** The webview panel's view type (also the serializer's key); `contributes` has no entry for it. */

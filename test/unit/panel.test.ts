@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { barAt, buildTimeline, LiveRun, timelineOfTrace } from '../../client/webview/src/model';
-import { buildTimeAxis, formatDuration, niceStep, ticks } from '../../client/webview/src/timeaxis';
+import { buildTimeAxis, CLUSTER_SHARE, DEFAULT_AXIS_OPTIONS, formatDuration, linearAxis, niceStep, scaleLabel, scaleRuns, segmentScale, ticks } from '../../client/webview/src/timeaxis';
 import { advance, changeSpeed, initialPlayback, nextEventTime, previousEventTime, seek, step, togglePlay, validSpeed } from '../../client/webview/src/playback';
 import { clampView, fitView, panView, zoomView } from '../../client/webview/src/viewport';
 import { computeFigures, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
@@ -283,5 +283,60 @@ describe('panel: range figures', () => {
     assert.equal(firstHalf.invocations + secondHalf.invocations, all.invocations);
     assert.equal(rangeFigures(t, -10, -5).invocations, 0);
     assert.equal(rangeFigures(t, -10, -5).duration.p50, null);
+  });
+});
+
+describe('panel: compressed time', () => {
+  // A burst of 10 after a 1.6 s INIT (0.2 s cold invocations), then a warm wave of 4 ms at 5 s:
+  // the shape of examples/sam-app's QuoteFunction burst, where INIT dominates.
+  const busy = [1600, 1800, 5035, 5039, 5000, 5000];
+  const background = [0, 1600, 5000, 5035];
+
+  test('INIT-only time is drawn at one scale, at most as wide as the busy time; idle is a break', () => {
+    const axis = buildTimeAxis(busy, 5039, DEFAULT_AXIS_OPTIONS, background);
+    const init = axis.segments.find((s) => s.kind === 'background' && s.simStart === 0)!;
+    assert.ok(segmentScale(init) < 1, 'INIT is compressed');
+    assert.ok(init.dispEnd - init.dispStart <= 200 + 35 + 4 + 1e-9, 'no wider than the busy time');
+    assert.equal(axis.breaks.length, 1);
+    assert.deepEqual([axis.breaks[0]!.simStart, axis.breaks[0]!.simEnd], [1800, 5000]);
+  });
+
+  test('a short cluster after a break is widened to a visible share of the whole', () => {
+    const axis = buildTimeAxis(busy, 5039, DEFAULT_AXIS_OPTIONS, background);
+    const warm = axis.segments.filter((s) => s.simStart >= 5000);
+    const width = warm.reduce((n, s) => n + s.dispEnd - s.dispStart, 0);
+    assert.ok(width >= CLUSTER_SHARE * axis.displayEnd - 1e-6, `${width} of ${axis.displayEnd}`);
+    assert.ok(segmentScale(warm.find((s) => s.kind === 'active')!) > 1, 'the warm invocations are widened');
+    assert.ok(axis.rescaled);
+  });
+
+  test('compressed time stays monotonic and invertible; ticks stay round and apart', () => {
+    const axis = buildTimeAxis(busy, 5039, DEFAULT_AXIS_OPTIONS, background);
+    let last = -Infinity;
+    for (let t = 0; t <= 5039; t += 3.7) {
+      const d = axis.toDisplay(t);
+      assert.ok(d >= last - 1e-9, `t=${t}`);
+      last = d;
+      assert.ok(Math.abs(axis.toSim(d) - t) < 1e-6, `t=${t}`);
+    }
+    const ts = ticks(axis, 0, axis.displayEnd, 1000);
+    for (let i = 1; i < ts.length; i++) assert.ok(ts[i]!.disp > ts[i - 1]!.disp);
+  });
+
+  test('a run where invocations dominate is drawn 1:1; real time is one linear segment', () => {
+    const steady = buildTimeAxis([300, 2000], 2000, DEFAULT_AXIS_OPTIONS, [0, 300]);
+    assert.equal(steady.rescaled, false);
+    assert.equal(steady.toDisplay(1234), 1234);
+    const real = linearAxis(5039);
+    assert.equal(real.segments.length, 1);
+    assert.equal(real.toDisplay(4000), 4000);
+  });
+
+  test('the scale labels: ×1/N for compressed time, ×N for widened, none for 1:1', () => {
+    assert.equal(scaleLabel(1 / 44), 'time ×1/44');
+    assert.equal(scaleLabel(92.3), 'time ×92');
+    assert.equal(scaleLabel(1.2), '');
+    const runs = scaleRuns(buildTimeAxis(busy, 5039, DEFAULT_AXIS_OPTIONS, background).segments);
+    assert.deepEqual(runs.map((r) => (r.idle ? 'idle' : scaleLabel(r.scale).replace(/[1-9][\d,]*$|\d{2,}/g, 'N'))), ['time ×1/N', 'idle', 'time ×N']);
   });
 });

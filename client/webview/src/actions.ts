@@ -10,7 +10,7 @@ import { seek, step } from './playback';
 import { visibleRowCount } from './render';
 import { findMatches, stepMatch } from './search';
 import { findBar, firstRow, keyOf, rowOf, type PanelState } from './state';
-import { buildTimeAxis } from './timeaxis';
+import { buildTimeAxis, DEFAULT_AXIS_OPTIONS, linearAxis, type TimeAxis } from './timeaxis';
 import { clampView, fitView, panView, revealView, zoomView } from './viewport';
 
 /** The page around the canvas, as the actions see it. */
@@ -37,9 +37,7 @@ export class Actions {
   setTimeline(next: Timeline, keepView: boolean): void {
     const s = this.s;
     s.timeline = next;
-    const spans: number[] = [];
-    for (const row of next.rows) for (const b of row.bars) spans.push(Math.min(b.arrived, b.start), b.end);
-    s.axis = buildTimeAxis(spans, next.endMs);
+    s.axis = axisOf(next, s.compress);
     if (!keepView || !s.userMovedView) s.view = fitView(s.axis.displayEnd);
     else s.view = clampView(s.view, s.axis.displayEnd);
     s.selected = findBar(s, s.selectedKey);
@@ -70,6 +68,14 @@ export class Actions {
       }
     }
     this.ui.detailsChanged();
+  }
+
+  /** Compressed time on or off (the toolbar's toggle, key C); the whole run is fitted again. */
+  toggleCompress(): void {
+    const s = this.s;
+    s.compress = !s.compress;
+    s.axis = axisOf(s.timeline, s.compress);
+    this.fitAll();
   }
 
   clearRange(): void {
@@ -196,4 +202,28 @@ export class Actions {
       return;
     }
   }
+}
+
+/**
+ * The time axis of a timeline: compressed (idle breaks, INIT and waiting at one scale, narrow
+ * clusters widened; see timeaxis.ts) or real time.
+ */
+export function axisOf(timeline: Timeline, compress: boolean): TimeAxis {
+  if (!compress) return linearAxis(timeline.endMs);
+  const busy: number[] = [];
+  const background: number[] = [];
+  for (const row of timeline.rows) {
+    for (const b of row.bars) {
+      if (b.kind === 'init') {
+        background.push(b.start, b.end);
+        continue;
+      }
+      busy.push(b.start, b.end);
+      if (b.arrived < b.start) {
+        busy.push(b.arrived, b.arrived);
+        background.push(b.arrived, b.start);
+      }
+    }
+  }
+  return buildTimeAxis(busy, timeline.endMs, DEFAULT_AXIS_OPTIONS, background);
 }

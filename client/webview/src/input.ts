@@ -51,6 +51,7 @@ const zoomOut = does(({ actions }) => actions.zoom(1 / 0.7));
 const panLeft = does(({ actions }) => actions.pan(-0.2));
 const panRight = does(({ actions }) => actions.pan(0.2));
 const fit = does(({ actions }) => actions.fitSelection());
+const compress = does(({ actions }) => actions.toggleCompress());
 const play = does(({ s }) => (s.playback = togglePlay(s.playback, s.timeline.endMs)));
 const follow: KeyAction = ({ s }) => {
   if (s.liveRunId) s.playback = { ...s.playback, following: true, playing: false };
@@ -76,6 +77,8 @@ const KEYS: Readonly<Record<string, KeyAction>> = {
   D: panRight,
   f: fit,
   F: fit,
+  c: compress,
+  C: compress,
   '[': does(({ s }) => (s.playback = changeSpeed(s.playback, -1))),
   ']': does(({ s }) => (s.playback = changeSpeed(s.playback, 1))),
   l: follow,
@@ -141,6 +144,7 @@ function attachToolbar({ s, actions, page, host }: Ctx): void {
   click(page.zoomInButton, () => act(() => actions.zoom(0.5)));
   click(page.zoomOutButton, () => act(() => actions.zoom(2)));
   click(page.fitButton, () => act(() => actions.fitAll()));
+  click(page.compressButton, () => act(() => actions.toggleCompress()));
   click(page.exportButton, () => host.post({ type: 'export-chrome-trace' }));
   click(page.prevMatchButton, () => act(() => actions.goToMatch(-1)));
   click(page.nextMatchButton, () => act(() => actions.goToMatch(1)));

@@ -33,6 +33,8 @@ export function buildPage(root: HTMLElement) {
   const zoomInButton = iconButton('zoom-in', 'Zoom in', 'W');
   const zoomOutButton = iconButton('zoom-out', 'Zoom out', 'S');
   const fitButton = iconButton('screen-full', 'Fit the whole run', 'F');
+  const compressButton = iconButton('fold', 'Compress time: idle gaps, long INIT and waits drawn shorter, short clusters wider', 'C');
+  compressButton.setAttribute('aria-pressed', 'true');
   const exportButton = iconButton('export', 'Export as Chrome trace', null);
   const searchInput = el('input', {
     className: 'll-search',
@@ -67,6 +69,7 @@ export function buildPage(root: HTMLElement) {
     zoomOutButton,
     zoomInButton,
     fitButton,
+    compressButton,
     exportButton,
     el('span', { className: 'll-sep' }),
     el('span', { className: 'codicon codicon-search ll-search-icon', attrs: { 'aria-hidden': 'true' } }),
@@ -111,7 +114,8 @@ export function buildPage(root: HTMLElement) {
     className: 'll-keys',
     text:
       'Keys: Space play/pause · , and . previous/next event · W/S or wheel zoom · A/D, Shift+wheel or drag pan · Shift+drag select a stretch · ' +
-      '←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · [ and ] speed · L follow live · ' +
+      '←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · C compress time · [ and ] speed · ' +
+      'L follow live · ' +
       'Home/End start/end · / or Ctrl+F search.',
     attrs: { id: 'll-keys' },
   });
@@ -150,6 +154,7 @@ export function buildPage(root: HTMLElement) {
     zoomInButton,
     zoomOutButton,
     fitButton,
+    compressButton,
     exportButton,
     searchInput,
     searchCount,

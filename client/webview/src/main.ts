@@ -33,6 +33,8 @@ function post(message: FromWebviewMessage): void {
 
 const s = createState();
 const restored = vscode.getState();
+// Compressed time is a preference of the panel, kept across reloads whatever run is shown.
+if (restored?.compress === false) s.compress = false;
 const page = buildPage(document.getElementById('root') ?? document.body);
 
 const actions = new Actions(s, {
@@ -302,6 +304,8 @@ function updateControls(): void {
   page.scrubber.setAttribute('aria-valuetext', label);
   page.clock.textContent = label;
   page.liveButton.classList.toggle('ll-on', playback.following);
+  page.compressButton.classList.toggle('ll-on', s.compress);
+  page.compressButton.setAttribute('aria-pressed', String(s.compress));
 }
 
 // ---- size, theme, state ---------------------------------------------------------------------
@@ -356,6 +360,7 @@ function saveState(): void {
       selected: s.selectedKey,
       scrollRow: s.scrollRow,
       query: s.query,
+      compress: s.compress,
     });
   }, 300);
 }

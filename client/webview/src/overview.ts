@@ -24,7 +24,7 @@ export interface OverviewFrame {
 
 export class Overview {
   private cache: HTMLCanvasElement | null = null;
-  private cacheFor: { timeline: Timeline; width: number; dpr: number } | null = null;
+  private cacheFor: { timeline: Timeline; axis: TimeAxis; width: number; dpr: number } | null = null;
 
   constructor(
     private readonly ctx: CanvasRenderingContext2D,
@@ -50,9 +50,9 @@ export class Overview {
   draw(f: OverviewFrame): void {
     const { ctx, theme } = this;
     const dpr = window.devicePixelRatio || 1;
-    if (!this.cacheFor || this.cacheFor.timeline !== f.timeline || this.cacheFor.width !== f.width || this.cacheFor.dpr !== dpr) {
+    if (!this.cacheFor || this.cacheFor.timeline !== f.timeline || this.cacheFor.axis !== f.axis || this.cacheFor.width !== f.width || this.cacheFor.dpr !== dpr) {
       this.cache = this.density(f, dpr);
-      this.cacheFor = { timeline: f.timeline, width: f.width, dpr };
+      this.cacheFor = { timeline: f.timeline, axis: f.axis, width: f.width, dpr };
     }
     ctx.save();
     ctx.fillStyle = theme.background;

@@ -18,7 +18,8 @@ export function renderSummary(target: HTMLElement, s: PanelState): void {
     ? figuresOfSummary(s.trace.summary)
     : computeFigures(timeline.invocations, timeline.rows.filter((r) => r.env).length);
   clear(target);
-  for (const item of summaryItems(figures)) {
+  const architecture = s.trace?.function.architecture ?? s.live?.header?.function.architecture;
+  for (const item of summaryItems(figures, architecture)) {
     target.appendChild(
       el(
         'div',
@@ -72,9 +73,13 @@ export function renderVersions(target: HTMLElement, s: PanelState): void {
   }
 }
 
+/** The legend's marks that are not bars, drawn by Renderer.drawLegendMark. */
+type LegendMark = Parameters<Renderer['drawLegendMark']>[0];
+
+/** One entry per mark the timeline draws: every bar style, and the lines and breaks around them. */
 export function renderLegend(target: HTMLElement, theme: Theme): void {
   clear(target);
-  const sample = (style: Bar['style'], kind: Bar['kind'], attempt = 1): Bar => ({
+  const sample = (style: Bar['style'], kind: Bar['kind'], attempt = 1, open = false): Bar => ({
     kind,
     style,
     start: 0,
@@ -83,21 +88,27 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
     attempt,
     cold: style === 'cold',
     inv: -1,
-    open: false,
+    open,
   });
-  const entries: [string, Bar][] = [
+  const entries: [string, Bar | LegendMark, string?][] = [
     ['INIT', sample('init', 'init')],
+    ['INIT failed', sample('init-error', 'init')],
     ['Cold start', sample('cold', 'invoke')],
     ['Warm start', sample('warm', 'invoke')],
+    ['Running', sample('running', 'invoke', 1, true)],
+    ['Waited', 'waited', 'Dotted: the time a request waited before it started (its environment\'s INIT, a queue)'],
     ['Error', sample('error', 'invoke')],
     ['Timeout', sample('timeout', 'invoke')],
     ['Crash / out of memory', sample('crash', 'invoke')],
     ['Throttled', sample('throttle', 'throttle')],
     ['Retry', sample('warm', 'invoke', 2)],
     ['Environment ended', sample('warm', 'env-end')],
+    ['Idle', 'idle', 'A stretch with nothing running, drawn narrow and labelled with its length'],
+    ['Time ×1/N, ×N', 'scaled', 'Compressed time (C): the axis label gives the scale of the stretch above this line'],
+    ['Deployment', 'deploy', 'A new version deployed: its traffic shift starts here'],
   ];
   const dpr = window.devicePixelRatio || 1;
-  for (const [label, bar] of entries) {
+  for (const [label, mark, title] of entries) {
     const c = el('canvas', { className: 'll-swatch', attrs: { 'aria-hidden': 'true' } });
     c.width = 34 * dpr;
     c.height = 22 * dpr;
@@ -105,9 +116,11 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
     if (cx) {
       cx.scale(dpr, dpr);
       const r = new Renderer(cx, theme);
-      const x0 = bar.kind === 'throttle' || bar.kind === 'env-end' ? 17 : 4;
-      r.drawBar(bar, x0, 30, 12, null);
+      if (typeof mark === 'string') r.drawLegendMark(mark, 34, 22);
+      else r.drawBar(mark, mark.kind === 'throttle' || mark.kind === 'env-end' ? 17 : 4, 30, 12, null);
     }
-    target.appendChild(el('span', { className: 'll-legend-item' }, c, el('span', { text: label })));
+    const item = el('span', { className: 'll-legend-item', attrs: { 'data-mark': label.toLowerCase().replace(/[^a-z0-9]+/g, '-') } }, c, el('span', { text: label }));
+    if (title) item.title = title;
+    target.appendChild(item);
   }
 }

@@ -7,7 +7,7 @@
 import type { Bar, BarStyle, Row, Timeline } from './model';
 import { firstBarEndingAfter } from './model';
 import type { Theme } from './theme';
-import { formatDuration, ticks, type TimeAxis } from './timeaxis';
+import { formatDuration, scaleLabel, scaleRuns, ticks, type TimeAxis } from './timeaxis';
 import { versionAccent, versionLabel } from './versions';
 import type { View } from './viewport';
 
@@ -78,6 +78,7 @@ export class Renderer {
       }
     }
     this.drawBreaks(f);
+    this.drawScaleMarks(f);
     const deploys = this.deployMarks(f);
     this.drawShiftWindows(f, deploys);
     const labels = this.breakLabels(f);
@@ -124,20 +125,45 @@ export class Renderer {
     }
   }
 
-  /** Where each visible break's label goes, so that tick labels can keep clear of them. */
+  /**
+   * Where each visible break's label goes (`idle 4.2 s`), and the label of each stretch drawn
+   * at another scale than 1:1 (`time ×1/44`, `time ×92`), so that tick labels keep clear of them.
+   */
   private breakLabels(f: Frame): { label: string; cx: number; width: number }[] {
     const { ctx, theme } = this;
     ctx.font = theme.fontSmall;
     const out: { label: string; cx: number; width: number }[] = [];
-    for (const b of f.axis.segments) {
-      if (!b.isBreak || b.dispEnd < f.view.start || b.dispStart > f.view.end) continue;
-      const x0 = Math.max(LAYOUT.gutter, Renderer.x(f, b.dispStart));
-      const x1 = Renderer.x(f, b.dispEnd);
-      if (x1 <= LAYOUT.gutter) continue;
-      const label = `idle ${formatDuration(b.simEnd - b.simStart)}`;
+    const place = (label: string, from: number, to: number): void => {
+      if (to < f.view.start || from > f.view.end) return;
+      const x0 = Math.max(LAYOUT.gutter, Renderer.x(f, from));
+      const x1 = Math.min(f.width, Renderer.x(f, to));
+      if (x1 <= LAYOUT.gutter) return;
       out.push({ label, cx: (x0 + x1) / 2, width: ctx.measureText(label).width + 8 });
+    };
+    for (const run of scaleRuns(f.axis.segments)) {
+      if (run.idle) place(`idle ${formatDuration(run.simEnd - run.simStart)}`, run.dispStart, run.dispEnd);
+      else place(scaleLabel(run.scale), run.dispStart, run.dispEnd);
     }
     return out;
+  }
+
+  /** A line under the axis along each stretch drawn at another scale than 1:1. */
+  private drawScaleMarks(f: Frame): void {
+    const { ctx, theme } = this;
+    ctx.strokeStyle = theme.muted;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([4, 3]);
+    for (const run of scaleRuns(f.axis.segments)) {
+      if (run.idle || run.dispEnd < f.view.start || run.dispStart > f.view.end) continue;
+      const x0 = Math.max(LAYOUT.gutter, Renderer.x(f, run.dispStart));
+      const x1 = Math.min(f.width, Renderer.x(f, run.dispEnd));
+      if (x1 <= x0) continue;
+      ctx.beginPath();
+      ctx.moveTo(x0, LAYOUT.axisHeight - 1.5);
+      ctx.lineTo(x1, LAYOUT.axisHeight - 1.5);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
   }
 
   private drawBreakLabels(labels: { label: string; cx: number; width: number }[]): void {
@@ -361,16 +387,7 @@ export class Renderer {
     if (b.kind === 'invoke' && f && b.arrived < b.start - 0.5) {
       // Time the request waited before it started (queue, INIT of its environment is its own bar).
       const xa = Renderer.x(f, f.axis.toDisplay(b.arrived));
-      if (x0 - xa > 2) {
-        ctx.strokeStyle = theme.muted;
-        ctx.lineWidth = 1;
-        ctx.setLineDash([2, 2]);
-        ctx.beginPath();
-        ctx.moveTo(xa, mid + 0.5);
-        ctx.lineTo(x0, mid + 0.5);
-        ctx.stroke();
-        ctx.setLineDash([]);
-      }
+      if (x0 - xa > 2) this.drawWait(xa, x0, mid);
     }
     if (b.kind === 'init') {
       ctx.fillStyle = this.pattern(color, 1);
@@ -393,6 +410,71 @@ export class Renderer {
     }
     if (b.attempt > 1) this.retryBadge(b, x0, w, y);
     this.outline(b, x0, y, w, h, f);
+  }
+
+  /** The dotted line of the time a request waited, from its arrival `xa` to its start `x0`. */
+  private drawWait(xa: number, x0: number, mid: number): void {
+    const { ctx, theme } = this;
+    ctx.strokeStyle = theme.muted;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([2, 2]);
+    ctx.beginPath();
+    ctx.moveTo(xa, mid + 0.5);
+    ctx.lineTo(x0, mid + 0.5);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  /**
+   * A legend swatch for a mark that is not a bar, `w` × `h` px, drawn as the timeline draws it:
+   * `waited` (a request's wait before its start, then the bar), `idle` (a break), `scaled` (the
+   * line under the axis along time drawn at another scale), `deploy` (a deployment's marker).
+   */
+  drawLegendMark(mark: 'waited' | 'idle' | 'scaled' | 'deploy', w: number, h: number): void {
+    const { ctx, theme } = this;
+    const mid = h / 2;
+    switch (mark) {
+      case 'waited': {
+        this.drawWait(2, w - 10, mid);
+        const bar: Bar = { kind: 'invoke', style: 'cold', start: 0, end: 1, arrived: 0, attempt: 1, cold: true, inv: -1, open: false };
+        this.drawBar(bar, w - 10, w - 2, mid, null);
+        break;
+      }
+      case 'idle': {
+        const x0 = w / 2 - 5;
+        const x1 = w / 2 + 5;
+        ctx.fillStyle = this.pattern(theme.muted, 0.22);
+        ctx.fillRect(x0, 0, x1 - x0, h);
+        ctx.strokeStyle = theme.muted;
+        ctx.lineWidth = 1;
+        for (const x of [x0, x1]) {
+          ctx.beginPath();
+          for (let y = 0, i = 0; y <= h; y += 6, i++) ctx[i === 0 ? 'moveTo' : 'lineTo'](x + (i % 2 === 0 ? -2 : 2), y);
+          ctx.stroke();
+        }
+        break;
+      }
+      case 'scaled':
+        ctx.strokeStyle = theme.muted;
+        ctx.lineWidth = 2;
+        ctx.setLineDash([4, 3]);
+        ctx.beginPath();
+        ctx.moveTo(2, mid);
+        ctx.lineTo(w - 2, mid);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        break;
+      case 'deploy':
+        ctx.strokeStyle = theme.foreground;
+        ctx.lineWidth = 2;
+        ctx.setLineDash([6, 3]);
+        ctx.beginPath();
+        ctx.moveTo(Math.round(w / 2), 0);
+        ctx.lineTo(Math.round(w / 2), h);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        break;
+    }
   }
 
   /** The shape that tells an outcome apart without its colour. */

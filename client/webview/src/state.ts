@@ -37,6 +37,8 @@ export interface PanelState {
   liveBuildCost: number;
 
   // ---- the view
+  /** Compressed time (idle breaks, long INIT and waits at one scale, narrow clusters widened) or real time. */
+  compress: boolean;
   view: View;
   /** The user zoomed or panned: a live run no longer refits the view as it grows. */
   userMovedView: boolean;
@@ -81,6 +83,7 @@ export function createState(): PanelState {
     liveDirty: false,
     lastLiveBuild: 0,
     liveBuildCost: 0,
+    compress: true,
     view: fitView(1),
     userMovedView: false,
     playback: initialPlayback(0),

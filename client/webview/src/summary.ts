@@ -98,7 +98,11 @@ function ms(v: number | null): string {
   return v === null ? '—' : formatDuration(v);
 }
 
-export function summaryItems(f: Figures): SummaryItem[] {
+/**
+ * The summary strip's items. With the function's `architecture`, the cost cell gives the cost on
+ * it (the other one is in its tooltip), so that the strip fits on one line at 1,280 px.
+ */
+export function summaryItems(f: Figures, architecture?: 'x86_64' | 'arm64'): SummaryItem[] {
   const rate = f.invocations === 0 ? '—' : `${Math.round((f.coldStarts / f.invocations) * 1000) / 10}%`;
   const items: SummaryItem[] = [
     { key: 'invocations', label: 'Invocations', value: f.invocations.toLocaleString('en-US'), title: 'Attempts that ran the handler (throttles not counted)' },
@@ -113,12 +117,13 @@ export function summaryItems(f: Figures): SummaryItem[] {
     { key: 'init-p50', label: 'Init p50', value: ms(f.init.p50), title: 'Median INIT duration of cold starts' },
     { key: 'gb-s', label: 'Billed GB-s', value: f.gbSeconds < 10 ? f.gbSeconds.toFixed(4) : f.gbSeconds.toFixed(1), title: 'Billed duration × memory, in GB-seconds (INIT billed on cold starts)' },
   ];
-  items.push({
-    key: 'cost',
-    label: 'Cost x86 / arm',
-    value: f.cost ? `${usd(f.cost.x86_64)} / ${usd(f.cost.arm64)}` : 'at the end',
-    title: 'Compute and request cost of this run in us-east-1, for x86_64 and arm64',
-  });
+  const both = f.cost ? `: x86_64 ${usd(f.cost.x86_64)}, arm64 ${usd(f.cost.arm64)}` : ', for x86_64 and arm64';
+  const title = `Compute and request cost of this run in us-east-1${both}`;
+  if (architecture) {
+    items.push({ key: 'cost', label: `Cost (${architecture})`, value: f.cost ? usd(f.cost[architecture]) : 'at the end', title });
+  } else {
+    items.push({ key: 'cost', label: 'Cost x86 / arm', value: f.cost ? `${usd(f.cost.x86_64)} / ${usd(f.cost.arm64)}` : 'at the end', title });
+  }
   return items;
 }
 
