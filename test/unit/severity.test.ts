@@ -32,3 +32,19 @@ test('LL3005: an async handler with an unused third parameter is an info', () =>
   assert.equal(got[0]?.severity, 'info');
   assert.match(got[0]?.message ?? '', /never calls: harmless/);
 });
+
+test('LL2104: once per handler, counting the other raises; an info when the handler has no effects', () => {
+  const got = findings('LL2104/python/app.py', 'LL2104');
+  assert.equal(got.length, 1);
+  assert.match(got[0]?.message ?? '', /so do 1 more raise statement/);
+  assert.equal(got[0]?.severity, 'info');
+});
+
+test('LL2101 with MaximumRetryAttempts 0: an info that speaks of duplicate deliveries, not retries', () => {
+  const got = findings('LL2101/no-retries/app.py', 'LL2101');
+  assert.equal(got.length, 1);
+  assert.equal(got[0]?.severity, 'info');
+  assert.match(got[0]?.message ?? '', /MaximumRetryAttempts 0: Lambda does not retry a failed event, but may still deliver an event twice/);
+  assert.match(got[0]?.message ?? '', /Each duplicate delivery sends the email again/);
+  assert.doesNotMatch(got[0]?.message ?? '', /retries a failed event 0 times|Each retry/);
+});

@@ -166,6 +166,11 @@ function describeStream(trigger: Trigger, label: string): string {
  */
 export function retryClause(fn: FunctionModel, trigger: Trigger): string {
   const label = triggerLabel(trigger);
+  if (retriesOff(fn, trigger)) {
+    return trigger.invocation === 'async'
+      ? `${label} invokes it asynchronously with MaximumRetryAttempts 0: Lambda does not retry a failed event, but may still deliver an event twice`
+      : `${label} does not retry a failed batch (MaximumRetryAttempts 0), but may still deliver a record twice`;
+  }
   if (trigger.invocation === 'async') {
     const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
     const n = retries === undefined ? `up to ${ASYNC_RETRY_ATTEMPTS.max}` : String(retries.value);
@@ -177,6 +182,30 @@ export function retryClause(fn: FunctionModel, trigger: Trigger): string {
   }
   if (isStreamTrigger(trigger)) return `${label} retries a failed batch, in order, until it succeeds or its records expire`;
   return `${label} redelivers a failed batch`;
+}
+
+/**
+ * True when Lambda does not retry this trigger's failed events: `MaximumRetryAttempts: 0` on the
+ * async configuration or on a stream mapping, set on purpose. Only a duplicate delivery (at least
+ * once: docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) then runs an event twice.
+ */
+export function retriesOff(fn: FunctionModel, trigger: Trigger): boolean {
+  if (trigger.invocation === 'async') return knownValue(fn.asyncConfig?.maximumRetryAttempts) === 0;
+  return isStreamTrigger(trigger) && knownValue(trigger.mapping?.maximumRetryAttempts) === 0;
+}
+
+/**
+ * The severity and wording of a retried-handler finding (LL2101, LL2102): when no trigger retries
+ * (all `MaximumRetryAttempts: 0`), a repeat needs a rare duplicate delivery, so an info whose text
+ * speaks of duplicates, not retries.
+ */
+export function repeatWording(triggers: readonly { readonly fn: FunctionModel; readonly trigger: Trigger }[]): { readonly severity?: 'info'; readonly handler: string; readonly retry: (s: string) => string } {
+  if (triggers.length === 0 || !triggers.every((t) => retriesOff(t.fn, t.trigger))) return { handler: 'a handler that is retried', retry: (s) => s };
+  return {
+    severity: 'info',
+    handler: 'a handler whose events may arrive twice',
+    retry: (s) => s.replace(/\b(each|every|a) retry\b/gi, (_, w: string) => `${w} duplicate delivery`).replace(/\bevery attempt\b/g, 'every delivery'),
+  };
 }
 
 /** A few words on how a trigger retries, for code lens titles: "whole batch retried after 60 s". */

@@ -19,6 +19,7 @@ import {
 } from '../handlers/idempotency';
 import type { ExecutionScope } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
+import { repeatWording } from '../model/invocation';
 import type { Finding, Fix, HandlerRule } from './types';
 
 /** A call that repeats its effect when the event is processed again. */
@@ -55,13 +56,14 @@ export const LL2101: HandlerRule = {
       const problem = problemOf(model, effect, keys.all);
       if (problem === undefined) continue;
       const fix = effect.kind === 'put' ? conditionFix(model, effect, keys.partition) : undefined;
+      const wording = repeatWording(triggers.map((t) => ({ fn: t.fn, trigger: t.trigger })));
       findings.push({
         ruleId: 'LL2101',
-        message: `${effect.what} in a handler that is retried: ${describeRetries(triggers)}. ${problem}`,
+        message: wording.retry(`${effect.what} in ${wording.handler}: ${describeRetries(triggers)}. ${problem}`),
         uri: model.uri,
         span: model.spanOf(effect.node),
         // A put whose key comes from the event often rewrites the same item: a note, not a warning.
-        ...(effect.kind === 'put' ? { severity: 'info' as const } : {}),
+        ...(effect.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
         ...(fix ? { fixes: [fix] } : {}),
       });
     }

@@ -15,6 +15,7 @@ import {
 } from '../handlers/idempotency';
 import type { ExecutionScope, HandlerFunction, HandlerModel } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
+import { repeatWording } from '../model/invocation';
 import type { Finding, HandlerRule } from './types';
 
 /** A place where a value must be the same on every delivery of an event. */
@@ -55,11 +56,13 @@ export const LL2102: HandlerRule = {
         use.role === 'record'
           ? 'so every retry writes a new record instead of overwriting the first attempt\'s: duplicates. Derive the key from the event (the message id, S3 object key and sequencer, or the business id in the payload).'
           : 'so every retry sends a key nobody has seen and is not recognised as a repeat. Derive the key from the event (its message id or business id).';
+      const wording = repeatWording(triggers);
       findings.push({
         ruleId: 'LL2102',
-        message: `\`${use.name}\` is set from ${made}, which changes on every attempt, in a handler that is retried: ${describeRetries(triggers)}; ${consequence}`,
+        message: wording.retry(`\`${use.name}\` is set from ${made}, which changes on every attempt, in ${wording.handler}: ${describeRetries(triggers)}; ${consequence}`),
         uri: model.uri,
         span: model.spanOf(source),
+        ...(wording.severity !== undefined ? { severity: wording.severity } : {}),
       });
     }
     return findings;

@@ -2,6 +2,8 @@ import ts from 'typescript';
 import type { HandlerFunction } from '../handlers/model';
 import { isFunctionLike, skipOuter } from '../handlers/scope';
 import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';
+import { handlerEffects } from '../handlers/effects';
+import { withStakes } from '../model/effects';
 import { ITEM_IDENTIFIERS, batchTriggers, singleRecordBatches } from './batch';
 import type { Finding, HandlerRule } from './types';
 
@@ -28,14 +30,18 @@ export const LL2104: HandlerRule = {
       const enabled = triggers.some((t) => reportsBatchItemFailures(t.trigger) === true);
       const example = ITEM_IDENTIFIERS[first.trigger.type]?.example ?? 'record.messageId';
       const again = first.trigger.type === 'SQS' ? 'comes back after the visibility timeout' : 'is retried while the shard waits';
-      for (const thrown of throwsInRecordLoops(handler)) {
-        findings.push({
-          ruleId: 'LL2104',
-          message: `Throwing here fails the whole batch from ${triggerLabel(first.trigger)}: every record in it, including those already processed, ${again}. Catch the error and add { itemIdentifier: ${example} } to batchItemFailures${enabled ? '' : ' (and turn on FunctionResponseTypes: [ReportBatchItemFailures])'}.`,
-          uri: model.uri,
-          span: { start: thrown.getStart(model.sourceFile), end: thrown.getEnd() },
-        });
-      }
+      // Once per handler, at the first throw: the fix (catch per record) is one change for all of them.
+      const [thrown, ...more] = throwsInRecordLoops(handler);
+      if (thrown === undefined) continue;
+      const others = more.length > 0 ? ` (so do ${more.length} more throw${more.length === 1 ? '' : 's'} in this handler's record loops)` : '';
+      const finding: Finding = {
+        ruleId: 'LL2104',
+        message: `Throwing here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, ${again}. Catch the error and add { itemIdentifier: ${example} } to batchItemFailures${enabled ? '' : ' (and turn on FunctionResponseTypes: [ReportBatchItemFailures])'}.`,
+        uri: model.uri,
+        span: { start: thrown.getStart(model.sourceFile), end: thrown.getEnd() },
+      };
+      // Records processed again repeat work only when the handler has effects.
+      findings.push(withStakes(finding, handlerEffects(model, handler.exportName)));
     }
     return findings;
   },

@@ -4,8 +4,10 @@
  * docs page, severity and user setting as the JS/TS one; only the code patterns differ.
  * What is recognised is data at the top of this file.
  */
-import { retryClause, retryingTriggers, reportsBatchItemFailures, triggerLabel } from '../../model/invocation';
-import type { FunctionModel, Trigger } from '../../model/types';
+import { repeatWording, retryClause, retryingTriggers, reportsBatchItemFailures, triggerLabel } from '../../model/invocation';
+import { knownValue, type FunctionModel, type Trigger } from '../../model/types';
+import { withStakes } from '../../model/effects';
+import { pythonHandlerEffects } from './effects';
 import type { Finding } from '../../model/findings';
 import type { PyNode } from './parser';
 import { LL4006Python } from '../../rules/LL4006python';
@@ -418,7 +420,15 @@ const LL2101: PythonCheck = {
       if (triggers.length === 0 || isIdempotent(model, c)) continue;
       const problem = problemOf(c.node, write);
       if (problem === undefined) continue;
-      out.push({ ruleId: 'LL2101', message: `${write.what} in a handler that is retried: ${describeRetries(triggers)}. ${problem}`, uri: model.uri, span: c.span });
+      const wording = repeatWording(triggers);
+      out.push({
+        ruleId: 'LL2101',
+        message: wording.retry(`${write.what} in ${wording.handler}: ${describeRetries(triggers)}. ${problem}`),
+        uri: model.uri,
+        span: c.span,
+        // A put whose key comes from the event usually rewrites the same item: a note, not a warning (as for JS/TS).
+        ...(write.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
+      });
     }
     return out;
   },
@@ -509,11 +519,13 @@ const LL2102: PythonCheck = {
       if (triggers.length === 0 || isIdempotent(model, c)) continue;
       const key = keyUse(c);
       if (key === undefined) continue;
+      const wording = repeatWording(triggers);
       out.push({
         ruleId: 'LL2102',
-        message: `\`${key}\` is set from ${c.origin}(), which changes on every attempt, in a handler that is retried: ${describeRetries(triggers)}; so every retry writes a new record instead of overwriting the first attempt's: duplicates. Derive the key from the event (the message id, S3 object key, or the business id in the payload).`,
+        message: wording.retry(`\`${key}\` is set from ${c.origin}(), which changes on every attempt, in ${wording.handler}: ${describeRetries(triggers)}; so every retry writes a new record instead of overwriting the first attempt's: duplicates. Derive the key from the event (the message id, S3 object key, or the business id in the payload).`),
         uri: model.uri,
         span: c.span,
+        ...(wording.severity !== undefined ? { severity: wording.severity } : {}),
       });
     }
     return out;
@@ -554,6 +566,11 @@ function keyUse(c: PyCall): string | undefined {
 interface BatchTrigger {
   readonly fn: FunctionModel;
   readonly trigger: Trigger;
+}
+
+/** True when every batch trigger delivers one record at a time (`BatchSize: 1`). */
+function singleRecordBatches(batches: readonly BatchTrigger[]): boolean {
+  return batches.length > 0 && batches.every((b) => knownValue(b.trigger.mapping?.batchSize) === 1);
 }
 
 /** Linked triggers of a handler that deliver batches (SQS, Kinesis, DynamoDB Streams). */
@@ -606,9 +623,11 @@ const LL2103: PythonCheck = {
   check(ctx) {
     const out: Finding[] = [];
     for (const h of ctx.model.handlers) {
-      const on = batchTriggers(ctx, h).filter((b) => reportsBatchItemFailures(b.trigger) === true);
+      const all = batchTriggers(ctx, h);
+      const on = all.filter((b) => reportsBatchItemFailures(b.trigger) === true);
       const first = on[0];
-      if (first === undefined) continue;
+      // Batches of one record: failing the invocation fails just that record, a partial response adds nothing.
+      if (first === undefined || singleRecordBatches(all)) continue;
       const dropped = /batchItemFailures|batch_item_failures/.test(h.node.text) && !/batch_processor|process_partial_response/.test(ctx.model.text) ? droppedList(h) : undefined;
       if (dropped) {
         out.push({
@@ -639,20 +658,25 @@ const LL2104: PythonCheck = {
     for (const h of ctx.model.handlers) {
       const batches = batchTriggers(ctx, h);
       const first = batches[0];
-      if (first === undefined) continue;
+      if (first === undefined || singleRecordBatches(batches)) continue;
       const enabled = batches.some((b) => reportsBatchItemFailures(b.trigger) === true);
+      const raised: PyNode[] = [];
       for (const loop of h.node.descendantsOfType('for_statement')) {
         if (!loop || !/Records/.test(loop.childForFieldName('right')?.text ?? '')) continue;
-        for (const r of loop.childForFieldName('body')?.descendantsOfType('raise_statement') ?? []) {
-          if (!r || insideTry(r, loop)) continue;
-          out.push({
-            ruleId: 'LL2104',
-            message: `Raising here fails the whole batch from ${triggerLabel(first.trigger)}: every record in it, including those already processed, is delivered again. Catch the error and add {"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}} to batchItemFailures${enabled ? '' : ' (and turn on ReportBatchItemFailures for the event source)'}.`,
-            uri: ctx.model.uri,
-            span: spanOf(r),
-          });
-        }
+        for (const r of loop.childForFieldName('body')?.descendantsOfType('raise_statement') ?? []) if (r && !insideTry(r, loop)) raised.push(r);
       }
+      // Once per handler, at the first raise: the fix (catch per record) is one change for all of them.
+      const [r, ...more] = raised;
+      if (r === undefined) continue;
+      const others = more.length > 0 ? ` (so do ${more.length} more raise statement${more.length === 1 ? '' : 's'} in this handler's record loops)` : '';
+      const finding: Finding = {
+        ruleId: 'LL2104',
+        message: `Raising here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, is delivered again. Catch the error and add {"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}} to batchItemFailures${enabled ? '' : ' (and turn on ReportBatchItemFailures for the event source)'}.`,
+        uri: ctx.model.uri,
+        span: spanOf(r),
+      };
+      // Records processed again repeat work only when the handler has effects.
+      out.push(withStakes(finding, pythonHandlerEffects(ctx.model, h.name)));
     }
     return out;
   },
