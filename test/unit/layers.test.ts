@@ -29,6 +29,8 @@ const LAYERS: readonly (readonly [string, number])[] = [
   ['server/src/service/runtimes.ts', 0],
   ['server/src/service/secrets.ts', 0],
   ['server/src/service/iam.ts', 0],
+  // The command line's exit codes and option reading (node:util only), shared by the CLI and `simulate`.
+  ['server/src/args.ts', 0],
   ['server/src/service/templates/', 1],
   ['server/src/service/handlers/', 2],
   ['server/src/service/hover/', 2],
