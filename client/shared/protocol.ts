@@ -96,3 +96,35 @@ export interface PanelViewState {
 
 /** The webview panel's view type (also the serializer's key); `contributes` has no entry for it. */
 export const TIMELINE_VIEW_TYPE = 'lambdaLens.timeline';
+
+/**
+ * Reads a message from the webview. The webview runs the handler's output as data, so what it
+ * sends is checked at the boundary like any other untrusted input: anything that is not one of
+ * the {@link FromWebviewMessage} shapes, field by field, is refused (`undefined`).
+ */
+export function readFromWebview(m: unknown): FromWebviewMessage | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready': {
+      const source = o.source === null ? null : readRunSource(o.source);
+      return source === undefined ? undefined : { type: 'ready', source };
+    }
+    case 'cancel-run':
+      return typeof o.runId === 'string' && o.runId.length <= 200 ? { type: 'cancel-run', runId: o.runId } : undefined;
+    case 'export-chrome-trace':
+      return { type: 'export-chrome-trace' };
+    case 'reveal-logs':
+      return typeof o.requestId === 'string' && o.requestId.length <= 200 && Number.isInteger(o.attempt) ? { type: 'reveal-logs', requestId: o.requestId, attempt: o.attempt as number } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function readRunSource(s: unknown): RunSource | undefined {
+  if (typeof s !== 'object' || s === null) return undefined;
+  const o = s as Record<string, unknown>;
+  if (o.kind === 'file' && typeof o.path === 'string' && o.path.length <= 4096) return { kind: 'file', path: o.path };
+  if (o.kind === 'live' && typeof o.runId === 'string' && o.runId.length <= 200) return { kind: 'live', runId: o.runId };
+  return undefined;
+}

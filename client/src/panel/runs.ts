@@ -3,7 +3,7 @@
  * from the quick picks, `<id>.scenario.json` (the scenario that made it, to edit and run again).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { SimulationTrace } from '../../../server/src/simulator/index';
 
 export const RUNS_FOLDER = join('.lambda-lens', 'runs');
@@ -43,6 +43,23 @@ export function latestRun(workspaceRoot: string): string | null {
     .sort();
   const last = traces[traces.length - 1];
   return last ? join(dir, last) : null;
+}
+
+/** Trace files the user opened by hand in this session (Open Trace File…, the Explorer). */
+const openedByHand = new Set<string>();
+
+export function rememberOpened(file: string): void {
+  openedByHand.add(resolve(file));
+}
+
+/**
+ * True when a panel restored after a reload may read `file` again: a run saved in a workspace
+ * folder's `.lambda-lens/runs`, or a trace the user opened in this session. The path comes
+ * from the webview's saved state, so it is not trusted to name any other file.
+ */
+export function mayReopen(file: string, workspaceRoots: readonly string[]): boolean {
+  const abs = resolve(file);
+  return openedByHand.has(abs) || (abs.endsWith('.json') && workspaceRoots.some((r) => dirname(abs) === resolve(runsDir(r))));
 }
 
 /** Reads a trace file; throws with a sentence saying what is wrong. */

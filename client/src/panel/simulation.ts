@@ -16,7 +16,7 @@ import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../ser
 import type { Rejection } from '../../../server/src/simulator/validate';
 import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, runRejectedConfigurations, SETTINGS } from '../settings';
 import { markStep } from '../walkthrough';
-import { latestRun, newRunId, readTrace, runTitle, saveRun, saveScenario } from './runs';
+import { latestRun, newRunId, readTrace, rememberOpened, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
 import { fitSample, type TriggerFacts } from './fitEvent';
 import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
@@ -210,6 +210,7 @@ class Simulations implements PanelHost {
     }
     try {
       const trace = readTrace(file);
+      rememberOpened(file);
       this.panel(beside).showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { FromWebviewMessage, RunSource, ToWebviewMessage } from '../../shared/protocol';
-import { TIMELINE_VIEW_TYPE } from '../../shared/protocol';
+import { TIMELINE_VIEW_TYPE, readFromWebview } from '../../shared/protocol';
 import type { SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
 import { markStep } from '../walkthrough';
-import { readTrace, runTitle } from './runs';
+import { mayReopen, readTrace, runTitle } from './runs';
 
 /** What the panel shows, kept in the host so that a reloaded webview can be fed again. */
 type Shown =
@@ -48,7 +48,14 @@ export class TimelinePanel {
     panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) TimelinePanel.current = this;
     }, null, this.disposables);
-    panel.webview.onDidReceiveMessage((m: FromWebviewMessage) => void this.onMessage(m), null, this.disposables);
+    panel.webview.onDidReceiveMessage(
+      (raw: unknown) => {
+        const m = readFromWebview(raw);
+        if (m !== undefined) void this.onMessage(m);
+      },
+      null,
+      this.disposables,
+    );
   }
 
   /**
@@ -159,8 +166,11 @@ export class TimelinePanel {
     } else if (s?.kind === 'live') {
       this.post({ type: 'live-start', runId: s.runId, title: s.title });
       if (s.events.length > 0) this.post({ type: 'live-events', runId: s.runId, events: s.events });
-    } else if (previous?.kind === 'file' && typeof previous.path === 'string') {
+    } else if (previous?.kind === 'file') {
       try {
+        // The path comes from the webview's saved state: only a saved run, or a trace the user
+        // opened by hand in this session, is read again.
+        if (!mayReopen(previous.path, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))) throw new Error(vscode.l10n.t('{0} is not a saved run (.lambda-lens/runs) or a trace opened in this session', previous.path));
         this.showTrace(readTrace(previous.path), previous);
       } catch (e) {
         void vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: cannot reopen the run: {0}', e instanceof Error ? e.message : String(e)));
