@@ -503,3 +503,30 @@ test('templates are recognised by content: SAM, CloudFormation, or not a templat
   assert.ok(broken.syntaxError, 'a broken template reports its syntax error');
   assert.equal(getPath(parseTreeText('a: {b: 1}').root, 'a', 'b')?.kind, 'scalar');
 });
+
+test('a multi-line quoted scalar closed at its key\'s indentation parses as PyYAML and CloudFormation read it, with spans in the original text', () => {
+  const text = [
+    'Resources:',
+    '  Role:',
+    '    Type: AWS::IAM::Role',
+    '    Properties:',
+    '      Policies:',
+    '        - PolicyName: Access',
+    "          PolicyDocument: !Sub '{",
+    '              "Version": "2012-10-17",',
+    "              \"Statement\": [{ \"Effect\": \"Allow\", \"Action\": \"mq:*\", \"Resource\": \"*\" }]",
+    "          }'",
+    '        - PolicyName: After',
+    '          PolicyDocument: {}',
+    '',
+  ].join('\n');
+  const parsed = parseTreeText(text, 'yaml');
+  assert.deepEqual(parsed.syntaxErrors, []);
+  const policies = getPath(parsed.root, 'Resources', 'Role', 'Properties', 'Policies');
+  assert.equal(policies?.kind, 'seq');
+  const after = policies?.kind === 'seq' ? get(policies.items[1], 'PolicyName') : undefined;
+  assert.ok(after);
+  assert.equal(text.slice(after.span.start, after.span.end), 'After');
+  // A quote that is never closed is still a syntax error.
+  assert.ok(parseTreeText(text.replace("          }'", '          }'), 'yaml').syntaxErrors.length > 0);
+});

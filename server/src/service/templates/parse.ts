@@ -43,11 +43,12 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json'): ParsedTree
 
 function parseYaml(text: string): ParsedTree {
   const first = parseYamlStrict(text);
-  if (first.syntaxErrors.length === 0 || !first.flowIndent) return first;
-  // PyYAML, which CloudFormation's tooling uses, accepts flow collections ([…], {…}) whose
-  // continuation lines are not indented past their key; the YAML 1.2 reader does not. Re-read
-  // with those lines indented, and map offsets back, so real templates are not reported broken.
-  const relaxed = indentFlowContinuations(text);
+  if (first.syntaxErrors.length === 0 || (!first.flowIndent && !first.quoteIndent)) return first;
+  // PyYAML, which CloudFormation's tooling uses, accepts flow collections ([…], {…}) and
+  // multi-line quoted scalars (a policy in `!Sub '{ … }'`) whose continuation lines are not
+  // indented past their key; the YAML 1.2 reader does not. Re-read with those lines indented,
+  // and map offsets back, so templates that deploy are not reported broken.
+  const relaxed = reindent(text, first.flowIndent ? flowContinuations() : quotedContinuations());
   if (relaxed === undefined) return first;
   const second = parseYamlStrict(relaxed.text);
   if (second.syntaxErrors.length > 0 || second.root === undefined) return first;
@@ -55,56 +56,119 @@ function parseYaml(text: string): ParsedTree {
   return { root: mapSpans(second.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml', ...(overLimit ? { overLimit } : {}) };
 }
 
-function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean } {
+function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quoteIndent: boolean } {
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { uniqueKeys: false, merge: true, strict: false, prettyErrors: false });
   } catch (e) {
-    return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml', flowIndent: false };
+    return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml', flowIndent: false, quoteIndent: false };
   }
   const syntaxErrors = doc.errors.map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
   const flowIndent = doc.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message));
+  const quoteIndent = doc.errors.some((e) => e.code === 'MISSING_CHAR' && /^Missing closing ['"]quote/.test(e.message));
   const budget: AliasBudget = { expanded: 0, over: undefined };
   const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0, budget) : undefined;
   const overLimit = budget.over === undefined ? undefined : { message: `its YAML aliases expand to more than ${INPUT_LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes, so the rest were not expanded (CloudFormation does not support aliases)`, span: budget.over };
-  return { root, syntaxErrors, format: 'yaml', flowIndent, ...(overLimit ? { overLimit } : {}) };
+  return { root, syntaxErrors, format: 'yaml', flowIndent, quoteIndent, ...(overLimit ? { overLimit } : {}) };
 }
 
 /**
- * Indents lines that continue a flow collection to one column past the line that opened it.
+ * Which lines continue a construct opened on an earlier line: `line` is called for each line
+ * in order with its indentation and returns the indentation of the line that opened the
+ * construct this line continues, or `undefined` when it continues none.
+ */
+type Continuations = (line: string, indent: number) => number | undefined;
+
+/** Lines inside a flow collection (`[`/`{` opened and not yet closed). */
+function flowContinuations(): Continuations {
+  let depth = 0;
+  let openerIndent = 0;
+  let blockScalarIndent = -1;
+  return (line, indent) => {
+    if (blockScalarIndent >= 0) {
+      if (line.trim() === '' || indent > blockScalarIndent) return undefined;
+      blockScalarIndent = -1;
+    }
+    const inside = depth > 0 ? openerIndent : undefined;
+    if (depth === 0) openerIndent = indent;
+    depth = scanFlowDepth(line, depth);
+    if (depth === 0 && /:\s*[|>][-+0-9]*\s*(#.*)?$/.test(line)) blockScalarIndent = indent;
+    return inside;
+  };
+}
+
+/** Lines inside a quoted scalar (`'` or `"` opened on an earlier line and not yet closed). */
+function quotedContinuations(): Continuations {
+  let quote: string | undefined;
+  let openerIndent = 0;
+  let blockScalarIndent = -1;
+  return (line, indent) => {
+    if (quote === undefined && blockScalarIndent >= 0) {
+      if (line.trim() === '' || indent > blockScalarIndent) return undefined;
+      blockScalarIndent = -1;
+    }
+    const inside = quote !== undefined ? openerIndent : undefined;
+    let i = 0;
+    if (quote !== undefined) {
+      const end = closingQuote(line, 0, quote);
+      if (end < 0) return inside;
+      quote = undefined;
+      i = end + 1;
+    }
+    // A quote that opens a scalar (after a space, `:`, `-`, `[`, `{`, `,` or at the line's start) and is not closed on this line.
+    for (; i < line.length; i++) {
+      const c = line[i];
+      const prev = i === 0 ? ' ' : (line[i - 1] as string);
+      if (c === '#' && (prev === ' ' || prev === '\t')) break;
+      if ((c === "'" || c === '"') && /[\s:\-[{,]/.test(prev)) {
+        const end = closingQuote(line, i + 1, c);
+        if (end < 0) {
+          quote = c;
+          openerIndent = indent;
+          break;
+        }
+        i = end;
+      }
+    }
+    if (quote === undefined && /:\s*[|>][-+0-9]*\s*(#.*)?$/.test(line)) blockScalarIndent = indent;
+    return inside;
+  };
+}
+
+/** Where a quoted scalar opened before `from` closes on this line (`''` escapes `'`, `\"` escapes `"`), or -1. */
+function closingQuote(line: string, from: number, quote: string): number {
+  for (let i = from; i < line.length; i++) {
+    if (quote === '"' && line[i] === '\\') i++;
+    else if (line[i] === quote) {
+      if (quote === "'" && line[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Indents each line that continues a construct to one column past the line that opened it.
  * Returns the new text and a function from new offsets to original offsets, or `undefined`
  * when nothing needed indenting.
  */
-function indentFlowContinuations(text: string): { text: string; toOriginal: (offset: number) => number } | undefined {
+function reindent(text: string, continues: Continuations): { text: string; toOriginal: (offset: number) => number } | undefined {
   const lines = text.split('\n');
   const out: string[] = [];
   /** Original offsets of line starts where spaces were inserted, and the running total inserted. */
   const inserted: { at: number; add: number; total: number }[] = [];
   let total = 0;
-  let depth = 0;
-  let openerIndent = 0;
-  let blockScalarIndent = -1;
   let offset = 0;
   for (const line of lines) {
     const indent = line.length - line.trimStart().length;
+    const opener = continues(line, indent);
     let current = line;
-    if (blockScalarIndent >= 0) {
-      if (line.trim() === '' || indent > blockScalarIndent) {
-        out.push(line);
-        offset += line.length + 1;
-        continue;
-      }
-      blockScalarIndent = -1;
-    }
-    if (depth > 0 && line.trim() !== '' && indent <= openerIndent) {
-      const add = openerIndent + 1 - indent;
+    if (opener !== undefined && line.trim() !== '' && indent <= opener) {
+      const add = opener + 1 - indent;
       current = ' '.repeat(add) + line;
       total += add;
       inserted.push({ at: offset, add, total });
     }
-    if (depth === 0) openerIndent = indent;
-    depth = scanFlowDepth(line, depth);
-    if (depth === 0 && /:\s*[|>][-+0-9]*\s*(#.*)?$/.test(line)) blockScalarIndent = indent;
     out.push(current);
     offset += line.length + 1;
   }
