@@ -175,15 +175,16 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
  * or the TypeScript compiler the `check` CLI needs.
  */
 export function runSimulateProcess(argv: string[]): void {
-  runSimulate(argv, process.stdout, process.stderr).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = EXIT.failure;
-    },
-  );
+  // The process ends when the run does, once its output is written: nothing a handler left
+  // behind (a timer in the host, a pipe held open) can keep it waiting.
+  const exit = (code: number): void => {
+    process.exitCode = code;
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  };
+  runSimulate(argv, process.stdout, process.stderr).then(exit, (e: unknown) => {
+    process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    exit(EXIT.failure);
+  });
 }
 
 /**

@@ -283,12 +283,12 @@ export class Simulation implements Platform {
     return null;
   }
 
-  private initMessage(env: Env): InitMessage {
+  private initMessage(env: Env, rp: RuntimeProcess): InitMessage {
     const extra: Record<string, string> = {};
     for (const service of this.services) Object.assign(extra, service.environmentVariables?.(env.trace));
     return {
       t: 'init',
-      env: functionVariables(this.fn, this.settings, this.runtime, { ...env.trace, version: env.version }, extra),
+      env: functionVariables(this.fn, this.settings, this.runtime, { ...env.trace, version: env.version }, extra, rp.proc.marker),
       taskRoot: this.fn.codeRoot,
       handler: this.fn.handler,
       rejectCallbackHandlers: this.runtime.rejectCallbackHandlers,
@@ -325,7 +325,7 @@ export class Simulation implements Platform {
     const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
     env.rp = rp;
     this.envLog(env, this.runtime.initStartLine);
-    return rp.init(this.initMessage(env), limits, (line) => this.envLog(env, line), offClock);
+    return rp.init(this.initMessage(env, rp), limits, (line) => this.envLog(env, line), offClock);
   }
 
   /** A process that dies while idle (e.g. a timer left running calls process.exit) ends its environment. */

@@ -5,6 +5,7 @@
  */
 import type { FunctionConfig, PlatformSettings } from './config';
 import type { Runtime } from './runtimes';
+import { MARKER_VARIABLE } from './runtimes/process';
 import type { TraceEnvironment } from './trace';
 
 /** The host's variables every runtime process keeps: enough to find executables and a home. */
@@ -32,7 +33,9 @@ export function functionVariables(
   settings: PlatformSettings,
   runtime: Runtime,
   env: Pick<TraceEnvironment, 'logStreamName' | 'initializationType' | 'tmpDir'> & { version: string },
-  extra: Record<string, string> = {},
+  extra: Record<string, string>,
+  /** The runtime process's marker (runtimes/process.ts): INIT keeps it, so what the code starts inherits it. */
+  marker: string,
 ): Record<string, string> {
   return {
     ...hostBasics(),
@@ -56,5 +59,6 @@ export function functionVariables(
     TMPDIR: env.tmpDir,
     TMP: env.tmpDir,
     TEMP: env.tmpDir,
+    [MARKER_VARIABLE]: marker,
   };
 }

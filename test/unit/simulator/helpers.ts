@@ -1,8 +1,9 @@
 /** Shared helpers for the simulator tests: configs, the accounting invariant, orphan checks. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultAsyncConfig, defaultPlatform, type FunctionConfig, type PlatformSettings, type SimulationConfig, type TrafficEntry } from '../../../server/src/simulator/config';
-import { liveRuntimePids } from '../../../server/src/simulator/runtimes/process';
+import { liveRuntimePids, markedHostProcesses } from '../../../server/src/simulator/runtimes/process';
 import type { SimulationTrace } from '../../../server/src/simulator/trace';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'simulator');
@@ -52,9 +53,10 @@ export function assertAccounting(trace: SimulationTrace): void {
   for (const env of trace.environments) assert.notEqual(env.endReason, null, `${env.id} ended`);
 }
 
-/** No runtime process outlives its run. */
+/** No runtime process outlives its run, nor anything it started (checked in /proc). */
 export function assertNoOrphans(trace: SimulationTrace): void {
   assert.deepEqual(liveRuntimePids(), []);
+  assert.deepEqual(markedHostProcesses(), [], 'no process started by an environment is left');
   for (const env of trace.environments) {
     for (const pid of env.pids) assert.equal(isAlive(pid), false, `process ${pid} of ${env.id} is gone`);
   }
@@ -63,9 +65,14 @@ export function assertNoOrphans(trace: SimulationTrace): void {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // A zombie has exited; it waits for its parent (or init) to collect it.
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 

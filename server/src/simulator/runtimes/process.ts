@@ -4,14 +4,81 @@
  * protocol.ts, and a pool of pre-forked spares so that a simulated cold start costs module
  * load, not `fork` (semantics.md, "What peers do locally": fork to first IPC message ≈ 85 ms here).
  *
- * Every child started here is registered and killed when the host process exits.
+ * Every child started here is registered and killed when the host process exits, with every
+ * process it started (see `MARKER_VARIABLE`).
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ChildMessage, ParentMessage } from './protocol';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
+
+/**
+ * The variable that marks every process of an environment. A process group does not hold what
+ * a handler starts in a new session or group (Node `spawn(…, { detached: true })`, Python
+ * `os.setsid()` or `Popen(start_new_session=True)`), and such a process is reparented away from
+ * the runtime once its parent exits. Its environment, though, is inherited: the runtime process
+ * starts with this variable and INIT keeps it, so every descendant that inherits the
+ * environment carries it, and /proc/<pid>/environ (the environment the process started with)
+ * still shows it after the code removed it from its own variables. The value is this host's
+ * token and the runtime process's number.
+ */
+export const MARKER_VARIABLE = 'LAMBDA_LENS_ENVIRONMENT';
+const HOST_TOKEN = `${process.pid}-${randomBytes(6).toString('hex')}`;
+let markerSeq = 0;
+
+/**
+ * Process ids of the live processes (not zombies) whose starting environment has the marker
+ * `value` (`prefix`: a value starting with it), read from /proc. Processes of another user
+ * cannot be read and are not ours. Empty without /proc.
+ */
+export function markedProcesses(value: string, prefix = false): number[] {
+  if (!HAS_PROC_FS) return [];
+  const needle = Buffer.from(`${MARKER_VARIABLE}=${value}${prefix ? '' : '\0'}`);
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${name}/environ`);
+      const at = environ.indexOf(needle);
+      // The variable starts the block or follows a NUL, so that FOO_LAMBDA_LENS_ENVIRONMENT does not match.
+      if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
+      // A zombie has exited already; only its parent can remove it.
+      if (/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${name}/stat`, 'utf8'))) continue;
+      found.push(Number(name));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/**
+ * SIGKILL every live process marked with `value` (or a value starting with it), again until
+ * none is left: one may start another between the scan and the kill. Synchronous, so that it
+ * also runs in an 'exit' listener.
+ */
+export function killMarked(value: string, prefix = false): void {
+  for (let round = 0; round < 20; round++) {
+    const pids = markedProcesses(value, prefix);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
 
 /**
  * Signal an environment's whole process group (it leads its own group, see `detached`), so
@@ -33,6 +100,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 function killAll(): void {
   for (const child of live) signalGroup(child, 'SIGKILL');
+  killMarked(HOST_TOKEN, true);
 }
 
 function installExitHook(): void {
@@ -44,13 +112,20 @@ function installExitHook(): void {
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
+      // First in line, so that the count still includes a `once` listener (the CLI's Ctrl-C,
+      // which ends the run and writes the trace): Node removes those just before calling them.
       if (process.listenerCount(signal) > 1) return;
       killAll();
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };
-    process.on(signal, onSignal);
+    process.prependListener(signal, onSignal);
   }
+}
+
+/** Live processes any environment of this host started, however detached (tests use it to check for orphans). */
+export function markedHostProcesses(): number[] {
+  return markedProcesses(HOST_TOKEN, true);
 }
 
 /** Process ids of every runtime child currently alive (tests use it to check for orphans). */
@@ -76,6 +151,9 @@ export interface RuntimeChildOptions {
  */
 const READY_TIMEOUT_MS = 60_000;
 
+/** How long the output pipes of an exited runtime process are still read, ms (real time). */
+const STDIO_GRACE_MS = 250;
+
 /** One runtime child process. */
 export class RuntimeChild {
   readonly pid: number;
@@ -90,7 +168,11 @@ export class RuntimeChild {
   private readonly exited: Promise<void>;
   private stderrTail = '';
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** The value of `MARKER_VARIABLE` in this process and everything it starts. */
+    readonly marker: string,
+  ) {
     this.pid = child.pid as number;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -105,6 +187,14 @@ export class RuntimeChild {
             // The group is already empty.
           }
         }
+        // Then what it started in a session or group of its own.
+        killMarked(this.marker);
+        // A descendant that dropped the marker (a cleared environment) may still hold the
+        // output pipes: stop reading them shortly, or the host would wait for them to close.
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }, STDIO_GRACE_MS).unref();
         this.exitInfo = { code, signal };
         resolve();
         this.exitListener?.(code, signal);
@@ -124,12 +214,13 @@ export class RuntimeChild {
   static start(options: RuntimeChildOptions): Promise<RuntimeChild> {
     installExitHook();
     const forkedAt = performance.now();
+    const marker = `${HOST_TOKEN}.${++markerSeq}`;
     const child = fork(options.bootstrap, [], {
       execPath: options.binary,
       // Never inherit the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
       execArgv: [],
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, [MARKER_VARIABLE]: marker },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
       // Own process group: a terminal's Ctrl-C reaches the host, which cancels the run and
@@ -139,7 +230,7 @@ export class RuntimeChild {
       detached: process.platform !== 'win32',
     });
     live.add(child);
-    const proc = new RuntimeChild(child);
+    const proc = new RuntimeChild(child, marker);
     const limitMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       const fail = (e: Error): void => {
