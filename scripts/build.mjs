@@ -2,6 +2,7 @@
 // Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +30,26 @@ const sharedTypeScript = {
   name: 'shared-typescript',
   setup(build) {
     build.onResolve({ filter: /^typescript$/ }, () => ({ path: './typescript.js', external: true }));
+  },
+};
+
+// dynalite (the simulator's DynamoDB) requires `level` for on-disk stores, whose native module
+// cannot be bundled; the simulator keeps every table in memory (memory-level), so `level` is
+// replaced by a stub that says so if it were ever used. dynalite also requires its actions by
+// a computed name without extension, which esbuild bundles only with the extension written.
+/** @type {import('esbuild').Plugin} */
+const memoryOnlyLevel = {
+  name: 'memory-only-level',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dynalite[\\/]index\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      return { contents: text.replace(/require\('\.\/(actions|validations)\/' \+ action\)/g, "require('./$1/' + action + '.js')"), loader: 'js' };
+    });
+    build.onResolve({ filter: /^level$/ }, () => ({ path: 'level', namespace: 'memory-only-level' }));
+    build.onLoad({ filter: /.*/, namespace: 'memory-only-level' }, () => ({
+      contents: "exports.Level = class Level { constructor() { throw new Error('Lambda Lens keeps DynamoDB tables in memory only'); } };",
+      loader: 'js',
+    }));
   },
 };
 
@@ -69,7 +90,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sharedTypeScript],
+    plugins: [sharedTypeScript, memoryOnlyLevel],
   },
 ];
 
@@ -88,7 +109,7 @@ for (const [entry, outfile, platform] of optional) {
     platform,
     format: platform === 'browser' ? 'iife' : 'cjs',
     target: platform === 'browser' ? 'es2022' : 'node20',
-    plugins: platform === 'node' ? [sharedTypeScript] : [],
+    plugins: platform === 'node' ? [sharedTypeScript, memoryOnlyLevel] : [],
   });
 }
 

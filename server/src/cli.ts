@@ -11,6 +11,7 @@ import { nodeFileSystem } from './nodeFs';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
 import { runSimulate, SIMULATE_USAGE } from './simulator/cli';
+import { installedSdkDir, installSdk, SDK_PACKAGES, sdkDir } from './simulator/aws/sdk';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from './args';
 
 const VERSION = '0.1.0';
@@ -60,6 +61,42 @@ const RULES_HELP = `Usage: lambda-lens rules
 Lists every rule: its id, default severity, title and documentation page.
 `;
 
+const SDK_HELP = `Usage: lambda-lens sdk install | status
+
+Lambda's Node.js runtimes include the AWS SDK for JavaScript v3, so handlers often import
+@aws-sdk/* without bundling it. For simulations, \`sdk install\` puts a copy of it (${SDK_PACKAGES.length} packages:
+the clients of the services the simulator emulates and the common others) in Lambda Lens's cache
+folder with npm; simulated handlers resolve @aws-sdk/* from it when their own node_modules lack
+it. Nothing is downloaded unless you run this (or press Install in VS Code).
+
+  install             npm install the copy (again: updates it)
+  status              print whether it is installed, and where
+
+Exit codes: 0 done, 2 bad usage, 3 npm failed.
+`;
+
+/** \`sdk install | status\`: the AWS SDK copy that simulated Node handlers resolve when they do not bundle it. */
+async function sdk(args: readonly string[], io: Output): Promise<number> {
+  const [sub, extra] = args;
+  if (extra !== undefined || (sub !== 'install' && sub !== 'status')) {
+    io.err(`lambda-lens sdk: give install or status\n\n${SDK_HELP}`);
+    return EXIT.usage;
+  }
+  if (sub === 'status') {
+    const dir = installedSdkDir();
+    io.out(dir ? `installed in ${dir}` : `not installed (lambda-lens sdk install puts it in ${sdkDir()})`);
+    return EXIT.ok;
+  }
+  io.out(`Installing ${SDK_PACKAGES.length} AWS SDK for JavaScript v3 packages into ${sdkDir()} with npm…`);
+  const code = await installSdk((text) => io.err(text.replace(/\n$/, '')));
+  if (code !== 0 || installedSdkDir() === undefined) {
+    io.err(`lambda-lens sdk: npm install failed (exit ${code}); see its output above.`);
+    return EXIT.failure;
+  }
+  io.out('Installed. Simulated Node handlers now resolve @aws-sdk/* from it when their own node_modules lack it.');
+  return EXIT.ok;
+}
+
 const COMMANDS: readonly Command[] = [
   { name: 'check', forms: [['[paths...]', 'Check templates and their handler code (default: the current folder)']], help: CHECK_HELP, run: check },
   {
@@ -72,6 +109,15 @@ const COMMANDS: readonly Command[] = [
     run: (args) => runSimulate([...args], process.stdout, process.stderr),
   },
   { name: 'rules', forms: [['', 'List the rules']], help: RULES_HELP, run: listRules },
+  {
+    name: 'sdk',
+    forms: [
+      ['install', "Install the AWS SDK for JavaScript v3 that Lambda's Node runtimes provide, for simulations"],
+      ['status', 'Say whether it is installed, and where'],
+    ],
+    help: SDK_HELP,
+    run: sdk,
+  },
 ];
 
 function globalHelp(): string {

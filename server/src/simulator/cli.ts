@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readTemplateFunctions } from '../service/templates/template';
 import { toChromeTrace } from './chrome';
-import { simulate } from './engine';
+import { simulate } from './run';
 import { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
 import { starterScenario } from './starter';
 import { formatRejection } from './validate';
@@ -33,6 +33,8 @@ traffic shaped by its first trigger (a burst, sequential requests, one after 15 
   --function <id>     with a template: the function's logical id (needed when there are several)
   --print-scenario    with a template: print the starter scenario (to save and edit) instead of running it
   --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
+  --dump-state <file> write the final contents of the emulated tables, queues, buckets and parameters
+                      as JSON (- for stdout, after the report)
 
 Exit codes: 0 the run completed (function errors are results), 1 Lambda would reject the
 configuration (without --force), 2 bad usage or a scenario with problems, 3 the run or writing
@@ -47,6 +49,7 @@ interface Args {
   fn: string | null;
   printScenario: boolean;
   force: boolean;
+  dumpState: string | null;
 }
 
 const FORMATS = ['text', 'json'] as const;
@@ -59,16 +62,17 @@ function readArgs(argv: readonly string[]): Args | string {
     function: { type: 'string' },
     'print-scenario': { type: 'boolean' },
     force: { type: 'boolean' },
+    'dump-state': { type: 'string' },
   });
   if (typeof parsed === 'string') return parsed;
   const { values, positionals } = parsed;
   const format = values.format ?? 'text';
   if (!isOneOf(format, FORMATS)) return notOneOf('--format', format, FORMATS);
-  for (const option of ['out', 'chrome', 'function'] as const) if (values[option] === '') return `--${option} needs a value`;
+  for (const option of ['out', 'chrome', 'function', 'dump-state'] as const) if (values[option] === '') return `--${option} needs a value`;
   const [scenario, extra] = positionals;
   if (scenario === undefined) return 'missing the scenario file';
   if (extra !== undefined) return `unexpected argument ${extra}`;
-  return { scenario, out: values.out ?? null, chrome: values.chrome ?? null, format, fn: values.function ?? null, printScenario: values['print-scenario'] ?? false, force: values.force ?? false };
+  return { scenario, out: values.out ?? null, chrome: values.chrome ?? null, format, fn: values.function ?? null, printScenario: values['print-scenario'] ?? false, force: values.force ?? false, dumpState: values['dump-state'] ?? null };
 }
 
 /** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
@@ -133,7 +137,8 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
       lines.push(`Deployment at ${clockTime(d.atMs)}: version ${d.version} (${d.type}), ${shift}`);
     }
   }
-  for (const w of warnings) lines.push(`warning: ${w}`);
+  for (const w of [...warnings, ...(trace.aws?.warnings ?? [])]) lines.push(`warning: ${w}`);
+  if (trace.functions && trace.functions.length > 1) lines.push(`Also ran (reached through the emulated AWS resources): ${trace.functions.slice(1).map((x) => x.logicalId).join(', ')}`);
   for (const l of trace.environmentLogs) if (l.line.startsWith('LAMBDA_LENS note: ')) lines.push(`note: ${l.line.slice('LAMBDA_LENS note: '.length)}`);
   lines.push('');
   // The trace lists invocations as they finished; the report reads in start order.
@@ -145,6 +150,10 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
     const detail = inv.outcome === 'throttled' ? `429 TooManyRequestsException (${inv.throttleReason})` : inv.report.replace(/\t/g, '  ');
     lines.push(`${clockTime(inv.startMs).padStart(14)}  ${where.padEnd(7)} ${inv.source.padEnd(8)} ${(kind + retry).padEnd(22)} ${detail}`);
     if (inv.error && inv.outcome !== 'throttled') lines.push(`${''.padStart(14)}  ${''.padEnd(7)} ${inv.error.errorType}: ${inv.error.errorMessage.split('\n')[0]}`);
+    for (const c of inv.awsCalls ?? []) {
+      const what = c.outcome === 'ok' ? ms(c.durationMs) : c.outcome === 'hang' ? 'no answer' : `${c.errorCode} after ${ms(c.durationMs)}`;
+      lines.push(`${''.padStart(14)}  ${''.padEnd(7)}   ${c.duplicateOf ? 'DUPLICATE ' : ''}${c.summary} (${what})`);
+    }
   }
   if (trace.invocations.length > shown.length) lines.push(`… ${trace.invocations.length - shown.length} more invocations (write them all with --out)`);
   if (trace.deliveries.length > 0) {
@@ -166,7 +175,38 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
   for (const input of trace.inputs) if (input.fate === 'dropped') reasons.set(input.reason, (reasons.get(input.reason) ?? 0) + 1);
   for (const [reason, n] of [...reasons].slice(0, 10)) lines.push(`    ${n} dropped: ${reason}`);
   lines.push(`  simulated ${clockTime(s.simulatedMs)} in ${clockTime(s.wallMs)} of real time`);
+  lines.push(...awsReport(trace));
   return `${lines.join('\n')}\n`;
+}
+
+/** AWS calls per service and operation with their p50 latency, and the duplicate side effects. */
+function awsReport(trace: SimulationTrace): string[] {
+  const calls = trace.invocations.flatMap((i) => i.awsCalls ?? []);
+  if (trace.aws === undefined) return [];
+  const lines = ['', `AWS calls: ${calls.length}, answered by the local endpoint ${trace.aws.endpoint} (nothing left this machine)`];
+  const groups = new Map<string, typeof calls>();
+  for (const c of calls) {
+    const key = `${c.service} ${c.operation}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const [key, list] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
+    const durations = list.map((c) => c.durationMs).sort((a, b) => a - b);
+    const p50 = durations[Math.floor((durations.length - 1) / 2)] ?? 0;
+    const errors = list.filter((c) => c.outcome !== 'ok');
+    const codes = [...new Set(errors.map((c) => c.errorCode ?? c.outcome))].join(', ');
+    const dups = list.filter((c) => c.duplicateOf !== null).length;
+    lines.push(`  ${key.padEnd(36)} ${String(list.length).padStart(5)} call${list.length === 1 ? ' ' : 's'}  p50 ${ms(p50).padStart(9)}${errors.length ? `  ${errors.length} failed (${codes})` : ''}${dups ? `  ${dups} duplicate${dups === 1 ? '' : 's'}` : ''}`);
+  }
+  const byId = new Map(calls.map((c) => [c.id, c]));
+  const duplicates = calls.filter((c) => c.duplicateOf !== null);
+  if (duplicates.length > 0) {
+    lines.push(`  Duplicate side effects: ${duplicates.length} (a later attempt of the same input repeated a write that is not idempotent)`);
+    for (const d of duplicates.slice(0, 20)) {
+      const first = byId.get(d.duplicateOf as string);
+      lines.push(`    ${d.function ?? '?'} attempt ${d.attempt}: ${d.summary} repeats attempt ${first?.attempt ?? '?'}'s call at ${clockTime(first?.startMs ?? 0)}`);
+    }
+  }
+  return lines;
 }
 
 /**
@@ -257,6 +297,7 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
   try {
     if (args.out) writeFileSync(args.out, `${JSON.stringify(trace, null, 2)}\n`);
     if (args.chrome) writeFileSync(args.chrome, `${JSON.stringify(toChromeTrace(trace))}\n`);
+    if (args.dumpState && args.dumpState !== '-') writeFileSync(args.dumpState, `${JSON.stringify(trace.aws?.state ?? {}, null, 2)}\n`);
   } catch (e) {
     err.write(`lambda-lens simulate: cannot write the output: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.failure;
@@ -266,7 +307,9 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
     out.write(formatTrace(trace, loaded.warnings));
     if (args.out) out.write(`Trace written to ${args.out}\n`);
     if (args.chrome) out.write(`Chrome trace written to ${args.chrome}\n`);
+    if (args.dumpState && args.dumpState !== '-') out.write(`Final state of the emulated resources written to ${args.dumpState}\n`);
   }
+  if (args.dumpState === '-') out.write(`${JSON.stringify(trace.aws?.state ?? {}, null, 2)}\n`);
   if (trace.cancelled) {
     err.write('lambda-lens simulate: interrupted; the trace covers the run so far\n');
     return EXIT.interrupted;

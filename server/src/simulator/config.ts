@@ -4,6 +4,8 @@
  */
 import { ASYNC_EVENT_AGE, ASYNC_RETRY_ATTEMPTS, ASYNC_RETRY_DELAYS_MS, CONCURRENCY, INIT_TIMEOUT_SECONDS } from '../service/limits';
 import type { TrafficShift } from '../service/model/deployment';
+import type { ServiceSeed } from './aws/emulator';
+import type { CallRule } from './aws/faults';
 
 /** The function as simulated. */
 export interface FunctionConfig {
@@ -206,4 +208,16 @@ export interface SimulationConfig {
   traffic: TrafficEntry[];
   /** Versions and aliases; absent means every request invokes `$LATEST`. */
   routing?: VersionRouting;
+  /** The template the function came from: its resources are emulated by the run's local AWS endpoint. */
+  templateFile?: string;
+  /** The scenario's `services` section: seed data and call rules for the local AWS endpoint. */
+  services?: ServicesConfig;
+}
+
+/** The scenario's `services` section, read (scenario.ts). */
+export interface ServicesConfig {
+  data: ServiceSeed;
+  calls: CallRule[];
+  /** Seed of the failure-rate draws, so a run repeats. */
+  seed: number;
 }

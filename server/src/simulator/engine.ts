@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PAYLOAD, PRICE } from '../service/limits';
 import { shiftDurationMs } from '../service/model/deployment';
 import { SimClock } from './clock';
-import type { Deployment, FunctionConfig, PlatformSettings, SimulationConfig, TrafficEntry, VersionRouting } from './config';
+import type { Deployment, FunctionConfig, PlatformSettings, SimulationConfig, SqsMessageInput, SqsQueueConfig, StreamConfig, StreamRecordInput, TrafficEntry, VersionRouting } from './config';
 import { RuntimeProcess, type InitResult, type RunLimits } from './environment';
 import { Ledger } from './ledger';
 import {
@@ -59,7 +59,7 @@ export function simulate(config: SimulationConfig, options: RunOptions = {}): Pr
 }
 
 export class Simulation implements Platform {
-  readonly clock = new SimClock();
+  readonly clock: SimClock;
   readonly fn: FunctionConfig;
   readonly settings: PlatformSettings;
   readonly functionArn: string;
@@ -92,14 +92,18 @@ export class Simulation implements Platform {
     private readonly config: SimulationConfig,
     private readonly options: RunOptions,
   ) {
+    const member = options.member;
+    this.clock = member?.clock ?? new SimClock();
     this.fn = config.function;
     this.settings = config.platform;
     this.functionArn = `arn:aws:lambda:${this.settings.region}:${this.settings.accountId}:function:${this.fn.name}`;
     this.runtime = resolveRuntime(this.fn.runtime, options.executables);
     this.services = options.services ?? [];
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
-    this.pool = new EnvironmentPool(this.clock, this.fn, this.settings, this.tmpRoot, (ms) => this.iso(ms), (e) => this.emit(e));
-    this.ledger = new Ledger(() => this.clock.now(), (e) => this.emit(e));
+    // In a run of several functions, the others' environment and input ids start with their logical id.
+    const prefix = member && !member.primary ? `${member.functionId}-` : '';
+    this.pool = new EnvironmentPool(this.clock, this.fn, this.settings, this.tmpRoot, (ms) => this.iso(ms), (e) => this.emit(e), member ? { functionId: member.functionId, prefix } : undefined);
+    this.ledger = new Ledger(() => this.clock.now(), (e) => this.emit(e), prefix);
     this.asyncQueue = new AsyncQueue(this);
     const routing = config.routing;
     this.router = routing !== undefined ? new VersionRouter(routing) : null;
@@ -119,8 +123,24 @@ export class Simulation implements Platform {
   }
 
   async run(): Promise<SimulationTrace> {
-    const started = performance.now();
-    const traceFunction: TraceFunction = {
+    const cancelled = new Promise<void>((resolve) => {
+      const signal = this.options.signal;
+      if (!signal) return;
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    try {
+      await Promise.race([this.start(), cancelled]);
+      if (!this.options.signal?.aborted) await Promise.race([this.clock.whenIdle(), cancelled]);
+    } finally {
+      await this.stop();
+    }
+    return this.finish();
+  }
+
+  /** The function as the trace describes it. */
+  traceFunction(): TraceFunction {
+    return {
       name: this.fn.name,
       handler: this.fn.handler,
       runtime: this.fn.runtime,
@@ -131,45 +151,57 @@ export class Simulation implements Platform {
       reservedConcurrency: this.fn.reservedConcurrency,
       provisionedConcurrency: this.fn.provisionedConcurrency,
     };
-    const scenario = this.config.scenario;
-    this.emit({
-      type: 'run-start',
-      atMs: 0,
-      epochMs: this.epochMs,
-      function: traceFunction,
-      runtime: this.runtime.trace,
-      scenario,
-      ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
-    });
-    const cancelled = new Promise<void>((resolve) => {
-      const signal = this.options.signal;
-      if (!signal) return;
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    try {
-      this.spares = new SparePool(
-        {
-          binary: this.runtime.trace.binary,
-          bootstrap: this.runtime.bootstrap(),
-          cwd: this.fn.codeRoot,
-          env: startVariables(this.runtime),
-        },
-        this.settings.spareProcesses,
-      );
-      const initial = this.startProvisioned();
-      this.provisioning.push(initial);
-      await Promise.race([initial, cancelled]);
-      if (!this.options.signal?.aborted) {
-        // Deployments first: one due at the same time as a request moves the alias before the request arrives.
-        this.scheduleDeployments();
-        this.scheduleTraffic(this.config.traffic);
-        await Promise.race([this.clock.whenIdle(), cancelled]);
-      }
-    } finally {
-      this.cancelled = this.options.signal?.aborted ?? false;
-      await this.shutdown();
+  }
+
+  private startedAt = performance.now();
+
+  /**
+   * Starts the function's platform: spare processes, provisioned environments, then the
+   * scenario's deployments and traffic. Resolves once the provisioned environments are ready.
+   */
+  async start(): Promise<void> {
+    this.startedAt = performance.now();
+    if (this.options.member?.primary !== false) {
+      this.emit({
+        type: 'run-start',
+        atMs: 0,
+        epochMs: this.epochMs,
+        function: this.traceFunction(),
+        runtime: this.runtime.trace,
+        scenario: this.config.scenario,
+        ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
+      });
     }
+    this.spares = new SparePool(
+      {
+        binary: this.runtime.trace.binary,
+        bootstrap: this.runtime.bootstrap(),
+        cwd: this.fn.codeRoot,
+        env: startVariables(this.runtime),
+      },
+      this.settings.spareProcesses,
+    );
+    const initial = this.startProvisioned();
+    this.provisioning.push(initial);
+    await initial;
+    if (!this.options.signal?.aborted) {
+      // Deployments first: one due at the same time as a request moves the alias before the request arrives.
+      this.scheduleDeployments();
+      this.scheduleTraffic(this.config.traffic);
+    }
+  }
+
+  /** Ends the function's platform: every environment ends, pending inputs get their fate. */
+  async stop(): Promise<void> {
+    this.cancelled = this.options.signal?.aborted ?? false;
+    await this.shutdown();
+  }
+
+  /** The function's trace, after `stop`. */
+  finish(): SimulationTrace {
+    const started = this.startedAt;
+    const traceFunction = this.traceFunction();
+    const scenario = this.config.scenario;
     const end = this.clock.now();
     const trace: SimulationTrace = {
       version: TRACE_FORMAT_VERSION,
@@ -187,8 +219,39 @@ export class Simulation implements Platform {
       cancelled: this.cancelled,
       ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
     };
-    this.emit({ type: 'run-end', atMs: end, trace });
+    // In a run of several functions, run.ts emits run-end with the whole run's trace.
+    if (!this.options.member) this.emit({ type: 'run-end', atMs: end, trace });
     return trace;
+  }
+
+  /** An asynchronous invocation from elsewhere in the run (SNS, S3, EventBridge, Lambda Event). */
+  acceptAsync(event: unknown): void {
+    this.putInvoke('async', event);
+  }
+
+  /** A synchronous invocation from elsewhere in the run (Lambda RequestResponse): its record, or null when it did not run. */
+  acceptSync(event: unknown): Promise<TraceInvocation | null> {
+    return this.putInvoke('sync', event) ?? Promise.resolve(null);
+  }
+
+  /** Messages sent to a queue the function reads through an event source mapping. */
+  acceptSqs(queue: SqsQueueConfig, messages: SqsMessageInput[]): void {
+    let source = this.sqs.get(queue.name);
+    if (!source) {
+      source = new SqsSource(this, queue);
+      this.sqs.set(queue.name, source);
+    }
+    source.send(messages);
+  }
+
+  /** Records of a stream the function reads. */
+  acceptStream(stream: StreamConfig, records: StreamRecordInput[]): void {
+    let source = this.streams.get(stream.name);
+    if (!source) {
+      source = new StreamSource(this, stream);
+      this.streams.set(stream.name, source);
+    }
+    source.put(records);
   }
 
   private scheduleTraffic(traffic: TrafficEntry[]): void {
@@ -226,7 +289,7 @@ export class Simulation implements Platform {
     }
   }
 
-  private putInvoke(kind: 'sync' | 'async', event: unknown): void {
+  private putInvoke(kind: 'sync' | 'async', event: unknown): Promise<TraceInvocation | null> | undefined {
     // Payload limits: 6 MB synchronous, 1 MB asynchronous (API_Invoke.html); over them Invoke
     // fails with 413 RequestEntityTooLargeException and the function never sees the event.
     const bytes = Buffer.byteLength(JSON.stringify(event ?? null));
@@ -234,27 +297,28 @@ export class Simulation implements Platform {
     if (bytes > limit) {
       const id = this.put(kind, randomUUID());
       this.settle([id], 'dropped', `request payload of ${bytes} bytes is over the ${kind} limit of ${limit} bytes: 413 RequestEntityTooLargeException`);
-      return;
+      return undefined;
     }
     if (kind === 'async') {
       this.asyncQueue.put(event);
-      return;
+      return undefined;
     }
     const requestId = randomUUID();
     const id = this.put('sync', requestId);
     const release = this.clock.hold();
-    void (async () => {
+    return (async (): Promise<TraceInvocation | null> => {
       try {
         const why = this.canInvoke();
         if (why) {
           this.settle([id], 'dropped', why);
-          return;
+          return null;
         }
         const inv = await this.invoke({ source: 'sync', event, requestId, attempt: 1, inputs: [id] });
         // A synchronous caller gets the response or the error; nothing is retried for it.
         if (inv.outcome === 'success') this.settle([id], 'succeeded', 'response returned to the caller');
         else if (inv.outcome === 'throttled') this.settle([id], 'dropped', `throttled: 429 TooManyRequestsException (${inv.throttleReason}) returned to the caller`);
         else this.settle([id], 'dropped', `function error returned to the caller (X-Amz-Function-Error: Unhandled, ${inv.errorType})`);
+        return inv;
       } finally {
         release();
       }
@@ -519,7 +583,7 @@ export class Simulation implements Platform {
 
     const startMs = this.clock.now();
     this.emit({ type: 'invoke-start', atMs: startMs, requestId: req.requestId, env: env.trace.id, attempt: req.attempt, source: req.source, cold });
-    for (const service of this.services) service.invocationStarted?.(req.requestId, env.trace.id);
+    for (const service of this.services) service.invocationStarted?.(req.requestId, env.trace.id, req);
     requestLine(`START RequestId: ${req.requestId} Version: ${env.version}`);
 
     const invoked = suppressedInit
@@ -568,6 +632,7 @@ export class Simulation implements Platform {
       inputs: req.inputs,
       logs,
       report,
+      ...(this.options.member ? { function: this.options.member.functionId } : {}),
     };
     this.invocations.push(inv);
     this.noteMissingSdk(env, o.error);
@@ -581,16 +646,25 @@ export class Simulation implements Platform {
   }
 
   /**
-   * Lambda's Node runtimes (nodejs18.x and later) ship the AWS SDK for JavaScript v3, so code
-   * may import `@aws-sdk/*` without bundling it; here it must be installed where the handler
-   * resolves modules. Say so once, next to the error, without changing Lambda's message.
+   * Lambda's Node runtimes (nodejs18.x and later) ship the AWS SDK for JavaScript v3, and its
+   * Python runtimes boto3, so code may import them without bundling them
+   * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html#nodejs-sdk-included,
+   * https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html). Here the SDK comes from the
+   * workspace, the copy `lambda-lens sdk install` keeps, or the Python interpreter: when it is
+   * missing, say once how to install it, next to the error, without changing Lambda's message.
    */
   private noteMissingSdk(env: Env, error: ErrorPayload | null): void {
     if (this.sdkNoted || error?.errorType !== 'Runtime.ImportModuleError') return;
-    const m = /'(@aws-sdk\/[^'/]+)/.exec(error.errorMessage);
-    if (!m) return;
-    this.sdkNoted = true;
-    this.envLog(env, `LAMBDA_LENS note: Lambda's Node runtime includes the AWS SDK for JavaScript v3, but this machine cannot resolve ${m[1]} from ${this.fn.codeRoot}; install it there (npm install --save-dev ${m[1]}) to simulate this function.`);
+    const node = /'(@aws-sdk\/[^'/]+)/.exec(error.errorMessage);
+    const python = /No module named '(boto3|botocore)'/.exec(error.errorMessage);
+    if (node) {
+      this.sdkNoted = true;
+      this.envLog(env, `LAMBDA_LENS note: Lambda's Node runtime includes the AWS SDK for JavaScript v3, but ${node[1]} cannot be resolved from ${this.fn.codeRoot}; run \`lambda-lens sdk install\` (or press Install in VS Code) to install the SDK copy simulations use, or npm install --save-dev ${node[1]} there.`);
+    } else if (python) {
+      this.sdkNoted = true;
+      const py = this.runtime.trace.binary;
+      this.envLog(env, `LAMBDA_LENS note: Lambda's Python runtime includes boto3, but the interpreter this simulation uses (${py}) has no ${python[1]}; install it with: ${py} -m pip install boto3 (on Debian or Ubuntu's system Python: apt install python3-boto3).`);
+    }
   }
 
   private sendInvoke(env: Env, req: InvokeRequest, limits: RunLimits, line: (l: string) => void): Promise<RawInvokeResult> {
@@ -614,7 +688,8 @@ export class Simulation implements Platform {
 
   private async shutdown(): Promise<void> {
     this.closing = true;
-    this.clock.stop();
+    // A run of several functions stops its shared clock once, after every function's platform.
+    if (!this.options.member) this.clock.stop();
     // Inputs still waiting (a cancelled run) are accounted for, never lost.
     this.ledger.settleRemaining(this.cancelled ? 'run cancelled before it was processed' : 'run ended before it was processed');
     const reason: EnvironmentEndReason = this.cancelled ? 'cancelled' : 'run-end';

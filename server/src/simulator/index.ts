@@ -2,7 +2,8 @@
  * The simulator's public API (no VS Code or LSP imports): run a scenario file or a config,
  * stream its trace events, export the trace. See docs/simulator.md.
  */
-export { simulate, Simulation, type RunOptions } from './engine';
+export { Simulation, type RunOptions } from './engine';
+export { simulate } from './run';
 export { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
 export { defaultPlatform, defaultAsyncConfig } from './config';
 export type { SimulationConfig, FunctionConfig, PlatformSettings, TrafficEntry, SqsQueueConfig, SqsMessageInput, StreamConfig, StreamRecordInput, AsyncConfig } from './config';

@@ -15,11 +15,13 @@ export class Ledger {
   constructor(
     private readonly now: () => number,
     private readonly emit: (event: TraceEvent) => void,
+    /** Prefix of input ids (`WorkerFunction-`) in a run of several functions. */
+    private readonly prefix = '',
   ) {}
 
   /** Register an input; returns its id. It stays pending until settled. */
   put(source: InvocationSource, externalId: string): string {
-    const id = `in-${++this.seq}`;
+    const id = `${this.prefix}in-${++this.seq}`;
     this.inputs.set(id, { id, source, putMs: this.now(), externalId, fate: 'dropped', settledMs: -1, reason: 'pending', attempts: 0 });
     return id;
   }

@@ -19,6 +19,18 @@ export interface RunOptions {
   executables?: { node?: string; python?: string };
   /** Services that run beside the platform for this run (see `RunService`). */
   services?: RunService[];
+  /** Set when the function is one of several in a run (run.ts): they share the clock and the trace. */
+  member?: RunMember;
+}
+
+/** A function's place in a run of several functions (run.ts). */
+export interface RunMember {
+  /** The run's clock, shared by every function's platform. */
+  clock: SimClock;
+  /** The function's logical id: recorded on its environments and invocations, and prefixing their ids (not for the scenario's own function). */
+  functionId: string;
+  /** True for the scenario's function: it emits run-start. run.ts emits run-end with the whole run's trace. */
+  primary: boolean;
 }
 
 /**
@@ -30,8 +42,8 @@ export interface RunOptions {
 export interface RunService {
   /** Variables added to an environment's function variables at INIT (Lambda's own win). */
   environmentVariables?(env: Readonly<TraceEnvironment>): Record<string, string>;
-  /** A request starts running on `envId`. */
-  invocationStarted?(requestId: string, envId: string): void;
+  /** A request starts running on `envId` (its attempt and the inputs it carries in `request`). */
+  invocationStarted?(requestId: string, envId: string, request: InvokeRequest): void;
   /** The invocation's record is complete; the service may attach its records to it. */
   invocationEnded?(invocation: TraceInvocation): void;
   /** The run is over: release what the service holds. */

@@ -51,6 +51,8 @@ export class EnvironmentPool {
     private readonly tmpRoot: string,
     private readonly iso: (ms: number) => string,
     private readonly emit: (event: TraceEvent) => void,
+    /** In a run of several functions: the function's logical id, and the prefix of its environment ids. */
+    private readonly member?: { functionId: string; prefix: string },
   ) {
     this.tokens = settings.scalingPer10s;
   }
@@ -70,7 +72,7 @@ export class EnvironmentPool {
 
   /** A new environment (no process yet). */
   create(type: InitializationType, version: string): Env {
-    const id = `env-${++this.seq}`;
+    const id = `${this.member?.prefix ?? ''}env-${++this.seq}`;
     const date = this.iso(this.clock.now()).slice(0, 10).replace(/-/g, '/');
     const trace: TraceEnvironment = {
       id,
@@ -86,6 +88,7 @@ export class EnvironmentPool {
       processStartMs: 0,
       maxMemoryMb: 0,
       version,
+      ...(this.member !== undefined ? { function: this.member.functionId } : {}),
     };
     const env: Env = { trace, version, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false, released: false };
     this.envs.push(env);

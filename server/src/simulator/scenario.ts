@@ -21,12 +21,14 @@ import {
   type PlatformSettings,
   type SimulationConfig,
   type SqsMessageInput,
+  type ServicesConfig,
   type SqsQueueConfig,
   type StreamConfig,
   type StreamRecordInput,
   type TrafficEntry,
   type VersionRouting,
 } from './config';
+import type { CallRule } from './aws/faults';
 import { SAMPLE_EVENTS } from './events';
 import { isPythonRuntime } from './runtimes/python';
 import { rejections, type Rejection } from './validate';
@@ -187,6 +189,9 @@ function settingValue<T>(s: Setting<T> | undefined, name: string, warnings: stri
   return knownValue(s);
 }
 
+/** Why a value is unknown, when it refers to a resource of the template or a pseudo parameter. */
+const RESOURCE_REFERENCE = /^(a Ref to |the pseudo parameter |the intrinsic function Fn::(GetAtt|Sub|Join|Select)$)/;
+
 /** The function's settings as the template gives them. */
 function specFromTemplate(model: FunctionModel, templateDir: string, warnings: string[]): FunctionSpec {
   const spec: FunctionSpec = { name: model.logicalId };
@@ -206,6 +211,8 @@ function specFromTemplate(model: FunctionModel, templateDir: string, warnings: s
   if (model.environment) {
     const vars: Record<string, string> = {};
     for (const v of model.environment.variables) {
+      // References to the template's resources are resolved by the run's local AWS endpoint (run.ts).
+      if ('unknown' in v.value && RESOURCE_REFERENCE.test(v.value.unknown)) continue;
       const value = settingValue(v.value, `${id}.Environment.${v.name}`, warnings);
       if (value !== undefined) vars[v.name] = value;
     }
@@ -501,11 +508,12 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   const baseDir = dirname(path);
   const root = r.object(json as Json, 'scenario');
   if (!root) throw new ScenarioError(path, r.problems);
-  r.known(root, 'scenario', ['name', 'template', 'function', 'overrides', 'platform', 'traffic', 'qualifier', 'alias', 'seed']);
+  r.known(root, 'scenario', ['name', 'template', 'function', 'overrides', 'platform', 'traffic', 'qualifier', 'alias', 'seed', 'services']);
 
   let spec: FunctionSpec = {};
   let model: FunctionModel | undefined;
   let specDir = baseDir;
+  let templateFileUsed: string | undefined;
   /** A template function that publishes an alias is invoked through it unless `qualifier` says otherwise. */
   let defaultQualifier: string | undefined;
   let rejected: Rejection[] = [];
@@ -536,6 +544,7 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       }
     }
     specDir = dirname(templateFile);
+    templateFileUsed = templateFile;
   } else if (typeof root['function'] === 'string') {
     r.problems.push('function: a logical id needs "template" (or give an inline function config)');
   } else {
@@ -616,9 +625,23 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   });
 
   const routing = readRouting(r, root, deploys, defaultQualifier);
+  const services = readServices(r, root['services'], baseDir);
   if (r.problems.length > 0 || !fn) throw new ScenarioError(path, r.problems);
   const name = typeof root['name'] === 'string' ? root['name'] : fn.name;
-  return { config: { scenario: { name, path }, function: fn, platform, traffic, ...(routing !== undefined ? { routing } : {}) }, warnings, rejections: rejected };
+  const seed = typeof root['seed'] === 'number' ? root['seed'] : 1;
+  return {
+    config: {
+      scenario: { name, path },
+      function: fn,
+      platform,
+      traffic,
+      ...(routing !== undefined ? { routing } : {}),
+      ...(templateFileUsed !== undefined ? { templateFile: templateFileUsed } : {}),
+      services: { ...services, seed },
+    },
+    warnings,
+    rejections: rejected,
+  };
 }
 
 /**
@@ -664,4 +687,123 @@ function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number
     previous = next;
   }
   return { qualifier: target, version, additional, deployments, seed };
+}
+
+const SERVICE_FAILURES = ['throttle', 'conditional-check-failed', 'http-500', 'hang'];
+
+/**
+ * `services`: data for the emulated resources (`seed`: DynamoDB items by table, S3 objects by
+ * bucket and key, SSM parameters, Secrets Manager secrets) and `calls`: latency, failures and
+ * responses per service, operation or resource (aws/faults.ts).
+ */
+function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<ServicesConfig, 'seed'> {
+  const out: Omit<ServicesConfig, 'seed'> = { data: {}, calls: [] };
+  const o = r.object(v, 'services');
+  if (!o) return out;
+  r.known(o, 'services', ['seed', 'calls']);
+  const seed = r.object(o['seed'], 'services.seed');
+  if (seed) {
+    r.known(seed, 'services.seed', ['dynamodb', 'dynamodbFile', 's3', 'ssm', 'secretsmanager']);
+    let tables = r.object(seed['dynamodb'], 'services.seed.dynamodb');
+    if (seed['dynamodbFile'] !== undefined) {
+      const file = r.string(seed['dynamodbFile'], 'services.seed.dynamodbFile');
+      tables = file === undefined ? undefined : r.object(readJsonFile(resolve(baseDir, file), 'services.seed.dynamodbFile', r), 'services.seed.dynamodbFile');
+    }
+    if (tables) {
+      const items: Record<string, unknown[]> = {};
+      for (const [table, list] of Object.entries(tables)) {
+        const a = r.array(list, `services.seed.dynamodb.${table}`);
+        if (!a) continue;
+        a.forEach((item, i) => {
+          if (item === null || typeof item !== 'object' || Array.isArray(item)) r.problems.push(`services.seed.dynamodb.${table}[${i}]: expected an item (an object)`);
+        });
+        items[table] = a;
+      }
+      out.data.dynamodb = items;
+    }
+    const buckets = r.object(seed['s3'], 'services.seed.s3');
+    if (buckets) {
+      const s3: Record<string, Record<string, string>> = {};
+      for (const [bucket, objects] of Object.entries(buckets)) {
+        const files = r.object(objects, `services.seed.s3.${bucket}`);
+        if (!files) continue;
+        s3[bucket] = {};
+        for (const [key, body] of Object.entries(files)) (s3[bucket] as Record<string, string>)[key] = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      out.data.s3 = s3;
+    }
+    const ssm = r.object(seed['ssm'], 'services.seed.ssm');
+    if (ssm) {
+      out.data.ssm = {};
+      for (const [name, value] of Object.entries(ssm)) {
+        const text = r.string(value, `services.seed.ssm.${name}`);
+        if (text !== undefined) out.data.ssm[name] = text;
+      }
+    }
+    const secrets = r.object(seed['secretsmanager'], 'services.seed.secretsmanager');
+    if (secrets) out.data.secretsmanager = { ...secrets };
+  }
+  const calls = r.array(o['calls'], 'services.calls') ?? [];
+  calls.forEach((c, i) => {
+    const path = `services.calls[${i}]`;
+    const e = r.object(c, path);
+    if (!e) return;
+    r.known(e, path, ['service', 'operation', 'resource', 'latencyMs', 'fail', 'rate', 'calls', 'response']);
+    const service = r.string(e['service'], `${path}.service`);
+    if (service === undefined) {
+      r.problems.push(`${path}.service: missing (the SigV4 service name: dynamodb, sqs, sns, events, s3, lambda, ssm, secretsmanager, ses, states…)`);
+      return;
+    }
+    const rule: CallRule = { service };
+    const operation = r.string(e['operation'], `${path}.operation`);
+    if (operation !== undefined) rule.operation = operation;
+    const resource = r.string(e['resource'], `${path}.resource`);
+    if (resource !== undefined) rule.resource = resource;
+    const latency = r.number(e['latencyMs'], `${path}.latencyMs`, 0, 900_000, false);
+    if (latency !== undefined) rule.latencyMs = latency;
+    const fail = r.string(e['fail'], `${path}.fail`);
+    if (fail !== undefined) {
+      if (!SERVICE_FAILURES.includes(fail) && !/^[A-Za-z][A-Za-z0-9.]*$/.test(fail)) r.problems.push(`${path}.fail: expected ${SERVICE_FAILURES.join(', ')} or an AWS error code`);
+      rule.fail = fail;
+    }
+    const rate = r.number(e['rate'], `${path}.rate`, 0, 1, false);
+    if (rate !== undefined) rule.rate = rate;
+    const nth = r.array(e['calls'], `${path}.calls`);
+    if (nth) {
+      if (nth.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1)) rule.calls = nth as number[];
+      else r.problems.push(`${path}.calls: expected call numbers (1 for the first matching call)`);
+    }
+    if ((rate !== undefined || nth !== undefined) && fail === undefined) r.problems.push(`${path}: rate and calls say when to fail; give fail too`);
+    if (e['response'] !== undefined) rule.response = e['response'];
+    out.calls.push(rule);
+  });
+  return out;
+}
+
+/** A template function's config as a scenario naming it would have it (for functions a run reaches through others). */
+export function templateFunction(templateFile: string, logicalId: string): { config: FunctionConfig; model: FunctionModel; warnings: string[] } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(templateFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const model = readTemplate(pathToFileURL(templateFile).href, text, /\.json$/i.test(templateFile) ? 'json' : undefined).functions.find((f) => f.logicalId === logicalId);
+  if (!model) return undefined;
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  const config = toFunctionConfig(specFromTemplate(model, dirname(templateFile), warnings), dirname(templateFile), problems);
+  return config ? { config, model, warnings: [...warnings, ...problems] } : undefined;
+}
+
+/** The SQS event source mapping of a template function, as a scenario's `sqs` entry with no settings gets it. */
+export function templateQueue(model: FunctionModel, queue: string, fnTimeoutMs: number): SqsQueueConfig | undefined {
+  const r = new Reader();
+  return readSqs(r, { queue, messages: [] }, 'sqs', '.', model, fnTimeoutMs, [])?.queue;
+}
+
+/** The DynamoDB stream mapping of a template function. */
+export function templateStream(model: FunctionModel, table: string): StreamConfig | undefined {
+  const r = new Reader();
+  return readStream(r, { stream: table, records: [] }, 'dynamodb', 'dynamodb', '.', model)?.stream;
 }

@@ -100,6 +100,8 @@ export interface TraceEnvironment {
    * own environments. Optional: traces written before versions were simulated lack it.
    */
   version?: string;
+  /** Logical id of the function the environment runs, in a run of several functions. Optional: absent in older traces. */
+  function?: string;
 }
 
 /** A function error payload, as the Node runtime returns it (`{errorType, errorMessage, trace}`). */
@@ -170,6 +172,10 @@ export interface TraceInvocation {
   logs: string[];
   /** The REPORT line alone (empty for throttles, which produce no log). */
   report: string;
+  /** Logical id (or name) of the function that ran it. Optional: absent in older traces. */
+  function?: string;
+  /** The AWS calls the handler made during this attempt, answered by the run's local endpoint. */
+  awsCalls?: AwsCall[];
 }
 
 /** Where a delivery went. */
@@ -238,6 +244,28 @@ export interface TraceRuntime {
   note: string;
 }
 
+/** One AWS call a handler made, answered by the run's local endpoint (server/src/simulator/aws), on the simulated clock. */
+export interface AwsCall {
+  /** Unique in the run: `duplicateOf` names it. */
+  id: string;
+  /** The function (logical id) whose handler made the call; `null` when no request was running. */
+  function: string | null;
+  requestId: string | null;
+  attempt: number | null;
+  service: string;
+  operation: string;
+  /** The table, queue, topic, bucket/key or function the call addressed, when it names one. */
+  resource: string | null;
+  startMs: number;
+  durationMs: number;
+  /** `ok`, `error` (an AWS error answered), or `hang` (no answer until the function timed out). */
+  outcome: 'ok' | 'error' | 'hang';
+  errorCode: string | null;
+  summary: string;
+  /** Id of the call of an earlier attempt of the same input whose side effect this call repeats. */
+  duplicateOf: string | null;
+}
+
 /** The function as simulated (after template, inline config and overrides). */
 export interface TraceFunction {
   name: string;
@@ -291,6 +319,9 @@ export interface TraceSummary {
   wallMs: number;
   /** The accounting invariant: `put = succeeded + delivered + dropped`. */
   accounting: { put: number; succeeded: number; delivered: number; dropped: number };
+  /** AWS calls answered by the local endpoint, and those that repeated a side effect of an earlier attempt. */
+  awsCalls?: number;
+  duplicateSideEffects?: number;
 }
 
 /** A complete run, as saved to JSON. */
@@ -313,6 +344,10 @@ export interface SimulationTrace {
   summary: TraceSummary;
   /** True when the run was cancelled before it finished. */
   cancelled: boolean;
+  /** Every function that ran, the scenario's first; absent in older traces (one function). */
+  functions?: (TraceFunction & { logicalId: string })[];
+  /** The local AWS endpoint of the run: its URL, and the final state of the emulated resources. */
+  aws?: { endpoint: string; state: Record<string, unknown>; warnings: string[] };
   /** What the requests invoked (`$LATEST`, a version or an alias) and the deployments during the run. Optional: absent in older traces. */
   routing?: {
     qualifier: string;

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage, ParentMessage } from './protocol';
+import { installSdkHooks } from './sdk-hooks';
 
 type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, result?: unknown) => void) => unknown;
 
@@ -202,6 +203,10 @@ async function init(message: InitMessage): Promise<void> {
   legacyContextMethods = message.legacyContextMethods;
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, message.env);
+  // The SDK copy's folder comes from the run (run.ts); the handler does not see the variable.
+  const sdkDir = process.env['_LAMBDA_LENS_SDK_DIR'];
+  delete process.env['_LAMBDA_LENS_SDK_DIR'];
+  installSdkHooks(sdkDir, message.env['AWS_ENDPOINT_URL']);
   const started = performance.now();
   let error: ErrorPayload | null = null;
   try {

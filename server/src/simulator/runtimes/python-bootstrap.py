@@ -182,9 +182,60 @@ def load_handler(handler):
     return fn, None
 
 
+class _BotocoreEndpoint:
+    """Points botocore clients at the run's local endpoint.
+
+    botocore reads AWS_ENDPOINT_URL itself since 1.31 (boto3 1.28,
+    https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html); older releases, such
+    as Debian 12's boto3 1.26, do not. So when botocore.session is first imported, its
+    Session.create_client gets the endpoint as the default endpoint_url. Nothing is imported
+    before the handler imports botocore, so INIT is not slowed for handlers that do not use it.
+    """
+
+    def __init__(self, url):
+        self.url = url
+        self.done = False
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "botocore.session" or self.done:
+            return None
+        self.done = True
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return None
+        loader = spec.loader
+        exec_module = loader.exec_module
+        url = self.url
+
+        def patched_exec(module):
+            exec_module(module)
+            original = module.Session.create_client
+
+            def create_client(self, service_name, region_name=None, api_version=None, use_ssl=True,
+                              verify=None, endpoint_url=None, *args, **kwargs):
+                if endpoint_url is None:
+                    endpoint_url = url
+                return original(self, service_name, region_name, api_version, use_ssl, verify, endpoint_url,
+                                *args, **kwargs)
+
+            module.Session.create_client = create_client
+
+        loader.exec_module = patched_exec
+        return spec
+
+
+def install_endpoint_hook():
+    url = os.environ.get("AWS_ENDPOINT_URL")
+    if url and not any(isinstance(f, _BotocoreEndpoint) for f in sys.meta_path):
+        sys.meta_path.insert(0, _BotocoreEndpoint(url))
+
+
 def on_init(message):
     os.environ.clear()
     os.environ.update(message["env"])
+    install_endpoint_hook()
     state["clock_offset_ms"] = message.get("clockOffsetMs", 0)
     task_root = message["taskRoot"]
     os.chdir(task_root)

@@ -1,0 +1,138 @@
+/**
+ * Every call the handlers make, on the simulated clock, and the duplicate side effects among
+ * them: a later attempt of the same input (an async retry, an SQS redelivery, a stream retry —
+ * invocations that share a ledger input) that repeats a write whose effect is not idempotent.
+ *
+ * A write of a later attempt is paired with the write of an earlier attempt made to the same
+ * service, operation and resource, in the same order. The pair is a duplicate when the effect
+ * adds something each time (a message, a publish, an email, an event, an invocation, an `ADD`
+ * or `x = x + :n` update, a new item under a new key); it is not when it writes the same key
+ * again (same item, same SET values), or when the later call failed (a condition that fails
+ * because the first attempt succeeded is the idempotent way).
+ */
+import type { AwsCall, AwsRequest, CallContext } from './types';
+
+/** What a successful call changed, for pairing attempts. */
+export interface Effect {
+  /** `service:operation:resource`: writes are paired within it. */
+  target: string;
+  /** The key it wrote (an item's key, an object's key, an execution name); undefined when it adds. */
+  key: string | undefined;
+  /** True when repeating it adds again (messages, counters, emails, events, invocations). */
+  additive: boolean;
+}
+
+export class CallRecorder {
+  readonly calls: AwsCall[] = [];
+  private seq = 0;
+  /** The effects of each invocation attempt (`requestId#attempt`), in order. */
+  private readonly effects = new Map<string, { call: AwsCall; effect: Effect; inputs: readonly string[]; paired: boolean }[]>();
+
+  begin(ctx: CallContext | undefined, req: Pick<AwsRequest, 'service' | 'operation'>, startMs: number): AwsCall {
+    this.seq += 1;
+    return {
+      id: `c${this.seq}`,
+      function: ctx?.function ?? null,
+      requestId: ctx?.requestId ?? null,
+      attempt: ctx?.attempt ?? null,
+      service: req.service,
+      operation: req.operation,
+      resource: null,
+      startMs,
+      durationMs: 0,
+      outcome: 'ok',
+      errorCode: null,
+      summary: req.operation,
+      duplicateOf: null,
+    };
+  }
+
+  /** Records a finished call; a successful write is checked against earlier attempts of its inputs. */
+  finish(call: AwsCall, ctx: CallContext | undefined, effect: Effect | undefined): void {
+    this.calls.push(call);
+    if (ctx === undefined || effect === undefined || call.outcome !== 'ok') return;
+    const attemptKey = `${ctx.requestId}#${ctx.attempt}`;
+    const inputs = new Set(ctx.inputs);
+    // Earlier attempts of any input this invocation carries, oldest first.
+    for (const [key, list] of this.effects) {
+      if (key === attemptKey) continue;
+      const match = list.find((e) => !e.paired && e.effect.target === effect.target && e.inputs.some((i) => inputs.has(i)));
+      if (!match) continue;
+      match.paired = true;
+      const repeated = effect.additive || effect.key !== match.effect.key;
+      if (repeated) call.duplicateOf = match.call.duplicateOf ?? match.call.id;
+      break;
+    }
+    const mine = this.effects.get(attemptKey) ?? [];
+    mine.push({ call, effect, inputs: ctx.inputs, paired: false });
+    this.effects.set(attemptKey, mine);
+  }
+
+  forInvocation(requestId: string, attempt: number): AwsCall[] {
+    return this.calls.filter((c) => c.requestId === requestId && c.attempt === attempt);
+  }
+}
+
+const ADDING_PREFIX = /^(Send|Publish|Start|Invoke|Create|Post)/;
+
+/** The effect of a successful call, or undefined for a read (or a delete: deleting again changes nothing). */
+export function effectOf(req: Pick<AwsRequest, 'service' | 'operation' | 'params'>, resource: string | null, extra: { deduplicated?: boolean } = {}): Effect | undefined {
+  const { service, operation, params } = req;
+  const target = `${service}:${operation}:${resource ?? ''}`;
+  const json = (v: unknown): string => JSON.stringify(v ?? null);
+  if (extra.deduplicated) return undefined;
+  switch (service) {
+    case 'dynamodb': {
+      if (operation === 'PutItem') return { target, key: json(params['Item']), additive: false };
+      if (operation === 'UpdateItem') {
+        const update = String(params['UpdateExpression'] ?? '');
+        return { target, key: json(params['Key']), additive: isAdditiveUpdate(update, params['AttributeUpdates']) };
+      }
+      if (operation === 'BatchWriteItem') return { target, key: json(params['RequestItems']), additive: false };
+      if (operation === 'TransactWriteItems') {
+        const items = Array.isArray(params['TransactItems']) ? (params['TransactItems'] as Record<string, Record<string, unknown>>[]) : [];
+        const additive = items.some((i) => i['Update'] !== undefined && isAdditiveUpdate(String(i['Update']['UpdateExpression'] ?? ''), undefined));
+        return { target, key: json(items.map((i) => Object.values(i)[0]?.['Key'] ?? Object.values(i)[0]?.['Item'])), additive };
+      }
+      return undefined;
+    }
+    case 's3':
+      return operation === 'PutObject' || operation === 'CopyObject' ? { target, key: resource ?? '', additive: false } : undefined;
+    case 'ssm':
+      return operation === 'PutParameter' ? { target, key: String(params['Name'] ?? ''), additive: false } : undefined;
+    case 'secretsmanager':
+      return operation === 'PutSecretValue' ? { target, key: json(params['SecretString']), additive: false } : undefined;
+    case 'states':
+      if (operation === 'StartExecution' || operation === 'StartSyncExecution') {
+        // A named execution cannot start twice (ExecutionAlreadyExists): repeating it is idempotent.
+        return typeof params['name'] === 'string' ? { target, key: params['name'], additive: false } : { target, key: undefined, additive: true };
+      }
+      return undefined;
+    case 'sqs':
+      return operation === 'SendMessage' || operation === 'SendMessageBatch' ? { target, key: undefined, additive: true } : undefined;
+    case 'sns':
+      return operation === 'Publish' || operation === 'PublishBatch' ? { target, key: undefined, additive: true } : undefined;
+    case 'events':
+      return operation === 'PutEvents' ? { target, key: undefined, additive: true } : undefined;
+    case 'kinesis':
+    case 'firehose':
+      return /^Put/.test(operation) ? { target, key: undefined, additive: true } : undefined;
+    case 'lambda':
+      return operation === 'Invoke' || operation === 'InvokeAsync' ? { target, key: undefined, additive: true } : undefined;
+    case 'ses':
+      return /^Send/.test(operation) ? { target, key: undefined, additive: true } : undefined;
+    default:
+      return ADDING_PREFIX.test(operation) ? { target, key: undefined, additive: true } : undefined;
+  }
+}
+
+/** `ADD`, `SET x = x + :n` / `list_append`, or a legacy AttributeUpdates ADD: applying it twice adds twice. */
+export function isAdditiveUpdate(expression: string, attributeUpdates: unknown): boolean {
+  if (/(^|\s)ADD\s/i.test(` ${expression}`)) return true;
+  if (/[#\w.\]]\s*=\s*(if_not_exists\s*\([^)]*\)|[#:\w.[\]]+)\s*[+-]/i.test(expression)) return true;
+  if (/list_append/i.test(expression)) return true;
+  if (attributeUpdates !== null && typeof attributeUpdates === 'object') {
+    return Object.values(attributeUpdates as Record<string, { Action?: string }>).some((u) => u?.Action === 'ADD');
+  }
+  return false;
+}

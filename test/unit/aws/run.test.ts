@@ -1,0 +1,180 @@
+/**
+ * Whole runs with the local AWS endpoint: real handlers in real child processes calling AWS
+ * with the real SDKs (v3 CommonJS and ES modules, v2 bundled, boto3 from every interpreter on
+ * this machine that has it, including releases that predate AWS_ENDPOINT_URL), functions
+ * reached through the template's resources, calls recorded per attempt with their duplicates,
+ * the SDK copy of the cache folder, and proof in a loopback-only network namespace that nothing
+ * needed the network.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { simulate } from '../../../server/src/simulator/run';
+import { loadScenario, resolveScenario } from '../../../server/src/simulator/scenario';
+import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
+
+const app = join(__dirname, '../../fixtures/aws/app');
+const repoRoot = join(__dirname, '../../..');
+
+function byFunction(trace: SimulationTrace, fn: string): TraceInvocation[] {
+  return trace.invocations.filter((i) => i.function === fn).sort((a, b) => a.startMs - b.startMs);
+}
+
+function everyInputSettled(trace: SimulationTrace): void {
+  for (const input of trace.inputs) assert.notEqual(input.reason, 'pending', `${input.id} has no fate`);
+}
+
+test('an API call stores, queues and publishes; the worker it feeds retries and repeats its side effects', async () => {
+  const trace = await simulate(loadScenario(join(app, 'flow.scenario.json')).config);
+  everyInputSettled(trace);
+  const [api] = byFunction(trace, 'ApiFunction');
+  assert.equal(api?.outcome, 'success', JSON.stringify(api?.error));
+  assert.deepEqual(api?.awsCalls?.map((c) => `${c.service} ${c.operation} ${c.outcome}`), ['dynamodb PutItem ok', 'sqs SendMessage ok', 'sns Publish ok']);
+  // The queue's reader ran in the same run: the first receive fails, the redelivery succeeds.
+  const worker = byFunction(trace, 'WorkerFunction');
+  assert.deepEqual(worker.map((w) => [w.attempt, w.outcome]), [[1, 'error'], [2, 'success']]);
+  const [first, second] = worker.map((w) => w.awsCalls ?? []);
+  assert.deepEqual(first?.map((c) => `${c.service} ${c.operation}`), ['dynamodb UpdateItem', 'ses SendEmail']);
+  // SDK v2 (aws-sdk) reached the endpoint too, and the retry's ADD and email are duplicates of the first attempt's.
+  assert.deepEqual(second?.map((c) => c.duplicateOf), first?.map((c) => c.id));
+  assert.equal(trace.summary.duplicateSideEffects, 2);
+  assert.equal(trace.summary.awsCalls, trace.invocations.reduce((n, i) => n + (i.awsCalls?.length ?? 0), 0));
+  // SNS fan-out to a function, and the table's stream to its reader; both read SSM.
+  const [notify] = byFunction(trace, 'NotifyFunction');
+  assert.equal(notify?.outcome, 'success', JSON.stringify(notify?.error));
+  assert.deepEqual(notify?.response, { records: 1, key: 'key-123' });
+  assert.equal(byFunction(trace, 'StreamFunction')[0]?.source, 'dynamodb');
+  assert.deepEqual(trace.functions?.map((f) => f.logicalId).sort(), ['ApiFunction', 'NotifyFunction', 'StreamFunction', 'WorkerFunction']);
+  // The final state: the counter applied twice, the order stored, the SNS copy in the audit queue.
+  const state = trace.aws?.state as { tables: Record<string, { id?: string; n?: number; pk?: string }[]>; queues: Record<string, string[]> };
+  assert.equal(state.tables['CountersTable']?.find((i) => i.id === 'charges')?.n, 2);
+  assert.deepEqual(state.tables['OrdersTable']?.map((i) => i.pk), ['o-1']);
+  assert.equal(state.queues['AuditQueue']?.length, 1);
+  // Environments and inputs of other functions keep ids of their own.
+  assert.equal(new Set(trace.environments.map((e) => e.id)).size, trace.environments.length);
+  assert.equal(new Set(trace.inputs.map((i) => i.id)).size, trace.inputs.length);
+});
+
+/** Every interpreter on this machine that has boto3 (CI installs Debian's python3-boto3 1.26). */
+function pythonsWithBoto3(): { binary: string; version: string }[] {
+  const found = new Map<string, { binary: string; version: string }>();
+  for (const candidate of ['python3', '/usr/bin/python3', 'python3.12', 'python3.13']) {
+    const r = spawnSync(candidate, ['-c', 'import sys, boto3; print(sys.executable, boto3.__version__)'], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    const [exe, version] = r.stdout.trim().split(' ');
+    if (exe && version && !found.has(exe)) found.set(exe, { binary: exe, version });
+  }
+  return [...found.values()];
+}
+
+test('boto3 calls reach the endpoint, also releases without AWS_ENDPOINT_URL support', async (t) => {
+  const pythons = pythonsWithBoto3();
+  if (pythons.length === 0) {
+    t.skip('no Python interpreter with boto3 here (.ci/run installs python3-boto3)');
+    return;
+  }
+  for (const py of pythons) {
+    const trace = await simulate(loadScenario(join(app, 'python.scenario.json')).config, { executables: { python: py.binary } });
+    everyInputSettled(trace);
+    const [inv] = byFunction(trace, 'PyFunction');
+    assert.equal(inv?.outcome, 'success', `${py.binary} (boto3 ${py.version}): ${JSON.stringify(inv?.error)}`);
+    const response = inv?.response as { customer: string; botocore: string; missing: string };
+    assert.equal(response.customer, 'c2');
+    // A function the template does not have: AWS's error, named, never real AWS.
+    assert.equal(response.missing, 'ResourceNotFoundException');
+    assert.deepEqual(inv?.awsCalls?.map((c) => `${c.service} ${c.operation} ${c.outcome}`), [
+      'dynamodb PutItem ok',
+      'dynamodb GetItem ok',
+      'sqs SendMessage ok',
+      's3 PutObject ok',
+      'lambda Invoke error',
+    ]);
+    // The message went to the worker, which ran in the same run.
+    assert.ok(byFunction(trace, 'WorkerFunction').length >= 1, `${py.binary}: the worker did not run`);
+  }
+});
+
+test('@aws-sdk resolves from the SDK copy when the code has none; without it the note says how to install it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-sdk-copy-'));
+  try {
+    const code = join(dir, 'code');
+    mkdirSync(code);
+    writeFileSync(join(code, 'cjs.js'), "const { SNSClient } = require('@aws-sdk/client-sns');\nexports.handler = async () => typeof SNSClient;\n");
+    writeFileSync(join(code, 'esm.mjs'), "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nexport const handler = async () => { await new S3Client({}).send(new PutObjectCommand({ Bucket: 'nope', Key: 'k', Body: 'x' })).catch((e) => { throw new Error(e.name); }); };\n");
+    const run = (handler: string): Promise<SimulationTrace> =>
+      simulate(resolveScenario({ function: { handler, runtime: 'nodejs22.x', codeUri: 'code' }, traffic: [{ at: 0, invoke: 'sync', event: {} }] }, join(dir, 'x.scenario.json')).config);
+    // A cache folder whose copy is this repository's own SDK packages (no download in tests).
+    const cache = join(dir, 'cache');
+    mkdirSync(join(cache, 'aws-sdk-js-v3'), { recursive: true });
+    symlinkSync(join(repoRoot, 'node_modules'), join(cache, 'aws-sdk-js-v3', 'node_modules'), 'dir');
+    const saved = process.env['LAMBDA_LENS_CACHE'];
+    process.env['LAMBDA_LENS_CACHE'] = join(dir, 'empty-cache');
+    try {
+      const missing = await run('cjs.handler');
+      assert.equal(missing.invocations[0]?.errorType, 'Runtime.ImportModuleError');
+      assert.ok(missing.environmentLogs.some((l) => /lambda-lens sdk install/.test(l.line)));
+      process.env['LAMBDA_LENS_CACHE'] = cache;
+      const cjs = await run('cjs.handler');
+      assert.equal(cjs.invocations[0]?.response, 'function');
+      // ES modules resolve it too; the bucket is not in any template: S3's NoSuchBucket, from the endpoint.
+      const esm = await run('esm.handler');
+      assert.equal(esm.invocations[0]?.error?.errorMessage, 'NoSuchBucket');
+      assert.equal(esm.invocations[0]?.awsCalls?.[0]?.errorCode, 'NoSuchBucket');
+    } finally {
+      if (saved === undefined) delete process.env['LAMBDA_LENS_CACHE'];
+      else process.env['LAMBDA_LENS_CACHE'] = saved;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('in a network namespace with only loopback, the whole flow runs the same: nothing needed the network', (t) => {
+  const probe = spawnSync('unshare', ['-n', 'true']);
+  if (probe.status !== 0) {
+    t.skip('unshare -n is not permitted here (needs root or user namespaces)');
+    return;
+  }
+  const script = join(__dirname, '../../fixtures/aws/offline-run.ts');
+  const out = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ip -o link | grep -c . && "${process.execPath}" --import tsx "${script}"`], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  const [links, json] = [out.split('\n')[0], out.slice(out.indexOf('{'))];
+  // Only the loopback interface exists in the namespace.
+  assert.equal(links?.trim(), '1');
+  const result = JSON.parse(json) as { outcomes: Record<string, string[]>; calls: number; failedCalls: string[] };
+  assert.deepEqual(result.outcomes['ApiFunction'], ['success']);
+  assert.deepEqual(result.outcomes['WorkerFunction'], ['error', 'success']);
+  assert.deepEqual(result.outcomes['NotifyFunction'], ['success']);
+  assert.ok(result.calls >= 8);
+  assert.deepEqual(result.failedCalls, []);
+});
+
+test('lambda-lens sdk status says where the copy is, or that it is not installed; a wrong subcommand is a usage error', async () => {
+  const { main } = await import('../../../server/src/cli');
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-sdk-status-'));
+  const saved = process.env['LAMBDA_LENS_CACHE'];
+  process.env['LAMBDA_LENS_CACHE'] = dir;
+  try {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
+    assert.equal(await main(['sdk', 'status'], io), 0);
+    assert.match(out.join('\n'), /^not installed \(lambda-lens sdk install puts it in .*aws-sdk-js-v3\)$/);
+    mkdirSync(join(dir, 'aws-sdk-js-v3'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'aws-sdk-js-v3', 'node_modules'), 'dir');
+    assert.equal(await main(['sdk', 'status'], io), 0);
+    assert.match(out.at(-1) ?? '', /^installed in .*aws-sdk-js-v3$/);
+    assert.equal(await main(['sdk', 'upgrade'], io), 2);
+    assert.match(err.join('\n'), /give install or status/);
+  } finally {
+    if (saved === undefined) delete process.env['LAMBDA_LENS_CACHE'];
+    else process.env['LAMBDA_LENS_CACHE'] = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
