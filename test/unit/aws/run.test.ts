@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { main } from '../../../server/src/cli';
 import { simulate } from '../../../server/src/simulator/run';
 import { loadScenario, resolveScenario } from '../../../server/src/simulator/scenario';
 import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
@@ -156,7 +157,6 @@ test('in a network namespace with only loopback, the whole flow runs the same: n
 });
 
 test('lambda-lens sdk status says where the copy is, or that it is not installed; a wrong subcommand is a usage error', async () => {
-  const { main } = await import('../../../server/src/cli');
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-sdk-status-'));
   const saved = process.env['LAMBDA_LENS_CACHE'];
   process.env['LAMBDA_LENS_CACHE'] = dir;
