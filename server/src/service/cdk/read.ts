@@ -444,13 +444,20 @@ class CdkReader {
     const span = this.span(c.node);
     const code = p?.entries.get('code');
     const codeValue = code ? this.src.value(code.valueNode) : undefined;
-    const inlineCode = codeValue?.k === 'call' && /\.Code\.from(Inline)$/.test(codeValue.fn);
+    const inlineCode = (codeValue?.k === 'call' && /\.Code\.fromInline$/.test(codeValue.fn)) || (codeValue?.k === 'new' && codeValue.cls === 'aws-lambda.InlineCode');
     let codeUri: Setting<string> | undefined;
     let entry: Setting<string> | undefined;
     let handler: Setting<string> | undefined;
     if (kind === 'function' && code) {
-      if (codeValue?.k === 'call' && /\.(Code|AssetCode)\.(fromAsset|asset)$/.test(codeValue.fn)) {
-        const dir = this.src.pathOf(this.src.value(codeValue.node.arguments[0]));
+      // Code.fromAsset(dir), AssetCode.fromAsset(dir), new AssetCode(dir): a local folder (or .zip).
+      const assetArg =
+        codeValue?.k === 'call' && /\.(Code|AssetCode)\.(fromAsset|asset)$/.test(codeValue.fn)
+          ? codeValue.node.arguments[0]
+          : codeValue?.k === 'new' && codeValue.cls === 'aws-lambda.AssetCode'
+            ? codeValue.node.arguments?.[0]
+            : undefined;
+      if (assetArg !== undefined) {
+        const dir = this.src.pathOf(this.src.value(assetArg));
         codeUri = dir !== undefined ? { value: dir, span: this.span(code.valueNode), uri: this.uri } : this.unresolved('the asset path is not a constant', code.valueNode);
       } else if (!inlineCode) codeUri = this.unresolved(codeValue?.k === 'unknown' ? codeValue.why : 'the code is not a local asset folder', code.valueNode);
     }
@@ -474,7 +481,10 @@ class CdkReader {
         handler = { value: `${mod}.${fnName?.k === 'str' ? fnName.v : 'handler'}`, span: at ? this.span(at) : c.idSpan, uri: this.uri };
       } else handler = this.unresolved('index or handler is not a constant', p?.entries.get('handler')?.valueNode ?? c.node);
     }
-    let runtime = this.setting(p, 'runtime', (v) => runtimeId(v, this.src));
+    let runtime = this.setting(p, 'runtime', (v) => runtimeId(v, this.src), 'runtime');
+    if (runtime !== undefined && 'unknown' in runtime && /NODEJS_LATEST$/.test(this.src.sf.text.slice(runtime.span.start, runtime.span.end))) {
+      runtime = { ...runtime, unknown: 'Runtime.NODEJS_LATEST is the newest Node.js runtime the installed aws-cdk-lib knows' };
+    }
     if (runtime === undefined && (kind === 'nodejs' || kind === 'python')) {
       runtime = { unknown: `the default runtime of ${c.cls.split('.').pop() ?? ''} depends on the CDK version`, span: c.idSpan, uri: this.uri };
     }
@@ -588,6 +598,7 @@ export function runtimeId(v: Value, src: StackSource): string | undefined {
   const m = /\.Runtime\.([A-Z0-9_]+)$/.exec(v.name);
   if (!m) return undefined;
   const name = m[1] as string;
+  if (name === 'NODEJS_LATEST') return undefined;
   const table: readonly [RegExp, (x: RegExpExecArray) => string][] = [
     [/^NODEJS_(\d+)_(X|\d+)$/, (x) => `nodejs${x[1]}.${(x[2] as string).toLowerCase()}`],
     [/^PYTHON_(\d)_(\d+)$/, (x) => `python${x[1]}.${x[2]}`],

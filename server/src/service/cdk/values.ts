@@ -47,7 +47,7 @@ const MAX_DEPTH = 12;
 
 /** Maps a module specifier to the short CDK name used here (`aws-lambda`, `cdk`), or keeps it. */
 export function cdkModule(spec: string): string {
-  if (spec === 'aws-cdk-lib' || spec === '@aws-cdk/core' || spec === 'constructs') return spec === 'constructs' ? 'constructs' : 'cdk';
+  if (spec === 'aws-cdk-lib' || spec === 'aws-cdk-lib/core' || spec === '@aws-cdk/core') return 'cdk';
   const m = /^(?:aws-cdk-lib\/|@aws-cdk\/)(aws-[a-z0-9-]+?)(?:-alpha)?$/.exec(spec);
   if (m) return m[1] as string;
   if (spec === 'node:path') return 'path';

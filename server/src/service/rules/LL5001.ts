@@ -34,6 +34,10 @@ export const LL5001: TemplateRule = {
       }
       const r = index.resolutionOf(template, fn);
       if (r.kind === 'skip') continue;
+      // An exec wrapper (Lambda Web Adapter's /opt/bootstrap) starts the runtime; Handler then names its script, not a module
+      // (docs.aws.amazon.com/lambda/latest/dg/runtimes-modify.html#runtime-wrapper).
+      const wrapped = fn.environment?.variables.some((v) => v.name === 'AWS_LAMBDA_EXEC_WRAPPER') === true;
+      if (wrapped && r.kind === 'missing' && r.rootExists) continue;
       const handler = isKnown(fn.handler) ? fn.handler.value : '';
       if (r.kind === 'missing' && fn.entry !== undefined) {
         // CDK NodejsFunction: esbuild bundles the entry at synth, which fails when it is missing.
