@@ -249,7 +249,7 @@ connection.onCodeLens((params): CodeLens[] => {
     return service.codeLenses({ uri: doc.uri, text: doc.getText(), version: doc.version }).flatMap((l) => {
       const range = toRange(doc, l.span);
       const lenses: CodeLens[] = [{ range, command: { title: l.title, command: 'lambdaLens.openLocation', arguments: [l.target.uri, l.target.range] } }];
-      if (simulateCommand) lenses.push({ range, command: { title: '▷ Simulate', command: 'lambdaLens.simulateFunction', arguments: [l.fn.templateUri, l.fn.logicalId] } });
+      if (simulateCommand && l.fn.simulate) lenses.push({ range, command: { title: '▷ Simulate', command: 'lambdaLens.simulateFunction', arguments: [l.fn.templateUri, l.fn.logicalId] } });
       return lenses;
     });
   } catch (e) {

@@ -28,8 +28,8 @@ export interface CodeLensResult {
   readonly title: string;
   /** The function in its template, which the lens opens. */
   readonly target: LocationResult;
-  /** The function, for commands that act on it (the "Simulate" lens). */
-  readonly fn: { readonly templateUri: string; readonly logicalId: string };
+  /** The function, for commands that act on it (the "Simulate" lens; not for CDK functions, which the simulator cannot read). */
+  readonly fn: { readonly templateUri: string; readonly logicalId: string; readonly simulate: boolean };
 }
 
 export function locationIn(uri: string, text: string, span: Span): LocationResult {
@@ -77,7 +77,7 @@ export function codeLenses(model: HandlerModel, links: readonly FunctionLink[]):
   for (const l of links) {
     const entry = model.exports.get(l.exportName);
     if (!entry) continue;
-    out.push({ span: entry.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId } });
+    out.push({ span: entry.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' } });
   }
   return out;
 }

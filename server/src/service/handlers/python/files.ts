@@ -227,7 +227,7 @@ export class PythonFiles {
     for (const l of links) {
       const h = model?.handlers.find((f) => f.name === l.functionName);
       if (h === undefined) continue;
-      out.push({ span: h.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId } });
+      out.push({ span: h.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' } });
     }
     return out;
   }
