@@ -102,7 +102,7 @@ test('a CDK stack: findings on construct properties, definition to the handler; 
   await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: handlerUri, languageId: 'javascript', version: 1, text: HANDLER } });
   // A random key in a handler the SQS trigger retries: LL2102 knows the trigger from the stack.
   const published = await handlerDiags;
-  assert.ok(published.diagnostics.some((d) => d.code === 'LL2102' && /SQS \(Orders\)/.test(d.message)), JSON.stringify(published.diagnostics.map((d) => [d.code, d.message])));
+  assert.ok(published.diagnostics.some((d) => d.code === 'LL2102' && /SQS \(Orders\)/.test(String(d.message))), JSON.stringify(published.diagnostics.map((d) => [d.code, d.message])));
 
   const lenses = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: handlerUri } })) ?? [];
   assert.deepEqual(lenses.map((l) => l.command?.command), ['lambdaLens.openLocation']);
