@@ -1,7 +1,7 @@
 /**
  * Simulator overhead, next to the physical floor measured in the same run (bare fork of a Node
  * child to its first IPC message, and an IPC round trip) and to the peers' published figures
- * (../shared/lambda/semantics.md, "What peers do locally"). Prints figures; asserts nothing.
+ * (docs/lambda.md, "How other local tools run handlers"). Prints figures; asserts nothing.
  *
  *   node --import tsx bench/simulator.ts
  */

@@ -1,7 +1,7 @@
 /**
  * Lambda quotas and behaviours that rules, hovers and the simulator rely on. Each value cites
  * its source; keep them here only, so that an AWS change is one edit.
- * (Gathered in ../shared/lambda/limits.md, late 2026.)
+ * (Checked late 2026; the quotas page: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html.)
  */
 
 export interface Limit {

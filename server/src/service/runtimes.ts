@@ -3,7 +3,8 @@
  * update the table and {@link RUNTIMES_LAST_CHECKED} together.
  *
  * Sources: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html and
- * cfn-lint's LmbdRuntimeLifecycle.json (June 2026), as gathered in ../shared/lambda/limits.md.
+ * cfn-lint's src/cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json
+ * (https://github.com/aws-cloudformation/cfn-lint, June 2026).
  */
 export const RUNTIMES_LAST_CHECKED = '2026-11-01';
 export const RUNTIMES_SOURCE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html';

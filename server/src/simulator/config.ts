@@ -43,19 +43,19 @@ export interface AsyncConfig {
 
 /**
  * Platform behaviour. Where AWS publishes nothing, these are the assumptions named in
- * ../shared/lambda/semantics.md, as settings.
+ * docs/lambda.md, as settings.
  */
 export interface PlatformSettings {
-  /** Idle environments are reclaimed after this long; AWS publishes none, observed 10 min (semantics.md, "Shutdown"). */
+  /** Idle environments are reclaimed after this long; AWS publishes none, observed 10 min (docs/lambda.md, "Execution environments"). */
   idleTimeoutMs: number;
   /** Random extra idle time, 0 to this, per environment (off by default). */
   idleJitterMs: number;
   /**
    * Which idle environment takes a request. AWS publishes no rule; most recently used by
-   * default (semantics.md, "INVOKE").
+   * default (docs/lambda.md, "Execution environments").
    */
   idleEnvironmentChoice: 'most-recent' | 'least-recent' | 'random';
-  /** On-demand environments older than this are retired when idle; 0 = off (semantics.md: "a few hours", off by default). */
+  /** On-demand environments older than this are retired when idle; 0 = off (docs/lambda.md, "Execution environments": "every few hours"; off by default). */
   maxEnvironmentLifetimeMs: number;
   /** Account concurrency, default 1,000 (gettingstarted-limits.html). */
   accountConcurrency: number;
@@ -68,7 +68,7 @@ export interface PlatformSettings {
   /** Async throttle backoff: starts at 1 s, doubles, capped at 5 min (invocation-async-error-handling.html). */
   throttleBackoffInitialMs: number;
   throttleBackoffMaxMs: number;
-  /** Freeze environments between requests with SIGSTOP/SIGCONT (semantics.md, "frozen"). */
+  /** Freeze environments between requests with SIGSTOP/SIGCONT (docs/lambda.md, "Execution environments"). */
   freezeBetweenInvokes: boolean;
   /** How often resident memory is read while code runs, ms. */
   memoryPollMs: number;

@@ -1,6 +1,6 @@
 /**
  * One execution environment (EE): a real child process running the runtime's bootstrap, INIT once,
- * then one request at a time (semantics.md, "Execution environment lifecycle"). This layer
+ * then one request at a time (docs/lambda.md, "Execution environments"). This layer
  * runs INIT and INVOKE and says how each ended; the engine decides what that means for the
  * platform (reset, retry, logs, billing).
  */
@@ -225,7 +225,7 @@ export class RuntimeProcess {
         timer = this.clock.after(limits.timeoutMs, onTimeout);
       }
       // Memory is enforced by watching resident memory against MemorySize and killing past it
-      // (semantics.md, "Out of memory": --max-old-space-size misses Buffers).
+      // (docs/lambda.md, "Errors as the runtimes report them": --max-old-space-size misses Buffers).
       unwatch = memoryWatcher.watch(
         {
           proc: this.proc,

@@ -56,7 +56,7 @@ export interface OutcomeContext {
   initError: ErrorPayload | null;
 }
 
-/** Interpret how a request ended (semantics.md of the project's Lambda notes, "Failures"). */
+/** Interpret how a request ended (docs/lambda.md, "Errors as the runtimes report them"). */
 export function interpret(raw: RawInvokeResult, ctx: OutcomeContext): Outcome {
   const none = { errorType: null, error: null, response: null, status: null, reportErrorType: null, endReason: null, lines: [], overMemory: false };
   switch (raw.kind) {

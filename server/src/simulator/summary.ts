@@ -1,6 +1,6 @@
 /**
  * The run's summary figures: counts, p50/p95 durations of warm and cold invocations, billed
- * GB-seconds and the cost on x86 and arm (limits.md, "Price": per GB-s and per request,
+ * GB-seconds and the cost on x86 and arm (the prices in service/limits.ts, from https://aws.amazon.com/lambda/pricing/: per GB-s and per request,
  * us-east-1; INIT billed for on-demand functions since 1 Aug 2025, already inside `billedMs`).
  */
 import type { DurationStats, TraceEnvironment, TraceInput, TraceInvocation, TraceSummary } from './trace';

@@ -1,5 +1,6 @@
 /**
- * Handler resolution as Lambda's Node runtime does it (../shared/lambda/semantics.md):
+ * Handler resolution as Lambda's Node runtime does it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html; docs/lambda.md, "Handlers, context and environment"):
  * `dir/sub/file.a.b` → module root `<CodeUri>/dir/sub/`, module `file`, export path `a.b`;
  * the module is tried extensionless and as `.js` (ESM when the nearest package.json says
  * `"type": "module"`), then `.mjs`, then `.cjs`. TypeScript sources (`.ts`, `.mts`, `.cts`)

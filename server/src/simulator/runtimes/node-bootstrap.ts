@@ -1,7 +1,8 @@
 /**
  * The Node runtime bootstrap: runs inside each execution environment's child process and
- * behaves like Lambda's Node runtime interface client (aws-lambda-nodejs-runtime-interface-client
- * v3.3.0, as summarised in ../shared/lambda/semantics.md): handler resolution, CommonJS and ESM,
+ * behaves like Lambda's Node runtime interface client
+ * (https://github.com/aws/aws-lambda-nodejs-runtime-interface-client v3.3.0; docs/lambda.md,
+ * "Errors as the runtimes report them" and "Handlers, context and environment"): handler resolution, CommonJS and ESM,
  * async and callback handlers, `context`, console output in Lambda's log format, and the error
  * shapes for throws, rejections, uncaught exceptions and unhandled rejections.
  *
@@ -34,7 +35,7 @@ function isoNow(): string {
 }
 
 // Console output in Lambda's text format: `<ISO>\t<requestId>\t<LEVEL>\t<message>`; during INIT
-// the request id prints as `undefined`, as the Node runtime does (semantics.md, "Logs").
+// the request id prints as `undefined`, as the Node runtime does (docs/lambda.md, "Logs and billing").
 // Newlines inside one message become `\r` so that one call stays one CloudWatch event.
 function patchConsole(): void {
   const levels: [keyof Console, string][] = [
@@ -129,7 +130,7 @@ async function loadFile(file: string, asEsm: boolean): Promise<unknown> {
 }
 
 /**
- * Lambda's handler resolution (semantics.md, "Handler resolution"): `dir/sub/file.a.b` →
+ * Lambda's handler resolution (docs/lambda.md, "Handlers, context and environment"): `dir/sub/file.a.b` →
  * module root `dir/sub/`, module `file`, export path `a.b`; `..` is rejected; the module is
  * tried extensionless and as `.js` (import when the nearest package.json has "type":"module",
  * else require), then `.mjs` (import), then `.cjs` (require), then as a package name.
@@ -213,7 +214,7 @@ async function init(message: InitMessage): Promise<void> {
     process.chdir(message.taskRoot);
     handler = await resolveHandler(message.taskRoot, message.handler);
     // A handler is async when its constructor is AsyncFunction; a non-async handler taking
-    // three parameters is callback-style (semantics.md, "Handler resolution").
+    // three parameters is callback-style (docs/lambda.md, "Handlers, context and environment").
     callbackStyle = handler.constructor.name !== 'AsyncFunction' && handler.length >= 3;
     if (callbackStyle && message.rejectCallbackHandlers) {
       handler = null;
@@ -272,7 +273,7 @@ function invoke(message: InvokeMessage): void {
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, Math.round(deadline - performance.now())),
   };
-  // context.succeed/fail/done exist only on Node ≤ 22 (semantics.md, "Failures").
+  // context.succeed/fail/done exist only on Node ≤ 22 (docs/lambda.md, "Errors as the runtimes report them").
   if (legacyContextMethods) {
     context['succeed'] = (result: unknown) => finish(null, result, false);
     context['fail'] = (error: unknown) => finish(error, undefined, true);

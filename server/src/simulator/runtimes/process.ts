@@ -2,7 +2,7 @@
  * The runtime child processes, whatever the language: one per execution environment, started
  * with an IPC channel over which the bootstrap (node-bootstrap.ts, python-bootstrap.py) speaks
  * protocol.ts, and a pool of pre-forked spares so that a simulated cold start costs module
- * load, not `fork` (semantics.md, "What peers do locally": fork to first IPC message ≈ 85 ms here).
+ * load, not `fork` (docs/lambda.md, "How other local tools run handlers": fork to first IPC message ≈ 85 ms here).
  *
  * Every child started here is registered and killed when the host process exits, with every
  * process it started (see `MARKER_VARIABLE`).
@@ -278,7 +278,7 @@ export class RuntimeChild {
   }
 
   /**
-   * Freeze between invokes, as Lambda does (semantics.md, "Between invokes the EE is frozen").
+   * Freeze between invokes, as Lambda does (docs/lambda.md, "Execution environments").
    * The SIGSTOP goes out 1 ms (real) after the response, like the short moment Lambda's
    * sandbox keeps running after one; a request that arrives within it finds the process
    * running and costs no SIGSTOP/SIGCONT pair (back-to-back requests are the common case).
@@ -322,7 +322,7 @@ export class RuntimeChild {
   /**
    * Peak resident memory so far, MB: VmHWM from /proc/<pid>/status where the system has it
    * (≈18 µs a read), else the best figure noted. Buffers live off the V8 heap, so resident
-   * memory is what Lambda's limit sees (semantics.md, "Out of memory"). `procFs` false: only
+   * memory is what Lambda's limit sees (docs/lambda.md, "Errors as the runtimes report them"). `procFs` false: only
    * the noted figures.
    */
   peakMemoryMb(procFs = HAS_PROC_FS): number | null {

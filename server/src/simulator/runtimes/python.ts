@@ -6,7 +6,7 @@
  *
  * The interpreter is resolved once per runtime id: `python3.13` (then `python3`) on PATH may be
  * a version manager's shim that costs tens of milliseconds per start, so the real executable
- * (`sys.executable`) is asked for once and started directly (semantics.md, "What peers do locally").
+ * (`sys.executable`) is asked for once and started directly (docs/lambda.md, "How other local tools run handlers").
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

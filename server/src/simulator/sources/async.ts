@@ -4,7 +4,7 @@
  * 1 and 2 minutes apart, throttles are requeued with backoff (1 s → 5 min) until
  * MaximumEventAgeInSeconds, and the outcome goes to OnSuccess/OnFailure destinations and the
  * legacy DLQ with the records Lambda sends (invocation-async-error-handling.html,
- * invocation-async-retain-records.html; semantics.md, "Asynchronous invocation").
+ * invocation-async-retain-records.html; docs/lambda.md, "Asynchronous invocation").
  */
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../platform';
@@ -12,7 +12,7 @@ import type { TraceInvocation } from '../trace';
 
 interface AsyncEvent {
   id: string;
-  /** The request id stays the same across retries of one event (semantics.md). */
+  /** The request id stays the same across retries of one event (docs/lambda.md). */
   requestId: string;
   event: unknown;
   putMs: number;
@@ -30,7 +30,7 @@ export class AsyncQueue {
     const requestId = randomUUID();
     const state: AsyncEvent = { id: this.p.put('async', requestId), requestId, event, putMs: this.p.clock.now(), attempt: 1, functionErrors: 0, throttles: 0, invokes: 0, last: null };
     // Reserved concurrency 0 throttles everything: async events go straight to the DLQ or
-    // on-failure destination, with no retries (semantics.md, "Scaling and concurrency").
+    // on-failure destination, with no retries (docs/lambda.md, "Scaling and concurrency").
     if (this.p.fn.reservedConcurrency === 0) {
       this.fail(state, 'RetriesExhausted', 'reserved concurrency is 0: every invocation is throttled');
       return;

@@ -1,7 +1,7 @@
 /**
  * An SQS queue read by an event source mapping (services-sqs-configure.html,
- * services-sqs-errorhandling.html, services-sqs-scaling.html; semantics.md, "SQS event source
- * mapping"): batches of up to BatchSize, an optional batching window, messages invisible for
+ * services-sqs-errorhandling.html, services-sqs-scaling.html; docs/lambda.md,
+ * "SQS"): batches of up to BatchSize, an optional batching window, messages invisible for
  * the visibility timeout while processed, success deletes, any failure returns the batch when
  * the visibility timeout ends (only the reported items under ReportBatchItemFailures), FIFO
  * message groups in order with one batch in flight per group, maxReceiveCount to the queue's

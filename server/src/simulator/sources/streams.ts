@@ -1,6 +1,6 @@
 /**
  * Kinesis and DynamoDB streams read by an event source mapping (services-kinesis-parameters.html,
- * with-ddb.html; semantics.md, "Kinesis / DynamoDB streams"): records in order per shard, an
+ * with-ddb.html; docs/lambda.md, "Kinesis and DynamoDB streams"): records in order per shard, an
  * error blocks the shard and retries the batch until it succeeds, MaximumRetryAttempts or
  * MaximumRecordAgeInSeconds runs out, or the record expires; BisectBatchOnFunctionError splits
  * a failed batch in two (not counted as a retry); ParallelizationFactor runs up to 10 batches
@@ -218,7 +218,7 @@ export class StreamSource {
     this.p.settle(records.map((r) => r.id), 'succeeded', 'processed; checkpoint advanced');
   }
 
-  /** OnFailure gets metadata only: shard, sequence range, batch size (semantics.md). */
+  /** OnFailure gets metadata only: shard, sequence range, batch size (docs/lambda.md). */
   private fail(lane: Lane, records: StreamRecord[], inv: TraceInvocation | null, condition: string, invokeCount: number): void {
     const ids = records.map((r) => r.id);
     const first = records[0] as StreamRecord;
