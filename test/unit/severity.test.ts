@@ -48,3 +48,12 @@ test('LL2101 with MaximumRetryAttempts 0: an info that speaks of duplicate deliv
   assert.match(got[0]?.message ?? '', /Each duplicate delivery sends the email again/);
   assert.doesNotMatch(got[0]?.message ?? '', /retries a failed event 0 times|Each retry/);
 });
+
+test('LL2002: a Globals timeout is one finding naming every synchronous function it affects, not the asynchronous one', () => {
+  const got = findings('LL2002/globals-async.yaml', 'LL2002');
+  assert.equal(got.length, 1);
+  assert.match(got[0]?.message ?? '', /applies to 2 functions/);
+  assert.match(got[0]?.message ?? '', /Status by a REST API/);
+  assert.match(got[0]?.message ?? '', /Report by a REST API/);
+  assert.doesNotMatch(got[0]?.message ?? '', /Starter/);
+});

@@ -2,7 +2,7 @@ import { API_TIMEOUT } from '../limits';
 import { dirname, join } from 'node:path';
 import type { FileSystem } from '../fs';
 import { uriToPath } from '../project/resolve';
-import { isKnown, type FunctionModel, type Trigger } from '../model/types';
+import { isKnown, type FunctionModel, type Span, type Trigger } from '../model/types';
 import { triggerProperties } from '../actions/templateEdits';
 import type { TemplateDocument } from '../templates/template';
 import { get, getPath, scalarString, type TNode } from '../templates/tree';
@@ -40,24 +40,59 @@ export const LL2002: TemplateRule = {
   scope: 'template',
   check({ template, fs }) {
     const streaming = (apiId: string) => responseStreamingApi(template, fs, apiId);
-    return template.functions.flatMap((fn) => {
+    const hits: { fn: FunctionModel; api: ApiLimit; trigger: Trigger; seconds: number; uri: string; span: Span }[] = [];
+    for (const fn of template.functions) {
       const t = fn.timeout;
-      if (!isKnown(t) || streamsResponses(template, fn)) return [];
+      if (!isKnown(t) || streamsResponses(template, fn) || invokedAsyncByApi(template, fn)) continue;
       for (const trigger of fn.triggers) {
         if (trigger.type !== 'Api' && trigger.type !== 'HttpApi') continue;
         const api = apiOf(template, fn, trigger, streaming);
         if (api === undefined || t.value <= api.seconds) continue;
-        return [{
-          ruleId: 'LL2002',
-          message: `Function ${fn.logicalId} has a timeout of ${num(t.value)} s, but it is invoked by ${api.what} (${trigger.name}), which gives up after ${api.seconds} s${api.note}: the caller gets a 504 while the function keeps running. Keep the timeout at ${api.seconds} s or less, or hand long work to an asynchronous invocation.`,
-          uri: t.uri,
-          span: t.span,
-        }];
+        hits.push({ fn, api, trigger, seconds: t.value, uri: t.uri, span: t.span });
+        break;
       }
-      return [];
+    }
+    // A timeout set once (SAM Globals, a serverless.yml provider) is one finding that names every function it affects.
+    const groups = new Map<string, typeof hits>();
+    for (const h of hits) {
+      const key = `${h.uri}|${h.span.start}|${h.span.end}`;
+      groups.set(key, [...(groups.get(key) ?? []), h]);
+    }
+    return [...groups.values()].map((group) => {
+      const first = group[0] as (typeof hits)[number];
+      const lowest = Math.min(...group.map((h) => h.api.seconds));
+      const message =
+        group.length === 1
+          ? `Function ${first.fn.logicalId} has a timeout of ${num(first.seconds)} s, but it is invoked by ${first.api.what} (${first.trigger.name}), which gives up after ${first.api.seconds} s${first.api.note}: the caller gets a 504 while the function keeps running. Keep the timeout at ${first.api.seconds} s or less, or hand long work to an asynchronous invocation.`
+          : `The timeout of ${num(first.seconds)} s set here applies to ${group.length} functions invoked by APIs that give up sooner: ${group.map((h) => `${h.fn.logicalId} by ${h.api.what} (${h.trigger.name}), after ${h.api.seconds} s`).join('; ')}${first.api.note}. Their callers get a 504 while the functions keep running. Keep the timeout at ${lowest} s or less for them, or hand long work to an asynchronous invocation.`;
+      return { ruleId: 'LL2002', message, uri: first.uri, span: first.span };
     });
   },
 };
+
+/**
+ * An API Gateway integration that invokes the function asynchronously: the request header
+ * `X-Amz-Invocation-Type: 'Event'` set on the integration (in an AWS::ApiGateway::Method or an
+ * OpenAPI definition that names the function). API Gateway then answers at once and the function's
+ * timeout does not hold the caller (docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-integration-async.html).
+ */
+function invokedAsyncByApi(template: TemplateDocument, fn: FunctionModel): boolean {
+  const names = new RegExp(`\\b${fn.logicalId}\\b`);
+  // Integrations are the maps with a `Uri` (AWS::ApiGateway::Method) or `uri` (OpenAPI x-amazon-apigateway-integration).
+  const isAsync = (node: TNode | undefined): boolean => {
+    if (node?.kind === 'seq') return node.items.some(isAsync);
+    if (node?.kind === 'intrinsic') return isAsync(node.arg);
+    if (node?.kind !== 'map') return false;
+    if (node.entries.some((e) => e.key === 'Uri' || e.key === 'uri')) {
+      const text = template.text.slice(node.span.start, node.span.end);
+      if (ASYNC_INVOCATION.test(text) && names.test(text)) return true;
+    }
+    return node.entries.some((e) => isAsync(e.value));
+  };
+  return isAsync(get(template.root, 'Resources'));
+}
+
+const ASYNC_INVOCATION = /X-Amz-Invocation-Type["']?\s*:\s*["']*\\?'?Event/i;
 
 function apiOf(template: TemplateDocument, fn: FunctionModel, trigger: Trigger, streaming: (apiId: string) => boolean): ApiLimit | undefined {
   const r = template.resolver;
