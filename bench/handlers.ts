@@ -127,7 +127,7 @@ function main(): void {
     }
     // The same edits with only this file's init-vs-invoke rules (LL3001–LL3007) on: the
     // handler model's own cost, apart from the retry rules that also run on handler files.
-    service.configure(Object.fromEntries(bundled.RULES.filter((r) => r.scope === 'handler' && !r.id.startsWith('LL3')).map((r) => [r.id, 'off' as const])));
+    service.configure(Object.fromEntries(bundled.RULES.filter((r) => r.handler !== undefined && !r.id.startsWith('LL3')).map((r) => [r.id, 'off' as const])));
     const own: number[] = [];
     const ownCpu: number[] = [];
     for (let v = EDITS + 1; v <= 2 * EDITS; v++) {

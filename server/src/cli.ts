@@ -6,7 +6,7 @@ import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as Sarif from 'sarif';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, RULES, docsUrl, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
+import { LanguageService, RULES, docsUrl, handlerLanguage, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
 import { nodeFileSystem } from './nodeFs';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
@@ -187,7 +187,7 @@ async function listRules(args: readonly string[], io: Output): Promise<number> {
     return EXIT.usage;
   }
   // A rule id may be implemented twice (templates and code, e.g. LL4006): list it once.
-  for (const r of RULES.filter((x, i) => RULES.findIndex((y) => y.id === x.id) === i)) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
+  for (const r of RULES) io.out(`${r.id}  ${r.severity.padEnd(7)}  ${r.title}  ${docsUrl(r.id)}`);
   return EXIT.ok;
 }
 
@@ -291,7 +291,7 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
     let diagnostics: readonly Diagnostic[];
     try {
       const stack = isHandlerPath(path) && service.isCdkStack(doc);
-      if ((isHandlerPath(path) || isPythonPath(path)) && !stack) {
+      if (handlerLanguage(path) !== undefined && !stack) {
         // JS/TS and Python files count when they hold a Lambda handler: linked from a template, or shaped like one.
         // A CDK stack that creates functions counts as a template.
         const linked = service.dependents(uri).length > 0;
@@ -364,7 +364,7 @@ function collectFiles(paths: readonly string[], io: Output): { path: string; exp
       if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p);
-      } else if (st.isFile() && ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) || ((isHandlerPath(name) || isPythonPath(name)) && !/\.min\.[cm]?js$/i.test(name)))) {
+      } else if (st.isFile() && ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) || (handlerLanguage(name) !== undefined && !/\.min\.[cm]?js$/i.test(name)))) {
         add(p, false);
       }
     }

@@ -10,7 +10,7 @@ import { URI } from 'vscode-uri';
 import { LanguageService, type Diagnostic, type Fix } from '../../server/src/service';
 import type { FileSystem } from '../../server/src/service/fs';
 import { buildHandlerModel, parseHandlerFile } from '../../server/src/service/handlers/model';
-import { parseHandlerString } from '../../server/src/service/project/resolve';
+import { parseHandlerString } from '../../server/src/service/handlers/resolve';
 
 /** A mutable in-memory file system; folders are implied by file paths. */
 function memoryFs(files: Record<string, string>): FileSystem & { files: Record<string, string> } {

@@ -6,20 +6,20 @@
 import { PackageSizes } from './project/packageSize';
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
+import type { HandlerRuleContext, Rule, TemplateRuleContext } from './rules/types';
 import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
 import { formatOf, looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
 import type { Span } from './model/types';
+import type { HandlerFile } from './handlers/facts';
 import { isHandlerPath } from './handlers/model';
 import { ProjectIndex } from './project';
-import { HandlerFiles } from './project/handlers';
-import { PythonFiles, isPythonPath, resolvePythonHandler } from './handlers/python/files';
-import { pathToUri } from './project/resolve';
-import { PYTHON_CHECKS } from './handlers/python/checks';
+import { HandlerFiles, handlerLanguage } from './project/handlers';
+import { resolvePythonHandler } from './handlers/python/files';
+import { pathToUri, uriToPath } from './handlers/resolve';
 import type { CodeLensResult, LocationResult } from './project/views';
 import { findAppRoot, isCdkSourcePath, mayDefineFunctions } from './cdk/app';
 import { readCdkStack } from './cdk/read';
-import { uriToPath } from './project/resolve';
 
 export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
@@ -31,6 +31,7 @@ export { docsUrl } from './model/findings';
 export type { CodeLensResult, LocationResult } from './project/views';
 export { isHandlerPath } from './handlers/model';
 export { isPythonPath } from './handlers/python/files';
+export { handlerLanguage } from './project/handlers';
 export { loadPythonParser, pythonParserFailure } from './handlers/python/parser';
 
 /** Per-rule overrides by id: a severity, or `off`. */
@@ -97,7 +98,8 @@ export class LanguageService {
   private readonly project: ProjectIndex;
   private readonly packageSizes: PackageSizes;
   private readonly handlerFiles: HandlerFiles;
-  private readonly pythonFiles: PythonFiles;
+  /** Handler files' diagnostics, by the analysis they were computed from (a new analysis, new diagnostics). */
+  private handlerDiagnostics = new WeakMap<HandlerFile, readonly Diagnostic[]>();
   /** CDK stack files read as templates, by uri (the handler side of the same file lives in handlerFiles). */
   private readonly cdkCache = new Map<string, CacheEntry>();
 
@@ -116,8 +118,7 @@ export class LanguageService {
         },
       },
     );
-    this.handlerFiles = new HandlerFiles(this.project, this.fs, this.today);
-    this.pythonFiles = new PythonFiles(this.project, this.fs);
+    this.handlerFiles = new HandlerFiles(this.project, this.fs);
   }
 
   /** Workspace folders (file-system paths), where templates are looked for. */
@@ -171,15 +172,13 @@ export class LanguageService {
 
   /** True when the document exports a handler that a template links or that looks like one. */
   hasHandlers(doc: DocumentInput): boolean {
-    if (isPythonPath(doc.uri)) return (this.pythonFiles.analyse(doc).model?.handlers.length ?? 0) > 0;
-    return isHandlerPath(doc.uri) && this.handlerFiles.analyse(doc).model.handlers.length > 0;
+    return (this.handlerFiles.analyse(doc)?.model.handlers.length ?? 0) > 0;
   }
 
-  /** Code lenses above handler exports: one per template function that uses the export. */
+  /** Code lenses above handlers: one per template function that uses it. */
   codeLenses(doc: DocumentInput): readonly CodeLensResult[] {
     if (doc.text.length > this.maxDocumentLength) return [];
-    if (isPythonPath(doc.uri)) return this.pythonFiles.codeLenses(doc);
-    return isHandlerPath(doc.uri) ? this.handlerFiles.codeLenses(doc) : [];
+    return this.handlerFiles.codeLenses(doc);
   }
 
   /** Go to definition: from a template's Handler value to the exported function. */
@@ -194,7 +193,7 @@ export class LanguageService {
 
   /** Find references: from a handler export to the template functions that use it. */
   references(doc: DocumentInput, offset: number): readonly LocationResult[] {
-    return isHandlerPath(doc.uri) ? this.handlerFiles.references(doc, offset) : [];
+    return this.handlerFiles.references(doc, offset);
   }
 
   /** Changes rule overrides; cached results are dropped. */
@@ -202,12 +201,11 @@ export class LanguageService {
     this.settings = settings;
     for (const e of this.cache.values()) delete e.diagnostics;
     for (const e of this.cdkCache.values()) delete e.diagnostics;
-    this.handlerFiles.invalidate();
-    this.pythonFiles.invalidate();
+    this.handlerDiagnostics = new WeakMap();
   }
 
   private tooLarge(doc: DocumentInput): readonly Diagnostic[] {
-    if (isHandlerPath(doc.uri) || isPythonPath(doc.uri) || this.settings.LL0003 === 'off' || !looksLikeTemplate(doc.text)) return [];
+    if (handlerLanguage(doc.uri) !== undefined || this.settings.LL0003 === 'off' || !looksLikeTemplate(doc.text)) return [];
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     return [
       toDiagnostic(
@@ -261,7 +259,6 @@ export class LanguageService {
     this.cache.delete(uri);
     this.cdkCache.delete(uri);
     this.handlerFiles.forget(uri);
-    this.pythonFiles.forget(uri);
     this.project.closed(uri);
   }
 
@@ -273,13 +270,11 @@ export class LanguageService {
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
     if (doc.text.length > this.maxDocumentLength) return this.tooLarge(doc);
-    if (isHandlerPath(doc.uri)) return this.validateHandler(doc);
-    if (isPythonPath(doc.uri)) return this.validatePython(doc);
+    if (handlerLanguage(doc.uri) !== undefined) return this.validateHandler(doc);
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
     if (entry?.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
     const diagnostics = template.kind !== undefined || template.syntaxError !== undefined || template.overLimit !== undefined ? this.templateDiagnostics(template) : [];
-    diagnostics.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
     if (entry) {
       entry.diagnostics = diagnostics;
       entry.generation = this.project.generation;
@@ -288,56 +283,56 @@ export class LanguageService {
     return diagnostics;
   }
 
-  /** The template rules' findings on a template or CDK stack, one per rule and place. */
+  /** The template rules' findings on a template or CDK stack. */
   private templateDiagnostics(template: TemplateDocument): Diagnostic[] {
+    const ctx: TemplateRuleContext = { template, fs: this.fs, today: this.today(), project: this.project, packageSizes: this.packageSizes };
+    // A template that does not parse gets only its syntax error; one past an input budget only the note that says which.
+    const only = template.syntaxError !== undefined ? 'LL0001' : template.overLimit !== undefined ? 'LL0003' : undefined;
+    const diagnostics = this.run(template.uri, (rule) => (rule.template !== undefined && (only === undefined || rule.id === only) ? rule.template(ctx) : undefined));
+    // Quick fixes write template (YAML/JSON) text; on a CDK stack they would write the wrong language.
+    return template.kind === 'cdk' ? diagnostics.map((d) => ({ ...d, fixes: [] })) : diagnostics;
+  }
+
+  /** Handler files of every language: the handler part of every rule over the file's analysis, and a CDK stack's template rules. */
+  private validateHandler(doc: DocumentInput): readonly Diagnostic[] {
+    const cdk = this.validateCdk(doc);
+    const file = this.handlerFiles.analyse(doc);
+    if (file === undefined || file.model.handlers.length === 0) return cdk;
+    let handler = this.handlerDiagnostics.get(file);
+    if (!handler) {
+      const ctx: HandlerRuleContext = { file, fs: this.fs, today: this.today() };
+      handler = this.run(doc.uri, (rule) => rule.handler?.(ctx));
+      this.handlerDiagnostics.set(file, handler);
+    }
+    return cdk.length === 0 ? handler : [...handler, ...cdk].sort(byPlace);
+  }
+
+  /**
+   * Runs every rule that is not turned off (`check` returns `undefined` for a rule with nothing to
+   * say about this kind of document) and turns its findings into diagnostics: the user's
+   * severity, else the finding's, else the rule's; one diagnostic per rule and place (a value set
+   * once, like SAM Globals or a shared queue, is reported once, not per function); in document order.
+   */
+  private run(uri: string, check: (rule: Rule) => Finding[] | undefined): Diagnostic[] {
     const diagnostics: Diagnostic[] = [];
     const seen = new Set<string>();
-    const ctx = { template, fs: this.fs, today: this.today(), project: this.project, packageSizes: this.packageSizes };
     for (const rule of RULES) {
       const setting = this.settings[rule.id];
-      if (setting === 'off' || rule.scope !== 'template') continue;
-      // A template that does not parse gets only its syntax error.
-      if (template.syntaxError !== undefined && rule.id !== 'LL0001') continue;
-      // One past an input budget gets only the note that says which.
-      if (template.overLimit !== undefined && rule.id !== 'LL0003') continue;
-      let findings: Finding[];
+      if (setting === 'off') continue;
+      let findings: Finding[] | undefined;
       try {
-        findings = rule.check(ctx);
+        findings = check(rule);
       } catch (e) {
-        findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri: template.uri, span: { start: 0, end: 0 }, severity: 'hint' }];
+        findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri, span: { start: 0, end: 0 }, severity: 'hint' }];
       }
-      for (const f of findings) {
-        // A value set once (SAM Globals, a shared queue) is reported once, not per function.
+      for (const f of findings ?? []) {
         const key = `${f.ruleId}|${f.uri}|${f.span.start}|${f.span.end}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        // Quick fixes write template (YAML/JSON) text; on a CDK stack they would write the wrong language.
-        const finding = template.kind === 'cdk' ? { ...f, fixes: [] } : f;
-        diagnostics.push(toDiagnostic(finding, setting ?? f.severity ?? rule.severity));
+        diagnostics.push(toDiagnostic(f, setting ?? f.severity ?? rule.severity));
       }
     }
-    return diagnostics;
-  }
-
-  /** Python handler files: the Python side of the handler rules (once `loadPythonParser` has finished). */
-  private validatePython(doc: DocumentInput): readonly Diagnostic[] {
-    return this.pythonFiles
-      .findings(doc, (id) => this.settings[id] === 'off')
-      .map((f) => {
-        const setting = this.settings[f.ruleId];
-        return toDiagnostic(f, (setting !== 'off' ? setting : undefined) ?? f.severity ?? pythonSeverity(f.ruleId));
-      })
-      .sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  }
-
-  private validateHandler(doc: DocumentInput): readonly Diagnostic[] {
-    const findings = this.handlerFiles.findings(doc, RULES, (id) => this.settings[id] === 'off');
-    const handler = findings.map((f) => {
-      const setting = this.settings[f.ruleId];
-      const rule = RULES.find((r) => r.id === f.ruleId);
-      return toDiagnostic(f, (setting !== 'off' ? setting : undefined) ?? f.severity ?? rule?.severity ?? 'warning');
-    });
-    return [...handler, ...this.validateCdk(doc)].sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+    return diagnostics.sort(byPlace);
   }
 
   /** A CDK stack's template-rule findings, on the constructs' properties (nothing for other files). */
@@ -355,17 +350,16 @@ export class LanguageService {
 
   hover(doc: DocumentInput, offset: number): HoverResult | undefined {
     if (doc.text.length > this.maxDocumentLength) return undefined;
-    if (isHandlerPath(doc.uri)) return this.handlerFiles.hover(doc, offset);
-    if (isPythonPath(doc.uri)) return this.pythonFiles.hover(doc, offset);
+    if (handlerLanguage(doc.uri) !== undefined) return this.handlerFiles.hover(doc, offset);
     const template = this.readTemplate(doc);
     if (template.kind === undefined) return undefined;
     return templateHover(template, offset, this.today());
   }
 }
 
-/** A Python finding's default severity: the rule's, or the Python check's when the JS/TS rule is not registered. */
-function pythonSeverity(ruleId: string): Severity {
-  return RULES.find((r) => r.id === ruleId)?.severity ?? PYTHON_CHECKS.find((c) => c.id === ruleId)?.severity ?? 'warning';
+/** Document order: by start, then rule id. */
+function byPlace(a: Diagnostic, b: Diagnostic): number {
+  return a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId);
 }
 
 function toDiagnostic(f: Finding, severity: Severity): Diagnostic {

@@ -70,7 +70,7 @@ export function rejections(template: TemplateDocument, fn: FunctionModel, overri
   }
   const out: Rejection[] = [];
   for (const rule of LIMIT_RULES) {
-    for (const f of rule.check(ctx)) {
+    for (const f of rule.template(ctx)) {
       if ((f.severity ?? rule.severity) !== 'error' || skipped.has(f.span.start)) continue;
       out.push({ ruleId: f.ruleId, message: f.message, file, line: lineOf(template.text, f.span.start) });
     }

@@ -14,21 +14,10 @@ import { get, getPath, scalarString } from '../templates/tree';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
 import { findAppRoot, isCdkSourcePath, mayDefineFunctions, stackFiles } from '../cdk/app';
 import { readCdkStack } from '../cdk/read';
-import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from './resolve';
+import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from '../handlers/resolve';
+import type { FunctionLink } from '../handlers/facts';
 
-/** A template function linked to the file and export that handle its requests. */
-export interface FunctionLink {
-  readonly fn: FunctionModel;
-  readonly template: TemplateDocument;
-  /** The file Lambda loads (after following re-exports, the file that defines the function). */
-  readonly path: string;
-  readonly uri: string;
-  /** The export name in `path` (the first segment of the Handler's export path, renamed by re-exports). */
-  readonly exportName: string;
-  /** The file the Handler string names, when a re-export moved the link elsewhere. */
-  readonly via: string | undefined;
-  readonly resolution: Extract<Resolution, { kind: 'file' }>;
-}
+export type { FunctionLink } from '../handlers/facts';
 
 /** Folders never scanned for templates. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv', 'dist', 'coverage']);

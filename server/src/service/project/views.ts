@@ -11,7 +11,7 @@ import { MEMORY, TIMEOUT } from '../limits';
 import type { HandlerModel } from '../handlers/model';
 import type { HoverResult } from '../hover/template';
 import type { FunctionLink } from '.';
-import { uriToPath } from './resolve';
+import { uriToPath } from '../handlers/resolve';
 import { relative, dirname } from 'node:path';
 
 /** A location in another document, with line/character computed from the text the service read. */

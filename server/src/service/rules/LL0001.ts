@@ -5,8 +5,7 @@ export const LL0001: TemplateRule = {
   id: 'LL0001',
   title: 'Template does not parse',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const e = template.syntaxError;
     if (e === undefined) return [];
     return [{ ruleId: 'LL0001', message: `This template does not parse: ${e.message}`, uri: template.uri, span: e.span }];

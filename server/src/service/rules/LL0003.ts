@@ -9,8 +9,7 @@ export const LL0003: TemplateRule = {
   id: 'LL0003',
   title: 'File too large or too complex to check',
   severity: 'warning',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const over = template.overLimit;
     if (over === undefined) return [];
     return [{ ruleId: 'LL0003', message: `Lambda Lens did not check this file: ${over.message}.`, uri: template.uri, span: over.span }];

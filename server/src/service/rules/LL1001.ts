@@ -8,8 +8,7 @@ export const LL1001: TemplateRule = {
   id: 'LL1001',
   title: 'MemorySize out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const m = fn.memorySize;
       if (!isKnown(m)) return [];

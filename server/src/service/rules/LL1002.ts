@@ -7,8 +7,7 @@ export const LL1002: TemplateRule = {
   id: 'LL1002',
   title: 'EphemeralStorage size out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) =>
       rangeFinding('LL1002', fn.ephemeralStorage, EPHEMERAL_STORAGE, {
         what: 'EphemeralStorage.Size',

@@ -7,8 +7,7 @@ export const LL1003: TemplateRule = {
   id: 'LL1003',
   title: 'Timeout out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) =>
       rangeFinding('LL1003', fn.timeout, TIMEOUT, { what: 'Timeout', unit: TIMEOUT.unit, owner: functionsUsing(template, fn, (f) => f.timeout), whole: true }),
     );

@@ -21,8 +21,7 @@ export const LL1004: TemplateRule = {
   id: 'LL1004',
   title: 'Async invocation config out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const fn of template.functions) {
       const c = fn.asyncConfig;

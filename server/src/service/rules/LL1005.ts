@@ -15,8 +15,7 @@ export const LL1005: TemplateRule = {
   id: 'LL1005',
   title: 'Batch size out of range for its source',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const site of mappingSites(template)) {
       const b = site.mapping.batchSize;

@@ -9,8 +9,7 @@ export const LL1006: TemplateRule = {
   id: 'LL1006',
   title: 'Batching window out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const site of mappingSites(template)) {
       const w = site.mapping.maximumBatchingWindowInSeconds;

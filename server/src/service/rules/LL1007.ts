@@ -13,8 +13,7 @@ export const LL1007: TemplateRule = {
   id: 'LL1007',
   title: 'Stream settings out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const { mapping: m, owner } of mappingSites(template)) {
       out.push(

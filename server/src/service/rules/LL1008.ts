@@ -15,8 +15,7 @@ export const LL1008: TemplateRule = {
   id: 'LL1008',
   title: 'Environment variables over 4 KB',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const fn of template.functions) {
       const env = fn.environment;

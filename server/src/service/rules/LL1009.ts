@@ -15,8 +15,7 @@ export const LL1009: TemplateRule = {
   id: 'LL1009',
   title: 'Reserved environment variable name',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const fn of template.functions) {
       for (const v of fn.environment?.variables ?? []) {

@@ -8,8 +8,7 @@ export const LL1010: TemplateRule = {
   id: 'LL1010',
   title: 'More than 5 layers',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const layers = fn.layers;
       if (!isKnown(layers) || layers.value.length <= LAYERS.max) return [];

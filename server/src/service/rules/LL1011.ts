@@ -19,8 +19,7 @@ export const LL1011: TemplateRule = {
   id: 'LL1011',
   title: 'Runtime unknown, deprecated or blocked',
   severity: 'error',
-  scope: 'template',
-  check({ template, today }) {
+  template({ template, today }) {
     const out: Finding[] = [];
     for (const fn of template.functions) {
       if (knownValue(fn.packageType) === 'Image') continue;

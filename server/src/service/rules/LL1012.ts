@@ -43,8 +43,7 @@ export const LL1012: TemplateRule = {
   id: 'LL1012',
   title: 'Handler malformed for its runtime',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const fn of template.functions) {
       const h = fn.handler;

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import type { FileSystem } from '../fs';
 import { PACKAGE_SIZE } from '../limits';
 import { isKnown, type FunctionModel } from '../model/types';
-import { codeRoot, uriToPath } from '../project/resolve';
+import { codeRoot, uriToPath } from '../handlers/resolve';
 import type { TemplateDocument } from '../templates/template';
 import { get, getPath, scalarString, type TNode } from '../templates/tree';
 import type { Finding, TemplateRule } from './types';
@@ -20,8 +20,7 @@ export const LL1013: TemplateRule = {
   id: 'LL1013',
   title: 'Deployment package too large',
   severity: 'error',
-  scope: 'template',
-  check({ template, fs, project, packageSizes }) {
+  template({ template, fs, project, packageSizes }) {
     const sizes = packageSizes ?? syncSizes(fs);
     const limit = PACKAGE_SIZE.unzippedMb * MB;
     const root = projectRoot(uriToPath(template.uri), fs, project?.workspaceRoots ?? []);

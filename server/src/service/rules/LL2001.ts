@@ -22,8 +22,7 @@ export const LL2001: TemplateRule = {
   id: 'LL2001',
   title: 'SQS visibility timeout below the function timeout',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const worst = new Map<string, Consumer>();
     for (const fn of template.functions) {
       const timeout = functionTimeout(fn);

@@ -1,7 +1,7 @@
 import { API_TIMEOUT } from '../limits';
 import { dirname, join } from 'node:path';
 import type { FileSystem } from '../fs';
-import { uriToPath } from '../project/resolve';
+import { uriToPath } from '../handlers/resolve';
 import { isKnown, type FunctionModel, type Span, type Trigger } from '../model/types';
 import { triggerProperties } from '../actions/templateEdits';
 import type { TemplateDocument } from '../templates/template';
@@ -37,8 +37,7 @@ export const LL2002: TemplateRule = {
   id: 'LL2002',
   title: 'Function timeout above the API Gateway integration timeout',
   severity: 'warning',
-  scope: 'template',
-  check({ template, fs }) {
+  template({ template, fs }) {
     const streaming = (apiId: string) => responseStreamingApi(template, fs, apiId);
     const hits: { fn: FunctionModel; api: ApiLimit; trigger: Trigger; seconds: number; uri: string; span: Span }[] = [];
     for (const fn of template.functions) {

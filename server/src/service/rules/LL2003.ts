@@ -16,8 +16,7 @@ export const LL2003: TemplateRule = {
   id: 'LL2003',
   title: 'Async or stream trigger without a failure destination',
   severity: 'warning',
-  scope: 'template',
-  check(ctx) {
+  template(ctx) {
     const { template } = ctx;
     const found = template.functions.flatMap((fn) => [...asyncFinding(template, fn), ...streamFindings(template, fn)]);
     if (found.length === 0) return [];

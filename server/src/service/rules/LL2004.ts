@@ -16,8 +16,7 @@ export const LL2004: TemplateRule = {
   id: 'LL2004',
   title: 'SQS trigger without ReportBatchItemFailures',
   severity: 'warning',
-  scope: 'template',
-  check(ctx) {
+  template(ctx) {
     const { template } = ctx;
     const found = template.functions.flatMap((fn) =>
       fn.triggers

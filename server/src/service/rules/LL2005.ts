@@ -19,8 +19,7 @@ export const LL2005: TemplateRule = {
   id: 'LL2005',
   title: 'Stream trigger that retries forever',
   severity: 'warning',
-  scope: 'template',
-  check(ctx) {
+  template(ctx) {
     const { template } = ctx;
     const found = template.functions.flatMap((fn) =>
       fn.triggers

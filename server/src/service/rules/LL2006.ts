@@ -12,8 +12,7 @@ export const LL2006: TemplateRule = {
   id: 'LL2006',
   title: 'Provisioned concurrency without a version or alias',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => [...samFinding(fn), ...aliasFindings(template, fn)]);
   },
 };

@@ -10,8 +10,7 @@ export const LL2007: TemplateRule = {
   id: 'LL2007',
   title: 'Provisioned concurrency above reserved concurrency',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const reserved = knownValue(fn.reservedConcurrency);
       if (reserved === undefined) return [];

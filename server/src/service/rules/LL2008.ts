@@ -13,8 +13,7 @@ export const LL2008: TemplateRule = {
   id: 'LL2008',
   title: 'Provisioned concurrency on $LATEST',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn): Finding[] => {
       const out: Finding[] = [];
       if (fn.resourceType === 'AWS::Lambda::Function') {

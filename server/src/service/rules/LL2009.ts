@@ -10,8 +10,7 @@ export const LL2009: TemplateRule = {
   id: 'LL2009',
   title: 'Alias routing weights out of range',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) =>
       fn.aliases.flatMap((alias): Finding[] => {
         const routing = alias.routing;

@@ -10,8 +10,7 @@ export const LL2010: TemplateRule = {
   id: 'LL2010',
   title: 'SnapStart without a published version',
   severity: 'warning',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const snap = fn.snapStart;
       if (!isKnown(snap) || snap.value !== 'PublishedVersions' || publishesVersions(fn)) return [];

@@ -12,8 +12,7 @@ export const LL2011: TemplateRule = {
   id: 'LL2011',
   title: 'Trigger bypasses the published alias',
   severity: 'warning',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const alias = aliasName(fn);
       if (alias === undefined) return [];

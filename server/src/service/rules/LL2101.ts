@@ -20,7 +20,10 @@ import {
 import type { ExecutionScope } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import { repeatWording } from '../model/invocation';
-import type { Finding, Fix, HandlerRule } from './types';
+import { describePythonRetries, isHandlerScope, isIdempotent, localValue, retrying } from './python';
+import { type PyCall, type PythonHandlerModel, hasSplat, keywordArgument, positionalArguments, stringValue } from '../handlers/python/model';
+import type { PyNode } from '../handlers/python/parser';
+import { byLanguage, type PythonRuleContext, type Finding, type Fix, type Rule } from './types';
 
 /** A call that repeats its effect when the event is processed again. */
 interface Effect {
@@ -40,12 +43,12 @@ const ACCUMULATING_UPDATE = /\bADD\s|\bSET\b[\s\S]*?([#\w.[\]]+)\s*=\s*(?:if_not
  * retry: an unconditional put, a counter increment, a message, an email, a charge without
  * an idempotency key, an HTTP POST.
  */
-export const LL2101: HandlerRule = {
+export const LL2101: Rule = {
   id: 'LL2101',
   title: 'Non-idempotent write in a retried handler',
   severity: 'warning',
-  scope: 'handler',
-  check(ctx) {
+  handler: byLanguage({
+  js(ctx) {
     const model = ctx.handler;
     const guards = idempotencyGuards(model);
     const keys = tableKeyNames(ctx);
@@ -69,6 +72,8 @@ export const LL2101: HandlerRule = {
     }
     return findings;
   },
+  python: pythonLL2101,
+  }),
 };
 
 function effects(model: HandlerModel): Effect[] {
@@ -186,4 +191,110 @@ function conditionFix(model: HandlerModel, e: Effect, partitionKeys: ReadonlySet
     title: `Make the put conditional: ${prop} (then treat ConditionalCheckFailedException as already processed)`,
     edits: [{ uri: model.uri, span: { start: at, end: at }, newText }],
   };
+}
+
+// ---- Python ----
+
+/** boto3 writes that repeat their effect on a retry, with the keyword that makes them idempotent. */
+interface WritePattern {
+  readonly what: string;
+  readonly kind: 'put' | 'update' | 'message' | 'publish' | 'email';
+  /** The boto3 service names of the client (or resource) the method belongs to. */
+  readonly services: readonly string[];
+  /** The method name is common outside boto3 (MQTT and Redis `publish`, mailers' `send_email`): the client must be known to be boto3's. */
+  readonly needsKnownClient?: true;
+}
+const WRITES: Readonly<Record<string, WritePattern>> = {
+  put_item: { what: 'DynamoDB put_item', kind: 'put', services: ['dynamodb'] },
+  update_item: { what: 'DynamoDB update_item', kind: 'update', services: ['dynamodb'] },
+  send_message: { what: 'SQS send_message', kind: 'message', services: ['sqs'] },
+  send_message_batch: { what: 'SQS send_message_batch', kind: 'message', services: ['sqs'] },
+  publish: { what: 'SNS publish', kind: 'publish', services: ['sns'], needsKnownClient: true },
+  publish_batch: { what: 'SNS publish_batch', kind: 'publish', services: ['sns'] },
+  send_email: { what: 'SES send_email', kind: 'email', services: ['ses', 'sesv2'], needsKnownClient: true },
+  send_raw_email: { what: 'SES send_raw_email', kind: 'email', services: ['ses'] },
+  send_templated_email: { what: 'SES send_templated_email', kind: 'email', services: ['ses'] },
+};
+
+function pythonLL2101(ctx: PythonRuleContext): Finding[] {
+    const { model } = ctx;
+    const out: Finding[] = [];
+    for (const c of model.calls) {
+      const write = c.name !== undefined && c.receiver !== undefined ? WRITES[c.name] : undefined;
+      if (write === undefined || !isHandlerScope(c) || hasSplat(c.node)) continue;
+      const service = receiverService(model, c);
+      if (service !== undefined ? !write.services.includes(service) : write.needsKnownClient === true) continue;
+      const triggers = retrying(ctx, c.handler);
+      if (triggers.length === 0 || isIdempotent(model, c)) continue;
+      const problem = pythonProblemOf(c.node, write);
+      if (problem === undefined) continue;
+      const wording = repeatWording(triggers);
+      out.push({
+        ruleId: 'LL2101',
+        message: wording.retry(`${write.what} in ${wording.handler}: ${describePythonRetries(triggers)}. ${problem}`),
+        uri: model.uri,
+        span: c.span,
+        // A put whose key comes from the event usually rewrites the same item: a note, not a warning (as for JS/TS).
+        ...(write.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
+      });
+    }
+    return out;
+}
+
+/**
+ * The boto3 service of a method call's receiver: `sns` for `sns.publish(...)` when
+ * `sns = boto3.client("sns")`, `dynamodb` for a `Table` of `boto3.resource("dynamodb")`.
+ * Follows names assigned in the enclosing functions and at module scope.
+ */
+function receiverService(model: PythonHandlerModel, c: PyCall): string | undefined {
+  const receiver = c.node.childForFieldName('function')?.childForFieldName('object');
+  return receiver ? serviceOf(model, receiver, c.node, 0) : undefined;
+}
+
+function serviceOf(model: PythonHandlerModel, node: PyNode, at: PyNode, depth: number): string | undefined {
+  if (depth > 4) return undefined;
+  if (node.type === 'identifier') {
+    const value = localValue(node.text, at) ?? model.moduleValues.get(node.text);
+    return value ? serviceOf(model, value, at, depth + 1) : undefined;
+  }
+  if (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self') {
+    // `self.table = boto3.resource(...).Table(...)` anywhere in the module.
+    const name = node.childForFieldName('attribute')?.text;
+    for (const a of model.tree.rootNode.descendantsOfType('assignment')) {
+      if (a?.childForFieldName('left')?.text === `self.${name}`) {
+        const v = a.childForFieldName('right');
+        if (v) return serviceOf(model, v, at, depth + 1);
+      }
+    }
+    return undefined;
+  }
+  if (node.type !== 'call') return undefined;
+  const call = model.callAt.get(node.id);
+  if (call?.origin === 'boto3.client' || call?.origin === 'boto3.resource') return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
+  // `session.client("sqs")`, `dynamodb.Table("orders")`, `boto3.resource("dynamodb").Table(...)`.
+  const fn = node.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'client' || method === 'resource') return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
+  return method === 'Table' && obj ? serviceOf(model, obj, at, depth + 1) : undefined;
+}
+
+
+function pythonProblemOf(call: PyNode, write: WritePattern): string | undefined {
+  switch (write.kind) {
+    case 'put':
+      if (keywordArgument(call, 'ConditionExpression') !== undefined || keywordArgument(call, 'Expected') !== undefined) return undefined;
+      return 'Without a ConditionExpression (e.g. "attribute_not_exists(pk)") a retry overwrites the item, and any change made since is lost. Add the condition and treat ConditionalCheckFailedException as "already done", or use Powertools @idempotent.';
+    case 'update': {
+      const expr = stringValue(keywordArgument(call, 'UpdateExpression'));
+      if (expr === undefined || !ACCUMULATING_UPDATE.test(expr) || keywordArgument(call, 'ConditionExpression') !== undefined) return undefined;
+      return 'The UpdateExpression adds to the stored value, so each retry adds again. Record the event id in the item and add a ConditionExpression that skips events already applied, or use Powertools @idempotent.';
+    }
+    case 'message':
+    case 'publish':
+      if (keywordArgument(call, 'MessageDeduplicationId') !== undefined || (keywordArgument(call, 'Entries') !== undefined && /MessageDeduplicationId/.test(call.text))) return undefined;
+      return `Each retry ${write.kind === 'message' ? 'sends the message' : 'publishes'} again, and the consumers see duplicates. Give it a deduplication id from the event (FIFO), make the consumers idempotent, or use Powertools @idempotent.`;
+    case 'email':
+      return 'Each retry sends the email again. Record that it was sent (a conditional put keyed by the event id) before sending, or use Powertools @idempotent.';
+  }
 }

@@ -16,7 +16,10 @@ import {
 import type { ExecutionScope, HandlerFunction, HandlerModel } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import { repeatWording } from '../model/invocation';
-import type { Finding, HandlerRule } from './types';
+import { assignedName, describePythonRetries, isHandlerScope, isIdempotent, retrying } from './python';
+import { type PyCall, enclosingFunction, stringValue } from '../handlers/python/model';
+import type { PyNode } from '../handlers/python/parser';
+import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';
 
 /** A place where a value must be the same on every delivery of an event. */
 interface KeyUse {
@@ -34,12 +37,12 @@ interface KeyUse {
  * key or an idempotency key in a handler whose trigger retries: every retry writes a new
  * record, or sends a key nobody has seen, instead of meeting the first attempt's.
  */
-export const LL2102: HandlerRule = {
+export const LL2102: Rule = {
   id: 'LL2102',
   title: 'Random or time-based key in a retried handler',
   severity: 'warning',
-  scope: 'handler',
-  check(ctx) {
+  handler: byLanguage({
+  js(ctx) {
     const model = ctx.handler;
     const guards = idempotencyGuards(model);
     const keyNames = tableKeyNames(ctx).all;
@@ -67,6 +70,8 @@ export const LL2102: HandlerRule = {
     }
     return findings;
   },
+  python: pythonLL2102,
+  }),
 };
 
 function keyUses(model: HandlerModel, keyNames: ReadonlySet<string>): KeyUse[] {
@@ -111,4 +116,61 @@ function keyUses(model: HandlerModel, keyNames: ReadonlySet<string>): KeyUse[] {
     else if (method?.kind === 'message' || method?.kind === 'publish' || matchPayment(model, c) || nonIdempotentHttp(model, c)) dedupKeys(c.node.arguments, c.node, c.scope, c.handler);
   }
   return out;
+}
+
+// ---- Python ----
+
+/** Sources of values that change on every attempt. */
+const RANDOM_SOURCES: ReadonlySet<string> = new Set(['uuid.uuid1', 'uuid.uuid4', 'time.time', 'time.time_ns', 'datetime.datetime.now', 'datetime.datetime.utcnow', 'datetime.now', 'datetime.utcnow', 'secrets.token_hex', 'secrets.token_urlsafe', 'random.random', 'random.randint', 'ulid.new', 'ulid.ULID', 'ksuid.ksuid', 'nanoid.generate']);
+/** Record key names: `id`, `pk`, `order_id`, `orderId`, `PK`, `SK`, dedup ids. */
+const KEY_NAME = /^(id|pk|sk|key|uuid|.*_id|.*Id|.*ID|MessageDeduplicationId|MessageGroupId)$/i;
+
+function pythonLL2102(ctx: PythonRuleContext): Finding[] {
+    const { model } = ctx;
+    const out: Finding[] = [];
+    for (const c of model.calls) {
+      if (!isHandlerScope(c) || !RANDOM_SOURCES.has(c.origin ?? '')) continue;
+      const triggers = retrying(ctx, c.handler);
+      if (triggers.length === 0 || isIdempotent(model, c)) continue;
+      const key = keyUse(c);
+      if (key === undefined) continue;
+      const wording = repeatWording(triggers);
+      out.push({
+        ruleId: 'LL2102',
+        message: wording.retry(`\`${key}\` is set from ${c.origin}(), which changes on every attempt, in ${wording.handler}: ${describePythonRetries(triggers)}; so every retry writes a new record instead of overwriting the first attempt's: duplicates. Derive the key from the event (the message id, S3 object key, or the business id in the payload).`),
+        uri: model.uri,
+        span: c.span,
+        ...(wording.severity !== undefined ? { severity: wording.severity } : {}),
+      });
+    }
+    return out;
+}
+
+/** The record key a random value ends up in: a dict entry named like a key, directly or through one variable. */
+function keyUse(c: PyCall): string | undefined {
+  let node: PyNode = c.node;
+  // Through `str(...)`, f-strings and string concatenation.
+  while (node.parent && (node.parent.type === 'argument_list' || node.parent.type === 'call' || node.parent.type === 'interpolation' || node.parent.type === 'string' || node.parent.type === 'binary_operator')) node = node.parent;
+  const p = node.parent;
+  if (p?.type === 'pair') {
+    const k = stringValue(p.childForFieldName('key'));
+    return k !== undefined && KEY_NAME.test(k) ? k : undefined;
+  }
+  if (p?.type === 'keyword_argument') {
+    const k = p.childForFieldName('name')?.text;
+    return k !== undefined && KEY_NAME.test(k) ? k : undefined;
+  }
+  const assigned = assignedName(node);
+  if (assigned === undefined || assigned.name.includes('.')) return undefined;
+  const fn = enclosingFunction(c.node);
+  if (!fn) return undefined;
+  // `order_id = str(uuid.uuid4())` then `Item={'order_id': order_id}` / `Key=…`.
+  for (const pair of fn.descendantsOfType(['pair', 'keyword_argument'])) {
+    if (!pair) continue;
+    const value = pair.childForFieldName('value');
+    if (value?.type !== 'identifier' || value.text !== assigned.name) continue;
+    const k = pair.type === 'pair' ? stringValue(pair.childForFieldName('key')) : pair.childForFieldName('name')?.text;
+    if (k !== undefined && KEY_NAME.test(k)) return k;
+  }
+  return undefined;
 }

@@ -1,11 +1,17 @@
 import ts from 'typescript';
+import type { ReturnFacts } from '../handlers/facts';
+import { handlerReturns } from '../handlers/jsFacts';
+import { pythonHandlerReturns } from '../handlers/python/facts';
+import type { Span } from '../model/types';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { propertyName, propertyValue } from '../handlers/idempotency';
 import { dottedName, skipOuter } from '../handlers/scope';
 import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';
 import { BATCH_RESPONSE_LIBRARIES, ITEM_IDENTIFIERS, RECORD_FIELDS, batchTriggers, singleRecordBatches } from './batch';
 import type { RetryingTrigger } from './retried';
-import type { Finding, HandlerRule } from './types';
+import { ITEM_IDENTIFIER, pythonBatchTriggers } from './python';
+import type { PyFunction, PythonHandlerModel } from '../handlers/python/model';
+import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';
 
 /**
  * Partial batch responses that do not match between template and code: the template turns
@@ -13,12 +19,12 @@ import type { Finding, HandlerRule } from './types';
  * them in a shape Lambda rejects), or the handler returns them but the template does not
  * turn the feature on, so Lambda ignores the list and deletes the failed messages too.
  */
-export const LL2103: HandlerRule = {
+export const LL2103: Rule = {
   id: 'LL2103',
   title: 'Partial batch response does not match the template',
   severity: 'error',
-  scope: 'handler',
-  check(ctx) {
+  handler: byLanguage({
+  js(ctx) {
     const model = ctx.handler;
     const findings: Finding[] = [];
     const usesLibrary = BATCH_RESPONSE_LIBRARIES.test(model.text);
@@ -38,13 +44,13 @@ export const LL2103: HandlerRule = {
         });
       }
       if (on.length > 0 && !usesLibrary && mentions.some((n) => model.handlerOf(n) === handler)) {
-        const dropped = droppedList(model, handler);
+        const dropped = droppedList(handlerReturns(model, handler));
         if (dropped) {
           findings.push({
             ruleId: 'LL2103',
             message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${labels(on)}. Return { batchItemFailures }.`,
             uri: model.uri,
-            span: dropped.at ? model.spanOf(dropped.at) : handler.nameSpan,
+            span: dropped.at ?? handler.nameSpan,
           });
         }
       }
@@ -61,6 +67,8 @@ export const LL2103: HandlerRule = {
     }
     return findings;
   },
+  python: pythonLL2103,
+  }),
 };
 
 /** Property names and identifiers spelled `batchItemFailures` anywhere in the file. */
@@ -102,23 +110,20 @@ function wrongIdentifiers(model: HandlerModel, handler: HandlerFunction, on: rea
 }
 
 /**
- * A handler that builds the list but visibly never returns it: every `return` is `return;` or an
- * object literal without `batchItemFailures` (and no spread), or there is no `return` at all.
- * Anything else (a variable, a call, a callback-style handler, middleware) may carry the list
- * and is left alone.
+ * A handler that builds the list but visibly never returns it, in any language: every `return`
+ * returns nothing (`return;`, `None`) or an object literal without batchItemFailures (and no
+ * spread), or there is no `return` at all. Anything else (a variable, a call, middleware, a
+ * decorator, a callback) may carry the list and is left alone.
  */
-function droppedList(model: HandlerModel, handler: HandlerFunction): { returns: string; at: ts.Node | undefined } | undefined {
-  if (handler.wrappers.length > 0 || handler.expressionBody !== undefined || handler.arity >= 3) return undefined;
-  if (handler.returns.length === 0) return { returns: 'never returns anything', at: undefined };
-  for (const r of handler.returns) {
-    const e = r.expression ? skipOuter(r.expression) : undefined;
-    if (e === undefined) continue;
-    if (!ts.isObjectLiteralExpression(e)) return undefined;
-    if (e.properties.some((p) => ts.isSpreadAssignment(p) || propertyName(p) === 'batchItemFailures' || propertyName(p) === undefined)) return undefined;
+function droppedList(returns: ReturnFacts): { returns: string; at: Span | undefined } | undefined {
+  if (returns === undefined) return undefined;
+  for (const r of returns) {
+    if (r.kind === 'nothing') continue;
+    if (r.kind !== 'object' || r.keys === undefined || r.keys.some((k) => /batchItemFailures/.test(k))) return undefined;
   }
-  const first = handler.returns[0];
-  const what = first?.expression ? `returns ${model.sourceFile.text.slice(first.expression.getStart(model.sourceFile), first.expression.end).replace(/\s+/g, ' ').slice(0, 40)} without it` : 'returns nothing';
-  return { returns: what, at: first };
+  const first = returns[0];
+  if (first === undefined) return { returns: 'never returns anything', at: undefined };
+  return { returns: first.text !== '' ? `returns ${first.text.replace(/\s+/g, ' ').slice(0, 40)} without it` : 'returns nothing', at: first.span };
 }
 
 /**
@@ -133,4 +138,43 @@ function responseBuiltElsewhere(model: HandlerModel, handler: HandlerFunction): 
     if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
     return ts.isCallExpression(x) && model.importOf(x.expression) !== undefined;
   });
+}
+
+// ---- Python ----
+
+function returnsBatchItemFailures(model: PythonHandlerModel, handler: PyFunction): boolean {
+  if (/batchItemFailures|batch_item_failures/.test(handler.node.text)) return true;
+  // Powertools: `process_partial_response(...)`, `processor.response()`, `@batch_processor`.
+  if (handler.decorators.some((d) => /(^|\.)(batch_processor|async_batch_processor)$/.test(d))) return true;
+  return model.calls.some((c) => c.handler === handler && (/(^|\.)(process_partial_response|async_process_partial_response)$/.test(c.origin ?? c.callee ?? '') || (c.name === 'response' && c.receiver !== undefined)));
+}
+
+
+function pythonLL2103(ctx: PythonRuleContext): Finding[] {
+    const out: Finding[] = [];
+    for (const h of ctx.model.handlers) {
+      const all = pythonBatchTriggers(ctx, h);
+      const on = all.filter((b) => reportsBatchItemFailures(b.trigger) === true);
+      const first = on[0];
+      // Batches of one record: failing the invocation fails just that record, a partial response adds nothing.
+      if (first === undefined || singleRecordBatches(all)) continue;
+      const dropped = /batchItemFailures|batch_item_failures/.test(h.node.text) && !/batch_processor|process_partial_response/.test(ctx.model.text) ? droppedList(pythonHandlerReturns(h)) : undefined;
+      if (dropped) {
+        out.push({
+          ruleId: 'LL2103',
+          message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${on.map((b) => triggerLabel(b.trigger)).join(', ')}. Return {"batchItemFailures": [...]}.`,
+          uri: ctx.model.uri,
+          span: dropped.at ?? h.nameSpan,
+        });
+        continue;
+      }
+      if (returnsBatchItemFailures(ctx.model, h)) continue;
+      out.push({
+        ruleId: 'LL2103',
+        message: `ReportBatchItemFailures is on for ${on.map((b) => triggerLabel(b.trigger)).join(', ')}, but this handler never returns {"batchItemFailures": [...]}: a failure is either raised (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return {"batchItemFailures": [{"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}}]} for the records that failed.`,
+        uri: ctx.model.uri,
+        span: h.nameSpan,
+      });
+    }
+    return out;
 }

@@ -3,9 +3,13 @@ import type { HandlerFunction } from '../handlers/model';
 import { isFunctionLike, skipOuter } from '../handlers/scope';
 import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';
 import { handlerEffects } from '../handlers/effects';
+import { pythonHandlerEffects } from '../handlers/python/effects';
 import { withStakes } from '../model/effects';
 import { ITEM_IDENTIFIERS, batchTriggers, singleRecordBatches } from './batch';
-import type { Finding, HandlerRule } from './types';
+import { ITEM_IDENTIFIER, pythonBatchTriggers } from './python';
+import { spanOf } from '../handlers/python/model';
+import type { PyNode } from '../handlers/python/parser';
+import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';
 
 /** An expression that is the batch's records: `event.Records`, `records`, `Records`. */
 const RECORDS = /(^|\.)(Records|records)$/;
@@ -15,12 +19,12 @@ const RECORDS = /(^|\.)(Records|records)$/;
  * whole batch, and every record in it — including those already processed — is delivered
  * again. Reporting the record in `batchItemFailures` retries only that one.
  */
-export const LL2104: HandlerRule = {
+export const LL2104: Rule = {
   id: 'LL2104',
   title: 'Batch handler throws for one record',
   severity: 'warning',
-  scope: 'handler',
-  check(ctx) {
+  handler: byLanguage({
+  js(ctx) {
     const model = ctx.handler;
     const findings: Finding[] = [];
     for (const handler of model.handlers) {
@@ -45,6 +49,8 @@ export const LL2104: HandlerRule = {
     }
     return findings;
   },
+  python: pythonLL2104,
+  }),
 };
 
 /** `throw` statements inside a loop over the records, not caught inside the handler. */
@@ -89,3 +95,42 @@ function caughtBefore(thrown: ts.Node, handlerNode: ts.Node): boolean {
   }
   return false;
 }
+
+// ---- Python ----
+
+function pythonLL2104(ctx: PythonRuleContext): Finding[] {
+    const out: Finding[] = [];
+    for (const h of ctx.model.handlers) {
+      const batches = pythonBatchTriggers(ctx, h);
+      const first = batches[0];
+      if (first === undefined || singleRecordBatches(batches)) continue;
+      const enabled = batches.some((b) => reportsBatchItemFailures(b.trigger) === true);
+      const raised: PyNode[] = [];
+      for (const loop of h.node.descendantsOfType('for_statement')) {
+        if (!loop || !/Records/.test(loop.childForFieldName('right')?.text ?? '')) continue;
+        for (const r of loop.childForFieldName('body')?.descendantsOfType('raise_statement') ?? []) if (r && !insideTry(r, loop)) raised.push(r);
+      }
+      // Once per handler, at the first raise: the fix (catch per record) is one change for all of them.
+      const [r, ...more] = raised;
+      if (r === undefined) continue;
+      const others = more.length > 0 ? ` (so do ${more.length} more raise statement${more.length === 1 ? '' : 's'} in this handler's record loops)` : '';
+      const finding: Finding = {
+        ruleId: 'LL2104',
+        message: `Raising here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, is delivered again. Catch the error and add {"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}} to batchItemFailures${enabled ? '' : ' (and turn on ReportBatchItemFailures for the event source)'}.`,
+        uri: ctx.model.uri,
+        span: spanOf(r),
+      };
+      // Records processed again repeat work only when the handler has effects.
+      out.push(withStakes(finding, pythonHandlerEffects(ctx.model, h.name)));
+    }
+    return out;
+}
+
+/** True when `node` is in a `try` body (with an `except`) between it and `outer`. */
+function insideTry(node: PyNode, outer: PyNode): boolean {
+  for (let n = node.parent; n && n.id !== outer.id; n = n.parent) {
+    if (n.type === 'block' && n.parent?.type === 'try_statement' && n.parent.childForFieldName('body')?.id === n.id && n.parent.namedChildren.some((c) => c?.type === 'except_clause')) return true;
+  }
+  return false;
+}
+

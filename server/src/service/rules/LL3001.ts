@@ -3,19 +3,21 @@ import { assignmentTarget, handlerLocalsIn, isInside, isSharedTarget, requestTai
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { matchClient } from '../handlers/patterns';
 import type { Span } from '../model/types';
-import type { Finding, Fix, HandlerRule } from './types';
+import { assignedName, identifiersIn, isGuarded, isHandlerScope, requestNames } from './python';
+import { type PyFunction, type PythonHandlerModel } from '../handlers/python/model';
+import { byLanguage, type PythonRuleContext, type Finding, type Fix, type Rule } from './types';
 
 /**
  * An SDK client, database connection or other reusable resource created inside the
  * handler: it is rebuilt (new TLS connections, credential lookups) on every request
  * instead of once per execution environment.
  */
-export const LL3001: HandlerRule = {
+export const LL3001: Rule = {
   id: 'LL3001',
   title: 'Client created inside the handler',
   severity: 'warning',
-  scope: 'handler',
-  check({ handler: model }) {
+  handler: byLanguage({
+  js({ handler: model }) {
     const findings: Finding[] = [];
     const tainted = new Map<HandlerFunction, Set<ts.Node>>();
     const taintOf = (h: HandlerFunction) => tainted.get(h) ?? tainted.set(h, requestTainted(model, h)).get(h) as Set<ts.Node>;
@@ -48,6 +50,8 @@ export const LL3001: HandlerRule = {
     }
     return findings;
   },
+  python: pythonLL3001,
+  }),
 };
 
 function capitalise(s: string): string {
@@ -119,4 +123,76 @@ function dedent(s: string, column: number): string {
     .split('\n')
     .map((l, i) => (i === 0 ? l : l.slice(Math.min(column, l.match(/^[ \t]*/)?.[0].length ?? 0))))
     .join('\n');
+}
+
+// ---- Python ----
+
+/** Calls that create a client, connection or session (by imported origin), and what to call it in a message. */
+const CLIENT_FACTORIES: ReadonlyMap<string, string> = new Map([
+  ['boto3.client', 'a boto3 client'],
+  ['boto3.resource', 'a boto3 resource'],
+  ['boto3.Session', 'a boto3 session'],
+  ['boto3.session.Session', 'a boto3 session'],
+  ['aioboto3.Session', 'an aioboto3 session'],
+  ['botocore.session.get_session', 'a botocore session'],
+  ['psycopg2.connect', 'a PostgreSQL connection'],
+  ['psycopg.connect', 'a PostgreSQL connection'],
+  ['pg8000.connect', 'a PostgreSQL connection'],
+  ['pg8000.native.Connection', 'a PostgreSQL connection'],
+  ['pymysql.connect', 'a MySQL connection'],
+  ['MySQLdb.connect', 'a MySQL connection'],
+  ['mysql.connector.connect', 'a MySQL connection'],
+  ['pymongo.MongoClient', 'a MongoDB client'],
+  ['motor.motor_asyncio.AsyncIOMotorClient', 'a MongoDB client'],
+  ['redis.Redis', 'a Redis client'],
+  ['redis.StrictRedis', 'a Redis client'],
+  ['redis.from_url', 'a Redis client'],
+  ['sqlalchemy.create_engine', 'a SQLAlchemy engine'],
+  ['requests.Session', 'an HTTP session'],
+  ['httpx.Client', 'an HTTP client'],
+  ['httpx.AsyncClient', 'an HTTP client'],
+  ['urllib3.PoolManager', 'an HTTP connection pool'],
+  ['elasticsearch.Elasticsearch', 'an Elasticsearch client'],
+  ['opensearchpy.OpenSearch', 'an OpenSearch client'],
+]);
+
+function pythonLL3001({ model }: PythonRuleContext): Finding[] {
+    const out: Finding[] = [];
+    const requestByHandler = new Map<PyFunction, Set<string>>();
+    for (const c of model.calls) {
+      if (!isHandlerScope(c) || c.origin === undefined || isCustomResource(model, c.handler as PyFunction)) continue;
+      const what = CLIENT_FACTORIES.get(c.origin);
+      if (what === undefined) continue;
+      // A cached factory (`@lru_cache`, `@cache`) runs once per arguments.
+      if (c.inFunction?.decorators.some((d) => /(^|\.)(lru_cache|cache|cached_property)$/.test(d))) continue;
+      // `global client; if client is None: client = boto3.client(...)` and `self.x = …`: created once, kept.
+      const target = assignedName(c.node);
+      if (target !== undefined) {
+        const first = target.name.split('.')[0] as string;
+        if (c.inFunction?.globals.has(first) || first === 'self' || first === 'cls' || isGuarded(c.node, first)) continue;
+      }
+      // A client made from request data (a tenant's role, a region in the event) is per request on purpose.
+      const handler = c.handler as PyFunction;
+      const request = requestByHandler.get(handler) ?? requestByHandler.set(handler, requestNames(handler)).get(handler) as Set<string>;
+      const args = c.node.childForFieldName('arguments');
+      if (c.inFunction === handler && args && identifiersIn(args).some((n) => request.has(n))) continue;
+      if (c.inFunction !== handler && c.inFunction !== undefined && args && identifiersIn(args).some((n) => c.inFunction?.params.includes(n))) continue;
+      const where = c.inFunction === handler || c.inFunction === undefined ? '' : ` (in ${c.inFunction.name}, which ${handler.name} calls)`;
+      out.push({
+        ruleId: 'LL3001',
+        message: `${capitalise(what)} is created on every request${where}. Create it once at module scope, outside the handler: Lambda reuses it across warm invocations of the same environment.`,
+        uri: model.uri,
+        span: c.span,
+      });
+    }
+    return out;
+}
+
+/**
+ * A CloudFormation custom resource handler (it reads `RequestType`, or uses cfnresponse /
+ * crhelper) runs a few times per deployment: where its clients are made does not matter.
+ */
+function isCustomResource(model: PythonHandlerModel, handler: PyFunction): boolean {
+  if ([...model.imports.values()].some((m) => /^(cfnresponse|crhelper)(\.|$)/.test(m))) return true;
+  return /\bRequestType\b/.test(handler.node.text);
 }

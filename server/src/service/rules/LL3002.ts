@@ -3,7 +3,10 @@ import { isGuardedWrite, isModuleScope, requestTainted, usesTainted } from '../h
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { GROWING_METHODS, RESET_METHODS } from '../handlers/patterns';
 import { skipOuter } from '../handlers/scope';
-import type { Finding, HandlerRule } from './types';
+import { identifiersIn, isGuarded, perRequestFunctions, requestNames } from './python';
+import { type PythonHandlerModel, enclosingFunction, spanOf } from '../handlers/python/model';
+import type { PyNode } from '../handlers/python/parser';
+import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';
 
 const WARM = 'it carries over to the next warm invocation of the same environment (and differs between environments)';
 
@@ -14,16 +17,18 @@ const WARM = 'it carries over to the next warm invocation of the same environmen
  * (`if (!client) client = …`, `??=`), keyed caches (`map.set(k, v)`, `cache[k] = v`) and
  * values that do not come from the request (a config loaded once, a cold-start flag).
  */
-export const LL3002: HandlerRule = {
+export const LL3002: Rule = {
   id: 'LL3002',
   title: 'Module-scope state changed by the handler',
   severity: 'warning',
-  scope: 'handler',
-  check({ handler: model }) {
+  handler: byLanguage({
+  js({ handler: model }) {
     const findings: Finding[] = [];
     for (const h of model.handlers) findings.push(...checkHandler(model, h));
     return findings;
   },
+  python: pythonLL3002,
+  }),
 };
 
 function moduleName(model: HandlerModel, e: ts.Expression): ts.Identifier | undefined {
@@ -97,4 +102,55 @@ function isEmptyCollection(e: ts.Expression): boolean {
   if (ts.isArrayLiteralExpression(x)) return x.elements.length === 0;
   if (ts.isObjectLiteralExpression(x)) return x.properties.length === 0;
   return ts.isNewExpression(x) && (x.arguments?.length ?? 0) === 0;
+}
+
+// ---- Python ----
+
+/** Methods that add to a collection (a module-scope list, dict or set that grows per request). */
+const GROWING: Readonly<Record<string, string>> = { append: 'appended to', extend: 'extended', insert: 'inserted into', add: 'added to', update: 'updated', appendleft: 'appended to' };
+/** Values that make a module-scope name a mutable collection. */
+const COLLECTION_LITERALS: ReadonlySet<string> = new Set(['list', 'dictionary', 'set']);
+const COLLECTION_CALLS: ReadonlySet<string> = new Set(['list', 'dict', 'set', 'collections.defaultdict', 'collections.deque', 'collections.Counter', 'collections.OrderedDict']);
+
+function pythonLL3002({ model }: PythonRuleContext): Finding[] {
+    const out: Finding[] = [];
+    const perRequest = perRequestFunctions(model);
+    for (const fn of perRequest) {
+      const request = requestNames(fn);
+      // `global counter; counter += 1` and `global last; last = event[...]`.
+      for (const a of fn.node.descendantsOfType(['assignment', 'augmented_assignment'])) {
+        if (!a || enclosingFunction(a)?.id !== fn.node.id) continue;
+        const left = a.childForFieldName('left');
+        if (left?.type !== 'identifier' || !fn.globals.has(left.text)) continue;
+        const name = left.text;
+        if (a.type === 'augmented_assignment') {
+          out.push({ ruleId: 'LL3002', message: `The module-scope counter \`${name}\` is changed on every request: ${WARM}.`, uri: model.uri, span: spanOf(a) });
+          continue;
+        }
+        const right = a.childForFieldName('right');
+        if (!right || isGuarded(a, name)) continue;
+        if (identifiersIn(right).some((n) => request.has(n) && n !== name)) {
+          out.push({ ruleId: 'LL3002', message: `\`${name}\` is a module-scope variable set from the request: ${WARM}, so a later request can see this one's data. Keep it in a local, or cache it under a key.`, uri: model.uri, span: spanOf(a) });
+        }
+      }
+      // `RESULTS.append(item)`: a module-scope collection that grows with every request.
+      for (const c of model.calls) {
+        if (c.inFunction?.node.id !== fn.node.id || c.receiver === undefined || c.name === undefined) continue;
+        const grows = GROWING[c.name];
+        const value = model.moduleValues.get(c.receiver);
+        if (grows === undefined || value === undefined || !isCollection(model, value) || model.functions.has(c.receiver)) continue;
+        // A dict keyed by something: `.update` of a cache is a keyed write.
+        if (c.name === 'update' && value.type === 'dictionary') continue;
+        out.push({ ruleId: 'LL3002', message: `The module-scope collection \`${c.receiver}\` is ${grows} on every request and never cleared: it grows for as long as the environment lives, and ${WARM}.`, uri: model.uri, span: c.span });
+      }
+    }
+    return out;
+}
+
+
+function isCollection(model: PythonHandlerModel, value: PyNode): boolean {
+  if (COLLECTION_LITERALS.has(value.type)) return true;
+  if (value.type !== 'call') return false;
+  const c = model.callAt.get(value.id);
+  return c !== undefined && (COLLECTION_CALLS.has(c.origin ?? c.callee ?? ''));
 }

@@ -3,7 +3,7 @@ import { enclosingFunction, isAsyncFunction } from '../handlers/analysis';
 import type { CallSite, HandlerModel } from '../handlers/model';
 import { PROMISE_CALLEES, PROMISE_METHODS, PROMISE_MODULES } from '../handlers/patterns';
 import { skipOuter } from '../handlers/scope';
-import type { Finding, HandlerRule } from './types';
+import { byLanguage, type Finding, type Rule } from './types';
 
 const FROZEN = 'Lambda freezes the environment as soon as the handler returns, so this work may never finish (or finishes during a later request).';
 
@@ -13,12 +13,12 @@ const FROZEN = 'Lambda freezes the environment as soon as the handler returns, s
  * functions of the same file, `.then` chains), and only in async functions, where the
  * caller could have awaited them. `void p` states the intent and is left alone.
  */
-export const LL3003: HandlerRule = {
+export const LL3003: Rule = {
   id: 'LL3003',
   title: 'Promise not awaited in the handler',
   severity: 'warning',
-  scope: 'handler',
-  check({ handler: model }) {
+  handler: byLanguage({
+  js({ handler: model }) {
     const findings: Finding[] = [];
     for (const c of model.calls) {
       if (c.scope !== 'handler') continue;
@@ -37,6 +37,7 @@ export const LL3003: HandlerRule = {
     }
     return findings;
   },
+  }),
 };
 
 /** Names the promise-returning call, or `undefined` when it is not known to return one. */

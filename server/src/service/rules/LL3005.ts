@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { enclosingFunction } from '../handlers/analysis';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { knownValue } from '../model/types';
-import type { Edit, Finding, Fix, HandlerRule } from './types';
+import { byLanguage, type Edit, type Finding, type Fix, type Rule } from './types';
 
 /** The first Node.js runtime on which callback-style handlers fail at init (Runtime.CallbackHandlerDeprecated). */
 const CALLBACK_REMOVED_IN = 24;
@@ -13,12 +13,12 @@ const CALLBACK_REMOVED_IN = 24;
  * handler that also takes a callback is ambiguous: the runtime uses the promise and the
  * callback is ignored.
  */
-export const LL3005: HandlerRule = {
+export const LL3005: Rule = {
   id: 'LL3005',
   title: 'Callback-style handler',
   severity: 'warning',
-  scope: 'handler',
-  check({ handler: model, functions }) {
+  handler: byLanguage({
+  js({ handler: model, functions }) {
     const findings: Finding[] = [];
     for (const h of model.handlers) {
       // Wrappers (middy and the like) decide the signature the runtime sees.
@@ -69,6 +69,7 @@ export const LL3005: HandlerRule = {
     }
     return findings;
   },
+  }),
 };
 
 function nodeMajor(runtime: string): number {

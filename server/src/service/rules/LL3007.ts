@@ -3,7 +3,7 @@ import { isModuleScope } from '../handlers/analysis';
 import type { CallSite } from '../handlers/model';
 import { LISTENER_ADDS, LISTENER_REMOVES, TIMERS } from '../handlers/patterns';
 import { rootIdentifier, skipOuter } from '../handlers/scope';
-import type { Finding, HandlerRule } from './types';
+import { byLanguage, type Finding, type Rule } from './types';
 
 /**
  * Timers and listeners started per request and left behind. A timer outlives the
@@ -12,12 +12,12 @@ import type { Finding, HandlerRule } from './types';
  * (MaxListenersExceededWarning) and runs for every later request. `await new Promise(r =>
  * setTimeout(r, ms))` (a sleep) and timers that the file clears are fine.
  */
-export const LL3007: HandlerRule = {
+export const LL3007: Rule = {
   id: 'LL3007',
   title: 'Timer or listener left running',
   severity: 'warning',
-  scope: 'handler',
-  check({ handler: model }) {
+  handler: byLanguage({
+  js({ handler: model }) {
     const findings: Finding[] = [];
     const called = new Set(model.calls.map((c) => c.name).filter((n): n is string => n !== undefined));
     for (const c of model.calls) {
@@ -47,6 +47,7 @@ export const LL3007: HandlerRule = {
     }
     return findings;
   },
+  }),
 };
 
 /** `new Promise((resolve) => setTimeout(resolve, ms))`: a sleep the handler awaits. */

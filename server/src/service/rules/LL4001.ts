@@ -11,8 +11,7 @@ export const LL4001: TemplateRule = {
   id: 'LL4001',
   title: 'Execution role without CloudWatch Logs permissions',
   severity: 'warning',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const role = fn.executionRole;
       if (role.managedBy !== 'template' || role.roleLogicalId === undefined) return [];

@@ -20,8 +20,7 @@ export const LL4002: TemplateRule = {
   id: 'LL4002',
   title: 'Execution role cannot read its event source',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const fn of template.functions) {
       for (const t of fn.triggers) {

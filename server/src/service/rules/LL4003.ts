@@ -1,5 +1,5 @@
 import { relative, dirname } from 'node:path';
-import { uriToPath } from '../project/resolve';
+import { uriToPath } from '../handlers/resolve';
 import { networkOf } from '../templates/security';
 import { linkedCode } from './linked';
 import { isKnown, type FunctionModel, type VpcAttachment } from '../model/types';
@@ -24,8 +24,7 @@ export const LL4003: TemplateRule = {
   id: 'LL4003',
   title: 'VPC function that calls AWS services or the internet without a route out',
   severity: 'warning',
-  scope: 'template',
-  check(ctx) {
+  template(ctx) {
     const { template } = ctx;
     const inVpc = template.functions.filter((fn) => fn.vpc?.subnetsInTemplate === true);
     if (inVpc.length === 0) return [];

@@ -13,8 +13,7 @@ export const LL4004: TemplateRule = {
   id: 'LL4004',
   title: 'VPC function without network-interface permissions',
   severity: 'error',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     return template.functions.flatMap((fn) => {
       const role = fn.executionRole;
       if (!isKnown(fn.vpcConfig) || role.managedBy !== 'template' || role.roleLogicalId === undefined) return [];

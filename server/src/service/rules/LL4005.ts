@@ -16,8 +16,7 @@ export const LL4005: TemplateRule = {
   id: 'LL4005',
   title: 'Function open to everyone or to a service without a source condition',
   severity: 'warning',
-  scope: 'template',
-  check({ template }) {
+  template({ template }) {
     const out: Finding[] = [];
     for (const p of resourcePoliciesOf(template)) out.push(...permissionFinding(p));
     const urls = [

@@ -1,7 +1,7 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { isKnown, type FunctionModel } from '../model/types';
 import { ProjectIndex } from '../project';
-import { uriToPath } from '../project/resolve';
+import { uriToPath } from '../handlers/resolve';
 import { pythonHandlerProblem } from '../handlers/python/files';
 import type { Finding, TemplateRule } from './types';
 
@@ -14,8 +14,7 @@ export const LL5001: TemplateRule = {
   id: 'LL5001',
   title: 'Handler does not resolve to an exported function',
   severity: 'error',
-  scope: 'template',
-  check({ template, fs, project }) {
+  template({ template, fs, project }) {
     const index = project ?? new ProjectIndex(fs);
     const findings: Finding[] = [];
     const templateDir = dirname(uriToPath(template.uri));

@@ -1,7 +1,7 @@
 import { relative, dirname } from 'node:path';
 import { actionMatches } from '../iam';
 import type { FunctionModel, PolicyGrant, Span, Trigger } from '../model/types';
-import { uriToPath } from '../project/resolve';
+import { uriToPath } from '../handlers/resolve';
 import type { TemplateDocument } from '../templates/template';
 import { get, getPath, nodeAt, scalarString, type TNode } from '../templates/tree';
 import type { TargetedWrite } from './awsCalls';
@@ -41,8 +41,7 @@ export const LL5002: TemplateRule = {
   id: 'LL5002',
   title: 'Function writes to the resource that triggers it',
   severity: 'warning',
-  scope: 'template',
-  check(ctx) {
+  template(ctx) {
     const { template } = ctx;
     const r = template.resolver;
     const root = template.root;

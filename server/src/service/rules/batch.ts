@@ -3,9 +3,9 @@
  * handler, and how each names a record in `batchItemFailures`.
  */
 import type { HandlerFunction } from '../handlers/model';
-import { knownValue } from '../model/types';
+import { knownValue, type Trigger } from '../model/types';
 import type { RetryingTrigger } from './retried';
-import type { HandlerRuleContext } from './types';
+import type { JsRuleContext } from './types';
 
 /** The record field each batch source expects as `itemIdentifier` (services-sqs-errorhandling.html, services-kinesis-batchfailurereporting.html). */
 export const ITEM_IDENTIFIERS: Readonly<Record<string, { readonly field: RegExp; readonly example: string }>> = {
@@ -18,14 +18,14 @@ export const ITEM_IDENTIFIERS: Readonly<Record<string, { readonly field: RegExp;
 export const RECORD_FIELDS = /^(messageId|receiptHandle|md5OfBody|body|eventID|eventId|sequenceNumber|SequenceNumber|partitionKey)$/;
 
 /** The batch triggers of the template functions linked to `handler`. */
-export function batchTriggers(ctx: HandlerRuleContext, handler: HandlerFunction): RetryingTrigger[] {
+export function batchTriggers(ctx: JsRuleContext, handler: HandlerFunction): RetryingTrigger[] {
   return ctx.functions
     .filter((l) => l.exportName === handler.exportName)
     .flatMap((l) => l.fn.triggers.filter((t) => t.invocation === 'poll' && ITEM_IDENTIFIERS[t.type] !== undefined && t.mapping !== undefined).map((trigger) => ({ fn: l.fn, trigger })));
 }
 
 /** True when every batch holds one record (nothing to report partially, and a throw fails only that record). */
-export function singleRecordBatches(triggers: readonly RetryingTrigger[]): boolean {
+export function singleRecordBatches(triggers: readonly { readonly trigger: Trigger }[]): boolean {
   return triggers.length > 0 && triggers.every((t) => knownValue(t.trigger.mapping?.batchSize) === 1);
 }
 

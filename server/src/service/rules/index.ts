@@ -42,12 +42,11 @@ import { LL4003 } from './LL4003';
 import { LL4004 } from './LL4004';
 import { LL4005 } from './LL4005';
 import { LL4006 } from './LL4006';
-import { LL4006Code } from './LL4006code';
 import { LL5001 } from './LL5001';
 import { LL5002 } from './LL5002';
 
-/** Every rule, in id order. Add a rule by writing its file and listing it here. */
-export const RULES: readonly Rule[] = [LL0001, LL0003, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL1013, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007, LL2008, LL2009, LL2010, LL2011, LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3003, LL3004, LL3005, LL3006, LL3007, LL4001, LL4002, LL4003, LL4004, LL4005, LL4006, LL4006Code, LL5001, LL5002];
+/** Every rule, in id order, each once. Add a rule by writing its file and listing it here. */
+export const RULES: readonly Rule[] = [LL0001, LL0003, LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL1013, LL2001, LL2002, LL2003, LL2004, LL2005, LL2006, LL2007, LL2008, LL2009, LL2010, LL2011, LL2101, LL2102, LL2103, LL2104, LL3001, LL3002, LL3003, LL3004, LL3005, LL3006, LL3007, LL4001, LL4002, LL4003, LL4004, LL4005, LL4006, LL5001, LL5002];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

@@ -3,7 +3,7 @@ import { buildPythonModel } from '../handlers/python/model';
 import { parsePython } from '../handlers/python/parser';
 import { resolvePythonHandler } from '../handlers/python/files';
 import { ProjectIndex } from '../project';
-import { pathToUri } from '../project/resolve';
+import { pathToUri } from '../handlers/resolve';
 import { httpCalls, servicesUsed, targetedWrites, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
 import { pythonHttpCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
 import { handlerEffects } from '../handlers/effects';

@@ -17,7 +17,7 @@ import {
 import { retryClause, retryingTriggers } from '../model/invocation';
 import type { FunctionModel, Trigger } from '../model/types';
 import { get, getPath, scalarString } from '../templates/tree';
-import type { HandlerRuleContext } from './types';
+import type { JsRuleContext } from './types';
 
 /** A template function and one of its triggers that retries. */
 export interface RetryingTrigger {
@@ -25,7 +25,7 @@ export interface RetryingTrigger {
   readonly trigger: Trigger;
 }
 
-function triggersOf(ctx: HandlerRuleContext, exportName: string): RetryingTrigger[] {
+function triggersOf(ctx: JsRuleContext, exportName: string): RetryingTrigger[] {
   return ctx.functions
     .filter((l) => l.exportName === exportName)
     .flatMap((l) => {
@@ -38,7 +38,7 @@ function triggersOf(ctx: HandlerRuleContext, exportName: string): RetryingTrigge
  * The retrying triggers behind code at `scope`: the handler's own, or, for a helper function
  * of the file, those of the file's handlers when every linked handler is retried.
  */
-export function retryingTriggersAt(ctx: HandlerRuleContext, scope: ExecutionScope, handler: HandlerFunction | undefined): RetryingTrigger[] {
+export function retryingTriggersAt(ctx: JsRuleContext, scope: ExecutionScope, handler: HandlerFunction | undefined): RetryingTrigger[] {
   if (scope === 'handler' && handler) return triggersOf(ctx, handler.exportName);
   if (scope !== 'function') return [];
   const linked = ctx.handler.handlers.filter((h) => ctx.functions.some((l) => l.exportName === h.exportName));
@@ -123,7 +123,7 @@ function hasDedupCheck(model: HandlerModel): boolean {
 }
 
 /** Key attribute names of the DynamoDB tables in the linked templates: partition keys first. */
-export function tableKeyNames(ctx: HandlerRuleContext): { readonly partition: ReadonlySet<string>; readonly all: ReadonlySet<string> } {
+export function tableKeyNames(ctx: JsRuleContext): { readonly partition: ReadonlySet<string>; readonly all: ReadonlySet<string> } {
   const partition = new Set<string>();
   const all = new Set<string>();
   for (const link of ctx.functions) {

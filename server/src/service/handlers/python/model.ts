@@ -8,7 +8,6 @@
  * request (docs.aws.amazon.com/lambda/latest/dg/python-handler.html), so module-scope code is
  * INIT and everything reached from the handler is per request.
  */
-import type { Finding, Severity } from '../../model/findings';
 import type { FunctionModel, Span } from '../../model/types';
 import type { TemplateDocument } from '../../templates/template';
 import type { PyNode, PyTree } from './parser';
@@ -286,12 +285,4 @@ export interface PythonRuleContext {
   readonly model: PythonHandlerModel;
   /** Template functions linked to this module; empty when none is. */
   readonly links: readonly PythonLink[];
-}
-
-export interface PythonCheck {
-  /** The rule's id, shared with the JS/TS rule. */
-  readonly id: string;
-  /** The catalogue's default, used when the JS/TS rule is not registered. */
-  readonly severity: Severity;
-  check(ctx: PythonRuleContext): Finding[];
 }

@@ -1,0 +1,70 @@
+/**
+ * A handler file as the rules see it, whatever its language: the language's own model (the
+ * TypeScript syntax tree for JS/TS, the tree-sitter tree for Python), the template functions
+ * linked to it, and language-neutral facts that a rule can decide on once for every language.
+ * Each language's extractor (handlers/model.ts, handlers/python/model.ts) provides them;
+ * adding a language means adding a member to HandlerFile and its extractor.
+ */
+import type { FunctionModel, Span } from '../model/types';
+import type { TemplateDocument } from '../templates/template';
+import type { HandlerModel } from './model';
+import type { PythonHandlerModel, PythonLink } from './python/model';
+import type { Resolution } from './resolve';
+
+/** A template function linked to the file and export that handle its requests. */
+export interface FunctionLink {
+  readonly fn: FunctionModel;
+  readonly template: TemplateDocument;
+  /** The file Lambda loads (after following re-exports, the file that defines the function). */
+  readonly path: string;
+  readonly uri: string;
+  /** The export name in `path` (the first segment of the Handler's export path, renamed by re-exports). */
+  readonly exportName: string;
+  /** The file the Handler string names, when a re-export moved the link elsewhere. */
+  readonly via: string | undefined;
+  readonly resolution: Extract<Resolution, { kind: 'file' }>;
+}
+
+/** A JavaScript or TypeScript handler file. */
+export interface JsHandlerFile {
+  readonly language: 'js';
+  readonly uri: string;
+  readonly model: HandlerModel;
+  /** Template functions whose Handler resolves to this file; empty when no template links it. */
+  readonly links: readonly FunctionLink[];
+}
+
+/** A Python handler module. */
+export interface PythonHandlerFile {
+  readonly language: 'python';
+  readonly uri: string;
+  readonly model: PythonHandlerModel;
+  /** Template functions whose Handler names a function of this module; empty when none does. */
+  readonly links: readonly PythonLink[];
+}
+
+export type HandlerFile = JsHandlerFile | PythonHandlerFile;
+
+/** A string literal of the source with the name it is stored under (variable, property, keyword argument). */
+export interface StringLiteralFact {
+  readonly value: string;
+  readonly name: string | undefined;
+  readonly span: Span;
+}
+
+/**
+ * What a handler visibly returns: `undefined` when its response may be built where the file
+ * does not show it (middleware, a decorator, a callback, an expression body); else every
+ * `return` of the handler itself (none when it never returns).
+ */
+export type ReturnFacts = readonly ReturnFact[] | undefined;
+
+export interface ReturnFact {
+  /** `nothing` (`return;`, `return None`), an object/dict literal, or any other value. */
+  readonly kind: 'nothing' | 'object' | 'other';
+  /** For an object literal: its keys, or `undefined` when one is computed or spread in. */
+  readonly keys: readonly string[] | undefined;
+  /** The returned expression's text, for messages (empty for `nothing`). */
+  readonly text: string;
+  readonly span: Span;
+}
