@@ -16,7 +16,7 @@ const SOURCES = ['server/src', 'client/src', 'client/shared', 'client/webview/sr
 /**
  * Ranks, bottom up: a module may import its own rank or lower. The first matching prefix wins.
  * - model: the shared types (findings, function models, invocations) and Lambda facts;
- * - templates: template parsing into function models;
+ * - templates, cdk: templates and CDK stacks read into function models;
  * - handlers, hover: language extractors (handler code to facts) and template hovers;
  * - project: the workspace index linking templates and handler files, and the handler-file pipeline;
  * - rules, actions: the rules and the quick-fix edits they offer;
@@ -36,6 +36,7 @@ const LAYERS: readonly (readonly [string, number])[] = [
   ['server/src/args.ts', 0],
   ['server/src/nodeFs.ts', 0],
   ['server/src/service/templates/', 1],
+  ['server/src/service/cdk/', 1],
   ['server/src/service/handlers/', 2],
   ['server/src/service/hover/', 2],
   ['server/src/service/project/', 3],
