@@ -27,6 +27,9 @@ const artifacts = join(repoRoot, 'test-results', 'e2e-first-run');
 /** Where the Marketplace images go: the artifacts unless LAMBDA_LENS_E2E_IMAGES names a folder. */
 const images = process.env.LAMBDA_LENS_E2E_IMAGES ? resolve(repoRoot, process.env.LAMBDA_LENS_E2E_IMAGES) : join(artifacts, 'marketplace');
 const TEST_TIMEOUT = TIMEOUT * 4;
+const VIEWPORT = { width: 1280, height: 800 };
+/** The handler file of examples/sam-app's QuoteFunction (GET /quotes/{sku}). */
+const QUOTE_HANDLER = 'sam-app/src/quotes/quote.mjs';
 
 /**
  * Where each snippet is typed. The template's function (CodeUri src/, Handler index.handler,
@@ -301,6 +304,35 @@ async function selectCanary(path: string, canary: string): Promise<void> {
   await selected.waitFor();
 }
 
+
+/**
+ * Opens each walkthrough step in turn and checks that its description is shown whole at the
+ * suite's 1,280 × 800: no element of it cut off (scrollWidth beyond its box) and all of it inside
+ * the window. Screenshots of each go to the artifacts (walkthrough-step-<id>.png).
+ */
+async function stepTextsFit(walkthrough: Locator): Promise<void> {
+  const page = workbench.page;
+  const steps = walkthrough.locator('button.getting-started-step');
+  for (let i = 0; i < (await steps.count()); i++) {
+    const step = steps.nth(i);
+    const id = (await step.getAttribute('data-step-id')) ?? String(i);
+    await step.click();
+    await step.and(page.locator('[aria-expanded="true"]')).waitFor();
+    const description = step.locator('.step-description-container');
+    await description.waitFor();
+    const fit = await description.evaluate((node) => {
+      // The page's globals, typed here: this file is compiled without the DOM library.
+      const win = globalThis as unknown as { innerWidth: number; innerHeight: number; getComputedStyle(e: unknown): { overflowX: string } };
+      const box = node.getBoundingClientRect();
+      const cut = [node, ...node.querySelectorAll('*')].filter((e) => e.scrollWidth > e.clientWidth + 1 && win.getComputedStyle(e).overflowX !== 'visible');
+      return { bottom: box.bottom, right: box.right, height: win.innerHeight, width: win.innerWidth, cut: cut.map((e) => e.textContent?.slice(0, 40)) };
+    });
+    await workbench.screenshot(`walkthrough-step-${id.split('#').pop()}`);
+    assert.deepEqual(fit.cut, [], `step ${id}: text cut off`);
+    assert.ok(fit.right <= fit.width && fit.bottom <= fit.height, `step ${id}: its description runs out of the window (${JSON.stringify(fit)})`);
+  }
+}
+
 before(async () => {
   mkdirSync(images, { recursive: true });
   // The files the snippets are typed into exist, as a person's new files would (File > New File, save).
@@ -312,6 +344,8 @@ before(async () => {
   };
   suite = await openSuite({ name: 'first-run', artifacts, prepare });
   ({ session, workspace, workbench } = suite);
+  // A laptop screen: what the walkthrough's and the timeline's text must fit (issue 21).
+  await workbench.page.setViewportSize(VIEWPORT);
   await workbench.page.getByRole('treeitem', { name: 'sam-app' }).waitFor();
 }, { timeout: 15 * 60_000 });
 
@@ -367,6 +401,7 @@ describe('the first run, as a user', () => {
       assert.ok((await steps.count()) >= 4, `the walkthrough shows ${await steps.count()} step(s)`);
       for (const id of [...Object.values(FIRST_RUN.steps), FIRST_RUN.exampleStep.id]) assert.equal(await step(id).getAttribute('aria-checked'), 'false', `step ${id} is ticked off before the person did it`);
       await workbench.screenshot('walkthrough-opened');
+      await stepTextsFit(walkthrough);
       // What the steps ask, done outside the walkthrough: open a template, see its problem, hover a property.
       // From the Explorer: the walkthrough takes the focus once it has rendered, which would close Quick Open.
       const [folder, file] = TEMPLATE.split('/');
@@ -388,14 +423,93 @@ describe('the first run, as a user', () => {
       const example = step(FIRST_RUN.exampleStep.id);
       await example.click();
       await example.and(page.locator('[aria-expanded="true"]')).waitFor();
+      // What the step says it opens, and nothing the person will not get.
+      const text = await example.innerText();
+      assert.match(text, /sam-app\/template\.yaml/, 'the step names the template it opens');
+      assert.doesNotMatch(await walkthrough.innerText(), /GreetingFunction|greeting\.mjs/, 'the walkthrough describes an app the workspace does not have');
       await example.getByRole('button', { name: FIRST_RUN.exampleStep.button }).click();
       await page.locator('.tabs-container .tab.active', { hasText: /template\.yaml|serverless\.yml/ }).waitFor();
+      // The SAM app's template (not python-app's, the first in the Explorer): its breadcrumbs say which.
+      const crumbs = page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item');
+      await crumbs.filter({ hasText: 'sam-app' }).first().waitFor();
       const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
       await tab.click();
       await example.and(page.locator('[aria-checked="true"]')).waitFor();
       await workbench.screenshot('walkthrough-example-opened');
       // Done with it, the person closes it (its ×): left open, the page takes the focus back from
       // Quick Open for tens of seconds (seen in the next test, 3 runs in 4).
+      await tab.locator('.action-label[aria-label^="Close"]').click();
+      await tab.waitFor({ state: 'detached' });
+    }));
+
+  test('Simulate Function from a handler file: its function first, an event on its own route; the timeline compresses INIT and idle, its legend and summary fit, and the walkthrough ticks', { timeout: TEST_TIMEOUT * 2 }, () =>
+    evidence('simulate-from-handler', async () => {
+      const page = workbench.page;
+      await openFile(QUOTE_HANDLER);
+      // The language server has linked the file to QuoteFunction once its Simulate lens shows.
+      await workbench.editor().locator('.codelens-decoration', { hasText: 'Simulate' }).first().waitFor();
+      const input = page.locator('.quick-input-widget input');
+      await page.keyboard.press('F1');
+      await input.fill(`>${PANEL.simulate}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate }).first().waitFor();
+      await input.press('Enter');
+      // 1/3: the function of the active editor comes first, and Enter picks it.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: '1/3' }).waitFor();
+      const first = page.locator('.quick-input-list .monaco-list-row').first();
+      await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
+      assert.match(await first.innerText(), /active editor/);
+      await workbench.screenshot('simulate-function-first');
+      await input.press('Enter');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: '2/3' }).waitFor();
+      await input.fill('Burst');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: /Burst of N/ }).first().waitFor();
+      await input.press('Enter');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'How many concurrent requests' }).waitFor();
+      await input.fill(String(PANEL.burst));
+      await input.press('Enter');
+      // 3/3: first, a sample on the function's own route, not the sample's POST /orders.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: '3/3' }).waitFor();
+      const event = page.locator('.quick-input-list .monaco-list-row').first();
+      await event.filter({ hasText: 'GET /quotes/{sku}' }).waitFor();
+      await workbench.screenshot('simulate-event-fits-route');
+      await input.press('Enter');
+
+      const frame = PANEL.frame(page);
+      await frame.locator(PANEL.title, { hasText: PANEL.exampleFunction }).waitFor({ timeout: TIMEOUT * 2 });
+      await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+      assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PANEL.burst * 2));
+      // The handler was given the route's event: its path parameter, the GET.
+      await frame.locator(PANEL.canvas).focus();
+      await frame.locator(PANEL.canvas).press('ArrowRight');
+      const sent = await frame.locator('.ll-details .ll-code').first().innerText();
+      assert.match(sent, /"routeKey": "GET \/quotes\/\{sku\}"/);
+      assert.match(sent, /"sku": "sku-1"/);
+      await frame.locator(PANEL.canvas).press('Escape');
+      // The summary is one line at 1,280 px; the legend has an entry for the dotted waits.
+      const rows = await frame.locator('.ll-summary .ll-figure').evaluateAll((figures) => new Set(figures.map((f) => (f as unknown as { offsetTop: number }).offsetTop)).size);
+      assert.equal(rows, 1, 'the summary wraps');
+      await frame.locator('.ll-legend-item[data-mark="waited"]').waitFor();
+      await frame.locator('.ll-legend-item[data-mark="idle"]').waitFor();
+      // Compressed time by default: INIT is drawn at a scale and says so; C turns it off and on.
+      const toggle = frame.locator('button[aria-label^="Compress time"]');
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+      const webview = page.locator('iframe.webview.ready').first();
+      await webview.screenshot({ path: join(artifacts, 'timeline-compressed.png') });
+      await webview.screenshot({ path: join(images, 'timeline.png') });
+      await frame.locator(PANEL.canvas).press('c');
+      await toggle.and(frame.locator('[aria-pressed="false"]')).waitFor();
+      await webview.screenshot({ path: join(artifacts, 'timeline-real-time.png') });
+      await frame.locator(PANEL.canvas).press('c');
+      await toggle.and(frame.locator('[aria-pressed="true"]')).waitFor();
+
+      // The walkthrough: the simulation and the timeline it opened tick their steps.
+      await workbench.runCommand(FIRST_RUN.getStarted);
+      const walkthrough = page.locator('.gettingStartedContainer');
+      for (const id of ['simulate', 'openPanel']) {
+        await walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`).and(page.locator('[aria-checked="true"]')).waitFor();
+      }
+      await workbench.screenshot('walkthrough-all-done');
+      const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
       await tab.locator('.action-label[aria-label^="Close"]').click();
       await tab.waitFor({ state: 'detached' });
     }));
