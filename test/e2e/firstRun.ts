@@ -285,6 +285,19 @@ async function save(path: string, expected: string, message: string): Promise<vo
   assert.equal(text, expected, `${message} (${TIMEOUT / 1000} s after saving)`);
 }
 
+/** Moves the cursor to the first line of `path` that contains `text` (Go to Line). */
+async function selectLine(path: string, text: string): Promise<void> {
+  const line = readFileSync(join(workspace, path), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(line >= 0, `no "${text}" in ${path}`);
+  const page = workbench.page;
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line + 1}`);
+  await input.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
 /** Moves the cursor to the end of the canary's line and selects the canary (Shift+Home stops at the indentation). */
 async function selectCanary(path: string, canary: string): Promise<void> {
   const lines = readFileSync(join(workspace, path), 'utf8').split('\n');
@@ -445,17 +458,30 @@ describe('the first run, as a user', () => {
   test('Simulate Function from a handler file: its function first, an event on its own route; the timeline compresses INIT and idle, its legend and summary fit, and the walkthrough ticks', { timeout: TEST_TIMEOUT * 2 }, () =>
     evidence('simulate-from-handler', async () => {
       const page = workbench.page;
+      const input = page.locator('.quick-input-widget input');
+      const startSimulate = async (): Promise<void> => {
+        await page.keyboard.press('F1');
+        await input.fill(`>${PANEL.simulate}`);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate }).first().waitFor();
+        await input.press('Enter');
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: '1/3' }).waitFor();
+      };
+      const first = page.locator('.quick-input-list .monaco-list-row').first();
+      // In the template, the cursor inside QuoteFunction's resource: QuoteFunction comes first.
+      await openFile(TEMPLATE);
+      await workbench.editor().locator('.view-lines').click();
+      await selectLine(TEMPLATE, 'Handler: quote.handler');
+      await startSimulate();
+      await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
+      assert.match(await first.innerText(), /active editor/);
+      await workbench.screenshot('simulate-function-under-cursor');
+      await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
       await openFile(QUOTE_HANDLER);
       // The language server has linked the file to QuoteFunction once its Simulate lens shows.
       await workbench.editor().locator('.codelens-decoration', { hasText: 'Simulate' }).first().waitFor();
-      const input = page.locator('.quick-input-widget input');
-      await page.keyboard.press('F1');
-      await input.fill(`>${PANEL.simulate}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate }).first().waitFor();
-      await input.press('Enter');
+      await startSimulate();
       // 1/3: the function of the active editor comes first, and Enter picks it.
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: '1/3' }).waitFor();
-      const first = page.locator('.quick-input-list .monaco-list-row').first();
       await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
       assert.match(await first.innerText(), /active editor/);
       await workbench.screenshot('simulate-function-first');

@@ -4,7 +4,7 @@ import { barAt, buildTimeline, LiveRun, timelineOfTrace } from '../../client/web
 import { buildTimeAxis, CLUSTER_SHARE, DEFAULT_AXIS_OPTIONS, formatDuration, linearAxis, niceStep, scaleLabel, scaleRuns, segmentScale, ticks } from '../../client/webview/src/timeaxis';
 import { advance, changeSpeed, initialPlayback, nextEventTime, previousEventTime, seek, step, togglePlay, validSpeed } from '../../client/webview/src/playback';
 import { clampView, fitView, panView, zoomView } from '../../client/webview/src/viewport';
-import { computeFigures, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
+import { computeFigures, pair, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
 import { findMatches, matcher, stepMatch } from '../../client/webview/src/search';
 import { badgesOf, tooltipOf } from '../../client/webview/src/describe';
 import { rangeFigures } from '../../client/webview/src/selection';
@@ -338,5 +338,13 @@ describe('panel: compressed time', () => {
     assert.equal(scaleLabel(1.2), '');
     const runs = scaleRuns(buildTimeAxis(busy, 5039, DEFAULT_AXIS_OPTIONS, background).segments);
     assert.deepEqual(runs.map((r) => (r.idle ? 'idle' : scaleLabel(r.scale).replace(/[1-9][\d,]*$|\d{2,}/g, 'N'))), ['time ×1/N', 'idle', 'time ×N']);
+  });
+});
+
+describe('panel: summary strip', () => {
+  test('two durations with one unit say it once', () => {
+    assert.equal(pair(0.15, 0.17), '0.15 / 0.17 ms');
+    assert.equal(pair(850, 1250), '850 ms / 1.25 s');
+    assert.equal(pair(null, 3), '— / 3 ms');
   });
 });

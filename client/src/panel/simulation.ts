@@ -510,7 +510,8 @@ async function pickEvent(templateFile: string, functionName: string, triggers: T
   for (const { fitted: f, trigger } of fitted) {
     items.push({
       label: `$(symbol-event) ${f.label}`,
-      description: vscode.l10n.t('{0} event {1}, from the {2} sample', trigger.type, trigger.name, f.sample),
+      description: `${trigger.type} ${trigger.name}`,
+      detail: undefined,
       choice: { event: f.event },
     });
   }
@@ -521,7 +522,7 @@ async function pickEvent(templateFile: string, functionName: string, triggers: T
   for (const s of Object.keys(samples).sort()) {
     items.push({ label: `$(symbol-event) ${s}`, description: types.has(s) ? vscode.l10n.t('sample, as it is') : vscode.l10n.t('sample'), choice: { sample: s } });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (3/3): which event?'), placeHolder: vscode.l10n.t('An event from events/ or a generated sample'), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (3/3): which event?'), placeHolder: fitted.length > 0 ? vscode.l10n.t("First, samples made to fit the function's triggers") : vscode.l10n.t('An event from events/ or a generated sample'), ignoreFocusOut: true });
   return picked?.choice;
 }
 

@@ -42,7 +42,7 @@ export function buildPage(root: HTMLElement) {
       'Search request ids, environments, outcomes, errors and log lines (a regular expression or plain text). Enter: next match, Shift+Enter: previous.',
     attrs: {
       type: 'search',
-      placeholder: 'Search requests and logs',
+      placeholder: 'Search requests',
       'aria-label': 'Search invocations',
       spellcheck: 'false',
     },
@@ -114,9 +114,8 @@ export function buildPage(root: HTMLElement) {
     className: 'll-keys',
     text:
       'Keys: Space play/pause · , and . previous/next event · W/S or wheel zoom · A/D, Shift+wheel or drag pan · Shift+drag select a stretch · ' +
-      '←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · C compress time · [ and ] speed · ' +
-      'L follow live · ' +
-      'Home/End start/end · / or Ctrl+F search.',
+      '←/→ previous/next invocation · ↑/↓ row above/below · Enter details · Esc close · F fit · C compress time · ' +
+      '[ and ] speed · L follow live · Home/End start/end · / or Ctrl+F search.',
     attrs: { id: 'll-keys' },
   });
   const announcer = el('div', { className: 'll-sr', attrs: { 'aria-live': 'polite' } });

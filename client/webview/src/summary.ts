@@ -98,6 +98,14 @@ function ms(v: number | null): string {
   return v === null ? '—' : formatDuration(v);
 }
 
+/** `0.15 / 0.17 ms`: two durations, their unit said once when they share it (the strip fits one line). */
+export function pair(a: number | null, b: number | null): string {
+  const [x, y] = [ms(a), ms(b)];
+  const unit = /^[\d.]+ (ms|s)$/;
+  const ux = unit.exec(x)?.[1];
+  return ux !== undefined && unit.exec(y)?.[1] === ux ? `${x.slice(0, -ux.length - 1)} / ${y}` : `${x} / ${y}`;
+}
+
 /**
  * The summary strip's items. With the function's `architecture`, the cost cell gives the cost on
  * it (the other one is in its tooltip), so that the strip fits on one line at 1,280 px.
@@ -112,8 +120,8 @@ export function summaryItems(f: Figures, architecture?: 'x86_64' | 'arm64'): Sum
     { key: 'throttles', label: 'Throttles', value: String(f.throttles), title: 'Requests rejected because no environment could take them' },
     { key: 'retries', label: 'Retries', value: String(f.retries), title: 'Attempts after the first (async retries, SQS re-receives)' },
     { key: 'errors', label: 'Errors', value: String(f.errors), title: 'Attempts that did not succeed (error, timeout, crash, out of memory)' },
-    { key: 'cold-p', label: 'Cold p50 / p95', value: `${ms(f.cold.p50)} / ${ms(f.cold.p95)}`, title: 'Handler duration of cold invocations (INIT not included)' },
-    { key: 'warm-p', label: 'Warm p50 / p95', value: `${ms(f.warm.p50)} / ${ms(f.warm.p95)}`, title: 'Handler duration of warm invocations' },
+    { key: 'cold-p', label: 'Cold p50 / p95', value: pair(f.cold.p50, f.cold.p95), title: 'Handler duration of cold invocations (INIT not included)' },
+    { key: 'warm-p', label: 'Warm p50 / p95', value: pair(f.warm.p50, f.warm.p95), title: 'Handler duration of warm invocations' },
     { key: 'init-p50', label: 'Init p50', value: ms(f.init.p50), title: 'Median INIT duration of cold starts' },
     { key: 'gb-s', label: 'Billed GB-s', value: f.gbSeconds < 10 ? f.gbSeconds.toFixed(4) : f.gbSeconds.toFixed(1), title: 'Billed duration × memory, in GB-seconds (INIT billed on cold starts)' },
   ];
