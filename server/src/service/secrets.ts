@@ -74,6 +74,8 @@ function looksRandom(v: string): boolean {
   if (v.length < 12 || /\s/.test(v)) return false;
   if (!/[a-zA-Z]/.test(v) || !/[0-9]/.test(v)) return false;
   if (/^(?:true|false|null|none|undefined|changeme|placeholder|example|todo|tbd|dummy|test)/i.test(v)) return false;
+  // Documented placeholders: AWS's example keys (`wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), `KEYEXAMPLE1234`.
+  if (/example|placeholder|changeme|replace_?me|dummy|x{6,}/i.test(v)) return false;
   if (/^[a-z]+(?:[-_][a-z0-9]+)+$/.test(v)) return false; // kebab/snake identifiers: `orders-table-v2`
   return entropy(v) >= 3;
 }

@@ -67,22 +67,28 @@ export const LL5002: TemplateRule = {
         const noun = `${KINDS[s.kind].noun} ${s.logicalId}`;
         const write = writes.find((w) => w.kind === s.kind && ('env' in w.target ? envTargets.get(w.target.env) === s.logicalId : true));
         let evidence: string | undefined;
+        let grantOnly = false;
         if (write !== undefined && linked !== undefined) {
           const file = relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/');
           evidence =
             'env' in write.target
               ? `its code sends ${write.what} (${file}) to ${write.target.env}, which the template sets to ${noun}`
               : `its code sends ${write.what} (${file}) back to the ${KINDS[s.kind].noun} the event came from (${write.target.event})`;
-        } else {
+        } else if (linked === undefined) {
+          // Code Lambda Lens cannot read (another language, not in the workspace): the grant alone is a hint, not evidence.
           const grant = fn.executionRole.grants.find((g) => writeOnlyGrant(g, s));
           if (grant !== undefined) evidence = `its role is granted ${grant.kind === 'template' ? grant.name : `${KINDS[s.kind].writeActions.join(', ')}`} on ${noun}`;
+          grantOnly = true;
         }
         if (evidence === undefined) continue;
         out.push({
           ruleId: 'LL5002',
-          message: `Function ${fn.logicalId} is triggered by ${noun}, and ${evidence}: each write invokes the function again, a recursive loop that runs and bills until it is stopped. Write to a different ${KINDS[s.kind].noun}${s.kind === 'S3' ? ' (or under a prefix the trigger filters out)' : ''}, or stop the chain with a marker the handler checks.`,
+          message: grantOnly
+            ? `Function ${fn.logicalId} is triggered by ${noun}, and ${evidence}: if its code writes there, each write invokes the function again, a recursive loop that runs and bills until it is stopped. Its code was not read; check that it writes to a different ${KINDS[s.kind].noun}${s.kind === 'S3' ? ' (or under a prefix the trigger filters out)' : ''}.`
+            : `Function ${fn.logicalId} is triggered by ${noun}, and ${evidence}: each write invokes the function again, a recursive loop that runs and bills until it is stopped. Write to a different ${KINDS[s.kind].noun}${s.kind === 'S3' ? ' (or under a prefix the trigger filters out)' : ''}, or stop the chain with a marker the handler checks.`,
           uri: s.uri,
           span: s.span,
+          ...(grantOnly ? { severity: 'info' as const } : {}),
         });
       }
     }
