@@ -73,8 +73,20 @@ export interface RevealLogsMessage {
   attempt: number;
 }
 
+/**
+ * webview → extension: open the LL2101/LL2102 finding (a retried attempt repeats a side effect)
+ * in the code of `fn` that best matches a duplicate call, or the rule's page when there is none.
+ */
+export interface RevealFindingMessage {
+  type: 'reveal-finding';
+  /** The function's logical id (trace.functions). */
+  fn: string;
+  service: string;
+  operation: string;
+}
+
 export type ToWebviewMessage = LoadTraceMessage | LiveStartMessage | LiveEventsMessage | LiveFailedMessage | RunSavedMessage;
-export type FromWebviewMessage = ReadyMessage | CancelRunMessage | ExportChromeTraceMessage | RevealLogsMessage;
+export type FromWebviewMessage = ReadyMessage | CancelRunMessage | ExportChromeTraceMessage | RevealLogsMessage | RevealFindingMessage;
 
 /** The view's state, kept with the webview's setState so that it survives hide/show and reloads. */
 export interface PanelViewState {
@@ -116,6 +128,10 @@ export function readFromWebview(m: unknown): FromWebviewMessage | undefined {
       return { type: 'export-chrome-trace' };
     case 'reveal-logs':
       return typeof o.requestId === 'string' && o.requestId.length <= 200 && Number.isInteger(o.attempt) ? { type: 'reveal-logs', requestId: o.requestId, attempt: o.attempt as number } : undefined;
+    case 'reveal-finding': {
+      const short = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+      return short(o.fn) && short(o.service) && short(o.operation) ? { type: 'reveal-finding', fn: o.fn, service: o.service, operation: o.operation } : undefined;
+    }
     default:
       return undefined;
   }

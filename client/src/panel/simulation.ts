@@ -8,6 +8,7 @@
  * environment, so events stream straight to the panel without a round trip through the
  * language server.
  */
+import { docsUrl } from '../../../server/src/service/model/findings';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
@@ -86,6 +87,40 @@ class Simulations implements PanelHost {
     this.output.appendLine(`# ${vscode.l10n.t('Request {0} (attempt {1}) on {2}', requestId, attempt, inv.env ?? vscode.l10n.t('no environment'))}`);
     for (const line of inv.logs) this.output.appendLine(line);
     this.output.show(true);
+  }
+
+  /**
+   * A duplicate side effect in the timeline: open the LL2101 (or LL2102) finding in the code of
+   * the function that made it — the one whose line names the call's operation when several —
+   * or the rule's page when the code has none.
+   */
+  async revealFinding(trace: SimulationTrace, fn: string, service: string, operation: string): Promise<void> {
+    const codeRoot = (trace.functions?.find((f) => f.logicalId === fn) ?? trace.function).codeRoot;
+    const root = vscode.Uri.file(codeRoot).fsPath;
+    const candidates: { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[] = [];
+    for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
+      if (!uri.fsPath.startsWith(root)) continue;
+      for (const d of diagnostics) {
+        const code = typeof d.code === 'object' ? d.code.value : d.code;
+        if (code === 'LL2101' || code === 'LL2102') candidates.push({ uri, diagnostic: d });
+      }
+    }
+    const words = [operation, operation.replace(/^(Send|Put|Publish|Update|Start)/, ''), service].map((w) => w.toLowerCase()).filter((w) => w.length > 2);
+    let best = candidates[0];
+    for (const c of candidates) {
+      const doc = await vscode.workspace.openTextDocument(c.uri);
+      const text = doc.getText(new vscode.Range(c.diagnostic.range.start.line, 0, c.diagnostic.range.end.line + 1, 0)).toLowerCase();
+      if (words.some((w) => text.includes(w) || c.diagnostic.message.toLowerCase().includes(w))) {
+        best = c;
+        break;
+      }
+    }
+    if (!best) {
+      await vscode.env.openExternal(vscode.Uri.parse(docsUrl('LL2101')));
+      return;
+    }
+    const editor = await vscode.window.showTextDocument(best.uri, { selection: best.diagnostic.range, preview: true });
+    editor.revealRange(best.diagnostic.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   // ---- commands ----

@@ -21,6 +21,7 @@ export interface PanelHost {
   cancelRun(runId: string): void;
   exportChromeTrace(trace: SimulationTrace, source: RunSource): Promise<void>;
   revealLogs(trace: SimulationTrace, requestId: string, attempt: number): void;
+  revealFinding(trace: SimulationTrace, fn: string, service: string, operation: string): Promise<void>;
 }
 
 /**
@@ -154,6 +155,9 @@ export class TimelinePanel {
         break;
       case 'reveal-logs':
         if (this.shown?.kind === 'trace') this.host.revealLogs(this.shown.trace, m.requestId, m.attempt);
+        break;
+      case 'reveal-finding':
+        if (this.shown?.kind === 'trace') await this.host.revealFinding(this.shown.trace, m.fn, m.service, m.operation);
         break;
     }
   }

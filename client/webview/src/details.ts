@@ -3,7 +3,7 @@
  * response, logs and REPORT), the selected environment, or the figures of a Shift+dragged
  * stretch. It is rebuilt from the state whenever the selection changes.
  */
-import type { TraceInput } from '../../../server/src/simulator/trace';
+import type { AwsCall, TraceInput, TraceInvocation } from '../../../server/src/simulator/trace';
 import { badgesOf, initLines, outcomeText } from './describe';
 import { clear, el, iconButton } from './dom';
 import type { Bar } from './model';
@@ -20,6 +20,8 @@ export interface DetailsHandlers {
   clearRange(): void;
   /** Show a request's log lines in the Output panel. */
   revealLogs(requestId: string, attempt: number): void;
+  /** Open the LL2101/LL2102 finding in the function's code for a duplicate call. */
+  revealFinding(fn: string, service: string, operation: string): void;
 }
 
 type Field = [string, string];
@@ -82,6 +84,39 @@ function json(value: unknown): string {
   }
 }
 
+/**
+ * The AWS calls the invocation made, in order: service, summary, latency or error; a duplicate
+ * side effect says which earlier attempt's call it repeats and opens the LL2101 finding.
+ */
+function callsSection(s: PanelState, inv: TraceInvocation, on: DetailsHandlers): HTMLElement {
+  const calls = inv.awsCalls ?? [];
+  const byId = new Map<string, { call: AwsCall; inv: TraceInvocation }>();
+  for (const other of s.timeline.invocations) for (const c of other.awsCalls ?? []) byId.set(c.id, { call: c, inv: other });
+  const list = el('ol', { className: 'll-calls' });
+  for (const c of calls) {
+    const latency = c.outcome === 'hang' ? 'no answer' : formatDuration(c.durationMs);
+    const item = el(
+      'li',
+      { className: `ll-call ll-call-${c.outcome}${c.duplicateOf ? ' ll-call-duplicate' : ''}`, attrs: { 'data-service': c.service } },
+      el('span', { className: 'll-call-service', text: c.service }),
+      el('span', { className: 'll-call-summary', text: c.summary }),
+      el('span', { className: 'll-call-latency', text: c.errorCode ? `${c.errorCode} · ${latency}` : latency }),
+    );
+    if (c.duplicateOf) {
+      const first = byId.get(c.duplicateOf);
+      const note = first
+        ? `Duplicate side effect: repeats attempt ${first.inv.attempt}'s call at ${formatTime(first.call.startMs)}`
+        : 'Duplicate side effect of an earlier attempt';
+      const open = el('button', { className: 'll-link', text: 'Open the LL2101/LL2102 finding', attrs: { type: 'button' } });
+      open.addEventListener('click', () => on.revealFinding(c.function ?? inv.function ?? s.trace?.function.name ?? '', c.service, c.operation));
+      item.append(el('div', { className: 'll-call-duplicate-note', text: note }), open);
+    }
+    list.appendChild(item);
+  }
+  const dups = calls.filter((c) => c.duplicateOf).length;
+  return section(`AWS calls (${calls.length}${dups ? `, ${dups} duplicate${dups === 1 ? '' : 's'}` : ''})`, list);
+}
+
 function rangeDetails(s: PanelState, r: Stretch, on: DetailsHandlers): HTMLElement[] {
   const f = rangeFigures(s.timeline, r.fromMs, r.toMs);
   const ms = (v: number | null): string => (v === null ? '—' : formatDuration(v));
@@ -134,6 +169,7 @@ function barDetails(s: PanelState, bar: Bar, on: DetailsHandlers): HTMLElement[]
       head(inv.outcome === 'throttled' ? 'Throttled request' : 'Invocation', closeButton(on)),
       badges,
       fields([
+        ...(inv.function !== undefined && (s.trace?.functions?.length ?? 1) > 1 ? ([['Function', inv.function]] as Field[]) : []),
         ['Request id', inv.requestId],
         ['Outcome', outcomeText(inv)],
         ['Environment', inv.env ?? '— (no environment took it)'],
@@ -167,6 +203,7 @@ function barDetails(s: PanelState, bar: Bar, on: DetailsHandlers): HTMLElement[]
         ),
       );
     }
+    if (inv.awsCalls && inv.awsCalls.length > 0) out.push(callsSection(s, inv, on));
     if (inv.error) {
       const text = `${inv.error.errorType}: ${inv.error.errorMessage}\n${inv.error.trace.join('\n')}`;
       out.push(section('Error', el('pre', { className: 'll-code ll-code-error', text })));

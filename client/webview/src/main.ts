@@ -232,6 +232,7 @@ function showDetails(): void {
     close: () => act(() => actions.select(null)),
     clearRange: () => act(() => actions.clearRange()),
     revealLogs: (requestId, attempt) => post({ type: 'reveal-logs', requestId, attempt }),
+    revealFinding: (fn, service, operation) => post({ type: 'reveal-finding', fn, service, operation }),
   });
   scheduleResize();
 }

@@ -120,15 +120,24 @@ export function buildTimeline(
 ): Timeline {
   const rowsById = new Map<string, Row>();
   // Each version's environments together, the old version's before the new one's; by creation within a version.
+  // In a run of several functions, each function's environments together, in the order the functions first ran.
+  const functionOrder = new Map<string, number>();
+  for (const e of [...environments].sort((a, b) => a.createdMs - b.createdMs)) if (!functionOrder.has(e.function ?? '')) functionOrder.set(e.function ?? '', functionOrder.size);
+  const several = functionOrder.size > 1;
   const envs = [...environments].sort(
-    (a, b) => compareVersions(a.version ?? '', b.version ?? '') || a.createdMs - b.createdMs || a.id.localeCompare(b.id, 'en', { numeric: true }),
+    (a, b) =>
+      (functionOrder.get(a.function ?? '') ?? 0) - (functionOrder.get(b.function ?? '') ?? 0) ||
+      compareVersions(a.version ?? '', b.version ?? '') ||
+      a.createdMs - b.createdMs ||
+      a.id.localeCompare(b.id, 'en', { numeric: true }),
   );
   const rows: Row[] = [];
   const throttleRow: Row = { id: 'throttled', label: 'Throttled', detail: 'requests no environment took', env: null, version: null, bars: [] };
   let endMs = 0;
   const versions = versionsOf(envs);
   for (const env of envs) {
-    const row: Row = { id: env.id, label: env.id, detail: envDetail(env), env, version: versions.length > 0 ? (env.version ?? null) : null, bars: [] };
+    const label = several && env.function !== undefined ? `${env.function} · ${env.id.slice(env.id.lastIndexOf('env-'))}` : env.id;
+    const row: Row = { id: env.id, label, detail: envDetail(env), env, version: versions.length > 0 ? (env.version ?? null) : null, bars: [] };
     rowsById.set(env.id, row);
     rows.push(row);
     const initOpen = liveInit.has(env.id);

@@ -29,6 +29,22 @@ export function renderSummary(target: HTMLElement, s: PanelState): void {
       ),
     );
   }
+  const aws = s.trace?.aws;
+  const summary = s.trace?.summary;
+  if (aws && summary) {
+    const dups = summary.duplicateSideEffects ?? 0;
+    target.appendChild(
+      el(
+        'div',
+        { className: 'll-figure', title: 'Calls the handlers made, answered by the run\'s local AWS endpoint; duplicates repeated a side effect of an earlier attempt', attrs: { 'data-key': 'aws-calls' } },
+        el('span', { className: 'll-figure-label', text: 'AWS calls' }),
+        el('span', { className: `ll-figure-value${dups > 0 ? ' ll-figure-warn' : ''}`, text: `${summary.awsCalls ?? 0}${dups > 0 ? ` · ${dups} duplicate${dups === 1 ? '' : 's'}` : ''}` }),
+      ),
+    );
+    // The emulated tables, queues, buckets and parameters as the run left them.
+    const state = el('details', { className: 'll-aws-state' }, el('summary', { text: 'Final state' }), el('pre', { className: 'll-code', text: JSON.stringify(aws.state, null, 2) }));
+    target.appendChild(state);
+  }
 }
 
 /** The per-version table and deployment sentences; `target` is hidden for runs without versions. */
@@ -106,6 +122,8 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
     ['Idle', 'idle', 'A stretch with nothing running, drawn narrow and labelled with its length'],
     ['Time ×1/N, ×N', 'scaled', 'Compressed time (C): the axis label gives the scale of the stretch above this line'],
     ['Deployment', 'deploy', 'A new version deployed: its traffic shift starts here'],
+    ['AWS call', 'aws-call', 'A call the handler made, at the time it started, coloured by service (DynamoDB, SQS, S3…)'],
+    ['Duplicate side effect', 'duplicate', 'A retried attempt repeated a write that is not idempotent (a message, an email, an ADD): see LL2101'],
   ];
   const dpr = window.devicePixelRatio || 1;
   for (const [label, mark, title] of entries) {

@@ -337,6 +337,7 @@ export class Renderer {
       // While searching, what does not match steps back.
       if (f.matches !== null && !matched) this.ctx.globalAlpha = 0.25;
       this.drawBar(b, x0, x1, mid, f, b.end > f.playheadMs);
+      if (b.kind === 'invoke' && b.inv >= 0) this.drawCalls(f, b, x0, x1, mid);
       this.ctx.globalAlpha = 1;
       if (matched) {
         this.ctx.strokeStyle = this.theme.match;
@@ -412,6 +413,43 @@ export class Renderer {
     this.outline(b, x0, y, w, h, f);
   }
 
+  /**
+   * The AWS calls an invocation made, as marks inside its bar at the time each started, in its
+   * service's colour; a duplicate side effect stands taller, in the duplicate colour, with a cap.
+   */
+  private drawCalls(f: Frame, b: Bar, x0: number, x1: number, mid: number): void {
+    const calls = f.timeline.invocations[b.inv]?.awsCalls;
+    if (!calls || calls.length === 0 || x1 - x0 < 4) return;
+    for (const c of calls) {
+      if (c.startMs > f.playheadMs) break;
+      const x = Math.min(x1 - 2, Math.max(x0 + 1, Renderer.x(f, f.axis.toDisplay(c.startMs))));
+      this.callMark(x, mid, c.service, c.duplicateOf !== null, c.outcome !== 'ok');
+    }
+  }
+
+  /** One call mark centred on `mid` at `x` (also the legend's). */
+  private callMark(x: number, mid: number, service: string, duplicate: boolean, failed: boolean): void {
+    const { ctx, theme } = this;
+    const h = duplicate ? LAYOUT.failHeight + 4 : LAYOUT.barHeight - 4;
+    ctx.fillStyle = duplicate ? theme.duplicate : (theme.services[service] ?? theme.services['other'] ?? theme.foreground);
+    ctx.strokeStyle = theme.ink;
+    ctx.lineWidth = 1;
+    ctx.fillRect(x - 1, mid - h / 2, 3, h);
+    ctx.strokeRect(x - 1.5, mid - h / 2 - 0.5, 4, h + 1);
+    if (duplicate) {
+      // A cap above the bar: the repeat is visible even on a narrow bar.
+      ctx.beginPath();
+      ctx.moveTo(x - 3.5, mid - h / 2 - 1);
+      ctx.lineTo(x + 4.5, mid - h / 2 - 1);
+      ctx.lineTo(x + 0.5, mid - h / 2 - 5);
+      ctx.closePath();
+      ctx.fill();
+    } else if (failed) {
+      ctx.fillStyle = theme.ink;
+      ctx.fillRect(x, mid - 1, 1, 2);
+    }
+  }
+
   /** The dotted line of the time a request waited, from its arrival `xa` to its start `x0`. */
   private drawWait(xa: number, x0: number, mid: number): void {
     const { ctx, theme } = this;
@@ -430,10 +468,21 @@ export class Renderer {
    * `waited` (a request's wait before its start, then the bar), `idle` (a break), `scaled` (the
    * line under the axis along time drawn at another scale), `deploy` (a deployment's marker).
    */
-  drawLegendMark(mark: 'waited' | 'idle' | 'scaled' | 'deploy', w: number, h: number): void {
+  drawLegendMark(mark: 'waited' | 'idle' | 'scaled' | 'deploy' | 'aws-call' | 'duplicate', w: number, h: number): void {
     const { ctx, theme } = this;
     const mid = h / 2;
     switch (mark) {
+      case 'aws-call':
+      case 'duplicate': {
+        const bar: Bar = { kind: 'invoke', style: 'warm', start: 0, end: 1, arrived: 0, attempt: mark === 'duplicate' ? 2 : 1, cold: false, inv: -1, open: false };
+        this.drawBar(bar, 2, w - 2, mid, null);
+        if (mark === 'aws-call') {
+          this.callMark(9, mid, 'dynamodb', false, false);
+          this.callMark(17, mid, 'sqs', false, false);
+          this.callMark(25, mid, 's3', false, false);
+        } else this.callMark(w - 8, mid, 'ses', true, false);
+        break;
+      }
       case 'waited': {
         this.drawWait(2, w - 10, mid);
         const bar: Bar = { kind: 'invoke', style: 'cold', start: 0, end: 1, arrived: 0, attempt: 1, cold: true, inv: -1, open: false };

@@ -16,6 +16,10 @@ export interface Theme {
   /** Outline of bars that match the search. */
   match: string;
   styles: Record<BarStyle, string>;
+  /** AWS call marks inside INVOKE bars, by service (SigV4 name); `other` for the rest. */
+  services: Record<string, string>;
+  /** A call that repeated a side effect of an earlier attempt. */
+  duplicate: string;
   /** Ink drawn on top of a bar (badges, marks): the editor background, for contrast. */
   ink: string;
   font: string;
@@ -58,6 +62,16 @@ export function readTheme(): Theme {
       throttle: c('--vscode-charts-red', fg),
       running: c('--vscode-charts-blue', fg),
     },
+    services: {
+      dynamodb: c('--vscode-charts-purple', fg),
+      sqs: c('--vscode-charts-orange', fg),
+      sns: c('--vscode-charts-yellow', fg),
+      events: c('--vscode-charts-yellow', fg),
+      s3: c('--vscode-charts-green', fg),
+      lambda: c('--vscode-charts-blue', fg),
+      other: c('--vscode-charts-foreground', fg),
+    },
+    duplicate: c('--vscode-charts-red', fg),
     font: `${size}px ${family}`,
     fontSmall: `${Math.max(10, size - 2)}px ${family}`,
     highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),

@@ -536,7 +536,9 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       else {
         spec = specFromTemplate(model, dirname(templateFile), warnings);
         const overrides = root['overrides'] !== null && typeof root['overrides'] === 'object' ? root['overrides'] : {};
-        rejected = rejections(template, model, { memorySize: 'memorySize' in overrides, timeout: 'timeout' in overrides });
+        const traffic = Array.isArray(root['traffic']) ? root['traffic'] : [];
+        const sqsBatchSize = traffic.some((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && typeof e['sqs'] === 'object' && e['sqs'] !== null && 'batchSize' in e['sqs']);
+        rejected = rejections(template, model, { memorySize: 'memorySize' in overrides, timeout: 'timeout' in overrides, runtime: 'runtime' in overrides, sqsBatchSize });
         defaultQualifier = publishedAlias(model);
         const qualifier = (typeof root['qualifier'] === 'string' ? root['qualifier'] : undefined) ?? defaultQualifier ?? '$LATEST';
         const provisioned = templateProvisioned(model, qualifier, warnings);

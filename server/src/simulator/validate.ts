@@ -42,6 +42,9 @@ export interface Rejection {
 export interface Overridden {
   memorySize?: boolean;
   timeout?: boolean;
+  runtime?: boolean;
+  /** The scenario's SQS traffic gives its own batch size (and window) for the function's SQS mapping. */
+  sqsBatchSize?: boolean;
 }
 
 function lineOf(text: string, offset: number): number {
@@ -62,6 +65,10 @@ export function rejections(template: TemplateDocument, fn: FunctionModel, overri
   const skipped = new Set<number>();
   if (overridden.memorySize && fn.memorySize) skipped.add(fn.memorySize.span.start);
   if (overridden.timeout && fn.timeout) skipped.add(fn.timeout.span.start);
+  if (overridden.runtime && fn.runtime) skipped.add(fn.runtime.span.start);
+  if (overridden.sqsBatchSize) {
+    for (const t of fn.triggers) if (t.type === 'SQS' && t.mapping?.batchSize) skipped.add(t.mapping.batchSize.span.start);
+  }
   let file = template.uri;
   try {
     file = fileURLToPath(template.uri);

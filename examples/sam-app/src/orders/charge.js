@@ -1,9 +1,11 @@
-// SQS worker: charges each queued order. Three things Lambda Lens points out here:
-// a counter kept at module scope (LL3002), a callback-style handler (LL3005), and a
-// receipt email that is sent again whenever SQS redelivers the batch (LL2101). The
-// charge itself is safe to retry: its update only applies to an order still NEW.
+// SQS worker: charges each queued order. Things Lambda Lens points out here: a counter kept
+// at module scope (LL3002), a callback-style handler (LL3005), a payment recorded under a new
+// random id (LL2102) and a receipt email (LL2101), both repeated when SQS redelivers a batch.
+// The order update only applies to an order still NEW, but the payment comes before it: a batch
+// that fails for another order charges this one again (payment-fails-once.scenario.json).
+const { randomUUID } = require('node:crypto');
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
-const { DynamoDBDocumentClient, GetCommand, UpdateCommand } = require('@aws-sdk/lib-dynamodb');
+const { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } = require('@aws-sdk/lib-dynamodb');
 const { SESClient, SendEmailCommand } = require('@aws-sdk/client-ses');
 
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -12,6 +14,8 @@ let chargedTotal = 0;
 
 async function charge(order) {
   const amount = order.items.reduce((sum, i) => sum + i.price * i.quantity, 0);
+  // The payment provider's ledger: one charge per call, under a new payment id.
+  await db.send(new PutCommand({ TableName: process.env.PAYMENTS_TABLE, Item: { paymentId: randomUUID(), orderId: order.id, amount } }));
   await db.send(
     new UpdateCommand({
       TableName: process.env.TABLE_NAME,

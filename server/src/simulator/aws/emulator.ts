@@ -283,7 +283,7 @@ export class AwsEmulator {
     }
     const answer = response as AwsResponse;
     call.summary = answer.summary ?? `${request.operation}${call.resource ? ` ${call.resource}` : ''}`;
-    this.recorder.finish(call, ctx, effectOf(request, call.resource, extra));
+    this.recorder.finish(call, ctx, effectOf(request, call.resource, { ...extra, keyNames: request.service === 'dynamodb' ? this.keyNames(request.params['TableName']) : undefined }));
     this.writeOk(res, request, answer, requestId);
   }
 
@@ -332,6 +332,12 @@ export class AwsEmulator {
     }
     res.writeHead(answer.status ?? 200, { ...headers, 'content-length': body.length });
     res.end(body);
+  }
+
+  /** The key attribute names of a table (by name or logical id). */
+  private keyNames(table: unknown): string[] | undefined {
+    const t = typeof table === 'string' ? this.dynamodb.table(table) : undefined;
+    return (t?.create['KeySchema'] as { AttributeName: string }[] | undefined)?.map((k) => k.AttributeName);
   }
 
   /** The resource a request names, before it is answered (for the trace and `resource` rules). */

@@ -3,12 +3,14 @@
  * them: a later attempt of the same input (an async retry, an SQS redelivery, a stream retry —
  * invocations that share a ledger input) that repeats a write whose effect is not idempotent.
  *
- * A write of a later attempt is paired with the write of an earlier attempt made to the same
- * service, operation and resource, in the same order. The pair is a duplicate when the effect
- * adds something each time (a message, a publish, an email, an event, an invocation, an `ADD`
- * or `x = x + :n` update, a new item under a new key); it is not when it writes the same key
- * again (same item, same SET values), or when the later call failed (a condition that fails
- * because the first attempt succeeded is the idempotent way).
+ * A write of a later attempt is paired with a write of an earlier attempt to the same service,
+ * operation and resource: the one with the same key, else the one with the same content (an
+ * item's attributes without its key, a message's body), else — for effects that add and whose
+ * content is not known — the first one left. The pair is a duplicate when the effect adds something each time (a message, a
+ * publish, an email, an event, an invocation, an `ADD` or `x = x + :n` update), or when it is
+ * the same item under a new key; it is not when it writes the same key again (same item, same
+ * SET values), when it writes another item (another record of the batch), or when the later
+ * call failed (a condition that fails because the first attempt succeeded is the idempotent way).
  */
 import type { AwsCall, AwsRequest, CallContext } from './types';
 
@@ -18,6 +20,8 @@ export interface Effect {
   target: string;
   /** The key it wrote (an item's key, an object's key, an execution name); undefined when it adds. */
   key: string | undefined;
+  /** What it wrote apart from the key (an item's other attributes, a message body), to pair repeats under new keys. */
+  value?: string;
   /** True when repeating it adds again (messages, counters, emails, events, invocations). */
   additive: boolean;
 }
@@ -56,10 +60,15 @@ export class CallRecorder {
     // Earlier attempts of any input this invocation carries, oldest first.
     for (const [key, list] of this.effects) {
       if (key === attemptKey) continue;
-      const match = list.find((e) => !e.paired && e.effect.target === effect.target && e.inputs.some((i) => inputs.has(i)));
+      const open = list.filter((e) => !e.paired && e.effect.target === effect.target && e.inputs.some((i) => inputs.has(i)));
+      const sameKey = effect.key !== undefined ? open.find((e) => e.effect.key === effect.key) : undefined;
+      const sameValue = effect.value !== undefined ? open.find((e) => e.effect.value === effect.value) : undefined;
+      // An effect that adds, known by its content (a message body, a recipient), repeats only the same content.
+      const match = sameKey ?? sameValue ?? (effect.additive && effect.value === undefined ? open[0] : undefined);
       if (!match) continue;
       match.paired = true;
-      const repeated = effect.additive || effect.key !== match.effect.key;
+      // The same key again is idempotent unless the write adds; another key with the same content is a new copy.
+      const repeated = effect.additive || (match !== sameKey && match === sameValue);
       if (repeated) call.duplicateOf = match.call.duplicateOf ?? match.call.id;
       break;
     }
@@ -76,14 +85,25 @@ export class CallRecorder {
 const ADDING_PREFIX = /^(Send|Publish|Start|Invoke|Create|Post)/;
 
 /** The effect of a successful call, or undefined for a read (or a delete: deleting again changes nothing). */
-export function effectOf(req: Pick<AwsRequest, 'service' | 'operation' | 'params'>, resource: string | null, extra: { deduplicated?: boolean } = {}): Effect | undefined {
+export function effectOf(
+  req: Pick<AwsRequest, 'service' | 'operation' | 'params'>,
+  resource: string | null,
+  extra: { deduplicated?: boolean; keyNames?: readonly string[] } = {},
+): Effect | undefined {
   const { service, operation, params } = req;
   const target = `${service}:${operation}:${resource ?? ''}`;
   const json = (v: unknown): string => JSON.stringify(v ?? null);
   if (extra.deduplicated) return undefined;
   switch (service) {
     case 'dynamodb': {
-      if (operation === 'PutItem') return { target, key: json(params['Item']), additive: false };
+      if (operation === 'PutItem') {
+        const item = (params['Item'] ?? {}) as Record<string, unknown>;
+        const names = new Set(extra.keyNames ?? []);
+        const pick = (keep: boolean): Record<string, unknown> => Object.fromEntries(Object.entries(item).filter(([k]) => names.has(k) === keep).sort(([a], [b]) => a.localeCompare(b)));
+        // Without the table's key schema, the whole item is its identity.
+        if (names.size === 0) return { target, key: json(item), additive: false };
+        return { target, key: json(pick(true)), value: json(pick(false)), additive: false };
+      }
       if (operation === 'UpdateItem') {
         const update = String(params['UpdateExpression'] ?? '');
         return { target, key: json(params['Key']), additive: isAdditiveUpdate(update, params['AttributeUpdates']) };
@@ -109,9 +129,9 @@ export function effectOf(req: Pick<AwsRequest, 'service' | 'operation' | 'params
       }
       return undefined;
     case 'sqs':
-      return operation === 'SendMessage' || operation === 'SendMessageBatch' ? { target, key: undefined, additive: true } : undefined;
+      return operation === 'SendMessage' || operation === 'SendMessageBatch' ? { target, key: undefined, value: json(params['MessageBody'] ?? params['Entries']), additive: true } : undefined;
     case 'sns':
-      return operation === 'Publish' || operation === 'PublishBatch' ? { target, key: undefined, additive: true } : undefined;
+      return operation === 'Publish' || operation === 'PublishBatch' ? { target, key: undefined, value: json(params['Message']), additive: true } : undefined;
     case 'events':
       return operation === 'PutEvents' ? { target, key: undefined, additive: true } : undefined;
     case 'kinesis':
@@ -120,7 +140,7 @@ export function effectOf(req: Pick<AwsRequest, 'service' | 'operation' | 'params
     case 'lambda':
       return operation === 'Invoke' || operation === 'InvokeAsync' ? { target, key: undefined, additive: true } : undefined;
     case 'ses':
-      return /^Send/.test(operation) ? { target, key: undefined, additive: true } : undefined;
+      return /^Send/.test(operation) ? { target, key: undefined, value: json(params['Destination'] ?? params['Destinations'] ?? params['Destination.ToAddresses.member.1']), additive: true } : undefined;
     default:
       return ADDING_PREFIX.test(operation) ? { target, key: undefined, additive: true } : undefined;
   }

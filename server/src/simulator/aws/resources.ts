@@ -215,6 +215,19 @@ export function readResources(root: TNode | undefined, region: Region): Resource
       res.functions.set(f.key, { logicalId: f.key, name, arn: arn(region, 'lambda', `function:${name}`) });
     }
   }
+  if (serverless) {
+    // serverless.yml events that read a queue or a table's stream of `resources` (an `arn:` reference).
+    for (const f of map(get(root, 'functions'))?.entries ?? []) {
+      for (const e of seqItems(get(f.value, 'events'))) {
+        const sqs = get(e, 'sqs');
+        const stream = get(e, 'stream');
+        const source = ev.refId(get(sqs, 'arn') ?? sqs) ?? ev.refId(get(stream, 'arn') ?? stream);
+        if (source === undefined) continue;
+        if (res.queues.has(source)) res.mappings.push({ function: f.key, kind: 'sqs', source });
+        else if (res.tables.has(source)) res.mappings.push({ function: f.key, kind: 'dynamodb', source });
+      }
+    }
+  }
   for (const { key: id, value } of entries) {
     const type = scalarString(get(value, 'Type')) ?? '';
     const props = get(value, 'Properties');
