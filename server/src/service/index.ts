@@ -293,18 +293,20 @@ export class LanguageService {
     return template.kind === 'cdk' ? diagnostics.map((d) => ({ ...d, fixes: [] })) : diagnostics;
   }
 
-  /** Handler files of every language: the handler part of every rule over the file's analysis, and a CDK stack's template rules. */
+  /** Handler files of every language: the handler part of every rule over the file's analysis; a CDK stack's template rules. */
   private validateHandler(doc: DocumentInput): readonly Diagnostic[] {
-    const cdk = this.validateCdk(doc);
+    // A CDK stack that creates functions is deployment code, not a handler: it gets the template rules only
+    // (and is not parsed a second time as a handler file).
+    if (this.isCdkStack(doc)) return this.validateCdk(doc);
     const file = this.handlerFiles.analyse(doc);
-    if (file === undefined || file.model.handlers.length === 0) return cdk;
+    if (file === undefined || file.model.handlers.length === 0) return [];
     let handler = this.handlerDiagnostics.get(file);
     if (!handler) {
       const ctx: HandlerRuleContext = { file, fs: this.fs, today: this.today() };
       handler = this.run(doc.uri, (rule) => rule.handler?.(ctx));
       this.handlerDiagnostics.set(file, handler);
     }
-    return cdk.length === 0 ? handler : [...handler, ...cdk].sort(byPlace);
+    return handler;
   }
 
   /**

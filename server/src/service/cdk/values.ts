@@ -144,19 +144,25 @@ export class StackSource {
     return undefined;
   }
 
-  /** The initializer of the `const` (or never reassigned `let`) that an identifier names, in scope at `at`. */
+  /** Variable declarations by block, built on first look-up in each block. */
+  private readonly declared = new Map<TS.Node, ReadonlyMap<string, TS.Expression | undefined>>();
+
+  /** The initializer of the variable an identifier names, from the nearest enclosing block that declares it. */
   constant(id: TS.Identifier): TS.Expression | undefined {
     const ts = this.ts;
-    const name = id.text;
     for (let scope: TS.Node | undefined = id.parent; scope; scope = scope.parent) {
-      const statements = ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) ? scope.statements : undefined;
-      if (!statements) continue;
-      for (const st of statements) {
-        if (!ts.isVariableStatement(st)) continue;
-        for (const d of st.declarationList.declarations) {
-          if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+      if (!ts.isSourceFile(scope) && !ts.isBlock(scope) && !ts.isModuleBlock(scope)) continue;
+      let names = this.declared.get(scope);
+      if (!names) {
+        const m = new Map<string, TS.Expression | undefined>();
+        for (const st of scope.statements) {
+          if (!ts.isVariableStatement(st)) continue;
+          for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && !m.has(d.name.text)) m.set(d.name.text, d.initializer);
         }
+        this.declared.set(scope, m);
+        names = m;
       }
+      if (names.has(id.text)) return names.get(id.text);
     }
     return undefined;
   }
