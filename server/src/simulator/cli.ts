@@ -149,7 +149,7 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
     const retry = inv.attempt > 1 ? ` attempt ${inv.attempt}` : '';
     const detail = inv.outcome === 'throttled' ? `429 TooManyRequestsException (${inv.throttleReason})` : inv.report.replace(/\t/g, '  ');
     lines.push(`${clockTime(inv.startMs).padStart(14)}  ${where.padEnd(7)} ${inv.source.padEnd(8)} ${(kind + retry).padEnd(22)} ${detail}`);
-    if (inv.error && inv.outcome !== 'throttled') lines.push(`${''.padStart(14)}  ${''.padEnd(7)} ${inv.error.errorType}: ${inv.error.errorMessage.split('\n')[0]}`);
+    if (inv.error && inv.outcome !== 'throttled') lines.push(`${''.padStart(14)}  ${''.padEnd(7)} ${inv.error.errorType}: ${String(inv.error.errorMessage).split('\n')[0]}`);
     for (const c of inv.awsCalls ?? []) {
       const what = c.outcome === 'ok' ? ms(c.durationMs) : c.outcome === 'hang' ? 'no answer' : `${c.errorCode} after ${ms(c.durationMs)}`;
       lines.push(`${''.padStart(14)}  ${''.padEnd(7)}   ${c.duplicateOf ? 'DUPLICATE ' : ''}${c.summary} (${what})`);

@@ -67,7 +67,7 @@ export function interpret(raw: RawInvokeResult, ctx: OutcomeContext): Outcome {
         const error = { errorType, errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).`, trace: [] };
         return { ...none, outcome: 'error', errorType, error, lines: [`${ctx.endIso}\t${ctx.requestId}\tERROR\t${JSON.stringify(error)}`] };
       }
-      return { ...none, outcome: 'success', response: raw.responseJson === null ? null : (JSON.parse(raw.responseJson) as unknown) };
+      return { ...none, outcome: 'success', response: raw.responseJson === null ? null : responseValue(raw.responseJson) };
     }
     case 'error':
       if (ctx.initError) {
@@ -130,6 +130,19 @@ export function interpret(raw: RawInvokeResult, ctx: OutcomeContext): Outcome {
         overMemory: true,
       };
     }
+  }
+}
+
+/**
+ * The response as a JSON value, or its text when it is not JSON: Python's runtime writes NaN and
+ * Infinity as such (json.dumps allows them) and Lambda returns that payload as it is
+ * (https://docs.python.org/3/library/json.html#infinite-and-nan-number-values).
+ */
+function responseValue(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return json;
   }
 }
 

@@ -129,3 +129,9 @@ test('a throttle is TooManyRequestsException with its reason, no environment and
   assert.deepEqual(inv.logs, []);
   assert.equal(inv.report, '');
 });
+
+test('a response that is not JSON (Python NaN, Infinity) is a success whose payload is kept as its text', () => {
+  const o = interpret({ kind: 'response', durationMs: 1, responseJson: '{"v": NaN, "w": Infinity}' }, ctx);
+  assert.equal(o.outcome, 'success');
+  assert.equal(o.response, '{"v": NaN, "w": Infinity}');
+});

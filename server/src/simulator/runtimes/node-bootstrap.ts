@@ -6,15 +6,17 @@
  * async and callback handlers, `context`, console output in Lambda's log format, and the error
  * shapes for throws, rejections, uncaught exceptions and unhandled rejections.
  *
- * It is bundled to dist/runtimes/node-bootstrap.js (scripts/build.mjs) and started with
- * `child_process.fork`; it talks to the simulator over IPC only (runtimes/protocol.ts).
+ * It is bundled to dist/runtimes/node-bootstrap.js (scripts/build.mjs) and started by
+ * runtimes/process.ts; it talks to the simulator over the channel's two pipes only
+ * (runtimes/protocol.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { format } from 'node:util';
-import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage, ParentMessage } from './protocol';
+import { format, inspect } from 'node:util';
+import { CHANNEL_FDS, LineSplitter, type ChildMessage, type ErrorPayload, type InitMessage, type InvokeMessage, type ParentMessage } from './protocol';
 import { installSdkHooks } from './sdk-hooks';
 
 type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, result?: unknown) => void) => unknown;
@@ -25,9 +27,26 @@ let handler: Handler | null = null;
 let callbackStyle = false;
 let legacyContextMethods = false;
 
-function send(message: ChildMessage, then?: () => void): void {
-  if (!process.send) return;
-  process.send(message, undefined, undefined, () => then?.());
+/** A short pause for a write the pipe cannot take yet (a non-blocking descriptor). */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Write one message line and return once the pipe has taken it. Synchronous on purpose: when
+ * the simulator reads slower than the code logs, the code waits here (as a process blocked on a
+ * full pipe), instead of the lines piling up in this process's memory, which counts against the
+ * function's MemorySize. The simulator gone, the environment ends.
+ */
+function send(message: ChildMessage): void {
+  const data = Buffer.from(`${JSON.stringify(message)}\n`, 'utf8');
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(CHANNEL_FDS.toParent, data, offset);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+      else process.exit(0);
+    }
+  }
 }
 
 function isoNow(): string {
@@ -66,20 +85,22 @@ function patchConsole(): void {
 }
 
 /**
- * The Node runtime's error serialisation (the runtime interface client's `toRapidResponse`):
- * an Error gives `{errorType: name, errorMessage: message, trace: stack lines}`; anything else
- * `{errorType: typeof value, errorMessage: String(value), trace: []}`.
+ * The Node runtime's error serialisation (the runtime interface client's `toRapidResponse`,
+ * https://github.com/aws/aws-lambda-nodejs-runtime-interface-client, src/Errors.js): an Error
+ * gives `{errorType: name, errorMessage: message, trace: stack lines}`; anything else
+ * `{errorType: typeof value, errorMessage: value.toString(), trace: []}`; and when reading those
+ * throws (`throw null`, an Error without a stack, a toString that throws), the `handled` shape.
+ * A non-string name or message (which the runtime returns as it is) is kept as its JSON text, or
+ * inspected when it has none (a cyclic object), so that the payload is always text.
  */
 function toPayload(error: unknown): ErrorPayload {
   try {
     if (error instanceof Error) {
-      return {
-        errorType: error.name,
-        errorMessage: error.message,
-        trace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
-      };
+      const stack: unknown = error.stack;
+      if (typeof stack !== 'string') throw new Error('no stack');
+      return { errorType: asText(error.name), errorMessage: asText(error.message), trace: stack.split('\n') };
     }
-    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+    return { errorType: typeof error, errorMessage: asText((error as { toString(): unknown }).toString()), trace: [] };
   } catch {
     return {
       errorType: 'handled',
@@ -87,6 +108,27 @@ function toPayload(error: unknown): ErrorPayload {
       trace: [],
     };
   }
+}
+
+/** `String(value)`, or its text form when that throws (an object whose toString throws or is not a function). */
+function stringOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return asText(value);
+  }
+}
+
+/** A value the runtime would put in an error field, as text. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    const json = JSON.stringify(value);
+    if (typeof json === 'string') return json;
+  } catch {
+    // Cyclic or otherwise not JSON.
+  }
+  return inspect(value, { depth: 2, breakLength: Infinity });
 }
 
 function namedError(errorType: string, errorMessage: string, cause?: unknown): ErrorPayload {
@@ -292,7 +334,7 @@ function invoke(message: InvokeMessage): void {
     } else if (!callbackStyle) {
       // A handler that returns neither a promise nor calls a callback answers null once the
       // event loop is empty: Lambda drops a plain return value (runtime interface client,
-      // Runtime.js `_setDefaultExitListener`). The IPC channel keeps this process's loop alive,
+      // Runtime.js `_setDefaultExitListener`). The channel keeps this process's loop alive,
       // so "empty" is taken to be now.
       finish(null, undefined, false);
     }
@@ -311,23 +353,29 @@ function fatal(kind: 'exception' | 'rejection', reason: unknown): void {
       ? toPayload(reason)
       : {
           errorType: 'Runtime.UnhandledPromiseRejection',
-          errorMessage: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason),
+          errorMessage: reason instanceof Error ? `${asText(reason.name)}: ${asText(reason.message)}` : stringOf(reason),
           trace: reason instanceof Error && typeof reason.stack === 'string' ? reason.stack.split('\n') : [],
         };
   const label = kind === 'exception' ? 'Uncaught Exception' : 'Unhandled Promise Rejection';
   console.error(`${label} \t${logForm(payload)}`);
   const exitCode = kind === 'exception' ? 129 : 128;
-  send({ t: 'fatal', error: payload, exitCode }, () => process.exit(exitCode));
+  send({ t: 'fatal', error: payload, exitCode });
+  process.exit(exitCode);
 }
 
 process.on('uncaughtException', (error) => fatal('exception', error));
 process.on('unhandledRejection', (reason) => fatal('rejection', reason));
-// The simulator going away (even without killing us) ends the environment.
-process.on('disconnect', () => process.exit(0));
 
 patchConsole();
-process.on('message', (message: ParentMessage) => {
+const channel = new Socket({ fd: CHANNEL_FDS.toChild, readable: true, writable: false });
+const lines = new LineSplitter((line) => {
+  if (!line.trim()) return;
+  const message = JSON.parse(line) as ParentMessage;
   if (message.t === 'init') void init(message);
   else if (message.t === 'invoke') invoke(message);
 });
+channel.on('data', (d: Buffer) => lines.push(d));
+// The simulator going away (even without killing us) ends the environment.
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 send({ t: 'ready' });

@@ -7,10 +7,11 @@
  * Every child started here is registered and killed when the host process exits, with every
  * process it started (see `MARKER_VARIABLE`).
  */
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { ChildMessage, ParentMessage } from './protocol';
+import type { Writable } from 'node:stream';
+import { LineSplitter, parseChildMessage, type ChildMessage, type ParentMessage } from './protocol';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -167,6 +168,9 @@ export class RuntimeChild {
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly exited: Promise<void>;
   private stderrTail = '';
+  private readonly toChild: Writable | null;
+  private channelEnded = false;
+  private channelEnd: (() => void) | null = null;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -189,40 +193,65 @@ export class RuntimeChild {
         }
         // Then what it started in a session or group of its own.
         killMarked(this.marker);
-        // A descendant that dropped the marker (a cleared environment) may still hold the
-        // output pipes: stop reading them shortly, or the host would wait for them to close.
+        // The exit is handled once the channel's last lines are read (its end, normally at
+        // once), so that a message written just before exiting (an uncaught exception's error)
+        // is not overtaken by the exit. A descendant that dropped the marker may hold the pipes
+        // open: then stop waiting, and reading, shortly.
+        let done = false;
+        const finish = (): void => {
+          if (done) return;
+          done = true;
+          this.exitInfo = { code, signal };
+          resolve();
+          this.exitListener?.(code, signal);
+        };
+        if (this.channelEnded) finish();
+        else this.channelEnd = finish;
         setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-        }, STDIO_GRACE_MS).unref();
-        this.exitInfo = { code, signal };
-        resolve();
-        this.exitListener?.(code, signal);
+          for (const stream of child.stdio) stream?.destroy();
+          finish();
+        }, STDIO_GRACE_MS);
       });
     });
-    child.on('message', (m: ChildMessage) => this.messageListener?.(m));
+    const [, stdout, stderr, toChild, toParent] = child.stdio;
+    this.toChild = toChild as Writable | null;
+    // A pipe that breaks (the child is gone) is not the host's error: the exit says what happened.
+    for (const stream of child.stdio) stream?.on('error', () => undefined);
+    const lines = new LineSplitter((line) => this.receive(line));
+    toParent?.on('data', (d: Buffer) => lines.push(d));
+    toParent?.on('end', () => {
+      lines.end();
+      this.channelEnded = true;
+      this.channelEnd?.();
+    });
     // Output the bootstrap could not intercept (V8 fatal errors, native writes).
-    child.stdout?.on('data', (d: Buffer) => this.messageListener?.({ t: 'out', text: d.toString('utf8') }));
-    child.stderr?.on('data', (d: Buffer) => {
-      const text = d.toString('utf8');
+    stdout?.setEncoding('utf8');
+    stderr?.setEncoding('utf8');
+    stdout?.on('data', (text: string) => this.messageListener?.({ t: 'out', text }));
+    stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-2000);
       this.messageListener?.({ t: 'out', text });
     });
   }
 
-  /** Fork a child and wait for its bootstrap's `ready`. */
+  /** One line from the channel: a message, or (anything the code wrote there) output. */
+  private receive(line: string): void {
+    if (!line.trim()) return;
+    const message = parseChildMessage(line);
+    this.messageListener?.(message ?? { t: 'out', text: `${line}\n` });
+  }
+
+  /** Start a child and wait for its bootstrap's `ready`. */
   static start(options: RuntimeChildOptions): Promise<RuntimeChild> {
     installExitHook();
     const forkedAt = performance.now();
     const marker = `${HOST_TOKEN}.${++markerSeq}`;
-    const child = fork(options.bootstrap, [], {
-      execPath: options.binary,
-      // Never inherit the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
-      execArgv: [],
+    // The bootstrap alone, without the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
+    const child = spawn(options.binary, [options.bootstrap], {
       cwd: options.cwd,
       env: { ...options.env, [MARKER_VARIABLE]: marker },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
+      // stdin, stdout, stderr, then the channel (protocol.ts, CHANNEL_FDS): 3 to the child, 4 from it.
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       // Own process group: a terminal's Ctrl-C reaches the host, which cancels the run and
       // kills the environments itself, instead of killing them mid-request behind its back.
       // (Not on Windows, where there are no process groups and a detached process would get a
@@ -274,7 +303,7 @@ export class RuntimeChild {
   }
 
   send(message: ParentMessage): void {
-    if (this.alive && this.child.connected) this.child.send(message);
+    if (this.alive && this.toChild?.writable) this.toChild.write(`${JSON.stringify(message)}\n`);
   }
 
   /**

@@ -1,7 +1,10 @@
 /**
- * Messages between the simulator (parent) and the Node runtime bootstrap running in each
- * execution environment's child process. They travel over the child's IPC channel, so the
- * order of log lines and results is the order the child produced them.
+ * Messages between the simulator (parent) and the runtime bootstrap (node-bootstrap.ts,
+ * python-bootstrap.py) in each execution environment's child process: one JSON object per
+ * line, over two pipes of the child (`CHANNEL_FDS`), so the order of log lines and results is
+ * the order the child produced them. The child writes its lines synchronously: when the parent
+ * reads slower than the code logs, the code waits, instead of the lines queueing up in the
+ * function's memory.
  */
 
 /** A function error payload as Lambda's Node runtime serialises it. */
@@ -104,3 +107,96 @@ export interface FatalMessage {
 }
 
 export type ChildMessage = ReadyMessage | InitDoneMessage | LogMessage | OutputMessage | ResultMessage | FatalMessage;
+
+/** The file descriptors of the channel in the runtime process: the parent writes to 3, the child to 4. */
+export const CHANNEL_FDS = { toChild: 3, toParent: 4 } as const;
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((l) => typeof l === 'string');
+
+/** An error payload with only the protocol's fields, or null when it lacks one. */
+function errorPayload(v: unknown): ErrorPayload | null {
+  if (v === null || typeof v !== 'object') return null;
+  const e = v as Record<string, unknown>;
+  const { errorType, errorMessage, trace, requestId, stackTrace } = e;
+  if (typeof errorType !== 'string' || typeof errorMessage !== 'string' || !isStrings(trace)) return null;
+  return {
+    errorType,
+    errorMessage,
+    trace,
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(isStrings(stackTrace) ? { stackTrace } : {}),
+  };
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * One line from the channel as a message, or null when it is not one: the child is the
+ * handler's process, so whatever the code writes there (or a message it broke) must not be
+ * trusted to have the protocol's shape. A line that is not a message is kept as output.
+ */
+export function parseChildMessage(line: string): ChildMessage | null {
+  let m: unknown;
+  try {
+    m = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (m === null || typeof m !== 'object') return null;
+  const r = m as Record<string, unknown>;
+  switch (r['t']) {
+    case 'ready':
+      return { t: 'ready' };
+    case 'log':
+      return typeof r['line'] === 'string' ? { t: 'log', line: r['line'] } : null;
+    case 'out':
+      return typeof r['text'] === 'string' ? { t: 'out', text: r['text'] } : null;
+    case 'init-done': {
+      const error = r['error'] === null ? null : errorPayload(r['error']);
+      if (!isNumber(r['initMs']) || !isNumber(r['maxRssKb']) || (r['error'] !== null && error === null)) return null;
+      return { t: 'init-done', initMs: r['initMs'], error, maxRssKb: r['maxRssKb'] };
+    }
+    case 'result': {
+      const error = r['error'] === null ? null : errorPayload(r['error']);
+      const responseJson = r['responseJson'];
+      if (typeof r['requestId'] !== 'string' || !isNumber(r['durationMs']) || !isNumber(r['maxRssKb'])) return null;
+      if (!(responseJson === null || typeof responseJson === 'string') || (r['error'] !== null && error === null)) return null;
+      return { t: 'result', requestId: r['requestId'], durationMs: r['durationMs'], responseJson, error, maxRssKb: r['maxRssKb'] };
+    }
+    case 'fatal': {
+      const error = errorPayload(r['error']);
+      if (error === null || !isNumber(r['exitCode'])) return null;
+      return { t: 'fatal', error, exitCode: r['exitCode'] };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Splits a byte stream into lines: each chunk is searched once (a 6 MB message arrives in a
+ * hundred chunks), and a line is decoded whole, so a character split across chunks stays intact.
+ */
+export class LineSplitter {
+  private held: Buffer[] = [];
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, nl);
+      const line = this.held.length > 0 ? Buffer.concat([...this.held, piece]) : piece;
+      this.held = [];
+      start = nl + 1;
+      this.onLine(line.toString('utf8'));
+    }
+    if (start < chunk.length) this.held.push(chunk.subarray(start));
+  }
+
+  /** The stream ended: what is left is the last line. */
+  end(): void {
+    if (this.held.length > 0) this.onLine(Buffer.concat(this.held).toString('utf8'));
+    this.held = [];
+  }
+}

@@ -4,10 +4,12 @@ It behaves like Lambda's Python runtime (awslambdaric): it imports the handler's
 (INIT), then calls the handler for one request at a time with Lambda's context object, and
 reports errors in Lambda's shape ({errorMessage, errorType, requestId, stackTrace}).
 
-It talks to the simulator over the IPC channel Node's child_process.fork opens
-(NODE_CHANNEL_FD, one JSON message per line), with the same messages as the Node bootstrap
-(server/src/simulator/runtimes/protocol.ts). Output written to stdout/stderr, including
-print(), goes over the same channel, so log lines stay in order with results.
+It talks to the simulator over two pipes, file descriptor 3 (from the simulator) and 4 (to
+it), one JSON message per line, with the same messages as the Node bootstrap
+(server/src/simulator/runtimes/protocol.ts, CHANNEL_FDS). Output written to stdout/stderr,
+including print(), goes over the same channel, so log lines stay in order with results; every
+write waits until the pipe takes it, so a flood of output slows the code down instead of
+piling up in its memory.
 """
 import decimal
 import importlib
@@ -27,13 +29,17 @@ try:
 except ImportError:  # Windows: no peak memory figure from the runtime itself.
     resource = None
 
-CHANNEL = int(os.environ["NODE_CHANNEL_FD"])
+CHANNEL_IN = 3
+CHANNEL_OUT = 4
+# Processes the handler starts do not get the channel.
+for _fd in (CHANNEL_IN, CHANNEL_OUT):
+    os.set_inheritable(_fd, False)
 
 
 def send(message):
     data = (json.dumps(message) + "\n").encode("utf-8")
     while data:
-        written = os.write(CHANNEL, data)
+        written = os.write(CHANNEL_OUT, data)
         data = data[written:]
 
 
@@ -301,7 +307,7 @@ def main():
     send({"t": "ready"})
     pending = b""
     while True:
-        chunk = os.read(CHANNEL, 1 << 16)
+        chunk = os.read(CHANNEL_IN, 1 << 16)
         if not chunk:
             return
         pending += chunk
