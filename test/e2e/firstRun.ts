@@ -344,6 +344,39 @@ async function stepTextsFit(walkthrough: Locator): Promise<void> {
     assert.deepEqual(fit.cut, [], `step ${id}: text cut off`);
     assert.ok(fit.right <= fit.width && fit.bottom <= fit.height, `step ${id}: its description runs out of the window (${JSON.stringify(fit)})`);
   }
+  // With the Side Bar closed the walkthrough is wide enough for each step's page (its markdown,
+  // in a webview beside the steps): no line of it may be cut off either.
+  const sideBar = page.locator('.part.sidebar');
+  await page.keyboard.press('Control+B');
+  await sideBar.waitFor({ state: 'hidden' });
+  try {
+    for (let i = 0; i < (await steps.count()); i++) {
+      const step = steps.nth(i);
+      const id = ((await step.getAttribute('data-step-id')) ?? String(i)).split('#').pop() ?? String(i);
+      await step.click();
+      await step.and(page.locator('[aria-expanded="true"]')).waitFor();
+      const media = walkthrough.locator('.getting-started-media');
+      await media.waitFor();
+      // The step's own page (its first heading, from media/walkthrough/<id>.md) once the webview shows it.
+      const heading = readFileSync(join(repoRoot, 'media', 'walkthrough', `${id}.md`), 'utf8').split('\n')[0]!.replace(/^#\s*/, '');
+      const body = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
+      await body.locator('h1', { hasText: heading }).waitFor();
+      const overflow = await body.evaluate((node) => {
+        const doc = node.ownerDocument.documentElement;
+        const wide = [...node.querySelectorAll('pre, p, li, h1')].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.slice(0, 40));
+        return { wide, page: doc.scrollWidth > doc.clientWidth + 1 || doc.scrollHeight > doc.clientHeight + 1 };
+      });
+      await workbench.screenshot(`walkthrough-page-${id}`);
+      assert.deepEqual(overflow, { wide: [], page: false }, `step ${id}: its page is cut off at ${VIEWPORT.width} x ${VIEWPORT.height}`);
+    }
+    // The walkthrough's own description, beside the steps: VS Code cuts it after three lines.
+    const nls = JSON.parse(readFileSync(join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    const header = walkthrough.getByText(nls['walkthrough.gettingStarted.description'] ?? '', { exact: true }).first();
+    assert.equal(await header.evaluate((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1), false, 'the walkthrough description is cut off');
+  } finally {
+    await page.keyboard.press('Control+B');
+    await sideBar.waitFor();
+  }
 }
 
 before(async () => {
