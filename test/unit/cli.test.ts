@@ -236,3 +236,11 @@ test('a handler file checked on its own is linked to the template above it', () 
   // LL2101 needs the template: it knows the function is fed by SQS, which retries.
   assert.ok(findings.some((f) => f.ruleId === 'LL2101'), JSON.stringify(findings.map((f) => f.ruleId)));
 });
+
+test('simulate: a scenario with problems is bad input (exit 2), each problem with its path, from the bundled validator', () => {
+  const r = run(['simulate', 'test/fixtures/simulator/scenarios/bad.scenario.json']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /function\.memorySize: expected a whole number from 128 to 10240 \(got 64\)/);
+  assert.match(r.stderr, /traffic\[2\]: give one of deploy, invoke, sqs, kinesis or dynamodb/);
+  assert.match(r.stderr, /traffic\[1\]\.sqs\.batchSize: BatchSize 20 needs a batching window/);
+});

@@ -30,6 +30,7 @@ import {
 } from './config';
 import type { CallRule } from './aws/faults';
 import { SAMPLE_EVENTS } from './events';
+import { scenarioShapeProblems } from './scenarioSchema';
 import { isPythonRuntime } from './runtimes/python';
 import { rejections, type Rejection } from './validate';
 
@@ -106,14 +107,8 @@ class Reader {
     return v;
   }
 
-  known(obj: JsonObject, path: string, keys: readonly string[]): void {
-    for (const key of Object.keys(obj)) {
-      if (!keys.includes(key) && key !== '$schema' && key !== 'description') this.problems.push(`${path}.${key}: unknown property (expected one of ${keys.join(', ')})`);
-    }
-  }
 }
 
-const FUNCTION_KEYS = ['name', 'handler', 'runtime', 'codeUri', 'memorySize', 'timeout', 'architecture', 'environment', 'reservedConcurrency', 'provisionedConcurrency', 'async', 'deadLetterQueue'] as const;
 const PLATFORM_KEYS: readonly (keyof PlatformSettings)[] = Object.keys(defaultPlatform()) as (keyof PlatformSettings)[];
 
 interface FunctionSpec {
@@ -134,7 +129,6 @@ interface FunctionSpec {
 function readFunctionSpec(r: Reader, v: Json | undefined, path: string): FunctionSpec {
   const o = r.object(v, path);
   if (!o) return {};
-  r.known(o, path, FUNCTION_KEYS);
   const spec: FunctionSpec = {};
   const set = <K extends keyof FunctionSpec>(key: K, value: FunctionSpec[K] | undefined): void => {
     if (value !== undefined) spec[key] = value;
@@ -146,9 +140,7 @@ function readFunctionSpec(r: Reader, v: Json | undefined, path: string): Functio
   // Memory 128–10,240 MB (configuration-memory.html); timeout 1–900 s (quotas page).
   set('memorySize', r.number(o['memorySize'], `${path}.memorySize`, 128, 10240));
   set('timeout', r.number(o['timeout'], `${path}.timeout`, 1, 900, false));
-  const arch = r.string(o['architecture'], `${path}.architecture`);
-  if (arch !== undefined && arch !== 'x86_64' && arch !== 'arm64') r.problems.push(`${path}.architecture: expected x86_64 or arm64`);
-  else set('architecture', arch);
+  set('architecture', o['architecture'] as FunctionSpec['architecture']);
   const env = r.object(o['environment'], `${path}.environment`);
   if (env) {
     const vars: Record<string, string> = {};
@@ -163,7 +155,6 @@ function readFunctionSpec(r: Reader, v: Json | undefined, path: string): Functio
   set('provisionedConcurrency', r.number(o['provisionedConcurrency'], `${path}.provisionedConcurrency`, 0, 100_000));
   const a = r.object(o['async'], `${path}.async`);
   if (a) {
-    r.known(a, `${path}.async`, ['maximumRetryAttempts', 'maximumEventAgeInSeconds', 'onSuccess', 'onFailure']);
     const asyncSpec: NonNullable<FunctionSpec['async']> = {};
     // MaximumRetryAttempts 0–2, MaximumEventAgeInSeconds 60–21,600 (API_FunctionEventInvokeConfig).
     const retries = r.number(a['maximumRetryAttempts'], `${path}.async.maximumRetryAttempts`, 0, 2);
@@ -356,7 +347,6 @@ function readEvent(r: Reader, o: JsonObject, path: string, baseDir: string): Jso
 function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, model: FunctionModel | undefined, fnTimeoutMs: number, warnings: string[]): { queue: SqsQueueConfig; messages: SqsMessageInput[] } | undefined {
   const o = r.object(v, path);
   if (!o) return undefined;
-  r.known(o, path, ['queue', 'messages', 'messagesFile', 'count', 'fifo', 'batchSize', 'batchingWindowSeconds', 'visibilityTimeoutSeconds', 'reportBatchItemFailures', 'maxReceiveCount', 'deadLetterQueue', 'maximumConcurrency', 'retentionSeconds']);
   const mapping = mappingOf(model, ['SQS', 'EventSourceMapping']);
   const q = mapping?.queue;
   const fifo = r.boolean(o['fifo'], `${path}.fifo`) ?? knownValue(q?.fifo) ?? false;
@@ -428,7 +418,6 @@ function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, 
 function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis' | 'dynamodb', baseDir: string, model: FunctionModel | undefined): { stream: StreamConfig; records: StreamRecordInput[] } | undefined {
   const o = r.object(v, path);
   if (!o) return undefined;
-  r.known(o, path, ['stream', 'records', 'recordsFile', 'shards', 'batchSize', 'maximumRetryAttempts', 'maximumRecordAgeInSeconds', 'bisectBatchOnFunctionError', 'reportBatchItemFailures', 'parallelizationFactor', 'onFailure', 'retentionSeconds']);
   const mapping = mappingOf(model, kind === 'kinesis' ? ['Kinesis'] : ['DynamoDB']);
   // Stream settings and ranges: services-kinesis-parameters.html.
   const maxAge = o['maximumRecordAgeInSeconds'];
@@ -497,6 +486,13 @@ export function loadScenario(file: string, platformDefaults: Partial<PlatformSet
   return resolveScenario(json, path, platformDefaults);
 }
 
+/** Whether `later` is about the value `first` is about, or one inside it (its reading repeats the schema's word). */
+function samePlace(first: string, later: string): boolean {
+  const place = first.slice(0, first.indexOf(': '));
+  const other = later.slice(0, later.indexOf(': '));
+  return other === place || other.startsWith(`${place}.`) || other.startsWith(`${place}[`);
+}
+
 /**
  * Resolve a parsed scenario; `path` is the scenario file's path (relative paths start at its
  * folder). `platformDefaults` (an editor's settings) replace the built-in platform defaults;
@@ -506,9 +502,11 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   const r = new Reader();
   const warnings: string[] = [];
   const baseDir = dirname(path);
+  // The shape (types, ranges, known properties, one kind per traffic entry) is the schema's to say;
+  // the reading below adds what the schema cannot (files, the template, AWS's cross-field rules).
+  const shape = scenarioShapeProblems(json);
   const root = r.object(json as Json, 'scenario');
-  if (!root) throw new ScenarioError(path, r.problems);
-  r.known(root, 'scenario', ['name', 'template', 'function', 'overrides', 'platform', 'traffic', 'qualifier', 'alias', 'seed', 'services']);
+  if (!root) throw new ScenarioError(path, shape);
 
   let spec: FunctionSpec = {};
   let model: FunctionModel | undefined;
@@ -547,11 +545,8 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
     }
     specDir = dirname(templateFile);
     templateFileUsed = templateFile;
-  } else if (typeof root['function'] === 'string') {
-    r.problems.push('function: a logical id needs "template" (or give an inline function config)');
   } else {
     spec = readFunctionSpec(r, root['function'], 'function');
-    if (root['function'] === undefined) r.problems.push('function: missing');
   }
   spec = merge(spec, readFunctionSpec(r, root['overrides'], 'overrides'));
   const fn = toFunctionConfig(spec, specDir, r.problems);
@@ -559,7 +554,6 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   const platform: PlatformSettings = { ...defaultPlatform(), ...platformDefaults };
   const p = r.object(root['platform'], 'platform');
   if (p) {
-    r.known(p, 'platform', PLATFORM_KEYS);
     const target = platform as unknown as Record<string, unknown>;
     for (const key of PLATFORM_KEYS) {
       const v = p[key];
@@ -571,9 +565,6 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       } else if (typeof current === 'boolean') {
         const b = r.boolean(v, `platform.${key}`);
         if (b !== undefined) target[key] = b;
-      } else if (key === 'idleEnvironmentChoice') {
-        if (v === 'most-recent' || v === 'least-recent' || v === 'random') target[key] = v;
-        else r.problems.push(`platform.${key}: expected "most-recent", "least-recent" or "random"`);
       } else if (typeof current === 'string') {
         const s = r.string(v, `platform.${key}`);
         if (s !== undefined) target[key] = s;
@@ -588,39 +579,25 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   const traffic: TrafficEntry[] = [];
   const deploys: { at: number; spec: JsonObject; path: string }[] = [];
   const entries = r.array(root['traffic'], 'traffic');
-  if (!entries) r.problems.push('traffic: missing (a list of entries such as {"at": 0, "invoke": "sync", "event": {}})');
   (entries ?? []).forEach((e, i) => {
     const path = `traffic[${i}]`;
     const o = r.object(e, path);
     if (!o) return;
     const at = r.number(o['at'], `${path}.at`, 0, Number.MAX_SAFE_INTEGER, false) ?? 0;
-    const kinds = ['invoke', 'sqs', 'kinesis', 'dynamodb', 'deploy'].filter((k) => o[k] !== undefined);
-    if (kinds.length !== 1) {
-      r.problems.push(`${path}: give exactly one of invoke, sqs, kinesis, dynamodb, deploy`);
-      return;
-    }
     if (o['deploy'] !== undefined) {
-      r.known(o, path, ['at', 'deploy']);
       const spec = r.object(o['deploy'], `${path}.deploy`);
       if (spec) deploys.push({ at, spec, path: `${path}.deploy` });
     } else if (o['invoke'] !== undefined) {
-      r.known(o, path, ['at', 'invoke', 'event', 'eventFile', 'sample', 'count', 'intervalMs']);
-      const kind = o['invoke'];
-      if (kind !== 'sync' && kind !== 'async') {
-        r.problems.push(`${path}.invoke: expected "sync" or "async"`);
-        return;
-      }
+      const kind = o['invoke'] as 'sync' | 'async';
       const event = readEvent(r, o, path, baseDir);
       const count = r.number(o['count'], `${path}.count`, 1, 1_000_000) ?? 1;
       const intervalMs = r.number(o['intervalMs'], `${path}.intervalMs`, 0, Number.MAX_SAFE_INTEGER, false) ?? 0;
       traffic.push({ at, kind, event: event ?? {}, count, intervalMs });
     } else if (o['sqs'] !== undefined) {
-      r.known(o, path, ['at', 'sqs']);
       const sqs = readSqs(r, o['sqs'], `${path}.sqs`, baseDir, model, fn?.timeoutMs ?? 3000, warnings);
       if (sqs) traffic.push({ at, kind: 'sqs', ...sqs });
     } else {
       const kind = o['kinesis'] !== undefined ? 'kinesis' : 'dynamodb';
-      r.known(o, path, ['at', kind]);
       const s = readStream(r, o[kind], `${path}.${kind}`, kind, baseDir, model);
       if (s) traffic.push({ at, kind: 'stream', ...s });
     }
@@ -628,7 +605,8 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
 
   const routing = readRouting(r, root, deploys, defaultQualifier);
   const services = readServices(r, root['services'], baseDir);
-  if (r.problems.length > 0 || !fn) throw new ScenarioError(path, r.problems);
+  const problems = [...shape, ...r.problems.filter((p) => !shape.some((s) => samePlace(s, p)))];
+  if (problems.length > 0 || !fn) throw new ScenarioError(path, problems);
   const name = typeof root['name'] === 'string' ? root['name'] : fn.name;
   const seed = typeof root['seed'] === 'number' ? root['seed'] : 1;
   return {
@@ -663,7 +641,6 @@ function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number
   let version = isAlias ? '1' : target;
   let additional: VersionRouting['additional'] = null;
   if (aliasSpec !== undefined && isAlias) {
-    r.known(aliasSpec, 'alias', ['version', 'additionalVersion', 'weight']);
     version = r.string(aliasSpec['version'], 'alias.version') ?? version;
     const extra = r.string(aliasSpec['additionalVersion'], 'alias.additionalVersion');
     const weight = r.number(aliasSpec['weight'], 'alias.weight', 0, 1, false);
@@ -673,7 +650,6 @@ function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number
   const deployments: Deployment[] = [];
   let previous = version;
   for (const d of [...deploys].sort((a, b) => a.at - b.at)) {
-    r.known(d.spec, d.path, ['version', 'type']);
     const next = r.string(d.spec['version'], `${d.path}.version`) ?? (/^\d+$/.test(previous) ? String(Number(previous) + 1) : undefined);
     if (next === undefined) {
       r.problems.push(`${d.path}.version: missing (the previous version "${previous}" is not a number to count on from)`);
@@ -702,10 +678,8 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
   const out: Omit<ServicesConfig, 'seed'> = { data: {}, calls: [] };
   const o = r.object(v, 'services');
   if (!o) return out;
-  r.known(o, 'services', ['seed', 'calls']);
   const seed = r.object(o['seed'], 'services.seed');
   if (seed) {
-    r.known(seed, 'services.seed', ['dynamodb', 'dynamodbFile', 's3', 'ssm', 'secretsmanager']);
     let tables = r.object(seed['dynamodb'], 'services.seed.dynamodb');
     if (seed['dynamodbFile'] !== undefined) {
       const file = r.string(seed['dynamodbFile'], 'services.seed.dynamodbFile');
@@ -750,7 +724,6 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
     const path = `services.calls[${i}]`;
     const e = r.object(c, path);
     if (!e) return;
-    r.known(e, path, ['service', 'operation', 'resource', 'latencyMs', 'fail', 'rate', 'calls', 'response']);
     const service = r.string(e['service'], `${path}.service`);
     if (service === undefined) {
       r.problems.push(`${path}.service: missing (the SigV4 service name: dynamodb, sqs, sns, events, s3, lambda, ssm, secretsmanager, ses, states…)`);
