@@ -13,6 +13,7 @@ import { get, getPath, scalarString, type TNode } from '../../../server/src/serv
 import type { TriggerFacts } from './fitEvent';
 
 export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform, runSimulateProcess } from '../../../server/src/simulator/index';
+export { installSdk, installedSdkDir, sdkDir } from '../../../server/src/simulator/aws/sdk';
 
 /** A function of a template, as the quick pick shows it. */
 export interface TemplateFunction {

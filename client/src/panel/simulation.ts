@@ -8,13 +8,13 @@
  * environment, so events stream straight to the panel without a round trip through the
  * language server.
  */
-import { docsUrl } from '../../../server/src/service/model/findings';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource } from '../../shared/protocol';
 import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
 import type { Rejection } from '../../../server/src/simulator/validate';
+import { docsUrl } from '../../../server/src/service/model/findings';
 import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, runRejectedConfigurations, SETTINGS } from '../settings';
 import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, rememberOpened, runTitle, saveRun, saveScenario } from './runs';
@@ -95,14 +95,28 @@ class Simulations implements PanelHost {
    * or the rule's page when the code has none.
    */
   async revealFinding(trace: SimulationTrace, fn: string, service: string, operation: string): Promise<void> {
-    const codeRoot = (trace.functions?.find((f) => f.logicalId === fn) ?? trace.function).codeRoot;
-    const root = vscode.Uri.file(codeRoot).fsPath;
-    const candidates: { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[] = [];
-    for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
-      if (!uri.fsPath.startsWith(root)) continue;
-      for (const d of diagnostics) {
-        const code = typeof d.code === 'object' ? d.code.value : d.code;
-        if (code === 'LL2101' || code === 'LL2102') candidates.push({ uri, diagnostic: d });
+    const f = trace.functions?.find((x) => x.logicalId === fn) ?? trace.function;
+    const root = vscode.Uri.file(f.codeRoot).fsPath;
+    // The handler's file: its diagnostics are published once it is open.
+    const module = f.handler.slice(0, f.handler.lastIndexOf('.'));
+    const handlerFile = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.py'].map((ext) => join(f.codeRoot, `${module}${ext}`)).find((file) => existsSync(file));
+    const findings = (): { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[] => {
+      const out: { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[] = [];
+      for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
+        if (!uri.fsPath.startsWith(root)) continue;
+        for (const d of diagnostics) {
+          const code = typeof d.code === 'object' ? d.code.value : d.code;
+          if (code === 'LL2101' || code === 'LL2102') out.push({ uri, diagnostic: d });
+        }
+      }
+      return out;
+    };
+    let candidates = findings();
+    if (candidates.length === 0 && handlerFile) {
+      await vscode.window.showTextDocument(vscode.Uri.file(handlerFile), { preview: true });
+      for (let i = 0; i < 50 && candidates.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        candidates = findings();
       }
     }
     const words = [operation, operation.replace(/^(Send|Put|Publish|Update|Start)/, ''), service].map((w) => w.toLowerCase()).filter((w) => w.length > 2);
@@ -116,7 +130,9 @@ class Simulations implements PanelHost {
       }
     }
     if (!best) {
-      await vscode.env.openExternal(vscode.Uri.parse(docsUrl('LL2101')));
+      const docs = vscode.l10n.t('Open LL2101');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no LL2101/LL2102 finding in {0}: the repeated call is not one the code analysis recognises.', fn), docs);
+      if (choice === docs) await vscode.env.openExternal(vscode.Uri.parse(docsUrl('LL2101')));
       return;
     }
     const editor = await vscode.window.showTextDocument(best.uri, { selection: best.diagnostic.range, preview: true });
@@ -252,6 +268,38 @@ class Simulations implements PanelHost {
     }
   }
 
+  /** Set once the Install offer was made in this window: it is not repeated after every run. */
+  private sdkOffered = false;
+
+  /**
+   * A handler could not import `@aws-sdk/*` (Lambda's Node runtimes include it; the workspace
+   * does not have it): offer, once, to install the copy simulations use — npm, into Lambda
+   * Lens's cache folder, never unasked — and to run the simulation again.
+   */
+  private async offerSdkInstall(trace: SimulationTrace, again: () => Promise<void>): Promise<void> {
+    if (this.sdkOffered || engine().installedSdkDir() !== undefined) return;
+    if (!trace.environmentLogs.some((l) => l.line.startsWith('LAMBDA_LENS note:') && l.line.includes('lambda-lens sdk install'))) return;
+    this.sdkOffered = true;
+    const install = vscode.l10n.t('Install');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t("Lambda Lens: the handler imports the AWS SDK for JavaScript v3, which Lambda's Node runtimes include but this workspace does not have. Install a copy for simulations with npm (into {0})?", engine().sdkDir()),
+      install,
+      vscode.l10n.t('Not Now'),
+    );
+    if (choice !== install) return;
+    this.output.show(true);
+    this.output.appendLine(`# ${vscode.l10n.t('Installing the AWS SDK for JavaScript v3 into {0}', engine().sdkDir())}`);
+    const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Lambda Lens: installing the AWS SDK for simulations') }, () =>
+      engine().installSdk((text) => this.output.append(text)),
+    );
+    if (code !== 0 || engine().installedSdkDir() === undefined) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: npm install failed (exit {0}); its output is in the Output panel.', code));
+      return;
+    }
+    const runAgain = vscode.l10n.t('Run Again');
+    if ((await vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: the AWS SDK is installed for simulations.'), runAgain)) === runAgain) await again();
+  }
+
   // ---- running ----
 
   private async run(config: SimulationConfig, runId: string, title: string, root: string): Promise<void> {
@@ -301,6 +349,7 @@ class Simulations implements PanelHost {
       void this.context.workspaceState.update('lambdaLens.lastRun', file);
       TimelinePanel.each((p) => p.runSaved(runId, trace, file));
       if (!trace.cancelled) markStep('simulate');
+      void this.offerSdkInstall(trace, () => this.run(config, newRunId(config.function.name), title, root));
       const s = trace.summary;
       this.output.appendLine(
         `# ${vscode.l10n.t(

@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../../server/src/cli';
+import { AwsEmulator } from '../../../server/src/simulator/aws/emulator';
+import { emptyResources } from '../../../server/src/simulator/aws/resources';
 import { simulate } from '../../../server/src/simulator/run';
 import { loadScenario, resolveScenario } from '../../../server/src/simulator/scenario';
 import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
@@ -176,5 +178,55 @@ test('lambda-lens sdk status says where the copy is, or that it is not installed
     if (saved === undefined) delete process.env['LAMBDA_LENS_CACHE'];
     else process.env['LAMBDA_LENS_CACHE'] = saved;
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('scenario call rules: injected latency is on the call, and a hanging call ends when the function times out', async () => {
+  const { config } = resolveScenario(
+    {
+      template: 'template.yaml',
+      function: 'ApiFunction',
+      overrides: { timeout: 2 },
+      traffic: [{ at: 0, invoke: 'sync', event: { id: 'slow' } }],
+      services: {
+        calls: [
+          { service: 'dynamodb', operation: 'PutItem', latencyMs: 50 },
+          { service: 'sns', operation: 'Publish', fail: 'hang' },
+        ],
+      },
+    },
+    join(app, 'hang.scenario.json'),
+  );
+  const trace = await simulate(config);
+  everyInputSettled(trace);
+  const [api] = byFunction(trace, 'ApiFunction');
+  assert.equal(api?.outcome, 'timeout');
+  const calls = api?.awsCalls ?? [];
+  assert.deepEqual(calls.map((c) => `${c.operation} ${c.outcome}`), ['PutItem ok', 'SendMessage ok', 'Publish hang']);
+  assert.ok((calls[0]?.durationMs ?? 0) >= 50, `PutItem took ${calls[0]?.durationMs} ms with 50 ms injected`);
+  assert.match(calls[2]?.summary ?? '', /no answer/);
+});
+
+test('a request the endpoint cannot read gets an AWS-shaped error, never a crash', async () => {
+  const em = new AwsEmulator(emptyResources({ region: 'us-east-1', accountId: '123456789012', endpoint: '' }), {
+    now: () => 0,
+    caller: () => undefined,
+    deliverToQueue: () => false,
+    invokeAsync: () => undefined,
+    invokeSync: async () => ({ payload: null, functionError: null }),
+    streamChange: () => undefined,
+  });
+  const url = await em.start();
+  try {
+    const unsigned = await fetch(`${url}/`, { method: 'POST', body: '{}', headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' } });
+    assert.equal(unsigned.status, 403);
+    assert.match(await unsigned.text(), /MissingAuthenticationTokenException/);
+    const auth = { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0', 'x-amz-target': 'DynamoDB_20120810.PutItem', 'content-type': 'application/x-amz-json-1.0' };
+    const broken = await fetch(`${url}/`, { method: 'POST', body: '{not json', headers: auth });
+    assert.equal(broken.status, 400);
+    assert.match(await broken.text(), /SerializationException/);
+    assert.deepEqual(em.recorder.calls.map((c) => [c.outcome, c.errorCode]), [['error', 'MissingAuthenticationTokenException'], ['error', 'SerializationException']]);
+  } finally {
+    await em.close();
   }
 });
