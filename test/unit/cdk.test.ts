@@ -253,3 +253,21 @@ test('the fixture app: findings on the construct properties, handler files linke
 function knownOf<T>(s: Setting<T> | undefined): T | undefined {
   return isKnown(s) ? s.value : undefined;
 }
+
+test('hovers on CDK props: the template property text, with what the value means here', () => {
+  const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
+  const text = readFileSync(STACK, 'utf8');
+  const doc = { uri: URI.file(STACK).toString(), text, version: 1 };
+  const hover = (needle: string, delta = 1) => service.hover(doc, text.indexOf(needle) + delta);
+  const memory = hover('memorySize: MEMORY');
+  assert.match(memory?.markdown ?? '', /^\*\*memorySize — CloudFormation `MemorySize`\*\*/);
+  assert.equal(text.slice(memory?.span.start, memory?.span.end), 'memorySize');
+  const runtime = hover('lambda.Runtime.NODEJS_16_X', 3);
+  assert.match(runtime?.markdown ?? '', /`nodejs16\.x` today: blocked/);
+  const batch = hover('batchSize: 10');
+  assert.match(batch?.markdown ?? '', /CloudFormation `BatchSize`[\s\S]*SQS: default 10, at most 10,000 records/);
+  const visibility = hover('visibilityTimeout');
+  assert.match(visibility?.markdown ?? '', /Worker reads this queue with a timeout of 1,200 s: .* too short/);
+  // Not on a prop that stands for a template property.
+  assert.equal(hover('super(scope'), undefined);
+});

@@ -20,6 +20,7 @@ import { pathToUri, uriToPath } from './handlers/resolve';
 import type { CodeLensResult, LocationResult } from './project/views';
 import { findAppRoot, isCdkSourcePath, mayDefineFunctions } from './cdk/app';
 import { readCdkStack } from './cdk/read';
+import { cdkHover } from './hover/cdk';
 
 export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
@@ -352,7 +353,11 @@ export class LanguageService {
 
   hover(doc: DocumentInput, offset: number): HoverResult | undefined {
     if (doc.text.length > this.maxDocumentLength) return undefined;
-    if (handlerLanguage(doc.uri) !== undefined) return this.handlerFiles.hover(doc, offset);
+    if (handlerLanguage(doc.uri) !== undefined) {
+      const stack = this.readCdk(doc);
+      if (stack !== undefined && stack.functions.length > 0) return cdkHover(stack, offset, this.today());
+      return this.handlerFiles.hover(doc, offset);
+    }
     const template = this.readTemplate(doc);
     if (template.kind === undefined) return undefined;
     return templateHover(template, offset, this.today());

@@ -10,6 +10,7 @@
 import { basename, dirname, join } from 'node:path';
 import type {
   AliasModel,
+  CdkPropertySite,
   AsyncConfigModel,
   DestinationModel,
   EnvironmentModel,
@@ -35,6 +36,46 @@ const FUNCTION_CLASSES: Readonly<Record<string, 'function' | 'nodejs' | 'python'
   'aws-lambda-nodejs.NodejsFunction': 'nodejs',
   'aws-lambda-python.PythonFunction': 'python',
 };
+
+/** Construct props and the template properties they synthesize (hover tables in hover/properties.ts). */
+const FUNCTION_PROPS: Readonly<Record<string, string>> = {
+  memorySize: 'MemorySize',
+  timeout: 'Timeout',
+  runtime: 'Runtime',
+  handler: 'Handler',
+  code: 'Code',
+  ephemeralStorageSize: 'EphemeralStorage',
+  environment: 'Environment',
+  layers: 'Layers',
+  architecture: 'Architectures',
+  architectures: 'Architectures',
+  reservedConcurrentExecutions: 'ReservedConcurrentExecutions',
+  deadLetterQueue: 'DeadLetterConfig',
+  deadLetterTopic: 'DeadLetterConfig',
+  vpc: 'VpcConfig',
+  role: 'Role',
+  snapStart: 'SnapStart',
+  functionName: 'FunctionName',
+  retryAttempts: 'EventInvokeConfig.MaximumRetryAttempts',
+  maxEventAge: 'EventInvokeConfig.MaximumEventAgeInSeconds',
+  onFailure: 'EventInvokeConfig.DestinationConfig',
+  onSuccess: 'EventInvokeConfig.DestinationConfig',
+};
+const MAPPING_PROPS: Readonly<Record<string, string>> = {
+  batchSize: 'BatchSize',
+  maxBatchingWindow: 'MaximumBatchingWindowInSeconds',
+  reportBatchItemFailures: 'FunctionResponseTypes',
+  parallelizationFactor: 'ParallelizationFactor',
+  bisectBatchOnError: 'BisectBatchOnFunctionError',
+  retryAttempts: 'MaximumRetryAttempts',
+  maxRecordAge: 'MaximumRecordAgeInSeconds',
+  tumblingWindow: 'TumblingWindowInSeconds',
+  startingPosition: 'StartingPosition',
+  maxConcurrency: 'ScalingConfig',
+  onFailure: 'DestinationConfig',
+  enabled: 'Enabled',
+};
+const QUEUE_PROPS: Readonly<Record<string, string>> = { visibilityTimeout: 'VisibilityTimeout', fifo: 'FifoQueue', deadLetterQueue: 'RedrivePolicy' };
 
 /** A construct `new`ed in the stack file. */
 interface Construct {
@@ -66,7 +107,7 @@ interface Target {
 export function readCdkStack(uri: string, path: string, text: string, appRoot: string | undefined): TemplateDocument {
   const reader = new CdkReader(uri, new StackSource(path, text, appRoot));
   const { functions, queues } = reader.read();
-  return { uri, text, format: 'typescript', kind: 'cdk', root: undefined, syntaxError: undefined, functions, queues, detachedMappings: [], resolver: undefined };
+  return { uri, text, format: 'typescript', kind: 'cdk', root: undefined, syntaxError: undefined, functions, queues, detachedMappings: [], resolver: undefined, cdkProperties: reader.sites };
 }
 
 class CdkReader {
@@ -74,6 +115,8 @@ class CdkReader {
   private readonly constructs = new Map<TS.NewExpression, Construct>();
   private readonly fns = new Map<TS.NewExpression, FunctionParts>();
   private readonly queues = new Map<TS.NewExpression, QueueModel>();
+  /** Construct props that stand for template properties, for hovers. */
+  readonly sites: CdkPropertySite[] = [];
 
   constructor(
     private readonly uri: string,
@@ -108,6 +151,14 @@ class CdkReader {
     const queues = new Map<string, QueueModel>();
     for (const q of this.queues.values()) if (!queues.has(q.logicalId)) queues.set(q.logicalId, q);
     return { functions, queues };
+  }
+
+  /** Records the props of `props` that `names` maps to template properties. */
+  private addSites(props: Props | undefined, names: Readonly<Record<string, string>>, table: CdkPropertySite['table'], owner: Pick<CdkPropertySite, 'functionId' | 'trigger' | 'queueId'>): void {
+    for (const [name, e] of props?.entries ?? []) {
+      const property = names[name];
+      if (property !== undefined) this.sites.push({ name, property, table, nameSpan: this.span(e.nameNode), valueSpan: this.span(e.valueNode), ...owner });
+    }
   }
 
   private span(n: TS.Node): Span {
@@ -213,6 +264,7 @@ class CdkReader {
     const dlqProps = dlq ? this.src.propsOf(dlq.valueNode) : undefined;
     const name = this.entryValue(p, 'queueName');
     const fifo = this.bool(p, 'fifo') ?? (name?.k === 'str' && name.v.endsWith('.fifo') ? { value: true, span: this.span(p?.entries.get('queueName')?.valueNode ?? c.node), uri: this.uri } : undefined);
+    this.addSites(p, QUEUE_PROPS, 'queue', { queueId: c.id });
     return {
       logicalId: c.id,
       uri: this.uri,
@@ -390,7 +442,9 @@ class CdkReader {
       source: args[0] ? this.unresolved('the ARN is known at deploy time', args[0]) : undefined,
       queue: type === 'SQS' ? this.queueOf(args[0]) : undefined,
     };
-    t.fn.triggers.push(this.trigger(type, sourceId ?? type, node, t, mapping, undefined));
+    const trigger = this.trigger(type, sourceId ?? type, node, t, mapping, undefined);
+    t.fn.triggers.push(trigger);
+    this.addSites(props, MAPPING_PROPS, 'mapping', { functionId: t.fn.c.id, trigger });
   }
 
   private trigger(type: string, name: string, at: TS.Node, t: Target, mapping: EventSourceMappingModel | undefined, method: string | undefined): Trigger {
@@ -506,6 +560,8 @@ class CdkReader {
       versions.push({ logicalId: `${c.id}CurrentVersion`, span: this.span(currentVersion.nameNode), provisionedConcurrency: this.num(cv, 'provisionedConcurrentExecutions') });
     }
     const vpc = this.setting(p, 'vpc', (v) => (v.k === 'new' || v.k === 'call' ? (true as const) : undefined));
+    this.addSites(p, FUNCTION_PROPS, 'function', { functionId: c.id });
+    for (const a of f.asyncProps) this.addSites(a, FUNCTION_PROPS, 'function', { functionId: c.id });
     return {
       logicalId: c.id,
       uri: this.uri,

@@ -138,7 +138,7 @@ function hoverSpan(place: Place, index: number): Span | undefined {
 }
 
 /** Default and maximum batch size for the mapping's source, or for every source when it is not known. */
-function batchSizeLines(trigger: Trigger | undefined): string[] {
+export function batchSizeLines(trigger: Trigger | undefined): string[] {
   const fifo = knownValue(trigger?.mapping?.queue?.fifo) === true || /\.fifo$/.test(knownValue(trigger?.mapping?.source) ?? '');
   const key = trigger?.type === 'SQS' && fifo ? 'SQS FIFO' : trigger?.type;
   const limit = key !== undefined ? BATCH_SIZE[key] : undefined;
@@ -187,7 +187,7 @@ function valueNotes(place: Place, path: string, entry: TEntry, table: Table, tri
   return [];
 }
 
-function runtimeNotes(id: string, today: string): string[] {
+export function runtimeNotes(id: string, today: string): string[] {
   const info = runtimeInfo(id);
   if (info === undefined) return [`\`${id}\` is not a Lambda runtime (table last checked ${RUNTIMES_LAST_CHECKED}).`];
   const date = (d: string | undefined) => (d === undefined ? 'not announced' : d === LONG_PAST ? 'long past' : d);
@@ -228,7 +228,7 @@ function eventHover(place: Place, functionId: string): HoverResult | undefined {
   return span === undefined ? undefined : { markdown: lines.join('\n'), span };
 }
 
-function render(title: string, doc: PropertyDoc, notes: readonly string[]): string {
+export function render(title: string, doc: PropertyDoc, notes: readonly string[]): string {
   const lines = [`**${title}**`, '', doc.summary];
   if (doc.limits && doc.limits.length > 0) lines.push('', ...doc.limits.map((l) => `- ${l}`));
   if (notes.length > 0) lines.push('', ...notes);

@@ -325,3 +325,21 @@ export interface NetworkModel {
   /** `AWS::EC2::VPCEndpoint` resources, with the service each reaches (`s3`, `dynamodb`, `secretsmanager`) or `undefined` when it cannot be read. */
   readonly endpoints: readonly { readonly logicalId: string; readonly service: string | undefined }[];
 }
+
+/**
+ * A CDK construct property that stands for a template property (`memorySize` for `MemorySize`),
+ * where it is written in the stack file: hovers on it explain the template property.
+ */
+export interface CdkPropertySite {
+  /** The construct prop's name as written (`memorySize`). */
+  readonly name: string;
+  /** The template property it synthesizes, as a path in the hover tables (`MemorySize`, `EventInvokeConfig.MaximumRetryAttempts`). */
+  readonly property: string;
+  readonly table: 'function' | 'mapping' | 'queue' | 'url' | 'version';
+  readonly nameSpan: Span;
+  readonly valueSpan: Span;
+  /** The function, mapping trigger or queue the property belongs to. */
+  readonly functionId?: string;
+  readonly trigger?: Trigger;
+  readonly queueId?: string;
+}

@@ -1,4 +1,4 @@
-import type { FunctionModel, QueueModel, TemplateKind, Trigger } from '../model/types';
+import type { CdkPropertySite, FunctionModel, QueueModel, TemplateKind, Trigger } from '../model/types';
 import { parseTreeText, type SyntaxProblem } from './parse';
 import { get, scalarString, type TMap, type TNode } from './tree';
 import { Resolver } from './resolve';
@@ -26,6 +26,8 @@ export interface TemplateDocument {
   /** `AWS::Lambda::EventSourceMapping` resources whose function is not in this template (FunctionName is a name or ARN). */
   readonly detachedMappings: readonly Trigger[];
   readonly resolver: Resolver | undefined;
+  /** CDK stacks: the construct props that stand for template properties (hovers). */
+  readonly cdkProperties?: readonly CdkPropertySite[];
 }
 
 /** Text hints that a file is meant to be a template, used when it does not parse. */
