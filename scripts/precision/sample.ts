@@ -6,6 +6,7 @@
  *   node --import tsx scripts/precision/sample.ts draw --seed 17 --size 150 --out sheet.tsv \
  *     serverless-patterns=/path/to/checkout serverless-samples=/path/to/other ...
  *   node --import tsx scripts/precision/sample.ts score docs/precision/baseline.tsv
+ *   node --import tsx scripts/precision/sample.ts compare docs/precision/baseline.tsv all.json
  *
  * Checkouts are read where they are (nothing is copied into the repository); `label=path` names a
  * checkout in the sheet (default: the folder's name). The CLI runs with the checkout as its working
@@ -146,10 +147,29 @@ function score(file: string): void {
   }
 }
 
+/**
+ * Nothing right before is lost: each TRUE finding of a judged sheet must still be reported, as a
+ * warning or an error, in a later run saved with `--findings` (same file, line and rule).
+ */
+function compare(sheet: string, saved: string): void {
+  const lines = readFileSync(sheet, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const header = (lines[0] ?? '').split('\t');
+  const at = (name: (typeof COLUMNS)[number]): number => header.indexOf(name);
+  const now = JSON.parse(readFileSync(saved, 'utf8')) as Located[];
+  const rows = lines.slice(1).map((l) => l.split('\t')).filter((r) => r[at('verdict')] === 'TRUE');
+  const lost = rows.filter((r) => !now.some((f) => f.shown === r[at('file')] && String(f.line) === r[at('line')] && f.ruleId === r[at('rule')] && (f.severity === 'error' || f.severity === 'warning')));
+  process.stdout.write(`${rows.length} TRUE findings judged; ${rows.length - lost.length} still reported as warnings or errors, ${lost.length} not:\n`);
+  for (const r of lost) {
+    const same = now.find((f) => f.shown === r[at('file')] && String(f.line) === r[at('line')] && f.ruleId === r[at('rule')]);
+    process.stdout.write(`  #${r[0]} ${r[at('rule')]} ${r[at('file')]}:${r[at('line')]} ${same ? `now ${same.severity}` : 'gone'}\n`);
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'draw') draw(rest);
 else if (command === 'score' && rest[0] !== undefined) score(rest[0]);
+else if (command === 'compare' && rest[0] !== undefined && rest[1] !== undefined) compare(rest[0], rest[1]);
 else {
-  process.stderr.write('usage: sample.ts draw [--seed N] [--size N] [--out sheet.tsv] [--findings all.json | --from all.json] [label=]checkout...\n       sample.ts score sheet.tsv\n');
+  process.stderr.write('usage: sample.ts draw [--seed N] [--size N] [--out sheet.tsv] [--findings all.json | --from all.json] [label=]checkout...\n       sample.ts score sheet.tsv\n       sample.ts compare judged.tsv all.json\n');
   process.exitCode = 2;
 }
