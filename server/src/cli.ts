@@ -42,9 +42,9 @@ interface Command {
 
 const CHECK_HELP = `Usage: lambda-lens check [paths...] [--format text|json|sarif] [--config .lambda-lens.json]
 
-Checks AWS SAM and CloudFormation templates (YAML or JSON), serverless.yml files, and the
-Lambda handler code they point at (JavaScript, TypeScript, Python), in the given files and
-folders (default: the current folder). node_modules, .git, .aws-sam, cdk.out and similar
+Checks AWS SAM and CloudFormation templates (YAML or JSON), serverless.yml files, AWS CDK
+stacks in TypeScript or JavaScript, and the Lambda handler code they point at (JavaScript,
+TypeScript, Python), in the given files and folders (default: the current folder). node_modules, .git, .aws-sam, cdk.out and similar
 folders are skipped.
 
   --format <fmt>      text (default), json (one object per finding, 1-based positions) or
@@ -125,8 +125,8 @@ function globalHelp(): string {
   const line = (left: string, right: string) => (left.length < width ? `  ${left.padEnd(width)}${right}` : `  ${left}\n  ${''.padEnd(width)}${right}`);
   return `Usage: lambda-lens <command> [options]
 
-Checks and simulates AWS Lambda functions: SAM / CloudFormation templates and serverless.yml,
-with handler code in JavaScript, TypeScript and Python.
+Checks and simulates AWS Lambda functions: SAM / CloudFormation templates, serverless.yml and
+CDK stacks (TypeScript, JavaScript), with handler code in JavaScript, TypeScript and Python.
 
 Commands:
 ${COMMANDS.flatMap((c) => c.forms.map(([synopsis, summary]) => line(`${c.name} ${synopsis}`.trimEnd(), summary))).join('\n')}

@@ -115,6 +115,7 @@ test('help: the global help names every command and language; each command has i
     assert.ok(global.stdout.includes(`  ${command}`), `the global help lists ${command}:\n${global.stdout}`);
   }
   assert.match(global.stdout, /JavaScript, TypeScript and Python/);
+  assert.match(global.stdout, /serverless\.yml and\nCDK stacks/);
   assert.deepEqual(run(['--help']).stdout, global.stdout);
   const own: Record<string, RegExp> = {
     check: /^Usage: lambda-lens check \[paths\.\.\.\]/,
