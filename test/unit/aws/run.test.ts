@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../../server/src/cli';
+import { runSimulate } from '../../../server/src/simulator/cli';
 import { AwsEmulator } from '../../../server/src/simulator/aws/emulator';
 import { emptyResources } from '../../../server/src/simulator/aws/resources';
 import { simulate } from '../../../server/src/simulator/run';
@@ -229,4 +230,19 @@ test('a request the endpoint cannot read gets an AWS-shaped error, never a crash
   } finally {
     await em.close();
   }
+});
+
+test('lambda-lens simulate reports the calls per operation with p50 and the duplicates, and --dump-state - prints the final state', async () => {
+  const chunks: string[] = [];
+  const errors: string[] = [];
+  const sink = (into: string[]): NodeJS.WritableStream => ({ write: (s: string) => (into.push(String(s)), true) }) as unknown as NodeJS.WritableStream;
+  const code = await runSimulate([join(app, 'flow.scenario.json'), '--dump-state', '-'], sink(chunks), sink(errors));
+  assert.equal(code, 0, errors.join(''));
+  const out = chunks.join('');
+  assert.match(out, /^AWS calls: \d+, answered by the local endpoint http:\/\/127\.0\.0\.1:\d+ \(nothing left this machine\)$/m);
+  assert.match(out, /^ {2}dynamodb UpdateItem +2 calls +p50 +[\d.]+ ms +1 duplicate$/m);
+  assert.match(out, /^ {2}Duplicate side effects: 2 /m);
+  assert.match(out, /DUPLICATE SendEmail/);
+  const state = JSON.parse(out.slice(out.lastIndexOf('\n{\n') + 1)) as { tables: Record<string, unknown[]> };
+  assert.ok(Array.isArray(state.tables['CountersTable']));
 });
