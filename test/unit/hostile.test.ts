@@ -86,13 +86,29 @@ test('a JSON template nested 10,000 levels deep: LL0003 on it, the rest of the r
   assertProjectChecked(findings);
 });
 
-test('a handler with 10,000 nested parentheses, JS and Python: not parsed, no crash, the rest kept', () => {
+test('handler code with 10,000 nested parentheses, JS and Python: not parsed; LL0003 where a template links it', () => {
   const parens = `${'('.repeat(10_000)}1${')'.repeat(10_000)}`;
+  const linked = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Deep:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: linked/
+      Handler: deep.handler
+      Runtime: nodejs22.x
+`;
   const { findings } = checkWith({
     'src/deep.js': `exports.handler = async () => ${parens};\n`,
     'py/deep.py': `def handler(event, context):\n    return ${parens}\n`,
+    'linked.yaml': linked,
+    'linked/deep.js': `exports.handler = async () => ${parens};\n`,
   });
-  assert.deepEqual(findings.filter((f) => f.file.includes('deep')).filter((f) => f.ruleId !== 'LL0003'), [], 'nothing guessed about unparsed code');
+  assert.deepEqual(rulesOf(findings, 'src/deep.js'), [], 'code no template links is not reported');
+  assert.deepEqual(rulesOf(findings, 'py/deep.py'), []);
+  const [note] = findings.filter((f) => f.file === 'linked/deep.js');
+  assert.equal(note?.ruleId, 'LL0003');
+  assert.match(note?.message ?? '', /nested more than 256 levels/);
+  assert.ok(!rulesOf(findings, 'linked.yaml').includes('LL5001'), 'no "does not export" guessed about code that was not read');
   assertProjectChecked(findings);
 });
 

@@ -3,6 +3,7 @@
  * and an injected file system, and returns findings and hovers in document offsets. The
  * language server, the CLI and the tests all use it the same way.
  */
+import { codeOverLimit } from './input';
 import { PackageSizes } from './project/packageSize';
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
@@ -173,6 +174,8 @@ export class LanguageService {
 
   /** True when the document exports a handler that a template links or that looks like one. */
   hasHandlers(doc: DocumentInput): boolean {
+    // Code past the input budgets is not parsed; when a template links it, it is still reported.
+    if (handlerLanguage(doc.uri) !== undefined && codeOverLimit(doc.text) !== undefined) return this.dependents(doc.uri).length > 0;
     return (this.handlerFiles.analyse(doc)?.model.handlers.length ?? 0) > 0;
   }
 
@@ -271,7 +274,11 @@ export class LanguageService {
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
     if (doc.text.length > this.maxDocumentLength) return this.tooLarge(doc);
-    if (handlerLanguage(doc.uri) !== undefined) return this.validateHandler(doc);
+    if (handlerLanguage(doc.uri) !== undefined) {
+      const over = codeOverLimit(doc.text);
+      if (over !== undefined) return this.codeTooLarge(doc, over);
+      return this.validateHandler(doc);
+    }
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
     if (entry?.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
@@ -282,6 +289,15 @@ export class LanguageService {
       entry.codeRevision = this.project.codeRevision;
     }
     return diagnostics;
+  }
+
+  /**
+   * Handler code past an input budget is not analysed. A template links it, so its functions
+   * go unchecked: one LL0003 says so. Code no template links (a vendored bundle) gets nothing.
+   */
+  private codeTooLarge(doc: DocumentInput, why: string): readonly Diagnostic[] {
+    if (this.settings.LL0003 === 'off' || this.dependents(doc.uri).length === 0) return [];
+    return [toDiagnostic({ ruleId: 'LL0003', message: `Lambda Lens did not check this handler file: ${why}.`, uri: doc.uri, span: { start: 0, end: 0 } }, this.settings.LL0003 ?? 'warning')];
   }
 
   /** The template rules' findings on a template or CDK stack. */

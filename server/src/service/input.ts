@@ -11,7 +11,19 @@ export const INPUT_LIMITS = {
   maxNesting: 256,
   /** Nodes that YAML aliases may copy into one document, counted as they expand. */
   maxAliasExpansion: 100_000,
+  /**
+   * Characters of handler code analysed. A handler source past 2 MB is a bundle or generated
+   * code, and parsing and walking it took tens of seconds (a 5 MB Python line: 29 s).
+   */
+  maxCodeLength: 2 * 1024 * 1024,
 } as const;
+
+/** Why handler code is past the input budgets and is not analysed, or `undefined`. */
+export function codeOverLimit(text: string): string | undefined {
+  if (text.length > INPUT_LIMITS.maxCodeLength) return `it is ${(text.length / 1024 / 1024).toFixed(1)} MB of code, more than the ${INPUT_LIMITS.maxCodeLength / 1024 / 1024} MB analysed (a bundle or generated code?)`;
+  if (nestingDepth(text, 'code').depth > INPUT_LIMITS.maxNesting) return `it is nested more than ${INPUT_LIMITS.maxNesting} levels deep (brackets), which the parser cannot read safely`;
+  return undefined;
+}
 
 export type NestingSyntax = 'json' | 'yaml' | 'code';
 

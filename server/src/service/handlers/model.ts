@@ -4,7 +4,7 @@
  * execution environment (module scope, during INIT) or once per request (inside a
  * handler). Rules and hovers read this model; it is built from the syntax tree only.
  */
-import { INPUT_LIMITS, nestingDepth } from '../input';
+import { codeOverLimit } from '../input';
 import ts from 'typescript';
 import type { Span } from '../model/types';
 import { Binder, boundNames, dottedName, isFunctionLike, rootIdentifier, skipOuter, type Declaration } from './scope';
@@ -137,7 +137,7 @@ export function parseHandlerFile(uri: string, text: string): ParsedHandlerFile {
   const kind = language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   // The TypeScript parser recurses once per nesting level and overflows the stack near a
   // thousand; code nested past the budget is not parsed (../input.ts), it is reported.
-  const overLimit = nestingDepth(text, 'code').depth > INPUT_LIMITS.maxNesting;
+  const overLimit = codeOverLimit(text) !== undefined;
   const sourceFile = ts.createSourceFile(uri, overLimit ? '' : text, ts.ScriptTarget.Latest, true, kind);
   const binder = new Binder(sourceFile);
   const reader = new ExportReader(sourceFile, binder);

@@ -58,12 +58,19 @@ function parseYaml(text: string): ParsedTree {
 
 function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quoteIndent: boolean } {
   let doc: Document.Parsed;
+  // The reader makes an Error per syntax error; garbage such as a megabyte of quotes makes
+  // hundreds of thousands, and capturing their stacks took most of the time. Only the first
+  // errors are used, never their stacks.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     doc = parseDocument(text, { uniqueKeys: false, merge: true, strict: false, prettyErrors: false });
   } catch (e) {
     return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml', flowIndent: false, quoteIndent: false };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  const syntaxErrors = doc.errors.map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
+  const syntaxErrors = doc.errors.slice(0, MAX_ERRORS).map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
   const flowIndent = doc.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message));
   const quoteIndent = doc.errors.some((e) => e.code === 'MISSING_CHAR' && /^Missing closing ['"]quote/.test(e.message));
   const budget: AliasBudget = { expanded: 0, over: undefined };
@@ -223,6 +230,9 @@ function mapSpans(node: TNode, f: (n: number) => number): TNode {
 function cleanYamlMessage(m: string): string {
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
 }
+
+/** Syntax errors kept per document (one is reported; the rest only slow things down). */
+const MAX_ERRORS = 20;
 
 /** Nesting (through aliases too) deeper than this is not followed. */
 const MAX_DEPTH = 200;

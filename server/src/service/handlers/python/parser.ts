@@ -7,7 +7,7 @@
  * The two `.wasm` files are looked up next to this code first (the bundle: scripts/build.mjs
  * copies them into dist/), then in node_modules (tests and `tsx`).
  */
-import { INPUT_LIMITS, nestingDepth } from '../../input';
+import { codeOverLimit } from '../../input';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
@@ -67,6 +67,6 @@ export function pythonParserFailure(): string | undefined {
 export function parsePython(text: string): Tree | undefined {
   // Code nested past the input budget is not parsed (../../input.ts): the analysis walks the
   // tree recursively, and no real handler nests hundreds of brackets deep.
-  if (nestingDepth(text, 'code').depth > INPUT_LIMITS.maxNesting) return parser?.parse('') ?? undefined;
+  if (codeOverLimit(text) !== undefined) return parser?.parse('') ?? undefined;
   return parser?.parse(text) ?? undefined;
 }

@@ -1,0 +1,83 @@
+/**
+ * Property-based tests of the input edges (fast-check) and a small run of the fuzz harness
+ * (test/fuzz/harness.ts, `npm run fuzz` for long runs): no text, bytes or mutation of a real
+ * template or handler may throw out of the service, hang it or make a rule fail.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decodeBytes, normalizeLineBreaks } from '../../server/src/service/decode';
+import { INPUT_LIMITS, nestingDepth } from '../../server/src/service/input';
+import { parseTreeText } from '../../server/src/service/templates/parse';
+import { LanguageService } from '../../server/src/service';
+import { defaultRoots, fuzz } from '../fuzz/harness';
+
+/** YAML-ish text: keys, values, intrinsics, brackets, quotes, anchors and odd characters. */
+const yamlish = fc
+  .array(fc.oneof(fc.constantFrom('Resources:', '  F:', '    Type: AWS::Lambda::Function', '    Properties:', '      MemorySize: ', '!Ref ', '!Sub ', '&a ', '*a', '<<: ', '[', ']', '{', '}', '"', "'", '#', '\n', '\r', '\t', '- ', ': ', '|', '>'), fc.string()), { maxLength: 80 })
+  .map((parts) => parts.join(''));
+
+test('decodeBytes: any bytes decode to text or binary, never throw', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+      const d = decodeBytes(bytes);
+      assert.ok(d.kind === 'binary' || typeof d.text === 'string');
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('decodeBytes round-trips UTF-8 and UTF-16 (with a BOM) text', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }).filter((s) => !s.includes('\u0000')), (s) => {
+      const utf8 = decodeBytes(Buffer.from(s, 'utf8'));
+      if (utf8.kind === 'text') assert.equal(utf8.text, s.startsWith('\ufeff') ? s.slice(1) : s);
+      const le = decodeBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]));
+      assert.equal(le.kind === 'text' ? le.text : undefined, s);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('normalizeLineBreaks keeps every offset', () => {
+  fc.assert(fc.property(fc.string(), (s) => assert.equal(normalizeLineBreaks(s).length, s.length)));
+});
+
+test('nestingDepth agrees with a plain count on bracket-only JSON, and stops past the budget', () => {
+  fc.assert(
+    fc.property(fc.array(fc.boolean(), { maxLength: 600 }), (opens) => {
+      let depth = 0;
+      let max = 0;
+      const text = opens.map((o) => {
+        depth = o ? depth + 1 : Math.max(0, depth - 1);
+        max = Math.max(max, depth);
+        return o ? '[' : ']';
+      }).join('');
+      const got = nestingDepth(text, 'json').depth;
+      if (max <= INPUT_LIMITS.maxNesting) assert.equal(got, max);
+      else assert.ok(got > INPUT_LIMITS.maxNesting);
+    }),
+  );
+});
+
+test('parseTreeText and the service never throw on YAML-ish or JSON-ish text', () => {
+  const service = new LanguageService({ today: () => '2026-12-01' });
+  fc.assert(
+    fc.property(yamlish, fc.nat(), (text, at) => {
+      parseTreeText(text);
+      parseTreeText(text, 'json');
+      const doc = { uri: 'file:///fuzz/template.yaml', text };
+      service.validate(doc);
+      service.hover(doc, text.length === 0 ? 0 : at % text.length);
+      service.forget(doc.uri);
+    }),
+    { numRuns: 1500 },
+  );
+});
+
+test('the fuzz harness: mutated real templates and handlers, no crash, hang or rule failure', async () => {
+  const result = await fuzz({ seed: 20261206, maxInputs: 150, budgetMs: 120_000, hangMs: 30_000, roots: defaultRoots() });
+  const failures = result.failures.map((f) => `${f.kind}: ${f.base} (seed ${f.seed}, input ${f.input}, ${f.mutations.join('+')}): ${f.detail.split('\n')[0] ?? ''}`);
+  assert.deepEqual(failures, []);
+  assert.ok(result.inputs > 0);
+});
