@@ -34,6 +34,7 @@ const CASES: readonly [string, 'info' | 'warning', RegExp | undefined][] = [
   ['js-writes', 'warning', undefined],
   ['js-rethrows', 'warning', undefined],
   ['py-logs-only', 'info', /no effect beyond logging/],
+  ['py-chained', 'info', /no effect beyond logging/],
   ['py-catch-all', 'info', /catches every error and returns/],
   ['py-writes', 'warning', undefined],
 ];

@@ -29,6 +29,8 @@ export const LL3001: Rule = {
     const matched = candidates.filter((c) => c.handler !== undefined && c.pattern !== undefined);
     for (const c of matched) {
       if (!c.handler || !c.pattern) continue;
+      // A CloudFormation custom resource handler runs a few times per deployment (as for Python below).
+      if (/\bRequestType\b/.test(c.handler.node.getText(model.sourceFile)) || /['"]cfn-response['"]|\bResponseURL\b/.test(model.text)) continue;
       // `DynamoDBDocumentClient.from(new DynamoDBClient({}))` is one resource: report the outer call.
       if (matched.some((o) => o !== c && o.node.pos <= c.node.pos && c.node.end <= o.node.end)) continue;
       // `const client = new DynamoDBClient(); DynamoDBDocumentClient.from(client)`: reported at `client`.

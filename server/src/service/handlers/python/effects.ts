@@ -39,7 +39,12 @@ export function pythonHandlerEffects(model: PythonHandlerModel, handlerName: str
 function isPure(model: PythonHandlerModel, c: PyCall): boolean {
   if (c.origin !== undefined) return PURE_ORIGINS.test(c.origin);
   const callee = c.callee;
-  if (callee === undefined) return false;
+  if (callee === undefined) {
+    // A method called on a call's result (`base64.b64decode(data).decode('utf-8')`): the inner call is looked at on its own.
+    const fn = c.node.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    return method !== undefined && PURE_METHODS.has(method);
+  }
   if (!callee.includes('.')) {
     // Builtins, exceptions being built, and functions of this module (their calls are looked at where they are).
     return PURE_BUILTINS.has(callee) || /(Error|Exception)$/.test(callee) || model.functions.has(callee);
