@@ -271,3 +271,22 @@ test('hovers on CDK props: the template property text, with what the value means
   // Not on a prop that stands for a template property.
   assert.equal(hover('super(scope'), undefined);
 });
+
+test('with cdk.out: Unresolved values are filled from the synth by aws:cdk:path, reported on the prop; cdk.out itself is never reported on', () => {
+  const app = resolve(__dirname, '../fixtures/cdk/synth-app');
+  const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
+  service.setWorkspaceRoots([app]);
+  const path = join(app, 'lib/stack.ts');
+  const text = readFileSync(path, 'utf8');
+  const doc = { uri: URI.file(path).toString(), text, version: 1 };
+  const found = service.validate(doc).map((d) => `${d.ruleId} ${text.slice(d.span.start, d.span.end)}`);
+  assert.deepEqual(found.sort(), ['LL1001 props.memory', 'LL1003 Duration.seconds(props.seconds)']);
+  const fn = service.readCdk(doc)?.functions[0];
+  assert.equal(knownOf(fn?.runtime), 'nodejs22.x');
+  const synthPath = join(app, 'cdk.out/WorkerStack.template.json');
+  const synth = { uri: URI.file(synthPath).toString(), text: readFileSync(synthPath, 'utf8'), version: 1 };
+  assert.deepEqual(service.validate(synth), []);
+  // Without the synth the same stack says nothing: the values are not known.
+  const bare = readCdkStack(doc.uri, path, text, app);
+  assert.ok(bare.functions[0]?.memorySize !== undefined && 'unknown' in bare.functions[0].memorySize);
+});

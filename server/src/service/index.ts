@@ -22,6 +22,7 @@ import type { CodeLensResult, LocationResult } from './project/views';
 import { findAppRoot, isCdkSourcePath, mayDefineFunctions } from './cdk/app';
 import { readCdkStack } from './cdk/read';
 import { cdkHover } from './hover/cdk';
+import { readSynth } from './cdk/synth';
 
 export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
@@ -246,7 +247,8 @@ export class LanguageService {
     let template: TemplateDocument;
     if (mayDefineFunctions(doc.text)) {
       const path = uriToPath(doc.uri);
-      template = readCdkStack(doc.uri, path, doc.text, findAppRoot(path, this.fs));
+      const appRoot = findAppRoot(path, this.fs);
+      template = readCdkStack(doc.uri, path, doc.text, appRoot, appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined);
     } else template = readTemplate(doc.uri, '', undefined);
     this.cdkCache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
@@ -273,6 +275,8 @@ export class LanguageService {
   }
 
   validate(doc: DocumentInput): readonly Diagnostic[] {
+    // A CDK synth's output is generated: its findings belong on the stack source, which is checked instead.
+    if (/[\\/]cdk\.out[\\/]/.test(uriToPath(doc.uri))) return [];
     if (doc.text.length > this.maxDocumentLength) return this.tooLarge(doc);
     if (handlerLanguage(doc.uri) !== undefined) {
       const over = codeOverLimit(doc.text);

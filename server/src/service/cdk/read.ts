@@ -27,6 +27,7 @@ import { EVENT_TYPES } from '../model/events';
 import type { TemplateDocument } from '../templates/template';
 import { StackSource, type PropEntry, type Props, type Value, unwrap } from './values';
 import type { TS } from './typescript';
+import type { SynthFunctions } from './synth';
 
 /** Function constructs (construct class → how its code is given). */
 const FUNCTION_CLASSES: Readonly<Record<string, 'function' | 'nodejs' | 'python' | 'image'>> = {
@@ -104,8 +105,8 @@ interface Target {
 }
 
 /** A CDK stack read as a template document (`kind: 'cdk'`, no YAML tree). */
-export function readCdkStack(uri: string, path: string, text: string, appRoot: string | undefined): TemplateDocument {
-  const reader = new CdkReader(uri, new StackSource(path, text, appRoot));
+export function readCdkStack(uri: string, path: string, text: string, appRoot: string | undefined, synth?: SynthFunctions): TemplateDocument {
+  const reader = new CdkReader(uri, new StackSource(path, text, appRoot), synth);
   const { functions, queues } = reader.read();
   return { uri, text, format: 'typescript', kind: 'cdk', root: undefined, syntaxError: undefined, functions, queues, detachedMappings: [], resolver: undefined, cdkProperties: reader.sites };
 }
@@ -121,6 +122,8 @@ class CdkReader {
   constructor(
     private readonly uri: string,
     private readonly src: StackSource,
+    /** The app's last synth: fills values the source leaves Unresolved. */
+    private readonly synth: SynthFunctions | undefined,
   ) {
     this.ts = src.ts;
   }
@@ -147,7 +150,7 @@ class CdkReader {
     }
     for (const n of news) this.related(n);
     for (const call of calls) this.method(call);
-    const functions = [...this.fns.values()].map((f) => this.functionModel(f));
+    const functions = [...this.fns.values()].map((f) => this.fromSynth(this.functionModel(f)));
     const queues = new Map<string, QueueModel>();
     for (const q of this.queues.values()) if (!queues.has(q.logicalId)) queues.set(q.logicalId, q);
     return { functions, queues };
@@ -600,6 +603,30 @@ class CdkReader {
       executionRole: { managedBy: 'external', roleLogicalId: undefined, span: c.idSpan, uri: this.uri, grants: [] },
       functionUrl: f.functionUrl,
       triggers: f.triggers,
+    };
+  }
+
+  /**
+   * Values the source leaves Unresolved, taken from the last synth when it has the construct
+   * (`memorySize: props.memory` → the synthesized MemorySize), still located at the prop.
+   */
+  private fromSynth(fn: FunctionModel): FunctionModel {
+    const props = this.synth?.get(fn.logicalId);
+    if (props === undefined) return fn;
+    const fill = <T>(s: Setting<T> | undefined, v: unknown, ok: (x: unknown) => x is T): Setting<T> | undefined =>
+      s !== undefined && 'unknown' in s && ok(v) ? { value: v, span: s.span, uri: s.uri } : s;
+    const isNum = (x: unknown): x is number => typeof x === 'number';
+    const isStr = (x: unknown): x is string => typeof x === 'string';
+    const isStrs = (x: unknown): x is readonly string[] => Array.isArray(x) && x.every((i) => typeof i === 'string');
+    const storage = props.EphemeralStorage;
+    return {
+      ...fn,
+      memorySize: fill(fn.memorySize, props.MemorySize, isNum),
+      timeout: fill(fn.timeout, props.Timeout, isNum),
+      runtime: fill(fn.runtime, props.Runtime, isStr),
+      reservedConcurrency: fill(fn.reservedConcurrency, props.ReservedConcurrentExecutions, isNum),
+      architectures: fill(fn.architectures, props.Architectures, isStrs),
+      ephemeralStorage: fill(fn.ephemeralStorage, typeof storage === 'object' && storage !== null ? (storage as { Size?: unknown }).Size : undefined, isNum),
     };
   }
 

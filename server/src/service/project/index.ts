@@ -14,6 +14,7 @@ import { get, getPath, scalarString } from '../templates/tree';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
 import { findAppRoot, isCdkSourcePath, mayDefineFunctions, stackFiles } from '../cdk/app';
 import { readCdkStack } from '../cdk/read';
+import { readSynth } from '../cdk/synth';
 import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from '../handlers/resolve';
 import type { FunctionLink } from '../handlers/facts';
 
@@ -169,7 +170,8 @@ export class ProjectIndex {
       if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES && isCdkSourcePath(path)) {
         const text = this.fs.readFile(path);
         if (text !== undefined && mayDefineFunctions(text)) {
-          const doc = readCdkStack(pathToUri(path), path, text, findAppRoot(path, this.fs));
+          const appRoot = findAppRoot(path, this.fs);
+          const doc = readCdkStack(pathToUri(path), path, text, appRoot, appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined);
           if (doc.functions.length > 0) hit = { text, doc };
         }
       } else if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {
