@@ -26,10 +26,32 @@ const common = {
 // Bundled into each, the .vsix carried it twice; instead it is one file, dist/typescript.js,
 // that the bundles beside it require at run time.
 /** @type {import('esbuild').Plugin} */
+//
+// It is also loaded only when a JS/TS file is analysed: a static `import ts from 'typescript'`
+// becomes a stand-in whose first use requires dist/typescript.js (about 3.6 MB, 100+ ms to load),
+// so that `lambda-lens check template.yaml` and a language server with templates open never load it.
+// A `require('typescript')` (already lazy where it is written) gets the compiler itself.
+const LAZY_TYPESCRIPT = `
+let compiler;
+const load = () => (compiler ??= require('./typescript.js'));
+export default new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Reflect.getOwnPropertyDescriptor(load(), key);
+    return d && { ...d, configurable: true };
+  },
+});
+`;
 const sharedTypeScript = {
   name: 'shared-typescript',
   setup(build) {
-    build.onResolve({ filter: /^typescript$/ }, () => ({ path: './typescript.js', external: true }));
+    build.onResolve({ filter: /^typescript$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: 'typescript', namespace: 'lazy-typescript' } : { path: './typescript.js', external: true },
+    );
+    build.onResolve({ filter: /^\.\/typescript\.js$/, namespace: 'lazy-typescript' }, () => ({ path: './typescript.js', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-typescript' }, () => ({ contents: LAZY_TYPESCRIPT, loader: 'js', resolveDir: root }));
   },
 };
 

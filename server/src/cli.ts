@@ -10,7 +10,7 @@ import { LanguageService, RULES, docsUrl, handlerLanguage, isHandlerPath, isPyth
 import { nodeFileSystem } from './nodeFs';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
-import { runSimulate, SIMULATE_USAGE } from './simulator/cli';
+import { SIMULATE_USAGE } from './simulator/usage';
 import { installedSdkDir, installSdk, SDK_PACKAGES, sdkDir } from './simulator/aws/sdk';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from './args';
 
@@ -106,7 +106,8 @@ const COMMANDS: readonly Command[] = [
       ['<template> [--function <id>]', "Simulate a template function's starter scenario"],
     ],
     help: SIMULATE_USAGE,
-    run: (args) => runSimulate([...args], process.stdout, process.stderr),
+    // Loaded on use: `check` and `rules` never load the simulator.
+    run: async (args) => (await import('./simulator/cli.js')).runSimulate([...args], process.stdout, process.stderr),
   },
   { name: 'rules', forms: [['', 'List the rules']], help: RULES_HELP, run: listRules },
   {

@@ -23,6 +23,7 @@ import {
   VERSIONS,
   ALIAS_ROUTING,
 } from '../limits';
+import { formatNumber } from '../model/numbers';
 import { TRAFFIC_SHIFT_SOURCE } from '../model/deployment';
 import type { InvocationModel } from '../model/types';
 import { RUNTIMES_SOURCE } from '../runtimes';
@@ -39,7 +40,7 @@ export interface PropertyDoc {
   readonly children?: Readonly<Record<string, PropertyDoc>>;
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatNumber;
 const DG = 'https://docs.aws.amazon.com/lambda/latest/dg/';
 const SAM = 'https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html';
 

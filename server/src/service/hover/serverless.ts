@@ -4,6 +4,7 @@
  * SAM (properties.ts); this file maps the framework's key names onto them, as data, and adds
  * what the framework itself does (its defaults, merging with `provider`).
  */
+import { formatNumber } from '../model/numbers';
 import { MEMORY } from '../limits';
 import { eventInfo } from '../model/events';
 import type { Span } from '../model/types';
@@ -20,7 +21,7 @@ interface KeyDoc {
   readonly framework?: string;
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatNumber;
 const SLS_FUNCTIONS = 'https://www.serverless.com/framework/docs/providers/aws/guide/functions';
 const SLS_EVENTS = 'https://www.serverless.com/framework/docs/providers/aws/events';
 const FROM_PROVIDER = 'Set under `provider`, it applies to every function that does not set its own.';

@@ -1,4 +1,5 @@
 import { BATCH_SIZE, MEMORY, SQS_VISIBILITY, TIMEOUT } from '../limits';
+import { formatNumber } from '../model/numbers';
 import { describeTrafficShift, parseTrafficShift } from '../model/deployment';
 import { eventInfo } from '../model/events';
 import { describeInvocation } from '../model/invocation';
@@ -28,7 +29,7 @@ type Table = Readonly<Record<string, PropertyDoc>>;
 
 const SAM_FUNCTION = 'AWS::Serverless::Function';
 const CFN_FUNCTION = 'AWS::Lambda::Function';
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatNumber;
 
 /** Where the cursor is: the map keys from the root and their entries. */
 interface Place {

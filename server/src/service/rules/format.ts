@@ -1,11 +1,12 @@
 import type { FunctionModel, Setting, Span } from '../model/types';
 import type { TemplateDocument } from '../templates/template';
 import { isKnown } from '../model/types';
+import { formatNumber } from '../model/numbers';
 import type { Finding } from './types';
 
 /** A number as a person reads it in a message: `10,240`. */
 export function num(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatNumber(n);
 }
 
 /**

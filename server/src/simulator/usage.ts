@@ -1,0 +1,22 @@
+/** `lambda-lens simulate`'s usage, on its own so that the CLI can print it without loading the simulator. */
+export const SIMULATE_USAGE = `Usage: lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome chrome-trace.json]
+       lambda-lens simulate <template.yaml> [--function <LogicalId>] [--print-scenario] [same options]
+
+Runs the function's real handler (Node.js or Python) in simulated Lambda execution environments, as the scenario
+says, and prints what happened: cold and warm starts, throttles, retries, REPORT lines, cost.
+Given a SAM/CloudFormation template instead, it runs a starter scenario for the function:
+traffic shaped by its first trigger (a burst, sequential requests, one after 15 idle minutes).
+
+  --out <file>        also write the full trace as JSON (open it in the Lambda Lens timeline)
+  --format <f>        text (default): a readable summary; json: the full trace on stdout
+  --chrome <file>     also write the run in the Chrome trace-event format (Perfetto, chrome://tracing)
+  --function <id>     with a template: the function's logical id (needed when there are several)
+  --print-scenario    with a template: print the starter scenario (to save and edit) instead of running it
+  --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
+  --dump-state <file> write the final contents of the emulated tables, queues, buckets and parameters
+                      as JSON (- for stdout, after the report)
+
+Exit codes: 0 the run completed (function errors are results), 1 Lambda would reject the
+configuration (without --force), 2 bad usage or a scenario with problems, 3 the run or writing
+its output failed, 130 interrupted.
+`;
