@@ -34,6 +34,8 @@ const LAYERS: readonly (readonly [string, number])[] = [
   ['server/src/service/input.ts', 0],
   ['server/src/service/decode.ts', 0],
   ['server/src/args.ts', 0],
+  // Data: the scenario schema (the simulator validates scenarios with it).
+  ['schemas/', 0],
   ['server/src/nodeFs.ts', 0],
   ['server/src/service/templates/', 1],
   ['server/src/service/cdk/', 1],
