@@ -84,7 +84,7 @@ test('a template created on disk is counted once the watcher reports it', async 
   cpSync(join(workspace, 'src'), join(workspace, 'jobs', 'src'), { recursive: true });
   writeFileSync(
     path,
-    ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  CleanupFunction:', '    Type: AWS::Serverless::Function', '    Properties:', '      CodeUri: src/', '      Handler: greeting.handler', '      Runtime: nodejs22.x', ''].join('\n'),
+    ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  CleanupFunction:', '    Type: AWS::Serverless::Function', '    Properties:', '      CodeUri: src/', '      Handler: quote.handler', '      Runtime: nodejs22.x', ''].join('\n'),
   );
   await server.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.file(path).toString(), type: FileChangeType.Created }] });
   const after = await summary();
