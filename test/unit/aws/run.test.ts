@@ -246,3 +246,23 @@ test('lambda-lens simulate reports the calls per operation with p50 and the dupl
   const state = JSON.parse(out.slice(out.lastIndexOf('\n{\n') + 1)) as { tables: Record<string, unknown[]> };
   assert.ok(Array.isArray(state.tables['CountersTable']));
 });
+
+test('a Python interpreter without boto3: the run says exactly how to install it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-no-boto3-'));
+  try {
+    // A virtual environment sees none of the system's packages: no boto3.
+    const made = spawnSync('python3', ['-m', 'venv', '--without-pip', join(dir, 'venv')], { encoding: 'utf8' });
+    if (made.status !== 0) {
+      t.skip(`python3 -m venv is not available here: ${made.stderr.trim()}`);
+      return;
+    }
+    const python = join(dir, 'venv', 'bin', 'python3');
+    const trace = await simulate(loadScenario(join(app, 'python.scenario.json')).config, { executables: { python } });
+    const [inv] = byFunction(trace, 'PyFunction');
+    assert.equal(inv?.errorType, 'Runtime.ImportModuleError');
+    const note = trace.environmentLogs.find((l) => l.line.startsWith('LAMBDA_LENS note:'))?.line ?? '';
+    assert.match(note, /includes boto3, but the interpreter this simulation uses \(.*venv.*\) has no boto3; install it with: .*venv.* -m pip install boto3/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
