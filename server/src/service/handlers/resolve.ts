@@ -46,7 +46,7 @@ export function pathToUri(path: string): string {
 }
 
 /** Folder names that hold build output: missing before a build, so their absence says nothing. */
-const BUILD_OUTPUT = /(^|[\\/])(dist|build|out|\.build|target|lib|bundle|\.esbuild|\.webpack)([\\/]|$)/;
+export const BUILD_OUTPUT = /(^|[\\/])(dist|build|out|\.build|target|lib|bundle|\.esbuild|\.webpack)([\\/]|$)/;
 
 export type Resolution =
   | {

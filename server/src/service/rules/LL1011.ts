@@ -1,5 +1,6 @@
 import { knownValue } from '../model/types';
 import { LONG_PAST, RUNTIMES, RUNTIMES_LAST_CHECKED, closestRuntime, runtimeInfo, runtimePhase, type RuntimeInfo } from '../runtimes';
+import { get, scalarString, type TNode } from '../templates/tree';
 import { functionsUsing } from './format';
 import type { Finding, TemplateRule } from './types';
 
@@ -58,6 +59,32 @@ export const LL1011: TemplateRule = {
         out.push({ ...at, severity: 'warning', message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (${owner}).${blocks}${move}` });
       }
     }
+    if (template.kind === 'serverless') out.push(...miscasedRuntimeKeys(template.root, template.uri));
     return out;
   },
 };
+
+/**
+ * `Runtime:` (or `RUNTIME:`) under a serverless.yml `provider` or function: the Framework reads
+ * `runtime` only (its keys are case-sensitive), so it silently deploys its default runtime.
+ */
+function miscasedRuntimeKeys(root: TNode | undefined, uri: string): Finding[] {
+  const functions = get(root, 'functions');
+  const places = [get(root, 'provider'), ...(functions?.kind === 'map' ? functions.entries.map((e) => e.value) : [])];
+  const out: Finding[] = [];
+  for (const node of places) {
+    if (node?.kind !== 'map' || node.entries.some((e) => e.key === 'runtime')) continue;
+    for (const e of node.entries) {
+      if (e.key === 'runtime' || e.key.toLowerCase() !== 'runtime') continue;
+      const value = scalarString(e.value);
+      out.push({
+        ruleId: 'LL1011',
+        severity: 'warning',
+        message: `\`${e.key}\` is not a key the Serverless Framework reads (its keys are case-sensitive): it ignores ${value !== undefined ? value : 'this value'} and deploys its default runtime. Write \`runtime\`.`,
+        uri,
+        span: e.keySpan,
+      });
+    }
+  }
+  return out;
+}

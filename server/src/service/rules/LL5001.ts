@@ -1,8 +1,8 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { isKnown, type FunctionModel } from '../model/types';
 import { ProjectIndex } from '../project';
-import { uriToPath } from '../handlers/resolve';
-import { pythonHandlerProblem } from '../handlers/python/files';
+import { BUILD_OUTPUT, codeRoot, uriToPath } from '../handlers/resolve';
+import { isPythonRuntime, pythonHandlerProblem } from '../handlers/python/files';
 import type { Finding, TemplateRule } from './types';
 
 /**
@@ -24,7 +24,21 @@ export const LL5001: TemplateRule = {
     const report = (fn: FunctionModel, message: string) => {
       if (isKnown(fn.handler)) findings.push({ ruleId: 'LL5001', message, uri: fn.handler.uri, span: fn.handler.span });
     };
+    /** The finding for a code folder that does not exist, whatever the function's language. */
+    const missingFolder = (fn: FunctionModel, root: string, handler: string): string => {
+      // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
+      const sameButCase = fs.readDirectory(dirname(root)).find((n) => n !== basename(root) && n.toLowerCase() === basename(root).toLowerCase());
+      return sameButCase !== undefined
+        ? `The code folder ${rel(root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`
+        : `The code folder ${rel(root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`;
+    };
     for (const fn of template.functions) {
+      // Python: a code folder that is not there (a build-output folder appears only after a build).
+      const pyRoot = isPythonRuntime(fn) && isKnown(fn.handler) ? codeRoot(fn) : undefined;
+      if (pyRoot !== undefined && fs.stat(pyRoot) === undefined && !BUILD_OUTPUT.test(pyRoot) && isKnown(fn.handler)) {
+        report(fn, missingFolder(fn, pyRoot, fn.handler.value));
+        continue;
+      }
       // Python: `module.function` as awslambdaric resolves it (handlers/python/files.ts).
       const python = pythonHandlerProblem(fn, fs);
       if (python !== undefined) {
@@ -49,15 +63,11 @@ export const LL5001: TemplateRule = {
         // A build-output folder (dist/, build/) appears only after a build.
         if (r.buildOutput) continue;
         const base = rel(r.tried[0] ?? r.root);
-        // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
-        const sameButCase = r.rootExists ? undefined : fs.readDirectory(dirname(r.root)).find((n) => n !== basename(r.root) && n.toLowerCase() === basename(r.root).toLowerCase());
         report(
           fn,
           r.rootExists
             ? `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`
-            : sameButCase !== undefined
-              ? `The code folder ${rel(r.root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(r.root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`
-              : `The code folder ${rel(r.root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`,
+            : missingFolder(fn, r.root, handler),
         );
         continue;
       }
