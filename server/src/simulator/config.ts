@@ -78,6 +78,16 @@ export interface PlatformSettings {
   maxInvocations: number;
   /** Delay between a stream batch failing and its retry, ms (AWS publishes none; assumption). */
   streamRetryDelayMs: number;
+  /**
+   * The runtime's own start-up added to every INIT, ms; null: the published median for the
+   * function's runtime (durations/startup.ts, maxday/lambda-perf).
+   */
+  runtimeStartupMs: number | null;
+  /**
+   * Host CPU ms per Lambda vCPU ms: 1 counts one host core as one vCPU (uncalibrated); set it to
+   * what a CPU-bound function measures on Lambda at 1,769 MB ÷ here to calibrate.
+   */
+  hostCpuFactor: number;
   region: string;
   accountId: string;
 }
@@ -99,6 +109,8 @@ export function defaultPlatform(): PlatformSettings {
     spareProcesses: 2,
     maxInvocations: 20_000,
     streamRetryDelayMs: 1000,
+    runtimeStartupMs: null,
+    hostCpuFactor: 1,
     region: 'us-east-1',
     accountId: '123456789012',
   };

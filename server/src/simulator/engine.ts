@@ -15,7 +15,8 @@ import { PAYLOAD, PRICE } from '../service/limits';
 import { shiftDurationMs } from '../service/model/deployment';
 import { SimClock } from './clock';
 import type { Deployment, FunctionConfig, PlatformSettings, SimulationConfig, SqsMessageInput, SqsQueueConfig, StreamConfig, StreamRecordInput, TrafficEntry, VersionRouting } from './config';
-import { RuntimeProcess, type InitResult, type RunLimits } from './environment';
+import { runtimeStartup } from './durations/startup';
+import { RuntimeProcess, type InitResult, type PhaseFigures, type RunLimits } from './environment';
 import { Ledger } from './ledger';
 import {
   billedDuration,
@@ -47,6 +48,7 @@ import {
   type SimulationTrace,
   type TraceEvent,
   type TraceFunction,
+  type TraceHostFigures,
   type TraceInput,
   type TraceInvocation,
 } from './trace';
@@ -373,15 +375,17 @@ export class Simulation implements Platform {
    * the clock and is placed just before t = 0.
    */
   private async startProcess(env: Env, limits: RunLimits, offClock = false): Promise<InitResult> {
+    // Taking a process (a spare, or a fork) is host work: the INIT starts when it was asked for.
+    const takenMs = this.clock.now();
     const proc = await (this.spares as SparePool).take();
     if (this.closing) {
       // The run ended while this process was being started: it must not outlive the run.
       await proc.kill();
       throw new Error('the run ended');
     }
-    if (env.trace.pids.length === 0 && !offClock) {
-      // INIT starts now: a request that waited for a process shows the wait before the INIT bar.
-      env.trace.createdMs = this.clock.now();
+    const first = env.trace.pids.length === 0;
+    if (first && !offClock) {
+      env.trace.createdMs = takenMs;
       this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
     }
     env.trace.pids.push(proc.pid);
@@ -389,7 +393,22 @@ export class Simulation implements Platform {
     const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
     env.rp = rp;
     this.envLog(env, this.runtime.initStartLine);
-    return rp.init(this.initMessage(env, rp), limits, (line) => this.envLog(env, line), offClock);
+    const startAtMs = limits.startAtMs ?? (first && !offClock ? env.trace.createdMs : undefined);
+    const initLimits: RunLimits = { ...limits, startupMs: this.runtimeStartupMs, hostCpuFactor: this.settings.hostCpuFactor, ...(startAtMs !== undefined ? { startAtMs } : {}) };
+    return rp.init(this.initMessage(env, rp), initLimits, (line) => this.envLog(env, line), offClock);
+  }
+
+  /** The runtime's start-up in every INIT: the platform setting, else the runtime's published median. */
+  private get runtimeStartupMs(): number {
+    return this.settings.runtimeStartupMs ?? runtimeStartup(this.fn.runtime).ms;
+  }
+
+  /** Keeps INIT's runtime start-up and host figures in the environment's trace. */
+  private noteInit(env: Env): void {
+    const figures = env.rp?.lastPhase;
+    if (!figures) return;
+    env.trace.runtimeStartupMs = figures.startupMs;
+    env.trace.initHost = hostFigures(figures);
   }
 
   /** A process that dies while idle (e.g. a timer left running calls process.exit) ends its environment. */
@@ -428,6 +447,7 @@ export class Simulation implements Platform {
         try {
           const result = await this.startProcess(env, { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs }, offClock);
           env.trace.initMs = result.initMs;
+          this.noteInit(env);
           if (offClock) {
             env.trace.createdMs = -result.initMs;
             this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
@@ -539,6 +559,7 @@ export class Simulation implements Platform {
     try {
       const result = await this.startProcess(env, { ...limits, timeoutMs: this.settings.initTimeoutMs });
       env.trace.initMs = result.initMs;
+      this.noteInit(env);
       if (result.ok) initMs = result.initMs;
       else failed = { status: result.status, initMs: result.initMs };
     } catch (e) {
@@ -559,7 +580,9 @@ export class Simulation implements Platform {
   private async reinitAndInvoke(env: Env, req: InvokeRequest, limits: RunLimits, line: (l: string) => void): Promise<{ raw: RawInvokeResult; reinitMs: number; initError: ErrorPayload | null }> {
     try {
       const result = await this.startProcess(env, limits);
-      if (result.ok) return { raw: await this.sendInvoke(env, req, { ...limits, timeoutMs: Math.max(1, this.fn.timeoutMs - result.initMs) }, line), reinitMs: result.initMs, initError: null };
+      // The request runs on from where the re-run INIT ended on the clock.
+      const invokeLimits: RunLimits = { ...limits, timeoutMs: Math.max(1, this.fn.timeoutMs - result.initMs), ...(limits.startAtMs !== undefined ? { startAtMs: limits.startAtMs + result.initMs } : {}) };
+      if (result.ok) return { raw: await this.sendInvoke(env, req, invokeLimits, line), reinitMs: result.initMs, initError: null };
       const raw: RawInvokeResult =
         result.status === 'timeout' ? { kind: 'timeout', durationMs: this.fn.timeoutMs } : result.oom ? { kind: 'oom', durationMs: result.initMs } : { kind: 'error', durationMs: result.initMs, error: result.error };
       return { raw, reinitMs: result.initMs, initError: result.error };
@@ -570,30 +593,35 @@ export class Simulation implements Platform {
   }
 
   private async runOn(env: Env, req: InvokeRequest, arrivedMs: number, cold: boolean): Promise<TraceInvocation> {
+    // A warm request starts when it is taken: thawing and IPC are host work, off the clock.
+    const takenMs = this.clock.now();
     const logs: string[] = [];
     const requestLine = (line: string): void => {
       logs.push(line);
       this.emit({ type: 'log', atMs: this.clock.now(), env: env.trace.id, requestId: req.requestId, line });
     };
-    const limits: RunLimits = { timeoutMs: this.fn.timeoutMs, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs };
+    const limits: RunLimits = { timeoutMs: this.fn.timeoutMs, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs, hostCpuFactor: this.settings.hostCpuFactor };
     let initMs = 0;
     let suppressedInit = false;
     if (cold) ({ initMs, suppressed: suppressedInit } = await this.coldInit(env, limits));
     else if (this.settings.freezeBetweenInvokes) env.rp?.proc.thaw();
 
-    const startMs = this.clock.now();
+    // A cold request's handler starts where its INIT ended on the clock.
+    const startMs = cold ? (env.rp?.lastPhase?.endMs ?? this.clock.now()) : takenMs;
     this.emit({ type: 'invoke-start', atMs: startMs, requestId: req.requestId, env: env.trace.id, attempt: req.attempt, source: req.source, cold });
     for (const service of this.services) service.invocationStarted?.(req.requestId, env.trace.id, req);
     requestLine(`START RequestId: ${req.requestId} Version: ${env.version}`);
 
     const invoked = suppressedInit
-      ? await this.reinitAndInvoke(env, req, limits, requestLine)
-      : { raw: await this.sendInvoke(env, req, limits, requestLine), reinitMs: 0, initError: null };
+      ? await this.reinitAndInvoke(env, req, { ...limits, startAtMs: startMs }, requestLine)
+      : { raw: await this.sendInvoke(env, req, { ...limits, startAtMs: startMs }, requestLine), reinitMs: 0, initError: null };
     const { reinitMs, initError } = invoked;
     const raw = this.cancelled ? cancelledResult(this.clock.now() - startMs) : invoked.raw;
-    const endMs = this.clock.now();
     // With a suppressed init the re-init counts in Duration and REPORT has no Init Duration.
     const durationMs = invocationDuration(raw, this.fn.timeoutMs, reinitMs, initError !== null);
+    // The bar is the Duration: the clock advanced by it (environment.ts, clock.ts).
+    const endMs = this.cancelled ? this.clock.now() : startMs + durationMs;
+    const invokeFigures = env.rp?.lastPhase;
     const peak = env.rp?.proc.peakMemoryMb() ?? null;
     if (peak !== null) env.trace.maxMemoryMb = Math.max(env.trace.maxMemoryMb, Math.ceil(peak));
 
@@ -620,6 +648,7 @@ export class Simulation implements Platform {
       endMs,
       initMs: initOnPath ?? 0,
       durationMs,
+      ...(invokeFigures ? { host: hostFigures(invokeFigures) } : {}),
       billedMs,
       memorySizeMb: this.fn.memorySizeMb,
       maxMemoryMb,
@@ -705,4 +734,9 @@ export class Simulation implements Platform {
       // Best effort.
     }
   }
+}
+
+/** A phase's host figures as the trace keeps them. */
+function hostFigures(p: PhaseFigures): TraceHostFigures {
+  return { ...p.host, lambdaCpuMs: p.cpuMs, lambdaIoMs: p.ioMs };
 }

@@ -4,10 +4,12 @@
  * runs INIT and INVOKE and says how each ended; the engine decides what that means for the
  * platform (reset, retry, logs, billing).
  */
-import type { SimClock, TimerHandle } from './clock';
+import type { Phase, SimClock } from './clock';
+import { lambdaPhase } from './durations/model';
+import { descendantsCpuMs, diffTimes, HAS_SCHEDSTAT, readMainThread, type CpuTimes } from './durations/schedstat';
 import { exitText, type RawInvokeResult } from './outcome';
 import { HAS_PROC_FS, sampleWithPs, type RuntimeChild } from './runtimes/process';
-import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
+import type { ChildMessage, ErrorPayload, InitMessage, InvokeMessage, PhaseCpu } from './runtimes/protocol';
 
 /** How INIT ended. */
 export type InitResult =
@@ -15,11 +17,42 @@ export type InitResult =
   | { ok: false; initMs: number; status: 'error' | 'timeout'; error: ErrorPayload; oom: boolean };
 
 export interface RunLimits {
-  /** Function timeout (or INIT limit), ms. */
+  /** Function timeout (or INIT limit), ms, in Lambda time. */
   timeoutMs: number;
   memoryMb: number;
   /** How often resident memory is read while code runs, ms. */
   memoryPollMs: number;
+  /** Simulated time the phase started, when earlier than now (the request was taken then; host work since is off the clock). */
+  startAtMs?: number;
+  /** INIT only: the runtime's own start-up, added to the measured module load (durations/startup.ts). */
+  startupMs?: number;
+  /** Host CPU ms per Lambda vCPU ms (platform `hostCpuFactor`, 1 by default). */
+  hostCpuFactor?: number;
+}
+
+/** What the host measured for a phase (kept in the trace beside Lambda's figures), ms. */
+export interface HostFigures {
+  /** Wall time measured in the environment's process. */
+  wallMs: number;
+  /** Main thread on a CPU / waiting for a CPU (`process`: the process's CPU, wait unknown). */
+  cpuMs: number;
+  waitMs: number;
+  /** Every thread of the process and of the processes it started. */
+  totalCpuMs: number;
+  source: PhaseCpu['source'] | 'none';
+}
+
+/** The last phase a process ran, on the simulated clock and on the host. */
+export interface PhaseFigures {
+  /** Simulated start and end; end − start is the phase's Lambda duration (with the runtime start-up for INIT). */
+  startMs: number;
+  endMs: number;
+  /** The runtime start-up included (INIT), ms. */
+  startupMs: number;
+  /** Lambda's CPU and I/O parts of the rest, ms. */
+  cpuMs: number;
+  ioMs: number;
+  host: HostFigures;
 }
 
 /** Receives each output line of the process while a phase runs. */
@@ -29,6 +62,8 @@ export interface Watch {
   proc: RuntimeChild;
   limitMb: number;
   onOver: () => void;
+  /** Called on every reading, before memory is checked. */
+  onTick?: () => void;
 }
 
 /** Without /proc, memory is sampled with `ps`, a process spawn: not more often than this. */
@@ -79,6 +114,8 @@ export class MemoryWatcher {
 
   private check(): void {
     for (const w of this.watches) {
+      w.onTick?.();
+      if (!this.watches.has(w)) continue;
       const peak = w.proc.peakMemoryMb(this.procFs);
       if (peak !== null && peak > w.limitMb) {
         this.watches.delete(w);
@@ -91,12 +128,22 @@ export class MemoryWatcher {
 const memoryWatcher = new MemoryWatcher();
 
 /**
- * Runs the phases of one process. `clock.begin/end` bracket the time user code runs, so the
- * simulated clock follows real time exactly then.
+ * A phase's Lambda time so far is re-estimated on each memory reading from the main thread's
+ * schedstat; the estimate is lowered by this much so that it stays below the phase's final
+ * figure (measured in the child, without the IPC on either side).
+ */
+const PROGRESS_MARGIN_MS = 1;
+
+/**
+ * Runs the phases of one process. Each INIT or INVOKE is a phase on the simulated clock that
+ * advances by the Lambda time the code uses (durations/model.ts), so a phase ends on the clock
+ * at its start plus its Lambda duration.
  */
 export class RuntimeProcess {
   private partial = '';
   private sink: LineSink;
+  /** The last phase's figures (read by the engine after each `init` / `invoke`). */
+  lastPhase: PhaseFigures | null = null;
 
   /**
    * @param idleSink receives lines written between phases.
@@ -136,7 +183,10 @@ export class RuntimeProcess {
   init(message: InitMessage, limits: RunLimits, sink: LineSink, offClock = false): Promise<InitResult> {
     return this.phase(limits, sink, (m, done) => {
       if (m.t === 'init-done') {
-        done(m.error ? { ok: false, initMs: m.initMs, status: 'error', error: m.error, oom: false } : { ok: true, initMs: m.initMs });
+        const initMs = this.measured(m.initMs, m.cpu, limits);
+        // Lambda would have stopped an INIT that took longer than its limit.
+        if (initMs >= limits.timeoutMs) done({ ok: false, initMs: limits.timeoutMs, status: 'timeout', error: { errorType: 'Runtime.Unknown', errorMessage: 'INIT timed out', trace: [] }, oom: false }, limits.timeoutMs);
+        else done(m.error ? { ok: false, initMs, status: 'error', error: m.error, oom: false } : { ok: true, initMs }, initMs);
       }
     }, (elapsed, how) => {
       if (how.kind === 'timeout') {
@@ -153,7 +203,11 @@ export class RuntimeProcess {
     let fatal: { error: ErrorPayload; exitCode: number } | null = null;
     return this.phase<RawInvokeResult>(limits, sink, (m, done) => {
       if (m.t === 'result' && m.requestId === message.requestId) {
-        done(m.error ? { kind: 'error', durationMs: m.durationMs, error: m.error } : { kind: 'response', durationMs: m.durationMs, responseJson: m.responseJson });
+        const durationMs = this.measured(m.durationMs, m.cpu, limits);
+        // Past the timeout in Lambda time (the host ran it faster than the memory's CPU share
+        // would): a timeout, and the engine ends the environment as after any timeout.
+        if (durationMs > limits.timeoutMs) done({ kind: 'timeout', durationMs: limits.timeoutMs }, limits.timeoutMs);
+        else done(m.error ? { kind: 'error', durationMs, error: m.error } : { kind: 'response', durationMs, responseJson: m.responseJson }, durationMs);
       } else if (m.t === 'fatal') {
         // The exit follows; report it then, with the posted error.
         fatal = { error: m.error, exitCode: m.exitCode };
@@ -168,40 +222,81 @@ export class RuntimeProcess {
   }
 
   /**
-   * Send `message`, let the clock run while the child works, and settle on the first of:
-   * a reply `onMessage` accepts, the time limit, a memory overrun, or the process exiting.
-   * The process is killed on timeout and memory overrun (the environment is reset).
+   * Lambda's figure for a phase the child measured (`wallMs` and its CPU use), with the runtime
+   * start-up for INIT; records the host's figures for the trace.
+   */
+  private measured(wallMs: number, cpu: PhaseCpu | undefined, limits: RunLimits): number {
+    const descendants = Math.max(0, descendantsCpuMs(this.proc.pid) - this.descendantsAtStart);
+    const host: HostFigures = cpu
+      ? { wallMs, cpuMs: cpu.cpuMs, waitMs: cpu.waitMs, totalCpuMs: cpu.processCpuMs + descendants, source: cpu.source }
+      : { wallMs, cpuMs: 0, waitMs: 0, totalCpuMs: 0, source: 'none' };
+    const l = lambdaPhase(host, limits.memoryMb, { hostCpuFactor: limits.hostCpuFactor ?? 1 });
+    const startupMs = limits.startupMs ?? 0;
+    this.pendingFigures = { startupMs, cpuMs: l.cpuMs, ioMs: l.ioMs, host };
+    return startupMs + l.ms;
+  }
+
+  private descendantsAtStart = 0;
+  private pendingFigures: Omit<PhaseFigures, 'startMs' | 'endMs'> | null = null;
+
+  /**
+   * Send `message` and settle on the first of: a reply `onMessage` accepts, the time limit, a
+   * memory overrun, or the process exiting. The process is killed on timeout and memory
+   * overrun (the environment is reset), and when a reply says Lambda would have timed out.
+   * On the clock, the phase advances by its Lambda time so far (re-estimated on each memory
+   * reading) and ends at its start plus its Lambda duration; `offClock` (INIT before traffic,
+   * for provisioned concurrency) runs its time limit on real time instead.
    */
   private phase<R>(
     limits: RunLimits,
     sink: LineSink,
-    onMessage: (m: ChildMessage, done: (r: R) => void) => void,
+    onMessage: (m: ChildMessage, done: (r: R, lambdaMs: number) => void) => void,
     onEnd: (elapsedMs: number, how: { kind: 'timeout' } | { kind: 'oom' } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }) => R,
     message: InitMessage | InvokeMessage,
     offClock = false,
   ): Promise<R> {
     return new Promise<R>((resolve) => {
       const realStart = performance.now();
-      const started = this.clock.now();
-      const elapsed = (): number => (offClock ? performance.now() - realStart : this.clock.now() - started);
+      const startupMs = limits.startupMs ?? 0;
+      const phase: Phase | null = offClock ? null : this.clock.beginPhase({ ...(limits.startAtMs !== undefined ? { startAtMs: limits.startAtMs } : {}), followRealTime: !HAS_SCHEDSTAT });
+      const base: CpuTimes | null = readMainThread(this.proc.pid);
+      this.descendantsAtStart = descendantsCpuMs(this.proc.pid);
+      this.pendingFigures = null;
+      this.lastPhase = null;
+      /** Lambda time used so far: from the main thread's schedstat, else real time (other systems). */
+      const soFar = (): number => {
+        const wallMs = performance.now() - realStart;
+        const now = base ? readMainThread(this.proc.pid) : null;
+        if (!base || !now) return startupMs + wallMs;
+        const used = diffTimes(base, now);
+        return startupMs + lambdaPhase({ wallMs, cpuMs: used.cpuMs, waitMs: used.waitMs }, limits.memoryMb, { hostCpuFactor: limits.hostCpuFactor ?? 1 }).ms;
+      };
       let settled = false;
-      let timer: TimerHandle | null = null;
+      let realTimer: NodeJS.Timeout | null = null;
       let unwatch: (() => void) | null = null;
       let killedFor: 'timeout' | 'oom' | null = null;
       this.sink = sink;
-      if (!offClock) this.clock.begin();
-      const done = (r: R): void => {
+      const done = (r: R, lambdaMs: number): void => {
         if (settled) return;
         settled = true;
-        timer?.cancel();
+        if (realTimer) clearTimeout(realTimer);
         unwatch?.();
         this.flush();
         this.sink = this.idleSink;
         this.proc.onExit(() => this.idleExit());
         this.proc.onMessage((m) => this.onIdleMessage(m));
-        if (!offClock) this.clock.end();
-        resolve(r);
+        const figures = this.pendingFigures ?? { startupMs: Math.min(startupMs, lambdaMs), cpuMs: 0, ioMs: 0, host: { wallMs: performance.now() - realStart, cpuMs: 0, waitMs: 0, totalCpuMs: 0, source: 'none' as const } };
+        if (!phase) {
+          this.lastPhase = { startMs: 0, endMs: lambdaMs, ...figures };
+          resolve(r);
+          return;
+        }
+        void phase.finish(lambdaMs).then((endMs) => {
+          this.lastPhase = { startMs: phase.startMs, endMs, ...figures };
+          resolve(r);
+        });
       };
+      const elapsed = (): number => Math.min(limits.timeoutMs, soFar());
       this.proc.onMessage((m) => {
         if (m.t === 'log') sink(m.line);
         else if (m.t === 'out') this.output(m.text);
@@ -211,18 +306,17 @@ export class RuntimeProcess {
         }
       });
       this.proc.onExit((code, signal) => {
-        done(onEnd(elapsed(), killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }));
+        const lambdaMs = killedFor === 'timeout' ? limits.timeoutMs : elapsed();
+        done(onEnd(lambdaMs, killedFor ? { kind: killedFor } : { kind: 'exit', code, signal }), lambdaMs);
       });
       const onTimeout = (): void => {
         if (killedFor) return;
         killedFor = 'timeout';
         void this.proc.kill();
       };
-      if (offClock) {
-        const real = setTimeout(onTimeout, limits.timeoutMs);
-        timer = { cancel: () => clearTimeout(real) };
-      } else {
-        timer = this.clock.after(limits.timeoutMs, onTimeout);
+      if (offClock || !base) {
+        // No CPU figures (or before traffic): the time limit runs on real time.
+        realTimer = setTimeout(onTimeout, Math.max(0, limits.timeoutMs - startupMs));
       }
       // Memory is enforced by watching resident memory against MemorySize and killing past it
       // (docs/lambda.md, "Errors as the runtimes report them": --max-old-space-size misses Buffers).
@@ -235,11 +329,17 @@ export class RuntimeProcess {
             killedFor = 'oom';
             void this.proc.kill();
           },
+          onTick: () => {
+            if (settled || killedFor || !base) return;
+            const used = soFar();
+            if (used >= limits.timeoutMs) onTimeout();
+            else phase?.progress(used - PROGRESS_MARGIN_MS);
+          },
         },
         limits.memoryPollMs,
       );
       if (!this.proc.alive) {
-        done(onEnd(0, { kind: 'exit', code: this.proc.exit?.code ?? null, signal: this.proc.exit?.signal ?? null }));
+        done(onEnd(0, { kind: 'exit', code: this.proc.exit?.code ?? null, signal: this.proc.exit?.signal ?? null }), 0);
         return;
       }
       this.proc.send(message);

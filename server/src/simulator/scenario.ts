@@ -565,6 +565,10 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       } else if (typeof current === 'boolean') {
         const b = r.boolean(v, `platform.${key}`);
         if (b !== undefined) target[key] = b;
+      } else if (key === 'runtimeStartupMs') {
+        // null (the default): the runtime's published median; a number replaces it.
+        const n = r.number(v, `platform.${key}`, 0, 60_000, false);
+        if (n !== undefined) target[key] = n;
       } else if (typeof current === 'string') {
         const s = r.string(v, `platform.${key}`);
         if (s !== undefined) target[key] = s;

@@ -62,6 +62,26 @@ export type EnvironmentEndReason =
 /** How an environment was initialised (`AWS_LAMBDA_INITIALIZATION_TYPE`). */
 export type InitializationType = 'on-demand' | 'provisioned-concurrency';
 
+/**
+ * What the host measured for one phase (INIT or a request), beside the Lambda figures the trace
+ * reports (durations/model.ts), ms.
+ */
+export interface TraceHostFigures {
+  /** Wall time measured in the environment's process. */
+  wallMs: number;
+  /** The main thread's time on a host CPU (`source: process`: the whole process's CPU time). */
+  cpuMs: number;
+  /** The main thread's time waiting for a host CPU (0 when unknown): not counted by Lambda. */
+  waitMs: number;
+  /** CPU time of every thread of the process and of the processes it started. */
+  totalCpuMs: number;
+  /** `schedstat`: Linux's per-thread figures; `process`: the process's CPU time only; `none`: no figures (the phase did not end normally). */
+  source: 'schedstat' | 'process' | 'none';
+  /** Lambda's CPU part (scaled to the vCPU share) and I/O-wait part of the phase, ms. */
+  lambdaCpuMs: number;
+  lambdaIoMs: number;
+}
+
 /** One execution environment: one real child process (replaced in place by a suppressed re-init). */
 export interface TraceEnvironment {
   /** Stable id within the trace, e.g. `env-1`. Invocations refer to it. */
@@ -74,8 +94,16 @@ export interface TraceEnvironment {
    * environments: they are initialised before traffic, so their INIT ends at t = 0.
    */
   createdMs: number;
-  /** INIT duration measured inside the child (module load + top-level code), ms. */
+  /**
+   * INIT duration as Lambda would report it, ms: the runtime's start-up (`runtimeStartupMs`)
+   * plus the module load and top-level code, whose CPU part is scaled to the function's memory
+   * and from which the time spent waiting for a host CPU is removed (issue 18, docs/simulator.md).
+   */
   initMs: number;
+  /** The runtime start-up included in `initMs`, drawn as its own segment, ms (added by issue 18). */
+  runtimeStartupMs?: number;
+  /** What the host measured for INIT (added by issue 18). */
+  initHost?: TraceHostFigures;
   /** How INIT went; `error`/`timeout` means the first invoke re-ran it ("suppressed init"). */
   initStatus: 'success' | 'error' | 'timeout';
   /** Simulated time the environment ended, ms; null while it is alive (streamed snapshots). */
@@ -137,8 +165,14 @@ export interface TraceInvocation {
   endMs: number;
   /** INIT duration on this request's path, ms (0 for warm starts and throttles). */
   initMs: number;
-  /** REPORT Duration: handler run time (plus a suppressed re-init), capped at the timeout, ms. */
+  /**
+   * REPORT Duration: handler run time (plus a suppressed re-init) as Lambda would measure it —
+   * CPU time scaled to the memory's vCPU share plus I/O waits, without the host's CPU waits —
+   * capped at the timeout, ms. `endMs − startMs` equals it.
+   */
   durationMs: number;
+  /** What the host measured for the handler's run (added by issue 18; absent for throttles). */
+  host?: TraceHostFigures;
   /**
    * REPORT Billed Duration, ms: ceil(Duration), plus ceil(Init Duration) for on-demand cold
    * starts, which AWS bills since 1 Aug 2025.
@@ -334,7 +368,7 @@ export interface SimulationTrace {
   function: TraceFunction;
   runtime: TraceRuntime;
   /** The platform settings in force (idle timeout, limits, retry delays…), by name. */
-  platform: Record<string, number | string | boolean | number[]>;
+  platform: Record<string, number | string | boolean | number[] | null>;
   environments: TraceEnvironment[];
   invocations: TraceInvocation[];
   deliveries: TraceDelivery[];

@@ -102,6 +102,24 @@ export function readProcessTree(pid: number): TreeTimes | null {
   return { main, all, threads, processes };
 }
 
+/**
+ * CPU time of the live processes a process started (from its main thread: Node and Python start
+ * processes there), with all their threads and descendants, ms; 0 when it started none, or
+ * without schedstat. One file read when there are none.
+ */
+export function descendantsCpuMs(pid: number): number {
+  if (!HAS_SCHEDSTAT) return 0;
+  let children = '';
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const c of children.split(/\s+/)) if (c) total += readProcessTree(Number(c))?.all.cpuMs ?? 0;
+  return total;
+}
+
 /** `after − before`, per field, never negative (a thread that ended leaves the sum smaller). */
 export function diffTimes(before: CpuTimes, after: CpuTimes): CpuTimes {
   return { cpuMs: Math.max(0, after.cpuMs - before.cpuMs), waitMs: Math.max(0, after.waitMs - before.waitMs) };

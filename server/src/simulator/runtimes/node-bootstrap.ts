@@ -16,7 +16,8 @@ import { Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, inspect } from 'node:util';
-import { CHANNEL_FDS, LineSplitter, type ChildMessage, type ErrorPayload, type InitMessage, type InvokeMessage, type ParentMessage } from './protocol';
+import { readMainThread } from '../durations/schedstat';
+import { CHANNEL_FDS, LineSplitter, type ChildMessage, type ErrorPayload, type InitMessage, type InvokeMessage, type ParentMessage, type PhaseCpu } from './protocol';
 import { installSdkHooks } from './sdk-hooks';
 
 type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, result?: unknown) => void) => unknown;
@@ -26,6 +27,22 @@ let currentRequestId: string | null = null;
 let handler: Handler | null = null;
 let callbackStyle = false;
 let legacyContextMethods = false;
+
+/**
+ * Starts measuring a phase's CPU: the main thread's schedstat where there is one, else the
+ * process's CPU time; the returned function gives the use since (issue 18, durations/model.ts).
+ */
+function cpuMeter(): () => PhaseCpu {
+  const main = readMainThread('self');
+  const process0 = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(process0);
+    const processCpuMs = (used.user + used.system) / 1000;
+    const now = main ? readMainThread('self') : null;
+    if (main && now) return { cpuMs: now.cpuMs - main.cpuMs, waitMs: now.waitMs - main.waitMs, source: 'schedstat', processCpuMs };
+    return { cpuMs: processCpuMs, waitMs: 0, source: 'process', processCpuMs };
+  };
+}
 
 /** A short pause for a write the pipe cannot take yet (a non-blocking descriptor). */
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -250,6 +267,7 @@ async function init(message: InitMessage): Promise<void> {
   const sdkDir = process.env['_LAMBDA_LENS_SDK_DIR'];
   delete process.env['_LAMBDA_LENS_SDK_DIR'];
   installSdkHooks(sdkDir, message.env['AWS_ENDPOINT_URL']);
+  const meter = cpuMeter();
   const started = performance.now();
   let error: ErrorPayload | null = null;
   try {
@@ -272,13 +290,15 @@ async function init(message: InitMessage): Promise<void> {
     error = e instanceof InitError ? e.payload : toPayload(e);
     console.error(`Uncaught Exception \t${logForm(error)}`);
   }
-  send({ t: 'init-done', initMs: performance.now() - started, error, maxRssKb: process.resourceUsage().maxRSS });
+  const initMs = performance.now() - started;
+  send({ t: 'init-done', initMs, error, maxRssKb: process.resourceUsage().maxRSS, cpu: meter() });
 }
 
 function invoke(message: InvokeMessage): void {
   clockOffsetMs = message.clockOffsetMs;
   currentRequestId = message.requestId;
   process.env['_X_AMZN_TRACE_ID'] = message.traceId;
+  const meter = cpuMeter();
   const started = performance.now();
   const deadline = started + message.remainingMs;
   let settled = false;
@@ -287,6 +307,7 @@ function invoke(message: InvokeMessage): void {
     if (settled) return;
     settled = true;
     const durationMs = performance.now() - started;
+    const cpu = meter();
     let payload: ErrorPayload | null = null;
     let responseJson: string | null = null;
     if (failed) {
@@ -299,7 +320,7 @@ function invoke(message: InvokeMessage): void {
         payload = namedError('Runtime.MarshalError', `Unable to stringify response body: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    send({ t: 'result', requestId: message.requestId, durationMs, responseJson, error: payload, maxRssKb: process.resourceUsage().maxRSS });
+    send({ t: 'result', requestId: message.requestId, durationMs, responseJson, error: payload, maxRssKb: process.resourceUsage().maxRSS, cpu });
   };
 
   const context: Record<string, unknown> = {

@@ -114,7 +114,8 @@ export function nodeBootstrapPath(): string {
   if (!existsSync(source)) throw new Error(`Lambda Lens: the Node runtime bootstrap is missing (looked for ${bundled})`);
   const protocol = join(__dirname, 'protocol.ts');
   // Every file the bundle takes in: a change to any of them builds a new one.
-  const hash = createHash('sha256').update(readFileSync(source)).update(readFileSync(protocol)).update(readFileSync(join(__dirname, 'sdk-hooks.ts'))).digest('hex').slice(0, 16);
+  const schedstat = join(__dirname, '..', 'durations', 'schedstat.ts');
+  const hash = createHash('sha256').update(readFileSync(source)).update(readFileSync(protocol)).update(readFileSync(join(__dirname, 'sdk-hooks.ts'))).update(readFileSync(schedstat)).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), 'lambda-lens-bootstrap');
   const out = join(dir, `node-bootstrap-${hash}.js`);
   if (!existsSync(out)) {

@@ -60,6 +60,22 @@ export interface ReadyMessage {
   t: 'ready';
 }
 
+/**
+ * What a phase (INIT or one request) used of the host, measured by the child over the same
+ * window as its `initMs` / `durationMs` (durations/model.ts turns it into Lambda's figures).
+ */
+export interface PhaseCpu {
+  /**
+   * The main thread's time on a CPU and waiting for one (`/proc/self/schedstat`, Linux), ms;
+   * `process`: the whole process's CPU time (other systems), with no wait figure.
+   */
+  cpuMs: number;
+  waitMs: number;
+  source: 'schedstat' | 'process';
+  /** CPU time of every thread of the process (getrusage), ms. */
+  processCpuMs: number;
+}
+
 /** Child → parent: INIT finished. */
 export interface InitDoneMessage {
   t: 'init-done';
@@ -69,6 +85,8 @@ export interface InitDoneMessage {
   error: ErrorPayload | null;
   /** The process's peak resident memory so far (`process.resourceUsage().maxRSS`), KB. */
   maxRssKb: number;
+  /** Host CPU use during INIT (absent from bootstraps older than issue 18). */
+  cpu?: PhaseCpu;
 }
 
 /** Child → parent: a log line already in Lambda's format (console output). */
@@ -94,6 +112,8 @@ export interface ResultMessage {
   error: ErrorPayload | null;
   /** The process's peak resident memory so far (`process.resourceUsage().maxRSS`), KB. */
   maxRssKb: number;
+  /** Host CPU use during the request. */
+  cpu?: PhaseCpu;
 }
 
 /**

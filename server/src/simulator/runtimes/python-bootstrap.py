@@ -51,6 +51,32 @@ def max_rss_kb():
     return rss // 1024 if sys.platform == "darwin" else rss
 
 
+def cpu_meter():
+    """Starts measuring a phase's CPU (issue 18, durations/model.ts): the main thread's on-CPU
+    and run-queue wait from /proc/self/schedstat on Linux, else the process's CPU time with no
+    wait figure. The returned function gives the use since, as protocol.ts's PhaseCpu."""
+
+    def schedstat():
+        try:
+            with open("/proc/self/schedstat") as f:
+                on_cpu, wait, _ = f.read().split()
+            return int(on_cpu) / 1e6, int(wait) / 1e6
+        except (OSError, ValueError):
+            return None
+
+    main = schedstat()
+    process0 = time.process_time()
+
+    def used():
+        process_cpu_ms = (time.process_time() - process0) * 1000
+        now = schedstat() if main is not None else None
+        if main is not None and now is not None:
+            return {"cpuMs": now[0] - main[0], "waitMs": now[1] - main[1], "source": "schedstat", "processCpuMs": process_cpu_ms}
+        return {"cpuMs": process_cpu_ms, "waitMs": 0, "source": "process", "processCpuMs": process_cpu_ms}
+
+    return used
+
+
 class ChannelWriter:
     """sys.stdout / sys.stderr: every write goes to the simulator as raw output."""
 
@@ -247,13 +273,15 @@ def on_init(message):
     os.chdir(task_root)
     if task_root not in sys.path:
         sys.path.insert(0, task_root)
+    meter = cpu_meter()
     started = time.perf_counter()
     fn, error = load_handler(message["handler"])
     init_ms = (time.perf_counter() - started) * 1000
+    cpu = meter()
     if error is not None:
         log_error(error)
     state["handler"] = fn
-    send({"t": "init-done", "initMs": init_ms, "error": error, "maxRssKb": max_rss_kb()})
+    send({"t": "init-done", "initMs": init_ms, "error": error, "maxRssKb": max_rss_kb(), "cpu": cpu})
 
 
 class LambdaEncoder(json.JSONEncoder):
@@ -271,6 +299,7 @@ def on_invoke(message):
     state["clock_offset_ms"] = message.get("clockOffsetMs", state["clock_offset_ms"])
     os.environ["_X_AMZN_TRACE_ID"] = message["traceId"]
     context = LambdaContext(message)
+    meter = cpu_meter()
     started = time.perf_counter()
     response_json = None
     error = None
@@ -287,6 +316,7 @@ def on_invoke(message):
     except Exception as exc:  # noqa: BLE001 - the handler's error is the request's result
         error = error_payload(type(exc).__name__, str(exc), stack_of(exc), request_id)
     duration_ms = (time.perf_counter() - started) * 1000
+    cpu = meter()
     if error is not None:
         log_error(error)
     send({
@@ -296,6 +326,7 @@ def on_invoke(message):
         "responseJson": None if response_json == "null" else response_json,
         "error": error,
         "maxRssKb": max_rss_kb(),
+        "cpu": cpu,
     })
     state["request_id"] = None
 
