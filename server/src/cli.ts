@@ -13,6 +13,7 @@ import { findConfig, loadConfig } from './config';
 import { SIMULATE_USAGE } from './simulator/usage';
 import { installedSdkDir, installSdk, SDK_PACKAGES, sdkDir } from './simulator/aws/sdk';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from './args';
+import { runTune, TUNE_USAGE } from './simulator/tune';
 
 const VERSION = '0.1.0';
 
@@ -108,6 +109,12 @@ const COMMANDS: readonly Command[] = [
     help: SIMULATE_USAGE,
     // Loaded on use: `check` and `rules` never load the simulator.
     run: async (args) => (await import('./simulator/cli.js')).runSimulate([...args], process.stdout, process.stderr),
+  },
+  {
+    name: 'tune',
+    forms: [['<scenario.json|template> [--memory 128,512,…]', 'Run a scenario at each memory size: Duration, INIT, cost, and the size to pick']],
+    help: TUNE_USAGE,
+    run: (args) => runTune([...args], process.stdout, process.stderr),
   },
   { name: 'rules', forms: [['', 'List the rules']], help: RULES_HELP, run: listRules },
   {

@@ -58,7 +58,7 @@ function readArgs(argv: readonly string[]): Args | string {
 }
 
 /** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
-function isTemplate(file: string): boolean {
+export function isTemplate(file: string): boolean {
   if (/\.ya?ml$/i.test(file)) return true;
   if (!/\.json$/i.test(file)) return false;
   try {
@@ -70,7 +70,7 @@ function isTemplate(file: string): boolean {
 }
 
 /** The starter scenario for a template function, or a usage problem. */
-function starterFor(file: string, logicalId: string | null): { json: object; path: string } | string {
+export function starterFor(file: string, logicalId: string | null): { json: object; path: string } | string {
   const path = resolve(file);
   let text: string;
   try {
