@@ -68,6 +68,7 @@ export function initLines(env: TraceEnvironment, open: boolean): string[] {
   return [
     `${env.initializationType === 'provisioned-concurrency' ? 'Provisioned' : 'On-demand'}${version(env.version)} · started ${formatTime(env.createdMs)}`,
     open ? 'INIT running' : `Init ${formatDuration(env.initMs)} · ${env.initStatus}`,
+    ...(env.runtimeStartupMs ? [`runtime start-up ${formatDuration(env.runtimeStartupMs)}, then module load ${formatDuration(Math.max(0, env.initMs - env.runtimeStartupMs))}`] : []),
     env.logStreamName,
   ];
 }

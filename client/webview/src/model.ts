@@ -33,6 +33,8 @@ export interface Bar {
   inv: number;
   /** True while the run goes on and this bar has not ended (its `end` is "now"). */
   open: boolean;
+  /** INIT bars: where the runtime's start-up ends and the module load begins, ms (traces that record it). */
+  startupEnd?: number;
 }
 
 export interface Row {
@@ -142,6 +144,8 @@ export function buildTimeline(
     rows.push(row);
     const initOpen = liveInit.has(env.id);
     const initEnd = initOpen ? (nowMs ?? env.createdMs) : env.createdMs + env.initMs;
+    // The runtime's start-up is the first part of INIT, drawn as its own segment.
+    const startup = env.runtimeStartupMs ?? 0;
     row.bars.push({
       kind: 'init',
       style: env.initStatus === 'success' ? 'init' : 'init-error',
@@ -152,6 +156,7 @@ export function buildTimeline(
       cold: false,
       inv: -1,
       open: initOpen,
+      ...(startup > 0 ? { startupEnd: Math.min(env.createdMs + startup, initEnd) } : {}),
     });
     endMs = Math.max(endMs, initEnd);
     // An environment shut down with the run has nothing to say; a reclaimed or reset one does.

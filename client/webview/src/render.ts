@@ -393,6 +393,15 @@ export class Renderer {
     if (b.kind === 'init') {
       ctx.fillStyle = this.pattern(color, 1);
       ctx.fillRect(x0, y, w, h);
+      if (b.startupEnd !== undefined && f) {
+        // The runtime's start-up, before the module loads: a plain, lighter segment.
+        const xs = Math.min(x0 + w, Math.max(x0, Renderer.x(f, f.axis.toDisplay(b.startupEnd))));
+        const alpha = ctx.globalAlpha;
+        ctx.globalAlpha = alpha * 0.45;
+        ctx.fillStyle = color;
+        ctx.fillRect(x0, y, xs - x0, h);
+        ctx.globalAlpha = alpha;
+      }
       ctx.strokeStyle = color;
       ctx.lineWidth = 1;
       if (w > 2) ctx.strokeRect(x0 + 0.5, y + 0.5, w - 1, h - 1);
