@@ -14,6 +14,8 @@ import type { TriggerFacts } from './fitEvent';
 
 export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform, runSimulateProcess } from '../../../server/src/simulator/index';
 export { installSdk, installedSdkDir, sdkDir } from '../../../server/src/simulator/aws/sdk';
+export { starterFor } from '../../../server/src/simulator/cli';
+export { tune, DEFAULT_MEMORY_SIZES } from '../../../server/src/simulator/tune';
 
 /** A function of a template, as the quick pick shows it. */
 export interface TemplateFunction {

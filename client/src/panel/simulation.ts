@@ -19,6 +19,7 @@ import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, runRejecte
 import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, rememberOpened, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
+import { tunePageHtml } from './tuneChart';
 import { fitSample, type TriggerFacts } from './fitEvent';
 import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
 
@@ -28,6 +29,7 @@ export const COMMANDS = {
   openLastRun: 'lambdaLens.openLastRun',
   openTraceFile: 'lambdaLens.openTraceFile',
   exportChromeTrace: 'lambdaLens.exportChromeTrace',
+  compareMemorySizes: 'lambdaLens.compareMemorySizes',
 } as const;
 
 type Engine = typeof import('./engine');
@@ -179,6 +181,54 @@ class Simulations implements PanelHost {
       return;
     }
     await this.run(config, runId, title, root);
+  }
+
+  /**
+   * Compare Memory Sizes…: the function's starter scenario at each memory size (as `lambda-lens
+   * tune`), then a chart of Duration and cost against memory beside the editor.
+   */
+  async compareMemorySizes(templateUri?: string, logicalId?: string): Promise<void> {
+    if (!trusted()) return;
+    const fn = await this.pickFunction(templateUri, logicalId);
+    if (!fn) return;
+    const defaults = engine().DEFAULT_MEMORY_SIZES.join(', ');
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Compare Memory Sizes: {0}', fn.logicalId),
+      prompt: vscode.l10n.t('Memory sizes in MB, comma-separated (128 to 10,240)'),
+      value: defaults,
+      validateInput: (v) => (memorySizes(v) ? undefined : vscode.l10n.t('Give sizes from 128 to 10240 MB, separated by commas.')),
+    });
+    const sizes = typed === undefined ? undefined : memorySizes(typed);
+    if (!sizes) return;
+    const starter = engine().starterFor(fn.templateFile, fn.logicalId);
+    if (typeof starter === 'string') {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', starter));
+      return;
+    }
+    let loaded;
+    try {
+      loaded = engine().resolveScenario(starter.json, starter.path);
+    } catch (e) {
+      showScenarioError(e, starter.path);
+      return;
+    }
+    // Each size replaces MemorySize: the template's other settings must still deploy.
+    if (!(await acceptRejections(loaded.rejections.filter((r) => r.ruleId !== 'LL1001')))) return;
+    const title = vscode.l10n.t('{0}: memory sizes', fn.logicalId);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Lambda Lens: running {0} at {1} memory sizes', fn.logicalId, sizes.length), cancellable: true },
+      async (_progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        try {
+          return await engine().tune(starter.json, starter.path, sizes, 10, controller.signal);
+        } catch (e) {
+          if (!controller.signal.aborted) void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: the runs failed: {0}', e instanceof Error ? e.message : String(e)));
+          return undefined;
+        }
+      },
+    );
+    if (result) showTuneChart(title, result);
   }
 
   async runScenario(uri?: vscode.Uri): Promise<void> {
@@ -674,6 +724,20 @@ async function acceptRejections(rejections: readonly Rejection[]): Promise<boole
   return choice === runAnyway;
 }
 
+/** Sizes in MB from a comma-separated list, each within Lambda's range; undefined when any is not. */
+function memorySizes(text: string): number[] | undefined {
+  const list = text.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length === 0 || list.some((x) => !/^\d+$/.test(x) || Number(x) < 128 || Number(x) > 10240)) return undefined;
+  return [...new Set(list.map(Number))].sort((a, b) => a - b);
+}
+
+/** The comparison beside the editor: a page without scripts (tuneChart.ts). */
+function showTuneChart(title: string, result: Parameters<typeof tunePageHtml>[0]): void {
+  const panel = vscode.window.createWebviewPanel('lambdaLens.memorySizes', title, vscode.ViewColumn.Beside, { enableScripts: false });
+  const csp = [`default-src 'none'`, `style-src 'unsafe-inline'`].join('; ');
+  panel.webview.html = tunePageHtml(result, title, csp);
+}
+
 function workspaceRoot(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
@@ -715,6 +779,9 @@ export function registerSimulation(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMANDS.openLastRun, () => sims.openLastRun()),
     vscode.commands.registerCommand(COMMANDS.openTraceFile, (uri?: unknown) => sims.openTraceFile(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand(COMMANDS.exportChromeTrace, () => sims.exportCommand()),
+    vscode.commands.registerCommand(COMMANDS.compareMemorySizes, (templateUri?: unknown, logicalId?: unknown) =>
+      sims.compareMemorySizes(typeof templateUri === 'string' ? templateUri : undefined, typeof logicalId === 'string' ? logicalId : undefined),
+    ),
     registerTimelineSerializer(context, sims),
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, new ScenarioLensProvider()),
   );

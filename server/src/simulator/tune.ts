@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from '../args';
 import { MEMORY, PRICE } from '../service/limits';
 import { isTemplate, starterFor } from './cli';
-import { simulate } from './engine';
+import { simulate } from './run';
 import { resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
 import { durationStats } from './summary';
 import type { SimulationTrace } from './trace';
