@@ -68,6 +68,7 @@ test('every bar is its Duration, a cold start follows its INIT bar, and the trac
     assert.match(inv.report, new RegExp(`Duration: ${inv.durationMs.toFixed(2)} ms`));
     assert.ok(inv.host, 'host figures kept');
     assert.ok(inv.host.wallMs > 0);
+    assert.equal(inv.host.source, HAS_SCHEDSTAT ? 'schedstat' : 'process', 'the child\'s CPU figures reached the simulator');
     if (inv.cold) {
       const env = trace.environments.find((e) => e.id === inv.env);
       assert.ok(env);
@@ -108,4 +109,15 @@ test('a timeout is judged in Lambda time: CPU work that fits 3 s on the host doe
   assert.equal(inv.outcome, 'timeout');
   assert.equal(inv.durationMs, 3000);
   assert.ok(inv.host && inv.host.wallMs < 3000, `the host ran it in ${inv.host?.wallMs} ms`);
+});
+
+test('the Python runtime reports its CPU too: host figures and the runtime start-up on its cold start', async () => {
+  const trace = await simulate(config(fn('python-basic', { handler: 'app.handler', runtime: 'python3.13' }), [sync(0, {}), sync(1000, {})]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  assert.equal(trace.environments[0]?.runtimeStartupMs, 94, 'python3.13: lambda-perf median');
+  for (const inv of trace.invocations) {
+    assert.equal(inv.host?.source, HAS_SCHEDSTAT ? 'schedstat' : 'process');
+    assert.ok(Math.abs(inv.endMs - inv.startMs - inv.durationMs) < 1e-6);
+  }
 });

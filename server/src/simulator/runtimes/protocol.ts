@@ -150,6 +150,14 @@ function errorPayload(v: unknown): ErrorPayload | null {
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** A phase's CPU figures when they have the protocol's shape (never negative); absent otherwise. */
+function phaseCpu(v: unknown): { cpu: PhaseCpu } | Record<string, never> {
+  if (v === null || typeof v !== 'object') return {};
+  const { cpuMs, waitMs, source, processCpuMs } = v as Record<string, unknown>;
+  if (!isNumber(cpuMs) || !isNumber(waitMs) || !isNumber(processCpuMs) || (source !== 'schedstat' && source !== 'process')) return {};
+  return { cpu: { cpuMs: Math.max(0, cpuMs), waitMs: Math.max(0, waitMs), source, processCpuMs: Math.max(0, processCpuMs) } };
+}
+
 /**
  * One line from the channel as a message, or null when it is not one: the child is the
  * handler's process, so whatever the code writes there (or a message it broke) must not be
@@ -174,14 +182,14 @@ export function parseChildMessage(line: string): ChildMessage | null {
     case 'init-done': {
       const error = r['error'] === null ? null : errorPayload(r['error']);
       if (!isNumber(r['initMs']) || !isNumber(r['maxRssKb']) || (r['error'] !== null && error === null)) return null;
-      return { t: 'init-done', initMs: r['initMs'], error, maxRssKb: r['maxRssKb'] };
+      return { t: 'init-done', initMs: r['initMs'], error, maxRssKb: r['maxRssKb'], ...phaseCpu(r['cpu']) };
     }
     case 'result': {
       const error = r['error'] === null ? null : errorPayload(r['error']);
       const responseJson = r['responseJson'];
       if (typeof r['requestId'] !== 'string' || !isNumber(r['durationMs']) || !isNumber(r['maxRssKb'])) return null;
       if (!(responseJson === null || typeof responseJson === 'string') || (r['error'] !== null && error === null)) return null;
-      return { t: 'result', requestId: r['requestId'], durationMs: r['durationMs'], responseJson, error, maxRssKb: r['maxRssKb'] };
+      return { t: 'result', requestId: r['requestId'], durationMs: r['durationMs'], responseJson, error, maxRssKb: r['maxRssKb'], ...phaseCpu(r['cpu']) };
     }
     case 'fatal': {
       const error = errorPayload(r['error']);
