@@ -189,11 +189,12 @@ class Simulations implements PanelHost {
    */
   async compareMemorySizes(templateUri?: string, logicalId?: string): Promise<void> {
     if (!trusted()) return;
-    const fn = await this.pickFunction(templateUri, logicalId);
+    const fn = await this.pickFunction(templateUri, logicalId, vscode.l10n.t('Compare Memory Sizes (1/2): which function?'));
     if (!fn) return;
     const defaults = engine().DEFAULT_MEMORY_SIZES.join(', ');
     const typed = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Compare Memory Sizes: {0}', fn.logicalId),
+      title: vscode.l10n.t('Compare Memory Sizes (2/2): {0} at which sizes?', fn.logicalId),
+      ignoreFocusOut: true,
       prompt: vscode.l10n.t('Memory sizes in MB, comma-separated (128 to 10,240)'),
       value: defaults,
       validateInput: (v) => (memorySizes(v) ? undefined : vscode.l10n.t('Give sizes from 128 to 10240 MB, separated by commas.')),
@@ -205,7 +206,7 @@ class Simulations implements PanelHost {
       void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', starter));
       return;
     }
-    let loaded;
+    let loaded: ReturnType<Engine['resolveScenario']>;
     try {
       loaded = engine().resolveScenario(starter.json, starter.path);
     } catch (e) {
@@ -430,7 +431,7 @@ class Simulations implements PanelHost {
 
   // ---- picks ----
 
-  private async pickFunction(templateUri?: string, logicalId?: string): Promise<FunctionChoice | undefined> {
+  private async pickFunction(templateUri?: string, logicalId?: string, title = vscode.l10n.t('Simulate Function (1/3): which function?')): Promise<FunctionChoice | undefined> {
     const files = templateUri ? [vscode.Uri.parse(templateUri)] : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
     const choices: FunctionChoice[] = [];
     const editor = vscode.window.activeTextEditor;
@@ -480,7 +481,7 @@ class Simulations implements PanelHost {
         choice: c,
       })),
       {
-        title: vscode.l10n.t('Simulate Function (1/3): which function?'),
+        title,
         placeHolder: active ? vscode.l10n.t('The function of the active editor is first: Enter picks it') : vscode.l10n.t('A function from the workspace templates'),
         matchOnDescription: true,
         matchOnDetail: true,
