@@ -109,7 +109,7 @@ export function readProcessTree(pid: number): TreeTimes | null {
  */
 export function descendantsCpuMs(pid: number): number {
   if (!HAS_SCHEDSTAT) return 0;
-  let children = '';
+  let children: string;
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
   } catch {
