@@ -95,6 +95,17 @@ const precompiledScenarioValidator = {
   },
 };
 
+// `lambda-lens simulate` (the simulator, its local AWS endpoint, the scenario validator: over half of
+// the CLI's code) is its own bundle, dist/simulate.js, required only by that command: every
+// `lambda-lens check` would otherwise compile it at start-up.
+/** @type {import('esbuild').Plugin} */
+const separateSimulate = {
+  name: 'separate-simulate',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/simulator\/cli\.js$/ }, () => ({ path: './simulate.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
@@ -129,6 +140,15 @@ const targets = [
     ...common,
     entryPoints: ['server/src/cli.ts'],
     outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [sharedTypeScript, separateSimulate],
+  },
+  {
+    ...common,
+    entryPoints: ['server/src/simulator/cli.ts'],
+    outfile: 'dist/simulate.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
