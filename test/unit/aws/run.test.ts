@@ -17,6 +17,7 @@ import { runSimulate } from '../../../server/src/simulator/cli';
 import { AwsEmulator } from '../../../server/src/simulator/aws/emulator';
 import { emptyResources } from '../../../server/src/simulator/aws/resources';
 import { simulate } from '../../../server/src/simulator/run';
+import { pythonsWithBoto3 } from './pythons';
 import { loadScenario, resolveScenario } from '../../../server/src/simulator/scenario';
 import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
 
@@ -61,18 +62,6 @@ test('an API call stores, queues and publishes; the worker it feeds retries and 
   assert.equal(new Set(trace.environments.map((e) => e.id)).size, trace.environments.length);
   assert.equal(new Set(trace.inputs.map((i) => i.id)).size, trace.inputs.length);
 });
-
-/** Every interpreter on this machine that has boto3 (CI installs Debian's python3-boto3 1.26). */
-function pythonsWithBoto3(): { binary: string; version: string }[] {
-  const found = new Map<string, { binary: string; version: string }>();
-  for (const candidate of ['python3', '/usr/bin/python3', 'python3.12', 'python3.13']) {
-    const r = spawnSync(candidate, ['-c', 'import sys, boto3; print(sys.executable, boto3.__version__)'], { encoding: 'utf8' });
-    if (r.status !== 0) continue;
-    const [exe, version] = r.stdout.trim().split(' ');
-    if (exe && version && !found.has(exe)) found.set(exe, { binary: exe, version });
-  }
-  return [...found.values()];
-}
 
 test('boto3 calls reach the endpoint, also releases without AWS_ENDPOINT_URL support', async (t) => {
   const pythons = pythonsWithBoto3();
