@@ -243,7 +243,9 @@ class Simulations implements PanelHost {
     if (open?.isDirty) await open.save();
     let config: SimulationConfig;
     try {
-      const loaded = engine().loadScenario(file.fsPath, platformDefaults);
+      // The files a scenario names must be in the workspace.
+      const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+      const loaded = engine().loadScenario(file.fsPath, platformDefaults, roots.length > 0 ? { roots } : {});
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
       if (!(await acceptRejections(loaded.rejections))) return;

@@ -32,6 +32,8 @@ interface Args {
   printScenario: boolean;
   force: boolean;
   dumpState: string | null;
+  /** Folders besides the workspace (the current folder and the scenario's) that files the scenario names may be in. */
+  allowDirs: string[];
 }
 
 const FORMATS = ['text', 'json'] as const;
@@ -45,6 +47,7 @@ function readArgs(argv: readonly string[]): Args | string {
     'print-scenario': { type: 'boolean' },
     force: { type: 'boolean' },
     'dump-state': { type: 'string' },
+    'allow-dir': { type: 'string', multiple: true },
   });
   if (typeof parsed === 'string') return parsed;
   const { values, positionals } = parsed;
@@ -54,7 +57,19 @@ function readArgs(argv: readonly string[]): Args | string {
   const [scenario, extra] = positionals;
   if (scenario === undefined) return 'missing the scenario file';
   if (extra !== undefined) return `unexpected argument ${extra}`;
-  return { scenario, out: values.out ?? null, chrome: values.chrome ?? null, format, fn: values.function ?? null, printScenario: values['print-scenario'] ?? false, force: values.force ?? false, dumpState: values['dump-state'] ?? null };
+  const allowDirs = values['allow-dir'] ?? [];
+  if (allowDirs.includes('')) return '--allow-dir needs a folder';
+  return {
+    scenario,
+    out: values.out ?? null,
+    chrome: values.chrome ?? null,
+    format,
+    fn: values.function ?? null,
+    printScenario: values['print-scenario'] ?? false,
+    force: values.force ?? false,
+    dumpState: values['dump-state'] ?? null,
+    allowDirs: allowDirs.map((d) => resolve(d)),
+  };
 }
 
 /** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
@@ -242,7 +257,8 @@ export async function runSimulate(argv: string[], out: NodeJS.WritableStream, er
         err.write(`lambda-lens simulate: --function and --print-scenario go with a template, not a scenario\n\n${SIMULATE_USAGE}`);
         return EXIT.usage;
       }
-      loaded = loadScenario(args.scenario);
+      // The files a scenario names must be in the workspace (here: the current folder or the scenario's) or an allowed folder.
+      loaded = loadScenario(args.scenario, {}, { roots: [process.cwd(), dirname(resolve(args.scenario)), ...args.allowDirs] });
     }
   } catch (e) {
     // A scenario with problems is bad input; anything else thrown while reading it is our failure.

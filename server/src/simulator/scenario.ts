@@ -7,9 +7,9 @@
  * `SimulationConfig` (paths made absolute, template values and trigger settings filled in).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, parse as parsePath, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BATCH_SIZE, SQS_VISIBILITY } from '../service/limits';
+import { BATCH_SIZE, PAYLOAD, SQS_VISIBILITY } from '../service/limits';
 import { readTemplate } from '../service/templates/template';
 import { knownValue, type EventSourceMappingModel, type FunctionModel, type Setting } from '../service/model/types';
 import { parseTrafficShift } from '../service/model/deployment';
@@ -31,6 +31,10 @@ import {
 import type { CallRule } from './aws/faults';
 import { SAMPLE_EVENTS } from './events';
 import { scenarioShapeProblems } from './scenarioSchema';
+import { depthOver, MAX_DATA_FILE_BYTES, MAX_JSON_DEPTH, readJsonInput } from './inputFiles';
+
+/** The most requests, messages and records one run takes: each is kept in the trace. */
+export const MAX_RUN_INPUTS = 100_000;
 import { isPythonRuntime } from './runtimes/python';
 import { rejections, type Rejection } from './validate';
 
@@ -61,6 +65,9 @@ type JsonObject = { [key: string]: Json };
 /** Reads JSON values with the path of each, collecting problems instead of throwing at the first. */
 class Reader {
   readonly problems: string[] = [];
+
+  /** `roots`: the folders files named by the scenario may be in (inputFiles.ts). */
+  constructor(readonly roots: readonly string[] = []) {}
 
   object(v: Json | undefined, path: string): JsonObject | undefined {
     if (v === undefined) return undefined;
@@ -313,13 +320,11 @@ function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[
   };
 }
 
-function readJsonFile(file: string, path: string, r: Reader): Json | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Json;
-  } catch (e) {
-    r.problems.push(`${path}: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
-  }
+function readJsonFile(file: string, path: string, r: Reader, limit = MAX_DATA_FILE_BYTES, limitWhy = 'the limit for a scenario data file'): Json | undefined {
+  const read = readJsonInput(file, file, r.roots, limit, limitWhy);
+  if (read.ok) return read.value as Json;
+  r.problems.push(`${path}: ${read.problem}`);
+  return undefined;
 }
 
 /** The template's trigger of one type, for event source mapping defaults. */
@@ -327,12 +332,19 @@ function mappingOf(model: FunctionModel | undefined, types: string[]): EventSour
   return model?.triggers.find((t) => types.includes(t.type) && t.mapping)?.mapping;
 }
 
-function readEvent(r: Reader, o: JsonObject, path: string, baseDir: string): Json | undefined {
+function readEvent(r: Reader, o: JsonObject, path: string, baseDir: string, kind: 'sync' | 'async'): Json | undefined {
   const given = ['event', 'eventFile', 'sample'].filter((k) => o[k] !== undefined);
   if (given.length > 1) r.problems.push(`${path}: give one of event, eventFile, sample (not ${given.join(' and ')})`);
   if (o['eventFile'] !== undefined) {
     const file = r.string(o['eventFile'], `${path}.eventFile`);
-    return file === undefined ? undefined : readJsonFile(resolve(baseDir, file), `${path}.eventFile`, r);
+    // The invocation payload limits, 6 MB synchronous and 1 MB asynchronous
+    // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): a larger event file is not read.
+    const limit = kind === 'sync' ? PAYLOAD.syncMb * 2 ** 20 : PAYLOAD.asyncKb * 2 ** 10;
+    return file === undefined ? undefined : readJsonFile(resolve(baseDir, file), `${path}.eventFile`, r, limit, `the ${kind} invocation payload limit`);
+  }
+  if (o['event'] !== undefined && depthOver(o['event'], MAX_JSON_DEPTH) !== null) {
+    r.problems.push(`${path}.event: nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`);
+    return undefined;
   }
   if (o['sample'] !== undefined) {
     const name = r.string(o['sample'], `${path}.sample`);
@@ -469,21 +481,21 @@ function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis
 }
 
 /** Read and resolve a scenario file. Throws `ScenarioError` listing every problem. */
-export function loadScenario(file: string, platformDefaults: Partial<PlatformSettings> = {}): LoadedScenario {
+export function loadScenario(file: string, platformDefaults: Partial<PlatformSettings> = {}, inputs: ScenarioInputs = {}): LoadedScenario {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ScenarioError(file, [`cannot read the scenario: ${e instanceof Error ? e.message : String(e)}`]);
-  }
-  let json: Json;
-  try {
-    json = JSON.parse(text) as Json;
-  } catch (e) {
-    throw new ScenarioError(file, [`not valid JSON: ${e instanceof Error ? e.message : String(e)}`]);
-  }
-  return resolveScenario(json, path, platformDefaults);
+  // The scenario file itself is the one the user chose: any folder, but a regular file of a sane size.
+  const read = readJsonInput(path, 'the scenario', [parsePath(path).root], MAX_DATA_FILE_BYTES, 'the limit for a scenario file');
+  if (!read.ok) throw new ScenarioError(file, [read.problem]);
+  return resolveScenario(read.value, path, platformDefaults, inputs);
+}
+
+/** Where the files a scenario names may be. */
+export interface ScenarioInputs {
+  /**
+   * Folders the files a scenario names (eventFile, messagesFile, recordsFile, seed files) may be
+   * in: the workspace and folders allowed explicitly. Default: the scenario's folder.
+   */
+  roots?: readonly string[];
 }
 
 /** Whether `later` is about the value `first` is about, or one inside it (its reading repeats the schema's word). */
@@ -498,10 +510,12 @@ function samePlace(first: string, later: string): boolean {
  * folder). `platformDefaults` (an editor's settings) replace the built-in platform defaults;
  * the scenario's own `platform` values win over both.
  */
-export function resolveScenario(json: unknown, path: string, platformDefaults: Partial<PlatformSettings> = {}): LoadedScenario {
-  const r = new Reader();
-  const warnings: string[] = [];
+export function resolveScenario(json: unknown, path: string, platformDefaults: Partial<PlatformSettings> = {}, inputs: ScenarioInputs = {}): LoadedScenario {
   const baseDir = dirname(path);
+  const r = new Reader(inputs.roots ?? [baseDir]);
+  const warnings: string[] = [];
+  // Events sit a few levels below the root; deeper than that is refused before anything walks it.
+  if (depthOver(json, MAX_JSON_DEPTH + 8) !== null) throw new ScenarioError(path, [`the scenario nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`]);
   // The shape (types, ranges, known properties, one kind per traffic entry) is the schema's to say;
   // the reading below adds what the schema cannot (files, the template, AWS's cross-field rules).
   const shape = scenarioShapeProblems(json);
@@ -593,7 +607,7 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       if (spec) deploys.push({ at, spec, path: `${path}.deploy` });
     } else if (o['invoke'] !== undefined) {
       const kind = o['invoke'] as 'sync' | 'async';
-      const event = readEvent(r, o, path, baseDir);
+      const event = readEvent(r, o, path, baseDir, kind);
       const count = r.number(o['count'], `${path}.count`, 1, 1_000_000) ?? 1;
       const intervalMs = r.number(o['intervalMs'], `${path}.intervalMs`, 0, Number.MAX_SAFE_INTEGER, false) ?? 0;
       traffic.push({ at, kind, event: event ?? {}, count, intervalMs });
@@ -607,6 +621,11 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
     }
   });
 
+  // Every request, message and record is kept in the trace: past this, the run could not be written out.
+  const requests = traffic.reduce((n, t) => n + (t.kind === 'sqs' ? t.messages.length : t.kind === 'stream' ? t.records.length : t.count), 0);
+  if (requests > MAX_RUN_INPUTS) {
+    r.problems.push(`traffic: ${requests} requests, messages and records in all; a run takes at most ${MAX_RUN_INPUTS} (lower count, or split the scenario)`);
+  }
   const routing = readRouting(r, root, deploys, defaultQualifier);
   const services = readServices(r, root['services'], baseDir);
   const problems = [...shape, ...r.problems.filter((p) => !shape.some((s) => samePlace(s, p)))];

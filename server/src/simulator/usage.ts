@@ -15,6 +15,8 @@ traffic shaped by its first trigger (a burst, sequential requests, one after 15 
   --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
   --dump-state <file> write the final contents of the emulated tables, queues, buckets and parameters
                       as JSON (- for stdout, after the report)
+  --allow-dir <dir>   a folder the scenario's files (eventFile, messagesFile…) may be in besides the
+                      current folder and the scenario's (repeatable)
 
 Exit codes: 0 the run completed (function errors are results), 1 Lambda would reject the
 configuration (without --force), 2 bad usage or a scenario with problems, 3 the run or writing
