@@ -9,7 +9,7 @@ import type { CallSite, HandlerModel, ImportRef } from './model';
 import { dottedName, isFunctionLike, skipOuter } from './scope';
 
 /** What a repeated call does twice. */
-export type EffectKind = 'put' | 'update' | 'transaction' | 'message' | 'publish' | 'events' | 'execution' | 'email' | 'payment' | 'http';
+export type EffectKind = 'put' | 'update' | 'transaction' | 'message' | 'publish' | 'events' | 'execution' | 'invoke' | 'email' | 'payment' | 'http';
 
 /** AWS SDK v3 commands, by class name and the modules that export them. */
 export interface CommandPattern {
@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandPattern[] = [
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishBatchCommand', kind: 'publish', what: 'SNS PublishBatch' },
   { module: /^@aws-sdk\/client-eventbridge$/, command: 'PutEventsCommand', kind: 'events', what: 'EventBridge PutEvents' },
   { module: /^@aws-sdk\/client-sfn$/, command: 'StartExecutionCommand', kind: 'execution', what: 'Step Functions StartExecution' },
+  { module: /^@aws-sdk\/client-lambda$/, command: 'InvokeCommand', kind: 'invoke', what: 'Lambda Invoke' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendEmailCommand', kind: 'email', what: 'SES SendEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendRawEmailCommand', kind: 'email', what: 'SES SendRawEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendTemplatedEmailCommand', kind: 'email', what: 'SES SendTemplatedEmail' },

@@ -134,9 +134,15 @@ function problemOf(model: HandlerModel, e: Effect, keyNames: ReadonlySet<string>
       if (/MessageDeduplicationId/.test(argsText) || (e.input !== undefined && !input)) return undefined;
       return `Every retry ${e.kind === 'message' ? 'sends the message' : 'publishes the message'} again. Use a FIFO ${e.kind === 'message' ? 'queue' : 'topic'} with a MessageDeduplicationId derived from the event, or make the consumers idempotent and record what was sent.`;
     }
-    case 'execution':
-      if (!input || mayHaveProperty(input, 'name')) return undefined;
+    case 'execution': {
+      if (!input) return undefined;
+      const name = propertyValue(findProperty(input, 'name'));
+      if (name !== undefined && /\bawsRequestId\b/.test(name.getText(model.sourceFile))) return 'The name comes from the request id, which changes with every retry (each retry is a new invocation), so a retry starts a second execution under a new name. Derive the name from the event (its message id, sequence number or business id): a standard workflow refuses a second execution with the same name (for 90 days).';
+      if (mayHaveProperty(input, 'name')) return undefined;
       return 'Every retry starts another execution. Pass a `name` derived from the event: a standard workflow refuses a second execution with the same name (for 90 days).';
+    }
+    case 'invoke':
+      return 'Every retry invokes the other function again, and its work is done twice (with InvocationType Event it is queued again). Make that function idempotent on an id taken from this event (Powertools), or record the call with a conditional write first.';
     case 'email':
       return 'Every retry sends the email again. Record that it was sent (a conditional write keyed on the event id) before sending, or use Powertools makeIdempotent.';
     case 'payment':
@@ -198,7 +204,7 @@ function conditionFix(model: HandlerModel, e: Effect, partitionKeys: ReadonlySet
 /** boto3 writes that repeat their effect on a retry, with the keyword that makes them idempotent. */
 interface WritePattern {
   readonly what: string;
-  readonly kind: 'put' | 'update' | 'message' | 'publish' | 'email';
+  readonly kind: 'put' | 'update' | 'message' | 'publish' | 'email' | 'execution' | 'invoke';
   /** The boto3 service names of the client (or resource) the method belongs to. */
   readonly services: readonly string[];
   /** The method name is common outside boto3 (MQTT and Redis `publish`, mailers' `send_email`): the client must be known to be boto3's. */
@@ -214,6 +220,8 @@ const WRITES: Readonly<Record<string, WritePattern>> = {
   send_email: { what: 'SES send_email', kind: 'email', services: ['ses', 'sesv2'], needsKnownClient: true },
   send_raw_email: { what: 'SES send_raw_email', kind: 'email', services: ['ses'] },
   send_templated_email: { what: 'SES send_templated_email', kind: 'email', services: ['ses'] },
+  start_execution: { what: 'Step Functions start_execution', kind: 'execution', services: ['stepfunctions'], needsKnownClient: true },
+  invoke: { what: 'Lambda invoke', kind: 'invoke', services: ['lambda'], needsKnownClient: true },
 };
 
 function pythonLL2101(ctx: PythonRuleContext): Finding[] {
@@ -296,5 +304,13 @@ function pythonProblemOf(call: PyNode, write: WritePattern): string | undefined 
       return `Each retry ${write.kind === 'message' ? 'sends the message' : 'publishes'} again, and the consumers see duplicates. Give it a deduplication id from the event (FIFO), make the consumers idempotent, or use Powertools @idempotent.`;
     case 'email':
       return 'Each retry sends the email again. Record that it was sent (a conditional put keyed by the event id) before sending, or use Powertools @idempotent.';
+    case 'execution': {
+      const name = keywordArgument(call, 'name');
+      if (name !== undefined && /\baws_request_id\b/.test(name.text)) return 'The name comes from the request id, which changes with every retry (each retry is a new invocation), so a retry starts a second execution under a new name. Derive the name from the event (its message id, sequence number or business id): a standard workflow refuses a second execution with the same name (for 90 days).';
+      if (name !== undefined) return undefined;
+      return 'Each retry starts another execution. Pass a `name` derived from the event: a standard workflow refuses a second execution with the same name (for 90 days).';
+    }
+    case 'invoke':
+      return 'Each retry invokes the other function again, and its work is done twice (with InvocationType Event it is queued again). Make that function idempotent on an id taken from this event (Powertools @idempotent), or record the call with a conditional write first.';
   }
 }
