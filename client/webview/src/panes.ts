@@ -31,7 +31,9 @@ export function renderSummary(target: HTMLElement, s: PanelState): void {
   }
   const aws = s.trace?.aws;
   const summary = s.trace?.summary;
-  if (aws && summary) {
+  // Only when the handlers called AWS: a run that made no call has nothing to show there, and the
+  // strip keeps to one line at 1,280 px (issue 21).
+  if (aws && summary && (summary.awsCalls ?? 0) > 0) {
     const dups = summary.duplicateSideEffects ?? 0;
     target.appendChild(
       el(
