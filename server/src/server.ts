@@ -160,7 +160,8 @@ function refreshDependents(uri: string): void {
     if (other.uri !== uri && (dependents.has(other.uri) || isCode(other.uri) !== handler)) schedule(other);
   }
   // Lenses in handler files summarise template settings; the editor re-asks for its own file's lenses.
-  if (canRefreshLenses && !handler) void connection.sendRequest(CodeLensRefreshRequest.type);
+  // A CDK stack is code whose dependents are handler files: their lenses follow it too.
+  if (canRefreshLenses && (!handler || [...dependents].some(isCode))) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
 /** True once the Python parser has loaded (or failed to): until then nothing is published, rather than results without Python. */

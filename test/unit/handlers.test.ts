@@ -117,7 +117,7 @@ test('a handler file links to the template functions that use it, and back', () 
   const lenses = service.codeLenses(doc(fs, '/app/src/orders/api.mjs'));
   assert.deepEqual(lenses.map((l) => l.title), ['OrdersFunction · 256 MB · 10 s · SQS batch 10 (whole batch retried)']);
   assert.equal(lenses[0]?.target.uri, uri('/app/template.yaml'));
-  assert.deepEqual(lenses[0]?.fn, { templateUri: uri('/app/template.yaml'), logicalId: 'OrdersFunction' });
+  assert.deepEqual(lenses[0]?.fn, { templateUri: uri('/app/template.yaml'), logicalId: 'OrdersFunction', simulate: true });
 
   const api = fs.files['/app/src/orders/api.mjs'] as string;
   const refs = service.references(doc(fs, '/app/src/orders/api.mjs'), api.indexOf('handler ='));

@@ -40,7 +40,7 @@ function asyncFinding(template: TemplateDocument, fn: FunctionModel): Found[] {
   const fix = asyncFailureDestinationFix(template, fn);
   return [{ fn: fn.logicalId, finding: {
     ruleId: 'LL2003',
-    message: `Function ${fn.logicalId} is invoked asynchronously by ${[...new Set(triggers.map(triggerLabel))].join(', ')}, but has no ${fn.resourceType === 'serverless' ? 'destinations.onFailure or onError' : 'OnFailure destination or DeadLetterQueue'}: an event that still fails after ${tries} is dropped and lost.`,
+    message: `Function ${fn.logicalId} is invoked asynchronously by ${[...new Set(triggers.map(triggerLabel))].join(', ')}, but has no ${fn.resourceType === 'serverless' ? 'destinations.onFailure or onError' : fn.kind === 'cdk' ? 'onFailure destination or deadLetterQueue' : 'OnFailure destination or DeadLetterQueue'}: an event that still fails after ${tries} is dropped and lost.`,
     uri: fn.uri,
     span: fn.idSpan,
     ...(fix ? { fixes: [fix] } : {}),
@@ -54,7 +54,7 @@ function streamFindings(template: TemplateDocument, fn: FunctionModel): Found[] 
       const fix = mappingFailureDestinationFix(template, fn, t);
       return { fn: fn.logicalId, finding: {
         ruleId: 'LL2003',
-        message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'destinations.onFailure on the event' : 'OnFailure destination'}: when a batch exhausts its retries or its records expire, Lambda skips it and keeps no record of which records were lost.`,
+        message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'destinations.onFailure on the event' : fn.kind === 'cdk' ? 'onFailure on the event source (new SqsDlq(…))' : 'OnFailure destination'}: when a batch exhausts its retries or its records expire, Lambda skips it and keeps no record of which records were lost.`,
         uri: t.uri,
         span: t.span,
         ...(fix ? { fixes: [fix] } : {}),

@@ -25,7 +25,7 @@ export const LL2004: TemplateRule = {
           const fix = addResponseTypesFix(template, fn, t);
           return {
             ruleId: 'LL2004',
-            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${fn.resourceType === 'serverless' ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}` : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`}: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
+            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${fn.resourceType === 'serverless' ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}` : fn.kind === 'cdk' ? 'reportBatchItemFailures: true' : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`}: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
             uri: t.uri,
             span: t.span,
             ...(fix ? { fixes: [fix] } : {}),
