@@ -126,7 +126,7 @@ test('an alias bomb inside a template: one LL0003 at the alias that ran past the
   const { findings } = checkWith({ 'bomb/template.yaml': CFN(`Metadata:\n${lines.join('\n')}\n`) });
   const notes = findings.filter((f) => f.file === 'bomb/template.yaml');
   assert.deepEqual(notes.map((f) => f.ruleId), ['LL0003']);
-  assert.match(notes[0]?.message ?? '', /aliases expand to more than 100,000 nodes/);
+  assert.match(notes[0]?.message ?? '', /aliases expand to more than 10,000 nodes/);
   assertProjectChecked(findings);
 });
 
@@ -185,4 +185,14 @@ test('package-size walks (LL1013): a CodeUri outside the project is reported, no
   assert.deepEqual(findings.filter((f) => f.file === 'loop/template.yaml' && f.ruleId === 'LL1013'), []);
   const big = findings.find((f) => f.file === 'big/template.yaml' && f.ruleId === 'LL1013');
   assert.match(big?.message ?? '', /is (at least )?300 MB on disk/);
+});
+
+test('expressions nested without brackets (!!!…x, await await …, not not …): no stack overflow, the rest kept', () => {
+  const { findings } = checkWith({
+    'src/unary.js': `exports.handler = async () => ${'!'.repeat(20_000)}x;\n`,
+    'src/awaits.mjs': `export const handler = async () => ${'await '.repeat(5_000)}x;\n`,
+    'src/arrows.js': `exports.handler = async () => ${'() => '.repeat(5_000)}1;\n`,
+    'py/nots.py': `def handler(event, context):\n    return ${'not '.repeat(20_000)}x\n`,
+  });
+  assertProjectChecked(findings);
 });

@@ -9,8 +9,14 @@
 export const INPUT_LIMITS = {
   /** Bracket nesting ({[( in JSON, YAML flow collections or code) read at most. */
   maxNesting: 256,
+  /**
+   * Depth of a handler's syntax tree analysed. Expressions nested without brackets
+   * (`!!!!…x`, `await await …`) overflowed the analysis' recursive walks near 2,000 levels;
+   * real handlers stay under 100.
+   */
+  maxSyntaxDepth: 500,
   /** Nodes that YAML aliases may copy into one document, counted as they expand. */
-  maxAliasExpansion: 100_000,
+  maxAliasExpansion: 10_000,
   /**
    * Characters of handler code analysed. A handler source past 2 MB is a bundle or generated
    * code, and parsing and walking it took tens of seconds (a 5 MB Python line: 29 s).

@@ -7,7 +7,7 @@
  * The two `.wasm` files are looked up next to this code first (the bundle: scripts/build.mjs
  * copies them into dist/), then in node_modules (tests and `tsx`).
  */
-import { codeOverLimit } from '../../input';
+import { INPUT_LIMITS, codeOverLimit } from '../../input';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
@@ -68,5 +68,27 @@ export function parsePython(text: string): Tree | undefined {
   // Code nested past the input budget is not parsed (../../input.ts): the analysis walks the
   // tree recursively, and no real handler nests hundreds of brackets deep.
   if (codeOverLimit(text) !== undefined) return parser?.parse('') ?? undefined;
-  return parser?.parse(text) ?? undefined;
+  const tree = parser?.parse(text) ?? undefined;
+  // Expressions nested without brackets (`not not not …`) make a deep tree too.
+  if (tree !== undefined && treeDepth(tree) > INPUT_LIMITS.maxSyntaxDepth) return parser?.parse('') ?? undefined;
+  return tree;
+}
+
+/** The depth of a tree, walked with a cursor (no recursion); stops once past the budget. */
+function treeDepth(tree: Tree): number {
+  const cursor = tree.walk();
+  let depth = 0;
+  let max = 0;
+  for (;;) {
+    if (cursor.gotoFirstChild()) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > INPUT_LIMITS.maxSyntaxDepth) return max;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return max;
+      depth--;
+    }
+  }
 }
