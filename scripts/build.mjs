@@ -143,7 +143,10 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sharedTypeScript, separateSimulate],
+    // memoryOnlyLevel and the precompiled validator too: `tune` (server/src/simulator/tune.ts) is
+    // still imported statically, and brings the simulator and its DynamoDB (dynalite) into this
+    // bundle; without the plugin dynalite's native `level` broke every command at start-up.
+    plugins: [sharedTypeScript, separateSimulate, memoryOnlyLevel, precompiledScenarioValidator],
   },
   {
     ...common,
