@@ -95,14 +95,14 @@ const precompiledScenarioValidator = {
   },
 };
 
-// `lambda-lens simulate` (the simulator, its local AWS endpoint, the scenario validator: over half of
+// `lambda-lens simulate` and `tune` (the simulator, its local AWS endpoint, the scenario validator: over half of
 // the CLI's code) is its own bundle, dist/simulate.js, required only by that command: every
 // `lambda-lens check` would otherwise compile it at start-up.
 /** @type {import('esbuild').Plugin} */
 const separateSimulate = {
   name: 'separate-simulate',
   setup(build) {
-    build.onResolve({ filter: /^\.\/simulator\/cli\.js$/ }, () => ({ path: './simulate.js', external: true }));
+    build.onResolve({ filter: /^\.\/simulator\/commands\.js$/ }, () => ({ path: './simulate.js', external: true }));
   },
 };
 
@@ -150,7 +150,7 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: ['server/src/simulator/cli.ts'],
+    entryPoints: ['server/src/simulator/commands.ts'],
     outfile: 'dist/simulate.js',
     platform: 'node',
     format: 'cjs',

@@ -10,10 +10,9 @@ import { LanguageService, RULES, docsUrl, handlerLanguage, isHandlerPath, isPyth
 import { nodeFileSystem } from './nodeFs';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
-import { SIMULATE_USAGE } from './simulator/usage';
+import { SIMULATE_USAGE, TUNE_USAGE } from './simulator/usage';
 import { installedSdkDir, installSdk, SDK_PACKAGES, sdkDir } from './simulator/aws/sdk';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from './args';
-import { runTune, TUNE_USAGE } from './simulator/tune';
 
 const VERSION = '0.1.0';
 
@@ -108,13 +107,13 @@ const COMMANDS: readonly Command[] = [
     ],
     help: SIMULATE_USAGE,
     // Loaded on use: `check` and `rules` never load the simulator.
-    run: async (args) => (await import('./simulator/cli.js')).runSimulate([...args], process.stdout, process.stderr),
+    run: async (args) => (await import('./simulator/commands.js')).runSimulate([...args], process.stdout, process.stderr),
   },
   {
     name: 'tune',
     forms: [['<scenario.json|template> [--memory 128,512,…]', 'Run a scenario at each memory size: Duration, INIT, cost, and the size to pick']],
     help: TUNE_USAGE,
-    run: (args) => runTune([...args], process.stdout, process.stderr),
+    run: async (args) => (await import('./simulator/commands.js')).runTune([...args], process.stdout, process.stderr),
   },
   { name: 'rules', forms: [['', 'List the rules']], help: RULES_HELP, run: listRules },
   {
@@ -290,12 +289,13 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
       unreadable++;
       continue;
     }
-    if (!pythonLoaded && (isPythonPath(path) || /\bpython\d/.test(read.text))) {
+    const uri = URI.file(resolve(path)).toString();
+    const doc = { uri, text: read.text, version: 0 };
+    // The Python parser (WebAssembly) loads at the first Python file, or template whose Python handler file is there.
+    if (!pythonLoaded && (isPythonPath(path) || (/\bpython\d/.test(read.text) && service.hasPythonCode(doc)))) {
       pythonLoaded = true;
       if (!(await loadPythonParser())) io.err(`lambda-lens: Python handlers are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
     }
-    const uri = URI.file(resolve(path)).toString();
-    const doc = { uri, text: read.text, version: 0 };
     let diagnostics: readonly Diagnostic[];
     try {
       const stack = isHandlerPath(path) && service.isCdkStack(doc);

@@ -260,6 +260,11 @@ export class LanguageService {
     return (this.readCdk(doc)?.functions.length ?? 0) > 0;
   }
 
+  /** True when a template names a Python handler whose file exists (its checks need the Python parser). */
+  hasPythonCode(doc: DocumentInput): boolean {
+    return this.readTemplate(doc).functions.some((fn) => resolvePythonHandler(fn, this.fs) !== undefined);
+  }
+
   /** Forgets a document (closed in the editor). */
   forget(uri: string): void {
     this.cache.delete(uri);

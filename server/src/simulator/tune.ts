@@ -18,21 +18,10 @@ import { resolveScenario, ScenarioError, type LoadedScenario } from './scenario'
 import { durationStats } from './summary';
 import type { SimulationTrace } from './trace';
 import { formatRejection } from './validate';
+import { TUNE_USAGE } from './usage';
 
-export const TUNE_USAGE = `Usage: lambda-lens tune <scenario.json|template.yaml> [--function <LogicalId>] [--memory 128,512,1024,1769,3008]
-                       [--tolerance <percent>] [--format text|json] [--force]
+export { TUNE_USAGE } from './usage';
 
-Runs the same scenario at each memory size and compares Duration, INIT and cost per million
-requests on x86_64 and arm64: CPU follows memory (1,769 MB = 1 vCPU), so CPU-bound code gets
-faster with memory, and each size is billed at its GB-seconds. Recommends the cheapest size and
-the fastest one: the smallest size within the tolerance of the best Duration p50.
-
-  --function <id>     with a template: the function's logical id (needed when there are several)
-  --memory <list>     memory sizes in MB, comma-separated (default 128,256,512,1024,1769,3008)
-  --tolerance <pct>   how close to the best Duration p50 counts as fastest (default 10)
-  --format <f>        text (default): a table; json: an array with one object per size
-  --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
-`;
 
 export const DEFAULT_MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008] as const;
 

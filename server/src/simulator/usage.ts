@@ -1,4 +1,4 @@
-/** `lambda-lens simulate`'s usage, on its own so that the CLI can print it without loading the simulator. */
+/** The usage of `lambda-lens simulate` and `tune`, on their own so that the CLI can print them without loading the simulator. */
 export const SIMULATE_USAGE = `Usage: lambda-lens simulate <scenario.json> [--out trace.json] [--format text|json] [--chrome chrome-trace.json]
        lambda-lens simulate <template.yaml> [--function <LogicalId>] [--print-scenario] [same options]
 
@@ -21,4 +21,19 @@ traffic shaped by its first trigger (a burst, sequential requests, one after 15 
 Exit codes: 0 the run completed (function errors are results), 1 Lambda would reject the
 configuration (without --force), 2 bad usage or a scenario with problems, 3 the run or writing
 its output failed, 130 interrupted.
+`;
+
+export const TUNE_USAGE = `Usage: lambda-lens tune <scenario.json|template.yaml> [--function <LogicalId>] [--memory 128,512,1024,1769,3008]
+                       [--tolerance <percent>] [--format text|json] [--force]
+
+Runs the same scenario at each memory size and compares Duration, INIT and cost per million
+requests on x86_64 and arm64: CPU follows memory (1,769 MB = 1 vCPU), so CPU-bound code gets
+faster with memory, and each size is billed at its GB-seconds. Recommends the cheapest size and
+the fastest one: the smallest size within the tolerance of the best Duration p50.
+
+  --function <id>     with a template: the function's logical id (needed when there are several)
+  --memory <list>     memory sizes in MB, comma-separated (default 128,256,512,1024,1769,3008)
+  --tolerance <pct>   how close to the best Duration p50 counts as fastest (default 10)
+  --format <f>        text (default): a table; json: an array with one object per size
+  --force             run even when Lambda would reject the function's configuration (LL1xxx errors)
 `;
