@@ -360,7 +360,19 @@ async function stepTextsFit(walkthrough: Locator): Promise<void> {
       // The step's own page (its first heading, from media/walkthrough/<id>.md) once the webview shows it.
       const heading = readFileSync(join(repoRoot, 'media', 'walkthrough', `${id}.md`), 'utf8').split('\n')[0]!.replace(/^#\s*/, '');
       const body = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
-      await body.locator('h1', { hasText: heading }).waitFor();
+      // The page's webview is made when the wide layout first shows a step, which can take a while on a loaded
+      // machine; seen once: it never came for the step already open. Then the person opens another step and back.
+      for (const deadline = Date.now() + TIMEOUT; ; ) {
+        try {
+          await body.locator('h1', { hasText: heading }).waitFor({ timeout: 10_000 });
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await steps.nth(i === 0 ? 1 : 0).click();
+          await step.click();
+          await step.and(page.locator('[aria-expanded="true"]')).waitFor();
+        }
+      }
       const overflow = await body.evaluate((node) => {
         const doc = node.ownerDocument.documentElement;
         const wide = [...node.querySelectorAll('pre, p, li, h1')].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.slice(0, 40));
