@@ -30,7 +30,7 @@ const MAX_SCAN_DEPTH = 6;
 const MAX_SCAN_FILES = 20_000;
 const MAX_RE_EXPORT_HOPS = 5;
 /** Test folders and files: code there is run by a test runner, not by Lambda. */
-const TEST_PATH = /(^|[\\/])(tests?|__tests__|spec)[\\/]/;
+const TEST_PATH = /(^|[\\/])(tests|__tests__)[\\/]/;
 const TEST_FILE = /^(test_.*\.py|.*_test\.py|conftest\.py|.*\.(test|spec)\.[cm]?[jt]sx?)$/;
 
 interface TemplateLinks {
@@ -283,7 +283,7 @@ export class ProjectIndex {
 
   /**
    * Why a file that no template links is not a Lambda handler, when it is not: a test file
-   * (pytest's `test_*.py`, `*.test.js`, a `tests/` folder), or code of a Serverless Framework
+   * (pytest's `test_*.py`, `*.test.js`, a `tests/` or `__tests__/` folder), or code of a Serverless Framework
    * service for another cloud (`provider.name` other than `aws`: only AWS functions are Lambda).
    * Such files get no handler rules; a template that links one still makes it a handler.
    */
