@@ -121,6 +121,7 @@ test('help: the global help names every command and language; each command has i
     check: /^Usage: lambda-lens check \[paths\.\.\.\]/,
     simulate: /^Usage: lambda-lens simulate <scenario\.json>/,
     rules: /^Usage: lambda-lens rules\n/,
+    tune: /^Usage: lambda-lens tune <scenario\.json\|template\.yaml>/,
   };
   for (const [command, usage] of Object.entries(own)) {
     const viaHelp = run(['help', command]);
@@ -137,7 +138,7 @@ test('help: the global help names every command and language; each command has i
   assert.equal(run(['check', '--format', 'xml', '--help']).code, 0);
   const unknown = run(['help', 'nope']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /no command "nope" \(commands: check, simulate, rules/);
+  assert.match(unknown.stderr, /no command "nope" \(commands: check, simulate, tune, rules/);
 });
 
 test('text output names the file, position, rule and a summary', () => {

@@ -14,7 +14,7 @@ import type { TriggerFacts } from './fitEvent';
 
 export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform, runSimulateProcess } from '../../../server/src/simulator/index';
 export { installSdk, installedSdkDir, sdkDir } from '../../../server/src/simulator/aws/sdk';
-export { starterFor } from '../../../server/src/simulator/cli';
+export { starterFor } from '../../../server/src/simulator/target';
 export { tune, DEFAULT_MEMORY_SIZES } from '../../../server/src/simulator/tune';
 
 /** A function of a template, as the quick pick shows it. */

@@ -7,15 +7,13 @@
  * (function errors are results, not failures), 1 Lambda would reject the configuration, 2 bad
  * usage or a scenario with problems, 3 the run or writing its output failed, 130 interrupted.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { readTemplateFunctions } from '../service/templates/template';
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { toChromeTrace } from './chrome';
 import { simulate } from './run';
 import { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
-import { starterScenario } from './starter';
 import { formatRejection } from './validate';
+import { isTemplate, starterFor } from './target';
 import type { DurationStats, SimulationTrace } from './trace';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from '../args';
 import { SIMULATE_USAGE } from './usage';
@@ -72,36 +70,6 @@ function readArgs(argv: readonly string[]): Args | string {
   };
 }
 
-/** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
-export function isTemplate(file: string): boolean {
-  if (/\.ya?ml$/i.test(file)) return true;
-  if (!/\.json$/i.test(file)) return false;
-  try {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return json !== null && typeof json === 'object' && 'Resources' in json && !('traffic' in json);
-  } catch {
-    return false;
-  }
-}
-
-/** The starter scenario for a template function, or a usage problem. */
-export function starterFor(file: string, logicalId: string | null): { json: object; path: string } | string {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`;
-  }
-  const functions = readTemplateFunctions(pathToFileURL(path).href, text);
-  const ids = functions.map((f) => f.logicalId);
-  const model = logicalId ? functions.find((f) => f.logicalId === logicalId) : functions.length === 1 ? functions[0] : undefined;
-  if (!model) {
-    if (logicalId) return `no function ${logicalId} in ${file} (found: ${ids.join(', ') || 'none'})`;
-    return ids.length === 0 ? `no functions in ${file}` : `${file} has several functions: choose one with --function (${ids.join(', ')})`;
-  }
-  return { json: starterScenario(model, basename(path)), path: join(dirname(path), `${model.logicalId}.scenario.json`) };
-}
 
 function ms(v: number | null): string {
   return v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(2)} ms`;

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, isOneOf, notOneOf, parseCommandArgs } from '../args';
 import { MEMORY, PRICE } from '../service/limits';
-import { isTemplate, starterFor } from './cli';
+import { isTemplate, starterFor } from './target';
 import { simulate } from './run';
 import { resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
 import { durationStats } from './summary';
@@ -20,7 +20,6 @@ import type { SimulationTrace } from './trace';
 import { formatRejection } from './validate';
 import { TUNE_USAGE } from './usage';
 
-export { TUNE_USAGE } from './usage';
 
 
 export const DEFAULT_MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008] as const;
