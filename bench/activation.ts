@@ -15,7 +15,17 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { CODE_SERVER_VERSION, createSessionDirs, ensureCodeServer, installExtension, repoRoot, run, startCodeServer, workbenchUrl, type CodeServerInstall } from '../test/e2e/codeServer';
+import {
+  CODE_SERVER_VERSION,
+  createSessionDirs,
+  ensureCodeServer,
+  installExtension,
+  repoRoot,
+  run,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServerInstall,
+} from '../test/e2e/codeServer';
 import { EXTENSION_ID } from '../test/e2e/expectations';
 import { launchBrowser, Workbench } from '../test/e2e/workbench';
 import { stats } from './stats';
@@ -46,8 +56,13 @@ interface Sample {
  */
 async function packageVsix(out: string): Promise<void> {
   await run('npm', ['run', '--silent', 'package', '--', '--out', out], { quiet: true });
-  const development = ['client.js', 'server.js', 'simulator.js'].filter((f) => readFileSync(join(repoRoot, 'dist', f), 'utf8').includes('//# sourceMappingURL='));
-  if (development.length > 0) throw new Error(`dist/${development.join(', dist/')} was rebuilt for development while packaging; run the bench again`);
+  const development = ['client.js', 'server.js', 'simulator.js'].filter((f) =>
+    readFileSync(join(repoRoot, 'dist', f), 'utf8').includes('//# sourceMappingURL='),
+  );
+  if (development.length > 0)
+    throw new Error(
+      `dist/${development.join(', dist/')} was rebuilt for development while packaging; run the bench again`,
+    );
 }
 
 /** The extension's "activated in N ms" figure from its output channel's log file, once written. */
@@ -55,7 +70,9 @@ async function serverReadyMs(userData: string): Promise<number | undefined> {
   const logs = join(userData, 'logs');
   const deadline = Date.now() + WAIT_MS;
   while (Date.now() < deadline) {
-    const files = existsSync(logs) ? readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Lambda Lens.log')) : [];
+    const files = existsSync(logs)
+      ? readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('Lambda Lens.log'))
+      : [];
     for (const file of files) {
       const match = ACTIVATED_LINE.exec(readFileSync(join(logs, file), 'utf8'));
       if (match) return Number(match[1]);
@@ -73,7 +90,11 @@ async function activationTimes(workbench: Workbench): Promise<Map<string, number
   await workbench.runCommand('Developer: Show Running Extensions');
   const name = EXTENSION_ID.split('.')[1] ?? EXTENSION_ID;
   const rows = page.locator('.runtime-extensions-editor .monaco-list-row');
-  await rows.filter({ has: page.locator('.activation-time', { hasText: /\d+\s*ms/ }) }).filter({ hasText: 'Lambda Lens' }).first().waitFor({ timeout: WAIT_MS });
+  await rows
+    .filter({ has: page.locator('.activation-time', { hasText: /\d+\s*ms/ }) })
+    .filter({ hasText: 'Lambda Lens' })
+    .first()
+    .waitFor({ timeout: WAIT_MS });
   const times = new Map<string, number>();
   for (const row of await rows.all()) {
     const label = await row.getAttribute('aria-label');
@@ -94,15 +115,27 @@ async function once(browser: Browser, install: CodeServerInstall, vsix: string, 
       const workspace = join(dirs.root, 'workspace');
       cpSync(example, workspace, { recursive: true });
       started = performance.now();
-      const workbench = await Workbench.open(browser, workbenchUrl(server, workspace), join(dirs.root, 'artifacts'), 'activation');
+      const workbench = await Workbench.open(
+        browser,
+        workbenchUrl(server, workspace),
+        join(dirs.root, 'artifacts'),
+        'activation',
+      );
       const workbenchMs = performance.now() - started;
       try {
         await workbench.openFile('template.yaml');
         const times = await activationTimes(workbench);
         const activationMs = times.get(EXTENSION_ID);
-        if (activationMs === undefined) throw new Error(`${EXTENSION_ID} is not among the running extensions: ${[...times.keys()].join(', ')}`);
+        if (activationMs === undefined)
+          throw new Error(`${EXTENSION_ID} is not among the running extensions: ${[...times.keys()].join(', ')}`);
         times.delete(EXTENSION_ID);
-        return { serverMs, workbenchMs, activationMs, serverReadyMs: await serverReadyMs(dirs.userData), builtinMs: times };
+        return {
+          serverMs,
+          workbenchMs,
+          activationMs,
+          serverReadyMs: await serverReadyMs(dirs.userData),
+          builtinMs: times,
+        };
       } finally {
         await workbench.close();
       }
@@ -121,7 +154,9 @@ function line(label: string, samples: readonly number[]): string {
 }
 
 async function main(): Promise<void> {
-  const example = existsSync(join(repoRoot, 'media', 'example')) ? join(repoRoot, 'media', 'example') : join(repoRoot, 'examples', 'sam-app');
+  const example = existsSync(join(repoRoot, 'media', 'example'))
+    ? join(repoRoot, 'media', 'example')
+    : join(repoRoot, 'examples', 'sam-app');
   const out = mkdtempSync(join(tmpdir(), 'lambda-lens-bench-'));
   const browser = await launchBrowser();
   try {
@@ -134,19 +169,42 @@ async function main(): Promise<void> {
       console.error(`run ${i + 1}/${RUNS}: Lambda Lens ${samples[i]!.activationMs} ms`);
     }
     const builtins = new Map<string, number[]>();
-    for (const s of samples) for (const [name, ms] of s.builtinMs) builtins.set(name, [...(builtins.get(name) ?? []), ms]);
-    const perRunBuiltinMedian = samples.filter((s) => s.builtinMs.size > 0).map((s) => stats([...s.builtinMs.values()]).median);
+    for (const s of samples)
+      for (const [name, ms] of s.builtinMs) builtins.set(name, [...(builtins.get(name) ?? []), ms]);
+    const perRunBuiltinMedian = samples
+      .filter((s) => s.builtinMs.size > 0)
+      .map((s) => stats([...s.builtinMs.values()]).median);
     const ready = samples.flatMap((s) => (s.serverReadyMs === undefined ? [] : [s.serverReadyMs]));
 
-    console.log(`Activation in code-server ${CODE_SERVER_VERSION}, ${RUNS} fresh sessions, workspace ${example.slice(repoRoot.length + 1)}`);
-    console.log(`.vsix (npm run package): ${statSync(vsix).size} bytes (${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB)`);
-    console.log(line('Lambda Lens load + activate() call (VS Code)', samples.map((s) => s.activationMs)));
+    console.log(
+      `Activation in code-server ${CODE_SERVER_VERSION}, ${RUNS} fresh sessions, workspace ${example.slice(repoRoot.length + 1)}`,
+    );
+    console.log(
+      `.vsix (npm run package): ${statSync(vsix).size} bytes (${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB)`,
+    );
+    console.log(
+      line(
+        'Lambda Lens load + activate() call (VS Code)',
+        samples.map((s) => s.activationMs),
+      ),
+    );
     console.log(line('Lambda Lens load to server ready (own log)', ready));
     console.log('baseline, same windows:');
     console.log(line('  built-in extensions (the median of each window)', perRunBuiltinMedian));
-    for (const [name, ms] of [...builtins].sort((a, b) => stats(b[1]).median - stats(a[1]).median)) console.log(line(`  ${name}`, ms));
-    console.log(line('  code-server start to /healthz', samples.map((s) => s.serverMs)));
-    console.log(line('  page open to workbench laid out', samples.map((s) => s.workbenchMs)));
+    for (const [name, ms] of [...builtins].sort((a, b) => stats(b[1]).median - stats(a[1]).median))
+      console.log(line(`  ${name}`, ms));
+    console.log(
+      line(
+        '  code-server start to /healthz',
+        samples.map((s) => s.serverMs),
+      ),
+    );
+    console.log(
+      line(
+        '  page open to workbench laid out',
+        samples.map((s) => s.workbenchMs),
+      ),
+    );
   } finally {
     await browser.close();
     rmSync(out, { recursive: true, force: true });

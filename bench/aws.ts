@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   const floorUrl = `http://127.0.0.1:${(floor.address() as AddressInfo).port}/`;
   const dir = join(__dirname, '..', 'test', 'fixtures', 'aws', 'bench');
   const { config } = resolveScenario(
-    { template: 'template.yaml', function: 'BenchFunction', traffic: [{ at: 0, invoke: 'sync', event: { rounds, floorUrl } }] },
+    {
+      template: 'template.yaml',
+      function: 'BenchFunction',
+      traffic: [{ at: 0, invoke: 'sync', event: { rounds, floorUrl } }],
+    },
     join(dir, 'bench.scenario.json'),
   );
   const trace = await simulate(config);
@@ -41,9 +45,15 @@ async function main(): Promise<void> {
   const bare = stats(warm(r.floor));
   const recorded = stats((inv.awsCalls ?? []).map((c) => c.durationMs));
   const f = (v: number): string => `${v.toFixed(3)} ms`;
-  console.log(`rounds ${rounds} (first ${r.put.length - warm(r.put).length} dropped as warm-up), load average ${(await import('node:os')).loadavg()[0]?.toFixed(1)}`);
-  console.log(`PutItem round trip from the handler (SDK v3): p50 ${f(put.median)}, p95 ${f(put.p95)}  = ${(put.median / bare.median).toFixed(2)}× the floor`);
-  console.log(`GetItem round trip from the handler (SDK v3): p50 ${f(get.median)}, p95 ${f(get.p95)}  = ${(get.median / bare.median).toFixed(2)}× the floor`);
+  console.log(
+    `rounds ${rounds} (first ${r.put.length - warm(r.put).length} dropped as warm-up), load average ${(await import('node:os')).loadavg()[0]?.toFixed(1)}`,
+  );
+  console.log(
+    `PutItem round trip from the handler (SDK v3): p50 ${f(put.median)}, p95 ${f(put.p95)}  = ${(put.median / bare.median).toFixed(2)}× the floor`,
+  );
+  console.log(
+    `GetItem round trip from the handler (SDK v3): p50 ${f(get.median)}, p95 ${f(get.p95)}  = ${(get.median / bare.median).toFixed(2)}× the floor`,
+  );
   console.log(`bare loopback HTTP round trip (floor):       p50 ${f(bare.median)}, p95 ${f(bare.p95)}`);
   console.log(`endpoint time per call as recorded (server side): p50 ${f(recorded.median)}, p95 ${f(recorded.p95)}`);
 }

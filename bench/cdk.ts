@@ -28,7 +28,17 @@ function loadBundled(dir: string): Bundle {
     join(dir, 'entry.ts'),
     `export * from ${src('server/src/service')};\nexport { readCdkStack } from ${src('server/src/service/cdk/read')};\nexport { nodeFileSystem } from ${src('server/src/nodeFs')};\n`,
   );
-  buildSync({ entryPoints: [join(dir, 'entry.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], nodePaths: [join(root, 'node_modules')], logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(dir, 'entry.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    nodePaths: [join(root, 'node_modules')],
+    logLevel: 'error',
+  });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle built at run time, by path
   return require(out) as Bundle;
 }
@@ -103,9 +113,15 @@ function main(): void {
     mkdirSync(join(dir, 'lib'));
     for (let k = 0; k < 5; k++) {
       mkdirSync(join(dir, 'functions', `worker${k}`), { recursive: true });
-      writeFileSync(join(dir, 'functions', `worker${k}`, 'index.js'), 'exports.handler = async (event) => ({ batchItemFailures: [] });\n');
+      writeFileSync(
+        join(dir, 'functions', `worker${k}`, 'index.js'),
+        'exports.handler = async (event) => ({ batchItemFailures: [] });\n',
+      );
       mkdirSync(join(dir, 'functions', `route${k}`), { recursive: true });
-      writeFileSync(join(dir, 'functions', `route${k}`, 'index.ts'), 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
+      writeFileSync(
+        join(dir, 'functions', `route${k}`, 'index.ts'),
+        'export const handler = async () => ({ statusCode: 200, body: "ok" });\n',
+      );
     }
     const { text, services } = stackSource(LINES);
     const path = join(dir, 'lib', 'stack.ts');
@@ -149,13 +165,25 @@ function main(): void {
     const v = stats(validate);
     const r = stats(read);
     const p = stats(parse);
-    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs`);
-    console.log(`stack file: ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KB, ${services} services, ${functions} functions; ${findings} findings per run`);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} CPUs`,
+    );
+    console.log(
+      `stack file: ${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KB, ${services} services, ${functions} functions; ${findings} findings per run`,
+    );
     console.log(`first validation (cold: loads TypeScript, scans the app): ${firstMs.toFixed(1)} ms`);
-    console.log(`validate after an edit (${EDITS} edits): median ${v.median.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms (min ${v.min.toFixed(1)}, max ${v.max.toFixed(1)}); CPU time median ${stats(validateCpu).median.toFixed(1)} ms; target ≤ 50 ms`);
-    console.log(`  the reader alone (readCdkStack):     median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms; CPU time median ${stats(readCpu).median.toFixed(1)} ms`);
+    console.log(
+      `validate after an edit (${EDITS} edits): median ${v.median.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms (min ${v.min.toFixed(1)}, max ${v.max.toFixed(1)}); CPU time median ${stats(validateCpu).median.toFixed(1)} ms; target ≤ 50 ms`,
+    );
+    console.log(
+      `  the reader alone (readCdkStack):     median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms; CPU time median ${stats(readCpu).median.toFixed(1)} ms`,
+    );
     console.log(`baseline, ts.createSourceFile alone:   median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms`);
-    console.log(`ratio validate / parse: ${(v.median / p.median).toFixed(1)}×, read / parse: ${(r.median / p.median).toFixed(1)}×`);
+    console.log(
+      `ratio validate / parse: ${(v.median / p.median).toFixed(1)}×, read / parse: ${(r.median / p.median).toFixed(1)}×`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

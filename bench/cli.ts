@@ -37,17 +37,31 @@ if (!existsSync(CORPUS)) {
   const cli: number[] = [];
   const parseOnly: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    cli.push(time(() => spawnSync(process.execPath, [CLI, 'check', CORPUS, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })));
-    parseOnly.push(time(() => {
-      for (const f of files) parseDocument(readFileSync(f, 'utf8'), { uniqueKeys: false, strict: false });
-    }));
+    cli.push(
+      time(() =>
+        spawnSync(process.execPath, [CLI, 'check', CORPUS, '--format', 'json'], {
+          encoding: 'utf8',
+          maxBuffer: 256 * 1024 * 1024,
+        }),
+      ),
+    );
+    parseOnly.push(
+      time(() => {
+        for (const f of files) parseDocument(readFileSync(f, 'utf8'), { uniqueKeys: false, strict: false });
+      }),
+    );
   }
   const c = stats(cli).median;
   const p = stats(parseOnly).median;
-  console.log(`cli: ${files.length} corpus templates, median of ${RUNS} runs: ${(c / 1000).toFixed(2)} s → ${(files.length / (c / 1000)).toFixed(0)} templates/s`);
-  console.log(`cli: baseline, read + YAML parse only, in-process: ${(p / 1000).toFixed(2)} s → ${(files.length / (p / 1000)).toFixed(0)} templates/s (CLI/baseline ${(c / p).toFixed(2)}×)`);
+  console.log(
+    `cli: ${files.length} corpus templates, median of ${RUNS} runs: ${(c / 1000).toFixed(2)} s → ${(files.length / (c / 1000)).toFixed(0)} templates/s`,
+  );
+  console.log(
+    `cli: baseline, read + YAML parse only, in-process: ${(p / 1000).toFixed(2)} s → ${(files.length / (p / 1000)).toFixed(0)} templates/s (CLI/baseline ${(c / p).toFixed(2)}×)`,
+  );
 
-  const one = files.find((f) => f.endsWith('serverless-patterns/sqs-lambda-nodejs-sam/template.yaml')) ?? (files[0] as string);
+  const one =
+    files.find((f) => f.endsWith('serverless-patterns/sqs-lambda-nodejs-sam/template.yaml')) ?? (files[0] as string);
   const single: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < RUNS * 2; i++) {
@@ -56,5 +70,7 @@ if (!existsSync(CORPUS)) {
   }
   const s = stats(single).median;
   const b = stats(bare).median;
-  console.log(`cli: one template, whole process: median ${s.toFixed(0)} ms; bare node start ${b.toFixed(0)} ms (ratio ${(s / b).toFixed(2)}×)`);
+  console.log(
+    `cli: one template, whole process: median ${s.toFixed(0)} ms; bare node start ${b.toFixed(0)} ms (ratio ${(s / b).toFixed(2)}×)`,
+  );
 }

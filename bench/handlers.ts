@@ -21,8 +21,21 @@ import { stats } from './stats';
 function loadBundled(dir: string): { service: typeof Service; nodeFs: typeof NodeFs } {
   const root = join(__dirname, '..');
   const out = join(dir, 'service.js');
-  writeFileSync(join(dir, 'entry.ts'), `export * from ${JSON.stringify(join(root, 'server/src/service'))};\nexport { nodeFileSystem } from ${JSON.stringify(join(root, 'server/src/nodeFs'))};\n`);
-  buildSync({ entryPoints: [join(dir, 'entry.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], nodePaths: [join(root, 'node_modules')], logLevel: 'error' });
+  writeFileSync(
+    join(dir, 'entry.ts'),
+    `export * from ${JSON.stringify(join(root, 'server/src/service'))};\nexport { nodeFileSystem } from ${JSON.stringify(join(root, 'server/src/nodeFs'))};\n`,
+  );
+  buildSync({
+    entryPoints: [join(dir, 'entry.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    nodePaths: [join(root, 'node_modules')],
+    logLevel: 'error',
+  });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle built at run time, by path
   const m = require(out) as typeof Service & typeof NodeFs;
   return { service: m, nodeFs: m };
@@ -84,9 +97,19 @@ function handlerSource(lines: number): string {
     );
     i++;
   }
-  out.push('export const handler = async (event, context) => {', '  invocations++;', '  const local = new SQSClient({});');
-  for (let s = 0; s < i; s++) out.push(`  for (const record of event.Records) seen.push(await step${s}(JSON.parse(record.body), context));`);
-  out.push('  local.send(new SendMessageCommand({ QueueUrl: process.env.DONE_QUEUE_URL, MessageBody: String(invocations) }));', '  return { batchItemFailures: [] };', '};', '');
+  out.push(
+    'export const handler = async (event, context) => {',
+    '  invocations++;',
+    '  const local = new SQSClient({});',
+  );
+  for (let s = 0; s < i; s++)
+    out.push(`  for (const record of event.Records) seen.push(await step${s}(JSON.parse(record.body), context));`);
+  out.push(
+    '  local.send(new SendMessageCommand({ QueueUrl: process.env.DONE_QUEUE_URL, MessageBody: String(invocations) }));',
+    '  return { batchItemFailures: [] };',
+    '};',
+    '',
+  );
   return out.join('\n');
 }
 
@@ -127,7 +150,14 @@ function main(): void {
     }
     // The same edits with only this file's init-vs-invoke rules (LL3001–LL3007) on: the
     // handler model's own cost, apart from the retry rules that also run on handler files.
-    service.configure(Object.fromEntries(bundled.RULES.filter((r) => r.handler !== undefined && !r.id.startsWith('LL3')).map((r) => [r.id, 'off' as const])));
+    service.configure(
+      Object.fromEntries(
+        bundled.RULES.filter((r) => r.handler !== undefined && !r.id.startsWith('LL3')).map((r) => [
+          r.id,
+          'off' as const,
+        ]),
+      ),
+    );
     const own: number[] = [];
     const ownCpu: number[] = [];
     for (let v = EDITS + 1; v <= 2 * EDITS; v++) {
@@ -143,12 +173,24 @@ function main(): void {
     const v = stats(validate);
     const o = stats(own);
     const p = stats(parse);
-    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs`);
-    console.log(`handler file: ${lines} lines, ${(text.length / 1024).toFixed(0)} KB, linked to 1 SQS function; ${findings} findings per run`);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} CPUs`,
+    );
+    console.log(
+      `handler file: ${lines} lines, ${(text.length / 1024).toFixed(0)} KB, linked to 1 SQS function; ${findings} findings per run`,
+    );
     console.log(`first validation (cold, links the template): ${firstMs.toFixed(1)} ms`);
-    console.log(`validate after an edit (${EDITS} edits): median ${v.median.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms (min ${v.min.toFixed(1)}, max ${v.max.toFixed(1)}); CPU time median ${stats(validateCpu).median.toFixed(1)} ms`);
-    console.log(`  with LL3001–LL3007 only (model + rules): median ${o.median.toFixed(1)} ms, p95 ${o.p95.toFixed(1)} ms; CPU time median ${stats(ownCpu).median.toFixed(1)} ms`);
-    console.log(`baseline, ts.createSourceFile alone:      median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms`);
+    console.log(
+      `validate after an edit (${EDITS} edits): median ${v.median.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms (min ${v.min.toFixed(1)}, max ${v.max.toFixed(1)}); CPU time median ${stats(validateCpu).median.toFixed(1)} ms`,
+    );
+    console.log(
+      `  with LL3001–LL3007 only (model + rules): median ${o.median.toFixed(1)} ms, p95 ${o.p95.toFixed(1)} ms; CPU time median ${stats(ownCpu).median.toFixed(1)} ms`,
+    );
+    console.log(
+      `baseline, ts.createSourceFile alone:      median ${p.median.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

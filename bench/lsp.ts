@@ -14,7 +14,15 @@ import { stats } from './stats';
 const EDITS = 100;
 
 function template(lines: number): { text: string; memoryLines: number[] } {
-  const out = ["AWSTemplateFormatVersion: '2010-09-09'", 'Transform: AWS::Serverless-2016-10-31', 'Globals:', '  Function:', '    Runtime: nodejs22.x', '    Timeout: 10', 'Resources:'];
+  const out = [
+    "AWSTemplateFormatVersion: '2010-09-09'",
+    'Transform: AWS::Serverless-2016-10-31',
+    'Globals:',
+    '  Function:',
+    '    Runtime: nodejs22.x',
+    '    Timeout: 10',
+    'Resources:',
+  ];
   const memoryLines: number[] = [];
   for (let i = 0; out.length < lines; i++) {
     out.push(
@@ -54,13 +62,17 @@ async function main(): Promise<void> {
   const uri = 'file:///bench/template.yaml';
   const opened = published(uri, 1);
   let t0 = performance.now();
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text },
+  });
   await opened;
   const openMs = performance.now() - t0;
 
   const small = 'file:///bench/small.yaml';
   const smallOpened = published(small, 1);
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: small, languageId: 'yaml', version: 1, text: 'a: 1\n' } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: small, languageId: 'yaml', version: 1, text: 'a: 1\n' },
+  });
   await smallOpened;
 
   const edits: number[] = [];
@@ -82,9 +94,15 @@ async function main(): Promise<void> {
   }
   const e = stats(edits);
   const h = stats(hovers);
-  console.log(`lsp: 3,000-line template (${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KB), first diagnostics after open ${openMs.toFixed(1)} ms`);
-  console.log(`lsp: edit → published diagnostics over ${EDITS} edits: median ${e.median.toFixed(2)} ms, p95 ${e.p95.toFixed(2)} ms`);
-  console.log(`lsp: baseline hover round trip on a 1-line document: median ${h.median.toFixed(2)} ms (edit/baseline ratio ${(e.median / h.median).toFixed(1)}×)`);
+  console.log(
+    `lsp: 3,000-line template (${text.split('\n').length} lines, ${(text.length / 1024).toFixed(0)} KB), first diagnostics after open ${openMs.toFixed(1)} ms`,
+  );
+  console.log(
+    `lsp: edit → published diagnostics over ${EDITS} edits: median ${e.median.toFixed(2)} ms, p95 ${e.p95.toFixed(2)} ms`,
+  );
+  console.log(
+    `lsp: baseline hover round trip on a 1-line document: median ${h.median.toFixed(2)} ms (edit/baseline ratio ${(e.median / h.median).toFixed(1)}×)`,
+  );
   await server.stop();
 }
 

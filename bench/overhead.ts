@@ -49,13 +49,17 @@ function handlerMs(trace: SimulationTrace): number {
   type HostShaped = { host?: { wallMs: number } };
   type EnvShaped = { initHost?: { wallMs: number }; initMs: number };
   const invocations = trace.invocations.reduce((sum, i) => sum + ((i as HostShaped).host?.wallMs ?? i.durationMs), 0);
-  const inits = trace.environments.reduce((sum, e) => sum + ((e as EnvShaped).initHost?.wallMs ?? (e as EnvShaped).initMs), 0);
+  const inits = trace.environments.reduce(
+    (sum, e) => sum + ((e as EnvShaped).initHost?.wallMs ?? (e as EnvShaped).initMs),
+    0,
+  );
   return invocations + inits;
 }
 
 async function main(): Promise<void> {
   const engines: { name: string; simulate: Simulate }[] = [{ name: 'this tree', simulate }];
-  for (const path of process.argv.slice(2)) engines.push({ name: path, simulate: ((await import(resolve(path))) as { simulate: Simulate }).simulate });
+  for (const path of process.argv.slice(2))
+    engines.push({ name: path, simulate: ((await import(resolve(path))) as { simulate: Simulate }).simulate });
   const shares = new Map<string, number[]>(engines.map((e) => [e.name, []]));
   const walls = new Map<string, number[]>(engines.map((e) => [e.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -70,7 +74,9 @@ async function main(): Promise<void> {
   for (const e of engines) {
     const s = stats(shares.get(e.name) ?? []);
     const w = stats(walls.get(e.name) ?? []);
-    console.log(`  ${e.name}: ${(s.median * 100).toFixed(1)} % of the run's wall time (range ${(s.min * 100).toFixed(1)}–${(s.max * 100).toFixed(1)} %), wall ${w.median.toFixed(0)} ms`);
+    console.log(
+      `  ${e.name}: ${(s.median * 100).toFixed(1)} % of the run's wall time (range ${(s.min * 100).toFixed(1)}–${(s.max * 100).toFixed(1)} %), wall ${w.median.toFixed(0)} ms`,
+    );
   }
 }
 

@@ -35,47 +35,124 @@ const THEMES: Record<'dark' | 'light' | 'high-contrast', { bodyClass: string; va
   dark: {
     bodyClass: 'vscode-dark',
     vars: {
-      foreground: '#cccccc', 'editor-background': '#1f1f1f', descriptionForeground: '#9d9d9d', 'charts-blue': '#3794ff', 'charts-green': '#89d185',
-      'charts-red': '#f14c4c', 'charts-orange': '#d18616', 'charts-yellow': '#cca700', 'charts-purple': '#b180d7', focusBorder: '#0078d4',
-      'panel-border': '#2b2b2b', 'list-hoverBackground': '#2a2d2e', 'editorCursor-foreground': '#aeafad', 'editorRuler-foreground': '#5a5a5a',
-      'sideBar-background': '#181818', 'editorHoverWidget-background': '#202020', 'editorHoverWidget-border': '#454545', 'editorHoverWidget-foreground': '#cccccc',
-      'textCodeBlock-background': '#2b2b2b', 'textLink-foreground': '#4daafc', errorForeground: '#f85149', 'badge-background': '#616161', 'badge-foreground': '#f8f8f8',
-      'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'dropdown-border': '#3c3c3c', 'icon-foreground': '#cccccc',
-      'toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)', 'editorInfo-foreground': '#3794ff', 'textBlockQuote-background': '#2b2b2b',
-      'inputOption-activeBackground': 'rgba(36, 137, 219, 0.51)', 'inputOption-activeBorder': '#2488db', 'inputOption-activeForeground': '#ffffff',
+      foreground: '#cccccc',
+      'editor-background': '#1f1f1f',
+      descriptionForeground: '#9d9d9d',
+      'charts-blue': '#3794ff',
+      'charts-green': '#89d185',
+      'charts-red': '#f14c4c',
+      'charts-orange': '#d18616',
+      'charts-yellow': '#cca700',
+      'charts-purple': '#b180d7',
+      focusBorder: '#0078d4',
+      'panel-border': '#2b2b2b',
+      'list-hoverBackground': '#2a2d2e',
+      'editorCursor-foreground': '#aeafad',
+      'editorRuler-foreground': '#5a5a5a',
+      'sideBar-background': '#181818',
+      'editorHoverWidget-background': '#202020',
+      'editorHoverWidget-border': '#454545',
+      'editorHoverWidget-foreground': '#cccccc',
+      'textCodeBlock-background': '#2b2b2b',
+      'textLink-foreground': '#4daafc',
+      errorForeground: '#f85149',
+      'badge-background': '#616161',
+      'badge-foreground': '#f8f8f8',
+      'dropdown-background': '#313131',
+      'dropdown-foreground': '#cccccc',
+      'dropdown-border': '#3c3c3c',
+      'icon-foreground': '#cccccc',
+      'toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)',
+      'editorInfo-foreground': '#3794ff',
+      'textBlockQuote-background': '#2b2b2b',
+      'inputOption-activeBackground': 'rgba(36, 137, 219, 0.51)',
+      'inputOption-activeBorder': '#2488db',
+      'inputOption-activeForeground': '#ffffff',
     },
   },
   light: {
     bodyClass: 'vscode-light',
     vars: {
-      foreground: '#3b3b3b', 'editor-background': '#ffffff', descriptionForeground: '#717171', 'charts-blue': '#1a85ff', 'charts-green': '#388a34',
-      'charts-red': '#e51400', 'charts-orange': '#d18616', 'charts-yellow': '#bf8803', 'charts-purple': '#652d90', focusBorder: '#005fb8',
-      'panel-border': '#e5e5e5', 'list-hoverBackground': '#f2f2f2', 'editorCursor-foreground': '#000000', 'editorRuler-foreground': '#d3d3d3',
-      'sideBar-background': '#f8f8f8', 'editorHoverWidget-background': '#f8f8f8', 'editorHoverWidget-border': '#c8c8c8', 'editorHoverWidget-foreground': '#3b3b3b',
-      'textCodeBlock-background': '#f2f2f2', 'textLink-foreground': '#005fb8', errorForeground: '#f85149', 'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b',
-      'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'dropdown-border': '#cecece', 'icon-foreground': '#424242',
-      'toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)', 'editorInfo-foreground': '#1a85ff', 'textBlockQuote-background': '#f8f8f8',
-      'inputOption-activeBackground': 'rgba(190, 228, 255, 0.2)', 'inputOption-activeBorder': '#005fb8', 'inputOption-activeForeground': '#000000',
+      foreground: '#3b3b3b',
+      'editor-background': '#ffffff',
+      descriptionForeground: '#717171',
+      'charts-blue': '#1a85ff',
+      'charts-green': '#388a34',
+      'charts-red': '#e51400',
+      'charts-orange': '#d18616',
+      'charts-yellow': '#bf8803',
+      'charts-purple': '#652d90',
+      focusBorder: '#005fb8',
+      'panel-border': '#e5e5e5',
+      'list-hoverBackground': '#f2f2f2',
+      'editorCursor-foreground': '#000000',
+      'editorRuler-foreground': '#d3d3d3',
+      'sideBar-background': '#f8f8f8',
+      'editorHoverWidget-background': '#f8f8f8',
+      'editorHoverWidget-border': '#c8c8c8',
+      'editorHoverWidget-foreground': '#3b3b3b',
+      'textCodeBlock-background': '#f2f2f2',
+      'textLink-foreground': '#005fb8',
+      errorForeground: '#f85149',
+      'badge-background': '#cccccc',
+      'badge-foreground': '#3b3b3b',
+      'dropdown-background': '#ffffff',
+      'dropdown-foreground': '#3b3b3b',
+      'dropdown-border': '#cecece',
+      'icon-foreground': '#424242',
+      'toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)',
+      'editorInfo-foreground': '#1a85ff',
+      'textBlockQuote-background': '#f8f8f8',
+      'inputOption-activeBackground': 'rgba(190, 228, 255, 0.2)',
+      'inputOption-activeBorder': '#005fb8',
+      'inputOption-activeForeground': '#000000',
     },
   },
   'high-contrast': {
     bodyClass: 'vscode-high-contrast',
     vars: {
-      foreground: '#ffffff', 'editor-background': '#000000', descriptionForeground: '#ffffff', 'charts-blue': '#3794ff', 'charts-green': '#89d185',
-      'charts-red': '#f14c4c', 'charts-orange': '#d18616', 'charts-yellow': '#cca700', 'charts-purple': '#b180d7', focusBorder: '#f38518',
-      'panel-border': '#6fc3df', 'list-hoverBackground': '#000000', 'editorCursor-foreground': '#ffffff', 'editorRuler-foreground': '#ffffff',
-      'sideBar-background': '#000000', 'editorHoverWidget-background': '#0c141f', 'editorHoverWidget-border': '#6fc3df', 'editorHoverWidget-foreground': '#ffffff',
-      'textCodeBlock-background': '#000000', 'textLink-foreground': '#21a6ff', errorForeground: '#f48771', 'badge-background': '#000000', 'badge-foreground': '#ffffff',
-      'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff', 'dropdown-border': '#6fc3df', 'icon-foreground': '#ffffff',
-      'toolbar-hoverBackground': 'rgba(0,0,0,0)', 'editorInfo-foreground': '#3794ff', 'textBlockQuote-background': '#000000',
-      'inputOption-activeBackground': 'rgba(0,0,0,0)', 'inputOption-activeBorder': '#6fc3df', 'inputOption-activeForeground': '#ffffff',
+      foreground: '#ffffff',
+      'editor-background': '#000000',
+      descriptionForeground: '#ffffff',
+      'charts-blue': '#3794ff',
+      'charts-green': '#89d185',
+      'charts-red': '#f14c4c',
+      'charts-orange': '#d18616',
+      'charts-yellow': '#cca700',
+      'charts-purple': '#b180d7',
+      focusBorder: '#f38518',
+      'panel-border': '#6fc3df',
+      'list-hoverBackground': '#000000',
+      'editorCursor-foreground': '#ffffff',
+      'editorRuler-foreground': '#ffffff',
+      'sideBar-background': '#000000',
+      'editorHoverWidget-background': '#0c141f',
+      'editorHoverWidget-border': '#6fc3df',
+      'editorHoverWidget-foreground': '#ffffff',
+      'textCodeBlock-background': '#000000',
+      'textLink-foreground': '#21a6ff',
+      errorForeground: '#f48771',
+      'badge-background': '#000000',
+      'badge-foreground': '#ffffff',
+      'dropdown-background': '#000000',
+      'dropdown-foreground': '#ffffff',
+      'dropdown-border': '#6fc3df',
+      'icon-foreground': '#ffffff',
+      'toolbar-hoverBackground': 'rgba(0,0,0,0)',
+      'editorInfo-foreground': '#3794ff',
+      'textBlockQuote-background': '#000000',
+      'inputOption-activeBackground': 'rgba(0,0,0,0)',
+      'inputOption-activeBorder': '#6fc3df',
+      'inputOption-activeForeground': '#ffffff',
     },
   },
 };
 
 function pageHtml(theme: keyof typeof THEMES): string {
   const t = THEMES[theme];
-  const vars = Object.entries(t.vars).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
+  const vars = Object.entries(t.vars)
+    .map(([k, v]) => `--vscode-${k}: ${v};`)
+    .join(' ');
   const dist = pathToFileURL(join(root, 'dist', 'webview')).href;
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8">
@@ -97,7 +174,12 @@ async function open(page: Page, theme: keyof typeof THEMES, trace: SimulationTra
   const file = join(dir, `panel-${theme}.html`);
   writeFileSync(file, pageHtml(theme));
   await page.goto(pathToFileURL(file).href);
-  const message: LoadTraceMessage = { type: 'load-trace', trace, source: { kind: 'file', path: 'bench' }, title: trace.scenario.name };
+  const message: LoadTraceMessage = {
+    type: 'load-trace',
+    trace,
+    source: { kind: 'file', path: 'bench' },
+    title: trace.scenario.name,
+  };
   // Handing the page a string is fast; Playwright's own argument serialisation of a 10 MB object is not.
   await page.evaluate((json) => {
     (globalThis as unknown as { benchMessage: string }).benchMessage = json;
@@ -157,14 +239,32 @@ async function measureFps(page: Page, ms: number): Promise<Measure> {
 
 /** The events a live run of `trace` would have streamed, in time order. */
 function eventsOf(trace: SimulationTrace): TraceEvent[] {
-  const timed: TraceEvent[] = [{ type: 'run-start', atMs: 0, epochMs: trace.epochMs, function: trace.function, runtime: trace.runtime, scenario: trace.scenario }];
+  const timed: TraceEvent[] = [
+    {
+      type: 'run-start',
+      atMs: 0,
+      epochMs: trace.epochMs,
+      function: trace.function,
+      runtime: trace.runtime,
+      scenario: trace.scenario,
+    },
+  ];
   for (const env of trace.environments) {
     timed.push({ type: 'env-start', atMs: env.createdMs, env: { ...env, endedMs: null, endReason: null } });
     timed.push({ type: 'init-end', atMs: env.createdMs + env.initMs, env: { ...env, endedMs: null, endReason: null } });
     if (env.endedMs !== null) timed.push({ type: 'env-end', atMs: env.endedMs, env });
   }
   for (const inv of trace.invocations) {
-    if (inv.env) timed.push({ type: 'invoke-start', atMs: inv.startMs, requestId: inv.requestId, env: inv.env, attempt: inv.attempt, source: inv.source, cold: inv.cold });
+    if (inv.env)
+      timed.push({
+        type: 'invoke-start',
+        atMs: inv.startMs,
+        requestId: inv.requestId,
+        env: inv.env,
+        attempt: inv.attempt,
+        source: inv.source,
+        cold: inv.cold,
+      });
     timed.push({ type: 'invoke-end', atMs: inv.endMs, invocation: inv });
   }
   timed.sort((a, b) => a.atMs - b.atMs);
@@ -173,14 +273,22 @@ function eventsOf(trace: SimulationTrace): TraceEvent[] {
 }
 
 /** Streams `trace` as a live run, `batch` events every 50 ms (as the extension does), measuring while it arrives. */
-async function measureLive(page: Page, trace: SimulationTrace, batch: number): Promise<{ fps: number; busyPerFrameMs: number; seconds: number }> {
+async function measureLive(
+  page: Page,
+  trace: SimulationTrace,
+  batch: number,
+): Promise<{ fps: number; busyPerFrameMs: number; seconds: number }> {
   const post = (m: LiveStartMessage | LiveEventsMessage): Promise<void> =>
-    page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(msg, '*'), m);
+    page.evaluate(
+      (msg) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(msg, '*'),
+      m,
+    );
   await post({ type: 'live-start', runId: 'bench', title: 'live bench' });
   const events = eventsOf(trace);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const busy = async (): Promise<number> => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  const busy = async (): Promise<number> =>
+    ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
   await page.evaluate('window.__frames = 0; (function count() { window.__frames++; requestAnimationFrame(count); })()');
   const before = await busy();
   const began = Date.now();
@@ -197,11 +305,21 @@ async function measureLive(page: Page, trace: SimulationTrace, batch: number): P
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(root, 'dist', 'webview', 'main.js'))) throw new Error('dist/webview/main.js is missing: run `npm run build` first');
+  if (!existsSync(join(root, 'dist', 'webview', 'main.js')))
+    throw new Error('dist/webview/main.js is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-panel-'));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -224,18 +342,25 @@ async function main(): Promise<void> {
     for (let i = 0; i < 8; i++) await canvas.press('w');
     const zoomed = await measureFps(page, seconds * 1000);
     const rows = await page.locator('.ll-figure[data-key="environments"] .ll-figure-value').textContent();
-    console.log(`trace: ${big.invocations.length} invocations, ${rows} environments, ${big.summary.throttles} throttles, ${(big.summary.simulatedMs / 1000).toFixed(0)} s simulated; shown ${loadMs.toFixed(0)} ms after the message`);
-    const line = (m: Measure): string => `${m.fps.toFixed(1)} fps, main thread ${m.busyPerFrameMs.toFixed(1)} ms per frame, worst frame ${m.worstFrameMs.toFixed(0)} ms`;
+    console.log(
+      `trace: ${big.invocations.length} invocations, ${rows} environments, ${big.summary.throttles} throttles, ${(big.summary.simulatedMs / 1000).toFixed(0)} s simulated; shown ${loadMs.toFixed(0)} ms after the message`,
+    );
+    const line = (m: Measure): string =>
+      `${m.fps.toFixed(1)} fps, main thread ${m.busyPerFrameMs.toFixed(1)} ms per frame, worst frame ${m.worstFrameMs.toFixed(0)} ms`;
     console.log(`playing at 10×, whole run in view: ${line(whole)}`);
     console.log(`playing at 10×, zoomed in 16×:     ${line(zoomed)}`);
 
     // A live run of the same size: its events streamed in batches, as the extension sends them.
     await open(page, 'dark', syntheticTrace({ invocations: 10, burst: 1 }), dir);
     const live = await measureLive(page, big, 400);
-    console.log(`live, ${big.invocations.length} invocations streamed over ${live.seconds.toFixed(1)} s: ${live.fps.toFixed(1)} fps, main thread ${live.busyPerFrameMs.toFixed(1)} ms per frame`);
+    console.log(
+      `live, ${big.invocations.length} invocations streamed over ${live.seconds.toFixed(1)} s: ${live.fps.toFixed(1)} fps, main thread ${live.busyPerFrameMs.toFixed(1)} ms per frame`,
+    );
 
     mkdirSync(shots, { recursive: true });
-    const small = traceFile ? (JSON.parse(readFileSync(traceFile, 'utf8')) as SimulationTrace) : syntheticTrace({ invocations: 80, burst: 12, reserved: 10, spacingMs: 30 });
+    const small = traceFile
+      ? (JSON.parse(readFileSync(traceFile, 'utf8')) as SimulationTrace)
+      : syntheticTrace({ invocations: 80, burst: 12, reserved: 10, spacingMs: 30 });
     for (const theme of ['light', 'dark', 'high-contrast'] as const) {
       await open(page, theme, small, dir);
       const c = page.locator('canvas.ll-canvas');

@@ -22,7 +22,11 @@ writeFileSync(
   scenario,
   JSON.stringify({
     name: 'one request',
-    function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(ROOT, 'test/fixtures/simulator/trivial') },
+    function: {
+      handler: 'index.handler',
+      runtime: 'nodejs22.x',
+      codeUri: join(ROOT, 'test/fixtures/simulator/trivial'),
+    },
     platform: { spareProcesses: 0 },
     traffic: [{ at: 0, invoke: 'sync', event: {} }],
   }),
@@ -53,5 +57,9 @@ const b = stats(bare).median;
 const u = stats(usage).median;
 const o = stats(one).median;
 console.log(`simulate start: bare node -e '' median ${b.toFixed(0)} ms (${RUNS} runs)`);
-console.log(`simulate start: \`simulate\` (load + usage) median ${u.toFixed(0)} ms, +${(u - b).toFixed(0)} ms over bare node (${(u / b).toFixed(2)}×)`);
-console.log(`simulate start: one request, whole process, median ${o.toFixed(0)} ms, +${(o - b).toFixed(0)} ms over bare node (${(o / b).toFixed(2)}×)`);
+console.log(
+  `simulate start: \`simulate\` (load + usage) median ${u.toFixed(0)} ms, +${(u - b).toFixed(0)} ms over bare node (${(u / b).toFixed(2)}×)`,
+);
+console.log(
+  `simulate start: one request, whole process, median ${o.toFixed(0)} ms, +${(o - b).toFixed(0)} ms over bare node (${(o / b).toFixed(2)}×)`,
+);

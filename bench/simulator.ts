@@ -9,7 +9,13 @@ import { fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultAsyncConfig, defaultPlatform, type FunctionConfig, type PlatformSettings, type TrafficEntry } from '../server/src/simulator/config';
+import {
+  defaultAsyncConfig,
+  defaultPlatform,
+  type FunctionConfig,
+  type PlatformSettings,
+  type TrafficEntry,
+} from '../server/src/simulator/config';
 import { simulate } from '../server/src/simulator/engine';
 import { liveRuntimePids } from '../server/src/simulator/runtimes/process';
 import type { SimulationTrace } from '../server/src/simulator/trace';
@@ -34,15 +40,29 @@ function fn(dir: string): FunctionConfig {
   };
 }
 
-async function run(dir: string, traffic: TrafficEntry[], platform: Partial<PlatformSettings>, onEnd?: () => void): Promise<SimulationTrace> {
+async function run(
+  dir: string,
+  traffic: TrafficEntry[],
+  platform: Partial<PlatformSettings>,
+  onEnd?: () => void,
+): Promise<SimulationTrace> {
   return simulate(
-    { scenario: { name: 'bench', path: null }, function: fn(dir), platform: { ...defaultPlatform(), ...platform }, traffic },
+    {
+      scenario: { name: 'bench', path: null },
+      function: fn(dir),
+      platform: { ...defaultPlatform(), ...platform },
+      traffic,
+    },
     { onEvent: (e) => (e.type === 'invoke-end' ? onEnd?.() : undefined) },
   );
 }
 
 /** Real time between consecutive invocation ends: the cost of one request cycle. */
-async function cycles(dir: string, traffic: TrafficEntry[], platform: Partial<PlatformSettings>): Promise<{ samples: number[]; trace: SimulationTrace }> {
+async function cycles(
+  dir: string,
+  traffic: TrafficEntry[],
+  platform: Partial<PlatformSettings>,
+): Promise<{ samples: number[]; trace: SimulationTrace }> {
   const ends: number[] = [];
   const trace = await run(dir, traffic, platform, () => ends.push(performance.now()));
   const samples = ends.slice(1).map((t, i) => t - (ends[i] as number));
@@ -97,7 +117,9 @@ async function main(): Promise<void> {
   const before = await floor();
   const forkMs = stats(before.forks).median;
   const ipcMs = before.ipcMs;
-  console.log(`physical floor: fork → first IPC message ${f2(forkMs)} ms (median of 15); IPC round trip ${f2(ipcMs * 1000)} µs (median of 2,000)`);
+  console.log(
+    `physical floor: fork → first IPC message ${f2(forkMs)} ms (median of 15); IPC round trip ${f2(ipcMs * 1000)} µs (median of 2,000)`,
+  );
 
   const warmN = 2000;
   const warmTraffic: TrafficEntry[] = [{ at: 0, kind: 'sync', event: {}, count: warmN, intervalMs: 1 }];
@@ -110,9 +132,13 @@ async function main(): Promise<void> {
     );
   }
   {
-    const { samples } = await cycles('slow-init', [{ at: 0, kind: 'sync', event: {}, count: 500, intervalMs: 1 }], { spareProcesses: 1 });
+    const { samples } = await cycles('slow-init', [{ at: 0, kind: 'sync', event: {}, count: 500, intervalMs: 1 }], {
+      spareProcesses: 1,
+    });
     const s = stats(samples.slice(1));
-    console.log(`warm invoke, 50 ms module init: median ${f2(s.median)} ms (lambda-local re-runs module code: 50.1 ms; serverless-offline 1.92 ms)`);
+    console.log(
+      `warm invoke, 50 ms module init: median ${f2(s.median)} ms (lambda-local re-runs module code: 50.1 ms; serverless-offline 1.92 ms)`,
+    );
   }
 
   // Cold starts: each request 11 minutes (simulated) after the last, so every one is cold. The
@@ -120,7 +146,9 @@ async function main(): Promise<void> {
   // time from the request reaching the platform to its end, minus INIT and the handler's Duration.
   // With no spare, it includes the fork.
   const coldN = 15;
-  const coldTraffic: TrafficEntry[] = [{ at: 0, kind: 'sync', event: { sleepMs: 300 }, count: coldN, intervalMs: 11 * 60_000 }];
+  const coldTraffic: TrafficEntry[] = [
+    { at: 0, kind: 'sync', event: { sleepMs: 300 }, count: coldN, intervalMs: 11 * 60_000 },
+  ];
   for (const spares of [0, 2]) {
     // Requests are 11 simulated minutes apart and the clock jumps over the gap, so each one
     // arrives in real time right after the previous one ended (and its environment was
@@ -128,7 +156,12 @@ async function main(): Promise<void> {
     let lastEnd: number | null = null;
     const overhead: number[] = [];
     const trace = await simulate(
-      { scenario: { name: 'bench', path: null }, function: fn('node-basic'), platform: { ...defaultPlatform(), spareProcesses: spares }, traffic: coldTraffic },
+      {
+        scenario: { name: 'bench', path: null },
+        function: fn('node-basic'),
+        platform: { ...defaultPlatform(), spareProcesses: spares },
+        traffic: coldTraffic,
+      },
       {
         onEvent: (e) => {
           if (e.type !== 'invoke-end') return;
@@ -152,7 +185,13 @@ async function main(): Promise<void> {
     hostPeak = Math.max(hostPeak, process.memoryUsage().rss / 2 ** 20);
     childPeak = Math.max(childPeak, childrenRssMb());
   }, 100);
-  const waves: TrafficEntry[] = Array.from({ length: 200 }, (_, k) => ({ at: k * 1000, kind: 'sync' as const, event: {}, count: 50, intervalMs: 0 }));
+  const waves: TrafficEntry[] = Array.from({ length: 200 }, (_, k) => ({
+    at: k * 1000,
+    kind: 'sync' as const,
+    event: {},
+    count: 50,
+    intervalMs: 0,
+  }));
   const started = performance.now();
   const trace = await run('trivial', waves, { spareProcesses: 2, maxInvocations: 20_000 });
   const wall = performance.now() - started;
@@ -164,7 +203,9 @@ async function main(): Promise<void> {
       ` accounting ${s.accounting.succeeded}/${s.accounting.put} succeeded`,
   );
   const after = await floor();
-  console.log(`physical floor again at the end: fork → first IPC message ${f2(stats(after.forks).median)} ms; IPC round trip ${f2(after.ipcMs * 1000)} µs`);
+  console.log(
+    `physical floor again at the end: fork → first IPC message ${f2(stats(after.forks).median)} ms; IPC round trip ${f2(after.ipcMs * 1000)} µs`,
+  );
 }
 
 void main();

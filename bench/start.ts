@@ -65,25 +65,34 @@ for (let i = 0; i < RUNS; i++) {
 const b = stats(bare).median;
 const s = stats(single).median;
 const v = stats(version).median;
-console.log(`start: median of ${RUNS} alternating runs: bare node ${b.toFixed(0)} ms; lambda-lens --version ${v.toFixed(0)} ms (+${(v - b).toFixed(0)} ms); check <one template> ${s.toFixed(0)} ms (+${(s - b).toFixed(0)} ms, target ≤ +100 ms)`);
+console.log(
+  `start: median of ${RUNS} alternating runs: bare node ${b.toFixed(0)} ms; lambda-lens --version ${v.toFixed(0)} ms (+${(v - b).toFixed(0)} ms); check <one template> ${s.toFixed(0)} ms (+${(s - b).toFixed(0)} ms, target ≤ +100 ms)`,
+);
 
 // 2. The serverless-patterns corpus, whole process against whole process.
 const cfnLint = (process.env.CFN_LINT ?? 'cfn-lint').split(' ').filter((w) => w !== '');
 const cfnVersion = spawnSync(cfnLint[0] as string, [...cfnLint.slice(1), '--version'], { encoding: 'utf8' });
 // cfn-lint reads SAM and CloudFormation templates, not serverless.yml.
-const cfnTemplates = templatesUnder(patterns).filter((f) => !/serverless\.ya?ml$/.test(f) && /AWSTemplateFormatVersion|AWS::/.test(readFileSync(f, 'utf8')));
+const cfnTemplates = templatesUnder(patterns).filter(
+  (f) => !/serverless\.ya?ml$/.test(f) && /AWSTemplateFormatVersion|AWS::/.test(readFileSync(f, 'utf8')),
+);
 const ours: number[] = [];
 const theirs: number[] = [];
 const corpusRuns = Math.max(1, Math.round(RUNS / 5));
 for (let i = 0; i < corpusRuns; i++) {
   ours.push(time(process.execPath, [CLI, 'check', patterns, '--format', 'json']));
-  if (cfnVersion.status === 0) theirs.push(time(cfnLint[0] as string, [...cfnLint.slice(1), '--format', 'json', '--', ...cfnTemplates]));
+  if (cfnVersion.status === 0)
+    theirs.push(time(cfnLint[0] as string, [...cfnLint.slice(1), '--format', 'json', '--', ...cfnTemplates]));
 }
 const o = stats(ours).median;
-console.log(`start: serverless-patterns (${templatesUnder(patterns).length} files), lambda-lens check: ${(o / 1000).toFixed(2)} s (median of ${corpusRuns})`);
+console.log(
+  `start: serverless-patterns (${templatesUnder(patterns).length} files), lambda-lens check: ${(o / 1000).toFixed(2)} s (median of ${corpusRuns})`,
+);
 if (cfnVersion.status !== 0) {
   console.log(`start: cfn-lint not found (${cfnLint.join(' ')}); set CFN_LINT to its command to compare`);
 } else {
   const c = stats(theirs).median;
-  console.log(`start: ${cfnVersion.stdout.trim()} over its ${cfnTemplates.length} SAM/CloudFormation templates: ${(c / 1000).toFixed(2)} s → lambda-lens is ${(c / o).toFixed(1)}× faster (target ≥ 40×)`);
+  console.log(
+    `start: ${cfnVersion.stdout.trim()} over its ${cfnTemplates.length} SAM/CloudFormation templates: ${(c / 1000).toFixed(2)} s → lambda-lens is ${(c / o).toFixed(1)}× faster (target ≥ 40×)`,
+  );
 }

@@ -10,7 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
+import {
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+} from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { WORKSPACE_SUMMARY_METHOD, type WorkspaceSummary } from '../server/src/summary';
 import { startServer } from '../test/lsp/client';
@@ -27,7 +30,9 @@ async function main(): Promise<void> {
   const text = readFileSync(TEMPLATE, 'utf8');
   const line = text.split('\n').findIndex((l) => l.includes('MemorySize'));
   const published = server.nextDiagnostics(uri);
-  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text },
+  });
   await published;
   const hover = async (): Promise<number> => {
     const t = performance.now();
@@ -40,7 +45,9 @@ async function main(): Promise<void> {
     return { ms: performance.now() - t, s };
   };
   const first = await summary();
-  console.log(`workspace ${workspace}: ${first.s.templates} templates, ${first.s.functions} functions; first summary ${first.ms.toFixed(0)} ms`);
+  console.log(
+    `workspace ${workspace}: ${first.s.templates} templates, ${first.s.functions} functions; first summary ${first.ms.toFixed(0)} ms`,
+  );
   const idle: number[] = [];
   const during: number[] = [];
   const summaries: number[] = [];
@@ -49,7 +56,10 @@ async function main(): Promise<void> {
     idle.push(await hover());
     unchanged.push((await summary()).ms);
     // An edit in the open template: the next summary checks the workspace again.
-    await server.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 2 }, contentChanges: [{ text: `${text}# edit ${i}\n` }] });
+    await server.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: i + 2 },
+      contentChanges: [{ text: `${text}# edit ${i}\n` }],
+    });
     const running = summary();
     // Asked once the summary is under way, as an editor asks while the status bar refreshes.
     await new Promise((r) => setTimeout(r, 20));
@@ -63,7 +73,9 @@ async function main(): Promise<void> {
   console.log(`summary after an edit         ${fmt(summaries)}`);
   console.log(`summary, nothing changed      ${fmt(unchanged)}`);
   console.log(`hover, server idle (baseline) ${fmt(idle)}`);
-  console.log(`hover during a summary        ${fmt(during)}  (${(stats(during).median / stats(idle).median).toFixed(1)}× the baseline)`);
+  console.log(
+    `hover during a summary        ${fmt(during)}  (${(stats(during).median / stats(idle).median).toFixed(1)}× the baseline)`,
+  );
   await server.stop();
 }
 

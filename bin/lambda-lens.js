@@ -10,7 +10,9 @@ const simulator = join(root, 'dist', 'simulator.js');
 if (!existsSync(cli) || !existsSync(simulator)) {
   const build = join(root, 'scripts', 'build.mjs');
   if (!existsSync(build)) {
-    process.stderr.write(`lambda-lens: ${existsSync(cli) ? simulator : cli} is missing from this installation; reinstall the package\n`);
+    process.stderr.write(
+      `lambda-lens: ${existsSync(cli) ? simulator : cli} is missing from this installation; reinstall the package\n`,
+    );
     process.exit(3);
   }
   const { execFileSync } = require('node:child_process');

@@ -48,10 +48,19 @@ const sharedTypeScript = {
   name: 'shared-typescript',
   setup(build) {
     build.onResolve({ filter: /^typescript$/ }, (args) =>
-      args.kind === 'import-statement' ? { path: 'typescript', namespace: 'lazy-typescript' } : { path: './typescript.js', external: true },
+      args.kind === 'import-statement'
+        ? { path: 'typescript', namespace: 'lazy-typescript' }
+        : { path: './typescript.js', external: true },
     );
-    build.onResolve({ filter: /^\.\/typescript\.js$/, namespace: 'lazy-typescript' }, () => ({ path: './typescript.js', external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-typescript' }, () => ({ contents: LAZY_TYPESCRIPT, loader: 'js', resolveDir: root }));
+    build.onResolve({ filter: /^\.\/typescript\.js$/, namespace: 'lazy-typescript' }, () => ({
+      path: './typescript.js',
+      external: true,
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-typescript' }, () => ({
+      contents: LAZY_TYPESCRIPT,
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 
@@ -65,11 +74,18 @@ const memoryOnlyLevel = {
   setup(build) {
     build.onLoad({ filter: /[\\/]dynalite[\\/]index\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
-      return { contents: text.replace(/require\('\.\/(actions|validations)\/' \+ action\)/g, "require('./$1/' + action + '.js')"), loader: 'js' };
+      return {
+        contents: text.replace(
+          /require\('\.\/(actions|validations)\/' \+ action\)/g,
+          "require('./$1/' + action + '.js')",
+        ),
+        loader: 'js',
+      };
     });
     build.onResolve({ filter: /^level$/ }, () => ({ path: 'level', namespace: 'memory-only-level' }));
     build.onLoad({ filter: /.*/, namespace: 'memory-only-level' }, () => ({
-      contents: "exports.Level = class Level { constructor() { throw new Error('Lambda Lens keeps DynamoDB tables in memory only'); } };",
+      contents:
+        "exports.Level = class Level { constructor() { throw new Error('Lambda Lens keeps DynamoDB tables in memory only'); } };",
       loader: 'js',
     }));
   },
@@ -82,7 +98,10 @@ const memoryOnlyLevel = {
 const precompiledScenarioValidator = {
   name: 'precompiled-scenario-validator',
   setup(build) {
-    build.onResolve({ filter: /[\\/]scenarioValidator$/ }, (args) => ({ path: join(args.resolveDir, 'scenarioValidator.ts'), namespace: 'scenario-validator' }));
+    build.onResolve({ filter: /[\\/]scenarioValidator$/ }, (args) => ({
+      path: join(args.resolveDir, 'scenarioValidator.ts'),
+      namespace: 'scenario-validator',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'scenario-validator' }, async () => {
       const { default: Ajv } = await import('ajv');
       const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
@@ -181,9 +200,15 @@ for (const [entry, outfile, platform] of optional) {
 function copyAssets() {
   // The Python runtime bootstrap of the simulator runs as a script of the user's Python interpreter.
   mkdirSync(join(root, 'dist/runtimes'), { recursive: true });
-  copyFileSync(join(root, 'server/src/simulator/runtimes/python-bootstrap.py'), join(root, 'dist/runtimes/python-bootstrap.py'));
+  copyFileSync(
+    join(root, 'server/src/simulator/runtimes/python-bootstrap.py'),
+    join(root, 'dist/runtimes/python-bootstrap.py'),
+  );
   // The Python parser's WebAssembly (web-tree-sitter's runtime and the Python grammar), loaded from dist/ by the bundled server and CLI.
-  for (const [pkg, file] of [['web-tree-sitter', 'web-tree-sitter.wasm'], ['tree-sitter-python', 'tree-sitter-python.wasm']]) {
+  for (const [pkg, file] of [
+    ['web-tree-sitter', 'web-tree-sitter.wasm'],
+    ['tree-sitter-python', 'tree-sitter-python.wasm'],
+  ]) {
     const from = join(root, 'node_modules', pkg, file);
     if (existsSync(from)) copyFileSync(from, join(root, 'dist', file));
   }

@@ -13,7 +13,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'l10n', 'bundle.l10n.json');
 
 function sources(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const strings = new Set();
@@ -24,7 +26,10 @@ for (const file of sources(join(root, 'client', 'src'))) {
     if (ts.isCallExpression(node) && node.expression.getText(sf) === 'vscode.l10n.t') {
       const first = node.arguments[0];
       if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) strings.add(first.text);
-      else problems.push(`${file}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: vscode.l10n.t needs a string literal`);
+      else
+        problems.push(
+          `${file}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}: vscode.l10n.t needs a string literal`,
+        );
     }
     ts.forEachChild(node, visit);
   };

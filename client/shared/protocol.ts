@@ -85,8 +85,10 @@ export interface RevealFindingMessage {
   operation: string;
 }
 
-export type ToWebviewMessage = LoadTraceMessage | LiveStartMessage | LiveEventsMessage | LiveFailedMessage | RunSavedMessage;
-export type FromWebviewMessage = ReadyMessage | CancelRunMessage | ExportChromeTraceMessage | RevealLogsMessage | RevealFindingMessage;
+export type ToWebviewMessage =
+  LoadTraceMessage | LiveStartMessage | LiveEventsMessage | LiveFailedMessage | RunSavedMessage;
+export type FromWebviewMessage =
+  ReadyMessage | CancelRunMessage | ExportChromeTraceMessage | RevealLogsMessage | RevealFindingMessage;
 
 /** The view's state, kept with the webview's setState so that it survives hide/show and reloads. */
 export interface PanelViewState {
@@ -127,10 +129,14 @@ export function readFromWebview(m: unknown): FromWebviewMessage | undefined {
     case 'export-chrome-trace':
       return { type: 'export-chrome-trace' };
     case 'reveal-logs':
-      return typeof o.requestId === 'string' && o.requestId.length <= 200 && Number.isInteger(o.attempt) ? { type: 'reveal-logs', requestId: o.requestId, attempt: o.attempt as number } : undefined;
+      return typeof o.requestId === 'string' && o.requestId.length <= 200 && Number.isInteger(o.attempt)
+        ? { type: 'reveal-logs', requestId: o.requestId, attempt: o.attempt as number }
+        : undefined;
     case 'reveal-finding': {
       const short = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
-      return short(o.fn) && short(o.service) && short(o.operation) ? { type: 'reveal-finding', fn: o.fn, service: o.service, operation: o.operation } : undefined;
+      return short(o.fn) && short(o.service) && short(o.operation)
+        ? { type: 'reveal-finding', fn: o.fn, service: o.service, operation: o.operation }
+        : undefined;
     }
     default:
       return undefined;
@@ -141,6 +147,7 @@ function readRunSource(s: unknown): RunSource | undefined {
   if (typeof s !== 'object' || s === null) return undefined;
   const o = s as Record<string, unknown>;
   if (o.kind === 'file' && typeof o.path === 'string' && o.path.length <= 4096) return { kind: 'file', path: o.path };
-  if (o.kind === 'live' && typeof o.runId === 'string' && o.runId.length <= 200) return { kind: 'live', runId: o.runId };
+  if (o.kind === 'live' && typeof o.runId === 'string' && o.runId.length <= 200)
+    return { kind: 'live', runId: o.runId };
   return undefined;
 }

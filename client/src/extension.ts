@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { COMMANDS, registerSimulation } from './panel/simulation';
 import { StatusItem } from './statusBar';
 import { markStep, registerWalkthrough } from './walkthrough';
@@ -29,7 +34,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -44,7 +53,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { configurationSection: 'lambdaLens', fileEvents: files },
     // Register the simulate command before this point for its lens to appear.
-    initializationOptions: { watchesFiles: true, simulateCommand: (await vscode.commands.getCommands(true)).includes(SIMULATE_COMMAND) },
+    initializationOptions: {
+      watchesFiles: true,
+      simulateCommand: (await vscode.commands.getCommands(true)).includes(SIMULATE_COMMAND),
+    },
     outputChannel: output,
     middleware: {
       // The walkthrough's "hover a setting" step completes at the first Lambda Lens hover.
@@ -59,10 +71,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('lambdaLens.showOutput', () => output.show(true)),
     // Code lenses on handler exports open the template function they summarise.
-    vscode.commands.registerCommand('lambdaLens.openLocation', async (uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
-      const selection = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
-      await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection });
-    }),
+    vscode.commands.registerCommand(
+      'lambdaLens.openLocation',
+      async (
+        uri: string,
+        range: { start: { line: number; character: number }; end: { line: number; character: number } },
+      ) => {
+        const selection = new vscode.Range(
+          range.start.line,
+          range.start.character,
+          range.end.line,
+          range.end.character,
+        );
+        await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection });
+      },
+    ),
     vscode.commands.registerCommand('lambdaLens.restartServer', async () => {
       await client?.restart();
       void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: language server restarted.'));

@@ -54,12 +54,34 @@ export function idleTimeoutMinutes(defaultMs: number): number {
 }
 
 /** A number setting within bounds: undefined when not set by the user, null when wrong (reported). */
-function number(config: vscode.WorkspaceConfiguration, key: string, min: number, max: number, integer = false): number | undefined | null {
+function number(
+  config: vscode.WorkspaceConfiguration,
+  key: string,
+  min: number,
+  max: number,
+  integer = false,
+): number | undefined | null {
   const inspected = config.inspect<unknown>(key);
   const set = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
   if (set === undefined) return undefined;
-  if (typeof set !== 'number' || !Number.isFinite(set) || set < min || set > max || (integer && !Number.isInteger(set))) {
-    report(key, vscode.l10n.t('{0} is {1}; it takes a {2} from {3} to {4}.', key, JSON.stringify(set), integer ? vscode.l10n.t('whole number') : vscode.l10n.t('number'), min, max));
+  if (
+    typeof set !== 'number' ||
+    !Number.isFinite(set) ||
+    set < min ||
+    set > max ||
+    (integer && !Number.isInteger(set))
+  ) {
+    report(
+      key,
+      vscode.l10n.t(
+        '{0} is {1}; it takes a {2} from {3} to {4}.',
+        key,
+        JSON.stringify(set),
+        integer ? vscode.l10n.t('whole number') : vscode.l10n.t('number'),
+        min,
+        max,
+      ),
+    );
     return null;
   }
   return set;
@@ -80,7 +102,14 @@ function executable(config: vscode.WorkspaceConfiguration, key: string): string 
   const path = trimmed === '~' || trimmed.startsWith('~/') ? join(homedir(), trimmed.slice(1)) : trimmed;
   if (!/[\\/]/.test(path)) return path;
   if (!isAbsolute(path) || !existsSync(path) || !statSync(path).isFile()) {
-    report(key, vscode.l10n.t('{0} is "{1}", which is not an executable file on this machine. Give an absolute path, a command on PATH, or leave it empty to let Lambda Lens look on PATH.', key, trimmed));
+    report(
+      key,
+      vscode.l10n.t(
+        '{0} is "{1}", which is not an executable file on this machine. Give an absolute path, a command on PATH, or leave it empty to let Lambda Lens look on PATH.',
+        key,
+        trimmed,
+      ),
+    );
     return null;
   }
   return path;

@@ -83,12 +83,24 @@ export class StatusItem implements vscode.Disposable {
     const found = findings === 1 ? vscode.l10n.t('1 finding') : vscode.l10n.t('{0} findings', findings);
     this.item.text = `$(zap) ${functions} · ${found}`;
     this.item.accessibilityInformation = {
-      label: vscode.l10n.t('Lambda Lens: {0}, {1}: {2} errors, {3} warnings, {4} infos, {5} hints', functions, found, s.findings.error, s.findings.warning, s.findings.info, s.findings.hint),
+      label: vscode.l10n.t(
+        'Lambda Lens: {0}, {1}: {2} errors, {3} warnings, {4} infos, {5} hints',
+        functions,
+        found,
+        s.findings.error,
+        s.findings.warning,
+        s.findings.info,
+        s.findings.hint,
+      ),
     };
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${vscode.l10n.t('Lambda Lens')}**\n\n`);
-    tooltip.appendMarkdown(`${vscode.l10n.t('Functions: {0} · templates: {1} · handler files: {2}', s.functions, s.templates, s.handlerFiles)}\n\n`);
-    tooltip.appendMarkdown(`${vscode.l10n.t('Errors: {0} · warnings: {1} · infos: {2} · hints: {3}', s.findings.error, s.findings.warning, s.findings.info, s.findings.hint)}\n\n`);
+    tooltip.appendMarkdown(
+      `${vscode.l10n.t('Functions: {0} · templates: {1} · handler files: {2}', s.functions, s.templates, s.handlerFiles)}\n\n`,
+    );
+    tooltip.appendMarkdown(
+      `${vscode.l10n.t('Errors: {0} · warnings: {1} · infos: {2} · hints: {3}', s.findings.error, s.findings.warning, s.findings.info, s.findings.hint)}\n\n`,
+    );
     tooltip.appendMarkdown(vscode.l10n.t('Click to open the last run in the timeline.'));
     this.item.tooltip = tooltip;
     this.item.show();

@@ -35,7 +35,9 @@ export function markStep(step: WalkthroughStep): void {
   log?.info(`walkthrough step done: ${step}`);
   void vscode.commands.executeCommand('setContext', `lambdaLens.walkthrough.${step}`, true);
   // The command throws after recording when the walkthrough is not registered yet; the record stays.
-  void vscode.commands.executeCommand('welcome.markStepComplete', `${WALKTHROUGH_ID}#${step}`).then(undefined, () => undefined);
+  void vscode.commands
+    .executeCommand('welcome.markStepComplete', `${WALKTHROUGH_ID}#${step}`)
+    .then(undefined, () => undefined);
 }
 
 /** The diagnostic source the language server sets. */
@@ -56,17 +58,26 @@ export function registerWalkthrough(context: vscode.ExtensionContext, output: vs
   log = output;
   const sawDiagnostic = (): void => {
     if (marked.has('seeDiagnostic')) return;
-    const shown = vscode.window.visibleTextEditors.some((e) => vscode.languages.getDiagnostics(e.document.uri).some((d) => d.source === SOURCE));
+    const shown = vscode.window.visibleTextEditors.some((e) =>
+      vscode.languages.getDiagnostics(e.document.uri).some((d) => d.source === SOURCE),
+    );
     if (shown) markStep('seeDiagnostic');
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openWalkthrough, () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+    ),
     vscode.commands.registerCommand(WALKTHROUGH_COMMANDS.openExample, () => openExample(context)),
     vscode.languages.onDidChangeDiagnostics(sawDiagnostic),
     vscode.window.onDidChangeVisibleTextEditors(sawDiagnostic),
     // Opening a template by hand does what the first step asks as much as its button does.
     vscode.window.onDidChangeActiveTextEditor((e) => {
-      if (e && TEMPLATE_NAME.test(e.document.uri.path) && TEMPLATE_TEXT.test(e.document.getText(new vscode.Range(0, 0, 200, 0)))) markStep('openExample');
+      if (
+        e &&
+        TEMPLATE_NAME.test(e.document.uri.path) &&
+        TEMPLATE_TEXT.test(e.document.getText(new vscode.Range(0, 0, 200, 0)))
+      )
+        markStep('openExample');
     }),
   );
   void openPendingExample(context);
@@ -95,14 +106,24 @@ async function openExample(context: vscode.ExtensionContext): Promise<void> {
   if (!parent) return;
   const target = await freeFolder(parent, 'lambda-lens-example');
   try {
-    await vscode.workspace.fs.copy(vscode.Uri.joinPath(context.extensionUri, 'media', 'example'), target, { overwrite: false });
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(context.extensionUri, 'media', 'example'), target, {
+      overwrite: false,
+    });
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: could not copy the example to {0}: {1}', target.fsPath, e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        'Lambda Lens: could not copy the example to {0}: {1}',
+        target.fsPath,
+        e instanceof Error ? e.message : String(e),
+      ),
+    );
     return;
   }
   // The folder opens in this window when it has none (the extension starts again there), else in a new one.
   await context.globalState.update(OPEN_ON_START, vscode.Uri.joinPath(target, 'template.yaml').toString());
-  await vscode.commands.executeCommand('vscode.openFolder', target, { forceNewWindow: (vscode.workspace.workspaceFolders?.length ?? 0) > 0 });
+  await vscode.commands.executeCommand('vscode.openFolder', target, {
+    forceNewWindow: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
+  });
 }
 
 /** A SAM template says so in its Transform; a function is a SAM or CloudFormation function resource. */
@@ -124,10 +145,17 @@ async function mainTemplate(files: readonly vscode.Uri[]): Promise<vscode.Uri> {
       } catch {
         // Unreadable: ranked last among its depth.
       }
-      return { uri, depth: uri.path.split('/').length, sam: SAM_TRANSFORM.test(text) ? 0 : 1, functions: text.match(FUNCTION_TYPE)?.length ?? 0 };
+      return {
+        uri,
+        depth: uri.path.split('/').length,
+        sam: SAM_TRANSFORM.test(text) ? 0 : 1,
+        functions: text.match(FUNCTION_TYPE)?.length ?? 0,
+      };
     }),
   );
-  ranked.sort((a, b) => a.depth - b.depth || a.sam - b.sam || b.functions - a.functions || a.uri.path.localeCompare(b.uri.path));
+  ranked.sort(
+    (a, b) => a.depth - b.depth || a.sam - b.sam || b.functions - a.functions || a.uri.path.localeCompare(b.uri.path),
+  );
   return (ranked[0] ?? { uri: files[0] as vscode.Uri }).uri;
 }
 

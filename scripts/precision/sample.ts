@@ -56,7 +56,12 @@ function run(checkouts: readonly string[]): Located[] {
     process.stderr.write(`checking ${label} (${root})…\n`);
     let out: string;
     try {
-      out = execFileSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+      out = execFileSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch (e) {
       // Exit code 1 means "errors found": the JSON is still on stdout.
       const stdout = (e as { stdout?: unknown }).stdout;
@@ -106,39 +111,71 @@ function draw(args: string[]): void {
     else if (a === '--from') from = args[++i];
     else checkouts.push(a);
   }
-  if (!Number.isInteger(seed) || !Number.isInteger(size) || size < 1) throw new Error('--seed and --size take whole numbers');
-  if (from === undefined && checkouts.length === 0) throw new Error('give checkouts to run over, or --from a saved run');
+  if (!Number.isInteger(seed) || !Number.isInteger(size) || size < 1)
+    throw new Error('--seed and --size take whole numbers');
+  if (from === undefined && checkouts.length === 0)
+    throw new Error('give checkouts to run over, or --from a saved run');
   const all = from !== undefined ? (JSON.parse(readFileSync(from, 'utf8')) as Located[]) : run(checkouts);
   if (save !== undefined) writeFileSync(save, JSON.stringify(all));
   // Sorted first so the draw depends only on the findings and the seed, not on walk order.
   const pool = all
     .filter((f) => f.severity === 'error' || f.severity === 'warning')
-    .sort((a, b) => a.shown.localeCompare(b.shown) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+    .sort(
+      (a, b) =>
+        a.shown.localeCompare(b.shown) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        a.ruleId.localeCompare(b.ruleId) ||
+        a.message.localeCompare(b.message),
+    );
   const next = random(seed);
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [pool[i], pool[j]] = [pool[j] as Located, pool[i] as Located];
   }
   const sample = pool.slice(0, size);
-  const rows = sample.map((f, i) => [String(i + 1), f.ruleId, f.severity, f.shown, String(f.line), codeLine(f.file, f.line), cell(f.message), '', ''].join('\t'));
+  const rows = sample.map((f, i) =>
+    [
+      String(i + 1),
+      f.ruleId,
+      f.severity,
+      f.shown,
+      String(f.line),
+      codeLine(f.file, f.line),
+      cell(f.message),
+      '',
+      '',
+    ].join('\t'),
+  );
   writeFileSync(out, [COLUMNS.join('\t'), ...rows].join('\n') + '\n');
   const infos = all.filter((f) => f.severity !== 'error' && f.severity !== 'warning');
-  process.stdout.write(`${all.length} findings: ${pool.length} warnings and errors, ${infos.length} infos; ${sample.length} drawn (seed ${seed}) to ${out}\n`);
-  process.stdout.write(`warnings and errors by rule: ${[...countBy(pool, (f) => f.ruleId)].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-  process.stdout.write(`infos by rule: ${[...countBy(infos, (f) => f.ruleId)].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`);
+  process.stdout.write(
+    `${all.length} findings: ${pool.length} warnings and errors, ${infos.length} infos; ${sample.length} drawn (seed ${seed}) to ${out}\n`,
+  );
+  process.stdout.write(
+    `warnings and errors by rule: ${[...countBy(pool, (f) => f.ruleId)].map(([k, v]) => `${k} ${v}`).join(', ')}\n`,
+  );
+  process.stdout.write(
+    `infos by rule: ${[...countBy(infos, (f) => f.ruleId)].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}\n`,
+  );
 }
 
 function score(file: string): void {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const header = (lines[0] ?? '').split('\t');
   const at = (name: (typeof COLUMNS)[number]): number => header.indexOf(name);
   const rows = lines.slice(1).map((l) => l.split('\t'));
   const unjudged = rows.filter((r) => !VERDICTS.includes(r[at('verdict')] as (typeof VERDICTS)[number]));
-  if (unjudged.length > 0) throw new Error(`${unjudged.length} rows without a TRUE/NOISE/FALSE verdict (first: row ${unjudged[0]?.[0]})`);
+  if (unjudged.length > 0)
+    throw new Error(`${unjudged.length} rows without a TRUE/NOISE/FALSE verdict (first: row ${unjudged[0]?.[0]})`);
   const n = rows.length;
   const pct = (k: number): string => `${((100 * k) / n).toFixed(1)}%`;
   const by = countBy(rows, (r) => r[at('verdict')] as string);
-  process.stdout.write(`${n} judged: ${VERDICTS.map((v) => `${v} ${by.get(v) ?? 0} (${pct(by.get(v) ?? 0)})`).join(', ')}\n`);
+  process.stdout.write(
+    `${n} judged: ${VERDICTS.map((v) => `${v} ${by.get(v) ?? 0} (${pct(by.get(v) ?? 0)})`).join(', ')}\n`,
+  );
   process.stdout.write('by rule (TRUE/NOISE/FALSE):\n');
   for (const [rule] of countBy(rows, (r) => r[at('rule')] as string)) {
     const of = rows.filter((r) => r[at('rule')] === rule);
@@ -152,16 +189,36 @@ function score(file: string): void {
  * warning or an error, in a later run saved with `--findings` (same file, line and rule).
  */
 function compare(sheet: string, saved: string): void {
-  const lines = readFileSync(sheet, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(sheet, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const header = (lines[0] ?? '').split('\t');
   const at = (name: (typeof COLUMNS)[number]): number => header.indexOf(name);
   const now = JSON.parse(readFileSync(saved, 'utf8')) as Located[];
-  const rows = lines.slice(1).map((l) => l.split('\t')).filter((r) => r[at('verdict')] === 'TRUE');
-  const lost = rows.filter((r) => !now.some((f) => f.shown === r[at('file')] && String(f.line) === r[at('line')] && f.ruleId === r[at('rule')] && (f.severity === 'error' || f.severity === 'warning')));
-  process.stdout.write(`${rows.length} TRUE findings judged; ${rows.length - lost.length} still reported as warnings or errors, ${lost.length} not:\n`);
+  const rows = lines
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((r) => r[at('verdict')] === 'TRUE');
+  const lost = rows.filter(
+    (r) =>
+      !now.some(
+        (f) =>
+          f.shown === r[at('file')] &&
+          String(f.line) === r[at('line')] &&
+          f.ruleId === r[at('rule')] &&
+          (f.severity === 'error' || f.severity === 'warning'),
+      ),
+  );
+  process.stdout.write(
+    `${rows.length} TRUE findings judged; ${rows.length - lost.length} still reported as warnings or errors, ${lost.length} not:\n`,
+  );
   for (const r of lost) {
-    const same = now.find((f) => f.shown === r[at('file')] && String(f.line) === r[at('line')] && f.ruleId === r[at('rule')]);
-    process.stdout.write(`  #${r[0]} ${r[at('rule')]} ${r[at('file')]}:${r[at('line')]} ${same ? `now ${same.severity}` : 'gone'}\n`);
+    const same = now.find(
+      (f) => f.shown === r[at('file')] && String(f.line) === r[at('line')] && f.ruleId === r[at('rule')],
+    );
+    process.stdout.write(
+      `  #${r[0]} ${r[at('rule')]} ${r[at('file')]}:${r[at('line')]} ${same ? `now ${same.severity}` : 'gone'}\n`,
+    );
   }
 }
 
@@ -170,6 +227,8 @@ if (command === 'draw') draw(rest);
 else if (command === 'score' && rest[0] !== undefined) score(rest[0]);
 else if (command === 'compare' && rest[0] !== undefined && rest[1] !== undefined) compare(rest[0], rest[1]);
 else {
-  process.stderr.write('usage: sample.ts draw [--seed N] [--size N] [--out sheet.tsv] [--findings all.json | --from all.json] [label=]checkout...\n       sample.ts score sheet.tsv\n       sample.ts compare judged.tsv all.json\n');
+  process.stderr.write(
+    'usage: sample.ts draw [--seed N] [--size N] [--out sheet.tsv] [--findings all.json | --from all.json] [label=]checkout...\n       sample.ts score sheet.tsv\n       sample.ts compare judged.tsv all.json\n',
+  );
   process.exitCode = 2;
 }

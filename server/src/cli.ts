@@ -6,7 +6,18 @@ import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as Sarif from 'sarif';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, RULES, docsUrl, handlerLanguage, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type RuleSettings } from './service';
+import {
+  LanguageService,
+  RULES,
+  docsUrl,
+  handlerLanguage,
+  isHandlerPath,
+  isPythonPath,
+  loadPythonParser,
+  pythonParserFailure,
+  type Diagnostic,
+  type RuleSettings,
+} from './service';
 import { nodeFileSystem } from './nodeFs';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
@@ -98,7 +109,12 @@ async function sdk(args: readonly string[], io: Output): Promise<number> {
 }
 
 const COMMANDS: readonly Command[] = [
-  { name: 'check', forms: [['[paths...]', 'Check templates and their handler code (default: the current folder)']], help: CHECK_HELP, run: check },
+  {
+    name: 'check',
+    forms: [['[paths...]', 'Check templates and their handler code (default: the current folder)']],
+    help: CHECK_HELP,
+    run: check,
+  },
   {
     name: 'simulate',
     forms: [
@@ -107,11 +123,17 @@ const COMMANDS: readonly Command[] = [
     ],
     help: SIMULATE_USAGE,
     // Loaded on use: `check` and `rules` never load the simulator.
-    run: async (args) => (await import('./simulator/commands.js')).runSimulate([...args], process.stdout, process.stderr),
+    run: async (args) =>
+      (await import('./simulator/commands.js')).runSimulate([...args], process.stdout, process.stderr),
   },
   {
     name: 'tune',
-    forms: [['<scenario.json|template> [--memory 128,512,…]', 'Run a scenario at each memory size: Duration, INIT, cost, and the size to pick']],
+    forms: [
+      [
+        '<scenario.json|template> [--memory 128,512,…]',
+        'Run a scenario at each memory size: Duration, INIT, cost, and the size to pick',
+      ],
+    ],
     help: TUNE_USAGE,
     run: async (args) => (await import('./simulator/commands.js')).runTune([...args], process.stdout, process.stderr),
   },
@@ -129,7 +151,8 @@ const COMMANDS: readonly Command[] = [
 
 function globalHelp(): string {
   const width = 26;
-  const line = (left: string, right: string) => (left.length < width ? `  ${left.padEnd(width)}${right}` : `  ${left}\n  ${''.padEnd(width)}${right}`);
+  const line = (left: string, right: string) =>
+    left.length < width ? `  ${left.padEnd(width)}${right}` : `  ${left}\n  ${''.padEnd(width)}${right}`;
   return `Usage: lambda-lens <command> [options]
 
 Checks and simulates AWS Lambda functions: SAM / CloudFormation templates, serverless.yml and
@@ -188,7 +211,12 @@ export async function main(argv: readonly string[], io: Output, options: RunOpti
 
 async function listRules(args: readonly string[], io: Output): Promise<number> {
   const parsed = parseCommandArgs(args, {});
-  const problem = typeof parsed === 'string' ? parsed : parsed.positionals.length > 0 ? `unexpected argument ${parsed.positionals[0] ?? ''}` : undefined;
+  const problem =
+    typeof parsed === 'string'
+      ? parsed
+      : parsed.positionals.length > 0
+        ? `unexpected argument ${parsed.positionals[0] ?? ''}`
+        : undefined;
   if (problem !== undefined) {
     io.err(`lambda-lens rules: ${problem}\n\n${RULES_HELP}`);
     return EXIT.usage;
@@ -199,7 +227,19 @@ async function listRules(args: readonly string[], io: Output): Promise<number> {
 }
 
 /** Folders never walked into: dependencies, build output and VCS metadata. */
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.aws-sam',
+  'cdk.out',
+  '.serverless',
+  '.lambda-lens',
+  '__pycache__',
+  '.venv',
+  'venv',
+]);
 const CANDIDATE_EXT = new Set(['.yaml', '.yml', '.json', '.template']);
 /** Build output: its JS is checked only when a template points at it (else the sources are). */
 const BUILD_DIR = /(^|[\\/])(dist|build|out|coverage|\.next|\.nuxt|\.webpack|\.esbuild)([\\/])/;
@@ -257,7 +297,12 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
   }
   const configPath = parsed.config ?? findConfig(process.cwd()) ?? findConfig(parsed.paths[0] as string);
   const config = loadConfig(configPath);
-  if (parsed.config !== undefined && config.problems.length > 0 && Object.keys(config.rules).length === 0 && config.problems.some((p) => p.includes('cannot be read'))) {
+  if (
+    parsed.config !== undefined &&
+    config.problems.length > 0 &&
+    Object.keys(config.rules).length === 0 &&
+    config.problems.some((p) => p.includes('cannot be read'))
+  ) {
     io.err(`lambda-lens check: ${config.problems.join('\n')}`);
     return EXIT.usage;
   }
@@ -280,7 +325,16 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
       // A template-named file that cannot be read as text is reported, never skipped in silence.
       else if (read.why === 'binary' && TEMPLATE_EXT.test(path)) {
         const uri = URI.file(resolve(path)).toString();
-        results.push({ path, diagnostics: [encodingNote(uri, 'This file is not text (it holds NUL bytes in no known encoding), so Lambda Lens did not read it.')], text: '' });
+        results.push({
+          path,
+          diagnostics: [
+            encodingNote(
+              uri,
+              'This file is not text (it holds NUL bytes in no known encoding), so Lambda Lens did not read it.',
+            ),
+          ],
+          text: '',
+        });
       }
       continue;
     }
@@ -294,7 +348,8 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
     // The Python parser (WebAssembly) loads at the first Python file, or template whose Python handler file is there.
     if (!pythonLoaded && (isPythonPath(path) || (/\bpython\d/.test(read.text) && service.hasPythonCode(doc)))) {
       pythonLoaded = true;
-      if (!(await loadPythonParser())) io.err(`lambda-lens: Python handlers are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
+      if (!(await loadPythonParser()))
+        io.err(`lambda-lens: Python handlers are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
     }
     let diagnostics: readonly Diagnostic[];
     try {
@@ -316,15 +371,27 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
       }
       diagnostics = service.validate(doc);
     } catch (e) {
-      io.err(`lambda-lens: ${path}: internal error while checking: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      io.err(
+        `lambda-lens: ${path}: internal error while checking: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
       unreadable++;
       continue;
     }
     service.forget(uri);
     const notes: Diagnostic[] = read.invalidUtf8
-      ? [encodingNote(uri, 'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.')]
+      ? [
+          encodingNote(
+            uri,
+            'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.',
+          ),
+        ]
       : read.encoding === 'utf-16le' || read.encoding === 'utf-16be'
-        ? [encodingNote(uri, `This file is ${read.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'}; Lambda Lens decoded and checked it, but CloudFormation requires UTF-8: save it as UTF-8 before deploying.`)]
+        ? [
+            encodingNote(
+              uri,
+              `This file is ${read.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'}; Lambda Lens decoded and checked it, but CloudFormation requires UTF-8: save it as UTF-8 before deploying.`,
+            ),
+          ]
         : [];
     results.push({ path, diagnostics: [...notes, ...diagnostics], text: read.text });
   }
@@ -372,7 +439,11 @@ function collectFiles(paths: readonly string[], io: Output): { path: string; exp
       if (st.isSymbolicLink()) continue;
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p);
-      } else if (st.isFile() && ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) || (handlerLanguage(name) !== undefined && !/\.min\.[cm]?js$/i.test(name)))) {
+      } else if (
+        st.isFile() &&
+        ((CANDIDATE_EXT.has(extname(name).toLowerCase()) && !isLockFile(name)) ||
+          (handlerLanguage(name) !== undefined && !/\.min\.[cm]?js$/i.test(name)))
+      ) {
         add(p, false);
       }
     }
@@ -386,14 +457,24 @@ function collectFiles(paths: readonly string[], io: Output): { path: string; exp
 }
 
 function isLockFile(name: string): boolean {
-  return name === 'package-lock.json' || name === 'tsconfig.json' || name === 'package.json' || name === 'composer.lock';
+  return (
+    name === 'package-lock.json' || name === 'tsconfig.json' || name === 'package.json' || name === 'composer.lock'
+  );
 }
 
 /** File names read as templates when they turn out not to be text. */
 const TEMPLATE_EXT = /\.(ya?ml|json|template)$/i;
 
 function encodingNote(uri: string, message: string): Diagnostic {
-  return { ruleId: 'LL0002', severity: 'warning', message, uri, span: { start: 0, end: 0 }, docs: docsUrl('LL0002'), fixes: [] };
+  return {
+    ruleId: 'LL0002',
+    severity: 'warning',
+    message,
+    uri,
+    span: { start: 0, end: 0 },
+    docs: docsUrl('LL0002'),
+    fixes: [],
+  };
 }
 
 type ReadResult =
@@ -405,7 +486,11 @@ function readText(path: string): ReadResult {
   let buf: Buffer;
   try {
     const size = lstatSync(path).size;
-    if (size > MAX_BYTES) return { kind: 'skip', why: `too large (${(size / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_BYTES / 1024 / 1024} MB)` };
+    if (size > MAX_BYTES)
+      return {
+        kind: 'skip',
+        why: `too large (${(size / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_BYTES / 1024 / 1024} MB)`,
+      };
     buf = readFileSync(path);
   } catch (e) {
     return { kind: 'error', why: `cannot be read (${e instanceof Error ? e.message : String(e)})` };
@@ -469,7 +554,8 @@ function toText(findings: readonly JsonFinding[], templates: number, handlers: n
  * scanning accepts it (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
  */
 function toSarif(findings: readonly JsonFinding[]): Sarif.Log {
-  const level = (s: Diagnostic['severity']): Sarif.Result.level => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+  const level = (s: Diagnostic['severity']): Sarif.Result.level =>
+    s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
   const ruleIds = [...new Set([...RULES.map((r) => r.id), ...findings.map((f) => f.ruleId)])].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id): Sarif.ReportingDescriptor => {
@@ -485,37 +571,53 @@ function toSarif(findings: readonly JsonFinding[]): Sarif.Log {
       defaultConfiguration: { level: level(rule?.severity ?? 'warning') },
     };
   });
-  const results = findings.map(
-    (f): Sarif.Result => ({
-      ruleId: f.ruleId,
-      ruleIndex: index.get(f.ruleId),
-      level: level(f.severity),
-      message: { text: f.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: f.file.split(sep).join('/'), ...(isAbsolute(f.file) ? {} : { uriBaseId: '%SRCROOT%' }) },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+  const results = findings.map((f): Sarif.Result => ({
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId),
+    level: level(f.severity),
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: {
+            uri: f.file.split(sep).join('/'),
+            ...(isAbsolute(f.file) ? {} : { uriBaseId: '%SRCROOT%' }),
           },
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
         },
-      ],
-    }),
-  );
+      },
+    ],
+  }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'Lambda Lens', informationUri: 'https://github.com/lambda-lens/lambda-lens', version: VERSION, rules } }, results }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Lambda Lens',
+            informationUri: 'https://github.com/lambda-lens/lambda-lens',
+            version: VERSION,
+            rules,
+          },
+        },
+        results,
+      },
+    ],
   };
 }
 
 /** Runs the CLI on the process's arguments and sets the exit code. */
 export function run(): void {
-  main(process.argv.slice(2), { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) }).then(
+  main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+  }).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.stderr.write(`lambda-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exitCode = EXIT.failure;
     },
   );

@@ -45,7 +45,8 @@ export function loadConfig(path: string | undefined): LoadedConfig {
 export function ruleSettingsFrom(json: unknown, where: string): { rules: RuleSettings; problems: string[] } {
   const rules: Record<string, Severity | 'off'> = {};
   const problems: string[] = [];
-  const obj = isRecord(json) && isRecord(json.rules) ? json.rules : isRecord(json) && !('rules' in json) ? json : undefined;
+  const obj =
+    isRecord(json) && isRecord(json.rules) ? json.rules : isRecord(json) && !('rules' in json) ? json : undefined;
   if (obj === undefined) {
     if (isRecord(json) && 'rules' in json) problems.push(`${where}: "rules" must be an object`);
     return { rules, problems };

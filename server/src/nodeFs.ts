@@ -20,7 +20,13 @@ export function nodeFileSystem(overlay?: (path: string) => string | undefined): 
       try {
         const l = lstatSync(path);
         const s = l.isSymbolicLink() ? statSync(path) : l;
-        return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, isSymbolicLink: l.isSymbolicLink(), mtimeMs: s.mtimeMs };
+        return {
+          isFile: s.isFile(),
+          isDirectory: s.isDirectory(),
+          size: s.size,
+          isSymbolicLink: l.isSymbolicLink(),
+          mtimeMs: s.mtimeMs,
+        };
       } catch {
         return undefined;
       }

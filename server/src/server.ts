@@ -20,7 +20,17 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { LanguageService, isHandlerPath, isPythonPath, loadPythonParser, pythonParserFailure, type Diagnostic, type LocationResult, type RuleSettings, type Severity } from './service';
+import {
+  LanguageService,
+  isHandlerPath,
+  isPythonPath,
+  loadPythonParser,
+  pythonParserFailure,
+  type Diagnostic,
+  type LocationResult,
+  type RuleSettings,
+  type Severity,
+} from './service';
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig, ruleSettingsFrom } from './config';
 import { WORKSPACE_SUMMARY_METHOD, type WorkspaceSummary } from './summary';
@@ -71,7 +81,8 @@ connection.onInitialize((params) => {
   canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   const init: unknown = params.initializationOptions;
-  const option = (key: string) => typeof init === 'object' && init !== null && (init as Record<string, unknown>)[key] === true;
+  const option = (key: string) =>
+    typeof init === 'object' && init !== null && (init as Record<string, unknown>)[key] === true;
   clientWatchesFiles = option('watchesFiles');
   simulateCommand = option('simulateCommand');
   service.setWorkspaceRoots(workspaceRoots);
@@ -89,14 +100,19 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
-  if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lambdaLens' });
-  if (!clientWatchesFiles && canRegisterWatchers) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] });
+  if (canPullConfiguration)
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lambdaLens' });
+  if (!clientWatchesFiles && canRegisterWatchers)
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: WATCHED_GLOB }],
+    });
   void refreshSettings();
   // The Python parser is WebAssembly and loads asynchronously (≈100 ms): documents opened meanwhile are checked once it is ready,
   // since Python files and templates with Python functions (LL5001) need it.
   pythonReady = loadPythonParser().then((ok) => {
     pythonSettled = true;
-    if (!ok) connection.console.warn(`Python handler analysis is off: ${pythonParserFailure() ?? 'the parser did not load'}`);
+    if (!ok)
+      connection.console.warn(`Python handler analysis is off: ${pythonParserFailure() ?? 'the parser did not load'}`);
     for (const doc of documents.all()) schedule(doc);
   });
 });
@@ -161,7 +177,8 @@ function refreshDependents(uri: string): void {
   }
   // Lenses in handler files summarise template settings; the editor re-asks for its own file's lenses.
   // A CDK stack is code whose dependents are handler files: their lenses follow it too.
-  if (canRefreshLenses && (!handler || [...dependents].some(isCode))) void connection.sendRequest(CodeLensRefreshRequest.type);
+  if (canRefreshLenses && (!handler || [...dependents].some(isCode)))
+    void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
 /** True once the Python parser has loaded (or failed to): until then nothing is published, rather than results without Python. */
@@ -175,9 +192,15 @@ function publish(doc: TextDocument): void {
   try {
     diagnostics = service.validate({ uri: doc.uri, text: doc.getText(), version: doc.version });
   } catch (e) {
-    connection.console.error(`Lambda Lens failed on ${doc.uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    connection.console.error(
+      `Lambda Lens failed on ${doc.uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
   }
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLsp(doc, d)) });
+  void connection.sendDiagnostics({
+    uri: doc.uri,
+    version: doc.version,
+    diagnostics: diagnostics.map((d) => toLsp(doc, d)),
+  });
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -249,8 +272,21 @@ connection.onCodeLens((params): CodeLens[] => {
   try {
     return service.codeLenses({ uri: doc.uri, text: doc.getText(), version: doc.version }).flatMap((l) => {
       const range = toRange(doc, l.span);
-      const lenses: CodeLens[] = [{ range, command: { title: l.title, command: 'lambdaLens.openLocation', arguments: [l.target.uri, l.target.range] } }];
-      if (simulateCommand && l.fn.simulate) lenses.push({ range, command: { title: '▷ Simulate', command: 'lambdaLens.simulateFunction', arguments: [l.fn.templateUri, l.fn.logicalId] } });
+      const lenses: CodeLens[] = [
+        {
+          range,
+          command: { title: l.title, command: 'lambdaLens.openLocation', arguments: [l.target.uri, l.target.range] },
+        },
+      ];
+      if (simulateCommand && l.fn.simulate)
+        lenses.push({
+          range,
+          command: {
+            title: '▷ Simulate',
+            command: 'lambdaLens.simulateFunction',
+            arguments: [l.fn.templateUri, l.fn.logicalId],
+          },
+        });
       return lenses;
     });
   } catch (e) {
@@ -262,14 +298,19 @@ connection.onCodeLens((params): CodeLens[] => {
 connection.onDefinition((params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
-  const target = service.definition({ uri: doc.uri, text: doc.getText(), version: doc.version }, doc.offsetAt(params.position));
+  const target = service.definition(
+    { uri: doc.uri, text: doc.getText(), version: doc.version },
+    doc.offsetAt(params.position),
+  );
   return target ? toLocation(target) : null;
 });
 
 connection.onReferences((params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
-  return service.references({ uri: doc.uri, text: doc.getText(), version: doc.version }, doc.offsetAt(params.position)).map(toLocation);
+  return service
+    .references({ uri: doc.uri, text: doc.getText(), version: doc.version }, doc.offsetAt(params.position))
+    .map(toLocation);
 });
 
 connection.onHover((params) => {
@@ -299,7 +340,12 @@ connection.onCodeAction((params) => {
         if (!target) continue;
         (changes[edit.uri] ??= []).push({ range: toRange(target, edit.span), newText: edit.newText });
       }
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toLsp(doc, d)], edit: { changes } });
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toLsp(doc, d)],
+        edit: { changes },
+      });
     }
   }
   return actions;
@@ -328,13 +374,20 @@ connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummar
     try {
       for (const d of service.validate({ uri, text, version: open?.version })) findings[d.severity]++;
     } catch (e) {
-      connection.console.error(`Lambda Lens summary failed on ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      connection.console.error(
+        `Lambda Lens summary failed on ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
     } finally {
       // Opened meanwhile: the editor owns it now.
       if (!open && !documents.get(uri)) service.forget(uri);
     }
   }
-  const value = { templates: templates.length, functions: templates.reduce((n, t) => n + t.functions, 0), handlerFiles: handlerUris.length, findings };
+  const value = {
+    templates: templates.length,
+    functions: templates.reduce((n, t) => n + t.functions, 0),
+    handlerFiles: handlerUris.length,
+    findings,
+  };
   // Kept only when nothing changed while it was computed (a first run reads files, which moves the stamp).
   lastSummary = summaryKey() === key ? { key, value } : undefined;
   return value;

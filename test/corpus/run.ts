@@ -22,7 +22,10 @@ function main(): number {
     return 0;
   }
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/lambda-lens.js'), 'check', CORPUS, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/lambda-lens.js'), 'check', CORPUS, '--format', 'json'], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.error) throw r.error;
   const crashes = r.stderr.split('\n').filter((l) => /internal error/.test(l));
@@ -45,8 +48,11 @@ function main(): number {
     perRule.set(f.ruleId, e);
   }
   const files = new Set(findings.map((f) => f.file)).size;
-  console.log(`corpus: ${findings.length} findings in ${files} files, ${(ms / 1000).toFixed(1)} s for the whole corpus`);
-  for (const [id, e] of [...perRule].sort()) console.log(`  ${id}  ${String(e.count).padStart(5)} findings in ${String(e.files.size).padStart(4)} files`);
+  console.log(
+    `corpus: ${findings.length} findings in ${files} files, ${(ms / 1000).toFixed(1)} s for the whole corpus`,
+  );
+  for (const [id, e] of [...perRule].sort())
+    console.log(`  ${id}  ${String(e.count).padStart(5)} findings in ${String(e.files.size).padStart(4)} files`);
   const notes = r.stderr.split('\n').filter((l) => l.trim() !== '');
   if (notes.length > 0) console.log(`corpus: ${notes.length} notes on stderr (first: ${notes[0]})`);
   console.log('corpus: 1 passed, 0 failed');

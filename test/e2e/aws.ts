@@ -22,15 +22,19 @@ let suite: Suite | undefined;
 let session: Session;
 let workbench: Workbench;
 
-before(async () => {
-  suite = await openSuite({
-    name: 'aws',
-    artifacts,
-    // The workspace has the AWS SDK installed, as a project would (the session's cache has no SDK copy).
-    prepare: (workspace) => symlinkSync(join(repoRoot, 'node_modules'), join(workspace, 'sam-app', 'node_modules'), 'dir'),
-  });
-  ({ session, workbench } = suite);
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    suite = await openSuite({
+      name: 'aws',
+      artifacts,
+      // The workspace has the AWS SDK installed, as a project would (the session's cache has no SDK copy).
+      prepare: (workspace) =>
+        symlinkSync(join(repoRoot, 'node_modules'), join(workspace, 'sam-app', 'node_modules'), 'dir'),
+    });
+    ({ session, workbench } = suite);
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
@@ -48,39 +52,67 @@ async function runScenario(file: string, name: RegExp): Promise<void> {
 }
 
 describe('AWS calls in the timeline', () => {
-  test('the orders API, the queue and the charge worker play in one timeline, every call answered locally', { timeout: TIMEOUT * 6 }, () =>
-    withEvidence(workbench, session, artifacts, 'orders-flow', async () => {
-      await runScenario('sam-app/orders.scenario.json', /the API stores an order/);
-      const frame = PANEL.frame(workbench.page);
-      assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), '6', 'three API requests and three charges');
-      assert.match((await frame.locator(PANEL.figure('aws-calls')).textContent()) ?? '', /^\d+$/, 'calls counted, none repeated');
-      // The first invocation is an API request: its details list its PutItem and SendMessage.
-      await frame.locator(PANEL.canvas).focus();
-      await frame.locator(PANEL.canvas).press('ArrowRight');
-      const calls = frame.locator('.ll-details .ll-calls .ll-call');
-      await calls.first().waitFor();
-      assert.deepEqual(await frame.locator('.ll-details .ll-calls .ll-call-service').allTextContents(), ['dynamodb', 'sqs']);
-      await workbench.screenshot('orders-flow');
-      await workbench.page.locator('iframe.webview.ready').first().screenshot({ path: join(artifacts, 'aws-orders-flow-panel.png') });
-    }));
+  test(
+    'the orders API, the queue and the charge worker play in one timeline, every call answered locally',
+    { timeout: TIMEOUT * 6 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'orders-flow', async () => {
+        await runScenario('sam-app/orders.scenario.json', /the API stores an order/);
+        const frame = PANEL.frame(workbench.page);
+        assert.equal(
+          await frame.locator(PANEL.figure('invocations')).textContent(),
+          '6',
+          'three API requests and three charges',
+        );
+        assert.match(
+          (await frame.locator(PANEL.figure('aws-calls')).textContent()) ?? '',
+          /^\d+$/,
+          'calls counted, none repeated',
+        );
+        // The first invocation is an API request: its details list its PutItem and SendMessage.
+        await frame.locator(PANEL.canvas).focus();
+        await frame.locator(PANEL.canvas).press('ArrowRight');
+        const calls = frame.locator('.ll-details .ll-calls .ll-call');
+        await calls.first().waitFor();
+        assert.deepEqual(await frame.locator('.ll-details .ll-calls .ll-call-service').allTextContents(), [
+          'dynamodb',
+          'sqs',
+        ]);
+        await workbench.screenshot('orders-flow');
+        await workbench.page
+          .locator('iframe.webview.ready')
+          .first()
+          .screenshot({ path: join(artifacts, 'aws-orders-flow-panel.png') });
+      }),
+  );
 
-  test('the payment provider fails once: the redelivered batch charges again, marked as duplicates', { timeout: TIMEOUT * 6 }, () =>
-    withEvidence(workbench, session, artifacts, 'payment-duplicate', async () => {
-      await runScenario('sam-app/payment-fails-once.scenario.json', /payment provider fails once/);
-      const frame = PANEL.frame(workbench.page);
-      assert.match((await frame.locator(PANEL.figure('aws-calls')).textContent()) ?? '', /duplicate/);
-      // Attempt 2 (the second invocation) repeats attempt 1's payment.
-      await frame.locator(PANEL.canvas).focus();
-      await frame.locator(PANEL.canvas).press('ArrowRight');
-      await frame.locator(PANEL.canvas).press('ArrowRight');
-      const duplicate = frame.locator('.ll-details .ll-call-duplicate').first();
-      await duplicate.waitFor();
-      assert.match((await duplicate.textContent()) ?? '', /Duplicate side effect: repeats attempt 1's call/);
-      await workbench.screenshot('payment-duplicate');
-      await workbench.page.locator('iframe.webview.ready').first().screenshot({ path: join(artifacts, 'aws-payment-duplicate-panel.png') });
-      // The button opens the LL2102 finding on the payment's line in charge.js.
-      await duplicate.locator('button.ll-link').click();
-      await workbench.page.locator('.tabs-container .tab', { hasText: 'charge.js' }).first().waitFor({ timeout: TIMEOUT });
-      await workbench.screenshot('payment-finding');
-    }));
+  test(
+    'the payment provider fails once: the redelivered batch charges again, marked as duplicates',
+    { timeout: TIMEOUT * 6 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'payment-duplicate', async () => {
+        await runScenario('sam-app/payment-fails-once.scenario.json', /payment provider fails once/);
+        const frame = PANEL.frame(workbench.page);
+        assert.match((await frame.locator(PANEL.figure('aws-calls')).textContent()) ?? '', /duplicate/);
+        // Attempt 2 (the second invocation) repeats attempt 1's payment.
+        await frame.locator(PANEL.canvas).focus();
+        await frame.locator(PANEL.canvas).press('ArrowRight');
+        await frame.locator(PANEL.canvas).press('ArrowRight');
+        const duplicate = frame.locator('.ll-details .ll-call-duplicate').first();
+        await duplicate.waitFor();
+        assert.match((await duplicate.textContent()) ?? '', /Duplicate side effect: repeats attempt 1's call/);
+        await workbench.screenshot('payment-duplicate');
+        await workbench.page
+          .locator('iframe.webview.ready')
+          .first()
+          .screenshot({ path: join(artifacts, 'aws-payment-duplicate-panel.png') });
+        // The button opens the LL2102 finding on the payment's line in charge.js.
+        await duplicate.locator('button.ll-link').click();
+        await workbench.page
+          .locator('.tabs-container .tab', { hasText: 'charge.js' })
+          .first()
+          .waitFor({ timeout: TIMEOUT });
+        await workbench.screenshot('payment-finding');
+      }),
+  );
 });

@@ -66,38 +66,48 @@ export const handler = async (event) => {
   );
 }
 
-before(async () => {
-  suite = await openSuite({ name: 'cdk', artifacts, prepare: writeApp });
-  ({ session, workbench } = suite);
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    suite = await openSuite({ name: 'cdk', artifacts, prepare: writeApp });
+    ({ session, workbench } = suite);
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
 });
 
 describe('a CDK app in the workbench', () => {
-  test('a squiggle on memorySize in the stack, then go to definition from handler to the handler file', { timeout: TIMEOUT * 4 }, () =>
-    withEvidence(workbench, session, artifacts, 'cdk', async () => {
-      const { page } = workbench;
-      await workbench.openFile(STACK);
-      await workbench.waitForSquiggle('error');
-      const row = await workbench.problem('LL1001');
-      assert.match(await row.innerText(), /MemorySize 20000 MB is outside Lambda's range/);
-      // The squiggle sits on the value of memorySize, in the stack's .ts file.
-      const squiggled = workbench.editor().locator('.view-line', { hasText: 'memorySize: 20000' });
-      await squiggled.waitFor();
-      await workbench.screenshot('stack-squiggle');
+  test(
+    'a squiggle on memorySize in the stack, then go to definition from handler to the handler file',
+    { timeout: TIMEOUT * 4 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'cdk', async () => {
+        const { page } = workbench;
+        await workbench.openFile(STACK);
+        await workbench.waitForSquiggle('error');
+        const row = await workbench.problem('LL1001');
+        assert.match(await row.innerText(), /MemorySize 20000 MB is outside Lambda's range/);
+        // The squiggle sits on the value of memorySize, in the stack's .ts file.
+        const squiggled = workbench.editor().locator('.view-line', { hasText: 'memorySize: 20000' });
+        await squiggled.waitFor();
+        await workbench.screenshot('stack-squiggle');
 
-      // F12 on the handler string opens the handler file at its export.
-      const token = workbench.editor().locator('.view-line', { hasText: "handler: 'worker.handler'" }).locator('span span', { hasText: /worker\.handler/ }).first();
-      await token.click();
-      await page.keyboard.press('F12');
-      await page.locator('.tabs-container .tab.active', { hasText: 'worker.mjs' }).waitFor();
-      // The cursor is on the exported handler's line.
-      await page.locator('.editor-group-container.active .monaco-editor .current-line').first().waitFor();
-      const status = await page.locator('.statusbar-item[id="status.editor.selection"]').innerText();
-      assert.match(status, /Ln 4,/);
-      await workbench.screenshot('definition-handler');
-    }),
+        // F12 on the handler string opens the handler file at its export.
+        const token = workbench
+          .editor()
+          .locator('.view-line', { hasText: "handler: 'worker.handler'" })
+          .locator('span span', { hasText: /worker\.handler/ })
+          .first();
+        await token.click();
+        await page.keyboard.press('F12');
+        await page.locator('.tabs-container .tab.active', { hasText: 'worker.mjs' }).waitFor();
+        // The cursor is on the exported handler's line.
+        await page.locator('.editor-group-container.active .monaco-editor .current-line').first().waitFor();
+        const status = await page.locator('.statusbar-item[id="status.editor.selection"]').innerText();
+        assert.match(status, /Ln 4,/);
+        await workbench.screenshot('definition-handler');
+      }),
   );
 });

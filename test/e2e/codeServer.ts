@@ -107,7 +107,9 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   process.once('SIGTERM', interrupted);
   const started = Date.now();
   try {
-    process.stderr.write(`e2e: installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${final} (first run only, about 2 minutes)\n`);
+    process.stderr.write(
+      `e2e: installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${final} (first run only, about 2 minutes)\n`,
+    );
     writeFileSync(join(temp, 'package.json'), JSON.stringify({ name: 'lambda-lens-code-server', private: true }));
     const npmArgs = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
     const outerEnv = withoutNpmRunEnv(process.env);
@@ -118,8 +120,12 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
     const env: NodeJS.ProcessEnv = { ...outerEnv, PATH: `${fresh.nodeBin}:${outerEnv.PATH ?? ''}` };
     const nodeHeaders = join(temp, 'node_modules', NODE_PACKAGE, 'include', 'node');
     if (existsSync(nodeHeaders)) env.npm_config_nodedir = join(temp, 'node_modules', NODE_PACKAGE);
-    await run('npm', [...npmArgs, `${NODE_PACKAGE}@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], { cwd: temp, env }).catch((error: unknown) => {
-      const hint = 'code-server builds native modules with node-gyp: it needs python3, make, g++ and `apt-get install -y libkrb5-dev` (kerberos)';
+    await run('npm', [...npmArgs, `${NODE_PACKAGE}@${NODE_VERSION}`, `code-server@${CODE_SERVER_VERSION}`], {
+      cwd: temp,
+      env,
+    }).catch((error: unknown) => {
+      const hint =
+        'code-server builds native modules with node-gyp: it needs python3, make, g++ and `apt-get install -y libkrb5-dev` (kerberos)';
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${hint}`, { cause: error });
     });
     if (!existsSync(fresh.entry)) throw new Error(`code-server installed, but ${fresh.entry} is missing`);
@@ -140,7 +146,17 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
 }
 
 /** npm settings a caller may rely on to reach the registry; every other `npm_*` variable is dropped. */
-const NPM_NETWORK_SETTINGS = new Set(['registry', 'cache', 'userconfig', 'globalconfig', 'cafile', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl']);
+const NPM_NETWORK_SETTINGS = new Set([
+  'registry',
+  'cache',
+  'userconfig',
+  'globalconfig',
+  'cafile',
+  'proxy',
+  'https_proxy',
+  'noproxy',
+  'strict_ssl',
+]);
 
 /**
  * The environment without what `npm run` adds for its own script. Left in, it would
@@ -213,8 +229,12 @@ export function createSessionDirs(parent: string = tmpdir(), settings: Record<st
     extensions: join(root, 'extensions'),
     home: join(root, 'home'),
   };
-  for (const dir of [dirs.userData, join(dirs.userData, 'User'), dirs.extensions, dirs.home]) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...settings }, null, 2));
+  for (const dir of [dirs.userData, join(dirs.userData, 'User'), dirs.extensions, dirs.home])
+    mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...quietSettings, ...settings }, null, 2),
+  );
   return dirs;
 }
 
@@ -237,13 +257,20 @@ function sessionEnv(install: CodeServerInstall, dirs: SessionDirs): NodeJS.Proce
 
 /** Installs a .vsix into the session's extensions folder with code-server's own installer. */
 export async function installExtension(install: CodeServerInstall, dirs: SessionDirs, vsix: string): Promise<void> {
-  await run(join(install.nodeBin, 'node'), [
-    install.entry,
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
-    '--install-extension', vsix,
-    '--force',
-  ], { env: sessionEnv(install, dirs), quiet: true });
+  await run(
+    join(install.nodeBin, 'node'),
+    [
+      install.entry,
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { env: sessionEnv(install, dirs), quiet: true },
+  );
 }
 
 /** A running code-server, in its own process group. */
@@ -271,15 +298,19 @@ export async function startCodeServer(
 ): Promise<CodeServer> {
   const args = [
     install.entry,
-    '--bind-addr', '127.0.0.1:0',
-    '--auth', 'none',
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
   ];
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   // detached: the child leads a new process group, so one signal reaches everything it starts.
@@ -290,8 +321,12 @@ export async function startCodeServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const stopOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', stopOnExit);
@@ -332,7 +367,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** Resolves with code-server's URL when it prints "HTTP server listening on …". */
 function waitForListening(child: ChildProcess, output: () => string, exited: Promise<void>): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => finish(new Error(`code-server did not start listening within 60 s:\n${output()}`)), 60_000);
+    const timer = setTimeout(
+      () => finish(new Error(`code-server did not start listening within 60 s:\n${output()}`)),
+      60_000,
+    );
     const check = () => {
       const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
       if (match) finish(undefined, `${match[1]}/`);
@@ -346,7 +384,9 @@ function waitForListening(child: ChildProcess, output: () => string, exited: Pro
     };
     child.stdout?.on('data', check);
     child.stderr?.on('data', check);
-    void exited.then(() => finish(new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`)));
+    void exited.then(() =>
+      finish(new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output()}`)),
+    );
     check();
   });
 }

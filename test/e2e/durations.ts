@@ -22,10 +22,13 @@ let suite: Suite | undefined;
 let session: Session;
 let workbench: Workbench;
 
-before(async () => {
-  suite = await openSuite({ name: 'durations', artifacts });
-  ({ session, workbench } = suite);
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    suite = await openSuite({ name: 'durations', artifacts });
+    ({ session, workbench } = suite);
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
@@ -35,32 +38,43 @@ describe('durations and memory sizes', () => {
   test('a burst plays in the timeline', { timeout: TIMEOUT * 6 }, () =>
     withEvidence(workbench, session, artifacts, 'burst', async () => {
       await simulateBurstInPanel(workbench, artifacts);
-      await workbench.page.locator('iframe.webview.ready').first().screenshot({ path: join(artifacts, 'durations-burst-panel.png') });
-    }));
+      await workbench.page
+        .locator('iframe.webview.ready')
+        .first()
+        .screenshot({ path: join(artifacts, 'durations-burst-panel.png') });
+    }),
+  );
 
-  test('Compare Memory Sizes… shows Duration and cost against memory, with the cheapest and fastest sizes', { timeout: TIMEOUT * 8 }, () =>
-    withEvidence(workbench, session, artifacts, 'compare-memory-sizes', async () => {
-      const { page } = workbench;
-      await workbench.openFile(PANEL.exampleTemplate);
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill(`>${COMPARE}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: COMPARE }).first().waitFor();
-      await input.press('Enter');
-      await pick(page, '1/2', PANEL.exampleFunction, PANEL.exampleFunction);
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: '2/2' }).waitFor();
-      await input.fill('128, 512, 1769');
-      await input.press('Enter');
-      // The comparison opens beside the editor once the three runs are done.
-      const tab = page.locator('.tab', { hasText: `${PANEL.exampleFunction}: memory sizes` });
-      await tab.waitFor({ timeout: TIMEOUT * 6 });
-      const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-      await frame.locator('svg polyline.duration').waitFor();
-      const rows = await frame.locator('tbody tr td:first-child').allTextContents();
-      assert.deepEqual(rows, ['128 MB', '512 MB', '1769 MB']);
-      assert.match((await frame.locator('body').textContent()) ?? '', /Cheapest:\s*\d+ MB\. Fastest:\s*\d+ MB/);
-      await workbench.screenshot('compare-memory-sizes');
-      await page.locator('iframe.webview.ready').last().screenshot({ path: join(artifacts, 'durations-memory-sizes-panel.png') });
-    }));
+  test(
+    'Compare Memory Sizes… shows Duration and cost against memory, with the cheapest and fastest sizes',
+    { timeout: TIMEOUT * 8 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'compare-memory-sizes', async () => {
+        const { page } = workbench;
+        await workbench.openFile(PANEL.exampleTemplate);
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        await input.fill(`>${COMPARE}`);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: COMPARE }).first().waitFor();
+        await input.press('Enter');
+        await pick(page, '1/2', PANEL.exampleFunction, PANEL.exampleFunction);
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: '2/2' }).waitFor();
+        await input.fill('128, 512, 1769');
+        await input.press('Enter');
+        // The comparison opens beside the editor once the three runs are done.
+        const tab = page.locator('.tab', { hasText: `${PANEL.exampleFunction}: memory sizes` });
+        await tab.waitFor({ timeout: TIMEOUT * 6 });
+        const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+        await frame.locator('svg polyline.duration').waitFor();
+        const rows = await frame.locator('tbody tr td:first-child').allTextContents();
+        assert.deepEqual(rows, ['128 MB', '512 MB', '1769 MB']);
+        assert.match((await frame.locator('body').textContent()) ?? '', /Cheapest:\s*\d+ MB\. Fastest:\s*\d+ MB/);
+        await workbench.screenshot('compare-memory-sizes');
+        await page
+          .locator('iframe.webview.ready')
+          .last()
+          .screenshot({ path: join(artifacts, 'durations-memory-sizes-panel.png') });
+      }),
+  );
 });

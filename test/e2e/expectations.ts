@@ -49,7 +49,6 @@ export const CLIENT_HANDLER = 'sam-app/src/orders/api.mjs';
 export const CLIENT_RULE = 'LL3001';
 export const CLIENT_LINE = 'const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));';
 
-
 export const COMMANDS = {
   showOutput: { id: 'lambdaLens.showOutput', title: 'Lambda Lens: Show Output' },
   restartServer: { id: 'lambdaLens.restartServer', title: 'Lambda Lens: Restart Language Server' },

@@ -25,7 +25,9 @@ import { TIMEOUT, withEvidence, type Workbench } from './workbench';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-first-run');
 /** Where the Marketplace images go: the artifacts unless LAMBDA_LENS_E2E_IMAGES names a folder. */
-const images = process.env.LAMBDA_LENS_E2E_IMAGES ? resolve(repoRoot, process.env.LAMBDA_LENS_E2E_IMAGES) : join(artifacts, 'marketplace');
+const images = process.env.LAMBDA_LENS_E2E_IMAGES
+  ? resolve(repoRoot, process.env.LAMBDA_LENS_E2E_IMAGES)
+  : join(artifacts, 'marketplace');
 const TEST_TIMEOUT = TIMEOUT * 4;
 const VIEWPORT = { width: 1280, height: 800 };
 /** The handler file of examples/sam-app's QuoteFunction (GET /quotes/{sku}). */
@@ -55,7 +57,8 @@ let workbench: Workbench;
 /** The workspace's functions before any snippet is typed. */
 let functionsAtStart = 0;
 
-const evidence = <T>(name: string, body: () => Promise<T>): Promise<T> => withEvidence(workbench, session, artifacts, name, body);
+const evidence = <T>(name: string, body: () => Promise<T>): Promise<T> =>
+  withEvidence(workbench, session, artifacts, name, body);
 
 interface Snippet {
   prefix: string | string[];
@@ -68,7 +71,9 @@ function snippet(prefix: string, language: string): Snippet {
   const folder = join(repoRoot, 'snippets');
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.code-snippets'))) {
     const entries = Object.values(JSON.parse(readFileSync(join(folder, file), 'utf8')) as Record<string, Snippet>);
-    const found = entries.find((s) => [s.prefix].flat().includes(prefix) && (s.scope === undefined || s.scope.split(',').includes(language)));
+    const found = entries.find(
+      (s) => [s.prefix].flat().includes(prefix) && (s.scope === undefined || s.scope.split(',').includes(language)),
+    );
     if (found) return found;
   }
   throw new Error(`no snippet "${prefix}" for ${language} in snippets/`);
@@ -111,8 +116,14 @@ function countFunctions(root: string): number {
         continue;
       }
       if (typeof doc !== 'object' || doc === null) continue;
-      const { Resources, functions: slsFunctions } = doc as { Resources?: Record<string, { Type?: unknown } | null>; functions?: Record<string, unknown> };
-      if (Resources) functions += Object.values(Resources).filter((r) => r?.Type === 'AWS::Serverless::Function' || r?.Type === 'AWS::Lambda::Function').length;
+      const { Resources, functions: slsFunctions } = doc as {
+        Resources?: Record<string, { Type?: unknown } | null>;
+        functions?: Record<string, unknown>;
+      };
+      if (Resources)
+        functions += Object.values(Resources).filter(
+          (r) => r?.Type === 'AWS::Serverless::Function' || r?.Type === 'AWS::Lambda::Function',
+        ).length;
       if (/^serverless\.ya?ml$/.test(entry.name) && slsFunctions) functions += Object.keys(slsFunctions).length;
     }
   };
@@ -122,7 +133,11 @@ function countFunctions(root: string): number {
 
 /** `lambda-lens check --format json` on the workspace: its findings by severity. */
 async function cliFindings(root: string): Promise<Record<string, number>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin', 'lambda-lens.js'), 'check', '--format', 'json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(repoRoot, 'bin', 'lambda-lens.js'), 'check', '--format', 'json'],
+    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+  ).catch(
     // Exit code 1 means errors were found; the JSON is on stdout all the same.
     (error: { stdout?: string; code?: number }) => {
       if (error.code === 1 && error.stdout) return { stdout: error.stdout };
@@ -130,7 +145,8 @@ async function cliFindings(root: string): Promise<Record<string, number>> {
     },
   );
   const counts: Record<string, number> = {};
-  for (const { severity } of JSON.parse(stdout) as Array<{ severity: string }>) counts[severity] = (counts[severity] ?? 0) + 1;
+  for (const { severity } of JSON.parse(stdout) as Array<{ severity: string }>)
+    counts[severity] = (counts[severity] ?? 0) + 1;
   return counts;
 }
 
@@ -149,11 +165,21 @@ async function statusShowsWorkspace(): Promise<{ item: Locator; functions: numbe
     await counted.waitFor();
   } catch (error) {
     const shown = await item.innerText().catch(() => '(no status bar item)');
-    throw new Error(`the status bar item does not show ${functions} functions and the ${total} findings of lambda-lens check; it shows ${JSON.stringify(shown)}`, { cause: error });
+    throw new Error(
+      `the status bar item does not show ${functions} functions and the ${total} findings of lambda-lens check; it shows ${JSON.stringify(shown)}`,
+      { cause: error },
+    );
   }
-  const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label')) ?? '';
+  const label =
+    (await item.getAttribute('aria-label')) ??
+    (await item.locator('[aria-label]').first().getAttribute('aria-label')) ??
+    '';
   for (const severity of ['error', 'warning', 'info', 'hint']) {
-    assert.match(label, new RegExp(`\\b${findings[severity] ?? 0} ${severity}s\\b`), `the status bar item's label does not give the ${severity}s of lambda-lens check (${findings[severity] ?? 0}): ${JSON.stringify(label)}`);
+    assert.match(
+      label,
+      new RegExp(`\\b${findings[severity] ?? 0} ${severity}s\\b`),
+      `the status bar item's label does not give the ${severity}s of lambda-lens check (${findings[severity] ?? 0}): ${JSON.stringify(label)}`,
+    );
   }
   return { item, functions };
 }
@@ -238,11 +264,18 @@ async function openFile(path: string): Promise<void> {
   const page = workbench.page;
   const name = path.split('/').pop() ?? path;
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).filter({ hasText: dirname(path) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .filter({ hasText: dirname(path) })
+    .first();
   // The active editor's breadcrumbs (folders, file, then symbols) name the file: a tab title alone does not.
   const crumbs = page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item');
-  const opened = async (): Promise<boolean> => (await crumbs.allInnerTexts()).map((t) => t.trim()).join('/').includes(path);
-  for (const deadline = Date.now() + TIMEOUT; !(await opened()); ) {
+  const opened = async (): Promise<boolean> =>
+    (await crumbs.allInnerTexts())
+      .map((t) => t.trim())
+      .join('/')
+      .includes(path);
+  for (const deadline = Date.now() + TIMEOUT; !(await opened());) {
     try {
       if (!(await input.isVisible())) {
         await page.locator('.monaco-workbench').focus();
@@ -252,11 +285,15 @@ async function openFile(path: string): Promise<void> {
       // Clicked, not Enter: until the file search answers, the first row can be a recently opened namesake.
       await row.click({ timeout: 10_000 });
       await input.waitFor({ state: 'hidden', timeout: 10_000 });
-      for (const shown = Date.now() + 10_000; !(await opened()) && Date.now() < shown; ) await new Promise((r) => setTimeout(r, 100));
+      for (const shown = Date.now() + 10_000; !(await opened()) && Date.now() < shown;)
+        await new Promise((r) => setTimeout(r, 100));
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline && !(await opened())) throw new Error(`${path} did not open from Quick Open within ${TIMEOUT / 1000} s; the breadcrumbs say ${JSON.stringify(await crumbs.allInnerTexts())}`);
+    if (Date.now() > deadline && !(await opened()))
+      throw new Error(
+        `${path} did not open from Quick Open within ${TIMEOUT / 1000} s; the breadcrumbs say ${JSON.stringify(await crumbs.allInnerTexts())}`,
+      );
   }
   await workbench.editor().locator('.view-lines').waitFor();
 }
@@ -287,7 +324,9 @@ async function save(path: string, expected: string, message: string): Promise<vo
 
 /** Moves the cursor to the first line of `path` that contains `text` (Go to Line). */
 async function selectLine(path: string, text: string): Promise<void> {
-  const line = readFileSync(join(workspace, path), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const line = readFileSync(join(workspace, path), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(line >= 0, `no "${text}" in ${path}`);
   const page = workbench.page;
   await page.keyboard.press('Control+G');
@@ -317,7 +356,6 @@ async function selectCanary(path: string, canary: string): Promise<void> {
   await selected.waitFor();
 }
 
-
 /**
  * Opens each walkthrough step in turn and checks that its description is shown whole at the
  * suite's 1,280 × 800: no element of it cut off (scrollWidth beyond its box) and all of it inside
@@ -335,14 +373,29 @@ async function stepTextsFit(walkthrough: Locator): Promise<void> {
     await description.waitFor();
     const fit = await description.evaluate((node) => {
       // The page's globals, typed here: this file is compiled without the DOM library.
-      const win = globalThis as unknown as { innerWidth: number; innerHeight: number; getComputedStyle(e: unknown): { overflowX: string } };
+      const win = globalThis as unknown as {
+        innerWidth: number;
+        innerHeight: number;
+        getComputedStyle(e: unknown): { overflowX: string };
+      };
       const box = node.getBoundingClientRect();
-      const cut = [node, ...node.querySelectorAll('*')].filter((e) => e.scrollWidth > e.clientWidth + 1 && win.getComputedStyle(e).overflowX !== 'visible');
-      return { bottom: box.bottom, right: box.right, height: win.innerHeight, width: win.innerWidth, cut: cut.map((e) => e.textContent?.slice(0, 40)) };
+      const cut = [node, ...node.querySelectorAll('*')].filter(
+        (e) => e.scrollWidth > e.clientWidth + 1 && win.getComputedStyle(e).overflowX !== 'visible',
+      );
+      return {
+        bottom: box.bottom,
+        right: box.right,
+        height: win.innerHeight,
+        width: win.innerWidth,
+        cut: cut.map((e) => e.textContent?.slice(0, 40)),
+      };
     });
     await workbench.screenshot(`walkthrough-step-${id.split('#').pop()}`);
     assert.deepEqual(fit.cut, [], `step ${id}: text cut off`);
-    assert.ok(fit.right <= fit.width && fit.bottom <= fit.height, `step ${id}: its description runs out of the window (${JSON.stringify(fit)})`);
+    assert.ok(
+      fit.right <= fit.width && fit.bottom <= fit.height,
+      `step ${id}: its description runs out of the window (${JSON.stringify(fit)})`,
+    );
   }
   // With the Side Bar closed the walkthrough is wide enough for each step's page (its markdown,
   // in a webview beside the steps): no line of it may be cut off either.
@@ -358,11 +411,13 @@ async function stepTextsFit(walkthrough: Locator): Promise<void> {
       const media = walkthrough.locator('.getting-started-media');
       await media.waitFor();
       // The step's own page (its first heading, from media/walkthrough/<id>.md) once the webview shows it.
-      const heading = readFileSync(join(repoRoot, 'media', 'walkthrough', `${id}.md`), 'utf8').split('\n')[0]!.replace(/^#\s*/, '');
+      const heading = readFileSync(join(repoRoot, 'media', 'walkthrough', `${id}.md`), 'utf8')
+        .split('\n')[0]!
+        .replace(/^#\s*/, '');
       const body = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
       // The page's webview is made when the wide layout first shows a step, which can take a while on a loaded
       // machine; seen once: it never came for the step already open. Then the person opens another step and back.
-      for (const deadline = Date.now() + TIMEOUT; ; ) {
+      for (const deadline = Date.now() + TIMEOUT; ;) {
         try {
           await body.locator('h1', { hasText: heading }).waitFor({ timeout: 10_000 });
           break;
@@ -375,293 +430,407 @@ async function stepTextsFit(walkthrough: Locator): Promise<void> {
       }
       const overflow = await body.evaluate((node) => {
         const doc = node.ownerDocument.documentElement;
-        const wide = [...node.querySelectorAll('pre, p, li, h1')].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.slice(0, 40));
+        const wide = [...node.querySelectorAll('pre, p, li, h1')]
+          .filter((e) => e.scrollWidth > e.clientWidth + 1)
+          .map((e) => e.textContent?.slice(0, 40));
         return { wide, page: doc.scrollWidth > doc.clientWidth + 1 || doc.scrollHeight > doc.clientHeight + 1 };
       });
       await workbench.screenshot(`walkthrough-page-${id}`);
-      assert.deepEqual(overflow, { wide: [], page: false }, `step ${id}: its page is cut off at ${VIEWPORT.width} x ${VIEWPORT.height}`);
+      assert.deepEqual(
+        overflow,
+        { wide: [], page: false },
+        `step ${id}: its page is cut off at ${VIEWPORT.width} x ${VIEWPORT.height}`,
+      );
     }
     // The walkthrough's own description, beside the steps: VS Code cuts it after three lines.
     const nls = JSON.parse(readFileSync(join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
     const header = walkthrough.getByText(nls['walkthrough.gettingStarted.description'] ?? '', { exact: true }).first();
-    assert.equal(await header.evaluate((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1), false, 'the walkthrough description is cut off');
+    assert.equal(
+      await header.evaluate((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1),
+      false,
+      'the walkthrough description is cut off',
+    );
   } finally {
     await page.keyboard.press('Control+B');
     await sideBar.waitFor();
   }
 }
 
-before(async () => {
-  mkdirSync(images, { recursive: true });
-  // The files the snippets are typed into exist, as a person's new files would (File > New File, save).
-  const prepare = (root: string): void => {
-    for (const [path, text] of [[FILES.handler, ''], [FILES.tsHandler, ''], [FILES.pyHandler, ''], [FILES.sqsHandler, ''], [FILES.template, TEMPLATE_START]] as const) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-  };
-  suite = await openSuite({ name: 'first-run', artifacts, prepare });
-  ({ session, workspace, workbench } = suite);
-  // A laptop screen: what the walkthrough's and the timeline's text must fit (issue 21).
-  await workbench.page.setViewportSize(VIEWPORT);
-  await workbench.page.getByRole('treeitem', { name: 'sam-app' }).waitFor();
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    mkdirSync(images, { recursive: true });
+    // The files the snippets are typed into exist, as a person's new files would (File > New File, save).
+    const prepare = (root: string): void => {
+      for (const [path, text] of [
+        [FILES.handler, ''],
+        [FILES.tsHandler, ''],
+        [FILES.pyHandler, ''],
+        [FILES.sqsHandler, ''],
+        [FILES.template, TEMPLATE_START],
+      ] as const) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+    };
+    suite = await openSuite({ name: 'first-run', artifacts, prepare });
+    ({ session, workspace, workbench } = suite);
+    // A laptop screen: what the walkthrough's and the timeline's text must fit (issue 21).
+    await workbench.page.setViewportSize(VIEWPORT);
+    await workbench.page.getByRole('treeitem', { name: 'sam-app' }).waitFor();
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
 });
 
 describe('the first run, as a user', () => {
-  test('the status bar item counts the workspace\'s functions and findings, and offers a simulation when there is no run yet', { timeout: TEST_TIMEOUT }, () =>
-    evidence('status-bar', async () => {
-      const page = workbench.page;
-      const { item, functions } = await statusShowsWorkspace();
-      functionsAtStart = functions;
-      // The Side Bar closed (Ctrl+B) for the picture: the tooltip then stands over the empty editor area.
-      const sideBar = page.locator('.part.sidebar');
-      await page.keyboard.press('Control+B');
-      await sideBar.waitFor({ state: 'hidden' });
-      await item.hover();
-      const tooltip = page.locator('.monaco-hover:not(.hidden)', { hasText: `Functions: ${functions}` }).first();
-      await tooltip.waitFor();
-      await workbench.screenshot('status-bar-tooltip');
-      // The Marketplace picture: the item and its tooltip, with a margin of the window around them.
-      const [itemBox, tooltipBox, viewport] = [await item.boundingBox(), await tooltip.boundingBox(), page.viewportSize()];
-      assert.ok(itemBox && tooltipBox && viewport, 'the status bar item or its tooltip has no position');
-      const x = Math.max(0, Math.min(itemBox.x, tooltipBox.x) - 40);
-      const y = Math.max(0, tooltipBox.y - 40);
-      const right = Math.min(viewport.width, Math.max(itemBox.x + itemBox.width, tooltipBox.x + tooltipBox.width) + 160);
-      await page.screenshot({ path: join(images, 'status-bar.png'), clip: { x, y, width: right - x, height: viewport.height - y } });
-      await page.keyboard.press('Control+B');
-      await sideBar.waitFor();
-      // No run is saved yet: the click offers to simulate, and the offer opens Simulate Function.
-      await item.click();
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: FIRST_RUN.noRunYet }).first();
-      await toast.waitFor();
-      await workbench.screenshot('status-bar-clicked');
-      await toast.locator('.monaco-button', { hasText: FIRST_RUN.simulateButton }).click();
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: SIMULATE_FIRST_STEP }).waitFor();
-      await page.locator('.quick-input-widget input').fill(PANEL.exampleFunction);
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: PANEL.exampleFunction }).first().waitFor();
-      await workbench.screenshot('status-bar-simulate-offered');
-      await page.keyboard.press('Escape');
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    }));
+  test(
+    "the status bar item counts the workspace's functions and findings, and offers a simulation when there is no run yet",
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('status-bar', async () => {
+        const page = workbench.page;
+        const { item, functions } = await statusShowsWorkspace();
+        functionsAtStart = functions;
+        // The Side Bar closed (Ctrl+B) for the picture: the tooltip then stands over the empty editor area.
+        const sideBar = page.locator('.part.sidebar');
+        await page.keyboard.press('Control+B');
+        await sideBar.waitFor({ state: 'hidden' });
+        await item.hover();
+        const tooltip = page.locator('.monaco-hover:not(.hidden)', { hasText: `Functions: ${functions}` }).first();
+        await tooltip.waitFor();
+        await workbench.screenshot('status-bar-tooltip');
+        // The Marketplace picture: the item and its tooltip, with a margin of the window around them.
+        const [itemBox, tooltipBox, viewport] = [
+          await item.boundingBox(),
+          await tooltip.boundingBox(),
+          page.viewportSize(),
+        ];
+        assert.ok(itemBox && tooltipBox && viewport, 'the status bar item or its tooltip has no position');
+        const x = Math.max(0, Math.min(itemBox.x, tooltipBox.x) - 40);
+        const y = Math.max(0, tooltipBox.y - 40);
+        const right = Math.min(
+          viewport.width,
+          Math.max(itemBox.x + itemBox.width, tooltipBox.x + tooltipBox.width) + 160,
+        );
+        await page.screenshot({
+          path: join(images, 'status-bar.png'),
+          clip: { x, y, width: right - x, height: viewport.height - y },
+        });
+        await page.keyboard.press('Control+B');
+        await sideBar.waitFor();
+        // No run is saved yet: the click offers to simulate, and the offer opens Simulate Function.
+        await item.click();
+        const toast = page
+          .locator('.notifications-toasts .notification-toast', { hasText: FIRST_RUN.noRunYet })
+          .first();
+        await toast.waitFor();
+        await workbench.screenshot('status-bar-clicked');
+        await toast.locator('.monaco-button', { hasText: FIRST_RUN.simulateButton }).click();
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: SIMULATE_FIRST_STEP }).waitFor();
+        await page.locator('.quick-input-widget input').fill(PANEL.exampleFunction);
+        await page
+          .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: PANEL.exampleFunction })
+          .first()
+          .waitFor();
+        await workbench.screenshot('status-bar-simulate-offered');
+        await page.keyboard.press('Escape');
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      }),
+  );
 
-  test(`"${FIRST_RUN.getStarted}" opens the walkthrough, whose steps are ticked off as the person does them (diagnostic, hover, Open Example)`, { timeout: TEST_TIMEOUT }, () =>
-    evidence('walkthrough', async () => {
-      const page = workbench.page;
-      await workbench.runCommand(FIRST_RUN.getStarted);
-      const walkthrough = page.locator('.gettingStartedContainer');
-      await walkthrough.locator('.category-title', { hasText: FIRST_RUN.walkthroughTitle }).first().waitFor();
-      const step = (id: string) => walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`);
-      const steps = walkthrough.locator('button.getting-started-step');
-      assert.ok((await steps.count()) >= 4, `the walkthrough shows ${await steps.count()} step(s)`);
-      for (const id of [...Object.values(FIRST_RUN.steps), FIRST_RUN.exampleStep.id]) assert.equal(await step(id).getAttribute('aria-checked'), 'false', `step ${id} is ticked off before the person did it`);
-      await workbench.screenshot('walkthrough-opened');
-      await stepTextsFit(walkthrough);
-      // What the steps ask, done outside the walkthrough: open a template, see its problem, hover a property.
-      // From the Explorer: the walkthrough takes the focus once it has rendered, which would close Quick Open.
-      const [folder, file] = TEMPLATE.split('/');
-      await page.getByRole('treeitem', { name: folder }).click();
-      await page.getByRole('treeitem', { name: file }).first().click();
-      await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor();
-      // Then, as in run.ts: the Problems entry leads to the line, where the property is hovered.
-      await (await workbench.problem(MEMORY_RULE)).click();
-      await workbench.hover(FINDING_LINE, HOVER_WORD, HOVER_TEXT);
-      await workbench.runCommand(FIRST_RUN.getStarted);
-      for (const id of Object.values(FIRST_RUN.steps)) await step(id).and(page.locator('[aria-checked="true"]')).waitFor();
-      // The Marketplace picture: the panel closed, the hover step (ticked off) open with its page.
-      await hidePanel();
-      await step(FIRST_RUN.steps.hover).click();
-      await step(FIRST_RUN.steps.hover).and(page.locator('[aria-expanded="true"]')).waitFor();
-      await workbench.screenshot('walkthrough-steps-done');
-      await page.locator('.part.editor').screenshot({ path: join(images, 'walkthrough.png') });
-      // The first step's own button: the workspace has templates, so Open Example opens one of them.
-      const example = step(FIRST_RUN.exampleStep.id);
-      await example.click();
-      await example.and(page.locator('[aria-expanded="true"]')).waitFor();
-      // What the step says it opens, and nothing the person will not get.
-      const text = await example.innerText();
-      assert.match(text, /sam-app\/template\.yaml/, 'the step names the template it opens');
-      assert.doesNotMatch(await walkthrough.innerText(), /GreetingFunction|greeting\.mjs/, 'the walkthrough describes an app the workspace does not have');
-      await example.getByRole('button', { name: FIRST_RUN.exampleStep.button }).click();
-      await page.locator('.tabs-container .tab.active', { hasText: /template\.yaml|serverless\.yml/ }).waitFor();
-      // The SAM app's template (not python-app's, the first in the Explorer): its breadcrumbs say which.
-      const crumbs = page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item');
-      await crumbs.filter({ hasText: 'sam-app' }).first().waitFor();
-      const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
-      await tab.click();
-      await example.and(page.locator('[aria-checked="true"]')).waitFor();
-      await workbench.screenshot('walkthrough-example-opened');
-      // Done with it, the person closes it (its ×): left open, the page takes the focus back from
-      // Quick Open for tens of seconds (seen in the next test, 3 runs in 4).
-      await tab.locator('.action-label[aria-label^="Close"]').click();
-      await tab.waitFor({ state: 'detached' });
-    }));
+  test(
+    `"${FIRST_RUN.getStarted}" opens the walkthrough, whose steps are ticked off as the person does them (diagnostic, hover, Open Example)`,
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('walkthrough', async () => {
+        const page = workbench.page;
+        await workbench.runCommand(FIRST_RUN.getStarted);
+        const walkthrough = page.locator('.gettingStartedContainer');
+        await walkthrough.locator('.category-title', { hasText: FIRST_RUN.walkthroughTitle }).first().waitFor();
+        const step = (id: string) => walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`);
+        const steps = walkthrough.locator('button.getting-started-step');
+        assert.ok((await steps.count()) >= 4, `the walkthrough shows ${await steps.count()} step(s)`);
+        for (const id of [...Object.values(FIRST_RUN.steps), FIRST_RUN.exampleStep.id])
+          assert.equal(
+            await step(id).getAttribute('aria-checked'),
+            'false',
+            `step ${id} is ticked off before the person did it`,
+          );
+        await workbench.screenshot('walkthrough-opened');
+        await stepTextsFit(walkthrough);
+        // What the steps ask, done outside the walkthrough: open a template, see its problem, hover a property.
+        // From the Explorer: the walkthrough takes the focus once it has rendered, which would close Quick Open.
+        const [folder, file] = TEMPLATE.split('/');
+        await page.getByRole('treeitem', { name: folder }).click();
+        await page.getByRole('treeitem', { name: file }).first().click();
+        await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor();
+        // Then, as in run.ts: the Problems entry leads to the line, where the property is hovered.
+        await (await workbench.problem(MEMORY_RULE)).click();
+        await workbench.hover(FINDING_LINE, HOVER_WORD, HOVER_TEXT);
+        await workbench.runCommand(FIRST_RUN.getStarted);
+        for (const id of Object.values(FIRST_RUN.steps))
+          await step(id).and(page.locator('[aria-checked="true"]')).waitFor();
+        // The Marketplace picture: the panel closed, the hover step (ticked off) open with its page.
+        await hidePanel();
+        await step(FIRST_RUN.steps.hover).click();
+        await step(FIRST_RUN.steps.hover).and(page.locator('[aria-expanded="true"]')).waitFor();
+        await workbench.screenshot('walkthrough-steps-done');
+        await page.locator('.part.editor').screenshot({ path: join(images, 'walkthrough.png') });
+        // The first step's own button: the workspace has templates, so Open Example opens one of them.
+        const example = step(FIRST_RUN.exampleStep.id);
+        await example.click();
+        await example.and(page.locator('[aria-expanded="true"]')).waitFor();
+        // What the step says it opens, and nothing the person will not get.
+        const text = await example.innerText();
+        assert.match(text, /sam-app\/template\.yaml/, 'the step names the template it opens');
+        assert.doesNotMatch(
+          await walkthrough.innerText(),
+          /GreetingFunction|greeting\.mjs/,
+          'the walkthrough describes an app the workspace does not have',
+        );
+        await example.getByRole('button', { name: FIRST_RUN.exampleStep.button }).click();
+        await page.locator('.tabs-container .tab.active', { hasText: /template\.yaml|serverless\.yml/ }).waitFor();
+        // The SAM app's template (not python-app's, the first in the Explorer): its breadcrumbs say which.
+        const crumbs = page.locator('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item');
+        await crumbs.filter({ hasText: 'sam-app' }).first().waitFor();
+        const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
+        await tab.click();
+        await example.and(page.locator('[aria-checked="true"]')).waitFor();
+        await workbench.screenshot('walkthrough-example-opened');
+        // Done with it, the person closes it (its ×): left open, the page takes the focus back from
+        // Quick Open for tens of seconds (seen in the next test, 3 runs in 4).
+        await tab.locator('.action-label[aria-label^="Close"]').click();
+        await tab.waitFor({ state: 'detached' });
+      }),
+  );
 
-  test('Simulate Function from a handler file: its function first, an event on its own route; the timeline compresses INIT and idle, its legend and summary fit, and the walkthrough ticks', { timeout: TEST_TIMEOUT * 2 }, () =>
-    evidence('simulate-from-handler', async () => {
-      const page = workbench.page;
-      const input = page.locator('.quick-input-widget input');
-      const startSimulate = async (): Promise<void> => {
-        await page.keyboard.press('F1');
-        await input.fill(`>${PANEL.simulate}`);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate }).first().waitFor();
+  test(
+    'Simulate Function from a handler file: its function first, an event on its own route; the timeline compresses INIT and idle, its legend and summary fit, and the walkthrough ticks',
+    { timeout: TEST_TIMEOUT * 2 },
+    () =>
+      evidence('simulate-from-handler', async () => {
+        const page = workbench.page;
+        const input = page.locator('.quick-input-widget input');
+        const startSimulate = async (): Promise<void> => {
+          await page.keyboard.press('F1');
+          await input.fill(`>${PANEL.simulate}`);
+          await page.locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate }).first().waitFor();
+          await input.press('Enter');
+          await page.locator('.quick-input-widget .quick-input-title', { hasText: '1/3' }).waitFor();
+        };
+        const first = page.locator('.quick-input-list .monaco-list-row').first();
+        // In the template, the cursor inside QuoteFunction's resource: QuoteFunction comes first.
+        await openFile(TEMPLATE);
+        await workbench.editor().locator('.view-lines').click();
+        await selectLine(TEMPLATE, 'Handler: quote.handler');
+        await startSimulate();
+        await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
+        assert.match(await first.innerText(), /active editor/);
+        await workbench.screenshot('simulate-function-under-cursor');
+        await page.keyboard.press('Escape');
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+        await openFile(QUOTE_HANDLER);
+        // The language server has linked the file to QuoteFunction once its Simulate lens shows.
+        await workbench.editor().locator('.codelens-decoration', { hasText: 'Simulate' }).first().waitFor();
+        await startSimulate();
+        // 1/3: the function of the active editor comes first, and Enter picks it.
+        await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
+        assert.match(await first.innerText(), /active editor/);
+        await workbench.screenshot('simulate-function-first');
         await input.press('Enter');
-        await page.locator('.quick-input-widget .quick-input-title', { hasText: '1/3' }).waitFor();
-      };
-      const first = page.locator('.quick-input-list .monaco-list-row').first();
-      // In the template, the cursor inside QuoteFunction's resource: QuoteFunction comes first.
-      await openFile(TEMPLATE);
-      await workbench.editor().locator('.view-lines').click();
-      await selectLine(TEMPLATE, 'Handler: quote.handler');
-      await startSimulate();
-      await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
-      assert.match(await first.innerText(), /active editor/);
-      await workbench.screenshot('simulate-function-under-cursor');
-      await page.keyboard.press('Escape');
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-      await openFile(QUOTE_HANDLER);
-      // The language server has linked the file to QuoteFunction once its Simulate lens shows.
-      await workbench.editor().locator('.codelens-decoration', { hasText: 'Simulate' }).first().waitFor();
-      await startSimulate();
-      // 1/3: the function of the active editor comes first, and Enter picks it.
-      await first.filter({ hasText: PANEL.exampleFunction }).waitFor();
-      assert.match(await first.innerText(), /active editor/);
-      await workbench.screenshot('simulate-function-first');
-      await input.press('Enter');
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: '2/3' }).waitFor();
-      await input.fill('Burst');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: /Burst of N/ }).first().waitFor();
-      await input.press('Enter');
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'How many concurrent requests' }).waitFor();
-      await input.fill(String(PANEL.burst));
-      await input.press('Enter');
-      // 3/3: first, a sample on the function's own route, not the sample's POST /orders.
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: '3/3' }).waitFor();
-      const event = page.locator('.quick-input-list .monaco-list-row').first();
-      await event.filter({ hasText: 'GET /quotes/{sku}' }).waitFor();
-      await workbench.screenshot('simulate-event-fits-route');
-      await input.press('Enter');
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: '2/3' }).waitFor();
+        await input.fill('Burst');
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: /Burst of N/ })
+          .first()
+          .waitFor();
+        await input.press('Enter');
+        await page
+          .locator('.quick-input-widget .quick-input-title', { hasText: 'How many concurrent requests' })
+          .waitFor();
+        await input.fill(String(PANEL.burst));
+        await input.press('Enter');
+        // 3/3: first, a sample on the function's own route, not the sample's POST /orders.
+        await page.locator('.quick-input-widget .quick-input-title', { hasText: '3/3' }).waitFor();
+        const event = page.locator('.quick-input-list .monaco-list-row').first();
+        await event.filter({ hasText: 'GET /quotes/{sku}' }).waitFor();
+        await workbench.screenshot('simulate-event-fits-route');
+        await input.press('Enter');
 
-      const frame = PANEL.frame(page);
-      await frame.locator(PANEL.title, { hasText: PANEL.exampleFunction }).waitFor({ timeout: TIMEOUT * 2 });
-      await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
-      assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PANEL.burst * 2));
-      // The handler was given the route's event: its path parameter, the GET.
-      await frame.locator(PANEL.canvas).focus();
-      await frame.locator(PANEL.canvas).press('ArrowRight');
-      const sent = await frame.locator('.ll-details .ll-code').first().innerText();
-      assert.match(sent, /"routeKey": "GET \/quotes\/\{sku\}"/);
-      assert.match(sent, /"sku": "sku-1"/);
-      await frame.locator(PANEL.canvas).press('Escape');
-      // The summary is one line at 1,280 px; the legend has an entry for the dotted waits.
-      const rows = await frame.locator('.ll-summary .ll-figure').evaluateAll((figures) => new Set(figures.map((f) => (f as unknown as { offsetTop: number }).offsetTop)).size);
-      assert.equal(rows, 1, 'the summary wraps');
-      await frame.locator('.ll-legend-item[data-mark="waited"]').waitFor();
-      await frame.locator('.ll-legend-item[data-mark="idle"]').waitFor();
-      // Compressed time by default: INIT is drawn at a scale and says so; C turns it off and on.
-      const toggle = frame.locator('button[aria-label^="Compress time"]');
-      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-      const webview = page.locator('iframe.webview.ready').first();
-      await webview.screenshot({ path: join(artifacts, 'timeline-compressed.png') });
-      await webview.screenshot({ path: join(images, 'timeline.png') });
-      await frame.locator(PANEL.canvas).press('c');
-      await toggle.and(frame.locator('[aria-pressed="false"]')).waitFor();
-      await webview.screenshot({ path: join(artifacts, 'timeline-real-time.png') });
-      await frame.locator(PANEL.canvas).press('c');
-      await toggle.and(frame.locator('[aria-pressed="true"]')).waitFor();
+        const frame = PANEL.frame(page);
+        await frame.locator(PANEL.title, { hasText: PANEL.exampleFunction }).waitFor({ timeout: TIMEOUT * 2 });
+        await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+        assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PANEL.burst * 2));
+        // The handler was given the route's event: its path parameter, the GET.
+        await frame.locator(PANEL.canvas).focus();
+        await frame.locator(PANEL.canvas).press('ArrowRight');
+        const sent = await frame.locator('.ll-details .ll-code').first().innerText();
+        assert.match(sent, /"routeKey": "GET \/quotes\/\{sku\}"/);
+        assert.match(sent, /"sku": "sku-1"/);
+        await frame.locator(PANEL.canvas).press('Escape');
+        // The summary is one line at 1,280 px; the legend has an entry for the dotted waits.
+        const rows = await frame
+          .locator('.ll-summary .ll-figure')
+          .evaluateAll(
+            (figures) => new Set(figures.map((f) => (f as unknown as { offsetTop: number }).offsetTop)).size,
+          );
+        assert.equal(rows, 1, 'the summary wraps');
+        await frame.locator('.ll-legend-item[data-mark="waited"]').waitFor();
+        await frame.locator('.ll-legend-item[data-mark="idle"]').waitFor();
+        // Compressed time by default: INIT is drawn at a scale and says so; C turns it off and on.
+        const toggle = frame.locator('button[aria-label^="Compress time"]');
+        assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+        const webview = page.locator('iframe.webview.ready').first();
+        await webview.screenshot({ path: join(artifacts, 'timeline-compressed.png') });
+        await webview.screenshot({ path: join(images, 'timeline.png') });
+        await frame.locator(PANEL.canvas).press('c');
+        await toggle.and(frame.locator('[aria-pressed="false"]')).waitFor();
+        await webview.screenshot({ path: join(artifacts, 'timeline-real-time.png') });
+        await frame.locator(PANEL.canvas).press('c');
+        await toggle.and(frame.locator('[aria-pressed="true"]')).waitFor();
 
-      // The walkthrough: the simulation and the timeline it opened tick their steps.
-      await workbench.runCommand(FIRST_RUN.getStarted);
-      const walkthrough = page.locator('.gettingStartedContainer');
-      for (const id of ['simulate', 'openPanel']) {
-        await walkthrough.locator(`button.getting-started-step[data-step-id$="${id}"]`).and(page.locator('[aria-checked="true"]')).waitFor();
-      }
-      await workbench.screenshot('walkthrough-all-done');
-      const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
-      await tab.locator('.action-label[aria-label^="Close"]').click();
-      await tab.waitFor({ state: 'detached' });
-    }));
+        // The walkthrough: the simulation and the timeline it opened tick their steps.
+        await workbench.runCommand(FIRST_RUN.getStarted);
+        const walkthrough = page.locator('.gettingStartedContainer');
+        for (const id of ['simulate', 'openPanel']) {
+          await walkthrough
+            .locator(`button.getting-started-step[data-step-id$="${id}"]`)
+            .and(page.locator('[aria-checked="true"]'))
+            .waitFor();
+        }
+        await workbench.screenshot('walkthrough-all-done');
+        const tab = page.locator('.tabs-container .tab', { hasText: 'Welcome' });
+        await tab.locator('.action-label[aria-label^="Close"]').click();
+        await tab.waitFor({ state: 'detached' });
+      }),
+  );
 
-  test('the extension running is the packaged .vsix installed in the session, not the source tree', { timeout: TEST_TIMEOUT }, () =>
-    evidence('packaged', async () => {
-      // The language server runs once a template is open with its findings shown.
-      await openFile(TEMPLATE);
-      await workbench.problem(MEMORY_RULE);
-      const servers = sessionProcesses().flatMap((argv) => argv.filter((a) => a.endsWith(`${sep}dist${sep}server.js`)));
-      assert.ok(servers.length > 0, `no Lambda Lens language server among the session's processes: ${JSON.stringify(sessionProcesses())}`);
-      for (const server of servers) {
-        assert.ok(!relative(session.extensionFolder, server).startsWith('..'), `the language server ${server} is not the installed extension's (${session.extensionFolder})`);
-        assert.ok(relative(repoRoot, server).startsWith('..'), `the language server ${server} runs from the source tree`);
-      }
-      const installed = JSON.parse(readFileSync(join(session.extensionFolder, 'package.json'), 'utf8')) as { version: string };
-      const source = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-      assert.equal(installed.version, source.version);
-    }));
+  test(
+    'the extension running is the packaged .vsix installed in the session, not the source tree',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('packaged', async () => {
+        // The language server runs once a template is open with its findings shown.
+        await openFile(TEMPLATE);
+        await workbench.problem(MEMORY_RULE);
+        const servers = sessionProcesses().flatMap((argv) =>
+          argv.filter((a) => a.endsWith(`${sep}dist${sep}server.js`)),
+        );
+        assert.ok(
+          servers.length > 0,
+          `no Lambda Lens language server among the session's processes: ${JSON.stringify(sessionProcesses())}`,
+        );
+        for (const server of servers) {
+          assert.ok(
+            !relative(session.extensionFolder, server).startsWith('..'),
+            `the language server ${server} is not the installed extension's (${session.extensionFolder})`,
+          );
+          assert.ok(
+            relative(repoRoot, server).startsWith('..'),
+            `the language server ${server} runs from the source tree`,
+          );
+        }
+        const installed = JSON.parse(readFileSync(join(session.extensionFolder, 'package.json'), 'utf8')) as {
+          version: string;
+        };
+        const source = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+        assert.equal(installed.version, source.version);
+      }),
+  );
 
-  test('"lambda-handler" typed in a new handler file inserts a handler Lambda Lens has nothing to say about', { timeout: TEST_TIMEOUT }, () =>
-    evidence('snippet-handler', () =>
-      expandAndCheck({
-        path: FILES.handler,
-        language: 'javascript',
-        prefix: 'lambda-handler',
-        before: '',
-        canary: { text: 'process.exit(1);', rule: 'LL3004' },
-        filter: `**/${FILES.handler}`,
-      })));
+  test(
+    '"lambda-handler" typed in a new handler file inserts a handler Lambda Lens has nothing to say about',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('snippet-handler', () =>
+        expandAndCheck({
+          path: FILES.handler,
+          language: 'javascript',
+          prefix: 'lambda-handler',
+          before: '',
+          canary: { text: 'process.exit(1);', rule: 'LL3004' },
+          filter: `**/${FILES.handler}`,
+        }),
+      ),
+  );
 
-  test('"lambda-handler-ts" typed in a new TypeScript file inserts a typed handler with no finding', { timeout: TEST_TIMEOUT }, () =>
-    evidence('snippet-ts-handler', () =>
-      expandAndCheck({
-        path: FILES.tsHandler,
-        language: 'typescript',
-        prefix: 'lambda-handler-ts',
-        before: '',
-        canary: { text: 'process.exit(1);', rule: 'LL3004' },
-        filter: `**/${FILES.tsHandler}`,
-      })));
+  test(
+    '"lambda-handler-ts" typed in a new TypeScript file inserts a typed handler with no finding',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('snippet-ts-handler', () =>
+        expandAndCheck({
+          path: FILES.tsHandler,
+          language: 'typescript',
+          prefix: 'lambda-handler-ts',
+          before: '',
+          canary: { text: 'process.exit(1);', rule: 'LL3004' },
+          filter: `**/${FILES.tsHandler}`,
+        }),
+      ),
+  );
 
-  test('"lambda-handler" typed in a new Python file inserts a Python handler with no finding', { timeout: TEST_TIMEOUT }, () =>
-    evidence('snippet-py-handler', () =>
-      expandAndCheck({
-        path: FILES.pyHandler,
-        language: 'python',
-        prefix: 'lambda-handler',
-        before: '',
-        canary: { text: 'exit(1)', rule: 'LL3004' },
-        filter: `**/${FILES.pyHandler}`,
-      })));
+  test(
+    '"lambda-handler" typed in a new Python file inserts a Python handler with no finding',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('snippet-py-handler', () =>
+        expandAndCheck({
+          path: FILES.pyHandler,
+          language: 'python',
+          prefix: 'lambda-handler',
+          before: '',
+          canary: { text: 'exit(1)', rule: 'LL3004' },
+          filter: `**/${FILES.pyHandler}`,
+        }),
+      ),
+  );
 
-  test('"lambda-sqs-handler" typed in a new handler file inserts an SQS batch handler with no finding', { timeout: TEST_TIMEOUT }, () =>
-    evidence('snippet-sqs-handler', () =>
-      expandAndCheck({
-        path: FILES.sqsHandler,
-        language: 'javascript',
-        prefix: 'lambda-sqs-handler',
-        before: '',
-        canary: { text: 'process.exit(1);', rule: 'LL3004' },
-        filter: `**/${FILES.sqsHandler}`,
-      })));
+  test(
+    '"lambda-sqs-handler" typed in a new handler file inserts an SQS batch handler with no finding',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('snippet-sqs-handler', () =>
+        expandAndCheck({
+          path: FILES.sqsHandler,
+          language: 'javascript',
+          prefix: 'lambda-sqs-handler',
+          before: '',
+          canary: { text: 'process.exit(1);', rule: 'LL3004' },
+          filter: `**/${FILES.sqsHandler}`,
+        }),
+      ),
+  );
 
-  test('"sam-sqs-function" typed under Resources inserts a function, its queue and DLQ with no finding (template and handler)', { timeout: TEST_TIMEOUT }, () =>
-    evidence('snippet-template', () =>
-      expandAndCheck({
-        path: FILES.template,
-        language: 'yaml',
-        prefix: 'sam-sqs-function',
-        before: TEMPLATE_START,
-        // A mapping nested on one line: the template no longer parses. (No brackets: VS Code would close them.)
-        canary: { text: 'Canary: a: b', rule: 'LL0001' },
-        filter: `**/${dirname(FILES.template)}/**`,
-        image: 'snippet.png',
-      })));
+  test(
+    '"sam-sqs-function" typed under Resources inserts a function, its queue and DLQ with no finding (template and handler)',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('snippet-template', () =>
+        expandAndCheck({
+          path: FILES.template,
+          language: 'yaml',
+          prefix: 'sam-sqs-function',
+          before: TEMPLATE_START,
+          // A mapping nested on one line: the template no longer parses. (No brackets: VS Code would close them.)
+          canary: { text: 'Canary: a: b', rule: 'LL0001' },
+          filter: `**/${dirname(FILES.template)}/**`,
+          image: 'snippet.png',
+        }),
+      ),
+  );
 
-  test('the status bar item counts the function the template snippet added, as lambda-lens check does', { timeout: TEST_TIMEOUT }, () =>
-    evidence('status-bar-follows', async () => {
-      const { functions } = await statusShowsWorkspace();
-      assert.equal(functions, functionsAtStart + 1, 'the template snippet added one function to the workspace');
-      await workbench.screenshot('status-bar-after-snippets');
-    }));
+  test(
+    'the status bar item counts the function the template snippet added, as lambda-lens check does',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      evidence('status-bar-follows', async () => {
+        const { functions } = await statusShowsWorkspace();
+        assert.equal(functions, functionsAtStart + 1, 'the template snippet added one function to the workspace');
+        await workbench.screenshot('status-bar-after-snippets');
+      }),
+  );
 });

@@ -70,13 +70,17 @@ async function colourOf(view: Locator, line: string, token: string): Promise<str
   const span = view.locator('.view-line', { hasText: line }).locator('span > span', { hasText: exact }).first();
   await span.waitFor();
   // Runs in the page; its DOM is not typed here (no DOM lib): the colour as the browser paints it.
-  return span.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color);
+  return span.evaluate(
+    (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color,
+  );
 }
 
 /** Picks the quick-pick row labelled exactly `label` (a click: Enter would take the top row, which may be another). */
 async function pickRow(page: Page, label: string): Promise<void> {
   const exact = new RegExp(`^${escapeRegExp(label)}$`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   await row.click();
 }
 
@@ -107,7 +111,12 @@ async function repainted(page: Page, text: string, previous: string): Promise<vo
  * Runs `check` in each of THEMES and screenshots it as `<name>-<theme>`. `probe` is a token the
  * themes paint differently: after a switch, the check waits until the editor has repainted it.
  */
-async function inEachTheme(view: Locator, probe: string, name: string, check: (theme: string) => Promise<void>): Promise<void> {
+async function inEachTheme(
+  view: Locator,
+  probe: string,
+  name: string,
+  check: (theme: string) => Promise<void>,
+): Promise<void> {
   let previous: string | undefined;
   for (const [theme, file] of THEMES) {
     await useTheme(workbench.page, theme, file);
@@ -118,10 +127,13 @@ async function inEachTheme(view: Locator, probe: string, name: string, check: (t
   }
 }
 
-before(async () => {
-  suite = await openSuite({ name: 'grammars', artifacts, prepare: writeApp });
-  ({ session, workbench } = suite);
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    suite = await openSuite({ name: 'grammars', artifacts, prepare: writeApp });
+    ({ session, workbench } = suite);
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
@@ -143,13 +155,16 @@ describe('grammars in the workbench', () => {
         const text = await colourOf(view, 'TableName: !Sub orders-', 'orders-');
         const brace = await colourOf(view, 'TableName: !Sub orders-', '${');
         const getAtt = await colourOf(view, 'TABLE_ARN: !GetAtt', '!GetAtt');
-        process.stderr.write(`e2e (grammars): ${theme}: !Sub ${tag}, key ${key}, string ${text}, \${ ${brace}, !GetAtt ${getAtt}\n`);
+        process.stderr.write(
+          `e2e (grammars): ${theme}: !Sub ${tag}, key ${key}, string ${text}, \${ ${brace}, !GetAtt ${getAtt}\n`,
+        );
         assert.notEqual(tag, key, `${theme}: !Sub is painted like a key`);
         assert.notEqual(tag, text, `${theme}: !Sub is painted like a string`);
         assert.notEqual(brace, text, `${theme}: \${ is painted like the string around it`);
         assert.equal(getAtt, tag, `${theme}: every intrinsic tag has one colour`);
       });
-    }));
+    }),
+  );
 
   test(`the ${CHANNEL} channel colours START/REPORT, levels, errors and timeouts`, { timeout: TIMEOUT * 4 }, () =>
     withEvidence(workbench, session, artifacts, 'output', async () => {
@@ -158,9 +173,14 @@ describe('grammars in the workbench', () => {
       const lens = workbench.editor().locator('.codelens-decoration a', { hasText: 'Run scenario' }).first();
       await lens.waitFor();
       await lens.click();
-      await PANEL.frame(page).locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
+      await PANEL.frame(page)
+        .locator(PANEL.done)
+        .waitFor({ timeout: TIMEOUT * 2 });
       await command(page, 'Output: Focus on Output View');
-      await page.getByRole('toolbar', { name: 'Output actions' }).getByLabel('Switch Output').selectOption({ label: CHANNEL });
+      await page
+        .getByRole('toolbar', { name: 'Output actions' })
+        .getByLabel('Switch Output')
+        .selectOption({ label: CHANNEL });
       await workbench.outputChannel(CHANNEL);
       const view = page.locator('.output-view .monaco-editor .view-lines').first();
       await view.locator('.view-line', { hasText: 'Task timed out after' }).waitFor();
@@ -175,12 +195,15 @@ describe('grammars in the workbench', () => {
         const error = await colourOf(view, 'Invoke Error', 'ERROR');
         const timeout = await colourOf(view, 'Task timed out after', 'Task timed out after 1.00 seconds');
         const start = await colourOf(view, 'START RequestId', 'START');
-        process.stderr.write(`e2e (grammars): ${theme}: message ${message}, INFO ${info}, ERROR ${error}, timeout ${timeout}, START ${start}\n`);
+        process.stderr.write(
+          `e2e (grammars): ${theme}: message ${message}, INFO ${info}, ERROR ${error}, timeout ${timeout}, START ${start}\n`,
+        );
         assert.notEqual(info, message, `${theme}: INFO is painted like the message`);
         assert.notEqual(error, message, `${theme}: ERROR is painted like a message`);
         assert.notEqual(error, info, `${theme}: ERROR is painted like INFO`);
         assert.equal(timeout, error, `${theme}: a timeout is painted as an error`);
         assert.notEqual(start, message, `${theme}: START is painted like a message`);
       });
-    }));
+    }),
+  );
 });

@@ -32,7 +32,14 @@ function writeHostile(root: string): void {
   const levels = 'abcdefghi'.split('');
   writeFileSync(
     join(root, BOMB),
-    `${levels.map((l, i) => `${l}: &${l} [${Array(9).fill(i === 0 ? '"lol"' : `*${levels[i - 1] ?? 'a'}`).join(',')}]`).join('\n')}\n`,
+    `${levels
+      .map(
+        (l, i) =>
+          `${l}: &${l} [${Array(9)
+            .fill(i === 0 ? '"lol"' : `*${levels[i - 1] ?? 'a'}`)
+            .join(',')}]`,
+      )
+      .join('\n')}\n`,
   );
   // A template links the deep handler, so its LL0003 is reported.
   writeFileSync(
@@ -47,13 +54,19 @@ Resources:
       Runtime: nodejs22.x
 `,
   );
-  writeFileSync(join(root, DEEP_HANDLER), `exports.handler = async () => ${'('.repeat(10_000)}1${')'.repeat(10_000)};\n`);
+  writeFileSync(
+    join(root, DEEP_HANDLER),
+    `exports.handler = async () => ${'('.repeat(10_000)}1${')'.repeat(10_000)};\n`,
+  );
 }
 
-before(async () => {
-  suite = await openSuite({ name: 'hostile', artifacts, workspaceTrust: true, prepare: writeHostile });
-  ({ session, workbench } = suite);
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    suite = await openSuite({ name: 'hostile', artifacts, workspaceTrust: true, prepare: writeHostile });
+    ({ session, workbench } = suite);
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
@@ -65,29 +78,36 @@ describe('hostile files, in Restricted Mode', () => {
       await workbench.openFile(DEEP_TEMPLATE);
       const row = await workbench.problem('nested more than 256 levels');
       assert.match(await row.innerText(), /LL0003/);
-    }));
+    }),
+  );
 
   test('a linked handler with 10,000 nested parentheses gets LL0003', { timeout: TIMEOUT * 3 }, () =>
     withEvidence(workbench, session, artifacts, 'deep-handler', async () => {
       await workbench.openFile(DEEP_HANDLER);
       const row = await workbench.problem('did not check this handler file');
       assert.match(await row.innerText(), /LL0003/);
-    }));
+    }),
+  );
 
   test('a YAML alias bomb opens without taking the server down', { timeout: TIMEOUT * 3 }, () =>
     withEvidence(workbench, session, artifacts, 'alias-bomb', async () => {
       await workbench.openFile(BOMB);
-    }));
+    }),
+  );
 
-  test('afterwards the server still answers: the Problems panel updates for an ordinary template', { timeout: TIMEOUT * 4 }, () =>
-    withEvidence(workbench, session, artifacts, 'still-working', async () => {
-      await workbench.openFile(TEMPLATE);
-      const row = await workbench.problem(MEMORY_RULE);
-      assert.match(await row.innerText(), /MemorySize/);
-      // The server still answers requests: a hover on a visible line of the template.
-      await workbench.hover('MemorySize: 256', 'MemorySize', /10,?240/);
-      const crashed = await workbench.page.getByText(/server crashed|has crashed/i).count();
-      assert.equal(crashed, 0, 'no "server crashed" notification');
-      await workbench.screenshot('still-working');
-    }));
+  test(
+    'afterwards the server still answers: the Problems panel updates for an ordinary template',
+    { timeout: TIMEOUT * 4 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'still-working', async () => {
+        await workbench.openFile(TEMPLATE);
+        const row = await workbench.problem(MEMORY_RULE);
+        assert.match(await row.innerText(), /MemorySize/);
+        // The server still answers requests: a hover on a visible line of the template.
+        await workbench.hover('MemorySize: 256', 'MemorySize', /10,?240/);
+        const crashed = await workbench.page.getByText(/server crashed|has crashed/i).count();
+        assert.equal(crashed, 0, 'no "server crashed" notification');
+        await workbench.screenshot('still-working');
+      }),
+  );
 });

@@ -105,7 +105,7 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   await input.waitFor();
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Lambda Lens: Simulate Function' }).first();
   // Commands contributed by an extension appear once the workbench has read it: type again until then.
-  for (const deadline = Date.now() + TIMEOUT; ; ) {
+  for (const deadline = Date.now() + TIMEOUT; ;) {
     await input.fill('>Lambda Lens: Simulate Function');
     try {
       await row.waitFor({ timeout: 3000 });
@@ -129,8 +129,16 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   await frame.locator(PANEL.title, { hasText: PANEL.exampleFunction }).waitFor({ timeout: TIMEOUT * 2 });
   await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
   assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PANEL.burst * 2));
-  assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), String(PANEL.burst), 'one environment per concurrent request');
-  assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), `50% (${PANEL.burst})`, 'the first wave is cold, the second warm');
+  assert.equal(
+    await frame.locator(PANEL.figure('environments')).textContent(),
+    String(PANEL.burst),
+    'one environment per concurrent request',
+  );
+  assert.equal(
+    await frame.locator(PANEL.figure('cold-rate')).textContent(),
+    `50% (${PANEL.burst})`,
+    'the first wave is cold, the second warm',
+  );
   await workbench.screenshot('simulation-finished');
 
   // Keyboard: select the first invocation; its details show what the handler logged.
@@ -146,7 +154,10 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
   // Light and dark: "Toggle between Light/Dark Themes" switches to the preferred light theme and back.
   const shots: string[] = [];
   const webview = page.locator('iframe.webview.ready').first();
-  for (const [kind, file] of [['light', 'panel-light.png'], ['dark', 'panel-dark.png']] as const) {
+  for (const [kind, file] of [
+    ['light', 'panel-light.png'],
+    ['dark', 'panel-dark.png'],
+  ] as const) {
     await command(page, 'Preferences: Toggle between Light/Dark Themes');
     await frame.locator(`body.vscode-${kind}`).waitFor();
     await frame.locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
@@ -157,13 +168,18 @@ export async function simulateBurstInPanel(workbench: Workbench, artifacts: stri
 
   // Hidden and shown again: the webview is rebuilt from its saved state, selection included.
   await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).first().click();
-  await frame.locator(PANEL.canvas).waitFor({ state: 'detached' }).catch(() => undefined);
+  await frame
+    .locator(PANEL.canvas)
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
   await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().click();
   await frame.locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
   // A window reload: the panel serializer brings the run back.
   await command(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor();
-  await PANEL.frame(page).locator(PANEL.figure('invocations'), { hasText: String(PANEL.burst * 2) }).waitFor();
+  await PANEL.frame(page)
+    .locator(PANEL.figure('invocations'), { hasText: String(PANEL.burst * 2) })
+    .waitFor();
   await PANEL.frame(page).locator(PANEL.logs, { hasText: PANEL.exampleLog }).waitFor();
   await workbench.screenshot('panel-after-reload');
   return shots;
@@ -197,7 +213,11 @@ export async function runScenarioFromLens(workbench: Workbench, workspace: strin
   await frame.locator(PANEL.title, { hasText: SPIKE_SCENARIO.name }).waitFor({ timeout: TIMEOUT * 2 });
   await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
   assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), '4');
-  assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), '100% (4)', 'the environments were reclaimed during the idle gap');
+  assert.equal(
+    await frame.locator(PANEL.figure('cold-rate')).textContent(),
+    '100% (4)',
+    'the environments were reclaimed during the idle gap',
+  );
   assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), '4');
   // Keyboard: select the first invocation; its details show the logged markup as text.
   await frame.locator(PANEL.canvas).focus();
@@ -238,7 +258,12 @@ export async function cancelThenOpenLastRun(workbench: Workbench, workspace: str
   assert.ok(ran > 0 && ran < 400, `cancelled half way (${ran} of 400 ran)`);
   await workbench.screenshot('slow-run-cancelled');
 
-  await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().locator('.codicon-close, .tab-actions a').first().click();
+  await page
+    .locator('.tabs-container .tab', { hasText: 'Timeline' })
+    .first()
+    .locator('.codicon-close, .tab-actions a')
+    .first()
+    .click();
   await page.locator('iframe.webview.ready').waitFor({ state: 'detached' });
   await command(page, PANEL.openLastRun);
   await PANEL.frame(page).locator(PANEL.title, { hasText: SLOW_SCENARIO.name }).waitFor();

@@ -33,7 +33,11 @@ const PREREQUISITES: readonly Prerequisite[] = [
   { name: 'python3', present: (p) => p.hasCommand('python3'), packages: { apt: 'python3', dnf: 'python3' } },
   { name: 'make', present: (p) => p.hasCommand('make'), packages: { apt: 'make', dnf: 'make' } },
   { name: 'g++', present: (p) => p.hasCommand('g++'), packages: { apt: 'g++', dnf: 'gcc-c++' } },
-  { name: 'the Kerberos headers (libkrb5-dev)', present: (p) => GSSAPI_HEADERS.some((h) => p.hasFile(h)), packages: { apt: 'libkrb5-dev', dnf: 'krb5-devel' } },
+  {
+    name: 'the Kerberos headers (libkrb5-dev)',
+    present: (p) => GSSAPI_HEADERS.some((h) => p.hasFile(h)),
+    packages: { apt: 'libkrb5-dev', dnf: 'krb5-devel' },
+  },
 ];
 
 /** The Node 24 builds on the npm registry that code-server is run with (`node-linux-<arch>`). */
@@ -48,7 +52,8 @@ export function missingPrerequisites(probe: Probe): string | undefined {
   if (missing.length === 0) return undefined;
   const sudo = probe.root ? '' : 'sudo ';
   let command: string;
-  if (probe.hasCommand('apt-get')) command = `${sudo}apt-get install -y ${missing.map((m) => m.packages.apt).join(' ')}`;
+  if (probe.hasCommand('apt-get'))
+    command = `${sudo}apt-get install -y ${missing.map((m) => m.packages.apt).join(' ')}`;
   else if (probe.hasCommand('dnf')) command = `${sudo}dnf install -y ${missing.map((m) => m.packages.dnf).join(' ')}`;
   else {
     const debian = missing.map((m) => m.packages.apt).join(' ');

@@ -61,7 +61,10 @@ export async function simulatePythonInPanel(workbench: Workbench): Promise<void>
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${PANEL.simulate.replace('…', '')}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate.replace('…', '') }).first().waitFor({ timeout: TIMEOUT });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: PANEL.simulate.replace('…', '') })
+    .first()
+    .waitFor({ timeout: TIMEOUT });
   await input.press('Enter');
   await pick(page, '1/3', PYTHON_PANEL.functionName, PYTHON_PANEL.functionName);
   await pick(page, '2/3', 'Burst', /Burst of N/);
@@ -75,8 +78,16 @@ export async function simulatePythonInPanel(workbench: Workbench): Promise<void>
   await frame.locator(PANEL.title, { hasText: PYTHON_PANEL.functionName }).waitFor({ timeout: TIMEOUT * 2 });
   await frame.locator(PANEL.done).waitFor({ timeout: TIMEOUT * 2 });
   assert.equal(await frame.locator(PANEL.figure('invocations')).textContent(), String(PYTHON_PANEL.burst * 2));
-  assert.equal(await frame.locator(PANEL.figure('environments')).textContent(), String(PYTHON_PANEL.burst), 'one Python environment per concurrent request');
-  assert.equal(await frame.locator(PANEL.figure('cold-rate')).textContent(), `50% (${PYTHON_PANEL.burst})`, 'the first wave is cold, the second warm');
+  assert.equal(
+    await frame.locator(PANEL.figure('environments')).textContent(),
+    String(PYTHON_PANEL.burst),
+    'one Python environment per concurrent request',
+  );
+  assert.equal(
+    await frame.locator(PANEL.figure('cold-rate')).textContent(),
+    `50% (${PYTHON_PANEL.burst})`,
+    'the first wave is cold, the second warm',
+  );
   await frame.locator(PANEL.canvas).focus();
   await frame.locator(PANEL.canvas).press('ArrowRight');
   await frame.locator(PANEL.logs, { hasText: PYTHON_PANEL.printed }).waitFor();

@@ -10,7 +10,18 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { remoteUri, repoRoot, workbenchUrl } from './codeServer';
-import { COMMANDS, FINDING_LINE, HOST_MARKER, HOST_WAIT_MS, HOVER_TEXT, HOVER_WORD, MEMORY_RULE, OUTPUT_CHANNEL, TEMPLATE, type HostReport } from './expectations';
+import {
+  COMMANDS,
+  FINDING_LINE,
+  HOST_MARKER,
+  HOST_WAIT_MS,
+  HOVER_TEXT,
+  HOVER_WORD,
+  MEMORY_RULE,
+  OUTPUT_CHANNEL,
+  TEMPLATE,
+  type HostReport,
+} from './expectations';
 import { bundleHostTests } from './host/bundle';
 import { collectLogs, copyExamples, startSession, type Session } from './session';
 import { launchBrowser, TIMEOUT, withEvidence, Workbench } from './workbench';
@@ -31,13 +42,16 @@ let session: Session;
 let browser: Browser;
 let workspace: string;
 
-before(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  session = await startSession({ smokeTestDriver: true, log: (m) => process.stderr.write(`e2e: ${m}\n`) });
-  workspace = copyExamples(session);
-  browser = await launchBrowser();
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    rmSync(artifacts, { recursive: true, force: true });
+    mkdirSync(artifacts, { recursive: true });
+    session = await startSession({ smokeTestDriver: true, log: (m) => process.stderr.write(`e2e: ${m}\n`) });
+    workspace = copyExamples(session);
+    browser = await launchBrowser();
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await browser?.close();
@@ -65,39 +79,65 @@ describe('as a user in the workbench', () => {
       await row.click();
       await workbench.waitForSquiggle('error');
       await workbench.screenshot('squiggle');
-    }));
+    }),
+  );
 
   test(`hovering ${HOVER_WORD} explains Lambda's memory limits`, { timeout: TEST_TIMEOUT }, () =>
     withEvidence(workbench, session, artifacts, 'hover', async () => {
       const text = await workbench.hover(FINDING_LINE, HOVER_WORD, HOVER_TEXT);
       assert.match(text, /128/, `the hover does not give the minimum: ${JSON.stringify(text)}`);
       await workbench.screenshot('hover');
-    }));
+    }),
+  );
 
-  test(`"${COMMANDS.showOutput.title}" from the command palette shows the ${OUTPUT_CHANNEL} output`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, session, artifacts, 'command', async () => {
-      await workbench.runCommand(COMMANDS.showOutput.title);
-      await workbench.outputChannel(OUTPUT_CHANNEL);
-      await workbench.screenshot('output-channel');
-    }));
+  test(
+    `"${COMMANDS.showOutput.title}" from the command palette shows the ${OUTPUT_CHANNEL} output`,
+    { timeout: TEST_TIMEOUT },
+    () =>
+      withEvidence(workbench, session, artifacts, 'command', async () => {
+        await workbench.runCommand(COMMANDS.showOutput.title);
+        await workbench.outputChannel(OUTPUT_CHANNEL);
+        await workbench.screenshot('output-channel');
+      }),
+  );
 
-  test(`"${PANEL.simulate}" plays a burst on the example app back in the timeline panel`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, session, artifacts, 'simulation-panel', () => simulateBurstInPanel(workbench, artifacts).then(() => undefined)));
+  test(
+    `"${PANEL.simulate}" plays a burst on the example app back in the timeline panel`,
+    { timeout: TEST_TIMEOUT },
+    () =>
+      withEvidence(workbench, session, artifacts, 'simulation-panel', () =>
+        simulateBurstInPanel(workbench, artifacts).then(() => undefined),
+      ),
+  );
 
-  test('the "Run scenario" code lens of a *.scenario.json runs it in the panel, logs shown as text', { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, session, artifacts, 'scenario-lens', () => {
-      writePanelApp(workspace);
-      return runScenarioFromLens(workbench, workspace);
-    }));
+  test(
+    'the "Run scenario" code lens of a *.scenario.json runs it in the panel, logs shown as text',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      withEvidence(workbench, session, artifacts, 'scenario-lens', () => {
+        writePanelApp(workspace);
+        return runScenarioFromLens(workbench, workspace);
+      }),
+  );
 
-  test('a run cancelled from the panel ends as cancelled, and "Open Last Run" brings it back', { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, session, artifacts, 'cancel-and-reopen', () => cancelThenOpenLastRun(workbench, workspace)));
+  test(
+    'a run cancelled from the panel ends as cancelled, and "Open Last Run" brings it back',
+    { timeout: TEST_TIMEOUT },
+    () =>
+      withEvidence(workbench, session, artifacts, 'cancel-and-reopen', () =>
+        cancelThenOpenLastRun(workbench, workspace),
+      ),
+  );
 
-  test(`a Python function (${PYTHON_PANEL.functionName}) simulates with cold and warm starts in the panel`, { timeout: TEST_TIMEOUT }, () =>
-    withEvidence(workbench, session, artifacts, 'python-panel', async () => {
-      writePythonPanelApp(workspace);
-      await simulatePythonInPanel(workbench);
-    }));
+  test(
+    `a Python function (${PYTHON_PANEL.functionName}) simulates with cold and warm starts in the panel`,
+    { timeout: TEST_TIMEOUT },
+    () =>
+      withEvidence(workbench, session, artifacts, 'python-panel', async () => {
+        writePythonPanelApp(workspace);
+        await simulatePythonInPanel(workbench);
+      }),
+  );
 });
 
 describe('inside the extension host', () => {
@@ -111,13 +151,20 @@ describe('inside the extension host', () => {
     const results: Array<Extract<HostReport, { kind: 'result' }>> = [];
     let finish: (done: Extract<HostReport, { kind: 'done' }>) => void = () => undefined;
     let fail: (error: Error) => void = () => undefined;
-    const finished = new Promise<Extract<HostReport, { kind: 'done' }>>((resolve, reject) => { finish = resolve; fail = reject; });
+    const finished = new Promise<Extract<HostReport, { kind: 'done' }>>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
     let watchdog: NodeJS.Timeout | undefined;
     const rearm = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         const last = results.at(-1)?.name;
-        fail(new Error(`the extension-host tests reported nothing for ${HOST_SILENCE_MS / 1000} s ${last ? `after "${last}"` : 'after the window opened'} (${results.length} result(s) so far)`));
+        fail(
+          new Error(
+            `the extension-host tests reported nothing for ${HOST_SILENCE_MS / 1000} s ${last ? `after "${last}"` : 'after the window opened'} (${results.length} result(s) so far)`,
+          ),
+        );
       }, HOST_SILENCE_MS);
     };
     // Handled below; this keeps a watchdog firing before then from being an unhandled rejection.

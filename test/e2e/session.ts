@@ -75,7 +75,12 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     await timed(`built and packaged ${vsix}`, () => packageExtension(vsix));
     await timed('installed the .vsix into a fresh extensions folder', () => installExtension(install, dirs, vsix));
     const extensionFolder = installedFolder(dirs);
-    server = await timed('code-server started', () => startCodeServer(install, dirs, { smokeTestDriver: options.smokeTestDriver, workspaceTrust: options.workspaceTrust }));
+    server = await timed('code-server started', () =>
+      startCodeServer(install, dirs, {
+        smokeTestDriver: options.smokeTestDriver,
+        workspaceTrust: options.workspaceTrust,
+      }),
+    );
     return { install, dirs, server, vsix, extensionFolder, stop: cleanup };
   } catch (error) {
     await cleanup();
@@ -119,7 +124,8 @@ export function logFiles(session: Session): string[] {
 export function collectLogs(session: Session, artifacts: string, lines = 40): string {
   const files = logFiles(session);
   const target = join(artifacts, 'logs');
-  if (existsSync(join(session.dirs.userData, 'logs'))) cpSync(join(session.dirs.userData, 'logs'), target, { recursive: true });
+  if (existsSync(join(session.dirs.userData, 'logs')))
+    cpSync(join(session.dirs.userData, 'logs'), target, { recursive: true });
   const interesting = files.filter((f) => /exthost\.log$|Lambda Lens/i.test(f));
   const tails = interesting.map((f) => {
     const text = readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

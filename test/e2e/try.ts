@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`try: ${message}\n`);
   const session = await startSession({ log });
   const url = workbenchUrl(session.server, join(repoRoot, 'examples'));
-  process.stdout.write(`\nLambda Lens is running in VS Code (code-server) on examples/:\n\n  ${url}\n\nOpen it in a browser. Press Ctrl+C to stop.\n`);
+  process.stdout.write(
+    `\nLambda Lens is running in VS Code (code-server) on examples/:\n\n  ${url}\n\nOpen it in a browser. Press Ctrl+C to stop.\n`,
+  );
   await session.server.exited;
   // Reached only if code-server stopped on its own; Ctrl+C exits through the session's handler.
   await session.stop();

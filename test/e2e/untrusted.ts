@@ -55,10 +55,13 @@ exports.handler = async () => ({ statusCode: 200 });
   );
 }
 
-before(async () => {
-  suite = await openSuite({ name: 'untrusted', artifacts, workspaceTrust: true, prepare: writeApp });
-  ({ session, workspace, workbench } = suite);
-}, { timeout: 15 * 60_000 });
+before(
+  async () => {
+    suite = await openSuite({ name: 'untrusted', artifacts, workspaceTrust: true, prepare: writeApp });
+    ({ session, workspace, workbench } = suite);
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await suite?.stop();
@@ -69,37 +72,54 @@ describe('in an untrusted workspace (Restricted Mode)', () => {
     withEvidence(workbench, session, artifacts, 'restricted-mode', async () => {
       await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
       await workbench.screenshot('restricted-mode');
-    }));
+    }),
+  );
 
-  test(`diagnostics still appear: ${MEMORY_RULE} in ${TEMPLATE}, ${OPEN_URL_RULE} in ${APP_TEMPLATE}`, { timeout: TIMEOUT * 4 }, () =>
-    withEvidence(workbench, session, artifacts, 'diagnostics', async () => {
-      await workbench.openFile(TEMPLATE);
-      const memory = await workbench.problem(MEMORY_RULE);
-      assert.match(await memory.innerText(), /MemorySize/);
-      await workbench.openFile(APP_TEMPLATE);
-      await workbench.waitForSquiggle('warning');
-      // The examples' findings fill the Problems list first; filter it to the one rule.
-      await workbench.problem(MEMORY_RULE);
-      const filter = workbench.page.locator('.markers-panel-container .viewpane-filter input, .part.panel .viewpane-filter input').first();
-      await filter.fill(OPEN_URL_RULE);
-      const url = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'AuthType NONE' }).first();
-      await url.waitFor();
-      assert.match(await url.innerText(), new RegExp(OPEN_URL_RULE));
-      await workbench.screenshot('diagnostics');
-      assert.ok(!existsSync(join(workspace, APP, MARKER_FILE)), 'analysis ran the handler file');
-    }));
+  test(
+    `diagnostics still appear: ${MEMORY_RULE} in ${TEMPLATE}, ${OPEN_URL_RULE} in ${APP_TEMPLATE}`,
+    { timeout: TIMEOUT * 4 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'diagnostics', async () => {
+        await workbench.openFile(TEMPLATE);
+        const memory = await workbench.problem(MEMORY_RULE);
+        assert.match(await memory.innerText(), /MemorySize/);
+        await workbench.openFile(APP_TEMPLATE);
+        await workbench.waitForSquiggle('warning');
+        // The examples' findings fill the Problems list first; filter it to the one rule.
+        await workbench.problem(MEMORY_RULE);
+        const filter = workbench.page
+          .locator('.markers-panel-container .viewpane-filter input, .part.panel .viewpane-filter input')
+          .first();
+        await filter.fill(OPEN_URL_RULE);
+        const url = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'AuthType NONE' }).first();
+        await url.waitFor();
+        assert.match(await url.innerText(), new RegExp(OPEN_URL_RULE));
+        await workbench.screenshot('diagnostics');
+        assert.ok(!existsSync(join(workspace, APP, MARKER_FILE)), 'analysis ran the handler file');
+      }),
+  );
 
   test(`"${SIMULATE}" is refused and says why`, { timeout: TIMEOUT * 3 }, () =>
     withEvidence(workbench, session, artifacts, 'simulation-refused', async () => {
       await workbench.runCommand(SIMULATE);
-      const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: /only in trusted workspaces/ }).first();
+      const toast = workbench.page
+        .locator('.notifications-toasts .notification-toast', { hasText: /only in trusted workspaces/ })
+        .first();
       await toast.waitFor();
       assert.match(await toast.innerText(), /runs your handler code/);
-      await workbench.page.locator('.notifications-toasts .monaco-button', { hasText: 'Manage Workspace Trust' }).first().waitFor();
+      await workbench.page
+        .locator('.notifications-toasts .monaco-button', { hasText: 'Manage Workspace Trust' })
+        .first()
+        .waitFor();
       await workbench.screenshot('simulation-refused');
       // Nothing ran: no function picker was offered, no run was saved, the handler never wrote its marker.
-      assert.equal(await workbench.page.locator('.quick-input-widget:visible').count(), 0, 'a quick pick opened after the refusal');
+      assert.equal(
+        await workbench.page.locator('.quick-input-widget:visible').count(),
+        0,
+        'a quick pick opened after the refusal',
+      );
       assert.ok(!existsSync(join(workspace, '.lambda-lens', 'runs')), 'a simulation run was saved');
       assert.ok(!existsSync(join(workspace, APP, MARKER_FILE)), 'the handler ran');
-    }));
+    }),
+  );
 });

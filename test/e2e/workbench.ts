@@ -31,9 +31,15 @@ const CHROMIUM_ARGS = [
  * ~/.config/chromium otherwise), removed when the browser closes.
  */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or point LAMBDA_LENS_CHROMIUM at a Chromium`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or point LAMBDA_LENS_CHROMIUM at a Chromium`);
   const home = mkdtempSync(join(tmpdir(), 'lambda-lens-chromium-'));
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
   try {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, env });
     browser.on('disconnected', () => rmSync(home, { recursive: true, force: true }));
@@ -70,7 +76,13 @@ export class Workbench {
    * Screenshots go to `artifacts` as `<prefix>-NN-<step>.png`; `onConsole` sees every
    * console line of the page from the start.
    */
-  static async open(browser: Browser, url: string, artifacts: string, prefix: string, onConsole?: (text: string) => void): Promise<Workbench> {
+  static async open(
+    browser: Browser,
+    url: string,
+    artifacts: string,
+    prefix: string,
+    onConsole?: (text: string) => void,
+  ): Promise<Workbench> {
     mkdirSync(artifacts, { recursive: true });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(TIMEOUT);
@@ -142,7 +154,9 @@ export class Workbench {
       await hover.waitFor();
     } catch (error) {
       const text = await shown.innerText().catch(() => '(the hover closed)');
-      throw new Error(`the hover over ${word} does not match ${expected}; it says: ${JSON.stringify(text)}`, { cause: error });
+      throw new Error(`the hover over ${word} does not match ${expected}; it says: ${JSON.stringify(text)}`, {
+        cause: error,
+      });
     }
     return hover.innerText();
   }
@@ -164,7 +178,9 @@ export class Workbench {
   /** Waits for the Output panel to show the channel `name` (selected in its "Switch Output" box). */
   async outputChannel(name: string): Promise<void> {
     await this.page.locator('.output-view .monaco-editor').first().waitFor();
-    const selected = this.page.locator('.part.panel select[aria-label="Switch Output"] option:checked', { hasText: new RegExp(`^${name}$`) }).first();
+    const selected = this.page
+      .locator('.part.panel select[aria-label="Switch Output"] option:checked', { hasText: new RegExp(`^${name}$`) })
+      .first();
     await selected.waitFor({ state: 'attached' });
   }
 
@@ -183,10 +199,14 @@ export class Workbench {
     }
     await this.page.keyboard.press('Control+Space');
     const label = new RegExp(`^${prefix.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}$`);
-    const row = widget.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    const row = widget
+      .locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) })
+      .first();
     await row.waitFor();
     // Other snippets share the prefix's start (lambda-handler, lambda-handler-ts): move to ours.
-    const focused = widget.locator('.monaco-list-row.focused', { has: this.page.locator('.label-name', { hasText: label }) });
+    const focused = widget.locator('.monaco-list-row.focused', {
+      has: this.page.locator('.label-name', { hasText: label }),
+    });
     for (let moves = 0; !(await focused.isVisible()); moves++) {
       if (moves >= 20) throw new Error(`the suggestion "${prefix}" never got the focus in the suggest widget`);
       await this.page.keyboard.press('ArrowDown');
@@ -214,7 +234,13 @@ export class Workbench {
  * Runs `body`; if it throws, adds a screenshot of `workbench` and the end of the session's
  * extension host log (all logs copied to `artifacts`) to the error.
  */
-export async function withEvidence<T>(workbench: Workbench, session: Session, artifacts: string, name: string, body: () => Promise<T>): Promise<T> {
+export async function withEvidence<T>(
+  workbench: Workbench,
+  session: Session,
+  artifacts: string,
+  name: string,
+  body: () => Promise<T>,
+): Promise<T> {
   try {
     return await body();
   } catch (error) {

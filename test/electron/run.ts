@@ -15,7 +15,15 @@ import { cacheRoot, repoRoot, run } from '../e2e/codeServer';
 import { bundleHostTests } from '../e2e/host/bundle';
 
 /** Error codes of a download that cannot reach the VS Code update server. */
-const NETWORK_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NETWORK_ERRORS = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
@@ -45,13 +53,17 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof TestRunFailedError) {
-      console.error(`test:electron: the extension-host tests failed in VS Code (${error.signal ?? `exit code ${error.code}`}); the results are above.`);
+      console.error(
+        `test:electron: the extension-host tests failed in VS Code (${error.signal ?? `exit code ${error.code}`}); the results are above.`,
+      );
       return 1;
     }
     const code = errorCode(error);
     if (code && NETWORK_ERRORS.has(code)) {
       const reason = error instanceof Error ? error.message : code;
-      console.error(`test:electron: cannot download desktop VS Code (${reason}); on machines without access to update.code.visualstudio.com run the same tests in code-server: npm run test:e2e`);
+      console.error(
+        `test:electron: cannot download desktop VS Code (${reason}); on machines without access to update.code.visualstudio.com run the same tests in code-server: npm run test:e2e`,
+      );
       return 1;
     }
     throw error;
@@ -60,4 +72,6 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { process.exitCode = code; });
+main().then((code) => {
+  process.exitCode = code;
+});

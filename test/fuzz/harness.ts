@@ -67,8 +67,17 @@ const WORKER_HEAP_MB = 1024;
 
 /** The default inputs: the shared corpus (beside the clone), the examples and the rule fixtures. */
 export function defaultRoots(): string[] {
-  const corpus = [process.env.LAMBDA_LENS_CORPUS, resolve(ROOT, '../shared/corpus'), resolve(ROOT, '../../shared/corpus')].find((p) => p !== undefined && existsSync(p));
-  return [...(corpus ? [corpus] : []), join(ROOT, 'examples'), join(ROOT, 'test/fixtures/rules'), join(ROOT, 'test/fixtures/effects')].filter((p) => existsSync(p));
+  const corpus = [
+    process.env.LAMBDA_LENS_CORPUS,
+    resolve(ROOT, '../shared/corpus'),
+    resolve(ROOT, '../../shared/corpus'),
+  ].find((p) => p !== undefined && existsSync(p));
+  return [
+    ...(corpus ? [corpus] : []),
+    join(ROOT, 'examples'),
+    join(ROOT, 'test/fixtures/rules'),
+    join(ROOT, 'test/fixtures/effects'),
+  ].filter((p) => existsSync(p));
 }
 
 function baseFiles(roots: readonly string[]): string[] {
@@ -88,7 +97,11 @@ function baseFiles(roots: readonly string[]): string[] {
 }
 
 /** The `input`-th input of a run with this seed, to replay a failure (`npm run fuzz -- --replay`). */
-export function replay(seed: number, input: number, roots: readonly string[]): { base: string; text: string; mutations: string[]; offsets: number[] } {
+export function replay(
+  seed: number,
+  input: number,
+  roots: readonly string[],
+): { base: string; text: string; mutations: string[]; offsets: number[] } {
   const bases = baseFiles(roots);
   const rng = random(seed);
   for (let i = 0; ; i++) {
@@ -129,7 +142,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       const { text, applied } = mutate(readFileSync(base, 'utf8'), rng);
       for (const m of applied) byMutation[m] = (byMutation[m] ?? 0) + 1;
       const req: FuzzRequest = { id: inputs, path: base, text, offsets: [rng(), rng(), rng()] };
-      const failure = (kind: FuzzFailure['kind'], detail: string): FuzzFailure => ({ kind, base, seed: options.seed, input: inputs, mutations: applied, detail });
+      const failure = (kind: FuzzFailure['kind'], detail: string): FuzzFailure => ({
+        kind,
+        base,
+        seed: options.seed,
+        input: inputs,
+        mutations: applied,
+        detail,
+      });
       let reply = await ask(worker, req, options.hangMs);
       if (reply.kind === 'hang') {
         // A hang is confirmed in a fresh worker: on a loaded machine a busy worker can miss the
@@ -139,7 +159,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
         reply = await ask(worker, req, options.hangMs);
       }
       if (reply.kind === 'hang' || reply.kind === 'died') {
-        failures.push(failure(reply.kind === 'hang' ? 'hang' : /memory/i.test(reply.detail) ? 'out-of-memory' : 'crash', reply.detail));
+        failures.push(
+          failure(
+            reply.kind === 'hang' ? 'hang' : /memory/i.test(reply.detail) ? 'out-of-memory' : 'crash',
+            reply.detail,
+          ),
+        );
         await worker.terminate();
         worker = startWorker();
       } else {

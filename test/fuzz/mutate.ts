@@ -24,19 +24,66 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)] as T;
 
 /** Values that go where a number, a string or a node should be. */
 const ODD_VALUES = [
-  '!Ref Nope', '!GetAtt A.B', "!Sub '${AWS::Region}-${X}'", '{"Fn::If": [C, 1, 2]}', '!Select [0, !Split [",", x]]',
-  '-1', '0', '1e309', '99999999999999999999', 'NaN', '.inf', '~', 'null', 'true', '""', "''", '[]', '{}',
-  '*undefined', '&a', '!!binary AAAA', '!Unknown x', '"\\u0000"', '"\\ud800"', '0x7fffffff', '1.5', '"10240"',
-  '${self:custom.x}', '${env:X, 3}', '${ssm:/a/b}', '|\n  block', '>-\n  folded', "'multi\n  line'",
+  '!Ref Nope',
+  '!GetAtt A.B',
+  "!Sub '${AWS::Region}-${X}'",
+  '{"Fn::If": [C, 1, 2]}',
+  '!Select [0, !Split [",", x]]',
+  '-1',
+  '0',
+  '1e309',
+  '99999999999999999999',
+  'NaN',
+  '.inf',
+  '~',
+  'null',
+  'true',
+  '""',
+  "''",
+  '[]',
+  '{}',
+  '*undefined',
+  '&a',
+  '!!binary AAAA',
+  '!Unknown x',
+  '"\\u0000"',
+  '"\\ud800"',
+  '0x7fffffff',
+  '1.5',
+  '"10240"',
+  '${self:custom.x}',
+  '${env:X, 3}',
+  '${ssm:/a/b}',
+  '|\n  block',
+  '>-\n  folded',
+  "'multi\n  line'",
 ];
 
 /** Lines that are damaging where they land. */
 const ODD_LINES = [
-  'Resources:', 'Globals:', '  Function:', '    Type: AWS::Serverless::Function', '      Events:', '  <<: *base',
-  '\t- tab', '---', '...', '%YAML 1.1', 'Transform: AWS::Serverless-2016-10-31', '"Resources": {', '}', ']',
-  'exports.handler = async (e, c, cb) => { global.x = 1; };', 'def handler(event, context):', '    raise Exception()',
-  'const c = new DynamoDBClient({});', 'module.exports = require(__filename);', 'export default async function () {}',
-  'import boto3', '    boto3.client("s3").put_object(Bucket=b, Key=str(uuid4()))', 'process.exit(1)',
+  'Resources:',
+  'Globals:',
+  '  Function:',
+  '    Type: AWS::Serverless::Function',
+  '      Events:',
+  '  <<: *base',
+  '\t- tab',
+  '---',
+  '...',
+  '%YAML 1.1',
+  'Transform: AWS::Serverless-2016-10-31',
+  '"Resources": {',
+  '}',
+  ']',
+  'exports.handler = async (e, c, cb) => { global.x = 1; };',
+  'def handler(event, context):',
+  '    raise Exception()',
+  'const c = new DynamoDBClient({});',
+  'module.exports = require(__filename);',
+  'export default async function () {}',
+  'import boto3',
+  '    boto3.client("s3").put_object(Bucket=b, Key=str(uuid4()))',
+  'process.exit(1)',
 ];
 
 export type Mutation = (text: string, rng: Rng) => string;
@@ -44,7 +91,8 @@ export type Mutation = (text: string, rng: Rng) => string;
 export const MUTATIONS: Readonly<Record<string, Mutation>> = {
   flipBytes(t, rng) {
     const chars = [...t];
-    for (let i = 0, n = 1 + int(rng, 8); i < n && chars.length > 0; i++) chars[int(rng, chars.length)] = String.fromCharCode(int(rng, 0x3000));
+    for (let i = 0, n = 1 + int(rng, 8); i < n && chars.length > 0; i++)
+      chars[int(rng, chars.length)] = String.fromCharCode(int(rng, 0x3000));
     return chars.join('');
   },
   deleteSpan(t, rng) {
@@ -84,24 +132,41 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
   },
   deepNesting(t, rng) {
     const depth = pick(rng, [50, 255, 257, 1000, 10_000]);
-    const [open, close] = pick(rng, [['[', ']'], ['{"a":', '}'], ['(', ')']] as const);
+    const [open, close] = pick(rng, [
+      ['[', ']'],
+      ['{"a":', '}'],
+      ['(', ')'],
+    ] as const);
     const at = int(rng, t.length + 1);
     return t.slice(0, at) + open.repeat(depth) + (rng() < 0.5 ? close.repeat(depth) : '') + t.slice(at);
   },
   aliasBomb(t, rng) {
     const levels = 2 + int(rng, 9);
     const lines = [`b0: &b0 [${Array(9).fill('"x"').join(',')}]`];
-    for (let i = 1; i < levels; i++) lines.push(`b${i}: &b${i} [${Array(9).fill(`*b${i - 1}`).join(',')}]`);
+    for (let i = 1; i < levels; i++)
+      lines.push(
+        `b${i}: &b${i} [${Array(9)
+          .fill(`*b${i - 1}`)
+          .join(',')}]`,
+      );
     return rng() < 0.5 ? `${lines.join('\n')}\n${t}` : `${t}\nMetadata:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
   },
   longLine(t, rng) {
     const at = int(rng, t.length + 1);
-    return t.slice(0, at) + pick(rng, ['x', ' ', '"', '\\', '${', '!Ref ', ',']).repeat(pick(rng, [1000, 100_000, 1_000_000])) + t.slice(at);
+    return (
+      t.slice(0, at) +
+      pick(rng, ['x', ' ', '"', '\\', '${', '!Ref ', ',']).repeat(pick(rng, [1000, 100_000, 1_000_000])) +
+      t.slice(at)
+    );
   },
   lineEnds: (t, rng) => t.replace(/\n/g, pick(rng, ['\r', '\r\n', '\u2028', '\u0085', '\n\n'])),
   oddCharacters(t, rng) {
     const at = int(rng, t.length + 1);
-    return t.slice(0, at) + pick(rng, ['\u0000', '\ufeff', '\ud83d', '\u202e', '\u00a0', '\t', '\u0007', '\uffff']) + t.slice(at);
+    return (
+      t.slice(0, at) +
+      pick(rng, ['\u0000', '\ufeff', '\ud83d', '\u202e', '\u00a0', '\t', '\u0007', '\uffff']) +
+      t.slice(at)
+    );
   },
   empty: () => '',
 };

@@ -11,7 +11,13 @@ import { defaultRoots, fuzz, replay, type FuzzResult } from './harness';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { seconds: { type: 'string', default: '300' }, inputs: { type: 'string', default: '100000' }, seed: { type: 'string', default: String(Date.now() % 100000) }, json: { type: 'string' }, replay: { type: 'string' } },
+    options: {
+      seconds: { type: 'string', default: '300' },
+      inputs: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: String(Date.now() % 100000) },
+      json: { type: 'string' },
+      replay: { type: 'string' },
+    },
   });
   const seed = Number(values.seed);
   const roots = defaultRoots();
@@ -46,13 +52,28 @@ async function main(): Promise<number> {
 function print(r: FuzzResult): void {
   const count = (k: string) => r.failures.filter((f) => f.kind === k).length;
   console.log(`fuzz: ${r.inputs} mutated inputs from ${r.bases} files in ${r.seconds.toFixed(0)} s`);
-  console.log(`fuzz: crashes ${count('crash')}, hangs (> 10 s) ${count('hang')}, out of memory ${count('out-of-memory')}, rule failures ${count('rule-failure')}`);
-  console.log(`fuzz: per input median ${r.medianMs.toFixed(1)} ms, slowest ${r.slowestMs.toFixed(0)} ms; peak memory (process RSS) ${r.peakRssMb.toFixed(0)} MB`);
-  console.log(`fuzz: mutations ${Object.entries(r.byMutation).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  for (const f of r.failures.slice(0, 20)) console.log(`  ${f.kind}: ${f.base} (seed ${f.seed}, input ${f.input}, ${f.mutations.join('+')}): ${f.detail.split('\n')[0]}`);
+  console.log(
+    `fuzz: crashes ${count('crash')}, hangs (> 10 s) ${count('hang')}, out of memory ${count('out-of-memory')}, rule failures ${count('rule-failure')}`,
+  );
+  console.log(
+    `fuzz: per input median ${r.medianMs.toFixed(1)} ms, slowest ${r.slowestMs.toFixed(0)} ms; peak memory (process RSS) ${r.peakRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `fuzz: mutations ${Object.entries(r.byMutation)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  for (const f of r.failures.slice(0, 20))
+    console.log(
+      `  ${f.kind}: ${f.base} (seed ${f.seed}, input ${f.input}, ${f.mutations.join('+')}): ${f.detail.split('\n')[0]}`,
+    );
 }
 
-main().then((code) => (process.exitCode = code), (e: unknown) => {
-  console.error(e);
-  process.exitCode = 3;
-});
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 3;
+  },
+);

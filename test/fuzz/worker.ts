@@ -24,10 +24,14 @@ function answer(req: FuzzRequest): FuzzReply {
   const ruleFailures: string[] = [];
   try {
     // The mutated text replaces the file on disk; the rest of its project is read as it is.
-    const service = new LanguageService({ fs: nodeFileSystem((p) => (p === req.path ? req.text : undefined)), today: () => '2026-12-01' });
+    const service = new LanguageService({
+      fs: nodeFileSystem((p) => (p === req.path ? req.text : undefined)),
+      today: () => '2026-12-01',
+    });
     service.setWorkspaceRoots([dirname(req.path)]);
     const doc = { uri: URI.file(req.path).toString(), text: req.text, version: 1 };
-    for (const d of service.validate(doc)) if (/could not run/.test(d.message)) ruleFailures.push(`${d.ruleId}: ${d.message}`);
+    for (const d of service.validate(doc))
+      if (/could not run/.test(d.message)) ruleFailures.push(`${d.ruleId}: ${d.message}`);
     const n = req.text.length;
     for (const offset of req.offsets.map((o) => Math.floor(o * (n + 1)))) {
       service.hover(doc, offset);
@@ -38,6 +42,11 @@ function answer(req: FuzzRequest): FuzzReply {
     service.isTemplate(doc);
     return { id: req.id, ms: performance.now() - started, ruleFailures };
   } catch (e) {
-    return { id: req.id, ms: performance.now() - started, ruleFailures, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    return {
+      id: req.id,
+      ms: performance.now() - started,
+      ruleFailures,
+      crash: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    };
   }
 }

@@ -60,7 +60,8 @@ export const handler = async (event) => {
 let dir: string;
 let server: TestServer;
 let conn: ProtocolConnection;
-const codes = (p: PublishDiagnosticsParams) => p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`).sort();
+const codes = (p: PublishDiagnosticsParams) =>
+  p.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`).sort();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lambda-lens-lsp-cdk-'));
@@ -90,31 +91,55 @@ test('a CDK stack: findings on construct properties, definition to the handler; 
   const handlerUri = URI.file(join(dir, 'src', 'app.mjs')).toString();
 
   const stackDiags = server.nextDiagnostics(stackUri);
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: stackUri, languageId: 'typescript', version: 1, text: STACK } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: stackUri, languageId: 'typescript', version: 1, text: STACK },
+  });
   // memorySize: 20000 (line 15, after `memorySize: `).
   assert.deepEqual(codes(await stackDiags), ['LL1001@15:18']);
 
-  const def = (await conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: stackUri }, position: { line: 14, character: 17 } })) as Location | null;
+  const def = (await conn.sendRequest(DefinitionRequest.type, {
+    textDocument: { uri: stackUri },
+    position: { line: 14, character: 17 },
+  })) as Location | null;
   assert.equal(def?.uri, handlerUri);
   assert.equal(def?.range.start.line, 3);
 
   const handlerDiags = server.nextDiagnostics(handlerUri);
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: handlerUri, languageId: 'javascript', version: 1, text: HANDLER } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: handlerUri, languageId: 'javascript', version: 1, text: HANDLER },
+  });
   // A random key in a handler the SQS trigger retries: LL2102 knows the trigger from the stack.
   const published = await handlerDiags;
-  assert.ok(published.diagnostics.some((d) => d.code === 'LL2102' && /SQS \(Orders\)/.test(String(d.message))), JSON.stringify(published.diagnostics.map((d) => [d.code, d.message])));
+  assert.ok(
+    published.diagnostics.some((d) => d.code === 'LL2102' && /SQS \(Orders\)/.test(String(d.message))),
+    JSON.stringify(published.diagnostics.map((d) => [d.code, d.message])),
+  );
 
   const lenses = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: handlerUri } })) ?? [];
-  assert.deepEqual(lenses.map((l) => l.command?.command), ['lambdaLens.openLocation']);
+  assert.deepEqual(
+    lenses.map((l) => l.command?.command),
+    ['lambdaLens.openLocation'],
+  );
   assert.match(lenses[0]?.command?.title ?? '', /^OrdersFunction · 20000 MB · 60 s · SQS batch 5/);
   assert.equal(lenses[0]?.command?.arguments?.[0], stackUri);
 
-  const refs = (await conn.sendRequest(ReferencesRequest.type, { textDocument: { uri: handlerUri }, position: { line: 3, character: 15 }, context: { includeDeclaration: false } })) ?? [];
-  assert.deepEqual(refs.map((r) => [r.uri, r.range.start.line]), [[stackUri, 14]]);
+  const refs =
+    (await conn.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: handlerUri },
+      position: { line: 3, character: 15 },
+      context: { includeDeclaration: false },
+    })) ?? [];
+  assert.deepEqual(
+    refs.map((r) => [r.uri, r.range.start.line]),
+    [[stackUri, 14]],
+  );
 
   // The stack is edited: the lens follows, and the stack's own finding goes away.
   const fixed = server.nextDiagnostics(stackUri, (p) => p.diagnostics.length === 0);
-  await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: stackUri, version: 2 }, contentChanges: [{ text: STACK.replace('memorySize: 20000', 'memorySize: 1024') }] });
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: stackUri, version: 2 },
+    contentChanges: [{ text: STACK.replace('memorySize: 20000', 'memorySize: 1024') }],
+  });
   await fixed;
   const later = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: handlerUri } })) ?? [];
   assert.match(later[0]?.command?.title ?? '', /^OrdersFunction · 1024 MB/);

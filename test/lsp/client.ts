@@ -41,16 +41,23 @@ export interface TestServer {
 }
 
 export async function startServer(options: StartOptions): Promise<TestServer> {
-  const server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const conn = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const latest = new Map<string, PublishDiagnosticsParams>();
   /** Waiters return true once satisfied; the others wait for the next publication. */
   const waiters = new Map<string, ((p: PublishDiagnosticsParams) => boolean)[]>();
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
     latest.set(p.uri, p);
-    waiters.set(p.uri, (waiters.get(p.uri) ?? []).filter((w) => !w(p)));
+    waiters.set(
+      p.uri,
+      (waiters.get(p.uri) ?? []).filter((w) => !w(p)),
+    );
   });
-  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => options.configuration?.(i.section) ?? null));
+  conn.onRequest(ConfigurationRequest.type, (params) =>
+    params.items.map((i) => options.configuration?.(i.section) ?? null),
+  );
   conn.onRequest(RegistrationRequest.type, () => undefined);
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, {
@@ -66,7 +73,13 @@ export async function startServer(options: StartOptions): Promise<TestServer> {
     latest,
     nextDiagnostics(uri, accept = () => true) {
       return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within 20 s; last: ${JSON.stringify(latest.get(uri))}`)), 20_000);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching diagnostics for ${uri} within 20 s; last: ${JSON.stringify(latest.get(uri))}`),
+            ),
+          20_000,
+        );
         waiters.set(uri, [
           ...(waiters.get(uri) ?? []),
           (p) => {

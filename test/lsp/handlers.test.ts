@@ -55,7 +55,8 @@ export const handler = (event, context, callback) => {
 let dir: string;
 let server: TestServer;
 let conn: ProtocolConnection;
-const nextDiagnostics = (uri: string, accept?: (p: PublishDiagnosticsParams) => boolean) => server.nextDiagnostics(uri, accept);
+const nextDiagnostics = (uri: string, accept?: (p: PublishDiagnosticsParams) => boolean) =>
+  server.nextDiagnostics(uri, accept);
 
 const severityOf = (p: PublishDiagnosticsParams, code: string) => p.diagnostics.find((d) => d.code === code)?.severity;
 
@@ -85,7 +86,9 @@ test('a handler file gets diagnostics, lenses, references; its template gets go 
   const templateUri = URI.file(join(dir, 'template.yaml')).toString();
 
   const first = nextDiagnostics(handlerUri);
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: handlerUri, languageId: 'javascript', version: 1, text: HANDLER } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: handlerUri, languageId: 'javascript', version: 1, text: HANDLER },
+  });
   const published = await first;
   assert.deepEqual(published.diagnostics.map((d) => d.code).sort(), ['LL3001', 'LL3005']);
   assert.equal(severityOf(published, 'LL3005'), DiagnosticSeverity.Warning);
@@ -100,19 +103,35 @@ test('a handler file gets diagnostics, lenses, references; its template gets go 
   assert.deepEqual(lenses[1]?.command?.arguments, [templateUri, 'OrdersFunction']);
   assert.equal(lenses[0]?.command?.arguments?.[0], templateUri);
 
-  const refs = (await conn.sendRequest(ReferencesRequest.type, { textDocument: { uri: handlerUri }, position: { line: 2, character: 15 }, context: { includeDeclaration: false } })) ?? [];
-  assert.deepEqual(refs.map((r) => [r.uri, r.range.start.line]), [[templateUri, 7]]);
+  const refs =
+    (await conn.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: handlerUri },
+      position: { line: 2, character: 15 },
+      context: { includeDeclaration: false },
+    })) ?? [];
+  assert.deepEqual(
+    refs.map((r) => [r.uri, r.range.start.line]),
+    [[templateUri, 7]],
+  );
 
   const opened = nextDiagnostics(templateUri);
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: templateUri, languageId: 'yaml', version: 1, text: TEMPLATE } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: templateUri, languageId: 'yaml', version: 1, text: TEMPLATE },
+  });
   await opened;
-  const def = (await conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: templateUri }, position: { line: 7, character: 16 } })) as Location | null;
+  const def = (await conn.sendRequest(DefinitionRequest.type, {
+    textDocument: { uri: templateUri },
+    position: { line: 7, character: 16 },
+  })) as Location | null;
   assert.equal(def?.uri, handlerUri);
   assert.equal(def?.range.start.line, 2);
 
   // Editing the template in the editor re-publishes the handler: nodejs24.x makes LL3005 an error.
   const rechecked = nextDiagnostics(handlerUri, (p) => severityOf(p, 'LL3005') === DiagnosticSeverity.Error);
-  await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: templateUri, version: 2 }, contentChanges: [{ text: TEMPLATE.replace('nodejs22.x', 'nodejs24.x') }] });
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: templateUri, version: 2 },
+    contentChanges: [{ text: TEMPLATE.replace('nodejs22.x', 'nodejs24.x') }],
+  });
   await rechecked;
 
   // The template closes and then changes on disk: the handler is re-checked against the disk.
@@ -121,7 +140,9 @@ test('a handler file gets diagnostics, lenses, references; its template gets go 
   await closed;
   const back = nextDiagnostics(handlerUri, (p) => severityOf(p, 'LL3005') === DiagnosticSeverity.Warning);
   writeFileSync(join(dir, 'template.yaml'), TEMPLATE.replace('MemorySize: 256', 'MemorySize: 512'));
-  await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: templateUri, type: FileChangeType.Changed }] });
+  await conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+    changes: [{ uri: templateUri, type: FileChangeType.Changed }],
+  });
   await back;
   const later = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: handlerUri } })) ?? [];
   assert.match(later[0]?.command?.title ?? '', /^OrdersFunction · 512 MB · 10 s/);

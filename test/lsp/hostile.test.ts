@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DidOpenTextDocumentNotification, HoverRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import {
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { startServer, type TestServer } from './client';
 
@@ -27,7 +31,9 @@ async function open(name: string, text: string, languageId: string): Promise<Pub
   writeFileSync(path, text);
   const uri = URI.file(path).toString();
   const published = server.nextDiagnostics(uri);
-  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId, version: 1, text },
+  });
   return published;
 }
 
@@ -46,15 +52,24 @@ Resources:
 /** The server is alive and still checks: a fresh ordinary template gets its LL1001. */
 async function stillWorks(n: number): Promise<void> {
   const p = await open(`ok${n}/template.yaml`, TEMPLATE, 'yaml');
-  assert.ok(p.diagnostics.some((d) => d.code === 'LL1001'), 'an ordinary template is still checked');
-  const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri: p.uri }, position: { line: 7, character: 8 } });
+  assert.ok(
+    p.diagnostics.some((d) => d.code === 'LL1001'),
+    'an ordinary template is still checked',
+  );
+  const hover = await server.conn.sendRequest(HoverRequest.type, {
+    textDocument: { uri: p.uri },
+    position: { line: 7, character: 8 },
+  });
   assert.ok(hover !== null, 'hovers still answer');
 }
 
 test('a JSON template nested 10,000 levels deep gets LL0003, and the server goes on', async () => {
   const deep = `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"X":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}}`;
   const p = await open('deep/template.json', deep, 'json');
-  assert.deepEqual(p.diagnostics.map((d) => d.code), ['LL0003']);
+  assert.deepEqual(
+    p.diagnostics.map((d) => d.code),
+    ['LL0003'],
+  );
   await stillWorks(1);
 });
 
@@ -68,7 +83,13 @@ test('a handler beside a deep file, and a handler with 10,000 nested parentheses
 
 test('a YAML alias bomb (not a template) opened in the editor', async () => {
   const levels = 'abcdefghi'.split('');
-  const lines = levels.map((l, i) => (i === 0 ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `${l}: &${l} [${Array(9).fill(`*${levels[i - 1] ?? 'a'}`).join(',')}]`));
+  const lines = levels.map((l, i) =>
+    i === 0
+      ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
+      : `${l}: &${l} [${Array(9)
+          .fill(`*${levels[i - 1] ?? 'a'}`)
+          .join(',')}]`,
+  );
   const p = await open('bomb/config.yaml', `${lines.join('\n')}\n`, 'yaml');
   assert.deepEqual(p.diagnostics, []);
   await stillWorks(3);
@@ -96,8 +117,13 @@ Resources:
   writeFileSync(path, template);
   const uri = URI.file(path).toString();
   const withSize = server.nextDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'LL1013'));
-  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: template } });
-  const hover = await server.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 7, character: 8 } });
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: template },
+  });
+  const hover = await server.conn.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: 7, character: 8 },
+  });
   assert.ok(hover !== null, 'the template is answered while the walk runs');
   const p = await withSize;
   const message = p.diagnostics.find((d) => d.code === 'LL1013')?.message;

@@ -27,7 +27,8 @@ const FIXTURES = join(ROOT, 'test/fixtures/rules');
 let server: TestServer;
 let conn: ProtocolConnection;
 let editorRules: Record<string, string> = {};
-const nextDiagnostics = (uri: string, accept?: (p: PublishDiagnosticsParams) => boolean) => server.nextDiagnostics(uri, accept);
+const nextDiagnostics = (uri: string, accept?: (p: PublishDiagnosticsParams) => boolean) =>
+  server.nextDiagnostics(uri, accept);
 
 before(async () => {
   server = await startServer({
@@ -50,7 +51,9 @@ function languageOf(path: string): string {
 
 async function open(uri: string, text: string, languageId = 'yaml', version = 1): Promise<PublishDiagnosticsParams> {
   const published = nextDiagnostics(uri);
-  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId, version, text },
+  });
   return published;
 }
 
@@ -61,7 +64,11 @@ async function close(uri: string): Promise<void> {
 }
 
 function at(d: Diagnostic): string {
-  return formatExpectation({ line: d.range.start.line + 1, column: d.range.start.character + 1, ruleId: String(d.code) });
+  return formatExpectation({
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    ruleId: String(d.code),
+  });
 }
 
 test('every rule fixture: published diagnostics match the caret markers', async () => {
@@ -71,8 +78,14 @@ test('every rule fixture: published diagnostics match the caret markers', async 
       const uri = URI.file(file).toString();
       const text = readFileSync(file, 'utf8');
       const p = await open(uri, text, languageOf(file));
-      const got = p.diagnostics.filter((d) => d.code === ruleId).map(at).sort();
-      const want = readExpectations(file).filter((e) => e.ruleId === ruleId).map(formatExpectation).sort();
+      const got = p.diagnostics
+        .filter((d) => d.code === ruleId)
+        .map(at)
+        .sort();
+      const want = readExpectations(file)
+        .filter((e) => e.ruleId === ruleId)
+        .map(formatExpectation)
+        .sort();
       assert.deepEqual(got, want, file);
       await close(uri);
     }
@@ -94,7 +107,8 @@ test('diagnostics carry the rule id, a docs link, the source and severity', asyn
 
 test('an edit re-publishes diagnostics for the new version', async () => {
   const uri = 'file:///virtual/edit/template.yaml';
-  const text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      MemorySize: 256\n";
+  const text =
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      MemorySize: 256\n";
   const first = await open(uri, text);
   assert.equal(first.diagnostics.filter((d) => d.code === 'LL1001').length, 0);
   const line = 7;
@@ -121,7 +135,10 @@ test('hover on a function property explains it with its limits', async () => {
   const value = (hover.contents as MarkupContent).value;
   assert.match(value, /MemorySize/);
   assert.match(value, /128–10,240 MB/);
-  const none = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+  const none = await conn.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: 0, character: 0 },
+  });
   assert.equal(none, null);
   await close(uri);
 });
@@ -130,7 +147,10 @@ test('settings turn a rule off or change its severity', async () => {
   const file = join(FIXTURES, 'LL1001/bad.yaml');
   const uri = URI.file(file).toString();
   const initial = await open(uri, readFileSync(file, 'utf8'));
-  assert.ok(initial.diagnostics.filter((d) => d.code === 'LL1001').every((d) => d.severity === 1), 'error by default');
+  assert.ok(
+    initial.diagnostics.filter((d) => d.code === 'LL1001').every((d) => d.severity === 1),
+    'error by default',
+  );
   const reconfigure = async (rules: Record<string, string>, accept: (ds: Diagnostic[]) => boolean) => {
     editorRules = rules;
     const republished = nextDiagnostics(uri, (p) => accept(p.diagnostics));
@@ -138,7 +158,10 @@ test('settings turn a rule off or change its severity', async () => {
     return republished;
   };
   const ll1001 = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'LL1001');
-  const asWarning = await reconfigure({ LL1001: 'warning' }, (ds) => ll1001(ds).length > 0 && ll1001(ds).every((d) => d.severity === 2));
+  const asWarning = await reconfigure(
+    { LL1001: 'warning' },
+    (ds) => ll1001(ds).length > 0 && ll1001(ds).every((d) => d.severity === 2),
+  );
   assert.equal(ll1001(asWarning.diagnostics).length, 3);
   const off = await reconfigure({ LL1001: 'off' }, (ds) => ll1001(ds).length === 0);
   assert.equal(ll1001(off.diagnostics).length, 0);
@@ -153,8 +176,14 @@ test('bad input never takes the server down', async () => {
     ['broken.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn: [\n"],
     ['tabs.yaml', 'Resources:\n\tFn:\n\t\tType: AWS::Lambda::Function\n'],
     ['deep.json', `${'['.repeat(5000)}${']'.repeat(5000)}`],
-    ['aliases.yaml', 'a: &a [1, 2]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\nd: &d [*c, *c, *c, *c]\nResources: {}\n'],
-    ['intrinsic-everywhere.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources: !If [c, {}, {}]\nGlobals: !Ref X\n"],
+    [
+      'aliases.yaml',
+      'a: &a [1, 2]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\nd: &d [*c, *c, *c, *c]\nResources: {}\n',
+    ],
+    [
+      'intrinsic-everywhere.yaml',
+      "AWSTemplateFormatVersion: '2010-09-09'\nResources: !If [c, {}, {}]\nGlobals: !Ref X\n",
+    ],
     ['not-a-map.yaml', '- just\n- a\n- list\n'],
   ];
   for (const [name, text] of cases) {
@@ -168,12 +197,16 @@ test('bad input never takes the server down', async () => {
     await close(uri);
   }
   // Still alive and answering.
-  const hover = await conn.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///virtual/none.yaml' }, position: { line: 0, character: 0 } });
+  const hover = await conn.sendRequest(HoverRequest.type, {
+    textDocument: { uri: 'file:///virtual/none.yaml' },
+    position: { line: 0, character: 0 },
+  });
   assert.equal(hover, null);
 });
 
 test('a 10 MB template gets one clear note instead of stalling the server', async () => {
-  const fn = (i: number) => `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      MemorySize: ${i % 1000 === 0 ? 64 : 256}\n      Description: ${'x'.repeat(120)}\n`;
+  const fn = (i: number) =>
+    `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      MemorySize: ${i % 1000 === 0 ? 64 : 256}\n      Description: ${'x'.repeat(120)}\n`;
   const parts = ["AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"];
   let size = 0;
   for (let i = 0; size < 10 * 1024 * 1024; i++) {
@@ -182,9 +215,15 @@ test('a 10 MB template gets one clear note instead of stalling the server', asyn
   }
   const uri = 'file:///virtual/huge/template.yaml';
   const p = await open(uri, parts.join(''));
-  assert.deepEqual(p.diagnostics.map((d) => [d.code, d.severity]), [['LL0003', 3]]);
+  assert.deepEqual(
+    p.diagnostics.map((d) => [d.code, d.severity]),
+    [['LL0003', 3]],
+  );
   assert.match(String(p.diagnostics[0]?.message), /10\.\d MB, more than the 4\.0 MB/);
-  const hover = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 5, character: 8 } });
+  const hover = await conn.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: 5, character: 8 },
+  });
   assert.equal(hover, null);
   await close(uri);
 });

@@ -32,7 +32,13 @@ before(async () => {
   cpSync(join(ROOT, 'media/example'), workspace, { recursive: true });
   server = await startServer({
     rootUri: URI.file(workspace).toString(),
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } } },
+    capabilities: {
+      workspace: {
+        configuration: true,
+        didChangeConfiguration: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true },
+      },
+    },
     configuration: (section) => (section === 'lambdaLens.rules' ? editorRules : null),
   });
 });
@@ -46,14 +52,21 @@ const summary = () => server.conn.sendRequest<WorkspaceSummary>(WORKSPACE_SUMMAR
 const uriOf = (path: string) => URI.file(join(workspace, path)).toString();
 
 test('the example app: one template, two functions, their two handler files, one error and one warning', async () => {
-  assert.deepEqual(await summary(), { templates: 1, functions: 2, handlerFiles: 2, findings: { error: 1, warning: 1, info: 0, hint: 0 } });
+  assert.deepEqual(await summary(), {
+    templates: 1,
+    functions: 2,
+    handlerFiles: 2,
+    findings: { error: 1, warning: 1, info: 0, hint: 0 },
+  });
 });
 
 test("an open editor's unsaved text counts instead of the disk, and the disk again once it closes", async () => {
   const uri = uriOf('template.yaml');
   const fixed = readFileSync(join(workspace, 'template.yaml'), 'utf8').replace('MemorySize: 100', 'MemorySize: 128');
   const published = server.nextDiagnostics(uri);
-  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: fixed } });
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text: fixed },
+  });
   await published;
   assert.deepEqual((await summary()).findings, { error: 0, warning: 1, info: 0, hint: 0 });
   const cleared = server.nextDiagnostics(uri);
@@ -66,12 +79,17 @@ test('an edit in an open editor after a summary is counted by the next one (the 
   const uri = uriOf('template.yaml');
   const text = readFileSync(join(workspace, 'template.yaml'), 'utf8');
   const opened = server.nextDiagnostics(uri);
-  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'yaml', version: 1, text },
+  });
   await opened;
   const before = await summary();
   assert.deepEqual(await summary(), before, 'nothing changed: the same answer');
   // No wait for diagnostics: the summary itself must see the editor's newest text.
-  await server.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('MemorySize: 100', 'MemorySize: 128') }] });
+  await server.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: text.replace('MemorySize: 100', 'MemorySize: 128') }],
+  });
   assert.deepEqual((await summary()).findings, { ...before.findings, error: before.findings.error - 1 });
   const cleared = server.nextDiagnostics(uri);
   await server.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
@@ -84,15 +102,29 @@ test('a template created on disk is counted once the watcher reports it', async 
   cpSync(join(workspace, 'src'), join(workspace, 'jobs', 'src'), { recursive: true });
   writeFileSync(
     path,
-    ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  CleanupFunction:', '    Type: AWS::Serverless::Function', '    Properties:', '      CodeUri: src/', '      Handler: quote.handler', '      Runtime: nodejs22.x', ''].join('\n'),
+    [
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  CleanupFunction:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      CodeUri: src/',
+      '      Handler: quote.handler',
+      '      Runtime: nodejs22.x',
+      '',
+    ].join('\n'),
   );
-  await server.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.file(path).toString(), type: FileChangeType.Created }] });
+  await server.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+    changes: [{ uri: URI.file(path).toString(), type: FileChangeType.Created }],
+  });
   const after = await summary();
   assert.equal(after.templates, 2);
   assert.equal(after.functions, 3);
   assert.equal(after.handlerFiles, 3);
   rmSync(join(workspace, 'jobs'), { recursive: true, force: true });
-  await server.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.file(path).toString(), type: FileChangeType.Deleted }] });
+  await server.conn.sendNotification(DidChangeWatchedFilesNotification.type, {
+    changes: [{ uri: URI.file(path).toString(), type: FileChangeType.Deleted }],
+  });
   assert.equal((await summary()).templates, 1);
 });
 
@@ -101,7 +133,9 @@ test('rule settings apply: a rule turned off is not counted, a severity change m
   const uri = uriOf('src/visits.mjs');
   const text = readFileSync(join(workspace, 'src/visits.mjs'), 'utf8');
   const opened = server.nextDiagnostics(uri);
-  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'javascript', version: 1, text },
+  });
   await opened;
   editorRules = { LL3002: 'off', LL1001: 'warning' };
   const republished = server.nextDiagnostics(uri, (p) => p.diagnostics.length === 0);

@@ -76,9 +76,15 @@ export class S extends cdk.Stack {
   assert.equal(doc.kind, 'cdk');
   const f = fn(doc.functions, 'Fn');
   assert.equal(f.resourceType, 'AWS::Lambda::Function');
-  assert.deepEqual([f.memorySize && 'value' in f.memorySize && f.memorySize.value, at(text, f.memorySize)], [1024, '512 * 2']);
+  assert.deepEqual(
+    [f.memorySize && 'value' in f.memorySize && f.memorySize.value, at(text, f.memorySize)],
+    [1024, '512 * 2'],
+  );
   assert.deepEqual([isKnown(f.timeout) && f.timeout.value, at(text, f.timeout)], [120, 'TIMEOUT']);
-  assert.deepEqual([isKnown(f.runtime) && f.runtime.value, at(text, f.runtime)], ['nodejs20.x', 'lambda.Runtime.NODEJS_20_X']);
+  assert.deepEqual(
+    [isKnown(f.runtime) && f.runtime.value, at(text, f.runtime)],
+    ['nodejs20.x', 'lambda.Runtime.NODEJS_20_X'],
+  );
   assert.equal(isKnown(f.handler) && f.handler.value, 'app.main');
   assert.equal(isKnown(f.codeUri) && f.codeUri.value, '/work/app/functions/fn');
   assert.equal(isKnown(f.ephemeralStorage) && f.ephemeralStorage.value, 2048);
@@ -86,7 +92,10 @@ export class S extends cdk.Stack {
   assert.equal(isKnown(f.reservedConcurrency) && f.reservedConcurrency.value, 5);
   assert.deepEqual(
     f.environment?.variables.map((v) => [v.name, isKnown(v.value) ? v.value.value : 'unknown']),
-    [['STAGE', 'prod'], ['QUEUE', 'unknown']],
+    [
+      ['STAGE', 'prod'],
+      ['QUEUE', 'unknown'],
+    ],
   );
   assert.equal(isKnown(f.layers) && f.layers.value.length, 2);
   assert.equal(isKnown(f.asyncConfig?.maximumRetryAttempts) && f.asyncConfig?.maximumRetryAttempts.value, 0);
@@ -112,7 +121,8 @@ export class S extends cdk.Stack {
 }`;
   const doc = read(text);
   const a = fn(doc.functions, 'A');
-  for (const s of [a.runtime, a.codeUri, a.memorySize, a.timeout]) assert.ok(s !== undefined && 'unknown' in s, `unresolved: ${JSON.stringify(s)}`);
+  for (const s of [a.runtime, a.codeUri, a.memorySize, a.timeout])
+    assert.ok(s !== undefined && 'unknown' in s, `unresolved: ${JSON.stringify(s)}`);
   assert.equal(at(text, a.memorySize), 'props.memory ?? 20000');
   const b = fn(doc.functions, 'B');
   // The spread may set any prop: not absent, not known.
@@ -176,7 +186,19 @@ export class S extends cdk.Stack {
   const f = fn(doc.functions, 'Fn');
   assert.deepEqual(
     f.triggers.map((t) => `${t.type}:${t.name}:${t.invocation}`),
-    ['Api:RestApi:sync', 'Api:Proxy:sync', 'HttpApi:HttpApi:sync', 'Schedule:Nightly:async', 'EventBridgeRule:OnEvent:async', 'S3:Uploads:async', 'SNS:Topic:async', 'SQS:Jobs:poll', 'DynamoDB:DynamoDB:poll', 'Kinesis:Kinesis:poll', 'FunctionUrl:FunctionUrl:sync'],
+    [
+      'Api:RestApi:sync',
+      'Api:Proxy:sync',
+      'HttpApi:HttpApi:sync',
+      'Schedule:Nightly:async',
+      'EventBridgeRule:OnEvent:async',
+      'S3:Uploads:async',
+      'SNS:Topic:async',
+      'SQS:Jobs:poll',
+      'DynamoDB:DynamoDB:poll',
+      'Kinesis:Kinesis:poll',
+      'FunctionUrl:FunctionUrl:sync',
+    ],
   );
   const sqsT = f.triggers.find((t) => t.type === 'SQS');
   const m = sqsT?.mapping;
@@ -210,8 +232,14 @@ export class S extends cdk.Stack {
   }
 }`;
   const f = fn(read(text).functions, 'Fn');
-  assert.deepEqual(f.aliases.map((a) => [knownOf(a.name), knownOf(a.provisionedConcurrency)]), [['live', 5]]);
-  assert.deepEqual(f.triggers.map((t) => `${t.type}:${t.qualifier}`), ['Api:qualified', 'SQS:unqualified']);
+  assert.deepEqual(
+    f.aliases.map((a) => [knownOf(a.name), knownOf(a.provisionedConcurrency)]),
+    [['live', 5]],
+  );
+  assert.deepEqual(
+    f.triggers.map((t) => `${t.type}:${t.qualifier}`),
+    ['Api:qualified', 'SQS:unqualified'],
+  );
 });
 
 test('a file that does not import the CDK is not a stack', () => {
@@ -228,7 +256,13 @@ test('the fixture app: findings on the construct properties, handler files linke
   const doc = { uri: URI.file(STACK).toString(), text, version: 1 };
   assert.equal(service.isCdkStack(doc), true);
   const found = service.validate(doc).map((d) => `${d.ruleId} ${text.slice(d.span.start, d.span.end)}`);
-  for (const want of ['LL1001 MEMORY', 'LL1003 Duration.minutes(20)', 'LL1011 lambda.Runtime.NODEJS_16_X', 'LL2001 Duration.seconds(30)', 'LL2004 new SqsEventSource(queue, { batchSize: 10 })']) {
+  for (const want of [
+    'LL1001 MEMORY',
+    'LL1003 Duration.minutes(20)',
+    'LL1011 lambda.Runtime.NODEJS_16_X',
+    'LL2001 Duration.seconds(30)',
+    'LL2004 new SqsEventSource(queue, { batchSize: 10 })',
+  ]) {
     assert.ok(found.includes(want), `${want} in ${JSON.stringify(found)}`);
   }
   // `memorySize: props?.memory` is a prop passed into the stack: nothing is said about it.
@@ -246,7 +280,10 @@ test('the fixture app: findings on the construct properties, handler files linke
   assert.match(lenses[0]?.title ?? '', /Worker .*SQS batch 10/);
   assert.equal(lenses[0]?.target.uri, doc.uri);
   const refs = service.references(handler, handler.text.indexOf('handler'));
-  assert.deepEqual(refs.map((r) => [r.uri, text.slice(r.span.start, r.span.end)]), [[doc.uri, "'index.handler'"]]);
+  assert.deepEqual(
+    refs.map((r) => [r.uri, text.slice(r.span.start, r.span.end)]),
+    [[doc.uri, "'index.handler'"]],
+  );
   assert.deepEqual(service.workspaceFiles().templates, [{ uri: doc.uri, functions: 2 }]);
 });
 

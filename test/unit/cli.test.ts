@@ -30,7 +30,8 @@ function run(args: string[], cwd = ROOT): { code: number | null; stdout: string;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const BAD_MEMORY = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      Role: arn:aws:iam::123456789012:role/r\n      Code: { ZipFile: 'x' }\n      MemorySize: 64\n";
+const BAD_MEMORY =
+  "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      Role: arn:aws:iam::123456789012:role/r\n      Code: { ZipFile: 'x' }\n      MemorySize: 64\n";
 const GOOD = BAD_MEMORY.replace('MemorySize: 64', 'MemorySize: 256');
 
 function tempDir(): string {
@@ -45,8 +46,14 @@ test('every rule fixture: JSON findings match the caret markers', () => {
     for (const file of filesUnder(join(FIXTURES, ruleId))) {
       if (/\.(md|txt)$/.test(file)) continue;
       const rel = relative(ROOT, file);
-      const got = findings.filter((f) => f.file === rel && f.ruleId === ruleId).map(formatExpectation).sort();
-      const want = readExpectations(file).filter((e) => e.ruleId === ruleId).map(formatExpectation).sort();
+      const got = findings
+        .filter((f) => f.file === rel && f.ruleId === ruleId)
+        .map(formatExpectation)
+        .sort();
+      const want = readExpectations(file)
+        .filter((e) => e.ruleId === ruleId)
+        .map(formatExpectation)
+        .sort();
       assert.deepEqual(got, want, rel);
     }
   }
@@ -61,7 +68,14 @@ test('JSON output: 1-based positions and every field', () => {
   assert.equal(rest.length, 0);
   assert.ok(f);
   assert.deepEqual(
-    { line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, ruleId: f.ruleId, severity: f.severity },
+    {
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      ruleId: f.ruleId,
+      severity: f.severity,
+    },
     { line: 10, column: 19, endLine: 10, endColumn: 21, ruleId: 'LL1001', severity: 'error' },
   );
   assert.match(f.file, /template\.yaml$/);
@@ -85,7 +99,10 @@ test('exit codes: 0 clean, 1 errors, 2 bad usage, 3 a file that could not be che
   const unreadable = run(['check', join(dir, 'link.yaml'), join(dir, 'template.yaml'), '--format', 'json']);
   assert.equal(unreadable.code, 3, unreadable.stderr);
   assert.match(unreadable.stderr, /link\.yaml: cannot be read/);
-  assert.deepEqual((JSON.parse(unreadable.stdout) as JsonFinding[]).map((f) => f.ruleId), ['LL1001']);
+  assert.deepEqual(
+    (JSON.parse(unreadable.stdout) as JsonFinding[]).map((f) => f.ruleId),
+    ['LL1001'],
+  );
 });
 
 test('options: --format=json and -f json are the same, unknown options and missing values are usage errors', () => {
@@ -111,7 +128,14 @@ test('options: --format=json and -f json are the same, unknown options and missi
 test('help: the global help names every command and language; each command has its own help', () => {
   const global = run(['help']);
   assert.equal(global.code, 0);
-  for (const command of ['check', 'simulate <scenario.json>', 'simulate <template> [--function <id>]', 'rules', 'help', 'version']) {
+  for (const command of [
+    'check',
+    'simulate <scenario.json>',
+    'simulate <template> [--function <id>]',
+    'rules',
+    'help',
+    'version',
+  ]) {
     assert.ok(global.stdout.includes(`  ${command}`), `the global help lists ${command}:\n${global.stdout}`);
   }
   assert.match(global.stdout, /JavaScript, TypeScript and Python/);
@@ -156,7 +180,17 @@ test('SARIF 2.1.0 output for code scanning', () => {
   const r = run(['check', '.', '--format', 'sarif'], dir);
   const sarif = JSON.parse(r.stdout) as {
     version: string;
-    runs: { tool: { driver: { name: string; rules: { id: string; helpUri: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[];
+    runs: {
+      tool: { driver: { name: string; rules: { id: string; helpUri: string }[] } };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } };
+        }[];
+      }[];
+    }[];
   };
   assert.equal(sarif.version, '2.1.0');
   const run0 = sarif.runs[0];
@@ -167,7 +201,12 @@ test('SARIF 2.1.0 output for code scanning', () => {
   assert.equal(result.level, 'error');
   assert.equal(run0.tool.driver.rules[result.ruleIndex]?.id, 'LL1001');
   assert.match(run0.tool.driver.rules[result.ruleIndex]?.helpUri ?? '', /LL1001\.md$/);
-  assert.deepEqual(result.locations[0]?.physicalLocation.region, { startLine: 10, startColumn: 19, endLine: 10, endColumn: 21 });
+  assert.deepEqual(result.locations[0]?.physicalLocation.region, {
+    startLine: 10,
+    startColumn: 19,
+    endLine: 10,
+    endColumn: 21,
+  });
   assert.equal(result.locations[0]?.physicalLocation.artifactLocation.uri, 'template.yaml');
 });
 
@@ -194,7 +233,10 @@ test('bad files: the run goes on past them and says why', () => {
   writeFileSync(join(dir, 'a-broken.yaml'), "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn: [\n");
   writeFileSync(join(dir, 'b-binary.yaml'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe]));
   writeFileSync(join(dir, 'c-empty.yaml'), '');
-  writeFileSync(join(dir, 'd-latin1.yaml'), Buffer.concat([Buffer.from(BAD_MEMORY.replace('Resources:', '# caf\u00e9\nResources:'), 'latin1')]));
+  writeFileSync(
+    join(dir, 'd-latin1.yaml'),
+    Buffer.concat([Buffer.from(BAD_MEMORY.replace('Resources:', '# caf\u00e9\nResources:'), 'latin1')]),
+  );
   writeFileSync(join(dir, 'e-not-a-template.json'), '{"name": "x"}');
   writeFileSync(join(dir, 'f-template.yaml'), BAD_MEMORY);
   const r = run(['check', '.', '--format', 'json'], dir);
@@ -202,7 +244,11 @@ test('bad files: the run goes on past them and says why', () => {
   const findings = JSON.parse(r.stdout) as JsonFinding[];
   const byFile = (name: string) => findings.filter((f) => f.file === name).map((f) => f.ruleId);
   assert.deepEqual(byFile('a-broken.yaml'), ['LL0001']);
-  assert.deepEqual(byFile('b-binary.yaml'), ['LL0002'], 'a template-named file that is not text is reported, not skipped in silence');
+  assert.deepEqual(
+    byFile('b-binary.yaml'),
+    ['LL0002'],
+    'a template-named file that is not text is reported, not skipped in silence',
+  );
   assert.deepEqual(byFile('c-empty.yaml'), []);
   assert.deepEqual(byFile('d-latin1.yaml').sort(), ['LL0002', 'LL1001']);
   assert.deepEqual(byFile('e-not-a-template.json'), []);
@@ -217,7 +263,8 @@ test('bad files: the run goes on past them and says why', () => {
 
 test('a 10 MB template is checked in full by the CLI', () => {
   const dir = tempDir();
-  const fn = (i: number) => `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      InlineCode: x\n      MemorySize: ${i % 1000 === 0 ? 64 : 256}\n      Description: ${'x'.repeat(120)}\n`;
+  const fn = (i: number) =>
+    `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: nodejs22.x\n      InlineCode: x\n      MemorySize: ${i % 1000 === 0 ? 64 : 256}\n      Description: ${'x'.repeat(120)}\n`;
   const parts = ["AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"];
   let size = 0;
   let i = 0;
@@ -236,7 +283,10 @@ test('a handler file checked on its own is linked to the template above it', () 
   const r = run(['check', 'examples/sam-app/src/orders/charge.js', '--format', 'json']);
   const findings = JSON.parse(r.stdout) as JsonFinding[];
   // LL2101 needs the template: it knows the function is fed by SQS, which retries.
-  assert.ok(findings.some((f) => f.ruleId === 'LL2101'), JSON.stringify(findings.map((f) => f.ruleId)));
+  assert.ok(
+    findings.some((f) => f.ruleId === 'LL2101'),
+    JSON.stringify(findings.map((f) => f.ruleId)),
+  );
 });
 
 test('simulate: a scenario with problems is bad input (exit 2), each problem with its path, from the bundled validator', () => {

@@ -26,7 +26,10 @@ describe('Simulate Function: events fitted to the function', () => {
   });
 
   test('an HTTP API function routed at GET /quotes/{sku} gets GET /quotes/sku-1 with its path parameter and no body', () => {
-    const fitted = fitSample({ type: 'HttpApi', name: 'GetQuote', path: '/quotes/{sku}', method: 'get' }, SAMPLE_EVENTS)!;
+    const fitted = fitSample(
+      { type: 'HttpApi', name: 'GetQuote', path: '/quotes/{sku}', method: 'get' },
+      SAMPLE_EVENTS,
+    )!;
     assert.equal(fitted.label, 'GET /quotes/{sku}');
     const e = fitted.event as Json;
     assert.equal(e['routeKey'], 'GET /quotes/{sku}');
@@ -41,7 +44,8 @@ describe('Simulate Function: events fitted to the function', () => {
   });
 
   test('a REST API event gets its resource, method, greedy path parameter and stage path', () => {
-    const e = fitSample({ type: 'Api', name: 'Files', path: '/files/{key+}', method: 'delete' }, SAMPLE_EVENTS)!.event as Json;
+    const e = fitSample({ type: 'Api', name: 'Files', path: '/files/{key+}', method: 'delete' }, SAMPLE_EVENTS)!
+      .event as Json;
     assert.equal(e['resource'], '/files/{key+}');
     assert.equal(e['httpMethod'], 'DELETE');
     assert.equal(e['path'], '/files/key/example');
@@ -53,20 +57,26 @@ describe('Simulate Function: events fitted to the function', () => {
   });
 
   test('a POST keeps the sample body; ANY is sent as GET', () => {
-    const post = fitSample({ type: 'HttpApi', name: 'Create', path: '/orders', method: 'post' }, SAMPLE_EVENTS)!.event as Json;
+    const post = fitSample({ type: 'HttpApi', name: 'Create', path: '/orders', method: 'post' }, SAMPLE_EVENTS)!
+      .event as Json;
     assert.equal(typeof post['body'], 'string');
-    assert.equal(fitSample({ type: 'HttpApi', name: 'All', path: '/{proxy+}', method: 'any' }, SAMPLE_EVENTS)!.label, 'GET /{proxy+}');
+    assert.equal(
+      fitSample({ type: 'HttpApi', name: 'All', path: '/{proxy+}', method: 'any' }, SAMPLE_EVENTS)!.label,
+      'GET /{proxy+}',
+    );
   });
 
   test('queue, bucket and topic go into every record, as a name or an ARN as written', () => {
     const sqs = fitSample({ type: 'SQS', name: 'Orders', source: 'OrdersQueue' }, SAMPLE_EVENTS)!;
     assert.equal(sqs.label, 'queue OrdersQueue');
-    for (const r of (sqs.event as { Records: Json[] }).Records) assert.equal(r['eventSourceARN'], 'arn:aws:sqs:us-east-1:123456789012:OrdersQueue');
+    for (const r of (sqs.event as { Records: Json[] }).Records)
+      assert.equal(r['eventSourceARN'], 'arn:aws:sqs:us-east-1:123456789012:OrdersQueue');
     const s3 = fitSample({ type: 'S3', name: 'Upload', source: 'uploads-bucket' }, SAMPLE_EVENTS)!;
     const bucket = ((s3.event as { Records: Json[] }).Records[0]!['s3'] as Json)['bucket'] as Json;
     assert.deepEqual([bucket['name'], bucket['arn']], ['uploads-bucket', 'arn:aws:s3:::uploads-bucket']);
     const arn = 'arn:aws:sns:eu-west-1:111122223333:alerts';
-    const sns = (fitSample({ type: 'SNS', name: 'Alerts', source: arn }, SAMPLE_EVENTS)!.event as { Records: Json[] }).Records[0]!;
+    const sns = (fitSample({ type: 'SNS', name: 'Alerts', source: arn }, SAMPLE_EVENTS)!.event as { Records: Json[] })
+      .Records[0]!;
     assert.equal((sns['Sns'] as Json)['TopicArn'], arn);
     assert.match(String(sns['EventSubscriptionArn']), /^arn:aws:sns:eu-west-1:111122223333:alerts:/);
   });
@@ -79,8 +89,14 @@ describe('Simulate Function: events fitted to the function', () => {
   });
 
   test('a fitted event runs as a scenario event', () => {
-    const fitted = fitSample({ type: 'HttpApi', name: 'GetQuote', path: '/quotes/{sku}', method: 'get' }, SAMPLE_EVENTS)!;
-    const { config } = resolveScenario({ template: samApp, function: 'QuoteFunction', traffic: trafficFor({ kind: 'single' }, { event: fitted.event }) }, join(root, 'x.scenario.json'));
+    const fitted = fitSample(
+      { type: 'HttpApi', name: 'GetQuote', path: '/quotes/{sku}', method: 'get' },
+      SAMPLE_EVENTS,
+    )!;
+    const { config } = resolveScenario(
+      { template: samApp, function: 'QuoteFunction', traffic: trafficFor({ kind: 'single' }, { event: fitted.event }) },
+      join(root, 'x.scenario.json'),
+    );
     const entry = config.traffic[0]!;
     assert.ok(entry.kind === 'sync');
     assert.equal((entry.event as Json)['rawPath'], '/quotes/sku-1');

@@ -32,7 +32,7 @@ test('editing a handler re-runs the template rules that read its code', () => {
   assert.match(before[0]?.message ?? '', /s3/);
 
   // The same exports, but no AWS calls and no HTTP: nothing left to reach from the VPC.
-  edit("export const handler = async (event) => ({ ok: true, key: event.key });\n", 2);
+  edit('export const handler = async (event) => ({ ok: true, key: event.key });\n', 2);
   assert.deepEqual(ll4003(), []);
 
   edit(original, 3);

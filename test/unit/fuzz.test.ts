@@ -14,7 +14,38 @@ import { defaultRoots, fuzz } from '../fuzz/harness';
 
 /** YAML-ish text: keys, values, intrinsics, brackets, quotes, anchors and odd characters. */
 const yamlish = fc
-  .array(fc.oneof(fc.constantFrom('Resources:', '  F:', '    Type: AWS::Lambda::Function', '    Properties:', '      MemorySize: ', '!Ref ', '!Sub ', '&a ', '*a', '<<: ', '[', ']', '{', '}', '"', "'", '#', '\n', '\r', '\t', '- ', ': ', '|', '>'), fc.string()), { maxLength: 80 })
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        'Resources:',
+        '  F:',
+        '    Type: AWS::Lambda::Function',
+        '    Properties:',
+        '      MemorySize: ',
+        '!Ref ',
+        '!Sub ',
+        '&a ',
+        '*a',
+        '<<: ',
+        '[',
+        ']',
+        '{',
+        '}',
+        '"',
+        "'",
+        '#',
+        '\n',
+        '\r',
+        '\t',
+        '- ',
+        ': ',
+        '|',
+        '>',
+      ),
+      fc.string(),
+    ),
+    { maxLength: 80 },
+  )
   .map((parts) => parts.join(''));
 
 test('decodeBytes: any bytes decode to text or binary, never throw', () => {
@@ -29,12 +60,15 @@ test('decodeBytes: any bytes decode to text or binary, never throw', () => {
 
 test('decodeBytes round-trips UTF-8 and UTF-16 (with a BOM) text', () => {
   fc.assert(
-    fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }).filter((s) => !s.includes('\u0000')), (s) => {
-      const utf8 = decodeBytes(Buffer.from(s, 'utf8'));
-      if (utf8.kind === 'text') assert.equal(utf8.text, s.startsWith('\ufeff') ? s.slice(1) : s);
-      const le = decodeBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]));
-      assert.equal(le.kind === 'text' ? le.text : undefined, s);
-    }),
+    fc.property(
+      fc.string({ unit: 'grapheme', maxLength: 200 }).filter((s) => !s.includes('\u0000')),
+      (s) => {
+        const utf8 = decodeBytes(Buffer.from(s, 'utf8'));
+        if (utf8.kind === 'text') assert.equal(utf8.text, s.startsWith('\ufeff') ? s.slice(1) : s);
+        const le = decodeBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]));
+        assert.equal(le.kind === 'text' ? le.text : undefined, s);
+      },
+    ),
     { numRuns: 1000 },
   );
 });
@@ -48,11 +82,13 @@ test('nestingDepth agrees with a plain count on bracket-only JSON, and stops pas
     fc.property(fc.array(fc.boolean(), { maxLength: 600 }), (opens) => {
       let depth = 0;
       let max = 0;
-      const text = opens.map((o) => {
-        depth = o ? depth + 1 : Math.max(0, depth - 1);
-        max = Math.max(max, depth);
-        return o ? '[' : ']';
-      }).join('');
+      const text = opens
+        .map((o) => {
+          depth = o ? depth + 1 : Math.max(0, depth - 1);
+          max = Math.max(max, depth);
+          return o ? '[' : ']';
+        })
+        .join('');
       const got = nestingDepth(text, 'json').depth;
       if (max <= INPUT_LIMITS.maxNesting) assert.equal(got, max);
       else assert.ok(got > INPUT_LIMITS.maxNesting);
@@ -76,8 +112,17 @@ test('parseTreeText and the service never throw on YAML-ish or JSON-ish text', (
 });
 
 test('the fuzz harness: mutated real templates and handlers, no crash, hang or rule failure', async () => {
-  const result = await fuzz({ seed: 20261206, maxInputs: 150, budgetMs: 120_000, hangMs: 30_000, roots: defaultRoots() });
-  const failures = result.failures.map((f) => `${f.kind}: ${f.base} (seed ${f.seed}, input ${f.input}, ${f.mutations.join('+')}): ${f.detail.split('\n')[0] ?? ''}`);
+  const result = await fuzz({
+    seed: 20261206,
+    maxInputs: 150,
+    budgetMs: 120_000,
+    hangMs: 30_000,
+    roots: defaultRoots(),
+  });
+  const failures = result.failures.map(
+    (f) =>
+      `${f.kind}: ${f.base} (seed ${f.seed}, input ${f.input}, ${f.mutations.join('+')}): ${f.detail.split('\n')[0] ?? ''}`,
+  );
   assert.deepEqual(failures, []);
   assert.ok(result.inputs > 0);
 });

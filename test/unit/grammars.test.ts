@@ -34,7 +34,9 @@ interface Token {
 
 /** The manifest's grammars: what VS Code reads to find a scope's grammar and its injections. */
 function contributedGrammars(): GrammarContribution[] {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { grammars: GrammarContribution[] } };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    contributes: { grammars: GrammarContribution[] };
+  };
   return manifest.contributes.grammars;
 }
 
@@ -45,7 +47,8 @@ function readGrammar(file: string): IRawGrammar {
 /** A registry composed like VS Code's: host grammars by scope name, plus the contributed ones and their injectTo. */
 function registry(hostGrammars: string[]): Registry {
   const files = new Map<string, string>();
-  for (const file of hostGrammars) files.set((JSON.parse(readFileSync(file, 'utf8')) as { scopeName: string }).scopeName, file);
+  for (const file of hostGrammars)
+    files.set((JSON.parse(readFileSync(file, 'utf8')) as { scopeName: string }).scopeName, file);
   const injections = new Map<string, string[]>();
   for (const g of contributedGrammars()) {
     files.set(g.scopeName, join(ROOT, g.path));
@@ -66,7 +69,11 @@ function tokenize(grammar: IGrammar, text: string): Token[][] {
   return text.split('\n').map((line) => {
     const result = grammar.tokenizeLine(line, state);
     state = result.ruleStack;
-    return result.tokens.map((t) => ({ start: t.startIndex, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
+    return result.tokens.map((t) => ({
+      start: t.startIndex,
+      text: line.slice(t.startIndex, t.endIndex),
+      scopes: t.scopes,
+    }));
   });
 }
 
@@ -100,7 +107,9 @@ function checkSnapshot(name: string, actual: string): void {
     assert.fail(`no snapshot ${file}: run with UPDATE_SNAPSHOTS=1 to write it, then review it`);
   }
   if (actual === expected) return;
-  assert.fail(`${name}.snap differs (UPDATE_SNAPSHOTS=1 accepts the new tokens after review):\n${blockDiff(expected, actual)}`);
+  assert.fail(
+    `${name}.snap differs (UPDATE_SNAPSHOTS=1 accepts the new tokens after review):\n${blockDiff(expected, actual)}`,
+  );
 }
 
 /** The snapshot's source lines whose tokens changed, expected (-) then actual (+), at most five. */
@@ -110,7 +119,11 @@ function blockDiff(expected: string, actual: string): string {
   const out: string[] = [];
   for (let i = 0; i < Math.max(was.length, now.length) && out.length < 5; i++) {
     if (was[i] === now[i]) continue;
-    const mark = (block: string | undefined, sign: string): string => (block ?? '(nothing)').split('\n').map((l) => `${sign} ${l}`).join('\n');
+    const mark = (block: string | undefined, sign: string): string =>
+      (block ?? '(nothing)')
+        .split('\n')
+        .map((l) => `${sign} ${l}`)
+        .join('\n');
     out.push(`${mark(was[i], '-')}\n${mark(now[i], '+')}`);
   }
   return out.join('\n\n');
@@ -142,9 +155,17 @@ before(async () => {
   const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
   await loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const vscodeDir = join(SAMPLES, 'vscode-yaml');
-  const vscodeReg = registry(readdirSync(vscodeDir).filter((f) => f.endsWith('.json')).map((f) => join(vscodeDir, f)));
+  const vscodeReg = registry(
+    readdirSync(vscodeDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(vscodeDir, f)),
+  );
   const bundleReg = registry([require.resolve('tm-grammars/grammars/yaml.json')]);
-  const loaded = await Promise.all([vscodeReg.loadGrammar('source.yaml'), bundleReg.loadGrammar('source.yaml'), vscodeReg.loadGrammar('text.log.lambda-lens')]);
+  const loaded = await Promise.all([
+    vscodeReg.loadGrammar('source.yaml'),
+    bundleReg.loadGrammar('source.yaml'),
+    vscodeReg.loadGrammar('text.log.lambda-lens'),
+  ]);
   const [a, b, c] = loaded;
   assert.ok(a && b && c, 'grammars load');
   vscodeYaml = a;
@@ -165,7 +186,29 @@ describe('snapshots', () => {
 });
 
 /** Every short form the grammar knows; the SAM sample uses each of them. */
-const TAGS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'GetStackOutput', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'Ref', 'And', 'Equals', 'If', 'Not', 'Or', 'Condition', 'Length', 'ToJsonString'];
+const TAGS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'GetStackOutput',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'Ref',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'Condition',
+  'Length',
+  'ToJsonString',
+];
 
 describe('CloudFormation tags injected into YAML', () => {
   const source = readFileSync(join(SAMPLES, 'sam-template.yaml'), 'utf8').replace(/\n$/, '').split('\n');
@@ -175,7 +218,10 @@ describe('CloudFormation tags injected into YAML', () => {
     assert.deepEqual(injection?.injectTo, ['source.yaml']);
   });
 
-  for (const [host, grammar] of [["VS Code's YAML grammar", () => vscodeYaml], ['the TextMate YAML bundle (tm-grammars)', () => bundleYaml]] as const) {
+  for (const [host, grammar] of [
+    ["VS Code's YAML grammar", () => vscodeYaml],
+    ['the TextMate YAML bundle (tm-grammars)', () => bundleYaml],
+  ] as const) {
     test(`every short-form tag is an intrinsic function, in ${host}`, () => {
       const lines = tokenize(grammar(), source.join('\n'));
       for (const tag of TAGS) {
@@ -190,20 +236,41 @@ describe('CloudFormation tags injected into YAML', () => {
     test(`!Sub interpolations, the \${!Literal} escape and the forms of !Sub, in ${host}`, () => {
       const lines = tokenize(grammar(), source.join('\n'));
       const arn = lineOf(source, 'ARN_PREFIX');
-      assert.match(scopesOf(lines, source, arn, 'AWS::Partition'), /string\.quoted\.double\.yaml meta\.interpolation\.cloudformation variable\.language\.pseudo-parameter/);
+      assert.match(
+        scopesOf(lines, source, arn, 'AWS::Partition'),
+        /string\.quoted\.double\.yaml meta\.interpolation\.cloudformation variable\.language\.pseudo-parameter/,
+      );
       assert.match(scopesOf(lines, source, arn, '${'), /punctuation\.definition\.template-expression\.begin/);
       const literal = lineOf(source, 'keep ${!Literal}');
-      assert.match(scopesOf(lines, source, literal, '${!'), /string\.quoted\.single\.yaml constant\.character\.escape\.cloudformation/);
+      assert.match(
+        scopesOf(lines, source, literal, '${!'),
+        /string\.quoted\.single\.yaml constant\.character\.escape\.cloudformation/,
+      );
       assert.doesNotMatch(scopesOf(lines, source, literal, 'Literal} as text, then '), /interpolation/);
       assert.match(scopesOf(lines, source, literal, 'OrdersTable'), /variable\.other\.readwrite\.cloudformation/);
       assert.match(scopesOf(lines, source, literal, 'Arn'), /variable\.other\.property\.cloudformation/);
       // plain, block (short and long form), list form, nested in flow sequences
-      assert.match(scopesOf(lines, source, lineOf(source, 'TableName: !Sub orders-'), 'Stage'), /string\.unquoted\.plain\.out\.yaml meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, '"region": "${AWS::Region}"'), 'AWS::Region'), /string\.unquoted\.block\.yaml meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, 'echo "${Stage} in'), 'Stage'), /string\.unquoted\.block\.yaml meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, "- '${Name}.${Domain}'"), 'Domain'), /string\.quoted\.single\.yaml meta\.interpolation/);
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'TableName: !Sub orders-'), 'Stage'),
+        /string\.unquoted\.plain\.out\.yaml meta\.interpolation/,
+      );
+      assert.match(
+        scopesOf(lines, source, lineOf(source, '"region": "${AWS::Region}"'), 'AWS::Region'),
+        /string\.unquoted\.block\.yaml meta\.interpolation/,
+      );
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'echo "${Stage} in'), 'Stage'),
+        /string\.unquoted\.block\.yaml meta\.interpolation/,
+      );
+      assert.match(
+        scopesOf(lines, source, lineOf(source, "- '${Name}.${Domain}'"), 'Domain'),
+        /string\.quoted\.single\.yaml meta\.interpolation/,
+      );
       assert.match(scopesOf(lines, source, lineOf(source, "!Split ['-', !Sub"), 'Stage'), /meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, 'Fn::Sub: |'), 'Fn::Sub'), /support\.function\.intrinsic\.cloudformation/);
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'Fn::Sub: |'), 'Fn::Sub'),
+        /support\.function\.intrinsic\.cloudformation/,
+      );
     });
 
     test(`tags in flow sequences; not in comments or quoted strings; YAML goes on after a block, in ${host}`, () => {
@@ -213,13 +280,21 @@ describe('CloudFormation tags injected into YAML', () => {
       assert.match(scopesOf(lines, source, flow, '!Sub'), /intrinsic/);
       assert.match(scopesOf(lines, source, flow, ']'), /punctuation\.definition\.sequence\.end\.yaml/);
       const comment = lineOf(source, '# !Ref in a comment');
-      for (const t of lines[comment - 1] ?? []) assert.doesNotMatch(t.scopes.join(' '), /cloudformation/, `comment token ${JSON.stringify(t.text)}`);
+      for (const t of lines[comment - 1] ?? [])
+        assert.doesNotMatch(t.scopes.join(' '), /cloudformation/, `comment token ${JSON.stringify(t.text)}`);
       for (const needle of ["'!Ref OrdersTable'", '"!GetAtt OrdersTable.Arn"']) {
-        for (const t of lines[lineOf(source, needle) - 1] ?? []) assert.doesNotMatch(t.scopes.join(' '), /cloudformation/, `${needle}: ${JSON.stringify(t.text)}`);
+        for (const t of lines[lineOf(source, needle) - 1] ?? [])
+          assert.doesNotMatch(t.scopes.join(' '), /cloudformation/, `${needle}: ${JSON.stringify(t.text)}`);
       }
       // after !Sub | the next key is a key again, not part of the block
-      assert.match(scopesOf(lines, source, lineOf(source, 'DashboardName: !Sub'), 'DashboardName'), /entity\.name\.tag\.yaml/);
-      assert.doesNotMatch(scopesOf(lines, source, lineOf(source, 'DashboardName: !Sub'), 'DashboardName'), /string\.unquoted\.block/);
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'DashboardName: !Sub'), 'DashboardName'),
+        /entity\.name\.tag\.yaml/,
+      );
+      assert.doesNotMatch(
+        scopesOf(lines, source, lineOf(source, 'DashboardName: !Sub'), 'DashboardName'),
+        /string\.unquoted\.block/,
+      );
       assert.match(scopesOf(lines, source, source.length, 'Name'), /entity\.name\.tag\.yaml/);
     });
   }
@@ -227,28 +302,56 @@ describe('CloudFormation tags injected into YAML', () => {
 
 describe('!Sub forms and the YAML around them (sub-forms.yaml)', () => {
   const source = readFileSync(join(SAMPLES, 'sub-forms.yaml'), 'utf8').replace(/\n$/, '').split('\n');
-  for (const [host, grammar] of [["VS Code's YAML grammar", () => vscodeYaml], ['the TextMate YAML bundle (tm-grammars)', () => bundleYaml]] as const) {
+  for (const [host, grammar] of [
+    ["VS Code's YAML grammar", () => vscodeYaml],
+    ['the TextMate YAML bundle (tm-grammars)', () => bundleYaml],
+  ] as const) {
     test(`block scalars, long forms, comments and non-tags, in ${host}`, () => {
       const lines = tokenize(grammar(), source.join('\n'));
-      assert.match(scopesOf(lines, source, lineOf(source, 'line ${A}'), 'A'), /string\.unquoted\.block\.yaml meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, 'folded ${B}'), 'B'), /string\.unquoted\.block\.yaml meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, 'more ${!C}'), '${!'), /constant\.character\.escape\.cloudformation/);
-      assert.doesNotMatch(scopesOf(lines, source, lineOf(source, '- plain'), 'plain'), /string\.unquoted\.block|cloudformation/, 'the block ends with its indentation');
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'line ${A}'), 'A'),
+        /string\.unquoted\.block\.yaml meta\.interpolation/,
+      );
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'folded ${B}'), 'B'),
+        /string\.unquoted\.block\.yaml meta\.interpolation/,
+      );
+      assert.match(
+        scopesOf(lines, source, lineOf(source, 'more ${!C}'), '${!'),
+        /constant\.character\.escape\.cloudformation/,
+      );
+      assert.doesNotMatch(
+        scopesOf(lines, source, lineOf(source, '- plain'), 'plain'),
+        /string\.unquoted\.block|cloudformation/,
+        'the block ends with its indentation',
+      );
       assert.doesNotMatch(scopesOf(lines, source, lineOf(source, '!Refs'), '!Refs'), /cloudformation/);
       assert.match(scopesOf(lines, source, lineOf(source, '# a comment with ${B}'), '${B}'), /comment/);
       assert.doesNotMatch(scopesOf(lines, source, lineOf(source, '# a comment with ${B}'), '${B}'), /interpolation/);
       assert.match(scopesOf(lines, source, lineOf(source, 'Fn::Sub:'), 'Fn::Sub'), /support\.function\.intrinsic/);
       assert.match(scopesOf(lines, source, lineOf(source, 'Fn::Sub: "x ${A}"'), 'A'), /meta\.interpolation/);
-      assert.match(scopesOf(lines, source, lineOf(source, "InFlow: { Name: !Sub '${AWS::StackName}"), 'AWS::StackName'), /variable\.language\.pseudo-parameter/);
-      assert.match(scopesOf(lines, source, lineOf(source, "InFlow: { Name: !Sub"), '!GetAtt'), /intrinsic/);
-      for (const key of ['X: 1', 'Other: b', 'After: done']) assert.match(scopesOf(lines, source, lineOf(source, key), key.slice(0, key.indexOf(':'))), /entity\.name\.tag\.yaml/, key);
+      assert.match(
+        scopesOf(lines, source, lineOf(source, "InFlow: { Name: !Sub '${AWS::StackName}"), 'AWS::StackName'),
+        /variable\.language\.pseudo-parameter/,
+      );
+      assert.match(scopesOf(lines, source, lineOf(source, 'InFlow: { Name: !Sub'), '!GetAtt'), /intrinsic/);
+      for (const key of ['X: 1', 'Other: b', 'After: done'])
+        assert.match(
+          scopesOf(lines, source, lineOf(source, key), key.slice(0, key.indexOf(':'))),
+          /entity\.name\.tag\.yaml/,
+          key,
+        );
     });
   }
 
   for (const sample of ['sam-template.yaml', 'sub-forms.yaml']) {
     test(`nothing in ${sample} is invalid to VS Code's YAML grammar once the injection is on`, () => {
       const text = readFileSync(join(SAMPLES, sample), 'utf8');
-      const invalid = tokenize(vscodeYaml, text).flatMap((tokens, i) => tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => `${i + 1}: ${JSON.stringify(t.text)}`));
+      const invalid = tokenize(vscodeYaml, text).flatMap((tokens, i) =>
+        tokens
+          .filter((t) => t.scopes.some((s) => s.startsWith('invalid')))
+          .map((t) => `${i + 1}: ${JSON.stringify(t.text)}`),
+      );
       assert.deepEqual(invalid, []);
     });
   }
@@ -286,7 +389,10 @@ describe('the simulation log language', () => {
     assert.match(at('Invoke Error', '"payment declined"'), /string\.quoted\.double/);
     assert.match(at('Unhandled Promise Rejection', 'Unhandled Promise Rejection'), /token\.error-token/);
     assert.match(at('Task timed out after', 'Task timed out after 1.00 seconds'), /token\.error-token/);
-    assert.match(at('Error: Runtime exited with error: exit status 3', 'Runtime exited with error: exit status 3'), /token\.error-token/);
+    assert.match(
+      at('Error: Runtime exited with error: exit status 3', 'Runtime exited with error: exit status 3'),
+      /token\.error-token/,
+    );
     assert.match(at('Runtime.ExitError', 'Runtime.ExitError'), /token\.error-token/);
     assert.match(at('[INFO]\t', 'INFO'), /token\.info-token/);
     assert.match(at('[ERROR] ValueError', 'ValueError'), /token\.error-token/);
@@ -294,7 +400,10 @@ describe('the simulation log language', () => {
   });
 
   test('WARN and DEBUG lines, which the sample run does not print', () => {
-    const lines = tokenize(log, '2026-11-27T21:42:22.276Z\t20f03fca-b031-4b50-8f18-e565f8c30976\tWARN\tretrying\n[WARNING]\t2026-11-27T21:42:22.276Z\t20f03fca-b031-4b50-8f18-e565f8c30976\tslow');
+    const lines = tokenize(
+      log,
+      '2026-11-27T21:42:22.276Z\t20f03fca-b031-4b50-8f18-e565f8c30976\tWARN\tretrying\n[WARNING]\t2026-11-27T21:42:22.276Z\t20f03fca-b031-4b50-8f18-e565f8c30976\tslow',
+    );
     assert.ok(lines[0]?.some((t) => t.text === 'WARN' && t.scopes.includes('token.warn-token')));
     assert.ok(lines[1]?.some((t) => t.text === 'WARNING' && t.scopes.includes('token.warn-token')));
   });

@@ -23,8 +23,19 @@ function memoryFs(files: Record<string, string>): FileSystem & { files: Record<s
   return {
     files,
     readFile: (p) => files[p],
-    stat: (p) => (files[p] !== undefined ? { isFile: true, isDirectory: false, size: files[p].length } : dirs().has(p) ? { isFile: false, isDirectory: true, size: 0 } : undefined),
-    readDirectory: (p) => [...new Set(Object.keys(files).filter((f) => f.startsWith(`${p === '/' ? '' : p}/`)).map((f) => f.slice(p.length + (p === '/' ? 0 : 1)).split('/')[0] as string))],
+    stat: (p) =>
+      files[p] !== undefined
+        ? { isFile: true, isDirectory: false, size: files[p].length }
+        : dirs().has(p)
+          ? { isFile: false, isDirectory: true, size: 0 }
+          : undefined,
+    readDirectory: (p) => [
+      ...new Set(
+        Object.keys(files)
+          .filter((f) => f.startsWith(`${p === '/' ? '' : p}/`))
+          .map((f) => f.slice(p.length + (p === '/' ? 0 : 1)).split('/')[0] as string),
+      ),
+    ],
   };
 }
 
@@ -65,7 +76,11 @@ function project(extra: Record<string, string> = {}) {
   return { fs, service };
 }
 
-const doc = (fs: { files: Record<string, string> }, path: string, version = 1) => ({ uri: uri(path), text: fs.files[path] as string, version });
+const doc = (fs: { files: Record<string, string> }, path: string, version = 1) => ({
+  uri: uri(path),
+  text: fs.files[path] as string,
+  version,
+});
 
 function apply(text: string, fix: Fix): string {
   const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
@@ -88,9 +103,24 @@ test('export shapes: ESM, CommonJS, object exports, middleware, class methods, r
     ['c.js', 'exports.handler = function (event, context) { return 1; };', 'handler', []],
     ['d.js', 'async function handler(e) { return e; }\nmodule.exports = { handler };', 'handler', []],
     ['e.js', 'module.exports = { handler: async (e) => e };', 'handler', []],
-    ['f.ts', "import middy from '@middy/core';\nconst base = async (e: unknown) => e;\nexport const handler = middy(base).use(x());", 'handler', ['middy']],
-    ['g.ts', 'class L { async handle(e: unknown) { return e; } }\nconst l = new L();\nexport const handler = l.handle.bind(l);', 'handler', []],
-    ['h.ts', "import { makeIdempotent } from '@aws-lambda-powertools/idempotency';\nexport const handler = makeIdempotent(async (e: unknown) => e, { persistenceStore });", 'handler', ['makeIdempotent']],
+    [
+      'f.ts',
+      "import middy from '@middy/core';\nconst base = async (e: unknown) => e;\nexport const handler = middy(base).use(x());",
+      'handler',
+      ['middy'],
+    ],
+    [
+      'g.ts',
+      'class L { async handle(e: unknown) { return e; } }\nconst l = new L();\nexport const handler = l.handle.bind(l);',
+      'handler',
+      [],
+    ],
+    [
+      'h.ts',
+      "import { makeIdempotent } from '@aws-lambda-powertools/idempotency';\nexport const handler = makeIdempotent(async (e: unknown) => e, { persistenceStore });",
+      'handler',
+      ['makeIdempotent'],
+    ],
   ];
   for (const [name, text, exportName, wrappers] of cases) {
     const model = buildHandlerModel(parseHandlerFile(uri(`/x/${name}`), text), [exportName]);
@@ -108,16 +138,29 @@ test('calls and constructions know whether they run per request or once per envi
   assert.equal(ctor?.scope, 'handler');
   assert.deepEqual(ctor?.import, { module: '@aws-sdk/client-dynamodb', path: 'DynamoDBClient' });
   assert.equal(ctor?.handler?.exportName, 'handler');
-  const module = buildHandlerModel(parseHandlerFile(uri('/x/b.mjs'), "import { S3Client } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = async () => s3;"), ['handler']);
+  const module = buildHandlerModel(
+    parseHandlerFile(
+      uri('/x/b.mjs'),
+      "import { S3Client } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = async () => s3;",
+    ),
+    ['handler'],
+  );
   assert.equal(module.constructions[0]?.scope, 'module');
 });
 
 test('a handler file links to the template functions that use it, and back', () => {
   const { fs, service } = project();
   const lenses = service.codeLenses(doc(fs, '/app/src/orders/api.mjs'));
-  assert.deepEqual(lenses.map((l) => l.title), ['OrdersFunction · 256 MB · 10 s · SQS batch 10 (whole batch retried)']);
+  assert.deepEqual(
+    lenses.map((l) => l.title),
+    ['OrdersFunction · 256 MB · 10 s · SQS batch 10 (whole batch retried)'],
+  );
   assert.equal(lenses[0]?.target.uri, uri('/app/template.yaml'));
-  assert.deepEqual(lenses[0]?.fn, { templateUri: uri('/app/template.yaml'), logicalId: 'OrdersFunction', simulate: true });
+  assert.deepEqual(lenses[0]?.fn, {
+    templateUri: uri('/app/template.yaml'),
+    logicalId: 'OrdersFunction',
+    simulate: true,
+  });
 
   const api = fs.files['/app/src/orders/api.mjs'] as string;
   const refs = service.references(doc(fs, '/app/src/orders/api.mjs'), api.indexOf('handler ='));
@@ -163,7 +206,10 @@ export const handler = async (event) => {
 `,
   );
   const after = { uri: uri('/app/src/orders/api.mjs'), text: fixed, version: 2 };
-  assert.deepEqual(service.validate(after).filter((x) => x.ruleId === 'LL3001'), []);
+  assert.deepEqual(
+    service.validate(after).filter((x) => x.ruleId === 'LL3001'),
+    [],
+  );
 });
 
 test('quick fix: callback handler to async', () => {
@@ -194,7 +240,10 @@ test('quick fix: callback handler to async', () => {
 
 test('LL3005 is an error when a linked function runs on nodejs24.x', () => {
   const path = '/app/src/orders/api.js';
-  const { fs, service } = project({ '/app/template.yaml': TEMPLATE.replace('nodejs22.x', 'nodejs24.x'), [path]: 'exports.handler = (event, context, cb) => cb(null, 1);\n' });
+  const { fs, service } = project({
+    '/app/template.yaml': TEMPLATE.replace('nodejs22.x', 'nodejs24.x'),
+    [path]: 'exports.handler = (event, context, cb) => cb(null, 1);\n',
+  });
   delete fs.files['/app/src/orders/api.mjs'];
   const d = service.validate(doc(fs, path)).find((x) => x.ruleId === 'LL3005');
   assert.equal(d?.severity, 'error');
@@ -206,12 +255,19 @@ test('freshness: a template edit re-checks its handler; a handler edit re-checks
   const handler = doc(fs, '/app/src/orders/api.mjs');
   assert.equal(service.codeLenses(handler)[0]?.title.includes('256 MB'), true);
   // The template is opened and edited in the editor: the handler's lens follows.
-  service.validate({ uri: uri('/app/template.yaml'), text: TEMPLATE.replace('MemorySize: 256', 'MemorySize: 512'), version: 2 });
+  service.validate({
+    uri: uri('/app/template.yaml'),
+    text: TEMPLATE.replace('MemorySize: 256', 'MemorySize: 512'),
+    version: 2,
+  });
   assert.equal(service.codeLenses(handler)[0]?.title.includes('512 MB'), true);
 
   // Renaming the export makes the template's Handler dangle (LL5001), and back.
   const t = { uri: uri('/app/template.yaml'), text: TEMPLATE, version: 3 };
-  assert.deepEqual(service.validate(t).filter((d) => d.ruleId === 'LL5001'), []);
+  assert.deepEqual(
+    service.validate(t).filter((d) => d.ruleId === 'LL5001'),
+    [],
+  );
   service.validate({ uri: handler.uri, text: API.replace('handler =', 'main ='), version: 2 });
   assert.equal(service.validate(t).filter((d) => d.ruleId === 'LL5001').length, 1);
 
@@ -233,7 +289,9 @@ test('a handler with no template still gets the code rules that need no triggers
 });
 
 test('plain JS/TS files without a handler get nothing', () => {
-  const fs = memoryFs({ '/lib/util.ts': 'export function add(a: number, b: number) { const s = new Set(); s.add(a); return a + b; }\n' });
+  const fs = memoryFs({
+    '/lib/util.ts': 'export function add(a: number, b: number) { const s = new Set(); s.add(a); return a + b; }\n',
+  });
   const service = new LanguageService({ fs });
   assert.deepEqual(service.validate(doc(fs, '/lib/util.ts')), []);
   assert.equal(service.hasHandlers(doc(fs, '/lib/util.ts')), false);

@@ -51,7 +51,11 @@ Resources:
 ${extra}`;
 
 /** Writes an ordinary project (template + handler) plus the given hostile files, and checks it. */
-function checkWith(files: Record<string, string | Buffer>): { code: number | null; findings: JsonFinding[]; stderr: string } {
+function checkWith(files: Record<string, string | Buffer>): {
+  code: number | null;
+  findings: JsonFinding[];
+  stderr: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-hostile-'));
   mkdirSync(join(dir, 'src'));
   writeFileSync(join(dir, 'template.yaml'), SAM);
@@ -60,7 +64,12 @@ function checkWith(files: Record<string, string | Buffer>): { code: number | nul
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), content);
   }
-  const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   assert.equal(r.signal, null, `the check was killed (${String(r.signal)}): it hung or blew up`);
   assert.ok(r.status === 0 || r.status === 1, `exit ${String(r.status)}: ${r.stderr}`);
   assert.doesNotMatch(r.stderr, /internal error|RangeError|Maximum call stack/);
@@ -68,12 +77,18 @@ function checkWith(files: Record<string, string | Buffer>): { code: number | nul
 }
 
 function rulesOf(findings: readonly JsonFinding[], file: string): string[] {
-  return findings.filter((f) => f.file === file).map((f) => f.ruleId).sort();
+  return findings
+    .filter((f) => f.file === file)
+    .map((f) => f.ruleId)
+    .sort();
 }
 
 /** The ordinary project's own findings, which no hostile sibling may take away. */
 function assertProjectChecked(findings: readonly JsonFinding[]): void {
-  assert.ok(rulesOf(findings, 'template.yaml').includes('LL1001'), 'the template beside the hostile file is still checked');
+  assert.ok(
+    rulesOf(findings, 'template.yaml').includes('LL1001'),
+    'the template beside the hostile file is still checked',
+  );
   assert.ok(rulesOf(findings, 'src/app.js').includes('LL3001'), "the handler's LL3001 is kept");
 }
 
@@ -108,13 +123,22 @@ Resources:
   const [note] = findings.filter((f) => f.file === 'linked/deep.js');
   assert.equal(note?.ruleId, 'LL0003');
   assert.match(note?.message ?? '', /nested more than 256 levels/);
-  assert.ok(!rulesOf(findings, 'linked.yaml').includes('LL5001'), 'no "does not export" guessed about code that was not read');
+  assert.ok(
+    !rulesOf(findings, 'linked.yaml').includes('LL5001'),
+    'no "does not export" guessed about code that was not read',
+  );
   assertProjectChecked(findings);
 });
 
 test('a 470-byte YAML alias bomb beside a template: read in bounded time, not reported (not a template)', () => {
   const levels = 'abcdefghi'.split('');
-  const lines = levels.map((l, i) => (i === 0 ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `${l}: &${l} [${Array(9).fill(`*${levels[i - 1] ?? 'a'}`).join(',')}]`));
+  const lines = levels.map((l, i) =>
+    i === 0
+      ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
+      : `${l}: &${l} [${Array(9)
+          .fill(`*${levels[i - 1] ?? 'a'}`)
+          .join(',')}]`,
+  );
   const { findings } = checkWith({ 'config.yaml': `${lines.join('\n')}\n` });
   assert.deepEqual(rulesOf(findings, 'config.yaml'), []);
   assertProjectChecked(findings);
@@ -122,10 +146,19 @@ test('a 470-byte YAML alias bomb beside a template: read in bounded time, not re
 
 test('an alias bomb inside a template: one LL0003 at the alias that ran past the budget', () => {
   const levels = 'abcdefghi'.split('');
-  const lines = levels.map((l, i) => (i === 0 ? `  ${l}: &${l} [${Array(9).fill('"lol"').join(',')}]` : `  ${l}: &${l} [${Array(9).fill(`*${levels[i - 1] ?? 'a'}`).join(',')}]`));
+  const lines = levels.map((l, i) =>
+    i === 0
+      ? `  ${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
+      : `  ${l}: &${l} [${Array(9)
+          .fill(`*${levels[i - 1] ?? 'a'}`)
+          .join(',')}]`,
+  );
   const { findings } = checkWith({ 'bomb/template.yaml': CFN(`Metadata:\n${lines.join('\n')}\n`) });
   const notes = findings.filter((f) => f.file === 'bomb/template.yaml');
-  assert.deepEqual(notes.map((f) => f.ruleId), ['LL0003']);
+  assert.deepEqual(
+    notes.map((f) => f.ruleId),
+    ['LL0003'],
+  );
   assert.match(notes[0]?.message ?? '', /aliases expand to more than 10,000 nodes/);
   assertProjectChecked(findings);
 });
@@ -155,12 +188,19 @@ test('UTF-16 templates (LE and BE, with or without a BOM) are decoded and checke
 
 test('CR-only line endings parse, and findings land on their lines', () => {
   const { findings } = checkWith({ 'cr/template.yaml': CFN('').replace(/\n/g, '\r') });
-  assert.deepEqual(rulesOf(findings, 'cr/template.yaml').filter((r) => r === 'LL0001'), []);
+  assert.deepEqual(
+    rulesOf(findings, 'cr/template.yaml').filter((r) => r === 'LL0001'),
+    [],
+  );
   assert.equal(findings.find((f) => f.file === 'cr/template.yaml' && f.ruleId === 'LL1001')?.line, 8);
 });
 
 test('package-size walks (LL1013): a CodeUri outside the project is reported, not walked; link loops end; walks stop past the limit', () => {
-  const many = Array.from({ length: 40 }, (_, i) => `  F${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: /usr\n      Handler: index.handler\n      Runtime: nodejs22.x\n`).join('');
+  const many = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `  F${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: /usr\n      Handler: index.handler\n      Runtime: nodejs22.x\n`,
+  ).join('');
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-walk-'));
   mkdirSync(join(dir, '.git'));
   mkdirSync(join(dir, 'outside'));
@@ -176,13 +216,20 @@ test('package-size walks (LL1013): a CodeUri outside the project is reported, no
   writeFileSync(join(dir, 'big/src/a/blob.bin'), '');
   truncateSync(join(dir, 'big/src/a/blob.bin'), 300 * 1024 * 1024);
   writeFileSync(join(dir, 'big/template.yaml'), SAM.replace('app.handler', 'index.handler'));
-  const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.equal(r.signal, null);
   const findings = JSON.parse(r.stdout) as JsonFinding[];
   const outside = findings.filter((f) => f.file === 'outside/template.yaml' && f.ruleId === 'LL1013');
   assert.equal(outside.length, 40);
   assert.ok(outside.every((f) => f.severity === 'info' && /outside the project folder/.test(f.message)));
-  assert.deepEqual(findings.filter((f) => f.file === 'loop/template.yaml' && f.ruleId === 'LL1013'), []);
+  assert.deepEqual(
+    findings.filter((f) => f.file === 'loop/template.yaml' && f.ruleId === 'LL1013'),
+    [],
+  );
   const big = findings.find((f) => f.file === 'big/template.yaml' && f.ruleId === 'LL1013');
   assert.match(big?.message ?? '', /is (at least )?300 MB on disk/);
 });

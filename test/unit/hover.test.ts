@@ -8,7 +8,10 @@ import { LanguageService } from '../../server/src/service';
 
 const TODAY = '2026-11-27';
 
-function hoverAt(template: string, uri = 'file:///t/template.yaml'): { markdown: string; text: string; covered: string } | undefined {
+function hoverAt(
+  template: string,
+  uri = 'file:///t/template.yaml',
+): { markdown: string; text: string; covered: string } | undefined {
   const offset = template.indexOf('|');
   assert.ok(offset >= 0, 'the template has a | caret');
   const text = template.slice(0, offset) + template.slice(offset + 1);
@@ -99,24 +102,33 @@ Resources: {}
 });
 
 test('SAM-only properties are not explained on AWS::Lambda::Function, nor CFN-only ones on SAM', () => {
-  assert.equal(hoverAt(`${SAM}Resources:
+  assert.equal(
+    hoverAt(`${SAM}Resources:
   Fn:
     Type: AWS::Lambda::Function
     Properties:
       AutoPublish|Alias: live
-`), undefined);
-  assert.equal(hoverAt(`${SAM}Resources:
+`),
+    undefined,
+  );
+  assert.equal(
+    hoverAt(`${SAM}Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
       DeadLetter|Config: { TargetArn: arn }
-`), undefined);
-  assert.match(mustHover(`${SAM}Resources:
+`),
+    undefined,
+  );
+  assert.match(
+    mustHover(`${SAM}Resources:
   Fn:
     Type: AWS::Lambda::Function
     Properties:
       DeadLetter|Config: { TargetArn: arn }
-`).markdown, /DeadLetterConfig/);
+`).markdown,
+    /DeadLetterConfig/,
+  );
 });
 
 test('an SQS event: the service, its invocation model, what retries it and the batch size limits', () => {
@@ -245,7 +257,10 @@ test('SQS VisibilityTimeout: default, recommendation, and what it means for the 
 `);
   assert.match(h.markdown, /default 30 seconds/);
   assert.match(h.markdown, /6× the function timeout/);
-  assert.match(h.markdown, /Fn reads this queue with a timeout of 30 s: at least 30 s, recommended 180 s or more — below the recommendation\./);
+  assert.match(
+    h.markdown,
+    /Fn reads this queue with a timeout of 30 s: at least 30 s, recommended 180 s or more — below the recommendation\./,
+  );
 });
 
 test('provisioned concurrency on an alias or version', () => {
@@ -262,7 +277,8 @@ Resources:
 });
 
 test('JSON templates hover the same way', () => {
-  const h = mustHover(`{
+  const h = mustHover(
+    `{
   "AWSTemplateFormatVersion": "2010-09-09",
   "Resources": {
     "Fn": {
@@ -270,29 +286,41 @@ test('JSON templates hover the same way', () => {
       "Properties": { "Reserved|ConcurrentExecutions": 5 }
     }
   }
-}`, 'file:///t/template.json');
+}`,
+    'file:///t/template.json',
+  );
   assert.match(h.markdown, /throttled/);
   assert.equal(h.covered, '"ReservedConcurrentExecutions"');
 });
 
 test('no hover outside Lambda properties', () => {
-  assert.equal(hoverAt(`${SAM}Resources:
+  assert.equal(
+    hoverAt(`${SAM}Resources:
   Bucket:
     Type: AWS::S3::Bucket
     Properties:
       Bucket|Name: b
-`), undefined);
-  assert.equal(hoverAt(`${SAM}Resources:
+`),
+    undefined,
+  );
+  assert.equal(
+    hoverAt(`${SAM}Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
       NotAProp|erty: 1
-`), undefined);
-  assert.equal(hoverAt(`Descrip|tion: nothing here
+`),
+    undefined,
+  );
+  assert.equal(
+    hoverAt(`Descrip|tion: nothing here
 Resources: {}
-`), undefined);
+`),
+    undefined,
+  );
   // Inside a list item or a multi-line value the cursor is on something else.
-  assert.equal(hoverAt(`${SAM}Resources:
+  assert.equal(
+    hoverAt(`${SAM}Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -301,21 +329,28 @@ Resources: {}
       Policies:
         - Statement:
             - Effect: Al|low
-`), undefined);
-  assert.equal(hoverAt(`${SAM}Resources:
+`),
+    undefined,
+  );
+  assert.equal(
+    hoverAt(`${SAM}Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
       InlineCode: >-
         exports.handler =
         async () => 'hel|lo';
-`), undefined);
-  assert.ok(hoverAt(`${SAM}Resources:
+`),
+    undefined,
+  );
+  assert.ok(
+    hoverAt(`${SAM}Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
       Inline|Code: >-
         exports.handler =
         async () => 'hello';
-`));
+`),
+  );
 });

@@ -75,7 +75,10 @@ function story(event: string): string {
 }
 
 test('SQS: batches, visibility, redrive DLQ and receives', () => {
-  assert.equal(story('Orders'), 'Invoked by SQS (OrdersQueue), batches of 10, whole batch retried after 60 s visibility; failures to OrdersDLQ after 3 receives.');
+  assert.equal(
+    story('Orders'),
+    'Invoked by SQS (OrdersQueue), batches of 10, whole batch retried after 60 s visibility; failures to OrdersDLQ after 3 receives.',
+  );
 });
 
 test('Kinesis: order, retry limit, bisect and what happens after', () => {
@@ -93,14 +96,20 @@ test('async: retries from EventInvokeConfig and the OnFailure destination', () =
 });
 
 test('sync: the caller gets the error, with the API limit', () => {
-  assert.equal(story('Get'), 'Invoked synchronously by API Gateway REST API (Get) GET /orders: the caller gets any error and Lambda does not retry; the API gives up after 29 s.');
+  assert.equal(
+    story('Get'),
+    'Invoked synchronously by API Gateway REST API (Get) GET /orders: the caller gets any error and Lambda does not retry; the API gives up after 29 s.',
+  );
 });
 
 test('the hover on an Events entry tells the same story', () => {
   const service = new LanguageService();
   const offset = TEMPLATE.indexOf('Orders:\n          Type: SQS');
   const hover = service.hover({ uri: 'file:///t.yaml', text: TEMPLATE }, offset + 1);
-  assert.match(hover?.markdown ?? '', /\*\*Worker:\*\* Invoked by SQS \(OrdersQueue\), batches of 10, whole batch retried after 60 s visibility; failures to OrdersDLQ after 3 receives\./);
+  assert.match(
+    hover?.markdown ?? '',
+    /\*\*Worker:\*\* Invoked by SQS \(OrdersQueue\), batches of 10, whole batch retried after 60 s visibility; failures to OrdersDLQ after 3 receives\./,
+  );
 });
 
 test('the hover on a handler export tells the story of each trigger of its function', () => {
@@ -119,7 +128,10 @@ test('the code lens above a handler says how each trigger retries', () => {
   const text = readFileSync(file, 'utf8');
   const service = new LanguageService({ fs: nodeFileSystem() });
   const lenses = service.codeLenses({ uri: URI.file(file).toString(), text });
-  assert.deepEqual(lenses.map((l) => l.title), ['Worker · 128 MB · 10 s · SQS batch 10 (failed messages retried after 60 s)']);
+  assert.deepEqual(
+    lenses.map((l) => l.title),
+    ['Worker · 128 MB · 10 s · SQS batch 10 (failed messages retried after 60 s)'],
+  );
 });
 
 test('the hover on the logical id of an event source mapping tells the story of the function it invokes', () => {

@@ -140,7 +140,17 @@ test('no module imports from a layer above its own', () => {
 });
 
 test('the checks see real cycles and upward imports', () => {
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), [['a', 'b', 'c']]);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c']],
+  );
   assert.ok(rank('server/src/service/rules/LL3001.ts') > rank('server/src/service/model/types.ts'));
   assert.ok(rank('server/src/cli.ts') > rank('server/src/service/index.ts'));
 });

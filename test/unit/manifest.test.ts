@@ -19,14 +19,20 @@ interface Manifest {
     grammars?: { path: string }[];
     jsonValidation?: { url: string }[];
     menus?: Record<string, { command: string }[]>;
-    walkthroughs?: { id: string; steps: { id: string; media: Record<string, unknown>; completionEvents?: string[] }[] }[];
+    walkthroughs?: {
+      id: string;
+      steps: { id: string; media: Record<string, unknown>; completionEvents?: string[] }[];
+    }[];
   };
 }
 const manifest = JSON.parse(manifestText) as Manifest;
 
 test('every %key% in package.json has its string in package.nls.json, and every string there is used', () => {
   const used = new Set([...manifestText.matchAll(/"%([^"%]+)%"/g)].map((m) => m[1] ?? ''));
-  assert.ok(used.size > 20, `only ${used.size} localised strings: the manifest's titles and descriptions should be in package.nls.json`);
+  assert.ok(
+    used.size > 20,
+    `only ${used.size} localised strings: the manifest's titles and descriptions should be in package.nls.json`,
+  );
   const missing = [...used].filter((key) => typeof nls[key] !== 'string' || nls[key] === '');
   assert.deepEqual(missing, [], 'keys used in package.json without a string in package.nls.json');
   const unused = Object.keys(nls).filter((key) => !used.has(key));
@@ -46,7 +52,9 @@ test('every file the manifest names exists', () => {
     ...(manifest.contributes.grammars ?? []).map((g) => g.path),
     ...(manifest.contributes.jsonValidation ?? []).map((j) => j.url),
     ...(manifest.contributes.walkthroughs ?? []).flatMap((w) =>
-      w.steps.flatMap((s) => Object.values(s.media).filter((v): v is string => typeof v === 'string' && /\.(md|svg|png)$/.test(v))),
+      w.steps.flatMap((s) =>
+        Object.values(s.media).filter((v): v is string => typeof v === 'string' && /\.(md|svg|png)$/.test(v)),
+      ),
     ),
     ...(manifest.l10n ? [join(manifest.l10n, 'bundle.l10n.json')] : []),
   ].filter((p): p is string => p !== undefined);
@@ -57,7 +65,9 @@ test('every file the manifest names exists', () => {
 
 test('menus and walkthrough steps name contributed commands', () => {
   const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
-  const inMenus = Object.values(manifest.contributes.menus ?? {}).flat().map((m) => m.command);
+  const inMenus = Object.values(manifest.contributes.menus ?? {})
+    .flat()
+    .map((m) => m.command);
   const inSteps = (manifest.contributes.walkthroughs ?? [])
     .flatMap((w) => w.steps.flatMap((s) => s.completionEvents ?? []))
     .filter((e) => e.startsWith('onCommand:'))
@@ -71,6 +81,8 @@ test('walkthrough step texts use only what the walkthrough page renders: plain t
   // links; code spans and emphasis show their backticks and asterisks (seen in the e2e suite).
   const texts = Object.entries(nls).filter(([key]) => key.startsWith('walkthrough.'));
   assert.ok(texts.length > 5);
-  const marked = texts.filter(([, text]) => /`|\*\*|__/.test(text.replace(/\[[^\]]*\]\([^)]*\)/g, ''))).map(([key]) => key);
+  const marked = texts
+    .filter(([, text]) => /`|\*\*|__/.test(text.replace(/\[[^\]]*\]\([^)]*\)/g, '')))
+    .map(([key]) => key);
   assert.deepEqual(marked, [], 'walkthrough texts with markdown the walkthrough page shows literally');
 });

@@ -75,7 +75,10 @@ test('LL1013: a CodeUri folder over 250 MB names its largest node_modules packag
   const [f] = got;
   assert.equal(f?.at, 'src/');
   assert.match(f?.message ?? '', /Orders with its local layer is 283 MB on disk/);
-  assert.match(f?.message ?? '', /Largest: node_modules\/typescript 150 MB, node_modules\/puppeteer 90 MB, node_modules\/@aws-sdk\/client-s3 40 MB\./);
+  assert.match(
+    f?.message ?? '',
+    /Largest: node_modules\/typescript 150 MB, node_modules\/puppeteer 90 MB, node_modules\/@aws-sdk\/client-s3 40 MB\./,
+  );
 });
 
 test('LL1013: local layers count towards the 250 MB', () => {

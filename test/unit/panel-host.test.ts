@@ -21,14 +21,22 @@ describe('panel host: traffic patterns', () => {
       { kind: 'async', count: 2 },
     ] as const;
     for (const p of patterns) {
-      const scenario = { name: describePattern(p), template, function: 'OrdersApiFunction', traffic: trafficFor(p, { sample: 'apigateway-http' }) };
+      const scenario = {
+        name: describePattern(p),
+        template,
+        function: 'OrdersApiFunction',
+        traffic: trafficFor(p, { sample: 'apigateway-http' }),
+      };
       const { config } = resolveScenario(scenario, join(root, 'x.scenario.json'));
       const invokes = config.traffic.reduce((n, t) => n + (t.kind === 'sync' || t.kind === 'async' ? t.count : 0), 0);
       assert.equal(invokes, { single: 1, burst: 10, steady: 10, 'spike-after-idle': 10, async: 2 }[p.kind], p.kind);
     }
     const sqs = { kind: 'sqs', messages: 25, batchSize: 10 } as const;
     const bodies = messageBodies(SAMPLE_EVENTS['sqs']);
-    const { config } = resolveScenario({ template, function: 'ChargeOrderFunction', traffic: trafficFor(sqs, { sample: 'sqs' }, bodies) }, join(root, 'x.scenario.json'));
+    const { config } = resolveScenario(
+      { template, function: 'ChargeOrderFunction', traffic: trafficFor(sqs, { sample: 'sqs' }, bodies) },
+      join(root, 'x.scenario.json'),
+    );
     const entry = config.traffic[0]!;
     assert.equal(entry.kind, 'sqs');
     assert.ok(entry.kind === 'sqs' && entry.messages.length >= 25 - bodies.length && entry.queue.batchSize === 10);
@@ -47,7 +55,8 @@ describe('panel host: traffic patterns', () => {
     assert.equal(sampleForTrigger('HttpApi'), 'apigateway-http');
     assert.equal(sampleForTrigger('SQS'), 'sqs');
     assert.equal(sampleForTrigger('Nope'), null);
-    for (const t of ['Api', 'HttpApi', 'SQS', 'S3', 'SNS', 'Kinesis', 'DynamoDB', 'Schedule', 'EventBridgeRule']) assert.ok(SAMPLE_EVENTS[sampleForTrigger(t)!] !== undefined, t);
+    for (const t of ['Api', 'HttpApi', 'SQS', 'S3', 'SNS', 'Kinesis', 'DynamoDB', 'Schedule', 'EventBridgeRule'])
+      assert.ok(SAMPLE_EVENTS[sampleForTrigger(t)!] !== undefined, t);
   });
 });
 
@@ -89,7 +98,10 @@ describe('panel host: log grammar', () => {
     assert.ok(re('report').test(`REPORT RequestId: ${id}\tDuration: 12.34 ms`));
     const metric = new RegExp(grammar.repository['metric']!.match!, 'g');
     const line = `REPORT RequestId: ${id}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 150.10 ms`;
-    assert.deepEqual([...line.matchAll(metric)].map((m) => m[1]), ['Duration', 'Billed Duration', 'Memory Size', 'Max Memory Used', 'Init Duration']);
+    assert.deepEqual(
+      [...line.matchAll(metric)].map((m) => m[1]),
+      ['Duration', 'Billed Duration', 'Memory Size', 'Max Memory Used', 'Init Duration'],
+    );
     // A handler's line: its level is captured by its own group (5 is ERROR/FATAL, coloured as an error).
     assert.ok(re('node-line').test(`2026-11-27T10:00:00.000Z\t${id}\tINFO\thello`));
     assert.equal(re('node-line').exec(`2026-11-27T10:00:00.000Z\t${id}\tERROR\tInvoke Error`)?.[5], 'ERROR');

@@ -9,7 +9,17 @@ import { loadScenario } from '../../server/src/simulator/scenario';
 import { simulate, type SimulationTrace, type TraceEvent } from '../../server/src/simulator/index';
 import { LiveRun, timelineOfTrace } from '../../client/webview/src/model';
 import { initLines, tooltipOf } from '../../client/webview/src/describe';
-import { compareVersions, deployFigures, deploymentsOf, deploySentence, versionAccent, versionCells, versionFigures, versionText, WINDOW_MS } from '../../client/webview/src/versions';
+import {
+  compareVersions,
+  deployFigures,
+  deploymentsOf,
+  deploySentence,
+  versionAccent,
+  versionCells,
+  versionFigures,
+  versionText,
+  WINDOW_MS,
+} from '../../client/webview/src/versions';
 
 const SCENARIO = join(__dirname, '..', '..', 'examples', 'sam-app', 'deploy.scenario.json');
 const DEPLOY_AT = 360_000;
@@ -25,8 +35,14 @@ before(async () => {
 describe('panel: versions and deployments on a real canary run', { timeout: 120_000 }, () => {
   test('the run is what the example promises: version 1, then a canary of version 2 halfway', () => {
     assert.equal(trace.routing?.qualifier, 'live');
-    assert.deepEqual(trace.routing.deployments.map((d) => [d.atMs, d.version, d.type]), [[DEPLOY_AT, '2', 'Canary10Percent5Minutes']]);
-    assert.ok(trace.invocations.some((i) => i.version === '2' && i.cold), 'version 2 starts cold');
+    assert.deepEqual(
+      trace.routing.deployments.map((d) => [d.atMs, d.version, d.type]),
+      [[DEPLOY_AT, '2', 'Canary10Percent5Minutes']],
+    );
+    assert.ok(
+      trace.invocations.some((i) => i.version === '2' && i.cold),
+      'version 2 starts cold',
+    );
   });
 
   test("rows: each version's environments together, the old version's first, each row carrying its version", () => {
@@ -37,18 +53,32 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
     for (const r of rows) assert.equal(r.version, r.env?.version);
     const firstV2 = rows.findIndex((r) => r.version === '2');
     assert.ok(firstV2 > 0);
-    assert.ok(rows.slice(0, firstV2).every((r) => r.version === '1') && rows.slice(firstV2).every((r) => r.version === '2'), rows.map((r) => r.version).join(','));
+    assert.ok(
+      rows.slice(0, firstV2).every((r) => r.version === '1') && rows.slice(firstV2).every((r) => r.version === '2'),
+      rows.map((r) => r.version).join(','),
+    );
     for (const group of [rows.slice(0, firstV2), rows.slice(firstV2)]) {
-      for (let i = 1; i < group.length; i++) assert.ok(group[i]!.env!.createdMs >= group[i - 1]!.env!.createdMs, 'by creation within a version');
+      for (let i = 1; i < group.length; i++)
+        assert.ok(group[i]!.env!.createdMs >= group[i - 1]!.env!.createdMs, 'by creation within a version');
     }
     assert.notEqual(versionAccent(0), versionAccent(1), 'the two versions get different accents');
   });
 
   test('the deployment marker: its label, and the canary window until all traffic is on the new version', () => {
     const t = timelineOfTrace(trace);
-    assert.deepEqual(t.deployments, [{ atMs: DEPLOY_AT, version: '2', type: 'Canary10Percent5Minutes', shiftStartMs: DEPLOY_AT, shiftEndMs: SHIFT_END, label: 'deploy v2 · Canary10Percent5Minutes' }]);
+    assert.deepEqual(t.deployments, [
+      {
+        atMs: DEPLOY_AT,
+        version: '2',
+        type: 'Canary10Percent5Minutes',
+        shiftStartMs: DEPLOY_AT,
+        shiftEndMs: SHIFT_END,
+        label: 'deploy v2 · Canary10Percent5Minutes',
+      },
+    ]);
     // The window is what the requests saw: version 1 only before, both during it, version 2 only after.
-    const at = (from: number, to: number) => new Set(trace.invocations.filter((i) => i.arrivedMs >= from && i.arrivedMs < to).map((i) => i.version));
+    const at = (from: number, to: number) =>
+      new Set(trace.invocations.filter((i) => i.arrivedMs >= from && i.arrivedMs < to).map((i) => i.version));
     assert.deepEqual([...at(0, DEPLOY_AT)], ['1']);
     assert.deepEqual([...at(DEPLOY_AT, SHIFT_END)].sort(), ['1', '2']);
     assert.deepEqual([...at(SHIFT_END, Infinity)], ['2']);
@@ -57,10 +87,22 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
   test("per-version figures add up to the run's summary; the table shows each version's own", () => {
     const t = timelineOfTrace(trace);
     const figures = versionFigures(t.invocations, trace.environments);
-    assert.deepEqual(figures.map((f) => f.version), ['1', '2']);
-    assert.equal(figures.reduce((n, f) => n + f.invocations, 0), trace.summary.invocations);
-    assert.equal(figures.reduce((n, f) => n + f.coldStarts, 0), trace.summary.coldStarts);
-    assert.equal(figures.reduce((n, f) => n + f.environments, 0), trace.summary.environments);
+    assert.deepEqual(
+      figures.map((f) => f.version),
+      ['1', '2'],
+    );
+    assert.equal(
+      figures.reduce((n, f) => n + f.invocations, 0),
+      trace.summary.invocations,
+    );
+    assert.equal(
+      figures.reduce((n, f) => n + f.coldStarts, 0),
+      trace.summary.coldStarts,
+    );
+    assert.equal(
+      figures.reduce((n, f) => n + f.environments, 0),
+      trace.summary.environments,
+    );
     for (const f of figures) {
       const own = trace.invocations.filter((i) => i.version === f.version);
       assert.equal(f.invocations, own.length);
@@ -79,16 +121,29 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
     assert.ok(d);
     const v2Cold = trace.invocations.filter((i) => i.version === '2' && i.cold);
     assert.equal(d.coldOnNew, v2Cold.length);
-    assert.deepEqual(d.steps.map((s) => [s.step, s.atMs]), [['deploy', DEPLOY_AT], ['all', SHIFT_END]]);
+    assert.deepEqual(
+      d.steps.map((s) => [s.step, s.atMs]),
+      [
+        ['deploy', DEPLOY_AT],
+        ['all', SHIFT_END],
+      ],
+    );
     for (const s of d.steps) {
       const minute = trace.invocations.filter((i) => i.arrivedMs >= s.atMs && i.arrivedMs < s.atMs + WINDOW_MS);
       assert.equal(s.coldStarts, minute.filter((i) => i.cold).length, `${s.step}: cold starts in the minute after`);
-      assert.equal(s.maxAfter, Math.max(...minute.map((i) => i.endMs - i.arrivedMs)), `${s.step}: the slowest response includes a cold start's INIT`);
+      assert.equal(
+        s.maxAfter,
+        Math.max(...minute.map((i) => i.endMs - i.arrivedMs)),
+        `${s.step}: the slowest response includes a cold start's INIT`,
+      );
       assert.ok(s.p99Before !== null && s.p99After !== null);
     }
     assert.ok(d.steps[0]!.coldStarts >= 1, 'the first canary requests start cold');
     const sentence = deploySentence(d);
-    assert.ok(sentence.startsWith(`deploy v2 · Canary10Percent5Minutes at 6 min: ${v2Cold.length} cold start`), sentence);
+    assert.ok(
+      sentence.startsWith(`deploy v2 · Canary10Percent5Minutes at 6 min: ${v2Cold.length} cold start`),
+      sentence,
+    );
     assert.match(sentence, /once all traffic was on v2 at 11 min/);
   });
 
@@ -112,9 +167,16 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
     for (const e of events.slice(beforeDeploy, -1)) live.apply(e);
     const streamed = live.timeline();
     assert.deepEqual(streamed.versions, ['1', '2']);
-    assert.deepEqual(streamed.deployments.map((d) => [d.atMs, d.label]), [[DEPLOY_AT, 'deploy v2 · Canary10Percent5Minutes']], 'the marker during the live run');
+    assert.deepEqual(
+      streamed.deployments.map((d) => [d.atMs, d.label]),
+      [[DEPLOY_AT, 'deploy v2 · Canary10Percent5Minutes']],
+      'the marker during the live run',
+    );
     const final = timelineOfTrace(trace);
-    assert.deepEqual(streamed.rows.map((r) => r.id), final.rows.map((r) => r.id));
+    assert.deepEqual(
+      streamed.rows.map((r) => r.id),
+      final.rows.map((r) => r.id),
+    );
     live.apply(events[events.length - 1]!);
     assert.deepEqual(live.timeline().deployments, final.deployments);
   });
@@ -129,18 +191,38 @@ describe('panel: versions and deployments on a real canary run', { timeout: 120_
     assert.deepEqual(t.deployments, []);
     assert.ok(t.rows.every((r) => r.version === null));
     const envRows = t.rows.filter((r) => r.env);
-    for (let i = 1; i < envRows.length; i++) assert.ok(envRows[i]!.env!.createdMs >= envRows[i - 1]!.env!.createdMs, 'rows by creation, as before');
+    for (let i = 1; i < envRows.length; i++)
+      assert.ok(envRows[i]!.env!.createdMs >= envRows[i - 1]!.env!.createdMs, 'rows by creation, as before');
     assert.deepEqual(versionFigures(t.invocations, old.environments), []);
     assert.deepEqual(deployFigures(t.invocations, t.deployments, t.endMs), []);
     const row = envRows[0]!;
-    const tip = tooltipOf(row.bars.find((b) => b.kind === 'invoke')!, row, t.invocations);
+    const tip = tooltipOf(
+      row.bars.find((b) => b.kind === 'invoke')!,
+      row,
+      t.invocations,
+    );
     assert.ok(tip.lines.includes(`${row.id} · attempt 1 · sync`), tip.lines.join(' | '));
   });
 
   test('a shift that starts after the deployment (provisioned environments initialise first) moves the window, not the marker', () => {
-    const routing = { qualifier: 'live', deployments: [{ atMs: 1000, version: '3', type: 'Linear10PercentEvery1Minute', shiftStartMs: 1800 }] };
-    assert.deepEqual(deploymentsOf(routing), [{ atMs: 1000, version: '3', type: 'Linear10PercentEvery1Minute', shiftStartMs: 1800, shiftEndMs: 1800 + 9 * 60_000, label: 'deploy v3 · Linear10PercentEvery1Minute' }]);
-    const allAtOnce = deploymentsOf({ qualifier: 'live', deployments: [{ atMs: 5, version: '2', type: 'AllAtOnce' }] })[0]!;
+    const routing = {
+      qualifier: 'live',
+      deployments: [{ atMs: 1000, version: '3', type: 'Linear10PercentEvery1Minute', shiftStartMs: 1800 }],
+    };
+    assert.deepEqual(deploymentsOf(routing), [
+      {
+        atMs: 1000,
+        version: '3',
+        type: 'Linear10PercentEvery1Minute',
+        shiftStartMs: 1800,
+        shiftEndMs: 1800 + 9 * 60_000,
+        label: 'deploy v3 · Linear10PercentEvery1Minute',
+      },
+    ]);
+    const allAtOnce = deploymentsOf({
+      qualifier: 'live',
+      deployments: [{ atMs: 5, version: '2', type: 'AllAtOnce' }],
+    })[0]!;
     assert.equal(allAtOnce.shiftEndMs, allAtOnce.shiftStartMs, 'all at once: no window');
   });
 

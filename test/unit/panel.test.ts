@@ -1,8 +1,29 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { barAt, buildTimeline, LiveRun, timelineOfTrace } from '../../client/webview/src/model';
-import { buildTimeAxis, CLUSTER_SHARE, DEFAULT_AXIS_OPTIONS, formatDuration, linearAxis, niceStep, scaleLabel, scaleRuns, segmentScale, ticks } from '../../client/webview/src/timeaxis';
-import { advance, changeSpeed, initialPlayback, nextEventTime, previousEventTime, seek, step, togglePlay, validSpeed } from '../../client/webview/src/playback';
+import {
+  buildTimeAxis,
+  CLUSTER_SHARE,
+  DEFAULT_AXIS_OPTIONS,
+  formatDuration,
+  linearAxis,
+  niceStep,
+  scaleLabel,
+  scaleRuns,
+  segmentScale,
+  ticks,
+} from '../../client/webview/src/timeaxis';
+import {
+  advance,
+  changeSpeed,
+  initialPlayback,
+  nextEventTime,
+  previousEventTime,
+  seek,
+  step,
+  togglePlay,
+  validSpeed,
+} from '../../client/webview/src/playback';
 import { clampView, fitView, panView, zoomView } from '../../client/webview/src/viewport';
 import { computeFigures, pair, percentile, summaryItems, figuresOfSummary } from '../../client/webview/src/summary';
 import { findMatches, matcher, stepMatch } from '../../client/webview/src/search';
@@ -30,7 +51,10 @@ describe('panel: timeline model', () => {
       const inits = row.bars.filter((b) => b.kind === 'init');
       assert.equal(inits.length, 1, row.id);
       const firstInvoke = row.bars.find((b) => b.kind === 'invoke')!;
-      assert.equal(firstInvoke.style, t.invocations[firstInvoke.inv]!.outcome === 'success' ? 'cold' : firstInvoke.style);
+      assert.equal(
+        firstInvoke.style,
+        t.invocations[firstInvoke.inv]!.outcome === 'success' ? 'cold' : firstInvoke.style,
+      );
       assert.ok(firstInvoke.cold);
       assert.ok(inits[0]!.end <= firstInvoke.start + 1e-9);
       for (const b of row.bars.filter((x) => x.kind === 'invoke').slice(1)) assert.equal(b.cold, false);
@@ -67,7 +91,14 @@ describe('panel: timeline model', () => {
     const env = trace.environments[0]!;
     const inv = trace.invocations.find((i) => i.env === env.id)!;
     const events: TraceEvent[] = [
-      { type: 'run-start', atMs: 0, epochMs: trace.epochMs, function: trace.function, runtime: trace.runtime, scenario: trace.scenario },
+      {
+        type: 'run-start',
+        atMs: 0,
+        epochMs: trace.epochMs,
+        function: trace.function,
+        runtime: trace.runtime,
+        scenario: trace.scenario,
+      },
       { type: 'env-start', atMs: env.createdMs, env: { ...env, endedMs: null, endReason: null } },
     ];
     for (const e of events) live.apply(e);
@@ -75,7 +106,15 @@ describe('panel: timeline model', () => {
     assert.equal(t.rows.length, 1);
     assert.equal(t.rows[0]!.bars[0]!.open, true);
     live.apply({ type: 'init-end', atMs: env.createdMs + env.initMs, env: { ...env, endedMs: null, endReason: null } });
-    live.apply({ type: 'invoke-start', atMs: inv.startMs, requestId: inv.requestId, env: env.id, attempt: 1, source: 'sync', cold: true });
+    live.apply({
+      type: 'invoke-start',
+      atMs: inv.startMs,
+      requestId: inv.requestId,
+      env: env.id,
+      attempt: 1,
+      source: 'sync',
+      cold: true,
+    });
     live.apply({ type: 'log', atMs: inv.startMs + 5, env: env.id, requestId: inv.requestId, line: 'hello' });
     t = live.timeline();
     const running = t.rows[0]!.bars.find((b) => b.kind === 'invoke')!;
@@ -122,7 +161,13 @@ describe('panel: time axis with idle breaks', () => {
   test('short gaps are kept as they are; a leading gap and a trailing gap are broken', () => {
     assert.equal(buildTimeAxis([0, 100, 300, 400], 400).breaks.length, 0);
     const axis = buildTimeAxis([60_000, 60_100], 200_000);
-    assert.deepEqual(axis.breaks.map((b) => [b.simStart, b.simEnd]), [[0, 60_000], [60_100, 200_000]]);
+    assert.deepEqual(
+      axis.breaks.map((b) => [b.simStart, b.simEnd]),
+      [
+        [0, 60_000],
+        [60_100, 200_000],
+      ],
+    );
   });
 
   test('gaps short next to a long run are not broken (threshold grows with active time)', () => {
@@ -219,7 +264,23 @@ describe('panel: summary', () => {
     assert.equal(percentile([1, 2, 3, 4], 50), 2);
     assert.equal(percentile([], 50), null);
     const items = summaryItems(figuresOfSummary(trace.summary));
-    assert.deepEqual(items.map((i) => i.key), ['invocations', 'cold-rate', 'environments', 'peak', 'throttles', 'retries', 'errors', 'cold-p', 'warm-p', 'init-p50', 'gb-s', 'cost']);
+    assert.deepEqual(
+      items.map((i) => i.key),
+      [
+        'invocations',
+        'cold-rate',
+        'environments',
+        'peak',
+        'throttles',
+        'retries',
+        'errors',
+        'cold-p',
+        'warm-p',
+        'init-p50',
+        'gb-s',
+        'cost',
+      ],
+    );
     assert.equal(summaryItems(f).find((i) => i.key === 'cost')!.value, 'at the end');
     const half = { ...f, invocations: 6, coldStarts: 3 };
     assert.equal(summaryItems(half).find((i) => i.key === 'cold-rate')!.value, '50% (3)');
@@ -237,7 +298,11 @@ describe('panel: search', () => {
     const id = trace.invocations[5]!.requestId;
     assert.deepEqual(findMatches(t.invocations, t.order, id.slice(0, 13)), [5]);
     assert.equal(findMatches(t.invocations, t.order, 'alert(1)').length, 1, 'text with regex characters finds itself');
-    assert.equal(findMatches(t.invocations, t.order, 'onerror=alert(1').length, 1, 'an invalid regex is searched as text');
+    assert.equal(
+      findMatches(t.invocations, t.order, 'onerror=alert(1').length,
+      1,
+      'an invalid regex is searched as text',
+    );
     assert.equal(findMatches(t.invocations, t.order, '^throttled$').length, trace.summary.throttles);
     assert.equal(matcher('   '), null);
     assert.equal(stepMatch(3, -1, 1), 0);
@@ -257,15 +322,24 @@ describe('panel: tooltips and badges', () => {
     const tip = tooltipOf(coldBar, envRow, t.invocations);
     assert.match(tip.heading, /^Cold/);
     assert.ok(tip.lines.includes(`Request ${inv.requestId}`));
-    assert.ok(tip.lines.some((l) => /^Init .* Duration .* Billed \d+ ms$/.test(l)), tip.lines.join('|'));
+    assert.ok(
+      tip.lines.some((l) => /^Init .* Duration .* Billed \d+ ms$/.test(l)),
+      tip.lines.join('|'),
+    );
     const initTip = tooltipOf(envRow.bars[0]!, envRow, t.invocations);
     assert.match(initTip.heading, /^INIT · env-/);
     const throttleRow = t.rows.find((r) => r.id === 'throttled')!;
     const th = tooltipOf(throttleRow.bars[0]!, throttleRow, t.invocations);
     assert.equal(th.heading, 'Throttled');
     assert.ok(th.lines.includes('ReservedFunctionConcurrentInvocationLimitExceeded'));
-    assert.deepEqual(badgesOf({ ...inv, attempt: 3, cold: false, outcome: 'error', errorType: 'TypeError' }).map((b) => b.text), ['Warm', 'Retry #2', 'TypeError']);
-    assert.deepEqual(badgesOf({ ...inv, outcome: 'oom', errorType: 'Runtime.OutOfMemory' }).map((b) => b.kind), ['cold', 'crash']);
+    assert.deepEqual(
+      badgesOf({ ...inv, attempt: 3, cold: false, outcome: 'error', errorType: 'TypeError' }).map((b) => b.text),
+      ['Warm', 'Retry #2', 'TypeError'],
+    );
+    assert.deepEqual(
+      badgesOf({ ...inv, outcome: 'oom', errorType: 'Runtime.OutOfMemory' }).map((b) => b.kind),
+      ['cold', 'crash'],
+    );
   });
 });
 
@@ -337,7 +411,10 @@ describe('panel: compressed time', () => {
     assert.equal(scaleLabel(92.3), 'time ×92');
     assert.equal(scaleLabel(1.2), '');
     const runs = scaleRuns(buildTimeAxis(busy, 5039, DEFAULT_AXIS_OPTIONS, background).segments);
-    assert.deepEqual(runs.map((r) => (r.idle ? 'idle' : scaleLabel(r.scale).replace(/[1-9][\d,]*$|\d{2,}/g, 'N'))), ['time ×1/N', 'idle', 'time ×N']);
+    assert.deepEqual(
+      runs.map((r) => (r.idle ? 'idle' : scaleLabel(r.scale).replace(/[1-9][\d,]*$|\d{2,}/g, 'N'))),
+      ['time ×1/N', 'idle', 'time ×N'],
+    );
   });
 });
 

@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { missingPrerequisites, systemProbe, type Probe } from '../e2e/prerequisites';
 
-function fake(platform: NodeJS.Platform, commands: readonly string[], files: readonly string[], root = false, arch = 'x64'): Probe {
+function fake(
+  platform: NodeJS.Platform,
+  commands: readonly string[],
+  files: readonly string[],
+  root = false,
+  arch = 'x64',
+): Probe {
   return { platform, arch, hasCommand: (n) => commands.includes(n), hasFile: (f) => files.includes(f), root };
 }
 
@@ -16,7 +22,10 @@ const HEADER = '/usr/include/gssapi/gssapi.h';
 
 test('nothing missing: no message', () => {
   assert.equal(missingPrerequisites(fake('linux', [...TOOLS, 'apt-get'], [HEADER])), undefined);
-  assert.equal(missingPrerequisites(fake('linux', [...TOOLS, 'dnf'], ['/usr/local/include/gssapi/gssapi.h'])), undefined);
+  assert.equal(
+    missingPrerequisites(fake('linux', [...TOOLS, 'dnf'], ['/usr/local/include/gssapi/gssapi.h'])),
+    undefined,
+  );
   assert.equal(missingPrerequisites(fake('linux', [...TOOLS, 'apt-get'], [HEADER], false, 'arm64')), undefined);
 });
 
@@ -26,7 +35,10 @@ test('Debian without libkrb5-dev: one line with the apt-get command, sudo unless
   assert.doesNotMatch(line, /\n/);
   assert.match(line, /^missing the Kerberos headers \(libkrb5-dev\), /);
   assert.match(line, /install with: sudo apt-get install -y libkrb5-dev$/);
-  assert.match(missingPrerequisites(fake('linux', [...TOOLS, 'apt-get'], [], true)) ?? '', /install with: apt-get install -y libkrb5-dev$/);
+  assert.match(
+    missingPrerequisites(fake('linux', [...TOOLS, 'apt-get'], [], true)) ?? '',
+    /install with: apt-get install -y libkrb5-dev$/,
+  );
 });
 
 test('several missing on Debian and on Fedora: every one named, each distribution its package names', () => {
@@ -39,7 +51,10 @@ test('several missing on Debian and on Fedora: every one named, each distributio
 });
 
 test('not Linux x64/arm64: said at once, before any tool is looked for', () => {
-  assert.match(missingPrerequisites(fake('darwin', [], [], false, 'arm64')) ?? '', /on Linux \(x64 or arm64\) only, not darwin arm64/);
+  assert.match(
+    missingPrerequisites(fake('darwin', [], [], false, 'arm64')) ?? '',
+    /on Linux \(x64 or arm64\) only, not darwin arm64/,
+  );
   assert.match(missingPrerequisites(fake('linux', [...TOOLS], [HEADER], false, 'ia32')) ?? '', /not linux ia32/);
 });
 

@@ -56,7 +56,10 @@ def lambda_handler(event, context):
     return inner()
 `;
   const m = model(text);
-  assert.deepEqual(m.handlers.map((h) => h.name), ['lambda_handler']);
+  assert.deepEqual(
+    m.handlers.map((h) => h.name),
+    ['lambda_handler'],
+  );
   assert.equal(m.imports.get('connect'), 'psycopg2.connect');
   const scope = (callee: string) => m.calls.find((c) => c.callee === callee);
   assert.equal(scope('b3.client')?.scope, 'module');
@@ -66,7 +69,10 @@ def lambda_handler(event, context):
   assert.equal(scope('b3.resource')?.scope, 'handler');
   assert.equal(m.calls.filter((c) => c.callee === 'b3.client')[1]?.scope, 'function');
   // A template names the handler: only that function is one.
-  assert.deepEqual(model(text, ['unrelated']).handlers.map((h) => h.name), ['unrelated']);
+  assert.deepEqual(
+    model(text, ['unrelated']).handlers.map((h) => h.name),
+    ['unrelated'],
+  );
 });
 
 test('module.function handlers resolve like awslambdaric: folders with / or ., packages', () => {
@@ -88,7 +94,13 @@ Resources:
     const r = resolvePythonHandler(f, fs);
     return r === undefined ? `${f.logicalId}: -` : `${f.logicalId}: ${r.path.slice(root.length + 1)}#${r.functionName}`;
   });
-  assert.deepEqual(got, ['A: handlers/orders.py#create', 'B: pkg/jobs/__init__.py#run', 'C: app.py#lambda_handler', 'D: -', 'E: -']);
+  assert.deepEqual(got, [
+    'A: handlers/orders.py#create',
+    'B: pkg/jobs/__init__.py#run',
+    'C: app.py#lambda_handler',
+    'D: -',
+    'E: -',
+  ]);
 });
 
 test('a Python handler linked from serverless.yml gets the retry rules of its SQS event', () => {
@@ -118,7 +130,10 @@ def main(event, context):
   assert.deepEqual(ids, ['LL2103', 'LL2101']);
   // Settings apply by id, as for JS/TS.
   service.configure({ LL2101: 'off', LL2103: 'info' });
-  assert.deepEqual(service.validate(doc).map((d) => `${d.ruleId}:${d.severity}`), ['LL2103:info']);
+  assert.deepEqual(
+    service.validate(doc).map((d) => `${d.ruleId}:${d.severity}`),
+    ['LL2103:info'],
+  );
   // The handler's name explains how it is invoked.
   const hover = service.hover(doc, doc.text.indexOf('main') + 1);
   assert.match(hover?.markdown ?? '', /worker[\s\S]*SQS \(jobs\)/);
@@ -151,9 +166,16 @@ Resources:
 `,
     'app.py': 'def lambda_handler(event, context):\n    return {}\n',
   });
-  const r = spawnSync(process.execPath, [join(__dirname, '../../bin/lambda-lens.js'), 'check', join(root, 'template.yaml'), '--format', 'json'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(__dirname, '../../bin/lambda-lens.js'), 'check', join(root, 'template.yaml'), '--format', 'json'],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 1, r.stderr);
   const findings = JSON.parse(r.stdout) as { ruleId: string; message: string }[];
-  assert.deepEqual(findings.map((f) => f.ruleId), ['LL5001']);
+  assert.deepEqual(
+    findings.map((f) => f.ruleId),
+    ['LL5001'],
+  );
   assert.match(findings[0]?.message ?? '', /Runtime\.HandlerNotFound/);
 });

@@ -26,7 +26,12 @@ function apply(text: string, edits: readonly Edit[]): string {
 }
 
 /** Applies the first fix of `ruleId` until none is left; returns the final text and what was left unfixed. */
-function fixAll(uri: string, text: string, ruleId: string, service = new LanguageService({ today: () => '2026-11-27' })): { text: string; left: readonly Diagnostic[]; applied: number } {
+function fixAll(
+  uri: string,
+  text: string,
+  ruleId: string,
+  service = new LanguageService({ today: () => '2026-11-27' }),
+): { text: string; left: readonly Diagnostic[]; applied: number } {
   let current = text;
   let applied = 0;
   for (let version = 1; version < 50; version++) {
@@ -37,7 +42,9 @@ function fixAll(uri: string, text: string, ruleId: string, service = new Languag
     const before = diags.filter((d) => d.ruleId === ruleId).length;
     current = apply(current, fixable.fixes[0]?.edits ?? []);
     applied++;
-    const after = service.validate({ uri, text: current, version: version + 1000 }).filter((d) => d.ruleId === ruleId).length;
+    const after = service
+      .validate({ uri, text: current, version: version + 1000 })
+      .filter((d) => d.ruleId === ruleId).length;
     assert.equal(after, before - 1, `fix "${fixable.fixes[0]?.title}" did not remove its finding:\n${current}`);
   }
   throw new Error('fixes do not converge');
@@ -55,19 +62,26 @@ test('LL2001: raising the visibility timeout (in place, and where the property i
   }
   const fixed = fixAll('file:///t.yaml', fixture('LL2001/bad.yaml'), 'LL2001').text;
   assert.match(fixed, /VisibilityTimeout: 180\n/);
-  assert.match(fixed, /AuditQueue:\n# \^LL2001\n {4}Type: AWS::SQS::Queue\n {4}Properties:\n {6}VisibilityTimeout: 60\n/);
+  assert.match(
+    fixed,
+    /AuditQueue:\n# \^LL2001\n {4}Type: AWS::SQS::Queue\n {4}Properties:\n {6}VisibilityTimeout: 60\n/,
+  );
 });
 
 test('LL2001: error below the timeout, warning below 6×, and the message names the function and the defaults', () => {
   const service = new LanguageService();
-  const diags = service.validate({ uri: 'file:///a.yaml', text: fixture('LL2001/bad.yaml') }).filter((d) => d.ruleId === 'LL2001');
+  const diags = service
+    .validate({ uri: 'file:///a.yaml', text: fixture('LL2001/bad.yaml') })
+    .filter((d) => d.ruleId === 'LL2001');
   const orders = diags.find((d) => d.message.startsWith('Queue OrdersQueue'));
   const audit = diags.find((d) => d.message.startsWith('Queue AuditQueue'));
   assert.equal(orders?.severity, 'error');
   assert.match(orders?.message ?? '', /function Orders .*fails to deploy/);
   assert.equal(audit?.severity, 'warning');
   assert.match(audit?.message ?? '', /SQS default of 30 s/);
-  const dflt = service.validate({ uri: 'file:///b.yaml', text: fixture('LL2001/default-timeout.yaml') }).find((d) => d.ruleId === 'LL2001');
+  const dflt = service
+    .validate({ uri: 'file:///b.yaml', text: fixture('LL2001/default-timeout.yaml') })
+    .find((d) => d.ruleId === 'LL2001');
   assert.match(dflt?.message ?? '', /3 s, the default/);
 });
 
@@ -76,13 +90,31 @@ test('LL2004: adding FunctionResponseTypes to block, flow and JSON mappings clea
   assert.equal(r.left.length, 0);
   assert.equal(r.applied, 3);
   assert.match(r.text, /BatchSize: 10\n {12}FunctionResponseTypes: \[ReportBatchItemFailures\]\n/);
-  assert.match(r.text, /Properties: \{ Queue: arn:aws:sqs:us-east-1:123456789012:other, FunctionResponseTypes: \[ReportBatchItemFailures\] \}/);
-  const json = JSON.stringify({
-    Resources: {
-      Fn: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Role: 'arn:aws:iam::1:role/r', Code: { ZipFile: 'x' } } },
-      Map: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { Ref: 'Fn' }, EventSourceArn: 'arn:aws:sqs:us-east-1:1:q' } },
+  assert.match(
+    r.text,
+    /Properties: \{ Queue: arn:aws:sqs:us-east-1:123456789012:other, FunctionResponseTypes: \[ReportBatchItemFailures\] \}/,
+  );
+  const json = JSON.stringify(
+    {
+      Resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Handler: 'index.handler',
+            Runtime: 'nodejs22.x',
+            Role: 'arn:aws:iam::1:role/r',
+            Code: { ZipFile: 'x' },
+          },
+        },
+        Map: {
+          Type: 'AWS::Lambda::EventSourceMapping',
+          Properties: { FunctionName: { Ref: 'Fn' }, EventSourceArn: 'arn:aws:sqs:us-east-1:1:q' },
+        },
+      },
     },
-  }, null, 2);
+    null,
+    2,
+  );
   const j = fixAll('file:///x.json', json, 'LL2004');
   assert.equal(j.left.length, 0);
   assert.deepEqual(JSON.parse(j.text).Resources.Map.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
@@ -93,7 +125,10 @@ test('LL2003: an OnFailure destination stub (SAM async, SAM stream, CloudFormati
   assert.equal(r.left.length, 0);
   assert.equal(r.applied, 3);
   assert.match(r.text, /ThumbnailsFailureQueue:\n {4}Type: AWS::SQS::Queue/);
-  assert.match(r.text, /EventInvokeConfig:\n {8}DestinationConfig:\n {10}OnFailure:\n {12}Type: SQS\n {12}Destination: !GetAtt ThumbnailsFailureQueue.Arn/);
+  assert.match(
+    r.text,
+    /EventInvokeConfig:\n {8}DestinationConfig:\n {10}OnFailure:\n {12}Type: SQS\n {12}Destination: !GetAtt ThumbnailsFailureQueue.Arn/,
+  );
   const cfn = [
     'AWSTemplateFormatVersion: "2010-09-09"',
     'Resources:',
@@ -107,7 +142,10 @@ test('LL2003: an OnFailure destination stub (SAM async, SAM stream, CloudFormati
   ].join('\n');
   const c = fixAll('file:///c.yaml', cfn, 'LL2003');
   assert.equal(c.left.length, 0);
-  assert.match(c.text, /\n {4}FnInvokeConfig:\n {8}Type: AWS::Lambda::EventInvokeConfig\n {8}Properties:\n {12}FunctionName: !Ref Fn\n {12}Qualifier: \$LATEST\n/);
+  assert.match(
+    c.text,
+    /\n {4}FnInvokeConfig:\n {8}Type: AWS::Lambda::EventInvokeConfig\n {8}Properties:\n {12}FunctionName: !Ref Fn\n {12}Qualifier: \$LATEST\n/,
+  );
   assert.match(c.text, /\n {4}FnFailureQueue:\n {8}Type: AWS::SQS::Queue\n$/);
 });
 
@@ -116,22 +154,42 @@ test('LL2101: the conditional-put fix adds attribute_not_exists on the table key
   const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
   const r = fixAll(URI.file(file).toString(), readFileSync(file, 'utf8'), 'LL2101', service);
   assert.equal(r.applied, 1);
-  assert.match(r.text, /Item: \{ orderId: order.id, total: order.total \},\n {8}ConditionExpression: 'attribute_not_exists\(orderId\)',\n/);
+  assert.match(
+    r.text,
+    /Item: \{ orderId: order.id, total: order.total \},\n {8}ConditionExpression: 'attribute_not_exists\(orderId\)',\n/,
+  );
   assert.equal(r.left.filter((d) => d.message.startsWith('DynamoDB Put ')).length, 0);
   assert.equal(r.left.length, 5);
 });
 
 test('LL2003: the destination stub is valid JSON in a JSON template (new EventInvokeConfig and queue)', () => {
-  const json = JSON.stringify({
-    AWSTemplateFormatVersion: '2010-09-09',
-    Resources: {
-      Fn: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Role: 'arn:aws:iam::1:role/r', Code: { ZipFile: 'x' } } },
-      Allow: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: { Ref: 'Fn' }, Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' } },
+  const json = JSON.stringify(
+    {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Handler: 'index.handler',
+            Runtime: 'nodejs22.x',
+            Role: 'arn:aws:iam::1:role/r',
+            Code: { ZipFile: 'x' },
+          },
+        },
+        Allow: {
+          Type: 'AWS::Lambda::Permission',
+          Properties: { FunctionName: { Ref: 'Fn' }, Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' },
+        },
+      },
     },
-  }, null, 2);
+    null,
+    2,
+  );
   const r = fixAll('file:///c.json', json, 'LL2003');
   assert.equal(r.left.length, 0);
   const fixed = JSON.parse(r.text);
   assert.deepEqual(fixed.Resources.FnFailureQueue, { Type: 'AWS::SQS::Queue' });
-  assert.deepEqual(fixed.Resources.FnInvokeConfig.Properties.DestinationConfig.OnFailure.Destination, { 'Fn::GetAtt': ['FnFailureQueue', 'Arn'] });
+  assert.deepEqual(fixed.Resources.FnInvokeConfig.Properties.DestinationConfig.OnFailure.Destination, {
+    'Fn::GetAtt': ['FnFailureQueue', 'Arn'],
+  });
 });

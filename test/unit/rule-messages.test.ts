@@ -28,10 +28,15 @@ Globals:
     Timeout: 1000
 Resources:
 ${fn('A')}${fn('B')}${fn('C')}${fn('D')}${fn('Own', '      Runtime: nodejs24.x\n      Timeout: 10\n')}`;
-  assert.deepEqual(messages(text, 'LL1003'), ["Timeout 1,000 seconds is outside Lambda's range of 1–900 seconds (functions A, B and 2 more, from Globals)."]);
+  assert.deepEqual(messages(text, 'LL1003'), [
+    "Timeout 1,000 seconds is outside Lambda's range of 1–900 seconds (functions A, B and 2 more, from Globals).",
+  ]);
   const runtime = messages(text, 'LL1011');
   assert.equal(runtime.length, 1);
-  assert.match(runtime[0] ?? '', /^Runtime nodejs12\.x is blocked: .* so the deploy fails \(functions A, B and 2 more, from Globals\)\. Move to nodejs24\.x\.$/);
+  assert.match(
+    runtime[0] ?? '',
+    /^Runtime nodejs12\.x is blocked: .* so the deploy fails \(functions A, B and 2 more, from Globals\)\. Move to nodejs24\.x\.$/,
+  );
   const three = `Transform: AWS::Serverless-2016-10-31
 Globals:
   Function:
@@ -47,7 +52,9 @@ Resources:
   Q:
     Type: AWS::SQS::Queue
     Properties: { FifoQueue: true }
-${fn('W', `      Runtime: nodejs22.x
+${fn(
+  'W',
+  `      Runtime: nodejs22.x
       Environment:
         Variables:
           BIG: ${'x'.repeat(5000)}
@@ -58,8 +65,15 @@ ${fn('W', `      Runtime: nodejs22.x
             Queue: !GetAtt Q.Arn
             BatchSize: 50
             MaximumBatchingWindowInSeconds: 400
-`)}`;
-  assert.deepEqual(messages(text, 'LL1005'), ['BatchSize 50 records is outside the range for an SQS FIFO queue: 1–10 records (SQS event E of function W).']);
-  assert.deepEqual(messages(text, 'LL1006'), ["MaximumBatchingWindowInSeconds 400 seconds is outside Lambda's range of 0–300 seconds (SQS event E of function W)."]);
-  assert.deepEqual(messages(text, 'LL1008'), ["Environment variables take 5,003 bytes, over Lambda's limit of 4,096 bytes (4 KB) for all names and values together (function W)."]);
+`,
+)}`;
+  assert.deepEqual(messages(text, 'LL1005'), [
+    'BatchSize 50 records is outside the range for an SQS FIFO queue: 1–10 records (SQS event E of function W).',
+  ]);
+  assert.deepEqual(messages(text, 'LL1006'), [
+    "MaximumBatchingWindowInSeconds 400 seconds is outside Lambda's range of 0–300 seconds (SQS event E of function W).",
+  ]);
+  assert.deepEqual(messages(text, 'LL1008'), [
+    "Environment variables take 5,003 bytes, over Lambda's limit of 4,096 bytes (4 KB) for all names and values together (function W).",
+  ]);
 });

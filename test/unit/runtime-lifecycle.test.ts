@@ -25,10 +25,16 @@ test('nodejs22.x moves from supported to deprecated to blocked, with its dates i
   const deprecated = ll1011(text, '2027-04-30');
   assert.equal(deprecated.length, 1);
   assert.equal(deprecated[0]?.severity, 'warning');
-  assert.match(deprecated[0]?.message ?? '', /deprecated since 2027-04-30.*blocked from 2027-06-01.*updating them from 2027-07-01/);
+  assert.match(
+    deprecated[0]?.message ?? '',
+    /deprecated since 2027-04-30.*blocked from 2027-06-01.*updating them from 2027-07-01/,
+  );
   const createBlocked = ll1011(text, '2027-06-01');
   assert.equal(createBlocked[0]?.severity, 'error');
-  assert.match(createBlocked[0]?.message ?? '', /blocked for new functions since 2027-06-01.*updates are blocked from 2027-07-01.*Move to nodejs24\.x/);
+  assert.match(
+    createBlocked[0]?.message ?? '',
+    /blocked for new functions since 2027-06-01.*updates are blocked from 2027-07-01.*Move to nodejs24\.x/,
+  );
   const updateBlocked = ll1011(text, '2027-07-01');
   assert.equal(updateBlocked[0]?.severity, 'error');
   assert.match(updateBlocked[0]?.message ?? '', /updates blocked since 2027-07-01/);
@@ -40,8 +46,12 @@ test('an unknown runtime is an error with a "did you mean" quick fix that keeps 
   assert.equal(yaml.length, 1);
   assert.equal(yaml[0]?.severity, 'error');
   assert.match(yaml[0]?.message ?? '', /did you mean nodejs22\.x\?/);
-  assert.deepEqual(yaml[0]?.fixes.map((f) => f.edits.map((e) => e.newText)), [['nodejs22.x']]);
-  const jsonText = '{ "Transform": "AWS::Serverless-2016-10-31", "Resources": { "Fn": { "Type": "AWS::Serverless::Function", "Properties": { "Handler": "app.handler", "Runtime": "pyhton3.13" } } } }';
+  assert.deepEqual(
+    yaml[0]?.fixes.map((f) => f.edits.map((e) => e.newText)),
+    [['nodejs22.x']],
+  );
+  const jsonText =
+    '{ "Transform": "AWS::Serverless-2016-10-31", "Resources": { "Fn": { "Type": "AWS::Serverless::Function", "Properties": { "Handler": "app.handler", "Runtime": "pyhton3.13" } } } }';
   const json = ll1011(jsonText, '2026-11-27', 'file:///t.json');
   const edit = json[0]?.fixes[0]?.edits[0];
   assert.ok(edit);

@@ -53,7 +53,10 @@ test('actionMatches: IAM wildcards, case-insensitive', () => {
 
 test('sdkService: SDK clients by VPC endpoint service name', () => {
   assert.equal(sdkService({ module: '@aws-sdk/client-s3', path: 'S3Client' }), 's3');
-  assert.equal(sdkService({ module: '@aws-sdk/client-secrets-manager', path: 'SecretsManagerClient' }), 'secretsmanager');
+  assert.equal(
+    sdkService({ module: '@aws-sdk/client-secrets-manager', path: 'SecretsManagerClient' }),
+    'secretsmanager',
+  );
   assert.equal(sdkService({ module: '@aws-sdk/client-sfn', path: 'SFNClient' }), 'states');
   assert.equal(sdkService({ module: '@aws-sdk/lib-dynamodb', path: 'DynamoDBDocumentClient' }), 'dynamodb');
   assert.equal(sdkService({ module: 'aws-sdk', path: 'DynamoDB.DocumentClient' }), 'dynamodb');

@@ -39,11 +39,20 @@ function fixAll(rel: string, ruleId: string): { text: string; left: number; appl
 test('LL4001: adding AWSLambdaBasicExecutionRole (to an existing list, a new list, in JSON) clears every finding', () => {
   const yaml = fixAll('LL4001/bad.yaml', 'LL4001');
   assert.deepEqual([yaml.left, yaml.applied], [0, 2]);
-  assert.match(yaml.text, /AmazonDynamoDBReadOnlyAccess\n {8}- !Sub 'arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole'\n/);
-  assert.match(yaml.text, /ManagedPolicyArns: \[!Sub 'arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole'\]/);
+  assert.match(
+    yaml.text,
+    /AmazonDynamoDBReadOnlyAccess\n {8}- !Sub 'arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole'\n/,
+  );
+  assert.match(
+    yaml.text,
+    /ManagedPolicyArns: \[!Sub 'arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole'\]/,
+  );
   const json = fixAll('LL4001/bad.json', 'LL4001');
   assert.deepEqual([json.left, json.applied], [0, 1]);
-  assert.match(json.text, /"ManagedPolicyArns": \[\{ "Fn::Sub": "arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole" \}\]/);
+  assert.match(
+    json.text,
+    /"ManagedPolicyArns": \[\{ "Fn::Sub": "arn:\$\{AWS::Partition\}:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole" \}\]/,
+  );
 });
 
 test('LL4002: the source’s execution policy is added to a custom role; a SAM role is left to its Policies', () => {

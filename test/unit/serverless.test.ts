@@ -24,9 +24,16 @@ function fn(text: string, name: string): FunctionModel {
 }
 
 /** The value and the text the span covers. */
-function at<T>(text: string, s: Setting<T> | undefined): { value: T | undefined; unknown: string | undefined; text: string } | undefined {
+function at<T>(
+  text: string,
+  s: Setting<T> | undefined,
+): { value: T | undefined; unknown: string | undefined; text: string } | undefined {
   if (s === undefined) return undefined;
-  return { value: isKnown(s) ? s.value : undefined, unknown: isKnown(s) ? undefined : s.unknown, text: text.slice(s.span.start, s.span.end) };
+  return {
+    value: isKnown(s) ? s.value : undefined,
+    unknown: isKnown(s) ? undefined : s.unknown,
+    text: text.slice(s.span.start, s.span.end),
+  };
 }
 
 test('variables: self, opt and env defaults, sls:stage, nesting and interpolation', () => {
@@ -109,7 +116,10 @@ functions:
   const layers = overrides.layers;
   assert.ok(isKnown(layers));
   assert.equal(layers.value.length, 2);
-  assert.deepEqual(overrides.environment?.variables.map((v) => `${v.name}=${isKnown(v.value) ? v.value.value : '?'}`), ['A=provider', 'B=function']);
+  assert.deepEqual(
+    overrides.environment?.variables.map((v) => `${v.name}=${isKnown(v.value) ? v.value.value : '?'}`),
+    ['A=provider', 'B=function'],
+  );
   assert.equal(overrides.vpcConfig, undefined);
   const container = fn(text, 'container');
   assert.equal(at(text, container.packageType)?.value, 'Image');
@@ -167,7 +177,10 @@ resources:
   assert.equal(orders?.mapping?.queue?.logicalId, 'Orders');
   assert.deepEqual(at(text, orders?.mapping?.functionResponseTypes)?.value, ['ReportBatchItemFailures']);
   assert.equal(jobs?.mapping?.queue?.logicalId, 'Jobs');
-  assert.equal(at(text, f.triggers.find((t) => t.type === 'DynamoDB')?.mapping?.maximumBatchingWindowInSeconds)?.value, 3);
+  assert.equal(
+    at(text, f.triggers.find((t) => t.type === 'DynamoDB')?.mapping?.maximumBatchingWindowInSeconds)?.value,
+    3,
+  );
   assert.equal(at(text, f.functionUrl?.authType)?.value, 'NONE');
   assert.equal(text.slice(orders?.span.start, orders?.span.end), 'sqs');
 });
@@ -254,8 +267,16 @@ functions:
 });
 
 test('other clouds have no Lambda functions; a plugin-rewritten runtime is unknown', () => {
-  assert.equal(readTemplate(URI, 'service: gcp\nprovider: { name: google, runtime: nodejs18 }\nfunctions:\n  f: { handler: http }\n', 'yaml').functions.length, 0);
-  const text = 'service: r\nprovider: { name: aws, runtime: rust }\nplugins: [serverless-rust]\nfunctions:\n  f: { handler: bootstrap }\n';
+  assert.equal(
+    readTemplate(
+      URI,
+      'service: gcp\nprovider: { name: google, runtime: nodejs18 }\nfunctions:\n  f: { handler: http }\n',
+      'yaml',
+    ).functions.length,
+    0,
+  );
+  const text =
+    'service: r\nprovider: { name: aws, runtime: rust }\nplugins: [serverless-rust]\nfunctions:\n  f: { handler: bootstrap }\n';
   assert.match(at(text, fn(text, 'f').runtime)?.unknown ?? '', /serverless-rust/);
   const plain = 'service: r\nprovider: { name: aws, runtime: rust }\nfunctions:\n  f: { handler: bootstrap }\n';
   assert.equal(at(plain, fn(plain, 'f').runtime)?.value, 'rust');
@@ -280,7 +301,10 @@ functions:
   const fixed = text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end);
   assert.match(fixed, /batchSize: 5\n {10}functionResponseType: ReportBatchItemFailures\n$/);
   // Fixed, the rule is silent.
-  assert.equal(new LanguageService().validate({ uri: URI, text: fixed }).filter((d) => d.ruleId === 'LL2004').length, 0);
+  assert.equal(
+    new LanguageService().validate({ uri: URI, text: fixed }).filter((d) => d.ruleId === 'LL2004').length,
+    0,
+  );
 });
 
 test('provisionedConcurrency, snapStart and versionFunctions: the version and alias the framework publishes, and the events that invoke it', () => {
@@ -313,21 +337,34 @@ functions:
 `;
   const checkout = fn(text, 'checkout');
   // provisionedConcurrency: a version, the alias \`provisioned\` with the provisioned concurrency on it, events on the alias.
-  assert.deepEqual(at(text, checkout.autoPublishAlias), { value: 'provisioned', unknown: undefined, text: 'provisionedConcurrency' });
+  assert.deepEqual(at(text, checkout.autoPublishAlias), {
+    value: 'provisioned',
+    unknown: undefined,
+    text: 'provisionedConcurrency',
+  });
   assert.deepEqual(at(text, checkout.provisionedConcurrency), { value: 5, unknown: undefined, text: '5' });
   assert.equal(checkout.versions.length, 1);
-  assert.deepEqual(checkout.triggers.map((t) => t.qualifier), ['qualified']);
+  assert.deepEqual(
+    checkout.triggers.map((t) => t.qualifier),
+    ['qualified'],
+  );
   // snapStart: true is SnapStart on published versions, behind the \`snapstart\` alias, even with versioning off.
   const reports = fn(text, 'reports');
   assert.deepEqual(at(text, reports.snapStart), { value: 'PublishedVersions', unknown: undefined, text: 'true' });
   assert.equal(at(text, reports.autoPublishAlias)?.value, 'snapstart');
   assert.equal(reports.versions.length, 1);
-  assert.deepEqual(reports.triggers.map((t) => t.qualifier), ['qualified']);
+  assert.deepEqual(
+    reports.triggers.map((t) => t.qualifier),
+    ['qualified'],
+  );
   // No alias: a version per deploy (versionFunctions defaults to true), events invoke the unqualified function.
   const plain = fn(text, 'plain');
   assert.equal(plain.autoPublishAlias, undefined);
   assert.equal(plain.versions.length, 1);
-  assert.deepEqual(plain.triggers.map((t) => t.qualifier), ['unqualified']);
+  assert.deepEqual(
+    plain.triggers.map((t) => t.qualifier),
+    ['unqualified'],
+  );
   // versionFunction: false and provisionedConcurrency 0: nothing published.
   const unversioned = fn(text, 'unversioned');
   assert.equal(unversioned.autoPublishAlias, undefined);

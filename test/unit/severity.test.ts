@@ -44,7 +44,10 @@ test('LL2101 with MaximumRetryAttempts 0: an info that speaks of duplicate deliv
   const got = findings('LL2101/no-retries/app.py', 'LL2101');
   assert.equal(got.length, 1);
   assert.equal(got[0]?.severity, 'info');
-  assert.match(got[0]?.message ?? '', /MaximumRetryAttempts 0: Lambda does not retry a failed event, but may still deliver an event twice/);
+  assert.match(
+    got[0]?.message ?? '',
+    /MaximumRetryAttempts 0: Lambda does not retry a failed event, but may still deliver an event twice/,
+  );
   assert.match(got[0]?.message ?? '', /Each duplicate delivery sends the email again/);
   assert.doesNotMatch(got[0]?.message ?? '', /retries a failed event 0 times|Each retry/);
 });

@@ -26,15 +26,23 @@ test('the simulator bundle contains neither the rule engine, the code analysis n
     external: ['typescript'],
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const externals = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+  const externals = Object.values(result.metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.external).map((i) => i.path),
+  );
   assert.ok(inputs.includes('server/src/simulator/engine.ts'), 'the simulator is in it');
   assert.ok(inputs.includes('server/src/service/templates/template.ts'), 'the template reader is in it');
-  assert.deepEqual(externals.filter((p) => p === 'typescript'), [], 'no require of TypeScript');
-  const unwanted = inputs.filter((p) =>
-    /^node_modules\/(typescript|web-tree-sitter|tree-sitter-python)\//.test(p) ||
-    // handlers/resolve.ts (where a Handler setting points, paths only) is the one module of handlers/ allowed.
-    (/^server\/src\/service\/(index|hover\/|handlers\/|actions\/|project\/index|project\/handlers)/.test(p) && p !== 'server/src/service/handlers/resolve.ts') ||
-    p === 'server/src/service/rules/index.ts',
+  assert.deepEqual(
+    externals.filter((p) => p === 'typescript'),
+    [],
+    'no require of TypeScript',
+  );
+  const unwanted = inputs.filter(
+    (p) =>
+      /^node_modules\/(typescript|web-tree-sitter|tree-sitter-python)\//.test(p) ||
+      // handlers/resolve.ts (where a Handler setting points, paths only) is the one module of handlers/ allowed.
+      (/^server\/src\/service\/(index|hover\/|handlers\/|actions\/|project\/index|project\/handlers)/.test(p) &&
+        p !== 'server/src/service/handlers/resolve.ts') ||
+      p === 'server/src/service/rules/index.ts',
   );
   assert.deepEqual(unwanted, []);
 });

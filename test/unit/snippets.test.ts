@@ -16,7 +16,13 @@ import { URI } from 'vscode-uri';
 import { LanguageService, loadPythonParser } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
 import { loadScenario, ScenarioError } from '../../server/src/simulator/scenario';
-import { contributedSnippets, expandSnippet, indentInsertion, type Replacements, type SnippetContribution } from './helpers/snippets';
+import {
+  contributedSnippets,
+  expandSnippet,
+  indentInsertion,
+  type Replacements,
+  type SnippetContribution,
+} from './helpers/snippets';
 import { scenarioShapeProblems } from '../../server/src/simulator/scenarioSchema';
 
 const ROOT = resolve(__dirname, '../..');
@@ -96,14 +102,23 @@ interface Project {
 
 /** Python functions: the user picks a Python runtime and the Python handler over the Node defaults. */
 const PYTHON: Replacements = { 'nodejs24.x': 'python3.14', 'index.handler': 'app.lambda_handler' };
-const HANDLER_FILE: Record<HandlerLanguage, string> = { javascript: 'src/index.mjs', typescript: 'src/index.ts', python: 'src/app.py' };
+const HANDLER_FILE: Record<HandlerLanguage, string> = {
+  javascript: 'src/index.mjs',
+  typescript: 'src/index.ts',
+  python: 'src/app.py',
+};
 
 /**
  * A project on disk: a template built from a SAM snippet (the whole-template snippet alone,
  * the others under `Resources:` of a minimal template) whose function's handler is the handler
  * snippet, at the snippet defaults' CodeUri and Handler.
  */
-function project(samPrefix: string, handlerLanguage: HandlerLanguage, handlerPrefix: string, options: ProjectOptions = {}): Project {
+function project(
+  samPrefix: string,
+  handlerLanguage: HandlerLanguage,
+  handlerPrefix: string,
+  options: ProjectOptions = {},
+): Project {
   const dir = newProjectDir();
   const template = 'template.yaml';
   const sam = { ...(handlerLanguage === 'python' ? PYTHON : {}), ...options.sam };
@@ -114,7 +129,11 @@ function project(samPrefix: string, handlerLanguage: HandlerLanguage, handlerPre
       : `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n\nResources:\n  ${indentInsertion(body, '  ')}\n`;
   const handler = HANDLER_FILE[handlerLanguage];
   const handlerText = expand(handlerLanguage, handlerPrefix, join(dir, handler), dir);
-  const files = { [template]: templateText, [handler]: options.editHandler ? options.editHandler(handlerText) : handlerText, ...options.extra?.(dir) };
+  const files = {
+    [template]: templateText,
+    [handler]: options.editHandler ? options.editHandler(handlerText) : handlerText,
+    ...options.extra?.(dir),
+  };
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
@@ -138,7 +157,8 @@ function check(p: Project): Checked {
     const uri = URI.file(join(p.dir, rel)).toString();
     const doc = TextDocument.create(uri, 'text', 1, text);
     for (const d of service.validate({ uri, text, version: 1 })) {
-      const at = d.uri === uri ? `${rel}:${doc.positionAt(d.span.start).line + 1}` : relative(p.dir, URI.parse(d.uri).fsPath);
+      const at =
+        d.uri === uri ? `${rel}:${doc.positionAt(d.span.start).line + 1}` : relative(p.dir, URI.parse(d.uri).fsPath);
       findings.push(`${d.ruleId} ${d.severity} ${at} ${d.message}`);
     }
   }
@@ -169,11 +189,13 @@ const CASES: Readonly<Record<string, () => Project>> = {
   'yaml:sam-async-function': () => project('sam-async-function', 'javascript', 'lambda-idempotent-handler'),
   'javascript:lambda-handler': () => project('sam-template', 'javascript', 'lambda-handler'),
   'javascript:lambda-sqs-handler': () => project('sam-sqs-function', 'javascript', 'lambda-sqs-handler'),
-  'javascript:lambda-idempotent-handler': () => project('sam-async-function', 'javascript', 'lambda-idempotent-handler'),
+  'javascript:lambda-idempotent-handler': () =>
+    project('sam-async-function', 'javascript', 'lambda-idempotent-handler'),
   'typescript:lambda-handler': () => project('sam-template', 'typescript', 'lambda-handler'),
   'typescript:lambda-handler-ts': () => project('sam-api-function', 'typescript', 'lambda-handler-ts'),
   'typescript:lambda-sqs-handler': () => project('sam-sqs-function', 'typescript', 'lambda-sqs-handler'),
-  'typescript:lambda-idempotent-handler': () => project('sam-async-function', 'typescript', 'lambda-idempotent-handler'),
+  'typescript:lambda-idempotent-handler': () =>
+    project('sam-async-function', 'typescript', 'lambda-idempotent-handler'),
   'python:lambda-handler': () => project('sam-template', 'python', 'lambda-handler'),
   'python:lambda-sqs-handler': () => project('sam-sqs-function', 'python', 'lambda-sqs-handler'),
   'json:lambda-scenario': () => scenarioProject(),
@@ -191,7 +213,10 @@ test('package.json contributes every snippet file, each exists and parses, each 
     for (const s of c.snippets) {
       assert.ok(s.prefixes.length > 0 && s.body !== '', `${c.path} "${s.name}": has a prefix and a body`);
       // VS Code ignores `scope` in a contributed file; one that names other languages would mislead.
-      assert.ok(s.scope === undefined || s.scope.includes(c.language), `${c.path} "${s.name}": scope ${s.scope?.join(',')} covers ${c.language}, the language it is contributed for`);
+      assert.ok(
+        s.scope === undefined || s.scope.includes(c.language),
+        `${c.path} "${s.name}": scope ${s.scope?.join(',')} covers ${c.language}, the language it is contributed for`,
+      );
     }
   }
   const contributed = new Set(CONTRIBUTIONS.map((c) => normalize(c.path)));
@@ -207,7 +232,8 @@ test('package.json contributes every snippet file, each exists and parses, each 
 test('docs/snippets.md lists every prefix', () => {
   const docs = readFileSync(join(ROOT, 'docs/snippets.md'), 'utf8');
   for (const s of CONTRIBUTIONS.flatMap((c) => c.snippets ?? [])) {
-    for (const prefix of s.prefixes) assert.ok(docs.includes(`| \`${prefix}\` |`), `docs/snippets.md has a table row for ${prefix}`);
+    for (const prefix of s.prefixes)
+      assert.ok(docs.includes(`| \`${prefix}\` |`), `docs/snippets.md has a table row for ${prefix}`);
   }
 });
 
@@ -220,7 +246,13 @@ for (const c of CONTRIBUTIONS) {
         assert.ok(build, `snippet ${key} has a test context in CASES`);
         const p = build();
         const result = check(p);
-        assert.deepEqual(result.findings, [], `findings in:\n${Object.entries(p.files).map(([f, t]) => `--- ${f}\n${t}`).join('\n')}`);
+        assert.deepEqual(
+          result.findings,
+          [],
+          `findings in:\n${Object.entries(p.files)
+            .map(([f, t]) => `--- ${f}\n${t}`)
+            .join('\n')}`,
+        );
         assert.ok(result.links > 0, `the template links ${p.handler}, so the trigger-aware rules ran on it`);
       });
     }
@@ -253,34 +285,51 @@ test('broken variants are reported: the harness sees findings', () => {
   );
   assert.deepEqual(ruleIds(pythonClientInside), ['LL3001'], pythonClientInside.findings.join('\n'));
 
-  const shortVisibility = check(project('sam-sqs-function', 'javascript', 'lambda-sqs-handler', { sam: { '180': '120' } }));
+  const shortVisibility = check(
+    project('sam-sqs-function', 'javascript', 'lambda-sqs-handler', { sam: { '180': '120' } }),
+  );
   assert.deepEqual(ruleIds(shortVisibility), ['LL2001'], shortVisibility.findings.join('\n'));
 
   const wrongIdentifier = check(
-    project('sam-sqs-function', 'javascript', 'lambda-sqs-handler', { editHandler: (t) => replaceOnce(t, 'itemIdentifier: record.messageId', 'itemIdentifier: record.receiptHandle') }),
+    project('sam-sqs-function', 'javascript', 'lambda-sqs-handler', {
+      editHandler: (t) => replaceOnce(t, 'itemIdentifier: record.messageId', 'itemIdentifier: record.receiptHandle'),
+    }),
   );
   assert.deepEqual(ruleIds(wrongIdentifier), ['LL2103'], wrongIdentifier.findings.join('\n'));
 
   const pythonNoBatchResponse = check(
-    project('sam-sqs-function', 'python', 'lambda-sqs-handler', { editHandler: (t) => replaceOnce(t, '"batchItemFailures"', '"failures"').replaceAll('batch_item_failures', 'failures') }),
+    project('sam-sqs-function', 'python', 'lambda-sqs-handler', {
+      editHandler: (t) =>
+        replaceOnce(t, '"batchItemFailures"', '"failures"').replaceAll('batch_item_failures', 'failures'),
+    }),
   );
   assert.deepEqual(ruleIds(pythonNoBatchResponse), ['LL2103'], pythonNoBatchResponse.findings.join('\n'));
 
   const unconditional = check(
-    project('sam-async-function', 'javascript', 'lambda-idempotent-handler', { editHandler: (t) => replaceOnce(t, "ConditionExpression: 'attribute_not_exists(id)',", '') }),
+    project('sam-async-function', 'javascript', 'lambda-idempotent-handler', {
+      editHandler: (t) => replaceOnce(t, "ConditionExpression: 'attribute_not_exists(id)',", ''),
+    }),
   );
   assert.deepEqual(ruleIds(unconditional), ['LL2101'], unconditional.findings.join('\n'));
 
   const slowApi = check(project('sam-api-function', 'typescript', 'lambda-handler-ts', { sam: { '10': '60' } }));
   assert.deepEqual(ruleIds(slowApi), ['LL2002'], slowApi.findings.join('\n'));
 
-  const wrongHandler = check(project('sam-template', 'javascript', 'lambda-handler', { sam: { 'index.handler': 'index.main' } }));
+  const wrongHandler = check(
+    project('sam-template', 'javascript', 'lambda-handler', { sam: { 'index.handler': 'index.main' } }),
+  );
   assert.deepEqual(ruleIds(wrongHandler), ['LL5001'], wrongHandler.findings.join('\n'));
 
   const noRequests = scenarioProject({ '5': '0' });
   const json = JSON.parse(noRequests.files[noRequests.scenario] as string) as unknown;
-  assert.ok(scenarioShapeProblems(json).includes('traffic[0].count: expected a whole number ≥ 1 (got 0)'), 'the schema rejects count 0');
-  assert.throws(() => loadScenario(join(noRequests.dir, noRequests.scenario)), (e: unknown) => e instanceof ScenarioError && e.problems.some((problem) => problem.includes('traffic[0].count')));
+  assert.ok(
+    scenarioShapeProblems(json).includes('traffic[0].count: expected a whole number ≥ 1 (got 0)'),
+    'the schema rejects count 0',
+  );
+  assert.throws(
+    () => loadScenario(join(noRequests.dir, noRequests.scenario)),
+    (e: unknown) => e instanceof ScenarioError && e.problems.some((problem) => problem.includes('traffic[0].count')),
+  );
 });
 
 test('the expander follows VS Code: mirrors, nested placeholders, choices, escapes, variables', () => {
@@ -288,7 +337,10 @@ test('the expander follows VS Code: mirrors, nested placeholders, choices, escap
   assert.equal(expandSnippet('$1 ${1:a} ${2:b ${3:c}} $3 $0', vars), 'a a b c c ');
   assert.equal(expandSnippet('${1|x,y\\,z|}-$1', vars), 'x-x');
   assert.equal(expandSnippet('\\$1 \\} \\\\ $ ${ ${x', vars), '$1 } \\ $ ${ ${x');
-  assert.equal(expandSnippet('${TM_FILENAME_BASE}Fn ${TM_SELECTED_TEXT:none} $TM_CLIPBOARD_X $CLIPBOARD.', vars), 'ordersFn none TM_CLIPBOARD_X .');
+  assert.equal(
+    expandSnippet('${TM_FILENAME_BASE}Fn ${TM_SELECTED_TEXT:none} $TM_CLIPBOARD_X $CLIPBOARD.', vars),
+    'ordersFn none TM_CLIPBOARD_X .',
+  );
   assert.equal(expandSnippet('${1:Worker}Fn ${1}Queue', vars, { Worker: 'Orders' }), 'OrdersFn OrdersQueue');
   assert.throws(() => expandSnippet('${1:a}', vars, { b: 'c' }), /no placeholder has the default "b"/);
   assert.throws(() => expandSnippet('${TM_FILENAME/(.*)/$1/}', vars), /transforms are not supported/);

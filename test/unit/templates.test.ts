@@ -23,7 +23,8 @@ function fn(t: TemplateDocument, id: string): FunctionModel {
   return f;
 }
 
-const slice = (t: TemplateDocument, s: Span | undefined) => (s === undefined ? undefined : t.text.slice(s.start, s.end));
+const slice = (t: TemplateDocument, s: Span | undefined) =>
+  s === undefined ? undefined : t.text.slice(s.start, s.end);
 const textOf = <T>(t: TemplateDocument, s: Setting<T> | undefined) => slice(t, s?.span);
 const value = <T>(s: Setting<T> | undefined): T | undefined => (isKnown(s) ? s.value : undefined);
 
@@ -60,11 +61,14 @@ test('every YAML short-form tag becomes the intrinsic it stands for, its span st
   assert.ok(inner?.kind === 'intrinsic' && inner.fn === 'Fn::Equals');
   assert.ok(inner.arg.kind === 'seq' && inner.arg.items[0]?.kind === 'intrinsic');
   const block = yamlValue('V: !If\n  - Cond\n  - 1\n  - 2\n');
-  assert.ok(block.kind === 'intrinsic' && block.fn === 'Fn::If' && block.arg.kind === 'seq' && block.arg.items.length === 3);
+  assert.ok(
+    block.kind === 'intrinsic' && block.fn === 'Fn::If' && block.arg.kind === 'seq' && block.arg.items.length === 3,
+  );
 });
 
 test('JSON long-form intrinsics become the same nodes, and plain one-key maps stay maps', () => {
-  const text = '{ "A": { "Ref": "P" }, "B": { "Fn::GetAtt": ["R", "Arn"] }, "C": { "Fn::If": ["X", 1, { "Ref": "AWS::NoValue" }] }, "D": { "Name": "x" } }';
+  const text =
+    '{ "A": { "Ref": "P" }, "B": { "Fn::GetAtt": ["R", "Arn"] }, "C": { "Fn::If": ["X", 1, { "Ref": "AWS::NoValue" }] }, "D": { "Name": "x" } }';
   const { root, format } = parseTreeText(text);
   assert.equal(format, 'json');
   const a = get(root, 'A');
@@ -73,7 +77,9 @@ test('JSON long-form intrinsics become the same nodes, and plain one-key maps st
   const b = get(root, 'B');
   assert.ok(b?.kind === 'intrinsic' && b.fn === 'Fn::GetAtt' && b.arg.kind === 'seq');
   const c = get(root, 'C');
-  assert.ok(c?.kind === 'intrinsic' && c.fn === 'Fn::If' && c.arg.kind === 'seq' && c.arg.items[2]?.kind === 'intrinsic');
+  assert.ok(
+    c?.kind === 'intrinsic' && c.fn === 'Fn::If' && c.arg.kind === 'seq' && c.arg.items[2]?.kind === 'intrinsic',
+  );
   assert.equal(get(root, 'D')?.kind, 'map');
   const yamlLong = yamlValue('V:\n  Fn::Sub: "${A}"\n');
   assert.ok(yamlLong.kind === 'intrinsic' && yamlLong.fn === 'Fn::Sub');
@@ -143,7 +149,10 @@ test('SAM Globals: scalars fill in, the function wins, variables merge, layers a
   assert.equal(value(over.memorySize), 256);
   const vars = Object.fromEntries((over.environment?.variables ?? []).map((v) => [v.name, value(v.value)]));
   assert.deepEqual(vars, { STAGE: 'prod', TABLE: 'own-table', EXTRA: 'x' });
-  assert.deepEqual((value(over.layers) ?? []).map((l) => value(l)), ['arn:layer:g1', 'arn:layer:own']);
+  assert.deepEqual(
+    (value(over.layers) ?? []).map((l) => value(l)),
+    ['arn:layer:g1', 'arn:layer:own'],
+  );
   const ignores = fn(t, 'Ignores');
   assert.equal(ignores.timeout, undefined);
   assert.equal(ignores.layers, undefined);
@@ -157,7 +166,9 @@ test('SAM Globals: scalars fill in, the function wins, variables merge, layers a
 });
 
 test('SAM Globals merge maps recursively and concatenate lists; an intrinsic on the function wins', () => {
-  const t = readTemplate('file:///m.yaml', `Transform: AWS::Serverless-2016-10-31
+  const t = readTemplate(
+    'file:///m.yaml',
+    `Transform: AWS::Serverless-2016-10-31
 Parameters:
   Layers:
     Type: CommaDelimitedList
@@ -184,7 +195,8 @@ Resources:
             Type: SNS
       EphemeralStorage: {}
       Layers: !Ref Layers
-`);
+`,
+  );
   const f = fn(t, 'Fn');
   assert.equal(value(f.asyncConfig?.maximumRetryAttempts), 0, 'from Globals');
   assert.equal(value(f.asyncConfig?.maximumEventAgeInSeconds), 120, 'from the function');
@@ -195,7 +207,9 @@ Resources:
 });
 
 test('Ref to a parameter with a Default resolves; without one it is unknown; FindInMap over literals resolves', () => {
-  const t = readTemplate('file:///p.yaml', `Transform: AWS::Serverless-2016-10-31
+  const t = readTemplate(
+    'file:///p.yaml',
+    `Transform: AWS::Serverless-2016-10-31
 Parameters:
   Mem:
     Type: Number
@@ -224,7 +238,8 @@ Resources:
       MemorySize: !FindInMap [Sizes, !Ref Stage, Memory]
       Timeout: !GetAtt Settings.Timeout
       EphemeralStorage: { Size: !If [C, 1024, 2048] }
-`);
+`,
+  );
   const a = fn(t, 'A');
   assert.equal(value(a.memorySize), 512);
   assert.equal(textOf(t, a.memorySize), '!Ref Mem', 'the span is where the value is used');
@@ -308,7 +323,9 @@ test('SQS queues: visibility timeout, FIFO flag (property or .fifo name), redriv
   assert.equal(m?.mapping?.queue?.logicalId, 'Fifo');
   assert.equal(value(m?.mapping?.batchSize), 5);
   assert.deepEqual(t.detachedMappings, []);
-  const external = readTemplate('file:///e.yaml', `AWSTemplateFormatVersion: '2010-09-09'
+  const external = readTemplate(
+    'file:///e.yaml',
+    `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
   Orders:
     Type: AWS::SQS::Queue
@@ -318,7 +335,8 @@ Resources:
       FunctionName: orders-worker
       EventSourceArn: !GetAtt Orders.Arn
       BatchSize: 20
-`);
+`,
+  );
   assert.deepEqual(external.functions, []);
   const [d] = external.detachedMappings;
   assert.equal(d?.name, 'Mapping');
@@ -328,7 +346,9 @@ Resources:
 });
 
 test('related resources link to their function: invoke config, permission, URL, version, alias, rules, SNS', () => {
-  const t = readTemplate('file:///r.yaml', `AWSTemplateFormatVersion: '2010-09-09'
+  const t = readTemplate(
+    'file:///r.yaml',
+    `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
   Fn:
     Type: AWS::Lambda::Function
@@ -385,7 +405,8 @@ Resources:
       Subscription:
         - Protocol: lambda
           Endpoint: !Sub "\${Other.Arn}"
-`);
+`,
+  );
   const f = fn(t, 'Fn');
   assert.equal(value(f.asyncConfig?.maximumRetryAttempts), 1);
   const byName = Object.fromEntries(f.triggers.map((x) => [x.name, `${x.type}/${x.invocation}/${x.definedBy}`]));
@@ -395,15 +416,26 @@ Resources:
     Nightly: 'Schedule/async/resource',
   });
   assert.equal(value(f.functionUrl?.authType), 'NONE');
-  assert.deepEqual(f.versions.map((v) => [v.logicalId, value(v.provisionedConcurrency)]), [['V1', 2]]);
-  assert.deepEqual(f.aliases.map((a) => [a.logicalId, value(a.name)]), [['Live', 'live']]);
+  assert.deepEqual(
+    f.versions.map((v) => [v.logicalId, value(v.provisionedConcurrency)]),
+    [['V1', 2]],
+  );
+  assert.deepEqual(
+    f.aliases.map((a) => [a.logicalId, value(a.name)]),
+    [['Live', 'live']],
+  );
   const other = fn(t, 'Other');
-  assert.deepEqual(other.triggers.map((x) => `${x.type}/${x.name}`), ['SNS/Topic']);
+  assert.deepEqual(
+    other.triggers.map((x) => `${x.type}/${x.name}`),
+    ['SNS/Topic'],
+  );
   assert.equal(other.asyncConfig, undefined);
 });
 
 test('SAM function settings: events of each invocation model, EventInvokeConfig, DLQ, URL, provisioned concurrency', () => {
-  const t = readTemplate('file:///s.yaml', `Transform: AWS::Serverless-2016-10-31
+  const t = readTemplate(
+    'file:///s.yaml',
+    `Transform: AWS::Serverless-2016-10-31
 Resources:
   Fn:
     Type: AWS::Serverless::Function
@@ -435,7 +467,8 @@ Resources:
             ParallelizationFactor: 4
   B:
     Type: AWS::S3::Bucket
-`);
+`,
+  );
   const f = fn(t, 'Fn');
   assert.equal(value(f.autoPublishAlias), 'live');
   assert.equal(value(f.provisionedConcurrency), 3);
@@ -453,7 +486,9 @@ Resources:
 });
 
 test('spans: keys, scalar values, quoted values, flow maps, and JSON strings with their quotes', () => {
-  const t = readTemplate('file:///sp.yaml', `Transform: AWS::Serverless-2016-10-31
+  const t = readTemplate(
+    'file:///sp.yaml',
+    `Transform: AWS::Serverless-2016-10-31
 Resources:
   Fn:
     Type: AWS::Serverless::Function
@@ -464,7 +499,8 @@ Resources:
       Environment:
         Variables:
           KEY_ONE: value one
-`);
+`,
+  );
   const f = fn(t, 'Fn');
   assert.equal(slice(t, f.idSpan), 'Fn');
   assert.equal(textOf(t, f.handler), '"index.handler"');
@@ -474,7 +510,9 @@ Resources:
   const v = f.environment?.variables[0];
   assert.equal(slice(t, v?.nameSpan), 'KEY_ONE');
   assert.equal(textOf(t, v?.value), 'value one');
-  const j = readTemplate('file:///sp.json', `{
+  const j = readTemplate(
+    'file:///sp.json',
+    `{
   "AWSTemplateFormatVersion": "2010-09-09",
   "Resources": {
     "Fn": {
@@ -483,7 +521,9 @@ Resources:
     }
   },
   "Parameters": { "Mem": { "Type": "Number", "Default": 1024 } }
-}`, 'json');
+}`,
+    'json',
+  );
   const jf = fn(j, 'Fn');
   assert.equal(slice(j, jf.idSpan), '"Fn"');
   assert.equal(textOf(j, jf.runtime), '"nodejs22.x"');
@@ -494,17 +534,23 @@ Resources:
 
 test('templates are recognised by content: SAM, CloudFormation, or not a template', () => {
   assert.equal(readTemplate('file:///x.yaml', 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n').kind, 'sam');
-  assert.equal(readTemplate('file:///x.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n").kind, 'cloudformation');
+  assert.equal(
+    readTemplate('file:///x.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n").kind,
+    'cloudformation',
+  );
   assert.equal(readTemplate('file:///x.yaml', 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n').kind, 'cloudformation');
   const other = readTemplate('file:///docker-compose.yaml', 'services:\n  web:\n    image: nginx\n');
   assert.equal(other.kind, undefined);
   assert.equal(other.syntaxError, undefined);
-  const broken = readTemplate('file:///t.yaml', "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n   Type: x\n  - bad\n");
+  const broken = readTemplate(
+    'file:///t.yaml',
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n   Type: x\n  - bad\n",
+  );
   assert.ok(broken.syntaxError, 'a broken template reports its syntax error');
   assert.equal(getPath(parseTreeText('a: {b: 1}').root, 'a', 'b')?.kind, 'scalar');
 });
 
-test('a multi-line quoted scalar closed at its key\'s indentation parses as PyYAML and CloudFormation read it, with spans in the original text', () => {
+test("a multi-line quoted scalar closed at its key's indentation parses as PyYAML and CloudFormation read it, with spans in the original text", () => {
   const text = [
     'Resources:',
     '  Role:',
@@ -514,7 +560,7 @@ test('a multi-line quoted scalar closed at its key\'s indentation parses as PyYA
     '        - PolicyName: Access',
     "          PolicyDocument: !Sub '{",
     '              "Version": "2012-10-17",',
-    "              \"Statement\": [{ \"Effect\": \"Allow\", \"Action\": \"mq:*\", \"Resource\": \"*\" }]",
+    '              "Statement": [{ "Effect": "Allow", "Action": "mq:*", "Resource": "*" }]',
     "          }'",
     '        - PolicyName: After',
     '          PolicyDocument: {}',

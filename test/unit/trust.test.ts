@@ -14,11 +14,32 @@ const ROOT = resolve(__dirname, '../..');
 
 test('webview messages: the four shapes pass, field by field; anything else is refused', () => {
   assert.deepEqual(readFromWebview({ type: 'ready', source: null }), { type: 'ready', source: null });
-  assert.deepEqual(readFromWebview({ type: 'ready', source: { kind: 'file', path: '/w/.lambda-lens/runs/a.json', extra: 1 } }), { type: 'ready', source: { kind: 'file', path: '/w/.lambda-lens/runs/a.json' } });
+  assert.deepEqual(
+    readFromWebview({ type: 'ready', source: { kind: 'file', path: '/w/.lambda-lens/runs/a.json', extra: 1 } }),
+    { type: 'ready', source: { kind: 'file', path: '/w/.lambda-lens/runs/a.json' } },
+  );
   assert.deepEqual(readFromWebview({ type: 'cancel-run', runId: 'r1' }), { type: 'cancel-run', runId: 'r1' });
-  assert.deepEqual(readFromWebview({ type: 'reveal-logs', requestId: 'q', attempt: 2 }), { type: 'reveal-logs', requestId: 'q', attempt: 2 });
+  assert.deepEqual(readFromWebview({ type: 'reveal-logs', requestId: 'q', attempt: 2 }), {
+    type: 'reveal-logs',
+    requestId: 'q',
+    attempt: 2,
+  });
   assert.deepEqual(readFromWebview({ type: 'export-chrome-trace' }), { type: 'export-chrome-trace' });
-  for (const bad of [null, 42, 'ready', [], { type: 'ready' }, { type: 'ready', source: { kind: 'file', path: 7 } }, { type: 'ready', source: { kind: 'disk', path: '/etc/passwd' } }, { type: 'cancel-run' }, { type: 'cancel-run', runId: 'x'.repeat(10_000) }, { type: 'reveal-logs', requestId: 'q', attempt: '1' }, { type: 'reveal-logs', requestId: 'q', attempt: 1.5 }, { type: 'run-shell', command: 'rm -rf /' }, { type: '__proto__' }]) {
+  for (const bad of [
+    null,
+    42,
+    'ready',
+    [],
+    { type: 'ready' },
+    { type: 'ready', source: { kind: 'file', path: 7 } },
+    { type: 'ready', source: { kind: 'disk', path: '/etc/passwd' } },
+    { type: 'cancel-run' },
+    { type: 'cancel-run', runId: 'x'.repeat(10_000) },
+    { type: 'reveal-logs', requestId: 'q', attempt: '1' },
+    { type: 'reveal-logs', requestId: 'q', attempt: 1.5 },
+    { type: 'run-shell', command: 'rm -rf /' },
+    { type: '__proto__' },
+  ]) {
     assert.equal(readFromWebview(bad), undefined, JSON.stringify(bad));
   }
 });
@@ -35,6 +56,11 @@ test('a restored panel reopens only saved runs and traces opened by hand', () =>
 });
 
 test('the executable-path settings are restricted in untrusted workspaces', () => {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } } };
-  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.sort(), ['lambdaLens.simulator.nodePath', 'lambdaLens.simulator.pythonPath']);
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
+  };
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations?.sort(), [
+    'lambdaLens.simulator.nodePath',
+    'lambdaLens.simulator.pythonPath',
+  ]);
 });

@@ -5,7 +5,16 @@ import { tuneChartSvg, tunePageHtml } from '../../client/src/panel/tuneChart';
 import type { TuneResult, TuneRow } from '../../server/src/simulator/tune';
 
 function row(memorySizeMb: number, durationP50Ms: number, x86: number): TuneRow {
-  return { memorySizeMb, durationP50Ms, durationP95Ms: durationP50Ms * 1.2, initP50Ms: 150, billedGbS: 0.5, costPerMillionUsd: { x86_64: x86, arm64: x86 * 0.8 }, invocations: 13, errors: 0 };
+  return {
+    memorySizeMb,
+    durationP50Ms,
+    durationP95Ms: durationP50Ms * 1.2,
+    initP50Ms: 150,
+    billedGbS: 0.5,
+    costPerMillionUsd: { x86_64: x86, arm64: x86 * 0.8 },
+    invocations: 13,
+    errors: 0,
+  };
 }
 
 const RESULT: TuneResult = {
@@ -28,7 +37,8 @@ test('the chart has one point per size, left to right by memory; Duration falls 
   const c = points(svg, 'cost');
   assert.equal(d.length, 4);
   assert.equal(c.length, 4);
-  for (let i = 1; i < 4; i++) assert.ok((d[i] as [number, number])[0] > (d[i - 1] as [number, number])[0], 'x grows with memory');
+  for (let i = 1; i < 4; i++)
+    assert.ok((d[i] as [number, number])[0] > (d[i - 1] as [number, number])[0], 'x grows with memory');
   // SVG y grows downwards: a longer Duration is higher up (smaller y).
   assert.ok((d[0] as [number, number])[1] < (d[3] as [number, number])[1], '128 MB is slower than 3008 MB');
   assert.ok((c[0] as [number, number])[1] > (c[3] as [number, number])[1], '128 MB is cheaper than 3008 MB');
@@ -41,7 +51,10 @@ test('the page: the recommendation, the table in memory order, no script, the CS
   const html = tunePageHtml(RESULT, 'Cpu: memory sizes', "default-src 'none'; style-src 'unsafe-inline'");
   assert.doesNotMatch(html, /<script/i);
   assert.match(html, /content="default-src &#39;none&#39;|content="default-src 'none'/);
-  assert.match(html, /Cheapest:<\/strong> 128 MB\. <strong>Fastest:<\/strong> 1769 MB, the smallest size within 10 % of the best Duration p50/);
+  assert.match(
+    html,
+    /Cheapest:<\/strong> 128 MB\. <strong>Fastest:<\/strong> 1769 MB, the smallest size within 10 % of the best Duration p50/,
+  );
   const sizes = [...html.matchAll(/<tr><td>(\d+) MB<\/td>/g)].map((m) => Number(m[1]));
   assert.deepEqual(sizes, [128, 512, 1769, 3008]);
   assert.match(html, /<td>\$0\.66<\/td>/, 'arm64 cost shown');

@@ -12,7 +12,16 @@ import type { Resolver } from '../../../server/src/service/templates/resolve';
 import { get, getPath, scalarString, type TNode } from '../../../server/src/service/templates/tree';
 import type { TriggerFacts } from './fitEvent';
 
-export { simulate, resolveScenario, loadScenario, ScenarioError, toChromeTrace, SAMPLE_EVENTS, defaultPlatform, runSimulateProcess } from '../../../server/src/simulator/index';
+export {
+  simulate,
+  resolveScenario,
+  loadScenario,
+  ScenarioError,
+  toChromeTrace,
+  SAMPLE_EVENTS,
+  defaultPlatform,
+  runSimulateProcess,
+} from '../../../server/src/simulator/index';
 export { installSdk, installedSdkDir, sdkDir } from '../../../server/src/simulator/aws/sdk';
 export { starterFor } from '../../../server/src/simulator/target';
 export { tune, DEFAULT_MEMORY_SIZES } from '../../../server/src/simulator/tune';
@@ -56,7 +65,8 @@ function triggerFacts(t: Trigger, fn: FunctionModel, r: Resolver | undefined): T
   const source = SOURCES[t.type];
   if (source === undefined || r === undefined) return facts;
   let node: TNode | undefined;
-  if (t.definedBy === 'event') node = get(getPath(r.resource(fn.logicalId), 'Properties', 'Events', t.name, 'Properties'), source.samKey);
+  if (t.definedBy === 'event')
+    node = get(getPath(r.resource(fn.logicalId), 'Properties', 'Events', t.name, 'Properties'), source.samKey);
   else node = get(getPath(r.resource(t.name), 'Properties'), 'EventSourceArn');
   const id = t.mapping?.queue?.logicalId ?? r.refTarget(node);
   if (id !== undefined) {

@@ -59,7 +59,9 @@ export function rememberOpened(file: string): void {
  */
 export function mayReopen(file: string, workspaceRoots: readonly string[]): boolean {
   const abs = resolve(file);
-  return openedByHand.has(abs) || (abs.endsWith('.json') && workspaceRoots.some((r) => dirname(abs) === resolve(runsDir(r))));
+  return (
+    openedByHand.has(abs) || (abs.endsWith('.json') && workspaceRoots.some((r) => dirname(abs) === resolve(runsDir(r))))
+  );
 }
 
 /** Reads a trace file; throws with a sentence saying what is wrong. */
@@ -68,19 +70,32 @@ export function readTrace(file: string): SimulationTrace {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${basename(file)} is not readable JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(`${basename(file)} is not readable JSON: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
-  if (!isTrace(json)) throw new Error(`${basename(file)} is not a Lambda Lens trace (a simulation run saved as JSON, format version 1).`);
+  if (!isTrace(json))
+    throw new Error(`${basename(file)} is not a Lambda Lens trace (a simulation run saved as JSON, format version 1).`);
   return json;
 }
 
 function isTrace(v: unknown): v is SimulationTrace {
   if (v === null || typeof v !== 'object') return false;
   const t = v as Record<string, unknown>;
-  return t['version'] === 1 && Array.isArray(t['environments']) && Array.isArray(t['invocations']) && Array.isArray(t['inputs']) && typeof t['summary'] === 'object' && t['summary'] !== null && typeof t['function'] === 'object';
+  return (
+    t['version'] === 1 &&
+    Array.isArray(t['environments']) &&
+    Array.isArray(t['invocations']) &&
+    Array.isArray(t['inputs']) &&
+    typeof t['summary'] === 'object' &&
+    t['summary'] !== null &&
+    typeof t['function'] === 'object'
+  );
 }
 
 /** A short title for a run. */
 export function runTitle(trace: SimulationTrace): string {
-  return trace.scenario.name && trace.scenario.name !== trace.function.name ? `${trace.function.name} · ${trace.scenario.name}` : trace.function.name;
+  return trace.scenario.name && trace.scenario.name !== trace.function.name
+    ? `${trace.function.name} · ${trace.scenario.name}`
+    : trace.function.name;
 }

@@ -15,13 +15,26 @@ import type { RunSource } from '../../shared/protocol';
 import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
 import type { Rejection } from '../../../server/src/simulator/validate';
 import { docsUrl } from '../../../server/src/service/model/findings';
-import { simulatorExecutables, simulatorPlatform, idleTimeoutMinutes, runRejectedConfigurations, SETTINGS } from '../settings';
+import {
+  simulatorExecutables,
+  simulatorPlatform,
+  idleTimeoutMinutes,
+  runRejectedConfigurations,
+  SETTINGS,
+} from '../settings';
 import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, rememberOpened, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
 import { tunePageHtml } from './tuneChart';
 import { fitSample, type TriggerFacts } from './fitEvent';
-import { describePattern, messageBodies, sampleForTrigger, trafficFor, type EventChoice, type TrafficPattern } from './traffic';
+import {
+  describePattern,
+  messageBodies,
+  sampleForTrigger,
+  trafficFor,
+  type EventChoice,
+  type TrafficPattern,
+} from './traffic';
 
 export const COMMANDS = {
   simulateFunction: 'lambdaLens.simulateFunction',
@@ -71,7 +84,10 @@ class Simulations implements PanelHost {
   }
 
   async exportChromeTrace(trace: SimulationTrace, source: RunSource): Promise<void> {
-    const base = source.kind === 'file' ? source.path.replace(/\.json$/, '') : join(workspaceRoot() ?? '', `${trace.function.name}`);
+    const base =
+      source.kind === 'file'
+        ? source.path.replace(/\.json$/, '')
+        : join(workspaceRoot() ?? '', `${trace.function.name}`);
     const target = await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Export Run as Chrome Trace'),
       defaultUri: vscode.Uri.file(`${base}.chrome.json`),
@@ -79,14 +95,18 @@ class Simulations implements PanelHost {
     });
     if (!target) return;
     writeFileSync(target.fsPath, JSON.stringify(engine().toChromeTrace(trace)));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: exported {0}. Open it in Perfetto UI or chrome://tracing.', basename(target.fsPath)));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Lambda Lens: exported {0}. Open it in Perfetto UI or chrome://tracing.', basename(target.fsPath)),
+    );
   }
 
   revealLogs(trace: SimulationTrace, requestId: string, attempt: number): void {
     const inv = trace.invocations.find((i) => i.requestId === requestId && i.attempt === attempt);
     if (!inv) return;
     this.output.appendLine('');
-    this.output.appendLine(`# ${vscode.l10n.t('Request {0} (attempt {1}) on {2}', requestId, attempt, inv.env ?? vscode.l10n.t('no environment'))}`);
+    this.output.appendLine(
+      `# ${vscode.l10n.t('Request {0} (attempt {1}) on {2}', requestId, attempt, inv.env ?? vscode.l10n.t('no environment'))}`,
+    );
     for (const line of inv.logs) this.output.appendLine(line);
     this.output.show(true);
   }
@@ -101,7 +121,9 @@ class Simulations implements PanelHost {
     const root = vscode.Uri.file(f.codeRoot).fsPath;
     // The handler's file: its diagnostics are published once it is open.
     const module = f.handler.slice(0, f.handler.lastIndexOf('.'));
-    const handlerFile = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.py'].map((ext) => join(f.codeRoot, `${module}${ext}`)).find((file) => existsSync(file));
+    const handlerFile = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.py']
+      .map((ext) => join(f.codeRoot, `${module}${ext}`))
+      .find((file) => existsSync(file));
     const findings = (): { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[] => {
       const out: { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[] = [];
       for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
@@ -121,11 +143,15 @@ class Simulations implements PanelHost {
         candidates = findings();
       }
     }
-    const words = [operation, operation.replace(/^(Send|Put|Publish|Update|Start)/, ''), service].map((w) => w.toLowerCase()).filter((w) => w.length > 2);
+    const words = [operation, operation.replace(/^(Send|Put|Publish|Update|Start)/, ''), service]
+      .map((w) => w.toLowerCase())
+      .filter((w) => w.length > 2);
     let best = candidates[0];
     for (const c of candidates) {
       const doc = await vscode.workspace.openTextDocument(c.uri);
-      const text = doc.getText(new vscode.Range(c.diagnostic.range.start.line, 0, c.diagnostic.range.end.line + 1, 0)).toLowerCase();
+      const text = doc
+        .getText(new vscode.Range(c.diagnostic.range.start.line, 0, c.diagnostic.range.end.line + 1, 0))
+        .toLowerCase();
       if (words.some((w) => text.includes(w) || c.diagnostic.message.toLowerCase().includes(w))) {
         best = c;
         break;
@@ -133,7 +159,13 @@ class Simulations implements PanelHost {
     }
     if (!best) {
       const docs = vscode.l10n.t('Open LL2101');
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no LL2101/LL2102 finding in {0}: the repeated call is not one the code analysis recognises.', fn), docs);
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Lambda Lens: no LL2101/LL2102 finding in {0}: the repeated call is not one the code analysis recognises.',
+          fn,
+        ),
+        docs,
+      );
       if (choice === docs) await vscode.env.openExternal(vscode.Uri.parse(docsUrl('LL2101')));
       return;
     }
@@ -148,7 +180,9 @@ class Simulations implements PanelHost {
     if (!trusted()) return;
     const root = workspaceRoot();
     if (!root) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: open a folder with a SAM or CloudFormation template to simulate its functions.'));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Lambda Lens: open a folder with a SAM or CloudFormation template to simulate its functions.'),
+      );
       return;
     }
     const platformDefaults = simulatorPlatform();
@@ -189,7 +223,11 @@ class Simulations implements PanelHost {
    */
   async compareMemorySizes(templateUri?: string, logicalId?: string): Promise<void> {
     if (!trusted()) return;
-    const fn = await this.pickFunction(templateUri, logicalId, vscode.l10n.t('Compare Memory Sizes (1/2): which function?'));
+    const fn = await this.pickFunction(
+      templateUri,
+      logicalId,
+      vscode.l10n.t('Compare Memory Sizes (1/2): which function?'),
+    );
     if (!fn) return;
     const defaults = engine().DEFAULT_MEMORY_SIZES.join(', ');
     const typed = await vscode.window.showInputBox({
@@ -197,7 +235,8 @@ class Simulations implements PanelHost {
       ignoreFocusOut: true,
       prompt: vscode.l10n.t('Memory sizes in MB, comma-separated (128 to 10,240)'),
       value: defaults,
-      validateInput: (v) => (memorySizes(v) ? undefined : vscode.l10n.t('Give sizes from 128 to 10240 MB, separated by commas.')),
+      validateInput: (v) =>
+        memorySizes(v) ? undefined : vscode.l10n.t('Give sizes from 128 to 10240 MB, separated by commas.'),
     });
     const sizes = typed === undefined ? undefined : memorySizes(typed);
     if (!sizes) return;
@@ -217,14 +256,21 @@ class Simulations implements PanelHost {
     if (!(await acceptRejections(loaded.rejections.filter((r) => r.ruleId !== 'LL1001')))) return;
     const title = vscode.l10n.t('{0}: memory sizes', fn.logicalId);
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Lambda Lens: running {0} at {1} memory sizes', fn.logicalId, sizes.length), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Lambda Lens: running {0} at {1} memory sizes', fn.logicalId, sizes.length),
+        cancellable: true,
+      },
       async (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         try {
           return await engine().tune(starter.json, starter.path, sizes, 10, controller.signal);
         } catch (e) {
-          if (!controller.signal.aborted) void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: the runs failed: {0}', e instanceof Error ? e.message : String(e)));
+          if (!controller.signal.aborted)
+            void vscode.window.showErrorMessage(
+              vscode.l10n.t('Lambda Lens: the runs failed: {0}', e instanceof Error ? e.message : String(e)),
+            );
           return undefined;
         }
       },
@@ -254,7 +300,12 @@ class Simulations implements PanelHost {
       return;
     }
     const name = basename(file.fsPath).replace(/\.scenario\.json$/, '');
-    await this.run(config, newRunId(config.function.name), `${config.function.name} · ${config.scenario.name || name}`, root);
+    await this.run(
+      config,
+      newRunId(config.function.name),
+      `${config.function.name} · ${config.scenario.name || name}`,
+      root,
+    );
   }
 
   async openLastRun(): Promise<void> {
@@ -262,7 +313,10 @@ class Simulations implements PanelHost {
     const file = this.lastRun ?? (root ? latestRun(root) : null);
     if (!file) {
       const simulate = vscode.l10n.t('Simulate Function…');
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no saved run in this workspace yet. Simulate a function to see its timeline.'), simulate);
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('Lambda Lens: no saved run in this workspace yet. Simulate a function to see its timeline.'),
+        simulate,
+      );
       if (choice === simulate) await vscode.commands.executeCommand(COMMANDS.simulateFunction);
       return;
     }
@@ -291,13 +345,17 @@ class Simulations implements PanelHost {
     const root = workspaceRoot();
     const file = this.lastRun ?? (root ? latestRun(root) : null);
     if (!file) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no run to export. Open a run or simulate a function first.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Lambda Lens: no run to export. Open a run or simulate a function first.'),
+      );
       return;
     }
     try {
       await this.exportChromeTrace(readTrace(file), { kind: 'file', path: file });
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)),
+      );
     }
   }
 
@@ -317,7 +375,9 @@ class Simulations implements PanelHost {
       rememberOpened(file);
       this.panel(beside).showTrace(trace, { kind: 'file', path: file }, runTitle(trace));
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Lambda Lens: {0}', e instanceof Error ? e.message : String(e)),
+      );
     }
   }
 
@@ -331,26 +391,48 @@ class Simulations implements PanelHost {
    */
   private async offerSdkInstall(trace: SimulationTrace, again: () => Promise<void>): Promise<void> {
     if (this.sdkOffered || engine().installedSdkDir() !== undefined) return;
-    if (!trace.environmentLogs.some((l) => l.line.startsWith('LAMBDA_LENS note:') && l.line.includes('lambda-lens sdk install'))) return;
+    if (
+      !trace.environmentLogs.some(
+        (l) => l.line.startsWith('LAMBDA_LENS note:') && l.line.includes('lambda-lens sdk install'),
+      )
+    )
+      return;
     this.sdkOffered = true;
     const install = vscode.l10n.t('Install');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t("Lambda Lens: the handler imports the AWS SDK for JavaScript v3, which Lambda's Node runtimes include but this workspace does not have. Install a copy for simulations with npm (into {0})?", engine().sdkDir()),
+      vscode.l10n.t(
+        "Lambda Lens: the handler imports the AWS SDK for JavaScript v3, which Lambda's Node runtimes include but this workspace does not have. Install a copy for simulations with npm (into {0})?",
+        engine().sdkDir(),
+      ),
       install,
       vscode.l10n.t('Not Now'),
     );
     if (choice !== install) return;
     this.output.show(true);
-    this.output.appendLine(`# ${vscode.l10n.t('Installing the AWS SDK for JavaScript v3 into {0}', engine().sdkDir())}`);
-    const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Lambda Lens: installing the AWS SDK for simulations') }, () =>
-      engine().installSdk((text) => this.output.append(text)),
+    this.output.appendLine(
+      `# ${vscode.l10n.t('Installing the AWS SDK for JavaScript v3 into {0}', engine().sdkDir())}`,
+    );
+    const code = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Lambda Lens: installing the AWS SDK for simulations'),
+      },
+      () => engine().installSdk((text) => this.output.append(text)),
     );
     if (code !== 0 || engine().installedSdkDir() === undefined) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: npm install failed (exit {0}); its output is in the Output panel.', code));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Lambda Lens: npm install failed (exit {0}); its output is in the Output panel.', code),
+      );
       return;
     }
     const runAgain = vscode.l10n.t('Run Again');
-    if ((await vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: the AWS SDK is installed for simulations.'), runAgain)) === runAgain) await again();
+    if (
+      (await vscode.window.showInformationMessage(
+        vscode.l10n.t('Lambda Lens: the AWS SDK is installed for simulations.'),
+        runAgain,
+      )) === runAgain
+    )
+      await again();
   }
 
   // ---- running ----
@@ -360,7 +442,11 @@ class Simulations implements PanelHost {
     if (!executables) return;
     if (this.running) {
       const restart = vscode.l10n.t('Cancel It and Start');
-      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: a simulation is running.'), restart, vscode.l10n.t('Keep It'));
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Lambda Lens: a simulation is running.'),
+        restart,
+        vscode.l10n.t('Keep It'),
+      );
       if (choice !== restart) return;
       this.running.controller.abort();
     }
@@ -371,7 +457,9 @@ class Simulations implements PanelHost {
     panel.startLive(runId, title);
     this.output.clear();
     this.output.appendLine(`# ${title}`);
-    this.output.appendLine(`# ${vscode.l10n.t('{0} ({1}) in {2}', config.function.handler, config.function.runtime, config.function.codeRoot)}`);
+    this.output.appendLine(
+      `# ${vscode.l10n.t('{0} ({1}) in {2}', config.function.handler, config.function.runtime, config.function.codeRoot)}`,
+    );
     let pending: TraceEvent[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = (): void => {
@@ -389,7 +477,11 @@ class Simulations implements PanelHost {
     };
     try {
       const trace = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Lambda Lens: simulating {0}', title), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Lambda Lens: simulating {0}', title),
+          cancellable: true,
+        },
         (_progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           return engine().simulate(config, { onEvent, signal: controller.signal, executables });
@@ -422,7 +514,10 @@ class Simulations implements PanelHost {
       const error = e instanceof Error ? e.message : String(e);
       // An executable from the settings that does not run: name the setting.
       const configured = executables.node ?? executables.python;
-      const message = configured !== undefined && error.includes(configured) ? `${executables.node !== undefined ? SETTINGS.nodePath : SETTINGS.pythonPath}: ${error}` : error;
+      const message =
+        configured !== undefined && error.includes(configured)
+          ? `${executables.node !== undefined ? SETTINGS.nodePath : SETTINGS.pythonPath}: ${error}`
+          : error;
       TimelinePanel.each((p) => p.liveFailed(runId, message));
       this.output.appendLine(`# ${vscode.l10n.t('the run failed: {0}', message)}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: the simulation failed: {0}', message));
@@ -433,8 +528,14 @@ class Simulations implements PanelHost {
 
   // ---- picks ----
 
-  private async pickFunction(templateUri?: string, logicalId?: string, title = vscode.l10n.t('Simulate Function (1/3): which function?')): Promise<FunctionChoice | undefined> {
-    const files = templateUri ? [vscode.Uri.parse(templateUri)] : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
+  private async pickFunction(
+    templateUri?: string,
+    logicalId?: string,
+    title = vscode.l10n.t('Simulate Function (1/3): which function?'),
+  ): Promise<FunctionChoice | undefined> {
+    const files = templateUri
+      ? [vscode.Uri.parse(templateUri)]
+      : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
     const choices: FunctionChoice[] = [];
     const editor = vscode.window.activeTextEditor;
     for (const file of files) {
@@ -455,7 +556,8 @@ class Simulations implements PanelHost {
           simulated: f.runtime === undefined || f.runtime.startsWith('nodejs') || f.runtime.startsWith('python'),
           triggers: f.triggers,
           events: f.events,
-          underCursor: open !== undefined && editor !== undefined && inSpan(f.span, open.offsetAt(editor.selection.active)),
+          underCursor:
+            open !== undefined && editor !== undefined && inSpan(f.span, open.offsetAt(editor.selection.active)),
         });
       }
     }
@@ -467,8 +569,12 @@ class Simulations implements PanelHost {
     if (simulated.length === 0) {
       void vscode.window.showWarningMessage(
         choices.length === 0
-          ? vscode.l10n.t('Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).')
-          : vscode.l10n.t('Lambda Lens: the simulator runs Node.js and Python functions; none of the functions in the workspace templates uses a nodejs or python runtime.'),
+          ? vscode.l10n.t(
+              'Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).',
+            )
+          : vscode.l10n.t(
+              'Lambda Lens: the simulator runs Node.js and Python functions; none of the functions in the workspace templates uses a nodejs or python runtime.',
+            ),
       );
       return undefined;
     }
@@ -484,7 +590,9 @@ class Simulations implements PanelHost {
       })),
       {
         title,
-        placeHolder: active ? vscode.l10n.t('The function of the active editor is first: Enter picks it') : vscode.l10n.t('A function from the workspace templates'),
+        placeHolder: active
+          ? vscode.l10n.t('The function of the active editor is first: Enter picks it')
+          : vscode.l10n.t('A function from the workspace templates'),
         matchOnDescription: true,
         matchOnDetail: true,
         ignoreFocusOut: true,
@@ -507,10 +615,14 @@ const LENS_WAIT_MS = 3000;
  * handler code to templates as the analysis does (JS/TS and Python alike). Empty when the
  * file is no handler or the server does not answer in time.
  */
-async function handlerFunctions(editor: vscode.TextEditor | undefined): Promise<{ templateUri: string; logicalId: string }[]> {
+async function handlerFunctions(
+  editor: vscode.TextEditor | undefined,
+): Promise<{ templateUri: string; logicalId: string }[]> {
   if (!editor || !/\.(m?[jt]s|c[jt]s|py)$/.test(editor.document.uri.path)) return [];
   const lenses = await Promise.race([
-    Promise.resolve(vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri)).catch(() => undefined),
+    Promise.resolve(
+      vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri),
+    ).catch(() => undefined),
     new Promise<undefined>((done) => setTimeout(() => done(undefined), LENS_WAIT_MS)),
   ]);
   const line = editor.selection.active.line;
@@ -534,7 +646,9 @@ function orderForEditor(
   linked: { templateUri: string; logicalId: string }[],
 ): { choice: FunctionChoice; active: boolean }[] {
   const rank = (c: FunctionChoice): number => {
-    const l = linked.findIndex((x) => x.logicalId === c.logicalId && vscode.Uri.parse(x.templateUri).fsPath === c.templateFile);
+    const l = linked.findIndex(
+      (x) => x.logicalId === c.logicalId && vscode.Uri.parse(x.templateUri).fsPath === c.templateFile,
+    );
     if (c.underCursor) return 0;
     if (l >= 0) return 1 + l / 1000;
     if (editor && editor.document.uri.fsPath === c.templateFile) return 2;
@@ -564,14 +678,44 @@ interface FunctionChoice {
 async function pickPattern(): Promise<TrafficPattern | undefined> {
   type Item = vscode.QuickPickItem & { kind2: TrafficPattern['kind'] };
   const items: Item[] = [
-    { kind2: 'single', label: `$(debug-start) ${vscode.l10n.t('Single invoke')}`, detail: vscode.l10n.t('One synchronous request: a cold start.') },
-    { kind2: 'burst', label: `$(zap) ${vscode.l10n.t('Burst of N concurrent')}`, detail: vscode.l10n.t('N synchronous requests at once (N cold environments), and again 5 s later (warm reuse).') },
-    { kind2: 'steady', label: `$(pulse) ${vscode.l10n.t('Steady rate')}`, detail: vscode.l10n.t('Requests per second for a duration: how many environments a rate needs.') },
-    { kind2: 'spike-after-idle', label: `$(watch) ${vscode.l10n.t('Spike after idle')}`, detail: vscode.l10n.t('Warm up, stay idle past the idle timeout, then a spike: everything is cold again.') },
-    { kind2: 'async', label: `$(sync) ${vscode.l10n.t('Async invokes (retries on failure)')}`, detail: vscode.l10n.t('Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.') },
-    { kind2: 'sqs', label: `$(inbox) ${vscode.l10n.t('SQS batch')}`, detail: vscode.l10n.t('Messages through an SQS event source mapping: batches, partial failures, redrive.') },
+    {
+      kind2: 'single',
+      label: `$(debug-start) ${vscode.l10n.t('Single invoke')}`,
+      detail: vscode.l10n.t('One synchronous request: a cold start.'),
+    },
+    {
+      kind2: 'burst',
+      label: `$(zap) ${vscode.l10n.t('Burst of N concurrent')}`,
+      detail: vscode.l10n.t('N synchronous requests at once (N cold environments), and again 5 s later (warm reuse).'),
+    },
+    {
+      kind2: 'steady',
+      label: `$(pulse) ${vscode.l10n.t('Steady rate')}`,
+      detail: vscode.l10n.t('Requests per second for a duration: how many environments a rate needs.'),
+    },
+    {
+      kind2: 'spike-after-idle',
+      label: `$(watch) ${vscode.l10n.t('Spike after idle')}`,
+      detail: vscode.l10n.t('Warm up, stay idle past the idle timeout, then a spike: everything is cold again.'),
+    },
+    {
+      kind2: 'async',
+      label: `$(sync) ${vscode.l10n.t('Async invokes (retries on failure)')}`,
+      detail: vscode.l10n.t(
+        'Asynchronous events: a failing handler is retried twice, then goes to its destination or DLQ.',
+      ),
+    },
+    {
+      kind2: 'sqs',
+      label: `$(inbox) ${vscode.l10n.t('SQS batch')}`,
+      detail: vscode.l10n.t('Messages through an SQS event source mapping: batches, partial failures, redrive.'),
+    },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (2/3): which traffic?'), placeHolder: vscode.l10n.t('A traffic pattern'), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Simulate Function (2/3): which traffic?'),
+    placeHolder: vscode.l10n.t('A traffic pattern'),
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   switch (picked.kind2) {
     case 'single':
@@ -589,7 +733,16 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
     case 'spike-after-idle': {
       // Past the idle timeout the run will use (the setting, else Lambda's observed 10 minutes).
       const idle = idleTimeoutMinutes(engine().defaultPlatform().idleTimeoutMs);
-      const idleMinutes = await askNumber(vscode.l10n.t('Idle for how many minutes before the spike? (environments are reclaimed after {0} min idle)', idle), Math.ceil(idle * 1.5), 0, 24 * 60, false);
+      const idleMinutes = await askNumber(
+        vscode.l10n.t(
+          'Idle for how many minutes before the spike? (environments are reclaimed after {0} min idle)',
+          idle,
+        ),
+        Math.ceil(idle * 1.5),
+        0,
+        24 * 60,
+        false,
+      );
       if (idleMinutes === undefined) return undefined;
       const count = await askNumber(vscode.l10n.t('How many concurrent requests in the spike?'), 10, 1, 1000);
       return count === undefined ? undefined : { kind: 'spike-after-idle', idleMinutes, count };
@@ -609,7 +762,13 @@ async function pickPattern(): Promise<TrafficPattern | undefined> {
 
 // The wizard's steps keep their box open when focus moves (a panel or notification appearing
 // mid-flow would otherwise end the whole flow); Escape still cancels.
-async function askNumber(prompt: string, value: number, min: number, max: number, integer = true): Promise<number | undefined> {
+async function askNumber(
+  prompt: string,
+  value: number,
+  min: number,
+  max: number,
+  integer = true,
+): Promise<number | undefined> {
   const text = await vscode.window.showInputBox({
     title: vscode.l10n.t('Simulate Function (2/3): {0}', prompt),
     prompt,
@@ -631,7 +790,11 @@ async function askNumber(prompt: string, value: number, min: number, max: number
  * method, its queue, bucket or topic), then the project's events/ files (those beside the
  * template first), then every generated sample as it is.
  */
-async function pickEvent(templateFile: string, functionName: string, triggers: TriggerFacts[]): Promise<EventChoice | undefined> {
+async function pickEvent(
+  templateFile: string,
+  functionName: string,
+  triggers: TriggerFacts[],
+): Promise<EventChoice | undefined> {
   type Item = vscode.QuickPickItem & { choice?: EventChoice };
   const root = workspaceRoot() ?? dirname(templateFile);
   const files = await vscode.workspace.findFiles('**/events/**/*.json', EXCLUDE_GLOB, 200);
@@ -643,7 +806,8 @@ async function pickEvent(templateFile: string, functionName: string, triggers: T
     const f = fitSample(t, samples);
     return f ? [{ fitted: f, trigger: t }] : [];
   });
-  if (fitted.length > 0) items.push({ label: vscode.l10n.t("{0}'s triggers", functionName), kind: vscode.QuickPickItemKind.Separator });
+  if (fitted.length > 0)
+    items.push({ label: vscode.l10n.t("{0}'s triggers", functionName), kind: vscode.QuickPickItemKind.Separator });
   for (const { fitted: f, trigger } of fitted) {
     items.push({
       label: `$(symbol-event) ${f.label}`,
@@ -652,14 +816,31 @@ async function pickEvent(templateFile: string, functionName: string, triggers: T
       choice: { event: f.event },
     });
   }
-  if (files.length > 0) items.push({ label: vscode.l10n.t('Events in the project'), kind: vscode.QuickPickItemKind.Separator });
-  for (const f of files) items.push({ label: `$(file) ${basename(f.fsPath)}`, description: relative(root, dirname(f.fsPath)), choice: { eventFile: f.fsPath } });
+  if (files.length > 0)
+    items.push({ label: vscode.l10n.t('Events in the project'), kind: vscode.QuickPickItemKind.Separator });
+  for (const f of files)
+    items.push({
+      label: `$(file) ${basename(f.fsPath)}`,
+      description: relative(root, dirname(f.fsPath)),
+      choice: { eventFile: f.fsPath },
+    });
   items.push({ label: vscode.l10n.t('Generated samples'), kind: vscode.QuickPickItemKind.Separator });
   const types = new Set(triggers.map((t) => sampleForTrigger(t.type)));
   for (const s of Object.keys(samples).sort()) {
-    items.push({ label: `$(symbol-event) ${s}`, description: types.has(s) ? vscode.l10n.t('sample, as it is') : vscode.l10n.t('sample'), choice: { sample: s } });
+    items.push({
+      label: `$(symbol-event) ${s}`,
+      description: types.has(s) ? vscode.l10n.t('sample, as it is') : vscode.l10n.t('sample'),
+      choice: { sample: s },
+    });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Simulate Function (3/3): which event?'), placeHolder: fitted.length > 0 ? vscode.l10n.t("First, samples made to fit the function's triggers") : vscode.l10n.t('An event from events/ or a generated sample'), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Simulate Function (3/3): which event?'),
+    placeHolder:
+      fitted.length > 0
+        ? vscode.l10n.t("First, samples made to fit the function's triggers")
+        : vscode.l10n.t('An event from events/ or a generated sample'),
+    ignoreFocusOut: true,
+  });
   return picked?.choice;
 }
 
@@ -675,7 +856,11 @@ async function pickScenarioFile(): Promise<vscode.Uri | undefined> {
   if (active && active.fsPath.endsWith('.scenario.json')) return active;
   const files = await vscode.workspace.findFiles('**/*.scenario.json', '**/node_modules/**', 200);
   if (files.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Lambda Lens: no *.scenario.json file in the workspace. "Simulate Function…" saves one with each run under .lambda-lens/runs/.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Lambda Lens: no *.scenario.json file in the workspace. "Simulate Function…" saves one with each run under .lambda-lens/runs/.',
+      ),
+    );
     return undefined;
   }
   const root = workspaceRoot() ?? '';
@@ -698,9 +883,11 @@ function showScenarioError(e: unknown, file: string): void {
   const { ScenarioError } = engine();
   const message = e instanceof ScenarioError ? e.problems.join('; ') : e instanceof Error ? e.message : String(e);
   const open = vscode.l10n.t('Open Scenario');
-  void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}: {1}', basename(file), message), open).then((choice) => {
-    if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
-  });
+  void vscode.window
+    .showErrorMessage(vscode.l10n.t('Lambda Lens: {0}: {1}', basename(file), message), open)
+    .then((choice) => {
+      if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(file));
+    });
 }
 
 /**
@@ -729,14 +916,19 @@ async function acceptRejections(rejections: readonly Rejection[]): Promise<boole
 
 /** Sizes in MB from a comma-separated list, each within Lambda's range; undefined when any is not. */
 function memorySizes(text: string): number[] | undefined {
-  const list = text.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (list.length === 0 || list.some((x) => !/^\d+$/.test(x) || Number(x) < 128 || Number(x) > 10240)) return undefined;
   return [...new Set(list.map(Number))].sort((a, b) => a - b);
 }
 
 /** The comparison beside the editor: a page without scripts (tuneChart.ts). */
 function showTuneChart(title: string, result: Parameters<typeof tunePageHtml>[0]): void {
-  const panel = vscode.window.createWebviewPanel('lambdaLens.memorySizes', title, vscode.ViewColumn.Beside, { enableScripts: false });
+  const panel = vscode.window.createWebviewPanel('lambdaLens.memorySizes', title, vscode.ViewColumn.Beside, {
+    enableScripts: false,
+  });
   const csp = [`default-src 'none'`, `style-src 'unsafe-inline'`].join('; ');
   panel.webview.html = tunePageHtml(result, title, csp);
 }
@@ -750,7 +942,12 @@ function trusted(): boolean {
   if (vscode.workspace.isTrusted) return true;
   const manage = vscode.l10n.t('Manage Workspace Trust');
   void vscode.window
-    .showWarningMessage(vscode.l10n.t('Lambda Lens: simulation runs your handler code on this machine, so it is available only in trusted workspaces. Analysis keeps working without trust.'), manage)
+    .showWarningMessage(
+      vscode.l10n.t(
+        'Lambda Lens: simulation runs your handler code on this machine, so it is available only in trusted workspaces. Analysis keeps working without trust.',
+      ),
+      manage,
+    )
     .then((choice) => {
       if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
     });
@@ -763,7 +960,9 @@ class ScenarioLensProvider implements vscode.CodeLensProvider {
     const range = new vscode.Range(0, 0, 0, 0);
     return [
       new vscode.CodeLens(range, {
-        title: vscode.workspace.isTrusted ? `$(play) ${vscode.l10n.t('Run scenario')}` : `$(workspace-untrusted) ${vscode.l10n.t('Run scenario (needs a trusted workspace)')}`,
+        title: vscode.workspace.isTrusted
+          ? `$(play) ${vscode.l10n.t('Run scenario')}`
+          : `$(workspace-untrusted) ${vscode.l10n.t('Run scenario (needs a trusted workspace)')}`,
         command: COMMANDS.runScenario,
         arguments: [document.uri],
       }),
@@ -776,14 +975,24 @@ export function registerSimulation(context: vscode.ExtensionContext): void {
   const sims = new Simulations(context);
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.simulateFunction, (templateUri?: unknown, logicalId?: unknown) =>
-      sims.simulateFunction(typeof templateUri === 'string' ? templateUri : undefined, typeof logicalId === 'string' ? logicalId : undefined),
+      sims.simulateFunction(
+        typeof templateUri === 'string' ? templateUri : undefined,
+        typeof logicalId === 'string' ? logicalId : undefined,
+      ),
     ),
-    vscode.commands.registerCommand(COMMANDS.runScenario, (uri?: unknown) => sims.runScenario(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.runScenario, (uri?: unknown) =>
+      sims.runScenario(uri instanceof vscode.Uri ? uri : undefined),
+    ),
     vscode.commands.registerCommand(COMMANDS.openLastRun, () => sims.openLastRun()),
-    vscode.commands.registerCommand(COMMANDS.openTraceFile, (uri?: unknown) => sims.openTraceFile(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(COMMANDS.openTraceFile, (uri?: unknown) =>
+      sims.openTraceFile(uri instanceof vscode.Uri ? uri : undefined),
+    ),
     vscode.commands.registerCommand(COMMANDS.exportChromeTrace, () => sims.exportCommand()),
     vscode.commands.registerCommand(COMMANDS.compareMemorySizes, (templateUri?: unknown, logicalId?: unknown) =>
-      sims.compareMemorySizes(typeof templateUri === 'string' ? templateUri : undefined, typeof logicalId === 'string' ? logicalId : undefined),
+      sims.compareMemorySizes(
+        typeof templateUri === 'string' ? templateUri : undefined,
+        typeof logicalId === 'string' ? logicalId : undefined,
+      ),
     ),
     registerTimelineSerializer(context, sims),
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.scenario.json' }, new ScenarioLensProvider()),

@@ -46,9 +46,13 @@ export class TimelinePanel {
     panel.webview.html = this.html(panel.webview, root);
     TimelinePanel.all.add(this);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
-    panel.onDidChangeViewState((e) => {
-      if (e.webviewPanel.active) TimelinePanel.current = this;
-    }, null, this.disposables);
+    panel.onDidChangeViewState(
+      (e) => {
+        if (e.webviewPanel.active) TimelinePanel.current = this;
+      },
+      null,
+      this.disposables,
+    );
     panel.webview.onDidReceiveMessage(
       (raw: unknown) => {
         const m = readFromWebview(raw);
@@ -70,7 +74,12 @@ export class TimelinePanel {
       return current;
     }
     const column = current && beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, vscode.l10n.t('Lambda Lens Timeline'), { viewColumn: column, preserveFocus: false }, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      vscode.l10n.t('Lambda Lens Timeline'),
+      { viewColumn: column, preserveFocus: false },
+      { enableScripts: true },
+    );
     TimelinePanel.current = new TimelinePanel(panel, extensionUri, host);
     return TimelinePanel.current;
   }
@@ -84,7 +93,8 @@ export class TimelinePanel {
 
   /** The panel showing the run saved in `file`, if one does. */
   static showing(file: string): TimelinePanel | undefined {
-    for (const p of TimelinePanel.all) if (p.shown?.kind === 'trace' && p.shown.source.kind === 'file' && p.shown.source.path === file) return p;
+    for (const p of TimelinePanel.all)
+      if (p.shown?.kind === 'trace' && p.shown.source.kind === 'file' && p.shown.source.path === file) return p;
     return undefined;
   }
 
@@ -174,10 +184,23 @@ export class TimelinePanel {
       try {
         // The path comes from the webview's saved state: only a saved run, or a trace the user
         // opened by hand in this session, is read again.
-        if (!mayReopen(previous.path, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))) throw new Error(vscode.l10n.t('{0} is not a saved run (.lambda-lens/runs) or a trace opened in this session', previous.path));
+        if (
+          !mayReopen(
+            previous.path,
+            (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+          )
+        )
+          throw new Error(
+            vscode.l10n.t(
+              '{0} is not a saved run (.lambda-lens/runs) or a trace opened in this session',
+              previous.path,
+            ),
+          );
         this.showTrace(readTrace(previous.path), previous);
       } catch (e) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Lambda Lens: cannot reopen the run: {0}', e instanceof Error ? e.message : String(e)));
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Lambda Lens: cannot reopen the run: {0}', e instanceof Error ? e.message : String(e)),
+        );
       }
     }
   }
@@ -185,7 +208,13 @@ export class TimelinePanel {
   private html(webview: vscode.Webview, root: vscode.Uri): string {
     const nonce = randomBytes(18).toString('base64');
     const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    const csp = [
+      `default-src 'none'`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

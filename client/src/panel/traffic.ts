@@ -20,9 +20,9 @@ export type TrafficPattern =
  */
 export function messageBodies(event: unknown): string[] {
   if (event !== null && typeof event === 'object' && Array.isArray((event as { Records?: unknown }).Records)) {
-    const bodies = ((event as { Records: unknown[] }).Records)
-      .map((r) => (r !== null && typeof r === 'object' ? (r as { body?: unknown }).body : undefined))
-      .filter((b): b is string => typeof b === 'string');
+    const bodies = (event as { Records: unknown[] }).Records.map((r) =>
+      r !== null && typeof r === 'object' ? (r as { body?: unknown }).body : undefined,
+    ).filter((b): b is string => typeof b === 'string');
     if (bodies.length > 0) return bodies;
   }
   return [JSON.stringify(event ?? {})];
@@ -32,7 +32,11 @@ export function messageBodies(event: unknown): string[] {
 export const BURST_REPEAT_MS = 5000;
 
 /** The `traffic` list of a scenario for a pattern; `bodies` are the SQS message bodies (messageBodies). */
-export function trafficFor(pattern: TrafficPattern, event: EventChoice, bodies: string[] = []): Record<string, unknown>[] {
+export function trafficFor(
+  pattern: TrafficPattern,
+  event: EventChoice,
+  bodies: string[] = [],
+): Record<string, unknown>[] {
   switch (pattern.kind) {
     case 'single':
       return [{ at: 0, invoke: 'sync', ...event, count: 1 }];
@@ -43,7 +47,15 @@ export function trafficFor(pattern: TrafficPattern, event: EventChoice, bodies: 
         { at: BURST_REPEAT_MS, invoke: 'sync', ...event, count: pattern.count, intervalMs: 0 },
       ];
     case 'steady':
-      return [{ at: 0, invoke: 'sync', ...event, count: Math.max(1, Math.round(pattern.perSecond * pattern.seconds)), intervalMs: 1000 / pattern.perSecond }];
+      return [
+        {
+          at: 0,
+          invoke: 'sync',
+          ...event,
+          count: Math.max(1, Math.round(pattern.perSecond * pattern.seconds)),
+          intervalMs: 1000 / pattern.perSecond,
+        },
+      ];
     case 'spike-after-idle':
       // A few warm-up requests leave environments behind; the idle gap outlives them (or not).
       return [

@@ -36,7 +36,8 @@ export function tuneChartSvg(result: Pick<TuneResult, 'rows' | 'cheapestMb' | 'f
   const xMax = Math.max(...xs);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const x = (mb: number): number => PAD.left + (xMax === xMin ? plotW / 2 : ((Math.log2(mb) - xMin) / (xMax - xMin)) * plotW);
+  const x = (mb: number): number =>
+    PAD.left + (xMax === xMin ? plotW / 2 : ((Math.log2(mb) - xMin) / (xMax - xMin)) * plotW);
   const durMax = Math.max(1e-9, ...rows.map((r) => r.durationP50Ms ?? 0));
   const costMax = Math.max(1e-9, ...rows.map((r) => r.costPerMillionUsd[result.architecture]));
   const durStep = niceStep(durMax);
@@ -46,36 +47,71 @@ export function tuneChartSvg(result: Pick<TuneResult, 'rows' | 'cheapestMb' | 'f
   const yDur = (v: number): number => PAD.top + plotH - (v / durTop) * plotH;
   const yCost = (v: number): number => PAD.top + plotH - (v / costTop) * plotH;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Duration p50 and cost per million requests against memory">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Duration p50 and cost per million requests against memory">`,
+  );
   for (let v = 0; v <= durTop + 1e-9; v += durStep) {
-    parts.push(`<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${yDur(v).toFixed(1)}" y2="${yDur(v).toFixed(1)}"/>`);
-    parts.push(`<text class="tick duration" x="${PAD.left - 6}" y="${(yDur(v) + 4).toFixed(1)}" text-anchor="end">${esc(ms(v))}</text>`);
+    parts.push(
+      `<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${yDur(v).toFixed(1)}" y2="${yDur(v).toFixed(1)}"/>`,
+    );
+    parts.push(
+      `<text class="tick duration" x="${PAD.left - 6}" y="${(yDur(v) + 4).toFixed(1)}" text-anchor="end">${esc(ms(v))}</text>`,
+    );
   }
   for (let v = 0; v <= costTop + 1e-9; v += costStep) {
-    parts.push(`<text class="tick cost" x="${WIDTH - PAD.right + 6}" y="${(yCost(v) + 4).toFixed(1)}">$${v.toFixed(v < 1 ? 2 : 1)}</text>`);
+    parts.push(
+      `<text class="tick cost" x="${WIDTH - PAD.right + 6}" y="${(yCost(v) + 4).toFixed(1)}">$${v.toFixed(v < 1 ? 2 : 1)}</text>`,
+    );
   }
   for (const r of rows) {
-    parts.push(`<text class="tick" x="${x(r.memorySizeMb).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${r.memorySizeMb}</text>`);
+    parts.push(
+      `<text class="tick" x="${x(r.memorySizeMb).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${r.memorySizeMb}</text>`,
+    );
   }
-  parts.push(`<text class="axis" x="${PAD.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">memory (MB)</text>`);
+  parts.push(
+    `<text class="axis" x="${PAD.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">memory (MB)</text>`,
+  );
   const timed = rows.filter((r) => r.durationP50Ms !== null);
-  parts.push(`<polyline class="duration" points="${timed.map((r) => `${x(r.memorySizeMb).toFixed(1)},${yDur(r.durationP50Ms as number).toFixed(1)}`).join(' ')}"/>`);
-  parts.push(`<polyline class="cost" points="${rows.map((r) => `${x(r.memorySizeMb).toFixed(1)},${yCost(r.costPerMillionUsd[result.architecture]).toFixed(1)}`).join(' ')}"/>`);
+  parts.push(
+    `<polyline class="duration" points="${timed.map((r) => `${x(r.memorySizeMb).toFixed(1)},${yDur(r.durationP50Ms as number).toFixed(1)}`).join(' ')}"/>`,
+  );
+  parts.push(
+    `<polyline class="cost" points="${rows.map((r) => `${x(r.memorySizeMb).toFixed(1)},${yCost(r.costPerMillionUsd[result.architecture]).toFixed(1)}`).join(' ')}"/>`,
+  );
   for (const r of timed) {
     const title = `${r.memorySizeMb} MB: Duration p50 ${ms(r.durationP50Ms)}`;
-    parts.push(`<circle class="duration${r.memorySizeMb === result.fastestMb ? ' pick' : ''}" cx="${x(r.memorySizeMb).toFixed(1)}" cy="${yDur(r.durationP50Ms as number).toFixed(1)}" r="4"><title>${esc(title)}</title></circle>`);
+    parts.push(
+      `<circle class="duration${r.memorySizeMb === result.fastestMb ? ' pick' : ''}" cx="${x(r.memorySizeMb).toFixed(1)}" cy="${yDur(r.durationP50Ms as number).toFixed(1)}" r="4"><title>${esc(title)}</title></circle>`,
+    );
   }
   for (const r of rows) {
     const title = `${r.memorySizeMb} MB: $${r.costPerMillionUsd[result.architecture].toFixed(2)} per million (${result.architecture})`;
-    parts.push(`<rect class="cost${r.memorySizeMb === result.cheapestMb ? ' pick' : ''}" x="${(x(r.memorySizeMb) - 4).toFixed(1)}" y="${(yCost(r.costPerMillionUsd[result.architecture]) - 4).toFixed(1)}" width="8" height="8"><title>${esc(title)}</title></rect>`);
+    parts.push(
+      `<rect class="cost${r.memorySizeMb === result.cheapestMb ? ' pick' : ''}" x="${(x(r.memorySizeMb) - 4).toFixed(1)}" y="${(yCost(r.costPerMillionUsd[result.architecture]) - 4).toFixed(1)}" width="8" height="8"><title>${esc(title)}</title></rect>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');
 }
 
 function row(r: TuneRow, result: Pick<TuneResult, 'cheapestMb' | 'fastestMb'>): string {
-  const marks = [r.memorySizeMb === result.cheapestMb ? 'cheapest' : '', r.memorySizeMb === result.fastestMb ? 'fastest' : '', r.errors > 0 ? `${r.errors} errors` : ''].filter(Boolean).join(', ');
-  const cells = [`${r.memorySizeMb} MB`, ms(r.durationP50Ms), ms(r.durationP95Ms), ms(r.initP50Ms), r.billedGbS.toFixed(4), `$${r.costPerMillionUsd.x86_64.toFixed(2)}`, `$${r.costPerMillionUsd.arm64.toFixed(2)}`, marks];
+  const marks = [
+    r.memorySizeMb === result.cheapestMb ? 'cheapest' : '',
+    r.memorySizeMb === result.fastestMb ? 'fastest' : '',
+    r.errors > 0 ? `${r.errors} errors` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const cells = [
+    `${r.memorySizeMb} MB`,
+    ms(r.durationP50Ms),
+    ms(r.durationP95Ms),
+    ms(r.initP50Ms),
+    r.billedGbS.toFixed(4),
+    `$${r.costPerMillionUsd.x86_64.toFixed(2)}`,
+    `$${r.costPerMillionUsd.arm64.toFixed(2)}`,
+    marks,
+  ];
   return `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
 }
 

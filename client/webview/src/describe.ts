@@ -41,24 +41,42 @@ export function badgesOf(inv: TraceInvocation): Badge[] {
 }
 
 /** The tooltip for a bar: a heading and a few lines. */
-export function tooltipOf(bar: Bar, row: Row, invocations: readonly TraceInvocation[]): { heading: string; lines: string[] } {
+export function tooltipOf(
+  bar: Bar,
+  row: Row,
+  invocations: readonly TraceInvocation[],
+): { heading: string; lines: string[] } {
   const env = row.env;
   if (bar.kind === 'init' && env) return { heading: `INIT · ${env.id}`, lines: initLines(env, bar.open) };
   if (bar.kind === 'env-end' && env) {
-    return { heading: `${env.id} ended`, lines: [`at ${formatTime(bar.start)}`, `reason: ${env.endReason ?? 'unknown'}`] };
+    return {
+      heading: `${env.id} ended`,
+      lines: [`at ${formatTime(bar.start)}`, `reason: ${env.endReason ?? 'unknown'}`],
+    };
   }
   const inv = bar.inv >= 0 ? invocations[bar.inv] : undefined;
-  if (!inv) return { heading: 'INVOKE (running)', lines: [`on ${row.label}`, `started ${formatTime(bar.start)}`, bar.cold ? 'cold start' : 'warm start'] };
-  const heading = `${badgesOf(inv).map((b) => b.text).join(' · ')}`;
+  if (!inv)
+    return {
+      heading: 'INVOKE (running)',
+      lines: [`on ${row.label}`, `started ${formatTime(bar.start)}`, bar.cold ? 'cold start' : 'warm start'],
+    };
+  const heading = `${badgesOf(inv)
+    .map((b) => b.text)
+    .join(' · ')}`;
   const lines = [`Request ${inv.requestId}`];
   if (inv.outcome === 'throttled') {
-    lines.push(`at ${formatTime(inv.arrivedMs)} · ${inv.source}${version(inv.version)}`, inv.throttleReason ?? 'TooManyRequestsException');
+    lines.push(
+      `at ${formatTime(inv.arrivedMs)} · ${inv.source}${version(inv.version)}`,
+      inv.throttleReason ?? 'TooManyRequestsException',
+    );
     return { heading, lines };
   }
   lines.push(`${inv.env ?? ''}${version(inv.version)} · attempt ${inv.attempt} · ${inv.source}`);
   const waited = inv.startMs - inv.initMs - inv.arrivedMs;
   if (waited >= 1) lines.push(`Waited ${formatDuration(waited)} outside ${inv.cold ? 'INIT and ' : ''}the handler`);
-  lines.push(`${inv.cold ? `Init ${formatDuration(inv.initMs)} · ` : ''}Duration ${formatDuration(inv.durationMs)} · Billed ${inv.billedMs} ms`);
+  lines.push(
+    `${inv.cold ? `Init ${formatDuration(inv.initMs)} · ` : ''}Duration ${formatDuration(inv.durationMs)} · Billed ${inv.billedMs} ms`,
+  );
   lines.push(`Memory ${inv.maxMemoryMb} of ${inv.memorySizeMb} MB`);
   if (inv.errorType) lines.push(inv.errorType);
   return { heading, lines };
@@ -68,7 +86,11 @@ export function initLines(env: TraceEnvironment, open: boolean): string[] {
   return [
     `${env.initializationType === 'provisioned-concurrency' ? 'Provisioned' : 'On-demand'}${version(env.version)} · started ${formatTime(env.createdMs)}`,
     open ? 'INIT running' : `Init ${formatDuration(env.initMs)} · ${env.initStatus}`,
-    ...(env.runtimeStartupMs ? [`runtime start-up ${formatDuration(env.runtimeStartupMs)}, then module load ${formatDuration(Math.max(0, env.initMs - env.runtimeStartupMs))}`] : []),
+    ...(env.runtimeStartupMs
+      ? [
+          `runtime start-up ${formatDuration(env.runtimeStartupMs)}, then module load ${formatDuration(Math.max(0, env.initMs - env.runtimeStartupMs))}`,
+        ]
+      : []),
     env.logStreamName,
   ];
 }

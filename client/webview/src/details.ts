@@ -91,13 +91,17 @@ function json(value: unknown): string {
 function callsSection(s: PanelState, inv: TraceInvocation, on: DetailsHandlers): HTMLElement {
   const calls = inv.awsCalls ?? [];
   const byId = new Map<string, { call: AwsCall; inv: TraceInvocation }>();
-  for (const other of s.timeline.invocations) for (const c of other.awsCalls ?? []) byId.set(c.id, { call: c, inv: other });
+  for (const other of s.timeline.invocations)
+    for (const c of other.awsCalls ?? []) byId.set(c.id, { call: c, inv: other });
   const list = el('ol', { className: 'll-calls' });
   for (const c of calls) {
     const latency = c.outcome === 'hang' ? 'no answer' : formatDuration(c.durationMs);
     const item = el(
       'li',
-      { className: `ll-call ll-call-${c.outcome}${c.duplicateOf ? ' ll-call-duplicate' : ''}`, attrs: { 'data-service': c.service } },
+      {
+        className: `ll-call ll-call-${c.outcome}${c.duplicateOf ? ' ll-call-duplicate' : ''}`,
+        attrs: { 'data-service': c.service },
+      },
       el('span', { className: 'll-call-service', text: c.service }),
       el('span', { className: 'll-call-summary', text: c.summary }),
       el('span', { className: 'll-call-latency', text: c.errorCode ? `${c.errorCode} · ${latency}` : latency }),
@@ -107,8 +111,14 @@ function callsSection(s: PanelState, inv: TraceInvocation, on: DetailsHandlers):
       const note = first
         ? `Duplicate side effect: repeats attempt ${first.inv.attempt}'s call at ${formatTime(first.call.startMs)}`
         : 'Duplicate side effect of an earlier attempt';
-      const open = el('button', { className: 'll-link', text: 'Open the LL2101/LL2102 finding', attrs: { type: 'button' } });
-      open.addEventListener('click', () => on.revealFinding(c.function ?? inv.function ?? s.trace?.function.name ?? '', c.service, c.operation));
+      const open = el('button', {
+        className: 'll-link',
+        text: 'Open the LL2101/LL2102 finding',
+        attrs: { type: 'button' },
+      });
+      open.addEventListener('click', () =>
+        on.revealFinding(c.function ?? inv.function ?? s.trace?.function.name ?? '', c.service, c.operation),
+      );
       item.append(el('div', { className: 'll-call-duplicate-note', text: note }), open);
     }
     list.appendChild(item);
@@ -169,7 +179,9 @@ function barDetails(s: PanelState, bar: Bar, on: DetailsHandlers): HTMLElement[]
       head(inv.outcome === 'throttled' ? 'Throttled request' : 'Invocation', closeButton(on)),
       badges,
       fields([
-        ...(inv.function !== undefined && (s.trace?.functions?.length ?? 1) > 1 ? ([['Function', inv.function]] as Field[]) : []),
+        ...(inv.function !== undefined && (s.trace?.functions?.length ?? 1) > 1
+          ? ([['Function', inv.function]] as Field[])
+          : []),
         ['Request id', inv.requestId],
         ['Outcome', outcomeText(inv)],
         ['Environment', inv.env ?? '— (no environment took it)'],

@@ -10,7 +10,11 @@ export interface ElOptions {
   attrs?: Record<string, string>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElOptions = {}, ...children: (Node | null)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElOptions = {},
+  ...children: (Node | null)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
   if (options.text !== undefined) node.textContent = options.text;
@@ -22,7 +26,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElOpt
 
 /** A button showing a codicon, with an accessible name and a tooltip that names its key; `onClick` may be added later. */
 export function iconButton(icon: string, label: string, key: string | null, onClick?: () => void): HTMLButtonElement {
-  const b = el('button', { className: 'll-btn', title: key ? `${label} (${key})` : label, attrs: { type: 'button', 'aria-label': label } }, el('span', { className: `codicon codicon-${icon}`, attrs: { 'aria-hidden': 'true' } }));
+  const b = el(
+    'button',
+    { className: 'll-btn', title: key ? `${label} (${key})` : label, attrs: { type: 'button', 'aria-label': label } },
+    el('span', { className: `codicon codicon-${icon}`, attrs: { 'aria-hidden': 'true' } }),
+  );
   if (onClick) b.addEventListener('click', onClick);
   return b;
 }

@@ -33,7 +33,11 @@ export function buildPage(root: HTMLElement) {
   const zoomInButton = iconButton('zoom-in', 'Zoom in', 'W');
   const zoomOutButton = iconButton('zoom-out', 'Zoom out', 'S');
   const fitButton = iconButton('screen-full', 'Fit the whole run', 'F');
-  const compressButton = iconButton('fold', 'Compress time: idle gaps, long INIT and waits drawn shorter, short clusters wider', 'C');
+  const compressButton = iconButton(
+    'fold',
+    'Compress time: idle gaps, long INIT and waits drawn shorter, short clusters wider',
+    'C',
+  );
   compressButton.setAttribute('aria-pressed', 'true');
   const exportButton = iconButton('export', 'Export as Chrome trace', null);
   const searchInput = el('input', {

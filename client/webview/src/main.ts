@@ -206,7 +206,9 @@ function renderHeader(): void {
   const { note } = page;
   page.title.textContent = s.title || (fn ? fn.name : 'Lambda Lens timeline');
   const timeout = fn ? ` · timeout ${formatDuration(fn.timeoutMs)}${t?.cancelled ? ' · cancelled' : ''}` : '';
-  page.subtitle.textContent = fn ? `${fn.handler} · ${fn.runtime} · ${fn.memorySizeMb} MB · ${fn.architecture}${timeout}` : '';
+  page.subtitle.textContent = fn
+    ? `${fn.handler} · ${fn.runtime} · ${fn.memorySizeMb} MB · ${fn.architecture}${timeout}`
+    : '';
   if (rt && !rt.exact) {
     note.textContent = rt.note;
     note.hidden = false;

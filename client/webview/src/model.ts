@@ -124,7 +124,8 @@ export function buildTimeline(
   // Each version's environments together, the old version's before the new one's; by creation within a version.
   // In a run of several functions, each function's environments together, in the order the functions first ran.
   const functionOrder = new Map<string, number>();
-  for (const e of [...environments].sort((a, b) => a.createdMs - b.createdMs)) if (!functionOrder.has(e.function ?? '')) functionOrder.set(e.function ?? '', functionOrder.size);
+  for (const e of [...environments].sort((a, b) => a.createdMs - b.createdMs))
+    if (!functionOrder.has(e.function ?? '')) functionOrder.set(e.function ?? '', functionOrder.size);
   const several = functionOrder.size > 1;
   const envs = [...environments].sort(
     (a, b) =>
@@ -134,12 +135,27 @@ export function buildTimeline(
       a.id.localeCompare(b.id, 'en', { numeric: true }),
   );
   const rows: Row[] = [];
-  const throttleRow: Row = { id: 'throttled', label: 'Throttled', detail: 'requests no environment took', env: null, version: null, bars: [] };
+  const throttleRow: Row = {
+    id: 'throttled',
+    label: 'Throttled',
+    detail: 'requests no environment took',
+    env: null,
+    version: null,
+    bars: [],
+  };
   let endMs = 0;
   const versions = versionsOf(envs);
   for (const env of envs) {
-    const label = several && env.function !== undefined ? `${env.function} · ${env.id.slice(env.id.lastIndexOf('env-'))}` : env.id;
-    const row: Row = { id: env.id, label, detail: envDetail(env), env, version: versions.length > 0 ? (env.version ?? null) : null, bars: [] };
+    const label =
+      several && env.function !== undefined ? `${env.function} · ${env.id.slice(env.id.lastIndexOf('env-'))}` : env.id;
+    const row: Row = {
+      id: env.id,
+      label,
+      detail: envDetail(env),
+      env,
+      version: versions.length > 0 ? (env.version ?? null) : null,
+      bars: [],
+    };
     rowsById.set(env.id, row);
     rows.push(row);
     const initOpen = liveInit.has(env.id);
@@ -161,7 +177,17 @@ export function buildTimeline(
     endMs = Math.max(endMs, initEnd);
     // An environment shut down with the run has nothing to say; a reclaimed or reset one does.
     if (env.endedMs !== null && env.endReason !== 'run-end') {
-      row.bars.push({ kind: 'env-end', style: 'warm', start: env.endedMs, end: env.endedMs, arrived: env.endedMs, attempt: 1, cold: false, inv: -1, open: false });
+      row.bars.push({
+        kind: 'env-end',
+        style: 'warm',
+        start: env.endedMs,
+        end: env.endedMs,
+        arrived: env.endedMs,
+        attempt: 1,
+        cold: false,
+        inv: -1,
+        open: false,
+      });
       endMs = Math.max(endMs, env.endedMs);
     }
   }
@@ -186,7 +212,17 @@ export function buildTimeline(
     const now = nowMs ?? r.startMs;
     const row = rowsById.get(r.env);
     if (!row) continue;
-    row.bars.push({ kind: 'invoke', style: 'running', start: r.startMs, end: Math.max(now, r.startMs), arrived: r.startMs, attempt: r.attempt, cold: r.cold, inv: -1, open: true });
+    row.bars.push({
+      kind: 'invoke',
+      style: 'running',
+      start: r.startMs,
+      end: Math.max(now, r.startMs),
+      arrived: r.startMs,
+      attempt: r.attempt,
+      cold: r.cold,
+      inv: -1,
+      open: true,
+    });
     endMs = Math.max(endMs, now);
   }
   if (nowMs !== undefined) endMs = Math.max(endMs, nowMs);
@@ -271,7 +307,13 @@ export class LiveRun {
     this.nowMs = Math.max(this.nowMs, event.atMs);
     switch (event.type) {
       case 'run-start':
-        this.header = { function: event.function, runtime: event.runtime, scenario: event.scenario, epochMs: event.epochMs, routing: event.routing };
+        this.header = {
+          function: event.function,
+          runtime: event.runtime,
+          scenario: event.scenario,
+          epochMs: event.epochMs,
+          routing: event.routing,
+        };
         break;
       case 'env-start':
         this.environments.set(event.env.id, event.env);
@@ -315,7 +357,13 @@ export class LiveRun {
 
   timeline(): Timeline {
     if (this.trace) return timelineOfTrace(this.trace);
-    const t = buildTimeline([...this.environments.values()], this.invocations, [...this.running.values()], this.nowMs, this.initRunning);
+    const t = buildTimeline(
+      [...this.environments.values()],
+      this.invocations,
+      [...this.running.values()],
+      this.nowMs,
+      this.initRunning,
+    );
     t.deployments = deploymentsOf(this.header?.routing).filter((d) => d.atMs <= this.nowMs);
     return t;
   }

@@ -50,7 +50,13 @@ export class Overview {
   draw(f: OverviewFrame): void {
     const { ctx, theme } = this;
     const dpr = window.devicePixelRatio || 1;
-    if (!this.cacheFor || this.cacheFor.timeline !== f.timeline || this.cacheFor.axis !== f.axis || this.cacheFor.width !== f.width || this.cacheFor.dpr !== dpr) {
+    if (
+      !this.cacheFor ||
+      this.cacheFor.timeline !== f.timeline ||
+      this.cacheFor.axis !== f.axis ||
+      this.cacheFor.width !== f.width ||
+      this.cacheFor.dpr !== dpr
+    ) {
       this.cache = this.density(f, dpr);
       this.cacheFor = { timeline: f.timeline, axis: f.axis, width: f.width, dpr };
     }

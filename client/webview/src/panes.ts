@@ -38,13 +38,26 @@ export function renderSummary(target: HTMLElement, s: PanelState): void {
     target.appendChild(
       el(
         'div',
-        { className: 'll-figure', title: 'Calls the handlers made, answered by the run\'s local AWS endpoint; duplicates repeated a side effect of an earlier attempt', attrs: { 'data-key': 'aws-calls' } },
+        {
+          className: 'll-figure',
+          title:
+            "Calls the handlers made, answered by the run's local AWS endpoint; duplicates repeated a side effect of an earlier attempt",
+          attrs: { 'data-key': 'aws-calls' },
+        },
         el('span', { className: 'll-figure-label', text: 'AWS calls' }),
-        el('span', { className: `ll-figure-value${dups > 0 ? ' ll-figure-warn' : ''}`, text: `${summary.awsCalls ?? 0}${dups > 0 ? ` · ${dups} duplicate${dups === 1 ? '' : 's'}` : ''}` }),
+        el('span', {
+          className: `ll-figure-value${dups > 0 ? ' ll-figure-warn' : ''}`,
+          text: `${summary.awsCalls ?? 0}${dups > 0 ? ` · ${dups} duplicate${dups === 1 ? '' : 's'}` : ''}`,
+        }),
       ),
     );
     // The emulated tables, queues, buckets and parameters as the run left them.
-    const state = el('details', { className: 'll-aws-state' }, el('summary', { text: 'Final state' }), el('pre', { className: 'll-code', text: JSON.stringify(aws.state, null, 2) }));
+    const state = el(
+      'details',
+      { className: 'll-aws-state' },
+      el('summary', { text: 'Final state' }),
+      el('pre', { className: 'll-code', text: JSON.stringify(aws.state, null, 2) }),
+    );
     target.appendChild(state);
   }
 }
@@ -114,7 +127,7 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
     ['Cold start', sample('cold', 'invoke')],
     ['Warm start', sample('warm', 'invoke')],
     ['Running', sample('running', 'invoke', 1, true)],
-    ['Waited', 'waited', 'Dotted: the time a request waited before it started (its environment\'s INIT, a queue)'],
+    ['Waited', 'waited', "Dotted: the time a request waited before it started (its environment's INIT, a queue)"],
     ['Error', sample('error', 'invoke')],
     ['Timeout', sample('timeout', 'invoke')],
     ['Crash / out of memory', sample('crash', 'invoke')],
@@ -124,8 +137,16 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
     ['Idle', 'idle', 'A stretch with nothing running, drawn narrow and labelled with its length'],
     ['Time ×1/N, ×N', 'scaled', 'Compressed time (C): the axis label gives the scale of the stretch above this line'],
     ['Deployment', 'deploy', 'A new version deployed: its traffic shift starts here'],
-    ['AWS call', 'aws-call', 'A call the handler made, at the time it started, coloured by service (DynamoDB, SQS, S3…)'],
-    ['Duplicate side effect', 'duplicate', 'A retried attempt repeated a write that is not idempotent (a message, an email, an ADD): see LL2101'],
+    [
+      'AWS call',
+      'aws-call',
+      'A call the handler made, at the time it started, coloured by service (DynamoDB, SQS, S3…)',
+    ],
+    [
+      'Duplicate side effect',
+      'duplicate',
+      'A retried attempt repeated a write that is not idempotent (a message, an email, an ADD): see LL2101',
+    ],
   ];
   const dpr = window.devicePixelRatio || 1;
   for (const [label, mark, title] of entries) {
@@ -139,7 +160,12 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
       if (typeof mark === 'string') r.drawLegendMark(mark, 34, 22);
       else r.drawBar(mark, mark.kind === 'throttle' || mark.kind === 'env-end' ? 17 : 4, 30, 12, null);
     }
-    const item = el('span', { className: 'll-legend-item', attrs: { 'data-mark': label.toLowerCase().replace(/[^a-z0-9]+/g, '-') } }, c, el('span', { text: label }));
+    const item = el(
+      'span',
+      { className: 'll-legend-item', attrs: { 'data-mark': label.toLowerCase().replace(/[^a-z0-9]+/g, '-') } },
+      c,
+      el('span', { text: label }),
+    );
     if (title) item.title = title;
     target.appendChild(item);
   }

@@ -211,11 +211,21 @@ export class Renderer {
       if (xEnd < LAYOUT.gutter || x > f.width) continue;
       const labels: AxisLabel[] = [];
       // The full label where it fits, else just the version (`deploy v2`).
-      const at = x >= LAYOUT.gutter ? (place(d.label, x, true) ?? place(`deploy ${versionLabel(d.version)}`, x, true)) : null;
+      const at =
+        x >= LAYOUT.gutter ? (place(d.label, x, true) ?? place(`deploy ${versionLabel(d.version)}`, x, true)) : null;
       if (at) labels.push(at);
-      const shifted = d.shiftEndMs > d.shiftStartMs && d.shiftEndMs <= f.timeline.endMs && xEnd <= f.width ? place(`all on ${versionLabel(d.version)}`, xEnd, false) : null;
+      const shifted =
+        d.shiftEndMs > d.shiftStartMs && d.shiftEndMs <= f.timeline.endMs && xEnd <= f.width
+          ? place(`all on ${versionLabel(d.version)}`, xEnd, false)
+          : null;
       if (shifted) labels.push(shifted);
-      out.push({ x, xStart, xEnd: d.shiftEndMs > d.shiftStartMs ? xEnd : null, reached: d.atMs <= f.playheadMs, labels });
+      out.push({
+        x,
+        xStart,
+        xEnd: d.shiftEndMs > d.shiftStartMs ? xEnd : null,
+        reached: d.atMs <= f.playheadMs,
+        labels,
+      });
     }
     return out;
   }
@@ -350,7 +360,14 @@ export class Renderer {
   }
 
   /** Draws one bar centred on `mid`; shared with the legend. */
-  drawBar(b: Bar, x0: number, x1: number, mid: number, f: Pick<Frame, 'axis' | 'view' | 'width' | 'selected' | 'hovered'> | null, cut = false): void {
+  drawBar(
+    b: Bar,
+    x0: number,
+    x1: number,
+    mid: number,
+    f: Pick<Frame, 'axis' | 'view' | 'width' | 'selected' | 'hovered'> | null,
+    cut = false,
+  ): void {
     const { ctx, theme } = this;
     const color = theme.styles[b.style];
     if (b.kind === 'env-end') {
@@ -440,7 +457,9 @@ export class Renderer {
   private callMark(x: number, mid: number, service: string, duplicate: boolean, failed: boolean): void {
     const { ctx, theme } = this;
     const h = duplicate ? LAYOUT.failHeight + 4 : LAYOUT.barHeight - 4;
-    ctx.fillStyle = duplicate ? theme.duplicate : (theme.services[service] ?? theme.services['other'] ?? theme.foreground);
+    ctx.fillStyle = duplicate
+      ? theme.duplicate
+      : (theme.services[service] ?? theme.services['other'] ?? theme.foreground);
     ctx.strokeStyle = theme.ink;
     ctx.lineWidth = 1;
     ctx.fillRect(x - 1, mid - h / 2, 3, h);
@@ -483,7 +502,17 @@ export class Renderer {
     switch (mark) {
       case 'aws-call':
       case 'duplicate': {
-        const bar: Bar = { kind: 'invoke', style: 'warm', start: 0, end: 1, arrived: 0, attempt: mark === 'duplicate' ? 2 : 1, cold: false, inv: -1, open: false };
+        const bar: Bar = {
+          kind: 'invoke',
+          style: 'warm',
+          start: 0,
+          end: 1,
+          arrived: 0,
+          attempt: mark === 'duplicate' ? 2 : 1,
+          cold: false,
+          inv: -1,
+          open: false,
+        };
         this.drawBar(bar, 2, w - 2, mid, null);
         if (mark === 'aws-call') {
           this.callMark(9, mid, 'dynamodb', false, false);
@@ -494,7 +523,17 @@ export class Renderer {
       }
       case 'waited': {
         this.drawWait(2, w - 10, mid);
-        const bar: Bar = { kind: 'invoke', style: 'cold', start: 0, end: 1, arrived: 0, attempt: 1, cold: true, inv: -1, open: false };
+        const bar: Bar = {
+          kind: 'invoke',
+          style: 'cold',
+          start: 0,
+          end: 1,
+          arrived: 0,
+          attempt: 1,
+          cold: true,
+          inv: -1,
+          open: false,
+        };
         this.drawBar(bar, w - 10, w - 2, mid, null);
         break;
       }
@@ -623,7 +662,14 @@ export class Renderer {
     }
   }
 
-  private outline(b: Bar, x: number, y: number, w: number, h: number, f: Pick<Frame, 'selected' | 'hovered'> | null): void {
+  private outline(
+    b: Bar,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    f: Pick<Frame, 'selected' | 'hovered'> | null,
+  ): void {
     if (!f || (b !== f.selected && b !== f.hovered)) return;
     const { ctx, theme } = this;
     ctx.strokeStyle = b === f.selected ? theme.selection : theme.foreground;
@@ -677,16 +723,27 @@ export class Renderer {
     for (let r = 0; r < rows && first + r < f.timeline.rows.length; r++) {
       const row = f.timeline.rows[first + r]!;
       const top = LAYOUT.axisHeight + r * LAYOUT.rowHeight;
-      const exists = row.env === null ? row.bars.some((b) => b.start <= f.playheadMs) : row.env.createdMs <= f.playheadMs;
-      const ended = row.env?.endedMs !== null && row.env?.endedMs !== undefined && row.env.endedMs <= f.playheadMs && row.env.endReason !== 'run-end';
+      const exists =
+        row.env === null ? row.bars.some((b) => b.start <= f.playheadMs) : row.env.createdMs <= f.playheadMs;
+      const ended =
+        row.env?.endedMs !== null &&
+        row.env?.endedMs !== undefined &&
+        row.env.endedMs <= f.playheadMs &&
+        row.env.endReason !== 'run-end';
       const previous = f.timeline.rows[first + r - 1];
-      if (row.version !== null && previous?.version !== null && previous?.version !== undefined && previous.version !== row.version) {
+      if (
+        row.version !== null &&
+        previous?.version !== null &&
+        previous?.version !== undefined &&
+        previous.version !== row.version
+      ) {
         // Where one version's environments end and the next version's begin.
         ctx.fillStyle = theme.foreground;
         ctx.fillRect(0, top - 1, f.width, 2);
       }
       ctx.globalAlpha = exists ? 1 : 0.45;
-      const badge = row.version === null ? 0 : this.drawVersion(row.version, f.timeline.versions.indexOf(row.version), top);
+      const badge =
+        row.version === null ? 0 : this.drawVersion(row.version, f.timeline.versions.indexOf(row.version), top);
       ctx.font = theme.font;
       ctx.fillStyle = theme.foreground;
       ctx.textAlign = 'left';
@@ -694,7 +751,13 @@ export class Renderer {
       const lw = ctx.measureText(row.label).width;
       ctx.font = theme.fontSmall;
       ctx.fillStyle = theme.muted;
-      const detail = ended ? `ended: ${row.env?.endReason ?? ''}` : row.env?.initializationType === 'provisioned-concurrency' ? 'provisioned' : row.env === null ? '' : row.detail.split(' · ')[0]!;
+      const detail = ended
+        ? `ended: ${row.env?.endReason ?? ''}`
+        : row.env?.initializationType === 'provisioned-concurrency'
+          ? 'provisioned'
+          : row.env === null
+            ? ''
+            : row.detail.split(' · ')[0]!;
       ctx.fillText(fit(ctx, detail, LAYOUT.gutter - 20 - lw - badge), 14 + lw, top + LAYOUT.rowHeight / 2);
       ctx.globalAlpha = 1;
     }
@@ -714,7 +777,11 @@ export class Renderer {
   }
 
   /** A version's row-header marks drawn once into an image, so that a frame copies it instead of drawing text per row. */
-  private versionStamp(version: string, index: number, dpr: number): { image: HTMLCanvasElement | null; badge: number } {
+  private versionStamp(
+    version: string,
+    index: number,
+    dpr: number,
+  ): { image: HTMLCanvasElement | null; badge: number } {
     const { theme } = this;
     const image = document.createElement('canvas');
     image.width = Math.ceil(LAYOUT.gutter * dpr);

@@ -20,11 +20,24 @@ export function matcher(query: string): ((text: string) => boolean) | null {
 }
 
 function fieldsOf(inv: TraceInvocation): string[] {
-  return [inv.requestId, inv.env ?? 'throttled', inv.outcome, inv.source, inv.errorType ?? '', inv.error?.errorMessage ?? '', inv.throttleReason ?? '', ...inv.logs];
+  return [
+    inv.requestId,
+    inv.env ?? 'throttled',
+    inv.outcome,
+    inv.source,
+    inv.errorType ?? '',
+    inv.error?.errorMessage ?? '',
+    inv.throttleReason ?? '',
+    ...inv.logs,
+  ];
 }
 
 /** Indices (into `invocations`) of the matching invocations, in the order of `order`. */
-export function findMatches(invocations: readonly TraceInvocation[], order: readonly number[], query: string): number[] {
+export function findMatches(
+  invocations: readonly TraceInvocation[],
+  order: readonly number[],
+  query: string,
+): number[] {
   const test = matcher(query);
   if (!test) return [];
   return order.filter((i) => fieldsOf(invocations[i]!).some(test));

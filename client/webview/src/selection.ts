@@ -45,5 +45,16 @@ export function rangeFigures(timeline: Timeline, fromMs: number, toMs: number): 
     if (inv.env) envs.add(inv.env);
     billedMs += inv.billedMs;
   }
-  return { fromMs: lo, toMs: hi, invocations: durations.length, cold, errors, retries, throttles, environments: envs.size, duration: stats(durations), billedMs };
+  return {
+    fromMs: lo,
+    toMs: hi,
+    invocations: durations.length,
+    cold,
+    errors,
+    retries,
+    throttles,
+    environments: envs.size,
+    duration: stats(durations),
+    billedMs,
+  };
 }

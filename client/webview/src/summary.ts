@@ -7,7 +7,20 @@ import type { DurationStats, TraceInvocation, TraceSummary } from '../../../serv
 import { formatDuration } from './timeaxis';
 
 /** The summary's figures; a live run has no cost yet (pricing is the simulator's business). */
-export type Figures = Pick<TraceSummary, 'invocations' | 'coldStarts' | 'environments' | 'peakConcurrency' | 'throttles' | 'retries' | 'errors' | 'warm' | 'cold' | 'init' | 'gbSeconds'> & {
+export type Figures = Pick<
+  TraceSummary,
+  | 'invocations'
+  | 'coldStarts'
+  | 'environments'
+  | 'peakConcurrency'
+  | 'throttles'
+  | 'retries'
+  | 'errors'
+  | 'warm'
+  | 'cold'
+  | 'init'
+  | 'gbSeconds'
+> & {
   cost: TraceSummary['cost'] | null;
 };
 
@@ -46,7 +59,12 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 
 export function stats(values: number[]): DurationStats {
   values.sort((a, b) => a - b);
-  return { count: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: values.length ? values[values.length - 1]! : null };
+  return {
+    count: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    max: values.length ? values[values.length - 1]! : null,
+  };
 }
 
 /** Figures from the invocations seen so far (a live run). */
@@ -113,24 +131,84 @@ export function pair(a: number | null, b: number | null): string {
 export function summaryItems(f: Figures, architecture?: 'x86_64' | 'arm64'): SummaryItem[] {
   const rate = f.invocations === 0 ? '—' : `${Math.round((f.coldStarts / f.invocations) * 1000) / 10}%`;
   const items: SummaryItem[] = [
-    { key: 'invocations', label: 'Invocations', value: f.invocations.toLocaleString('en-US'), title: 'Attempts that ran the handler (throttles not counted)' },
-    { key: 'cold-rate', label: 'Cold starts', value: `${rate} (${f.coldStarts})`, title: 'Share of invocations that started a new execution environment' },
-    { key: 'environments', label: 'Environments', value: String(f.environments), title: 'Execution environments created' },
-    { key: 'peak', label: 'Peak concurrency', value: String(f.peakConcurrency), title: 'Most environments busy (INIT or INVOKE) at once' },
-    { key: 'throttles', label: 'Throttles', value: String(f.throttles), title: 'Requests rejected because no environment could take them' },
-    { key: 'retries', label: 'Retries', value: String(f.retries), title: 'Attempts after the first (async retries, SQS re-receives)' },
-    { key: 'errors', label: 'Errors', value: String(f.errors), title: 'Attempts that did not succeed (error, timeout, crash, out of memory)' },
-    { key: 'cold-p', label: 'Cold p50 / p95', value: pair(f.cold.p50, f.cold.p95), title: 'Handler duration of cold invocations (INIT not included)' },
-    { key: 'warm-p', label: 'Warm p50 / p95', value: pair(f.warm.p50, f.warm.p95), title: 'Handler duration of warm invocations' },
+    {
+      key: 'invocations',
+      label: 'Invocations',
+      value: f.invocations.toLocaleString('en-US'),
+      title: 'Attempts that ran the handler (throttles not counted)',
+    },
+    {
+      key: 'cold-rate',
+      label: 'Cold starts',
+      value: `${rate} (${f.coldStarts})`,
+      title: 'Share of invocations that started a new execution environment',
+    },
+    {
+      key: 'environments',
+      label: 'Environments',
+      value: String(f.environments),
+      title: 'Execution environments created',
+    },
+    {
+      key: 'peak',
+      label: 'Peak concurrency',
+      value: String(f.peakConcurrency),
+      title: 'Most environments busy (INIT or INVOKE) at once',
+    },
+    {
+      key: 'throttles',
+      label: 'Throttles',
+      value: String(f.throttles),
+      title: 'Requests rejected because no environment could take them',
+    },
+    {
+      key: 'retries',
+      label: 'Retries',
+      value: String(f.retries),
+      title: 'Attempts after the first (async retries, SQS re-receives)',
+    },
+    {
+      key: 'errors',
+      label: 'Errors',
+      value: String(f.errors),
+      title: 'Attempts that did not succeed (error, timeout, crash, out of memory)',
+    },
+    {
+      key: 'cold-p',
+      label: 'Cold p50 / p95',
+      value: pair(f.cold.p50, f.cold.p95),
+      title: 'Handler duration of cold invocations (INIT not included)',
+    },
+    {
+      key: 'warm-p',
+      label: 'Warm p50 / p95',
+      value: pair(f.warm.p50, f.warm.p95),
+      title: 'Handler duration of warm invocations',
+    },
     { key: 'init-p50', label: 'Init p50', value: ms(f.init.p50), title: 'Median INIT duration of cold starts' },
-    { key: 'gb-s', label: 'Billed GB-s', value: f.gbSeconds < 10 ? f.gbSeconds.toFixed(4) : f.gbSeconds.toFixed(1), title: 'Billed duration × memory, in GB-seconds (INIT billed on cold starts)' },
+    {
+      key: 'gb-s',
+      label: 'Billed GB-s',
+      value: f.gbSeconds < 10 ? f.gbSeconds.toFixed(4) : f.gbSeconds.toFixed(1),
+      title: 'Billed duration × memory, in GB-seconds (INIT billed on cold starts)',
+    },
   ];
   const both = f.cost ? `: x86_64 ${usd(f.cost.x86_64)}, arm64 ${usd(f.cost.arm64)}` : ', for x86_64 and arm64';
   const title = `Compute and request cost of this run in us-east-1${both}`;
   if (architecture) {
-    items.push({ key: 'cost', label: `Cost (${architecture})`, value: f.cost ? usd(f.cost[architecture]) : 'at the end', title });
+    items.push({
+      key: 'cost',
+      label: `Cost (${architecture})`,
+      value: f.cost ? usd(f.cost[architecture]) : 'at the end',
+      title,
+    });
   } else {
-    items.push({ key: 'cost', label: 'Cost x86 / arm', value: f.cost ? `${usd(f.cost.x86_64)} / ${usd(f.cost.arm64)}` : 'at the end', title });
+    items.push({
+      key: 'cost',
+      label: 'Cost x86 / arm',
+      value: f.cost ? `${usd(f.cost.x86_64)} / ${usd(f.cost.arm64)}` : 'at the end',
+      title,
+    });
   }
   return items;
 }

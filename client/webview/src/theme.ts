@@ -74,6 +74,8 @@ export function readTheme(): Theme {
     duplicate: c('--vscode-charts-red', fg),
     font: `${size}px ${family}`,
     fontSmall: `${Math.max(10, size - 2)}px ${family}`,
-    highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+    highContrast:
+      document.body.classList.contains('vscode-high-contrast') ||
+      document.body.classList.contains('vscode-high-contrast-light'),
   };
 }

@@ -111,7 +111,8 @@ export class TimeAxis {
 /** Sorted, merged `[start, end]` intervals from flattened pairs. */
 function mergePairs(intervals: readonly number[]): [number, number][] {
   const pairs: [number, number][] = [];
-  for (let i = 0; i + 1 < intervals.length; i += 2) pairs.push([intervals[i]!, Math.max(intervals[i]!, intervals[i + 1]!)]);
+  for (let i = 0; i + 1 < intervals.length; i += 2)
+    pairs.push([intervals[i]!, Math.max(intervals[i]!, intervals[i + 1]!)]);
   pairs.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
   for (const p of pairs) {
@@ -134,7 +135,12 @@ export function linearAxis(endMs: number): TimeAxis {
  * `background` (intervals when only INIT runs or requests wait), time is compressed as the
  * header says; without, only idle gaps are.
  */
-export function buildTimeAxis(intervals: readonly number[], endMs: number, options: AxisOptions = DEFAULT_AXIS_OPTIONS, background?: readonly number[]): TimeAxis {
+export function buildTimeAxis(
+  intervals: readonly number[],
+  endMs: number,
+  options: AxisOptions = DEFAULT_AXIS_OPTIONS,
+  background?: readonly number[],
+): TimeAxis {
   if (background !== undefined) return compressedAxis(mergePairs(intervals), mergePairs(background), endMs, options);
   const merged = mergePairs(intervals);
   const end = Math.max(endMs, merged.length ? merged[merged.length - 1]![1] : 0);
@@ -149,7 +155,14 @@ export function buildTimeAxis(intervals: readonly number[], endMs: number, optio
   const push = (simStart: number, simEnd: number, isBreak: boolean): void => {
     if (simEnd <= simStart) return;
     const width = isBreak ? Math.min(breakWidth, simEnd - simStart) : simEnd - simStart;
-    segments.push({ simStart, simEnd, dispStart: disp, dispEnd: disp + width, isBreak, kind: isBreak ? 'idle' : 'active' });
+    segments.push({
+      simStart,
+      simEnd,
+      dispStart: disp,
+      dispEnd: disp + width,
+      isBreak,
+      kind: isBreak ? 'idle' : 'active',
+    });
     disp += width;
   };
   let cursor = 0;
@@ -167,16 +180,24 @@ export function buildTimeAxis(intervals: readonly number[], endMs: number, optio
   } else {
     push(segStart, end, false);
   }
-  if (segments.length === 0) segments.push({ simStart: 0, simEnd: end, dispStart: 0, dispEnd: end, isBreak: false, kind: 'active' });
+  if (segments.length === 0)
+    segments.push({ simStart: 0, simEnd: end, dispStart: 0, dispEnd: end, isBreak: false, kind: 'active' });
   return new TimeAxis(segments);
 }
 
 /** Compressed time: see the header. `busy` and `background` are merged interval lists. */
-function compressedAxis(busy: [number, number][], background: [number, number][], endMs: number, options: AxisOptions): TimeAxis {
+function compressedAxis(
+  busy: [number, number][],
+  background: [number, number][],
+  endMs: number,
+  options: AxisOptions,
+): TimeAxis {
   const lastOf = (list: [number, number][]): number => (list.length ? list[list.length - 1]![1] : 0);
   const end = Math.max(endMs, lastOf(busy), lastOf(background));
   // Cut the run at every boundary and say what each piece is.
-  const cuts = [...new Set([0, end, ...busy.flat(), ...background.flat()])].filter((t) => t >= 0 && t <= end).sort((a, b) => a - b);
+  const cuts = [...new Set([0, end, ...busy.flat(), ...background.flat()])]
+    .filter((t) => t >= 0 && t <= end)
+    .sort((a, b) => a - b);
   const inside = (list: [number, number][], t: number): boolean => {
     let lo = 0;
     let hi = list.length - 1;
@@ -227,7 +248,14 @@ function compressedAxis(busy: [number, number][], background: [number, number][]
       prev.simEnd = w.to;
       prev.dispEnd = disp + w.width;
     } else {
-      segments.push({ simStart: w.from, simEnd: w.to, dispStart: disp, dispEnd: disp + w.width, isBreak: w.kind === 'idle', kind: w.kind });
+      segments.push({
+        simStart: w.from,
+        simEnd: w.to,
+        dispStart: disp,
+        dispEnd: disp + w.width,
+        isBreak: w.kind === 'idle',
+        kind: w.kind,
+      });
     }
     disp += w.width;
   }
@@ -299,7 +327,8 @@ export function ticks(axis: TimeAxis, viewStart: number, viewEnd: number, widthP
     if (seg.isBreak || seg.dispEnd < viewStart || seg.dispStart > viewEnd) continue;
     // Compressed or widened time has ticks as far apart on screen as 1:1 time.
     const scale = segmentScale(seg);
-    const step = Math.abs(scale - 1) < 1e-6 ? baseStep : niceStep((((viewEnd - viewStart) / widthPx) * minSpacingPx) / scale);
+    const step =
+      Math.abs(scale - 1) < 1e-6 ? baseStep : niceStep((((viewEnd - viewStart) / widthPx) * minSpacingPx) / scale);
     const from = Math.max(seg.simStart, axis.toSim(viewStart));
     const to = Math.min(seg.simEnd, axis.toSim(viewEnd));
     for (let t = Math.ceil(from / step) * step; t <= to && out.length < 500; t += step) {
@@ -360,10 +389,24 @@ export function scaleRuns(segments: readonly Segment[]): ScaleRun[] {
     const scale = segmentScale(s);
     if (!s.isBreak && scaleLabel(scale) === '') continue;
     const last = out[out.length - 1];
-    if (last && !s.isBreak && !last.idle && last.dispEnd === s.dispStart && scaleLabel(last.scale) === scaleLabel(scale)) {
+    if (
+      last &&
+      !s.isBreak &&
+      !last.idle &&
+      last.dispEnd === s.dispStart &&
+      scaleLabel(last.scale) === scaleLabel(scale)
+    ) {
       last.simEnd = s.simEnd;
       last.dispEnd = s.dispEnd;
-    } else out.push({ idle: s.isBreak, scale, simStart: s.simStart, simEnd: s.simEnd, dispStart: s.dispStart, dispEnd: s.dispEnd });
+    } else
+      out.push({
+        idle: s.isBreak,
+        scale,
+        simStart: s.simStart,
+        simEnd: s.simEnd,
+        dispStart: s.dispStart,
+        dispEnd: s.dispEnd,
+      });
   }
   return out;
 }

@@ -74,7 +74,14 @@ export function deploymentsOf(routing: SimulationTrace['routing']): Deployment[]
       const shift = parseTrafficShift(d.type);
       // `shiftStartMs` came to the trace after `atMs`; older traces lack it.
       const shiftStartMs = 'shiftStartMs' in d && typeof d.shiftStartMs === 'number' ? d.shiftStartMs : d.atMs;
-      return { atMs: d.atMs, version: d.version, type: d.type, shiftStartMs, shiftEndMs: shiftStartMs + (shift ? shiftDurationMs(shift) : 0), label: `deploy ${versionLabel(d.version)} · ${d.type}` };
+      return {
+        atMs: d.atMs,
+        version: d.version,
+        type: d.type,
+        shiftStartMs,
+        shiftEndMs: shiftStartMs + (shift ? shiftDurationMs(shift) : 0),
+        label: `deploy ${versionLabel(d.version)} · ${d.type}`,
+      };
     })
     .sort((a, b) => a.atMs - b.atMs);
 }
@@ -99,7 +106,10 @@ export interface VersionFigures {
 }
 
 /** Figures per version, in display order; empty for traces without versions. */
-export function versionFigures(invocations: readonly TraceInvocation[], environments: readonly Pick<TraceEnvironment, 'version'>[]): VersionFigures[] {
+export function versionFigures(
+  invocations: readonly TraceInvocation[],
+  environments: readonly Pick<TraceEnvironment, 'version'>[],
+): VersionFigures[] {
   const versions = versionsOf(environments);
   return versions.map((version) => {
     const times: number[] = [];
@@ -149,12 +159,18 @@ export interface DeployFigures {
 }
 
 /** Per deployment: its cold-start wave on the new version, and what each traffic move did to p99. */
-export function deployFigures(invocations: readonly TraceInvocation[], deployments: readonly Deployment[], endMs: number): DeployFigures[] {
+export function deployFigures(
+  invocations: readonly TraceInvocation[],
+  deployments: readonly Deployment[],
+  endMs: number,
+): DeployFigures[] {
   const ran = invocations.filter((inv) => inv.outcome !== 'throttled');
   return deployments.map((d, i) => {
     const untilMs = i + 1 < deployments.length ? deployments[i + 1]!.atMs : Infinity;
     const init: number[] = [];
-    for (const inv of ran) if (inv.cold && inv.version === d.version && inv.arrivedMs >= d.atMs && inv.arrivedMs < untilMs) init.push(inv.initMs);
+    for (const inv of ran)
+      if (inv.cold && inv.version === d.version && inv.arrivedMs >= d.atMs && inv.arrivedMs < untilMs)
+        init.push(inv.initMs);
     init.sort((a, b) => a - b);
     const points: [number, StepFigures['step']][] = [[d.shiftStartMs, 'deploy']];
     if (d.shiftEndMs > d.shiftStartMs && d.shiftEndMs <= Math.min(endMs, untilMs)) points.push([d.shiftEndMs, 'all']);
@@ -171,7 +187,14 @@ export function deployFigures(invocations: readonly TraceInvocation[], deploymen
       }
       before.sort((a, b) => a - b);
       after.sort((a, b) => a - b);
-      return { atMs: at, step, coldStarts: cold, p99Before: percentile(before, 99), p99After: percentile(after, 99), maxAfter: after.length > 0 ? after[after.length - 1]! : null };
+      return {
+        atMs: at,
+        step,
+        coldStarts: cold,
+        p99Before: percentile(before, 99),
+        p99After: percentile(after, 99),
+        maxAfter: after.length > 0 ? after[after.length - 1]! : null,
+      };
     });
     return { deployment: d, coldOnNew: init.length, initP50: percentile(init, 50), steps };
   });
@@ -188,7 +211,13 @@ function ms(v: number | null): string {
 }
 
 /** One version's line of the summary: what the table under the summary strip shows. */
-export function versionCells(f: VersionFigures): { version: string; environments: string; invocations: string; coldStarts: string; response: string } {
+export function versionCells(f: VersionFigures): {
+  version: string;
+  environments: string;
+  invocations: string;
+  coldStarts: string;
+  response: string;
+} {
   const rate = f.invocations === 0 ? '' : ` (${Math.round((f.coldStarts / f.invocations) * 1000) / 10}%)`;
   return {
     version: versionLabel(f.version),
@@ -209,8 +238,12 @@ export function deploySentence(f: DeployFigures): string {
   const v = versionLabel(d.version);
   const wave = `${f.coldOnNew} cold start${f.coldOnNew === 1 ? '' : 's'} on ${v}${f.initP50 === null ? '' : ` (INIT p50 ${ms(f.initP50)})`}`;
   const steps = f.steps.map((s) => {
-    const when = s.step === 'deploy' ? 'in the minute after it' : `once all traffic was on ${v} at ${formatDuration(s.atMs)}, in the minute after`;
-    const p99 = s.p99Before === null ? `response p99 ${ms(s.p99After)}` : `response p99 ${ms(s.p99Before)} → ${ms(s.p99After)}`;
+    const when =
+      s.step === 'deploy'
+        ? 'in the minute after it'
+        : `once all traffic was on ${v} at ${formatDuration(s.atMs)}, in the minute after`;
+    const p99 =
+      s.p99Before === null ? `response p99 ${ms(s.p99After)}` : `response p99 ${ms(s.p99Before)} → ${ms(s.p99After)}`;
     return `${when}: ${s.coldStarts} cold start${s.coldStarts === 1 ? '' : 's'}, ${p99}, slowest ${ms(s.maxAfter)}`;
   });
   return `${d.label} at ${formatDuration(d.atMs)}: ${wave}; ${steps.join('; ')}.`;

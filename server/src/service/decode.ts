@@ -13,7 +13,8 @@ export type Decoded =
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
 
 export function decodeBytes(bytes: Uint8Array): Decoded {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return utf8(bytes.subarray(3), 'utf-8-bom');
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return utf8(bytes.subarray(3), 'utf-8-bom');
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return utf16(bytes.subarray(2), 'utf-16le');
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return utf16(bytes.subarray(2), 'utf-16be');
   const guessed = guessUtf16(bytes);
@@ -24,9 +25,19 @@ export function decodeBytes(bytes: Uint8Array): Decoded {
 
 function utf8(bytes: Uint8Array, encoding: Encoding): Decoded {
   try {
-    return { kind: 'text', text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding, invalidUtf8: false };
+    return {
+      kind: 'text',
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes),
+      encoding,
+      invalidUtf8: false,
+    };
   } catch {
-    return { kind: 'text', text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), encoding, invalidUtf8: true };
+    return {
+      kind: 'text',
+      text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes),
+      encoding,
+      invalidUtf8: true,
+    };
   }
 }
 

@@ -9,7 +9,17 @@ export interface FileSystem {
    * What the path names, following a symbolic link (`isSymbolicLink` says the path itself was
    * one, so walks can refuse to follow linked folders); `mtimeMs` when the file system has it.
    */
-  stat(path: string): { readonly isFile: boolean; readonly isDirectory: boolean; readonly size: number; readonly isSymbolicLink?: boolean; readonly mtimeMs?: number } | undefined;
+  stat(
+    path: string,
+  ):
+    | {
+        readonly isFile: boolean;
+        readonly isDirectory: boolean;
+        readonly size: number;
+        readonly isSymbolicLink?: boolean;
+        readonly mtimeMs?: number;
+      }
+    | undefined;
   readDirectory(path: string): readonly string[];
 }
 

@@ -39,9 +39,18 @@ export const VPC_NEED: PermissionNeed = {
  * keep to the actions without which the mapping cannot be created or cannot poll.
  */
 export const EVENT_SOURCE_NEEDS: Readonly<Record<string, PermissionNeed>> = {
-  SQS: { purpose: 'to poll its SQS queue', actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] },
-  Kinesis: { purpose: 'to read its Kinesis stream', actions: ['kinesis:DescribeStream', 'kinesis:GetRecords', 'kinesis:GetShardIterator'] },
-  DynamoDB: { purpose: 'to read its DynamoDB stream', actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] },
+  SQS: {
+    purpose: 'to poll its SQS queue',
+    actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  },
+  Kinesis: {
+    purpose: 'to read its Kinesis stream',
+    actions: ['kinesis:DescribeStream', 'kinesis:GetRecords', 'kinesis:GetShardIterator'],
+  },
+  DynamoDB: {
+    purpose: 'to read its DynamoDB stream',
+    actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+  },
 };
 
 /** Managed policies SAM adds to the role it creates, per event type (SAM's event source translators). */
@@ -53,18 +62,46 @@ export const SAM_EVENT_POLICIES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const LOGS_WRITE = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
-const ENI = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'];
+const ENI = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 /** AWS managed policies (by name) and the actions they allow that the rules ask about. */
 export const MANAGED_POLICY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   AWSLambdaBasicExecutionRole: LOGS_WRITE,
   AWSLambdaExecute: ['logs:*', 's3:GetObject', 's3:PutObject'],
   AWSLambdaSQSQueueExecutionRole: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', ...LOGS_WRITE],
-  AWSLambdaKinesisExecutionRole: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard', ...LOGS_WRITE],
-  AWSLambdaDynamoDBExecutionRole: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', ...LOGS_WRITE],
+  AWSLambdaKinesisExecutionRole: [
+    'kinesis:DescribeStream',
+    'kinesis:DescribeStreamSummary',
+    'kinesis:GetRecords',
+    'kinesis:GetShardIterator',
+    'kinesis:ListShards',
+    'kinesis:ListStreams',
+    'kinesis:SubscribeToShard',
+    ...LOGS_WRITE,
+  ],
+  AWSLambdaDynamoDBExecutionRole: [
+    'dynamodb:DescribeStream',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:ListStreams',
+    ...LOGS_WRITE,
+  ],
   AWSLambdaVPCAccessExecutionRole: [...ENI, ...LOGS_WRITE],
   AWSLambdaENIManagementAccess: ENI,
-  AWSLambdaMSKExecutionRole: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers', ...ENI, ...LOGS_WRITE],
+  AWSLambdaMSKExecutionRole: [
+    'kafka:DescribeCluster',
+    'kafka:DescribeClusterV2',
+    'kafka:GetBootstrapBrokers',
+    ...ENI,
+    ...LOGS_WRITE,
+  ],
   AWSLambdaRole: ['lambda:InvokeFunction'],
   AdministratorAccess: ['*'],
   // PowerUserAccess allows everything but iam:*, organizations:* and account:* (a NotAction statement).
@@ -75,48 +112,179 @@ export const MANAGED_POLICY_ACTIONS: Readonly<Record<string, readonly string[]>>
   AmazonKinesisFullAccess: ['kinesis:*'],
   AmazonKinesisReadOnlyAccess: ['kinesis:Get*', 'kinesis:List*', 'kinesis:Describe*'],
   AmazonDynamoDBFullAccess: ['dynamodb:*'],
-  AmazonDynamoDBReadOnlyAccess: ['dynamodb:BatchGetItem', 'dynamodb:Describe*', 'dynamodb:List*', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query', 'dynamodb:Scan'],
+  AmazonDynamoDBReadOnlyAccess: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:Describe*',
+    'dynamodb:List*',
+    'dynamodb:GetItem',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ],
   AmazonEC2FullAccess: ['ec2:*'],
   AmazonS3FullAccess: ['s3:*'],
   AmazonS3ReadOnlyAccess: ['s3:Get*', 's3:List*'],
   AmazonSNSFullAccess: ['sns:*'],
-  AmazonSQSReadOnlyAccess: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ListDeadLetterSourceQueues', 'sqs:ListQueues'],
+  AmazonSQSReadOnlyAccess: [
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
+    'sqs:ListDeadLetterSourceQueues',
+    'sqs:ListQueues',
+  ],
   AWSXRayDaemonWriteAccess: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
   AWSXrayWriteOnlyAccess: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
 };
 
 /** SAM policy templates and the actions they allow that the rules ask about. */
 export const POLICY_TEMPLATE_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  SQSPollerPolicy: ['sqs:ChangeMessageVisibility', 'sqs:ChangeMessageVisibilityBatch', 'sqs:DeleteMessage', 'sqs:DeleteMessageBatch', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+  SQSPollerPolicy: [
+    'sqs:ChangeMessageVisibility',
+    'sqs:ChangeMessageVisibilityBatch',
+    'sqs:DeleteMessage',
+    'sqs:DeleteMessageBatch',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+  ],
   SQSSendMessagePolicy: ['sqs:SendMessage*'],
-  KinesisStreamReadPolicy: ['kinesis:ListStreams', 'kinesis:DescribeLimits', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator'],
-  KinesisCrudPolicy: ['kinesis:AddTagsToStream', 'kinesis:CreateStream', 'kinesis:DecreaseStreamRetentionPeriod', 'kinesis:DeleteStream', 'kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:IncreaseStreamRetentionPeriod', 'kinesis:ListTagsForStream', 'kinesis:MergeShards', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:SplitShard', 'kinesis:RemoveTagsFromStream'],
-  DynamoDBStreamReadPolicy: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
-  DynamoDBCrudPolicy: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
-  DynamoDBReadPolicy: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable'],
+  KinesisStreamReadPolicy: [
+    'kinesis:ListStreams',
+    'kinesis:DescribeLimits',
+    'kinesis:DescribeStream',
+    'kinesis:DescribeStreamSummary',
+    'kinesis:GetRecords',
+    'kinesis:GetShardIterator',
+  ],
+  KinesisCrudPolicy: [
+    'kinesis:AddTagsToStream',
+    'kinesis:CreateStream',
+    'kinesis:DecreaseStreamRetentionPeriod',
+    'kinesis:DeleteStream',
+    'kinesis:DescribeStream',
+    'kinesis:DescribeStreamSummary',
+    'kinesis:GetShardIterator',
+    'kinesis:IncreaseStreamRetentionPeriod',
+    'kinesis:ListTagsForStream',
+    'kinesis:MergeShards',
+    'kinesis:PutRecord',
+    'kinesis:PutRecords',
+    'kinesis:SplitShard',
+    'kinesis:RemoveTagsFromStream',
+  ],
+  DynamoDBStreamReadPolicy: [
+    'dynamodb:DescribeStream',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:ListStreams',
+  ],
+  DynamoDBCrudPolicy: [
+    'dynamodb:GetItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:PutItem',
+    'dynamodb:Scan',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:ConditionCheckItem',
+  ],
+  DynamoDBReadPolicy: [
+    'dynamodb:GetItem',
+    'dynamodb:Scan',
+    'dynamodb:Query',
+    'dynamodb:BatchGetItem',
+    'dynamodb:DescribeTable',
+  ],
   DynamoDBWritePolicy: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
-  VPCAccessPolicy: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DetachNetworkInterface'],
-  S3ReadPolicy: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:GetLifecycleConfiguration'],
+  VPCAccessPolicy: [
+    'ec2:CreateNetworkInterface',
+    'ec2:DeleteNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DetachNetworkInterface',
+  ],
+  S3ReadPolicy: [
+    's3:GetObject',
+    's3:ListBucket',
+    's3:GetBucketLocation',
+    's3:GetObjectVersion',
+    's3:GetLifecycleConfiguration',
+  ],
   S3WritePolicy: ['s3:PutObject', 's3:PutObjectAcl', 's3:PutLifecycleConfiguration'],
-  S3CrudPolicy: ['s3:GetObject', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:DeleteObject'],
-  S3FullAccessPolicy: ['s3:GetObject', 's3:GetObjectAcl', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:DeleteObjectTagging', 'S3:DeleteObjectVersionTagging', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:ListBucket', 's3:GetBucketLocation', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration'],
+  S3CrudPolicy: [
+    's3:GetObject',
+    's3:ListBucket',
+    's3:GetBucketLocation',
+    's3:GetObjectVersion',
+    's3:PutObject',
+    's3:PutObjectAcl',
+    's3:GetLifecycleConfiguration',
+    's3:PutLifecycleConfiguration',
+    's3:DeleteObject',
+  ],
+  S3FullAccessPolicy: [
+    's3:GetObject',
+    's3:GetObjectAcl',
+    's3:GetObjectVersion',
+    's3:PutObject',
+    's3:PutObjectAcl',
+    's3:DeleteObject',
+    's3:DeleteObjectTagging',
+    'S3:DeleteObjectVersionTagging',
+    's3:GetObjectTagging',
+    's3:GetObjectVersionTagging',
+    's3:PutObjectTagging',
+    's3:PutObjectVersionTagging',
+    's3:ListBucket',
+    's3:GetBucketLocation',
+    's3:GetLifecycleConfiguration',
+    's3:PutLifecycleConfiguration',
+  ],
   SNSPublishMessagePolicy: ['sns:Publish'],
-  SNSCrudPolicy: ['sns:ListSubscriptionsByTopic', 'sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Publish'],
+  SNSCrudPolicy: [
+    'sns:ListSubscriptionsByTopic',
+    'sns:CreateTopic',
+    'sns:SetTopicAttributes',
+    'sns:Subscribe',
+    'sns:Publish',
+  ],
   LambdaInvokePolicy: ['lambda:InvokeFunction'],
   CloudWatchPutMetricPolicy: ['cloudwatch:PutMetricData'],
   AWSSecretsManagerGetSecretValuePolicy: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-  SSMParameterReadPolicy: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParametersByPath'],
+  SSMParameterReadPolicy: [
+    'ssm:DescribeParameters',
+    'ssm:GetParameters',
+    'ssm:GetParameter',
+    'ssm:GetParametersByPath',
+  ],
   EventBridgePutEventsPolicy: ['events:PutEvents'],
   StepFunctionsExecutionPolicy: ['states:StartExecution'],
   KMSDecryptPolicy: ['kms:Decrypt'],
-  SESCrudPolicy: ['ses:GetIdentityVerificationAttributes', 'ses:SendEmail', 'ses:SendRawEmail', 'ses:VerifyEmailIdentity'],
+  SESCrudPolicy: [
+    'ses:GetIdentityVerificationAttributes',
+    'ses:SendEmail',
+    'ses:SendRawEmail',
+    'ses:VerifyEmailIdentity',
+  ],
   SESSendBouncePolicy: ['ses:SendBounce'],
-  AWSXrayWriteOnlyAccess: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries'],
+  AWSXrayWriteOnlyAccess: [
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'xray:GetSamplingRules',
+    'xray:GetSamplingTargets',
+    'xray:GetSamplingStatisticSummaries',
+  ],
 };
 
 /** True when an IAM action pattern (`sqs:*`, `sqs:Receive*`, `*`) matches an action; IAM compares case-insensitively. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 

@@ -165,7 +165,10 @@ export class LanguageService {
         if (py) handlers.add(pathToUri(py.path));
       }
     }
-    return { templates: templates.map((t) => ({ uri: t.uri, functions: t.functions.length })), handlerUris: [...handlers] };
+    return {
+      templates: templates.map((t) => ({ uri: t.uri, functions: t.functions.length })),
+      handlerUris: [...handlers],
+    };
   }
 
   /** True for JS/TS files, which get the handler-code rules when they hold a handler. */
@@ -176,7 +179,8 @@ export class LanguageService {
   /** True when the document exports a handler that a template links or that looks like one. */
   hasHandlers(doc: DocumentInput): boolean {
     // Code past the input budgets is not parsed; when a template links it, it is still reported.
-    if (handlerLanguage(doc.uri) !== undefined && codeOverLimit(doc.text) !== undefined) return this.dependents(doc.uri).length > 0;
+    if (handlerLanguage(doc.uri) !== undefined && codeOverLimit(doc.text) !== undefined)
+      return this.dependents(doc.uri).length > 0;
     return (this.handlerFiles.analyse(doc)?.model.handlers.length ?? 0) > 0;
   }
 
@@ -210,7 +214,8 @@ export class LanguageService {
   }
 
   private tooLarge(doc: DocumentInput): readonly Diagnostic[] {
-    if (handlerLanguage(doc.uri) !== undefined || this.settings.LL0003 === 'off' || !looksLikeTemplate(doc.text)) return [];
+    if (handlerLanguage(doc.uri) !== undefined || this.settings.LL0003 === 'off' || !looksLikeTemplate(doc.text))
+      return [];
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     return [
       toDiagnostic(
@@ -229,7 +234,13 @@ export class LanguageService {
   readTemplate(doc: DocumentInput): TemplateDocument {
     if (doc.text.length > this.maxDocumentLength) return readTemplate(doc.uri, '', formatOf(doc.uri));
     const hit = this.cache.get(doc.uri);
-    if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit.template;
+    if (
+      hit &&
+      (doc.version !== undefined
+        ? hit.version === doc.version && hit.text.length === doc.text.length
+        : hit.text === doc.text)
+    )
+      return hit.template;
     const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri));
     this.cache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
@@ -241,14 +252,27 @@ export class LanguageService {
    * a Lambda function), reused while its version is unchanged; `undefined` for other files.
    */
   readCdk(doc: DocumentInput): TemplateDocument | undefined {
-    if (!isHandlerPath(doc.uri) || !isCdkSourcePath(doc.uri) || doc.text.length > this.maxDocumentLength) return undefined;
+    if (!isHandlerPath(doc.uri) || !isCdkSourcePath(doc.uri) || doc.text.length > this.maxDocumentLength)
+      return undefined;
     const hit = this.cdkCache.get(doc.uri);
-    if (hit && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text)) return hit.template.kind ? hit.template : undefined;
+    if (
+      hit &&
+      (doc.version !== undefined
+        ? hit.version === doc.version && hit.text.length === doc.text.length
+        : hit.text === doc.text)
+    )
+      return hit.template.kind ? hit.template : undefined;
     let template: TemplateDocument;
     if (mayDefineFunctions(doc.text)) {
       const path = uriToPath(doc.uri);
       const appRoot = findAppRoot(path, this.fs);
-      template = readCdkStack(doc.uri, path, doc.text, appRoot, appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined);
+      template = readCdkStack(
+        doc.uri,
+        path,
+        doc.text,
+        appRoot,
+        appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined,
+      );
     } else template = readTemplate(doc.uri, '', undefined);
     this.cdkCache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
@@ -290,8 +314,16 @@ export class LanguageService {
     }
     const template = this.readTemplate(doc);
     const entry = this.cache.get(doc.uri);
-    if (entry?.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
-    const diagnostics = template.kind !== undefined || template.syntaxError !== undefined || template.overLimit !== undefined ? this.templateDiagnostics(template) : [];
+    if (
+      entry?.diagnostics &&
+      entry.generation === this.project.generation &&
+      entry.codeRevision === this.project.codeRevision
+    )
+      return entry.diagnostics;
+    const diagnostics =
+      template.kind !== undefined || template.syntaxError !== undefined || template.overLimit !== undefined
+        ? this.templateDiagnostics(template)
+        : [];
     if (entry) {
       entry.diagnostics = diagnostics;
       entry.generation = this.project.generation;
@@ -306,15 +338,34 @@ export class LanguageService {
    */
   private codeTooLarge(doc: DocumentInput, why: string): readonly Diagnostic[] {
     if (this.settings.LL0003 === 'off' || this.dependents(doc.uri).length === 0) return [];
-    return [toDiagnostic({ ruleId: 'LL0003', message: `Lambda Lens did not check this handler file: ${why}.`, uri: doc.uri, span: { start: 0, end: 0 } }, this.settings.LL0003 ?? 'warning')];
+    return [
+      toDiagnostic(
+        {
+          ruleId: 'LL0003',
+          message: `Lambda Lens did not check this handler file: ${why}.`,
+          uri: doc.uri,
+          span: { start: 0, end: 0 },
+        },
+        this.settings.LL0003 ?? 'warning',
+      ),
+    ];
   }
 
   /** The template rules' findings on a template or CDK stack. */
   private templateDiagnostics(template: TemplateDocument): Diagnostic[] {
-    const ctx: TemplateRuleContext = { template, fs: this.fs, today: this.today(), project: this.project, packageSizes: this.packageSizes };
+    const ctx: TemplateRuleContext = {
+      template,
+      fs: this.fs,
+      today: this.today(),
+      project: this.project,
+      packageSizes: this.packageSizes,
+    };
     // A template that does not parse gets only its syntax error; one past an input budget only the note that says which.
-    const only = template.syntaxError !== undefined ? 'LL0001' : template.overLimit !== undefined ? 'LL0003' : undefined;
-    const diagnostics = this.run(template.uri, (rule) => (rule.template !== undefined && (only === undefined || rule.id === only) ? rule.template(ctx) : undefined));
+    const only =
+      template.syntaxError !== undefined ? 'LL0001' : template.overLimit !== undefined ? 'LL0003' : undefined;
+    const diagnostics = this.run(template.uri, (rule) =>
+      rule.template !== undefined && (only === undefined || rule.id === only) ? rule.template(ctx) : undefined,
+    );
     // Quick fixes write template (YAML/JSON) text; on a CDK stack they would write the wrong language.
     return template.kind === 'cdk' ? diagnostics.map((d) => ({ ...d, fixes: [] })) : diagnostics;
   }
@@ -351,7 +402,15 @@ export class LanguageService {
       try {
         findings = check(rule);
       } catch (e) {
-        findings = [{ ruleId: rule.id, message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`, uri, span: { start: 0, end: 0 }, severity: 'hint' }];
+        findings = [
+          {
+            ruleId: rule.id,
+            message: `Lambda Lens could not run ${rule.id} on this file: ${String(e)}`,
+            uri,
+            span: { start: 0, end: 0 },
+            severity: 'hint',
+          },
+        ];
       }
       for (const f of findings ?? []) {
         const key = `${f.ruleId}|${f.uri}|${f.span.start}|${f.span.end}`;
@@ -368,8 +427,15 @@ export class LanguageService {
     const stack = this.readCdk(doc);
     const entry = this.cdkCache.get(doc.uri);
     if (!stack || !entry) return [];
-    if (entry.diagnostics && entry.generation === this.project.generation && entry.codeRevision === this.project.codeRevision) return entry.diagnostics;
-    const diagnostics = this.templateDiagnostics(stack).filter((d) => d.uri === doc.uri || !/[\\/]cdk\.out[\\/]/.test(uriToPath(d.uri)));
+    if (
+      entry.diagnostics &&
+      entry.generation === this.project.generation &&
+      entry.codeRevision === this.project.codeRevision
+    )
+      return entry.diagnostics;
+    const diagnostics = this.templateDiagnostics(stack).filter(
+      (d) => d.uri === doc.uri || !/[\\/]cdk\.out[\\/]/.test(uriToPath(d.uri)),
+    );
     entry.diagnostics = diagnostics;
     entry.generation = this.project.generation;
     entry.codeRevision = this.project.codeRevision;
@@ -395,5 +461,13 @@ function byPlace(a: Diagnostic, b: Diagnostic): number {
 }
 
 function toDiagnostic(f: Finding, severity: Severity): Diagnostic {
-  return { ruleId: f.ruleId, severity, message: f.message, uri: f.uri, span: f.span, docs: docsUrl(f.ruleId), fixes: f.fixes ?? [] };
+  return {
+    ruleId: f.ruleId,
+    severity,
+    message: f.message,
+    uri: f.uri,
+    span: f.span,
+    docs: docsUrl(f.ruleId),
+    fixes: f.fixes ?? [],
+  };
 }

@@ -26,8 +26,10 @@ export const INPUT_LIMITS = {
 
 /** Why handler code is past the input budgets and is not analysed, or `undefined`. */
 export function codeOverLimit(text: string): string | undefined {
-  if (text.length > INPUT_LIMITS.maxCodeLength) return `it is ${(text.length / 1024 / 1024).toFixed(1)} MB of code, more than the ${INPUT_LIMITS.maxCodeLength / 1024 / 1024} MB analysed (a bundle or generated code?)`;
-  if (nestingDepth(text, 'code').depth > INPUT_LIMITS.maxNesting) return `it is nested more than ${INPUT_LIMITS.maxNesting} levels deep (brackets), which the parser cannot read safely`;
+  if (text.length > INPUT_LIMITS.maxCodeLength)
+    return `it is ${(text.length / 1024 / 1024).toFixed(1)} MB of code, more than the ${INPUT_LIMITS.maxCodeLength / 1024 / 1024} MB analysed (a bundle or generated code?)`;
+  if (nestingDepth(text, 'code').depth > INPUT_LIMITS.maxNesting)
+    return `it is nested more than ${INPUT_LIMITS.maxNesting} levels deep (brackets), which the parser cannot read safely`;
   return undefined;
 }
 
@@ -109,7 +111,15 @@ function opensYamlQuote(text: string, i: number): boolean {
   if (j < 0) return true;
   const p = text.charCodeAt(j);
   // After a key's colon, a sequence dash, a flow separator or opener, a tag, or a line start.
-  return p === 0x3a || p === 0x2d || p === 0x2c || p === 0x5b || p === 0x7b || p === 0x0a || (j < i - 1 && /[!\w]/.test(text[j] ?? '') && tagBefore(text, j));
+  return (
+    p === 0x3a ||
+    p === 0x2d ||
+    p === 0x2c ||
+    p === 0x5b ||
+    p === 0x7b ||
+    p === 0x0a ||
+    (j < i - 1 && /[!\w]/.test(text[j] ?? '') && tagBefore(text, j))
+  );
 }
 
 function tagBefore(text: string, j: number): boolean {

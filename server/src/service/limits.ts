@@ -124,7 +124,12 @@ export const BATCH_SIZE: Readonly<Record<string, { readonly default: number; rea
 };
 export const BATCH_SIZE_SOURCE = `${DG}API_CreateEventSourceMapping.html`;
 export const SQS_BATCH_WITHOUT_WINDOW_MAX = 10;
-export const BATCHING_WINDOW: Limit = { min: 0, max: 300, unit: 'seconds', source: `${DG}API_EventSourceMappingConfiguration.html` };
+export const BATCHING_WINDOW: Limit = {
+  min: 0,
+  max: 300,
+  unit: 'seconds',
+  source: `${DG}API_EventSourceMappingConfiguration.html`,
+};
 
 /** Stream (Kinesis / DynamoDB) event source mapping settings. */
 export const STREAM = {
@@ -144,7 +149,13 @@ export const SQS_VISIBILITY = {
 } as const;
 
 /** SQS event source scaling: 5 concurrent batches at first, +300 per minute, up to 1,000; MaximumConcurrency 2–1,000. */
-export const SQS_SCALING = { initial: 5, perMinute: 300, max: 1000, maximumConcurrency: { min: 2, max: 1000 }, source: `${DG}services-sqs-scaling.html` } as const;
+export const SQS_SCALING = {
+  initial: 5,
+  perMinute: 300,
+  max: 1000,
+  maximumConcurrency: { min: 2, max: 1000 },
+  source: `${DG}services-sqs-scaling.html`,
+} as const;
 
 /** API Gateway integration timeouts (REST 29 s, raisable for Regional/private since Jun 2024; WebSocket 29 s; HTTP API 30 s). */
 export const API_TIMEOUT = {
@@ -155,7 +166,10 @@ export const API_TIMEOUT = {
 } as const;
 
 /** Async retries on function error: about 1 minute, then 2 minutes later. */
-export const ASYNC_RETRY_DELAYS_MS = { values: [60_000, 120_000], source: `${DG}invocation-async-error-handling.html` } as const;
+export const ASYNC_RETRY_DELAYS_MS = {
+  values: [60_000, 120_000],
+  source: `${DG}invocation-async-error-handling.html`,
+} as const;
 
 /** Prices in us-east-1 (per GB-second, per request) and 1 ms billing granularity. INIT billed since 1 Aug 2025. */
 export const PRICE = {
@@ -169,10 +183,18 @@ export const PRICE = {
 export const STREAM_RETENTION_HOURS = { default: 24, source: `${DG}services-kinesis-errors.html` } as const;
 
 /** Alias routing: at most one additional version, with a weight from 0.0 to 1.0. */
-export const ALIAS_ROUTING = { maxAdditionalVersions: 1, minWeight: 0, maxWeight: 1, source: `${DG}API_AliasRoutingConfiguration.html` } as const;
+export const ALIAS_ROUTING = {
+  maxAdditionalVersions: 1,
+  minWeight: 0,
+  maxWeight: 1,
+  source: `${DG}API_AliasRoutingConfiguration.html`,
+} as const;
 
 /** SnapStart applies to published versions only (`ApplyOn: PublishedVersions`); `$LATEST` always runs INIT. */
 export const SNAPSTART = { source: `${DG}snapstart.html` } as const;
 
 /** Versions are immutable; an alias routes to one or two of them; each version has its own execution environments. */
-export const VERSIONS = { versionsSource: `${DG}configuration-versions.html`, aliasesSource: `${DG}configuration-aliases.html` } as const;
+export const VERSIONS = {
+  versionsSource: `${DG}configuration-versions.html`,
+  aliasesSource: `${DG}configuration-aliases.html`,
+} as const;

@@ -24,7 +24,13 @@ export interface RuntimeInfo {
  */
 export const LONG_PAST = '2024-01-01';
 
-function rt(id: string, family: RuntimeInfo['family'], deprecated?: string, blockCreate?: string, blockUpdate?: string): RuntimeInfo {
+function rt(
+  id: string,
+  family: RuntimeInfo['family'],
+  deprecated?: string,
+  blockCreate?: string,
+  blockUpdate?: string,
+): RuntimeInfo {
   return { id, family, deprecated, blockCreate, blockUpdate };
 }
 

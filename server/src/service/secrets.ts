@@ -6,10 +6,12 @@
  */
 
 /** Names that say the value is a credential: `DB_PASSWORD`, `apiKey`, `STRIPE_SECRET`, `authToken`. */
-const SECRET_NAME = /(secret|token|passw(?:or)?d|passphrase|pwd|api_?key|access_?key|private_?key|signing_?key|encryption_?key|auth_?key|client_?key|credentials?)(?:_|$)/i;
+const SECRET_NAME =
+  /(secret|token|passw(?:or)?d|passphrase|pwd|api_?key|access_?key|private_?key|signing_?key|encryption_?key|auth_?key|client_?key|credentials?)(?:_|$)/i;
 
 /** Names that hold where a secret is, or something about it, rather than the secret. */
-const REFERENCE_NAME = /(?:_|^)(arn|name|names|id|ids|path|param|parameter|ssm|url|uri|endpoint|host|table|bucket|queue|topic|header|ttl|expiry|expiration|expires|timeout|length|size|type|field|prefix|suffix|region|version|enabled|file|location|key_?id|secret_?id|limit|count|duration|seconds|minutes|hours|days|env|mode|issuer|audience|algorithm|alg|scope|scopes)$/i;
+const REFERENCE_NAME =
+  /(?:_|^)(arn|name|names|id|ids|path|param|parameter|ssm|url|uri|endpoint|host|table|bucket|queue|topic|header|ttl|expiry|expiration|expires|timeout|length|size|type|field|prefix|suffix|region|version|enabled|file|location|key_?id|secret_?id|limit|count|duration|seconds|minutes|hours|days|env|mode|issuer|audience|algorithm|alg|scope|scopes)$/i;
 
 /** What kind of secret a value is, for a message; `undefined` when it does not look like one. */
 export function secretKind(name: string | undefined, value: string): string | undefined {
@@ -20,7 +22,8 @@ export function secretKind(name: string | undefined, value: string): string | un
   if (key) return key[1] === 'ASIA' ? 'an AWS temporary access key id' : 'an AWS access key id';
   if (/-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/.test(v)) return 'a private key';
   if (passwordInConnectionString(v)) return 'a password in a connection string';
-  if (/^(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}$/.test(v) && looksRandom(v.replace(/^\S+\s+/, ''))) return 'a hard-coded Authorization header';
+  if (/^(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}$/.test(v) && looksRandom(v.replace(/^\S+\s+/, '')))
+    return 'a hard-coded Authorization header';
   if (/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(v)) return 'a JSON Web Token';
   if (name !== undefined && looksSecretName(name) && looksRandom(v)) return `a hard-coded ${secretNoun(name)}`;
   return undefined;
@@ -62,7 +65,9 @@ function passwordInConnectionString(v: string): boolean {
 }
 
 function isPlaceholder(s: string): boolean {
-  return /^(?:\*+|x+|\.\.\.|<[^>]*>|\$\{[^}]*\}|\{[^}]*\}|%[^%]*%|\$[A-Za-z_]+|password|pass|secret|changeme|example|placeholder)$/i.test(s);
+  return /^(?:\*+|x+|\.\.\.|<[^>]*>|\$\{[^}]*\}|\{[^}]*\}|%[^%]*%|\$[A-Za-z_]+|password|pass|secret|changeme|example|placeholder)$/i.test(
+    s,
+  );
 }
 
 /**

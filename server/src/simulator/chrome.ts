@@ -35,12 +35,26 @@ export function toChromeTrace(trace: SimulationTrace): ChromeTrace {
   const us = (ms: number): number => Math.round((ms - earliest) * 1000);
   const tidOf = new Map(trace.environments.map((e, i) => [e.id, i + 1]));
   const events: ChromeTraceEvent[] = [
-    { name: 'process_name', ph: 'M', ts: 0, pid: PID, tid: PLATFORM_TID, args: { name: `${trace.function.name} (${trace.function.runtime}, ${trace.function.memorySizeMb} MB)` } },
+    {
+      name: 'process_name',
+      ph: 'M',
+      ts: 0,
+      pid: PID,
+      tid: PLATFORM_TID,
+      args: { name: `${trace.function.name} (${trace.function.runtime}, ${trace.function.memorySizeMb} MB)` },
+    },
     { name: 'thread_name', ph: 'M', ts: 0, pid: PID, tid: PLATFORM_TID, args: { name: 'platform' } },
   ];
   for (const env of trace.environments) {
     const tid = tidOf.get(env.id) as number;
-    events.push({ name: 'thread_name', ph: 'M', ts: 0, pid: PID, tid, args: { name: `${env.id} ${env.logStreamName}` } });
+    events.push({
+      name: 'thread_name',
+      ph: 'M',
+      ts: 0,
+      pid: PID,
+      tid,
+      args: { name: `${env.id} ${env.logStreamName}` },
+    });
     events.push({ name: 'thread_sort_index', ph: 'M', ts: 0, pid: PID, tid, args: { sort_index: tid } });
     if (env.initMs > 0) {
       events.push({
@@ -55,7 +69,15 @@ export function toChromeTrace(trace: SimulationTrace): ChromeTrace {
       });
     }
     if (env.endedMs !== null) {
-      events.push({ name: `ended: ${env.endReason}`, cat: 'environment', ph: 'i', s: 't', ts: us(env.endedMs), pid: PID, tid });
+      events.push({
+        name: `ended: ${env.endReason}`,
+        cat: 'environment',
+        ph: 'i',
+        s: 't',
+        ts: us(env.endedMs),
+        pid: PID,
+        tid,
+      });
     }
   }
   for (const inv of trace.invocations) {
@@ -71,18 +93,50 @@ export function toChromeTrace(trace: SimulationTrace): ChromeTrace {
       report: inv.report,
     };
     if (inv.outcome === 'throttled' || inv.env === null) {
-      events.push({ name: `throttled (${inv.throttleReason})`, cat: 'throttle', ph: 'i', s: 'p', ts: us(inv.arrivedMs), pid: PID, tid: PLATFORM_TID, args });
+      events.push({
+        name: `throttled (${inv.throttleReason})`,
+        cat: 'throttle',
+        ph: 'i',
+        s: 'p',
+        ts: us(inv.arrivedMs),
+        pid: PID,
+        tid: PLATFORM_TID,
+        args,
+      });
       continue;
     }
     const label = `${inv.cold ? 'cold ' : ''}${inv.source}${inv.attempt > 1 ? ` retry #${inv.attempt - 1}` : ''}: ${inv.outcome}`;
-    events.push({ name: label, cat: inv.cold ? 'invoke,cold' : 'invoke', ph: 'X', ts: us(inv.startMs), dur: Math.max(1, Math.round((inv.endMs - inv.startMs) * 1000)), pid: PID, tid: tidOf.get(inv.env) ?? PLATFORM_TID, args });
+    events.push({
+      name: label,
+      cat: inv.cold ? 'invoke,cold' : 'invoke',
+      ph: 'X',
+      ts: us(inv.startMs),
+      dur: Math.max(1, Math.round((inv.endMs - inv.startMs) * 1000)),
+      pid: PID,
+      tid: tidOf.get(inv.env) ?? PLATFORM_TID,
+      args,
+    });
   }
   for (const d of trace.deliveries) {
-    events.push({ name: `${d.kind}: ${d.condition}`, cat: 'delivery', ph: 'i', s: 'p', ts: us(d.atMs), pid: PID, tid: PLATFORM_TID, args: { target: d.target, requestId: d.requestId, inputs: d.inputs.length } });
+    events.push({
+      name: `${d.kind}: ${d.condition}`,
+      cat: 'delivery',
+      ph: 'i',
+      s: 'p',
+      ts: us(d.atMs),
+      pid: PID,
+      tid: PLATFORM_TID,
+      args: { target: d.target, requestId: d.requestId, inputs: d.inputs.length },
+    });
   }
   return {
     traceEvents: events,
     displayTimeUnit: 'ms',
-    otherData: { scenario: trace.scenario.name, runtime: trace.runtime.note, offsetMs: -earliest, epochMs: trace.epochMs },
+    otherData: {
+      scenario: trace.scenario.name,
+      runtime: trace.runtime.note,
+      offsetMs: -earliest,
+      epochMs: trace.epochMs,
+    },
   };
 }

@@ -125,10 +125,14 @@ export class SimClock {
           if (this.stopped) return resolve(end);
           const onStop = (): void => resolve(end);
           this.stopWaiters.add(onStop);
-          this.at(end, () => {
-            this.stopWaiters.delete(onStop);
-            resolve(end);
-          }, { phaseEnd: true });
+          this.at(
+            end,
+            () => {
+              this.stopWaiters.delete(onStop);
+              resolve(end);
+            },
+            { phaseEnd: true },
+          );
         });
         this.now();
         this.phases.delete(phase);
@@ -152,7 +156,14 @@ export class SimClock {
 
   /** Run `fn` at simulated time `at` (or at once if that is past). */
   at(at: number, fn: () => void, options: { daemon?: boolean; phaseEnd?: boolean } = {}): TimerHandle {
-    const timer: Timer = { at, seq: this.seq++, fn, daemon: options.daemon ?? false, cancelled: false, phaseEnd: options.phaseEnd ?? false };
+    const timer: Timer = {
+      at,
+      seq: this.seq++,
+      fn,
+      daemon: options.daemon ?? false,
+      cancelled: false,
+      phaseEnd: options.phaseEnd ?? false,
+    };
     // Binary insertion keeps timers ordered by time, then by creation order.
     let lo = 0;
     let hi = this.timers.length;

@@ -2,7 +2,13 @@
  * What one simulation runs: the function, the platform settings and the traffic, fully
  * resolved (scenario.ts builds it from a scenario file; tests and the bench build it directly).
  */
-import { ASYNC_EVENT_AGE, ASYNC_RETRY_ATTEMPTS, ASYNC_RETRY_DELAYS_MS, CONCURRENCY, INIT_TIMEOUT_SECONDS } from '../service/limits';
+import {
+  ASYNC_EVENT_AGE,
+  ASYNC_RETRY_ATTEMPTS,
+  ASYNC_RETRY_DELAYS_MS,
+  CONCURRENCY,
+  INIT_TIMEOUT_SECONDS,
+} from '../service/limits';
 import type { TrafficShift } from '../service/model/deployment';
 import type { ServiceSeed } from './aws/emulator';
 import type { CallRule } from './aws/faults';

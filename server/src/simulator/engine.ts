@@ -14,7 +14,18 @@ import { join } from 'node:path';
 import { PAYLOAD, PRICE } from '../service/limits';
 import { shiftDurationMs } from '../service/model/deployment';
 import { SimClock } from './clock';
-import type { Deployment, FunctionConfig, PlatformSettings, SimulationConfig, SqsMessageInput, SqsQueueConfig, StreamConfig, StreamRecordInput, TrafficEntry, VersionRouting } from './config';
+import type {
+  Deployment,
+  FunctionConfig,
+  PlatformSettings,
+  SimulationConfig,
+  SqsMessageInput,
+  SqsQueueConfig,
+  StreamConfig,
+  StreamRecordInput,
+  TrafficEntry,
+  VersionRouting,
+} from './config';
 import { runtimeStartup } from './durations/startup';
 import { RuntimeProcess, type InitResult, type PhaseFigures, type RunLimits } from './environment';
 import { Ledger } from './ledger';
@@ -104,12 +115,27 @@ export class Simulation implements Platform {
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
     // In a run of several functions, the others' environment and input ids start with their logical id.
     const prefix = member && !member.primary ? `${member.functionId}-` : '';
-    this.pool = new EnvironmentPool(this.clock, this.fn, this.settings, this.tmpRoot, (ms) => this.iso(ms), (e) => this.emit(e), member ? { functionId: member.functionId, prefix } : undefined);
-    this.ledger = new Ledger(() => this.clock.now(), (e) => this.emit(e), prefix);
+    this.pool = new EnvironmentPool(
+      this.clock,
+      this.fn,
+      this.settings,
+      this.tmpRoot,
+      (ms) => this.iso(ms),
+      (e) => this.emit(e),
+      member ? { functionId: member.functionId, prefix } : undefined,
+    );
+    this.ledger = new Ledger(
+      () => this.clock.now(),
+      (e) => this.emit(e),
+      prefix,
+    );
     this.asyncQueue = new AsyncQueue(this);
     const routing = config.routing;
     this.router = routing !== undefined ? new VersionRouter(routing) : null;
-    this.invokedArn = routing !== undefined && routing.qualifier !== '$LATEST' ? `${this.functionArn}:${routing.qualifier}` : this.functionArn;
+    this.invokedArn =
+      routing !== undefined && routing.qualifier !== '$LATEST'
+        ? `${this.functionArn}:${routing.qualifier}`
+        : this.functionArn;
   }
 
   iso(ms: number): string {
@@ -217,7 +243,15 @@ export class Simulation implements Platform {
       deliveries: this.ledger.deliveries(),
       inputs: this.ledger.all(),
       environmentLogs: this.environmentLogs,
-      summary: summarize(this.invocations, this.pool.traces(), this.ledger.all(), this.pool.peak, end, performance.now() - started, PRICE),
+      summary: summarize(
+        this.invocations,
+        this.pool.traces(),
+        this.ledger.all(),
+        this.pool.peak,
+        end,
+        performance.now() - started,
+        PRICE,
+      ),
       cancelled: this.cancelled,
       ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
     };
@@ -298,7 +332,11 @@ export class Simulation implements Platform {
     const limit = kind === 'sync' ? PAYLOAD.syncMb * 2 ** 20 : PAYLOAD.asyncKb * 2 ** 10;
     if (bytes > limit) {
       const id = this.put(kind, randomUUID());
-      this.settle([id], 'dropped', `request payload of ${bytes} bytes is over the ${kind} limit of ${limit} bytes: 413 RequestEntityTooLargeException`);
+      this.settle(
+        [id],
+        'dropped',
+        `request payload of ${bytes} bytes is over the ${kind} limit of ${limit} bytes: 413 RequestEntityTooLargeException`,
+      );
       return undefined;
     }
     if (kind === 'async') {
@@ -318,8 +356,18 @@ export class Simulation implements Platform {
         const inv = await this.invoke({ source: 'sync', event, requestId, attempt: 1, inputs: [id] });
         // A synchronous caller gets the response or the error; nothing is retried for it.
         if (inv.outcome === 'success') this.settle([id], 'succeeded', 'response returned to the caller');
-        else if (inv.outcome === 'throttled') this.settle([id], 'dropped', `throttled: 429 TooManyRequestsException (${inv.throttleReason}) returned to the caller`);
-        else this.settle([id], 'dropped', `function error returned to the caller (X-Amz-Function-Error: Unhandled, ${inv.errorType})`);
+        else if (inv.outcome === 'throttled')
+          this.settle(
+            [id],
+            'dropped',
+            `throttled: 429 TooManyRequestsException (${inv.throttleReason}) returned to the caller`,
+          );
+        else
+          this.settle(
+            [id],
+            'dropped',
+            `function error returned to the caller (X-Amz-Function-Error: Unhandled, ${inv.errorType})`,
+          );
         return inv;
       } finally {
         release();
@@ -339,13 +387,21 @@ export class Simulation implements Platform {
     this.ledger.settle(ids, fate, reason);
   }
 
-  deliver(kind: DeliveryKind, target: string | null, inputs: string[], requestId: string | null, condition: string, record: unknown): void {
+  deliver(
+    kind: DeliveryKind,
+    target: string | null,
+    inputs: string[],
+    requestId: string | null,
+    condition: string,
+    record: unknown,
+  ): void {
     this.ledger.deliver(kind, target, inputs, requestId, condition, record);
   }
 
   canInvoke(): string | null {
     if (this.cancelled || this.options.signal?.aborted) return 'run cancelled';
-    if (this.ran >= this.settings.maxInvocations) return `simulation stopped: maxInvocations (${this.settings.maxInvocations}) reached`;
+    if (this.ran >= this.settings.maxInvocations)
+      return `simulation stopped: maxInvocations (${this.settings.maxInvocations}) reached`;
     return null;
   }
 
@@ -354,7 +410,14 @@ export class Simulation implements Platform {
     for (const service of this.services) Object.assign(extra, service.environmentVariables?.(env.trace));
     return {
       t: 'init',
-      env: functionVariables(this.fn, this.settings, this.runtime, { ...env.trace, version: env.version }, extra, rp.proc.marker),
+      env: functionVariables(
+        this.fn,
+        this.settings,
+        this.runtime,
+        { ...env.trace, version: env.version },
+        extra,
+        rp.proc.marker,
+      ),
       taskRoot: this.fn.codeRoot,
       handler: this.fn.handler,
       rejectCallbackHandlers: this.runtime.rejectCallbackHandlers,
@@ -390,11 +453,21 @@ export class Simulation implements Platform {
     }
     env.trace.pids.push(proc.pid);
     env.trace.processStartMs = proc.startMs;
-    const rp: RuntimeProcess = new RuntimeProcess(proc, this.clock, (line) => this.envLog(env, line), () => this.onIdleExit(env, rp));
+    const rp: RuntimeProcess = new RuntimeProcess(
+      proc,
+      this.clock,
+      (line) => this.envLog(env, line),
+      () => this.onIdleExit(env, rp),
+    );
     env.rp = rp;
     this.envLog(env, this.runtime.initStartLine);
     const startAtMs = limits.startAtMs ?? (first && !offClock ? env.trace.createdMs : undefined);
-    const initLimits: RunLimits = { ...limits, startupMs: this.runtimeStartupMs, hostCpuFactor: this.settings.hostCpuFactor, ...(startAtMs !== undefined ? { startAtMs } : {}) };
+    const initLimits: RunLimits = {
+      ...limits,
+      startupMs: this.runtimeStartupMs,
+      hostCpuFactor: this.settings.hostCpuFactor,
+      ...(startAtMs !== undefined ? { startAtMs } : {}),
+    };
     return rp.init(this.initMessage(env, rp), initLimits, (line) => this.envLog(env, line), offClock);
   }
 
@@ -414,7 +487,10 @@ export class Simulation implements Platform {
   /** A process that dies while idle (e.g. a timer left running calls process.exit) ends its environment. */
   private onIdleExit(env: Env, rp: RuntimeProcess): void {
     if (env.rp !== rp || env.busy || env.ended) return;
-    this.envLog(env, `RUNTIME_EXIT the runtime process exited while idle: ${exitText(rp.proc.exit?.code ?? null, rp.proc.exit?.signal ?? null)}`);
+    this.envLog(
+      env,
+      `RUNTIME_EXIT the runtime process exited while idle: ${exitText(rp.proc.exit?.code ?? null, rp.proc.exit?.signal ?? null)}`,
+    );
     this.pool.end(env, 'crash');
   }
 
@@ -445,7 +521,11 @@ export class Simulation implements Platform {
         // Provisioned INIT may take max(130 s, timeout) (lambda-runtime-environment.html).
         const limit = Math.max(130_000, this.fn.timeoutMs);
         try {
-          const result = await this.startProcess(env, { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs }, offClock);
+          const result = await this.startProcess(
+            env,
+            { timeoutMs: limit, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs },
+            offClock,
+          );
           env.trace.initMs = result.initMs;
           this.noteInit(env);
           if (offClock) {
@@ -454,15 +534,22 @@ export class Simulation implements Platform {
           }
           if (!result.ok) {
             env.trace.initStatus = result.status;
-            this.envLog(env, `INIT_REPORT Init Duration: ${result.initMs.toFixed(2)} ms\tPhase: init\tStatus: ${result.status}`);
+            this.envLog(
+              env,
+              `INIT_REPORT Init Duration: ${result.initMs.toFixed(2)} ms\tPhase: init\tStatus: ${result.status}`,
+            );
             this.pool.end(env, 'init-error');
             return;
           }
           this.emit({ type: 'init-end', atMs: offClock ? 0 : this.clock.now(), env: { ...env.trace } });
           this.pool.makeIdle(env);
         } catch (e) {
-          if (env.trace.pids.length === 0) this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
-          this.envLog(env, `INIT_REPORT Phase: init\tStatus: error\tcould not start the runtime: ${(e as Error).message}`);
+          if (env.trace.pids.length === 0)
+            this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
+          this.envLog(
+            env,
+            `INIT_REPORT Phase: init\tStatus: error\tcould not start the runtime: ${(e as Error).message}`,
+          );
           env.trace.initStatus = 'error';
           this.pool.end(env, 'init-error');
         }
@@ -495,7 +582,8 @@ export class Simulation implements Platform {
         const now = this.clock.now();
         router.startShift(d, now);
         // Once the alias routes nothing to a version any more, its provisioned concurrency is released.
-        if (this.fn.provisionedConcurrency > 0) this.clock.at(now + shiftDurationMs(d.shift), () => this.releaseUnrouted(), { daemon: true });
+        if (this.fn.provisionedConcurrency > 0)
+          this.clock.at(now + shiftDurationMs(d.shift), () => this.releaseUnrouted(), { daemon: true });
       } finally {
         release();
       }
@@ -534,7 +622,14 @@ export class Simulation implements Platform {
     const version = this.router?.pick(arrivedMs) ?? '$LATEST';
     const admission = this.pool.admit(version);
     if ('throttled' in admission) {
-      const inv = throttledInvocation({ ...req, event: req.event, version, atMs: arrivedMs, memorySizeMb: this.fn.memorySizeMb, reason: admission.throttled });
+      const inv = throttledInvocation({
+        ...req,
+        event: req.event,
+        version,
+        atMs: arrivedMs,
+        memorySizeMb: this.fn.memorySizeMb,
+        reason: admission.throttled,
+      });
       this.invocations.push(inv);
       this.emit({ type: 'invoke-end', atMs: arrivedMs, invocation: inv });
       return inv;
@@ -563,7 +658,8 @@ export class Simulation implements Platform {
       if (result.ok) initMs = result.initMs;
       else failed = { status: result.status, initMs: result.initMs };
     } catch (e) {
-      if (env.trace.pids.length === 0) this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
+      if (env.trace.pids.length === 0)
+        this.emit({ type: 'env-start', atMs: env.trace.createdMs, env: { ...env.trace } });
       this.envLog(env, `could not start the runtime: ${(e as Error).message}`);
       failed = { status: 'error', initMs: 0 };
     }
@@ -577,17 +673,35 @@ export class Simulation implements Platform {
   }
 
   /** The suppressed INIT re-run inside the request, then the request when it succeeds. */
-  private async reinitAndInvoke(env: Env, req: InvokeRequest, limits: RunLimits, line: (l: string) => void): Promise<{ raw: RawInvokeResult; reinitMs: number; initError: ErrorPayload | null }> {
+  private async reinitAndInvoke(
+    env: Env,
+    req: InvokeRequest,
+    limits: RunLimits,
+    line: (l: string) => void,
+  ): Promise<{ raw: RawInvokeResult; reinitMs: number; initError: ErrorPayload | null }> {
     try {
       const result = await this.startProcess(env, limits);
       // The request runs on from where the re-run INIT ended on the clock.
-      const invokeLimits: RunLimits = { ...limits, timeoutMs: Math.max(1, this.fn.timeoutMs - result.initMs), ...(limits.startAtMs !== undefined ? { startAtMs: limits.startAtMs + result.initMs } : {}) };
-      if (result.ok) return { raw: await this.sendInvoke(env, req, invokeLimits, line), reinitMs: result.initMs, initError: null };
+      const invokeLimits: RunLimits = {
+        ...limits,
+        timeoutMs: Math.max(1, this.fn.timeoutMs - result.initMs),
+        ...(limits.startAtMs !== undefined ? { startAtMs: limits.startAtMs + result.initMs } : {}),
+      };
+      if (result.ok)
+        return { raw: await this.sendInvoke(env, req, invokeLimits, line), reinitMs: result.initMs, initError: null };
       const raw: RawInvokeResult =
-        result.status === 'timeout' ? { kind: 'timeout', durationMs: this.fn.timeoutMs } : result.oom ? { kind: 'oom', durationMs: result.initMs } : { kind: 'error', durationMs: result.initMs, error: result.error };
+        result.status === 'timeout'
+          ? { kind: 'timeout', durationMs: this.fn.timeoutMs }
+          : result.oom
+            ? { kind: 'oom', durationMs: result.initMs }
+            : { kind: 'error', durationMs: result.initMs, error: result.error };
       return { raw, reinitMs: result.initMs, initError: result.error };
     } catch (e) {
-      const initError = { errorType: 'Runtime.Unknown', errorMessage: `could not start the runtime: ${(e as Error).message}`, trace: [] };
+      const initError = {
+        errorType: 'Runtime.Unknown',
+        errorMessage: `could not start the runtime: ${(e as Error).message}`,
+        trace: [],
+      };
       return { raw: { kind: 'error', durationMs: 0, error: initError }, reinitMs: 0, initError };
     }
   }
@@ -600,7 +714,12 @@ export class Simulation implements Platform {
       logs.push(line);
       this.emit({ type: 'log', atMs: this.clock.now(), env: env.trace.id, requestId: req.requestId, line });
     };
-    const limits: RunLimits = { timeoutMs: this.fn.timeoutMs, memoryMb: this.fn.memorySizeMb, memoryPollMs: this.settings.memoryPollMs, hostCpuFactor: this.settings.hostCpuFactor };
+    const limits: RunLimits = {
+      timeoutMs: this.fn.timeoutMs,
+      memoryMb: this.fn.memorySizeMb,
+      memoryPollMs: this.settings.memoryPollMs,
+      hostCpuFactor: this.settings.hostCpuFactor,
+    };
     let initMs = 0;
     let suppressedInit = false;
     if (cold) ({ initMs, suppressed: suppressedInit } = await this.coldInit(env, limits));
@@ -608,13 +727,25 @@ export class Simulation implements Platform {
 
     // A cold request's handler starts where its INIT ended on the clock.
     const startMs = cold ? (env.rp?.lastPhase?.endMs ?? this.clock.now()) : takenMs;
-    this.emit({ type: 'invoke-start', atMs: startMs, requestId: req.requestId, env: env.trace.id, attempt: req.attempt, source: req.source, cold });
+    this.emit({
+      type: 'invoke-start',
+      atMs: startMs,
+      requestId: req.requestId,
+      env: env.trace.id,
+      attempt: req.attempt,
+      source: req.source,
+      cold,
+    });
     for (const service of this.services) service.invocationStarted?.(req.requestId, env.trace.id, req);
     requestLine(`START RequestId: ${req.requestId} Version: ${env.version}`);
 
     const invoked = suppressedInit
       ? await this.reinitAndInvoke(env, req, { ...limits, startAtMs: startMs }, requestLine)
-      : { raw: await this.sendInvoke(env, req, { ...limits, startAtMs: startMs }, requestLine), reinitMs: 0, initError: null };
+      : {
+          raw: await this.sendInvoke(env, req, { ...limits, startAtMs: startMs }, requestLine),
+          reinitMs: 0,
+          initError: null,
+        };
     const { reinitMs, initError } = invoked;
     const raw = this.cancelled ? cancelledResult(this.clock.now() - startMs) : invoked.raw;
     // With a suppressed init the re-init counts in Duration and REPORT has no Init Duration.
@@ -625,15 +756,32 @@ export class Simulation implements Platform {
     const peak = env.rp?.proc.peakMemoryMb() ?? null;
     if (peak !== null) env.trace.maxMemoryMb = Math.max(env.trace.maxMemoryMb, Math.ceil(peak));
 
-    const o = interpret(raw, { requestId: req.requestId, timeoutMs: this.fn.timeoutMs, endIso: this.iso(endMs), initError });
+    const o = interpret(raw, {
+      requestId: req.requestId,
+      timeoutMs: this.fn.timeoutMs,
+      endIso: this.iso(endMs),
+      initError,
+    });
     for (const line of o.lines) requestLine(line);
     if (o.overMemory) env.trace.maxMemoryMb = Math.max(env.trace.maxMemoryMb, this.fn.memorySizeMb);
     const maxMemoryMb = o.overMemory ? this.fn.memorySizeMb : env.trace.maxMemoryMb;
     const initOnPath = cold && !suppressedInit ? initMs : null;
     // INIT is billed for on-demand environments only (outcome.ts, billedDuration).
-    const billedMs = billedDuration(durationMs, initOnPath !== null && env.trace.initializationType === 'on-demand' ? initOnPath : 0);
+    const billedMs = billedDuration(
+      durationMs,
+      initOnPath !== null && env.trace.initializationType === 'on-demand' ? initOnPath : 0,
+    );
     requestLine(`END RequestId: ${req.requestId}`);
-    const report = reportLine({ requestId: req.requestId, durationMs, billedMs, memorySizeMb: this.fn.memorySizeMb, maxMemoryMb, initMs: initOnPath, status: o.status, errorType: o.reportErrorType });
+    const report = reportLine({
+      requestId: req.requestId,
+      durationMs,
+      billedMs,
+      memorySizeMb: this.fn.memorySizeMb,
+      maxMemoryMb,
+      initMs: initOnPath,
+      status: o.status,
+      errorType: o.reportErrorType,
+    });
     requestLine(report);
 
     const inv: TraceInvocation = {
@@ -688,15 +836,26 @@ export class Simulation implements Platform {
     const python = /No module named '(boto3|botocore)'/.exec(error.errorMessage);
     if (node) {
       this.sdkNoted = true;
-      this.envLog(env, `LAMBDA_LENS note: Lambda's Node runtime includes the AWS SDK for JavaScript v3, but ${node[1]} cannot be resolved from ${this.fn.codeRoot}; run \`lambda-lens sdk install\` (or press Install in VS Code) to install the SDK copy simulations use, or npm install --save-dev ${node[1]} there.`);
+      this.envLog(
+        env,
+        `LAMBDA_LENS note: Lambda's Node runtime includes the AWS SDK for JavaScript v3, but ${node[1]} cannot be resolved from ${this.fn.codeRoot}; run \`lambda-lens sdk install\` (or press Install in VS Code) to install the SDK copy simulations use, or npm install --save-dev ${node[1]} there.`,
+      );
     } else if (python) {
       this.sdkNoted = true;
       const py = this.runtime.trace.binary;
-      this.envLog(env, `LAMBDA_LENS note: Lambda's Python runtime includes boto3, but the interpreter this simulation uses (${py}) has no ${python[1]}; install it with: ${py} -m pip install boto3 (on Debian or Ubuntu's system Python: apt install python3-boto3).`);
+      this.envLog(
+        env,
+        `LAMBDA_LENS note: Lambda's Python runtime includes boto3, but the interpreter this simulation uses (${py}) has no ${python[1]}; install it with: ${py} -m pip install boto3 (on Debian or Ubuntu's system Python: apt install python3-boto3).`,
+      );
     }
   }
 
-  private sendInvoke(env: Env, req: InvokeRequest, limits: RunLimits, line: (l: string) => void): Promise<RawInvokeResult> {
+  private sendInvoke(
+    env: Env,
+    req: InvokeRequest,
+    limits: RunLimits,
+    line: (l: string) => void,
+  ): Promise<RawInvokeResult> {
     const rp = env.rp as RuntimeProcess;
     const message: InvokeMessage = {
       t: 'invoke',
@@ -720,7 +879,9 @@ export class Simulation implements Platform {
     // A run of several functions stops its shared clock once, after every function's platform.
     if (!this.options.member) this.clock.stop();
     // Inputs still waiting (a cancelled run) are accounted for, never lost.
-    this.ledger.settleRemaining(this.cancelled ? 'run cancelled before it was processed' : 'run ended before it was processed');
+    this.ledger.settleRemaining(
+      this.cancelled ? 'run cancelled before it was processed' : 'run ended before it was processed',
+    );
     const reason: EnvironmentEndReason = this.cancelled ? 'cancelled' : 'run-end';
     await this.pool.endAll(reason);
     // Requests cut short by the cancel finish recording before the trace is built, and

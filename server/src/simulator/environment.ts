@@ -181,44 +181,103 @@ export class RuntimeProcess {
    * so it must not advance the simulated clock; its time limit then runs on real time.
    */
   init(message: InitMessage, limits: RunLimits, sink: LineSink, offClock = false): Promise<InitResult> {
-    return this.phase(limits, sink, (m, done) => {
-      if (m.t === 'init-done') {
-        const initMs = this.measured(m.initMs, m.cpu, limits);
-        // Lambda would have stopped an INIT that took longer than its limit.
-        if (initMs >= limits.timeoutMs) done({ ok: false, initMs: limits.timeoutMs, status: 'timeout', error: { errorType: 'Runtime.Unknown', errorMessage: 'INIT timed out', trace: [] }, oom: false }, limits.timeoutMs);
-        else done(m.error ? { ok: false, initMs, status: 'error', error: m.error, oom: false } : { ok: true, initMs }, initMs);
-      }
-    }, (elapsed, how) => {
-      if (how.kind === 'timeout') {
-        return { ok: false, initMs: elapsed, status: 'timeout', error: { errorType: 'Runtime.Unknown', errorMessage: 'INIT timed out', trace: [] }, oom: false };
-      }
-      if (how.kind === 'oom') {
-        return { ok: false, initMs: elapsed, status: 'error', error: { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: signal: killed', trace: [] }, oom: true };
-      }
-      return { ok: false, initMs: elapsed, status: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${exitText(how.code, how.signal)}`, trace: [] }, oom: false };
-    }, message, offClock);
+    return this.phase(
+      limits,
+      sink,
+      (m, done) => {
+        if (m.t === 'init-done') {
+          const initMs = this.measured(m.initMs, m.cpu, limits);
+          // Lambda would have stopped an INIT that took longer than its limit.
+          if (initMs >= limits.timeoutMs)
+            done(
+              {
+                ok: false,
+                initMs: limits.timeoutMs,
+                status: 'timeout',
+                error: { errorType: 'Runtime.Unknown', errorMessage: 'INIT timed out', trace: [] },
+                oom: false,
+              },
+              limits.timeoutMs,
+            );
+          else
+            done(
+              m.error ? { ok: false, initMs, status: 'error', error: m.error, oom: false } : { ok: true, initMs },
+              initMs,
+            );
+        }
+      },
+      (elapsed, how) => {
+        if (how.kind === 'timeout') {
+          return {
+            ok: false,
+            initMs: elapsed,
+            status: 'timeout',
+            error: { errorType: 'Runtime.Unknown', errorMessage: 'INIT timed out', trace: [] },
+            oom: false,
+          };
+        }
+        if (how.kind === 'oom') {
+          return {
+            ok: false,
+            initMs: elapsed,
+            status: 'error',
+            error: {
+              errorType: 'Runtime.OutOfMemory',
+              errorMessage: 'Runtime exited with error: signal: killed',
+              trace: [],
+            },
+            oom: true,
+          };
+        }
+        return {
+          ok: false,
+          initMs: elapsed,
+          status: 'error',
+          error: {
+            errorType: 'Runtime.ExitError',
+            errorMessage: `Runtime exited with error: ${exitText(how.code, how.signal)}`,
+            trace: [],
+          },
+          oom: false,
+        };
+      },
+      message,
+      offClock,
+    );
   }
 
   invoke(message: InvokeMessage, limits: RunLimits, sink: LineSink): Promise<RawInvokeResult> {
     let fatal: { error: ErrorPayload; exitCode: number } | null = null;
-    return this.phase<RawInvokeResult>(limits, sink, (m, done) => {
-      if (m.t === 'result' && m.requestId === message.requestId) {
-        const durationMs = this.measured(m.durationMs, m.cpu, limits);
-        // Past the timeout in Lambda time (the host ran it faster than the memory's CPU share
-        // would): a timeout, and the engine ends the environment as after any timeout.
-        if (durationMs > limits.timeoutMs) done({ kind: 'timeout', durationMs: limits.timeoutMs }, limits.timeoutMs);
-        else done(m.error ? { kind: 'error', durationMs, error: m.error } : { kind: 'response', durationMs, responseJson: m.responseJson }, durationMs);
-      } else if (m.t === 'fatal') {
-        // The exit follows; report it then, with the posted error.
-        fatal = { error: m.error, exitCode: m.exitCode };
-      }
-    }, (elapsed, how) => {
-      if (how.kind === 'timeout') return { kind: 'timeout', durationMs: limits.timeoutMs };
-      if (how.kind === 'oom') return { kind: 'oom', durationMs: elapsed };
-      const f = fatal as { error: ErrorPayload; exitCode: number } | null;
-      if (f) return { kind: 'fatal', durationMs: elapsed, error: f.error, exitCode: f.exitCode };
-      return { kind: 'exit', durationMs: elapsed, code: how.code, signal: how.signal };
-    }, message);
+    return this.phase<RawInvokeResult>(
+      limits,
+      sink,
+      (m, done) => {
+        if (m.t === 'result' && m.requestId === message.requestId) {
+          const durationMs = this.measured(m.durationMs, m.cpu, limits);
+          // Past the timeout in Lambda time (the host ran it faster than the memory's CPU share
+          // would): a timeout, and the engine ends the environment as after any timeout.
+          if (durationMs > limits.timeoutMs) done({ kind: 'timeout', durationMs: limits.timeoutMs }, limits.timeoutMs);
+          else
+            done(
+              m.error
+                ? { kind: 'error', durationMs, error: m.error }
+                : { kind: 'response', durationMs, responseJson: m.responseJson },
+              durationMs,
+            );
+        } else if (m.t === 'fatal') {
+          // The exit follows; report it then, with the posted error.
+          fatal = { error: m.error, exitCode: m.exitCode };
+        }
+      },
+      (elapsed, how) => {
+        if (how.kind === 'timeout') return { kind: 'timeout', durationMs: limits.timeoutMs };
+        if (how.kind === 'oom') return { kind: 'oom', durationMs: elapsed };
+        const f = fatal as { error: ErrorPayload; exitCode: number } | null;
+        if (f) return { kind: 'fatal', durationMs: elapsed, error: f.error, exitCode: f.exitCode };
+        return { kind: 'exit', durationMs: elapsed, code: how.code, signal: how.signal };
+      },
+      message,
+    );
   }
 
   /**
@@ -251,14 +310,22 @@ export class RuntimeProcess {
     limits: RunLimits,
     sink: LineSink,
     onMessage: (m: ChildMessage, done: (r: R, lambdaMs: number) => void) => void,
-    onEnd: (elapsedMs: number, how: { kind: 'timeout' } | { kind: 'oom' } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }) => R,
+    onEnd: (
+      elapsedMs: number,
+      how: { kind: 'timeout' } | { kind: 'oom' } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null },
+    ) => R,
     message: InitMessage | InvokeMessage,
     offClock = false,
   ): Promise<R> {
     return new Promise<R>((resolve) => {
       const realStart = performance.now();
       const startupMs = limits.startupMs ?? 0;
-      const phase: Phase | null = offClock ? null : this.clock.beginPhase({ ...(limits.startAtMs !== undefined ? { startAtMs: limits.startAtMs } : {}), followRealTime: !HAS_SCHEDSTAT });
+      const phase: Phase | null = offClock
+        ? null
+        : this.clock.beginPhase({
+            ...(limits.startAtMs !== undefined ? { startAtMs: limits.startAtMs } : {}),
+            followRealTime: !HAS_SCHEDSTAT,
+          });
       const base: CpuTimes | null = readMainThread(this.proc.pid);
       this.descendantsAtStart = descendantsCpuMs(this.proc.pid);
       this.pendingFigures = null;
@@ -269,7 +336,12 @@ export class RuntimeProcess {
         const now = base ? readMainThread(this.proc.pid) : null;
         if (!base || !now) return startupMs + wallMs;
         const used = diffTimes(base, now);
-        return startupMs + lambdaPhase({ wallMs, cpuMs: used.cpuMs, waitMs: used.waitMs }, limits.memoryMb, { hostCpuFactor: limits.hostCpuFactor ?? 1 }).ms;
+        return (
+          startupMs +
+          lambdaPhase({ wallMs, cpuMs: used.cpuMs, waitMs: used.waitMs }, limits.memoryMb, {
+            hostCpuFactor: limits.hostCpuFactor ?? 1,
+          }).ms
+        );
       };
       let settled = false;
       let realTimer: NodeJS.Timeout | null = null;
@@ -285,7 +357,12 @@ export class RuntimeProcess {
         this.sink = this.idleSink;
         this.proc.onExit(() => this.idleExit());
         this.proc.onMessage((m) => this.onIdleMessage(m));
-        const figures = this.pendingFigures ?? { startupMs: Math.min(startupMs, lambdaMs), cpuMs: 0, ioMs: 0, host: { wallMs: performance.now() - realStart, cpuMs: 0, waitMs: 0, totalCpuMs: 0, source: 'none' as const } };
+        const figures = this.pendingFigures ?? {
+          startupMs: Math.min(startupMs, lambdaMs),
+          cpuMs: 0,
+          ioMs: 0,
+          host: { wallMs: performance.now() - realStart, cpuMs: 0, waitMs: 0, totalCpuMs: 0, source: 'none' as const },
+        };
         if (!phase) {
           this.lastPhase = { startMs: 0, endMs: lambdaMs, ...figures };
           resolve(r);

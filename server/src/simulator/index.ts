@@ -6,7 +6,17 @@ export { Simulation, type RunOptions } from './engine';
 export { simulate } from './run';
 export { loadScenario, resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
 export { defaultPlatform, defaultAsyncConfig } from './config';
-export type { SimulationConfig, FunctionConfig, PlatformSettings, TrafficEntry, SqsQueueConfig, SqsMessageInput, StreamConfig, StreamRecordInput, AsyncConfig } from './config';
+export type {
+  SimulationConfig,
+  FunctionConfig,
+  PlatformSettings,
+  TrafficEntry,
+  SqsQueueConfig,
+  SqsMessageInput,
+  StreamConfig,
+  StreamRecordInput,
+  AsyncConfig,
+} from './config';
 export { toChromeTrace, type ChromeTrace, type ChromeTraceEvent } from './chrome';
 export { runSimulate, runSimulateProcess, formatTrace, SIMULATE_USAGE } from './cli';
 export { SAMPLE_EVENTS } from './events';

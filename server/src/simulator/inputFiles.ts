@@ -27,7 +27,13 @@ export type FileRead = { ok: true; value: unknown } | { ok: false; problem: stri
  * Read a JSON file a scenario names. `file` is absolute; `shownAs` is how the scenario wrote it;
  * `limit` is the largest size allowed and `limitWhy` what the limit is (for the message).
  */
-export function readJsonInput(file: string, shownAs: string, roots: readonly string[], limit: number, limitWhy: string): FileRead {
+export function readJsonInput(
+  file: string,
+  shownAs: string,
+  roots: readonly string[],
+  limit: number,
+  limitWhy: string,
+): FileRead {
   let real: string;
   try {
     real = realpathSync(file);
@@ -35,7 +41,10 @@ export function readJsonInput(file: string, shownAs: string, roots: readonly str
     return { ok: false, problem: `cannot read ${shownAs}: ${reason(e)}` };
   }
   if (!roots.some((root) => inside(real, root))) {
-    return { ok: false, problem: `${shownAs} is outside the workspace (${roots.join(', ')}); move it into the workspace, or allow its folder` };
+    return {
+      ok: false,
+      problem: `${shownAs} is outside the workspace (${roots.join(', ')}); move it into the workspace, or allow its folder`,
+    };
   }
   let fd: number;
   try {
@@ -47,11 +56,13 @@ export function readJsonInput(file: string, shownAs: string, roots: readonly str
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, problem: `${shownAs} is not a regular file` };
-    if (stat.size > limit) return { ok: false, problem: `${shownAs} is ${stat.size} bytes, over ${limitWhy} (${limit} bytes)` };
+    if (stat.size > limit)
+      return { ok: false, problem: `${shownAs} is ${stat.size} bytes, over ${limitWhy} (${limit} bytes)` };
     // At most one byte past the limit: a file that grows while it is read cannot make this read more.
     const buffer = Buffer.alloc(Math.min(stat.size, limit) + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    for (let n = -1; n !== 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
     if (length > limit) return { ok: false, problem: `${shownAs} is over ${limitWhy} (${limit} bytes)` };
     return parseJsonText(buffer.subarray(0, length).toString('utf8'), shownAs);
   } catch (e) {
@@ -78,10 +89,17 @@ export function parseJsonText(text: string, shownAs: string): FileRead {
     const before = body.slice(0, first.offset);
     const line = before.split('\n').length;
     const column = first.offset - before.lastIndexOf('\n');
-    return { ok: false, problem: `${shownAs} is not valid JSON: ${printParseErrorCode(first.error)} at line ${line}, column ${column}` };
+    return {
+      ok: false,
+      problem: `${shownAs} is not valid JSON: ${printParseErrorCode(first.error)} at line ${line}, column ${column}`,
+    };
   }
   const depth = depthOver(value, MAX_JSON_DEPTH);
-  if (depth !== null) return { ok: false, problem: `${shownAs} nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}` };
+  if (depth !== null)
+    return {
+      ok: false,
+      problem: `${shownAs} nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`,
+    };
   return { ok: true, value };
 }
 

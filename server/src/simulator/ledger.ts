@@ -22,7 +22,16 @@ export class Ledger {
   /** Register an input; returns its id. It stays pending until settled. */
   put(source: InvocationSource, externalId: string): string {
     const id = `${this.prefix}in-${++this.seq}`;
-    this.inputs.set(id, { id, source, putMs: this.now(), externalId, fate: 'dropped', settledMs: -1, reason: 'pending', attempts: 0 });
+    this.inputs.set(id, {
+      id,
+      source,
+      putMs: this.now(),
+      externalId,
+      fate: 'dropped',
+      settledMs: -1,
+      reason: 'pending',
+      attempts: 0,
+    });
     return id;
   }
 
@@ -54,8 +63,23 @@ export class Ledger {
     }
   }
 
-  deliver(kind: DeliveryKind, target: string | null, inputs: string[], requestId: string | null, condition: string, record: unknown): void {
-    const delivery: TraceDelivery = { kind, atMs: this.now(), target: target ?? '(unnamed)', inputs, requestId, condition, record };
+  deliver(
+    kind: DeliveryKind,
+    target: string | null,
+    inputs: string[],
+    requestId: string | null,
+    condition: string,
+    record: unknown,
+  ): void {
+    const delivery: TraceDelivery = {
+      kind,
+      atMs: this.now(),
+      target: target ?? '(unnamed)',
+      inputs,
+      requestId,
+      condition,
+      record,
+    };
     this.sent.push(delivery);
     this.emit({ type: 'delivery', atMs: delivery.atMs, delivery });
   }

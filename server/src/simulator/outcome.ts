@@ -58,20 +58,51 @@ export interface OutcomeContext {
 
 /** Interpret how a request ended (docs/lambda.md, "Errors as the runtimes report them"). */
 export function interpret(raw: RawInvokeResult, ctx: OutcomeContext): Outcome {
-  const none = { errorType: null, error: null, response: null, status: null, reportErrorType: null, endReason: null, lines: [], overMemory: false };
+  const none = {
+    errorType: null,
+    error: null,
+    response: null,
+    status: null,
+    reportErrorType: null,
+    endReason: null,
+    lines: [],
+    overMemory: false,
+  };
   switch (raw.kind) {
     case 'response': {
       if (raw.responseJson !== null && Buffer.byteLength(raw.responseJson) > RESPONSE_LIMIT_BYTES) {
         // A response over 6 MB is a function error (API_Invoke.html).
         const errorType = 'Function.ResponseSizeTooLarge';
-        const error = { errorType, errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).`, trace: [] };
-        return { ...none, outcome: 'error', errorType, error, lines: [`${ctx.endIso}\t${ctx.requestId}\tERROR\t${JSON.stringify(error)}`] };
+        const error = {
+          errorType,
+          errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT_BYTES} bytes).`,
+          trace: [],
+        };
+        return {
+          ...none,
+          outcome: 'error',
+          errorType,
+          error,
+          lines: [`${ctx.endIso}\t${ctx.requestId}\tERROR\t${JSON.stringify(error)}`],
+        };
       }
-      return { ...none, outcome: 'success', response: raw.responseJson === null ? null : responseValue(raw.responseJson) };
+      return {
+        ...none,
+        outcome: 'success',
+        response: raw.responseJson === null ? null : responseValue(raw.responseJson),
+      };
     }
     case 'error':
       if (ctx.initError) {
-        return { ...none, outcome: 'error', error: raw.error, errorType: raw.error.errorType, status: 'error', reportErrorType: ctx.initError.errorType, endReason: 'init-error' };
+        return {
+          ...none,
+          outcome: 'error',
+          error: raw.error,
+          errorType: raw.error.errorType,
+          status: 'error',
+          reportErrorType: ctx.initError.errorType,
+          endReason: 'init-error',
+        };
       }
       return { ...none, outcome: 'error', error: raw.error, errorType: raw.error.errorType };
     case 'timeout': {
@@ -99,7 +130,10 @@ export function interpret(raw: RawInvokeResult, ctx: OutcomeContext): Outcome {
         status: 'error',
         reportErrorType: 'Runtime.ExitError',
         endReason: 'crash',
-        lines: [`RequestId: ${ctx.requestId} Error: Runtime exited with error: exit status ${raw.exitCode}`, 'Runtime.ExitError'],
+        lines: [
+          `RequestId: ${ctx.requestId} Error: Runtime exited with error: exit status ${raw.exitCode}`,
+          'Runtime.ExitError',
+        ],
       };
     case 'exit': {
       // process.exit(n): Runtime.ExitError "Runtime exited with error: exit status n".
@@ -148,14 +182,27 @@ function responseValue(json: string): unknown {
 
 /** The result of a request the run's cancel cut short. */
 export function cancelledResult(durationMs: number): RawInvokeResult {
-  return { kind: 'error', durationMs, error: { errorType: 'Simulation.Cancelled', errorMessage: 'The run was cancelled while this request ran.', trace: [] } };
+  return {
+    kind: 'error',
+    durationMs,
+    error: {
+      errorType: 'Simulation.Cancelled',
+      errorMessage: 'The run was cancelled while this request ran.',
+      trace: [],
+    },
+  };
 }
 
 /**
  * REPORT Duration, ms: the handler's run time, capped at the timeout. After a failed INIT the
  * re-run INIT inside the request counts in it (`reinitMs`), unless that re-init failed too.
  */
-export function invocationDuration(raw: RawInvokeResult, timeoutMs: number, reinitMs: number, reinitFailed: boolean): number {
+export function invocationDuration(
+  raw: RawInvokeResult,
+  timeoutMs: number,
+  reinitMs: number,
+  reinitFailed: boolean,
+): number {
   return Math.min(timeoutMs, raw.kind === 'timeout' ? timeoutMs : raw.durationMs + (reinitFailed ? 0 : reinitMs));
 }
 
@@ -252,6 +299,11 @@ export function exitText(code: number | null, signal: NodeJS.Signals | null): st
 }
 
 function signalName(signal: NodeJS.Signals): string {
-  const names: Partial<Record<NodeJS.Signals, string>> = { SIGKILL: 'killed', SIGTERM: 'terminated', SIGABRT: 'aborted', SIGSEGV: 'segmentation fault' };
+  const names: Partial<Record<NodeJS.Signals, string>> = {
+    SIGKILL: 'killed',
+    SIGTERM: 'terminated',
+    SIGABRT: 'aborted',
+    SIGSEGV: 'segmentation fault',
+  };
   return names[signal] ?? signal.toLowerCase();
 }

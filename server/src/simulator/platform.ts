@@ -5,7 +5,14 @@
  */
 import type { SimClock } from './clock';
 import type { FunctionConfig, PlatformSettings } from './config';
-import type { DeliveryKind, InvocationSource, TraceEnvironment, TraceEvent, TraceInput, TraceInvocation } from './trace';
+import type {
+  DeliveryKind,
+  InvocationSource,
+  TraceEnvironment,
+  TraceEvent,
+  TraceInput,
+  TraceInvocation,
+} from './trace';
 
 export interface RunOptions {
   /** Receives every trace event as it happens (the panel streams them). */
@@ -78,6 +85,13 @@ export interface Platform {
   invoke(request: InvokeRequest): Promise<TraceInvocation>;
   /** Null while requests may run; else why not (the run is cancelled or `maxInvocations` is reached). */
   canInvoke(): string | null;
-  deliver(kind: DeliveryKind, target: string | null, inputs: string[], requestId: string | null, condition: string, record: unknown): void;
+  deliver(
+    kind: DeliveryKind,
+    target: string | null,
+    inputs: string[],
+    requestId: string | null,
+    condition: string,
+    record: unknown,
+  ): void;
   emit(event: TraceEvent): void;
 }

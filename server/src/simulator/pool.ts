@@ -90,7 +90,17 @@ export class EnvironmentPool {
       version,
       ...(this.member !== undefined ? { function: this.member.functionId } : {}),
     };
-    const env: Env = { trace, version, rp: null, busy: false, provisioned: type === 'provisioned-concurrency', lastUsedMs: -Infinity, idleTimer: null, ended: false, released: false };
+    const env: Env = {
+      trace,
+      version,
+      rp: null,
+      busy: false,
+      provisioned: type === 'provisioned-concurrency',
+      lastUsedMs: -Infinity,
+      idleTimer: null,
+      ended: false,
+      released: false,
+    };
     this.envs.push(env);
     return env;
   }
@@ -132,7 +142,9 @@ export class EnvironmentPool {
     // Reserved concurrency caps the function; otherwise the account limit applies (lambda-concurrency.html).
     const limit = this.fn.reservedConcurrency ?? this.settings.accountConcurrency;
     if (this.busy >= limit) {
-      return this.fn.reservedConcurrency !== null ? 'ReservedFunctionConcurrentInvocationLimitExceeded' : 'ConcurrentInvocationLimitExceeded';
+      return this.fn.reservedConcurrency !== null
+        ? 'ReservedFunctionConcurrentInvocationLimitExceeded'
+        : 'ConcurrentInvocationLimitExceeded';
     }
     // 1,000 new environments per 10 s per function, refilled continuously (scaling-behavior.html).
     const now = this.clock.now();
@@ -178,7 +190,11 @@ export class EnvironmentPool {
       }
       const jitter = this.settings.idleJitterMs > 0 ? Math.random() * this.settings.idleJitterMs : 0;
       const idleAt = now + this.settings.idleTimeoutMs + jitter;
-      env.idleTimer = this.clock.at(Math.min(idleAt, retireAt), () => this.end(env, idleAt <= retireAt ? 'idle' : 'lifetime'), { daemon: true });
+      env.idleTimer = this.clock.at(
+        Math.min(idleAt, retireAt),
+        () => this.end(env, idleAt <= retireAt ? 'idle' : 'lifetime'),
+        { daemon: true },
+      );
     }
     if (this.settings.freezeBetweenInvokes) env.rp?.proc.freeze();
   }

@@ -15,7 +15,15 @@ import type { TNode } from '../service/templates/tree';
 import { accessKeyFor, AwsEmulator, type AwsHost, type QueueMessage } from './aws/emulator';
 import type { StreamChange } from './aws/dynamodb';
 import { ScenarioGate } from './aws/faults';
-import { emptyResources, functionEnvironment, readResources, type FunctionDef, type QueueDef, type Resources, type TableDef } from './aws/resources';
+import {
+  emptyResources,
+  functionEnvironment,
+  readResources,
+  type FunctionDef,
+  type QueueDef,
+  type Resources,
+  type TableDef,
+} from './aws/resources';
 import { installedSdkDir } from './aws/sdk';
 import type { CallContext } from './aws/types';
 import { SimClock } from './clock';
@@ -64,7 +72,9 @@ class Run {
         this.templateRoot = readTemplate(pathToFileURL(config.templateFile).href, text).root;
         resources = readResources(this.templateRoot, region);
       } catch (e) {
-        this.warnings.push(`the template's resources could not be read for the local AWS endpoint: ${(e as Error).message}`);
+        this.warnings.push(
+          `the template's resources could not be read for the local AWS endpoint: ${(e as Error).message}`,
+        );
       }
     }
     this.resources = resources;
@@ -72,15 +82,24 @@ class Run {
     this.emulator = new AwsEmulator(resources, this.host());
     const services = config.services;
     if (services && services.calls.length > 0) {
-      this.emulator.addGate(new ScenarioGate(services.calls, services.seed, (req) => {
-        const name = this.emulator.resourceName(req);
-        if (name === undefined) return [];
-        const ids = [name];
-        for (const group of [resources.tables, resources.queues, resources.topics, resources.buckets, resources.functions]) {
-          for (const [id, def] of group) if (def.name === name || name.startsWith(`${def.name}/`) || name.endsWith(`/${def.name}`)) ids.push(id);
-        }
-        return ids;
-      }));
+      this.emulator.addGate(
+        new ScenarioGate(services.calls, services.seed, (req) => {
+          const name = this.emulator.resourceName(req);
+          if (name === undefined) return [];
+          const ids = [name];
+          for (const group of [
+            resources.tables,
+            resources.queues,
+            resources.topics,
+            resources.buckets,
+            resources.functions,
+          ]) {
+            for (const [id, def] of group)
+              if (def.name === name || name.startsWith(`${def.name}/`) || name.endsWith(`/${def.name}`)) ids.push(id);
+          }
+          return ids;
+        }),
+      );
     }
   }
 
@@ -124,9 +143,17 @@ class Run {
     const sdk = installedSdkDir();
     // The endpoint's side of each environment: its variables, whose request is running, the calls it made.
     const endpoint: RunService = {
-      environmentVariables: (env) => ({ ...this.emulator.environment(env.id), ...(sdk !== undefined ? { _LAMBDA_LENS_SDK_DIR: sdk } : {}) }),
+      environmentVariables: (env) => ({
+        ...this.emulator.environment(env.id),
+        ...(sdk !== undefined ? { _LAMBDA_LENS_SDK_DIR: sdk } : {}),
+      }),
       invocationStarted: (requestId, envId, request) => {
-        this.callers.set(accessKeyFor(envId), { function: id, requestId, attempt: request.attempt, inputs: request.inputs });
+        this.callers.set(accessKeyFor(envId), {
+          function: id,
+          requestId,
+          attempt: request.attempt,
+          inputs: request.inputs,
+        });
       },
       invocationEnded: (inv) => {
         if (inv.env !== null) this.callers.delete(accessKeyFor(inv.env));
@@ -136,7 +163,11 @@ class Run {
     };
     // The caller's own services belong to the run once: they go with the scenario's function.
     const services = [...(primary ? (this.options.services ?? []) : []), endpoint];
-    const sim = new Simulation(this.withResolvedEnvironment(id, config), { ...this.options, services, member: { clock: this.clock, functionId: id, primary } });
+    const sim = new Simulation(this.withResolvedEnvironment(id, config), {
+      ...this.options,
+      services,
+      member: { clock: this.clock, functionId: id, primary },
+    });
     const m: Member = { id, sim, model, started: Promise.resolve(), queues: new Map(), streams: new Map() };
     m.started = sim.start();
     this.members.set(id, m);
@@ -151,7 +182,8 @@ class Run {
     if (this.templateRoot === undefined) return config;
     const { values, unresolved } = functionEnvironment(this.templateRoot, id, this.resources);
     for (const name of unresolved) {
-      if (config.function.environment[name] === undefined) this.warnings.push(`${id}.Environment.${name} cannot be resolved from the template; the variable is not set`);
+      if (config.function.environment[name] === undefined)
+        this.warnings.push(`${id}.Environment.${name} cannot be resolved from the template; the variable is not set`);
     }
     return { ...config, function: { ...config.function, environment: { ...values, ...config.function.environment } } };
   }
@@ -164,11 +196,18 @@ class Run {
     if (this.config.templateFile === undefined) return undefined;
     const loaded = templateFunction(this.config.templateFile, fn.logicalId);
     if (!loaded) {
-      this.warnings.push(`${fn.logicalId}: the function could not be read from the template, so calls to it are not run`);
+      this.warnings.push(
+        `${fn.logicalId}: the function could not be read from the template, so calls to it are not run`,
+      );
       return undefined;
     }
     for (const w of loaded.warnings) this.warnings.push(w);
-    const config: SimulationConfig = { scenario: this.config.scenario, function: loaded.config, platform: this.config.platform, traffic: [] };
+    const config: SimulationConfig = {
+      scenario: this.config.scenario,
+      function: loaded.config,
+      platform: this.config.platform,
+      traffic: [],
+    };
     return this.member(fn.logicalId, config, loaded.model, false);
   }
 
@@ -216,10 +255,18 @@ class Run {
       },
       invokeSync: async (fn, payload) => {
         const m = this.memberFor(fn);
-        if (!m) return { payload: { errorType: 'ResourceNotFoundException', errorMessage: `${fn.logicalId} cannot be run` }, functionError: 'Unhandled' };
+        if (!m)
+          return {
+            payload: { errorType: 'ResourceNotFoundException', errorMessage: `${fn.logicalId} cannot be run` },
+            functionError: 'Unhandled',
+          };
         await m.started;
         const inv: TraceInvocation | null = await m.sim.acceptSync(payload);
-        if (inv === null) return { payload: { errorType: 'Simulation.Stopped', errorMessage: 'the run stopped before the function ran' }, functionError: 'Unhandled' };
+        if (inv === null)
+          return {
+            payload: { errorType: 'Simulation.Stopped', errorMessage: 'the run stopped before the function ran' },
+            functionError: 'Unhandled',
+          };
         if (inv.outcome === 'success') return { payload: inv.response, functionError: null };
         return { payload: inv.error, functionError: 'Unhandled' };
       },
@@ -254,7 +301,10 @@ class Run {
       body: msg.body,
       messageId: msg.messageId,
       ...(msg.groupId !== undefined ? { groupId: msg.groupId } : {}),
-      attributes: { ...msg.attributes, ...(Object.keys(msg.messageAttributes).length > 0 ? { messageAttributes: msg.messageAttributes } : {}) },
+      attributes: {
+        ...msg.attributes,
+        ...(Object.keys(msg.messageAttributes).length > 0 ? { messageAttributes: msg.messageAttributes } : {}),
+      },
     }));
     this.when(m, () => m.sim.acceptSqs(target, inputs));
     return true;
@@ -262,7 +312,9 @@ class Run {
 
   /** A table change goes to the functions that read the table's stream, as a DynamoDB stream record. */
   private streamChange(table: TableDef, change: StreamChange): void {
-    for (const mapping of this.resources.mappings.filter((x) => x.kind === 'dynamodb' && x.source === table.logicalId)) {
+    for (const mapping of this.resources.mappings.filter(
+      (x) => x.kind === 'dynamodb' && x.source === table.logicalId,
+    )) {
       const fn = this.resources.functions.get(mapping.function);
       const m = fn ? this.memberFor(fn) : undefined;
       if (!m) continue;
@@ -293,10 +345,14 @@ class Run {
         SizeBytes: JSON.stringify(change.newImage ?? change.keys).length,
         StreamViewType: view,
       };
-      if (change.newImage && (view === 'NEW_IMAGE' || view === 'NEW_AND_OLD_IMAGES')) data['NewImage'] = change.newImage;
-      if (change.oldImage && (view === 'OLD_IMAGE' || view === 'NEW_AND_OLD_IMAGES')) data['OldImage'] = change.oldImage;
+      if (change.newImage && (view === 'NEW_IMAGE' || view === 'NEW_AND_OLD_IMAGES'))
+        data['NewImage'] = change.newImage;
+      if (change.oldImage && (view === 'OLD_IMAGE' || view === 'NEW_AND_OLD_IMAGES'))
+        data['OldImage'] = change.oldImage;
       const target = config;
-      this.when(m, () => m.sim.acceptStream(target, [{ data, eventName: change.eventName, partitionKey: JSON.stringify(change.keys) }]));
+      this.when(m, () =>
+        m.sim.acceptStream(target, [{ data, eventName: change.eventName, partitionKey: JSON.stringify(change.keys) }]),
+      );
     }
   }
 

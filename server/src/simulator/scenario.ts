@@ -113,7 +113,6 @@ class Reader {
     }
     return v;
   }
-
 }
 
 const PLATFORM_KEYS: readonly (keyof PlatformSettings)[] = Object.keys(defaultPlatform()) as (keyof PlatformSettings)[];
@@ -129,7 +128,12 @@ interface FunctionSpec {
   environment?: Record<string, string>;
   reservedConcurrency?: number | null;
   provisionedConcurrency?: number;
-  async?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; onSuccess?: string | null; onFailure?: string | null };
+  async?: {
+    maximumRetryAttempts?: number;
+    maximumEventAgeInSeconds?: number;
+    onSuccess?: string | null;
+    onFailure?: string | null;
+  };
   deadLetterQueue?: string | null;
 }
 
@@ -183,7 +187,8 @@ function readFunctionSpec(r: Reader, v: Json | undefined, path: string): Functio
 }
 
 function settingValue<T>(s: Setting<T> | undefined, name: string, warnings: string[]): T | undefined {
-  if (s !== undefined && 'unknown' in s) warnings.push(`${name} cannot be resolved from the template (${s.unknown}); using the default`);
+  if (s !== undefined && 'unknown' in s)
+    warnings.push(`${name} cannot be resolved from the template (${s.unknown}); using the default`);
   return knownValue(s);
 }
 
@@ -229,7 +234,9 @@ function specFromTemplate(model: FunctionModel, templateDir: string, warnings: s
     if (c.onFailure) asyncSpec.onFailure = knownValue(c.onFailure.target) ?? c.onFailure.targetLogicalId ?? 'OnFailure';
     spec.async = asyncSpec;
   }
-  if (model.deadLetterQueue) spec.deadLetterQueue = knownValue(model.deadLetterQueue.target) ?? model.deadLetterQueue.targetLogicalId ?? 'DeadLetterQueue';
+  if (model.deadLetterQueue)
+    spec.deadLetterQueue =
+      knownValue(model.deadLetterQueue.target) ?? model.deadLetterQueue.targetLogicalId ?? 'DeadLetterQueue';
   return spec;
 }
 
@@ -258,10 +265,19 @@ function templateProvisioned(model: FunctionModel, qualifier: string, warnings: 
   const where: { qualifier: string | null; value: number | undefined; name: string }[] = [];
   if (model.provisionedConcurrency !== undefined) {
     const value = settingValue(model.provisionedConcurrency, `${id}.ProvisionedConcurrencyConfig`, warnings);
-    where.push({ qualifier: alias ?? null, value, name: alias !== undefined ? `alias ${alias}` : `${id} (AutoPublishAlias is not set)` });
+    where.push({
+      qualifier: alias ?? null,
+      value,
+      name: alias !== undefined ? `alias ${alias}` : `${id} (AutoPublishAlias is not set)`,
+    });
   }
   for (const a of model.aliases) {
-    if (a.provisionedConcurrency !== undefined) where.push({ qualifier: knownValue(a.name) ?? null, value: knownValue(a.provisionedConcurrency), name: `alias ${knownValue(a.name) ?? a.logicalId ?? '?'}` });
+    if (a.provisionedConcurrency !== undefined)
+      where.push({
+        qualifier: knownValue(a.name) ?? null,
+        value: knownValue(a.provisionedConcurrency),
+        name: `alias ${knownValue(a.name) ?? a.logicalId ?? '?'}`,
+      });
   }
   if (/^\d+$/.test(qualifier)) {
     // A template cannot say which number a Version resource gets: the first with provisioned concurrency is taken.
@@ -272,7 +288,9 @@ function templateProvisioned(model: FunctionModel, qualifier: string, warnings: 
   if (match) return match.value;
   const configured = where.filter((w) => (w.value ?? 0) > 0);
   if (configured.length > 0) {
-    warnings.push(`${id}: the template's provisioned concurrency is on ${configured.map((w) => w.name).join(' and ')}, and this scenario invokes ${qualifier === '$LATEST' ? '$LATEST' : `"${qualifier}"`}, which has none (set "qualifier" to use it)`);
+    warnings.push(
+      `${id}: the template's provisioned concurrency is on ${configured.map((w) => w.name).join(' and ')}, and this scenario invokes ${qualifier === '$LATEST' ? '$LATEST' : `"${qualifier}"`}, which has none (set "qualifier" to use it)`,
+    );
   }
   return undefined;
 }
@@ -297,10 +315,12 @@ function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[
     return undefined;
   }
   const runtime = spec.runtime ?? 'nodejs22.x';
-  if (!/^nodejs\d+\.x$/.test(runtime) && !isPythonRuntime(runtime)) problems.push(`function.runtime: ${runtime} is not simulated yet (Node.js and Python runtimes only)`);
+  if (!/^nodejs\d+\.x$/.test(runtime) && !isPythonRuntime(runtime))
+    problems.push(`function.runtime: ${runtime} is not simulated yet (Node.js and Python runtimes only)`);
   const async = { ...defaultAsyncConfig() };
   if (spec.async?.maximumRetryAttempts !== undefined) async.maximumRetryAttempts = spec.async.maximumRetryAttempts;
-  if (spec.async?.maximumEventAgeInSeconds !== undefined) async.maximumEventAgeSeconds = spec.async.maximumEventAgeInSeconds;
+  if (spec.async?.maximumEventAgeInSeconds !== undefined)
+    async.maximumEventAgeSeconds = spec.async.maximumEventAgeInSeconds;
   if (spec.async?.onSuccess !== undefined) async.onSuccess = spec.async.onSuccess;
   if (spec.async?.onFailure !== undefined) async.onFailure = spec.async.onFailure;
   return {
@@ -320,7 +340,13 @@ function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[
   };
 }
 
-function readJsonFile(file: string, path: string, r: Reader, limit = MAX_DATA_FILE_BYTES, limitWhy = 'the limit for a scenario data file'): Json | undefined {
+function readJsonFile(
+  file: string,
+  path: string,
+  r: Reader,
+  limit = MAX_DATA_FILE_BYTES,
+  limitWhy = 'the limit for a scenario data file',
+): Json | undefined {
   const read = readJsonInput(file, file, r.roots, limit, limitWhy);
   if (read.ok) return read.value as Json;
   r.problems.push(`${path}: ${read.problem}`);
@@ -340,23 +366,36 @@ function readEvent(r: Reader, o: JsonObject, path: string, baseDir: string, kind
     // The invocation payload limits, 6 MB synchronous and 1 MB asynchronous
     // (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): a larger event file is not read.
     const limit = kind === 'sync' ? PAYLOAD.syncMb * 2 ** 20 : PAYLOAD.asyncKb * 2 ** 10;
-    return file === undefined ? undefined : readJsonFile(resolve(baseDir, file), `${path}.eventFile`, r, limit, `the ${kind} invocation payload limit`);
+    return file === undefined
+      ? undefined
+      : readJsonFile(resolve(baseDir, file), `${path}.eventFile`, r, limit, `the ${kind} invocation payload limit`);
   }
   if (o['event'] !== undefined && depthOver(o['event'], MAX_JSON_DEPTH) !== null) {
-    r.problems.push(`${path}.event: nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`);
+    r.problems.push(
+      `${path}.event: nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`,
+    );
     return undefined;
   }
   if (o['sample'] !== undefined) {
     const name = r.string(o['sample'], `${path}.sample`);
     if (name === undefined) return undefined;
     const sample = SAMPLE_EVENTS[name];
-    if (sample === undefined) r.problems.push(`${path}.sample: unknown sample "${name}" (one of ${Object.keys(SAMPLE_EVENTS).join(', ')})`);
+    if (sample === undefined)
+      r.problems.push(`${path}.sample: unknown sample "${name}" (one of ${Object.keys(SAMPLE_EVENTS).join(', ')})`);
     return sample as Json | undefined;
   }
   return o['event'] ?? {};
 }
 
-function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, model: FunctionModel | undefined, fnTimeoutMs: number, warnings: string[]): { queue: SqsQueueConfig; messages: SqsMessageInput[] } | undefined {
+function readSqs(
+  r: Reader,
+  v: Json | undefined,
+  path: string,
+  baseDir: string,
+  model: FunctionModel | undefined,
+  fnTimeoutMs: number,
+  warnings: string[],
+): { queue: SqsQueueConfig; messages: SqsMessageInput[] } | undefined {
   const o = r.object(v, path);
   if (!o) return undefined;
   const mapping = mappingOf(model, ['SQS', 'EventSourceMapping']);
@@ -367,18 +406,39 @@ function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, 
   const sizeLimit = fifo ? (BATCH_SIZE['SQS FIFO']?.max ?? 10) : (BATCH_SIZE['SQS']?.max ?? 10_000);
   const givenSize = r.number(o['batchSize'], `${path}.batchSize`, 1, sizeLimit);
   const batchSize = givenSize ?? knownValue(mapping?.batchSize) ?? 10;
-  const window = r.number(o['batchingWindowSeconds'], `${path}.batchingWindowSeconds`, 0, 300) ?? knownValue(mapping?.maximumBatchingWindowInSeconds) ?? 0;
+  const window =
+    r.number(o['batchingWindowSeconds'], `${path}.batchingWindowSeconds`, 0, 300) ??
+    knownValue(mapping?.maximumBatchingWindowInSeconds) ??
+    0;
   if (batchSize > 10 && window < 1) {
     const from = givenSize === undefined ? ' (from the template)' : '';
-    r.problems.push(`${path}.batchSize: BatchSize ${batchSize}${from} needs a batching window of at least 1 s; AWS refuses this mapping (API_EventSourceMappingConfiguration.html)`);
+    r.problems.push(
+      `${path}.batchSize: BatchSize ${batchSize}${from} needs a batching window of at least 1 s; AWS refuses this mapping (API_EventSourceMappingConfiguration.html)`,
+    );
   }
-  const visibility = r.number(o['visibilityTimeoutSeconds'], `${path}.visibilityTimeoutSeconds`, 0, 43_200) ?? knownValue(q?.visibilityTimeout) ?? SQS_VISIBILITY.default;
-  if (visibility * 1000 < fnTimeoutMs) warnings.push(`${path}: the visibility timeout (${visibility} s) is shorter than the function timeout; AWS refuses such a mapping, and messages may be received twice here`);
+  const visibility =
+    r.number(o['visibilityTimeoutSeconds'], `${path}.visibilityTimeoutSeconds`, 0, 43_200) ??
+    knownValue(q?.visibilityTimeout) ??
+    SQS_VISIBILITY.default;
+  if (visibility * 1000 < fnTimeoutMs)
+    warnings.push(
+      `${path}: the visibility timeout (${visibility} s) is shorter than the function timeout; AWS refuses such a mapping, and messages may be received twice here`,
+    );
   let rbif = r.boolean(o['reportBatchItemFailures'], `${path}.reportBatchItemFailures`);
-  if (rbif === undefined) rbif = knownValue(mapping?.functionResponseTypes)?.includes('ReportBatchItemFailures') ?? false;
-  const maxReceive = o['maxReceiveCount'] === null ? null : (r.number(o['maxReceiveCount'], `${path}.maxReceiveCount`, 1, 1000) ?? knownValue(q?.maxReceiveCount) ?? null);
-  const dlq = r.string(o['deadLetterQueue'], `${path}.deadLetterQueue`) ?? q?.deadLetterQueueLogicalId ?? (maxReceive !== null ? `${name}-dlq` : null);
-  const maxConcurrency = r.number(o['maximumConcurrency'], `${path}.maximumConcurrency`, 2, 1000) ?? knownValue(mapping?.maximumConcurrency) ?? null;
+  if (rbif === undefined)
+    rbif = knownValue(mapping?.functionResponseTypes)?.includes('ReportBatchItemFailures') ?? false;
+  const maxReceive =
+    o['maxReceiveCount'] === null
+      ? null
+      : (r.number(o['maxReceiveCount'], `${path}.maxReceiveCount`, 1, 1000) ?? knownValue(q?.maxReceiveCount) ?? null);
+  const dlq =
+    r.string(o['deadLetterQueue'], `${path}.deadLetterQueue`) ??
+    q?.deadLetterQueueLogicalId ??
+    (maxReceive !== null ? `${name}-dlq` : null);
+  const maxConcurrency =
+    r.number(o['maximumConcurrency'], `${path}.maximumConcurrency`, 2, 1000) ??
+    knownValue(mapping?.maximumConcurrency) ??
+    null;
   const retention = r.number(o['retentionSeconds'], `${path}.retentionSeconds`, 60, 1_209_600) ?? 345_600;
   let list = r.array(o['messages'], `${path}.messages`);
   if (o['messagesFile'] !== undefined) {
@@ -427,7 +487,14 @@ function readSqs(r: Reader, v: Json | undefined, path: string, baseDir: string, 
   };
 }
 
-function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis' | 'dynamodb', baseDir: string, model: FunctionModel | undefined): { stream: StreamConfig; records: StreamRecordInput[] } | undefined {
+function readStream(
+  r: Reader,
+  v: Json | undefined,
+  path: string,
+  kind: 'kinesis' | 'dynamodb',
+  baseDir: string,
+  model: FunctionModel | undefined,
+): { stream: StreamConfig; records: StreamRecordInput[] } | undefined {
   const o = r.object(v, path);
   if (!o) return undefined;
   const mapping = mappingOf(model, kind === 'kinesis' ? ['Kinesis'] : ['DynamoDB']);
@@ -459,19 +526,32 @@ function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis
     }
     return { data: rec };
   });
-  const onFailure = mapping?.onFailure ? (knownValue(mapping.onFailure.target) ?? mapping.onFailure.targetLogicalId ?? 'OnFailure') : null;
+  const onFailure = mapping?.onFailure
+    ? (knownValue(mapping.onFailure.target) ?? mapping.onFailure.targetLogicalId ?? 'OnFailure')
+    : null;
   return {
     stream: {
       name: r.string(o['stream'], `${path}.stream`) ?? (kind === 'kinesis' ? 'stream' : 'table'),
       kind,
       shards: r.number(o['shards'], `${path}.shards`, 1, 1000) ?? 1,
       batchSize: r.number(o['batchSize'], `${path}.batchSize`, 1, 10_000) ?? knownValue(mapping?.batchSize) ?? 100,
-      maximumRetryAttempts: r.number(o['maximumRetryAttempts'], `${path}.maximumRetryAttempts`, -1, 10_000) ?? knownValue(mapping?.maximumRetryAttempts) ?? -1,
+      maximumRetryAttempts:
+        r.number(o['maximumRetryAttempts'], `${path}.maximumRetryAttempts`, -1, 10_000) ??
+        knownValue(mapping?.maximumRetryAttempts) ??
+        -1,
       maximumRecordAgeSeconds: age,
-      bisectBatchOnFunctionError: r.boolean(o['bisectBatchOnFunctionError'], `${path}.bisectBatchOnFunctionError`) ?? knownValue(mapping?.bisectBatchOnFunctionError) ?? false,
+      bisectBatchOnFunctionError:
+        r.boolean(o['bisectBatchOnFunctionError'], `${path}.bisectBatchOnFunctionError`) ??
+        knownValue(mapping?.bisectBatchOnFunctionError) ??
+        false,
       reportBatchItemFailures:
-        r.boolean(o['reportBatchItemFailures'], `${path}.reportBatchItemFailures`) ?? knownValue(mapping?.functionResponseTypes)?.includes('ReportBatchItemFailures') ?? false,
-      parallelizationFactor: r.number(o['parallelizationFactor'], `${path}.parallelizationFactor`, 1, 10) ?? knownValue(mapping?.parallelizationFactor) ?? 1,
+        r.boolean(o['reportBatchItemFailures'], `${path}.reportBatchItemFailures`) ??
+        knownValue(mapping?.functionResponseTypes)?.includes('ReportBatchItemFailures') ??
+        false,
+      parallelizationFactor:
+        r.number(o['parallelizationFactor'], `${path}.parallelizationFactor`, 1, 10) ??
+        knownValue(mapping?.parallelizationFactor) ??
+        1,
       onFailure: r.string(o['onFailure'], `${path}.onFailure`) ?? onFailure,
       // Kinesis and DynamoDB streams keep records 24 h by default.
       retentionSeconds: r.number(o['retentionSeconds'], `${path}.retentionSeconds`, 60, 31_536_000) ?? 86_400,
@@ -481,10 +561,20 @@ function readStream(r: Reader, v: Json | undefined, path: string, kind: 'kinesis
 }
 
 /** Read and resolve a scenario file. Throws `ScenarioError` listing every problem. */
-export function loadScenario(file: string, platformDefaults: Partial<PlatformSettings> = {}, inputs: ScenarioInputs = {}): LoadedScenario {
+export function loadScenario(
+  file: string,
+  platformDefaults: Partial<PlatformSettings> = {},
+  inputs: ScenarioInputs = {},
+): LoadedScenario {
   const path = resolve(file);
   // The scenario file itself is the one the user chose: any folder, but a regular file of a sane size.
-  const read = readJsonInput(path, 'the scenario', [parsePath(path).root], MAX_DATA_FILE_BYTES, 'the limit for a scenario file');
+  const read = readJsonInput(
+    path,
+    'the scenario',
+    [parsePath(path).root],
+    MAX_DATA_FILE_BYTES,
+    'the limit for a scenario file',
+  );
   if (!read.ok) throw new ScenarioError(file, [read.problem]);
   return resolveScenario(read.value, path, platformDefaults, inputs);
 }
@@ -510,12 +600,20 @@ function samePlace(first: string, later: string): boolean {
  * folder). `platformDefaults` (an editor's settings) replace the built-in platform defaults;
  * the scenario's own `platform` values win over both.
  */
-export function resolveScenario(json: unknown, path: string, platformDefaults: Partial<PlatformSettings> = {}, inputs: ScenarioInputs = {}): LoadedScenario {
+export function resolveScenario(
+  json: unknown,
+  path: string,
+  platformDefaults: Partial<PlatformSettings> = {},
+  inputs: ScenarioInputs = {},
+): LoadedScenario {
   const baseDir = dirname(path);
   const r = new Reader(inputs.roots ?? [baseDir]);
   const warnings: string[] = [];
   // Events sit a few levels below the root; deeper than that is refused before anything walks it.
-  if (depthOver(json, MAX_JSON_DEPTH + 8) !== null) throw new ScenarioError(path, [`the scenario nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`]);
+  if (depthOver(json, MAX_JSON_DEPTH + 8) !== null)
+    throw new ScenarioError(path, [
+      `the scenario nests values more than ${MAX_JSON_DEPTH} levels deep; the simulator takes at most ${MAX_JSON_DEPTH}`,
+    ]);
   // The shape (types, ranges, known properties, one kind per traffic entry) is the schema's to say;
   // the reading below adds what the schema cannot (files, the template, AWS's cross-field rules).
   const shape = scenarioShapeProblems(json);
@@ -533,7 +631,8 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   if (templatePath !== undefined) {
     const templateFile = isAbsolute(templatePath) ? templatePath : resolve(baseDir, templatePath);
     const logicalId = typeof root['function'] === 'string' ? root['function'] : undefined;
-    if (logicalId === undefined) r.problems.push('function: with a template, give the function\'s logical id as a string');
+    if (logicalId === undefined)
+      r.problems.push("function: with a template, give the function's logical id as a string");
     let text: string | undefined;
     try {
       text = readFileSync(templateFile, 'utf8');
@@ -541,18 +640,39 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
       r.problems.push(`template: cannot read ${templateFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (text !== undefined && logicalId !== undefined) {
-      const template = readTemplate(pathToFileURL(templateFile).href, text, /\.json$/i.test(templateFile) ? 'json' : undefined);
+      const template = readTemplate(
+        pathToFileURL(templateFile).href,
+        text,
+        /\.json$/i.test(templateFile) ? 'json' : undefined,
+      );
       const functions = template.functions;
       model = functions.find((f) => f.logicalId === logicalId);
-      if (!model) r.problems.push(`function: no function "${logicalId}" in ${templatePath} (found: ${functions.map((f) => f.logicalId).join(', ') || 'none'})`);
+      if (!model)
+        r.problems.push(
+          `function: no function "${logicalId}" in ${templatePath} (found: ${functions.map((f) => f.logicalId).join(', ') || 'none'})`,
+        );
       else {
         spec = specFromTemplate(model, dirname(templateFile), warnings);
         const overrides = root['overrides'] !== null && typeof root['overrides'] === 'object' ? root['overrides'] : {};
         const traffic = Array.isArray(root['traffic']) ? root['traffic'] : [];
-        const sqsBatchSize = traffic.some((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && typeof e['sqs'] === 'object' && e['sqs'] !== null && 'batchSize' in e['sqs']);
-        rejected = rejections(template, model, { memorySize: 'memorySize' in overrides, timeout: 'timeout' in overrides, runtime: 'runtime' in overrides, sqsBatchSize });
+        const sqsBatchSize = traffic.some(
+          (e) =>
+            e !== null &&
+            typeof e === 'object' &&
+            !Array.isArray(e) &&
+            typeof e['sqs'] === 'object' &&
+            e['sqs'] !== null &&
+            'batchSize' in e['sqs'],
+        );
+        rejected = rejections(template, model, {
+          memorySize: 'memorySize' in overrides,
+          timeout: 'timeout' in overrides,
+          runtime: 'runtime' in overrides,
+          sqsBatchSize,
+        });
         defaultQualifier = publishedAlias(model);
-        const qualifier = (typeof root['qualifier'] === 'string' ? root['qualifier'] : undefined) ?? defaultQualifier ?? '$LATEST';
+        const qualifier =
+          (typeof root['qualifier'] === 'string' ? root['qualifier'] : undefined) ?? defaultQualifier ?? '$LATEST';
         const provisioned = templateProvisioned(model, qualifier, warnings);
         if (provisioned !== undefined) spec.provisionedConcurrency = provisioned;
       }
@@ -622,9 +742,14 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
   });
 
   // Every request, message and record is kept in the trace: past this, the run could not be written out.
-  const requests = traffic.reduce((n, t) => n + (t.kind === 'sqs' ? t.messages.length : t.kind === 'stream' ? t.records.length : t.count), 0);
+  const requests = traffic.reduce(
+    (n, t) => n + (t.kind === 'sqs' ? t.messages.length : t.kind === 'stream' ? t.records.length : t.count),
+    0,
+  );
   if (requests > MAX_RUN_INPUTS) {
-    r.problems.push(`traffic: ${requests} requests, messages and records in all; a run takes at most ${MAX_RUN_INPUTS} (lower count, or split the scenario)`);
+    r.problems.push(
+      `traffic: ${requests} requests, messages and records in all; a run takes at most ${MAX_RUN_INPUTS} (lower count, or split the scenario)`,
+    );
   }
   const routing = readRouting(r, root, deploys, defaultQualifier);
   const services = readServices(r, root['services'], baseDir);
@@ -652,36 +777,52 @@ export function resolveScenario(json: unknown, path: string, platformDefaults: P
  * weighted additional version), `seed`, and `deploy` traffic entries. Without any of them,
  * every request invokes `$LATEST` as before.
  */
-function readRouting(r: Reader, root: JsonObject, deploys: readonly { at: number; spec: JsonObject; path: string }[], defaultQualifier: string | undefined): VersionRouting | undefined {
+function readRouting(
+  r: Reader,
+  root: JsonObject,
+  deploys: readonly { at: number; spec: JsonObject; path: string }[],
+  defaultQualifier: string | undefined,
+): VersionRouting | undefined {
   const qualifier = r.string(root['qualifier'], 'qualifier') ?? defaultQualifier;
   const aliasSpec = r.object(root['alias'], 'alias');
   const seed = r.number(root['seed'], 'seed', 0, 2 ** 32 - 1) ?? 1;
   if (qualifier === undefined && aliasSpec === undefined && deploys.length === 0) return undefined;
   const target = qualifier ?? '$LATEST';
   const isAlias = target !== '$LATEST' && !/^\d+$/.test(target);
-  if (!isAlias && aliasSpec !== undefined) r.problems.push(`alias: the qualifier "${target}" is not an alias (give "qualifier": "<alias name>")`);
-  if (!isAlias && deploys.length > 0) r.problems.push(`${deploys[0]?.path ?? 'deploy'}: a deployment moves an alias, and the qualifier "${target}" is not one (give "qualifier": "<alias name>")`);
+  if (!isAlias && aliasSpec !== undefined)
+    r.problems.push(`alias: the qualifier "${target}" is not an alias (give "qualifier": "<alias name>")`);
+  if (!isAlias && deploys.length > 0)
+    r.problems.push(
+      `${deploys[0]?.path ?? 'deploy'}: a deployment moves an alias, and the qualifier "${target}" is not one (give "qualifier": "<alias name>")`,
+    );
   let version = isAlias ? '1' : target;
   let additional: VersionRouting['additional'] = null;
   if (aliasSpec !== undefined && isAlias) {
     version = r.string(aliasSpec['version'], 'alias.version') ?? version;
     const extra = r.string(aliasSpec['additionalVersion'], 'alias.additionalVersion');
     const weight = r.number(aliasSpec['weight'], 'alias.weight', 0, 1, false);
-    if ((extra === undefined) !== (weight === undefined)) r.problems.push('alias: give both additionalVersion and weight, or neither');
+    if ((extra === undefined) !== (weight === undefined))
+      r.problems.push('alias: give both additionalVersion and weight, or neither');
     else if (extra !== undefined && weight !== undefined) additional = { version: extra, weight };
   }
   const deployments: Deployment[] = [];
   let previous = version;
   for (const d of [...deploys].sort((a, b) => a.at - b.at)) {
-    const next = r.string(d.spec['version'], `${d.path}.version`) ?? (/^\d+$/.test(previous) ? String(Number(previous) + 1) : undefined);
+    const next =
+      r.string(d.spec['version'], `${d.path}.version`) ??
+      (/^\d+$/.test(previous) ? String(Number(previous) + 1) : undefined);
     if (next === undefined) {
-      r.problems.push(`${d.path}.version: missing (the previous version "${previous}" is not a number to count on from)`);
+      r.problems.push(
+        `${d.path}.version: missing (the previous version "${previous}" is not a number to count on from)`,
+      );
       continue;
     }
     const type = r.string(d.spec['type'], `${d.path}.type`) ?? 'AllAtOnce';
     const shift = parseTrafficShift(type);
     if (shift === undefined) {
-      r.problems.push(`${d.path}.type: expected AllAtOnce, Canary<N>Percent<M>Minutes or Linear<N>PercentEvery<M>Minute(s) (got "${type}")`);
+      r.problems.push(
+        `${d.path}.type: expected AllAtOnce, Canary<N>Percent<M>Minutes or Linear<N>PercentEvery<M>Minute(s) (got "${type}")`,
+      );
       continue;
     }
     deployments.push({ at: d.at, version: next, shift, type });
@@ -706,7 +847,13 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
     let tables = r.object(seed['dynamodb'], 'services.seed.dynamodb');
     if (seed['dynamodbFile'] !== undefined) {
       const file = r.string(seed['dynamodbFile'], 'services.seed.dynamodbFile');
-      tables = file === undefined ? undefined : r.object(readJsonFile(resolve(baseDir, file), 'services.seed.dynamodbFile', r), 'services.seed.dynamodbFile');
+      tables =
+        file === undefined
+          ? undefined
+          : r.object(
+              readJsonFile(resolve(baseDir, file), 'services.seed.dynamodbFile', r),
+              'services.seed.dynamodbFile',
+            );
     }
     if (tables) {
       const items: Record<string, unknown[]> = {};
@@ -714,7 +861,8 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
         const a = r.array(list, `services.seed.dynamodb.${table}`);
         if (!a) continue;
         a.forEach((item, i) => {
-          if (item === null || typeof item !== 'object' || Array.isArray(item)) r.problems.push(`services.seed.dynamodb.${table}[${i}]: expected an item (an object)`);
+          if (item === null || typeof item !== 'object' || Array.isArray(item))
+            r.problems.push(`services.seed.dynamodb.${table}[${i}]: expected an item (an object)`);
         });
         items[table] = a;
       }
@@ -727,7 +875,8 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
         const files = r.object(objects, `services.seed.s3.${bucket}`);
         if (!files) continue;
         s3[bucket] = {};
-        for (const [key, body] of Object.entries(files)) (s3[bucket] as Record<string, string>)[key] = typeof body === 'string' ? body : JSON.stringify(body);
+        for (const [key, body] of Object.entries(files))
+          (s3[bucket] as Record<string, string>)[key] = typeof body === 'string' ? body : JSON.stringify(body);
       }
       out.data.s3 = s3;
     }
@@ -749,7 +898,9 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
     if (!e) return;
     const service = r.string(e['service'], `${path}.service`);
     if (service === undefined) {
-      r.problems.push(`${path}.service: missing (the SigV4 service name: dynamodb, sqs, sns, events, s3, lambda, ssm, secretsmanager, ses, states…)`);
+      r.problems.push(
+        `${path}.service: missing (the SigV4 service name: dynamodb, sqs, sns, events, s3, lambda, ssm, secretsmanager, ses, states…)`,
+      );
       return;
     }
     const rule: CallRule = { service };
@@ -761,7 +912,8 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
     if (latency !== undefined) rule.latencyMs = latency;
     const fail = r.string(e['fail'], `${path}.fail`);
     if (fail !== undefined) {
-      if (!SERVICE_FAILURES.includes(fail) && !/^[A-Za-z][A-Za-z0-9.]*$/.test(fail)) r.problems.push(`${path}.fail: expected ${SERVICE_FAILURES.join(', ')} or an AWS error code`);
+      if (!SERVICE_FAILURES.includes(fail) && !/^[A-Za-z][A-Za-z0-9.]*$/.test(fail))
+        r.problems.push(`${path}.fail: expected ${SERVICE_FAILURES.join(', ')} or an AWS error code`);
       rule.fail = fail;
     }
     const rate = r.number(e['rate'], `${path}.rate`, 0, 1, false);
@@ -771,7 +923,8 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
       if (nth.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1)) rule.calls = nth as number[];
       else r.problems.push(`${path}.calls: expected call numbers (1 for the first matching call)`);
     }
-    if ((rate !== undefined || nth !== undefined) && fail === undefined) r.problems.push(`${path}: rate and calls say when to fail; give fail too`);
+    if ((rate !== undefined || nth !== undefined) && fail === undefined)
+      r.problems.push(`${path}: rate and calls say when to fail; give fail too`);
     if (e['response'] !== undefined) rule.response = e['response'];
     out.calls.push(rule);
   });
@@ -779,18 +932,29 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
 }
 
 /** A template function's config as a scenario naming it would have it (for functions a run reaches through others). */
-export function templateFunction(templateFile: string, logicalId: string): { config: FunctionConfig; model: FunctionModel; warnings: string[] } | undefined {
+export function templateFunction(
+  templateFile: string,
+  logicalId: string,
+): { config: FunctionConfig; model: FunctionModel; warnings: string[] } | undefined {
   let text: string;
   try {
     text = readFileSync(templateFile, 'utf8');
   } catch {
     return undefined;
   }
-  const model = readTemplate(pathToFileURL(templateFile).href, text, /\.json$/i.test(templateFile) ? 'json' : undefined).functions.find((f) => f.logicalId === logicalId);
+  const model = readTemplate(
+    pathToFileURL(templateFile).href,
+    text,
+    /\.json$/i.test(templateFile) ? 'json' : undefined,
+  ).functions.find((f) => f.logicalId === logicalId);
   if (!model) return undefined;
   const warnings: string[] = [];
   const problems: string[] = [];
-  const config = toFunctionConfig(specFromTemplate(model, dirname(templateFile), warnings), dirname(templateFile), problems);
+  const config = toFunctionConfig(
+    specFromTemplate(model, dirname(templateFile), warnings),
+    dirname(templateFile),
+    problems,
+  );
   return config ? { config, model, warnings: [...warnings, ...problems] } : undefined;
 }
 

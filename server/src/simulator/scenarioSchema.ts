@@ -39,7 +39,15 @@ function child(path: string, name: string): string {
 
 function describeType(type: unknown): string {
   const one = (t: string) =>
-    ({ integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array', null: 'null' })[t] ?? t;
+    ({
+      integer: 'a whole number',
+      number: 'a number',
+      string: 'a string',
+      boolean: 'true or false',
+      object: 'an object',
+      array: 'an array',
+      null: 'null',
+    })[t] ?? t;
   return Array.isArray(type) ? type.map((t) => one(String(t))).join(' or ') : one(String(type));
 }
 
@@ -70,7 +78,9 @@ function sentence(e: ErrorObject): string | undefined {
     case 'required':
       return `${child(path, String(params['missingProperty']))}: missing`;
     case 'additionalProperties': {
-      const known = Object.keys((parent['properties'] as Record<string, unknown> | undefined) ?? {}).filter((k) => k !== '$schema' && k !== 'description');
+      const known = Object.keys((parent['properties'] as Record<string, unknown> | undefined) ?? {}).filter(
+        (k) => k !== '$schema' && k !== 'description',
+      );
       const name = String(params['additionalProperty']);
       return `${child(path, name)}: unknown property${known.length > 0 ? ` (expected one of ${known.join(', ')})` : ''}`;
     }
@@ -85,7 +95,8 @@ function sentence(e: ErrorObject): string | undefined {
       return `${path}: expected ${orList(((params['allowedValues'] as unknown[]) ?? []).map((v) => JSON.stringify(v)))}${got(e.data)}`;
     case 'pattern':
       // patternErrorMessage: VS Code's annotation for the same error in the editor.
-      if (typeof parent['patternErrorMessage'] === 'string') return `${path}: ${parent['patternErrorMessage']}${got(e.data)}`;
+      if (typeof parent['patternErrorMessage'] === 'string')
+        return `${path}: ${parent['patternErrorMessage']}${got(e.data)}`;
       return `${path}: ${JSON.stringify(e.data)} does not have the expected form (${String(params['pattern'])})`;
     case 'oneOf':
     case 'anyOf':
@@ -105,7 +116,9 @@ function explain(errors: readonly ErrorObject[]): string[] {
   const out: string[] = [];
   const handled = new Set<ErrorObject>();
   // Alternatives first, outermost first: their branches' errors leave the plain list.
-  const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const alternatives = errors
+    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   for (const e of alternatives) {
     if (handled.has(e)) continue;
     const here = e.instancePath;
@@ -121,19 +134,32 @@ function explain(errors: readonly ErrorObject[]): string[] {
       branches.set(i, [...(branches.get(i) ?? []), x]);
     }
     handled.add(e);
-    const meant = [...branches.values()].filter((list) => !list.some((x) => x.instancePath === here && (x.keyword === 'type' || x.keyword === 'required')));
+    const meant = [...branches.values()].filter(
+      (list) => !list.some((x) => x.instancePath === here && (x.keyword === 'type' || x.keyword === 'required')),
+    );
     const path = displayPath(here);
     if (meant.length > 0) {
       for (const list of meant) out.push(...explain(list));
       continue;
     }
     const all = [...branches.values()].flat().filter((x) => x.instancePath === here);
-    const types = [...new Set(all.filter((x) => x.keyword === 'type').map((x) => describeType((x.params as Record<string, unknown>)['type'])))];
-    const wanted = [...new Set(all.filter((x) => x.keyword === 'required').map((x) => String((x.params as Record<string, unknown>)['missingProperty'])))];
+    const types = [
+      ...new Set(
+        all.filter((x) => x.keyword === 'type').map((x) => describeType((x.params as Record<string, unknown>)['type'])),
+      ),
+    ];
+    const wanted = [
+      ...new Set(
+        all
+          .filter((x) => x.keyword === 'required')
+          .map((x) => String((x.params as Record<string, unknown>)['missingProperty'])),
+      ),
+    ];
     const object = e.data !== null && typeof e.data === 'object' && !Array.isArray(e.data);
     if (wanted.length === 1 && object) out.push(`${child(path, wanted[0] ?? '')}: missing`);
     else if (wanted.length > 1 && object) out.push(`${path}: give one of ${orList(wanted)}`);
-    else if (Array.isArray((e.params as Record<string, unknown>)['passingSchemas'])) out.push(`${path}: fits more than one of the forms allowed here`);
+    else if (Array.isArray((e.params as Record<string, unknown>)['passingSchemas']))
+      out.push(`${path}: fits more than one of the forms allowed here`);
     else out.push(`${path}: expected ${orList(types) || 'another form'}${got(e.data)}`);
   }
   for (const e of errors) {

@@ -34,11 +34,14 @@ export interface StarterScenario {
 
 /** A scenario for `fn`, with `template` as the scenario should name it (relative to the scenario). */
 export function starterScenario(fn: FunctionModel, template: string): StarterScenario {
-  const trigger = fn.triggers.find((t) => t.type === 'SQS' || t.type === 'Kinesis' || t.type === 'DynamoDB' || t.type in INVOKE_SAMPLES);
+  const trigger = fn.triggers.find(
+    (t) => t.type === 'SQS' || t.type === 'Kinesis' || t.type === 'DynamoDB' || t.type in INVOKE_SAMPLES,
+  );
   let traffic: Record<string, unknown>[];
   const type = trigger?.type;
   if (type === 'SQS') {
-    const messages = (n: number, from: number): string[] => Array.from({ length: n }, (_, i) => JSON.stringify({ orderId: from + i }));
+    const messages = (n: number, from: number): string[] =>
+      Array.from({ length: n }, (_, i) => JSON.stringify({ orderId: from + i }));
     traffic = [
       { at: 0, sqs: { messages: messages(25, 1) } },
       { at: 60_000, sqs: { messages: messages(10, 26) } },
@@ -50,7 +53,14 @@ export function starterScenario(fn: FunctionModel, template: string): StarterSce
       Array.from({ length: n }, (_, i) =>
         type === 'Kinesis'
           ? { data: { event: 'click', n: from + i }, partitionKey: `user-${(from + i) % 3}` }
-          : { data: { Keys: { id: { S: String(from + i) } }, NewImage: { id: { S: String(from + i) }, status: { S: 'NEW' } } }, eventName: 'INSERT', partitionKey: String(from + i) },
+          : {
+              data: {
+                Keys: { id: { S: String(from + i) } },
+                NewImage: { id: { S: String(from + i) }, status: { S: 'NEW' } },
+              },
+              eventName: 'INSERT',
+              partitionKey: String(from + i),
+            },
       );
     traffic = [
       { at: 0, [key]: { records: records(10, 1) } },
@@ -58,7 +68,10 @@ export function starterScenario(fn: FunctionModel, template: string): StarterSce
       { at: AFTER_IDLE_MS, [key]: { records: records(5, 16) } },
     ];
   } else {
-    const { invoke, sample } = (type !== undefined ? INVOKE_SAMPLES[type] : undefined) ?? { invoke: 'sync' as const, sample: 'direct' };
+    const { invoke, sample } = (type !== undefined ? INVOKE_SAMPLES[type] : undefined) ?? {
+      invoke: 'sync' as const,
+      sample: 'direct',
+    };
     traffic = [
       { at: 0, invoke, sample, count: 5 },
       { at: 1000, invoke, sample, count: 5, intervalMs: 1000 },
@@ -66,5 +79,11 @@ export function starterScenario(fn: FunctionModel, template: string): StarterSce
     ];
   }
   const alias = publishedAlias(fn);
-  return { name: `${fn.logicalId}: cold and warm starts`, template, function: fn.logicalId, ...(alias !== undefined ? { qualifier: alias } : {}), traffic };
+  return {
+    name: `${fn.logicalId}: cold and warm starts`,
+    template,
+    function: fn.logicalId,
+    ...(alias !== undefined ? { qualifier: alias } : {}),
+    traffic,
+  };
 }

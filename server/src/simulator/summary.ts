@@ -20,7 +20,12 @@ function percentile(sorted: number[], p: number): number | null {
 
 export function durationStats(values: number[]): DurationStats {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.length ? (sorted[sorted.length - 1] as number) : null };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted.length ? (sorted[sorted.length - 1] as number) : null,
+  };
 }
 
 export function summarize(

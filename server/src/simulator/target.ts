@@ -31,10 +31,19 @@ export function starterFor(file: string, logicalId: string | null): { json: obje
   }
   const functions = readTemplateFunctions(pathToFileURL(path).href, text);
   const ids = functions.map((f) => f.logicalId);
-  const model = logicalId ? functions.find((f) => f.logicalId === logicalId) : functions.length === 1 ? functions[0] : undefined;
+  const model = logicalId
+    ? functions.find((f) => f.logicalId === logicalId)
+    : functions.length === 1
+      ? functions[0]
+      : undefined;
   if (!model) {
     if (logicalId) return `no function ${logicalId} in ${file} (found: ${ids.join(', ') || 'none'})`;
-    return ids.length === 0 ? `no functions in ${file}` : `${file} has several functions: choose one with --function (${ids.join(', ')})`;
+    return ids.length === 0
+      ? `no functions in ${file}`
+      : `${file} has several functions: choose one with --function (${ids.join(', ')})`;
   }
-  return { json: starterScenario(model, basename(path)), path: join(dirname(path), `${model.logicalId}.scenario.json`) };
+  return {
+    json: starterScenario(model, basename(path)),
+    path: join(dirname(path), `${model.logicalId}.scenario.json`),
+  };
 }

@@ -416,11 +416,27 @@ export type TraceEvent =
   /** An environment's INIT finished (`env.initMs`, `env.initStatus` are final). */
   | { type: 'init-end'; atMs: number; env: TraceEnvironment }
   /** An invocation started running on an environment. */
-  | { type: 'invoke-start'; atMs: number; requestId: string; env: string; attempt: number; source: InvocationSource; cold: boolean }
+  | {
+      type: 'invoke-start';
+      atMs: number;
+      requestId: string;
+      env: string;
+      attempt: number;
+      source: InvocationSource;
+      cold: boolean;
+    }
   /** An invocation finished (any outcome, throttles included). */
   | { type: 'invoke-end'; atMs: number; invocation: TraceInvocation }
   /** A retry was scheduled for a request (async, SQS visibility, stream). */
-  | { type: 'retry-scheduled'; atMs: number; requestId: string; source: InvocationSource; nextAttempt: number; dueMs: number; reason: string }
+  | {
+      type: 'retry-scheduled';
+      atMs: number;
+      requestId: string;
+      source: InvocationSource;
+      nextAttempt: number;
+      dueMs: number;
+      reason: string;
+    }
   /** A record went to a destination or DLQ. */
   | { type: 'delivery'; atMs: number; delivery: TraceDelivery }
   /** An input got its fate. */

@@ -20,8 +20,6 @@ import type { SimulationTrace } from './trace';
 import { formatRejection } from './validate';
 import { TUNE_USAGE } from './usage';
 
-
-
 export const DEFAULT_MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008] as const;
 
 /** One memory size's figures (the JSON output's elements). */
@@ -70,11 +68,18 @@ export function tuneRow(memorySizeMb: number, trace: SimulationTrace): TuneRow {
 }
 
 /** The recommendation over the rows (sorted by memory). */
-export function recommend(rows: readonly TuneRow[], architecture: 'x86_64' | 'arm64', tolerancePct: number): Pick<TuneResult, 'cheapestMb' | 'fastestMb'> {
+export function recommend(
+  rows: readonly TuneRow[],
+  architecture: 'x86_64' | 'arm64',
+  tolerancePct: number,
+): Pick<TuneResult, 'cheapestMb' | 'fastestMb'> {
   const sorted = [...rows].sort((a, b) => a.memorySizeMb - b.memorySizeMb);
   const first = sorted[0];
   if (!first) throw new Error('no memory sizes to compare');
-  const cheapest = sorted.reduce((best, r) => (r.costPerMillionUsd[architecture] < best.costPerMillionUsd[architecture] ? r : best), first);
+  const cheapest = sorted.reduce(
+    (best, r) => (r.costPerMillionUsd[architecture] < best.costPerMillionUsd[architecture] ? r : best),
+    first,
+  );
   const timed = sorted.filter((r) => r.durationP50Ms !== null);
   const best = Math.min(...timed.map((r) => r.durationP50Ms as number));
   const fastest = timed.find((r) => (r.durationP50Ms as number) <= best * (1 + tolerancePct / 100)) ?? first;
@@ -82,13 +87,22 @@ export function recommend(rows: readonly TuneRow[], architecture: 'x86_64' | 'ar
 }
 
 /** Runs the scenario (its JSON and path) once per memory size, in order. */
-export async function tune(json: object, path: string, sizes: readonly number[], tolerancePct: number, signal?: AbortSignal): Promise<TuneResult & { traces: SimulationTrace[] }> {
+export async function tune(
+  json: object,
+  path: string,
+  sizes: readonly number[],
+  tolerancePct: number,
+  signal?: AbortSignal,
+): Promise<TuneResult & { traces: SimulationTrace[] }> {
   const rows: TuneRow[] = [];
   const traces: SimulationTrace[] = [];
   let architecture: 'x86_64' | 'arm64' = 'x86_64';
   for (const memorySizeMb of sizes) {
     const base = json as { overrides?: object };
-    const loaded = resolveScenario({ ...base, overrides: { ...(base.overrides ?? {}), memorySize: memorySizeMb } }, path);
+    const loaded = resolveScenario(
+      { ...base, overrides: { ...(base.overrides ?? {}), memorySize: memorySizeMb } },
+      path,
+    );
     architecture = loaded.config.function.architecture;
     const trace = await simulate(loaded.config, signal ? { signal } : {});
     if (trace.cancelled) throw new Error('interrupted');
@@ -113,13 +127,31 @@ export function formatTune(result: TuneResult, name: string): string {
     r.billedGbS.toFixed(4),
     `$${r.costPerMillionUsd.x86_64.toFixed(2)}`,
     `$${r.costPerMillionUsd.arm64.toFixed(2)}`,
-    [r.memorySizeMb === result.cheapestMb ? 'cheapest' : '', r.memorySizeMb === result.fastestMb ? 'fastest' : '', r.errors > 0 ? `${r.errors} errors` : ''].filter(Boolean).join(', '),
+    [
+      r.memorySizeMb === result.cheapestMb ? 'cheapest' : '',
+      r.memorySizeMb === result.fastestMb ? 'fastest' : '',
+      r.errors > 0 ? `${r.errors} errors` : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)));
-  for (const row of [header, ...table]) lines.push(row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ').trimEnd());
+  for (const row of [header, ...table])
+    lines.push(
+      row
+        .map((c, i) =>
+          i === 0 || i === row.length - 1 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number),
+        )
+        .join('  ')
+        .trimEnd(),
+    );
   lines.push('');
-  lines.push(`Cheapest: ${result.cheapestMb} MB. Fastest: ${result.fastestMb} MB (the smallest size within ${result.tolerancePct} % of the best Duration p50).`);
-  lines.push('Costs per million requests like the scenario\'s, us-east-1 prices (https://aws.amazon.com/lambda/pricing/); INIT billed for on-demand cold starts.');
+  lines.push(
+    `Cheapest: ${result.cheapestMb} MB. Fastest: ${result.fastestMb} MB (the smallest size within ${result.tolerancePct} % of the best Duration p50).`,
+  );
+  lines.push(
+    "Costs per million requests like the scenario's, us-east-1 prices (https://aws.amazon.com/lambda/pricing/); INIT billed for on-demand cold starts.",
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -149,13 +181,18 @@ function parseTuneArgs(args: readonly string[]): TuneArgs | string {
   if (values.function === '') return '--function needs a value';
   let sizes: number[] = [...DEFAULT_MEMORY_SIZES];
   if (values.memory !== undefined) {
-    const list = values.memory.split(',').map((x) => x.trim()).filter(Boolean);
+    const list = values.memory
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     const bad = list.filter((x) => !/^\d+$/.test(x) || Number(x) < MEMORY.min || Number(x) > MEMORY.max);
-    if (list.length === 0 || bad.length > 0) return `--memory takes sizes in MB from ${MEMORY.min} to ${MEMORY.max}, comma-separated (got ${JSON.stringify(values.memory)})`;
+    if (list.length === 0 || bad.length > 0)
+      return `--memory takes sizes in MB from ${MEMORY.min} to ${MEMORY.max}, comma-separated (got ${JSON.stringify(values.memory)})`;
     sizes = [...new Set(list.map(Number))].sort((x, y) => x - y);
   }
   const tolerancePct = values.tolerance === undefined ? 10 : Number(values.tolerance);
-  if (!Number.isFinite(tolerancePct) || tolerancePct < 0 || tolerancePct > 1000) return '--tolerance takes a percentage (e.g. 10)';
+  if (!Number.isFinite(tolerancePct) || tolerancePct < 0 || tolerancePct > 1000)
+    return '--tolerance takes a percentage (e.g. 10)';
   const [target, extra] = positionals;
   if (target === undefined) return 'missing the scenario or template file';
   if (extra !== undefined) return `unexpected argument ${extra}`;
@@ -198,7 +235,9 @@ export async function runTune(argv: string[], out: NodeJS.WritableStream, err: N
     }
     first = resolveScenario(json, path);
   } catch (e) {
-    err.write(`lambda-lens tune: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`);
+    err.write(
+      `lambda-lens tune: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`,
+    );
     return EXIT.usage;
   }
   // The sizes tried replace MemorySize: the template's other settings must still deploy.
@@ -206,7 +245,9 @@ export async function runTune(argv: string[], out: NodeJS.WritableStream, err: N
   if (rejections.length > 0) {
     for (const r of rejections) err.write(`${formatRejection(r)}\n`);
     if (!args.force) {
-      err.write(`lambda-lens tune: Lambda would reject ${first.config.function.name}'s configuration (above); fix it, or run anyway with --force\n`);
+      err.write(
+        `lambda-lens tune: Lambda would reject ${first.config.function.name}'s configuration (above); fix it, or run anyway with --force\n`,
+      );
       return EXIT.findings;
     }
   }

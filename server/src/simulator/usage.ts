@@ -23,7 +23,6 @@ configuration (without --force), 2 bad usage or a scenario with problems, 3 the 
 its output failed, 130 interrupted.
 `;
 
-
 export const TUNE_USAGE = `Usage: lambda-lens tune <scenario.json|template.yaml> [--function <LogicalId>] [--memory 128,512,1024,1769,3008]
                        [--tolerance <percent>] [--format text|json] [--force]
 

@@ -27,7 +27,21 @@ import { LL1013 } from '../service/rules/LL1013';
 import type { TemplateRule } from '../service/rules/types';
 import type { TemplateDocument } from '../service/templates/template';
 
-const LIMIT_RULES: readonly TemplateRule[] = [LL1001, LL1002, LL1003, LL1004, LL1005, LL1006, LL1007, LL1008, LL1009, LL1010, LL1011, LL1012, LL1013];
+const LIMIT_RULES: readonly TemplateRule[] = [
+  LL1001,
+  LL1002,
+  LL1003,
+  LL1004,
+  LL1005,
+  LL1006,
+  LL1007,
+  LL1008,
+  LL1009,
+  LL1010,
+  LL1011,
+  LL1012,
+  LL1013,
+];
 
 /** A setting Lambda would reject, as the rule reports it. */
 export interface Rejection {
@@ -58,7 +72,12 @@ function lineOf(text: string, offset: number): number {
  * which runtimes are blocked. Findings on values the scenario overrides are left out (the
  * scenario's own values are range-checked when it is read).
  */
-export function rejections(template: TemplateDocument, fn: FunctionModel, overridden: Overridden = {}, today = new Date().toISOString().slice(0, 10)): Rejection[] {
+export function rejections(
+  template: TemplateDocument,
+  fn: FunctionModel,
+  overridden: Overridden = {},
+  today = new Date().toISOString().slice(0, 10),
+): Rejection[] {
   // The function alone: findings about other functions of the template do not stop this run.
   const own: TemplateDocument = { ...template, functions: [fn], detachedMappings: [] };
   const ctx = { template: own, fs: nodeFileSystem(), today };
@@ -67,7 +86,8 @@ export function rejections(template: TemplateDocument, fn: FunctionModel, overri
   if (overridden.timeout && fn.timeout) skipped.add(fn.timeout.span.start);
   if (overridden.runtime && fn.runtime) skipped.add(fn.runtime.span.start);
   if (overridden.sqsBatchSize) {
-    for (const t of fn.triggers) if (t.type === 'SQS' && t.mapping?.batchSize) skipped.add(t.mapping.batchSize.span.start);
+    for (const t of fn.triggers)
+      if (t.type === 'SQS' && t.mapping?.batchSize) skipped.add(t.mapping.batchSize.span.start);
   }
   let file = template.uri;
   try {

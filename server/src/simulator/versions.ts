@@ -62,9 +62,13 @@ export class VersionRouter {
     const { active, previous } = this.current(nowMs);
     if (active === undefined) {
       const extra = this.routing.additional;
-      return new Set(extra !== null && extra.weight > 0 ? [this.routing.version, extra.version] : [this.routing.version]);
+      return new Set(
+        extra !== null && extra.weight > 0 ? [this.routing.version, extra.version] : [this.routing.version],
+      );
     }
-    return this.share(active, nowMs) >= 1 ? new Set([active.deployment.version]) : new Set([previous, active.deployment.version]);
+    return this.share(active, nowMs) >= 1
+      ? new Set([active.deployment.version])
+      : new Set([previous, active.deployment.version]);
   }
 
   /** The new version's share of traffic; 1 from the shift's end on, compared the way `shiftEndMs` computes it (no rounding gap). */

@@ -48,14 +48,20 @@ function workspaceUri(path: string): vscode.Uri {
 }
 
 /** Opens `path`, waits for `ruleId`, and returns its finding on the line containing `lineText`. */
-async function findingOnLine(path: string, ruleId: string, lineText: string): Promise<{ document: vscode.TextDocument; finding: vscode.Diagnostic }> {
+async function findingOnLine(
+  path: string,
+  ruleId: string,
+  lineText: string,
+): Promise<{ document: vscode.TextDocument; finding: vscode.Diagnostic }> {
   const uri = workspaceUri(path);
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document);
   const diagnostics = await diagnosticsWithRule(uri, ruleId);
   const findings = diagnostics.filter((d) => codeOf(d) === ruleId);
   const finding = findings.find((d) => document.lineAt(d.range.start.line).text.includes(lineText));
-  const seen = findings.map((d) => `line ${d.range.start.line + 1}: ${document.lineAt(d.range.start.line).text.trim()}`);
+  const seen = findings.map(
+    (d) => `line ${d.range.start.line + 1}: ${document.lineAt(d.range.start.line).text.trim()}`,
+  );
   assert.ok(finding, `no ${ruleId} on the line "${lineText}" of ${path}; ${ruleId} is on ${JSON.stringify(seen)}`);
   return { document, finding };
 }
@@ -74,7 +80,11 @@ function diagnosticsWithRule(uri: vscode.Uri, ruleId: string): Promise<vscode.Di
     const timer = setTimeout(() => {
       listener.dispose();
       const seen = vscode.languages.getDiagnostics(uri).map((d) => `${codeOf(d)}: ${d.message}`);
-      reject(new Error(`no ${ruleId} diagnostic on ${uri.path} within ${HOST_WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`));
+      reject(
+        new Error(
+          `no ${ruleId} diagnostic on ${uri.path} within ${HOST_WAIT_MS / 1000} s; diagnostics: ${JSON.stringify(seen)}`,
+        ),
+      );
     }, HOST_WAIT_MS);
     const listener = vscode.languages.onDidChangeDiagnostics((event) => {
       if (!event.uris.some((u) => u.toString() === uri.toString()) || !matching()) return;
@@ -111,26 +121,40 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
       const diagnostics = await diagnosticsWithRule(uri, MEMORY_RULE);
       const findings = diagnostics.filter((d) => codeOf(d) === MEMORY_RULE);
       const finding = findings.find((d) => document.lineAt(d.range.start.line).text.includes(FINDING_LINE));
-      const seen = findings.map((d) => `line ${d.range.start.line + 1}: ${document.lineAt(d.range.start.line).text.trim()}`);
-      assert.ok(finding, `no ${MEMORY_RULE} on the line "${FINDING_LINE}"; ${MEMORY_RULE} is on ${JSON.stringify(seen)}`);
+      const seen = findings.map(
+        (d) => `line ${d.range.start.line + 1}: ${document.lineAt(d.range.start.line).text.trim()}`,
+      );
+      assert.ok(
+        finding,
+        `no ${MEMORY_RULE} on the line "${FINDING_LINE}"; ${MEMORY_RULE} is on ${JSON.stringify(seen)}`,
+      );
       assert.equal(finding.severity, vscode.DiagnosticSeverity.Error);
       assert.equal(document.getText(finding.range), '100', `${MEMORY_RULE} does not underline the value`);
       const code = finding.code;
-      assert.ok(typeof code === 'object' && code.target.toString().includes(MEMORY_RULE), `${MEMORY_RULE} has no documentation link: ${JSON.stringify(code)}`);
+      assert.ok(
+        typeof code === 'object' && code.target.toString().includes(MEMORY_RULE),
+        `${MEMORY_RULE} has no documentation link: ${JSON.stringify(code)}`,
+      );
     },
   },
   {
     name: `executeHoverProvider on ${HOVER_WORD} explains the memory limits`,
     async run() {
       const document = await vscode.workspace.openTextDocument(templateUri());
-      const line = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i)).find((l) => l.text.includes(FINDING_LINE));
+      const line = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i)).find((l) =>
+        l.text.includes(FINDING_LINE),
+      );
       assert.ok(line, `${TEMPLATE} has no line "${FINDING_LINE}"`);
       const position = new vscode.Position(line.lineNumber, line.firstNonWhitespaceCharacterIndex + 2);
       // The hover comes from the language server, which may still be starting: ask until it answers.
       const deadline = Date.now() + HOST_WAIT_MS;
       let text = '';
       while (!HOVER_TEXT.test(text) && Date.now() < deadline) {
-        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          document.uri,
+          position,
+        );
         text = hoverText(hovers);
         if (!HOVER_TEXT.test(text)) await new Promise((r) => setTimeout(r, 250));
       }
@@ -151,7 +175,10 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
     async run() {
       const { finding } = await findingOnLine(HANDLER, RETRY_CODE_RULE, RETRY_CODE_LINE);
       assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
-      assert.ok(finding.message.includes(RETRY_CODE_TRIGGER), `${RETRY_CODE_RULE} does not name ${RETRY_CODE_TRIGGER}: ${finding.message}`);
+      assert.ok(
+        finding.message.includes(RETRY_CODE_TRIGGER),
+        `${RETRY_CODE_RULE} does not name ${RETRY_CODE_TRIGGER}: ${finding.message}`,
+      );
     },
   },
   {
@@ -164,7 +191,11 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
   {
     name: 'a Python handler linked from a SAM template: LL2101 on a boto3 ADD update, naming its SQS trigger',
     async run() {
-      const { document, finding } = await findingOnLine('python-app/src/orders/worker.py', 'LL2101', 'table.update_item(');
+      const { document, finding } = await findingOnLine(
+        'python-app/src/orders/worker.py',
+        'LL2101',
+        'table.update_item(',
+      );
       assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
       assert.ok(document.getText(finding.range).startsWith('table.update_item('));
       assert.match(finding.message, /SQS \(OrdersQueue\)/);
@@ -179,11 +210,13 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
     },
   },
   {
-    name: 'a handler export shows a code lens with its function\'s configuration, and a hover naming the function',
+    name: "a handler export shows a code lens with its function's configuration, and a hover naming the function",
     async run() {
       const uri = workspaceUri(HANDLER);
       const document = await vscode.workspace.openTextDocument(uri);
-      const line = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i)).find((l) => l.text.startsWith(HANDLER_EXPORT_LINE));
+      const line = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i)).find((l) =>
+        l.text.startsWith(HANDLER_EXPORT_LINE),
+      );
       assert.ok(line, `${HANDLER} has no line starting "${HANDLER_EXPORT_LINE}"`);
       const deadline = Date.now() + HOST_WAIT_MS;
       let titles: string[] = [];
@@ -192,10 +225,16 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
       while ((!titles.some((t) => HANDLER_LENS.test(t)) || !HANDLER_HOVER.test(hover)) && Date.now() < deadline) {
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
         titles = lenses.map((l) => l.command?.title ?? '');
-        hover = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position));
-        if (!titles.some((t) => HANDLER_LENS.test(t)) || !HANDLER_HOVER.test(hover)) await new Promise((r) => setTimeout(r, 250));
+        hover = hoverText(
+          await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position),
+        );
+        if (!titles.some((t) => HANDLER_LENS.test(t)) || !HANDLER_HOVER.test(hover))
+          await new Promise((r) => setTimeout(r, 250));
       }
-      assert.ok(titles.some((t) => HANDLER_LENS.test(t)), `code lenses on ${HANDLER}: ${JSON.stringify(titles)}`);
+      assert.ok(
+        titles.some((t) => HANDLER_LENS.test(t)),
+        `code lenses on ${HANDLER}: ${JSON.stringify(titles)}`,
+      );
       assert.match(hover, HANDLER_HOVER, `hover on the handler export: ${JSON.stringify(hover)}`);
     },
   },
@@ -203,15 +242,29 @@ const tests: Array<{ name: string; run: () => Promise<void> }> = [
     name: `the ${CLIENT_RULE} quick fix moves the client to module scope and the finding goes away`,
     async run() {
       const { document, finding } = await findingOnLine(CLIENT_HANDLER, CLIENT_RULE, CLIENT_LINE);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, finding.range);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        finding.range,
+      );
       const fix = actions.find((a) => a.title.startsWith('Move `db` to module scope'));
       assert.ok(fix?.edit, `no quick fix for ${CLIENT_RULE}: ${JSON.stringify(actions.map((a) => a.title))}`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
       const text = document.getText();
-      assert.ok(text.indexOf(CLIENT_LINE) < text.indexOf('export const handler'), 'the client was not moved above the handler');
+      assert.ok(
+        text.indexOf(CLIENT_LINE) < text.indexOf('export const handler'),
+        'the client was not moved above the handler',
+      );
       const deadline = Date.now() + HOST_WAIT_MS;
-      while (vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === CLIENT_RULE) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-      assert.ok(!vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === CLIENT_RULE), `${CLIENT_RULE} is still reported after the fix`);
+      while (
+        vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === CLIENT_RULE) &&
+        Date.now() < deadline
+      )
+        await new Promise((r) => setTimeout(r, 250));
+      assert.ok(
+        !vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === CLIENT_RULE),
+        `${CLIENT_RULE} is still reported after the fix`,
+      );
     },
   },
   {
@@ -243,7 +296,7 @@ export async function run(): Promise<void> {
       report({ kind: 'result', name: test.name, ok: true, ms: Date.now() - started });
     } catch (error) {
       failed += 1;
-      const message = error instanceof Error ? error.stack ?? error.message : String(error);
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       report({ kind: 'result', name: test.name, ok: false, ms: Date.now() - started, error: message });
     }
   }

@@ -16,12 +16,23 @@ const ec2Event = {
   time: '2017-12-22T18:43:48Z',
   region: 'us-west-1',
   resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'],
-  detail: { 'instance-id': 'i-1234567890abcdef0', state: 'terminated', 'c-count': 5, 'd-count': 3, 'x-limit': 301.8, 'source-ip': '10.0.0.123', location: null },
+  detail: {
+    'instance-id': 'i-1234567890abcdef0',
+    state: 'terminated',
+    'c-count': 5,
+    'd-count': 3,
+    'x-limit': 301.8,
+    'source-ip': '10.0.0.123',
+    location: null,
+  },
 };
 
 test('literal values match exactly; a list of values is OR, fields are AND', () => {
   assert.equal(matchesPattern({ source: ['aws.ec2'] }, ec2Event), true);
-  assert.equal(matchesPattern({ source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] }, ec2Event), true);
+  assert.equal(
+    matchesPattern({ source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] }, ec2Event),
+    true,
+  );
   assert.equal(matchesPattern({ source: ['aws.ec2'], detail: { state: ['running', 'terminated'] } }, ec2Event), true);
   assert.equal(matchesPattern({ source: ['aws.ec2'], detail: { state: ['running'] } }, ec2Event), false);
   assert.equal(matchesPattern({ source: ['aws.s3'] }, ec2Event), false);
@@ -29,7 +40,13 @@ test('literal values match exactly; a list of values is OR, fields are AND', () 
 });
 
 test('a pattern value matches an event array when any element matches', () => {
-  assert.equal(matchesPattern({ resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0', 'other'] }, ec2Event), true);
+  assert.equal(
+    matchesPattern(
+      { resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0', 'other'] },
+      ec2Event,
+    ),
+    true,
+  );
   assert.equal(matchesPattern({ resources: ['other'] }, ec2Event), false);
 });
 
@@ -38,7 +55,10 @@ test('prefix, suffix, equals-ignore-case and wildcard', () => {
   assert.equal(matchesPattern({ time: [{ prefix: '2018' }] }, ec2Event), false);
   assert.equal(matchesPattern({ source: [{ suffix: '.ec2' }] }, ec2Event), true);
   assert.equal(matchesPattern({ source: [{ prefix: { 'equals-ignore-case': 'AWS.' } }] }, ec2Event), true);
-  assert.equal(matchesPattern({ 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] }, ec2Event), true);
+  assert.equal(
+    matchesPattern({ 'detail-type': [{ 'equals-ignore-case': 'ec2 instance state-change notification' }] }, ec2Event),
+    true,
+  );
   assert.equal(matchesPattern({ resources: [{ wildcard: 'arn:aws:ec2:*:instance/*' }] }, ec2Event), true);
   assert.equal(matchesPattern({ resources: [{ wildcard: 'arn:aws:s3:*' }] }, ec2Event), false);
 });
@@ -52,7 +72,19 @@ test('anything-but: a value, a list, a prefix', () => {
 });
 
 test('numeric ranges and exact numbers', () => {
-  assert.equal(matchesPattern({ detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 301.8] }] } }, ec2Event), true);
+  assert.equal(
+    matchesPattern(
+      {
+        detail: {
+          'c-count': [{ numeric: ['>', 0, '<=', 5] }],
+          'd-count': [{ numeric: ['<', 10] }],
+          'x-limit': [{ numeric: ['=', 301.8] }],
+        },
+      },
+      ec2Event,
+    ),
+    true,
+  );
   assert.equal(matchesPattern({ detail: { 'c-count': [{ numeric: ['>', 5] }] } }, ec2Event), false);
   assert.equal(matchesPattern({ detail: { 'c-count': [5] } }, ec2Event), true);
   assert.equal(matchesPattern({ detail: { 'c-count': ['5'] } }, ec2Event), false);
@@ -64,8 +96,14 @@ test('exists, cidr and $or', () => {
   assert.equal(matchesPattern({ detail: { state: [{ exists: false }] } }, ec2Event), false);
   assert.equal(matchesPattern({ detail: { 'source-ip': [{ cidr: '10.0.0.0/24' }] } }, ec2Event), true);
   assert.equal(matchesPattern({ detail: { 'source-ip': [{ cidr: '10.0.1.0/24' }] } }, ec2Event), false);
-  assert.equal(matchesPattern({ detail: { $or: [{ 'c-count': [{ numeric: ['>', 10] }] }, { 'd-count': [3] }] } }, ec2Event), true);
-  assert.equal(matchesPattern({ detail: { $or: [{ 'c-count': [{ numeric: ['>', 10] }] }, { 'd-count': [4] }] } }, ec2Event), false);
+  assert.equal(
+    matchesPattern({ detail: { $or: [{ 'c-count': [{ numeric: ['>', 10] }] }, { 'd-count': [3] }] } }, ec2Event),
+    true,
+  );
+  assert.equal(
+    matchesPattern({ detail: { $or: [{ 'c-count': [{ numeric: ['>', 10] }] }, { 'd-count': [4] }] } }, ec2Event),
+    false,
+  );
 });
 
 test('a field the event lacks fails every condition but exists: false; a malformed pattern matches nothing', () => {

@@ -19,17 +19,22 @@ async function run(file: string, python?: string): Promise<SimulationTrace> {
 
 function outcomes(trace: SimulationTrace): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const i of [...trace.invocations].sort((a, b) => a.startMs - b.startMs)) (out[i.function ?? '?'] ??= []).push(i.outcome);
+  for (const i of [...trace.invocations].sort((a, b) => a.startMs - b.startMs))
+    (out[i.function ?? '?'] ??= []).push(i.outcome);
   return out;
 }
 
 test('the happy paths: API, queue and worker of each example app, and the nightly report', async (t) => {
   const sam = await run('sam-app/orders.scenario.json');
-  assert.deepEqual(outcomes(sam), { OrdersApiFunction: ['success', 'success', 'success'], ChargeOrderFunction: ['success', 'success', 'success'] });
+  assert.deepEqual(outcomes(sam), {
+    OrdersApiFunction: ['success', 'success', 'success'],
+    ChargeOrderFunction: ['success', 'success', 'success'],
+  });
   assert.ok(sam.invocations.every((i) => (i.awsCalls ?? []).every((c) => c.outcome === 'ok')));
   // The Python app needs boto3 in the interpreter, as Lambda's Python runtime has it.
   const withBoto3 = pythonsWithBoto3()[0];
-  if (withBoto3 === undefined) t.diagnostic('python-app skipped: no Python interpreter with boto3 here (.ci/run installs python3-boto3)');
+  if (withBoto3 === undefined)
+    t.diagnostic('python-app skipped: no Python interpreter with boto3 here (.ci/run installs python3-boto3)');
   else {
     const python = await run('python-app/orders.scenario.json', withBoto3.binary);
     assert.deepEqual(outcomes(python), { CreateOrder: ['success', 'success'], ProcessOrders: ['success', 'success'] });
@@ -46,14 +51,23 @@ test('the happy paths: API, queue and worker of each example app, and the nightl
 
 test('the payment provider fails once: the redelivered batch charges an order again, marked as a duplicate', async () => {
   const trace = await run('sam-app/payment-fails-once.scenario.json');
-  const charge = trace.invocations.filter((i) => i.function === 'ChargeOrderFunction').sort((a, b) => a.startMs - b.startMs);
+  const charge = trace.invocations
+    .filter((i) => i.function === 'ChargeOrderFunction')
+    .sort((a, b) => a.startMs - b.startMs);
   assert.equal(charge[0]?.errorType, 'PaymentProviderUnavailable');
   assert.ok(charge.length >= 2);
-  const payments = charge.flatMap((i) => (i.awsCalls ?? []).filter((c) => c.operation === 'PutItem' && c.resource === 'PaymentsTable' && c.outcome === 'ok'));
+  const payments = charge.flatMap((i) =>
+    (i.awsCalls ?? []).filter((c) => c.operation === 'PutItem' && c.resource === 'PaymentsTable' && c.outcome === 'ok'),
+  );
   const duplicates = payments.filter((c) => c.duplicateOf !== null);
   assert.ok(duplicates.length >= 1, 'a later attempt charged again');
-  assert.ok(duplicates.every((d) => payments.some((p) => p.id === d.duplicateOf && (p.attempt ?? 0) < (d.attempt ?? 0))));
-  assert.equal(trace.summary.duplicateSideEffects, trace.invocations.flatMap((i) => i.awsCalls ?? []).filter((c) => c.duplicateOf !== null).length);
+  assert.ok(
+    duplicates.every((d) => payments.some((p) => p.id === d.duplicateOf && (p.attempt ?? 0) < (d.attempt ?? 0))),
+  );
+  assert.equal(
+    trace.summary.duplicateSideEffects,
+    trace.invocations.flatMap((i) => i.awsCalls ?? []).filter((c) => c.duplicateOf !== null).length,
+  );
   // Every input still ends with a fate (here the queue's DLQ after maxReceiveCount).
   assert.ok(trace.inputs.every((i) => i.reason !== 'pending'));
 });

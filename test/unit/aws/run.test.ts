@@ -37,26 +37,55 @@ test('an API call stores, queues and publishes; the worker it feeds retries and 
   everyInputSettled(trace);
   const [api] = byFunction(trace, 'ApiFunction');
   assert.equal(api?.outcome, 'success', JSON.stringify(api?.error));
-  assert.deepEqual(api?.awsCalls?.map((c) => `${c.service} ${c.operation} ${c.outcome}`), ['dynamodb PutItem ok', 'sqs SendMessage ok', 'sns Publish ok']);
+  assert.deepEqual(
+    api?.awsCalls?.map((c) => `${c.service} ${c.operation} ${c.outcome}`),
+    ['dynamodb PutItem ok', 'sqs SendMessage ok', 'sns Publish ok'],
+  );
   // The queue's reader ran in the same run: the first receive fails, the redelivery succeeds.
   const worker = byFunction(trace, 'WorkerFunction');
-  assert.deepEqual(worker.map((w) => [w.attempt, w.outcome]), [[1, 'error'], [2, 'success']]);
+  assert.deepEqual(
+    worker.map((w) => [w.attempt, w.outcome]),
+    [
+      [1, 'error'],
+      [2, 'success'],
+    ],
+  );
   const [first, second] = worker.map((w) => w.awsCalls ?? []);
-  assert.deepEqual(first?.map((c) => `${c.service} ${c.operation}`), ['dynamodb UpdateItem', 'ses SendEmail']);
+  assert.deepEqual(
+    first?.map((c) => `${c.service} ${c.operation}`),
+    ['dynamodb UpdateItem', 'ses SendEmail'],
+  );
   // SDK v2 (aws-sdk) reached the endpoint too, and the retry's ADD and email are duplicates of the first attempt's.
-  assert.deepEqual(second?.map((c) => c.duplicateOf), first?.map((c) => c.id));
+  assert.deepEqual(
+    second?.map((c) => c.duplicateOf),
+    first?.map((c) => c.id),
+  );
   assert.equal(trace.summary.duplicateSideEffects, 2);
-  assert.equal(trace.summary.awsCalls, trace.invocations.reduce((n, i) => n + (i.awsCalls?.length ?? 0), 0));
+  assert.equal(
+    trace.summary.awsCalls,
+    trace.invocations.reduce((n, i) => n + (i.awsCalls?.length ?? 0), 0),
+  );
   // SNS fan-out to a function, and the table's stream to its reader; both read SSM.
   const [notify] = byFunction(trace, 'NotifyFunction');
   assert.equal(notify?.outcome, 'success', JSON.stringify(notify?.error));
   assert.deepEqual(notify?.response, { records: 1, key: 'key-123' });
   assert.equal(byFunction(trace, 'StreamFunction')[0]?.source, 'dynamodb');
-  assert.deepEqual(trace.functions?.map((f) => f.logicalId).sort(), ['ApiFunction', 'NotifyFunction', 'StreamFunction', 'WorkerFunction']);
+  assert.deepEqual(trace.functions?.map((f) => f.logicalId).sort(), [
+    'ApiFunction',
+    'NotifyFunction',
+    'StreamFunction',
+    'WorkerFunction',
+  ]);
   // The final state: the counter applied twice, the order stored, the SNS copy in the audit queue.
-  const state = trace.aws?.state as { tables: Record<string, { id?: string; n?: number; pk?: string }[]>; queues: Record<string, string[]> };
+  const state = trace.aws?.state as {
+    tables: Record<string, { id?: string; n?: number; pk?: string }[]>;
+    queues: Record<string, string[]>;
+  };
   assert.equal(state.tables['CountersTable']?.find((i) => i.id === 'charges')?.n, 2);
-  assert.deepEqual(state.tables['OrdersTable']?.map((i) => i.pk), ['o-1']);
+  assert.deepEqual(
+    state.tables['OrdersTable']?.map((i) => i.pk),
+    ['o-1'],
+  );
   assert.equal(state.queues['AuditQueue']?.length, 1);
   // Environments and inputs of other functions keep ids of their own.
   assert.equal(new Set(trace.environments.map((e) => e.id)).size, trace.environments.length);
@@ -70,7 +99,9 @@ test('boto3 calls reach the endpoint, also releases without AWS_ENDPOINT_URL sup
     return;
   }
   for (const py of pythons) {
-    const trace = await simulate(loadScenario(join(app, 'python.scenario.json')).config, { executables: { python: py.binary } });
+    const trace = await simulate(loadScenario(join(app, 'python.scenario.json')).config, {
+      executables: { python: py.binary },
+    });
     everyInputSettled(trace);
     const [inv] = byFunction(trace, 'PyFunction');
     assert.equal(inv?.outcome, 'success', `${py.binary} (boto3 ${py.version}): ${JSON.stringify(inv?.error)}`);
@@ -78,13 +109,10 @@ test('boto3 calls reach the endpoint, also releases without AWS_ENDPOINT_URL sup
     assert.equal(response.customer, 'c2');
     // A function the template does not have: AWS's error, named, never real AWS.
     assert.equal(response.missing, 'ResourceNotFoundException');
-    assert.deepEqual(inv?.awsCalls?.map((c) => `${c.service} ${c.operation} ${c.outcome}`), [
-      'dynamodb PutItem ok',
-      'dynamodb GetItem ok',
-      'sqs SendMessage ok',
-      's3 PutObject ok',
-      'lambda Invoke error',
-    ]);
+    assert.deepEqual(
+      inv?.awsCalls?.map((c) => `${c.service} ${c.operation} ${c.outcome}`),
+      ['dynamodb PutItem ok', 'dynamodb GetItem ok', 'sqs SendMessage ok', 's3 PutObject ok', 'lambda Invoke error'],
+    );
     // The message went to the worker, which ran in the same run.
     assert.ok(byFunction(trace, 'WorkerFunction').length >= 1, `${py.binary}: the worker did not run`);
   }
@@ -95,10 +123,24 @@ test('@aws-sdk resolves from the SDK copy when the code has none; without it the
   try {
     const code = join(dir, 'code');
     mkdirSync(code);
-    writeFileSync(join(code, 'cjs.js'), "const { SNSClient } = require('@aws-sdk/client-sns');\nexports.handler = async () => typeof SNSClient;\n");
-    writeFileSync(join(code, 'esm.mjs'), "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nexport const handler = async () => { await new S3Client({}).send(new PutObjectCommand({ Bucket: 'nope', Key: 'k', Body: 'x' })).catch((e) => { throw new Error(e.name); }); };\n");
+    writeFileSync(
+      join(code, 'cjs.js'),
+      "const { SNSClient } = require('@aws-sdk/client-sns');\nexports.handler = async () => typeof SNSClient;\n",
+    );
+    writeFileSync(
+      join(code, 'esm.mjs'),
+      "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nexport const handler = async () => { await new S3Client({}).send(new PutObjectCommand({ Bucket: 'nope', Key: 'k', Body: 'x' })).catch((e) => { throw new Error(e.name); }); };\n",
+    );
     const run = (handler: string): Promise<SimulationTrace> =>
-      simulate(resolveScenario({ function: { handler, runtime: 'nodejs22.x', codeUri: 'code' }, traffic: [{ at: 0, invoke: 'sync', event: {} }] }, join(dir, 'x.scenario.json')).config);
+      simulate(
+        resolveScenario(
+          {
+            function: { handler, runtime: 'nodejs22.x', codeUri: 'code' },
+            traffic: [{ at: 0, invoke: 'sync', event: {} }],
+          },
+          join(dir, 'x.scenario.json'),
+        ).config,
+      );
     // A cache folder whose copy is this repository's own SDK packages (no download in tests).
     const cache = join(dir, 'cache');
     mkdirSync(join(cache, 'aws-sdk-js-v3'), { recursive: true });
@@ -132,11 +174,15 @@ test('in a network namespace with only loopback, the whole flow runs the same: n
     return;
   }
   const script = join(__dirname, '../../fixtures/aws/offline-run.ts');
-  const out = execFileSync('unshare', ['-n', 'sh', '-c', `ip link set lo up && ip -o link | grep -c . && "${process.execPath}" --import tsx "${script}"`], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
+  const out = execFileSync(
+    'unshare',
+    ['-n', 'sh', '-c', `ip link set lo up && ip -o link | grep -c . && "${process.execPath}" --import tsx "${script}"`],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 240_000,
+    },
+  );
   const [links, json] = [out.split('\n')[0], out.slice(out.indexOf('{'))];
   // Only the loopback interface exists in the namespace.
   assert.equal(links?.trim(), '1');
@@ -192,7 +238,10 @@ test('scenario call rules: injected latency is on the call, and a hanging call e
   const [api] = byFunction(trace, 'ApiFunction');
   assert.equal(api?.outcome, 'timeout');
   const calls = api?.awsCalls ?? [];
-  assert.deepEqual(calls.map((c) => `${c.operation} ${c.outcome}`), ['PutItem ok', 'SendMessage ok', 'Publish hang']);
+  assert.deepEqual(
+    calls.map((c) => `${c.operation} ${c.outcome}`),
+    ['PutItem ok', 'SendMessage ok', 'Publish hang'],
+  );
   assert.ok((calls[0]?.durationMs ?? 0) >= 50, `PutItem took ${calls[0]?.durationMs} ms with 50 ms injected`);
   assert.match(calls[2]?.summary ?? '', /no answer/);
 });
@@ -208,14 +257,29 @@ test('a request the endpoint cannot read gets an AWS-shaped error, never a crash
   });
   const url = await em.start();
   try {
-    const unsigned = await fetch(`${url}/`, { method: 'POST', body: '{}', headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' } });
+    const unsigned = await fetch(`${url}/`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem' },
+    });
     assert.equal(unsigned.status, 403);
     assert.match(await unsigned.text(), /MissingAuthenticationTokenException/);
-    const auth = { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0', 'x-amz-target': 'DynamoDB_20120810.PutItem', 'content-type': 'application/x-amz-json-1.0' };
+    const auth = {
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'x-amz-target': 'DynamoDB_20120810.PutItem',
+      'content-type': 'application/x-amz-json-1.0',
+    };
     const broken = await fetch(`${url}/`, { method: 'POST', body: '{not json', headers: auth });
     assert.equal(broken.status, 400);
     assert.match(await broken.text(), /SerializationException/);
-    assert.deepEqual(em.recorder.calls.map((c) => [c.outcome, c.errorCode]), [['error', 'MissingAuthenticationTokenException'], ['error', 'SerializationException']]);
+    assert.deepEqual(
+      em.recorder.calls.map((c) => [c.outcome, c.errorCode]),
+      [
+        ['error', 'MissingAuthenticationTokenException'],
+        ['error', 'SerializationException'],
+      ],
+    );
   } finally {
     await em.close();
   }
@@ -224,11 +288,15 @@ test('a request the endpoint cannot read gets an AWS-shaped error, never a crash
 test('lambda-lens simulate reports the calls per operation with p50 and the duplicates, and --dump-state - prints the final state', async () => {
   const chunks: string[] = [];
   const errors: string[] = [];
-  const sink = (into: string[]): NodeJS.WritableStream => ({ write: (s: string) => (into.push(String(s)), true) }) as unknown as NodeJS.WritableStream;
+  const sink = (into: string[]): NodeJS.WritableStream =>
+    ({ write: (s: string) => (into.push(String(s)), true) }) as unknown as NodeJS.WritableStream;
   const code = await runSimulate([join(app, 'flow.scenario.json'), '--dump-state', '-'], sink(chunks), sink(errors));
   assert.equal(code, 0, errors.join(''));
   const out = chunks.join('');
-  assert.match(out, /^AWS calls: \d+, answered by the local endpoint http:\/\/127\.0\.0\.1:\d+ \(nothing left this machine\)$/m);
+  assert.match(
+    out,
+    /^AWS calls: \d+, answered by the local endpoint http:\/\/127\.0\.0\.1:\d+ \(nothing left this machine\)$/m,
+  );
   assert.match(out, /^ {2}dynamodb UpdateItem +2 calls +p50 +[\d.]+ ms +1 duplicate$/m);
   assert.match(out, /^ {2}Duplicate side effects: 2 /m);
   assert.match(out, /DUPLICATE SendEmail/);
@@ -250,7 +318,10 @@ test('a Python interpreter without boto3: the run says exactly how to install it
     const [inv] = byFunction(trace, 'PyFunction');
     assert.equal(inv?.errorType, 'Runtime.ImportModuleError');
     const note = trace.environmentLogs.find((l) => l.line.startsWith('LAMBDA_LENS note:'))?.line ?? '';
-    assert.match(note, /includes boto3, but the interpreter this simulation uses \(.*venv.*\) has no boto3; install it with: .*venv.* -m pip install boto3/);
+    assert.match(
+      note,
+      /includes boto3, but the interpreter this simulation uses \(.*venv.*\) has no boto3; install it with: .*venv.* -m pip install boto3/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,12 @@
  * of version 2 during the idle gap (the environments after it run version 2). It is shaped like the
  * simulator's output (server/src/simulator/trace.ts) but made without running anything.
  */
-import type { SimulationTrace, TraceEnvironment, TraceInput, TraceInvocation } from '../../../server/src/simulator/trace';
+import type {
+  SimulationTrace,
+  TraceEnvironment,
+  TraceInput,
+  TraceInvocation,
+} from '../../../server/src/simulator/trace';
 import { computeFigures } from '../../../client/webview/src/summary';
 
 export const XSS_PAYLOAD = '<img src=x onerror=alert(1)>';
@@ -64,7 +69,8 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
   const inputs: TraceInput[] = [];
   // The deployment: a second before the first request after the idle gap.
   const deployAt = options.deployAtGap ? arrivals[Math.floor(n / 2)]!.at - 1000 : Infinity;
-  const versionAt = (at: number): string | undefined => (options.deployAtGap ? (at >= deployAt ? '2' : '1') : undefined);
+  const versionAt = (at: number): string | undefined =>
+    options.deployAtGap ? (at >= deployAt ? '2' : '1') : undefined;
   const queue = [...arrivals];
   let index = 0;
   while (queue.length > 0 && invocations.length < n * 1.2) {
@@ -80,7 +86,17 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
     const alive = envs.filter((e) => e.endedMs === null || e.busyUntil > a.at);
     const idle = alive.filter((e) => e.endedMs === null && e.busyUntil <= a.at).sort((x, y) => y.lastUsed - x.lastUsed);
     const inputId = `in-${inputs.length + 1}`;
-    if (a.attempt === 1) inputs.push({ id: inputId, source: a.source, putMs: a.at, externalId: a.requestId, fate: 'succeeded', settledMs: a.at, reason: '', attempts: 0 });
+    if (a.attempt === 1)
+      inputs.push({
+        id: inputId,
+        source: a.source,
+        putMs: a.at,
+        externalId: a.requestId,
+        fate: 'succeeded',
+        settledMs: a.at,
+        reason: '',
+        attempts: 0,
+      });
     let env = idle[0];
     let cold = false;
     let initMs = 0;
@@ -114,7 +130,8 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       envs.push(env);
     }
     const roll = r();
-    const outcome: TraceInvocation['outcome'] = index === 3 ? 'error' : roll < 0.03 ? 'error' : roll < 0.04 ? 'timeout' : 'success';
+    const outcome: TraceInvocation['outcome'] =
+      index === 3 ? 'error' : roll < 0.03 ? 'error' : roll < 0.04 ? 'timeout' : 'success';
     const duration = outcome === 'timeout' ? 3000 : 15 + r() * 120 + (cold ? 40 : 0);
     const start = a.at + initMs;
     const end = start + duration;
@@ -123,7 +140,11 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
     const logs = [
       `START RequestId: ${a.requestId} Version: ${env.version ?? '$LATEST'}`,
       `2026-11-27T10:00:00.000Z\t${a.requestId}\tINFO\t${xss ? XSS_PAYLOAD : `order ${index} accepted`}`,
-      ...(outcome === 'error' ? [`2026-11-27T10:00:00.010Z\t${a.requestId}\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"card declined"}`] : []),
+      ...(outcome === 'error'
+        ? [
+            `2026-11-27T10:00:00.010Z\t${a.requestId}\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"card declined"}`,
+          ]
+        : []),
       `END RequestId: ${a.requestId}`,
     ];
     const report = `REPORT RequestId: ${a.requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms\tMemory Size: ${memory} MB\tMax Memory Used: 61 MB${cold ? `\tInit Duration: ${initMs.toFixed(2)} ms` : ''}${outcome === 'timeout' ? '\tStatus: timeout' : ''}`;
@@ -145,9 +166,19 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       maxMemoryMb: 61,
       outcome,
       errorType: outcome === 'success' ? null : outcome === 'timeout' ? 'Sandbox.Timedout' : 'Error',
-      request: { body: JSON.stringify({ order: index }), requestContext: { http: { method: 'POST', path: '/orders' } } },
+      request: {
+        body: JSON.stringify({ order: index }),
+        requestContext: { http: { method: 'POST', path: '/orders' } },
+      },
       response: outcome === 'success' ? { statusCode: 201, body: xss ? XSS_PAYLOAD : `{"order":${index}}` } : null,
-      error: outcome === 'error' ? { errorType: 'Error', errorMessage: 'card declined', trace: ['Error: card declined', '    at handler (/var/task/api.js:12:11)'] } : null,
+      error:
+        outcome === 'error'
+          ? {
+              errorType: 'Error',
+              errorMessage: 'card declined',
+              trace: ['Error: card declined', '    at handler (/var/task/api.js:12:11)'],
+            }
+          : null,
       throttleReason: null,
       inputs: [inputId],
       logs,
@@ -188,7 +219,13 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       reservedConcurrency: reserved,
       provisionedConcurrency: 0,
     },
-    runtime: { requested: 'nodejs22.x', binary: '/usr/bin/node', version: 'v20.19.0', exact: false, note: 'Node 22 is not installed, so nodejs22.x runs on the current Node v20.19.0.' },
+    runtime: {
+      requested: 'nodejs22.x',
+      binary: '/usr/bin/node',
+      version: 'v20.19.0',
+      exact: false,
+      note: 'Node 22 is not installed, so nodejs22.x runs on the current Node v20.19.0.',
+    },
     platform: { idleTimeoutMs: IDLE_TIMEOUT },
     environments,
     invocations,
@@ -208,17 +245,26 @@ export function syntheticTrace(options: SyntheticOptions): SimulationTrace {
       init: figures.init,
       billedMs: invocations.reduce((s, i) => s + i.billedMs, 0),
       gbSeconds: figures.gbSeconds,
-      cost: { x86_64: figures.gbSeconds * 0.0000166667 + figures.invocations * 2e-7, arm64: figures.gbSeconds * 0.0000133334 + figures.invocations * 2e-7 },
+      cost: {
+        x86_64: figures.gbSeconds * 0.0000166667 + figures.invocations * 2e-7,
+        arm64: figures.gbSeconds * 0.0000133334 + figures.invocations * 2e-7,
+      },
       simulatedMs: endMs,
       wallMs: 1234,
       accounting: { put: inputs.length, succeeded: inputs.length, delivered: 0, dropped: 0 },
     },
     cancelled: false,
-    ...(options.deployAtGap ? { routing: { qualifier: 'live', deployments: [{ atMs: deployAt, version: '2', type: 'AllAtOnce' }] } } : {}),
+    ...(options.deployAtGap
+      ? { routing: { qualifier: 'live', deployments: [{ atMs: deployAt, version: '2', type: 'AllAtOnce' }] } }
+      : {}),
   };
 }
 
-function throttle(a: { at: number; source: 'sync' | 'async'; attempt: number; requestId: string }, memory: number, inputId: string): TraceInvocation {
+function throttle(
+  a: { at: number; source: 'sync' | 'async'; attempt: number; requestId: string },
+  memory: number,
+  inputId: string,
+): TraceInvocation {
   return {
     requestId: a.requestId,
     env: null,

@@ -46,8 +46,14 @@ interface SnippetJson {
 
 /** The snippet files that `root`/package.json contributes, one entry per (language, file). */
 export function contributedSnippets(root: string): SnippetContribution[] {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes?: { snippets?: { language: string; path: string }[] } };
-  return (manifest.contributes?.snippets ?? []).map(({ language, path }) => ({ language, path, snippets: readSnippetFile(join(root, path)) }));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    contributes?: { snippets?: { language: string; path: string }[] };
+  };
+  return (manifest.contributes?.snippets ?? []).map(({ language, path }) => ({
+    language,
+    path,
+    snippets: readSnippetFile(join(root, path)),
+  }));
 }
 
 /** Reads a `.code-snippets` file as VS Code does (JSON with comments); `undefined` when unreadable. */
@@ -63,9 +69,20 @@ function readSnippetFile(file: string): Snippet[] | undefined {
   if (errors.length > 0 || json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
   return Object.entries(json as Record<string, SnippetJson>).map(([name, s]) => ({
     name,
-    prefixes: typeof s.prefix === 'string' ? [s.prefix] : Array.isArray(s.prefix) ? s.prefix.filter((p): p is string => typeof p === 'string') : [],
+    prefixes:
+      typeof s.prefix === 'string'
+        ? [s.prefix]
+        : Array.isArray(s.prefix)
+          ? s.prefix.filter((p): p is string => typeof p === 'string')
+          : [],
     body: typeof s.body === 'string' ? s.body : Array.isArray(s.body) ? s.body.join('\n') : '',
-    scope: typeof s.scope === 'string' ? s.scope.split(',').map((x) => x.trim()).filter(Boolean) : undefined,
+    scope:
+      typeof s.scope === 'string'
+        ? s.scope
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : undefined,
     isFileTemplate: s.isFileTemplate === true,
   }));
 }
@@ -119,7 +136,9 @@ class Parser {
     const simple = /^\$(?:(\d+)|([_a-zA-Z][_a-zA-Z0-9]*))/.exec(this.src.slice(start));
     if (simple) {
       this.pos += simple[0].length;
-      return simple[1] !== undefined ? { kind: 'tabstop', index: Number(simple[1]), children: undefined } : { kind: 'variable', name: simple[2] as string, children: undefined };
+      return simple[1] !== undefined
+        ? { kind: 'tabstop', index: Number(simple[1]), children: undefined }
+        : { kind: 'variable', name: simple[2] as string, children: undefined };
     }
     const head = /^\$\{(?:(\d+)|([_a-zA-Z][_a-zA-Z0-9]*))([}:|/])/.exec(this.src.slice(start));
     if (!head) return undefined;
@@ -128,12 +147,16 @@ class Parser {
     const name = head[2];
     switch (head[3]) {
       case '}':
-        return index !== undefined ? { kind: 'tabstop', index, children: undefined } : { kind: 'variable', name: name as string, children: undefined };
+        return index !== undefined
+          ? { kind: 'tabstop', index, children: undefined }
+          : { kind: 'variable', name: name as string, children: undefined };
       case ':': {
         const children = this.parseAny(true);
         if (this.src[this.pos] !== '}') return this.backTo(start);
         this.pos++;
-        return index !== undefined ? { kind: 'tabstop', index, children } : { kind: 'variable', name: name as string, children };
+        return index !== undefined
+          ? { kind: 'tabstop', index, children }
+          : { kind: 'variable', name: name as string, children };
       }
       case '|': {
         if (index === undefined) return this.backTo(start);
@@ -141,7 +164,9 @@ class Parser {
         return options ? { kind: 'choice', index, options } : this.backTo(start);
       }
       default:
-        throw new Error(`snippet transforms are not supported by the test expander (at ${JSON.stringify(this.src.slice(start, start + 30))})`);
+        throw new Error(
+          `snippet transforms are not supported by the test expander (at ${JSON.stringify(this.src.slice(start, start + 30))})`,
+        );
     }
   }
 
@@ -192,7 +217,11 @@ export type Replacements = Readonly<Record<string, string>>;
  * `replacements` stand for what a user types: the tab stop whose default is the key gets the
  * value (every default named must exist, so that a renamed placeholder fails the test).
  */
-export function expandSnippet(body: string, variables: (name: string) => string | undefined, replacements: Replacements = {}): string {
+export function expandSnippet(
+  body: string,
+  variables: (name: string) => string | undefined,
+  replacements: Replacements = {},
+): string {
   const nodes = parseSnippet(body);
   const values = new Map<number, string>();
   const render = (list: readonly Node[]): string => list.map(renderNode).join('');
@@ -227,17 +256,49 @@ export function expandSnippet(body: string, variables: (name: string) => string 
     }
   };
   visit(nodes);
-  if (unused.size > 0) throw new Error(`no placeholder has the default ${[...unused].map((u) => JSON.stringify(u)).join(', ')}`);
+  if (unused.size > 0)
+    throw new Error(`no placeholder has the default ${[...unused].map((u) => JSON.stringify(u)).join(', ')}`);
   return render(nodes);
 }
 
 /** VS Code's snippet variables (https://code.visualstudio.com/docs/editor/userdefinedsnippets#_variables; `KnownSnippetVariableNames` in its source). */
 const KNOWN_VARIABLES = new Set([
-  'SELECTION', 'TM_SELECTED_TEXT', 'TM_CURRENT_LINE', 'TM_CURRENT_WORD', 'TM_LINE_INDEX', 'TM_LINE_NUMBER', 'TM_FILENAME', 'TM_FILENAME_BASE',
-  'TM_DIRECTORY', 'TM_DIRECTORY_BASE', 'TM_FILEPATH', 'RELATIVE_FILEPATH', 'CLIPBOARD', 'WORKSPACE_NAME', 'WORKSPACE_FOLDER',
-  'CURSOR_INDEX', 'CURSOR_NUMBER', 'CURRENT_YEAR', 'CURRENT_YEAR_SHORT', 'CURRENT_MONTH', 'CURRENT_MONTH_NAME', 'CURRENT_MONTH_NAME_SHORT',
-  'CURRENT_DATE', 'CURRENT_DAY_NAME', 'CURRENT_DAY_NAME_SHORT', 'CURRENT_HOUR', 'CURRENT_MINUTE', 'CURRENT_SECOND', 'CURRENT_SECONDS_UNIX',
-  'CURRENT_TIMEZONE_OFFSET', 'RANDOM', 'RANDOM_HEX', 'UUID', 'BLOCK_COMMENT_START', 'BLOCK_COMMENT_END', 'LINE_COMMENT',
+  'SELECTION',
+  'TM_SELECTED_TEXT',
+  'TM_CURRENT_LINE',
+  'TM_CURRENT_WORD',
+  'TM_LINE_INDEX',
+  'TM_LINE_NUMBER',
+  'TM_FILENAME',
+  'TM_FILENAME_BASE',
+  'TM_DIRECTORY',
+  'TM_DIRECTORY_BASE',
+  'TM_FILEPATH',
+  'RELATIVE_FILEPATH',
+  'CLIPBOARD',
+  'WORKSPACE_NAME',
+  'WORKSPACE_FOLDER',
+  'CURSOR_INDEX',
+  'CURSOR_NUMBER',
+  'CURRENT_YEAR',
+  'CURRENT_YEAR_SHORT',
+  'CURRENT_MONTH',
+  'CURRENT_MONTH_NAME',
+  'CURRENT_MONTH_NAME_SHORT',
+  'CURRENT_DATE',
+  'CURRENT_DAY_NAME',
+  'CURRENT_DAY_NAME_SHORT',
+  'CURRENT_HOUR',
+  'CURRENT_MINUTE',
+  'CURRENT_SECOND',
+  'CURRENT_SECONDS_UNIX',
+  'CURRENT_TIMEZONE_OFFSET',
+  'RANDOM',
+  'RANDOM_HEX',
+  'UUID',
+  'BLOCK_COMMENT_START',
+  'BLOCK_COMMENT_END',
+  'LINE_COMMENT',
 ]);
 
 /**

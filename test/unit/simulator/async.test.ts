@@ -17,7 +17,10 @@ test('a throwing async event is tried 3 times, ≈1 and 2 minutes apart, then re
   assertNoOrphans(trace);
   const tries = trace.invocations;
   assert.equal(tries.length, 3);
-  assert.deepEqual(tries.map((i) => i.attempt), [1, 2, 3]);
+  assert.deepEqual(
+    tries.map((i) => i.attempt),
+    [1, 2, 3],
+  );
   assert.equal(new Set(tries.map((i) => i.requestId)).size, 1, 'retries keep the request id');
   const gap1 = tries[1]!.arrivedMs - tries[0]!.endMs;
   const gap2 = tries[2]!.arrivedMs - tries[1]!.endMs;
@@ -38,7 +41,11 @@ test('a throwing async event is tried 3 times, ≈1 and 2 minutes apart, then re
     approximateInvokeCount: 3,
   });
   assert.deepEqual(record['requestPayload'], { fail: 'always' });
-  assert.deepEqual(record['responseContext'], { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });
+  assert.deepEqual(record['responseContext'], {
+    statusCode: 200,
+    executedVersion: '$LATEST',
+    functionError: 'Unhandled',
+  });
   const payload = record['responsePayload'] as Record<string, unknown>;
   assert.equal(payload['errorType'], 'TypeError');
   assert.equal(payload['errorMessage'], 'always');
@@ -57,7 +64,10 @@ test('success goes to OnSuccess; MaximumRetryAttempts 0 and the legacy DLQ; no d
   assert.equal(trace.invocations.length, 2, 'no retries with MaximumRetryAttempts 0');
   const ok = trace.deliveries.find((d) => d.kind === 'on-success')!;
   assert.equal(ok.condition, 'Success');
-  assert.deepEqual((ok.record as Record<string, unknown>)['responseContext'], { statusCode: 200, executedVersion: '$LATEST' });
+  assert.deepEqual((ok.record as Record<string, unknown>)['responseContext'], {
+    statusCode: 200,
+    executedVersion: '$LATEST',
+  });
   const dlq = trace.deliveries.find((d) => d.kind === 'dlq')!;
   const dlqRecord = dlq.record as { body: unknown; messageAttributes: Record<string, string> };
   assert.deepEqual(dlqRecord.body, { fail: 'once' });
@@ -65,7 +75,11 @@ test('success goes to OnSuccess; MaximumRetryAttempts 0 and the legacy DLQ; no d
   assert.equal(dlqRecord.messageAttributes['RequestID'], dlq.requestId);
   assert.equal(dlqRecord.messageAttributes['ErrorCode'], '200');
 
-  const lost = await simulate(config(fn('node-basic', { async: { ...defaultAsyncConfig(), maximumRetryAttempts: 1 } }), [async(0, { fail: 'x' })]));
+  const lost = await simulate(
+    config(fn('node-basic', { async: { ...defaultAsyncConfig(), maximumRetryAttempts: 1 } }), [
+      async(0, { fail: 'x' }),
+    ]),
+  );
   assertAccounting(lost);
   assert.equal(lost.invocations.length, 2);
   assert.equal(lost.inputs[0]!.fate, 'dropped');
@@ -73,7 +87,9 @@ test('success goes to OnSuccess; MaximumRetryAttempts 0 and the legacy DLQ; no d
 });
 
 test('MaximumEventAgeInSeconds ends retries with EventAgeExceeded', async () => {
-  const f = fn('node-basic', { async: { ...defaultAsyncConfig(), maximumEventAgeSeconds: 90, onFailure: FAILURE_ARN } });
+  const f = fn('node-basic', {
+    async: { ...defaultAsyncConfig(), maximumEventAgeSeconds: 90, onFailure: FAILURE_ARN },
+  });
   const trace = await simulate(config(f, [async(0, { fail: 'x' })]));
   assertAccounting(trace);
   assert.equal(trace.invocations.length, 2, 'the 2-minute retry would be past 90 s');

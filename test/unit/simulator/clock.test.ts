@@ -12,7 +12,12 @@ test('with nothing running, the clock jumps straight to each timer, in time then
   clock.at(0, () => fired.push(['first', clock.now()]));
   const started = performance.now();
   await clock.whenIdle();
-  assert.deepEqual(fired, [['first', 0], ['a', 1000], ['b', 1000], ['late', 900_000]]);
+  assert.deepEqual(fired, [
+    ['first', 0],
+    ['a', 1000],
+    ['b', 1000],
+    ['late', 900_000],
+  ]);
   assert.ok(performance.now() - started < 5000, '15 simulated minutes took no real waiting');
 });
 
@@ -93,10 +98,13 @@ test('held, the clock still moves through code that already ran: timers before i
   assert.equal(end, 160);
   assert.deepEqual(fired, [['arrival', 1]]);
   await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(fired, [['arrival', 1]], 'the hold keeps the clock from going past the phase\'s end');
+  assert.deepEqual(fired, [['arrival', 1]], "the hold keeps the clock from going past the phase's end");
   release();
   await clock.whenIdle();
-  assert.deepEqual(fired, [['arrival', 1], ['later', 500]]);
+  assert.deepEqual(fired, [
+    ['arrival', 1],
+    ['later', 500],
+  ]);
 });
 
 test('a hold keeps the clock from jumping until it is released', async () => {

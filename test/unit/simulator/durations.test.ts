@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { lambdaPhase, vcpuShare } from '../../../server/src/simulator/durations/model';
-import { diffTimes, HAS_SCHEDSTAT, parseSchedstat, readMainThread, readProcessTree } from '../../../server/src/simulator/durations/schedstat';
+import {
+  diffTimes,
+  HAS_SCHEDSTAT,
+  parseSchedstat,
+  readMainThread,
+  readProcessTree,
+} from '../../../server/src/simulator/durations/schedstat';
 import { runtimeStartup } from '../../../server/src/simulator/durations/startup';
 
 test('vCPU share: 1,769 MB is one vCPU, 128 MB 7.2 %, capped at 6', () => {
@@ -38,7 +44,7 @@ test('all threads together get at most the share: the quota bound wins for paral
   // Main thread asleep 100 ms while workers burn 400 ms of CPU.
   const host = { wallMs: 100, cpuMs: 0, waitMs: 0, totalCpuMs: 400 };
   assert.equal(lambdaPhase(host, 1769).ms, 400);
-  assert.ok(Math.abs(lambdaPhase(host, 10240).ms - 100) < 1e-9, 'at 5.8 vCPUs the main thread\'s 100 ms is the bound');
+  assert.ok(Math.abs(lambdaPhase(host, 10240).ms - 100) < 1e-9, "at 5.8 vCPUs the main thread's 100 ms is the bound");
 });
 
 test('measurements that do not add up are clamped, never negative', () => {
@@ -66,36 +72,42 @@ test('runtime start-up defaults are the published medians, by family otherwise',
   assert.equal(runtimeStartup('java21').ms, 0);
 });
 
-test('a busy process and its busy child are read on a CPU, a sleeping one is not', { skip: !HAS_SCHEDSTAT && 'no /proc/<pid>/schedstat here' }, async () => {
-  // The parent spins 300 ms of CPU in a child it starts, then sleeps; we read the tree.
-  const script = `
+test(
+  'a busy process and its busy child are read on a CPU, a sleeping one is not',
+  { skip: !HAS_SCHEDSTAT && 'no /proc/<pid>/schedstat here' },
+  async () => {
+    // The parent spins 300 ms of CPU in a child it starts, then sleeps; we read the tree.
+    const script = `
     const { spawn } = require('node:child_process');
     const c = spawn(process.execPath, ['-e', 'const e = process.cpuUsage().user + 300000; while (process.cpuUsage().user < e) {} setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     console.log(c.pid);
     setInterval(() => {}, 1000);`;
-  const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let childPid = 0;
-  try {
-    childPid = Number(await new Promise<string>((resolve) => p.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
-    assert.ok(childPid > 0);
-    const before = readProcessTree(p.pid as number);
-    assert.ok(before, 'the tree is readable');
-    // Wait until the child used its 300 ms of CPU (however loaded the machine is).
-    for (let i = 0; i < 600; i++) {
-      const c = readMainThread(childPid);
-      if (c && c.cpuMs >= 300) break;
-      await new Promise((r) => setTimeout(r, 50));
+    const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let childPid = 0;
+    try {
+      childPid = Number(
+        await new Promise<string>((resolve) => p.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))),
+      );
+      assert.ok(childPid > 0);
+      const before = readProcessTree(p.pid as number);
+      assert.ok(before, 'the tree is readable');
+      // Wait until the child used its 300 ms of CPU (however loaded the machine is).
+      for (let i = 0; i < 600; i++) {
+        const c = readMainThread(childPid);
+        if (c && c.cpuMs >= 300) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const after = readProcessTree(p.pid as number);
+      assert.ok(after);
+      assert.ok(after.processes >= 2, `the child is found (${after.processes} processes)`);
+      assert.ok(after.threads > after.processes, 'Node threads are counted');
+      const grown = diffTimes(before.all, after.all);
+      assert.ok(grown.cpuMs >= 250, `the tree used ${grown.cpuMs} ms of CPU`);
+      const parentMain = diffTimes(before.main, after.main);
+      assert.ok(parentMain.cpuMs < grown.cpuMs, "the parent's main thread did not do the work");
+    } finally {
+      if (childPid > 0) process.kill(childPid, 'SIGKILL');
+      process.kill(p.pid as number, 'SIGKILL');
     }
-    const after = readProcessTree(p.pid as number);
-    assert.ok(after);
-    assert.ok(after.processes >= 2, `the child is found (${after.processes} processes)`);
-    assert.ok(after.threads > after.processes, 'Node threads are counted');
-    const grown = diffTimes(before.all, after.all);
-    assert.ok(grown.cpuMs >= 250, `the tree used ${grown.cpuMs} ms of CPU`);
-    const parentMain = diffTimes(before.main, after.main);
-    assert.ok(parentMain.cpuMs < grown.cpuMs, 'the parent\'s main thread did not do the work');
-  } finally {
-    if (childPid > 0) process.kill(childPid, 'SIGKILL');
-    process.kill(p.pid as number, 'SIGKILL');
-  }
-});
+  },
+);

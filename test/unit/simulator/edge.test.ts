@@ -31,7 +31,10 @@ function workspace(): string {
 /** A scenario invoking the echo fixture with `entry`'s event, written into `dir`. */
 function scenario(dir: string, entry: Record<string, unknown>, name = 'edge.scenario.json', prefix = ''): string {
   const file = join(dir, name);
-  const json = JSON.stringify({ function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(FIXTURES, 'echo') }, traffic: [{ at: 0, invoke: 'sync', ...entry }] });
+  const json = JSON.stringify({
+    function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(FIXTURES, 'echo') },
+    traffic: [{ at: 0, invoke: 'sync', ...entry }],
+  });
   writeFileSync(file, prefix + json);
   return file;
 }
@@ -62,20 +65,30 @@ test('eventFile: /dev/zero, an absolute path and ../../etc/passwd are outside th
   }
 });
 
-test('eventFile: a FIFO in the workspace is not a regular file and is refused without blocking', { skip: process.platform === 'win32' }, () => {
-  const dir = workspace();
-  execFileSync('mkfifo', [join(dir, 'event.fifo')]);
-  assert.match(problems(scenario(dir, { eventFile: 'event.fifo' })), /event\.fifo is not a regular file/);
-  mkdirSync(join(dir, 'folder'));
-  assert.match(problems(scenario(dir, { eventFile: 'folder' })), /folder is not a regular file/);
-});
+test(
+  'eventFile: a FIFO in the workspace is not a regular file and is refused without blocking',
+  { skip: process.platform === 'win32' },
+  () => {
+    const dir = workspace();
+    execFileSync('mkfifo', [join(dir, 'event.fifo')]);
+    assert.match(problems(scenario(dir, { eventFile: 'event.fifo' })), /event\.fifo is not a regular file/);
+    mkdirSync(join(dir, 'folder'));
+    assert.match(problems(scenario(dir, { eventFile: 'folder' })), /folder is not a regular file/);
+  },
+);
 
 test('eventFile: over the payload limit of its invocation type (6 MB sync, 1 MB async) is refused by size', () => {
   const dir = workspace();
   writeFileSync(join(dir, 'big.json'), JSON.stringify('x'.repeat(6 * 2 ** 20)));
-  assert.match(problems(scenario(dir, { eventFile: 'big.json' })), /big\.json is 6291458 bytes, over the sync invocation payload limit \(6291456 bytes\)/);
+  assert.match(
+    problems(scenario(dir, { eventFile: 'big.json' })),
+    /big\.json is 6291458 bytes, over the sync invocation payload limit \(6291456 bytes\)/,
+  );
   writeFileSync(join(dir, 'medium.json'), JSON.stringify('x'.repeat(2 ** 20)));
-  assert.match(problems(scenario(dir, { invoke: 'async', eventFile: 'medium.json' })), /medium\.json is 1048578 bytes, over the async invocation payload limit \(1048576 bytes\)/);
+  assert.match(
+    problems(scenario(dir, { invoke: 'async', eventFile: 'medium.json' })),
+    /medium\.json is 1048578 bytes, over the async invocation payload limit \(1048576 bytes\)/,
+  );
   // The same file is fine for a synchronous request.
   assert.doesNotThrow(() => loadScenario(scenario(dir, { eventFile: 'medium.json' })));
 });
@@ -97,9 +110,15 @@ test('an event nested 5,000 levels deep is refused cleanly, inline or in a file,
   const dir = workspace();
   const deep = '{"a":'.repeat(5000) + '{}' + '}'.repeat(5000);
   writeFileSync(join(dir, 'deep.json'), deep);
-  assert.match(problems(scenario(dir, { eventFile: 'deep.json' })), /deep\.json nests values more than 1000 levels deep/);
+  assert.match(
+    problems(scenario(dir, { eventFile: 'deep.json' })),
+    /deep\.json nests values more than 1000 levels deep/,
+  );
   const inline = join(dir, 'inline.scenario.json');
-  writeFileSync(inline, `{"function":{"handler":"index.handler","codeUri":${JSON.stringify(join(FIXTURES, 'echo'))}},"traffic":[{"at":0,"invoke":"sync","event":${deep}}]}`);
+  writeFileSync(
+    inline,
+    `{"function":{"handler":"index.handler","codeUri":${JSON.stringify(join(FIXTURES, 'echo'))}},"traffic":[{"at":0,"invoke":"sync","event":${deep}}]}`,
+  );
   assert.match(problems(inline), /nests values more than 1000 levels deep/);
   const err = new PassThrough();
   let text = '';
@@ -131,7 +150,13 @@ test('a folder allowed explicitly may hold the event file; the CLI takes it as -
   writeFileSync(join(shared, 'event.json'), '{"from": "shared"}');
   const file = scenario(dir, { eventFile: join(shared, 'event.json') });
   assert.match(problems(file, [dir]), /is outside the workspace/);
-  assert.deepEqual(loadScenario(file, {}, { roots: [dir, shared] }).config.traffic[0], { at: 0, kind: 'sync', event: { from: 'shared' }, count: 1, intervalMs: 0 });
+  assert.deepEqual(loadScenario(file, {}, { roots: [dir, shared] }).config.traffic[0], {
+    at: 0,
+    kind: 'sync',
+    event: { from: 'shared' },
+    count: 1,
+    intervalMs: 0,
+  });
   const out = new PassThrough();
   let json = '';
   out.on('data', (d: Buffer) => (json += d.toString()));

@@ -30,10 +30,16 @@ test('5 concurrent requests start 5 cold environments; then sequential requests 
   for (const inv of first) {
     // The INIT bar starts once the request has a process and ends before the handler starts.
     const env = trace.environments.find((e) => e.id === inv.env)!;
-    assert.ok(env.createdMs >= inv.arrivedMs && env.createdMs + env.initMs <= inv.startMs + 0.001, `${env.id}: INIT inside [arrived, start]`);
+    assert.ok(
+      env.createdMs >= inv.arrivedMs && env.createdMs + env.initMs <= inv.startMs + 0.001,
+      `${env.id}: INIT inside [arrived, start]`,
+    );
   }
   for (const inv of trace.invocations) {
-    assert.match(inv.report, /^REPORT RequestId: [0-9a-f-]+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB/);
+    assert.match(
+      inv.report,
+      /^REPORT RequestId: [0-9a-f-]+\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB/,
+    );
     assert.equal(inv.logs[0], `START RequestId: ${inv.requestId} Version: $LATEST`);
     assert.equal(inv.logs.at(-2), `END RequestId: ${inv.requestId}`);
     assert.equal(/Init Duration/.test(inv.report), inv.cold);
@@ -42,17 +48,25 @@ test('5 concurrent requests start 5 cold environments; then sequential requests 
 
 test('module-scope state survives warm invocations and not cold ones; idle past the timeout is cold', async () => {
   const trace = await simulate(
-    config(fn('node-basic'), [sync(0, {}), sync(10_000, {}), sync(20_000, {}), sync(20_000 + 15 * 60_000, {})], { idleTimeoutMs: 10 * 60_000 }),
+    config(fn('node-basic'), [sync(0, {}), sync(10_000, {}), sync(20_000, {}), sync(20_000 + 15 * 60_000, {})], {
+      idleTimeoutMs: 10 * 60_000,
+    }),
   );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const counts = trace.invocations.map((_, i) => body(trace, i)['count']);
   assert.deepEqual(counts, [1, 2, 3, 1]);
-  assert.deepEqual(trace.invocations.map((i) => i.cold), [true, false, false, true]);
+  assert.deepEqual(
+    trace.invocations.map((i) => i.cold),
+    [true, false, false, true],
+  );
   const [a, b] = trace.environments;
   assert.ok(a && b);
   assert.equal(a.endReason, 'idle');
-  assert.ok(a.endedMs !== null && Math.abs(a.endedMs - (20_000 + 600_000)) < 1000, 'reclaimed 10 minutes after its last request');
+  assert.ok(
+    a.endedMs !== null && Math.abs(a.endedMs - (20_000 + 600_000)) < 1000,
+    'reclaimed 10 minutes after its last request',
+  );
   assert.equal(b.endReason, 'run-end');
   // The simulated 15 minutes cost no real waiting.
   assert.ok(trace.summary.simulatedMs > 15 * 60_000);
@@ -69,11 +83,24 @@ test('provisioned concurrency 2: the first 2 concurrent requests are warm, the t
   assert.equal(cold.length, 1);
   const provisioned = trace.environments.filter((e) => e.initializationType === 'provisioned-concurrency');
   assert.equal(provisioned.length, 2);
-  assert.ok(provisioned.every((e) => e.createdMs < 0 && e.createdMs + e.initMs === 0), 'initialised before traffic, ending at t = 0');
+  assert.ok(
+    provisioned.every((e) => e.createdMs < 0 && e.createdMs + e.initMs === 0),
+    'initialised before traffic, ending at t = 0',
+  );
   const firstEnd = Math.min(...trace.invocations.map((i) => i.endMs));
-  assert.ok(trace.invocations.every((i) => i.arrivedMs < firstEnd), 'the three requests arrive together');
-  for (const inv of warm) assert.equal((body(trace, trace.invocations.indexOf(inv))['env'] as Record<string, unknown>)['initType'], 'provisioned-concurrency');
-  assert.equal((body(trace, trace.invocations.indexOf(cold[0]!))['env'] as Record<string, unknown>)['initType'], 'on-demand');
+  assert.ok(
+    trace.invocations.every((i) => i.arrivedMs < firstEnd),
+    'the three requests arrive together',
+  );
+  for (const inv of warm)
+    assert.equal(
+      (body(trace, trace.invocations.indexOf(inv))['env'] as Record<string, unknown>)['initType'],
+      'provisioned-concurrency',
+    );
+  assert.equal(
+    (body(trace, trace.invocations.indexOf(cold[0]!))['env'] as Record<string, unknown>)['initType'],
+    'on-demand',
+  );
 });
 
 test('reserved concurrency 1 with 3 concurrent sync requests: 2 are throttled with 429', async () => {
@@ -96,11 +123,17 @@ test('reserved concurrency 1 with 3 concurrent sync requests: 2 are throttled wi
 test('account concurrency and the scaling rate throttle new environments', async () => {
   const trace = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 100 }, 4)], { accountConcurrency: 3 }));
   assertAccounting(trace);
-  assert.deepEqual(trace.invocations.filter((i) => i.outcome === 'throttled').map((i) => i.throttleReason), ['ConcurrentInvocationLimitExceeded']);
+  assert.deepEqual(
+    trace.invocations.filter((i) => i.outcome === 'throttled').map((i) => i.throttleReason),
+    ['ConcurrentInvocationLimitExceeded'],
+  );
   const scaled = await simulate(config(fn('node-basic'), [sync(0, { sleepMs: 100 }, 3)], { scalingPer10s: 2 }));
   assertAccounting(scaled);
   assertNoOrphans(scaled);
-  assert.deepEqual(scaled.invocations.filter((i) => i.outcome === 'throttled').map((i) => i.throttleReason), ['ScalingRateExceeded']);
+  assert.deepEqual(
+    scaled.invocations.filter((i) => i.outcome === 'throttled').map((i) => i.throttleReason),
+    ['ScalingRateExceeded'],
+  );
 });
 
 test('context, environment variables, working directory and a private /tmp per environment', async () => {
@@ -145,7 +178,10 @@ test('the Node binary the runtime names is used when it is on PATH', async () =>
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-node22-'));
   const shim = join(dir, 'node22');
   // A stand-in for a real node22: answers --version as Node 22 and runs the current Node.
-  writeFileSync(shim, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo v22.99.0; exit 0; fi\nexec "${process.execPath}" "$@"\n`);
+  writeFileSync(
+    shim,
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo v22.99.0; exit 0; fi\nexec "${process.execPath}" "$@"\n`,
+  );
   chmodSync(shim, 0o755);
   const path = process.env['PATH'];
   process.env['PATH'] = `${dir}${delimiter}${path ?? ''}`;
@@ -166,7 +202,9 @@ test('the Node binary the runtime names is used when it is on PATH', async () =>
 test('an environment is frozen between requests: a timer left running fires only when the next request thaws it', async () => {
   // env-1 gets the timer request; env-2 keeps the clock running for 2.5 s; at t = 2 s the next
   // request lands on idle env-1 and reports when the 100 ms timer really fired.
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { deferMs: 100 }), sync(0, { sleepMs: 2500 }), sync(2000, {})]));
+  const trace = await simulate(
+    config(fn('node-basic'), [sync(0, { deferMs: 100 }), sync(0, { sleepMs: 2500 }), sync(2000, {})]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const third = trace.invocations.find((i) => i.arrivedMs >= 2000)!;
@@ -174,7 +212,10 @@ test('an environment is frozen between requests: a timer left running fires only
   assert.ok(first, 'the third request reuses the first environment');
   const deferred = (third.response as { deferred: { scheduledAt: number; firedAt: number | null } }).deferred;
   assert.ok(deferred.firedAt !== null, 'the timer fired once the environment was thawed');
-  assert.ok(deferred.firedAt - deferred.scheduledAt > 1000, `fired ${deferred.firedAt - deferred.scheduledAt} ms after it was set, not 100 ms: frozen in between`);
+  assert.ok(
+    deferred.firedAt - deferred.scheduledAt > 1000,
+    `fired ${deferred.firedAt - deferred.scheduledAt} ms after it was set, not 100 ms: frozen in between`,
+  );
 });
 
 test('inside Electron (the VS Code extension host) the editor binary is started as Node', () => {
@@ -198,10 +239,15 @@ test('which idle environment takes a request is a setting: most recently used by
 });
 
 test('with a maximum lifetime, an old environment is retired and the next request is cold', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, {}), sync(30_000, {}), sync(90_000, {})], { maxEnvironmentLifetimeMs: 60_000 }));
+  const trace = await simulate(
+    config(fn('node-basic'), [sync(0, {}), sync(30_000, {}), sync(90_000, {})], { maxEnvironmentLifetimeMs: 60_000 }),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
-  assert.deepEqual(trace.invocations.map((i) => i.cold), [true, false, true]);
+  assert.deepEqual(
+    trace.invocations.map((i) => i.cold),
+    [true, false, true],
+  );
   assert.equal(trace.environments[0]!.endReason, 'lifetime');
   assert.ok(Math.abs(trace.environments[0]!.endedMs! - 60_000) < 1000, 'retired at its lifetime while idle');
 });
@@ -211,27 +257,41 @@ test('a run service adds variables to each environment, hears each request start
   const ended: string[] = [];
   const emitted: string[] = [];
   let closed = false;
-  const trace = await simulate(config(fn('node-basic', { environment: { CUSTOM: 'function' } }), [sync(0, {}, 2, 1000)]), {
-    services: [
-      {
-        environmentVariables: (env) => ({ CUSTOM: `service:${env.id}`, AWS_LAMBDA_FUNCTION_NAME: 'not-allowed' }),
-        invocationStarted: (requestId, envId) => started.push(`${requestId}@${envId}`),
-        invocationEnded: (inv) => ended.push(`${inv.requestId}@${inv.env}:${emitted.includes(inv.requestId) ? 'late' : 'before-emit'}`),
-        close: async () => {
-          closed = true;
+  const trace = await simulate(
+    config(fn('node-basic', { environment: { CUSTOM: 'function' } }), [sync(0, {}, 2, 1000)]),
+    {
+      services: [
+        {
+          environmentVariables: (env) => ({ CUSTOM: `service:${env.id}`, AWS_LAMBDA_FUNCTION_NAME: 'not-allowed' }),
+          invocationStarted: (requestId, envId) => started.push(`${requestId}@${envId}`),
+          invocationEnded: (inv) =>
+            ended.push(`${inv.requestId}@${inv.env}:${emitted.includes(inv.requestId) ? 'late' : 'before-emit'}`),
+          close: async () => {
+            closed = true;
+          },
         },
+      ],
+      onEvent: (e) => {
+        if (e.type === 'invoke-end') emitted.push(e.invocation.requestId);
       },
-    ],
-    onEvent: (e) => {
-      if (e.type === 'invoke-end') emitted.push(e.invocation.requestId);
     },
-  });
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const env = (body(trace, 0)['env'] ?? {}) as Record<string, unknown>;
-  assert.equal(env['custom'], `service:${trace.invocations[0]?.env}`, "the service's variable wins over the function's");
+  assert.equal(
+    env['custom'],
+    `service:${trace.invocations[0]?.env}`,
+    "the service's variable wins over the function's",
+  );
   assert.equal(env['name'], 'TestFunction', "Lambda's reserved variables win over the service's");
-  assert.deepEqual(started, trace.invocations.map((i) => `${i.requestId}@${i.env}`));
-  assert.deepEqual(ended, trace.invocations.map((i) => `${i.requestId}@${i.env}:before-emit`));
+  assert.deepEqual(
+    started,
+    trace.invocations.map((i) => `${i.requestId}@${i.env}`),
+  );
+  assert.deepEqual(
+    ended,
+    trace.invocations.map((i) => `${i.requestId}@${i.env}:before-emit`),
+  );
   assert.equal(closed, true);
 });

@@ -30,7 +30,10 @@ function code(files: Record<string, string>): string {
 /** The pids the handler reported, all gone once the run is over. */
 async function assertGone(trace: SimulationTrace, pids: number[]): Promise<void> {
   assertAccounting(trace);
-  assert.ok(pids.length > 0 && pids.every((p) => Number.isInteger(p) && p > 0), `the handler reported its processes: ${JSON.stringify(pids)}`);
+  assert.ok(
+    pids.length > 0 && pids.every((p) => Number.isInteger(p) && p > 0),
+    `the handler reported its processes: ${JSON.stringify(pids)}`,
+  );
   // SIGKILL is delivered at once, but a killed process is collected by its new parent a moment later.
   for (let i = 0; i < 50 && pids.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(pids.filter(isAlive), [], 'every process the handler started is gone');
@@ -98,9 +101,12 @@ def handler(event, context):
   await assertGone(trace, [r.atInit, r.forked, r.popen]);
 });
 
-test('lambda-lens simulate exits when the run ends, while a detached process holds the handler\'s output', { skip: process.platform !== 'linux' }, () => {
-  const dir = code({
-    'index.js': `
+test(
+  "lambda-lens simulate exits when the run ends, while a detached process holds the handler's output",
+  { skip: process.platform !== 'linux' },
+  () => {
+    const dir = code({
+      'index.js': `
 const { spawn } = require('node:child_process');
 exports.handler = async () => {
   // Inherits the runtime's stdout and stderr pipes, in a session of its own.
@@ -108,13 +114,24 @@ exports.handler = async () => {
   child.unref();
   return { pid: child.pid };
 };`,
-  });
-  const scenario = join(dir, 'hold.scenario.json');
-  writeFileSync(scenario, JSON.stringify({ function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: dir }, traffic: [{ at: 0, invoke: 'sync', event: {} }] }));
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'lambda-lens.js'), 'simulate', scenario, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.error, undefined, 'simulate ended by itself');
-  assert.equal(r.status, 0, r.stderr);
-  const trace = JSON.parse(r.stdout) as SimulationTrace;
-  const pid = (trace.invocations[0]?.response as { pid: number }).pid;
-  assert.equal(isAlive(pid), false);
-});
+    });
+    const scenario = join(dir, 'hold.scenario.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: dir },
+        traffic: [{ at: 0, invoke: 'sync', event: {} }],
+      }),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'lambda-lens.js'), 'simulate', scenario, '--format', 'json'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(r.error, undefined, 'simulate ended by itself');
+    assert.equal(r.status, 0, r.stderr);
+    const trace = JSON.parse(r.stdout) as SimulationTrace;
+    const pid = (trace.invocations[0]?.response as { pid: number }).pid;
+    assert.equal(isAlive(pid), false);
+  },
+);

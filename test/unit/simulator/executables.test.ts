@@ -28,19 +28,29 @@ test('a chosen Node whose major differs from the runtime is used and flagged as 
 
 test('a chosen executable that does not exist or is not Node fails the run with a sentence naming it', async () => {
   const missing = join(FIXTURES, 'no-such-node');
-  await assert.rejects(async () => simulate(config(fn('trivial'), [sync(0, {})]), { executables: { node: missing } }), new RegExp(`${missing} does not exist`));
+  await assert.rejects(
+    async () => simulate(config(fn('trivial'), [sync(0, {})]), { executables: { node: missing } }),
+    new RegExp(`${missing} does not exist`),
+  );
   assert.throws(() => chosenNodeBinary('nodejs22.x', '/bin/true'), /is not Node/);
   assert.throws(() => chosenPythonBinary('python3.13', missing), /does not exist/);
   assert.throws(() => chosenPythonBinary('python3.13', process.execPath), /does not run as a Python 3 interpreter/);
 });
 
 test("host platform defaults apply where the scenario sets nothing; the scenario's own values win", () => {
-  const scenario = (platform?: object) => ({ function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(FIXTURES, 'trivial') }, ...(platform ? { platform } : {}), traffic: [{ at: 0, invoke: 'sync' }] });
+  const scenario = (platform?: object) => ({
+    function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(FIXTURES, 'trivial') },
+    ...(platform ? { platform } : {}),
+    traffic: [{ at: 0, invoke: 'sync' }],
+  });
   const path = join(FIXTURES, 'host.scenario.json');
   const hosted = resolveScenario(scenario(), path, { idleTimeoutMs: 60_000, accountConcurrency: 5 }).config.platform;
   assert.equal(hosted.idleTimeoutMs, 60_000);
   assert.equal(hosted.accountConcurrency, 5);
-  const own = resolveScenario(scenario({ idleTimeoutMs: 120_000 }), path, { idleTimeoutMs: 60_000, accountConcurrency: 5 }).config.platform;
+  const own = resolveScenario(scenario({ idleTimeoutMs: 120_000 }), path, {
+    idleTimeoutMs: 60_000,
+    accountConcurrency: 5,
+  }).config.platform;
   assert.equal(own.idleTimeoutMs, 120_000);
   assert.equal(own.accountConcurrency, 5);
 });

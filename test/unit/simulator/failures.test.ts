@@ -19,7 +19,11 @@ test('a thrown error returns Lambda error shape and keeps the environment warm',
   assert.equal(failed.error?.errorType, 'TypeError');
   assert.equal(failed.error?.errorMessage, 'bad input');
   assert.match(failed.error?.trace[0] ?? '', /^TypeError: bad input/);
-  assert.ok(failed.logs.some((l) => /\tERROR\tInvoke Error \t\{"errorType":"TypeError","errorMessage":"bad input","stack":\[/.test(l)));
+  assert.ok(
+    failed.logs.some((l) =>
+      /\tERROR\tInvoke Error \t\{"errorType":"TypeError","errorMessage":"bad input","stack":\[/.test(l),
+    ),
+  );
   assert.doesNotMatch(failed.report, /Status:/);
   assert.equal(next.cold, false, 'a thrown error does not reset the environment');
   assert.equal(next.env, failed.env);
@@ -27,7 +31,9 @@ test('a thrown error returns Lambda error shape and keeps the environment warm',
 });
 
 test('throwing something that is not an Error: errorType is its typeof, errorMessage its string', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { throwValue: 'plain string' }), sync(10_000, { throwValue: { code: 42 } })]));
+  const trace = await simulate(
+    config(fn('node-basic'), [sync(0, { throwValue: 'plain string' }), sync(10_000, { throwValue: { code: 42 } })]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.deepEqual(trace.invocations[0]!.error, { errorType: 'string', errorMessage: 'plain string', trace: [] });
@@ -35,7 +41,9 @@ test('throwing something that is not an Error: errorType is its typeof, errorMes
 });
 
 test('a timeout ends the environment and the next request is cold', async () => {
-  const trace = await simulate(config(fn('node-basic', { timeoutMs: 1000 }), [sync(0, { hang: true }), sync(5000, {})]));
+  const trace = await simulate(
+    config(fn('node-basic', { timeoutMs: 1000 }), [sync(0, { hang: true }), sync(5000, {})]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [timedOut, next] = trace.invocations;
@@ -43,7 +51,10 @@ test('a timeout ends the environment and the next request is cold', async () => 
   assert.equal(timedOut.outcome, 'timeout');
   assert.equal(timedOut.errorType, 'Sandbox.Timedout');
   assert.equal(timedOut.durationMs, 1000);
-  assert.match(timedOut.error?.errorMessage ?? '', new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^ ]+Z ${timedOut.requestId} Task timed out after 1\\.00 seconds$`));
+  assert.match(
+    timedOut.error?.errorMessage ?? '',
+    new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^ ]+Z ${timedOut.requestId} Task timed out after 1\\.00 seconds$`),
+  );
   assert.match(timedOut.report, /Duration: 1000\.00 ms\t.*Status: timeout/);
   assert.equal(trace.environments[0]!.endReason, 'timeout');
   assert.equal(next.cold, true);
@@ -59,14 +70,20 @@ test('a CPU loop that blocks the event loop still times out', async () => {
 });
 
 test('going over MemorySize reports Runtime.OutOfMemory and resets the environment', async () => {
-  const trace = await simulate(config(fn('node-basic', { memorySizeMb: 128 }), [sync(0, { oom: true }), sync(10_000, {})]));
+  const trace = await simulate(
+    config(fn('node-basic', { memorySizeMb: 128 }), [sync(0, { oom: true }), sync(10_000, {})]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [oom, next] = trace.invocations;
   assert.ok(oom && next);
   assert.equal(oom.outcome, 'oom');
   assert.equal(oom.errorType, 'Runtime.OutOfMemory');
-  assert.deepEqual(oom.error, { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${oom.requestId} Error: Runtime exited with error: signal: killed`, trace: [] });
+  assert.deepEqual(oom.error, {
+    errorType: 'Runtime.ExitError',
+    errorMessage: `RequestId: ${oom.requestId} Error: Runtime exited with error: signal: killed`,
+    trace: [],
+  });
   assert.match(oom.report, /Max Memory Used: 128 MB\t.*Status: error\tError Type: Runtime\.OutOfMemory$/);
   assert.equal(trace.environments[0]!.endReason, 'oom');
   assert.equal(next.cold, true);
@@ -81,26 +98,41 @@ test('process.exit(n) reports Runtime.ExitError with the exit status', async () 
   assert.ok(exited && next);
   assert.equal(exited.outcome, 'crash');
   assert.equal(exited.errorType, 'Runtime.ExitError');
-  assert.equal(exited.error?.errorMessage, `RequestId: ${exited.requestId} Error: Runtime exited with error: exit status 3`);
+  assert.equal(
+    exited.error?.errorMessage,
+    `RequestId: ${exited.requestId} Error: Runtime exited with error: exit status 3`,
+  );
   assert.match(exited.report, /Status: error\tError Type: Runtime\.ExitError$/);
   assert.equal(trace.environments[0]!.endReason, 'crash');
   assert.equal(next.cold, true);
 });
 
 test('an uncaught exception and an unhandled rejection end the runtime with the posted error', async () => {
-  const trace = await simulate(config(fn('node-basic'), [sync(0, { uncaught: 'late' }), sync(10_000, { reject: 'nobody awaited' }), sync(20_000, {})]));
+  const trace = await simulate(
+    config(fn('node-basic'), [
+      sync(0, { uncaught: 'late' }),
+      sync(10_000, { reject: 'nobody awaited' }),
+      sync(20_000, {}),
+    ]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [uncaught, rejected, next] = trace.invocations;
   assert.ok(uncaught && rejected && next);
   assert.equal(uncaught.outcome, 'crash');
   assert.equal(uncaught.errorType, 'RangeError');
-  assert.ok(uncaught.logs.some((l) => /\tERROR\tUncaught Exception \t\{"errorType":"RangeError","errorMessage":"late"/.test(l)));
-  assert.ok(uncaught.logs.includes(`RequestId: ${uncaught.requestId} Error: Runtime exited with error: exit status 129`));
+  assert.ok(
+    uncaught.logs.some((l) => /\tERROR\tUncaught Exception \t\{"errorType":"RangeError","errorMessage":"late"/.test(l)),
+  );
+  assert.ok(
+    uncaught.logs.includes(`RequestId: ${uncaught.requestId} Error: Runtime exited with error: exit status 129`),
+  );
   assert.equal(rejected.outcome, 'crash');
   assert.equal(rejected.errorType, 'Runtime.UnhandledPromiseRejection');
   assert.equal(rejected.error?.errorMessage, 'Error: nobody awaited');
-  assert.ok(rejected.logs.includes(`RequestId: ${rejected.requestId} Error: Runtime exited with error: exit status 128`));
+  assert.ok(
+    rejected.logs.includes(`RequestId: ${rejected.requestId} Error: Runtime exited with error: exit status 128`),
+  );
   assert.equal(next.cold, true);
   assert.equal(next.outcome, 'success');
 });
@@ -119,7 +151,11 @@ test('an init error is retried inside the first invoke (suppressed init) and rep
   assert.equal(env.initStatus, 'error');
   assert.equal(env.endReason, 'init-error');
   assert.equal(env.pids.length, 2, 'the suppressed init ran in a fresh process');
-  assert.ok(trace.environmentLogs.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error$/.test(l.line)));
+  assert.ok(
+    trace.environmentLogs.some((l) =>
+      /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error$/.test(l.line),
+    ),
+  );
 });
 
 test('handler resolution errors: not exported, missing module, syntax error, malformed name', async () => {
@@ -171,7 +207,14 @@ test('ES modules (.mjs with top-level await, .js in a type: module package), nes
 test('payload limits: a request over 6 MB (sync) or 1 MB (async) never runs; a response over 6 MB is an error', async () => {
   const big = { data: 'x'.repeat(6 * 2 ** 20) };
   const medium = { data: 'x'.repeat(2 * 2 ** 20) };
-  const trace = await simulate(config(fn('big-response'), [sync(0, big), async(0, medium), sync(0, { bytes: 7 * 2 ** 20 }), sync(0, { bytes: 10 })]));
+  const trace = await simulate(
+    config(fn('big-response'), [
+      sync(0, big),
+      async(0, medium),
+      sync(0, { bytes: 7 * 2 ** 20 }),
+      sync(0, { bytes: 10 }),
+    ]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const dropped = trace.inputs.filter((i) => /RequestEntityTooLargeException/.test(i.reason));
@@ -194,14 +237,27 @@ test('INIT past the init limit is logged as a timeout and re-run inside the firs
   assert.ok(inv.durationMs >= 50, `Duration ${inv.durationMs} includes the re-init`);
   assert.doesNotMatch(inv.report, /Init Duration/);
   assert.equal(trace.environments[0]!.initStatus, 'timeout');
-  assert.ok(trace.environmentLogs.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout$/.test(l.line)));
+  assert.ok(
+    trace.environmentLogs.some((l) =>
+      /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout$/.test(l.line),
+    ),
+  );
 });
 
-test('a missing @aws-sdk v3 module is Lambda\'s ImportModuleError, with a note that the runtime would provide it', async () => {
+test("a missing @aws-sdk v3 module is Lambda's ImportModuleError, with a note that the runtime would provide it", async () => {
   const trace = await simulate(config(fn('needs-sdk'), [sync(0, {})]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.invocations[0]!.errorType, 'Runtime.ImportModuleError');
-  assert.match(trace.invocations[0]!.error!.errorMessage, /^Error: Cannot find module '@aws-sdk\/client-lambda-lens-missing'/);
-  assert.ok(trace.environmentLogs.some((l) => /^LAMBDA_LENS note: .*AWS SDK for JavaScript v3.*npm install --save-dev @aws-sdk\/client-lambda-lens-missing/.test(l.line)));
+  assert.match(
+    trace.invocations[0]!.error!.errorMessage,
+    /^Error: Cannot find module '@aws-sdk\/client-lambda-lens-missing'/,
+  );
+  assert.ok(
+    trace.environmentLogs.some((l) =>
+      /^LAMBDA_LENS note: .*AWS SDK for JavaScript v3.*npm install --save-dev @aws-sdk\/client-lambda-lens-missing/.test(
+        l.line,
+      ),
+    ),
+  );
 });

@@ -36,7 +36,9 @@ function assertComplete(trace: SimulationTrace): void {
 const PY = { handler: 'app.handler', runtime: 'python3.13' };
 
 test('Python NaN and Infinity in a response: returned as Lambda returns them, kept as the payload text', async () => {
-  const dir = code({ 'app.py': 'def handler(event, context):\n    return {"v": float("nan"), "w": float("inf"), "x": -float("inf")}\n' });
+  const dir = code({
+    'app.py': 'def handler(event, context):\n    return {"v": float("nan"), "w": float("inf"), "x": -float("inf")}\n',
+  });
   const trace = await simulate(config(fn('', { ...PY, codeRoot: dir }), [sync(0, {})]));
   assertComplete(trace);
   const inv = trace.invocations[0];
@@ -54,18 +56,28 @@ exports.handler = async () => {
   return { ok: true };
 };`,
   });
-  const python = code({ 'app.py': 'import os\n\ndef handler(event, context):\n    os.write(4, b"\\x00\\xff garbage\\n")\n    return {"ok": True}\n' });
+  const python = code({
+    'app.py':
+      'import os\n\ndef handler(event, context):\n    os.write(4, b"\\x00\\xff garbage\\n")\n    return {"ok": True}\n',
+  });
   for (const f of [fn('', { codeRoot: node }), fn('', { ...PY, codeRoot: python })]) {
     const trace = await simulate(config(f, [sync(0, {}), sync(1000, {})]));
     assertComplete(trace);
-    assert.deepEqual(trace.invocations.map((i) => i.outcome), ['success', 'success'], f.runtime);
+    assert.deepEqual(
+      trace.invocations.map((i) => i.outcome),
+      ['success', 'success'],
+      f.runtime,
+    );
     assert.deepEqual(trace.invocations[1]?.response, { ok: true });
     const logs = trace.invocations[0]?.logs ?? [];
-    assert.ok(logs.some((l) => l.includes('garbage') || l === 'not a message'), `${f.runtime}: the garbage is in the logs:\n${logs.join('\n')}`);
+    assert.ok(
+      logs.some((l) => l.includes('garbage') || l === 'not a message'),
+      `${f.runtime}: the garbage is in the logs:\n${logs.join('\n')}`,
+    );
   }
 });
 
-test('odd thrown values get the Node runtime\'s error shapes: null, 42, a cyclic object, an Error whose message is an object or cyclic, an Error without a stack', async () => {
+test("odd thrown values get the Node runtime's error shapes: null, 42, a cyclic object, an Error whose message is an object or cyclic, an Error without a stack", async () => {
   const dir = code({
     'index.js': `exports.handler = async (event) => {
   const cyclic = { name: 'loop' };
@@ -83,10 +95,20 @@ test('odd thrown values get the Node runtime\'s error shapes: null, 42, a cyclic
 };`,
   });
   const kinds = ['null', 'number', 'cyclic', 'object-message', 'cyclic-message', 'no-stack', 'reject-odd'];
-  const trace = await simulate(config(fn('', { codeRoot: dir }), kinds.map((kind, i) => sync(i * 1000, { kind }))));
+  const trace = await simulate(
+    config(
+      fn('', { codeRoot: dir }),
+      kinds.map((kind, i) => sync(i * 1000, { kind })),
+    ),
+  );
   assertComplete(trace);
   const errors = trace.invocations.map((i) => i.error);
-  const handled = { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack', trace: [] };
+  const handled = {
+    errorType: 'handled',
+    errorMessage:
+      'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+    trace: [],
+  };
   assert.deepEqual(errors[0], handled, 'throw null');
   assert.deepEqual(errors[1], { errorType: 'number', errorMessage: '42', trace: [] });
   assert.deepEqual(errors[2], { errorType: 'object', errorMessage: '[object Object]', trace: [] });
@@ -101,7 +123,7 @@ test('odd thrown values get the Node runtime\'s error shapes: null, 42, a cyclic
   for (const e of errors) assert.equal(typeof e?.errorMessage, 'string');
 });
 
-test('a log flood (50,000 × 1 KB console.log at 128 MB) does not count against the function\'s memory', async () => {
+test("a log flood (50,000 × 1 KB console.log at 128 MB) does not count against the function's memory", async () => {
   const dir = code({
     'index.js': `exports.handler = async () => {
   const line = 'x'.repeat(1024);

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultAsyncConfig, defaultPlatform, type FunctionConfig, type PlatformSettings, type SimulationConfig, type TrafficEntry } from '../../../server/src/simulator/config';
+import {
+  defaultAsyncConfig,
+  defaultPlatform,
+  type FunctionConfig,
+  type PlatformSettings,
+  type SimulationConfig,
+  type TrafficEntry,
+} from '../../../server/src/simulator/config';
 import { liveRuntimePids, markedHostProcesses } from '../../../server/src/simulator/runtimes/process';
 import type { SimulationTrace } from '../../../server/src/simulator/trace';
 
@@ -26,8 +33,17 @@ export function fn(dir: string, overrides: Partial<FunctionConfig> = {}): Functi
   };
 }
 
-export function config(f: FunctionConfig, traffic: TrafficEntry[], platform: Partial<PlatformSettings> = {}): SimulationConfig {
-  return { scenario: { name: 'test', path: null }, function: f, platform: { ...defaultPlatform(), spareProcesses: 1, ...platform }, traffic };
+export function config(
+  f: FunctionConfig,
+  traffic: TrafficEntry[],
+  platform: Partial<PlatformSettings> = {},
+): SimulationConfig {
+  return {
+    scenario: { name: 'test', path: null },
+    function: f,
+    platform: { ...defaultPlatform(), spareProcesses: 1, ...platform },
+    traffic,
+  };
 }
 
 export function sync(at: number, event: unknown, count = 1, intervalMs = 0): TrafficEntry {
@@ -42,13 +58,21 @@ export function async(at: number, event: unknown, count = 1, intervalMs = 0): Tr
 export function assertAccounting(trace: SimulationTrace): void {
   const { accounting } = trace.summary;
   assert.equal(accounting.put, trace.inputs.length);
-  assert.equal(accounting.succeeded + accounting.delivered + accounting.dropped, accounting.put, 'every input has a fate');
+  assert.equal(
+    accounting.succeeded + accounting.delivered + accounting.dropped,
+    accounting.put,
+    'every input has a fate',
+  );
   for (const input of trace.inputs) {
     assert.ok(['succeeded', 'delivered', 'dropped'].includes(input.fate), `input ${input.id} has a fate`);
     assert.notEqual(input.reason, 'pending', `input ${input.id} was settled`);
     assert.ok(input.reason.length > 0, `input ${input.id} has a reason`);
     assert.ok(input.settledMs >= input.putMs, `input ${input.id} settled after it was put`);
-    if (input.fate === 'delivered') assert.ok(trace.deliveries.some((d) => d.inputs.includes(input.id)), `delivered input ${input.id} has a delivery`);
+    if (input.fate === 'delivered')
+      assert.ok(
+        trace.deliveries.some((d) => d.inputs.includes(input.id)),
+        `delivered input ${input.id} has a delivery`,
+      );
   }
   for (const env of trace.environments) assert.notEqual(env.endReason, null, `${env.id} ended`);
 }

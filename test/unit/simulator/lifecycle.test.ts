@@ -11,12 +11,15 @@ import { assertAccounting, assertNoOrphans, config, FIXTURES, fn, isAlive, sync 
 test('cancelling a run kills every environment and accounts for every input', async () => {
   const controller = new AbortController();
   let started = 0;
-  const trace = await simulate(config(fn('node-basic', { timeoutMs: 60_000 }), [sync(0, { hang: true }, 3), sync(60_000, {}, 2)]), {
-    signal: controller.signal,
-    onEvent: (e) => {
-      if (e.type === 'invoke-start' && ++started === 3) controller.abort();
+  const trace = await simulate(
+    config(fn('node-basic', { timeoutMs: 60_000 }), [sync(0, { hang: true }, 3), sync(60_000, {}, 2)]),
+    {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'invoke-start' && ++started === 3) controller.abort();
+      },
     },
-  });
+  );
   assert.equal(trace.cancelled, true);
   assertAccounting(trace);
   assertNoOrphans(trace);
@@ -27,7 +30,11 @@ test('cancelling a run kills every environment and accounts for every input', as
 });
 
 test('a host process that exits mid-run leaves no runtime process behind', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(FIXTURES, 'run-and-exit.ts')], { cwd: join(__dirname, '..', '..', '..'), timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(FIXTURES, 'run-and-exit.ts')],
+    { cwd: join(__dirname, '..', '..', '..'), timeout: 60_000 },
+  );
   const pids = JSON.parse(stdout.trim()) as number[];
   assert.ok(pids.length >= 3, `saw ${pids.length} runtime processes`);
   // The exit hook kills synchronously; give the kernel a moment to reap.
@@ -36,7 +43,10 @@ test('a host process that exits mid-run leaves no runtime process behind', async
 });
 
 test('a host process ended by SIGTERM leaves no runtime process behind', async () => {
-  const host = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'run-and-exit.ts'), 'signal'], { cwd: join(__dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'run-and-exit.ts'), 'signal'], {
+    cwd: join(__dirname, '..', '..', '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   const pids = await new Promise<number[]>((resolve, reject) => {
     host.stdout.on('data', (d: Buffer) => {
@@ -66,7 +76,8 @@ test('the stream of events tells the whole story and ends with the trace', async
   assert.equal(events[0], 'run-start');
   assert.equal(events.at(-1), 'run-end');
   assert.equal(final, trace);
-  for (const t of ['env-start', 'init-end', 'invoke-start', 'log', 'invoke-end', 'input-settled', 'env-end']) assert.ok(events.includes(t), t);
+  for (const t of ['env-start', 'init-end', 'invoke-start', 'log', 'invoke-end', 'input-settled', 'env-end'])
+    assert.ok(events.includes(t), t);
 });
 
 test('processes a handler starts are killed with its environment', async () => {
@@ -92,15 +103,28 @@ test('cancelling while provisioned environments initialise leaves no process beh
   assert.deepEqual(liveRuntimePids(), []);
 });
 
-test('a runtime process that never says it is ready fails its start with a clear error instead of stalling the run, and is killed', { skip: process.platform === 'win32' }, async () => {
-  const options = { binary: process.execPath, bootstrap: join(FIXTURES, 'stops-before-ready.js'), cwd: FIXTURES, env: {}, readyTimeoutMs: 1500 };
-  const started = performance.now();
-  await assert.rejects(RuntimeChild.start(options), /runtime process \d+ did not say it was ready within 1\.5 s, so it was killed/);
-  assert.ok(performance.now() - started < 10_000);
-  // The spare pool's shutdown awaits every spare it started: a stopped spare would hold it (and the run) for ever.
-  const pool = new SparePool(options, 2);
-  await assert.rejects(pool.take(), /did not say it was ready/);
-  await pool.close();
-  await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(liveRuntimePids(), []);
-});
+test(
+  'a runtime process that never says it is ready fails its start with a clear error instead of stalling the run, and is killed',
+  { skip: process.platform === 'win32' },
+  async () => {
+    const options = {
+      binary: process.execPath,
+      bootstrap: join(FIXTURES, 'stops-before-ready.js'),
+      cwd: FIXTURES,
+      env: {},
+      readyTimeoutMs: 1500,
+    };
+    const started = performance.now();
+    await assert.rejects(
+      RuntimeChild.start(options),
+      /runtime process \d+ did not say it was ready within 1\.5 s, so it was killed/,
+    );
+    assert.ok(performance.now() - started < 10_000);
+    // The spare pool's shutdown awaits every spare it started: a stopped spare would hold it (and the run) for ever.
+    const pool = new SparePool(options, 2);
+    await assert.rejects(pool.take(), /did not say it was ready/);
+    await pool.close();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(liveRuntimePids(), []);
+  },
+);

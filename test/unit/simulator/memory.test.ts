@@ -15,12 +15,20 @@ function has(command: string, args: string[]): boolean {
   }
 }
 
-const available = { procFs: has('cat', ['/proc/self/status']), ps: has('ps', ['-o', 'pid=', '-p', String(process.pid)]) };
+const available = {
+  procFs: has('cat', ['/proc/self/status']),
+  ps: has('ps', ['-o', 'pid=', '-p', String(process.pid)]),
+};
 
 for (const procFs of [true, false]) {
   const skip = procFs ? !available.procFs && 'no /proc here' : !available.ps && 'no ps here';
   test(`the memory watcher reports a process over its limit (${procFs ? '/proc' : 'ps'})`, { skip }, async () => {
-    const proc = await RuntimeChild.start({ binary: process.execPath, bootstrap: nodeBootstrapPath(), cwd: process.cwd(), env: {} });
+    const proc = await RuntimeChild.start({
+      binary: process.execPath,
+      bootstrap: nodeBootstrapPath(),
+      cwd: process.cwd(),
+      env: {},
+    });
     try {
       const watcher = new MemoryWatcher(procFs);
       // Any Node process is far above 1 MB resident.

@@ -37,7 +37,10 @@ test('a response over 6 MB is Function.ResponseSizeTooLarge, logged as an ERROR 
   assert.equal(o.errorType, 'Function.ResponseSizeTooLarge');
   assert.match(o.error?.errorMessage ?? '', /6291556 bytes/);
   assert.equal(o.lines.length, 1);
-  assert.match(o.lines[0] ?? '', /^2026-01-01T00:00:03\.000Z\tr-1\tERROR\t\{"errorType":"Function\.ResponseSizeTooLarge"/);
+  assert.match(
+    o.lines[0] ?? '',
+    /^2026-01-01T00:00:03\.000Z\tr-1\tERROR\t\{"errorType":"Function\.ResponseSizeTooLarge"/,
+  );
   assert.equal(o.endReason, null);
 });
 
@@ -111,16 +114,53 @@ test('Duration is capped at the timeout, includes a successful re-init, and bill
   assert.equal(billedDuration(10.2, 150.5), 161);
 });
 
-test('REPORT has its fields in Lambda\'s order, tab-separated, and only the optional ones that apply', () => {
-  const warm = reportLine({ requestId: 'r-1', durationMs: 1.234, billedMs: 2, memorySizeMb: 128, maxMemoryMb: 60, initMs: null, status: null, errorType: null });
-  assert.equal(warm, 'REPORT RequestId: r-1\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB');
-  const cold = reportLine({ requestId: 'r-2', durationMs: 3000, billedMs: 3200, memorySizeMb: 128, maxMemoryMb: 128, initMs: 199.5, status: 'error', errorType: 'Runtime.OutOfMemory' });
-  assert.equal(cold, 'REPORT RequestId: r-2\tDuration: 3000.00 ms\tBilled Duration: 3200 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tInit Duration: 199.50 ms\tStatus: error\tError Type: Runtime.OutOfMemory');
-  assert.equal(initReportLine(10000, 'timeout'), 'INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout');
+test("REPORT has its fields in Lambda's order, tab-separated, and only the optional ones that apply", () => {
+  const warm = reportLine({
+    requestId: 'r-1',
+    durationMs: 1.234,
+    billedMs: 2,
+    memorySizeMb: 128,
+    maxMemoryMb: 60,
+    initMs: null,
+    status: null,
+    errorType: null,
+  });
+  assert.equal(
+    warm,
+    'REPORT RequestId: r-1\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB',
+  );
+  const cold = reportLine({
+    requestId: 'r-2',
+    durationMs: 3000,
+    billedMs: 3200,
+    memorySizeMb: 128,
+    maxMemoryMb: 128,
+    initMs: 199.5,
+    status: 'error',
+    errorType: 'Runtime.OutOfMemory',
+  });
+  assert.equal(
+    cold,
+    'REPORT RequestId: r-2\tDuration: 3000.00 ms\tBilled Duration: 3200 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tInit Duration: 199.50 ms\tStatus: error\tError Type: Runtime.OutOfMemory',
+  );
+  assert.equal(
+    initReportLine(10000, 'timeout'),
+    'INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout',
+  );
 });
 
 test('a throttle is TooManyRequestsException with its reason, no environment and no log', () => {
-  const inv = throttledInvocation({ requestId: 'r-3', attempt: 1, source: 'sync', version: '$LATEST', atMs: 40, memorySizeMb: 128, event: { a: 1 }, inputs: ['in-1'], reason: 'ConcurrentInvocationLimitExceeded' });
+  const inv = throttledInvocation({
+    requestId: 'r-3',
+    attempt: 1,
+    source: 'sync',
+    version: '$LATEST',
+    atMs: 40,
+    memorySizeMb: 128,
+    event: { a: 1 },
+    inputs: ['in-1'],
+    reason: 'ConcurrentInvocationLimitExceeded',
+  });
   assert.equal(inv.outcome, 'throttled');
   assert.equal(inv.env, null);
   assert.equal(inv.errorType, 'TooManyRequestsException');

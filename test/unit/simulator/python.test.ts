@@ -11,11 +11,19 @@ import { assertAccounting, assertNoOrphans, body, config, fn, sync } from './hel
 const PY = { handler: 'app.handler', runtime: 'python3.13' };
 
 test('Python: cold then warm starts in one environment, module state kept, INIT measured', async () => {
-  const trace = await simulate(config(fn('python-basic', PY), [sync(0, { a: 1 }), sync(1000, {}), sync(2000, {}), sync(2000 + 15 * 60_000, {})]));
+  const trace = await simulate(
+    config(fn('python-basic', PY), [sync(0, { a: 1 }), sync(1000, {}), sync(2000, {}), sync(2000 + 15 * 60_000, {})]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
-  assert.deepEqual(trace.invocations.map((i) => i.cold), [true, false, false, true]);
-  assert.deepEqual(trace.invocations.map((_, i) => body(trace, i)['count']), [1, 2, 3, 1]);
+  assert.deepEqual(
+    trace.invocations.map((i) => i.cold),
+    [true, false, false, true],
+  );
+  assert.deepEqual(
+    trace.invocations.map((_, i) => body(trace, i)['count']),
+    [1, 2, 3, 1],
+  );
   const first = trace.environments[0];
   assert.ok(first);
   // Module scope sleeps 50 ms: INIT is measured, not invented.
@@ -26,17 +34,35 @@ test('Python: cold then warm starts in one environment, module state kept, INIT 
   assert.equal(response['memory'], '256', 'memory_limit_in_mb is a string, as in awslambdaric');
   assert.equal(response['requestId'], trace.invocations[0]?.requestId);
   assert.equal(response['executionEnv'], 'AWS_Lambda_python3.13');
-  assert.ok(typeof response['remaining'] === 'number' && (response['remaining'] as number) > 2000 && (response['remaining'] as number) <= 3000);
+  assert.ok(
+    typeof response['remaining'] === 'number' &&
+      (response['remaining'] as number) > 2000 &&
+      (response['remaining'] as number) <= 3000,
+  );
   assert.match(String(response['traceId']), /^Root=/);
   // print() and logging lines are the request's logs, in order, in Lambda's format.
   const logs = trace.invocations[0]?.logs ?? [];
   assert.ok(logs.includes('handling {"a": 1}'), logs.join('\n'));
-  assert.ok(logs.some((l) => /^\[INFO\]\t\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-f-]+\tcount is 1$/.test(l)), logs.join('\n'));
-  assert.ok(trace.environmentLogs.some((l) => l.line === 'init done'), 'INIT output is logged');
+  assert.ok(
+    logs.some((l) => /^\[INFO\]\t\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-f-]+\tcount is 1$/.test(l)),
+    logs.join('\n'),
+  );
+  assert.ok(
+    trace.environmentLogs.some((l) => l.line === 'init done'),
+    'INIT output is logged',
+  );
 });
 
-test('Python errors: Lambda\'s shape, the environment survives; sys.exit resets it', async () => {
-  const trace = await simulate(config(fn('python-basic', PY), [sync(0, { fail: 7 }), sync(1000, {}), sync(2000, { exit: 3 }), sync(3000, {}), sync(4000, { unserialisable: true })]));
+test("Python errors: Lambda's shape, the environment survives; sys.exit resets it", async () => {
+  const trace = await simulate(
+    config(fn('python-basic', PY), [
+      sync(0, { fail: 7 }),
+      sync(1000, {}),
+      sync(2000, { exit: 3 }),
+      sync(3000, {}),
+      sync(4000, { unserialisable: true }),
+    ]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const [failed, after, exited, cold, marshal] = trace.invocations;
@@ -46,7 +72,9 @@ test('Python errors: Lambda\'s shape, the environment survives; sys.exit resets 
   assert.equal(failed.error?.errorMessage, 'bad order 7');
   assert.equal(failed.error?.requestId, failed.requestId);
   assert.ok((failed.error?.stackTrace ?? []).some((l) => /app\.py", line \d+, in handler/.test(l)));
-  assert.ok(failed.logs.some((l) => l.startsWith('[ERROR] ValueError: bad order 7\nTraceback (most recent call last):')));
+  assert.ok(
+    failed.logs.some((l) => l.startsWith('[ERROR] ValueError: bad order 7\nTraceback (most recent call last):')),
+  );
   assert.equal(after.cold, false, 'an error does not reset the environment');
   assert.equal(exited.errorType, 'Runtime.ExitError');
   assert.match(exited.error?.errorMessage ?? '', /exit status 3/);
@@ -59,7 +87,10 @@ test('Python INIT errors: missing module and missing handler, as awslambdaric wo
   assertAccounting(missing);
   assertNoOrphans(missing);
   assert.equal(missing.invocations[0]?.error?.errorType, 'Runtime.ImportModuleError');
-  assert.match(missing.invocations[0]?.error?.errorMessage ?? '', /^Unable to import module 'broken': No module named 'module_that_does_not_exist'/);
+  assert.match(
+    missing.invocations[0]?.error?.errorMessage ?? '',
+    /^Unable to import module 'broken': No module named 'module_that_does_not_exist'/,
+  );
   const noHandler = await simulate(config(fn('python-basic', { ...PY, handler: 'app.nope' }), [sync(0, {})]));
   assertAccounting(noHandler);
   assert.equal(noHandler.invocations[0]?.error?.errorType, 'Runtime.HandlerNotFound');

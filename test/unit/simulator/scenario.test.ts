@@ -77,7 +77,15 @@ test('a bad scenario lists every problem with its path', () => {
     (e: unknown) => {
       assert.ok(e instanceof ScenarioError);
       const text = e.problems.join('\n');
-      for (const expected of ['function.memorySize', 'function.timeout', 'platform.idleTimeoutMs', 'platform.bogus', 'traffic[0].invoke', 'traffic[1].sqs.batchSize', 'traffic[2]']) {
+      for (const expected of [
+        'function.memorySize',
+        'function.timeout',
+        'platform.idleTimeoutMs',
+        'platform.bogus',
+        'traffic[0].invoke',
+        'traffic[1].sqs.batchSize',
+        'traffic[2]',
+      ]) {
         assert.ok(text.includes(expected), `mentions ${expected}:\n${text}`);
       }
       return true;
@@ -87,7 +95,9 @@ test('a bad scenario lists every problem with its path', () => {
 });
 
 test('the schema covers the loader: every platform setting is described', () => {
-  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'scenario.schema.json'), 'utf8')) as {
+  const schema = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'scenario.schema.json'), 'utf8'),
+  ) as {
     properties: { platform: { properties: Record<string, unknown> } };
   };
   assert.deepEqual(Object.keys(schema.properties.platform.properties).sort(), Object.keys(defaultPlatform()).sort());
@@ -100,7 +110,11 @@ test('lambda-lens simulate: text report with REPORT lines, --out trace, --chrome
     const err = capture();
     const tracePath = join(dir, 'trace.json');
     const chromePath = join(dir, 'chrome.json');
-    const code = await runSimulate(['simulate', join(SCENARIOS, 'template.scenario.json'), '--out', tracePath, `--chrome=${chromePath}`], out.stream, err.stream);
+    const code = await runSimulate(
+      ['simulate', join(SCENARIOS, 'template.scenario.json'), '--out', tracePath, `--chrome=${chromePath}`],
+      out.stream,
+      err.stream,
+    );
     assert.equal(code, 0, err.text());
     const text = out.text();
     assert.match(text, /Lambda Lens simulation: SQS partial batch from the template/);
@@ -113,7 +127,10 @@ test('lambda-lens simulate: text report with REPORT lines, --out trace, --chrome
     assert.ok(chrome.traceEvents.some((e) => e.ph === 'X' && e.cat?.startsWith('invoke')));
 
     const json = capture();
-    assert.equal(await runSimulate([join(SCENARIOS, 'inline.scenario.json'), '--format', 'json'], json.stream, capture().stream), 0);
+    assert.equal(
+      await runSimulate([join(SCENARIOS, 'inline.scenario.json'), '--format', 'json'], json.stream, capture().stream),
+      0,
+    );
     const parsed = JSON.parse(json.text()) as SimulationTrace;
     assert.equal(parsed.version, 1);
     assertAccounting(parsed);
@@ -124,7 +141,11 @@ test('lambda-lens simulate: text report with REPORT lines, --out trace, --chrome
     assert.equal(await runSimulate(['x.json', '--format', 'yaml'], capture().stream, capture().stream), 2);
     assert.equal(await runSimulate(['x.json', '--bogus'], capture().stream, capture().stream), 2);
     const bad = capture();
-    assert.equal(await runSimulate([join(SCENARIOS, 'bad.scenario.json')], capture().stream, bad.stream), 2, 'a scenario with problems is bad input');
+    assert.equal(
+      await runSimulate([join(SCENARIOS, 'bad.scenario.json')], capture().stream, bad.stream),
+      2,
+      'a scenario with problems is bad input',
+    );
     assert.match(bad.text(), /function\.memorySize/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -144,30 +165,53 @@ test('Chrome export: one thread per environment, INIT and invoke slices, throttl
   assert.ok(chrome.traceEvents.every((e) => e.ts >= 0));
   assert.ok(chrome.traceEvents.some((e) => e.cat === 'init' && e.name === 'INIT (provisioned)'));
   assert.equal(chrome.traceEvents.filter((e) => e.cat === 'throttle').length, trace.summary.throttles);
-  assert.equal(chrome.traceEvents.filter((e) => e.ph === 'X' && e.cat?.startsWith('invoke')).length, trace.summary.invocations);
+  assert.equal(
+    chrome.traceEvents.filter((e) => e.ph === 'X' && e.cat?.startsWith('invoke')).length,
+    trace.summary.invocations,
+  );
 });
 
 test('lambda-lens simulate <template>: a starter scenario shaped by the trigger, printed or run', async () => {
   const template = join(SCENARIOS, 'sam', 'template.yaml');
   const printed = capture();
   assert.equal(await runSimulate([template, '--print-scenario'], printed.stream, capture().stream), 0);
-  const starter = JSON.parse(printed.text()) as { template: string; function: string; traffic: { at: number; sqs?: { messages: string[] } }[] };
+  const starter = JSON.parse(printed.text()) as {
+    template: string;
+    function: string;
+    traffic: { at: number; sqs?: { messages: string[] } }[];
+  };
   assert.equal(starter.function, 'OrdersFunction');
   assert.equal(starter.template, 'template.yaml');
-  assert.ok(starter.traffic.every((t) => t.sqs), 'an SQS function gets SQS traffic');
+  assert.ok(
+    starter.traffic.every((t) => t.sqs),
+    'an SQS function gets SQS traffic',
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-starter-'));
   try {
     const tracePath = join(dir, 'trace.json');
     const out = capture();
     const err = capture();
-    assert.equal(await runSimulate([template, '--function', 'OrdersFunction', '--out', tracePath], out.stream, err.stream), 0, err.text());
+    assert.equal(
+      await runSimulate([template, '--function', 'OrdersFunction', '--out', tracePath], out.stream, err.stream),
+      0,
+      err.text(),
+    );
     const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as SimulationTrace;
     assertAccounting(trace);
     assert.equal(trace.summary.accounting.put, 40);
-    assert.ok(trace.invocations.some((i) => i.cold), 'cold starts');
-    assert.ok(trace.invocations.some((i) => !i.cold && i.arrivedMs >= 60_000 && i.arrivedMs < 15 * 60_000), 'warm reuse a minute later');
-    assert.ok(trace.invocations.some((i) => i.arrivedMs >= 15 * 60_000 && i.cold), 'cold again after the idle gap');
+    assert.ok(
+      trace.invocations.some((i) => i.cold),
+      'cold starts',
+    );
+    assert.ok(
+      trace.invocations.some((i) => !i.cold && i.arrivedMs >= 60_000 && i.arrivedMs < 15 * 60_000),
+      'warm reuse a minute later',
+    );
+    assert.ok(
+      trace.invocations.some((i) => i.arrivedMs >= 15 * 60_000 && i.cold),
+      'cold again after the idle gap',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -175,7 +219,14 @@ test('lambda-lens simulate <template>: a starter scenario shaped by the trigger,
   const bad = capture();
   assert.equal(await runSimulate([template, '--function', 'Nope'], capture().stream, bad.stream), 2);
   assert.match(bad.text(), /no function Nope .*found: OrdersFunction/);
-  assert.equal(await runSimulate([join(SCENARIOS, 'inline.scenario.json'), '--print-scenario'], capture().stream, capture().stream), 2);
+  assert.equal(
+    await runSimulate(
+      [join(SCENARIOS, 'inline.scenario.json'), '--print-scenario'],
+      capture().stream,
+      capture().stream,
+    ),
+    2,
+  );
 });
 
 test('starter scenarios for sync, async and stream triggers run with the accounting intact', async () => {
@@ -200,7 +251,11 @@ test('starter scenarios for sync, async and stream triggers run with the account
   for (const model of functions) {
     const starter = starterScenario(model, 'virtual.yaml');
     const first = starter.traffic[0]!;
-    assert.equal(first['invoke'] ?? Object.keys(first).find((k) => k !== 'at'), expected[model.logicalId], model.logicalId);
+    assert.equal(
+      first['invoke'] ?? Object.keys(first).find((k) => k !== 'at'),
+      expected[model.logicalId],
+      model.logicalId,
+    );
     // Run it from the model directly (the template file itself does not exist on disk).
     const { template: _fromTemplate, ...rest } = starter;
     const json = { ...rest, function: { name: model.logicalId, handler: 'index.handler', codeUri: '../echo' } };
@@ -224,7 +279,7 @@ test('Ctrl-C during lambda-lens simulate cancels the run: every environment kill
   assert.deepEqual(liveRuntimePids(), []);
 });
 
-test('a function that publishes an alias is simulated through it: the starter scenario names the alias, and the template\'s provisioned concurrency is the alias\'s', async () => {
+test("a function that publishes an alias is simulated through it: the starter scenario names the alias, and the template's provisioned concurrency is the alias's", async () => {
   const template = join(SCENARIOS, 'alias', 'template.yaml');
   const functions = readTemplateFunctions(`file://${template}`, readFileSync(template, 'utf8'));
   const starters = Object.fromEntries(functions.map((m) => [m.logicalId, starterScenario(m, 'template.yaml')]));
@@ -232,7 +287,11 @@ test('a function that publishes an alias is simulated through it: the starter sc
   assert.equal(starters['PlainFunction']?.qualifier, 'prod', 'an AWS::Lambda::Alias on the function');
   assert.equal(starters['LatestFunction']?.qualifier, undefined, 'no alias: $LATEST');
 
-  const resolve = (json: Record<string, unknown>) => resolveScenario({ template: 'template.yaml', traffic: [{ at: 0, invoke: 'sync', count: 3 }], ...json }, join(SCENARIOS, 'alias', 'x.scenario.json'));
+  const resolve = (json: Record<string, unknown>) =>
+    resolveScenario(
+      { template: 'template.yaml', traffic: [{ at: 0, invoke: 'sync', count: 3 }], ...json },
+      join(SCENARIOS, 'alias', 'x.scenario.json'),
+    );
   // The starter scenario as written: the alias, its version, its provisioned concurrency.
   const live = resolve({ ...starters['LiveFunction'], traffic: [{ at: 0, invoke: 'sync', count: 3 }] });
   assert.equal(live.config.routing?.qualifier, 'live');
@@ -245,7 +304,10 @@ test('a function that publishes an alias is simulated through it: the starter sc
   // $LATEST has no provisioned concurrency (it lives on the alias): none, and a warning that says where it is.
   const latest = resolve({ function: 'LiveFunction', qualifier: '$LATEST' });
   assert.equal(latest.config.function.provisionedConcurrency, 0);
-  assert.ok(latest.warnings.some((w) => /provisioned concurrency is on alias live, and this scenario invokes \$LATEST/.test(w)), latest.warnings.join('\n'));
+  assert.ok(
+    latest.warnings.some((w) => /provisioned concurrency is on alias live, and this scenario invokes \$LATEST/.test(w)),
+    latest.warnings.join('\n'),
+  );
   assert.equal(resolve({ function: 'LatestFunction' }).config.routing, undefined);
 
   // Run the starter: the alias's version 1 starts with its provisioned environments, the burst is warm on them.
@@ -255,6 +317,10 @@ test('a function that publishes an alias is simulated through it: the starter sc
   const provisioned = trace.environments.filter((e) => e.initializationType === 'provisioned-concurrency');
   assert.equal(provisioned.length, 2);
   assert.ok(provisioned.every((e) => e.version === '1'));
-  assert.equal(trace.invocations.filter((i) => !i.cold).length, 2, 'two of the three concurrent requests run on the provisioned environments');
+  assert.equal(
+    trace.invocations.filter((i) => !i.cold).length,
+    2,
+    'two of the three concurrent requests run on the provisioned environments',
+  );
   assert.ok(trace.invocations.every((i) => i.logs[0]?.endsWith('Version: 1')));
 });

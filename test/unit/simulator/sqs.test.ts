@@ -29,7 +29,11 @@ function sqs(q: SqsQueueConfig, messages: SqsMessageInput[], at = 0): TrafficEnt
 }
 
 test('ReportBatchItemFailures: one failing message in a batch is the only one re-delivered, after the visibility timeout', async () => {
-  const messages = [{ body: 'ok-1', messageId: 'm1' }, { body: 'fail-2', messageId: 'm2' }, { body: 'ok-3', messageId: 'm3' }];
+  const messages = [
+    { body: 'ok-1', messageId: 'm1' },
+    { body: 'fail-2', messageId: 'm2' },
+    { body: 'ok-3', messageId: 'm3' },
+  ];
   const q = queue({ maxReceiveCount: 2, deadLetterQueue: 'orders-dlq' });
   const trace = await simulate(config(fn('batch'), [sqs(q, messages)]));
   assertAccounting(trace);
@@ -54,7 +58,9 @@ test('ReportBatchItemFailures: one failing message in a batch is the only one re
 });
 
 test('the SQS event has the real record shape', async () => {
-  const trace = await simulate(config(fn('echo'), [sqs(queue({ reportBatchItemFailures: false }), [{ body: '{"a":1}', messageId: 'abc' }])]));
+  const trace = await simulate(
+    config(fn('echo'), [sqs(queue({ reportBatchItemFailures: false }), [{ body: '{"a":1}', messageId: 'abc' }])]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const event = trace.invocations[0]!.response as { Records: Record<string, unknown>[] };
@@ -76,21 +82,36 @@ test('the SQS event has the real record shape', async () => {
 });
 
 test('without ReportBatchItemFailures a thrown error returns the whole batch; maxReceiveCount moves it to the DLQ', async () => {
-  const q = queue({ reportBatchItemFailures: false, maxReceiveCount: 3, deadLetterQueue: 'dlq', visibilityTimeoutSeconds: 60 });
+  const q = queue({
+    reportBatchItemFailures: false,
+    maxReceiveCount: 3,
+    deadLetterQueue: 'dlq',
+    visibilityTimeoutSeconds: 60,
+  });
   const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
   const trace = await simulate(config(f, [sqs(q, [{ body: 'ok' }, { body: 'fail' }])]));
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.invocations.length, 3, 'received 3 times');
   assert.ok(trace.invocations.every((i) => i.inputs.length === 2 && i.outcome === 'error'));
-  assert.deepEqual(trace.invocations.map((i) => i.attempt), [1, 2, 3]);
+  assert.deepEqual(
+    trace.invocations.map((i) => i.attempt),
+    [1, 2, 3],
+  );
   assert.equal(trace.summary.accounting.delivered, 2, 'both messages, the good one too, reach the DLQ');
   assert.equal(trace.deliveries.length, 2);
 });
 
 test('an invalid batchItemFailures response fails the whole batch', async () => {
   const q = queue({ maxReceiveCount: 1, deadLetterQueue: 'dlq' });
-  const trace = await simulate(config(fn('bad-batch'), [sqs(q, [{ body: 'ok', messageId: 'x1' }, { body: 'ok', messageId: 'x2' }])]));
+  const trace = await simulate(
+    config(fn('bad-batch'), [
+      sqs(q, [
+        { body: 'ok', messageId: 'x1' },
+        { body: 'ok', messageId: 'x2' },
+      ]),
+    ]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.invocations.length, 1);
@@ -100,7 +121,14 @@ test('an invalid batchItemFailures response fails the whole batch', async () => 
 });
 
 test('batch size splits messages; FIFO keeps each group in order with one batch in flight per group', async () => {
-  const standard = await simulate(config(fn('batch'), [sqs(queue({ batchSize: 2 }), Array.from({ length: 5 }, (_, i) => ({ body: `ok-${i}` })))]));
+  const standard = await simulate(
+    config(fn('batch'), [
+      sqs(
+        queue({ batchSize: 2 }),
+        Array.from({ length: 5 }, (_, i) => ({ body: `ok-${i}` })),
+      ),
+    ]),
+  );
   assertAccounting(standard);
   assert.deepEqual(standard.invocations.map((i) => i.inputs.length).sort(), [1, 2, 2]);
 
@@ -118,25 +146,38 @@ test('batch size splits messages; FIFO keeps each group in order with one batch 
   const groupA = order.filter((id) => id.startsWith('a'));
   assert.deepEqual(groupA, ['a1', 'a2', 'a3']);
   // Group a never has two batches in flight at once.
-  const aInvocations = trace.invocations.filter((i) => trace.inputs.find((x) => x.id === i.inputs[0])!.externalId.startsWith('a'));
+  const aInvocations = trace.invocations.filter((i) =>
+    trace.inputs.find((x) => x.id === i.inputs[0])!.externalId.startsWith('a'),
+  );
   for (let k = 1; k < aInvocations.length; k++) assert.ok(aInvocations[k]!.arrivedMs >= aInvocations[k - 1]!.endMs);
 });
 
 test('SQS pollers start at 5 concurrent batches; MaximumConcurrency caps them lower', async () => {
   const messages = Array.from({ length: 12 }, (_, i) => ({ body: `ok-${i}` }));
-  const trace = await simulate(config(fn('node-basic'), [sqs(queue({ batchSize: 1 }), messages.map((m) => ({ ...m })))]));
+  const trace = await simulate(
+    config(fn('node-basic'), [
+      sqs(
+        queue({ batchSize: 1 }),
+        messages.map((m) => ({ ...m })),
+      ),
+    ]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.summary.peakConcurrency, 5);
   assert.equal(trace.summary.accounting.succeeded, 12);
-  const capped = await simulate(config(fn('node-basic'), [sqs(queue({ batchSize: 1, maximumConcurrency: 2 }), messages)]));
+  const capped = await simulate(
+    config(fn('node-basic'), [sqs(queue({ batchSize: 1, maximumConcurrency: 2 }), messages)]),
+  );
   assertAccounting(capped);
   assert.equal(capped.summary.peakConcurrency, 2);
 });
 
 test('a poison message with no DLQ is retried until maxInvocations stops the run, and is still accounted for', async () => {
   const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
-  const trace = await simulate(config(f, [sqs(queue({ reportBatchItemFailures: false }), [{ body: 'fail' }])], { maxInvocations: 5 }));
+  const trace = await simulate(
+    config(f, [sqs(queue({ reportBatchItemFailures: false }), [{ body: 'fail' }])], { maxInvocations: 5 }),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.invocations.length, 5);

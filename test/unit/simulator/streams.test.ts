@@ -35,8 +35,17 @@ test('a Kinesis batch is delivered in order with the real record shape', async (
   const trace = await simulate(config(fn('echo'), [put(stream(), records)]));
   assertAccounting(trace);
   assertNoOrphans(trace);
-  const event = trace.invocations[0]!.response as { Records: { kinesis: { data: string; partitionKey: string; sequenceNumber: string }; eventSource: string; eventID: string }[] };
-  assert.deepEqual(event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()), ['a', 'b', 'c']);
+  const event = trace.invocations[0]!.response as {
+    Records: {
+      kinesis: { data: string; partitionKey: string; sequenceNumber: string };
+      eventSource: string;
+      eventID: string;
+    }[];
+  };
+  assert.deepEqual(
+    event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()),
+    ['a', 'b', 'c'],
+  );
   assert.equal(event.Records[0]!.eventSource, 'aws:kinesis');
   assert.match(event.Records[0]!.eventID, /^shardId-000000000000:\d+$/);
   const seqs = event.Records.map((r) => BigInt(r.kinesis.sequenceNumber));
@@ -45,8 +54,16 @@ test('a Kinesis batch is delivered in order with the real record shape', async (
 
 test('a failing batch blocks the shard, is retried MaximumRetryAttempts times, then OnFailure gets metadata only', async () => {
   const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
-  const records = [{ data: 'ok-1', partitionKey: 'k' }, { data: 'fail-2', partitionKey: 'k' }];
-  const trace = await simulate(config(f, [put(stream({ maximumRetryAttempts: 2 }), records), put(stream(), [{ data: 'ok-3', partitionKey: 'k' }], 100)]));
+  const records = [
+    { data: 'ok-1', partitionKey: 'k' },
+    { data: 'fail-2', partitionKey: 'k' },
+  ];
+  const trace = await simulate(
+    config(f, [
+      put(stream({ maximumRetryAttempts: 2 }), records),
+      put(stream(), [{ data: 'ok-3', partitionKey: 'k' }], 100),
+    ]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   const failed = trace.invocations.filter((i) => i.outcome === 'error');
@@ -71,7 +88,9 @@ test('a failing batch blocks the shard, is retried MaximumRetryAttempts times, t
 test('BisectBatchOnFunctionError splits a failing batch until the bad record is alone', async () => {
   const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
   const records = ['ok-1', 'ok-2', 'ok-3', 'fail-4'].map((data) => ({ data, partitionKey: 'k' }));
-  const trace = await simulate(config(f, [put(stream({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }), records)]));
+  const trace = await simulate(
+    config(f, [put(stream({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 0 }), records)]),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.summary.accounting.succeeded, 3);
@@ -83,7 +102,11 @@ test('BisectBatchOnFunctionError splits a failing batch until the bad record is 
 
 test('ReportBatchItemFailures checkpoints before the first failed record (DynamoDB stream)', async () => {
   const s = stream({ kind: 'dynamodb', name: 'orders', reportBatchItemFailures: true, maximumRetryAttempts: 1 });
-  const records = [{ data: { NewImage: { id: { S: 'ok-1' } } } }, { data: { NewImage: { id: { S: 'fail-2' } } } }, { data: { NewImage: { id: { S: 'ok-3' } } } }].map((r) => ({ ...r, partitionKey: 'p' }));
+  const records = [
+    { data: { NewImage: { id: { S: 'ok-1' } } } },
+    { data: { NewImage: { id: { S: 'fail-2' } } } },
+    { data: { NewImage: { id: { S: 'ok-3' } } } },
+  ].map((r) => ({ ...r, partitionKey: 'p' }));
   const trace = await simulate(config(fn('batch'), [put(s, records)]));
   assertAccounting(trace);
   assertNoOrphans(trace);
@@ -98,7 +121,9 @@ test('ReportBatchItemFailures checkpoints before the first failed record (Dynamo
 test('MaximumRecordAgeInSeconds ends the retries of a blocked shard', async () => {
   const f = fn('batch', { environment: { THROW_ON_FAILURE: '1' } });
   const s = stream({ maximumRetryAttempts: -1, maximumRecordAgeSeconds: 60 });
-  const trace = await simulate(config(f, [put(s, [{ data: 'fail', partitionKey: 'k' }])], { streamRetryDelayMs: 30_000 }));
+  const trace = await simulate(
+    config(f, [put(s, [{ data: 'fail', partitionKey: 'k' }])], { streamRetryDelayMs: 30_000 }),
+  );
   assertAccounting(trace);
   assertNoOrphans(trace);
   assert.equal(trace.invocations.length, 2, 'tried at 0 s and 30 s; at 60 s the record is too old');
@@ -113,11 +138,15 @@ test('ParallelizationFactor runs batches of one shard concurrently, in order per
   const a = keys.find((k) => lane(k) === 0)!;
   const b = keys.find((k) => lane(k) === 1)!;
   const records = [a, b, a, b].map((partitionKey, i) => ({ data: `r${i}`, partitionKey }));
-  const parallel = await simulate(config(fn('slow-batch'), [put(stream({ batchSize: 1, parallelizationFactor: 2 }), records)]));
+  const parallel = await simulate(
+    config(fn('slow-batch'), [put(stream({ batchSize: 1, parallelizationFactor: 2 }), records)]),
+  );
   assertAccounting(parallel);
   assertNoOrphans(parallel);
   assert.equal(parallel.summary.peakConcurrency, 2);
-  const serial = await simulate(config(fn('slow-batch'), [put(stream({ batchSize: 1, parallelizationFactor: 1 }), records)]));
+  const serial = await simulate(
+    config(fn('slow-batch'), [put(stream({ batchSize: 1, parallelizationFactor: 1 }), records)]),
+  );
   assertAccounting(serial);
   assert.equal(serial.summary.peakConcurrency, 1);
   assert.equal(serial.summary.accounting.succeeded, 4);

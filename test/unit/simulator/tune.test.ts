@@ -20,7 +20,16 @@ function capture(): { stream: PassThrough; text: () => string } {
 }
 
 function row(memorySizeMb: number, durationP50Ms: number, x86: number): TuneRow {
-  return { memorySizeMb, durationP50Ms, durationP95Ms: durationP50Ms, initP50Ms: 150, billedGbS: 1, costPerMillionUsd: { x86_64: x86, arm64: x86 * 0.8 }, invocations: 10, errors: 0 };
+  return {
+    memorySizeMb,
+    durationP50Ms,
+    durationP95Ms: durationP50Ms,
+    initP50Ms: 150,
+    billedGbS: 1,
+    costPerMillionUsd: { x86_64: x86, arm64: x86 * 0.8 },
+    invocations: 10,
+    errors: 0,
+  };
 }
 
 test('recommend: the cheapest size, and the smallest size within the tolerance of the best Duration', () => {
@@ -33,7 +42,9 @@ test('recommend: the cheapest size, and the smallest size within the tolerance o
 test('tune runs the scenario at each size: JSON rows with Duration, INIT, GB-s and cost on both architectures', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'll-tune-'));
   try {
-    writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      `Transform: AWS::Serverless-2016-10-31
 Resources:
   Cpu:
     Type: AWS::Serverless::Function
@@ -43,15 +54,33 @@ Resources:
       CodeUri: ${join(FIXTURES, 'cpu-bound')}
       MemorySize: 20000
       Timeout: 30
-`);
+`,
+    );
     const scenario = join(dir, 'cpu.scenario.json');
-    writeFileSync(scenario, JSON.stringify({ template: 'template.yaml', function: 'Cpu', traffic: [{ at: 0, invoke: 'sync', event: { work: 10 }, count: 2 }, { at: 1000, invoke: 'sync', event: { work: 10 }, count: 5, intervalMs: 1000 }] }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        template: 'template.yaml',
+        function: 'Cpu',
+        traffic: [
+          { at: 0, invoke: 'sync', event: { work: 10 }, count: 2 },
+          { at: 1000, invoke: 'sync', event: { work: 10 }, count: 5, intervalMs: 1000 },
+        ],
+      }),
+    );
     const out = capture();
     const err = capture();
     // MemorySize 20000 is out of range, but tune replaces it with each size tried.
-    assert.equal(await runTune([scenario, '--memory', '1769,128', '--format', 'json'], out.stream, err.stream), 0, err.text());
+    assert.equal(
+      await runTune([scenario, '--memory', '1769,128', '--format', 'json'], out.stream, err.stream),
+      0,
+      err.text(),
+    );
     const rows = JSON.parse(out.text()) as TuneRow[];
-    assert.deepEqual(rows.map((r) => r.memorySizeMb), [128, 1769]);
+    assert.deepEqual(
+      rows.map((r) => r.memorySizeMb),
+      [128, 1769],
+    );
     for (const r of rows) {
       assert.equal(r.invocations, 7);
       assert.ok(r.durationP50Ms !== null && r.durationP95Ms !== null && r.durationP95Ms >= r.durationP50Ms);
@@ -61,21 +90,33 @@ Resources:
       assert.ok(r.costPerMillionUsd.x86_64 > 0.2, 'the request price is included');
     }
     const [small, big] = rows as [TuneRow, TuneRow];
-    assert.ok((small.durationP50Ms as number) > 5 * (big.durationP50Ms as number), 'CPU-bound code is much slower at 128 MB');
+    assert.ok(
+      (small.durationP50Ms as number) > 5 * (big.durationP50Ms as number),
+      'CPU-bound code is much slower at 128 MB',
+    );
     assert.deepEqual(liveRuntimePids(), []);
 
     const text = capture();
     assert.equal(await runTune([scenario, '--memory=128,1769'], text.stream, capture().stream), 0);
     assert.match(text.text(), /^128 MB .* cheapest/m);
     assert.match(text.text(), /^1769 MB .* fastest/m);
-    assert.match(text.text(), /Cheapest: 128 MB\. Fastest: 1769 MB \(the smallest size within 10 % of the best Duration p50\)/);
+    assert.match(
+      text.text(),
+      /Cheapest: 128 MB\. Fastest: 1769 MB \(the smallest size within 10 % of the best Duration p50\)/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('bad usage is exit 2 with a message', async () => {
-  for (const args of [[], ['x.json', '--memory', '64'], ['x.json', '--memory', 'a,b'], ['x.json', '--format', 'csv'], ['x.json', '--tolerance', '-1']]) {
+  for (const args of [
+    [],
+    ['x.json', '--memory', '64'],
+    ['x.json', '--memory', 'a,b'],
+    ['x.json', '--format', 'csv'],
+    ['x.json', '--tolerance', '-1'],
+  ]) {
     const err = capture();
     assert.equal(await runTune(args, capture().stream, err.stream), 2, args.join(' '));
     assert.match(err.text(), /^lambda-lens tune: /);

@@ -48,17 +48,22 @@ function project(props: string): { dir: string; template: string } {
 }
 
 test('MemorySize 20000 and Timeout 1000: the CLI names both rules and exits 1 before starting any process', async () => {
-  const { dir, template } = project('      MemorySize: 20000\n      Timeout: 1000\n      Environment:\n        Variables:\n          AWS_REGION: eu-west-1');
+  const { dir, template } = project(
+    '      MemorySize: 20000\n      Timeout: 1000\n      Environment:\n        Variables:\n          AWS_REGION: eu-west-1',
+  );
   try {
     const out = capture();
     const err = capture();
     const code = await runSimulate([template, '--function', 'Big'], out.stream, err.stream);
     assert.equal(code, 1);
     const text = err.text();
-    assert.match(text, /template\.yaml:10 {2}LL1001 {2}MemorySize 20000 MB is outside Lambda's range of 128–10,240 MB \(function Big\)/);
+    assert.match(
+      text,
+      /template\.yaml:10 {2}LL1001 {2}MemorySize 20000 MB is outside Lambda's range of 128–10,240 MB \(function Big\)/,
+    );
     assert.match(text, /template\.yaml:11 {2}LL1003 {2}Timeout 1,000 seconds is outside Lambda's range/);
     assert.match(text, /LL1009 .*AWS_REGION/);
-    assert.doesNotMatch(text, /99999/, 'another function\'s problems do not stop this one');
+    assert.doesNotMatch(text, /99999/, "another function's problems do not stop this one");
     assert.match(text, /run anyway with --force/);
     assert.equal(out.text(), '', 'nothing ran');
     assert.deepEqual(liveRuntimePids(), [], 'no process was started');
@@ -73,7 +78,10 @@ test('--force runs a rejected configuration and still lists what Lambda would re
     const out = capture();
     const err = capture();
     const scenario = join(dir, 'one.scenario.json');
-    writeFileSync(scenario, JSON.stringify({ template, function: 'Big', traffic: [{ at: 0, invoke: 'sync', event: {} }] }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({ template, function: 'Big', traffic: [{ at: 0, invoke: 'sync', event: {} }] }),
+    );
     const code = await runSimulate([scenario, '--force'], out.stream, err.stream);
     assert.equal(code, 0, err.text());
     assert.match(err.text(), /LL1001/);
@@ -89,10 +97,19 @@ test('a value the scenario overrides is not held against it; a valid function ha
   try {
     const traffic = [{ at: 0, invoke: 'sync', event: {} }];
     const rejected = resolveScenario({ template, function: 'Big', traffic }, join(dir, 's.json')).rejections;
-    assert.deepEqual(rejected.map((r) => r.ruleId), ['LL1001']);
-    const overridden = resolveScenario({ template, function: 'Big', overrides: { memorySize: 1024 }, traffic }, join(dir, 's.json')).rejections;
+    assert.deepEqual(
+      rejected.map((r) => r.ruleId),
+      ['LL1001'],
+    );
+    const overridden = resolveScenario(
+      { template, function: 'Big', overrides: { memorySize: 1024 }, traffic },
+      join(dir, 's.json'),
+    ).rejections;
     assert.deepEqual(overridden, []);
-    const inline = resolveScenario({ function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(FIXTURES, 'trivial') }, traffic }, join(dir, 's.json'));
+    const inline = resolveScenario(
+      { function: { handler: 'index.handler', runtime: 'nodejs22.x', codeUri: join(FIXTURES, 'trivial') }, traffic },
+      join(dir, 's.json'),
+    );
     assert.deepEqual(inline.rejections, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });

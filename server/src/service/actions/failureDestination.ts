@@ -6,7 +6,15 @@ import type { FunctionModel, Trigger } from '../model/types';
 import type { Edit, Fix } from '../model/findings';
 import type { TemplateDocument } from '../templates/template';
 import { asMap, get } from '../templates/tree';
-import { getAttSnippet, mapSnippet, refSnippet, setPathEdit, triggerProperties, wordSnippet, type Snippet } from './templateEdits';
+import {
+  getAttSnippet,
+  mapSnippet,
+  refSnippet,
+  setPathEdit,
+  triggerProperties,
+  wordSnippet,
+  type Snippet,
+} from './templateEdits';
 
 /** A logical id not yet used in the template. */
 function freshId(template: TemplateDocument, base: string): string {
@@ -25,13 +33,19 @@ function build(template: TemplateDocument, queueId: string, edit: Edit | undefin
 }
 
 /** For a Kinesis / DynamoDB / Kafka mapping: `DestinationConfig.OnFailure` to a new queue. */
-export function mappingFailureDestinationFix(template: TemplateDocument, fn: FunctionModel, trigger: Trigger): Fix | undefined {
+export function mappingFailureDestinationFix(
+  template: TemplateDocument,
+  fn: FunctionModel,
+  trigger: Trigger,
+): Fix | undefined {
   const props = triggerProperties(template, fn, trigger);
   if (props === undefined) return undefined;
   const queueId = freshId(template, `${trigger.definedBy === 'event' ? fn.logicalId : ''}${trigger.name}FailureQueue`);
   // SAM adds the send permission to the function's role when the destination's Type is given.
   const onFailure: Record<string, Snippet> =
-    trigger.definedBy === 'event' ? { Type: wordSnippet('SQS'), Destination: getAttSnippet(queueId, 'Arn') } : { Destination: getAttSnippet(queueId, 'Arn') };
+    trigger.definedBy === 'event'
+      ? { Type: wordSnippet('SQS'), Destination: getAttSnippet(queueId, 'Arn') }
+      : { Destination: getAttSnippet(queueId, 'Arn') };
   const edit = setPathEdit(template, props, ['DestinationConfig', 'OnFailure'], mapSnippet(onFailure));
   const grant = trigger.definedBy === 'event' ? '' : ' (grant the role sqs:SendMessage on it)';
   return build(template, queueId, edit, `Send failed batches of ${trigger.name} to a new SQS queue ${queueId}${grant}`);
@@ -46,7 +60,12 @@ export function asyncFailureDestinationFix(template: TemplateDocument, fn: Funct
   if (fn.resourceType === 'AWS::Serverless::Function') {
     const props = asMap(get(resource, 'Properties'));
     if (props === undefined) return undefined;
-    const edit = setPathEdit(template, props, ['EventInvokeConfig', 'DestinationConfig', 'OnFailure'], mapSnippet({ Type: wordSnippet('SQS'), Destination: destination }));
+    const edit = setPathEdit(
+      template,
+      props,
+      ['EventInvokeConfig', 'DestinationConfig', 'OnFailure'],
+      mapSnippet({ Type: wordSnippet('SQS'), Destination: destination }),
+    );
     return build(template, queueId, edit, `Send events that fail all retries to a new SQS queue ${queueId}`);
   }
   // A separate EventInvokeConfig already exists: its destination is added there by hand.
@@ -67,5 +86,10 @@ export function asyncFailureDestinationFix(template: TemplateDocument, fn: Funct
       }),
     }),
   );
-  return build(template, queueId, config, `Send events that fail all retries to a new SQS queue ${queueId} (grant the role sqs:SendMessage on it)`);
+  return build(
+    template,
+    queueId,
+    config,
+    `Send events that fail all retries to a new SQS queue ${queueId} (grant the role sqs:SendMessage on it)`,
+  );
 }

@@ -18,7 +18,11 @@ function managedPolicyArn(path: string): Extract<Snippet, { kind: 'scalar' }> {
  * "Add <policy> to role <id>": appends to the role's `ManagedPolicyArns`, or creates it.
  * `undefined` when the role's properties are not plain maps and lists (an intrinsic in the way).
  */
-export function addManagedPolicyFix(template: TemplateDocument, roleLogicalId: string, policyPath: string): Fix | undefined {
+export function addManagedPolicyFix(
+  template: TemplateDocument,
+  roleLogicalId: string,
+  policyPath: string,
+): Fix | undefined {
   const role = template.resolver?.resource(roleLogicalId);
   if (role === undefined) return undefined;
   const name = policyPath.split('/').pop() ?? policyPath;
@@ -29,17 +33,24 @@ export function addManagedPolicyFix(template: TemplateDocument, roleLogicalId: s
   let edit: Edit | undefined;
   if (arns === undefined) edit = setPathEdit(template, props, ['ManagedPolicyArns'], seqSnippet(value));
   else if (arns.kind === 'seq') edit = appendItemEdit(template, arns, value);
-  return edit === undefined ? undefined : { title: `Add the managed policy ${name} to role ${roleLogicalId}`, edits: [edit] };
+  return edit === undefined
+    ? undefined
+    : { title: `Add the managed policy ${name} to role ${roleLogicalId}`, edits: [edit] };
 }
 
 /** Appends an item to a list: a new `- item` line in a YAML block list, `, item` in a flow list or JSON array. */
-function appendItemEdit(template: TemplateDocument, seq: TSeq, value: Extract<Snippet, { kind: 'scalar' }>): Edit | undefined {
+function appendItemEdit(
+  template: TemplateDocument,
+  seq: TSeq,
+  value: Extract<Snippet, { kind: 'scalar' }>,
+): Edit | undefined {
   const text = template.text;
   const last: TNode | undefined = seq.items[seq.items.length - 1];
   const item = template.format === 'json' ? value.json : value.yaml;
   const flow = template.format === 'json' || text[seq.span.start] === '[';
   if (flow) {
-    if (last !== undefined) return { uri: template.uri, span: { start: last.span.end, end: last.span.end }, newText: `, ${item}` };
+    if (last !== undefined)
+      return { uri: template.uri, span: { start: last.span.end, end: last.span.end }, newText: `, ${item}` };
     const open = text.indexOf('[', seq.span.start);
     return open < 0 ? undefined : { uri: template.uri, span: { start: open + 1, end: open + 1 }, newText: item };
   }
@@ -49,5 +60,9 @@ function appendItemEdit(template: TemplateDocument, seq: TSeq, value: Extract<Sn
   const lineStart = text.lastIndexOf('\n', first.span.start - 1) + 1;
   const dash = text.lastIndexOf('-', first.span.start - 1);
   if (dash < lineStart) return undefined;
-  return { uri: template.uri, span: { start: last.span.end, end: last.span.end }, newText: `\n${' '.repeat(dash - lineStart)}- ${item}` };
+  return {
+    uri: template.uri,
+    span: { start: last.span.end, end: last.span.end },
+    newText: `\n${' '.repeat(dash - lineStart)}- ${item}`,
+  };
 }

@@ -38,7 +38,11 @@ export function wordSnippet(s: string): ScalarSnippet {
 }
 
 export function getAttSnippet(logicalId: string, attribute: string): ScalarSnippet {
-  return { kind: 'scalar', yaml: `!GetAtt ${logicalId}.${attribute}`, json: `{ "Fn::GetAtt": [${JSON.stringify(logicalId)}, ${JSON.stringify(attribute)}] }` };
+  return {
+    kind: 'scalar',
+    yaml: `!GetAtt ${logicalId}.${attribute}`,
+    json: `{ "Fn::GetAtt": [${JSON.stringify(logicalId)}, ${JSON.stringify(attribute)}] }`,
+  };
 }
 
 export function refSnippet(logicalId: string): ScalarSnippet {
@@ -63,7 +67,12 @@ export function replaceEdit(uri: string, span: Span, text: string): Edit {
  * new entry (`Properties: { VisibilityTimeout: 180 }` when `Properties` is missing).
  * Returns `undefined` when a key on the way exists but is not a map, or already holds a value.
  */
-export function setPathEdit(template: TemplateDocument, map: TMap, path: readonly string[], value: Snippet): Edit | undefined {
+export function setPathEdit(
+  template: TemplateDocument,
+  map: TMap,
+  path: readonly string[],
+  value: Snippet,
+): Edit | undefined {
   const [key, ...rest] = path;
   if (key === undefined) return undefined;
   const existing = getEntry(map, key);
@@ -85,15 +94,27 @@ export function insertEntryEdit(template: TemplateDocument, map: TMap, key: stri
   if (template.format === 'json') {
     if (last === undefined) {
       const indent = ' '.repeat(columnOf(text, map.span.start));
-      return insertAt(template.uri, map.span.start + 1, ` ${JSON.stringify(key)}: ${renderJson(value, indent, step, eol)} `);
+      return insertAt(
+        template.uri,
+        map.span.start + 1,
+        ` ${JSON.stringify(key)}: ${renderJson(value, indent, step, eol)} `,
+      );
     }
     const indent = ' '.repeat(columnOf(text, last.keySpan.start));
-    return insertAt(template.uri, last.value.span.end, `,${eol}${indent}${JSON.stringify(key)}: ${renderJson(value, indent, step, eol)}`);
+    return insertAt(
+      template.uri,
+      last.value.span.end,
+      `,${eol}${indent}${JSON.stringify(key)}: ${renderJson(value, indent, step, eol)}`,
+    );
   }
   if (isFlow(text, map) || last === undefined) {
     const close = text.lastIndexOf('}', map.span.end - 1);
     const sep = last === undefined ? ' ' : ', ';
-    return insertAt(template.uri, trimBack(text, close), `${sep}${key}: ${renderYamlFlow(value)}${last === undefined ? ' ' : ''}`);
+    return insertAt(
+      template.uri,
+      trimBack(text, close),
+      `${sep}${key}: ${renderYamlFlow(value)}${last === undefined ? ' ' : ''}`,
+    );
   }
   const indent = ' '.repeat(columnOf(text, last.keySpan.start));
   const lines = renderYamlEntry(key, value, indent, ' '.repeat(step));
@@ -160,7 +181,9 @@ function renderJson(value: Snippet, indent: string, step: number, eol: string): 
       return `[${value.items.map((i) => i.json).join(', ')}]`;
     case 'map': {
       const inner = indent + ' '.repeat(step);
-      const body = value.entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${renderJson(v, inner, step, eol)}`).join(`,${eol}`);
+      const body = value.entries
+        .map(([k, v]) => `${inner}${JSON.stringify(k)}: ${renderJson(v, inner, step, eol)}`)
+        .join(`,${eol}`);
       return `{${eol}${body}${eol}${indent}}`;
     }
   }

@@ -76,7 +76,11 @@ const MAPPING_PROPS: Readonly<Record<string, string>> = {
   onFailure: 'DestinationConfig',
   enabled: 'Enabled',
 };
-const QUEUE_PROPS: Readonly<Record<string, string>> = { visibilityTimeout: 'VisibilityTimeout', fifo: 'FifoQueue', deadLetterQueue: 'RedrivePolicy' };
+const QUEUE_PROPS: Readonly<Record<string, string>> = {
+  visibilityTimeout: 'VisibilityTimeout',
+  fifo: 'FifoQueue',
+  deadLetterQueue: 'RedrivePolicy',
+};
 
 /** A construct `new`ed in the stack file. */
 interface Construct {
@@ -105,10 +109,28 @@ interface Target {
 }
 
 /** A CDK stack read as a template document (`kind: 'cdk'`, no YAML tree). */
-export function readCdkStack(uri: string, path: string, text: string, appRoot: string | undefined, synth?: SynthFunctions): TemplateDocument {
+export function readCdkStack(
+  uri: string,
+  path: string,
+  text: string,
+  appRoot: string | undefined,
+  synth?: SynthFunctions,
+): TemplateDocument {
   const reader = new CdkReader(uri, new StackSource(path, text, appRoot), synth);
   const { functions, queues } = reader.read();
-  return { uri, text, format: 'typescript', kind: 'cdk', root: undefined, syntaxError: undefined, functions, queues, detachedMappings: [], resolver: undefined, cdkProperties: reader.sites };
+  return {
+    uri,
+    text,
+    format: 'typescript',
+    kind: 'cdk',
+    root: undefined,
+    syntaxError: undefined,
+    functions,
+    queues,
+    detachedMappings: [],
+    resolver: undefined,
+    cdkProperties: reader.sites,
+  };
 }
 
 class CdkReader {
@@ -145,7 +167,16 @@ class CdkReader {
       if (cls === 'aws-sqs.Queue') this.queues.set(n, this.queue(c));
       const kind = FUNCTION_CLASSES[cls];
       if (kind !== undefined) {
-        this.fns.set(n, { c, kind, triggers: [], versions: [], aliases: [], asyncProps: [], functionUrl: undefined, extraEnv: [] });
+        this.fns.set(n, {
+          c,
+          kind,
+          triggers: [],
+          versions: [],
+          aliases: [],
+          asyncProps: [],
+          functionUrl: undefined,
+          extraEnv: [],
+        });
       }
     }
     for (const n of news) this.related(n);
@@ -157,10 +188,23 @@ class CdkReader {
   }
 
   /** Records the props of `props` that `names` maps to template properties. */
-  private addSites(props: Props | undefined, names: Readonly<Record<string, string>>, table: CdkPropertySite['table'], owner: Pick<CdkPropertySite, 'functionId' | 'trigger' | 'queueId'>): void {
+  private addSites(
+    props: Props | undefined,
+    names: Readonly<Record<string, string>>,
+    table: CdkPropertySite['table'],
+    owner: Pick<CdkPropertySite, 'functionId' | 'trigger' | 'queueId'>,
+  ): void {
     for (const [name, e] of props?.entries ?? []) {
       const property = names[name];
-      if (property !== undefined) this.sites.push({ name, property, table, nameSpan: this.span(e.nameNode), valueSpan: this.span(e.valueNode), ...owner });
+      if (property !== undefined)
+        this.sites.push({
+          name,
+          property,
+          table,
+          nameSpan: this.span(e.nameNode),
+          valueSpan: this.span(e.valueNode),
+          ...owner,
+        });
     }
   }
 
@@ -174,7 +218,7 @@ class CdkReader {
     const args = n.arguments ?? [];
     const idArg = args[1];
     const idVal = idArg ? this.src.value(idArg) : undefined;
-    const id = idVal?.k === 'str' ? idVal.v : idArg ? idArg.getText(this.src.sf) : cls.split('.').pop() ?? cls;
+    const id = idVal?.k === 'str' ? idVal.v : idArg ? idArg.getText(this.src.sf) : (cls.split('.').pop() ?? cls);
     const c: Construct = { cls, node: n, id, idSpan: this.span(idArg ?? n), props: this.src.propsOf(args[2]) };
     this.constructs.set(n, c);
     return c;
@@ -185,16 +229,27 @@ class CdkReader {
   }
 
   /** A property of props as a setting: known, unknown (also when an unfollowed spread may set it), or absent. */
-  private setting<T>(props: Props | undefined, name: string, convert: (v: Value, e: PropEntry) => T | undefined, what = name): Setting<T> | undefined {
+  private setting<T>(
+    props: Props | undefined,
+    name: string,
+    convert: (v: Value, e: PropEntry) => T | undefined,
+    what = name,
+  ): Setting<T> | undefined {
     if (props === undefined) return undefined;
     const e = props.entries.get(name);
     if (e === undefined) {
       const spread = props.unknownSpreads[0];
-      return spread !== undefined ? this.unresolved(`${what} may be set by \`${short(spread.getText(this.src.sf))}\`, which is not read statically`, spread) : undefined;
+      return spread !== undefined
+        ? this.unresolved(
+            `${what} may be set by \`${short(spread.getText(this.src.sf))}\`, which is not read statically`,
+            spread,
+          )
+        : undefined;
     }
     const v = this.src.value(e.valueNode);
     const out = convert(v, e);
-    if (out === undefined) return this.unresolved(v.k === 'unknown' ? v.why : `${what} is not a value Lambda Lens reads`, e.valueNode);
+    if (out === undefined)
+      return this.unresolved(v.k === 'unknown' ? v.why : `${what} is not a value Lambda Lens reads`, e.valueNode);
     return { value: out, span: this.span(e.valueNode), uri: this.uri };
   }
 
@@ -230,7 +285,11 @@ class CdkReader {
       return t ? { fn: t.fn, qualified: e.name.text === 'currentVersion' } : undefined;
     }
     // fn.addAlias('live')
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'addAlias') {
+    if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      e.expression.name.text === 'addAlias'
+    ) {
       const t = this.target(e.expression.expression);
       return t ? { fn: t.fn, qualified: true } : undefined;
     }
@@ -258,7 +317,7 @@ class CdkReader {
   private idOf(expr: TS.Expression | undefined): string | undefined {
     if (expr === undefined) return undefined;
     const v = this.src.value(expr);
-    return v.k === 'new' ? this.constructs.get(v.node)?.id ?? this.construct(v.node, v.cls).id : undefined;
+    return v.k === 'new' ? (this.constructs.get(v.node)?.id ?? this.construct(v.node, v.cls).id) : undefined;
   }
 
   private queue(c: Construct): QueueModel {
@@ -266,7 +325,11 @@ class CdkReader {
     const dlq = p?.entries.get('deadLetterQueue');
     const dlqProps = dlq ? this.src.propsOf(dlq.valueNode) : undefined;
     const name = this.entryValue(p, 'queueName');
-    const fifo = this.bool(p, 'fifo') ?? (name?.k === 'str' && name.v.endsWith('.fifo') ? { value: true, span: this.span(p?.entries.get('queueName')?.valueNode ?? c.node), uri: this.uri } : undefined);
+    const fifo =
+      this.bool(p, 'fifo') ??
+      (name?.k === 'str' && name.v.endsWith('.fifo')
+        ? { value: true, span: this.span(p?.entries.get('queueName')?.valueNode ?? c.node), uri: this.uri }
+        : undefined);
     this.addSites(p, QUEUE_PROPS, 'queue', { queueId: c.id });
     return {
       logicalId: c.id,
@@ -286,7 +349,17 @@ class CdkReader {
     const args = n.arguments ?? [];
     const sync = (type: string, fnExpr: TS.Expression | undefined, method?: string) => {
       const t = this.target(fnExpr);
-      if (t) t.fn.triggers.push(this.trigger(type, type === 'Api' ? 'RestApi' : type === 'HttpApi' ? 'HttpApi' : type, n, t, undefined, method));
+      if (t)
+        t.fn.triggers.push(
+          this.trigger(
+            type,
+            type === 'Api' ? 'RestApi' : type === 'HttpApi' ? 'HttpApi' : type,
+            n,
+            t,
+            undefined,
+            method,
+          ),
+        );
     };
     switch (cls) {
       case 'aws-apigateway.LambdaRestApi': {
@@ -303,17 +376,47 @@ class CdkReader {
         return sync('HttpApi', this.src.propsOf(args[0])?.entries.get('handler')?.valueNode);
       case 'aws-events-targets.LambdaFunction': {
         const t = this.target(args[0]);
-        if (t) t.fn.triggers.push(this.trigger(ruleHasSchedule(this.ts, n, this.src) ? 'Schedule' : 'EventBridgeRule', ruleId(this.ts, n, this.src) ?? 'Rule', n, t, undefined, undefined));
+        if (t)
+          t.fn.triggers.push(
+            this.trigger(
+              ruleHasSchedule(this.ts, n, this.src) ? 'Schedule' : 'EventBridgeRule',
+              ruleId(this.ts, n, this.src) ?? 'Rule',
+              n,
+              t,
+              undefined,
+              undefined,
+            ),
+          );
         return;
       }
       case 'aws-s3-notifications.LambdaDestination': {
         const t = this.target(args[0]);
-        if (t) t.fn.triggers.push(this.trigger('S3', receiverId(this.ts, n, this.src, 'addEventNotification') ?? 'Bucket', n, t, undefined, undefined));
+        if (t)
+          t.fn.triggers.push(
+            this.trigger(
+              'S3',
+              receiverId(this.ts, n, this.src, 'addEventNotification') ?? 'Bucket',
+              n,
+              t,
+              undefined,
+              undefined,
+            ),
+          );
         return;
       }
       case 'aws-sns-subscriptions.LambdaSubscription': {
         const t = this.target(args[0]);
-        if (t) t.fn.triggers.push(this.trigger('SNS', receiverId(this.ts, n, this.src, 'addSubscription') ?? 'Topic', n, t, undefined, undefined));
+        if (t)
+          t.fn.triggers.push(
+            this.trigger(
+              'SNS',
+              receiverId(this.ts, n, this.src, 'addSubscription') ?? 'Topic',
+              n,
+              t,
+              undefined,
+              undefined,
+            ),
+          );
         return;
       }
       case 'aws-lambda.FunctionUrl': {
@@ -330,7 +433,10 @@ class CdkReader {
           name: this.str(c.props, 'aliasName') ?? this.unresolved('aliasName is not set', n),
           logicalId: c.id,
           provisionedConcurrency: this.num(c.props, 'provisionedConcurrentExecutions'),
-          functionVersion: this.unresolved('the version is published at deploy time', c.props?.entries.get('version')?.valueNode ?? n),
+          functionVersion: this.unresolved(
+            'the version is published at deploy time',
+            c.props?.entries.get('version')?.valueNode ?? n,
+          ),
           versionLogicalId: undefined,
           routing: undefined,
           uri: this.uri,
@@ -341,7 +447,12 @@ class CdkReader {
       case 'aws-lambda.Version': {
         const c = this.construct(n, cls);
         const t = this.target(c.props?.entries.get('lambda')?.valueNode);
-        if (t) t.fn.versions.push({ logicalId: c.id, span: c.idSpan, provisionedConcurrency: this.num(c.props, 'provisionedConcurrentExecutions') });
+        if (t)
+          t.fn.versions.push({
+            logicalId: c.id,
+            span: c.idSpan,
+            provisionedConcurrency: this.num(c.props, 'provisionedConcurrentExecutions'),
+          });
         return;
       }
       case 'aws-lambda.EventInvokeConfig': {
@@ -375,7 +486,10 @@ class CdkReader {
       t.fn.extraEnv.push({
         name: k.v,
         nameSpan: this.span(args[0]),
-        value: v.k === 'str' ? { value: v.v, span: this.span(args[1]), uri: this.uri } : this.unresolved(v.k === 'unknown' ? v.why : 'not a string', args[1]),
+        value:
+          v.k === 'str'
+            ? { value: v.v, span: this.span(args[1]), uri: this.uri }
+            : this.unresolved(v.k === 'unknown' ? v.why : 'not a string', args[1]),
         uri: this.uri,
       });
     } else if (name === 'addAlias') {
@@ -383,7 +497,10 @@ class CdkReader {
       const opts = this.src.propsOf(args[1]);
       const at = args[0] ?? call;
       t.fn.aliases.push({
-        name: aliasName?.k === 'str' ? { value: aliasName.v, span: this.span(at), uri: this.uri } : this.unresolved('the alias name is not a constant', at),
+        name:
+          aliasName?.k === 'str'
+            ? { value: aliasName.v, span: this.span(at), uri: this.uri }
+            : this.unresolved('the alias name is not a constant', at),
         logicalId: aliasName?.k === 'str' ? `Alias${aliasName.v}` : undefined,
         provisionedConcurrency: this.num(opts, 'provisionedConcurrentExecutions'),
         functionVersion: this.unresolved('the current version, published at deploy time', call),
@@ -398,7 +515,9 @@ class CdkReader {
   private functionUrl(t: Target, props: Props | undefined, at: TS.Node): void {
     const span = this.span(at);
     // FunctionUrlOptions.authType defaults to AWS_IAM (aws-cdk-lib.aws_lambda.FunctionUrlOptions).
-    const authType = this.setting(props, 'authType', (v) => (v.k === 'member' && /\.FunctionUrlAuthType\.(NONE|AWS_IAM)$/.test(v.name) ? v.name.split('.').pop() : undefined));
+    const authType = this.setting(props, 'authType', (v) =>
+      v.k === 'member' && /\.FunctionUrlAuthType\.(NONE|AWS_IAM)$/.test(v.name) ? v.name.split('.').pop() : undefined,
+    );
     t.fn.functionUrl = { authType: authType ?? { value: 'AWS_IAM', span, uri: this.uri }, span, uri: this.uri };
     t.fn.triggers.push(this.trigger('FunctionUrl', 'FunctionUrl', at, t, undefined, undefined));
   }
@@ -427,20 +546,31 @@ class CdkReader {
       t.fn.triggers.push(this.trigger(type, sourceId ?? type, node, t, undefined, undefined));
       return;
     }
-    const reportFailures = this.setting(props, 'reportBatchItemFailures', (x) => (x.k === 'bool' ? (x.v ? ['ReportBatchItemFailures'] : []) : undefined));
+    const reportFailures = this.setting(props, 'reportBatchItemFailures', (x) =>
+      x.k === 'bool' ? (x.v ? ['ReportBatchItemFailures'] : []) : undefined,
+    );
     const onFailureEntry = props?.entries.get('onFailure');
     const mapping: EventSourceMappingModel = {
       batchSize: this.num(props, 'batchSize'),
       maximumBatchingWindowInSeconds: this.seconds(props, 'maxBatchingWindow'),
-      functionResponseTypes: reportFailures !== undefined && 'value' in reportFailures && reportFailures.value.length === 0 ? undefined : reportFailures,
+      functionResponseTypes:
+        reportFailures !== undefined && 'value' in reportFailures && reportFailures.value.length === 0
+          ? undefined
+          : reportFailures,
       parallelizationFactor: this.num(props, 'parallelizationFactor'),
       maximumRetryAttempts: this.num(props, 'retryAttempts'),
       maximumRecordAgeInSeconds: this.seconds(props, 'maxRecordAge'),
       bisectBatchOnFunctionError: this.bool(props, 'bisectBatchOnError'),
       tumblingWindowInSeconds: this.seconds(props, 'tumblingWindow'),
-      startingPosition: this.setting(props, 'startingPosition', (x) => (x.k === 'member' ? x.name.split('.').pop() : undefined)),
+      startingPosition: this.setting(props, 'startingPosition', (x) =>
+        x.k === 'member' ? x.name.split('.').pop() : undefined,
+      ),
       maximumConcurrency: this.num(props, 'maxConcurrency'),
-      onFailure: onFailureEntry ? this.destination(onFailureEntry.valueNode) : props?.unknownSpreads[0] ? this.unknownDestination(props.unknownSpreads[0]) : undefined,
+      onFailure: onFailureEntry
+        ? this.destination(onFailureEntry.valueNode)
+        : props?.unknownSpreads[0]
+          ? this.unknownDestination(props.unknownSpreads[0])
+          : undefined,
       enabled: this.bool(props, 'enabled'),
       source: args[0] ? this.unresolved('the ARN is known at deploy time', args[0]) : undefined,
       queue: type === 'SQS' ? this.queueOf(args[0]) : undefined,
@@ -450,7 +580,14 @@ class CdkReader {
     this.addSites(props, MAPPING_PROPS, 'mapping', { functionId: t.fn.c.id, trigger });
   }
 
-  private trigger(type: string, name: string, at: TS.Node, t: Target, mapping: EventSourceMappingModel | undefined, method: string | undefined): Trigger {
+  private trigger(
+    type: string,
+    name: string,
+    at: TS.Node,
+    t: Target,
+    mapping: EventSourceMappingModel | undefined,
+    method: string | undefined,
+  ): Trigger {
     return {
       type,
       name,
@@ -481,9 +618,13 @@ class CdkReader {
       'aws-sns.Topic': 'SNS',
     };
     const type = v.k === 'new' ? typeOf[v.cls] : undefined;
-    const inner = v.k === 'new' && v.cls !== 'aws-sqs.Queue' && v.cls !== 'aws-sns.Topic' ? v.node.arguments?.[0] : expr;
+    const inner =
+      v.k === 'new' && v.cls !== 'aws-sqs.Queue' && v.cls !== 'aws-sns.Topic' ? v.node.arguments?.[0] : expr;
     return {
-      type: type !== undefined ? { value: type, span, uri: this.uri } : this.unresolved('the destination is not read statically', expr),
+      type:
+        type !== undefined
+          ? { value: type, span, uri: this.uri }
+          : this.unresolved('the destination is not read statically', expr),
       target: this.unresolved('the ARN is known at deploy time', inner ?? expr),
       targetLogicalId: this.idOf(inner),
       span,
@@ -492,7 +633,13 @@ class CdkReader {
   }
 
   private unknownDestination(n: TS.Node): DestinationModel {
-    return { type: this.unresolved('may be set by a spread that is not read statically', n), target: undefined, targetLogicalId: undefined, span: this.span(n), uri: this.uri };
+    return {
+      type: this.unresolved('may be set by a spread that is not read statically', n),
+      target: undefined,
+      targetLogicalId: undefined,
+      span: this.span(n),
+      uri: this.uri,
+    };
   }
 
   private functionModel(f: FunctionParts): FunctionModel {
@@ -501,7 +648,9 @@ class CdkReader {
     const span = this.span(c.node);
     const code = p?.entries.get('code');
     const codeValue = code ? this.src.value(code.valueNode) : undefined;
-    const inlineCode = (codeValue?.k === 'call' && /\.Code\.fromInline$/.test(codeValue.fn)) || (codeValue?.k === 'new' && codeValue.cls === 'aws-lambda.InlineCode');
+    const inlineCode =
+      (codeValue?.k === 'call' && /\.Code\.fromInline$/.test(codeValue.fn)) ||
+      (codeValue?.k === 'new' && codeValue.cls === 'aws-lambda.InlineCode');
     let codeUri: Setting<string> | undefined;
     let entry: Setting<string> | undefined;
     let handler: Setting<string> | undefined;
@@ -515,17 +664,33 @@ class CdkReader {
             : undefined;
       if (assetArg !== undefined) {
         const dir = this.src.pathOf(this.src.value(assetArg));
-        codeUri = dir !== undefined ? { value: dir, span: this.span(code.valueNode), uri: this.uri } : this.unresolved('the asset path is not a constant', code.valueNode);
-      } else if (!inlineCode) codeUri = this.unresolved(codeValue?.k === 'unknown' ? codeValue.why : 'the code is not a local asset folder', code.valueNode);
+        codeUri =
+          dir !== undefined
+            ? { value: dir, span: this.span(code.valueNode), uri: this.uri }
+            : this.unresolved('the asset path is not a constant', code.valueNode);
+      } else if (!inlineCode)
+        codeUri = this.unresolved(
+          codeValue?.k === 'unknown' ? codeValue.why : 'the code is not a local asset folder',
+          code.valueNode,
+        );
     }
     if (kind === 'function') handler = this.str(p, 'handler');
     if (kind === 'nodejs') {
       // NodejsFunctionProps.entry defaults to `<defining file>.<id>.ts` (or .js) beside the stack file.
       const stackBase = basename(this.src.path).replace(/\.[cm]?[jt]sx?$/i, '');
-      entry = this.setting(p, 'entry', (v) => this.src.pathOf(v)) ?? { value: join(dirname(this.src.path), `${stackBase}.${c.id}`), span: c.idSpan, uri: this.uri };
+      entry = this.setting(p, 'entry', (v) => this.src.pathOf(v)) ?? {
+        value: join(dirname(this.src.path), `${stackBase}.${c.id}`),
+        span: c.idSpan,
+        uri: this.uri,
+      };
       const h = this.setting(p, 'handler', (v) => (v.k === 'str' ? v.v : undefined));
       // The bundle is index.js; NodejsFunctionProps.handler (default `handler`) is the export's name.
-      handler = h === undefined ? { value: 'index.handler', span: 'value' in entry ? entry.span : c.idSpan, uri: this.uri } : 'value' in h ? { ...h, value: `index.${h.value.split('.').pop() ?? ''}` } : h;
+      handler =
+        h === undefined
+          ? { value: 'index.handler', span: 'value' in entry ? entry.span : c.idSpan, uri: this.uri }
+          : 'value' in h
+            ? { ...h, value: `index.${h.value.split('.').pop() ?? ''}` }
+            : h;
     }
     if (kind === 'python') {
       codeUri = this.setting(p, 'entry', (v) => this.src.pathOf(v));
@@ -534,25 +699,58 @@ class CdkReader {
       // PythonFunctionProps: index defaults to index.py, handler to `handler`.
       if ((index === undefined || index.k === 'str') && (fnName === undefined || fnName.k === 'str')) {
         const mod = (index?.k === 'str' ? index.v : 'index.py').replace(/\.py$/, '').replace(/\//g, '.');
-        const at = p?.entries.get('handler')?.valueNode ?? p?.entries.get('index')?.valueNode ?? p?.entries.get('entry')?.valueNode;
-        handler = { value: `${mod}.${fnName?.k === 'str' ? fnName.v : 'handler'}`, span: at ? this.span(at) : c.idSpan, uri: this.uri };
-      } else handler = this.unresolved('index or handler is not a constant', p?.entries.get('handler')?.valueNode ?? c.node);
+        const at =
+          p?.entries.get('handler')?.valueNode ??
+          p?.entries.get('index')?.valueNode ??
+          p?.entries.get('entry')?.valueNode;
+        handler = {
+          value: `${mod}.${fnName?.k === 'str' ? fnName.v : 'handler'}`,
+          span: at ? this.span(at) : c.idSpan,
+          uri: this.uri,
+        };
+      } else
+        handler = this.unresolved('index or handler is not a constant', p?.entries.get('handler')?.valueNode ?? c.node);
     }
     let runtime = this.setting(p, 'runtime', (v) => runtimeId(v, this.src), 'runtime');
-    if (runtime !== undefined && 'unknown' in runtime && /NODEJS_LATEST$/.test(this.src.sf.text.slice(runtime.span.start, runtime.span.end))) {
-      runtime = { ...runtime, unknown: 'Runtime.NODEJS_LATEST is the newest Node.js runtime the installed aws-cdk-lib knows' };
+    if (
+      runtime !== undefined &&
+      'unknown' in runtime &&
+      /NODEJS_LATEST$/.test(this.src.sf.text.slice(runtime.span.start, runtime.span.end))
+    ) {
+      runtime = {
+        ...runtime,
+        unknown: 'Runtime.NODEJS_LATEST is the newest Node.js runtime the installed aws-cdk-lib knows',
+      };
     }
     if (runtime === undefined && (kind === 'nodejs' || kind === 'python')) {
-      runtime = { unknown: `the default runtime of ${c.cls.split('.').pop() ?? ''} depends on the CDK version`, span: c.idSpan, uri: this.uri };
+      runtime = {
+        unknown: `the default runtime of ${c.cls.split('.').pop() ?? ''} depends on the CDK version`,
+        span: c.idSpan,
+        uri: this.uri,
+      };
     }
-    const arch = this.setting(p, 'architecture', (v) => (v.k === 'member' && /\.Architecture\.(ARM_64|X86_64)$/.test(v.name) ? [v.name.endsWith('ARM_64') ? 'arm64' : 'x86_64'] : undefined));
+    const arch = this.setting(p, 'architecture', (v) =>
+      v.k === 'member' && /\.Architecture\.(ARM_64|X86_64)$/.test(v.name)
+        ? [v.name.endsWith('ARM_64') ? 'arm64' : 'x86_64']
+        : undefined,
+    );
     const asyncConfig = this.asyncConfig(f);
     const dlq = p?.entries.get('deadLetterQueue') ?? p?.entries.get('deadLetterTopic');
     const dlqEnabled = this.entryValue(p, 'deadLetterQueueEnabled');
     const deadLetterQueue = dlq
       ? this.destination(dlq.valueNode)
       : dlqEnabled?.k === 'bool' && dlqEnabled.v
-        ? { type: { value: 'SQS', span: this.span(p?.entries.get('deadLetterQueueEnabled')?.valueNode ?? c.node), uri: this.uri }, target: undefined, targetLogicalId: undefined, span: this.span(p?.entries.get('deadLetterQueueEnabled')?.nameNode ?? c.node), uri: this.uri }
+        ? {
+            type: {
+              value: 'SQS',
+              span: this.span(p?.entries.get('deadLetterQueueEnabled')?.valueNode ?? c.node),
+              uri: this.uri,
+            },
+            target: undefined,
+            targetLogicalId: undefined,
+            span: this.span(p?.entries.get('deadLetterQueueEnabled')?.nameNode ?? c.node),
+            uri: this.uri,
+          }
         : p?.unknownSpreads[0] !== undefined
           ? this.unknownDestination(p.unknownSpreads[0])
           : undefined;
@@ -560,7 +758,11 @@ class CdkReader {
     const versions = [...f.versions];
     if (currentVersion) {
       const cv = this.src.propsOf(currentVersion.valueNode);
-      versions.push({ logicalId: `${c.id}CurrentVersion`, span: this.span(currentVersion.nameNode), provisionedConcurrency: this.num(cv, 'provisionedConcurrentExecutions') });
+      versions.push({
+        logicalId: `${c.id}CurrentVersion`,
+        span: this.span(currentVersion.nameNode),
+        provisionedConcurrency: this.num(cv, 'provisionedConcurrentExecutions'),
+      });
     }
     const vpc = this.setting(p, 'vpc', (v) => (v.k === 'new' || v.k === 'call' ? (true as const) : undefined));
     this.addSites(p, FUNCTION_PROPS, 'function', { functionId: c.id });
@@ -578,20 +780,27 @@ class CdkReader {
       inlineCode,
       ...(entry !== undefined ? { entry } : {}),
       packageType: kind === 'image' ? { value: 'Image', span: c.idSpan, uri: this.uri } : undefined,
-      architectures: arch ?? this.setting<readonly string[]>(p, 'architectures', (v) => (v.k === 'arr' ? undefined : undefined)),
+      architectures:
+        arch ?? this.setting<readonly string[]>(p, 'architectures', (v) => (v.k === 'arr' ? undefined : undefined)),
       memorySize: this.num(p, 'memorySize'),
       timeout: this.seconds(p, 'timeout'),
       ephemeralStorage: this.setting(p, 'ephemeralStorageSize', (v) => (v.k === 'size' ? v.mib : undefined)),
       environment: this.environment(f),
-      layers: this.setting(p, 'layers', (v) => (v.k === 'arr' ? v.items.map((i) => this.unresolved('a layer version ARN, known at deploy time', i)) : undefined)),
-      role: p?.entries.has('role') ? this.unresolved('the role is another construct', p.entries.get('role')?.valueNode ?? c.node) : undefined,
+      layers: this.setting(p, 'layers', (v) =>
+        v.k === 'arr' ? v.items.map((i) => this.unresolved('a layer version ARN, known at deploy time', i)) : undefined,
+      ),
+      role: p?.entries.has('role')
+        ? this.unresolved('the role is another construct', p.entries.get('role')?.valueNode ?? c.node)
+        : undefined,
       reservedConcurrency: this.num(p, 'reservedConcurrentExecutions'),
       provisionedConcurrency: undefined,
       autoPublishAlias: undefined,
       autoPublishCodeSha256: undefined,
       versionDescription: undefined,
       deploymentPreference: undefined,
-      snapStart: this.setting(p, 'snapStart', (v) => (v.k === 'member' && v.name.endsWith('ON_PUBLISHED_VERSIONS') ? 'PublishedVersions' : undefined)),
+      snapStart: this.setting(p, 'snapStart', (v) =>
+        v.k === 'member' && v.name.endsWith('ON_PUBLISHED_VERSIONS') ? 'PublishedVersions' : undefined,
+      ),
       versions,
       aliases: f.aliases,
       asyncConfig,
@@ -626,7 +835,11 @@ class CdkReader {
       runtime: fill(fn.runtime, props.Runtime, isStr),
       reservedConcurrency: fill(fn.reservedConcurrency, props.ReservedConcurrentExecutions, isNum),
       architectures: fill(fn.architectures, props.Architectures, isStrs),
-      ephemeralStorage: fill(fn.ephemeralStorage, typeof storage === 'object' && storage !== null ? (storage as { Size?: unknown }).Size : undefined, isNum),
+      ephemeralStorage: fill(
+        fn.ephemeralStorage,
+        typeof storage === 'object' && storage !== null ? (storage as { Size?: unknown }).Size : undefined,
+        isNum,
+      ),
     };
   }
 
@@ -640,17 +853,29 @@ class CdkReader {
       variables.push({
         name,
         nameSpan: this.span(entry.nameNode),
-        value: v.k === 'str' ? { value: v.v, span: this.span(entry.valueNode), uri: this.uri } : this.unresolved(v.k === 'unknown' ? v.why : 'not a string', entry.valueNode),
+        value:
+          v.k === 'str'
+            ? { value: v.v, span: this.span(entry.valueNode), uri: this.uri }
+            : this.unresolved(v.k === 'unknown' ? v.why : 'not a string', entry.valueNode),
         uri: this.uri,
       });
     }
     variables.push(...f.extraEnv);
-    return { variables, span: this.span(e?.valueNode ?? f.c.node), uri: this.uri, partial: (props?.unknownSpreads.length ?? 0) > 0 };
+    return {
+      variables,
+      span: this.span(e?.valueNode ?? f.c.node),
+      uri: this.uri,
+      partial: (props?.unknownSpreads.length ?? 0) > 0,
+    };
   }
 
   private asyncConfig(f: FunctionParts): AsyncConfigModel | undefined {
     const sources = [f.c.props, ...f.asyncProps].filter((p): p is Props => p !== undefined);
-    const pick = (name: string) => sources.slice().reverse().find((p) => p.entries.has(name));
+    const pick = (name: string) =>
+      sources
+        .slice()
+        .reverse()
+        .find((p) => p.entries.has(name));
     const names = ['retryAttempts', 'maxEventAge', 'onSuccess', 'onFailure'];
     const present = names.map((n) => pick(n)?.entries.get(n)).filter((e): e is PropEntry => e !== undefined);
     if (present.length === 0) return undefined;
@@ -705,7 +930,13 @@ export function runtimeId(v: Value, src: StackSource): string | undefined {
 /** `resource.addMethod('GET', new LambdaIntegration(fn))`: the method, when the integration is its argument. */
 function methodOf(ts: typeof TS, n: TS.NewExpression, src: StackSource): string | undefined {
   const call = n.parent;
-  if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'addMethod') return undefined;
+  if (
+    !call ||
+    !ts.isCallExpression(call) ||
+    !ts.isPropertyAccessExpression(call.expression) ||
+    call.expression.name.text !== 'addMethod'
+  )
+    return undefined;
   const m = src.value(call.arguments[0]);
   return m.k === 'str' ? m.v : undefined;
 }
@@ -714,7 +945,11 @@ function methodOf(ts: typeof TS, n: TS.NewExpression, src: StackSource): string 
 function enclosingRule(ts: typeof TS, n: TS.Node, src: StackSource): TS.NewExpression | undefined {
   for (let p: TS.Node | undefined = n.parent; p; p = p.parent) {
     if (ts.isNewExpression(p) && /\.Rule$/.test(src.qualify(p.expression) ?? '')) return p;
-    if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && p.expression.name.text === 'addTarget') {
+    if (
+      ts.isCallExpression(p) &&
+      ts.isPropertyAccessExpression(p.expression) &&
+      p.expression.name.text === 'addTarget'
+    ) {
       const v = src.value(p.expression.expression);
       return v.k === 'new' ? v.node : undefined;
     }
@@ -739,7 +974,13 @@ function ruleHasSchedule(ts: typeof TS, n: TS.NewExpression, src: StackSource): 
 /** `bucket.addEventNotification(…, new LambdaDestination(fn))`: the bucket's construct id. */
 function receiverId(ts: typeof TS, n: TS.NewExpression, src: StackSource, method: string): string | undefined {
   const call = n.parent;
-  if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== method) return undefined;
+  if (
+    !call ||
+    !ts.isCallExpression(call) ||
+    !ts.isPropertyAccessExpression(call.expression) ||
+    call.expression.name.text !== method
+  )
+    return undefined;
   const v = src.value(call.expression.expression);
   if (v.k !== 'new') return undefined;
   const id = v.node.arguments?.[1];

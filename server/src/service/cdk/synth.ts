@@ -19,7 +19,10 @@ const cache = new Map<string, { readonly key: string; readonly functions: SynthF
 export function readSynth(appRoot: string, fs: FileSystem): SynthFunctions | undefined {
   const dir = join(appRoot, 'cdk.out');
   if (fs.stat(dir)?.isDirectory !== true) return undefined;
-  const files = fs.readDirectory(dir).filter((n) => n.endsWith('.template.json')).sort();
+  const files = fs
+    .readDirectory(dir)
+    .filter((n) => n.endsWith('.template.json'))
+    .sort();
   const sizes = files.map((f) => fs.stat(join(dir, f))?.size ?? -1);
   const key = files.map((f, i) => `${f}:${sizes[i]}`).join('|');
   const hit = cache.get(dir);
@@ -36,7 +39,8 @@ export function readSynth(appRoot: string, fs: FileSystem): SynthFunctions | und
     }
     const resources = isRecord(template) && isRecord(template.Resources) ? template.Resources : {};
     for (const r of Object.values(resources)) {
-      if (!isRecord(r) || r.Type !== 'AWS::Lambda::Function' || !isRecord(r.Properties) || !isRecord(r.Metadata)) continue;
+      if (!isRecord(r) || r.Type !== 'AWS::Lambda::Function' || !isRecord(r.Properties) || !isRecord(r.Metadata))
+        continue;
       const path = r.Metadata['aws:cdk:path'];
       if (typeof path !== 'string') continue;
       // `Stack/Api/Handler/Resource`: the function construct is the segment before `Resource`.

@@ -56,7 +56,9 @@ export function cdkModule(spec: string): string {
 
 /** True when the text imports the AWS CDK (v2 `aws-cdk-lib` or v1 `@aws-cdk/*`). */
 export function importsCdk(text: string): boolean {
-  return /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"](?:aws-cdk-lib|@aws-cdk\/[a-z0-9-]+)(?:\/[a-z0-9-]+)?['"]/.test(text);
+  return /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"](?:aws-cdk-lib|@aws-cdk\/[a-z0-9-]+)(?:\/[a-z0-9-]+)?['"]/.test(
+    text,
+  );
 }
 
 /**
@@ -99,7 +101,11 @@ export class StackSource {
       if (nb && ts.isNamedImports(nb)) {
         for (const el of nb.elements) this.bindings.set(el.name.text, `${mod}.${(el.propertyName ?? el.name).text}`);
       }
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       this.bindings.set(node.name.text, cdkModule(node.moduleReference.expression.text));
     } else if (ts.isVariableDeclaration(node) && node.initializer) {
       const req = requireSpec(ts, node.initializer);
@@ -116,7 +122,11 @@ export class StackSource {
       }
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = node.left;
-      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && !this.fields.has(left.name.text)) {
+      if (
+        ts.isPropertyAccessExpression(left) &&
+        left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        !this.fields.has(left.name.text)
+      ) {
         this.fields.set(left.name.text, node.right);
       }
     } else if (ts.isPropertyDeclaration(node) && node.initializer && ts.isIdentifier(node.name)) {
@@ -157,7 +167,8 @@ export class StackSource {
         const m = new Map<string, TS.Expression | undefined>();
         for (const st of scope.statements) {
           if (!ts.isVariableStatement(st)) continue;
-          for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && !m.has(d.name.text)) m.set(d.name.text, d.initializer);
+          for (const d of st.declarationList.declarations)
+            if (ts.isIdentifier(d.name) && !m.has(d.name.text)) m.set(d.name.text, d.initializer);
         }
         this.declared.set(scope, m);
         names = m;
@@ -197,17 +208,23 @@ export class StackSource {
       if (init !== undefined) return this.value(init, depth + 1);
       const q = this.bindings.get(e.text);
       if (q !== undefined) return { k: 'member', name: q };
-      return { k: 'unknown', why: this.isParameter(e) ? `\`${e.text}\` is a parameter` : `\`${e.text}\` is not a constant of this file` };
+      return {
+        k: 'unknown',
+        why: this.isParameter(e) ? `\`${e.text}\` is a parameter` : `\`${e.text}\` is not a constant of this file`,
+      };
     }
     if (ts.isPropertyAccessExpression(e)) {
       if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
         const f = this.fields.get(e.name.text);
-        return f !== undefined ? this.value(f, depth + 1) : { k: 'unknown', why: `this.${e.name.text} is not assigned in this file` };
+        return f !== undefined
+          ? this.value(f, depth + 1)
+          : { k: 'unknown', why: `this.${e.name.text} is not assigned in this file` };
       }
       const q = this.qualify(e);
       if (q !== undefined) return { k: 'member', name: q };
       const base = unwrap(ts, e.expression);
-      if (ts.isIdentifier(base) && this.propsParams.has(base.text)) return { k: 'unknown', why: `\`${base.text}.${e.name.text}\` is a prop passed into the stack` };
+      if (ts.isIdentifier(base) && this.propsParams.has(base.text))
+        return { k: 'unknown', why: `\`${base.text}.${e.name.text}\` is a prop passed into the stack` };
       const left = this.value(e.expression, depth + 1);
       if (left.k === 'obj') {
         const entry = left.o.entries.get(e.name.text);
@@ -219,7 +236,9 @@ export class StackSource {
     if (ts.isCallExpression(e)) return this.call(e, depth);
     if (ts.isNewExpression(e)) {
       const cls = this.qualify(e.expression);
-      return cls !== undefined ? { k: 'new', cls, node: e } : { k: 'unknown', why: `\`new ${e.expression.getText(this.sf)}\` is not a CDK construct` };
+      return cls !== undefined
+        ? { k: 'new', cls, node: e }
+        : { k: 'unknown', why: `\`new ${e.expression.getText(this.sf)}\` is not a CDK construct` };
     }
     return { k: 'unknown', why: `\`${short(e.getText(this.sf))}\` is known only at synth time` };
   }
@@ -227,7 +246,8 @@ export class StackSource {
   private isParameter(id: TS.Identifier): boolean {
     const ts = this.ts;
     for (let n: TS.Node | undefined = id.parent; n; n = n.parent) {
-      if (ts.isFunctionLike(n) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text)) return true;
+      if (ts.isFunctionLike(n) && n.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text))
+        return true;
     }
     return false;
   }
@@ -262,15 +282,20 @@ export class StackSource {
       if (op === ts.SyntaxKind.MinusToken) return { k: 'num', v: l.v - r.v };
       if (op === ts.SyntaxKind.SlashToken && r.v !== 0) return { k: 'num', v: l.v / r.v };
     }
-    if (op === ts.SyntaxKind.PlusToken && (l.k === 'str' || l.k === 'num') && (r.k === 'str' || r.k === 'num')) return { k: 'str', v: `${l.v}${r.v}` };
-    if (op === ts.SyntaxKind.PlusToken && l.k === 'path' && r.k === 'str') return { k: 'path', v: resolvePath(l.v + r.v) };
+    if (op === ts.SyntaxKind.PlusToken && (l.k === 'str' || l.k === 'num') && (r.k === 'str' || r.k === 'num'))
+      return { k: 'str', v: `${l.v}${r.v}` };
+    if (op === ts.SyntaxKind.PlusToken && l.k === 'path' && r.k === 'str')
+      return { k: 'path', v: resolvePath(l.v + r.v) };
     return { k: 'unknown', why: `\`${short(e.getText(this.sf))}\` is known only at synth time` };
   }
 
   private call(e: TS.CallExpression, depth: number): Value {
     const callee = this.qualify(e.expression);
     const arg = (i: number) => this.value(e.arguments[i], depth + 1);
-    const unknown = (): Value => ({ k: 'unknown', why: `\`${short(e.getText(this.sf))}\` is known only at synth time` });
+    const unknown = (): Value => ({
+      k: 'unknown',
+      why: `\`${short(e.getText(this.sf))}\` is known only at synth time`,
+    });
     if (callee === undefined) {
       // `Duration.seconds(30).plus(…)` and other chains are not followed.
       return unknown();
@@ -284,7 +309,9 @@ export class StackSource {
     const s = /^cdk\.Size\.(kibibytes|mebibytes|gibibytes|tebibytes)$/.exec(callee);
     if (s) {
       const a = arg(0);
-      const factor = { kibibytes: 1 / 1024, mebibytes: 1, gibibytes: 1024, tebibytes: 1024 * 1024 }[s[1] as 'mebibytes'];
+      const factor = { kibibytes: 1 / 1024, mebibytes: 1, gibibytes: 1024, tebibytes: 1024 * 1024 }[
+        s[1] as 'mebibytes'
+      ];
       return a.k === 'num' ? { k: 'size', mib: a.v * factor } : unknown();
     }
     if (/^path\.(join|resolve)$/.test(callee)) {
@@ -345,7 +372,12 @@ export class StackSource {
 
 function requireSpec(ts: typeof TS, e: TS.Expression): string | undefined {
   const x = unwrap(ts, e);
-  if (ts.isCallExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'require' && x.arguments.length === 1) {
+  if (
+    ts.isCallExpression(x) &&
+    ts.isIdentifier(x.expression) &&
+    x.expression.text === 'require' &&
+    x.arguments.length === 1
+  ) {
     const a = x.arguments[0];
     if (a && ts.isStringLiteral(a)) return a.text;
   }
@@ -355,7 +387,14 @@ function requireSpec(ts: typeof TS, e: TS.Expression): string | undefined {
 export function unwrap(ts: typeof TS, e: TS.Expression): TS.Expression {
   let x = e;
   for (;;) {
-    if (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isSatisfiesExpression(x) || ts.isTypeAssertionExpression(x)) x = x.expression;
+    if (
+      ts.isParenthesizedExpression(x) ||
+      ts.isAsExpression(x) ||
+      ts.isNonNullExpression(x) ||
+      ts.isSatisfiesExpression(x) ||
+      ts.isTypeAssertionExpression(x)
+    )
+      x = x.expression;
     else return x;
   }
 }

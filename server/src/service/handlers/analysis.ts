@@ -17,7 +17,11 @@ export function isInside(node: ts.Node, outer: ts.Node): boolean {
 }
 
 /** Identifiers in `node` declared inside the handler (its parameters and locals). */
-export function handlerLocalsIn(model: HandlerModel, nodes: readonly ts.Node[], handler: HandlerFunction): ts.Identifier[] {
+export function handlerLocalsIn(
+  model: HandlerModel,
+  nodes: readonly ts.Node[],
+  handler: HandlerFunction,
+): ts.Identifier[] {
   const out: ts.Identifier[] = [];
   for (const node of nodes) {
     forEachReference(node, (id) => {
@@ -85,7 +89,14 @@ export function isGuardedWrite(write: ts.Node, name: string): boolean {
       const cond = ts.isIfStatement(n) ? n.expression : n.condition;
       if (mentions(cond, name)) return true;
     }
-    if (ts.isBinaryExpression(n) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(n.operatorToken.kind) && mentions(n.left, name)) return true;
+    if (
+      ts.isBinaryExpression(n) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(
+        n.operatorToken.kind,
+      ) &&
+      mentions(n.left, name)
+    )
+      return true;
   }
   return false;
 }
@@ -104,7 +115,14 @@ export function assignmentTarget(node: ts.Expression): ts.Node | undefined {
   for (;;) {
     const p: ts.Node | undefined = cur.parent;
     if (!p) return undefined;
-    if (ts.isParenthesizedExpression(p) || ts.isAwaitExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p) || ts.isConditionalExpression(p)) {
+    if (
+      ts.isParenthesizedExpression(p) ||
+      ts.isAwaitExpression(p) ||
+      ts.isAsExpression(p) ||
+      ts.isNonNullExpression(p) ||
+      ts.isSatisfiesExpression(p) ||
+      ts.isConditionalExpression(p)
+    ) {
       cur = p;
       continue;
     }
@@ -118,7 +136,12 @@ export function assignmentTarget(node: ts.Expression): ts.Node | undefined {
         cur = p;
         continue;
       }
-      if (k === ts.SyntaxKind.EqualsToken || k === ts.SyntaxKind.QuestionQuestionEqualsToken || k === ts.SyntaxKind.BarBarEqualsToken) return p.left;
+      if (
+        k === ts.SyntaxKind.EqualsToken ||
+        k === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+        k === ts.SyntaxKind.BarBarEqualsToken
+      )
+        return p.left;
       return undefined;
     }
     if (ts.isVariableDeclaration(p) && p.initializer === cur) return p;

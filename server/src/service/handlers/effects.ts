@@ -11,20 +11,117 @@ import { isFunctionLike } from './scope';
 
 /** Globals and modules whose functions only compute (or log). */
 const PURE_ROOTS = new Set([
-  'console', 'JSON', 'Math', 'Object', 'Array', 'Buffer', 'String', 'Number', 'Boolean', 'Date', 'Promise', 'Symbol', 'Reflect', 'Intl',
-  'URL', 'URLSearchParams', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'decodeURIComponent', 'encodeURIComponent', 'decodeURI', 'encodeURI',
-  'atob', 'btoa', 'structuredClone', 'require', 'setTimeout', 'clearTimeout', 'Error', 'TypeError', 'RangeError',
+  'console',
+  'JSON',
+  'Math',
+  'Object',
+  'Array',
+  'Buffer',
+  'String',
+  'Number',
+  'Boolean',
+  'Date',
+  'Promise',
+  'Symbol',
+  'Reflect',
+  'Intl',
+  'URL',
+  'URLSearchParams',
+  'parseInt',
+  'parseFloat',
+  'isNaN',
+  'isFinite',
+  'decodeURIComponent',
+  'encodeURIComponent',
+  'decodeURI',
+  'encodeURI',
+  'atob',
+  'btoa',
+  'structuredClone',
+  'require',
+  'setTimeout',
+  'clearTimeout',
+  'Error',
+  'TypeError',
+  'RangeError',
 ]);
 const PURE_MODULES = /^(node:)?(zlib|util|path|querystring|url|string_decoder|assert)$/;
 /** Methods of arrays, strings, numbers, dates and promises (never `get`/`set`/`send`, which clients have too). */
 const PURE_METHODS = new Set([
-  'map', 'forEach', 'filter', 'reduce', 'reduceRight', 'flatMap', 'flat', 'find', 'findIndex', 'findLast', 'some', 'every', 'includes',
-  'indexOf', 'lastIndexOf', 'join', 'split', 'slice', 'push', 'pop', 'shift', 'unshift', 'concat', 'sort', 'reverse', 'keys', 'values',
-  'entries', 'toString', 'toUpperCase', 'toLowerCase', 'trim', 'trimStart', 'trimEnd', 'replace', 'replaceAll', 'substring', 'substr',
-  'startsWith', 'endsWith', 'padStart', 'padEnd', 'charAt', 'charCodeAt', 'codePointAt', 'match', 'matchAll', 'test', 'exec', 'toFixed',
-  'toISOString', 'toJSON', 'getTime', 'valueOf', 'then', 'catch', 'finally', 'hasOwnProperty', 'localeCompare', 'normalize', 'at',
-  'repeat', 'getRemainingTimeInMillis', 'succeed', 'done', 'fail', 'toLocaleString', 'toLocaleDateString', 'getFullYear', 'getMonth',
-  'getDate', 'getHours', 'getMinutes', 'getSeconds',
+  'map',
+  'forEach',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'flatMap',
+  'flat',
+  'find',
+  'findIndex',
+  'findLast',
+  'some',
+  'every',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'join',
+  'split',
+  'slice',
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'concat',
+  'sort',
+  'reverse',
+  'keys',
+  'values',
+  'entries',
+  'toString',
+  'toUpperCase',
+  'toLowerCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'replace',
+  'replaceAll',
+  'substring',
+  'substr',
+  'startsWith',
+  'endsWith',
+  'padStart',
+  'padEnd',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'match',
+  'matchAll',
+  'test',
+  'exec',
+  'toFixed',
+  'toISOString',
+  'toJSON',
+  'getTime',
+  'valueOf',
+  'then',
+  'catch',
+  'finally',
+  'hasOwnProperty',
+  'localeCompare',
+  'normalize',
+  'at',
+  'repeat',
+  'getRemainingTimeInMillis',
+  'succeed',
+  'done',
+  'fail',
+  'toLocaleString',
+  'toLocaleDateString',
+  'getFullYear',
+  'getMonth',
+  'getDate',
+  'getHours',
+  'getMinutes',
+  'getSeconds',
 ]);
 /** Receivers that log (Powertools Logger, pino, winston, console wrappers). */
 const LOGGER = /^(this\.)?(logger|log|_logger|LOGGER)$/;
@@ -47,7 +144,15 @@ export function handlerEffects(model: HandlerModel, exportName: string): Handler
   return { effects, errorsEscape: errorsEscape(model, h) };
 }
 
-function isPure(model: HandlerModel, h: HandlerFunction, node: ts.CallExpression, module: string | undefined, callee: string | undefined, name: string | undefined, receiver: string | undefined): boolean {
+function isPure(
+  model: HandlerModel,
+  h: HandlerFunction,
+  node: ts.CallExpression,
+  module: string | undefined,
+  callee: string | undefined,
+  name: string | undefined,
+  receiver: string | undefined,
+): boolean {
   if (module !== undefined) return PURE_MODULES.test(module);
   const root = callee?.split('.')[0];
   if (root !== undefined && PURE_ROOTS.has(root)) return true;
@@ -55,7 +160,12 @@ function isPure(model: HandlerModel, h: HandlerFunction, node: ts.CallExpression
   if (root !== undefined && callee === root) {
     if (h.params[2] === root) return true;
     const d = model.lookup(node.expression as ts.Identifier);
-    if (d !== undefined && (isFunctionLike(d.node) || (ts.isVariableDeclaration(d.node) && d.node.initializer !== undefined && isFunctionLike(d.node.initializer)))) return true;
+    if (
+      d !== undefined &&
+      (isFunctionLike(d.node) ||
+        (ts.isVariableDeclaration(d.node) && d.node.initializer !== undefined && isFunctionLike(d.node.initializer)))
+    )
+      return true;
   }
   if (receiver !== undefined && LOGGER.test(receiver) && name !== undefined && LOG_METHODS.test(name)) return true;
   return receiver !== undefined && name !== undefined && PURE_METHODS.has(name);
@@ -72,13 +182,26 @@ function errorsEscape(model: HandlerModel, h: HandlerFunction): boolean {
   let guarded = false;
   for (const s of body.statements) {
     if (ts.isTryStatement(s) && s.catchClause !== undefined) {
-      if (reportsError(model, h, s.catchClause.block) || (s.finallyBlock !== undefined && reportsError(model, h, s.finallyBlock))) return true;
+      if (
+        reportsError(model, h, s.catchClause.block) ||
+        (s.finallyBlock !== undefined && reportsError(model, h, s.finallyBlock))
+      )
+        return true;
       guarded = true;
       continue;
     }
     if (ts.isReturnStatement(s) && (s.expression === undefined || !containsCall(s.expression))) continue;
-    if (ts.isVariableStatement(s) && s.declarationList.declarations.every((d) => d.initializer === undefined || !containsCall(d.initializer))) continue;
-    if (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) && /^console\./.test(s.expression.expression.getText(model.sourceFile))) continue;
+    if (
+      ts.isVariableStatement(s) &&
+      s.declarationList.declarations.every((d) => d.initializer === undefined || !containsCall(d.initializer))
+    )
+      continue;
+    if (
+      ts.isExpressionStatement(s) &&
+      ts.isCallExpression(s.expression) &&
+      /^console\./.test(s.expression.expression.getText(model.sourceFile))
+    )
+      continue;
     return true;
   }
   return !guarded;
@@ -94,7 +217,8 @@ function reportsError(model: HandlerModel, h: HandlerFunction, block: ts.Node): 
     if (ts.isCallExpression(n)) {
       const text = n.expression.getText(model.sourceFile);
       if (text === 'Promise.reject' || /^context\.(fail|done)$/.test(text)) found = true;
-      if (text === h.params[2] && n.arguments[0] !== undefined && n.arguments[0].kind !== ts.SyntaxKind.NullKeyword) found = true;
+      if (text === h.params[2] && n.arguments[0] !== undefined && n.arguments[0].kind !== ts.SyntaxKind.NullKeyword)
+        found = true;
     }
     ts.forEachChild(n, walk);
   };

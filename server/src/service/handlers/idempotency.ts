@@ -9,7 +9,18 @@ import type { CallSite, HandlerModel, ImportRef } from './model';
 import { dottedName, isFunctionLike, skipOuter } from './scope';
 
 /** What a repeated call does twice. */
-export type EffectKind = 'put' | 'update' | 'transaction' | 'message' | 'publish' | 'events' | 'execution' | 'invoke' | 'email' | 'payment' | 'http';
+export type EffectKind =
+  | 'put'
+  | 'update'
+  | 'transaction'
+  | 'message'
+  | 'publish'
+  | 'events'
+  | 'execution'
+  | 'invoke'
+  | 'email'
+  | 'payment'
+  | 'http';
 
 /** AWS SDK v3 commands, by class name and the modules that export them. */
 export interface CommandPattern {
@@ -25,19 +36,54 @@ export const COMMANDS: readonly CommandPattern[] = [
   { module: /^@aws-sdk\/lib-dynamodb$/, command: 'PutCommand', kind: 'put', what: 'DynamoDB Put' },
   { module: /^@aws-sdk\/client-dynamodb$/, command: 'UpdateItemCommand', kind: 'update', what: 'DynamoDB UpdateItem' },
   { module: /^@aws-sdk\/lib-dynamodb$/, command: 'UpdateCommand', kind: 'update', what: 'DynamoDB Update' },
-  { module: /^@aws-sdk\/client-dynamodb$/, command: 'TransactWriteItemsCommand', kind: 'transaction', what: 'DynamoDB TransactWriteItems' },
-  { module: /^@aws-sdk\/lib-dynamodb$/, command: 'TransactWriteCommand', kind: 'transaction', what: 'DynamoDB TransactWrite' },
+  {
+    module: /^@aws-sdk\/client-dynamodb$/,
+    command: 'TransactWriteItemsCommand',
+    kind: 'transaction',
+    what: 'DynamoDB TransactWriteItems',
+  },
+  {
+    module: /^@aws-sdk\/lib-dynamodb$/,
+    command: 'TransactWriteCommand',
+    kind: 'transaction',
+    what: 'DynamoDB TransactWrite',
+  },
   { module: /^@aws-sdk\/client-sqs$/, command: 'SendMessageCommand', kind: 'message', what: 'SQS SendMessage' },
-  { module: /^@aws-sdk\/client-sqs$/, command: 'SendMessageBatchCommand', kind: 'message', what: 'SQS SendMessageBatch' },
+  {
+    module: /^@aws-sdk\/client-sqs$/,
+    command: 'SendMessageBatchCommand',
+    kind: 'message',
+    what: 'SQS SendMessageBatch',
+  },
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishCommand', kind: 'publish', what: 'SNS Publish' },
   { module: /^@aws-sdk\/client-sns$/, command: 'PublishBatchCommand', kind: 'publish', what: 'SNS PublishBatch' },
-  { module: /^@aws-sdk\/client-eventbridge$/, command: 'PutEventsCommand', kind: 'events', what: 'EventBridge PutEvents' },
-  { module: /^@aws-sdk\/client-sfn$/, command: 'StartExecutionCommand', kind: 'execution', what: 'Step Functions StartExecution' },
+  {
+    module: /^@aws-sdk\/client-eventbridge$/,
+    command: 'PutEventsCommand',
+    kind: 'events',
+    what: 'EventBridge PutEvents',
+  },
+  {
+    module: /^@aws-sdk\/client-sfn$/,
+    command: 'StartExecutionCommand',
+    kind: 'execution',
+    what: 'Step Functions StartExecution',
+  },
   { module: /^@aws-sdk\/client-lambda$/, command: 'InvokeCommand', kind: 'invoke', what: 'Lambda Invoke' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendEmailCommand', kind: 'email', what: 'SES SendEmail' },
   { module: /^@aws-sdk\/client-ses$/, command: 'SendRawEmailCommand', kind: 'email', what: 'SES SendRawEmail' },
-  { module: /^@aws-sdk\/client-ses$/, command: 'SendTemplatedEmailCommand', kind: 'email', what: 'SES SendTemplatedEmail' },
-  { module: /^@aws-sdk\/client-ses$/, command: 'SendBulkTemplatedEmailCommand', kind: 'email', what: 'SES SendBulkTemplatedEmail' },
+  {
+    module: /^@aws-sdk\/client-ses$/,
+    command: 'SendTemplatedEmailCommand',
+    kind: 'email',
+    what: 'SES SendTemplatedEmail',
+  },
+  {
+    module: /^@aws-sdk\/client-ses$/,
+    command: 'SendBulkTemplatedEmailCommand',
+    kind: 'email',
+    what: 'SES SendBulkTemplatedEmail',
+  },
   { module: /^@aws-sdk\/client-sesv2$/, command: 'SendEmailCommand', kind: 'email', what: 'SES SendEmail' },
   { module: /^@aws-sdk\/client-sesv2$/, command: 'SendBulkEmailCommand', kind: 'email', what: 'SES SendBulkEmail' },
 ];
@@ -62,8 +108,14 @@ const DYNAMODB_LOW = {
 } as const;
 const EVENTBRIDGE_METHODS = { putEvents: { kind: 'events', what: 'EventBridge putEvents' } } as const;
 const SFN_METHODS = { startExecution: { kind: 'execution', what: 'Step Functions startExecution' } } as const;
-const SQS_METHODS = { sendMessage: { kind: 'message', what: 'SQS sendMessage' }, sendMessageBatch: { kind: 'message', what: 'SQS sendMessageBatch' } } as const;
-const SNS_METHODS = { publish: { kind: 'publish', what: 'SNS publish' }, publishBatch: { kind: 'publish', what: 'SNS publishBatch' } } as const;
+const SQS_METHODS = {
+  sendMessage: { kind: 'message', what: 'SQS sendMessage' },
+  sendMessageBatch: { kind: 'message', what: 'SQS sendMessageBatch' },
+} as const;
+const SNS_METHODS = {
+  publish: { kind: 'publish', what: 'SNS publish' },
+  publishBatch: { kind: 'publish', what: 'SNS publishBatch' },
+} as const;
 const SES_METHODS = {
   sendEmail: { kind: 'email', what: 'SES sendEmail' },
   sendRawEmail: { kind: 'email', what: 'SES sendRawEmail' },
@@ -97,7 +149,11 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^@aws-sdk\/client-eventbridge$/, path: /^EventBridge$/, methods: EVENTBRIDGE_METHODS },
   { module: /^@aws-sdk\/client-sfn$/, path: /^SFN$/, methods: SFN_METHODS },
   // Mail over SMTP.
-  { module: /^nodemailer$/, path: /^createTransport$/, methods: { sendMail: { kind: 'email', what: 'nodemailer sendMail' } } },
+  {
+    module: /^nodemailer$/,
+    path: /^createTransport$/,
+    methods: { sendMail: { kind: 'email', what: 'nodemailer sendMail' } },
+  },
 ];
 
 /** Payment APIs that accept an idempotency key, and the option that carries it. */
@@ -140,7 +196,8 @@ export const HTTP_CALLS: readonly HttpPattern[] = [
 export const NON_IDEMPOTENT_HTTP = /^(post|patch)$/i;
 
 /** Headers or options that carry an idempotency key (Stripe, PayPal, Adyen, the IETF draft). */
-export const IDEMPOTENCY_KEY_NAMES = /^(idempotency[-_]?key|x-idempotency-key|paypal-request-id|MessageDeduplicationId|ClientToken)$/i;
+export const IDEMPOTENCY_KEY_NAMES =
+  /^(idempotency[-_]?key|x-idempotency-key|paypal-request-id|MessageDeduplicationId|ClientToken)$/i;
 
 /** Sources of random or time-based values, by module and member path (`''` for the module itself). */
 export interface RandomSource {
@@ -154,11 +211,16 @@ export const RANDOM_SOURCES: readonly RandomSource[] = [
   { module: 'global', path: /^(crypto\.randomUUID|Math\.random|Date\.now|performance\.now)$/, how: 'call' },
   { module: 'global', path: /^Date$/, how: 'new' },
   { module: /^uuid$/, path: /^(v1|v4|v6|v7)$/, how: 'call' },
-  { module: /^(nanoid|ulid|ulidx|cuid|@paralleldrive\/cuid2|ksuid|short-uuid|shortid|uuid-random|hyperid)$/, path: /^(default|nanoid|ulid|monotonicFactory|createId|cuid|generate|uuid|randomUUID)?$/, how: 'call' },
+  {
+    module: /^(nanoid|ulid|ulidx|cuid|@paralleldrive\/cuid2|ksuid|short-uuid|shortid|uuid-random|hyperid)$/,
+    path: /^(default|nanoid|ulid|monotonicFactory|createId|cuid|generate|uuid|randomUUID)?$/,
+    how: 'call',
+  },
 ];
 
 /** Names of the ids that every delivery of the same event keeps: a write keyed on one is a dedup guard. */
-export const EVENT_ID_NAMES = /\b([mM]essageId|eventID|eventId|sequencer|requestId|awsRequestId|SequenceNumber|sequenceNumber|idempotencyKey|dedup(?:e|lication)?Id)\b|\bevent\.id\b|\bdetail\.id\b/;
+export const EVENT_ID_NAMES =
+  /\b([mM]essageId|eventID|eventId|sequencer|requestId|awsRequestId|SequenceNumber|sequenceNumber|idempotencyKey|dedup(?:e|lication)?Id)\b|\bevent\.id\b|\bdetail\.id\b/;
 
 /** Record-key property names when the template does not say which attribute is the key. */
 export const KEY_NAMES = /^(pk|sk|id|key|_id|.*Id|.*ID|.*_id)$/;
@@ -195,12 +257,16 @@ function originOf(model: HandlerModel, e: ts.Expression, depth: number): ImportR
   if (ts.isCallExpression(x)) return model.importOf(x.expression);
   if (ts.isIdentifier(x)) {
     const d = model.lookup(x);
-    if (d && ts.isVariableDeclaration(d.node) && d.node.initializer) return originOf(model, d.node.initializer, depth + 1);
+    if (d && ts.isVariableDeclaration(d.node) && d.node.initializer)
+      return originOf(model, d.node.initializer, depth + 1);
   }
   return undefined;
 }
 
-export function matchClientMethod(origin: ImportRef | undefined, method: string | undefined): { readonly kind: EffectKind; readonly what: string } | undefined {
+export function matchClientMethod(
+  origin: ImportRef | undefined,
+  method: string | undefined,
+): { readonly kind: EffectKind; readonly what: string } | undefined {
   if (!origin || method === undefined) return undefined;
   const path = stripDefault(origin.path);
   const p = CLIENT_METHODS.find((c) => c.module.test(origin.module) && c.path.test(path));
@@ -246,7 +312,10 @@ export function nonIdempotentHttp(model: HandlerModel, call: CallSite): string |
 }
 
 /** An object literal argument, directly or through a `const params = {…}` in the same file. */
-export function objectArgument(model: HandlerModel, arg: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
+export function objectArgument(
+  model: HandlerModel,
+  arg: ts.Expression | undefined,
+): ts.ObjectLiteralExpression | undefined {
   if (!arg) return undefined;
   let x = skipOuter(arg);
   if (ts.isIdentifier(x)) {
@@ -264,7 +333,10 @@ export function propertyName(p: ts.ObjectLiteralElementLike): string | undefined
   return undefined;
 }
 
-export function findProperty(obj: ts.ObjectLiteralExpression, name: string | RegExp): ts.ObjectLiteralElementLike | undefined {
+export function findProperty(
+  obj: ts.ObjectLiteralExpression,
+  name: string | RegExp,
+): ts.ObjectLiteralElementLike | undefined {
   return obj.properties.find((p) => {
     const n = propertyName(p);
     return n !== undefined && (typeof name === 'string' ? n === name : name.test(n));
@@ -298,7 +370,8 @@ export function randomSourceIn(model: HandlerModel, e: ts.Expression, depth = 0)
   }
   if (ts.isIdentifier(x)) {
     const d = model.lookup(x);
-    if (d && ts.isVariableDeclaration(d.node) && d.node.initializer && !ts.isSourceFile(d.scope)) return randomSourceIn(model, d.node.initializer, depth + 1);
+    if (d && ts.isVariableDeclaration(d.node) && d.node.initializer && !ts.isSourceFile(d.scope))
+      return randomSourceIn(model, d.node.initializer, depth + 1);
     return undefined;
   }
   let found: ts.Expression | undefined;
@@ -327,7 +400,8 @@ function isRandomSource(model: HandlerModel, n: ts.CallExpression | ts.NewExpres
   const d = dottedName(skipOuter(n.expression))?.join('.');
   return RANDOM_SOURCES.some((s) => {
     if (s.how !== how) return false;
-    if (s.module === 'global') return ref === undefined && d !== undefined && s.path.test(d) && !isLocallyDeclared(model, n.expression);
+    if (s.module === 'global')
+      return ref === undefined && d !== undefined && s.path.test(d) && !isLocallyDeclared(model, n.expression);
     return ref !== undefined && s.module.test(ref.module) && s.path.test(stripDefault(ref.path));
   });
 }
@@ -349,12 +423,22 @@ export function idempotentFunctions(model: HandlerModel): Set<ts.Node> {
     else if (ts.isIdentifier(x)) {
       const d = model.lookup(x);
       if (d && ts.isFunctionDeclaration(d.node)) out.add(d.node);
-      else if (d && ts.isVariableDeclaration(d.node) && d.node.initializer && isFunctionLike(skipOuter(d.node.initializer))) out.add(skipOuter(d.node.initializer));
+      else if (
+        d &&
+        ts.isVariableDeclaration(d.node) &&
+        d.node.initializer &&
+        isFunctionLike(skipOuter(d.node.initializer))
+      )
+        out.add(skipOuter(d.node.initializer));
     }
   }
   // Class methods decorated with `@idempotent(…)`.
   const visit = (n: ts.Node): void => {
-    if (ts.isMethodDeclaration(n) && (ts.getDecorators(n) ?? []).some((dec) => IDEMPOTENT_DECORATOR.test(decoratorName(dec) ?? ''))) out.add(n);
+    if (
+      ts.isMethodDeclaration(n) &&
+      (ts.getDecorators(n) ?? []).some((dec) => IDEMPOTENT_DECORATOR.test(decoratorName(dec) ?? ''))
+    )
+      out.add(n);
     ts.forEachChild(n, visit);
   };
   visit(model.sourceFile);

@@ -30,12 +30,18 @@ function nameFor(node: ts.Expression): string | undefined {
     ts.isParenthesizedExpression(e.parent) ||
     ts.isAsExpression(e.parent) ||
     ts.isSatisfiesExpression(e.parent) ||
-    (ts.isBinaryExpression(e.parent) && e.parent.right === e && (e.parent.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.parent.operatorToken.kind === ts.SyntaxKind.BarBarToken))
+    (ts.isBinaryExpression(e.parent) &&
+      e.parent.right === e &&
+      (e.parent.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+        e.parent.operatorToken.kind === ts.SyntaxKind.BarBarToken))
   ) {
     e = e.parent;
   }
   const p = e.parent;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isPropertyDeclaration(p) || ts.isBindingElement(p)) && p.initializer === e) {
+  if (
+    (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isPropertyDeclaration(p) || ts.isBindingElement(p)) &&
+    p.initializer === e
+  ) {
     return ts.isIdentifier(p.name) ? p.name.text : undefined;
   }
   if (ts.isPropertyAssignment(p) && p.initializer === e) {
@@ -45,7 +51,8 @@ function nameFor(node: ts.Expression): string | undefined {
     const left = p.left;
     if (ts.isIdentifier(left)) return left.text;
     if (ts.isPropertyAccessExpression(left)) return left.name.text;
-    if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)) return left.argumentExpression.text;
+    if (ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression))
+      return left.argumentExpression.text;
   }
   return undefined;
 }
@@ -58,7 +65,9 @@ export function handlerReturns(model: HandlerModel, handler: HandlerFunction): R
   if (handler.wrappers.length > 0 || handler.expressionBody !== undefined || handler.arity >= 3) return undefined;
   return handler.returns.map((r) => {
     const e = r.expression ? skipOuter(r.expression) : undefined;
-    const text = r.expression ? model.sourceFile.text.slice(r.expression.getStart(model.sourceFile), r.expression.end) : '';
+    const text = r.expression
+      ? model.sourceFile.text.slice(r.expression.getStart(model.sourceFile), r.expression.end)
+      : '';
     const span = model.spanOf(r);
     if (e === undefined) return { kind: 'nothing', keys: undefined, text, span };
     if (!ts.isObjectLiteralExpression(e)) return { kind: 'other', keys: undefined, text, span };

@@ -195,9 +195,14 @@ function hasModifier(n: ts.Node, kind: ts.SyntaxKind): boolean {
 function commonJsTarget(e: ts.Expression): { whole: true } | { name: string; nameNode: ts.Node } | undefined {
   const d = dottedName(e);
   if (d === undefined) return undefined;
-  if ((d.length === 2 && d[0] === 'module' && d[1] === 'exports') || (d.length === 1 && d[0] === 'exports')) return { whole: true };
+  if ((d.length === 2 && d[0] === 'module' && d[1] === 'exports') || (d.length === 1 && d[0] === 'exports'))
+    return { whole: true };
   const x = skipOuter(e);
-  const nameNode = ts.isPropertyAccessExpression(x) ? x.name : ts.isElementAccessExpression(x) ? x.argumentExpression : x;
+  const nameNode = ts.isPropertyAccessExpression(x)
+    ? x.name
+    : ts.isElementAccessExpression(x)
+      ? x.argumentExpression
+      : x;
   if (d.length === 3 && d[0] === 'module' && d[1] === 'exports') return { name: d[2] as string, nameNode };
   if (d.length === 2 && d[0] === 'exports') return { name: d[1] as string, nameNode };
   return undefined;
@@ -206,7 +211,12 @@ function commonJsTarget(e: ts.Expression): { whole: true } | { name: string; nam
 /** `require('x')` → `'x'`. */
 export function requireSpecifier(e: ts.Expression): string | undefined {
   const x = skipOuter(e);
-  if (ts.isCallExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'require' && x.arguments.length === 1) {
+  if (
+    ts.isCallExpression(x) &&
+    ts.isIdentifier(x.expression) &&
+    x.expression.text === 'require' &&
+    x.arguments.length === 1
+  ) {
     const a = x.arguments[0];
     if (a && ts.isStringLiteralLike(a)) return a.text;
   }
@@ -263,7 +273,13 @@ class ExportReader {
       const decl = this.binder.lookup(x);
       if (decl) {
         const ref = importOfDeclaration(decl.node, []);
-        if (ref && (ref.module.startsWith('.') || ref.module.startsWith('/')) && ref.path !== '' && !ref.path.includes('.')) return { module: ref.module, name: ref.path };
+        if (
+          ref &&
+          (ref.module.startsWith('.') || ref.module.startsWith('/')) &&
+          ref.path !== '' &&
+          !ref.path.includes('.')
+        )
+          return { module: ref.module, name: ref.path };
       }
     }
     return undefined;
@@ -279,8 +295,10 @@ class ExportReader {
     const out = new Map<string, ExportEntry>();
     for (const p of x.properties) {
       if (ts.isShorthandPropertyAssignment(p)) out.set(p.name.text, this.entry(p.name.text, this.span(p.name), p.name));
-      else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) out.set(p.name.text, this.entry(p.name.text, this.span(p.name), p.initializer));
-      else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name)) out.set(p.name.text, this.entry(p.name.text, this.span(p.name), p));
+      else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name)))
+        out.set(p.name.text, this.entry(p.name.text, this.span(p.name), p.initializer));
+      else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name))
+        out.set(p.name.text, this.entry(p.name.text, this.span(p.name), p));
     }
     return out;
   }
@@ -328,7 +346,16 @@ class ExportReader {
       for (const el of s.exportClause.elements) {
         const local = (el.propertyName ?? el.name).text;
         if (spec !== undefined) {
-          this.exports.set(el.name.text, { name: el.name.text, nameSpan: this.span(el.name), value: undefined, fn: undefined, wrappers: [], reexport: { module: spec, name: local }, className: undefined, members: undefined });
+          this.exports.set(el.name.text, {
+            name: el.name.text,
+            nameSpan: this.span(el.name),
+            value: undefined,
+            fn: undefined,
+            wrappers: [],
+            reexport: { module: spec, name: local },
+            className: undefined,
+            members: undefined,
+          });
         } else {
           this.set(el.name.text, el.name, el.propertyName ?? el.name);
         }
@@ -344,7 +371,10 @@ class ExportReader {
       // `exports.a = exports.b = fn` chains assign the same value.
       let value: ts.Expression = x.right;
       const targets: ts.Expression[] = [x.left];
-      while (ts.isBinaryExpression(skipOuter(value)) && (skipOuter(value) as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      while (
+        ts.isBinaryExpression(skipOuter(value)) &&
+        (skipOuter(value) as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.EqualsToken
+      ) {
         const b = skipOuter(value) as ts.BinaryExpression;
         targets.push(b.left);
         value = b.right;
@@ -356,7 +386,8 @@ class ExportReader {
         if ('whole' in target) this.cjsWhole(value);
         else if (!(ts.isVoidExpression(skipOuter(value)) && this.exports.has(target.name))) {
           // TypeScript's CommonJS output declares `exports.x = void 0;` before the real assignment.
-          if (ts.isVoidExpression(skipOuter(value))) this.exports.set(target.name, this.entry(target.name, this.span(target.nameNode), undefined));
+          if (ts.isVoidExpression(skipOuter(value)))
+            this.exports.set(target.name, this.entry(target.name, this.span(target.nameNode), undefined));
           else this.set(target.name, target.nameNode, value);
         }
       }
@@ -367,8 +398,22 @@ class ExportReader {
       const first = x.arguments[0];
       const firstName = first ? dottedName(first)?.join('.') : undefined;
       // TypeScript/Babel/esbuild interop helpers that define exports at run time.
-      if ((callee === 'Object.defineProperty' || callee === 'Object.assign' || callee === '__export' || callee === '__exportStar' || callee === 'tslib.__exportStar') && (firstName === 'exports' || firstName === 'module.exports' || callee.startsWith('__') || callee.endsWith('__exportStar'))) {
-        const isEsModuleFlag = callee === 'Object.defineProperty' && x.arguments[1] !== undefined && ts.isStringLiteralLike(x.arguments[1]) && x.arguments[1].text === '__esModule';
+      if (
+        (callee === 'Object.defineProperty' ||
+          callee === 'Object.assign' ||
+          callee === '__export' ||
+          callee === '__exportStar' ||
+          callee === 'tslib.__exportStar') &&
+        (firstName === 'exports' ||
+          firstName === 'module.exports' ||
+          callee.startsWith('__') ||
+          callee.endsWith('__exportStar'))
+      ) {
+        const isEsModuleFlag =
+          callee === 'Object.defineProperty' &&
+          x.arguments[1] !== undefined &&
+          ts.isStringLiteralLike(x.arguments[1]) &&
+          x.arguments[1].text === '__esModule';
         if (!isEsModuleFlag) this.complete = false;
         this.cjs = true;
       }
@@ -403,10 +448,23 @@ interface ResolvedFunction {
 /** Follows a value to the function that runs per request. */
 export function resolveFunction(value: ts.Node, binder: Binder, depth: number): ResolvedFunction | undefined {
   if (depth > 8) return undefined;
-  if (ts.isFunctionDeclaration(value) || ts.isFunctionExpression(value) || ts.isArrowFunction(value) || ts.isMethodDeclaration(value)) {
-    return { fn: value, wrappers: [], className: ts.isMethodDeclaration(value) && value.parent && ts.isClassLike(value.parent) ? value.parent.name?.text : undefined };
+  if (
+    ts.isFunctionDeclaration(value) ||
+    ts.isFunctionExpression(value) ||
+    ts.isArrowFunction(value) ||
+    ts.isMethodDeclaration(value)
+  ) {
+    return {
+      fn: value,
+      wrappers: [],
+      className:
+        ts.isMethodDeclaration(value) && value.parent && ts.isClassLike(value.parent)
+          ? value.parent.name?.text
+          : undefined,
+    };
   }
-  if (ts.isVariableDeclaration(value)) return value.initializer ? resolveFunction(value.initializer, binder, depth + 1) : undefined;
+  if (ts.isVariableDeclaration(value))
+    return value.initializer ? resolveFunction(value.initializer, binder, depth + 1) : undefined;
   if (!ts.isExpression(value)) return undefined;
   const x = skipOuter(value);
   if (ts.isIdentifier(x)) {
@@ -425,10 +483,18 @@ export function resolveFunction(value: ts.Node, binder: Binder, depth: number): 
     }
     // Middleware: `middy(fn).use(...)`, `middy().handler(fn)`, `makeIdempotent(fn, opts)`,
     // `Sentry.AWSLambda.wrapHandler(fn)`: the first argument that is a function.
-    const wrapper = dottedName(callee)?.join('.') ?? (ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined);
+    const wrapper =
+      dottedName(callee)?.join('.') ?? (ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined);
     for (const a of x.arguments) {
       const inner = skipOuter(a);
-      if (!(ts.isFunctionExpression(inner) || ts.isArrowFunction(inner) || ts.isIdentifier(inner) || ts.isCallExpression(inner) || ts.isPropertyAccessExpression(inner))) continue;
+      if (!(
+        ts.isFunctionExpression(inner) ||
+        ts.isArrowFunction(inner) ||
+        ts.isIdentifier(inner) ||
+        ts.isCallExpression(inner) ||
+        ts.isPropertyAccessExpression(inner)
+      ))
+        continue;
       const r = resolveFunction(inner, binder, depth + 1);
       if (r) return { ...r, wrappers: [wrapperName(callee) ?? wrapper ?? 'wrapper', ...r.wrappers] };
     }
@@ -452,7 +518,12 @@ function wrapperName(callee: ts.Expression): string | undefined {
 }
 
 /** `instance.method` where instance is `new C()` (directly or through a variable) or an object literal. */
-function methodOf(objectExpr: ts.Expression, name: string, binder: Binder, depth: number): ResolvedFunction | undefined {
+function methodOf(
+  objectExpr: ts.Expression,
+  name: string,
+  binder: Binder,
+  depth: number,
+): ResolvedFunction | undefined {
   let obj = skipOuter(objectExpr);
   if (ts.isIdentifier(obj)) {
     const d = binder.lookup(obj);
@@ -481,7 +552,12 @@ function methodOf(objectExpr: ts.Expression, name: string, binder: Binder, depth
   return undefined;
 }
 
-function classMethod(cls: ts.ClassDeclaration, name: string, binder: Binder, depth: number): ResolvedFunction | undefined {
+function classMethod(
+  cls: ts.ClassDeclaration,
+  name: string,
+  binder: Binder,
+  depth: number,
+): ResolvedFunction | undefined {
   for (const m of cls.members) {
     if (m.name && ts.isIdentifier(m.name) && m.name.text === name) {
       if (ts.isMethodDeclaration(m)) return { fn: m, wrappers: [], className: cls.name?.text };
@@ -509,7 +585,9 @@ export function importOfDeclaration(decl: ts.Node, rest: readonly string[]): Imp
   }
   if (ts.isImportEqualsDeclaration(decl)) {
     const r = decl.moduleReference;
-    return ts.isExternalModuleReference(r) && ts.isStringLiteralLike(r.expression) ? { module: r.expression.text, path: join(undefined) } : undefined;
+    return ts.isExternalModuleReference(r) && ts.isStringLiteralLike(r.expression)
+      ? { module: r.expression.text, path: join(undefined) }
+      : undefined;
   }
   if (ts.isVariableDeclaration(decl) && decl.initializer) {
     const init = skipOuter(decl.initializer);
@@ -527,10 +605,16 @@ export function importOfDeclaration(decl: ts.Node, rest: readonly string[]): Imp
     // `const { S3Client, X: Y } = require('m')`: one level of destructuring.
     const pattern = decl.parent;
     const varDecl = pattern.parent;
-    if (!ts.isObjectBindingPattern(pattern) || !ts.isVariableDeclaration(varDecl) || !varDecl.initializer) return undefined;
+    if (!ts.isObjectBindingPattern(pattern) || !ts.isVariableDeclaration(varDecl) || !varDecl.initializer)
+      return undefined;
     const spec = requireOrWrapped(skipOuter(varDecl.initializer));
     if (spec === undefined) return undefined;
-    const key = decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName.text : ts.isIdentifier(decl.name) ? decl.name.text : undefined;
+    const key =
+      decl.propertyName && ts.isIdentifier(decl.propertyName)
+        ? decl.propertyName.text
+        : ts.isIdentifier(decl.name)
+          ? decl.name.text
+          : undefined;
     return key ? { module: spec, path: join(key) } : undefined;
   }
   return undefined;
@@ -540,7 +624,11 @@ export function importOfDeclaration(decl: ts.Node, rest: readonly string[]): Imp
 function requireOrWrapped(init: ts.Expression): string | undefined {
   const direct = requireSpecifier(init);
   if (direct !== undefined) return direct;
-  if (ts.isCallExpression(init) && init.arguments.length === 1 && /captureAWS$/.test(dottedName(init.expression)?.join('.') ?? '')) {
+  if (
+    ts.isCallExpression(init) &&
+    init.arguments.length === 1 &&
+    /captureAWS$/.test(dottedName(init.expression)?.join('.') ?? '')
+  ) {
     return requireSpecifier(init.arguments[0] as ts.Expression);
   }
   return undefined;
@@ -571,7 +659,10 @@ export function buildHandlerModel(parsed: ParsedHandlerFile, exportNames: readon
   const file = parsed.sourceFile;
   const handlers: HandlerFunction[] = [];
   const seen = new Set<ts.Node>();
-  const entries = exportNames === undefined ? [...parsed.exports.values()].filter(looksLikeHandlerExport) : exportNames.map((n) => parsed.exports.get(n)).filter((e): e is ExportEntry => e !== undefined);
+  const entries =
+    exportNames === undefined
+      ? [...parsed.exports.values()].filter(looksLikeHandlerExport)
+      : exportNames.map((n) => parsed.exports.get(n)).filter((e): e is ExportEntry => e !== undefined);
   for (const e of entries) {
     if (!e.fn || seen.has(e.fn)) continue;
     seen.add(e.fn);
@@ -612,7 +703,8 @@ export function buildHandlerModel(parsed: ParsedHandlerFile, exportNames: readon
     if (ts.isCallExpression(n)) calls.push(new Call(n, file, scope, handler, importOf));
     else if (ts.isNewExpression(n)) constructions.push(new Construction_(n, file, scope, handler, importOf));
     const inner = byNode.get(n) ?? handler;
-    const fnInside = inFunction || isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n);
+    const fnInside =
+      inFunction || isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n);
     ts.forEachChild(n, (c) => visit(c, inner, fnInside));
   };
   visit(file, undefined, false);
@@ -648,7 +740,11 @@ class Call implements CallSite {
     if (!this.memo) {
       const callee = skipOuter(this.node.expression);
       this.memo = {
-        name: ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined,
+        name: ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee)
+            ? callee.name.text
+            : undefined,
         callee: dottedName(callee)?.join('.'),
         receiver: ts.isPropertyAccessExpression(callee) ? callee.expression.getText(this.file) : undefined,
       };

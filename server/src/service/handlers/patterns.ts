@@ -18,17 +18,48 @@ export interface ClientPattern {
 }
 
 /** AWS SDK v2 classes under `AWS.` that are configuration, not clients. */
-const SDK_V2_NOT_CLIENTS = /^(Config|Credentials|.*Credentials|Endpoint|HttpRequest|HttpResponse|Request|Response|Service|SequentialExecutor|EventListeners|MetadataService|Signers|ParamValidator)$/;
+const SDK_V2_NOT_CLIENTS =
+  /^(Config|Credentials|.*Credentials|Endpoint|HttpRequest|HttpResponse|Request|Response|Service|SequentialExecutor|EventListeners|MetadataService|Signers|ParamValidator)$/;
 
 export const CLIENT_PATTERNS: readonly ClientPattern[] = [
   { module: /^@aws-sdk\/client-/, path: /^[A-Za-z0-9]*Client$/, how: 'new', what: 'an AWS SDK v3 client' },
-  { module: /^@aws-sdk\/client-/, path: /^(?!.*(Command|Exception|Error)$)[A-Z][A-Za-z0-9]*$/, how: 'new', what: 'an AWS SDK v3 aggregated client' },
-  { module: '@aws-sdk/lib-dynamodb', path: /^DynamoDBDocument(Client)?\.from$/, how: 'call', what: 'a DynamoDB document client' },
-  { module: '@aws-sdk/lib-dynamodb', path: /^DynamoDBDocument(Client)?$/, how: 'new', what: 'a DynamoDB document client' },
-  { module: 'aws-sdk', path: /^(default\.)?[A-Z][A-Za-z0-9]*(\.DocumentClient)?$/, how: 'new', what: 'an AWS SDK v2 client' },
-  { module: /^aws-sdk\/clients\/[a-z0-9]+$/, path: /^(default)?$|^DocumentClient$/, how: 'new', what: 'an AWS SDK v2 client' },
+  {
+    module: /^@aws-sdk\/client-/,
+    path: /^(?!.*(Command|Exception|Error)$)[A-Z][A-Za-z0-9]*$/,
+    how: 'new',
+    what: 'an AWS SDK v3 aggregated client',
+  },
+  {
+    module: '@aws-sdk/lib-dynamodb',
+    path: /^DynamoDBDocument(Client)?\.from$/,
+    how: 'call',
+    what: 'a DynamoDB document client',
+  },
+  {
+    module: '@aws-sdk/lib-dynamodb',
+    path: /^DynamoDBDocument(Client)?$/,
+    how: 'new',
+    what: 'a DynamoDB document client',
+  },
+  {
+    module: 'aws-sdk',
+    path: /^(default\.)?[A-Z][A-Za-z0-9]*(\.DocumentClient)?$/,
+    how: 'new',
+    what: 'an AWS SDK v2 client',
+  },
+  {
+    module: /^aws-sdk\/clients\/[a-z0-9]+$/,
+    path: /^(default)?$|^DocumentClient$/,
+    how: 'new',
+    what: 'an AWS SDK v2 client',
+  },
   { module: 'pg', path: /^(default\.)?(Pool|Client)$/, how: 'new', what: 'a PostgreSQL connection' },
-  { module: /^(mysql2?|mysql2\/promise)$/, path: /^(default\.)?(createConnection|createPool|createPoolCluster)$/, how: 'call', what: 'a MySQL connection' },
+  {
+    module: /^(mysql2?|mysql2\/promise)$/,
+    path: /^(default\.)?(createConnection|createPool|createPoolCluster)$/,
+    how: 'call',
+    what: 'a MySQL connection',
+  },
   { module: 'mongodb', path: /^MongoClient$/, how: 'new', what: 'a MongoDB client' },
   { module: 'mongodb', path: /^MongoClient\.connect$/, how: 'call', what: 'a MongoDB connection' },
   { module: 'mongoose', path: /^(default\.)?(connect|createConnection)$/, how: 'call', what: 'a Mongoose connection' },
@@ -40,7 +71,12 @@ export const CLIENT_PATTERNS: readonly ClientPattern[] = [
   { module: 'sequelize', path: /^Sequelize$/, how: 'new', what: 'a Sequelize connection pool' },
   { module: 'postgres', path: /^(default)?$/, how: 'call', what: 'a PostgreSQL connection' },
   { module: '@neondatabase/serverless', path: /^(Pool|Client)$/, how: 'new', what: 'a PostgreSQL connection' },
-  { module: /^@elastic\/elasticsearch$|^@opensearch-project\/opensearch$/, path: /^Client$/, how: 'new', what: 'a search cluster client' },
+  {
+    module: /^@elastic\/elasticsearch$|^@opensearch-project\/opensearch$/,
+    path: /^Client$/,
+    how: 'new',
+    what: 'a search cluster client',
+  },
   { module: 'stripe', path: /^(default|Stripe)?$/, how: 'either', what: 'a Stripe client' },
   { module: 'openai', path: /^(default|OpenAI)?$/, how: 'new', what: 'an OpenAI client' },
   { module: '@anthropic-ai/sdk', path: /^(default|Anthropic)?$/, how: 'new', what: 'an Anthropic client' },
@@ -53,9 +89,16 @@ export function matchClient(ref: ImportRef | undefined, how: 'new' | 'call'): Cl
   if (!ref) return undefined;
   return CLIENT_PATTERNS.find((p) => {
     if (p.how !== 'either' && p.how !== how) return false;
-    if (typeof p.module === 'string' ? p.module !== ref.module && `node:${p.module}` !== ref.module : !p.module.test(ref.module)) return false;
+    if (
+      typeof p.module === 'string'
+        ? p.module !== ref.module && `node:${p.module}` !== ref.module
+        : !p.module.test(ref.module)
+    )
+      return false;
     if (!p.path.test(ref.path)) return false;
-    return !(ref.module === 'aws-sdk' && SDK_V2_NOT_CLIENTS.test(ref.path.replace(/^default\./, '').split('.')[0] ?? ''));
+    return !(
+      ref.module === 'aws-sdk' && SDK_V2_NOT_CLIENTS.test(ref.path.replace(/^default\./, '').split('.')[0] ?? '')
+    );
   });
 }
 
@@ -77,7 +120,12 @@ export const RESET_METHODS: ReadonlySet<string> = new Set(['clear', 'splice']);
 export const PROMISE_METHODS: ReadonlySet<string> = new Set(['promise', 'then', 'catch', 'finally']);
 
 /** LL3003: calls that return a promise, by dotted callee. */
-export const PROMISE_CALLEES: readonly RegExp[] = [/^fetch$/, /^axios(\.(get|post|put|patch|delete|head|request))?$/, /^got(\.(get|post|put|patch|delete))?$/, /^Promise\.(all|allSettled|any|race)$/];
+export const PROMISE_CALLEES: readonly RegExp[] = [
+  /^fetch$/,
+  /^axios(\.(get|post|put|patch|delete|head|request))?$/,
+  /^got(\.(get|post|put|patch|delete))?$/,
+  /^Promise\.(all|allSettled|any|race)$/,
+];
 
 /** LL3003: modules whose every exported function returns a promise. */
 export const PROMISE_MODULES: readonly RegExp[] = [/^(node:)?fs\/promises$/, /^(node:)?timers\/promises$/];
@@ -96,7 +144,22 @@ export const FILE_WRITES: Readonly<Record<string, number>> = {
 };
 
 /** LL3006: calls that remove files or folders; one anywhere in the file means cleanup is handled. */
-export const FILE_REMOVALS: ReadonlySet<string> = new Set(['unlink', 'unlinkSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'remove', 'removeSync', 'emptyDir', 'emptyDirSync', 'rimraf', 'sync', 'cleanup', 'removeCallback']);
+export const FILE_REMOVALS: ReadonlySet<string> = new Set([
+  'unlink',
+  'unlinkSync',
+  'rm',
+  'rmSync',
+  'rmdir',
+  'rmdirSync',
+  'remove',
+  'removeSync',
+  'emptyDir',
+  'emptyDirSync',
+  'rimraf',
+  'sync',
+  'cleanup',
+  'removeCallback',
+]);
 
 /** LL3007: timers that keep running after the handler returns, and how to stop each. */
 export const TIMERS: Readonly<Record<string, string>> = {

@@ -59,7 +59,13 @@ export type Resolution =
       readonly moduleType: 'commonjs' | 'module';
     }
   /** The code folder or file is missing; `tried` lists the paths looked at. */
-  | { readonly kind: 'missing'; readonly root: string; readonly tried: readonly string[]; readonly rootExists: boolean; readonly buildOutput: boolean }
+  | {
+      readonly kind: 'missing';
+      readonly root: string;
+      readonly tried: readonly string[];
+      readonly rootExists: boolean;
+      readonly buildOutput: boolean;
+    }
   /** Not resolvable statically: not Node, an S3 or image package, an unresolved value, inline code. */
   | { readonly kind: 'skip' };
 
@@ -88,7 +94,9 @@ export function moduleTypeOf(path: string, fs: FileSystem): 'commonjs' | 'module
     if (text !== undefined) {
       try {
         const pkg: unknown = JSON.parse(text);
-        return typeof pkg === 'object' && pkg !== null && (pkg as { type?: unknown }).type === 'module' ? 'module' : 'commonjs';
+        return typeof pkg === 'object' && pkg !== null && (pkg as { type?: unknown }).type === 'module'
+          ? 'module'
+          : 'commonjs';
       } catch {
         return 'commonjs';
       }
@@ -126,7 +134,11 @@ export function memoStat(fs: FileSystem): FileSystem {
  * `entryPoints` are a SAM esbuild build's `Metadata.BuildProperties.EntryPoints`
  * (relative to the code folder): the build puts each at the package root under its base name.
  */
-export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryPoints: readonly string[] = []): Resolution {
+export function resolveFunctionHandler(
+  fn: FunctionModel,
+  fs: FileSystem,
+  entryPoints: readonly string[] = [],
+): Resolution {
   if (fn.entry !== undefined) return resolveEntry(fn, fs);
   if (!isNodeRuntime(fn) || !isKnown(fn.handler)) return { kind: 'skip' };
   let root = codeRoot(fn);
@@ -139,12 +151,22 @@ export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryP
     root = dirname(root);
   }
   if (parsed.dir === '') {
-    const entry = entryPoints.map((e) => resolvePath(root as string, e)).find((e) => basename(e).replace(/\.[cm]?[jt]s$/, '') === parsed.module && fs.stat(e)?.isFile);
-    if (entry) return { kind: 'file', path: entry, exportPath: parsed.exportPath, source: true, moduleType: /\.mts$|\.mjs$/.test(entry) ? 'module' : moduleTypeOf(entry, fs) };
+    const entry = entryPoints
+      .map((e) => resolvePath(root as string, e))
+      .find((e) => basename(e).replace(/\.[cm]?[jt]s$/, '') === parsed.module && fs.stat(e)?.isFile);
+    if (entry)
+      return {
+        kind: 'file',
+        path: entry,
+        exportPath: parsed.exportPath,
+        source: true,
+        moduleType: /\.mts$|\.mjs$/.test(entry) ? 'module' : moduleTypeOf(entry, fs),
+      };
   }
   const moduleRoot = parsed.dir === '' ? root : join(root, parsed.dir);
   const base = join(moduleRoot, parsed.module);
-  if (fs.stat(root)?.isDirectory !== true) return { kind: 'missing', root, tried: [base], rootExists: false, buildOutput: BUILD_OUTPUT.test(root) };
+  if (fs.stat(root)?.isDirectory !== true)
+    return { kind: 'missing', root, tried: [base], rootExists: false, buildOutput: BUILD_OUTPUT.test(root) };
   const tried: string[] = [];
   for (const ext of RUNTIME_ORDER) {
     const p = base + ext;
@@ -158,11 +180,23 @@ export function resolveFunctionHandler(fn: FunctionModel, fs: FileSystem, entryP
     const p = base + ext;
     tried.push(p);
     if (fs.stat(p)?.isFile) {
-      return { kind: 'file', path: p, exportPath: parsed.exportPath, source: true, moduleType: ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : moduleTypeOf(p, fs) };
+      return {
+        kind: 'file',
+        path: p,
+        exportPath: parsed.exportPath,
+        source: true,
+        moduleType: ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : moduleTypeOf(p, fs),
+      };
     }
   }
   // `build/js/main.handler`: the module lives in build output that a compile step creates.
-  return { kind: 'missing', root, tried, rootExists: true, buildOutput: BUILD_OUTPUT.test(moduleRoot) && fs.stat(moduleRoot)?.isDirectory !== true };
+  return {
+    kind: 'missing',
+    root,
+    tried,
+    rootExists: true,
+    buildOutput: BUILD_OUTPUT.test(moduleRoot) && fs.stat(moduleRoot)?.isDirectory !== true,
+  };
 }
 
 /** Source extensions a CDK NodejsFunction entry may have (esbuild bundles any of them). */

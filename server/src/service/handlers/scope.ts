@@ -27,7 +27,10 @@ export function isFunctionLike(n: ts.Node): n is ts.FunctionLikeDeclaration {
 }
 
 /** Names bound by a binding name (identifier or destructuring pattern), with their nodes. */
-export function boundNames(name: ts.BindingName, out: { name: string; node: ts.Node }[] = []): { name: string; node: ts.Node }[] {
+export function boundNames(
+  name: ts.BindingName,
+  out: { name: string; node: ts.Node }[] = [],
+): { name: string; node: ts.Node }[] {
   if (ts.isIdentifier(name)) {
     out.push({ name: name.text, node: name.parent });
   } else {
@@ -76,7 +79,11 @@ function declarationsOf(scope: ts.Node): Map<string, ts.Node> {
   } else if (isFunctionLike(scope)) {
     for (const p of scope.parameters) addBinding(p.name, p, add);
     if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name) add(scope.name.text, scope);
-  } else if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+  } else if (
+    (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) &&
+    scope.initializer &&
+    ts.isVariableDeclarationList(scope.initializer)
+  ) {
     for (const d of scope.initializer.declarations) addBinding(d.name, d, add);
   } else if (ts.isCatchClause(scope) && scope.variableDeclaration) {
     for (const b of boundNames(scope.variableDeclaration.name)) add(b.name, scope.variableDeclaration);
@@ -88,7 +95,18 @@ function declarationsOf(scope: ts.Node): Map<string, ts.Node> {
 
 /** Nodes that can declare names. */
 function isScope(n: ts.Node): boolean {
-  return ts.isSourceFile(n) || ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseBlock(n) || isFunctionLike(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isCatchClause(n) || ts.isClassExpression(n);
+  return (
+    ts.isSourceFile(n) ||
+    ts.isBlock(n) ||
+    ts.isModuleBlock(n) ||
+    ts.isCaseBlock(n) ||
+    isFunctionLike(n) ||
+    ts.isForStatement(n) ||
+    ts.isForOfStatement(n) ||
+    ts.isForInStatement(n) ||
+    ts.isCatchClause(n) ||
+    ts.isClassExpression(n)
+  );
 }
 
 /**
@@ -139,7 +157,14 @@ export class Binder {
 export function skipOuter(e: ts.Expression): ts.Expression {
   let x = e;
   for (;;) {
-    if (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isNonNullExpression(x) || ts.isTypeAssertionExpression(x)) x = x.expression;
+    if (
+      ts.isParenthesizedExpression(x) ||
+      ts.isAsExpression(x) ||
+      ts.isSatisfiesExpression(x) ||
+      ts.isNonNullExpression(x) ||
+      ts.isTypeAssertionExpression(x)
+    )
+      x = x.expression;
     else return x;
   }
 }
@@ -165,7 +190,8 @@ export function rootIdentifier(e: ts.Expression): ts.Identifier | undefined {
   let x = skipOuter(e);
   for (;;) {
     if (ts.isIdentifier(x)) return x;
-    if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || ts.isCallExpression(x)) x = skipOuter(x.expression);
+    if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || ts.isCallExpression(x))
+      x = skipOuter(x.expression);
     else return undefined;
   }
 }
@@ -176,7 +202,8 @@ export function forEachReference(node: ts.Node, visit: (id: ts.Identifier) => vo
     if (ts.isIdentifier(n)) {
       const p = n.parent;
       if (p && ts.isPropertyAccessExpression(p) && p.name === n) return;
-      if (p && (ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n) return;
+      if (p && (ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n)
+        return;
       visit(n);
       return;
     }

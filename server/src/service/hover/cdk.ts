@@ -6,7 +6,14 @@
 import { MEMORY, SQS_VISIBILITY, TIMEOUT } from '../limits';
 import { isKnown, knownValue, type CdkPropertySite } from '../model/types';
 import type { TemplateDocument } from '../templates/template';
-import { FUNCTION_PROPERTIES, MAPPING_PROPERTIES, QUEUE_PROPERTIES, URL_PROPERTIES, VERSION_PROPERTIES, type PropertyDoc } from './properties';
+import {
+  FUNCTION_PROPERTIES,
+  MAPPING_PROPERTIES,
+  QUEUE_PROPERTIES,
+  URL_PROPERTIES,
+  VERSION_PROPERTIES,
+  type PropertyDoc,
+} from './properties';
 import { batchSizeLines, render, runtimeNotes, type HoverResult } from './template';
 
 const TABLES: Readonly<Record<CdkPropertySite['table'], Readonly<Record<string, PropertyDoc>>>> = {
@@ -23,7 +30,10 @@ export function cdkHover(template: TemplateDocument, offset: number, today: stri
   const inside = (s: { start: number; end: number }) => offset >= s.start && offset <= s.end;
   const text = template.text;
   // On the prop's name, or on a one-line value (inside a multi-line object the cursor is on something else).
-  const site = (template.cdkProperties ?? []).find((p) => inside(p.nameSpan) || (inside(p.valueSpan) && !text.slice(p.valueSpan.start, p.valueSpan.end).includes('\n')));
+  const site = (template.cdkProperties ?? []).find(
+    (p) =>
+      inside(p.nameSpan) || (inside(p.valueSpan) && !text.slice(p.valueSpan.start, p.valueSpan.end).includes('\n')),
+  );
   if (site === undefined) return undefined;
   const [head, ...rest] = site.property.split('.');
   let doc: PropertyDoc | undefined = TABLES[site.table][head ?? ''];
@@ -40,14 +50,19 @@ function notes(template: TemplateDocument, site: CdkPropertySite, today: string)
   const fn = template.functions.find((f) => f.logicalId === site.functionId);
   if (site.table === 'function' && site.property === 'Runtime') {
     const id = knownValue(fn?.runtime);
-    return id === undefined ? (fn?.runtime !== undefined && 'unknown' in fn.runtime ? [`Not known before synth: ${fn.runtime.unknown}.`] : []) : runtimeNotes(id, today);
+    return id === undefined
+      ? fn?.runtime !== undefined && 'unknown' in fn.runtime
+        ? [`Not known before synth: ${fn.runtime.unknown}.`]
+        : []
+      : runtimeNotes(id, today);
   }
   if (site.table === 'function' && site.property === 'MemorySize') {
     const mb = knownValue(fn?.memorySize);
     if (mb === undefined || mb < MEMORY.min || mb > MEMORY.max) return [];
     return [`${n(mb)} MB gives about ${(mb / MEMORY.mbPerVcpu).toFixed(2)} vCPU.`];
   }
-  if (site.table === 'mapping' && site.property === 'BatchSize' && site.trigger !== undefined) return [`This event source reads ${site.trigger.type === 'SQS' ? 'Amazon SQS' : site.trigger.type}.`];
+  if (site.table === 'mapping' && site.property === 'BatchSize' && site.trigger !== undefined)
+    return [`This event source reads ${site.trigger.type === 'SQS' ? 'Amazon SQS' : site.trigger.type}.`];
   if (site.table === 'queue' && site.property === 'VisibilityTimeout' && site.queueId !== undefined) {
     const queue = template.queues.get(site.queueId);
     const visibility = knownValue(queue?.visibilityTimeout);
@@ -57,8 +72,17 @@ function notes(template: TemplateDocument, site: CdkPropertySite, today: string)
       const timeout = f.timeout === undefined ? TIMEOUT.default : isKnown(f.timeout) ? f.timeout.value : undefined;
       if (timeout === undefined) continue;
       const recommended = timeout * SQS_VISIBILITY.recommendedFactor;
-      const verdict = visibility === undefined ? '' : visibility < timeout ? ' — too short: the mapping fails to create.' : visibility < recommended ? ' — below the recommendation.' : ' — enough.';
-      out.push(`${f.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`);
+      const verdict =
+        visibility === undefined
+          ? ''
+          : visibility < timeout
+            ? ' — too short: the mapping fails to create.'
+            : visibility < recommended
+              ? ' — below the recommendation.'
+              : ' — enough.';
+      out.push(
+        `${f.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`,
+      );
     }
     return out;
   }

@@ -57,8 +57,10 @@ export function templateHover(template: TemplateDocument, offset: number, today:
   if (at.keys.some((k) => k.startsWith('['))) return undefined;
   const place: Place = { template, keys: at.keys, entries: at.entries, onKey: at.onKey, today };
   const { keys } = place;
-  if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length >= 3) return property(place, 2, FUNCTION_PROPERTIES, 'sam');
-  if (keys[0] === 'Resources' && keys.length === 2 && place.onKey) return triggerResourceHover(place, keys[1] as string);
+  if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length >= 3)
+    return property(place, 2, FUNCTION_PROPERTIES, 'sam');
+  if (keys[0] === 'Resources' && keys.length === 2 && place.onKey)
+    return triggerResourceHover(place, keys[1] as string);
   if (keys[0] !== 'Resources' || keys[2] !== 'Properties' || keys.length < 4) return undefined;
   const logicalId = keys[1] as string;
   const type = scalarString(get(get(get(root, 'Resources'), logicalId), 'Type'));
@@ -69,7 +71,14 @@ export function templateHover(template: TemplateDocument, offset: number, today:
     case CFN_FUNCTION:
       return property(place, 3, FUNCTION_PROPERTIES, 'cloudformation');
     case 'AWS::Lambda::EventSourceMapping':
-      return property(place, 3, MAPPING_PROPERTIES, undefined, triggerOf(template, (t) => t.definedBy === 'resource' && t.name === logicalId) ?? template.detachedMappings.find((t) => t.name === logicalId));
+      return property(
+        place,
+        3,
+        MAPPING_PROPERTIES,
+        undefined,
+        triggerOf(template, (t) => t.definedBy === 'resource' && t.name === logicalId) ??
+          template.detachedMappings.find((t) => t.name === logicalId),
+      );
     case 'AWS::Lambda::EventInvokeConfig':
       return property(place, 3, ASYNC_CONFIG_PROPERTIES);
     case 'AWS::Lambda::Version':
@@ -90,7 +99,11 @@ export function templateHover(template: TemplateDocument, offset: number, today:
  * (describeInvocation, issue 5).
  */
 function triggerResourceHover(place: Place, logicalId: string): HoverResult | undefined {
-  const stories = place.template.functions.flatMap((fn) => fn.triggers.filter((t) => t.definedBy === 'resource' && t.name === logicalId).map((t) => `**${fn.logicalId}:** ${describeInvocation(fn, t)}`));
+  const stories = place.template.functions.flatMap((fn) =>
+    fn.triggers
+      .filter((t) => t.definedBy === 'resource' && t.name === logicalId)
+      .map((t) => `**${fn.logicalId}:** ${describeInvocation(fn, t)}`),
+  );
   const entry = place.entries[place.entries.length - 1];
   if (stories.length === 0 || entry === undefined) return undefined;
   return { markdown: [`**${logicalId}**`, '', ...stories].join('\n'), span: entry.keySpan };
@@ -105,7 +118,14 @@ function triggerOf(template: TemplateDocument, match: (t: Trigger) => boolean): 
 }
 
 /** The deepest documented property from `keys[base]` down, rendered with notes for its value. */
-function property(place: Place, base: number, table: Table, flavour?: 'sam' | 'cloudformation', trigger?: Trigger, queueId?: string): HoverResult | undefined {
+function property(
+  place: Place,
+  base: number,
+  table: Table,
+  flavour?: 'sam' | 'cloudformation',
+  trigger?: Trigger,
+  queueId?: string,
+): HoverResult | undefined {
   let doc = table[place.keys[base] ?? ''];
   if (doc === undefined || (flavour !== undefined && doc.only !== undefined && doc.only !== flavour)) return undefined;
   let i = base;
@@ -140,15 +160,24 @@ function hoverSpan(place: Place, index: number): Span | undefined {
 
 /** Default and maximum batch size for the mapping's source, or for every source when it is not known. */
 export function batchSizeLines(trigger: Trigger | undefined): string[] {
-  const fifo = knownValue(trigger?.mapping?.queue?.fifo) === true || /\.fifo$/.test(knownValue(trigger?.mapping?.source) ?? '');
+  const fifo =
+    knownValue(trigger?.mapping?.queue?.fifo) === true || /\.fifo$/.test(knownValue(trigger?.mapping?.source) ?? '');
   const key = trigger?.type === 'SQS' && fifo ? 'SQS FIFO' : trigger?.type;
   const limit = key !== undefined ? BATCH_SIZE[key] : undefined;
-  if (key !== undefined && limit !== undefined) return [`${key}: default ${n(limit.default)}, at most ${n(limit.max)} records`];
+  if (key !== undefined && limit !== undefined)
+    return [`${key}: default ${n(limit.default)}, at most ${n(limit.max)} records`];
   return Object.entries(BATCH_SIZE).map(([source, l]) => `${source}: default ${n(l.default)}, at most ${n(l.max)}`);
 }
 
 /** What a set value means for this function or queue. */
-function valueNotes(place: Place, path: string, entry: TEntry, table: Table, trigger: Trigger | undefined, queueId: string | undefined): string[] {
+function valueNotes(
+  place: Place,
+  path: string,
+  entry: TEntry,
+  table: Table,
+  trigger: Trigger | undefined,
+  queueId: string | undefined,
+): string[] {
   const r = place.template.resolver;
   if (r === undefined) return [];
   if (table === FUNCTION_PROPERTIES && path === 'Runtime') {
@@ -164,8 +193,11 @@ function valueNotes(place: Place, path: string, entry: TEntry, table: Table, tri
     const type = knownValue(r.str(entry.value));
     const shift = type === undefined ? undefined : parseTrafficShift(type);
     if (type === undefined) return [];
-    if (shift === undefined) return [`\`${type}\` is not a canary, linear or all-at-once configuration Lambda Lens knows.`];
-    return [`\`${type}\`: ${describeTrafficShift(shift)}. Each step sends requests to environments of the new version that do not exist yet: expect a wave of cold starts per step.`];
+    if (shift === undefined)
+      return [`\`${type}\` is not a canary, linear or all-at-once configuration Lambda Lens knows.`];
+    return [
+      `\`${type}\`: ${describeTrafficShift(shift)}. Each step sends requests to environments of the new version that do not exist yet: expect a wave of cold starts per step.`,
+    ];
   }
   if (table === MAPPING_PROPERTIES && path === 'BatchSize' && trigger !== undefined) {
     const info = eventInfo(trigger.type);
@@ -180,8 +212,16 @@ function valueNotes(place: Place, path: string, entry: TEntry, table: Table, tri
       if (timeout === undefined) continue;
       const recommended = timeout * SQS_VISIBILITY.recommendedFactor;
       const verdict =
-        visibility === undefined ? '' : visibility < timeout ? ' — too short: the mapping fails to create.' : visibility < recommended ? ' — below the recommendation.' : ' — enough.';
-      notes.push(`${fn.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`);
+        visibility === undefined
+          ? ''
+          : visibility < timeout
+            ? ' — too short: the mapping fails to create.'
+            : visibility < recommended
+              ? ' — below the recommendation.'
+              : ' — enough.';
+      notes.push(
+        `${fn.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`,
+      );
     }
     return notes;
   }
@@ -194,7 +234,13 @@ export function runtimeNotes(id: string, today: string): string[] {
   const date = (d: string | undefined) => (d === undefined ? 'not announced' : d === LONG_PAST ? 'long past' : d);
   const phase = runtimePhase(info, today);
   const now =
-    phase === 'supported' ? 'supported' : phase === 'deprecated' ? 'deprecated (no more security patches)' : phase === 'create-blocked' ? 'blocked for new functions' : 'blocked for new functions and updates';
+    phase === 'supported'
+      ? 'supported'
+      : phase === 'deprecated'
+        ? 'deprecated (no more security patches)'
+        : phase === 'create-blocked'
+          ? 'blocked for new functions'
+          : 'blocked for new functions and updates';
   return [
     `\`${id}\` today: ${now}.`,
     `Deprecated: ${date(info.deprecated)} · create blocked: ${date(info.blockCreate)} · update blocked: ${date(info.blockUpdate)} (table last checked ${RUNTIMES_LAST_CHECKED}).`,
@@ -219,12 +265,20 @@ function eventHover(place: Place, functionId: string): HoverResult | undefined {
   if (info === undefined) {
     lines.push(`Lambda Lens does not know the event type \`${type}\`.`);
   } else {
-    lines.push(`**${info.service}** · invocation **${info.invocation}**: ${INVOCATION_TEXT[info.invocation]}.`, '', `On failure: ${info.retries}`);
+    lines.push(
+      `**${info.service}** · invocation **${info.invocation}**: ${INVOCATION_TEXT[info.invocation]}.`,
+      '',
+      `On failure: ${info.retries}`,
+    );
     if (info.invocation === 'poll') lines.push('', ...batchSizeLines(trigger).map((l) => `- Batch size ${l}`));
     // The invocation story of this function and trigger, from the retry rules' model (issue 5).
-    if (fn !== undefined && trigger !== undefined) lines.push('', `**${fn.logicalId}:** ${describeInvocation(fn, trigger)}`);
+    if (fn !== undefined && trigger !== undefined)
+      lines.push('', `**${fn.logicalId}:** ${describeInvocation(fn, trigger)}`);
   }
-  lines.push('', '[SAM event sources](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html)');
+  lines.push(
+    '',
+    '[SAM event sources](https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html)',
+  );
   const span = hoverSpan(place, keys.length - 1);
   return span === undefined ? undefined : { markdown: lines.join('\n'), span };
 }

@@ -11,7 +11,8 @@ export type TrafficShift =
   | { readonly kind: 'linear'; readonly percent: number; readonly minutes: number }
   | { readonly kind: 'all-at-once' };
 
-export const TRAFFIC_SHIFT_SOURCE = 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html';
+export const TRAFFIC_SHIFT_SOURCE =
+  'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html';
 
 /** Reads a DeploymentPreference `Type`; `undefined` for a name that is not a canary, linear or all-at-once configuration. */
 export function parseTrafficShift(type: string): TrafficShift | undefined {

@@ -24,8 +24,10 @@ export interface HandlerEffects {
 /** Why retry and failure settings cannot matter much for this handler, or `undefined` when they can. */
 export function lowStakes(e: HandlerEffects | undefined): string | undefined {
   if (e === undefined) return undefined;
-  if (!e.errorsEscape) return 'the handler catches every error and returns, so only a timeout or a crash can fail an event';
-  if (e.effects.length === 0) return 'the handler has no effect beyond logging and computing its result, so a lost or repeated event loses or repeats nothing';
+  if (!e.errorsEscape)
+    return 'the handler catches every error and returns, so only a timeout or a crash can fail an event';
+  if (e.effects.length === 0)
+    return 'the handler has no effect beyond logging and computing its result, so a lost or repeated event loses or repeats nothing';
   return undefined;
 }
 
@@ -35,5 +37,7 @@ export function lowStakes(e: HandlerEffects | undefined): string | undefined {
  */
 export function withStakes(finding: Finding, e: HandlerEffects | undefined): Finding {
   const why = lowStakes(e);
-  return why === undefined ? finding : { ...finding, severity: 'info', message: `${finding.message} Reported as info: ${why}.` };
+  return why === undefined
+    ? finding
+    : { ...finding, severity: 'info', message: `${finding.message} Reported as info: ${why}.` };
 }

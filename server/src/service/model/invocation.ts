@@ -2,9 +2,24 @@
  * How a function is invoked and retried, told from the template: shared by the retry rules
  * (LL20xx, LL21xx), template hovers on `Events` entries and handler hovers and lenses.
  */
-import { API_TIMEOUT, ASYNC_RETRY_ATTEMPTS, ASYNC_RETRY_DELAYS_MS, BATCH_SIZE, SQS_VISIBILITY, TIMEOUT } from '../limits';
+import {
+  API_TIMEOUT,
+  ASYNC_RETRY_ATTEMPTS,
+  ASYNC_RETRY_DELAYS_MS,
+  BATCH_SIZE,
+  SQS_VISIBILITY,
+  TIMEOUT,
+} from '../limits';
 import { eventInfo } from './events';
-import { isKnown, knownValue, type DestinationModel, type FunctionModel, type QueueModel, type Setting, type Trigger } from './types';
+import {
+  isKnown,
+  knownValue,
+  type DestinationModel,
+  type FunctionModel,
+  type QueueModel,
+  type Setting,
+  type Trigger,
+} from './types';
 
 /** A number read from the template, or Lambda's default when the property is absent. */
 export interface Effective {
@@ -59,7 +74,9 @@ export function isKinesisOrDynamoDbStream(trigger: Trigger): boolean {
  */
 export function retryingTriggers(fn: FunctionModel, isPermission: (t: Trigger) => boolean): Trigger[] {
   const retrying = fn.triggers.filter((t) => t.invocation !== 'sync' && eventInfo(t.type) !== undefined);
-  return retrying.filter((t) => !isPermission(t) || !retrying.some((o) => o !== t && o.type === t.type && !isPermission(o)));
+  return retrying.filter(
+    (t) => !isPermission(t) || !retrying.some((o) => o !== t && o.type === t.type && !isPermission(o)),
+  );
 }
 
 const SHORT_NAMES: Readonly<Record<string, string>> = {
@@ -107,8 +124,12 @@ export function describeInvocation(fn: FunctionModel, trigger: Trigger): string 
 }
 
 function describeSync(trigger: Trigger, label: string): string {
-  const route = trigger.method !== undefined && trigger.path !== undefined ? ` ${trigger.method.toUpperCase()} ${trigger.path}` : '';
-  const limit = trigger.type === 'Api' ? API_TIMEOUT.restSeconds : trigger.type === 'HttpApi' ? API_TIMEOUT.httpSeconds : undefined;
+  const route =
+    trigger.method !== undefined && trigger.path !== undefined
+      ? ` ${trigger.method.toUpperCase()} ${trigger.path}`
+      : '';
+  const limit =
+    trigger.type === 'Api' ? API_TIMEOUT.restSeconds : trigger.type === 'HttpApi' ? API_TIMEOUT.httpSeconds : undefined;
   const timeout = limit !== undefined ? `; the API gives up after ${limit} s` : '';
   return `Invoked synchronously by ${label}${route}: the caller gets any error and Lambda does not retry${timeout}.`;
 }
@@ -123,7 +144,10 @@ function describeAsync(fn: FunctionModel, label: string): string {
         ? 'a failed invocation is not retried (MaximumRetryAttempts 0)'
         : `a failed invocation is retried ${retries.value === 1 ? 'once' : `${retries.value} times`} (≈${first} min${retries.value > 1 ? `, then ≈${second} min later` : ' later'})`;
   const failure = fn.asyncConfig?.onFailure ?? fn.deadLetterQueue;
-  const failureText = failure !== undefined ? `failures to ${destinationName(failure)}` : 'events that still fail are dropped (no OnFailure destination or DLQ)';
+  const failureText =
+    failure !== undefined
+      ? `failures to ${destinationName(failure)}`
+      : 'events that still fail are dropped (no OnFailure destination or DLQ)';
   return `Invoked asynchronously by ${label}: ${retryText}, and an event may arrive twice even without an error; ${failureText}.`;
 }
 
@@ -134,8 +158,14 @@ function describeSqs(trigger: Trigger, label: string): string {
   const parts = [`Invoked by ${label}`];
   if (batch !== undefined) parts.push(`batches of ${batch.value}`);
   const visibility = queue !== undefined ? queueVisibility(queue) : undefined;
-  const after = visibility === undefined ? "after the queue's visibility timeout" : `after ${visibility.value} s visibility${visibility.isDefault ? ' (SQS default)' : ''}`;
-  const what = reportsBatchItemFailures(trigger) === true ? 'messages reported in batchItemFailures retried' : 'whole batch retried';
+  const after =
+    visibility === undefined
+      ? "after the queue's visibility timeout"
+      : `after ${visibility.value} s visibility${visibility.isDefault ? ' (SQS default)' : ''}`;
+  const what =
+    reportsBatchItemFailures(trigger) === true
+      ? 'messages reported in batchItemFailures retried'
+      : 'whole batch retried';
   parts.push(`${what} ${after}`);
   let failure: string;
   if (queue === undefined) failure = "failures follow the queue's redrive policy";
@@ -156,7 +186,10 @@ function describeStream(trigger: Trigger, label: string): string {
   else if (age !== undefined && age >= 0) retryText = `retried until its records are ${age} s old`;
   else retryText = 'retried until its records expire';
   const bisect = knownValue(m?.bisectBatchOnFunctionError) === true ? ', split in two on each error' : '';
-  const failure = m?.onFailure !== undefined ? `then a record of it goes to ${destinationName(m.onFailure)}` : 'then it is skipped with no record kept (no OnFailure destination)';
+  const failure =
+    m?.onFailure !== undefined
+      ? `then a record of it goes to ${destinationName(m.onFailure)}`
+      : 'then it is skipped with no record kept (no OnFailure destination)';
   return `Invoked by ${label}${batch !== undefined ? `, batches of ${batch}` : ''}, in order per shard; a failed batch is ${retryText} while the shard waits${bisect}; ${failure}.`;
 }
 
@@ -180,7 +213,8 @@ export function retryClause(fn: FunctionModel, trigger: Trigger): string {
     const partial = reportsBatchItemFailures(trigger) === true;
     return `${label} redelivers ${partial ? 'each failed message' : 'the whole batch'} after the visibility timeout, and SQS may deliver a message twice even without an error`;
   }
-  if (isStreamTrigger(trigger)) return `${label} retries a failed batch, in order, until it succeeds or its records expire`;
+  if (isStreamTrigger(trigger))
+    return `${label} retries a failed batch, in order, until it succeeds or its records expire`;
   return `${label} redelivers a failed batch`;
 }
 
@@ -199,12 +233,20 @@ export function retriesOff(fn: FunctionModel, trigger: Trigger): boolean {
  * (all `MaximumRetryAttempts: 0`), a repeat needs a rare duplicate delivery, so an info whose text
  * speaks of duplicates, not retries.
  */
-export function repeatWording(triggers: readonly { readonly fn: FunctionModel; readonly trigger: Trigger }[]): { readonly severity?: 'info'; readonly handler: string; readonly retry: (s: string) => string } {
-  if (triggers.length === 0 || !triggers.every((t) => retriesOff(t.fn, t.trigger))) return { handler: 'a handler that is retried', retry: (s) => s };
+export function repeatWording(triggers: readonly { readonly fn: FunctionModel; readonly trigger: Trigger }[]): {
+  readonly severity?: 'info';
+  readonly handler: string;
+  readonly retry: (s: string) => string;
+} {
+  if (triggers.length === 0 || !triggers.every((t) => retriesOff(t.fn, t.trigger)))
+    return { handler: 'a handler that is retried', retry: (s) => s };
   return {
     severity: 'info',
     handler: 'a handler whose events may arrive twice',
-    retry: (s) => s.replace(/\b(each|every|a) retry\b/gi, (_, w: string) => `${w} duplicate delivery`).replace(/\bevery attempt\b/g, 'every delivery'),
+    retry: (s) =>
+      s
+        .replace(/\b(each|every|a) retry\b/gi, (_, w: string) => `${w} duplicate delivery`)
+        .replace(/\bevery attempt\b/g, 'every delivery'),
   };
 }
 

@@ -186,7 +186,10 @@ export interface DeploymentPreferenceModel {
   /** False when `Enabled: false`. */
   readonly enabled: boolean;
   /** Logical ids or names of the PreTraffic / PostTraffic hook functions. */
-  readonly hooks: { readonly preTraffic: Setting<string> | undefined; readonly postTraffic: Setting<string> | undefined };
+  readonly hooks: {
+    readonly preTraffic: Setting<string> | undefined;
+    readonly postTraffic: Setting<string> | undefined;
+  };
   readonly span: Span;
   readonly uri: string;
 }
@@ -235,7 +238,11 @@ export interface FunctionModel {
   /** `SnapStart.ApplyOn`: `PublishedVersions` or `None`. */
   readonly snapStart: Setting<string> | undefined;
   /** `AWS::Lambda::Version` resources for this function. */
-  readonly versions: readonly { readonly logicalId: string; readonly span: Span; readonly provisionedConcurrency: Setting<number> | undefined }[];
+  readonly versions: readonly {
+    readonly logicalId: string;
+    readonly span: Span;
+    readonly provisionedConcurrency: Setting<number> | undefined;
+  }[];
   readonly aliases: readonly AliasModel[];
   readonly asyncConfig: AsyncConfigModel | undefined;
   /** DeadLetterQueue (SAM) / DeadLetterConfig (CFN). */
@@ -245,7 +252,8 @@ export interface FunctionModel {
   readonly vpc: VpcAttachment | undefined;
   /** The execution role and what it is granted, as far as the template says. */
   readonly executionRole: ExecutionRoleModel;
-  readonly functionUrl: { readonly authType: Setting<string> | undefined; readonly span: Span; readonly uri: string } | undefined;
+  readonly functionUrl:
+    { readonly authType: Setting<string> | undefined; readonly span: Span; readonly uri: string } | undefined;
   readonly triggers: readonly Trigger[];
 }
 

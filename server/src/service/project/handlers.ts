@@ -17,7 +17,15 @@ import { describeInvocation } from '../model/invocation';
 import { isKnown } from '../model/types';
 import type { TemplateDocument } from '../templates/template';
 import type { ProjectIndex } from '.';
-import { codeLenses, handlerHover, exportAt, lensTitle, locationIn, type CodeLensResult, type LocationResult } from './views';
+import {
+  codeLenses,
+  handlerHover,
+  exportAt,
+  lensTitle,
+  locationIn,
+  type CodeLensResult,
+  type LocationResult,
+} from './views';
 
 export type HandlerLanguage = HandlerFile['language'];
 
@@ -47,8 +55,16 @@ interface PythonEntry {
   analysed?: { readonly generation: number; readonly file: PythonHandlerFile };
 }
 
-function unchanged(hit: { readonly version: number | undefined; readonly text: string } | undefined, doc: HandlerDocument): boolean {
-  return hit !== undefined && (doc.version !== undefined ? hit.version === doc.version && hit.text.length === doc.text.length : hit.text === doc.text);
+function unchanged(
+  hit: { readonly version: number | undefined; readonly text: string } | undefined,
+  doc: HandlerDocument,
+): boolean {
+  return (
+    hit !== undefined &&
+    (doc.version !== undefined
+      ? hit.version === doc.version && hit.text.length === doc.text.length
+      : hit.text === doc.text)
+  );
 }
 
 export class HandlerFiles {
@@ -92,7 +108,12 @@ export class HandlerFiles {
     const links = known?.generation === generation ? known.links : this.project.linksToFile(uriToPath(doc.uri));
     this.links.set(doc.uri, { generation, links });
     // Unlinked: handlers by their shape, unless the file is a test or another cloud's code.
-    const names = links.length > 0 ? [...new Set(links.map((l) => l.exportName))] : this.project.notLambda(uriToPath(doc.uri)) !== undefined ? [] : undefined;
+    const names =
+      links.length > 0
+        ? [...new Set(links.map((l) => l.exportName))]
+        : this.project.notLambda(uriToPath(doc.uri)) !== undefined
+          ? []
+          : undefined;
     const file: JsHandlerFile = { language: 'js', uri: doc.uri, model: buildHandlerModel(entry.parsed, names), links };
     entry.analysed = { generation, file };
     return file;
@@ -114,8 +135,18 @@ export class HandlerFiles {
     if (tree === undefined) return undefined;
     const links = this.pythonLinks(uriToPath(doc.uri));
     // Unlinked: handlers by their name and parameters, unless the file is a test or another cloud's code.
-    const names = links.length > 0 ? [...new Set(links.map((l) => l.functionName))] : this.project.notLambda(uriToPath(doc.uri)) !== undefined ? [] : undefined;
-    const file: PythonHandlerFile = { language: 'python', uri: doc.uri, model: buildPythonModel(doc.uri, doc.text, tree, names), links };
+    const names =
+      links.length > 0
+        ? [...new Set(links.map((l) => l.functionName))]
+        : this.project.notLambda(uriToPath(doc.uri)) !== undefined
+          ? []
+          : undefined;
+    const file: PythonHandlerFile = {
+      language: 'python',
+      uri: doc.uri,
+      model: buildPythonModel(doc.uri, doc.text, tree, names),
+      links,
+    };
     entry.analysed = { generation, file };
     return file;
   }
@@ -153,7 +184,12 @@ export class HandlerFiles {
     for (const l of file.links) {
       const h = file.model.handlers.find((f) => f.name === l.functionName);
       if (h === undefined) continue;
-      out.push({ span: h.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' } });
+      out.push({
+        span: h.nameSpan,
+        title: lensTitle(l.fn),
+        target: locationIn(l.template.uri, l.template.text, l.fn.idSpan),
+        fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' },
+      });
     }
     return out;
   }
@@ -166,12 +202,18 @@ export class HandlerFiles {
     if (name === undefined) return [];
     return file.links
       .filter((l) => l.exportName === name)
-      .map((l) => (isKnown(l.fn.handler) ? locationIn(l.template.uri, l.template.text, l.fn.handler.span) : locationIn(l.template.uri, l.template.text, l.fn.idSpan)));
+      .map((l) =>
+        isKnown(l.fn.handler)
+          ? locationIn(l.template.uri, l.template.text, l.fn.handler.span)
+          : locationIn(l.template.uri, l.template.text, l.fn.idSpan),
+      );
   }
 
   /** From a template's Handler value to the exported function. */
   definition(template: TemplateDocument, offset: number): LocationResult | undefined {
-    const fn = template.functions.find((f) => isKnown(f.handler) && offset >= f.handler.span.start && offset <= f.handler.span.end);
+    const fn = template.functions.find(
+      (f) => isKnown(f.handler) && offset >= f.handler.span.start && offset <= f.handler.span.end,
+    );
     if (!fn) return undefined;
     const link = this.project.linksOfTemplate(template).find((l) => l.fn === fn);
     if (!link) return undefined;
@@ -190,7 +232,10 @@ function pythonHover(file: PythonHandlerFile, offset: number): HoverResult | und
   if (h === undefined) return undefined;
   const mine = file.links.filter((l) => l.functionName === h.name);
   const lines = [`**${h.name}** — Lambda handler`, ''];
-  if (mine.length === 0) lines.push('No template in this workspace names this function as a Handler; it is treated as a handler by its name and parameters.');
+  if (mine.length === 0)
+    lines.push(
+      'No template in this workspace names this function as a Handler; it is treated as a handler by its name and parameters.',
+    );
   for (const l of mine) {
     const runtime = isKnown(l.fn.runtime) ? ` (${l.fn.runtime.value})` : '';
     lines.push(`- **${l.fn.logicalId}**${runtime} in \`${uriToPath(l.template.uri).split(/[\\/]/).pop() ?? ''}\``);

@@ -15,14 +15,36 @@ import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../h
 import { findAppRoot, isCdkSourcePath, mayDefineFunctions, stackFiles } from '../cdk/app';
 import { readCdkStack } from '../cdk/read';
 import { readSynth } from '../cdk/synth';
-import { memoStat, pathToUri, resolveFunctionHandler, resolveRelativeModule, uriToPath, type Resolution } from '../handlers/resolve';
+import {
+  memoStat,
+  pathToUri,
+  resolveFunctionHandler,
+  resolveRelativeModule,
+  uriToPath,
+  type Resolution,
+} from '../handlers/resolve';
 import type { FunctionLink } from '../handlers/facts';
 
 export type { FunctionLink } from '../handlers/facts';
 
 /** Folders never scanned for templates. */
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.aws-sam', 'cdk.out', '.serverless', '.lambda-lens', '__pycache__', '.venv', 'venv', 'dist', 'coverage']);
-const NOT_TEMPLATES = /^(package(-lock)?|tsconfig(\..*)?|jsconfig|\.eslintrc|\.prettierrc|composer(\.lock)?|launch|settings|extensions|tasks|\.?babelrc|lerna|nx|turbo|renovate|cdk|app|angular|vercel|firebase|manifest)\.json$|\.(schema|lock)\.json$/i;
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.aws-sam',
+  'cdk.out',
+  '.serverless',
+  '.lambda-lens',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'dist',
+  'coverage',
+]);
+const NOT_TEMPLATES =
+  /^(package(-lock)?|tsconfig(\..*)?|jsconfig|\.eslintrc|\.prettierrc|composer(\.lock)?|launch|settings|extensions|tasks|\.?babelrc|lerna|nx|turbo|renovate|cdk|app|angular|vercel|firebase|manifest)\.json$|\.(schema|lock)\.json$/i;
 const TEMPLATE_EXT = /\.(ya?ml|json|template)$/i;
 /** CloudFormation's own limit is 1 MB; larger files are not templates we can link. */
 const MAX_TEMPLATE_BYTES = 1024 * 1024;
@@ -171,13 +193,23 @@ export class ProjectIndex {
         const text = this.fs.readFile(path);
         if (text !== undefined && mayDefineFunctions(text)) {
           const appRoot = findAppRoot(path, this.fs);
-          const doc = readCdkStack(pathToUri(path), path, text, appRoot, appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined);
+          const doc = readCdkStack(
+            pathToUri(path),
+            path,
+            text,
+            appRoot,
+            appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined,
+          );
           if (doc.functions.length > 0) hit = { text, doc };
         }
       } else if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {
         const text = this.fs.readFile(path);
         if (text !== undefined && /AWS::|Resources|^service\s*:/m.test(text)) {
-          const doc = readTemplate(pathToUri(path), text, /\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : undefined);
+          const doc = readTemplate(
+            pathToUri(path),
+            text,
+            /\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : undefined,
+          );
           if (doc.functions.length > 0) hit = { text, doc };
         }
       }
@@ -194,7 +226,10 @@ export class ProjectIndex {
       const parent = dirname(dir);
       return isUnder(path, dir) || (parent !== dir && isUnder(path, parent) && parent !== dirname(parent));
     };
-    const paths = new Set<string>([...[...this.open.keys(), ...this.scanRoots()].filter(near), ...this.ancestorTemplates(path)]);
+    const paths = new Set<string>([
+      ...[...this.open.keys(), ...this.scanRoots()].filter(near),
+      ...this.ancestorTemplates(path),
+    ]);
     return [...paths].map((p) => this.template(p)).filter((t): t is TemplateDocument => t !== undefined);
   }
 
@@ -220,7 +255,8 @@ export class ProjectIndex {
   }
 
   private templateLinks(template: TemplateDocument): TemplateLinks {
-    if (this.links?.generation !== this._generation) this.links = { generation: this._generation, byTemplate: new Map() };
+    if (this.links?.generation !== this._generation)
+      this.links = { generation: this._generation, byTemplate: new Map() };
     const cached = this.links.byTemplate.get(template.uri);
     if (cached?.template === template) return cached;
     const fs = memoStat(this.fs);
@@ -231,7 +267,15 @@ export class ProjectIndex {
       resolutions.set(fn, r);
       if (r.kind !== 'file') continue;
       const target = this.followReexports(r.path, r.exportPath[0] ?? '');
-      links.push({ fn, template, path: target.path, uri: pathToUri(target.path), exportName: target.name, via: target.path === r.path ? undefined : r.path, resolution: r });
+      links.push({
+        fn,
+        template,
+        path: target.path,
+        uri: pathToUri(target.path),
+        exportName: target.name,
+        via: target.path === r.path ? undefined : r.path,
+        resolution: r,
+      });
     }
     const entry = { template, links, resolutions };
     this.links.byTemplate.set(template.uri, entry);
@@ -254,7 +298,9 @@ export class ProjectIndex {
         n = entry.reexport.name;
         continue;
       }
-      const star = file.starReexports.map((s) => resolveRelativeModule(p, s, this.fs)).find((s) => s !== undefined && this.parsedFile(s)?.exports.has(n));
+      const star = file.starReexports
+        .map((s) => resolveRelativeModule(p, s, this.fs))
+        .find((s) => s !== undefined && this.parsedFile(s)?.exports.has(n));
       if (!star) return { path: p, name: n, entry: undefined };
       p = star;
     }
@@ -290,7 +336,8 @@ export class ProjectIndex {
   notLambda(path: string): string | undefined {
     // Folders count below the workspace root only (a workspace may itself sit under a `test/` folder).
     const root = this.roots.find((r) => path.startsWith(r.endsWith(sep) ? r : `${r}${sep}`));
-    if (TEST_FILE.test(basename(path)) || (root !== undefined && TEST_PATH.test(path.slice(root.length)))) return 'a test file';
+    if (TEST_FILE.test(basename(path)) || (root !== undefined && TEST_PATH.test(path.slice(root.length))))
+      return 'a test file';
     for (const t of this.ancestorTemplates(path)) {
       if (!/^serverless\.ya?ml$/i.test(basename(t))) continue;
       const text = this.fs.readFile(t);
@@ -339,7 +386,8 @@ export class ProjectIndex {
         if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
         const p = join(dir, name);
         if (TEMPLATE_EXT.test(name)) {
-          if (!NOT_TEMPLATES.test(name) && /template|sam|stack|cfn|cloudformation|serverless/i.test(basename(name))) out.push(p);
+          if (!NOT_TEMPLATES.test(name) && /template|sam|stack|cfn|cloudformation|serverless/i.test(basename(name)))
+            out.push(p);
         } else if (!name.includes('.') && this.fs.stat(p)?.isDirectory) {
           walk(p, depth + 1);
         }
@@ -365,6 +413,9 @@ function isUnder(path: string, dir: string): boolean {
 }
 
 function exportSignature(p: ParsedHandlerFile): string {
-  const parts = [...p.exports.values()].map((e) => `${e.name}:${e.fn ? `${e.fn.parameters.length}` : '-'}:${e.reexport ? `${e.reexport.module}#${e.reexport.name}` : ''}`);
+  const parts = [...p.exports.values()].map(
+    (e) =>
+      `${e.name}:${e.fn ? `${e.fn.parameters.length}` : '-'}:${e.reexport ? `${e.reexport.module}#${e.reexport.name}` : ''}`,
+  );
   return `${parts.sort().join(',')}|${p.starReexports.join(',')}|${p.exportsComplete}`;
 }

@@ -62,7 +62,11 @@ export class PackageSizes {
     if (!inside(projectRoot, path)) return { kind: 'outside', project: projectRoot };
     const st = this.fs.stat(path);
     if (st === undefined) return { kind: 'missing' };
-    if (st.isFile) return { kind: 'measured', size: { bytes: st.size, units: [{ name: basename(path), bytes: st.size }], partial: false, file: true } };
+    if (st.isFile)
+      return {
+        kind: 'measured',
+        size: { bytes: st.size, units: [{ name: basename(path), bytes: st.size }], partial: false, file: true },
+      };
     if (!st.isDirectory) return { kind: 'missing' };
     const stamp = this.stamp(path);
     const hit = this.cache.get(path);
@@ -82,7 +86,8 @@ export class PackageSizes {
   /** The folder's modification time and its top-level entries': a package install or build moves one. */
   private stamp(path: string): string {
     const parts = [String(this.fs.stat(path)?.mtimeMs ?? 0)];
-    for (const name of this.fs.readDirectory(path)) parts.push(`${name}:${this.fs.stat(join(path, name))?.mtimeMs ?? 0}`);
+    for (const name of this.fs.readDirectory(path))
+      parts.push(`${name}:${this.fs.stat(join(path, name))?.mtimeMs ?? 0}`);
     return parts.join('|');
   }
 
@@ -104,7 +109,8 @@ export class PackageSizes {
       this.running.delete(path);
       const before = this.cache.get(path);
       this.cache.set(path, { stamp, at: Date.now(), size, limit });
-      if (before === undefined || before.size.bytes !== size.bytes || before.size.partial !== size.partial) this.background?.onMeasured();
+      if (before === undefined || before.size.bytes !== size.bytes || before.size.partial !== size.partial)
+        this.background?.onMeasured();
     };
     setImmediate(step);
   }

@@ -18,7 +18,10 @@ import { relative, dirname } from 'node:path';
 export interface LocationResult {
   readonly uri: string;
   readonly span: Span;
-  readonly range: { readonly start: { readonly line: number; readonly character: number }; readonly end: { readonly line: number; readonly character: number } };
+  readonly range: {
+    readonly start: { readonly line: number; readonly character: number };
+    readonly end: { readonly line: number; readonly character: number };
+  };
 }
 
 /** A code lens above a handler export: one per template function that uses it. */
@@ -77,7 +80,12 @@ export function codeLenses(model: HandlerModel, links: readonly FunctionLink[]):
   for (const l of links) {
     const entry = model.exports.get(l.exportName);
     if (!entry) continue;
-    out.push({ span: entry.nameSpan, title: lensTitle(l.fn), target: locationIn(l.template.uri, l.template.text, l.fn.idSpan), fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' } });
+    out.push({
+      span: entry.nameSpan,
+      title: lensTitle(l.fn),
+      target: locationIn(l.template.uri, l.template.text, l.fn.idSpan),
+      fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' },
+    });
   }
   return out;
 }
@@ -96,7 +104,11 @@ export function exportAt(model: HandlerModel, offset: number): string | undefine
   return undefined;
 }
 
-export function handlerHover(model: HandlerModel, links: readonly FunctionLink[], offset: number): HoverResult | undefined {
+export function handlerHover(
+  model: HandlerModel,
+  links: readonly FunctionLink[],
+  offset: number,
+): HoverResult | undefined {
   const name = exportAt(model, offset);
   if (name !== undefined) {
     const mine = links.filter((l) => l.exportName === name);
@@ -107,7 +119,8 @@ export function handlerHover(model: HandlerModel, links: readonly FunctionLink[]
   const init = moduleScopeNameAt(model, offset);
   if (init) {
     return {
-      markdown: '**Runs once per execution environment**, during INIT (the cold start), before the first request. Warm invocations of the same environment reuse what it creates; each concurrent environment has its own copy.\n\n[Lambda execution environment lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html)',
+      markdown:
+        '**Runs once per execution environment**, during INIT (the cold start), before the first request. Warm invocations of the same environment reuse what it creates; each concurrent environment has its own copy.\n\n[Lambda execution environment lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html)',
       span: init,
     };
   }
@@ -122,11 +135,16 @@ function moduleScopeNameAt(model: HandlerModel, offset: number): Span | undefine
     if (ts.isVariableStatement(s)) {
       for (const d of s.declarationList.declarations) {
         if (d.initializer && handlerNodes.has(d.initializer as ts.Node)) return undefined;
-        if (ts.isIdentifier(d.name) && inSpan(model.spanOf(d.name), offset) && !model.exports.has(d.name.text)) return model.spanOf(d.name);
+        if (ts.isIdentifier(d.name) && inSpan(model.spanOf(d.name), offset) && !model.exports.has(d.name.text))
+          return model.spanOf(d.name);
       }
     } else if (ts.isExpressionStatement(s) && !ts.isBinaryExpression(s.expression)) {
       const e = s.expression;
-      const head = ts.isAwaitExpression(e) ? e.getFirstToken(model.sourceFile) : ts.isCallExpression(e) ? e.expression : undefined;
+      const head = ts.isAwaitExpression(e)
+        ? e.getFirstToken(model.sourceFile)
+        : ts.isCallExpression(e)
+          ? e.expression
+          : undefined;
       if (head && inSpan(model.spanOf(head), offset)) return model.spanOf(head);
     }
     return undefined;
@@ -135,14 +153,29 @@ function moduleScopeNameAt(model: HandlerModel, offset: number): Span | undefine
 }
 
 function exportHover(name: string, links: readonly FunctionLink[]): string {
-  const lines: string[] = [`**Lambda handler \`${name}\`**, used by ${links.length === 1 ? 'one function' : `${links.length} functions`}:`];
+  const lines: string[] = [
+    `**Lambda handler \`${name}\`**, used by ${links.length === 1 ? 'one function' : `${links.length} functions`}:`,
+  ];
   for (const l of links) {
     const fn = l.fn;
-    const where = relative(dirname(uriToPath(l.uri)), uriToPath(l.template.uri)).split('\\').join('/');
-    lines.push('', `**${fn.logicalId}** in \`${where}\` — ${knownValue(fn.runtime) ?? 'runtime ?'} · ${memoryOf(fn)} · timeout ${timeoutOf(fn)}`);
-    if (fn.triggers.length === 0) lines.push('- No event triggers in the template: invoked directly (sync `Invoke`, or async with `--invocation-type Event`).');
+    const where = relative(dirname(uriToPath(l.uri)), uriToPath(l.template.uri))
+      .split('\\')
+      .join('/');
+    lines.push(
+      '',
+      `**${fn.logicalId}** in \`${where}\` — ${knownValue(fn.runtime) ?? 'runtime ?'} · ${memoryOf(fn)} · timeout ${timeoutOf(fn)}`,
+    );
+    if (fn.triggers.length === 0)
+      lines.push(
+        '- No event triggers in the template: invoked directly (sync `Invoke`, or async with `--invocation-type Event`).',
+      );
     for (const t of fn.triggers) {
-      const how = t.invocation === 'sync' ? 'synchronous' : t.invocation === 'async' ? 'asynchronous' : 'event source mapping (polled)';
+      const how =
+        t.invocation === 'sync'
+          ? 'synchronous'
+          : t.invocation === 'async'
+            ? 'asynchronous'
+            : 'event source mapping (polled)';
       // The retry story for this function and trigger (model/invocation.ts, issue 5).
       lines.push(`- ${triggerLabel(t)} (\`${t.name}\`): ${how}. ${describeInvocation(fn, t)}`);
     }

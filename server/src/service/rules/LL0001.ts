@@ -8,6 +8,8 @@ export const LL0001: TemplateRule = {
   template({ template }) {
     const e = template.syntaxError;
     if (e === undefined) return [];
-    return [{ ruleId: 'LL0001', message: `This template does not parse: ${e.message}`, uri: template.uri, span: e.span }];
+    return [
+      { ruleId: 'LL0001', message: `This template does not parse: ${e.message}`, uri: template.uri, span: e.span },
+    ];
   },
 };

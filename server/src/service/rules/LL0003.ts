@@ -12,6 +12,13 @@ export const LL0003: TemplateRule = {
   template({ template }) {
     const over = template.overLimit;
     if (over === undefined) return [];
-    return [{ ruleId: 'LL0003', message: `Lambda Lens did not check this file: ${over.message}.`, uri: template.uri, span: over.span }];
+    return [
+      {
+        ruleId: 'LL0003',
+        message: `Lambda Lens did not check this file: ${over.message}.`,
+        uri: template.uri,
+        span: over.span,
+      },
+    ];
   },
 };

@@ -13,20 +13,24 @@ export const LL1001: TemplateRule = {
       const m = fn.memorySize;
       if (!isKnown(m)) return [];
       if (m.value < MEMORY.min || m.value > MEMORY.max) {
-        return [{
-          ruleId: 'LL1001',
-          message: `MemorySize ${m.value} MB is outside Lambda's range of ${MEMORY.min}–${MEMORY.max.toLocaleString('en-US')} MB (${functionsUsing(template, fn, (f) => f.memorySize)}).`,
-          uri: m.uri,
-          span: m.span,
-        }];
+        return [
+          {
+            ruleId: 'LL1001',
+            message: `MemorySize ${m.value} MB is outside Lambda's range of ${MEMORY.min}–${MEMORY.max.toLocaleString('en-US')} MB (${functionsUsing(template, fn, (f) => f.memorySize)}).`,
+            uri: m.uri,
+            span: m.span,
+          },
+        ];
       }
       if (!Number.isInteger(m.value)) {
-        return [{
-          ruleId: 'LL1001',
-          message: `MemorySize ${m.value} MB is not a whole number of MB; Lambda sets memory in 1 MB steps (${functionsUsing(template, fn, (f) => f.memorySize)}).`,
-          uri: m.uri,
-          span: m.span,
-        }];
+        return [
+          {
+            ruleId: 'LL1001',
+            message: `MemorySize ${m.value} MB is not a whole number of MB; Lambda sets memory in 1 MB steps (${functionsUsing(template, fn, (f) => f.memorySize)}).`,
+            uri: m.uri,
+            span: m.span,
+          },
+        ];
       }
       return [];
     });

@@ -9,7 +9,12 @@ export const LL1003: TemplateRule = {
   severity: 'error',
   template({ template }) {
     return template.functions.flatMap((fn) =>
-      rangeFinding('LL1003', fn.timeout, TIMEOUT, { what: 'Timeout', unit: TIMEOUT.unit, owner: functionsUsing(template, fn, (f) => f.timeout), whole: true }),
+      rangeFinding('LL1003', fn.timeout, TIMEOUT, {
+        what: 'Timeout',
+        unit: TIMEOUT.unit,
+        owner: functionsUsing(template, fn, (f) => f.timeout),
+        whole: true,
+      }),
     );
   },
 };

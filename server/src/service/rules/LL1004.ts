@@ -6,8 +6,18 @@ import type { Finding, TemplateRule } from './types';
 
 function check(retries: Setting<number> | undefined, age: Setting<number> | undefined, owner: string): Finding[] {
   return [
-    ...rangeFinding('LL1004', retries, ASYNC_RETRY_ATTEMPTS, { what: 'MaximumRetryAttempts', unit: ASYNC_RETRY_ATTEMPTS.unit, owner, whole: true }),
-    ...rangeFinding('LL1004', age, ASYNC_EVENT_AGE, { what: 'MaximumEventAgeInSeconds', unit: ASYNC_EVENT_AGE.unit, owner, whole: true }),
+    ...rangeFinding('LL1004', retries, ASYNC_RETRY_ATTEMPTS, {
+      what: 'MaximumRetryAttempts',
+      unit: ASYNC_RETRY_ATTEMPTS.unit,
+      owner,
+      whole: true,
+    }),
+    ...rangeFinding('LL1004', age, ASYNC_EVENT_AGE, {
+      what: 'MaximumEventAgeInSeconds',
+      unit: ASYNC_EVENT_AGE.unit,
+      owner,
+      whole: true,
+    }),
   ];
 }
 
@@ -26,7 +36,13 @@ export const LL1004: TemplateRule = {
     for (const fn of template.functions) {
       const c = fn.asyncConfig;
       if (c === undefined) continue;
-      out.push(...check(c.maximumRetryAttempts, c.maximumEventAgeInSeconds, `asynchronous invocation config of ${functionsUsing(template, fn, (f) => f.asyncConfig)}`));
+      out.push(
+        ...check(
+          c.maximumRetryAttempts,
+          c.maximumEventAgeInSeconds,
+          `asynchronous invocation config of ${functionsUsing(template, fn, (f) => f.asyncConfig)}`,
+        ),
+      );
     }
     const r = template.resolver;
     const resources = get(template.root, 'Resources');
@@ -34,7 +50,13 @@ export const LL1004: TemplateRule = {
     for (const e of resources.entries) {
       if (scalarString(get(e.value, 'Type')) !== 'AWS::Lambda::EventInvokeConfig') continue;
       const props = get(e.value, 'Properties');
-      out.push(...check(r.num(get(props, 'MaximumRetryAttempts')), r.num(get(props, 'MaximumEventAgeInSeconds')), `EventInvokeConfig ${e.key}`));
+      out.push(
+        ...check(
+          r.num(get(props, 'MaximumRetryAttempts')),
+          r.num(get(props, 'MaximumEventAgeInSeconds')),
+          `EventInvokeConfig ${e.key}`,
+        ),
+      );
     }
     return out;
   },

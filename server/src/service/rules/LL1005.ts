@@ -23,10 +23,20 @@ export const LL1005: TemplateRule = {
       const sourceKey = site.trigger.type === 'SQS' && site.fifo ? 'SQS FIFO' : site.trigger.type;
       const limit = BATCH_SIZE[sourceKey];
       const max = limit?.max ?? ANY_SOURCE_MAX;
-      const sourceName = limit !== undefined ? (sourceKey === 'SQS FIFO' ? 'an SQS FIFO queue' : sourceKey === 'SQS' ? 'an SQS queue' : sourceKey) : 'any source';
+      const sourceName =
+        limit !== undefined
+          ? sourceKey === 'SQS FIFO'
+            ? 'an SQS FIFO queue'
+            : sourceKey === 'SQS'
+              ? 'an SQS queue'
+              : sourceKey
+          : 'any source';
       const at = { ruleId: 'LL1005', uri: b.uri, span: b.span };
       if (b.value < 1 || b.value > max) {
-        out.push({ ...at, message: `BatchSize ${num(b.value)} records is outside the range for ${sourceName}: 1–${num(max)} records (${site.owner}).` });
+        out.push({
+          ...at,
+          message: `BatchSize ${num(b.value)} records is outside the range for ${sourceName}: 1–${num(max)} records (${site.owner}).`,
+        });
         continue;
       }
       if (!Number.isInteger(b.value)) {

@@ -17,9 +17,24 @@ export const LL1007: TemplateRule = {
     const out: Finding[] = [];
     for (const { mapping: m, owner } of mappingSites(template)) {
       out.push(
-        ...rangeFinding('LL1007', m.parallelizationFactor, STREAM.parallelizationFactor, { what: 'ParallelizationFactor', unit: '', owner, whole: true }),
-        ...rangeFinding('LL1007', m.maximumRetryAttempts, STREAM.maximumRetryAttempts, { what: 'MaximumRetryAttempts', unit: STREAM.maximumRetryAttempts.unit, owner, whole: true }),
-        ...rangeFinding('LL1007', m.tumblingWindowInSeconds, STREAM.tumblingWindowInSeconds, { what: 'TumblingWindowInSeconds', unit: STREAM.tumblingWindowInSeconds.unit, owner, whole: true }),
+        ...rangeFinding('LL1007', m.parallelizationFactor, STREAM.parallelizationFactor, {
+          what: 'ParallelizationFactor',
+          unit: '',
+          owner,
+          whole: true,
+        }),
+        ...rangeFinding('LL1007', m.maximumRetryAttempts, STREAM.maximumRetryAttempts, {
+          what: 'MaximumRetryAttempts',
+          unit: STREAM.maximumRetryAttempts.unit,
+          owner,
+          whole: true,
+        }),
+        ...rangeFinding('LL1007', m.tumblingWindowInSeconds, STREAM.tumblingWindowInSeconds, {
+          what: 'TumblingWindowInSeconds',
+          unit: STREAM.tumblingWindowInSeconds.unit,
+          owner,
+          whole: true,
+        }),
       );
       const age = m.maximumRecordAgeInSeconds;
       const a = STREAM.maximumRecordAgeInSeconds;

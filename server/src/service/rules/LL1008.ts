@@ -28,7 +28,10 @@ export const LL1008: TemplateRule = {
         else unknown++;
       }
       if (bytes <= ENVIRONMENT_BYTES.max) continue;
-      const partly = unknown > 0 || env.partial ? ` without the ${unknown > 0 ? `${unknown} value${unknown === 1 ? '' : 's'}` : 'part'} that cannot be resolved` : '';
+      const partly =
+        unknown > 0 || env.partial
+          ? ` without the ${unknown > 0 ? `${unknown} value${unknown === 1 ? '' : 's'}` : 'part'} that cannot be resolved`
+          : '';
       out.push({
         ruleId: 'LL1008',
         message: `Environment variables take ${num(bytes)} bytes${partly}, over Lambda's limit of ${num(ENVIRONMENT_BYTES.max)} bytes (4 KB) for all names and values together (${functionsUsing(template, fn, (f) => f.environment)}).`,

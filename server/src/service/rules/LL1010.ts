@@ -13,14 +13,18 @@ export const LL1010: TemplateRule = {
       const layers = fn.layers;
       if (!isKnown(layers) || layers.value.length <= LAYERS.max) return [];
       // Layers merged in from SAM Globals lie outside the function's own list.
-      const inherited = layers.value.filter((l) => l.span.start < layers.span.start || l.span.start >= layers.span.end).length;
+      const inherited = layers.value.filter(
+        (l) => l.span.start < layers.span.start || l.span.start >= layers.span.end,
+      ).length;
       const globals = inherited > 0 && inherited < layers.value.length ? ` (${inherited} of them from Globals)` : '';
-      return [{
-        ruleId: 'LL1010',
-        message: `${layers.value.length} layers${globals} for ${functionsUsing(template, fn, (f) => f.layers)}; Lambda allows at most ${LAYERS.max} layers per function.`,
-        uri: layers.uri,
-        span: layers.span,
-      }];
+      return [
+        {
+          ruleId: 'LL1010',
+          message: `${layers.value.length} layers${globals} for ${functionsUsing(template, fn, (f) => f.layers)}; Lambda allows at most ${LAYERS.max} layers per function.`,
+          uri: layers.uri,
+          span: layers.span,
+        },
+      ];
     });
   },
 };

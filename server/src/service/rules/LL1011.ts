@@ -1,5 +1,13 @@
 import { knownValue } from '../model/types';
-import { LONG_PAST, RUNTIMES, RUNTIMES_LAST_CHECKED, closestRuntime, runtimeInfo, runtimePhase, type RuntimeInfo } from '../runtimes';
+import {
+  LONG_PAST,
+  RUNTIMES,
+  RUNTIMES_LAST_CHECKED,
+  closestRuntime,
+  runtimeInfo,
+  runtimePhase,
+  type RuntimeInfo,
+} from '../runtimes';
 import { get, scalarString, type TNode } from '../templates/tree';
 import { functionsUsing } from './format';
 import type { Finding, TemplateRule } from './types';
@@ -39,7 +47,15 @@ export const LL1011: TemplateRule = {
           message:
             `Runtime "${id}" is not a Lambda runtime${guess !== undefined ? `; did you mean ${guess}?` : ` (runtime table last checked ${RUNTIMES_LAST_CHECKED}).`} ` +
             `The deploy fails with an unknown runtime (${functionsUsing(template, fn, (f) => f.runtime)}).`,
-          fixes: guess !== undefined ? [{ title: `Change the runtime to ${guess}`, edits: [{ uri: rt.uri, span: rt.span, newText: `${quote}${guess}${quote}` }] }] : [],
+          fixes:
+            guess !== undefined
+              ? [
+                  {
+                    title: `Change the runtime to ${guess}`,
+                    edits: [{ uri: rt.uri, span: rt.span, newText: `${quote}${guess}${quote}` }],
+                  },
+                ]
+              : [],
         });
         continue;
       }
@@ -50,13 +66,28 @@ export const LL1011: TemplateRule = {
       const move = next !== undefined ? ` Move to ${next}.` : '';
       if (phase === 'update-blocked') {
         const when = info.blockUpdate === LONG_PAST ? 'long ago' : `since ${info.blockUpdate ?? ''}`;
-        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so the deploy fails (${owner}).${move}` });
+        out.push({
+          ...at,
+          severity: 'error',
+          message: `Runtime ${id} is blocked: Lambda no longer creates or updates functions with it (updates blocked ${when}), so the deploy fails (${owner}).${move}`,
+        });
       } else if (phase === 'create-blocked') {
         const update = info.blockUpdate !== undefined ? `, and updates are blocked from ${info.blockUpdate}` : '';
-        out.push({ ...at, severity: 'error', message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating a function with it fails${update} (${owner}).${move}` });
+        out.push({
+          ...at,
+          severity: 'error',
+          message: `Runtime ${id} is blocked for new functions since ${info.blockCreate ?? ''}: creating a function with it fails${update} (${owner}).${move}`,
+        });
       } else {
-        const blocks = info.blockCreate !== undefined ? ` Creating functions with it is blocked from ${info.blockCreate}${info.blockUpdate !== undefined ? ` and updating them from ${info.blockUpdate}` : ''}.` : '';
-        out.push({ ...at, severity: 'warning', message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (${owner}).${blocks}${move}` });
+        const blocks =
+          info.blockCreate !== undefined
+            ? ` Creating functions with it is blocked from ${info.blockCreate}${info.blockUpdate !== undefined ? ` and updating them from ${info.blockUpdate}` : ''}.`
+            : '';
+        out.push({
+          ...at,
+          severity: 'warning',
+          message: `Runtime ${id} is deprecated since ${info.deprecated ?? ''}: it no longer gets security patches (${owner}).${blocks}${move}`,
+        });
       }
     }
     if (template.kind === 'serverless') out.push(...miscasedRuntimeKeys(template.root, template.uri));

@@ -6,12 +6,18 @@ import type { Finding, TemplateRule } from './types';
 const IDENT = '[A-Za-z_$][A-Za-z0-9_$]*';
 
 /** What a Handler looks like for each runtime family, and how a message describes it. */
-const SHAPES: Readonly<Record<RuntimeInfo['family'], { readonly test: (h: string) => boolean; readonly expected: string }>> = {
+const SHAPES: Readonly<
+  Record<RuntimeInfo['family'], { readonly test: (h: string) => boolean; readonly expected: string }>
+> = {
   // The Node.js runtime splits the text after the last `/` at its first dot: module, then the
   // export path (which may go through nested objects). `..` is refused.
   nodejs: {
-    test: (h) => !h.includes('..') && new RegExp(`^[^.\\s]+\\.${IDENT}(\\.${IDENT})*$`).test(h.slice(h.lastIndexOf('/') + 1)) && !/\s/.test(h),
-    expected: '`file.export`, e.g. `index.handler` or `src/app.handler` (a path before the file is allowed, `..` is not)',
+    test: (h) =>
+      !h.includes('..') &&
+      new RegExp(`^[^.\\s]+\\.${IDENT}(\\.${IDENT})*$`).test(h.slice(h.lastIndexOf('/') + 1)) &&
+      !/\s/.test(h),
+    expected:
+      '`file.export`, e.g. `index.handler` or `src/app.handler` (a path before the file is allowed, `..` is not)',
   },
   // awslambdaric splits at the last dot and imports the module part (slashes become dots).
   python: {
@@ -50,14 +56,24 @@ export const LL1012: TemplateRule = {
       const pkg = fn.packageType;
       if (knownValue(pkg) === 'Image') {
         if (h !== undefined) {
-          out.push({ ruleId: 'LL1012', message: `Function ${fn.logicalId} is an Image package, which takes no Handler (set ImageConfig.Command instead); Lambda rejects the Handler.`, uri: h.uri, span: h.span });
+          out.push({
+            ruleId: 'LL1012',
+            message: `Function ${fn.logicalId} is an Image package, which takes no Handler (set ImageConfig.Command instead); Lambda rejects the Handler.`,
+            uri: h.uri,
+            span: h.span,
+          });
         }
         continue;
       }
       if (pkg !== undefined && !isKnown(pkg)) continue;
       if (h === undefined) {
         if (fn.runtime !== undefined) {
-          out.push({ ruleId: 'LL1012', message: `Function ${fn.logicalId} is a .zip package with a Runtime but no Handler; Lambda needs a Handler to start it.`, uri: fn.uri, span: fn.idSpan });
+          out.push({
+            ruleId: 'LL1012',
+            message: `Function ${fn.logicalId} is a .zip package with a Runtime but no Handler; Lambda needs a Handler to start it.`,
+            uri: fn.uri,
+            span: fn.idSpan,
+          });
         }
         continue;
       }
@@ -67,7 +83,12 @@ export const LL1012: TemplateRule = {
       const shape = SHAPES[info.family];
       if (shape.test(h.value)) continue;
       const what = h.value.trim() === '' ? 'Handler is empty' : `Handler "${h.value}" is not valid for ${info.id}`;
-      out.push({ ruleId: 'LL1012', message: `${what}: expected ${shape.expected} (${functionsUsing(template, fn, (f) => f.handler)}).`, uri: h.uri, span: h.span });
+      out.push({
+        ruleId: 'LL1012',
+        message: `${what}: expected ${shape.expected} (${functionsUsing(template, fn, (f) => f.handler)}).`,
+        uri: h.uri,
+        span: h.span,
+      });
     }
     return out;
   },

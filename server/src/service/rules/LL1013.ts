@@ -30,13 +30,15 @@ export const LL1013: TemplateRule = {
       if (codePath === undefined) return [];
       const code = sizes.measure(codePath, limit, root);
       if (code.kind === 'outside') {
-        return [{
-          ruleId: 'LL1013',
-          severity: 'info',
-          message: `The code of function ${fn.logicalId} (${codePath}) is outside the project folder ${code.project}; Lambda Lens does not measure folders outside the project, so its package size is not checked.`,
-          uri: fn.codeUri.uri,
-          span: fn.codeUri.span,
-        }];
+        return [
+          {
+            ruleId: 'LL1013',
+            severity: 'info',
+            message: `The code of function ${fn.logicalId} (${codePath}) is outside the project folder ${code.project}; Lambda Lens does not measure folders outside the project, so its package size is not checked.`,
+            uri: fn.codeUri.uri,
+            span: fn.codeUri.span,
+          },
+        ];
       }
       if (code.kind !== 'measured') return [];
       const layers = localLayers(template, fn).flatMap((l) => {
@@ -48,17 +50,25 @@ export const LL1013: TemplateRule = {
       const parts = [
         ...code.size.units.map((u) => ({ name: u.name, bytes: u.bytes })),
         ...layers.map((l) => ({ name: `layer ${l.logicalId}`, bytes: l.size.bytes })),
-      ].sort((a, b) => b.bytes - a.bytes).slice(0, 3).filter((p, i) => i === 0 || p.bytes >= total * 0.05);
+      ]
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 3)
+        .filter((p, i) => i === 0 || p.bytes >= total * 0.05);
       const dominant = parts.map((p) => `${p.name} ${mb(p.bytes)}`).join(', ');
-      const withLayers = layers.length > 0 ? ` with ${layers.length === 1 ? 'its local layer' : `its ${layers.length} local layers`}` : '';
+      const withLayers =
+        layers.length > 0
+          ? ` with ${layers.length === 1 ? 'its local layer' : `its ${layers.length} local layers`}`
+          : '';
       const partial = code.size.partial || layers.some((l) => l.size.partial) ? 'at least ' : '';
       const zip = code.size.file ? ' (a zip file is never smaller than this unzipped)' : '';
-      return [{
-        ruleId: 'LL1013',
-        message: `The code of function ${fn.logicalId}${withLayers} is ${partial}${mb(total)} on disk${zip}; Lambda allows ${PACKAGE_SIZE.unzippedMb} MB unzipped, layers included (and ${PACKAGE_SIZE.zippedMb} MB zipped for a direct upload). Largest: ${dominant}. Leave dev dependencies, tests and build caches out of the package, or use a container image.`,
-        uri: fn.codeUri.uri,
-        span: fn.codeUri.span,
-      }];
+      return [
+        {
+          ruleId: 'LL1013',
+          message: `The code of function ${fn.logicalId}${withLayers} is ${partial}${mb(total)} on disk${zip}; Lambda allows ${PACKAGE_SIZE.unzippedMb} MB unzipped, layers included (and ${PACKAGE_SIZE.zippedMb} MB zipped for a direct upload). Largest: ${dominant}. Leave dev dependencies, tests and build caches out of the package, or use a container image.`,
+          uri: fn.codeUri.uri,
+          span: fn.codeUri.span,
+        },
+      ];
     });
   },
 };
@@ -76,11 +86,17 @@ function mb(bytes: number): string {
 }
 
 /** Layers of this template (from the function and SAM Globals) whose content is a local path. */
-function localLayers(template: TemplateDocument, fn: FunctionModel): { readonly logicalId: string; readonly path: string }[] {
+function localLayers(
+  template: TemplateDocument,
+  fn: FunctionModel,
+): { readonly logicalId: string; readonly path: string }[] {
   const r = template.resolver;
   if (r === undefined) return [];
   const own = getPath(r.resource(fn.logicalId), 'Properties', 'Layers');
-  const globals = fn.resourceType === 'AWS::Serverless::Function' ? getPath(template.root, 'Globals', 'Function', 'Layers') : undefined;
+  const globals =
+    fn.resourceType === 'AWS::Serverless::Function'
+      ? getPath(template.root, 'Globals', 'Function', 'Layers')
+      : undefined;
   const items = [globals, own].flatMap((n: TNode | undefined) => (n?.kind === 'seq' ? n.items : []));
   const dir = dirname(uriToPath(fn.uri));
   const seen = new Set<string>();
@@ -91,7 +107,12 @@ function localLayers(template: TemplateDocument, fn: FunctionModel): { readonly 
     seen.add(id);
     const props = get(r.resource(id), 'Properties');
     const type = r.resourceType(id);
-    const content = type === 'AWS::Serverless::LayerVersion' ? get(props, 'ContentUri') : type === 'AWS::Lambda::LayerVersion' ? get(props, 'Content') : undefined;
+    const content =
+      type === 'AWS::Serverless::LayerVersion'
+        ? get(props, 'ContentUri')
+        : type === 'AWS::Lambda::LayerVersion'
+          ? get(props, 'Content')
+          : undefined;
     const value = scalarString(content)?.trim();
     if (value === undefined || value === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) continue;
     out.push({ logicalId: id, path: isAbsolute(value) ? value : resolvePath(dir, value) });

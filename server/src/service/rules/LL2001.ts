@@ -31,7 +31,8 @@ export const LL2001: TemplateRule = {
         const queue = trigger.mapping?.queue;
         if (trigger.type !== 'SQS' || queue === undefined) continue;
         const prev = worst.get(queue.logicalId);
-        if (prev === undefined || prev.timeout.value < timeout.value) worst.set(queue.logicalId, { fn, trigger, timeout });
+        if (prev === undefined || prev.timeout.value < timeout.value)
+          worst.set(queue.logicalId, { fn, trigger, timeout });
       }
     }
     const findings: Finding[] = [];
@@ -59,7 +60,14 @@ function check(template: TemplateDocument, queue: QueueModel, { fn, trigger, tim
     : `Queue ${queue.logicalId} ${vis}, less than ${SQS_VISIBILITY.recommendedFactor}× the timeout of function ${fn.logicalId} (${num(timeout.value)} s${timeout.isDefault ? ', the default' : ''}): a batch still being retried or throttled can become visible again and be processed twice. AWS recommends at least ${num(recommended)} s.`;
   const span = queue.visibilityTimeout?.span ?? queue.idSpan;
   const fix = raiseFix(template, queue, recommended);
-  return { ruleId: 'LL2001', message, uri: queue.uri, span, severity: below ? 'error' : 'warning', ...(fix ? { fixes: [fix] } : {}) };
+  return {
+    ruleId: 'LL2001',
+    message,
+    uri: queue.uri,
+    span,
+    severity: below ? 'error' : 'warning',
+    ...(fix ? { fixes: [fix] } : {}),
+  };
 }
 
 function raiseFix(template: TemplateDocument, queue: QueueModel, seconds: number): Fix | undefined {
@@ -67,10 +75,14 @@ function raiseFix(template: TemplateDocument, queue: QueueModel, seconds: number
   const vt = queue.visibilityTimeout;
   if (vt !== undefined) {
     // Replace a literal only; a value from a parameter is changed where the parameter is.
-    if (!('value' in vt) || template.text.slice(vt.span.start, vt.span.end).trim() !== String(vt.value)) return undefined;
+    if (!('value' in vt) || template.text.slice(vt.span.start, vt.span.end).trim() !== String(vt.value))
+      return undefined;
     return { title, edits: [replaceEdit(queue.uri, vt.span, String(seconds))] };
   }
   const resource = template.resolver?.resource(queue.logicalId);
-  const edit = resource !== undefined ? setPathEdit(template, resource, ['Properties', 'VisibilityTimeout'], numberSnippet(seconds)) : undefined;
+  const edit =
+    resource !== undefined
+      ? setPathEdit(template, resource, ['Properties', 'VisibilityTimeout'], numberSnippet(seconds))
+      : undefined;
   return edit ? { title, edits: [edit] } : undefined;
 }

@@ -18,7 +18,11 @@ interface ApiLimit {
   readonly note: string;
 }
 
-const REST: ApiLimit = { seconds: API_TIMEOUT.restSeconds, what: 'a REST API', note: ' (Regional and private REST APIs can ask AWS for more since June 2024)' };
+const REST: ApiLimit = {
+  seconds: API_TIMEOUT.restSeconds,
+  what: 'a REST API',
+  note: ' (Regional and private REST APIs can ask AWS for more since June 2024)',
+};
 const HTTP: ApiLimit = { seconds: API_TIMEOUT.httpSeconds, what: 'an HTTP API', note: '' };
 const WEBSOCKET: ApiLimit = { seconds: API_TIMEOUT.websocketSeconds, what: 'a WebSocket API', note: '' };
 /** A resource policy for API Gateway that does not say which kind of API: the most lenient limit. */
@@ -93,7 +97,12 @@ function invokedAsyncByApi(template: TemplateDocument, fn: FunctionModel): boole
 
 const ASYNC_INVOCATION = /X-Amz-Invocation-Type["']?\s*:\s*["']*\\?'?Event/i;
 
-function apiOf(template: TemplateDocument, fn: FunctionModel, trigger: Trigger, streaming: (apiId: string) => boolean): ApiLimit | undefined {
+function apiOf(
+  template: TemplateDocument,
+  fn: FunctionModel,
+  trigger: Trigger,
+  streaming: (apiId: string) => boolean,
+): ApiLimit | undefined {
   const r = template.resolver;
   if (r === undefined) return undefined;
   if (trigger.definedBy === 'event') {
@@ -122,7 +131,9 @@ function limitOfResource(template: TemplateDocument, id: string): ApiLimit | und
     case 'AWS::Serverless::HttpApi':
       return HTTP;
     case 'AWS::ApiGatewayV2::Api':
-      return scalarString(getPath(r?.resource(id), 'Properties', 'ProtocolType'))?.toUpperCase() === 'WEBSOCKET' ? WEBSOCKET : HTTP;
+      return scalarString(getPath(r?.resource(id), 'Properties', 'ProtocolType'))?.toUpperCase() === 'WEBSOCKET'
+        ? WEBSOCKET
+        : HTTP;
     default:
       return undefined;
   }
@@ -135,7 +146,9 @@ function referencedIds(template: TemplateDocument, node: TNode | undefined): str
   if (node?.kind !== 'intrinsic') return [];
   if (node.fn === 'Fn::Sub') {
     const s = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
-    return [...(s ?? '').matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z.]+)?\}/g)].map((m) => m[1] as string).filter((id) => template.resolver?.resource(id) !== undefined);
+    return [...(s ?? '').matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z.]+)?\}/g)]
+      .map((m) => m[1] as string)
+      .filter((id) => template.resolver?.resource(id) !== undefined);
   }
   if (node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
     const parts = node.arg.items[1];

@@ -32,19 +32,30 @@ interface Found {
 }
 
 function asyncFinding(template: TemplateDocument, fn: FunctionModel): Found[] {
-  const isPermission = (t: Trigger) => t.definedBy === 'resource' && template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission';
+  const isPermission = (t: Trigger) =>
+    t.definedBy === 'resource' && template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission';
   const triggers = retryingTriggers(fn, isPermission).filter((t) => t.invocation === 'async');
   if (triggers.length === 0 || fn.asyncConfig?.onFailure !== undefined || fn.deadLetterQueue !== undefined) return [];
   const retries = effective(fn.asyncConfig?.maximumRetryAttempts, ASYNC_RETRY_ATTEMPTS.default);
-  const tries = retries === undefined ? 'its retries' : retries.value === 0 ? 'its one attempt (MaximumRetryAttempts 0)' : `${retries.value + 1} attempts`;
+  const tries =
+    retries === undefined
+      ? 'its retries'
+      : retries.value === 0
+        ? 'its one attempt (MaximumRetryAttempts 0)'
+        : `${retries.value + 1} attempts`;
   const fix = asyncFailureDestinationFix(template, fn);
-  return [{ fn: fn.logicalId, finding: {
-    ruleId: 'LL2003',
-    message: `Function ${fn.logicalId} is invoked asynchronously by ${[...new Set(triggers.map(triggerLabel))].join(', ')}, but has no ${fn.resourceType === 'serverless' ? 'destinations.onFailure or onError' : fn.kind === 'cdk' ? 'onFailure destination or deadLetterQueue' : 'OnFailure destination or DeadLetterQueue'}: an event that still fails after ${tries} is dropped and lost.`,
-    uri: fn.uri,
-    span: fn.idSpan,
-    ...(fix ? { fixes: [fix] } : {}),
-  } }];
+  return [
+    {
+      fn: fn.logicalId,
+      finding: {
+        ruleId: 'LL2003',
+        message: `Function ${fn.logicalId} is invoked asynchronously by ${[...new Set(triggers.map(triggerLabel))].join(', ')}, but has no ${fn.resourceType === 'serverless' ? 'destinations.onFailure or onError' : fn.kind === 'cdk' ? 'onFailure destination or deadLetterQueue' : 'OnFailure destination or DeadLetterQueue'}: an event that still fails after ${tries} is dropped and lost.`,
+        uri: fn.uri,
+        span: fn.idSpan,
+        ...(fix ? { fixes: [fix] } : {}),
+      },
+    },
+  ];
 }
 
 function streamFindings(template: TemplateDocument, fn: FunctionModel): Found[] {
@@ -52,12 +63,15 @@ function streamFindings(template: TemplateDocument, fn: FunctionModel): Found[] 
     .filter((t) => isKinesisOrDynamoDbStream(t) && t.mapping !== undefined && t.mapping.onFailure === undefined)
     .map((t) => {
       const fix = mappingFailureDestinationFix(template, fn, t);
-      return { fn: fn.logicalId, finding: {
-        ruleId: 'LL2003',
-        message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'destinations.onFailure on the event' : fn.kind === 'cdk' ? 'onFailure on the event source (new SqsDlq(…))' : 'OnFailure destination'}: when a batch exhausts its retries or its records expire, Lambda skips it and keeps no record of which records were lost.`,
-        uri: t.uri,
-        span: t.span,
-        ...(fix ? { fixes: [fix] } : {}),
-      } };
+      return {
+        fn: fn.logicalId,
+        finding: {
+          ruleId: 'LL2003',
+          message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'destinations.onFailure on the event' : fn.kind === 'cdk' ? 'onFailure on the event source (new SqsDlq(…))' : 'OnFailure destination'}: when a batch exhausts its retries or its records expire, Lambda skips it and keeps no record of which records were lost.`,
+          uri: t.uri,
+          span: t.span,
+          ...(fix ? { fixes: [fix] } : {}),
+        },
+      };
     });
 }

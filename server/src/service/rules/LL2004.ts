@@ -20,7 +20,13 @@ export const LL2004: TemplateRule = {
     const { template } = ctx;
     const found = template.functions.flatMap((fn) =>
       fn.triggers
-        .filter((t) => t.type === 'SQS' && t.mapping !== undefined && reportsBatchItemFailures(t) === false && knownValue(t.mapping.batchSize) !== 1)
+        .filter(
+          (t) =>
+            t.type === 'SQS' &&
+            t.mapping !== undefined &&
+            reportsBatchItemFailures(t) === false &&
+            knownValue(t.mapping.batchSize) !== 1,
+        )
         .map((t) => {
           const fix = addResponseTypesFix(template, fn, t);
           return {
@@ -44,10 +50,26 @@ function addResponseTypesFix(template: TemplateDocument, fn: FunctionModel, t: T
   if (fn.resourceType === 'serverless') {
     // serverless.yml: `functionResponseType: ReportBatchItemFailures` in the event's map (the short `sqs: <arn>` form is left alone).
     const config = serverlessEventConfig(template.root, t);
-    const edit = config?.kind === 'map' ? setPathEdit(template, config, ['functionResponseType'], wordSnippet(REPORT_BATCH_ITEM_FAILURES)) : undefined;
-    return edit ? { title: `Add functionResponseType: ${REPORT_BATCH_ITEM_FAILURES} to this sqs event (the handler must then return { batchItemFailures })`, edits: [edit] } : undefined;
+    const edit =
+      config?.kind === 'map'
+        ? setPathEdit(template, config, ['functionResponseType'], wordSnippet(REPORT_BATCH_ITEM_FAILURES))
+        : undefined;
+    return edit
+      ? {
+          title: `Add functionResponseType: ${REPORT_BATCH_ITEM_FAILURES} to this sqs event (the handler must then return { batchItemFailures })`,
+          edits: [edit],
+        }
+      : undefined;
   }
   const props = triggerProperties(template, fn, t);
-  const edit = props !== undefined ? setPathEdit(template, props, ['FunctionResponseTypes'], seqSnippet(wordSnippet(REPORT_BATCH_ITEM_FAILURES))) : undefined;
-  return edit ? { title: `Add FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}] to ${t.name} (the handler must then return { batchItemFailures })`, edits: [edit] } : undefined;
+  const edit =
+    props !== undefined
+      ? setPathEdit(template, props, ['FunctionResponseTypes'], seqSnippet(wordSnippet(REPORT_BATCH_ITEM_FAILURES)))
+      : undefined;
+  return edit
+    ? {
+        title: `Add FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}] to ${t.name} (the handler must then return { batchItemFailures })`,
+        edits: [edit],
+      }
+    : undefined;
 }

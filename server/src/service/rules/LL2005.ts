@@ -23,10 +23,21 @@ export const LL2005: TemplateRule = {
     const { template } = ctx;
     const found = template.functions.flatMap((fn) =>
       fn.triggers
-        .filter((t) => isKinesisOrDynamoDbStream(t) && t.mapping !== undefined && unbounded(t.mapping.maximumRetryAttempts) && unbounded(t.mapping.maximumRecordAgeInSeconds))
+        .filter(
+          (t) =>
+            isKinesisOrDynamoDbStream(t) &&
+            t.mapping !== undefined &&
+            unbounded(t.mapping.maximumRetryAttempts) &&
+            unbounded(t.mapping.maximumRecordAgeInSeconds),
+        )
         .map((t) => {
-          const bisect = t.mapping !== undefined && isKnown(t.mapping.bisectBatchOnFunctionError) && t.mapping.bisectBatchOnFunctionError.value;
-          const bisectNote = bisect ? ' BisectBatchOnFunctionError narrows a failing batch down to the bad record, but that record is still retried until it expires.' : '';
+          const bisect =
+            t.mapping !== undefined &&
+            isKnown(t.mapping.bisectBatchOnFunctionError) &&
+            t.mapping.bisectBatchOnFunctionError.value;
+          const bisectNote = bisect
+            ? ' BisectBatchOnFunctionError narrows a failing batch down to the bad record, but that record is still retried until it expires.'
+            : '';
           return {
             ruleId: 'LL2005',
             message: `${triggerLabel(t)} invokes function ${fn.logicalId} with no ${fn.resourceType === 'serverless' ? 'maximumRetryAttempts or maximumRecordAgeInSeconds' : fn.kind === 'cdk' ? 'retryAttempts or maxRecordAge' : 'MaximumRetryAttempts or MaximumRecordAgeInSeconds'}: a batch that keeps failing is retried until its records expire (${STREAM_RETENTION_HOURS.default} h by default), and its shard processes nothing else meanwhile.${bisectNote} Set a retry limit or record age${bisect ? '' : `, turn on ${fn.resourceType === 'serverless' ? 'bisectBatchOnFunctionError' : fn.kind === 'cdk' ? 'bisectBatchOnError' : 'BisectBatchOnFunctionError'}`} and add ${fn.resourceType === 'serverless' ? 'destinations.onFailure' : fn.kind === 'cdk' ? 'an onFailure destination' : 'an OnFailure destination'}.`,

@@ -19,13 +19,16 @@ export const LL2006: TemplateRule = {
 
 function samFinding(fn: FunctionModel): Finding[] {
   const pc = fn.provisionedConcurrency;
-  if (pc === undefined || fn.resourceType !== 'AWS::Serverless::Function' || fn.autoPublishAlias !== undefined) return [];
-  return [{
-    ruleId: 'LL2006',
-    message: `Function ${fn.logicalId} sets ProvisionedConcurrencyConfig without AutoPublishAlias: provisioned concurrency applies only to a published version or alias, so the deploy fails. Add AutoPublishAlias (e.g. \`live\`) and invoke that alias.`,
-    uri: pc.uri,
-    span: pc.span,
-  }];
+  if (pc === undefined || fn.resourceType !== 'AWS::Serverless::Function' || fn.autoPublishAlias !== undefined)
+    return [];
+  return [
+    {
+      ruleId: 'LL2006',
+      message: `Function ${fn.logicalId} sets ProvisionedConcurrencyConfig without AutoPublishAlias: provisioned concurrency applies only to a published version or alias, so the deploy fails. Add AutoPublishAlias (e.g. \`live\`) and invoke that alias.`,
+      uri: pc.uri,
+      span: pc.span,
+    },
+  ];
 }
 
 function aliasFindings(template: TemplateDocument, fn: FunctionModel): Finding[] {
@@ -35,12 +38,13 @@ function aliasFindings(template: TemplateDocument, fn: FunctionModel): Finding[]
     const version = getPath(template.resolver?.resource(alias.logicalId), 'Properties', 'FunctionVersion');
     if (scalarString(version) !== '$LATEST' || version === undefined) return [];
     const name = knownValue(alias.name) ?? alias.logicalId;
-    return [{
-      ruleId: 'LL2006',
-      message: `Alias ${name} of function ${fn.logicalId} has provisioned concurrency but points at $LATEST: provisioned concurrency needs a published version, so the deploy fails. Point the alias at an AWS::Lambda::Version.`,
-      uri: alias.uri,
-      span: version.span,
-    }];
+    return [
+      {
+        ruleId: 'LL2006',
+        message: `Alias ${name} of function ${fn.logicalId} has provisioned concurrency but points at $LATEST: provisioned concurrency needs a published version, so the deploy fails. Point the alias at an AWS::Lambda::Version.`,
+        uri: alias.uri,
+        span: version.span,
+      },
+    ];
   });
 }
-

@@ -17,12 +17,16 @@ export const LL2008: TemplateRule = {
     return template.functions.flatMap((fn): Finding[] => {
       const out: Finding[] = [];
       if (fn.resourceType === 'AWS::Lambda::Function') {
-        const pc = getEntry(getPath(template.resolver?.resource(fn.logicalId), 'Properties'), 'ProvisionedConcurrencyConfig');
+        const pc = getEntry(
+          getPath(template.resolver?.resource(fn.logicalId), 'Properties'),
+          'ProvisionedConcurrencyConfig',
+        );
         if (pc !== undefined) {
           const alias = fn.aliases[0];
-          const fix = alias !== undefined
-            ? `Move it to alias ${alias.logicalId ?? knownValue(alias.name) ?? ''}`
-            : 'Publish an AWS::Lambda::Version, add an AWS::Lambda::Alias that points at it, and set ProvisionedConcurrencyConfig on the alias (or the version)';
+          const fix =
+            alias !== undefined
+              ? `Move it to alias ${alias.logicalId ?? knownValue(alias.name) ?? ''}`
+              : 'Publish an AWS::Lambda::Version, add an AWS::Lambda::Alias that points at it, and set ProvisionedConcurrencyConfig on the alias (or the version)';
           out.push({
             ruleId: 'LL2008',
             message: `Function ${fn.logicalId} sets ProvisionedConcurrencyConfig on the AWS::Lambda::Function itself: it is not a property of the function (CloudFormation rejects it), and the unqualified function ($LATEST) cannot have provisioned concurrency. ${fix}.`,
@@ -33,7 +37,13 @@ export const LL2008: TemplateRule = {
       }
       for (const alias of fn.aliases) {
         const v = alias.functionVersion;
-        if (alias.provisionedConcurrency === undefined || !isKnown(v) || v.value !== '$LATEST' || alias.logicalId === undefined) continue;
+        if (
+          alias.provisionedConcurrency === undefined ||
+          !isKnown(v) ||
+          v.value !== '$LATEST' ||
+          alias.logicalId === undefined
+        )
+          continue;
         // LL2006 reports the literal `$LATEST`; this is the value reached through a parameter or mapping.
         const node = getPath(template.resolver?.resource(alias.logicalId), 'Properties', 'FunctionVersion');
         if (scalarString(node) === '$LATEST') continue;

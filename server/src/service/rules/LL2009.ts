@@ -29,7 +29,10 @@ export const LL2009: TemplateRule = {
           if (!isKnown(w.weight)) continue;
           const weight = w.weight.value;
           if (weight >= ALIAS_ROUTING.minWeight && weight <= ALIAS_ROUTING.maxWeight) continue;
-          const percent = weight > 1 && weight <= 100 ? ` It looks like a percentage: ${weight}% is FunctionWeight ${weight / 100}.` : '';
+          const percent =
+            weight > 1 && weight <= 100
+              ? ` It looks like a percentage: ${weight}% is FunctionWeight ${weight / 100}.`
+              : '';
           out.push({
             ruleId: 'LL2009',
             message: `Alias ${name} of function ${fn.logicalId} sends FunctionWeight ${weight} of its traffic to another version: the weight is a fraction from ${ALIAS_ROUTING.minWeight}.0 to ${ALIAS_ROUTING.maxWeight}.0, so Lambda rejects it.${percent}`,

@@ -14,15 +14,18 @@ export const LL2010: TemplateRule = {
     return template.functions.flatMap((fn) => {
       const snap = fn.snapStart;
       if (!isKnown(snap) || snap.value !== 'PublishedVersions' || publishesVersions(fn)) return [];
-      const fix = fn.resourceType === 'AWS::Serverless::Function'
-        ? 'Add AutoPublishAlias (e.g. `live`) and invoke that alias'
-        : 'Add an AWS::Lambda::Version (and an AWS::Lambda::Alias pointing at it) and invoke the version or alias';
-      return [{
-        ruleId: 'LL2010',
-        message: `Function ${fn.logicalId} turns SnapStart on but publishes no version: SnapStart resumes published versions from a snapshot, and invocations of $LATEST still run the full INIT. ${fix}.`,
-        uri: snap.uri,
-        span: snap.span,
-      }];
+      const fix =
+        fn.resourceType === 'AWS::Serverless::Function'
+          ? 'Add AutoPublishAlias (e.g. `live`) and invoke that alias'
+          : 'Add an AWS::Lambda::Version (and an AWS::Lambda::Alias pointing at it) and invoke the version or alias';
+      return [
+        {
+          ruleId: 'LL2010',
+          message: `Function ${fn.logicalId} turns SnapStart on but publishes no version: SnapStart resumes published versions from a snapshot, and invocations of $LATEST still run the full INIT. ${fix}.`,
+          uri: snap.uri,
+          span: snap.span,
+        },
+      ];
     });
   },
 };

@@ -21,7 +21,12 @@ export const LL2011: TemplateRule = {
         .filter((t) => t.qualifier === 'unqualified')
         .map((t) => {
           const type = t.definedBy === 'event' ? undefined : template.resolver?.resourceType(t.name);
-          const what = type === undefined ? `Event ${t.name} (${t.type}) invokes` : type === 'AWS::Lambda::Permission' ? `Permission ${t.name} (${t.type}) lets its caller invoke` : `${type} ${t.name} invokes`;
+          const what =
+            type === undefined
+              ? `Event ${t.name} (${t.type}) invokes`
+              : type === 'AWS::Lambda::Permission'
+                ? `Permission ${t.name} (${t.type}) lets its caller invoke`
+                : `${type} ${t.name} invokes`;
           return {
             ruleId: 'LL2011',
             message: `${what} function ${fn.logicalId} unqualified ($LATEST) although the template publishes alias ${alias}: its requests bypass the alias${missed} and run the unpublished $LATEST. Point it at the alias (${fix(fn, t)}).`,
@@ -36,21 +41,27 @@ export const LL2011: TemplateRule = {
 function aliasName(fn: FunctionModel): string | undefined {
   if (fn.autoPublishAlias !== undefined) return knownValue(fn.autoPublishAlias) ?? 'AutoPublishAlias';
   const a = fn.aliases[0];
-  return a === undefined ? undefined : knownValue(a.name) ?? a.logicalId;
+  return a === undefined ? undefined : (knownValue(a.name) ?? a.logicalId);
 }
 
 /** What requests to `$LATEST` do not get that the alias has. */
 function missing(fn: FunctionModel): string {
   const parts: string[] = [];
-  const pc = [fn.provisionedConcurrency, ...fn.aliases.map((a) => a.provisionedConcurrency), ...fn.versions.map((v) => v.provisionedConcurrency)].find(isKnown);
-  if (pc !== undefined) parts.push(`its ${num(pc.value)} provisioned environments (each of these requests may start cold)`);
+  const pc = [
+    fn.provisionedConcurrency,
+    ...fn.aliases.map((a) => a.provisionedConcurrency),
+    ...fn.versions.map((v) => v.provisionedConcurrency),
+  ].find(isKnown);
+  if (pc !== undefined)
+    parts.push(`its ${num(pc.value)} provisioned environments (each of these requests may start cold)`);
   if (isKnown(fn.snapStart) && fn.snapStart.value === 'PublishedVersions') parts.push('SnapStart');
   if (fn.deploymentPreference?.enabled === true) parts.push('the gradual deployment and its rollback');
   return parts.length > 0 ? `, missing ${parts.join(', ')},` : '';
 }
 
 function fix(fn: FunctionModel, t: Trigger): string {
-  if (t.definedBy === 'event') return 'publish the alias with AutoPublishAlias: SAM then wires the function\'s events to it';
+  if (t.definedBy === 'event')
+    return "publish the alias with AutoPublishAlias: SAM then wires the function's events to it";
   const a = fn.aliases[0];
   if (fn.autoPublishAlias !== undefined) return `\`!Ref ${fn.logicalId}.Alias\``;
   return a?.logicalId !== undefined ? `\`!Ref ${a.logicalId}\`` : 'the alias ARN';

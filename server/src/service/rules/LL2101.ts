@@ -21,7 +21,14 @@ import type { ExecutionScope } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import { repeatWording } from '../model/invocation';
 import { describePythonRetries, isHandlerScope, isIdempotent, localValue, retrying } from './python';
-import { type PyCall, type PythonHandlerModel, hasSplat, keywordArgument, positionalArguments, stringValue } from '../handlers/python/model';
+import {
+  type PyCall,
+  type PythonHandlerModel,
+  hasSplat,
+  keywordArgument,
+  positionalArguments,
+  stringValue,
+} from '../handlers/python/model';
 import type { PyNode } from '../handlers/python/parser';
 import { byLanguage, type PythonRuleContext, type Finding, type Fix, type Rule } from './types';
 
@@ -36,7 +43,8 @@ interface Effect {
 }
 
 /** `UpdateExpression`s that add to what is there: `ADD`, `SET x = x + :n`, `list_append`. */
-const ACCUMULATING_UPDATE = /\bADD\s|\bSET\b[\s\S]*?([#\w.[\]]+)\s*=\s*(?:if_not_exists\s*\(\s*\1\s*,[^)]*\)|\1)\s*[+-]|list_append\s*\(/i;
+const ACCUMULATING_UPDATE =
+  /\bADD\s|\bSET\b[\s\S]*?([#\w.[\]]+)\s*=\s*(?:if_not_exists\s*\(\s*\1\s*,[^)]*\)|\1)\s*[+-]|list_append\s*\(/i;
 
 /**
  * A write or send in a handler whose trigger retries, that does its effect again on each
@@ -48,31 +56,31 @@ export const LL2101: Rule = {
   title: 'Non-idempotent write in a retried handler',
   severity: 'warning',
   handler: byLanguage({
-  js(ctx) {
-    const model = ctx.handler;
-    const guards = idempotencyGuards(model);
-    const keys = tableKeyNames(ctx);
-    const findings: Finding[] = [];
-    for (const effect of effects(model)) {
-      const triggers = retryingTriggersAt(ctx, effect.scope, effect.handler);
-      if (triggers.length === 0 || guards.covers(effect.node, effect.handler)) continue;
-      const problem = problemOf(model, effect, keys.all);
-      if (problem === undefined) continue;
-      const fix = effect.kind === 'put' ? conditionFix(model, effect, keys.partition) : undefined;
-      const wording = repeatWording(triggers.map((t) => ({ fn: t.fn, trigger: t.trigger })));
-      findings.push({
-        ruleId: 'LL2101',
-        message: wording.retry(`${effect.what} in ${wording.handler}: ${describeRetries(triggers)}. ${problem}`),
-        uri: model.uri,
-        span: model.spanOf(effect.node),
-        // A put whose key comes from the event often rewrites the same item: a note, not a warning.
-        ...(effect.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
-        ...(fix ? { fixes: [fix] } : {}),
-      });
-    }
-    return findings;
-  },
-  python: pythonLL2101,
+    js(ctx) {
+      const model = ctx.handler;
+      const guards = idempotencyGuards(model);
+      const keys = tableKeyNames(ctx);
+      const findings: Finding[] = [];
+      for (const effect of effects(model)) {
+        const triggers = retryingTriggersAt(ctx, effect.scope, effect.handler);
+        if (triggers.length === 0 || guards.covers(effect.node, effect.handler)) continue;
+        const problem = problemOf(model, effect, keys.all);
+        if (problem === undefined) continue;
+        const fix = effect.kind === 'put' ? conditionFix(model, effect, keys.partition) : undefined;
+        const wording = repeatWording(triggers.map((t) => ({ fn: t.fn, trigger: t.trigger })));
+        findings.push({
+          ruleId: 'LL2101',
+          message: wording.retry(`${effect.what} in ${wording.handler}: ${describeRetries(triggers)}. ${problem}`),
+          uri: model.uri,
+          span: model.spanOf(effect.node),
+          // A put whose key comes from the event often rewrites the same item: a note, not a warning.
+          ...(effect.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+      }
+      return findings;
+    },
+    python: pythonLL2101,
   }),
 };
 
@@ -80,21 +88,51 @@ function effects(model: HandlerModel): Effect[] {
   const out: Effect[] = [];
   for (const c of model.constructions) {
     const cmd = matchCommand(c.import);
-    if (cmd) out.push({ node: c.node, input: c.node.arguments?.[0], kind: cmd.kind, what: cmd.what, scope: c.scope, handler: c.handler });
+    if (cmd)
+      out.push({
+        node: c.node,
+        input: c.node.arguments?.[0],
+        kind: cmd.kind,
+        what: cmd.what,
+        scope: c.scope,
+        handler: c.handler,
+      });
   }
   for (const c of model.calls) {
     const method = matchClientMethod(receiverOrigin(model, c), c.name);
     if (method) {
-      out.push({ node: c.node, input: c.node.arguments[0], kind: method.kind, what: method.what, scope: c.scope, handler: c.handler });
+      out.push({
+        node: c.node,
+        input: c.node.arguments[0],
+        kind: method.kind,
+        what: method.what,
+        scope: c.scope,
+        handler: c.handler,
+      });
       continue;
     }
     const payment = matchPayment(model, c);
     if (payment) {
-      out.push({ node: c.node, input: undefined, kind: 'payment', what: `${payment.what} ${c.callee?.split('.').slice(1).join('.') ?? c.name ?? 'call'}`, scope: c.scope, handler: c.handler });
+      out.push({
+        node: c.node,
+        input: undefined,
+        kind: 'payment',
+        what: `${payment.what} ${c.callee?.split('.').slice(1).join('.') ?? c.name ?? 'call'}`,
+        scope: c.scope,
+        handler: c.handler,
+      });
       continue;
     }
     const http = nonIdempotentHttp(model, c);
-    if (http) out.push({ node: c.node, input: undefined, kind: 'http', what: `An HTTP ${http} (${c.callee ?? c.name ?? 'request'})`, scope: c.scope, handler: c.handler });
+    if (http)
+      out.push({
+        node: c.node,
+        input: undefined,
+        kind: 'http',
+        what: `An HTTP ${http} (${c.callee ?? c.name ?? 'request'})`,
+        scope: c.scope,
+        handler: c.handler,
+      });
   }
   return out;
 }
@@ -102,16 +140,23 @@ function effects(model: HandlerModel): Effect[] {
 /** Why the effect repeats on a retry, or `undefined` when it does not (or cannot be told). */
 function problemOf(model: HandlerModel, e: Effect, keyNames: ReadonlySet<string>): string | undefined {
   const input = objectArgument(model, e.input);
-  const argsText = (e.node as ts.CallExpression | ts.NewExpression).arguments?.map((a) => (objectArgument(model, a) ?? a).getText(model.sourceFile)).join(' ') ?? '';
+  const argsText =
+    (e.node as ts.CallExpression | ts.NewExpression).arguments
+      ?.map((a) => (objectArgument(model, a) ?? a).getText(model.sourceFile))
+      .join(' ') ?? '';
   switch (e.kind) {
     case 'put': {
       if (!input || mayHaveProperty(input, /^(ConditionExpression|Expected)$/)) return undefined;
       // A random or time-based key is LL2102's finding: a condition would not help.
       const item = objectArgument(model, propertyValue(findProperty(input, 'Item')));
-      if (item && item.properties.some((p) => {
-        const v = propertyValue(p);
-        return isKeyName(propertyName(p), keyNames) && v !== undefined && randomSourceIn(model, v) !== undefined;
-      })) return undefined;
+      if (
+        item &&
+        item.properties.some((p) => {
+          const v = propertyValue(p);
+          return isKeyName(propertyName(p), keyNames) && v !== undefined && randomSourceIn(model, v) !== undefined;
+        })
+      )
+        return undefined;
       return 'A retry writes the item again without a condition, overwriting whatever changed since the first attempt. Make the put conditional (ConditionExpression: attribute_not_exists(<key>)) and treat ConditionalCheckFailedException as "already done", or wrap the handler with Powertools makeIdempotent.';
     }
     case 'update': {
@@ -123,7 +168,9 @@ function problemOf(model: HandlerModel, e: Effect, keyNames: ReadonlySet<string>
     case 'transaction': {
       const text = input?.getText(model.sourceFile);
       if (text === undefined || /attribute_not_exists\s*\(|ConditionCheck/.test(text)) return undefined;
-      const accumulating = [...text.matchAll(/UpdateExpression['"]?\s*:\s*(['"`])([^'"`]*)\1/g)].map((m) => m[2] ?? '').find((x) => ACCUMULATING_UPDATE.test(x));
+      const accumulating = [...text.matchAll(/UpdateExpression['"]?\s*:\s*(['"`])([^'"`]*)\1/g)]
+        .map((m) => m[2] ?? '')
+        .find((x) => ACCUMULATING_UPDATE.test(x));
       if (accumulating === undefined) return undefined;
       return `One of its updates (${JSON.stringify(accumulating.trim())}) adds to what is stored, so every retry adds again. Put a condition on the event id into the same transaction (a Put with attribute_not_exists), or use Powertools makeIdempotent.`;
     }
@@ -137,7 +184,8 @@ function problemOf(model: HandlerModel, e: Effect, keyNames: ReadonlySet<string>
     case 'execution': {
       if (!input) return undefined;
       const name = propertyValue(findProperty(input, 'name'));
-      if (name !== undefined && /\bawsRequestId\b/.test(name.getText(model.sourceFile))) return 'The name comes from the request id, which changes with every retry (each retry is a new invocation), so a retry starts a second execution under a new name. Derive the name from the event (its message id, sequence number or business id): a standard workflow refuses a second execution with the same name (for 90 days).';
+      if (name !== undefined && /\bawsRequestId\b/.test(name.getText(model.sourceFile)))
+        return 'The name comes from the request id, which changes with every retry (each retry is a new invocation), so a retry starts a second execution under a new name. Derive the name from the event (its message id, sequence number or business id): a standard workflow refuses a second execution with the same name (for 90 days).';
       if (mayHaveProperty(input, 'name')) return undefined;
       return 'Every retry starts another execution. Pass a `name` derived from the event: a standard workflow refuses a second execution with the same name (for 90 days).';
     }
@@ -164,7 +212,8 @@ function isKeyName(name: string | undefined, keyNames: ReadonlySet<string>): boo
 }
 
 /** Common DynamoDB reserved words that cannot appear bare in an expression (the full list has 573). */
-const RESERVED = /^(key|name|status|timestamp|date|data|value|values|type|user|count|size|year|month|day|hour|time|zone|order|group|level|state|source|role|comment|action|by|from|to|in|is|as)$/i;
+const RESERVED =
+  /^(key|name|status|timestamp|date|data|value|values|type|user|count|size|year|month|day|hour|time|zone|order|group|level|state|source|role|comment|action|by|from|to|in|is|as)$/i;
 
 /** Adds `ConditionExpression: 'attribute_not_exists(<key>)'` to a put's input object literal. */
 function conditionFix(model: HandlerModel, e: Effect, partitionKeys: ReadonlySet<string>): Fix | undefined {
@@ -172,7 +221,9 @@ function conditionFix(model: HandlerModel, e: Effect, partitionKeys: ReadonlySet
   if (!input) return undefined;
   const item = objectArgument(model, propertyValue(findProperty(input, 'Item')));
   const names = item?.properties.map(propertyName).filter((n): n is string => n !== undefined) ?? [];
-  const key = names.find((n) => partitionKeys.has(n)) ?? (partitionKeys.size === 0 ? names.find((n) => /^(pk|PK|id)$/.test(n)) : undefined);
+  const key =
+    names.find((n) => partitionKeys.has(n)) ??
+    (partitionKeys.size === 0 ? names.find((n) => /^(pk|PK|id)$/.test(n)) : undefined);
   if (key === undefined || RESERVED.test(key) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return undefined;
   const text = model.text;
   const quote = (text.match(/'/g)?.length ?? 0) >= (text.match(/"/g)?.length ?? 0) ? "'" : '"';
@@ -220,33 +271,38 @@ const WRITES: Readonly<Record<string, WritePattern>> = {
   send_email: { what: 'SES send_email', kind: 'email', services: ['ses', 'sesv2'], needsKnownClient: true },
   send_raw_email: { what: 'SES send_raw_email', kind: 'email', services: ['ses'] },
   send_templated_email: { what: 'SES send_templated_email', kind: 'email', services: ['ses'] },
-  start_execution: { what: 'Step Functions start_execution', kind: 'execution', services: ['stepfunctions'], needsKnownClient: true },
+  start_execution: {
+    what: 'Step Functions start_execution',
+    kind: 'execution',
+    services: ['stepfunctions'],
+    needsKnownClient: true,
+  },
   invoke: { what: 'Lambda invoke', kind: 'invoke', services: ['lambda'], needsKnownClient: true },
 };
 
 function pythonLL2101(ctx: PythonRuleContext): Finding[] {
-    const { model } = ctx;
-    const out: Finding[] = [];
-    for (const c of model.calls) {
-      const write = c.name !== undefined && c.receiver !== undefined ? WRITES[c.name] : undefined;
-      if (write === undefined || !isHandlerScope(c) || hasSplat(c.node)) continue;
-      const service = receiverService(model, c);
-      if (service !== undefined ? !write.services.includes(service) : write.needsKnownClient === true) continue;
-      const triggers = retrying(ctx, c.handler);
-      if (triggers.length === 0 || isIdempotent(model, c)) continue;
-      const problem = pythonProblemOf(c.node, write);
-      if (problem === undefined) continue;
-      const wording = repeatWording(triggers);
-      out.push({
-        ruleId: 'LL2101',
-        message: wording.retry(`${write.what} in ${wording.handler}: ${describePythonRetries(triggers)}. ${problem}`),
-        uri: model.uri,
-        span: c.span,
-        // A put whose key comes from the event usually rewrites the same item: a note, not a warning (as for JS/TS).
-        ...(write.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
-      });
-    }
-    return out;
+  const { model } = ctx;
+  const out: Finding[] = [];
+  for (const c of model.calls) {
+    const write = c.name !== undefined && c.receiver !== undefined ? WRITES[c.name] : undefined;
+    if (write === undefined || !isHandlerScope(c) || hasSplat(c.node)) continue;
+    const service = receiverService(model, c);
+    if (service !== undefined ? !write.services.includes(service) : write.needsKnownClient === true) continue;
+    const triggers = retrying(ctx, c.handler);
+    if (triggers.length === 0 || isIdempotent(model, c)) continue;
+    const problem = pythonProblemOf(c.node, write);
+    if (problem === undefined) continue;
+    const wording = repeatWording(triggers);
+    out.push({
+      ruleId: 'LL2101',
+      message: wording.retry(`${write.what} in ${wording.handler}: ${describePythonRetries(triggers)}. ${problem}`),
+      uri: model.uri,
+      span: c.span,
+      // A put whose key comes from the event usually rewrites the same item: a note, not a warning (as for JS/TS).
+      ...(write.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
+    });
+  }
+  return out;
 }
 
 /**
@@ -278,35 +334,47 @@ function serviceOf(model: PythonHandlerModel, node: PyNode, at: PyNode, depth: n
   }
   if (node.type !== 'call') return undefined;
   const call = model.callAt.get(node.id);
-  if (call?.origin === 'boto3.client' || call?.origin === 'boto3.resource') return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
+  if (call?.origin === 'boto3.client' || call?.origin === 'boto3.resource')
+    return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
   // `session.client("sqs")`, `dynamodb.Table("orders")`, `boto3.resource("dynamodb").Table(...)`.
   const fn = node.childForFieldName('function');
   const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-  if (method === 'client' || method === 'resource') return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
+  if (method === 'client' || method === 'resource')
+    return stringValue(positionalArguments(node)[0] ?? keywordArgument(node, 'service_name'));
   const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : undefined;
   return method === 'Table' && obj ? serviceOf(model, obj, at, depth + 1) : undefined;
 }
 
-
 function pythonProblemOf(call: PyNode, write: WritePattern): string | undefined {
   switch (write.kind) {
     case 'put':
-      if (keywordArgument(call, 'ConditionExpression') !== undefined || keywordArgument(call, 'Expected') !== undefined) return undefined;
+      if (keywordArgument(call, 'ConditionExpression') !== undefined || keywordArgument(call, 'Expected') !== undefined)
+        return undefined;
       return 'Without a ConditionExpression (e.g. "attribute_not_exists(pk)") a retry overwrites the item, and any change made since is lost. Add the condition and treat ConditionalCheckFailedException as "already done", or use Powertools @idempotent.';
     case 'update': {
       const expr = stringValue(keywordArgument(call, 'UpdateExpression'));
-      if (expr === undefined || !ACCUMULATING_UPDATE.test(expr) || keywordArgument(call, 'ConditionExpression') !== undefined) return undefined;
+      if (
+        expr === undefined ||
+        !ACCUMULATING_UPDATE.test(expr) ||
+        keywordArgument(call, 'ConditionExpression') !== undefined
+      )
+        return undefined;
       return 'The UpdateExpression adds to the stored value, so each retry adds again. Record the event id in the item and add a ConditionExpression that skips events already applied, or use Powertools @idempotent.';
     }
     case 'message':
     case 'publish':
-      if (keywordArgument(call, 'MessageDeduplicationId') !== undefined || (keywordArgument(call, 'Entries') !== undefined && /MessageDeduplicationId/.test(call.text))) return undefined;
+      if (
+        keywordArgument(call, 'MessageDeduplicationId') !== undefined ||
+        (keywordArgument(call, 'Entries') !== undefined && /MessageDeduplicationId/.test(call.text))
+      )
+        return undefined;
       return `Each retry ${write.kind === 'message' ? 'sends the message' : 'publishes'} again, and the consumers see duplicates. Give it a deduplication id from the event (FIFO), make the consumers idempotent, or use Powertools @idempotent.`;
     case 'email':
       return 'Each retry sends the email again. Record that it was sent (a conditional put keyed by the event id) before sending, or use Powertools @idempotent.';
     case 'execution': {
       const name = keywordArgument(call, 'name');
-      if (name !== undefined && /\baws_request_id\b/.test(name.text)) return 'The name comes from the request id, which changes with every retry (each retry is a new invocation), so a retry starts a second execution under a new name. Derive the name from the event (its message id, sequence number or business id): a standard workflow refuses a second execution with the same name (for 90 days).';
+      if (name !== undefined && /\baws_request_id\b/.test(name.text))
+        return 'The name comes from the request id, which changes with every retry (each retry is a new invocation), so a retry starts a second execution under a new name. Derive the name from the event (its message id, sequence number or business id): a standard workflow refuses a second execution with the same name (for 90 days).';
       if (name !== undefined) return undefined;
       return 'Each retry starts another execution. Pass a `name` derived from the event: a standard workflow refuses a second execution with the same name (for 90 days).';
     }

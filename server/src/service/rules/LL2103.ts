@@ -24,50 +24,50 @@ export const LL2103: Rule = {
   title: 'Partial batch response does not match the template',
   severity: 'error',
   handler: byLanguage({
-  js(ctx) {
-    const model = ctx.handler;
-    const findings: Finding[] = [];
-    const usesLibrary = BATCH_RESPONSE_LIBRARIES.test(model.text);
-    const mentions = batchItemFailuresNodes(model);
-    for (const handler of model.handlers) {
-      const triggers = batchTriggers(ctx, handler);
-      if (triggers.length === 0 || singleRecordBatches(triggers)) continue;
-      const on = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === true);
-      const off = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === false);
-      const labels = (ts: readonly RetryingTrigger[]) => ts.map((t) => triggerLabel(t.trigger)).join(', ');
-      if (on.length > 0 && !usesLibrary && mentions.length === 0 && !responseBuiltElsewhere(model, handler)) {
-        findings.push({
-          ruleId: 'LL2103',
-          message: `ReportBatchItemFailures is on for ${labels(on)}, but this handler never returns { batchItemFailures }: a failure is either thrown (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return { batchItemFailures: [{ itemIdentifier: ${ITEM_IDENTIFIERS[on[0]?.trigger.type ?? 'SQS']?.example} }] } for the records that failed.`,
-          uri: model.uri,
-          span: handler.nameSpan,
-        });
-      }
-      if (on.length > 0 && !usesLibrary && mentions.some((n) => model.handlerOf(n) === handler)) {
-        const dropped = droppedList(handlerReturns(model, handler));
-        if (dropped) {
+    js(ctx) {
+      const model = ctx.handler;
+      const findings: Finding[] = [];
+      const usesLibrary = BATCH_RESPONSE_LIBRARIES.test(model.text);
+      const mentions = batchItemFailuresNodes(model);
+      for (const handler of model.handlers) {
+        const triggers = batchTriggers(ctx, handler);
+        if (triggers.length === 0 || singleRecordBatches(triggers)) continue;
+        const on = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === true);
+        const off = triggers.filter((t) => reportsBatchItemFailures(t.trigger) === false);
+        const labels = (ts: readonly RetryingTrigger[]) => ts.map((t) => triggerLabel(t.trigger)).join(', ');
+        if (on.length > 0 && !usesLibrary && mentions.length === 0 && !responseBuiltElsewhere(model, handler)) {
           findings.push({
             ruleId: 'LL2103',
-            message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${labels(on)}. Return { batchItemFailures }.`,
+            message: `ReportBatchItemFailures is on for ${labels(on)}, but this handler never returns { batchItemFailures }: a failure is either thrown (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return { batchItemFailures: [{ itemIdentifier: ${ITEM_IDENTIFIERS[on[0]?.trigger.type ?? 'SQS']?.example} }] } for the records that failed.`,
             uri: model.uri,
-            span: dropped.at ?? handler.nameSpan,
+            span: handler.nameSpan,
+          });
+        }
+        if (on.length > 0 && !usesLibrary && mentions.some((n) => model.handlerOf(n) === handler)) {
+          const dropped = droppedList(handlerReturns(model, handler));
+          if (dropped) {
+            findings.push({
+              ruleId: 'LL2103',
+              message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${labels(on)}. Return { batchItemFailures }.`,
+              uri: model.uri,
+              span: dropped.at ?? handler.nameSpan,
+            });
+          }
+        }
+        if (on.length > 0 && !usesLibrary) findings.push(...wrongIdentifiers(model, handler, on));
+        if (off.length > 0 && on.length === 0 && mentions.length > 0 && !usesLibrary) {
+          const at = mentions.find((n) => model.handlerOf(n) === handler) ?? mentions[0];
+          findings.push({
+            ruleId: 'LL2103',
+            message: `This handler returns batchItemFailures, but ${labels(off)} does not enable FunctionResponseTypes: [ReportBatchItemFailures]: Lambda ignores the list, treats the batch as a success and deletes (or skips) the records that failed. Enable it on the event source mapping.`,
+            uri: model.uri,
+            span: at ? model.spanOf(at) : handler.nameSpan,
           });
         }
       }
-      if (on.length > 0 && !usesLibrary) findings.push(...wrongIdentifiers(model, handler, on));
-      if (off.length > 0 && on.length === 0 && mentions.length > 0 && !usesLibrary) {
-        const at = mentions.find((n) => model.handlerOf(n) === handler) ?? mentions[0];
-        findings.push({
-          ruleId: 'LL2103',
-          message: `This handler returns batchItemFailures, but ${labels(off)} does not enable FunctionResponseTypes: [ReportBatchItemFailures]: Lambda ignores the list, treats the batch as a success and deletes (or skips) the records that failed. Enable it on the event source mapping.`,
-          uri: model.uri,
-          span: at ? model.spanOf(at) : handler.nameSpan,
-        });
-      }
-    }
-    return findings;
-  },
-  python: pythonLL2103,
+      return findings;
+    },
+    python: pythonLL2103,
   }),
 };
 
@@ -119,11 +119,16 @@ function droppedList(returns: ReturnFacts): { returns: string; at: Span | undefi
   if (returns === undefined) return undefined;
   for (const r of returns) {
     if (r.kind === 'nothing') continue;
-    if (r.kind !== 'object' || r.keys === undefined || r.keys.some((k) => /batchItemFailures/.test(k))) return undefined;
+    if (r.kind !== 'object' || r.keys === undefined || r.keys.some((k) => /batchItemFailures/.test(k)))
+      return undefined;
   }
   const first = returns[0];
   if (first === undefined) return { returns: 'never returns anything', at: undefined };
-  return { returns: first.text !== '' ? `returns ${first.text.replace(/\s+/g, ' ').slice(0, 40)} without it` : 'returns nothing', at: first.span };
+  return {
+    returns:
+      first.text !== '' ? `returns ${first.text.replace(/\s+/g, ' ').slice(0, 40)} without it` : 'returns nothing',
+    at: first.span,
+  };
 }
 
 /**
@@ -132,7 +137,9 @@ function droppedList(returns: ReturnFacts): { returns: string; at: Span | undefi
  */
 function responseBuiltElsewhere(model: HandlerModel, handler: HandlerFunction): boolean {
   if (handler.wrappers.length > 0) return true;
-  const returned = [...handler.returns.map((r) => r.expression), handler.expressionBody].filter((e): e is ts.Expression => e !== undefined);
+  const returned = [...handler.returns.map((r) => r.expression), handler.expressionBody].filter(
+    (e): e is ts.Expression => e !== undefined,
+  );
   return returned.some((e) => {
     let x = skipOuter(e);
     if (ts.isAwaitExpression(x)) x = skipOuter(x.expression);
@@ -146,35 +153,43 @@ function returnsBatchItemFailures(model: PythonHandlerModel, handler: PyFunction
   if (/batchItemFailures|batch_item_failures/.test(handler.node.text)) return true;
   // Powertools: `process_partial_response(...)`, `processor.response()`, `@batch_processor`.
   if (handler.decorators.some((d) => /(^|\.)(batch_processor|async_batch_processor)$/.test(d))) return true;
-  return model.calls.some((c) => c.handler === handler && (/(^|\.)(process_partial_response|async_process_partial_response)$/.test(c.origin ?? c.callee ?? '') || (c.name === 'response' && c.receiver !== undefined)));
+  return model.calls.some(
+    (c) =>
+      c.handler === handler &&
+      (/(^|\.)(process_partial_response|async_process_partial_response)$/.test(c.origin ?? c.callee ?? '') ||
+        (c.name === 'response' && c.receiver !== undefined)),
+  );
 }
 
-
 function pythonLL2103(ctx: PythonRuleContext): Finding[] {
-    const out: Finding[] = [];
-    for (const h of ctx.model.handlers) {
-      const all = pythonBatchTriggers(ctx, h);
-      const on = all.filter((b) => reportsBatchItemFailures(b.trigger) === true);
-      const first = on[0];
-      // Batches of one record: failing the invocation fails just that record, a partial response adds nothing.
-      if (first === undefined || singleRecordBatches(all)) continue;
-      const dropped = /batchItemFailures|batch_item_failures/.test(h.node.text) && !/batch_processor|process_partial_response/.test(ctx.model.text) ? droppedList(pythonHandlerReturns(h)) : undefined;
-      if (dropped) {
-        out.push({
-          ruleId: 'LL2103',
-          message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${on.map((b) => triggerLabel(b.trigger)).join(', ')}. Return {"batchItemFailures": [...]}.`,
-          uri: ctx.model.uri,
-          span: dropped.at ?? h.nameSpan,
-        });
-        continue;
-      }
-      if (returnsBatchItemFailures(ctx.model, h)) continue;
+  const out: Finding[] = [];
+  for (const h of ctx.model.handlers) {
+    const all = pythonBatchTriggers(ctx, h);
+    const on = all.filter((b) => reportsBatchItemFailures(b.trigger) === true);
+    const first = on[0];
+    // Batches of one record: failing the invocation fails just that record, a partial response adds nothing.
+    if (first === undefined || singleRecordBatches(all)) continue;
+    const dropped =
+      /batchItemFailures|batch_item_failures/.test(h.node.text) &&
+      !/batch_processor|process_partial_response/.test(ctx.model.text)
+        ? droppedList(pythonHandlerReturns(h))
+        : undefined;
+    if (dropped) {
       out.push({
         ruleId: 'LL2103',
-        message: `ReportBatchItemFailures is on for ${on.map((b) => triggerLabel(b.trigger)).join(', ')}, but this handler never returns {"batchItemFailures": [...]}: a failure is either raised (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return {"batchItemFailures": [{"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}}]} for the records that failed.`,
+        message: `This handler collects batchItemFailures but ${dropped.returns}: Lambda reads an empty response as "every record succeeded" and deletes (or skips) the failed records of ${on.map((b) => triggerLabel(b.trigger)).join(', ')}. Return {"batchItemFailures": [...]}.`,
         uri: ctx.model.uri,
-        span: h.nameSpan,
+        span: dropped.at ?? h.nameSpan,
       });
+      continue;
     }
-    return out;
+    if (returnsBatchItemFailures(ctx.model, h)) continue;
+    out.push({
+      ruleId: 'LL2103',
+      message: `ReportBatchItemFailures is on for ${on.map((b) => triggerLabel(b.trigger)).join(', ')}, but this handler never returns {"batchItemFailures": [...]}: a failure is either raised (the whole batch comes back) or swallowed (the failed record is deleted or skipped as if it succeeded). Return {"batchItemFailures": [{"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}}]} for the records that failed.`,
+      uri: ctx.model.uri,
+      span: h.nameSpan,
+    });
+  }
+  return out;
 }

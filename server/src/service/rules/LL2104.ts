@@ -24,32 +24,36 @@ export const LL2104: Rule = {
   title: 'Batch handler throws for one record',
   severity: 'warning',
   handler: byLanguage({
-  js(ctx) {
-    const model = ctx.handler;
-    const findings: Finding[] = [];
-    for (const handler of model.handlers) {
-      const triggers = batchTriggers(ctx, handler);
-      const first = triggers[0];
-      if (!first || singleRecordBatches(triggers)) continue;
-      const enabled = triggers.some((t) => reportsBatchItemFailures(t.trigger) === true);
-      const example = ITEM_IDENTIFIERS[first.trigger.type]?.example ?? 'record.messageId';
-      const again = first.trigger.type === 'SQS' ? 'comes back after the visibility timeout' : 'is retried while the shard waits';
-      // Once per handler, at the first throw: the fix (catch per record) is one change for all of them.
-      const [thrown, ...more] = throwsInRecordLoops(handler);
-      if (thrown === undefined) continue;
-      const others = more.length > 0 ? ` (so do ${more.length} more throw${more.length === 1 ? '' : 's'} in this handler's record loops)` : '';
-      const finding: Finding = {
-        ruleId: 'LL2104',
-        message: `Throwing here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, ${again}. Catch the error and add { itemIdentifier: ${example} } to batchItemFailures${enabled ? '' : ' (and turn on FunctionResponseTypes: [ReportBatchItemFailures])'}.`,
-        uri: model.uri,
-        span: { start: thrown.getStart(model.sourceFile), end: thrown.getEnd() },
-      };
-      // Records processed again repeat work only when the handler has effects.
-      findings.push(withStakes(finding, handlerEffects(model, handler.exportName)));
-    }
-    return findings;
-  },
-  python: pythonLL2104,
+    js(ctx) {
+      const model = ctx.handler;
+      const findings: Finding[] = [];
+      for (const handler of model.handlers) {
+        const triggers = batchTriggers(ctx, handler);
+        const first = triggers[0];
+        if (!first || singleRecordBatches(triggers)) continue;
+        const enabled = triggers.some((t) => reportsBatchItemFailures(t.trigger) === true);
+        const example = ITEM_IDENTIFIERS[first.trigger.type]?.example ?? 'record.messageId';
+        const again =
+          first.trigger.type === 'SQS' ? 'comes back after the visibility timeout' : 'is retried while the shard waits';
+        // Once per handler, at the first throw: the fix (catch per record) is one change for all of them.
+        const [thrown, ...more] = throwsInRecordLoops(handler);
+        if (thrown === undefined) continue;
+        const others =
+          more.length > 0
+            ? ` (so do ${more.length} more throw${more.length === 1 ? '' : 's'} in this handler's record loops)`
+            : '';
+        const finding: Finding = {
+          ruleId: 'LL2104',
+          message: `Throwing here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, ${again}. Catch the error and add { itemIdentifier: ${example} } to batchItemFailures${enabled ? '' : ' (and turn on FunctionResponseTypes: [ReportBatchItemFailures])'}.`,
+          uri: model.uri,
+          span: { start: thrown.getStart(model.sourceFile), end: thrown.getEnd() },
+        };
+        // Records processed again repeat work only when the handler has effects.
+        findings.push(withStakes(finding, handlerEffects(model, handler.exportName)));
+      }
+      return findings;
+    },
+    python: pythonLL2104,
   }),
 };
 
@@ -72,7 +76,12 @@ function isRecordLoop(n: ts.Node): boolean {
   // `event.Records.forEach(record => …)`: the callback is the loop body.
   if (isFunctionLike(n) && ts.isCallExpression(n.parent) && n.parent.arguments.includes(n as ts.Expression)) {
     const callee = skipOuter(n.parent.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !/^(forEach|map|flatMap)$/.test(callee.name.text) || !RECORDS.test(skipOuter(callee.expression).getText())) return false;
+    if (
+      !ts.isPropertyAccessExpression(callee) ||
+      !/^(forEach|map|flatMap)$/.test(callee.name.text) ||
+      !RECORDS.test(skipOuter(callee.expression).getText())
+    )
+      return false;
     // `Promise.allSettled(records.map(…))` keeps going when one record fails.
     const outer = n.parent.parent;
     return !(ts.isCallExpression(outer) && /allSettled$/.test(outer.expression.getText()));
@@ -99,38 +108,47 @@ function caughtBefore(thrown: ts.Node, handlerNode: ts.Node): boolean {
 // ---- Python ----
 
 function pythonLL2104(ctx: PythonRuleContext): Finding[] {
-    const out: Finding[] = [];
-    for (const h of ctx.model.handlers) {
-      const batches = pythonBatchTriggers(ctx, h);
-      const first = batches[0];
-      if (first === undefined || singleRecordBatches(batches)) continue;
-      const enabled = batches.some((b) => reportsBatchItemFailures(b.trigger) === true);
-      const raised: PyNode[] = [];
-      for (const loop of h.node.descendantsOfType('for_statement')) {
-        if (!loop || !/Records/.test(loop.childForFieldName('right')?.text ?? '')) continue;
-        for (const r of loop.childForFieldName('body')?.descendantsOfType('raise_statement') ?? []) if (r && !insideTry(r, loop)) raised.push(r);
-      }
-      // Once per handler, at the first raise: the fix (catch per record) is one change for all of them.
-      const [r, ...more] = raised;
-      if (r === undefined) continue;
-      const others = more.length > 0 ? ` (so do ${more.length} more raise statement${more.length === 1 ? '' : 's'} in this handler's record loops)` : '';
-      const finding: Finding = {
-        ruleId: 'LL2104',
-        message: `Raising here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, is delivered again. Catch the error and add {"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}} to batchItemFailures${enabled ? '' : ' (and turn on ReportBatchItemFailures for the event source)'}.`,
-        uri: ctx.model.uri,
-        span: spanOf(r),
-      };
-      // Records processed again repeat work only when the handler has effects.
-      out.push(withStakes(finding, pythonHandlerEffects(ctx.model, h.name)));
+  const out: Finding[] = [];
+  for (const h of ctx.model.handlers) {
+    const batches = pythonBatchTriggers(ctx, h);
+    const first = batches[0];
+    if (first === undefined || singleRecordBatches(batches)) continue;
+    const enabled = batches.some((b) => reportsBatchItemFailures(b.trigger) === true);
+    const raised: PyNode[] = [];
+    for (const loop of h.node.descendantsOfType('for_statement')) {
+      if (!loop || !/Records/.test(loop.childForFieldName('right')?.text ?? '')) continue;
+      for (const r of loop.childForFieldName('body')?.descendantsOfType('raise_statement') ?? [])
+        if (r && !insideTry(r, loop)) raised.push(r);
     }
-    return out;
+    // Once per handler, at the first raise: the fix (catch per record) is one change for all of them.
+    const [r, ...more] = raised;
+    if (r === undefined) continue;
+    const others =
+      more.length > 0
+        ? ` (so do ${more.length} more raise statement${more.length === 1 ? '' : 's'} in this handler's record loops)`
+        : '';
+    const finding: Finding = {
+      ruleId: 'LL2104',
+      message: `Raising here fails the whole batch from ${triggerLabel(first.trigger)}${others}: every record in it, including those already processed, is delivered again. Catch the error and add {"itemIdentifier": ${ITEM_IDENTIFIER[first.trigger.type] ?? "record['messageId']"}} to batchItemFailures${enabled ? '' : ' (and turn on ReportBatchItemFailures for the event source)'}.`,
+      uri: ctx.model.uri,
+      span: spanOf(r),
+    };
+    // Records processed again repeat work only when the handler has effects.
+    out.push(withStakes(finding, pythonHandlerEffects(ctx.model, h.name)));
+  }
+  return out;
 }
 
 /** True when `node` is in a `try` body (with an `except`) between it and `outer`. */
 function insideTry(node: PyNode, outer: PyNode): boolean {
   for (let n = node.parent; n && n.id !== outer.id; n = n.parent) {
-    if (n.type === 'block' && n.parent?.type === 'try_statement' && n.parent.childForFieldName('body')?.id === n.id && n.parent.namedChildren.some((c) => c?.type === 'except_clause')) return true;
+    if (
+      n.type === 'block' &&
+      n.parent?.type === 'try_statement' &&
+      n.parent.childForFieldName('body')?.id === n.id &&
+      n.parent.namedChildren.some((c) => c?.type === 'except_clause')
+    )
+      return true;
   }
   return false;
 }
-

@@ -1,5 +1,12 @@
 import ts from 'typescript';
-import { assignmentTarget, handlerLocalsIn, isInside, isSharedTarget, requestTainted, usesTainted } from '../handlers/analysis';
+import {
+  assignmentTarget,
+  handlerLocalsIn,
+  isInside,
+  isSharedTarget,
+  requestTainted,
+  usesTainted,
+} from '../handlers/analysis';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { matchClient } from '../handlers/patterns';
 import type { Span } from '../model/types';
@@ -17,42 +24,70 @@ export const LL3001: Rule = {
   title: 'Client created inside the handler',
   severity: 'warning',
   handler: byLanguage({
-  js({ handler: model }) {
-    const findings: Finding[] = [];
-    const tainted = new Map<HandlerFunction, Set<ts.Node>>();
-    const taintOf = (h: HandlerFunction) => tainted.get(h) ?? tainted.set(h, requestTainted(model, h)).get(h) as Set<ts.Node>;
-    // Only per-request code matters; resolving imports is the costly part, so filter first.
-    const candidates = [
-      ...model.constructions.filter((c) => c.handler !== undefined).map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'new'), span: c.span })),
-      ...model.calls.filter((c) => c.handler !== undefined).map((c) => ({ node: c.node as ts.Expression, handler: c.handler, pattern: matchClient(c.import, 'call'), span: c.span })),
-    ];
-    const matched = candidates.filter((c) => c.handler !== undefined && c.pattern !== undefined);
-    for (const c of matched) {
-      if (!c.handler || !c.pattern) continue;
-      // A CloudFormation custom resource handler runs a few times per deployment (as for Python below).
-      if (/\bRequestType\b/.test(c.handler.node.getText(model.sourceFile)) || /['"]cfn-response['"]|\bResponseURL\b/.test(model.text)) continue;
-      // `DynamoDBDocumentClient.from(new DynamoDBClient({}))` is one resource: report the outer call.
-      if (matched.some((o) => o !== c && o.node.pos <= c.node.pos && c.node.end <= o.node.end)) continue;
-      // `const client = new DynamoDBClient(); DynamoDBDocumentClient.from(client)`: reported at `client`.
-      if (argumentsOf(c.node).some((a) => wraps(model, a, matched.map((m) => m.node)))) continue;
-      // `if (!client) client = new S3Client()` and `this.client = …`: created once, kept.
-      const target = assignmentTarget(c.node);
-      if (target && isSharedTarget(model, target)) continue;
-      // Built from request data (a tenant's credentials, a region from the event): per request on purpose.
-      const args = argumentsOf(c.node);
-      if (args.some((a) => usesTainted(model, a, taintOf(c.handler as HandlerFunction)))) continue;
-      const fix = moveToModuleScope(model, c.node, c.handler, args);
-      findings.push({
-        ruleId: 'LL3001',
-        message: `${capitalise(c.pattern.what)} is created on every request. Create it once at module scope, outside the handler: Lambda reuses it across warm invocations of the same environment.`,
-        uri: model.uri,
-        span: c.span,
-        ...(fix ? { fixes: [fix] } : {}),
-      });
-    }
-    return findings;
-  },
-  python: pythonLL3001,
+    js({ handler: model }) {
+      const findings: Finding[] = [];
+      const tainted = new Map<HandlerFunction, Set<ts.Node>>();
+      const taintOf = (h: HandlerFunction) =>
+        tainted.get(h) ?? (tainted.set(h, requestTainted(model, h)).get(h) as Set<ts.Node>);
+      // Only per-request code matters; resolving imports is the costly part, so filter first.
+      const candidates = [
+        ...model.constructions
+          .filter((c) => c.handler !== undefined)
+          .map((c) => ({
+            node: c.node as ts.Expression,
+            handler: c.handler,
+            pattern: matchClient(c.import, 'new'),
+            span: c.span,
+          })),
+        ...model.calls
+          .filter((c) => c.handler !== undefined)
+          .map((c) => ({
+            node: c.node as ts.Expression,
+            handler: c.handler,
+            pattern: matchClient(c.import, 'call'),
+            span: c.span,
+          })),
+      ];
+      const matched = candidates.filter((c) => c.handler !== undefined && c.pattern !== undefined);
+      for (const c of matched) {
+        if (!c.handler || !c.pattern) continue;
+        // A CloudFormation custom resource handler runs a few times per deployment (as for Python below).
+        if (
+          /\bRequestType\b/.test(c.handler.node.getText(model.sourceFile)) ||
+          /['"]cfn-response['"]|\bResponseURL\b/.test(model.text)
+        )
+          continue;
+        // `DynamoDBDocumentClient.from(new DynamoDBClient({}))` is one resource: report the outer call.
+        if (matched.some((o) => o !== c && o.node.pos <= c.node.pos && c.node.end <= o.node.end)) continue;
+        // `const client = new DynamoDBClient(); DynamoDBDocumentClient.from(client)`: reported at `client`.
+        if (
+          argumentsOf(c.node).some((a) =>
+            wraps(
+              model,
+              a,
+              matched.map((m) => m.node),
+            ),
+          )
+        )
+          continue;
+        // `if (!client) client = new S3Client()` and `this.client = …`: created once, kept.
+        const target = assignmentTarget(c.node);
+        if (target && isSharedTarget(model, target)) continue;
+        // Built from request data (a tenant's credentials, a region from the event): per request on purpose.
+        const args = argumentsOf(c.node);
+        if (args.some((a) => usesTainted(model, a, taintOf(c.handler as HandlerFunction)))) continue;
+        const fix = moveToModuleScope(model, c.node, c.handler, args);
+        findings.push({
+          ruleId: 'LL3001',
+          message: `${capitalise(c.pattern.what)} is created on every request. Create it once at module scope, outside the handler: Lambda reuses it across warm invocations of the same environment.`,
+          uri: model.uri,
+          span: c.span,
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+      }
+      return findings;
+    },
+    python: pythonLL3001,
   }),
 };
 
@@ -64,7 +99,12 @@ function capitalise(s: string): string {
 function wraps(model: HandlerModel, arg: ts.Node, reported: readonly ts.Node[]): boolean {
   if (!ts.isIdentifier(arg)) return false;
   const d = model.lookup(arg);
-  return d !== undefined && ts.isVariableDeclaration(d.node) && d.node.initializer !== undefined && reported.includes(skipAwait(d.node.initializer));
+  return (
+    d !== undefined &&
+    ts.isVariableDeclaration(d.node) &&
+    d.node.initializer !== undefined &&
+    reported.includes(skipAwait(d.node.initializer))
+  );
 }
 
 function skipAwait(e: ts.Expression): ts.Expression {
@@ -81,14 +121,21 @@ function argumentsOf(node: ts.Expression): readonly ts.Node[] {
  * the request in it and a name not used at module scope: move the statement above the
  * top-level statement that holds the handler.
  */
-function moveToModuleScope(model: HandlerModel, node: ts.Expression, handler: HandlerFunction, args: readonly ts.Node[]): Fix | undefined {
+function moveToModuleScope(
+  model: HandlerModel,
+  node: ts.Expression,
+  handler: HandlerFunction,
+  args: readonly ts.Node[],
+): Fix | undefined {
   // Anything declared in the handler (even a client made from the environment) would not exist at module scope.
   if (handlerLocalsIn(model, args, handler).length > 0) return undefined;
   const decl = node.parent;
-  if (!decl || !ts.isVariableDeclaration(decl) || decl.initializer !== node || !ts.isIdentifier(decl.name)) return undefined;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.initializer !== node || !ts.isIdentifier(decl.name))
+    return undefined;
   const list = decl.parent;
   const stmt = list.parent;
-  if (!ts.isVariableDeclarationList(list) || list.declarations.length !== 1 || !ts.isVariableStatement(stmt)) return undefined;
+  if (!ts.isVariableDeclarationList(list) || list.declarations.length !== 1 || !ts.isVariableStatement(stmt))
+    return undefined;
   if (!handler.node.body || stmt.parent !== handler.node.body) return undefined;
   if (model.binder.moduleDeclaration(decl.name.text) !== undefined) return undefined;
   let top: ts.Node = handler.node;
@@ -98,9 +145,15 @@ function moveToModuleScope(model: HandlerModel, node: ts.Expression, handler: Ha
   const file = model.sourceFile;
   const stmtStart = lineStart(text, stmt.getStart(file));
   const stmtEnd = lineEnd(text, stmt.getEnd());
-  const topStart = lineStart(text, top.getFullStart() + (text.slice(top.getFullStart(), top.getStart(file)).match(/^\s*/)?.[0].length ?? 0));
+  const topStart = lineStart(
+    text,
+    top.getFullStart() + (text.slice(top.getFullStart(), top.getStart(file)).match(/^\s*/)?.[0].length ?? 0),
+  );
   const statementText = dedent(stmt.getText(file).replace(/^(let|var)\b/, 'const'), stmt.getStart(file) - stmtStart);
-  const deleteSpan: Span = text.slice(stmtStart, stmt.getStart(file)).trim() === '' && text.slice(stmt.getEnd(), stmtEnd).trim() === '' ? { start: stmtStart, end: Math.min(text.length, stmtEnd + 1) } : { start: stmt.getStart(file), end: stmt.getEnd() };
+  const deleteSpan: Span =
+    text.slice(stmtStart, stmt.getStart(file)).trim() === '' && text.slice(stmt.getEnd(), stmtEnd).trim() === ''
+      ? { start: stmtStart, end: Math.min(text.length, stmtEnd + 1) }
+      : { start: stmt.getStart(file), end: stmt.getEnd() };
   return {
     title: `Move \`${decl.name.text}\` to module scope (created once per environment)`,
     edits: [
@@ -159,35 +212,46 @@ const CLIENT_FACTORIES: ReadonlyMap<string, string> = new Map([
 ]);
 
 function pythonLL3001({ model }: PythonRuleContext): Finding[] {
-    const out: Finding[] = [];
-    const requestByHandler = new Map<PyFunction, Set<string>>();
-    for (const c of model.calls) {
-      if (!isHandlerScope(c) || c.origin === undefined || isCustomResource(model, c.handler as PyFunction)) continue;
-      const what = CLIENT_FACTORIES.get(c.origin);
-      if (what === undefined) continue;
-      // A cached factory (`@lru_cache`, `@cache`) runs once per arguments.
-      if (c.inFunction?.decorators.some((d) => /(^|\.)(lru_cache|cache|cached_property)$/.test(d))) continue;
-      // `global client; if client is None: client = boto3.client(...)` and `self.x = …`: created once, kept.
-      const target = assignedName(c.node);
-      if (target !== undefined) {
-        const first = target.name.split('.')[0] as string;
-        if (c.inFunction?.globals.has(first) || first === 'self' || first === 'cls' || isGuarded(c.node, first)) continue;
-      }
-      // A client made from request data (a tenant's role, a region in the event) is per request on purpose.
-      const handler = c.handler as PyFunction;
-      const request = requestByHandler.get(handler) ?? requestByHandler.set(handler, requestNames(handler)).get(handler) as Set<string>;
-      const args = c.node.childForFieldName('arguments');
-      if (c.inFunction === handler && args && identifiersIn(args).some((n) => request.has(n))) continue;
-      if (c.inFunction !== handler && c.inFunction !== undefined && args && identifiersIn(args).some((n) => c.inFunction?.params.includes(n))) continue;
-      const where = c.inFunction === handler || c.inFunction === undefined ? '' : ` (in ${c.inFunction.name}, which ${handler.name} calls)`;
-      out.push({
-        ruleId: 'LL3001',
-        message: `${capitalise(what)} is created on every request${where}. Create it once at module scope, outside the handler: Lambda reuses it across warm invocations of the same environment.`,
-        uri: model.uri,
-        span: c.span,
-      });
+  const out: Finding[] = [];
+  const requestByHandler = new Map<PyFunction, Set<string>>();
+  for (const c of model.calls) {
+    if (!isHandlerScope(c) || c.origin === undefined || isCustomResource(model, c.handler as PyFunction)) continue;
+    const what = CLIENT_FACTORIES.get(c.origin);
+    if (what === undefined) continue;
+    // A cached factory (`@lru_cache`, `@cache`) runs once per arguments.
+    if (c.inFunction?.decorators.some((d) => /(^|\.)(lru_cache|cache|cached_property)$/.test(d))) continue;
+    // `global client; if client is None: client = boto3.client(...)` and `self.x = …`: created once, kept.
+    const target = assignedName(c.node);
+    if (target !== undefined) {
+      const first = target.name.split('.')[0] as string;
+      if (c.inFunction?.globals.has(first) || first === 'self' || first === 'cls' || isGuarded(c.node, first)) continue;
     }
-    return out;
+    // A client made from request data (a tenant's role, a region in the event) is per request on purpose.
+    const handler = c.handler as PyFunction;
+    const request =
+      requestByHandler.get(handler) ??
+      (requestByHandler.set(handler, requestNames(handler)).get(handler) as Set<string>);
+    const args = c.node.childForFieldName('arguments');
+    if (c.inFunction === handler && args && identifiersIn(args).some((n) => request.has(n))) continue;
+    if (
+      c.inFunction !== handler &&
+      c.inFunction !== undefined &&
+      args &&
+      identifiersIn(args).some((n) => c.inFunction?.params.includes(n))
+    )
+      continue;
+    const where =
+      c.inFunction === handler || c.inFunction === undefined
+        ? ''
+        : ` (in ${c.inFunction.name}, which ${handler.name} calls)`;
+    out.push({
+      ruleId: 'LL3001',
+      message: `${capitalise(what)} is created on every request${where}. Create it once at module scope, outside the handler: Lambda reuses it across warm invocations of the same environment.`,
+      uri: model.uri,
+      span: c.span,
+    });
+  }
+  return out;
 }
 
 /**

@@ -22,12 +22,12 @@ export const LL3002: Rule = {
   title: 'Module-scope state changed by the handler',
   severity: 'warning',
   handler: byLanguage({
-  js({ handler: model }) {
-    const findings: Finding[] = [];
-    for (const h of model.handlers) findings.push(...checkHandler(model, h));
-    return findings;
-  },
-  python: pythonLL3002,
+    js({ handler: model }) {
+      const findings: Finding[] = [];
+      for (const h of model.handlers) findings.push(...checkHandler(model, h));
+      return findings;
+    },
+    python: pythonLL3002,
   }),
 };
 
@@ -44,15 +44,18 @@ function checkHandler(model: HandlerModel, h: HandlerFunction): Finding[] {
   const fromRequest = (n: ts.Node): boolean => usesTainted(model, n, (tainted ??= requestTainted(model, h)));
   const resets = new Set<string>();
   const grows: { id: ts.Identifier; what: string; node: ts.Node }[] = [];
-  const report = (node: ts.Node, message: string) => out.push({ ruleId: 'LL3002', message, uri: model.uri, span: model.spanOf(node) });
+  const report = (node: ts.Node, message: string) =>
+    out.push({ ruleId: 'LL3002', message, uri: model.uri, span: model.spanOf(node) });
 
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
       const target = moduleName(model, n.expression.expression);
       const method = n.expression.name.text;
       if (target) {
-        if (RESET_METHODS.has(method) && (method !== 'splice' || (n.arguments.length === 1 && isZero(n.arguments[0])))) resets.add(target.text);
-        else if (Object.hasOwn(GROWING_METHODS, method)) grows.push({ id: target, what: GROWING_METHODS[method] as string, node: n });
+        if (RESET_METHODS.has(method) && (method !== 'splice' || (n.arguments.length === 1 && isZero(n.arguments[0]))))
+          resets.add(target.text);
+        else if (Object.hasOwn(GROWING_METHODS, method))
+          grows.push({ id: target, what: GROWING_METHODS[method] as string, node: n });
       }
     }
     if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
@@ -60,18 +63,37 @@ function checkHandler(model: HandlerModel, h: HandlerFunction): Finding[] {
       const id = moduleName(model, left);
       if (id) {
         if (n.operatorToken.kind === ts.SyntaxKind.EqualsToken && isEmptyCollection(n.right)) resets.add(id.text);
-        else if (isCounterOp(n.operatorToken.kind)) report(n, `The module-scope counter \`${id.text}\` is changed on every request: ${WARM}.`);
-        else if (n.operatorToken.kind === ts.SyntaxKind.EqualsToken && !isGuardedWrite(n, id.text) && fromRequest(n.right))
-          report(n, `\`${id.text}\` is a module-scope variable set from the request: ${WARM}, so a later request can see this one's data. Keep it in a local, or cache it under a key.`);
+        else if (isCounterOp(n.operatorToken.kind))
+          report(n, `The module-scope counter \`${id.text}\` is changed on every request: ${WARM}.`);
+        else if (
+          n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          !isGuardedWrite(n, id.text) &&
+          fromRequest(n.right)
+        )
+          report(
+            n,
+            `\`${id.text}\` is a module-scope variable set from the request: ${WARM}, so a later request can see this one's data. Keep it in a local, or cache it under a key.`,
+          );
       } else if (ts.isPropertyAccessExpression(left) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         // `state.lastUser = event.user` on a module-scope object (keyed writes `cache[k] = v` are caches).
         const obj = moduleName(model, left.expression);
-        if (obj && !isGuardedWrite(n, obj.text) && !(ts.isPropertyAccessExpression(left) && left.name.text === 'length' && isZero(n.right)) && fromRequest(n.right))
-          report(n, `\`${left.getText(model.sourceFile)}\` is set from the request on a module-scope object: ${WARM}. Keep per-request data in locals, or cache it under a key.`);
+        if (
+          obj &&
+          !isGuardedWrite(n, obj.text) &&
+          !(ts.isPropertyAccessExpression(left) && left.name.text === 'length' && isZero(n.right)) &&
+          fromRequest(n.right)
+        )
+          report(
+            n,
+            `\`${left.getText(model.sourceFile)}\` is set from the request on a module-scope object: ${WARM}. Keep per-request data in locals, or cache it under a key.`,
+          );
         if (obj && left.name.text === 'length' && isZero(n.right)) resets.add(obj.text);
       }
     }
-    if ((ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+    if (
+      (ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) &&
+      (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+    ) {
       const id = moduleName(model, n.operand);
       if (id) report(n, `The module-scope counter \`${id.text}\` is changed on every request: ${WARM}.`);
     }
@@ -80,7 +102,10 @@ function checkHandler(model: HandlerModel, h: HandlerFunction): Finding[] {
   visit(body);
   for (const g of grows) {
     if (resets.has(g.id.text)) continue;
-    report(g.node, `\`${g.id.text}\` is module-scope state, ${g.what} on every request: ${WARM}, and it grows until the environment runs out of memory. Create it inside the handler, or clear it when the request ends.`);
+    report(
+      g.node,
+      `\`${g.id.text}\` is module-scope state, ${g.what} on every request: ${WARM}, and it grows until the environment runs out of memory. Create it inside the handler, or clear it when the request ends.`,
+    );
   }
   return out;
 }
@@ -90,7 +115,11 @@ function isAssignment(k: ts.SyntaxKind): boolean {
 }
 
 function isCounterOp(k: ts.SyntaxKind): boolean {
-  return k === ts.SyntaxKind.PlusEqualsToken || k === ts.SyntaxKind.MinusEqualsToken || k === ts.SyntaxKind.AsteriskEqualsToken;
+  return (
+    k === ts.SyntaxKind.PlusEqualsToken ||
+    k === ts.SyntaxKind.MinusEqualsToken ||
+    k === ts.SyntaxKind.AsteriskEqualsToken
+  );
 }
 
 function isZero(e: ts.Node | undefined): boolean {
@@ -107,50 +136,80 @@ function isEmptyCollection(e: ts.Expression): boolean {
 // ---- Python ----
 
 /** Methods that add to a collection (a module-scope list, dict or set that grows per request). */
-const GROWING: Readonly<Record<string, string>> = { append: 'appended to', extend: 'extended', insert: 'inserted into', add: 'added to', update: 'updated', appendleft: 'appended to' };
+const GROWING: Readonly<Record<string, string>> = {
+  append: 'appended to',
+  extend: 'extended',
+  insert: 'inserted into',
+  add: 'added to',
+  update: 'updated',
+  appendleft: 'appended to',
+};
 /** Values that make a module-scope name a mutable collection. */
 const COLLECTION_LITERALS: ReadonlySet<string> = new Set(['list', 'dictionary', 'set']);
-const COLLECTION_CALLS: ReadonlySet<string> = new Set(['list', 'dict', 'set', 'collections.defaultdict', 'collections.deque', 'collections.Counter', 'collections.OrderedDict']);
+const COLLECTION_CALLS: ReadonlySet<string> = new Set([
+  'list',
+  'dict',
+  'set',
+  'collections.defaultdict',
+  'collections.deque',
+  'collections.Counter',
+  'collections.OrderedDict',
+]);
 
 function pythonLL3002({ model }: PythonRuleContext): Finding[] {
-    const out: Finding[] = [];
-    const perRequest = perRequestFunctions(model);
-    for (const fn of perRequest) {
-      const request = requestNames(fn);
-      // `global counter; counter += 1` and `global last; last = event[...]`.
-      for (const a of fn.node.descendantsOfType(['assignment', 'augmented_assignment'])) {
-        if (!a || enclosingFunction(a)?.id !== fn.node.id) continue;
-        const left = a.childForFieldName('left');
-        if (left?.type !== 'identifier' || !fn.globals.has(left.text)) continue;
-        const name = left.text;
-        if (a.type === 'augmented_assignment') {
-          out.push({ ruleId: 'LL3002', message: `The module-scope counter \`${name}\` is changed on every request: ${WARM}.`, uri: model.uri, span: spanOf(a) });
-          continue;
-        }
-        const right = a.childForFieldName('right');
-        if (!right || isGuarded(a, name)) continue;
-        if (identifiersIn(right).some((n) => request.has(n) && n !== name)) {
-          out.push({ ruleId: 'LL3002', message: `\`${name}\` is a module-scope variable set from the request: ${WARM}, so a later request can see this one's data. Keep it in a local, or cache it under a key.`, uri: model.uri, span: spanOf(a) });
-        }
+  const out: Finding[] = [];
+  const perRequest = perRequestFunctions(model);
+  for (const fn of perRequest) {
+    const request = requestNames(fn);
+    // `global counter; counter += 1` and `global last; last = event[...]`.
+    for (const a of fn.node.descendantsOfType(['assignment', 'augmented_assignment'])) {
+      if (!a || enclosingFunction(a)?.id !== fn.node.id) continue;
+      const left = a.childForFieldName('left');
+      if (left?.type !== 'identifier' || !fn.globals.has(left.text)) continue;
+      const name = left.text;
+      if (a.type === 'augmented_assignment') {
+        out.push({
+          ruleId: 'LL3002',
+          message: `The module-scope counter \`${name}\` is changed on every request: ${WARM}.`,
+          uri: model.uri,
+          span: spanOf(a),
+        });
+        continue;
       }
-      // `RESULTS.append(item)`: a module-scope collection that grows with every request.
-      for (const c of model.calls) {
-        if (c.inFunction?.node.id !== fn.node.id || c.receiver === undefined || c.name === undefined) continue;
-        const grows = GROWING[c.name];
-        const value = model.moduleValues.get(c.receiver);
-        if (grows === undefined || value === undefined || !isCollection(model, value) || model.functions.has(c.receiver)) continue;
-        // A dict keyed by something: `.update` of a cache is a keyed write.
-        if (c.name === 'update' && value.type === 'dictionary') continue;
-        out.push({ ruleId: 'LL3002', message: `The module-scope collection \`${c.receiver}\` is ${grows} on every request and never cleared: it grows for as long as the environment lives, and ${WARM}.`, uri: model.uri, span: c.span });
+      const right = a.childForFieldName('right');
+      if (!right || isGuarded(a, name)) continue;
+      if (identifiersIn(right).some((n) => request.has(n) && n !== name)) {
+        out.push({
+          ruleId: 'LL3002',
+          message: `\`${name}\` is a module-scope variable set from the request: ${WARM}, so a later request can see this one's data. Keep it in a local, or cache it under a key.`,
+          uri: model.uri,
+          span: spanOf(a),
+        });
       }
     }
-    return out;
+    // `RESULTS.append(item)`: a module-scope collection that grows with every request.
+    for (const c of model.calls) {
+      if (c.inFunction?.node.id !== fn.node.id || c.receiver === undefined || c.name === undefined) continue;
+      const grows = GROWING[c.name];
+      const value = model.moduleValues.get(c.receiver);
+      if (grows === undefined || value === undefined || !isCollection(model, value) || model.functions.has(c.receiver))
+        continue;
+      // A dict keyed by something: `.update` of a cache is a keyed write.
+      if (c.name === 'update' && value.type === 'dictionary') continue;
+      out.push({
+        ruleId: 'LL3002',
+        message: `The module-scope collection \`${c.receiver}\` is ${grows} on every request and never cleared: it grows for as long as the environment lives, and ${WARM}.`,
+        uri: model.uri,
+        span: c.span,
+      });
+    }
+  }
+  return out;
 }
-
 
 function isCollection(model: PythonHandlerModel, value: PyNode): boolean {
   if (COLLECTION_LITERALS.has(value.type)) return true;
   if (value.type !== 'call') return false;
   const c = model.callAt.get(value.id);
-  return c !== undefined && (COLLECTION_CALLS.has(c.origin ?? c.callee ?? ''));
+  return c !== undefined && COLLECTION_CALLS.has(c.origin ?? c.callee ?? '');
 }

@@ -5,7 +5,8 @@ import { PROMISE_CALLEES, PROMISE_METHODS, PROMISE_MODULES } from '../handlers/p
 import { skipOuter } from '../handlers/scope';
 import { byLanguage, type Finding, type Rule } from './types';
 
-const FROZEN = 'Lambda freezes the environment as soon as the handler returns, so this work may never finish (or finishes during a later request).';
+const FROZEN =
+  'Lambda freezes the environment as soon as the handler returns, so this work may never finish (or finishes during a later request).';
 
 /**
  * A promise that the handler neither awaits nor returns. Only calls known to return a
@@ -18,25 +19,44 @@ export const LL3003: Rule = {
   title: 'Promise not awaited in the handler',
   severity: 'warning',
   handler: byLanguage({
-  js({ handler: model }) {
-    const findings: Finding[] = [];
-    for (const c of model.calls) {
-      if (c.scope !== 'handler') continue;
-      const stmt = c.node.parent;
-      // `records.forEach(async (r) => …)`: forEach ignores the promises its callback returns.
-      if (c.name === 'forEach' && c.node.arguments.some((a) => (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && isAsyncFunction(a))) {
-        findings.push({ ruleId: 'LL3003', message: `\`forEach\` does not wait for an async callback: the handler returns before these promises settle. ${FROZEN} Use \`for … of\` with \`await\`, or \`await Promise.all(items.map(…))\`.`, uri: model.uri, span: c.span });
-        continue;
+    js({ handler: model }) {
+      const findings: Finding[] = [];
+      for (const c of model.calls) {
+        if (c.scope !== 'handler') continue;
+        const stmt = c.node.parent;
+        // `records.forEach(async (r) => …)`: forEach ignores the promises its callback returns.
+        if (
+          c.name === 'forEach' &&
+          c.node.arguments.some((a) => (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && isAsyncFunction(a))
+        ) {
+          findings.push({
+            ruleId: 'LL3003',
+            message: `\`forEach\` does not wait for an async callback: the handler returns before these promises settle. ${FROZEN} Use \`for … of\` with \`await\`, or \`await Promise.all(items.map(…))\`.`,
+            uri: model.uri,
+            span: c.span,
+          });
+          continue;
+        }
+        if (!stmt || !ts.isExpressionStatement(stmt) || skipOuter(stmt.expression) !== c.node) continue;
+        const fn = enclosingFunction(c.node);
+        if (!fn || !isAsyncFunction(fn)) continue;
+        const what = promiseKind(model, c);
+        if (!what) continue;
+        findings.push({
+          ruleId: 'LL3003',
+          message: `${what} returns a promise that is not awaited or returned. ${FROZEN} Add \`await\`.`,
+          uri: model.uri,
+          span: c.span,
+          fixes: [
+            {
+              title: 'Add `await`',
+              edits: [{ uri: model.uri, span: { start: c.span.start, end: c.span.start }, newText: 'await ' }],
+            },
+          ],
+        });
       }
-      if (!stmt || !ts.isExpressionStatement(stmt) || skipOuter(stmt.expression) !== c.node) continue;
-      const fn = enclosingFunction(c.node);
-      if (!fn || !isAsyncFunction(fn)) continue;
-      const what = promiseKind(model, c);
-      if (!what) continue;
-      findings.push({ ruleId: 'LL3003', message: `${what} returns a promise that is not awaited or returned. ${FROZEN} Add \`await\`.`, uri: model.uri, span: c.span, fixes: [{ title: 'Add `await`', edits: [{ uri: model.uri, span: { start: c.span.start, end: c.span.start }, newText: 'await ' }] }] });
-    }
-    return findings;
-  },
+      return findings;
+    },
   }),
 };
 
@@ -44,10 +64,12 @@ export const LL3003: Rule = {
 function promiseKind(model: HandlerModel, c: CallSite): string | undefined {
   const callee = c.callee ?? '';
   if (c.name !== undefined && PROMISE_METHODS.has(c.name) && c.receiver !== undefined) return `\`.${c.name}()\``;
-  if (c.name === 'send' && c.node.arguments.length === 1 && isCommand(c.node.arguments[0])) return `\`${c.receiver ?? ''}.send(…)\``;
+  if (c.name === 'send' && c.node.arguments.length === 1 && isCommand(c.node.arguments[0]))
+    return `\`${c.receiver ?? ''}.send(…)\``;
   if (PROMISE_CALLEES.some((r) => r.test(callee))) return `\`${callee}(…)\``;
   if (c.import && PROMISE_MODULES.some((r) => r.test(c.import?.module ?? ''))) return `\`${callee || c.name}(…)\``;
-  if (ts.isIdentifier(c.node.expression) && isSameFileAsync(model, c.node.expression)) return `The async function \`${c.node.expression.text}\``;
+  if (ts.isIdentifier(c.node.expression) && isSameFileAsync(model, c.node.expression))
+    return `The async function \`${c.node.expression.text}\``;
   return undefined;
 }
 

@@ -38,9 +38,18 @@ export const LL4002: TemplateRule = {
             need,
             {
               consequence: `Lambda checks this when it creates ${owner} (${eventInfo(t.type)?.service ?? t.type}), so the deploy fails.`,
-              advice: policies !== undefined ? `Add the managed policy ${managedName ?? ''} (SAM: the policy template ${policies.template}).` : '',
+              advice:
+                policies !== undefined
+                  ? `Add the managed policy ${managedName ?? ''} (SAM: the policy template ${policies.template}).`
+                  : '',
             },
-            { span: t.span, quickFix: () => (roleId !== undefined && policies !== undefined ? addManagedPolicyFix(template, roleId, policies.managed) : undefined) },
+            {
+              span: t.span,
+              quickFix: () =>
+                roleId !== undefined && policies !== undefined
+                  ? addManagedPolicyFix(template, roleId, policies.managed)
+                  : undefined,
+            },
           ),
         );
       }

@@ -34,7 +34,10 @@ export const LL4003: TemplateRule = {
     const unknownEndpoint = endpoints.has(undefined);
     const code = linkedCode(ctx, new Set(inVpc.map((fn) => fn.logicalId)));
     // Functions that share one VpcConfig (SAM Globals) get one finding that names them all.
-    const groups = new Map<string, { vpc: VpcAttachment; fns: string[]; files: Set<string>; services: Set<string>; http: Set<string> }>();
+    const groups = new Map<
+      string,
+      { vpc: VpcAttachment; fns: string[]; files: Set<string>; services: Set<string>; http: Set<string> }
+    >();
     for (const fn of inVpc) {
       const linked = code.get(fn.logicalId);
       const vpc = fn.vpc;
@@ -43,10 +46,20 @@ export const LL4003: TemplateRule = {
       const http = linked.http.filter((h) => reachesInternet(h, fn)).map((h) => h.what);
       if (services.length === 0 && http.length === 0) continue;
       const key = `${vpc.span.start}:${vpc.span.end}`;
-      const g = groups.get(key) ?? { vpc, fns: [], files: new Set<string>(), services: new Set<string>(), http: new Set<string>() };
+      const g = groups.get(key) ?? {
+        vpc,
+        fns: [],
+        files: new Set<string>(),
+        services: new Set<string>(),
+        http: new Set<string>(),
+      };
       groups.set(key, g);
       g.fns.push(fn.logicalId);
-      g.files.add(relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/'));
+      g.files.add(
+        relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri))
+          .split('\\')
+          .join('/'),
+      );
       services.forEach((x) => g.services.add(x));
       http.forEach((x) => g.http.add(x));
     }
@@ -54,16 +67,22 @@ export const LL4003: TemplateRule = {
     for (const g of groups.values()) {
       const services = [...g.services];
       const reached: string[] = [];
-      if (services.length > 0) reached.push(`the AWS service${services.length === 1 ? '' : 's'} ${services.join(', ')}`);
+      if (services.length > 0)
+        reached.push(`the AWS service${services.length === 1 ? '' : 's'} ${services.join(', ')}`);
       if (g.http.size > 0) reached.push(`the internet (${[...g.http].join(', ')})`);
       const gateway = services.filter((s) => GATEWAY_ENDPOINTS.has(s));
       const iface = services.filter((s) => !GATEWAY_ENDPOINTS.has(s));
       const fixes: string[] = [];
       if (gateway.length > 0) fixes.push(`a gateway VPC endpoint for ${gateway.join(' and ')} (free)`);
       if (iface.length > 0) fixes.push(`interface VPC endpoints for ${iface.join(', ')}`);
-      const fix = g.http.size > 0 ? `Add a NAT gateway in a public subnet and route the function's subnets through it${fixes.length > 0 ? `, or ${fixes.join(' and ')} for the AWS calls` : ''}.` : `Add ${fixes.join(' and ')}, or a NAT gateway.`;
+      const fix =
+        g.http.size > 0
+          ? `Add a NAT gateway in a public subnet and route the function's subnets through it${fixes.length > 0 ? `, or ${fixes.join(' and ')} for the AWS calls` : ''}.`
+          : `Add ${fixes.join(' and ')}, or a NAT gateway.`;
       const one = g.fns.length === 1;
-      const who = one ? `Function ${g.fns[0] ?? ''} runs` : `Functions ${g.fns.slice(0, -1).join(', ')} and ${g.fns[g.fns.length - 1] ?? ''} run`;
+      const who = one
+        ? `Function ${g.fns[0] ?? ''} runs`
+        : `Functions ${g.fns.slice(0, -1).join(', ')} and ${g.fns[g.fns.length - 1] ?? ''} run`;
       const code = `${one ? 'its code' : 'their code'} (${[...g.files].join(', ')})`;
       out.push({
         ruleId: 'LL4003',
@@ -94,5 +113,7 @@ function reachesInternet(call: HttpCall, fn: FunctionModel): boolean {
   }
   const host = /^https?:\/\/([^/:?#]+)/i.exec(text.trim())?.[1]?.toLowerCase();
   if (host === undefined) return false;
-  return !/^(localhost|127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)|\.(internal|local|svc|lan|vpce\.amazonaws\.com)$|\.vpc-lattice-svcs\.[a-z0-9-]+\.on\.aws$/.test(host);
+  return !/^(localhost|127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)|\.(internal|local|svc|lan|vpce\.amazonaws\.com)$|\.vpc-lattice-svcs\.[a-z0-9-]+\.on\.aws$/.test(
+    host,
+  );
 }

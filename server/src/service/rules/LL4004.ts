@@ -25,7 +25,8 @@ export const LL4004: TemplateRule = {
         VPC_NEED,
         {
           consequence: 'Lambda checks this when it creates or updates the function, so the deploy fails.',
-          advice: 'Add the managed policy AWSLambdaVPCAccessExecutionRole (or an Allow statement for these actions on Resource "*").',
+          advice:
+            'Add the managed policy AWSLambdaVPCAccessExecutionRole (or an Allow statement for these actions on Resource "*").',
         },
         { quickFix: () => addManagedPolicyFix(template, roleId, 'service-role/AWSLambdaVPCAccessExecutionRole') },
       );

@@ -20,7 +20,10 @@ export const LL4005: TemplateRule = {
     const out: Finding[] = [];
     for (const p of resourcePoliciesOf(template)) out.push(...permissionFinding(p));
     const urls = [
-      ...template.functions.map((fn) => ({ auth: fn.functionUrl?.authType, owner: `The function URL of ${fn.logicalId}` })),
+      ...template.functions.map((fn) => ({
+        auth: fn.functionUrl?.authType,
+        owner: `The function URL of ${fn.logicalId}`,
+      })),
       ...functionUrlAuthTypesOf(template).map((auth) => ({ auth, owner: 'This function URL' })),
     ];
     for (const { auth, owner } of urls) {
@@ -32,7 +35,12 @@ export const LL4005: TemplateRule = {
         message: `${owner} has AuthType NONE: anyone on the internet who learns the URL can invoke the function, and each call is billed to you. Use AuthType AWS_IAM, or check a token or signature in the handler if the endpoint must be public.`,
         uri: auth.uri,
         span: auth.span,
-        fixes: [{ title: 'Require signed requests (AuthType: AWS_IAM)', edits: [{ uri: auth.uri, span: auth.span, newText }] }],
+        fixes: [
+          {
+            title: 'Require signed requests (AuthType: AWS_IAM)',
+            edits: [{ uri: auth.uri, span: auth.span, newText }],
+          },
+        ],
       });
     }
     return out;
@@ -53,20 +61,24 @@ function permissionFinding(p: ResourcePolicyModel): Finding[] {
       : open
         ? `anyone on the internet can call the function URL of ${target}, without signing the request`
         : `a signed request from any AWS account can call the function URL of ${target}`;
-    return [{
-      ruleId: 'LL4005',
-      message: `Permission ${p.logicalId} grants Principal '*' with no SourceAccount, SourceArn or PrincipalOrgID: ${detail}. Name the account or service that calls it, and narrow a service with SourceArn.`,
-      uri: principal.uri,
-      span: principal.span,
-    }];
+    return [
+      {
+        ruleId: 'LL4005',
+        message: `Permission ${p.logicalId} grants Principal '*' with no SourceAccount, SourceArn or PrincipalOrgID: ${detail}. Name the account or service that calls it, and narrow a service with SourceArn.`,
+        uri: principal.uri,
+        span: principal.span,
+      },
+    ];
   }
   if (/\.amazonaws\.com$/.test(principal.value) && !narrowed) {
-    return [{
-      ruleId: 'LL4005',
-      message: `Permission ${p.logicalId} lets ${principal.value} invoke ${target} without SourceArn or SourceAccount: a resource of that service in any AWS account can then invoke it (the confused deputy problem). Add SourceArn with the ARN of the resource that calls the function (or at least SourceAccount).`,
-      uri: principal.uri,
-      span: principal.span,
-    }];
+    return [
+      {
+        ruleId: 'LL4005',
+        message: `Permission ${p.logicalId} lets ${principal.value} invoke ${target} without SourceArn or SourceAccount: a resource of that service in any AWS account can then invoke it (the confused deputy problem). Add SourceArn with the ARN of the resource that calls the function (or at least SourceAccount).`,
+        uri: principal.uri,
+        span: principal.span,
+      },
+    ];
   }
   return [];
 }

@@ -27,7 +27,9 @@ export const LL5001: TemplateRule = {
     /** The finding for a code folder that does not exist, whatever the function's language. */
     const missingFolder = (fn: FunctionModel, root: string, handler: string): string => {
       // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
-      const sameButCase = fs.readDirectory(dirname(root)).find((n) => n !== basename(root) && n.toLowerCase() === basename(root).toLowerCase());
+      const sameButCase = fs
+        .readDirectory(dirname(root))
+        .find((n) => n !== basename(root) && n.toLowerCase() === basename(root).toLowerCase());
       return sameButCase !== undefined
         ? `The code folder ${rel(root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`
         : `The code folder ${rel(root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`;
@@ -56,7 +58,10 @@ export const LL5001: TemplateRule = {
         // CDK NodejsFunction: esbuild bundles the entry at synth, which fails when it is missing.
         const entry = isKnown(fn.entry) ? rel(fn.entry.value) : 'entry';
         const candidates = /\.[cm]?[jt]sx?$/.test(entry) ? entry : `${entry}.ts or ${entry}.js`;
-        report(fn, `The entry file ${candidates} of NodejsFunction ${fn.logicalId} does not exist: \`cdk synth\` fails to bundle it ("Cannot find entry file").`);
+        report(
+          fn,
+          `The entry file ${candidates} of NodejsFunction ${fn.logicalId} does not exist: \`cdk synth\` fails to bundle it ("Cannot find entry file").`,
+        );
         continue;
       }
       if (r.kind === 'missing') {
@@ -78,12 +83,24 @@ export const LL5001: TemplateRule = {
       if (!target.entry) {
         if (!file.exportsComplete || (target.path === r.path && file.starReexports.length > 0)) continue;
         const names = [...file.exports.keys()];
-        report(fn, `${rel(target.path)} does not export \`${exportName}\`${names.length > 0 ? ` (it exports ${names.map((n) => `\`${n}\``).join(', ')})` : ''}: every invocation of ${fn.logicalId} would fail with Runtime.HandlerNotFound.`);
+        report(
+          fn,
+          `${rel(target.path)} does not export \`${exportName}\`${names.length > 0 ? ` (it exports ${names.map((n) => `\`${n}\``).join(', ')})` : ''}: every invocation of ${fn.logicalId} would fail with Runtime.HandlerNotFound.`,
+        );
         continue;
       }
       // CommonJS exports in a file Node loads as an ES module: `exports` is not defined there.
-      if (r.moduleType === 'module' && !r.source && /\.js$/.test(r.path) && file.usesCommonJsExports && !file.usesEsmSyntax) {
-        report(fn, `${rel(r.path)} uses CommonJS exports, but the nearest package.json has "type": "module", so Lambda loads it as an ES module and init fails ("exports is not defined in ES module scope"). Use \`export\`, or rename the file to .cjs.`);
+      if (
+        r.moduleType === 'module' &&
+        !r.source &&
+        /\.js$/.test(r.path) &&
+        file.usesCommonJsExports &&
+        !file.usesEsmSyntax
+      ) {
+        report(
+          fn,
+          `${rel(r.path)} uses CommonJS exports, but the nearest package.json has "type": "module", so Lambda loads it as an ES module and init fails ("exports is not defined in ES module scope"). Use \`export\`, or rename the file to .cjs.`,
+        );
       }
     }
     return findings;

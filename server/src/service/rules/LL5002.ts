@@ -11,7 +11,17 @@ import type { Finding, TemplateRule } from './types';
 type Kind = TargetedWrite['kind'];
 
 /** What each kind of trigger is, and how the function would write to it. */
-const KINDS: Readonly<Record<Kind, { readonly noun: string; readonly samKey: string; readonly writeActions: readonly string[]; readonly writeTemplates: readonly string[] }>> = {
+const KINDS: Readonly<
+  Record<
+    Kind,
+    {
+      readonly noun: string;
+      readonly samKey: string;
+      readonly writeActions: readonly string[];
+      readonly writeTemplates: readonly string[];
+    }
+  >
+> = {
   S3: { noun: 'bucket', samKey: 'Bucket', writeActions: ['s3:PutObject'], writeTemplates: ['S3WritePolicy'] },
   SQS: { noun: 'queue', samKey: 'Queue', writeActions: ['sqs:SendMessage'], writeTemplates: ['SQSSendMessagePolicy'] },
   SNS: { noun: 'topic', samKey: 'Topic', writeActions: ['sns:Publish'], writeTemplates: ['SNSPublishMessagePolicy'] },
@@ -65,11 +75,15 @@ export const LL5002: TemplateRule = {
       const writes = linked?.writes ?? [];
       for (const s of sources) {
         const noun = `${KINDS[s.kind].noun} ${s.logicalId}`;
-        const write = writes.find((w) => w.kind === s.kind && ('env' in w.target ? envTargets.get(w.target.env) === s.logicalId : true));
+        const write = writes.find(
+          (w) => w.kind === s.kind && ('env' in w.target ? envTargets.get(w.target.env) === s.logicalId : true),
+        );
         let evidence: string | undefined;
         let grantOnly = false;
         if (write !== undefined && linked !== undefined) {
-          const file = relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri)).split('\\').join('/');
+          const file = relative(dirname(uriToPath(template.uri)), uriToPath(linked.uri))
+            .split('\\')
+            .join('/');
           evidence =
             'env' in write.target
               ? `its code sends ${write.what} (${file}) to ${write.target.env}, which the template sets to ${noun}`
@@ -77,7 +91,8 @@ export const LL5002: TemplateRule = {
         } else if (linked === undefined) {
           // Code Lambda Lens cannot read (another language, not in the workspace): the grant alone is a hint, not evidence.
           const grant = fn.executionRole.grants.find((g) => writeOnlyGrant(g, s));
-          if (grant !== undefined) evidence = `its role is granted ${grant.kind === 'template' ? grant.name : `${KINDS[s.kind].writeActions.join(', ')}`} on ${noun}`;
+          if (grant !== undefined)
+            evidence = `its role is granted ${grant.kind === 'template' ? grant.name : `${KINDS[s.kind].writeActions.join(', ')}`} on ${noun}`;
           grantOnly = true;
         }
         if (evidence === undefined) continue;
@@ -135,7 +150,8 @@ function triggerSources(template: TemplateDocument, fn: FunctionModel): TriggerS
     else if (type === 'AWS::SNS::Subscription') add(kind, get(props, 'TopicArn'), t);
     else if (type === 'AWS::Lambda::Permission') {
       const id = r.refTarget(get(props, 'SourceArn'));
-      if (id !== undefined && !(kind === 'S3' && bucketFiltersFor(template, id, fn.logicalId))) out.push({ kind, logicalId: id, span: t.span, uri: t.uri });
+      if (id !== undefined && !(kind === 'S3' && bucketFiltersFor(template, id, fn.logicalId)))
+        out.push({ kind, logicalId: id, span: t.span, uri: t.uri });
     }
   }
   return out;

@@ -13,8 +13,18 @@ import { byLanguage, type Finding, type Rule } from './types';
  * SDK v3 (`@aws-sdk/*`) instead (docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, "AWS
  * SDK for JavaScript"; docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
  */
-const DROPPED: readonly { readonly module: RegExp; readonly name: string; readonly lastMajor: number; readonly instead: string }[] = [
-  { module: /^aws-sdk(\/|$)/, name: 'aws-sdk', lastMajor: 16, instead: 'the AWS SDK v3 (@aws-sdk/client-…), which nodejs18.x and later include' },
+const DROPPED: readonly {
+  readonly module: RegExp;
+  readonly name: string;
+  readonly lastMajor: number;
+  readonly instead: string;
+}[] = [
+  {
+    module: /^aws-sdk(\/|$)/,
+    name: 'aws-sdk',
+    lastMajor: 16,
+    instead: 'the AWS SDK v3 (@aws-sdk/client-…), which nodejs18.x and later include',
+  },
 ];
 
 /**
@@ -58,12 +68,22 @@ export const LL5003: Rule = {
 function moduleImports(file: ts.SourceFile): { specifier: string; node: ts.Node }[] {
   const out: { specifier: string; node: ts.Node }[] = [];
   const visit = (n: ts.Node): void => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier !== undefined && ts.isStringLiteral(n.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) &&
+      n.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(n.moduleSpecifier)
+    ) {
       // Type-only imports are erased: nothing is loaded at run time.
-      if (!(ts.isImportDeclaration(n) && n.importClause?.isTypeOnly) && !(ts.isExportDeclaration(n) && n.isTypeOnly)) out.push({ specifier: n.moduleSpecifier.text, node: n.moduleSpecifier });
-    } else if (ts.isCallExpression(n) && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0] as ts.Expression)) {
+      if (!(ts.isImportDeclaration(n) && n.importClause?.isTypeOnly) && !(ts.isExportDeclaration(n) && n.isTypeOnly))
+        out.push({ specifier: n.moduleSpecifier.text, node: n.moduleSpecifier });
+    } else if (
+      ts.isCallExpression(n) &&
+      n.arguments.length === 1 &&
+      ts.isStringLiteral(n.arguments[0] as ts.Expression)
+    ) {
       const callee = n.expression;
-      if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) out.push({ specifier: (n.arguments[0] as ts.StringLiteral).text, node: n.arguments[0] as ts.Node });
+      if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword)
+        out.push({ specifier: (n.arguments[0] as ts.StringLiteral).text, node: n.arguments[0] as ts.Node });
     }
     ts.forEachChild(n, visit);
   };
@@ -86,7 +106,8 @@ function ships(link: FunctionLink, fs: FileSystem, name: string): boolean {
   const { fn, template } = link;
   if (fn.layers !== undefined) return true;
   const pkg = nearestPackage(fs, dirname(link.path), dirname(uriToPath(template.uri)));
-  const deps = (field: string): boolean => typeof pkg?.[field] === 'object' && pkg[field] !== null && name in (pkg[field] as Record<string, unknown>);
+  const deps = (field: string): boolean =>
+    typeof pkg?.[field] === 'object' && pkg[field] !== null && name in (pkg[field] as Record<string, unknown>);
   if (deps('dependencies')) return true;
   const bundler = bundlerOf(link);
   if (bundler === 'unknown') return true;
@@ -124,10 +145,15 @@ function bundlerOf(link: FunctionLink): { external: readonly string[] } | 'unkno
     const metadata = getPath(template.root, 'Resources', fn.logicalId, 'Metadata');
     if (scalarString(get(metadata, 'BuildMethod'))?.toLowerCase() !== 'esbuild') return undefined;
     const external = getPath(metadata, 'BuildProperties', 'External');
-    return { external: external?.kind === 'seq' ? external.items.map(scalarString).filter((e): e is string => e !== undefined) : [] };
+    return {
+      external:
+        external?.kind === 'seq' ? external.items.map(scalarString).filter((e): e is string => e !== undefined) : [],
+    };
   }
   // CDK's NodejsFunction bundles with esbuild; its externals are not read here.
   if (fn.kind === 'cdk') return 'unknown';
   if (fn.kind !== 'serverless') return undefined;
-  return /\b(esbuild|webpack|serverless-bundle|serverless-plugin-typescript)\b|^build:/m.test(template.text) ? 'unknown' : undefined;
+  return /\b(esbuild|webpack|serverless-bundle|serverless-plugin-typescript)\b|^build:/m.test(template.text)
+    ? 'unknown'
+    : undefined;
 }

@@ -37,7 +37,8 @@ const ENDPOINT_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** SDK packages that are not a service client, or that talk to no endpoint. */
-const NOT_SERVICES = /^@aws-sdk\/(?:types|util-|smithy-|credential-provider|s3-request-presigner|cloudfront-signer|middleware-|signature-v4|protocol-http|node-http-handler|lib-storage)/;
+const NOT_SERVICES =
+  /^@aws-sdk\/(?:types|util-|smithy-|credential-provider|s3-request-presigner|cloudfront-signer|middleware-|signature-v4|protocol-http|node-http-handler|lib-storage)/;
 
 /** The endpoint service name of an SDK client reference, or `undefined` when it is not one. */
 export function sdkService(ref: ImportRef | undefined): string | undefined {
@@ -50,7 +51,13 @@ export function sdkService(ref: ImportRef | undefined): string | undefined {
   else if (v2) id = v2[1];
   else if (ref.module === 'aws-sdk') {
     const first = ref.path.replace(/^default\./, '').split('.')[0] ?? '';
-    id = /^[A-Z][A-Za-z0-9]+$/.test(first) && !/^(Config|Credentials|.*Credentials|Endpoint|HttpRequest|HttpResponse|Request|Response|Service|EventListeners|MetadataService)$/.test(first) ? first : undefined;
+    id =
+      /^[A-Z][A-Za-z0-9]+$/.test(first) &&
+      !/^(Config|Credentials|.*Credentials|Endpoint|HttpRequest|HttpResponse|Request|Response|Service|EventListeners|MetadataService)$/.test(
+        first,
+      )
+        ? first
+        : undefined;
   }
   return id === undefined ? undefined : endpointName(id);
 }
@@ -76,7 +83,8 @@ export function servicesUsed(model: HandlerModel): ServiceUse[] {
 }
 
 /** HTTP client modules: any call into them sends a request. */
-const HTTP_MODULES = /^(?:node:)?(?:https?|http2)$|^(?:axios|got|node-fetch|undici|cross-fetch|isomorphic-fetch|superagent|ky|needle|request|request-promise(?:-native)?|phin|bent)$/;
+const HTTP_MODULES =
+  /^(?:node:)?(?:https?|http2)$|^(?:axios|got|node-fetch|undici|cross-fetch|isomorphic-fetch|superagent|ky|needle|request|request-promise(?:-native)?|phin|bent)$/;
 
 /** An HTTP request the code makes, with where its URL comes from when that can be read. */
 export interface HttpCall {
@@ -91,7 +99,9 @@ export function httpCalls(model: HandlerModel): HttpCall[] {
   for (const c of model.calls) {
     const http =
       (c.import === undefined && c.callee === 'fetch') ||
-      (c.import !== undefined && HTTP_MODULES.test(c.import.module) && (c.import.module.includes('http') ? /^(default\.)?(request|get|connect)$/.test(c.import.path) : true));
+      (c.import !== undefined &&
+        HTTP_MODULES.test(c.import.module) &&
+        (c.import.module.includes('http') ? /^(default\.)?(request|get|connect)$/.test(c.import.path) : true));
     if (http) out.push({ what: c.callee ?? c.import?.module ?? 'fetch', url: urlOf(model, c.node.arguments[0], 0) });
   }
   return out;
@@ -104,7 +114,12 @@ function urlOf(model: HandlerModel, arg: ts.Expression | undefined, depth: numbe
   if (ts.isStringLiteralLike(x)) return { literal: x.text };
   const env = envVariable(model, x, 0);
   if (env !== undefined) return { env };
-  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken && ts.isStringLiteralLike(skipOuter(x.left)) && /^https?:\/\/$/.test((skipOuter(x.left) as ts.StringLiteralLike).text)) {
+  if (
+    ts.isBinaryExpression(x) &&
+    x.operatorToken.kind === ts.SyntaxKind.PlusToken &&
+    ts.isStringLiteralLike(skipOuter(x.left)) &&
+    /^https?:\/\/$/.test((skipOuter(x.left) as ts.StringLiteralLike).text)
+  ) {
     return urlOf(model, x.right, depth + 1);
   }
   if (ts.isTemplateExpression(x) && /^https?:\/\/$/.test(x.head.text) && x.templateSpans.length > 0) {
@@ -113,7 +128,8 @@ function urlOf(model: HandlerModel, arg: ts.Expression | undefined, depth: numbe
   }
   if (ts.isIdentifier(x)) {
     const d = model.lookup(x);
-    if (d !== undefined && ts.isVariableDeclaration(d.node) && d.node.initializer) return urlOf(model, d.node.initializer, depth + 1);
+    if (d !== undefined && ts.isVariableDeclaration(d.node) && d.node.initializer)
+      return urlOf(model, d.node.initializer, depth + 1);
   }
   return undefined;
 }
@@ -139,20 +155,47 @@ const EVENT_SOURCE_FIELDS: Readonly<Record<TargetedWrite['kind'], RegExp>> = {
 };
 
 /** Which request property names the target, per service. */
-const TARGET_PROPERTY: Readonly<Record<TargetedWrite['kind'], string>> = { S3: 'Bucket', SQS: 'QueueUrl', SNS: 'TopicArn' };
+const TARGET_PROPERTY: Readonly<Record<TargetedWrite['kind'], string>> = {
+  S3: 'Bucket',
+  SQS: 'QueueUrl',
+  SNS: 'TopicArn',
+};
 
 /** SDK v3 commands that write to a target, by module. */
-const WRITE_COMMANDS: readonly { readonly module: RegExp; readonly command: RegExp; readonly kind: TargetedWrite['kind'] }[] = [
-  { module: /^@aws-sdk\/client-s3$/, command: /^(PutObject|CopyObject|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)Command$/, kind: 'S3' },
+const WRITE_COMMANDS: readonly {
+  readonly module: RegExp;
+  readonly command: RegExp;
+  readonly kind: TargetedWrite['kind'];
+}[] = [
+  {
+    module: /^@aws-sdk\/client-s3$/,
+    command: /^(PutObject|CopyObject|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)Command$/,
+    kind: 'S3',
+  },
   { module: /^@aws-sdk\/client-sqs$/, command: /^SendMessage(Batch)?Command$/, kind: 'SQS' },
   { module: /^@aws-sdk\/client-sns$/, command: /^Publish(Batch)?Command$/, kind: 'SNS' },
 ];
 
 /** SDK v2 (and v3 aggregated) client methods that write, by the client the receiver was made from. */
-const WRITE_METHODS: readonly { readonly module: RegExp; readonly path: RegExp; readonly methods: RegExp; readonly kind: TargetedWrite['kind'] }[] = [
+const WRITE_METHODS: readonly {
+  readonly module: RegExp;
+  readonly path: RegExp;
+  readonly methods: RegExp;
+  readonly kind: TargetedWrite['kind'];
+}[] = [
   { module: /^aws-sdk$/, path: /^S3$/, methods: /^(putObject|upload|copyObject|createMultipartUpload)$/, kind: 'S3' },
-  { module: /^aws-sdk\/clients\/s3$/, path: /^$/, methods: /^(putObject|upload|copyObject|createMultipartUpload)$/, kind: 'S3' },
-  { module: /^@aws-sdk\/client-s3$/, path: /^S3$/, methods: /^(putObject|copyObject|createMultipartUpload)$/, kind: 'S3' },
+  {
+    module: /^aws-sdk\/clients\/s3$/,
+    path: /^$/,
+    methods: /^(putObject|upload|copyObject|createMultipartUpload)$/,
+    kind: 'S3',
+  },
+  {
+    module: /^@aws-sdk\/client-s3$/,
+    path: /^S3$/,
+    methods: /^(putObject|copyObject|createMultipartUpload)$/,
+    kind: 'S3',
+  },
   { module: /^aws-sdk$/, path: /^SQS$/, methods: /^sendMessage(Batch)?$/, kind: 'SQS' },
   { module: /^aws-sdk\/clients\/sqs$/, path: /^$/, methods: /^sendMessage(Batch)?$/, kind: 'SQS' },
   { module: /^@aws-sdk\/client-sqs$/, path: /^SQS$/, methods: /^sendMessage(Batch)?$/, kind: 'SQS' },
@@ -172,7 +215,9 @@ export function targetedWrites(model: HandlerModel): TargetedWrite[] {
   };
   for (const c of model.constructions) {
     const ref = c.import;
-    const cmd = ref ? WRITE_COMMANDS.find((w) => w.module.test(ref.module) && w.command.test(ref.path.replace(/^default\./, ''))) : undefined;
+    const cmd = ref
+      ? WRITE_COMMANDS.find((w) => w.module.test(ref.module) && w.command.test(ref.path.replace(/^default\./, '')))
+      : undefined;
     if (cmd) add(cmd.kind, ref?.path ?? cmd.kind, c.node.arguments?.[0]);
     // `new Upload({ client, params: { Bucket, Key, Body } })` from @aws-sdk/lib-storage.
     if (ref?.module === '@aws-sdk/lib-storage' && ref.path === 'Upload') {
@@ -185,23 +230,34 @@ export function targetedWrites(model: HandlerModel): TargetedWrite[] {
     const origin = receiverOrigin(model, c);
     if (origin === undefined || c.name === undefined) continue;
     const path = origin.path.replace(/^default\./, '');
-    const m = WRITE_METHODS.find((w) => w.module.test(origin.module) && w.path.test(path) && w.methods.test(c.name ?? ''));
+    const m = WRITE_METHODS.find(
+      (w) => w.module.test(origin.module) && w.path.test(path) && w.methods.test(c.name ?? ''),
+    );
     if (m) add(m.kind, `${c.receiver ?? m.kind}.${c.name}`, c.node.arguments[0]);
   }
   return out;
 }
 
 /** Where a target expression comes from: an environment variable, or the event's source field (through a few `const`s). */
-function targetOrigin(model: HandlerModel, e: ts.Expression, kind: TargetedWrite['kind'], depth: number): TargetedWrite['target'] | undefined {
+function targetOrigin(
+  model: HandlerModel,
+  e: ts.Expression,
+  kind: TargetedWrite['kind'],
+  depth: number,
+): TargetedWrite['target'] | undefined {
   const env = envVariable(model, e, 0);
   if (env !== undefined) return { env };
   if (depth > 4) return undefined;
   const x = skipOuter(e);
-  const text = x.getText(model.sourceFile).replace(/\?\./g, '.').replace(/\[\s*\d+\s*\]/g, '');
+  const text = x
+    .getText(model.sourceFile)
+    .replace(/\?\./g, '.')
+    .replace(/\[\s*\d+\s*\]/g, '');
   if (EVENT_SOURCE_FIELDS[kind].test(text)) return { event: x.getText(model.sourceFile) };
   if (!ts.isIdentifier(x)) return undefined;
   const d = model.lookup(x);
-  if (d !== undefined && ts.isVariableDeclaration(d.node) && ts.isIdentifier(d.node.name) && d.node.initializer) return targetOrigin(model, d.node.initializer, kind, depth + 1);
+  if (d !== undefined && ts.isVariableDeclaration(d.node) && ts.isIdentifier(d.node.name) && d.node.initializer)
+    return targetOrigin(model, d.node.initializer, kind, depth + 1);
   return undefined;
 }
 
@@ -214,7 +270,10 @@ export function envVariable(model: HandlerModel, e: ts.Expression, depth: number
   const x = skipOuter(e);
   const direct = processEnvMember(x);
   if (direct !== undefined) return direct;
-  if (ts.isBinaryExpression(x) && (x.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || x.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+  if (
+    ts.isBinaryExpression(x) &&
+    (x.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || x.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  ) {
     return envVariable(model, x.left, depth + 1);
   }
   if (ts.isNonNullExpression(x)) return envVariable(model, x.expression, depth + 1);
@@ -226,7 +285,8 @@ export function envVariable(model: HandlerModel, e: ts.Expression, depth: number
     if (ts.isIdentifier(decl.name)) return envVariable(model, decl.initializer, depth + 1);
     if (ts.isObjectBindingPattern(decl.name) && isProcessEnv(skipOuter(decl.initializer))) {
       for (const el of decl.name.elements) {
-        if (ts.isIdentifier(el.name) && el.name.text === x.text) return el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : x.text;
+        if (ts.isIdentifier(el.name) && el.name.text === x.text)
+          return el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : x.text;
       }
     }
   }
@@ -241,11 +301,21 @@ export function envVariable(model: HandlerModel, e: ts.Expression, depth: number
 }
 
 function isProcessEnv(e: ts.Expression): boolean {
-  return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'process' && e.name.text === 'env';
+  return (
+    ts.isPropertyAccessExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'process' &&
+    e.name.text === 'env'
+  );
 }
 
 function processEnvMember(e: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(e) && isProcessEnv(skipOuter(e.expression))) return e.name.text;
-  if (ts.isElementAccessExpression(e) && isProcessEnv(skipOuter(e.expression)) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
+  if (
+    ts.isElementAccessExpression(e) &&
+    isProcessEnv(skipOuter(e.expression)) &&
+    ts.isStringLiteralLike(e.argumentExpression)
+  )
+    return e.argumentExpression.text;
   return undefined;
 }

@@ -3,12 +3,21 @@
  * S3, SQS and SNS with where their target comes from, read from the Python handler model.
  */
 import type { PyNode } from '../handlers/python/parser';
-import { keywordArgument, positionalArguments, stringValue, type PyCall, type PythonHandlerModel } from '../handlers/python/model';
+import {
+  keywordArgument,
+  positionalArguments,
+  stringValue,
+  type PyCall,
+  type PythonHandlerModel,
+} from '../handlers/python/model';
 import { endpointName, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
 
 /** `boto3.client('s3')`, `boto3.resource('dynamodb')`, `session.client('sqs')`: the service id, when the call makes a client. */
 function boto3Service(call: PyCall): string | undefined {
-  const factory = call.origin === 'boto3.client' || call.origin === 'boto3.resource' || ((call.name === 'client' || call.name === 'resource') && call.origin?.startsWith('boto3.') === true);
+  const factory =
+    call.origin === 'boto3.client' ||
+    call.origin === 'boto3.resource' ||
+    ((call.name === 'client' || call.name === 'resource') && call.origin?.startsWith('boto3.') === true);
   if (!factory) return undefined;
   return stringValue(positionalArguments(call.node)[0] ?? keywordArgument(call.node, 'service_name'));
 }
@@ -57,13 +66,30 @@ function pythonUrl(model: PythonHandlerModel, node: PyNode, call: PyCall, depth:
 }
 
 function envName(text: string): string | undefined {
-  const m = /^os\.environ\s*\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\]$/.exec(text) ?? /^os\.(?:environ\.get|getenv)\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(text);
+  const m =
+    /^os\.environ\s*\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\]$/.exec(text) ??
+    /^os\.(?:environ\.get|getenv)\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(text);
   return m?.[1];
 }
 
 /** Client methods that write, by the boto3 service of the client, with the target's keyword and its position in `upload_file(Filename, Bucket, Key)`. */
-const WRITES: Readonly<Record<string, { readonly kind: TargetedWrite['kind']; readonly methods: RegExp; readonly keyword: string; readonly position?: number }>> = {
-  s3: { kind: 'S3', methods: /^(put_object|copy_object|upload_file|upload_fileobj|create_multipart_upload)$/, keyword: 'Bucket', position: 1 },
+const WRITES: Readonly<
+  Record<
+    string,
+    {
+      readonly kind: TargetedWrite['kind'];
+      readonly methods: RegExp;
+      readonly keyword: string;
+      readonly position?: number;
+    }
+  >
+> = {
+  s3: {
+    kind: 'S3',
+    methods: /^(put_object|copy_object|upload_file|upload_fileobj|create_multipart_upload)$/,
+    keyword: 'Bucket',
+    position: 1,
+  },
   sqs: { kind: 'SQS', methods: /^send_message(_batch)?$/, keyword: 'QueueUrl' },
   sns: { kind: 'SNS', methods: /^publish(_batch)?$/, keyword: 'TopicArn' },
 };
@@ -81,7 +107,9 @@ export function pythonTargetedWrites(model: PythonHandlerModel): TargetedWrite[]
     const service = receiverService(model, c);
     const w = service !== undefined ? WRITES[service] : undefined;
     if (w === undefined || !w.methods.test(c.name)) continue;
-    const value = keywordArgument(c.node, w.keyword) ?? (w.position !== undefined ? positionalArguments(c.node)[w.position] : undefined);
+    const value =
+      keywordArgument(c.node, w.keyword) ??
+      (w.position !== undefined ? positionalArguments(c.node)[w.position] : undefined);
     const target = value !== undefined ? targetOrigin(model, value, w.kind, c, 0) : undefined;
     if (target !== undefined) out.push({ kind: w.kind, what: `${c.receiver}.${c.name}`, target });
   }
@@ -112,7 +140,13 @@ function valueOf(model: PythonHandlerModel, name: string, at: PyNode): PyNode | 
 }
 
 /** `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`, or the event's own source field, through a few names. */
-function targetOrigin(model: PythonHandlerModel, node: PyNode, kind: TargetedWrite['kind'], call: PyCall, depth: number): TargetedWrite['target'] | undefined {
+function targetOrigin(
+  model: PythonHandlerModel,
+  node: PyNode,
+  kind: TargetedWrite['kind'],
+  call: PyCall,
+  depth: number,
+): TargetedWrite['target'] | undefined {
   const text = node.text;
   const env = envName(text);
   if (env !== undefined) return { env };
@@ -121,4 +155,3 @@ function targetOrigin(model: PythonHandlerModel, node: PyNode, kind: TargetedWri
   const value = valueOf(model, text, call.node);
   return value !== undefined && value.id !== node.id ? targetOrigin(model, value, kind, call, depth + 1) : undefined;
 }
-

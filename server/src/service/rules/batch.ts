@@ -15,13 +15,18 @@ export const ITEM_IDENTIFIERS: Readonly<Record<string, { readonly field: RegExp;
 };
 
 /** Record fields that people put in `itemIdentifier`; one that does not belong to the source is a wrong shape. */
-export const RECORD_FIELDS = /^(messageId|receiptHandle|md5OfBody|body|eventID|eventId|sequenceNumber|SequenceNumber|partitionKey)$/;
+export const RECORD_FIELDS =
+  /^(messageId|receiptHandle|md5OfBody|body|eventID|eventId|sequenceNumber|SequenceNumber|partitionKey)$/;
 
 /** The batch triggers of the template functions linked to `handler`. */
 export function batchTriggers(ctx: JsRuleContext, handler: HandlerFunction): RetryingTrigger[] {
   return ctx.functions
     .filter((l) => l.exportName === handler.exportName)
-    .flatMap((l) => l.fn.triggers.filter((t) => t.invocation === 'poll' && ITEM_IDENTIFIERS[t.type] !== undefined && t.mapping !== undefined).map((trigger) => ({ fn: l.fn, trigger })));
+    .flatMap((l) =>
+      l.fn.triggers
+        .filter((t) => t.invocation === 'poll' && ITEM_IDENTIFIERS[t.type] !== undefined && t.mapping !== undefined)
+        .map((trigger) => ({ fn: l.fn, trigger })),
+    );
 }
 
 /** True when every batch holds one record (nothing to report partially, and a throw fails only that record). */
@@ -30,4 +35,5 @@ export function singleRecordBatches(triggers: readonly { readonly trigger: Trigg
 }
 
 /** Libraries that build the partial batch response for the handler (Powertools batch, middy). */
-export const BATCH_RESPONSE_LIBRARIES = /\b(processPartialResponse|processPartialResponseSync|BatchProcessor|SqsFifoPartialProcessor|sqsPartialBatchFailure|sqs-partial-batch-failure|kinesisPartialBatchFailure)\b/;
+export const BATCH_RESPONSE_LIBRARIES =
+  /\b(processPartialResponse|processPartialResponseSync|BatchProcessor|SqsFifoPartialProcessor|sqsPartialBatchFailure|sqs-partial-batch-failure|kinesisPartialBatchFailure)\b/;

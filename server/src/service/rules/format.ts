@@ -23,20 +23,24 @@ export function rangeFinding(
   const v = setting.value;
   const unit = describe.unit === '' ? '' : ` ${describe.unit}`;
   if (v < limit.min || v > limit.max) {
-    return [{
-      ruleId,
-      message: `${describe.what} ${num(v)}${unit} is outside Lambda's range of ${num(limit.min)}–${num(limit.max)}${unit} (${describe.owner}).`,
-      uri: setting.uri,
-      span: setting.span,
-    }];
+    return [
+      {
+        ruleId,
+        message: `${describe.what} ${num(v)}${unit} is outside Lambda's range of ${num(limit.min)}–${num(limit.max)}${unit} (${describe.owner}).`,
+        uri: setting.uri,
+        span: setting.span,
+      },
+    ];
   }
   if (describe.whole === true && !Number.isInteger(v)) {
-    return [{
-      ruleId,
-      message: `${describe.what} ${v}${unit} is not a whole number; Lambda accepts only integers here (${describe.owner}).`,
-      uri: setting.uri,
-      span: setting.span,
-    }];
+    return [
+      {
+        ruleId,
+        message: `${describe.what} ${v}${unit} is not a whole number; Lambda accepts only integers here (${describe.owner}).`,
+        uri: setting.uri,
+        span: setting.span,
+      },
+    ];
   }
   return [];
 }
@@ -48,7 +52,11 @@ const labels = new WeakMap<TemplateDocument, Map<string, string>>();
  * Names the functions a value applies to. A value set once (SAM Globals, serverless.yml `provider`) is reported once
  * (findings on the same span are merged), so the message names every function that uses it.
  */
-export function functionsUsing(template: TemplateDocument, fn: FunctionModel, select: (f: FunctionModel) => { readonly span: Span } | undefined): string {
+export function functionsUsing(
+  template: TemplateDocument,
+  fn: FunctionModel,
+  select: (f: FunctionModel) => { readonly span: Span } | undefined,
+): string {
   const at = select(fn)?.span;
   // A value inside the function's own resource is its alone.
   if (at === undefined || (at.start >= fn.span.start && at.end <= fn.span.end)) return `function ${fn.logicalId}`;
@@ -66,8 +74,14 @@ export function functionsUsing(template: TemplateDocument, fn: FunctionModel, se
       return s !== undefined && s.start === at.start && s.end === at.end;
     })
     .map((f) => f.logicalId);
-  const shown = names.length <= 3 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}` : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
-  const label = names.length <= 1 ? `function ${fn.logicalId}` : `functions ${shown}, from ${fn.kind === 'serverless' ? 'provider' : 'Globals'}`;
+  const shown =
+    names.length <= 3
+      ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`
+      : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  const label =
+    names.length <= 1
+      ? `function ${fn.logicalId}`
+      : `functions ${shown}, from ${fn.kind === 'serverless' ? 'provider' : 'Globals'}`;
   cache.set(key, label);
   return label;
 }

@@ -4,7 +4,14 @@ import { parsePython } from '../handlers/python/parser';
 import { resolvePythonHandler } from '../handlers/python/files';
 import { ProjectIndex } from '../project';
 import { pathToUri } from '../handlers/resolve';
-import { httpCalls, servicesUsed, targetedWrites, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
+import {
+  httpCalls,
+  servicesUsed,
+  targetedWrites,
+  type HttpCall,
+  type ServiceUse,
+  type TargetedWrite,
+} from './awsCalls';
 import { pythonHttpCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
 import { handlerEffects } from '../handlers/effects';
 import { pythonHandlerEffects } from '../handlers/python/effects';
@@ -32,7 +39,10 @@ const cache = new WeakMap<TemplateDocument, { readonly revision: string; readonl
  * Template rules that need the code (LL4003, LL5002) read it here; functions without local
  * code, or in other languages, are absent. `only` limits the work to the functions a rule asks about.
  */
-export function linkedCode({ template, fs, project }: TemplateRuleContext, only: ReadonlySet<string>): Map<string, CodeFacts> {
+export function linkedCode(
+  { template, fs, project }: TemplateRuleContext,
+  only: ReadonlySet<string>,
+): Map<string, CodeFacts> {
   const revision = project !== undefined ? `${project.generation}/${project.codeRevision}` : '';
   let cached = cache.get(template);
   if (cached === undefined || cached.revision !== revision) {
@@ -54,7 +64,13 @@ export function linkedCode({ template, fs, project }: TemplateRuleContext, only:
     const parsed = index.parsedFile(link.path);
     if (parsed === undefined) continue;
     const model = buildHandlerModel(parsed, [link.exportName]);
-    out.set(link.fn.logicalId, { uri: link.uri, services: servicesUsed(model), http: httpCalls(model), writes: targetedWrites(model), effects: handlerEffects(model, link.exportName) });
+    out.set(link.fn.logicalId, {
+      uri: link.uri,
+      services: servicesUsed(model),
+      http: httpCalls(model),
+      writes: targetedWrites(model),
+      effects: handlerEffects(model, link.exportName),
+    });
   }
   for (const fn of template.functions) {
     if (out.has(fn.logicalId) || !wanted.has(fn.logicalId)) continue;
@@ -64,7 +80,13 @@ export function linkedCode({ template, fs, project }: TemplateRuleContext, only:
     if (py === undefined || text === undefined || tree === undefined) continue;
     const uri = pathToUri(py.path);
     const model = buildPythonModel(uri, text, tree, [py.functionName]);
-    out.set(fn.logicalId, { uri, services: pythonServicesUsed(model), http: pythonHttpCalls(model), writes: pythonTargetedWrites(model), effects: pythonHandlerEffects(model, py.functionName) });
+    out.set(fn.logicalId, {
+      uri,
+      services: pythonServicesUsed(model),
+      http: pythonHttpCalls(model),
+      writes: pythonTargetedWrites(model),
+      effects: pythonHandlerEffects(model, py.functionName),
+    });
   }
   // Functions without readable code are asked again (the Python parser may load later).
   for (const id of wanted) {

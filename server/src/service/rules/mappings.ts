@@ -32,7 +32,12 @@ export function mappingSites(template: TemplateDocument): MappingSite[] {
   }
   for (const trigger of template.detachedMappings) {
     if (trigger.mapping === undefined) continue;
-    out.push({ trigger, mapping: trigger.mapping, owner: `event source mapping ${trigger.name}`, fifo: isFifo(trigger.mapping) });
+    out.push({
+      trigger,
+      mapping: trigger.mapping,
+      owner: `event source mapping ${trigger.name}`,
+      fifo: isFifo(trigger.mapping),
+    });
   }
   return out;
 }

@@ -4,32 +4,54 @@
  */
 import { retryClause, retryingTriggers } from '../model/invocation';
 import type { FunctionModel, Trigger } from '../model/types';
-import { enclosingFunction, dotted, type PyCall, type PyFunction, type PythonHandlerModel, type PythonRuleContext } from '../handlers/python/model';
+import {
+  enclosingFunction,
+  dotted,
+  type PyCall,
+  type PyFunction,
+  type PythonHandlerModel,
+  type PythonRuleContext,
+} from '../handlers/python/model';
 import type { PyNode } from '../handlers/python/parser';
 
 /** Powertools idempotency: the decorators and functions that make a handler or function idempotent. */
 export const IDEMPOTENT_DECORATORS = /(^|\.)(idempotent|idempotent_function)$/;
 
 /** What identifies a record in a partial batch response, per source. */
-export const ITEM_IDENTIFIER: Readonly<Record<string, string>> = { SQS: "record['messageId']", Kinesis: "record['kinesis']['sequenceNumber']", DynamoDB: "record['dynamodb']['SequenceNumber']" };
+export const ITEM_IDENTIFIER: Readonly<Record<string, string>> = {
+  SQS: "record['messageId']",
+  Kinesis: "record['kinesis']['sequenceNumber']",
+  DynamoDB: "record['dynamodb']['SequenceNumber']",
+};
 
 export function isHandlerScope(c: PyCall): boolean {
   return c.scope === 'handler' && c.handler !== undefined;
 }
 
 /** Linked functions of a handler and their retrying triggers. */
-export function retrying(ctx: PythonRuleContext, handler: PyFunction | undefined): { fn: FunctionModel; trigger: Trigger }[] {
+export function retrying(
+  ctx: PythonRuleContext,
+  handler: PyFunction | undefined,
+): { fn: FunctionModel; trigger: Trigger }[] {
   if (handler === undefined) return [];
   return ctx.links
     .filter((l) => l.functionName === handler.name)
-    .flatMap((l) => retryingTriggers(l.fn, (t) => t.definedBy === 'resource' && l.template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission').map((trigger) => ({ fn: l.fn, trigger })));
+    .flatMap((l) =>
+      retryingTriggers(
+        l.fn,
+        (t) => t.definedBy === 'resource' && l.template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission',
+      ).map((trigger) => ({ fn: l.fn, trigger })),
+    );
 }
 
 export function describePythonRetries(triggers: readonly { fn: FunctionModel; trigger: Trigger }[]): string {
   const first = triggers[0];
   if (first === undefined) return '';
   const others = triggers.length - 1;
-  return retryClause(first.fn, first.trigger) + (others > 0 ? ` (and ${others} more retrying trigger${others === 1 ? '' : 's'})` : '');
+  return (
+    retryClause(first.fn, first.trigger) +
+    (others > 0 ? ` (and ${others} more retrying trigger${others === 1 ? '' : 's'})` : '')
+  );
 }
 
 /** True when the call runs under Powertools idempotency (the handler or the function holding it is decorated). */
@@ -67,7 +89,8 @@ export function requestNames(handler: PyFunction): Set<string> {
   for (const f of handler.node.descendantsOfType('for_statement')) {
     const left = f?.childForFieldName('left');
     const right = f?.childForFieldName('right');
-    if (left && right && identifiersIn(right).some((n) => names.has(n))) for (const n of identifiersIn(left)) names.add(n);
+    if (left && right && identifiersIn(right).some((n) => names.has(n)))
+      for (const n of identifiersIn(left)) names.add(n);
   }
   return names;
 }
@@ -97,7 +120,13 @@ export function assignedName(value: PyNode): { name: string; node: PyNode } | un
     const up = cur.parent;
     if (up && (up.type === 'parenthesized_expression' || up.type === 'await')) cur = up;
     // `boto3.resource('dynamodb').Table(name)`: the resource flows into the call made on it.
-    else if (up?.type === 'attribute' && up.childForFieldName('object')?.id === cur.id && up.parent?.type === 'call' && up.parent.childForFieldName('function')?.id === up.id) cur = up.parent;
+    else if (
+      up?.type === 'attribute' &&
+      up.childForFieldName('object')?.id === cur.id &&
+      up.parent?.type === 'call' &&
+      up.parent.childForFieldName('function')?.id === up.id
+    )
+      cur = up.parent;
     else break;
   }
   const p = cur.parent;
@@ -116,7 +145,11 @@ export interface BatchTrigger {
 export function pythonBatchTriggers(ctx: PythonRuleContext, handler: PyFunction): BatchTrigger[] {
   return ctx.links
     .filter((l) => l.functionName === handler.name)
-    .flatMap((l) => l.fn.triggers.filter((t) => ITEM_IDENTIFIER[t.type] !== undefined && t.mapping !== undefined).map((trigger) => ({ fn: l.fn, trigger })));
+    .flatMap((l) =>
+      l.fn.triggers
+        .filter((t) => ITEM_IDENTIFIER[t.type] !== undefined && t.mapping !== undefined)
+        .map((trigger) => ({ fn: l.fn, trigger })),
+    );
 }
 
 /** True when the handler returns a partial batch response (literally, or through Powertools). */
@@ -124,7 +157,9 @@ export function pythonBatchTriggers(ctx: PythonRuleContext, handler: PyFunction)
 /** Handlers and the module functions they call. */
 export function perRequestFunctions(model: PythonHandlerModel): PyFunction[] {
   const out = new Set<PyFunction>(model.handlers);
-  for (const c of model.calls) if (c.scope === 'handler' && c.inFunction !== undefined && model.functions.get(c.inFunction.name) === c.inFunction) out.add(c.inFunction);
+  for (const c of model.calls)
+    if (c.scope === 'handler' && c.inFunction !== undefined && model.functions.get(c.inFunction.name) === c.inFunction)
+      out.add(c.inFunction);
   return [...out];
 }
 

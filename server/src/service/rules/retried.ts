@@ -29,7 +29,8 @@ function triggersOf(ctx: JsRuleContext, exportName: string): RetryingTrigger[] {
   return ctx.functions
     .filter((l) => l.exportName === exportName)
     .flatMap((l) => {
-      const isPermission = (t: Trigger) => t.definedBy === 'resource' && l.template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission';
+      const isPermission = (t: Trigger) =>
+        t.definedBy === 'resource' && l.template.resolver?.resourceType(t.name) === 'AWS::Lambda::Permission';
       return retryingTriggers(l.fn, isPermission).map((trigger) => ({ fn: l.fn, trigger }));
     });
 }
@@ -38,7 +39,11 @@ function triggersOf(ctx: JsRuleContext, exportName: string): RetryingTrigger[] {
  * The retrying triggers behind code at `scope`: the handler's own, or, for a helper function
  * of the file, those of the file's handlers when every linked handler is retried.
  */
-export function retryingTriggersAt(ctx: JsRuleContext, scope: ExecutionScope, handler: HandlerFunction | undefined): RetryingTrigger[] {
+export function retryingTriggersAt(
+  ctx: JsRuleContext,
+  scope: ExecutionScope,
+  handler: HandlerFunction | undefined,
+): RetryingTrigger[] {
   if (scope === 'handler' && handler) return triggersOf(ctx, handler.exportName);
   if (scope !== 'function') return [];
   const linked = ctx.handler.handlers.filter((h) => ctx.functions.some((l) => l.exportName === h.exportName));
@@ -51,7 +56,10 @@ export function describeRetries(triggers: readonly RetryingTrigger[]): string {
   const first = triggers[0];
   if (!first) return '';
   const others = new Set(triggers.slice(1).map((t) => `${t.fn.logicalId}/${t.trigger.name}`)).size;
-  return retryClause(first.fn, first.trigger) + (others > 0 ? ` (and ${others} more retrying trigger${others === 1 ? '' : 's'})` : '');
+  return (
+    retryClause(first.fn, first.trigger) +
+    (others > 0 ? ` (and ${others} more retrying trigger${others === 1 ? '' : 's'})` : '')
+  );
 }
 
 const guardsByModel = new WeakMap<HandlerModel, IdempotencyGuards>();
@@ -123,7 +131,10 @@ function hasDedupCheck(model: HandlerModel): boolean {
 }
 
 /** Key attribute names of the DynamoDB tables in the linked templates: partition keys first. */
-export function tableKeyNames(ctx: JsRuleContext): { readonly partition: ReadonlySet<string>; readonly all: ReadonlySet<string> } {
+export function tableKeyNames(ctx: JsRuleContext): {
+  readonly partition: ReadonlySet<string>;
+  readonly all: ReadonlySet<string>;
+} {
   const partition = new Set<string>();
   const all = new Set<string>();
   for (const link of ctx.functions) {

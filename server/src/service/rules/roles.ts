@@ -26,11 +26,13 @@ export function roleFinding(
   if (missing === undefined || missing.length === 0) return [];
   const list = missing.join(', ');
   const fix = options.quickFix?.();
-  return [{
-    ruleId,
-    message: `${roleLabel(fn)} does not allow ${list}, which function ${fn.logicalId} needs ${need.purpose}: ${text.consequence} ${text.advice}`,
-    uri: role.uri,
-    span: options.span ?? role.span,
-    ...(fix !== undefined ? { fixes: [fix] } : {}),
-  }];
+  return [
+    {
+      ruleId,
+      message: `${roleLabel(fn)} does not allow ${list}, which function ${fn.logicalId} needs ${need.purpose}: ${text.consequence} ${text.advice}`,
+      uri: role.uri,
+      span: options.span ?? role.span,
+      ...(fix !== undefined ? { fixes: [fix] } : {}),
+    },
+  ];
 }

@@ -66,7 +66,10 @@ export type TemplateRule = Rule & { template(ctx: TemplateRuleContext): Finding[
  * A handler check decided per language, for rules whose evidence is syntax only one
  * language's tree shows; a language without a part gets no findings from the rule.
  */
-export function byLanguage(parts: { readonly js?: (ctx: JsRuleContext) => Finding[]; readonly python?: (ctx: PythonRuleContext) => Finding[] }): (ctx: HandlerRuleContext) => Finding[] {
+export function byLanguage(parts: {
+  readonly js?: (ctx: JsRuleContext) => Finding[];
+  readonly python?: (ctx: PythonRuleContext) => Finding[];
+}): (ctx: HandlerRuleContext) => Finding[] {
   return ({ file, fs, today }) => {
     switch (file.language) {
       case 'js':

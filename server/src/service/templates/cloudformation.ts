@@ -61,7 +61,11 @@ export function readCloudFormationFunctions(
     const extra = extras.get(e.key);
     if (extra === undefined) continue;
     const type = scalarString(get(e.value, 'Type'));
-    functions.push(type === SAM_FUNCTION ? readSamFunction(e, globals, r, queues, extra, iam) : readLambdaFunction(e, r, extra, kind, iam));
+    functions.push(
+      type === SAM_FUNCTION
+        ? readSamFunction(e, globals, r, queues, extra, iam)
+        : readLambdaFunction(e, r, extra, kind, iam),
+    );
   }
   return { functions, queues, detachedMappings };
 }
@@ -74,7 +78,11 @@ function readQueue(e: TEntry, r: Resolver): QueueModel {
     uri: r.uri,
     idSpan: e.keySpan,
     visibilityTimeout: r.num(get(props, 'VisibilityTimeout')),
-    fifo: r.bool(get(props, 'FifoQueue')) ?? (/\.fifo$/.test(scalarString(get(props, 'QueueName')) ?? '') ? { value: true, span: e.keySpan, uri: r.uri } : undefined),
+    fifo:
+      r.bool(get(props, 'FifoQueue')) ??
+      (/\.fifo$/.test(scalarString(get(props, 'QueueName')) ?? '')
+        ? { value: true, span: e.keySpan, uri: r.uri }
+        : undefined),
     maxReceiveCount: r.num(get(redrive, 'maxReceiveCount')),
     deadLetterQueueLogicalId: r.refTarget(get(redrive, 'deadLetterTargetArn')),
   };
@@ -118,7 +126,14 @@ function globalsFor(resource: TNode, globals: TNode | undefined): TNode | undefi
   return { ...globals, entries: globals.entries.filter((g) => !names.has(g.key)) };
 }
 
-function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, queues: Map<string, QueueModel>, extra: Mutable, iam: IamReader): FunctionModel {
+function readSamFunction(
+  e: TEntry,
+  allGlobals: TNode | undefined,
+  r: Resolver,
+  queues: Map<string, QueueModel>,
+  extra: Mutable,
+  iam: IamReader,
+): FunctionModel {
   const props = get(e.value, 'Properties');
   const globals = globalsFor(e.value, allGlobals);
   const g = (key: string) => fromGlobals(props, globals, key);
@@ -133,7 +148,8 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
     }
   }
   const furl = g('FunctionUrlConfig');
-  if (furl !== undefined) triggers.push({ ...syncTrigger('FunctionUrl', 'FunctionUrlConfig', furl.span, r.uri), qualifier });
+  if (furl !== undefined)
+    triggers.push({ ...syncTrigger('FunctionUrl', 'FunctionUrlConfig', furl.span, r.uri), qualifier });
   const eic = g('EventInvokeConfig');
   const codeUri = g('CodeUri');
   const inlineCode = g('InlineCode') !== undefined;
@@ -170,12 +186,18 @@ function readSamFunction(e: TEntry, allGlobals: TNode | undefined, r: Resolver, 
     deadLetterQueue: readSamDlq(g('DeadLetterQueue'), r),
     vpcConfig: presence(g('VpcConfig'), r),
     vpc: readVpcAttachment(g('VpcConfig'), r),
-    executionRole: iam.executionRole(e.keySpan, get(props, 'Role'), {
-      policies: get(props, 'Policies'),
-      eventTypes: triggers.filter((t) => t.definedBy === 'event').map((t) => t.type),
-      vpc: g('VpcConfig') !== undefined,
-    }, e.key),
-    functionUrl: furl !== undefined ? { authType: r.str(get(furl, 'AuthType')), span: furl.span, uri: r.uri } : extra.functionUrl,
+    executionRole: iam.executionRole(
+      e.keySpan,
+      get(props, 'Role'),
+      {
+        policies: get(props, 'Policies'),
+        eventTypes: triggers.filter((t) => t.definedBy === 'event').map((t) => t.type),
+        vpc: g('VpcConfig') !== undefined,
+      },
+      e.key,
+    ),
+    functionUrl:
+      furl !== undefined ? { authType: r.str(get(furl, 'AuthType')), span: furl.span, uri: r.uri } : extra.functionUrl,
     triggers,
   };
 }
@@ -195,7 +217,12 @@ function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: Templa
     handler: r.str(get(props, 'Handler')),
     runtime: r.str(get(props, 'Runtime')),
     // A string Code is a local path that `aws cloudformation package` / `sam build` uploads.
-    codeUri: code?.kind === 'scalar' ? r.str(code) : code !== undefined && get(code, 'ZipFile') === undefined ? { unknown: 'an S3 location or image', span: code.span, uri: r.uri } : undefined,
+    codeUri:
+      code?.kind === 'scalar'
+        ? r.str(code)
+        : code !== undefined && get(code, 'ZipFile') === undefined
+          ? { unknown: 'an S3 location or image', span: code.span, uri: r.uri }
+          : undefined,
     inlineCode: get(code, 'ZipFile') !== undefined,
     packageType: r.str(get(props, 'PackageType')),
     architectures: r.strList(get(props, 'Architectures')),
@@ -215,10 +242,7 @@ function readLambdaFunction(e: TEntry, r: Resolver, extra: Mutable, kind: Templa
     versions: extra.versions,
     aliases: extra.aliases,
     asyncConfig: extra.asyncConfig,
-    deadLetterQueue:
-      dlc !== undefined
-        ? destination(target, undefined, dlc.span, r)
-        : undefined,
+    deadLetterQueue: dlc !== undefined ? destination(target, undefined, dlc.span, r) : undefined,
     vpcConfig: presence(get(props, 'VpcConfig'), r),
     vpc: readVpcAttachment(get(props, 'VpcConfig'), r),
     executionRole: iam.executionRole(e.keySpan, get(props, 'Role'), undefined, e.key),
@@ -241,7 +265,12 @@ function readEnvironment(env: TNode | undefined, r: Resolver): EnvironmentModel 
   if (vars.kind !== 'map') return { variables: [], span: vars.span, uri: r.uri, partial: true };
   const byName = new Map<string, EnvironmentVariable>();
   for (const v of vars.entries) {
-    byName.set(v.key, { name: v.key, nameSpan: v.keySpan, value: r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: r.uri }, uri: r.uri });
+    byName.set(v.key, {
+      name: v.key,
+      nameSpan: v.keySpan,
+      value: r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: r.uri },
+      uri: r.uri,
+    });
   }
   return { variables: [...byName.values()], span: vars.span, uri: r.uri, partial: false };
 }
@@ -272,7 +301,11 @@ export function destinationTypeOfResource(type: string | undefined): string | un
   }
 }
 
-function readDestinationConfig(node: TNode | undefined, key: 'OnSuccess' | 'OnFailure', r: Resolver): DestinationModel | undefined {
+function readDestinationConfig(
+  node: TNode | undefined,
+  key: 'OnSuccess' | 'OnFailure',
+  r: Resolver,
+): DestinationModel | undefined {
   const d = get(node, key);
   if (d === undefined) return undefined;
   return destination(get(d, 'Destination'), get(d, 'Type'), d.span, r);
@@ -300,7 +333,10 @@ function readDeploymentPreference(node: TNode | undefined, r: Resolver): Deploym
   return {
     type: r.str(get(node, 'Type')),
     enabled: knownValue(r.bool(get(node, 'Enabled'))) !== false,
-    hooks: { preTraffic: r.str(getPath(node, 'Hooks', 'PreTraffic')), postTraffic: r.str(getPath(node, 'Hooks', 'PostTraffic')) },
+    hooks: {
+      preTraffic: r.str(getPath(node, 'Hooks', 'PreTraffic')),
+      postTraffic: r.str(getPath(node, 'Hooks', 'PostTraffic')),
+    },
     span: node.span,
     uri: r.uri,
   };
@@ -311,17 +347,36 @@ function readRouting(node: TNode | undefined, r: Resolver): AliasRoutingModel | 
   const list = getEntry(node, 'AdditionalVersionWeights');
   const items = list?.value.kind === 'seq' ? list.value.items : [];
   return {
-    weights: items.map((item) => ({ version: r.str(get(item, 'FunctionVersion')), weight: r.num(get(item, 'FunctionWeight')), span: item.span })),
+    weights: items.map((item) => ({
+      version: r.str(get(item, 'FunctionVersion')),
+      weight: r.num(get(item, 'FunctionWeight')),
+      span: item.span,
+    })),
     span: list?.keySpan ?? node.span,
     uri: r.uri,
   };
 }
 
 function syncTrigger(type: string, name: string, span: Span, uri: string): Trigger {
-  return { type, name, invocation: 'sync', uri, span, definedBy: 'event', mapping: undefined, path: undefined, method: undefined };
+  return {
+    type,
+    name,
+    invocation: 'sync',
+    uri,
+    span,
+    definedBy: 'event',
+    mapping: undefined,
+    path: undefined,
+    method: undefined,
+  };
 }
 
-function readMapping(props: TNode | undefined, sourceKey: string, r: Resolver, queues: Map<string, QueueModel>): EventSourceMappingModel {
+function readMapping(
+  props: TNode | undefined,
+  sourceKey: string,
+  r: Resolver,
+  queues: Map<string, QueueModel>,
+): EventSourceMappingModel {
   const sourceNode = get(props, sourceKey);
   const sourceId = r.refTarget(sourceNode);
   return {
@@ -408,7 +463,10 @@ function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, M
       const fnId = r.refTarget(getPath(r.resource(id), 'Properties', 'FunctionName'));
       return fnId !== undefined && extras.has(fnId) ? { id: fnId, qualifier: 'qualified' } : undefined;
     }
-    return { id, qualifier: m[3] !== undefined || (m[2] !== undefined && m[2] !== '.Arn') ? 'qualified' : 'unqualified' };
+    return {
+      id,
+      qualifier: m[3] !== undefined || (m[2] !== undefined && m[2] !== '.Arn') ? 'qualified' : 'unqualified',
+    };
   }
   if (node.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
     const parts = node.arg.items[1];
@@ -422,7 +480,13 @@ function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, M
   return undefined;
 }
 
-function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable>, queues: Map<string, QueueModel>, detached: Trigger[]): void {
+function readRelatedResource(
+  e: TEntry,
+  r: Resolver,
+  extras: Map<string, Mutable>,
+  queues: Map<string, QueueModel>,
+  detached: Trigger[],
+): void {
   const type = scalarString(get(e.value, 'Type'));
   const props = get(e.value, 'Properties');
   const forFn = (node: TNode | undefined) => {
@@ -485,13 +549,20 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       const fn = forFn(get(props, 'TargetFunctionArn'));
       if (!fn) return;
       fn.functionUrl = { authType: r.str(get(props, 'AuthType')), span: e.keySpan, uri: r.uri };
-      const qualifier = get(props, 'Qualifier') !== undefined ? 'qualified' : qualifierOf(get(props, 'TargetFunctionArn'));
+      const qualifier =
+        get(props, 'Qualifier') !== undefined ? 'qualified' : qualifierOf(get(props, 'TargetFunctionArn'));
       fn.triggers.push({ ...syncTrigger('FunctionUrl', e.key, e.keySpan, r.uri), definedBy: 'resource', qualifier });
       return;
     }
     case 'AWS::Lambda::Version': {
       const fn = forFn(get(props, 'FunctionName'));
-      fn?.versions.push({ logicalId: e.key, span: e.keySpan, provisionedConcurrency: r.num(getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions')) });
+      fn?.versions.push({
+        logicalId: e.key,
+        span: e.keySpan,
+        provisionedConcurrency: r.num(
+          getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'),
+        ),
+      });
       return;
     }
     case 'AWS::Lambda::Alias': {
@@ -501,9 +572,12 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       fn?.aliases.push({
         name: r.str(get(props, 'Name')) ?? { unknown: 'no Name', span: e.keySpan, uri: r.uri },
         logicalId: e.key,
-        provisionedConcurrency: r.num(getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions')),
+        provisionedConcurrency: r.num(
+          getPath(props, 'ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'),
+        ),
         functionVersion: r.str(versionNode),
-        versionLogicalId: versionId !== undefined && r.resourceType(versionId) === 'AWS::Lambda::Version' ? versionId : undefined,
+        versionLogicalId:
+          versionId !== undefined && r.resourceType(versionId) === 'AWS::Lambda::Version' ? versionId : undefined,
         routing: readRouting(get(props, 'RoutingConfig'), r),
         uri: r.uri,
         span: e.keySpan,
@@ -540,7 +614,18 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       for (const s of list) {
         if (scalarString(get(s, 'Protocol')) !== 'lambda') continue;
         const fn = forFn(get(s, 'Endpoint'));
-        fn?.triggers.push({ type: 'SNS', name: e.key, invocation: 'async', uri: r.uri, span: e.keySpan, definedBy: 'resource', mapping: undefined, path: undefined, method: undefined, qualifier: qualifierOf(get(s, 'Endpoint')) });
+        fn?.triggers.push({
+          type: 'SNS',
+          name: e.key,
+          invocation: 'async',
+          uri: r.uri,
+          span: e.keySpan,
+          definedBy: 'resource',
+          mapping: undefined,
+          path: undefined,
+          method: undefined,
+          qualifier: qualifierOf(get(s, 'Endpoint')),
+        });
       }
       return;
     }
@@ -548,4 +633,3 @@ function readRelatedResource(e: TEntry, r: Resolver, extras: Map<string, Mutable
       return;
   }
 }
-

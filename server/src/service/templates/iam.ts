@@ -44,15 +44,28 @@ export class IamReader {
     const connectors: { id: string; span: Span; source: TNode | undefined; destination: TNode | undefined }[] = [];
     if (scalarString(get(e.value, 'Type')) === 'AWS::Serverless::Connector') {
       const props = get(e.value, 'Properties');
-      connectors.push({ id: e.key, span: e.keySpan, source: get(props, 'Source'), destination: get(props, 'Destination') });
+      connectors.push({
+        id: e.key,
+        span: e.keySpan,
+        source: get(props, 'Source'),
+        destination: get(props, 'Destination'),
+      });
     }
     const embedded = get(e.value, 'Connectors');
     if (embedded?.kind === 'map') {
-      for (const c of embedded.entries) connectors.push({ id: c.key, span: c.keySpan, source: undefined, destination: get(get(c.value, 'Properties'), 'Destination') });
+      for (const c of embedded.entries)
+        connectors.push({
+          id: c.key,
+          span: c.keySpan,
+          source: undefined,
+          destination: get(get(c.value, 'Properties'), 'Destination'),
+        });
     }
     for (const c of connectors) {
       const ends = [c.source, ...(c.destination?.kind === 'seq' ? c.destination.items : [c.destination])];
-      const ids = new Set(ends.map((end) => scalarString(get(end, 'Id'))).filter((id): id is string => id !== undefined));
+      const ids = new Set(
+        ends.map((end) => scalarString(get(end, 'Id'))).filter((id): id is string => id !== undefined),
+      );
       if (c.source === undefined) ids.add(e.key);
       for (const id of ids) {
         let list = this.connectors.get(id);
@@ -83,7 +96,10 @@ export class IamReader {
       const byName = roleNames.get(scalarString(t) ?? '');
       const roleId = id !== undefined && this.r.resourceType(id) === ROLE ? id : byName;
       if (roleId !== undefined) this.attachedTo(roleId).push(...grants);
-      else if (t.kind === 'intrinsic' && id === undefined) this.attachedToUnknown.push(unknown(`policy ${e.key}, attached to a role named by ${describe(t)}`, e.keySpan, this.r.uri));
+      else if (t.kind === 'intrinsic' && id === undefined)
+        this.attachedToUnknown.push(
+          unknown(`policy ${e.key}, attached to a role named by ${describe(t)}`, e.keySpan, this.r.uri),
+        );
     }
   }
 
@@ -104,14 +120,20 @@ export class IamReader {
   executionRole(
     fnIdSpan: Span,
     roleNode: TNode | undefined,
-    sam: { readonly policies: TNode | undefined; readonly eventTypes: readonly string[]; readonly vpc: boolean } | undefined,
+    sam:
+      | { readonly policies: TNode | undefined; readonly eventTypes: readonly string[]; readonly vpc: boolean }
+      | undefined,
     fnId?: string,
   ): ExecutionRoleModel {
     const connected = fnId !== undefined ? (this.connectors.get(fnId) ?? []) : [];
     const uri = this.r.uri;
     if (roleNode === undefined) {
       if (sam === undefined) return { managedBy: 'none', roleLogicalId: undefined, span: fnIdSpan, uri, grants: [] };
-      const implied = [BASIC_EXECUTION_POLICY, ...(sam.vpc ? [SAM_VPC_POLICY] : []), ...sam.eventTypes.flatMap((t) => SAM_EVENT_POLICIES[t] ?? [])];
+      const implied = [
+        BASIC_EXECUTION_POLICY,
+        ...(sam.vpc ? [SAM_VPC_POLICY] : []),
+        ...sam.eventTypes.flatMap((t) => SAM_EVENT_POLICIES[t] ?? []),
+      ];
       const grants = [...new Set(implied)].map((name) => managed(name, fnIdSpan, uri));
       if (sam.policies !== undefined) grants.push(...this.samPolicies(sam.policies));
       grants.push(...connected);
@@ -121,7 +143,13 @@ export class IamReader {
     if (roleId === undefined || this.r.resourceType(roleId) !== ROLE) {
       return { managedBy: 'external', roleLogicalId: undefined, span: roleNode.span, uri, grants: [] };
     }
-    return { managedBy: 'template', roleLogicalId: roleId, span: roleNode.span, uri, grants: [...this.roleGrants(roleId), ...connected] };
+    return {
+      managedBy: 'template',
+      roleLogicalId: roleId,
+      span: roleNode.span,
+      uri,
+      grants: [...this.roleGrants(roleId), ...connected],
+    };
   }
 
   private roleGrants(roleId: string): PolicyGrant[] {
@@ -152,7 +180,11 @@ export class IamReader {
       return this.document(get(get(this.r.resource(id), 'Properties'), 'PolicyDocument'), node.span);
     }
     const name = awsManagedPolicyName(node, this.r);
-    return [name !== undefined ? managed(name, node.span, this.r.uri) : unknown(`the managed policy ${describe(node)}`, node.span, this.r.uri)];
+    return [
+      name !== undefined
+        ? managed(name, node.span, this.r.uri)
+        : unknown(`the managed policy ${describe(node)}`, node.span, this.r.uri),
+    ];
   }
 
   /**
@@ -178,7 +210,16 @@ export class IamReader {
       if (get(node, 'Statement') !== undefined) return this.document(node, node.span);
       const only = node.entries.length === 1 ? node.entries[0] : undefined;
       if (only !== undefined) {
-        return [{ kind: 'template', name: only.key, actions: [], resourceIds: this.mentionedIds(only.value), span: only.keySpan, uri }];
+        return [
+          {
+            kind: 'template',
+            name: only.key,
+            actions: [],
+            resourceIds: this.mentionedIds(only.value),
+            span: only.keySpan,
+            uri,
+          },
+        ];
       }
     }
     return [unknown(`a policy given by ${describe(node)}`, node.span, uri)];
@@ -187,7 +228,14 @@ export class IamReader {
   /** The Allow statements of a policy document. Deny statements are left out: rules only ask what is granted. */
   private document(doc: TNode | undefined, span: Span): PolicyGrant[] {
     const uri = this.r.uri;
-    if (doc?.kind !== 'map') return [unknown(doc === undefined ? 'a policy without a document' : `a policy document given by ${describe(doc)}`, doc?.span ?? span, uri)];
+    if (doc?.kind !== 'map')
+      return [
+        unknown(
+          doc === undefined ? 'a policy without a document' : `a policy document given by ${describe(doc)}`,
+          doc?.span ?? span,
+          uri,
+        ),
+      ];
     const statements = get(doc, 'Statement');
     if (statements === undefined) return [];
     const list = statements.kind === 'seq' ? statements.items : [statements];
@@ -212,7 +260,14 @@ export class IamReader {
         out.push(unknown('a statement whose Action cannot be read', st.span, uri));
         continue;
       }
-      out.push({ kind: 'statement', name: 'an inline statement', actions, resourceIds: this.mentionedIds(get(st, 'Resource')), span: st.span, uri });
+      out.push({
+        kind: 'statement',
+        name: 'an inline statement',
+        actions,
+        resourceIds: this.mentionedIds(get(st, 'Resource')),
+        span: st.span,
+        uri,
+      });
     }
     return out;
   }
@@ -249,8 +304,15 @@ export function readVpcAttachment(node: TNode | undefined, r: Resolver): VpcAtta
   if (node?.kind !== 'map') return undefined;
   const subnets = get(node, 'SubnetIds');
   const items = subnets?.kind === 'seq' ? subnets.items : [];
-  const subnetIds = items.map((i) => r.refTarget(i)).filter((id): id is string => id !== undefined && r.resourceType(id) === 'AWS::EC2::Subnet');
-  return { subnetIds, subnetsInTemplate: items.length > 0 && subnetIds.length === items.length, span: node.span, uri: r.uri };
+  const subnetIds = items
+    .map((i) => r.refTarget(i))
+    .filter((id): id is string => id !== undefined && r.resourceType(id) === 'AWS::EC2::Subnet');
+  return {
+    subnetIds,
+    subnetsInTemplate: items.length > 0 && subnetIds.length === items.length,
+    span: node.span,
+    uri: r.uri,
+  };
 }
 
 function managed(name: string, span: Span, uri: string): PolicyGrant {
@@ -279,7 +341,8 @@ function literalStrings(node: TNode | undefined): string[] | undefined {
   return out;
 }
 
-const AWS_MANAGED_ARN = /^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}|\$\{Partition\}):iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+const AWS_MANAGED_ARN =
+  /^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}|\$\{Partition\}):iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
 
 /**
  * The name of an AWS managed policy from its ARN: a literal, a `!Sub` whose only variable
@@ -288,13 +351,18 @@ const AWS_MANAGED_ARN = /^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}|\$\{Partition\}
 function awsManagedPolicyName(node: TNode, r: Resolver): string | undefined {
   let text: string | undefined;
   if (node.kind === 'scalar') text = scalarString(node);
-  else if (node.kind === 'intrinsic' && node.fn === 'Fn::Sub') text = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
+  else if (node.kind === 'intrinsic' && node.fn === 'Fn::Sub')
+    text = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
   else if (node.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
     const sep = scalarString(node.arg.items[0]) ?? '';
     const parts = node.arg.items[1];
     if (parts?.kind === 'seq') {
       text = parts.items
-        .map((p) => (p.kind === 'intrinsic' && p.fn === 'Ref' && scalarString(p.arg) === 'AWS::Partition' ? '${AWS::Partition}' : scalarString(p) ?? '\u0000'))
+        .map((p) =>
+          p.kind === 'intrinsic' && p.fn === 'Ref' && scalarString(p.arg) === 'AWS::Partition'
+            ? '${AWS::Partition}'
+            : (scalarString(p) ?? '\u0000'),
+        )
         .join(sep);
     }
   } else {

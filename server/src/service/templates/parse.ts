@@ -36,7 +36,12 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json'): ParsedTree
   const depth = nestingDepth(text, fmt === 'json' ? 'json' : 'yaml');
   if (depth.depth > INPUT_LIMITS.maxNesting) {
     const message = `it is nested more than ${INPUT_LIMITS.maxNesting} levels deep (brackets), which no template needs; it was not read`;
-    return { root: undefined, syntaxErrors: [], format: fmt, overLimit: { message, span: { start: depth.at, end: depth.at + 1 } } };
+    return {
+      root: undefined,
+      syntaxErrors: [],
+      format: fmt,
+      overLimit: { message, span: { start: depth.at, end: depth.at + 1 } },
+    };
   }
   return fmt === 'json' ? parseJson(text) : parseYaml(text);
 }
@@ -52,8 +57,19 @@ function parseYaml(text: string): ParsedTree {
   if (relaxed === undefined) return first;
   const second = parseYamlStrict(relaxed.text);
   if (second.syntaxErrors.length > 0 || second.root === undefined) return first;
-  const overLimit = second.overLimit && { message: second.overLimit.message, span: { start: relaxed.toOriginal(second.overLimit.span.start), end: relaxed.toOriginal(second.overLimit.span.end) } };
-  return { root: mapSpans(second.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml', ...(overLimit ? { overLimit } : {}) };
+  const overLimit = second.overLimit && {
+    message: second.overLimit.message,
+    span: {
+      start: relaxed.toOriginal(second.overLimit.span.start),
+      end: relaxed.toOriginal(second.overLimit.span.end),
+    },
+  };
+  return {
+    root: mapSpans(second.root, relaxed.toOriginal),
+    syntaxErrors: [],
+    format: 'yaml',
+    ...(overLimit ? { overLimit } : {}),
+  };
 }
 
 function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quoteIndent: boolean } {
@@ -66,16 +82,35 @@ function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quot
   try {
     doc = parseDocument(text, { uniqueKeys: false, merge: true, strict: false, prettyErrors: false });
   } catch (e) {
-    return { root: undefined, syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }], format: 'yaml', flowIndent: false, quoteIndent: false };
+    return {
+      root: undefined,
+      syntaxErrors: [{ message: `YAML could not be read: ${String(e)}`, span: { start: 0, end: 0 } }],
+      format: 'yaml',
+      flowIndent: false,
+      quoteIndent: false,
+    };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  const syntaxErrors = doc.errors.slice(0, MAX_ERRORS).map((e) => ({ message: cleanYamlMessage(e.message), span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) } }));
-  const flowIndent = doc.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message));
+  const syntaxErrors = doc.errors
+    .slice(0, MAX_ERRORS)
+    .map((e) => ({
+      message: cleanYamlMessage(e.message),
+      span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
+    }));
+  const flowIndent = doc.errors.some(
+    (e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message),
+  );
   const quoteIndent = doc.errors.some((e) => e.code === 'MISSING_CHAR' && /^Missing closing ['"]quote/.test(e.message));
   const budget: AliasBudget = { expanded: 0, over: undefined };
   const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0, budget) : undefined;
-  const overLimit = budget.over === undefined ? undefined : { message: `its YAML aliases expand to more than ${INPUT_LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes, so the rest were not expanded (CloudFormation does not support aliases)`, span: budget.over };
+  const overLimit =
+    budget.over === undefined
+      ? undefined
+      : {
+          message: `its YAML aliases expand to more than ${INPUT_LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes, so the rest were not expanded (CloudFormation does not support aliases)`,
+          span: budget.over,
+        };
   return { root, syntaxErrors, format: 'yaml', flowIndent, quoteIndent, ...(overLimit ? { overLimit } : {}) };
 }
 
@@ -159,7 +194,10 @@ function closingQuote(line: string, from: number, quote: string): number {
  * Returns the new text and a function from new offsets to original offsets, or `undefined`
  * when nothing needed indenting.
  */
-function reindent(text: string, continues: Continuations): { text: string; toOriginal: (offset: number) => number } | undefined {
+function reindent(
+  text: string,
+  continues: Continuations,
+): { text: string; toOriginal: (offset: number) => number } | undefined {
   const lines = text.split('\n');
   const out: string[] = [];
   /** Original offsets of line starts where spaces were inserted, and the running total inserted. */
@@ -217,7 +255,15 @@ function mapSpans(node: TNode, f: (n: number) => number): TNode {
   const span = { start: f(node.span.start), end: f(node.span.end) };
   switch (node.kind) {
     case 'map':
-      return { ...node, span, entries: node.entries.map((e) => ({ key: e.key, keySpan: { start: f(e.keySpan.start), end: f(e.keySpan.end) }, value: mapSpans(e.value, f) })) };
+      return {
+        ...node,
+        span,
+        entries: node.entries.map((e) => ({
+          key: e.key,
+          keySpan: { start: f(e.keySpan.start), end: f(e.keySpan.end) },
+          value: mapSpans(e.value, f),
+        })),
+      };
     case 'seq':
       return { ...node, span, items: node.items.map((i) => mapSpans(i, f)) };
     case 'intrinsic':
@@ -247,7 +293,14 @@ interface AliasBudget {
   over: Span | undefined;
 }
 
-function convertYaml(node: YamlNode, doc: Document.Parsed, text: string, depth: number, budget: AliasBudget, inAlias = false): TNode {
+function convertYaml(
+  node: YamlNode,
+  doc: Document.Parsed,
+  text: string,
+  depth: number,
+  budget: AliasBudget,
+  inAlias = false,
+): TNode {
   const span = yamlSpan(node);
   if (depth > MAX_DEPTH || budget.over !== undefined) return { kind: 'scalar', span, value: null };
   if (inAlias && ++budget.expanded > INPUT_LIMITS.maxAliasExpansion) {
@@ -274,7 +327,14 @@ function convertYaml(node: YamlNode, doc: Document.Parsed, text: string, depth: 
   return longFormIntrinsic(converted);
 }
 
-function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, depth: number, budget: AliasBudget, inAlias: boolean): TNode {
+function convertUntagged(
+  node: YamlNode,
+  doc: Document.Parsed,
+  text: string,
+  depth: number,
+  budget: AliasBudget,
+  inAlias: boolean,
+): TNode {
   const span = yamlSpan(node);
   if (isMap(node)) {
     const entries: TEntry[] = [];
@@ -284,7 +344,9 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, dep
       const key = k && isScalar(k) ? String(k.value) : k ? String(k.toString()) : '';
       const keySpan = k ? yamlSpan(k) : span;
       const v = pair.value as YamlNode | null;
-      const value: TNode = v ? convertYaml(v, doc, text, depth + 1, budget, inAlias) : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
+      const value: TNode = v
+        ? convertYaml(v, doc, text, depth + 1, budget, inAlias)
+        : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
       entries.push({ key, keySpan, value });
     }
     return { kind: 'map', span, entries };
@@ -292,13 +354,19 @@ function convertUntagged(node: YamlNode, doc: Document.Parsed, text: string, dep
   if (isSeq(node)) {
     const items: TNode[] = [];
     for (const item of node.items) {
-      if (item && typeof item === 'object' && 'range' in item) items.push(convertYaml(item as YamlNode, doc, text, depth + 1, budget, inAlias));
+      if (item && typeof item === 'object' && 'range' in item)
+        items.push(convertYaml(item as YamlNode, doc, text, depth + 1, budget, inAlias));
     }
     return { kind: 'seq', span, items };
   }
   if (isScalar(node)) {
     const v = node.value;
-    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : typeof v === 'bigint' ? Number(v) : String(v);
+    const value =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null
+        ? v
+        : typeof v === 'bigint'
+          ? Number(v)
+          : String(v);
     return { kind: 'scalar', span, value };
   }
   return { kind: 'scalar', span, value: null };
@@ -330,12 +398,17 @@ function longFormIntrinsic(node: TNode): TNode {
 function parseJson(text: string): ParsedTree {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const syntaxErrors = errors.map((e) => ({ message: jsonErrorMessage(e), span: { start: e.offset, end: e.offset + Math.max(e.length, 1) } }));
+  const syntaxErrors = errors.map((e) => ({
+    message: jsonErrorMessage(e),
+    span: { start: e.offset, end: e.offset + Math.max(e.length, 1) },
+  }));
   return { root: tree ? convertJson(tree, 0) : undefined, syntaxErrors, format: 'json' };
 }
 
 function jsonErrorMessage(e: ParseError): string {
-  const words = printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = printParseErrorCode(e.error)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return `JSON: ${words}`;
 }
 
@@ -349,7 +422,9 @@ function convertJson(node: JsonNode, depth: number): TNode {
         const [k, v] = prop.children ?? [];
         if (!k) continue;
         const keySpan = { start: k.offset, end: k.offset + k.length };
-        const value: TNode = v ? convertJson(v, depth + 1) : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
+        const value: TNode = v
+          ? convertJson(v, depth + 1)
+          : { kind: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null };
         entries.push({ key: String(k.value), keySpan, value });
       }
       return longFormIntrinsic({ kind: 'map', span, entries });

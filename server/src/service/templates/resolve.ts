@@ -53,7 +53,12 @@ export class Resolver {
       }
       return { node, why: 'a FindInMap that cannot be resolved statically' };
     }
-    if (node.fn === 'Fn::Sub' && node.arg.kind === 'scalar' && typeof node.arg.value === 'string' && !node.arg.value.includes('${')) {
+    if (
+      node.fn === 'Fn::Sub' &&
+      node.arg.kind === 'scalar' &&
+      typeof node.arg.value === 'string' &&
+      !node.arg.value.includes('${')
+    ) {
       return { node: node.arg };
     }
     return { node, why: `the intrinsic function ${node.fn}` };
@@ -73,10 +78,14 @@ export class Resolver {
     if (why !== undefined) return this.unresolved(node, why);
     if (lit.kind === 'scalar') {
       if (typeof lit.value === 'number') return this.located(lit.value, node);
-      if (typeof lit.value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(lit.value)) return this.located(Number(lit.value), node);
+      if (typeof lit.value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(lit.value))
+        return this.located(Number(lit.value), node);
       return this.unresolved(node, `not a number (${JSON.stringify(lit.value)})`);
     }
-    return this.unresolved(node, `not a number (a ${lit.kind === 'map' ? 'mapping' : lit.kind === 'seq' ? 'list' : 'value'})`);
+    return this.unresolved(
+      node,
+      `not a number (a ${lit.kind === 'map' ? 'mapping' : lit.kind === 'seq' ? 'list' : 'value'})`,
+    );
   }
 
   str(node: TNode | undefined): Setting<string> | undefined {
@@ -106,7 +115,8 @@ export class Resolver {
       const out: string[] = [];
       for (const item of lit.items) {
         const s = this.str(item);
-        if (s === undefined || 'unknown' in s) return this.unresolved(node, 'a list with values that cannot be resolved');
+        if (s === undefined || 'unknown' in s)
+          return this.unresolved(node, 'a list with values that cannot be resolved');
         out.push(s.value);
       }
       return this.located(out, node);

@@ -12,7 +12,8 @@ const networkCache = new WeakMap<TemplateDocument, NetworkModel>();
 const urlCache = new WeakMap<TemplateDocument, readonly Setting<string>[]>();
 
 function resourcesOf(template: TemplateDocument): TMap | undefined {
-  const node = template.kind === 'serverless' ? getPath(template.root, 'resources', 'Resources') : get(template.root, 'Resources');
+  const node =
+    template.kind === 'serverless' ? getPath(template.root, 'resources', 'Resources') : get(template.root, 'Resources');
   return node?.kind === 'map' ? node : undefined;
 }
 
@@ -32,7 +33,10 @@ export function resourcePoliciesOf(template: TemplateDocument): readonly Resourc
         logicalId: e.key,
         uri: r.uri,
         idSpan: e.keySpan,
-        functionLogicalId: fnId !== undefined && /^AWS::(Serverless|Lambda)::Function$/.test(r.resourceType(fnId) ?? '') ? fnId : undefined,
+        functionLogicalId:
+          fnId !== undefined && /^AWS::(Serverless|Lambda)::Function$/.test(r.resourceType(fnId) ?? '')
+            ? fnId
+            : undefined,
         action: r.str(get(props, 'Action')),
         principal: r.str(get(props, 'Principal')),
         sourceArn: r.str(get(props, 'SourceArn')),
@@ -73,7 +77,8 @@ export function networkOf(template: TemplateDocument): NetworkModel {
   for (const e of resourcesOf(template)?.entries ?? []) {
     const type = scalarString(get(e.value, 'Type'));
     if (type === 'AWS::EC2::NatGateway') natGateways.push(e.key);
-    if (type === 'AWS::EC2::VPCEndpoint') endpoints.push({ logicalId: e.key, service: endpointService(getPath(e.value, 'Properties', 'ServiceName')) });
+    if (type === 'AWS::EC2::VPCEndpoint')
+      endpoints.push({ logicalId: e.key, service: endpointService(getPath(e.value, 'Properties', 'ServiceName')) });
   }
   const network = { natGateways, endpoints };
   networkCache.set(template, network);
@@ -87,11 +92,16 @@ export function networkOf(template: TemplateDocument): NetworkModel {
 function endpointService(node: TNode | undefined): string | undefined {
   let text: string | undefined;
   if (node?.kind === 'scalar') text = scalarString(node);
-  else if (node?.kind === 'intrinsic' && node.fn === 'Fn::Sub') text = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
+  else if (node?.kind === 'intrinsic' && node.fn === 'Fn::Sub')
+    text = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
   else if (node?.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
     const parts = node.arg.items[1];
-    if (parts?.kind === 'seq') text = parts.items.map((p) => scalarString(p) ?? '${}').join(scalarString(node.arg.items[0]) ?? '');
+    if (parts?.kind === 'seq')
+      text = parts.items.map((p) => scalarString(p) ?? '${}').join(scalarString(node.arg.items[0]) ?? '');
   }
-  const m = text === undefined ? null : /^(?:aws\.sagemaker\.|com\.amazonaws\.)(?:[a-z0-9-]+|\$\{[^}]*\})\.(.+)$/.exec(text.trim());
+  const m =
+    text === undefined
+      ? null
+      : /^(?:aws\.sagemaker\.|com\.amazonaws\.)(?:[a-z0-9-]+|\$\{[^}]*\})\.(.+)$/.exec(text.trim());
   return m?.[1];
 }

@@ -87,7 +87,11 @@ export function readServerlessTemplate(root: TMap, uri: string): ServerlessTempl
   const queues = fromResources.queues;
   const iam = new IamReader(asMap(get(cfn, 'Resources')) ?? { kind: 'map', span: cfn.span, entries: [] }, r);
   const plugins = get(resolved, 'plugins');
-  const pluginNames = new Set((plugins?.kind === 'seq' ? plugins.items : plugins?.kind === 'map' ? [get(plugins, 'modules')] : []).flatMap((p) => (p?.kind === 'seq' ? p.items : p !== undefined ? [p] : [])).map(scalarString));
+  const pluginNames = new Set(
+    (plugins?.kind === 'seq' ? plugins.items : plugins?.kind === 'map' ? [get(plugins, 'modules')] : [])
+      .flatMap((p) => (p?.kind === 'seq' ? p.items : p !== undefined ? [p] : []))
+      .map(scalarString),
+  );
   const reader = new FunctionReader(uri, r, queues, variables, asMap(get(resolved, 'provider')), iam, pluginNames);
   const functions: FunctionModel[] = [];
   for (const e of onAws ? functionEntries(get(resolved, 'functions')) : []) {
@@ -107,7 +111,8 @@ export function serverlessEventConfig(root: TNode | undefined, trigger: Trigger)
     if (events?.kind !== 'seq') continue;
     for (const item of events.items) {
       const e = item.kind === 'map' ? item.entries[0] : undefined;
-      if (e !== undefined && e.keySpan.start === trigger.span.start && e.keySpan.end === trigger.span.end) return e.value;
+      if (e !== undefined && e.keySpan.start === trigger.span.start && e.keySpan.end === trigger.span.end)
+        return e.value;
     }
   }
   return undefined;
@@ -133,7 +138,11 @@ function cloudFormationPart(node: TNode | undefined): TMap {
     merged.push({
       key: 'Resources',
       keySpan: first.keySpan,
-      value: { kind: 'map', span: first.value.span, entries: resources.flatMap((e) => (e.value.kind === 'map' ? e.value.entries : [])) },
+      value: {
+        kind: 'map',
+        span: first.value.span,
+        entries: resources.flatMap((e) => (e.value.kind === 'map' ? e.value.entries : [])),
+      },
     });
   }
   return { ...empty, entries: merged };
@@ -194,7 +203,8 @@ class FunctionReader {
     const image = get(fn, 'image');
     const roleNode = get(fn, 'role') ?? roleName(get(this.provider, 'iam')) ?? get(this.provider, 'role');
     const timeout = r.num(this.own(fn, 'timeout')) ?? this.located<number>(SERVERLESS_DEFAULTS.timeout, e.keySpan);
-    const memorySize = r.num(this.own(fn, 'memorySize')) ?? this.located<number>(SERVERLESS_DEFAULTS.memorySize, e.keySpan);
+    const memorySize =
+      r.num(this.own(fn, 'memorySize')) ?? this.located<number>(SERVERLESS_DEFAULTS.memorySize, e.keySpan);
     const url = get(fn, 'url');
     const functionUrl = this.functionUrl(url);
     const pc = get(fn, 'provisionedConcurrency');
@@ -203,9 +213,22 @@ class FunctionReader {
     const alias = this.publishedAlias(fn, provisionedConcurrency, snapStart);
     // The framework points every event at the function's alias when it has one, else at the
     // unqualified function (serverless/serverless, test/unit/lib/plugins/aws/package/compile/events/alias.test.js).
-    const triggers = this.triggers(e, fn).map((t): Trigger => ({ ...t, qualifier: alias !== undefined ? 'qualified' : 'unqualified' }));
+    const triggers = this.triggers(e, fn).map((t): Trigger => ({
+      ...t,
+      qualifier: alias !== undefined ? 'qualified' : 'unqualified',
+    }));
     if (functionUrl !== undefined) {
-      triggers.push({ type: 'FunctionUrl', name: 'url', invocation: 'sync', uri: this.uri, span: functionUrl.span, definedBy: 'event', mapping: undefined, path: undefined, method: undefined });
+      triggers.push({
+        type: 'FunctionUrl',
+        name: 'url',
+        invocation: 'sync',
+        uri: this.uri,
+        span: functionUrl.span,
+        definedBy: 'event',
+        mapping: undefined,
+        path: undefined,
+        method: undefined,
+      });
     }
     const vpc = this.vpc(fn);
     return {
@@ -244,7 +267,11 @@ class FunctionReader {
       // Without a `role`, the framework builds IamRoleLambdaExecution: logs, the permissions
       // its sqs/stream events need, the VPC policy, plus `provider.iam.role.statements` and
       // `managedPolicies` — the same shape as the role SAM builds.
-      executionRole: this.iam.executionRole(e.keySpan, roleNode, { policies: this.providerPolicies(), eventTypes: triggers.map((t) => t.type), vpc: vpc.node !== undefined }),
+      executionRole: this.iam.executionRole(e.keySpan, roleNode, {
+        policies: this.providerPolicies(),
+        eventTypes: triggers.map((t) => t.type),
+        vpc: vpc.node !== undefined,
+      }),
       functionUrl,
       triggers,
     };
@@ -253,7 +280,8 @@ class FunctionReader {
   /** `snapStart: true` is SnapStart on published versions; `false`, none. */
   private snapStart(node: TNode | undefined): Setting<string> | undefined {
     const on = this.r.bool(node);
-    if (on === undefined || !isKnown(on)) return on === undefined ? undefined : { unknown: on.unknown, span: on.span, uri: this.uri };
+    if (on === undefined || !isKnown(on))
+      return on === undefined ? undefined : { unknown: on.unknown, span: on.span, uri: this.uri };
     return this.located(on.value ? 'PublishedVersions' : 'None', on.span);
   }
 
@@ -264,11 +292,17 @@ class FunctionReader {
    * rejects both together). Modelled as SAM's AutoPublishAlias is: a version published on
    * every deploy and an alias moved to it.
    */
-  private publishedAlias(fn: TMap, pc: Setting<number> | undefined, snap: Setting<string> | undefined): Setting<string> | undefined {
+  private publishedAlias(
+    fn: TMap,
+    pc: Setting<number> | undefined,
+    snap: Setting<string> | undefined,
+  ): Setting<string> | undefined {
     const pcEntry = getEntry(fn, 'provisionedConcurrency');
-    if (pcEntry !== undefined && pc !== undefined && !(isKnown(pc) && pc.value <= 0)) return this.located('provisioned', pcEntry.keySpan);
+    if (pcEntry !== undefined && pc !== undefined && !(isKnown(pc) && pc.value <= 0))
+      return this.located('provisioned', pcEntry.keySpan);
     const snapEntry = getEntry(fn, 'snapStart');
-    if (snapEntry !== undefined && snap !== undefined && !(isKnown(snap) && snap.value !== 'PublishedVersions')) return this.located('snapstart', snapEntry.keySpan);
+    if (snapEntry !== undefined && snap !== undefined && !(isKnown(snap) && snap.value !== 'PublishedVersions'))
+      return this.located('snapstart', snapEntry.keySpan);
     return undefined;
   }
 
@@ -281,7 +315,12 @@ class FunctionReader {
   private versions(e: TEntry, fn: TMap, alias: Setting<string> | undefined): FunctionModel['versions'] {
     const own = this.r.bool(get(fn, 'versionFunction'));
     const provider = this.r.bool(get(this.provider, 'versionFunctions'));
-    const versioned = own !== undefined && isKnown(own) ? own.value : provider !== undefined && isKnown(provider) ? provider.value : true;
+    const versioned =
+      own !== undefined && isKnown(own)
+        ? own.value
+        : provider !== undefined && isKnown(provider)
+          ? provider.value
+          : true;
     if (!versioned && alias === undefined) return [];
     return [{ logicalId: `${normalizedName(e.key)}LambdaVersion`, span: e.keySpan, provisionedConcurrency: undefined }];
   }
@@ -297,7 +336,12 @@ class FunctionReader {
         continue;
       }
       for (const v of vars.entries) {
-        byName.set(v.key, { name: v.key, nameSpan: v.keySpan, value: this.r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: this.uri }, uri: this.uri });
+        byName.set(v.key, {
+          name: v.key,
+          nameSpan: v.keySpan,
+          value: this.r.str(v.value) ?? { unknown: 'empty', span: v.value.span, uri: this.uri },
+          uri: this.uri,
+        });
       }
     }
     const anchor = (fnEnv ?? providerEnv) as TNode;
@@ -312,7 +356,10 @@ class FunctionReader {
     const node = own?.value ?? get(this.provider, 'vpc');
     if (node === undefined) return none;
     if (node.kind === 'intrinsic' && node.fn === SERVERLESS_VARIABLE) {
-      return { setting: { unknown: scalarString(node.arg) ?? 'a variable', span: node.span, uri: this.uri }, node: undefined };
+      return {
+        setting: { unknown: scalarString(node.arg) ?? 'a variable', span: node.span, uri: this.uri },
+        node: undefined,
+      };
     }
     return node.kind === 'map' ? { setting: this.located<true>(true, node.span), node } : none;
   }
@@ -320,12 +367,20 @@ class FunctionReader {
   /** `provider.iam.role.statements` (or the older `iamRoleStatements`) and managed policies, as SAM-style `Policies`. */
   private providerPolicies(): TNode | undefined {
     const iamRole = get(get(this.provider, 'iam'), 'role');
-    const statements = [get(iamRole, 'statements'), get(this.provider, 'iamRoleStatements')].filter((n): n is TNode => n !== undefined);
-    const managed = [get(iamRole, 'managedPolicies'), get(this.provider, 'iamManagedPolicies')].filter((n): n is TNode => n !== undefined);
+    const statements = [get(iamRole, 'statements'), get(this.provider, 'iamRoleStatements')].filter(
+      (n): n is TNode => n !== undefined,
+    );
+    const managed = [get(iamRole, 'managedPolicies'), get(this.provider, 'iamManagedPolicies')].filter(
+      (n): n is TNode => n !== undefined,
+    );
     if (statements.length === 0 && managed.length === 0) return undefined;
-    const items: TNode[] = statements.map((st) => ({ kind: 'map', span: st.span, entries: [{ key: 'Statement', keySpan: st.span, value: st }] }));
+    const items: TNode[] = statements.map((st) => ({
+      kind: 'map',
+      span: st.span,
+      entries: [{ key: 'Statement', keySpan: st.span, value: st }],
+    }));
     for (const m of managed) items.push(...(m.kind === 'seq' ? m.items : [m]));
-    return { kind: 'seq', span: (statements[0] ?? managed[0] as TNode).span, items };
+    return { kind: 'seq', span: (statements[0] ?? (managed[0] as TNode)).span, items };
   }
 
   /** `url: true` or `url: { authorizer: aws_iam }`: a function URL, public unless `aws_iam`. */
@@ -375,7 +430,8 @@ class FunctionReader {
     const literal = targetText !== undefined && 'value' in targetText ? targetText.value : undefined;
     let type: Setting<string> | undefined;
     const explicit = scalarString(typeNode);
-    if (explicit !== undefined && typeNode !== undefined) type = this.located(destinationTypeName(explicit), typeNode.span);
+    if (explicit !== undefined && typeNode !== undefined)
+      type = this.located(destinationTypeName(explicit), typeNode.span);
     else if (targetId !== undefined) {
       const t = destinationTypeOfResource(this.r.resourceType(targetId));
       if (t !== undefined) type = this.located(t, node.span);
@@ -404,7 +460,10 @@ class FunctionReader {
     if (type === undefined) return undefined;
     const config = e.value;
     const base = { uri: this.uri, span: e.keySpan, definedBy: 'event' as const, path: undefined, method: undefined };
-    const fallbackName = eventName(e.key, config) ?? this.r.refTarget(get(config, 'bucket') ?? get(config, 'arn')) ?? `${fnEntry.key} events[${index}]`;
+    const fallbackName =
+      eventName(e.key, config) ??
+      this.r.refTarget(get(config, 'bucket') ?? get(config, 'arn')) ??
+      `${fnEntry.key} events[${index}]`;
     if (type === 'Api' || type === 'HttpApi') {
       const { method, path } = route(config);
       return { ...base, type, name: fallbackName, invocation: 'sync', mapping: undefined, method, path };
@@ -495,7 +554,11 @@ class FunctionReader {
 /** What the event is attached to, as the file names it: a bucket, topic, rate, bus or route. */
 function eventName(key: string, config: TNode): string | undefined {
   const s = scalarString(config);
-  const pick = (...keys: string[]) => keys.map((k) => get(config, k)).map((n) => (n?.kind === 'seq' ? scalarString(n.items[0]) : scalarString(n))).find((v) => v !== undefined);
+  const pick = (...keys: string[]) =>
+    keys
+      .map((k) => get(config, k))
+      .map((n) => (n?.kind === 'seq' ? scalarString(n.items[0]) : scalarString(n)))
+      .find((v) => v !== undefined);
   let name: string | undefined;
   switch (key) {
     case 's3':
@@ -582,4 +645,3 @@ function arnDestinationType(arn: string): string | undefined {
       return undefined;
   }
 }
-

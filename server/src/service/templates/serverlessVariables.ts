@@ -57,9 +57,14 @@ export class ServerlessVariables {
     if (depth > MAX_DEPTH) return unknownNode(node.span, 'a variable nested too deeply');
     switch (node.kind) {
       case 'scalar':
-        return typeof node.value === 'string' && node.value.includes('${') ? this.resolveScalar(node.value, node.span, depth) : node;
+        return typeof node.value === 'string' && node.value.includes('${')
+          ? this.resolveScalar(node.value, node.span, depth)
+          : node;
       case 'map':
-        return { ...node, entries: node.entries.map((e): TEntry => ({ ...e, value: this.resolveNode(e.value, depth) })) };
+        return {
+          ...node,
+          entries: node.entries.map((e): TEntry => ({ ...e, value: this.resolveNode(e.value, depth) })),
+        };
       case 'seq':
         return { ...node, items: node.items.map((i) => this.resolveNode(i, depth)) };
       case 'intrinsic':
@@ -132,7 +137,8 @@ export class ServerlessVariables {
 
   private resolveSource(source: string, depth: number): Value {
     const literal = literalValue(source);
-    if (literal !== undefined) return { kind: 'node', node: { kind: 'scalar', span: { start: 0, end: 0 }, value: literal } };
+    if (literal !== undefined)
+      return { kind: 'node', node: { kind: 'scalar', span: { start: 0, end: 0 }, value: literal } };
     // A nested variable as a whole source (`${self:a, ${env:B}}`), or inside an address (`self:custom.${opt:stage}`).
     let text = source;
     if (text.includes('${')) {
@@ -146,7 +152,9 @@ export class ServerlessVariables {
     const m = /^([A-Za-z][\w-]*)(?:\((.*)\))?:(.*)$/s.exec(text);
     if (m === null) {
       // Serverless reads an unquoted word without a source as a string.
-      return /^[\w.\-/]+$/.test(text) ? { kind: 'node', node: { kind: 'scalar', span: { start: 0, end: 0 }, value: text } } : { kind: 'unknown', why: `the variable \${${source}}` };
+      return /^[\w.\-/]+$/.test(text)
+        ? { kind: 'node', node: { kind: 'scalar', span: { start: 0, end: 0 }, value: text } }
+        : { kind: 'unknown', why: `the variable \${${source}}` };
     }
     const name = m[1] ?? '';
     const address = (m[3] ?? '').trim();
@@ -186,9 +194,13 @@ export class ServerlessVariables {
     try {
       const resolved = this.resolveNode(node, depth + 1);
       if (resolved.kind === 'intrinsic' && resolved.fn === SERVERLESS_VARIABLE) {
-        return { kind: 'unknown', why: resolved.arg.kind === 'scalar' ? String(resolved.arg.value) : `\${self:${address}}` };
+        return {
+          kind: 'unknown',
+          why: resolved.arg.kind === 'scalar' ? String(resolved.arg.value) : `\${self:${address}}`,
+        };
       }
-      if (resolved.kind === 'scalar' && resolved.value === null) return { kind: 'absent', why: `\${self:${address}}, which is empty` };
+      if (resolved.kind === 'scalar' && resolved.value === null)
+        return { kind: 'absent', why: `\${self:${address}}, which is empty` };
       return { kind: 'node', node: resolved };
     } finally {
       this.active.delete(node);

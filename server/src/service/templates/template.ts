@@ -31,7 +31,8 @@ export interface TemplateDocument {
 }
 
 /** Text hints that a file is meant to be a template, used when it does not parse. */
-const TEMPLATE_HINT = /AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::|^Resources\s*:|"Resources"\s*:|^provider\s*:/m;
+const TEMPLATE_HINT =
+  /AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::|^Resources\s*:|"Resources"\s*:|^provider\s*:/m;
 
 /** True when the text (its first 64 KB) reads like a template, parsed or not. */
 export function looksLikeTemplate(text: string): boolean {
@@ -50,7 +51,19 @@ export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'
     // Reported only for what is (or reads like) a template; other YAML is not ours to judge.
     const kind = parsed.root ? detectKind(parsed.root) : undefined;
     const overLimit = kind !== undefined || TEMPLATE_HINT.test(text.slice(0, 65536)) ? parsed.overLimit : undefined;
-    return { uri, text, format: parsed.format, root: undefined, syntaxError: undefined, overLimit, kind, functions: [], queues: new Map(), detachedMappings: [], resolver: undefined };
+    return {
+      uri,
+      text,
+      format: parsed.format,
+      root: undefined,
+      syntaxError: undefined,
+      overLimit,
+      kind,
+      functions: [],
+      queues: new Map(),
+      detachedMappings: [],
+      resolver: undefined,
+    };
   }
   const root = parsed.root;
   const kind = root ? detectKind(root) : undefined;
@@ -65,7 +78,12 @@ export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'
     const { functions, queues, resolver } = readServerlessTemplate(root, uri);
     return { ...base, kind, functions, queues, detachedMappings: [], resolver };
   }
-  const resolver = new Resolver(uri, mapOf(get(root, 'Parameters')), mapOf(get(root, 'Mappings')), mapOf(get(root, 'Resources')));
+  const resolver = new Resolver(
+    uri,
+    mapOf(get(root, 'Parameters')),
+    mapOf(get(root, 'Mappings')),
+    mapOf(get(root, 'Resources')),
+  );
   const { functions, queues, detachedMappings } = readCloudFormationFunctions(root, resolver, kind);
   return { ...base, kind, functions, queues, detachedMappings, resolver };
 }
@@ -83,7 +101,8 @@ function detectKind(root: TNode): TemplateKind | undefined {
     resources?.kind === 'map' &&
     resources.entries.some((e) => /^(AWS|Alexa|Custom)::/.test(scalarString(get(e.value, 'Type')) ?? ''));
   const hasSamResource =
-    resources?.kind === 'map' && resources.entries.some((e) => (scalarString(get(e.value, 'Type')) ?? '').startsWith('AWS::Serverless::'));
+    resources?.kind === 'map' &&
+    resources.entries.some((e) => (scalarString(get(e.value, 'Type')) ?? '').startsWith('AWS::Serverless::'));
   if (transforms.some((t) => t?.startsWith('AWS::Serverless')) || hasSamResource) return 'sam';
   if (get(root, 'AWSTemplateFormatVersion') !== undefined || hasAwsResource) return 'cloudformation';
   if (get(root, 'service') !== undefined && get(root, 'provider') !== undefined) return 'serverless';

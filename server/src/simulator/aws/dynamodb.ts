@@ -52,8 +52,11 @@ export class DynamoDb {
     }
     // CREATING turns ACTIVE on dynalite's next timer tick.
     for (let i = 0; i < 50; i++) {
-      const states = await Promise.all([...this.tables.values()].map((t) => this.raw('DescribeTable', { TableName: t.name })));
-      if (states.every((s) => (s.body as { Table?: { TableStatus?: string } }).Table?.TableStatus !== 'CREATING')) break;
+      const states = await Promise.all(
+        [...this.tables.values()].map((t) => this.raw('DescribeTable', { TableName: t.name })),
+      );
+      if (states.every((s) => (s.body as { Table?: { TableStatus?: string } }).Table?.TableStatus !== 'CREATING'))
+        break;
       await new Promise((r) => setTimeout(r, 1));
     }
     for (const [name, items] of Object.entries(seed)) {
@@ -79,7 +82,8 @@ export class DynamoDb {
   async call(operation: string, params: Record<string, unknown>): Promise<AwsResponse> {
     if (operation === 'TransactWriteItems') return this.transactWrite(params);
     if (operation === 'TransactGetItems') return this.transactGet(params);
-    if (operation === 'DescribeEndpoints') return { body: { Endpoints: [{ Address: 'localhost', CachePeriodInMinutes: 1440 }] } };
+    if (operation === 'DescribeEndpoints')
+      return { body: { Endpoints: [{ Address: 'localhost', CachePeriodInMinutes: 1440 }] } };
     if (operation === 'BatchWriteItem') return this.batchWrite(params);
     const tableName = typeof params['TableName'] === 'string' ? params['TableName'] : undefined;
     const table = tableName !== undefined ? this.table(tableName) : undefined;
@@ -106,7 +110,10 @@ export class DynamoDb {
 
   /** BatchWriteItem through dynalite, with the stream records of the tables that have a stream. */
   private async batchWrite(params: Record<string, unknown>): Promise<AwsResponse> {
-    const requests = (params['RequestItems'] ?? {}) as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>;
+    const requests = (params['RequestItems'] ?? {}) as Record<
+      string,
+      { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]
+    >;
     const renamed: typeof requests = {};
     const watched: { table: TableDef; key: Item; before: Item | undefined; deleted: boolean }[] = [];
     for (const [name, list] of Object.entries(requests)) {
@@ -115,16 +122,28 @@ export class DynamoDb {
       if (table?.streamViewType == null || !Array.isArray(list)) continue;
       for (const r of list) {
         const key = r.DeleteRequest?.Key ?? keyOf(table, r.PutRequest?.Item);
-        if (key) watched.push({ table, key, before: await this.itemAt(table, key), deleted: r.DeleteRequest !== undefined });
+        if (key)
+          watched.push({ table, key, before: await this.itemAt(table, key), deleted: r.DeleteRequest !== undefined });
       }
     }
     const r = await this.raw('BatchWriteItem', { ...params, RequestItems: renamed });
     if (r.status !== 200) throw toAwsError(r.status, r.body);
     for (const w of watched) {
       const after = w.deleted ? undefined : await this.itemAt(w.table, w.key);
-      if (w.before !== undefined || after !== undefined) this.onStream(w.table, { eventName: w.before === undefined ? 'INSERT' : after === undefined ? 'REMOVE' : 'MODIFY', keys: w.key, oldImage: w.before, newImage: after });
+      if (w.before !== undefined || after !== undefined)
+        this.onStream(w.table, {
+          eventName: w.before === undefined ? 'INSERT' : after === undefined ? 'REMOVE' : 'MODIFY',
+          keys: w.key,
+          oldImage: w.before,
+          newImage: after,
+        });
     }
-    return { body: r.body, resource: Object.keys(requests).map((n) => this.table(n)?.logicalId ?? n).join(',') };
+    return {
+      body: r.body,
+      resource: Object.keys(requests)
+        .map((n) => this.table(n)?.logicalId ?? n)
+        .join(','),
+    };
   }
 
   private async itemAt(table: TableDef, key: unknown): Promise<Item | undefined> {
@@ -141,7 +160,10 @@ export class DynamoDb {
   private async transactWrite(params: Record<string, unknown>): Promise<AwsResponse> {
     const items = params['TransactItems'];
     if (!Array.isArray(items) || items.length === 0 || items.length > 100) {
-      throw new AwsError('ValidationException', '1 validation error detected: Value at \'transactItems\' failed to satisfy constraint: Member must have length between 1 and 100');
+      throw new AwsError(
+        'ValidationException',
+        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length between 1 and 100",
+      );
     }
     const undo: { table: string; key: unknown; old: Item | undefined }[] = [];
     // Stream records are written when the transaction commits, never for a cancelled one.
@@ -149,7 +171,8 @@ export class DynamoDb {
     const reasons: { Code: string; Message?: string }[] = items.map(() => ({ Code: 'None' }));
     for (const [i, entry] of (items as Record<string, Record<string, unknown>>[]).entries()) {
       const [kind, body] = Object.entries(entry)[0] ?? [];
-      if (kind === undefined || body === undefined) throw new AwsError('ValidationException', `TransactItems[${i}] names no action`);
+      if (kind === undefined || body === undefined)
+        throw new AwsError('ValidationException', `TransactItems[${i}] names no action`);
       const name = String(body['TableName'] ?? '');
       const table = this.table(name);
       const real = table?.name ?? name;
@@ -164,10 +187,25 @@ export class DynamoDb {
         // A condition check is an update that changes nothing: its key's item must meet the condition.
         op = 'UpdateItem';
         const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = body;
-        request = { TableName: real, Key: body['Key'], ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues };
+        request = {
+          TableName: real,
+          Key: body['Key'],
+          ConditionExpression,
+          ExpressionAttributeNames,
+          ExpressionAttributeValues,
+        };
         if (old === undefined && typeof ConditionExpression === 'string') {
           // UpdateItem would create the item: check against a missing item with a Put that cannot create it.
-          request = { TableName: real, Item: body['Key'], ConditionExpression: `(${ConditionExpression}) AND attribute_exists(#ll_missing)`, ExpressionAttributeNames: { ...((ExpressionAttributeNames as object) ?? {}), '#ll_missing': '__lambda_lens_never__' }, ExpressionAttributeValues };
+          request = {
+            TableName: real,
+            Item: body['Key'],
+            ConditionExpression: `(${ConditionExpression}) AND attribute_exists(#ll_missing)`,
+            ExpressionAttributeNames: {
+              ...((ExpressionAttributeNames as object) ?? {}),
+              '#ll_missing': '__lambda_lens_never__',
+            },
+            ExpressionAttributeValues,
+          };
           op = 'PutItem';
         }
       } else throw new AwsError('ValidationException', `TransactItems[${i}]: unknown action ${kind}`);
@@ -187,17 +225,35 @@ export class DynamoDb {
       if (table?.streamViewType != null && kind !== 'ConditionCheck') {
         const after = kind === 'Delete' ? undefined : await this.itemAt(table, key);
         if (old !== undefined || after !== undefined) {
-          changes.push({ table, change: { eventName: old === undefined ? 'INSERT' : after === undefined ? 'REMOVE' : 'MODIFY', keys: (key ?? {}) as Item, oldImage: old, newImage: after } });
+          changes.push({
+            table,
+            change: {
+              eventName: old === undefined ? 'INSERT' : after === undefined ? 'REMOVE' : 'MODIFY',
+              keys: (key ?? {}) as Item,
+              oldImage: old,
+              newImage: after,
+            },
+          });
         }
       }
     }
     for (const c of changes) this.onStream(c.table, c.change);
-    return { body: {}, resource: [...new Set((items as Record<string, Record<string, unknown>>[]).map((e) => String(Object.values(e)[0]?.['TableName'] ?? '')))].join(',') };
+    return {
+      body: {},
+      resource: [
+        ...new Set(
+          (items as Record<string, Record<string, unknown>>[]).map((e) =>
+            String(Object.values(e)[0]?.['TableName'] ?? ''),
+          ),
+        ),
+      ].join(','),
+    };
   }
 
   private async transactGet(params: Record<string, unknown>): Promise<AwsResponse> {
     const items = params['TransactItems'];
-    if (!Array.isArray(items) || items.length === 0) throw new AwsError('ValidationException', 'TransactItems must have between 1 and 100 items');
+    if (!Array.isArray(items) || items.length === 0)
+      throw new AwsError('ValidationException', 'TransactItems must have between 1 and 100 items');
     const responses: { Item?: unknown }[] = [];
     for (const entry of items as { Get?: Record<string, unknown> }[]) {
       const get = entry.Get;
@@ -217,7 +273,8 @@ export class DynamoDb {
       req.headers = {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${operation}`,
-        authorization: 'AWS4-HMAC-SHA256 Credential=LOCAL/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=LOCAL/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
         'x-amz-date': '20260101T000000Z',
       };
       req.method = 'POST';

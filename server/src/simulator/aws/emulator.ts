@@ -136,11 +136,17 @@ export class AwsEmulator {
       }
       for (const [key, text] of Object.entries(files)) this.putObject(b, key, Buffer.from(text), 'text/plain', {});
     }
-    for (const [name, value] of Object.entries(seed.ssm ?? {})) this.resources.parameters.set(name, { value, type: 'String' });
+    for (const [name, value] of Object.entries(seed.ssm ?? {}))
+      this.resources.parameters.set(name, { value, type: 'String' });
     for (const [name, value] of Object.entries(seed.secretsmanager ?? {})) {
       const existing = this.resources.secrets.get(name);
       const text = typeof value === 'string' ? value : JSON.stringify(value);
-      this.resources.secrets.set(name, { arn: existing?.arn ?? `arn:aws:secretsmanager:${this.resources.region.region}:${this.resources.region.accountId}:secret:${name}-AbCdEf`, value: text });
+      this.resources.secrets.set(name, {
+        arn:
+          existing?.arn ??
+          `arn:aws:secretsmanager:${this.resources.region.region}:${this.resources.region.accountId}:secret:${name}-AbCdEf`,
+        value: text,
+      });
     }
     return this.url;
   }
@@ -190,12 +196,17 @@ export class AwsEmulator {
     for (const b of this.resources.buckets.values()) {
       const objs: Record<string, { size: number; contentType: string; text?: string }> = {};
       for (const [k, o] of this.objects.get(b.name) ?? []) {
-        objs[k] = { size: o.body.length, contentType: o.contentType, ...(o.body.length <= 4096 ? { text: o.body.toString('utf8') } : {}) };
+        objs[k] = {
+          size: o.body.length,
+          contentType: o.contentType,
+          ...(o.body.length <= 4096 ? { text: o.body.toString('utf8') } : {}),
+        };
       }
       buckets[b.logicalId] = objs;
     }
     const queues: Record<string, string[]> = {};
-    for (const q of this.resources.queues.values()) queues[q.logicalId] = (this.localQueues.get(q.name) ?? []).map((m) => m.body);
+    for (const q of this.resources.queues.values())
+      queues[q.logicalId] = (this.localQueues.get(q.name) ?? []).map((m) => m.body);
     return {
       tables: await this.dynamodb.dump(),
       queues,
@@ -212,7 +223,13 @@ export class AwsEmulator {
     req.on('end', () => {
       this.answer(req, res, Buffer.concat(chunks)).catch((e: unknown) => {
         // The emulation's own fault: answered as AWS's InternalFailure, never a crash of the run.
-        if (!res.headersSent) this.write(res, undefined, new AwsError('InternalFailure', `Lambda Lens emulation error: ${(e as Error).message}`, 500), 'x');
+        if (!res.headersSent)
+          this.write(
+            res,
+            undefined,
+            new AwsError('InternalFailure', `Lambda Lens emulation error: ${(e as Error).message}`, 500),
+            'x',
+          );
       });
     });
   }
@@ -267,7 +284,10 @@ export class AwsEmulator {
         response = out;
         extra = { deduplicated: out.deduplicated === true };
       } catch (e) {
-        error = e instanceof AwsError ? e : new AwsError('InternalFailure', `Lambda Lens emulation error: ${(e as Error).message}`, 500);
+        error =
+          e instanceof AwsError
+            ? e
+            : new AwsError('InternalFailure', `Lambda Lens emulation error: ${(e as Error).message}`, 500);
       }
     }
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
@@ -283,7 +303,14 @@ export class AwsEmulator {
     }
     const answer = response as AwsResponse;
     call.summary = answer.summary ?? `${request.operation}${call.resource ? ` ${call.resource}` : ''}`;
-    this.recorder.finish(call, ctx, effectOf(request, call.resource, { ...extra, keyNames: request.service === 'dynamodb' ? this.keyNames(request.params['TableName']) : undefined }));
+    this.recorder.finish(
+      call,
+      ctx,
+      effectOf(request, call.resource, {
+        ...extra,
+        keyNames: request.service === 'dynamodb' ? this.keyNames(request.params['TableName']) : undefined,
+      }),
+    );
     this.writeOk(res, request, answer, requestId);
   }
 
@@ -295,10 +322,18 @@ export class AwsEmulator {
   }
 
   private write(res: ServerResponse, req: AwsRequest | undefined, err: AwsError, requestId: string): void {
-    const e = req?.service === 'sqs' && err.queryCode === undefined && SQS_QUERY_CODES[err.code] ? new AwsError(err.code, err.message, err.status, SQS_QUERY_CODES[err.code], err.extra) : err;
+    const e =
+      req?.service === 'sqs' && err.queryCode === undefined && SQS_QUERY_CODES[err.code]
+        ? new AwsError(err.code, err.message, err.status, SQS_QUERY_CODES[err.code], err.extra)
+        : err;
     const out = errorResponse(req, e, requestId);
     if (res.destroyed) return;
-    res.writeHead(out.status, { ...out.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId, 'content-length': Buffer.byteLength(out.body) });
+    res.writeHead(out.status, {
+      ...out.headers,
+      'x-amzn-requestid': requestId,
+      'x-amz-request-id': requestId,
+      'content-length': Buffer.byteLength(out.body),
+    });
     res.end(out.body);
   }
 
@@ -308,9 +343,19 @@ export class AwsEmulator {
     let type: string;
     if (req.protocol === 'json') {
       body = Buffer.from(JSON.stringify(answer.body ?? {}));
-      type = req.service === 'dynamodb' || req.service === 'sqs' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+      type =
+        req.service === 'dynamodb' || req.service === 'sqs'
+          ? 'application/x-amz-json-1.0'
+          : 'application/x-amz-json-1.1';
     } else if (req.protocol === 'query') {
-      body = Buffer.from(queryResponse(req.service, req.operation, typeof answer.body === 'string' ? answer.body : toXml(answer.body ?? {}), requestId));
+      body = Buffer.from(
+        queryResponse(
+          req.service,
+          req.operation,
+          typeof answer.body === 'string' ? answer.body : toXml(answer.body ?? {}),
+          requestId,
+        ),
+      );
       type = 'text/xml';
     } else if (Buffer.isBuffer(answer.body)) {
       body = answer.body;
@@ -322,7 +367,12 @@ export class AwsEmulator {
       body = Buffer.from(answer.body === undefined ? '' : JSON.stringify(answer.body));
       type = 'application/json';
     }
-    const headers: Record<string, string | number> = { 'content-type': type, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId, ...answer.headers };
+    const headers: Record<string, string | number> = {
+      'content-type': type,
+      'x-amzn-requestid': requestId,
+      'x-amz-request-id': requestId,
+      ...answer.headers,
+    };
     // The JavaScript SDK v2 and boto3 check a DynamoDB answer's CRC32.
     if (req.service === 'dynamodb') headers['x-amz-crc32'] = crc32(body);
     if (req.method === 'HEAD') {
@@ -346,7 +396,9 @@ export class AwsEmulator {
     const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
     switch (req.service) {
       case 'dynamodb':
-        return s(p['TableName']) ?? (p['RequestItems'] ? Object.keys(p['RequestItems'] as object).join(',') : undefined);
+        return (
+          s(p['TableName']) ?? (p['RequestItems'] ? Object.keys(p['RequestItems'] as object).join(',') : undefined)
+        );
       case 'sqs':
         return s(p['QueueUrl'])?.split('/').pop() ?? s(p['QueueName']);
       case 'sns':
@@ -356,7 +408,9 @@ export class AwsEmulator {
       case 's3':
         return decodeURIComponent(req.path.slice(1)) || undefined;
       case 'lambda':
-        return /functions\/([^/]+)/.exec(req.path)?.[1] !== undefined ? decodeURIComponent(/functions\/([^/]+)/.exec(req.path)?.[1] as string) : undefined;
+        return /functions\/([^/]+)/.exec(req.path)?.[1] !== undefined
+          ? decodeURIComponent(/functions\/([^/]+)/.exec(req.path)?.[1] as string)
+          : undefined;
       case 'ssm':
         return s(p['Name']);
       case 'secretsmanager':
@@ -366,7 +420,10 @@ export class AwsEmulator {
     }
   }
 
-  private async dispatch(req: AwsRequest, ctx: CallContext | undefined): Promise<AwsResponse & { deduplicated?: boolean }> {
+  private async dispatch(
+    req: AwsRequest,
+    ctx: CallContext | undefined,
+  ): Promise<AwsResponse & { deduplicated?: boolean }> {
     switch (req.service) {
       case 'dynamodb':
         if (req.protocol !== 'json') break;
@@ -392,7 +449,9 @@ export class AwsEmulator {
         if (req.operation === 'GetCallerIdentity') {
           const a = this.resources.region.accountId;
           const fn = ctx?.function ?? 'simulation';
-          return { body: `<Arn>arn:aws:sts::${a}:assumed-role/${escapeXml(fn)}Role/${escapeXml(fn)}</Arn><UserId>AROALAMBDALENS:${escapeXml(fn)}</UserId><Account>${a}</Account>` };
+          return {
+            body: `<Arn>arn:aws:sts::${a}:assumed-role/${escapeXml(fn)}Role/${escapeXml(fn)}</Arn><UserId>AROALAMBDALENS:${escapeXml(fn)}</UserId><Account>${a}</Account>`,
+          };
         }
         break;
       default:
@@ -409,14 +468,27 @@ export class AwsEmulator {
     const id = randomUUID();
     const summary = `${req.operation}: answered with a plausible success (not emulated)`;
     if (req.protocol === 'query') {
-      const known: Record<string, string> = { SendEmail: `<MessageId>${id}</MessageId>`, SendRawEmail: `<MessageId>${id}</MessageId>`, SendTemplatedEmail: `<MessageId>${id}</MessageId>` };
+      const known: Record<string, string> = {
+        SendEmail: `<MessageId>${id}</MessageId>`,
+        SendRawEmail: `<MessageId>${id}</MessageId>`,
+        SendTemplatedEmail: `<MessageId>${id}</MessageId>`,
+      };
       return { body: known[req.operation] ?? '', summary };
     }
     const bodies: Record<string, unknown> = {
       'ses:SendEmail': { MessageId: id },
-      'states:StartExecution': { executionArn: `arn:aws:states:${this.resources.region.region}:${this.resources.region.accountId}:execution:sim:${id}`, startDate: Date.now() / 1000 },
+      'states:StartExecution': {
+        executionArn: `arn:aws:states:${this.resources.region.region}:${this.resources.region.accountId}:execution:sim:${id}`,
+        startDate: Date.now() / 1000,
+      },
       'kinesis:PutRecord': { ShardId: 'shardId-000000000000', SequenceNumber: `${Date.now()}` },
-      'kinesis:PutRecords': { FailedRecordCount: 0, Records: ((req.params['Records'] as unknown[]) ?? []).map(() => ({ ShardId: 'shardId-000000000000', SequenceNumber: `${Date.now()}` })) },
+      'kinesis:PutRecords': {
+        FailedRecordCount: 0,
+        Records: ((req.params['Records'] as unknown[]) ?? []).map(() => ({
+          ShardId: 'shardId-000000000000',
+          SequenceNumber: `${Date.now()}`,
+        })),
+      },
       'firehose:PutRecord': { RecordId: id },
       'events:PutEvents': { FailedEntryCount: 0, Entries: [] },
     };
@@ -435,8 +507,16 @@ export class AwsEmulator {
   private queue(urlOrName: unknown): QueueDef {
     const s = typeof urlOrName === 'string' ? urlOrName : '';
     const name = s.split('/').pop() ?? '';
-    const q = [...this.resources.queues.values()].find((x) => x.name === name || x.url === s || x.arn === s || x.logicalId === name);
-    if (!q) throw new AwsError('QueueDoesNotExist', `The specified queue does not exist: ${s || '(no QueueUrl)'}`, 400, 'AWS.SimpleQueueService.NonExistentQueue');
+    const q = [...this.resources.queues.values()].find(
+      (x) => x.name === name || x.url === s || x.arn === s || x.logicalId === name,
+    );
+    if (!q)
+      throw new AwsError(
+        'QueueDoesNotExist',
+        `The specified queue does not exist: ${s || '(no QueueUrl)'}`,
+        400,
+        'AWS.SimpleQueueService.NonExistentQueue',
+      );
     return q;
   }
 
@@ -446,30 +526,73 @@ export class AwsEmulator {
     const op = req.operation;
     if (op === 'GetQueueUrl') {
       const q = this.queue(p['QueueName']);
-      return query ? { body: `<QueueUrl>${escapeXml(q.url)}</QueueUrl>`, resource: q.logicalId } : { body: { QueueUrl: q.url }, resource: q.logicalId };
+      return query
+        ? { body: `<QueueUrl>${escapeXml(q.url)}</QueueUrl>`, resource: q.logicalId }
+        : { body: { QueueUrl: q.url }, resource: q.logicalId };
     }
     if (op === 'ListQueues') {
       const urls = [...this.resources.queues.values()].map((q) => q.url);
-      return query ? { body: urls.map((u) => `<QueueUrl>${escapeXml(u)}</QueueUrl>`).join('') } : { body: { QueueUrls: urls } };
+      return query
+        ? { body: urls.map((u) => `<QueueUrl>${escapeXml(u)}</QueueUrl>`).join('') }
+        : { body: { QueueUrls: urls } };
     }
     const q = this.queue(p['QueueUrl']);
     const resource = q.logicalId;
     if (op === 'SendMessage' || op === 'SendMessageBatch') {
-      const entries = op === 'SendMessage' ? [{ ...p, Id: undefined }] : ((p['Entries'] as Record<string, unknown>[] | undefined) ?? []);
-      if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.', 400, 'AWS.SimpleQueueService.EmptyBatchRequest');
-      const results: { Id?: unknown; MessageId: string; MD5OfMessageBody: string; MD5OfMessageAttributes?: string }[] = [];
+      const entries =
+        op === 'SendMessage'
+          ? [{ ...p, Id: undefined }]
+          : ((p['Entries'] as Record<string, unknown>[] | undefined) ?? []);
+      if (entries.length === 0)
+        throw new AwsError(
+          'EmptyBatchRequest',
+          'There should be at least one SendMessageBatchRequestEntry in the request.',
+          400,
+          'AWS.SimpleQueueService.EmptyBatchRequest',
+        );
+      const results: { Id?: unknown; MessageId: string; MD5OfMessageBody: string; MD5OfMessageAttributes?: string }[] =
+        [];
       const fresh: QueueMessage[] = [];
       let deduplicated = 0;
       for (const e of entries) {
         const body = e['MessageBody'];
-        if (typeof body !== 'string' || body.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter MessageBody.', 400, 'MissingParameter');
+        if (typeof body !== 'string' || body.length === 0)
+          throw new AwsError(
+            'MissingParameter',
+            'The request must contain the parameter MessageBody.',
+            400,
+            'MissingParameter',
+          );
         const attrs = (e['MessageAttributes'] as QueueMessage['messageAttributes'] | undefined) ?? {};
-        const msg: QueueMessage = { messageId: randomUUID(), body, md5OfBody: md5(body), attributes: {}, messageAttributes: attrs };
+        const msg: QueueMessage = {
+          messageId: randomUUID(),
+          body,
+          md5OfBody: md5(body),
+          attributes: {},
+          messageAttributes: attrs,
+        };
         if (q.fifo) {
           const group = e['MessageGroupId'];
-          if (typeof group !== 'string') throw new AwsError('MissingParameter', 'The request must contain the parameter MessageGroupId.', 400, 'MissingParameter');
-          const dedupId = typeof e['MessageDeduplicationId'] === 'string' ? e['MessageDeduplicationId'] : q.contentBasedDeduplication ? createHash('sha256').update(body).digest('hex') : undefined;
-          if (dedupId === undefined) throw new AwsError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly', 400, 'InvalidParameterValue');
+          if (typeof group !== 'string')
+            throw new AwsError(
+              'MissingParameter',
+              'The request must contain the parameter MessageGroupId.',
+              400,
+              'MissingParameter',
+            );
+          const dedupId =
+            typeof e['MessageDeduplicationId'] === 'string'
+              ? e['MessageDeduplicationId']
+              : q.contentBasedDeduplication
+                ? createHash('sha256').update(body).digest('hex')
+                : undefined;
+          if (dedupId === undefined)
+            throw new AwsError(
+              'InvalidParameterValue',
+              'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+              400,
+              'InvalidParameterValue',
+            );
           msg.groupId = group;
           msg.deduplicationId = dedupId;
           const seen = this.dedup.get(`${q.name}\n${dedupId}`);
@@ -482,7 +605,12 @@ export class AwsEmulator {
             fresh.push(msg);
           }
         } else fresh.push(msg);
-        results.push({ Id: e['Id'], MessageId: msg.messageId, MD5OfMessageBody: msg.md5OfBody, ...(Object.keys(attrs).length > 0 ? { MD5OfMessageAttributes: md5OfAttributes(attrs) } : {}) });
+        results.push({
+          Id: e['Id'],
+          MessageId: msg.messageId,
+          MD5OfMessageBody: msg.md5OfBody,
+          ...(Object.keys(attrs).length > 0 ? { MD5OfMessageAttributes: md5OfAttributes(attrs) } : {}),
+        });
       }
       this.enqueue(q, fresh);
       const summary = `${op} ${q.name}: ${entries.length} message${entries.length === 1 ? '' : 's'}${deduplicated ? ` (${deduplicated} deduplicated)` : ''}`;
@@ -492,7 +620,12 @@ export class AwsEmulator {
         return { body: query ? toXml(one) : one, resource, summary, deduplicated: deduplicated > 0 };
       }
       const successful = results.map((r) => ({ ...r, Id: String(r.Id) }));
-      return { body: query ? toXml({ SendMessageBatchResultEntry: successful }) : { Successful: successful, Failed: [] }, resource, summary, deduplicated: deduplicated === entries.length };
+      return {
+        body: query ? toXml({ SendMessageBatchResultEntry: successful }) : { Successful: successful, Failed: [] },
+        resource,
+        summary,
+        deduplicated: deduplicated === entries.length,
+      };
     }
     if (op === 'ReceiveMessage') {
       const max = Math.min(10, Math.max(1, Number(p['MaxNumberOfMessages'] ?? 1) || 1));
@@ -510,8 +643,14 @@ export class AwsEmulator {
         ReceiptHandle: m.receipt as string,
         MD5OfBody: m.md5OfBody,
         Body: m.body,
-        Attributes: { SentTimestamp: String(m.sentMs), ApproximateReceiveCount: String(m.receiveCount), ...(m.groupId ? { MessageGroupId: m.groupId } : {}) },
-        ...(Object.keys(m.messageAttributes).length > 0 ? { MessageAttributes: m.messageAttributes, MD5OfMessageAttributes: md5OfAttributes(m.messageAttributes) } : {}),
+        Attributes: {
+          SentTimestamp: String(m.sentMs),
+          ApproximateReceiveCount: String(m.receiveCount),
+          ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
+        },
+        ...(Object.keys(m.messageAttributes).length > 0
+          ? { MessageAttributes: m.messageAttributes, MD5OfMessageAttributes: md5OfAttributes(m.messageAttributes) }
+          : {}),
       }));
       const summary = `ReceiveMessage ${q.name}: ${messages.length} message${messages.length === 1 ? '' : 's'}`;
       if (!query) return { body: messages.length > 0 ? { Messages: messages } : {}, resource, summary };
@@ -519,13 +658,25 @@ export class AwsEmulator {
         .map((m) => {
           const attrs = Object.entries(m.Attributes).map(([Name, Value]) => ({ Name, Value }));
           const mattrs = Object.entries(m.MessageAttributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
-          return toXml({ MessageId: m.MessageId, ReceiptHandle: m.ReceiptHandle, MD5OfBody: m.MD5OfBody, Body: m.Body, Attribute: attrs, MD5OfMessageAttributes: m.MD5OfMessageAttributes, MessageAttribute: mattrs }, 'Message');
+          return toXml(
+            {
+              MessageId: m.MessageId,
+              ReceiptHandle: m.ReceiptHandle,
+              MD5OfBody: m.MD5OfBody,
+              Body: m.Body,
+              Attribute: attrs,
+              MD5OfMessageAttributes: m.MD5OfMessageAttributes,
+              MessageAttribute: mattrs,
+            },
+            'Message',
+          );
         })
         .join('');
       return { body: xml, resource, summary };
     }
     if (op === 'DeleteMessage' || op === 'DeleteMessageBatch' || op === 'ChangeMessageVisibility') {
-      const entries = op === 'DeleteMessageBatch' ? ((p['Entries'] as Record<string, unknown>[] | undefined) ?? []) : [p];
+      const entries =
+        op === 'DeleteMessageBatch' ? ((p['Entries'] as Record<string, unknown>[] | undefined) ?? []) : [p];
       const list = this.localQueues.get(q.name) ?? [];
       for (const e of entries) {
         const i = list.findIndex((m) => m.receipt === e['ReceiptHandle']);
@@ -537,7 +688,11 @@ export class AwsEmulator {
       const summary = `${op} ${q.name}`;
       if (op !== 'DeleteMessageBatch') return { body: query ? '' : {}, resource, summary };
       const ok = entries.map((e) => ({ Id: String(e['Id']) }));
-      return { body: query ? toXml({ DeleteMessageBatchResultEntry: ok }) : { Successful: ok, Failed: [] }, resource, summary };
+      return {
+        body: query ? toXml({ DeleteMessageBatchResultEntry: ok }) : { Successful: ok, Failed: [] },
+        resource,
+        summary,
+      };
     }
     if (op === 'GetQueueAttributes') {
       const attrs: Record<string, string> = {
@@ -546,7 +701,9 @@ export class AwsEmulator {
         VisibilityTimeout: String(q.visibilityTimeoutSeconds),
         FifoQueue: String(q.fifo),
       };
-      return query ? { body: toXml({ Attribute: Object.entries(attrs).map(([Name, Value]) => ({ Name, Value })) }), resource } : { body: { Attributes: attrs }, resource };
+      return query
+        ? { body: toXml({ Attribute: Object.entries(attrs).map(([Name, Value]) => ({ Name, Value })) }), resource }
+        : { body: { Attributes: attrs }, resource };
     }
     if (op === 'PurgeQueue') {
       this.localQueues.set(q.name, []);
@@ -560,7 +717,11 @@ export class AwsEmulator {
     if (messages.length === 0) return;
     const now = this.host.now();
     for (const m of messages) {
-      m.attributes = { SentTimestamp: String(Math.floor(now)), ...(m.groupId ? { MessageGroupId: m.groupId } : {}), ...(m.deduplicationId ? { MessageDeduplicationId: m.deduplicationId } : {}) };
+      m.attributes = {
+        SentTimestamp: String(Math.floor(now)),
+        ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
+        ...(m.deduplicationId ? { MessageDeduplicationId: m.deduplicationId } : {}),
+      };
     }
     if (this.host.deliverToQueue(q, messages)) return;
     const list = this.localQueues.get(q.name) ?? [];
@@ -572,7 +733,9 @@ export class AwsEmulator {
 
   private topic(arn: unknown): TopicDef {
     const s = typeof arn === 'string' ? arn : '';
-    const t = [...this.resources.topics.values()].find((x) => x.arn === s || x.name === s.split(':').pop() || x.logicalId === s);
+    const t = [...this.resources.topics.values()].find(
+      (x) => x.arn === s || x.name === s.split(':').pop() || x.logicalId === s,
+    );
     if (!t) throw new AwsError('NotFound', 'Topic does not exist', 404);
     return t;
   }
@@ -580,29 +743,52 @@ export class AwsEmulator {
   private sns(req: AwsRequest): AwsResponse {
     const p = req.params as Record<string, string>;
     if (req.operation === 'Publish') {
-      if (p['PhoneNumber']) return { body: `<MessageId>${randomUUID()}</MessageId>`, resource: p['PhoneNumber'], summary: 'Publish: SMS (not sent)' };
+      if (p['PhoneNumber'])
+        return {
+          body: `<MessageId>${randomUUID()}</MessageId>`,
+          resource: p['PhoneNumber'],
+          summary: 'Publish: SMS (not sent)',
+        };
       const t = this.topic(p['TopicArn'] ?? p['TargetArn']);
       if (typeof p['Message'] !== 'string') throw new AwsError('InvalidParameter', 'Invalid parameter: Message', 400);
       const id = this.publish(t, p['Message'], p['Subject'], snsAttributes(p));
-      return { body: `<MessageId>${id}</MessageId>`, resource: t.logicalId, summary: `Publish ${t.name}: ${t.subscriptions.length} subscription${t.subscriptions.length === 1 ? '' : 's'}` };
+      return {
+        body: `<MessageId>${id}</MessageId>`,
+        resource: t.logicalId,
+        summary: `Publish ${t.name}: ${t.subscriptions.length} subscription${t.subscriptions.length === 1 ? '' : 's'}`,
+      };
     }
     if (req.operation === 'PublishBatch') {
       const t = this.topic(p['TopicArn']);
       const ok: { Id: string; MessageId: string }[] = [];
       for (let i = 1; p[`PublishBatchRequestEntries.member.${i}.Id`] !== undefined; i++) {
         const pre = `PublishBatchRequestEntries.member.${i}.`;
-        ok.push({ Id: p[`${pre}Id`] as string, MessageId: this.publish(t, p[`${pre}Message`] ?? '', p[`${pre}Subject`], {}) });
+        ok.push({
+          Id: p[`${pre}Id`] as string,
+          MessageId: this.publish(t, p[`${pre}Message`] ?? '', p[`${pre}Subject`], {}),
+        });
       }
-      return { body: `<Successful>${ok.map((o) => toXml(o, 'member')).join('')}</Successful><Failed/>`, resource: t.logicalId, summary: `PublishBatch ${t.name}: ${ok.length} messages` };
+      return {
+        body: `<Successful>${ok.map((o) => toXml(o, 'member')).join('')}</Successful><Failed/>`,
+        resource: t.logicalId,
+        summary: `PublishBatch ${t.name}: ${ok.length} messages`,
+      };
     }
     if (req.operation === 'ListTopics') {
-      return { body: `<Topics>${[...this.resources.topics.values()].map((t) => `<member><TopicArn>${escapeXml(t.arn)}</TopicArn></member>`).join('')}</Topics>` };
+      return {
+        body: `<Topics>${[...this.resources.topics.values()].map((t) => `<member><TopicArn>${escapeXml(t.arn)}</TopicArn></member>`).join('')}</Topics>`,
+      };
     }
     return this.plausible(req);
   }
 
   /** SNS fan-out: each subscription gets the message (https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html). */
-  private publish(t: TopicDef, message: string, subject: string | undefined, attributes: Record<string, { Type: string; Value: string }>): string {
+  private publish(
+    t: TopicDef,
+    message: string,
+    subject: string | undefined,
+    attributes: Record<string, { Type: string; Value: string }>,
+  ): string {
     const id = randomUUID();
     const timestamp = new Date().toISOString();
     const region = this.resources.region;
@@ -620,14 +806,46 @@ export class AwsEmulator {
       MessageAttributes: attributes,
     };
     for (const s of t.subscriptions) {
-      if (s.filterPolicy !== undefined && !matchesPattern(s.filterPolicy, Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, v.Type === 'Number' ? Number(v.Value) : v.Value])))) continue;
+      if (
+        s.filterPolicy !== undefined &&
+        !matchesPattern(
+          s.filterPolicy,
+          Object.fromEntries(
+            Object.entries(attributes).map(([k, v]) => [k, v.Type === 'Number' ? Number(v.Value) : v.Value]),
+          ),
+        )
+      )
+        continue;
       if (s.target.kind === 'function') {
         const fn = this.resources.functions.get(s.target.logicalId);
-        if (fn) this.host.invokeAsync(fn, { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: `${t.arn}:${randomUUID()}`, Sns: notification }] }, 'sns');
+        if (fn)
+          this.host.invokeAsync(
+            fn,
+            {
+              Records: [
+                {
+                  EventSource: 'aws:sns',
+                  EventVersion: '1.0',
+                  EventSubscriptionArn: `${t.arn}:${randomUUID()}`,
+                  Sns: notification,
+                },
+              ],
+            },
+            'sns',
+          );
       } else if (s.target.kind === 'queue') {
         const q = this.resources.queues.get(s.target.logicalId);
-        const body = s.rawMessageDelivery ? message : JSON.stringify({ ...notification, SigningCertURL: notification.SigningCertUrl, UnsubscribeURL: notification.UnsubscribeUrl });
-        if (q) this.enqueue(q, [{ messageId: randomUUID(), body, md5OfBody: md5(body), attributes: {}, messageAttributes: {} }]);
+        const body = s.rawMessageDelivery
+          ? message
+          : JSON.stringify({
+              ...notification,
+              SigningCertURL: notification.SigningCertUrl,
+              UnsubscribeURL: notification.UnsubscribeUrl,
+            });
+        if (q)
+          this.enqueue(q, [
+            { messageId: randomUUID(), body, md5OfBody: md5(body), attributes: {}, messageAttributes: {} },
+          ]);
       }
     }
     return id;
@@ -638,7 +856,10 @@ export class AwsEmulator {
   private putEvents(req: AwsRequest): AwsResponse {
     const entries = req.params['Entries'];
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
-      throw new AwsError('ValidationException', '1 validation error detected: Value at \'entries\' failed to satisfy constraint: Member must have length between 1 and 10');
+      throw new AwsError(
+        'ValidationException',
+        "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and 10",
+      );
     }
     const region = this.resources.region;
     const results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] = [];
@@ -655,10 +876,15 @@ export class AwsEmulator {
       }
       if (typeof e['Source'] !== 'string' || typeof e['DetailType'] !== 'string') {
         failed++;
-        results.push({ ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter(s) Source and DetailType must be specified.' });
+        results.push({
+          ErrorCode: 'InvalidArgument',
+          ErrorMessage: 'Parameter(s) Source and DetailType must be specified.',
+        });
         continue;
       }
-      const bus = String(e['EventBusName'] ?? 'default').split('/').pop() as string;
+      const bus = String(e['EventBusName'] ?? 'default')
+        .split('/')
+        .pop() as string;
       const id = randomUUID();
       // The event as rules and targets see it (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html).
       const event = {
@@ -679,7 +905,11 @@ export class AwsEmulator {
       }
       results.push({ EventId: id });
     }
-    return { body: { FailedEntryCount: failed, Entries: results }, resource: 'default', summary: `PutEvents: ${entries.length} event${entries.length === 1 ? '' : 's'}, ${matched} rule match${matched === 1 ? '' : 'es'}` };
+    return {
+      body: { FailedEntryCount: failed, Entries: results },
+      resource: 'default',
+      summary: `PutEvents: ${entries.length} event${entries.length === 1 ? '' : 's'}, ${matched} rule match${matched === 1 ? '' : 'es'}`,
+    };
   }
 
   private deliver(target: Target, event: unknown, source: 'eventbridge' | 's3'): void {
@@ -689,7 +919,10 @@ export class AwsEmulator {
     } else if (target.kind === 'queue') {
       const q = this.resources.queues.get(target.logicalId);
       const body = JSON.stringify(event);
-      if (q) this.enqueue(q, [{ messageId: randomUUID(), body, md5OfBody: md5(body), attributes: {}, messageAttributes: {} }]);
+      if (q)
+        this.enqueue(q, [
+          { messageId: randomUUID(), body, md5OfBody: md5(body), attributes: {}, messageAttributes: {} },
+        ]);
     } else {
       const t = this.resources.topics.get(target.logicalId);
       if (t) this.publish(t, JSON.stringify(event), undefined, {});
@@ -702,7 +935,13 @@ export class AwsEmulator {
     return this.resources.buckets.get(name) ?? [...this.resources.buckets.values()].find((b) => b.name === name);
   }
 
-  private putObject(b: BucketDef, key: string, body: Buffer, contentType: string, metadata: Record<string, string>): StoredObject {
+  private putObject(
+    b: BucketDef,
+    key: string,
+    body: Buffer,
+    contentType: string,
+    metadata: Record<string, string>,
+  ): StoredObject {
     const o = { body, contentType, etag: `"${md5(body)}"`, lastModified: new Date(), metadata };
     this.objects.get(b.name)?.set(key, o);
     return o;
@@ -713,8 +952,13 @@ export class AwsEmulator {
     const bucketName = decodeURIComponent(segments[0] ?? '');
     const key = segments.slice(1).map(decodeURIComponent).join('/');
     if (req.operation === 'ListBuckets') {
-      const list = [...this.resources.buckets.values()].map((b) => ({ Name: b.name, CreationDate: new Date(0).toISOString() }));
-      return { body: `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets>${list.map((b) => toXml(b, 'Bucket')).join('')}</Buckets><Owner><ID>sim</ID></Owner></ListAllMyBucketsResult>` };
+      const list = [...this.resources.buckets.values()].map((b) => ({
+        Name: b.name,
+        CreationDate: new Date(0).toISOString(),
+      }));
+      return {
+        body: `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets>${list.map((b) => toXml(b, 'Bucket')).join('')}</Buckets><Owner><ID>sim</ID></Owner></ListAllMyBucketsResult>`,
+      };
     }
     const b = this.bucket(bucketName);
     if (!b) throw new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404);
@@ -723,10 +967,16 @@ export class AwsEmulator {
     switch (req.operation) {
       case 'PutObject': {
         const meta: Record<string, string> = {};
-        for (const [h, v] of Object.entries(req.headers)) if (h.startsWith('x-amz-meta-') && typeof v === 'string') meta[h.slice(11)] = v;
+        for (const [h, v] of Object.entries(req.headers))
+          if (h.startsWith('x-amz-meta-') && typeof v === 'string') meta[h.slice(11)] = v;
         const o = this.putObject(b, key, req.body, String(req.headers['content-type'] ?? 'binary/octet-stream'), meta);
         this.notify(b, 'ObjectCreated:Put', key, o);
-        return { body: '', headers: { etag: o.etag }, resource, summary: `PutObject ${b.name}/${key} (${o.body.length} B)` };
+        return {
+          body: '',
+          headers: { etag: o.etag },
+          resource,
+          summary: `PutObject ${b.name}/${key} (${o.body.length} B)`,
+        };
       }
       case 'GetObject':
       case 'HeadObject': {
@@ -735,7 +985,12 @@ export class AwsEmulator {
           if (req.operation === 'HeadObject') throw new AwsError('NotFound', 'Not Found', 404);
           throw new AwsError('NoSuchKey', 'The specified key does not exist.', 404);
         }
-        const headers: Record<string, string> = { etag: o.etag, 'last-modified': o.lastModified.toUTCString(), 'content-type': o.contentType, 'content-length': String(o.body.length) };
+        const headers: Record<string, string> = {
+          etag: o.etag,
+          'last-modified': o.lastModified.toUTCString(),
+          'content-type': o.contentType,
+          'content-length': String(o.body.length),
+        };
         for (const [k, v] of Object.entries(o.metadata)) headers[`x-amz-meta-${k}`] = v;
         return { body: o.body, headers, resource, summary: `${req.operation} ${b.name}/${key} (${o.body.length} B)` };
       }
@@ -748,22 +1003,41 @@ export class AwsEmulator {
       case 'ListObjects': {
         const prefix = req.query.get('prefix') ?? '';
         const max = Number(req.query.get('max-keys') ?? 1000) || 1000;
-        const after = req.query.get('start-after') ?? req.query.get('continuation-token') ?? req.query.get('marker') ?? '';
+        const after =
+          req.query.get('start-after') ?? req.query.get('continuation-token') ?? req.query.get('marker') ?? '';
         const keys = [...objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
         const page = keys.slice(0, max);
         const truncated = keys.length > page.length;
         const contents = page.map((k) => {
           const o = objects.get(k) as StoredObject;
-          return toXml({ Key: k, LastModified: o.lastModified.toISOString(), ETag: o.etag, Size: o.body.length, StorageClass: 'STANDARD' }, 'Contents');
+          return toXml(
+            {
+              Key: k,
+              LastModified: o.lastModified.toISOString(),
+              ETag: o.etag,
+              Size: o.body.length,
+              StorageClass: 'STANDARD',
+            },
+            'Contents',
+          );
         });
-        const next = truncated ? `<NextContinuationToken>${escapeXml(page[page.length - 1] ?? '')}</NextContinuationToken>` : '';
+        const next = truncated
+          ? `<NextContinuationToken>${escapeXml(page[page.length - 1] ?? '')}</NextContinuationToken>`
+          : '';
         const body = `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${escapeXml(b.name)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents.join('')}${next}</ListBucketResult>`;
-        return { body, resource, summary: `${req.operation} ${b.name}: ${page.length} key${page.length === 1 ? '' : 's'}` };
+        return {
+          body,
+          resource,
+          summary: `${req.operation} ${b.name}: ${page.length} key${page.length === 1 ? '' : 's'}`,
+        };
       }
       case 'HeadBucket':
         return { body: '', resource };
       case 'GetBucketLocation':
-        return { body: `<?xml version="1.0" encoding="UTF-8"?><LocationConstraint>${this.resources.region.region}</LocationConstraint>`, resource };
+        return {
+          body: `<?xml version="1.0" encoding="UTF-8"?><LocationConstraint>${this.resources.region.region}</LocationConstraint>`,
+          resource,
+        };
       default:
         return { ...this.plausible(req), resource };
     }
@@ -785,12 +1059,19 @@ export class AwsEmulator {
         eventName,
         userIdentity: { principalId: 'AWS:AROALAMBDALENS:simulation' },
         requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(), 'x-amz-id-2': randomUUID() },
+        responseElements: {
+          'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
+          'x-amz-id-2': randomUUID(),
+        },
         s3: {
           s3SchemaVersion: '1.0',
           configurationId: 'lambda-lens',
           bucket: { name: b.name, ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: b.arn },
-          object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), ...(o ? { size: o.body.length, eTag: o.etag.replace(/"/g, '') } : {}), sequencer: Date.now().toString(16).toUpperCase() },
+          object: {
+            key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'),
+            ...(o ? { size: o.body.length, eTag: o.etag.replace(/"/g, '') } : {}),
+            sequencer: Date.now().toString(16).toUpperCase(),
+          },
         },
       };
       this.deliver(n.target, { Records: [record] }, 's3');
@@ -802,19 +1083,30 @@ export class AwsEmulator {
   private async invoke(req: AwsRequest): Promise<AwsResponse> {
     const raw = decodeURIComponent(/functions\/([^/]+)/.exec(req.path)?.[1] ?? '');
     const name = raw.startsWith('arn:') ? (raw.split(':')[6] ?? raw) : (raw.split(':')[0] ?? raw);
-    const fn = this.resources.functions.get(name) ?? [...this.resources.functions.values()].find((f) => f.name === name);
+    const fn =
+      this.resources.functions.get(name) ?? [...this.resources.functions.values()].find((f) => f.name === name);
     const region = this.resources.region;
-    if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:${region.region}:${region.accountId}:function:${name}`, 404);
+    if (!fn)
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `Function not found: arn:aws:lambda:${region.region}:${region.accountId}:function:${name}`,
+        404,
+      );
     const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     let payload: unknown = null;
     if (req.body.length > 0) {
       try {
         payload = JSON.parse(req.body.toString('utf8'));
       } catch {
-        throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: Could not parse payload into json', 400);
+        throw new AwsError(
+          'InvalidRequestContentException',
+          'Could not parse request body into json: Could not parse payload into json',
+          400,
+        );
       }
     }
-    if (type === 'DryRun') return { status: 204, body: '', resource: fn.logicalId, summary: `Invoke ${fn.logicalId}: DryRun` };
+    if (type === 'DryRun')
+      return { status: 204, body: '', resource: fn.logicalId, summary: `Invoke ${fn.logicalId}: DryRun` };
     if (type === 'Event') {
       this.host.invokeAsync(fn, payload, 'lambda');
       return { status: 202, body: '', resource: fn.logicalId, summary: `Invoke ${fn.logicalId}: Event (queued)` };
@@ -839,7 +1131,15 @@ export class AwsEmulator {
     const region = this.resources.region;
     const shape = (name: string): Record<string, unknown> => {
       const v = params.get(name) as { value: string; type: string };
-      return { Name: name, Type: v.type, Value: v.value, Version: 1, LastModifiedDate: 0, ARN: `arn:aws:ssm:${region.region}:${region.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`, DataType: 'text' };
+      return {
+        Name: name,
+        Type: v.type,
+        Value: v.value,
+        Version: 1,
+        LastModifiedDate: 0,
+        ARN: `arn:aws:ssm:${region.region}:${region.accountId}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+        DataType: 'text',
+      };
     };
     if (req.operation === 'GetParameter') {
       const name = String(p['Name'] ?? '');
@@ -848,18 +1148,34 @@ export class AwsEmulator {
     }
     if (req.operation === 'GetParameters') {
       const names = Array.isArray(p['Names']) ? (p['Names'] as string[]) : [];
-      return { body: { Parameters: names.filter((n) => params.has(n)).map(shape), InvalidParameters: names.filter((n) => !params.has(n)) }, summary: `GetParameters: ${names.length}` };
+      return {
+        body: {
+          Parameters: names.filter((n) => params.has(n)).map(shape),
+          InvalidParameters: names.filter((n) => !params.has(n)),
+        },
+        summary: `GetParameters: ${names.length}`,
+      };
     }
     if (req.operation === 'GetParametersByPath') {
       const path = String(p['Path'] ?? '/');
       const prefix = path.endsWith('/') ? path : `${path}/`;
       const recursive = p['Recursive'] === true;
-      const names = [...params.keys()].filter((n) => n.startsWith(prefix) && (recursive || !n.slice(prefix.length).includes('/')));
-      return { body: { Parameters: names.map(shape) }, resource: path, summary: `GetParametersByPath ${path}: ${names.length}` };
+      const names = [...params.keys()].filter(
+        (n) => n.startsWith(prefix) && (recursive || !n.slice(prefix.length).includes('/')),
+      );
+      return {
+        body: { Parameters: names.map(shape) },
+        resource: path,
+        summary: `GetParametersByPath ${path}: ${names.length}`,
+      };
     }
     if (req.operation === 'PutParameter') {
       const name = String(p['Name'] ?? '');
-      if (params.has(name) && p['Overwrite'] !== true) throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+      if (params.has(name) && p['Overwrite'] !== true)
+        throw new AwsError(
+          'ParameterAlreadyExists',
+          'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+        );
       params.set(name, { value: String(p['Value'] ?? ''), type: String(p['Type'] ?? 'String') });
       return { body: { Version: 1, Tier: 'Standard' }, resource: name, summary: `PutParameter ${name}` };
     }
@@ -868,18 +1184,34 @@ export class AwsEmulator {
 
   private secrets(req: AwsRequest): AwsResponse {
     const id = String(req.params['SecretId'] ?? '');
-    const entry = [...this.resources.secrets].find(([name, s]) => name === id || s.arn === id || (id.startsWith('arn:') && id.includes(`:secret:${name}`)));
+    const entry = [...this.resources.secrets].find(
+      ([name, s]) => name === id || s.arn === id || (id.startsWith('arn:') && id.includes(`:secret:${name}`)),
+    );
     if (req.operation === 'GetSecretValue' || req.operation === 'DescribeSecret') {
       if (!entry) throw new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
       const [name, s] = entry;
-      const body = req.operation === 'GetSecretValue' ? { ARN: s.arn, Name: name, SecretString: s.value, VersionId: '00000000-0000-0000-0000-000000000001', VersionStages: ['AWSCURRENT'], CreatedDate: 0 } : { ARN: s.arn, Name: name };
+      const body =
+        req.operation === 'GetSecretValue'
+          ? {
+              ARN: s.arn,
+              Name: name,
+              SecretString: s.value,
+              VersionId: '00000000-0000-0000-0000-000000000001',
+              VersionStages: ['AWSCURRENT'],
+              CreatedDate: 0,
+            }
+          : { ARN: s.arn, Name: name };
       return { body, resource: name, summary: `${req.operation} ${name}` };
     }
     if (req.operation === 'PutSecretValue') {
       if (!entry) throw new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
       const [name, s] = entry;
       s.value = String(req.params['SecretString'] ?? '');
-      return { body: { ARN: s.arn, Name: name, VersionId: randomUUID(), VersionStages: ['AWSCURRENT'] }, resource: name, summary: `PutSecretValue ${name}` };
+      return {
+        body: { ARN: s.arn, Name: name, VersionId: randomUUID(), VersionStages: ['AWSCURRENT'] },
+        resource: name,
+        summary: `PutSecretValue ${name}`,
+      };
     }
     return this.plausible(req);
   }
@@ -934,13 +1266,19 @@ function sqsQueryParams(operation: string, form: Record<string, unknown>): Recor
     return a;
   };
   if (operation === 'SendMessage') out['MessageAttributes'] = attrs('');
-  const batch = operation === 'SendMessageBatch' ? 'SendMessageBatchRequestEntry' : operation === 'DeleteMessageBatch' ? 'DeleteMessageBatchRequestEntry' : undefined;
+  const batch =
+    operation === 'SendMessageBatch'
+      ? 'SendMessageBatchRequestEntry'
+      : operation === 'DeleteMessageBatch'
+        ? 'DeleteMessageBatchRequestEntry'
+        : undefined;
   if (batch) {
     const entries: Record<string, unknown>[] = [];
     for (let i = 1; f[`${batch}.${i}.Id`] !== undefined; i++) {
       const pre = `${batch}.${i}.`;
       const e: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(f)) if (k.startsWith(pre) && !k.slice(pre.length).includes('.')) e[k.slice(pre.length)] = v;
+      for (const [k, v] of Object.entries(f))
+        if (k.startsWith(pre) && !k.slice(pre.length).includes('.')) e[k.slice(pre.length)] = v;
       e['MessageAttributes'] = attrs(pre);
       entries.push(e);
     }
@@ -953,7 +1291,10 @@ function snsAttributes(f: Record<string, string>): Record<string, { Type: string
   const a: Record<string, { Type: string; Value: string }> = {};
   for (let i = 1; f[`MessageAttributes.entry.${i}.Name`] !== undefined; i++) {
     const v = `MessageAttributes.entry.${i}.Value.`;
-    a[f[`MessageAttributes.entry.${i}.Name`] as string] = { Type: f[`${v}DataType`] ?? 'String', Value: f[`${v}StringValue`] ?? f[`${v}BinaryValue`] ?? '' };
+    a[f[`MessageAttributes.entry.${i}.Name`] as string] = {
+      Type: f[`${v}DataType`] ?? 'String',
+      Value: f[`${v}StringValue`] ?? f[`${v}BinaryValue`] ?? '',
+    };
   }
   return a;
 }
@@ -983,4 +1324,3 @@ export function dynamoSummary(operation: string, p: Record<string, unknown>, tab
       return `${operation} ${t}`;
   }
 }
-

@@ -23,10 +23,17 @@ export function matchesPattern(pattern: Json, event: Json): boolean {
 function matchObject(pattern: Record<string, Json>, value: Json): boolean {
   for (const [key, sub] of Object.entries(pattern)) {
     if (key === '$or') {
-      if (!Array.isArray(sub) || !sub.some((alt) => alt !== null && typeof alt === 'object' && matchObject(alt as Record<string, Json>, value))) return false;
+      if (
+        !Array.isArray(sub) ||
+        !sub.some((alt) => alt !== null && typeof alt === 'object' && matchObject(alt as Record<string, Json>, value))
+      )
+        return false;
       continue;
     }
-    const field = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, Json>)[key] : undefined;
+    const field =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, Json>)[key]
+        : undefined;
     if (Array.isArray(sub)) {
       if (!matchField(sub, field)) return false;
     } else if (sub !== null && typeof sub === 'object') {
@@ -50,7 +57,8 @@ function matchField(alternatives: Json[], field: Json): boolean {
   return alternatives.some((alt) => {
     if (alt !== null && typeof alt === 'object' && !Array.isArray(alt)) {
       const op = alt as Record<string, Json>;
-      if ('exists' in op) return op['exists'] === true ? present && !(Array.isArray(field) && field.length === 0) : !present;
+      if ('exists' in op)
+        return op['exists'] === true ? present && !(Array.isArray(field) && field.length === 0) : !present;
       if (!present) return false;
       if ('anything-but' in op) return values.some((v) => !matchAnythingBut(op['anything-but'], v));
       return values.some((v) => matchOperator(op, v));
@@ -78,11 +86,17 @@ function matchOperator(op: Record<string, Json>, v: Json): boolean {
     case 'prefix':
       if (typeof v !== 'string') return false;
       if (typeof arg === 'string') return v.startsWith(arg);
-      return typeof (arg as Record<string, Json>)?.['equals-ignore-case'] === 'string' && v.toLowerCase().startsWith(String((arg as Record<string, Json>)['equals-ignore-case']).toLowerCase());
+      return (
+        typeof (arg as Record<string, Json>)?.['equals-ignore-case'] === 'string' &&
+        v.toLowerCase().startsWith(String((arg as Record<string, Json>)['equals-ignore-case']).toLowerCase())
+      );
     case 'suffix':
       if (typeof v !== 'string') return false;
       if (typeof arg === 'string') return v.endsWith(arg);
-      return typeof (arg as Record<string, Json>)?.['equals-ignore-case'] === 'string' && v.toLowerCase().endsWith(String((arg as Record<string, Json>)['equals-ignore-case']).toLowerCase());
+      return (
+        typeof (arg as Record<string, Json>)?.['equals-ignore-case'] === 'string' &&
+        v.toLowerCase().endsWith(String((arg as Record<string, Json>)['equals-ignore-case']).toLowerCase())
+      );
     case 'equals-ignore-case':
       return typeof v === 'string' && typeof arg === 'string' && v.toLowerCase() === arg.toLowerCase();
     case 'wildcard':
@@ -109,7 +123,18 @@ function numeric(spec: Json[], v: number): boolean {
     const op = spec[i];
     const n = spec[i + 1];
     if (typeof n !== 'number') return false;
-    const ok = op === '=' ? v === n : op === '<' ? v < n : op === '<=' ? v <= n : op === '>' ? v > n : op === '>=' ? v >= n : false;
+    const ok =
+      op === '='
+        ? v === n
+        : op === '<'
+          ? v < n
+          : op === '<='
+            ? v <= n
+            : op === '>'
+              ? v > n
+              : op === '>='
+                ? v >= n
+                : false;
     if (!ok) return false;
   }
   return spec.length >= 2;
@@ -128,5 +153,11 @@ function inCidr(ip: string, cidr: string): boolean {
 function ipv4(s: string): number | undefined {
   const parts = s.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
+  return (
+    (((parts[0] as number) << 24) |
+      ((parts[1] as number) << 16) |
+      ((parts[2] as number) << 8) |
+      (parts[3] as number)) >>>
+    0
+  );
 }

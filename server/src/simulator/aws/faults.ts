@@ -29,7 +29,10 @@ export interface CallRule {
 function throttle(service: string): AwsError {
   switch (service) {
     case 'dynamodb':
-      return new AwsError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput for the table was exceeded. (injected by the scenario)');
+      return new AwsError(
+        'ProvisionedThroughputExceededException',
+        'The level of configured provisioned throughput for the table was exceeded. (injected by the scenario)',
+      );
     case 'lambda':
       return new AwsError('TooManyRequestsException', 'Rate Exceeded. (injected by the scenario)', 429);
     case 's3':
@@ -43,8 +46,15 @@ function throttle(service: string): AwsError {
 
 export function failureError(service: string, kind: FailureKind): AwsError {
   if (kind === 'throttle') return throttle(service);
-  if (kind === 'conditional-check-failed') return new AwsError('ConditionalCheckFailedException', 'The conditional request failed (injected by the scenario)');
-  if (kind === 'http-500') return new AwsError(service === 's3' ? 'InternalError' : 'InternalServerError', 'We encountered an internal error. Please try again. (injected by the scenario)', 500, 'InternalFailure');
+  if (kind === 'conditional-check-failed')
+    return new AwsError('ConditionalCheckFailedException', 'The conditional request failed (injected by the scenario)');
+  if (kind === 'http-500')
+    return new AwsError(
+      service === 's3' ? 'InternalError' : 'InternalServerError',
+      'We encountered an internal error. Please try again. (injected by the scenario)',
+      500,
+      'InternalFailure',
+    );
   return new AwsError(kind, `${kind} (injected by the scenario)`);
 }
 
@@ -82,10 +92,26 @@ export class ScenarioGate implements CallGate {
       if (rule.resource !== undefined && !this.resourceOf(req).includes(rule.resource)) continue;
       const n = ((this.counts[i] as number) += 1);
       latencyMs += rule.latencyMs ?? 0;
-      const failing = rule.fail !== undefined && (rule.calls !== undefined ? rule.calls.includes(n) : rule.rate !== undefined ? this.random() < rule.rate : true);
-      if (failing && rule.fail === 'hang') return { kind: 'hang', reason: `the scenario makes call ${n} of ${req.service} ${rule.operation ?? ''} hang`.replace('  ', ' ') };
-      if (failing && rule.fail !== undefined) return { kind: 'fail', error: failureError(req.service, rule.fail), latencyMs };
-      if (rule.response !== undefined && rule.fail === undefined) return { kind: 'respond', response: { body: rule.response, summary: `${req.operation}: the scenario's response` }, latencyMs };
+      const failing =
+        rule.fail !== undefined &&
+        (rule.calls !== undefined
+          ? rule.calls.includes(n)
+          : rule.rate !== undefined
+            ? this.random() < rule.rate
+            : true);
+      if (failing && rule.fail === 'hang')
+        return {
+          kind: 'hang',
+          reason: `the scenario makes call ${n} of ${req.service} ${rule.operation ?? ''} hang`.replace('  ', ' '),
+        };
+      if (failing && rule.fail !== undefined)
+        return { kind: 'fail', error: failureError(req.service, rule.fail), latencyMs };
+      if (rule.response !== undefined && rule.fail === undefined)
+        return {
+          kind: 'respond',
+          response: { body: rule.response, summary: `${req.operation}: the scenario's response` },
+          latencyMs,
+        };
     }
     return { kind: 'proceed', latencyMs };
   }

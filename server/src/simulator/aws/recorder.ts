@@ -30,7 +30,10 @@ export class CallRecorder {
   readonly calls: AwsCall[] = [];
   private seq = 0;
   /** The effects of each invocation attempt (`requestId#attempt`), in order. */
-  private readonly effects = new Map<string, { call: AwsCall; effect: Effect; inputs: readonly string[]; paired: boolean }[]>();
+  private readonly effects = new Map<
+    string,
+    { call: AwsCall; effect: Effect; inputs: readonly string[]; paired: boolean }[]
+  >();
 
   begin(ctx: CallContext | undefined, req: Pick<AwsRequest, 'service' | 'operation'>, startMs: number): AwsCall {
     this.seq += 1;
@@ -60,7 +63,9 @@ export class CallRecorder {
     // Earlier attempts of any input this invocation carries, oldest first.
     for (const [key, list] of this.effects) {
       if (key === attemptKey) continue;
-      const open = list.filter((e) => !e.paired && e.effect.target === effect.target && e.inputs.some((i) => inputs.has(i)));
+      const open = list.filter(
+        (e) => !e.paired && e.effect.target === effect.target && e.inputs.some((i) => inputs.has(i)),
+      );
       const sameKey = effect.key !== undefined ? open.find((e) => e.effect.key === effect.key) : undefined;
       const sameValue = effect.value !== undefined ? open.find((e) => e.effect.value === effect.value) : undefined;
       // An effect that adds, known by its content (a message body, a recipient), repeats only the same content.
@@ -99,7 +104,12 @@ export function effectOf(
       if (operation === 'PutItem') {
         const item = (params['Item'] ?? {}) as Record<string, unknown>;
         const names = new Set(extra.keyNames ?? []);
-        const pick = (keep: boolean): Record<string, unknown> => Object.fromEntries(Object.entries(item).filter(([k]) => names.has(k) === keep).sort(([a], [b]) => a.localeCompare(b)));
+        const pick = (keep: boolean): Record<string, unknown> =>
+          Object.fromEntries(
+            Object.entries(item)
+              .filter(([k]) => names.has(k) === keep)
+              .sort(([a], [b]) => a.localeCompare(b)),
+          );
         // Without the table's key schema, the whole item is its identity.
         if (names.size === 0) return { target, key: json(item), additive: false };
         return { target, key: json(pick(true)), value: json(pick(false)), additive: false };
@@ -110,37 +120,65 @@ export function effectOf(
       }
       if (operation === 'BatchWriteItem') return { target, key: json(params['RequestItems']), additive: false };
       if (operation === 'TransactWriteItems') {
-        const items = Array.isArray(params['TransactItems']) ? (params['TransactItems'] as Record<string, Record<string, unknown>>[]) : [];
-        const additive = items.some((i) => i['Update'] !== undefined && isAdditiveUpdate(String(i['Update']['UpdateExpression'] ?? ''), undefined));
-        return { target, key: json(items.map((i) => Object.values(i)[0]?.['Key'] ?? Object.values(i)[0]?.['Item'])), additive };
+        const items = Array.isArray(params['TransactItems'])
+          ? (params['TransactItems'] as Record<string, Record<string, unknown>>[])
+          : [];
+        const additive = items.some(
+          (i) =>
+            i['Update'] !== undefined && isAdditiveUpdate(String(i['Update']['UpdateExpression'] ?? ''), undefined),
+        );
+        return {
+          target,
+          key: json(items.map((i) => Object.values(i)[0]?.['Key'] ?? Object.values(i)[0]?.['Item'])),
+          additive,
+        };
       }
       return undefined;
     }
     case 's3':
-      return operation === 'PutObject' || operation === 'CopyObject' ? { target, key: resource ?? '', additive: false } : undefined;
+      return operation === 'PutObject' || operation === 'CopyObject'
+        ? { target, key: resource ?? '', additive: false }
+        : undefined;
     case 'ssm':
       return operation === 'PutParameter' ? { target, key: String(params['Name'] ?? ''), additive: false } : undefined;
     case 'secretsmanager':
-      return operation === 'PutSecretValue' ? { target, key: json(params['SecretString']), additive: false } : undefined;
+      return operation === 'PutSecretValue'
+        ? { target, key: json(params['SecretString']), additive: false }
+        : undefined;
     case 'states':
       if (operation === 'StartExecution' || operation === 'StartSyncExecution') {
         // A named execution cannot start twice (ExecutionAlreadyExists): repeating it is idempotent.
-        return typeof params['name'] === 'string' ? { target, key: params['name'], additive: false } : { target, key: undefined, additive: true };
+        return typeof params['name'] === 'string'
+          ? { target, key: params['name'], additive: false }
+          : { target, key: undefined, additive: true };
       }
       return undefined;
     case 'sqs':
-      return operation === 'SendMessage' || operation === 'SendMessageBatch' ? { target, key: undefined, value: json(params['MessageBody'] ?? params['Entries']), additive: true } : undefined;
+      return operation === 'SendMessage' || operation === 'SendMessageBatch'
+        ? { target, key: undefined, value: json(params['MessageBody'] ?? params['Entries']), additive: true }
+        : undefined;
     case 'sns':
-      return operation === 'Publish' || operation === 'PublishBatch' ? { target, key: undefined, value: json(params['Message']), additive: true } : undefined;
+      return operation === 'Publish' || operation === 'PublishBatch'
+        ? { target, key: undefined, value: json(params['Message']), additive: true }
+        : undefined;
     case 'events':
       return operation === 'PutEvents' ? { target, key: undefined, additive: true } : undefined;
     case 'kinesis':
     case 'firehose':
       return /^Put/.test(operation) ? { target, key: undefined, additive: true } : undefined;
     case 'lambda':
-      return operation === 'Invoke' || operation === 'InvokeAsync' ? { target, key: undefined, additive: true } : undefined;
+      return operation === 'Invoke' || operation === 'InvokeAsync'
+        ? { target, key: undefined, additive: true }
+        : undefined;
     case 'ses':
-      return /^Send/.test(operation) ? { target, key: undefined, value: json(params['Destination'] ?? params['Destinations'] ?? params['Destination.ToAddresses.member.1']), additive: true } : undefined;
+      return /^Send/.test(operation)
+        ? {
+            target,
+            key: undefined,
+            value: json(params['Destination'] ?? params['Destinations'] ?? params['Destination.ToAddresses.member.1']),
+            additive: true,
+          }
+        : undefined;
     default:
       return ADDING_PREFIX.test(operation) ? { target, key: undefined, additive: true } : undefined;
   }

@@ -44,7 +44,8 @@ export interface QueueDef {
 }
 
 /** Where a topic, rule or bucket delivers: a function of the template or a queue. */
-export type Target = { kind: 'function'; logicalId: string } | { kind: 'queue'; logicalId: string } | { kind: 'topic'; logicalId: string };
+export type Target =
+  { kind: 'function'; logicalId: string } | { kind: 'queue'; logicalId: string } | { kind: 'topic'; logicalId: string };
 
 export interface TopicDef {
   logicalId: string;
@@ -180,7 +181,10 @@ export function readResources(root: TNode | undefined, region: Region): Resource
       }
       case 'AWS::SSM::Parameter': {
         const name = named('Name', `CFN-${id}`);
-        res.parameters.set(name, { value: ev.string(get(props, 'Value')) ?? '', type: ev.string(get(props, 'Type')) ?? 'String' });
+        res.parameters.set(name, {
+          value: ev.string(get(props, 'Value')) ?? '',
+          type: ev.string(get(props, 'Type')) ?? 'String',
+        });
         res.others.set(id, name);
         break;
       }
@@ -234,27 +238,43 @@ export function readResources(root: TNode | undefined, region: Region): Resource
     if (type === 'AWS::SNS::Topic') {
       for (const s of seqItems(get(props, 'Subscription'))) {
         const target = ev.target(get(s, 'Endpoint'));
-        if (target) res.topics.get(id)?.subscriptions.push({ target, rawMessageDelivery: false, filterPolicy: undefined });
+        if (target)
+          res.topics.get(id)?.subscriptions.push({ target, rawMessageDelivery: false, filterPolicy: undefined });
       }
     } else if (type === 'AWS::SNS::Subscription') {
       const topic = ev.refId(get(props, 'TopicArn'));
       const target = ev.target(get(props, 'Endpoint'));
       const t = topic !== undefined ? res.topics.get(topic) : undefined;
-      if (t && target) t.subscriptions.push({ target, rawMessageDelivery: ev.value(get(props, 'RawMessageDelivery')) === 'true', filterPolicy: ev.json(get(props, 'FilterPolicy')) });
+      if (t && target)
+        t.subscriptions.push({
+          target,
+          rawMessageDelivery: ev.value(get(props, 'RawMessageDelivery')) === 'true',
+          filterPolicy: ev.json(get(props, 'FilterPolicy')),
+        });
     } else if (type === 'AWS::Events::Rule') {
       const targets = seqItems(get(props, 'Targets')).flatMap((t) => {
         const target = ev.target(get(t, 'Arn'));
         return target ? [target] : [];
       });
       const pattern = ev.json(get(props, 'EventPattern'));
-      if (pattern !== undefined) res.rules.push({ logicalId: id, bus: busName(ev, get(props, 'EventBusName')), pattern, targets });
+      if (pattern !== undefined)
+        res.rules.push({ logicalId: id, bus: busName(ev, get(props, 'EventBusName')), pattern, targets });
     } else if (type === 'AWS::S3::Bucket') {
       for (const c of seqItems(get(get(props, 'NotificationConfiguration'), 'LambdaConfigurations'))) {
         const target = ev.target(get(c, 'Function'));
         const rules = seqItems(get(get(get(c, 'Filter'), 'S3Key'), 'Rules'));
-        const filter = (n: string): string => ev.string(get(rules.find((r) => ev.string(get(r, 'Name'))?.toLowerCase() === n), 'Value')) ?? '';
+        const filter = (n: string): string =>
+          ev.string(
+            get(
+              rules.find((r) => ev.string(get(r, 'Name'))?.toLowerCase() === n),
+              'Value',
+            ),
+          ) ?? '';
         const event = ev.string(get(c, 'Event'));
-        if (target && event) res.buckets.get(id)?.notifications.push({ events: [event], prefix: filter('prefix'), suffix: filter('suffix'), target });
+        if (target && event)
+          res.buckets
+            .get(id)
+            ?.notifications.push({ events: [event], prefix: filter('prefix'), suffix: filter('suffix'), target });
       }
     } else if (type === 'AWS::Lambda::EventSourceMapping') {
       const fn = ev.refId(get(props, 'FunctionName'));
@@ -271,21 +291,43 @@ export function readResources(root: TNode | undefined, region: Region): Resource
         if (eventType === 'SNS') {
           const topic = ev.refId(get(ep, 'Topic'));
           const t = topic !== undefined ? res.topics.get(topic) : undefined;
-          t?.subscriptions.push({ target: self, rawMessageDelivery: false, filterPolicy: ev.json(get(ep, 'FilterPolicy')) });
+          t?.subscriptions.push({
+            target: self,
+            rawMessageDelivery: false,
+            filterPolicy: ev.json(get(ep, 'FilterPolicy')),
+          });
         } else if (eventType === 'EventBridgeRule' || eventType === 'CloudWatchEvent') {
           const pattern = ev.json(get(ep, 'Pattern'));
-          if (pattern !== undefined) res.rules.push({ logicalId: `${id}${e.key}`, bus: busName(ev, get(ep, 'EventBusName')), pattern, targets: [self] });
+          if (pattern !== undefined)
+            res.rules.push({
+              logicalId: `${id}${e.key}`,
+              bus: busName(ev, get(ep, 'EventBusName')),
+              pattern,
+              targets: [self],
+            });
         } else if (eventType === 'SQS' || eventType === 'DynamoDB') {
           const source = ev.refId(get(ep, eventType === 'SQS' ? 'Queue' : 'Stream'));
-          if (source !== undefined) res.mappings.push({ function: id, kind: eventType === 'SQS' ? 'sqs' : 'dynamodb', source });
+          if (source !== undefined)
+            res.mappings.push({ function: id, kind: eventType === 'SQS' ? 'sqs' : 'dynamodb', source });
         } else if (eventType === 'S3') {
           const bucket = ev.refId(get(ep, 'Bucket'));
           const b = bucket !== undefined ? res.buckets.get(bucket) : undefined;
           const rules = seqItems(get(get(get(ep, 'Filter'), 'S3Key'), 'Rules'));
-          const filter = (n: string): string => ev.string(get(rules.find((r) => ev.string(get(r, 'Name'))?.toLowerCase() === n), 'Value')) ?? '';
+          const filter = (n: string): string =>
+            ev.string(
+              get(
+                rules.find((r) => ev.string(get(r, 'Name'))?.toLowerCase() === n),
+                'Value',
+              ),
+            ) ?? '';
           const events = seqItems(get(ep, 'Events')).map((x) => ev.string(x) ?? '');
           const single = ev.string(get(ep, 'Events'));
-          b?.notifications.push({ events: single !== undefined ? [single] : events, prefix: filter('prefix'), suffix: filter('suffix'), target: self });
+          b?.notifications.push({
+            events: single !== undefined ? [single] : events,
+            prefix: filter('prefix'),
+            suffix: filter('suffix'),
+            target: self,
+          });
         }
       }
     }
@@ -304,7 +346,14 @@ function seqItems(node: TNode | undefined): TNode[] {
   return node?.kind === 'seq' ? [...node.items] : [];
 }
 
-function tableDef(ev: Evaluator, id: string, name: string, type: string, props: TNode | undefined, region: Region): TableDef {
+function tableDef(
+  ev: Evaluator,
+  id: string,
+  name: string,
+  type: string,
+  props: TNode | undefined,
+  region: Region,
+): TableDef {
   const tableArn = arn(region, 'dynamodb', `table/${name}`);
   const create: Record<string, unknown> = { TableName: name, BillingMode: 'PAY_PER_REQUEST' };
   if (type === 'AWS::Serverless::SimpleTable') {
@@ -312,18 +361,28 @@ function tableDef(ev: Evaluator, id: string, name: string, type: string, props: 
     const pk = get(props, 'PrimaryKey');
     const keyName = ev.string(get(pk, 'Name')) ?? 'id';
     const keyType = (ev.string(get(pk, 'Type')) ?? 'String').toLowerCase();
-    create['AttributeDefinitions'] = [{ AttributeName: keyName, AttributeType: keyType === 'number' ? 'N' : keyType === 'binary' ? 'B' : 'S' }];
+    create['AttributeDefinitions'] = [
+      { AttributeName: keyName, AttributeType: keyType === 'number' ? 'N' : keyType === 'binary' ? 'B' : 'S' },
+    ];
     create['KeySchema'] = [{ AttributeName: keyName, KeyType: 'HASH' }];
   } else {
     create['AttributeDefinitions'] = ev.json(get(props, 'AttributeDefinitions')) ?? [];
     create['KeySchema'] = ev.json(get(props, 'KeySchema')) ?? [];
     const gsi = ev.json(get(props, 'GlobalSecondaryIndexes'));
     if (Array.isArray(gsi) && gsi.length > 0) {
-      create['GlobalSecondaryIndexes'] = gsi.map((g: Record<string, unknown>) => ({ IndexName: g['IndexName'], KeySchema: g['KeySchema'], Projection: g['Projection'] ?? { ProjectionType: 'ALL' } }));
+      create['GlobalSecondaryIndexes'] = gsi.map((g: Record<string, unknown>) => ({
+        IndexName: g['IndexName'],
+        KeySchema: g['KeySchema'],
+        Projection: g['Projection'] ?? { ProjectionType: 'ALL' },
+      }));
     }
     const lsi = ev.json(get(props, 'LocalSecondaryIndexes'));
     if (Array.isArray(lsi) && lsi.length > 0) {
-      create['LocalSecondaryIndexes'] = lsi.map((g: Record<string, unknown>) => ({ IndexName: g['IndexName'], KeySchema: g['KeySchema'], Projection: g['Projection'] ?? { ProjectionType: 'ALL' } }));
+      create['LocalSecondaryIndexes'] = lsi.map((g: Record<string, unknown>) => ({
+        IndexName: g['IndexName'],
+        KeySchema: g['KeySchema'],
+        Projection: g['Projection'] ?? { ProjectionType: 'ALL' },
+      }));
     }
   }
   const view = ev.string(get(get(props, 'StreamSpecification'), 'StreamViewType')) ?? null;
@@ -351,7 +410,10 @@ export class Evaluator {
       case 'Ref':
         return this.ref(scalarString(arg) ?? '');
       case 'Fn::GetAtt': {
-        const parts = arg.kind === 'seq' ? arg.items.map((i) => this.value(i, depth + 1) ?? '') : (scalarString(arg) ?? '').split('.');
+        const parts =
+          arg.kind === 'seq'
+            ? arg.items.map((i) => this.value(i, depth + 1) ?? '')
+            : (scalarString(arg) ?? '').split('.');
         const [id, ...attr] = parts;
         return this.getAtt(id ?? '', attr.join('.'));
       }
@@ -361,7 +423,11 @@ export class Evaluator {
         if (template === undefined) return undefined;
         let ok = true;
         const out = template.replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
-          const v = this.value(get(vars, name), depth + 1) ?? (name.includes('.') ? this.getAtt(name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)) : this.ref(name));
+          const v =
+            this.value(get(vars, name), depth + 1) ??
+            (name.includes('.')
+              ? this.getAtt(name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1))
+              : this.ref(name));
           if (v === undefined) ok = false;
           return v ?? '';
         });
@@ -467,13 +533,21 @@ export class Evaluator {
     const table = r.tables.get(id);
     if (table) return attr === 'Arn' ? table.arn : attr === 'StreamArn' ? (table.streamArn ?? undefined) : undefined;
     const queue = r.queues.get(id);
-    if (queue) return attr === 'Arn' ? queue.arn : attr === 'QueueName' ? queue.name : attr === 'QueueUrl' ? queue.url : undefined;
+    if (queue)
+      return attr === 'Arn'
+        ? queue.arn
+        : attr === 'QueueName'
+          ? queue.name
+          : attr === 'QueueUrl'
+            ? queue.url
+            : undefined;
     const topic = r.topics.get(id);
     if (topic) return attr === 'TopicArn' ? topic.arn : attr === 'TopicName' ? topic.name : undefined;
     const bucket = r.buckets.get(id);
     if (bucket) {
       if (attr === 'Arn') return bucket.arn;
-      if (attr === 'DomainName' || attr === 'RegionalDomainName') return `${bucket.name}.s3.${r.region.region}.amazonaws.com`;
+      if (attr === 'DomainName' || attr === 'RegionalDomainName')
+        return `${bucket.name}.s3.${r.region.region}.amazonaws.com`;
       return undefined;
     }
     const fn = r.functions.get(id);
@@ -489,7 +563,11 @@ export class Evaluator {
  * serverless.yml: provider.environment under the function's). `unresolved` names the ones
  * that still cannot be told.
  */
-export function functionEnvironment(root: TNode | undefined, logicalId: string, res: Resources): { values: Record<string, string>; unresolved: string[] } {
+export function functionEnvironment(
+  root: TNode | undefined,
+  logicalId: string,
+  res: Resources,
+): { values: Record<string, string>; unresolved: string[] } {
   const ev = new Evaluator(res);
   const serverless = get(root, 'service') !== undefined && get(root, 'provider') !== undefined;
   const maps = serverless

@@ -32,7 +32,8 @@ export const SDK_PACKAGES = [
 export function cacheDir(): string {
   const env = process.env['LAMBDA_LENS_CACHE'];
   if (env) return env;
-  if (process.platform === 'win32') return join(process.env['LOCALAPPDATA'] ?? join(homedir(), 'AppData', 'Local'), 'lambda-lens', 'Cache');
+  if (process.platform === 'win32')
+    return join(process.env['LOCALAPPDATA'] ?? join(homedir(), 'AppData', 'Local'), 'lambda-lens', 'Cache');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'lambda-lens');
   return join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lambda-lens');
 }
@@ -49,20 +50,31 @@ export function installedSdkDir(): string | undefined {
 }
 
 /** How a user installs the copy, for messages. */
-export const SDK_INSTALL_HINT = 'run `lambda-lens sdk install` (or press Install in VS Code) to install the AWS SDK for JavaScript v3 that Lambda provides';
+export const SDK_INSTALL_HINT =
+  'run `lambda-lens sdk install` (or press Install in VS Code) to install the AWS SDK for JavaScript v3 that Lambda provides';
 
 /**
  * Installs the copy with npm (`npm install` of SDK_PACKAGES into the cache folder). `log` gets
  * npm's output. Resolves with npm's exit code.
  */
-export function installSdk(log: (text: string) => void, npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'): Promise<number> {
+export function installSdk(
+  log: (text: string) => void,
+  npm = process.platform === 'win32' ? 'npm.cmd' : 'npm',
+): Promise<number> {
   const dir = sdkDir();
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) {
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'lambda-lens-aws-sdk', private: true, description: 'The AWS SDK for JavaScript v3 for simulated Lambda functions (lambda-lens sdk install)' }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'lambda-lens-aws-sdk', private: true, description: 'The AWS SDK for JavaScript v3 for simulated Lambda functions (lambda-lens sdk install)' }, null, 2)}\n`,
+    );
   }
   return new Promise((resolve) => {
-    const child = spawn(npm, ['install', '--no-audit', '--no-fund', '--omit=dev', ...SDK_PACKAGES], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    const child = spawn(npm, ['install', '--no-audit', '--no-fund', '--omit=dev', ...SDK_PACKAGES], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+    });
     child.stdout.on('data', (d: Buffer) => log(d.toString()));
     child.stderr.on('data', (d: Buffer) => log(d.toString()));
     child.on('error', (e) => {

@@ -67,7 +67,6 @@ export class AwsError extends Error {
   }
 }
 
-
 /**
  * The seam where a call may be refused or delayed before a service answers it: fault injection
  * from the scenario today, the execution role and the VPC's routes later (issue 22). Returning

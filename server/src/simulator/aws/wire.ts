@@ -11,7 +11,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AwsError, type AwsProtocol, type AwsRequest } from './types';
 
 /** The parts of the SigV4 credential (`AKID/date/region/service/aws4_request`). */
-export function credentialScope(headers: IncomingHttpHeaders, query: URLSearchParams): { accessKeyId: string; service: string } | undefined {
+export function credentialScope(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): { accessKeyId: string; service: string } | undefined {
   const auth = typeof headers.authorization === 'string' ? headers.authorization : '';
   const m = /Credential=([^/,\s]+)\/[^/]*\/[^/]*\/([^/,\s]+)\//.exec(auth);
   if (m) return { accessKeyId: m[1] as string, service: m[2] as string };
@@ -46,7 +49,11 @@ export function parseRequest(method: string, url: string, headers: IncomingHttpH
   const u = new URL(url, 'http://localhost');
   const scope = credentialScope(headers, u.searchParams);
   if (scope === undefined) {
-    throw new AwsError('MissingAuthenticationTokenException', 'Request is missing Authentication Token (the local endpoint takes SigV4-signed requests from the AWS SDKs)', 403);
+    throw new AwsError(
+      'MissingAuthenticationTokenException',
+      'Request is missing Authentication Token (the local endpoint takes SigV4-signed requests from the AWS SDKs)',
+      403,
+    );
   }
   const { service, accessKeyId } = scope;
   const contentType = String(headers['content-type'] ?? '');
@@ -69,20 +76,29 @@ export function parseRequest(method: string, url: string, headers: IncomingHttpH
     }
     return { ...base, operation: target.slice(dot + 1), protocol: 'json', params };
   }
-  if (contentType.startsWith('application/x-www-form-urlencoded') || (method === 'POST' && service !== 's3' && body.includes('Action='))) {
+  if (
+    contentType.startsWith('application/x-www-form-urlencoded') ||
+    (method === 'POST' && service !== 's3' && body.includes('Action='))
+  ) {
     const form = new URLSearchParams(body.toString('utf8'));
     const action = form.get('Action') ?? u.searchParams.get('Action');
     if (action) return { ...base, operation: action, protocol: 'query', params: Object.fromEntries(form) };
   }
   if (method === 'GET' && u.searchParams.get('Action')) {
-    return { ...base, operation: u.searchParams.get('Action') as string, protocol: 'query', params: Object.fromEntries(u.searchParams) };
+    return {
+      ...base,
+      operation: u.searchParams.get('Action') as string,
+      protocol: 'query',
+      params: Object.fromEntries(u.searchParams),
+    };
   }
   const protocol: AwsProtocol = service === 's3' ? 'rest-xml' : 'rest-json';
   let params: Record<string, unknown> = {};
   if (protocol === 'rest-json' && body.length > 0 && contentType.includes('json')) {
     try {
       const parsed: unknown = JSON.parse(body.toString('utf8'));
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) params = parsed as Record<string, unknown>;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        params = parsed as Record<string, unknown>;
     } catch {
       throw new AwsError('SerializationException', 'the request body is not valid JSON');
     }
@@ -102,7 +118,12 @@ function restOperation(service: string, method: string, path: string, query: URL
     const segments = path.split('/').filter((s) => s !== '');
     if (segments.length === 0) return method === 'GET' ? 'ListBuckets' : `${method} /`;
     if (segments.length === 1) {
-      if (method === 'GET') return query.get('list-type') === '2' ? 'ListObjectsV2' : query.has('location') ? 'GetBucketLocation' : 'ListObjects';
+      if (method === 'GET')
+        return query.get('list-type') === '2'
+          ? 'ListObjectsV2'
+          : query.has('location')
+            ? 'GetBucketLocation'
+            : 'ListObjects';
       if (method === 'HEAD') return 'HeadBucket';
       if (method === 'PUT') return 'CreateBucket';
       if (method === 'POST' && query.has('delete')) return 'DeleteObjects';
@@ -120,7 +141,10 @@ function restOperation(service: string, method: string, path: string, query: URL
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+  return s.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+  );
 }
 
 /**
@@ -153,7 +177,11 @@ export function queryResponse(service: string, operation: string, resultXml: str
 }
 
 /** How an error is written in each protocol. */
-export function errorResponse(req: Pick<AwsRequest, 'protocol' | 'service' | 'errorPrefix'> | undefined, err: AwsError, requestId: string): { status: number; headers: Record<string, string>; body: string } {
+export function errorResponse(
+  req: Pick<AwsRequest, 'protocol' | 'service' | 'errorPrefix'> | undefined,
+  err: AwsError,
+  requestId: string,
+): { status: number; headers: Record<string, string>; body: string } {
   const protocol = req?.protocol ?? 'json';
   if (protocol === 'query') {
     const code = err.queryCode ?? err.code;
@@ -164,9 +192,17 @@ export function errorResponse(req: Pick<AwsRequest, 'protocol' | 'service' | 'er
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
     return { status: err.status, headers: { 'content-type': 'application/xml' }, body };
   }
-  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': err.code };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-errortype': err.code,
+  };
   // SQS's JSON protocol is query-compatible: the SDKs read the legacy code from this header.
-  if (err.queryCode !== undefined) headers['x-amzn-query-error'] = `${err.queryCode};${err.status >= 500 ? 'Receiver' : 'Sender'}`;
+  if (err.queryCode !== undefined)
+    headers['x-amzn-query-error'] = `${err.queryCode};${err.status >= 500 ? 'Receiver' : 'Sender'}`;
   const type = req?.errorPrefix !== undefined ? `${req.errorPrefix}${err.code}` : err.code;
-  return { status: err.status, headers, body: JSON.stringify({ __type: type, message: err.message, Message: err.message, ...err.extra }) };
+  return {
+    status: err.status,
+    headers,
+    body: JSON.stringify({ __type: type, message: err.message, Message: err.message, ...err.extra }),
+  };
 }

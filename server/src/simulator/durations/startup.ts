@@ -25,9 +25,14 @@ const FAMILY_MS: Readonly<Record<string, number>> = { nodejs: 145, python: 94 };
 /** The default runtime start-up for a runtime id, ms, and where it comes from. */
 export function runtimeStartup(runtime: string): { ms: number; source: string } {
   const own = PUBLISHED_MEDIAN_MS[runtime];
-  if (own !== undefined) return { ms: own, source: `median Init Duration of a ${runtime} hello world (maxday/lambda-perf)` };
+  if (own !== undefined)
+    return { ms: own, source: `median Init Duration of a ${runtime} hello world (maxday/lambda-perf)` };
   const family = /^(nodejs|python)/.exec(runtime)?.[1];
   const near = family !== undefined ? FAMILY_MS[family] : undefined;
-  if (near !== undefined) return { ms: near, source: `no published figure for ${runtime}: the newest ${family} runtime's median (maxday/lambda-perf)` };
+  if (near !== undefined)
+    return {
+      ms: near,
+      source: `no published figure for ${runtime}: the newest ${family} runtime's median (maxday/lambda-perf)`,
+    };
   return { ms: 0, source: `no published figure for ${runtime}` };
 }

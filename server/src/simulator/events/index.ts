@@ -21,17 +21,17 @@ import sqs from './sqs.json';
 
 /** Sample events by name. */
 export const SAMPLE_EVENTS: Readonly<Record<string, unknown>> = {
-  'alb': alb,
+  alb: alb,
   'apigateway-http': apigatewayHttp,
   'apigateway-rest': apigatewayRest,
   'cloudwatch-logs': cloudwatchLogs,
-  'direct': direct,
-  'dynamodb': dynamodb,
-  'eventbridge': eventbridge,
+  direct: direct,
+  dynamodb: dynamodb,
+  eventbridge: eventbridge,
   'function-url': functionUrl,
-  'kinesis': kinesis,
+  kinesis: kinesis,
   's3-put': s3Put,
-  'schedule': schedule,
-  'sns': sns,
-  'sqs': sqs,
+  schedule: schedule,
+  sns: sns,
+  sqs: sqs,
 };

@@ -47,7 +47,10 @@ export function resolveRuntime(runtimeId: string, executables: { node?: string; 
     trace,
     bootstrap: nodeBootstrapPath,
     startVariables: startEnv(trace.binary),
-    lambdaVariables: { AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${major}.x`, NODE_PATH: '/opt/nodejs/node_modules:/var/runtime/node_modules' },
+    lambdaVariables: {
+      AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${major}.x`,
+      NODE_PATH: '/opt/nodejs/node_modules:/var/runtime/node_modules',
+    },
     initStartLine: `INIT_START Runtime Version: nodejs:${major}.v0\tRuntime Version ARN: simulated on Node ${trace.version}`,
     rejectCallbackHandlers: major >= 24,
     legacyContextMethods: major <= 22,

@@ -17,7 +17,16 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, inspect } from 'node:util';
 import { readMainThread } from '../durations/schedstat';
-import { CHANNEL_FDS, LineSplitter, type ChildMessage, type ErrorPayload, type InitMessage, type InvokeMessage, type ParentMessage, type PhaseCpu } from './protocol';
+import {
+  CHANNEL_FDS,
+  LineSplitter,
+  type ChildMessage,
+  type ErrorPayload,
+  type InitMessage,
+  type InvokeMessage,
+  type ParentMessage,
+  type PhaseCpu,
+} from './protocol';
 import { installSdkHooks } from './sdk-hooks';
 
 type Handler = (event: unknown, context: unknown, callback?: (err?: unknown, result?: unknown) => void) => unknown;
@@ -39,7 +48,8 @@ function cpuMeter(): () => PhaseCpu {
     const used = process.cpuUsage(process0);
     const processCpuMs = (used.user + used.system) / 1000;
     const now = main ? readMainThread('self') : null;
-    if (main && now) return { cpuMs: now.cpuMs - main.cpuMs, waitMs: now.waitMs - main.waitMs, source: 'schedstat', processCpuMs };
+    if (main && now)
+      return { cpuMs: now.cpuMs - main.cpuMs, waitMs: now.waitMs - main.waitMs, source: 'schedstat', processCpuMs };
     return { cpuMs: processCpuMs, waitMs: 0, source: 'process', processCpuMs };
   };
 }
@@ -121,7 +131,8 @@ function toPayload(error: unknown): ErrorPayload {
   } catch {
     return {
       errorType: 'handled',
-      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
       trace: [],
     };
   }
@@ -197,14 +208,18 @@ async function loadFile(file: string, asEsm: boolean): Promise<unknown> {
 async function resolveHandler(taskRoot: string, full: string): Promise<Handler> {
   if (full.includes('..')) {
     throw new InitError(
-      namedError('Runtime.MalformedHandlerName', `'${full}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`),
+      namedError(
+        'Runtime.MalformedHandlerName',
+        `'${full}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`,
+      ),
     );
   }
   const slash = full.lastIndexOf('/');
   const moduleRoot = slash >= 0 ? full.slice(0, slash + 1) : '';
   const moduleAndPath = full.slice(slash + 1);
   const dot = moduleAndPath.indexOf('.');
-  if (dot <= 0 || dot === moduleAndPath.length - 1) throw new InitError(namedError('Runtime.MalformedHandlerName', 'Bad handler'));
+  if (dot <= 0 || dot === moduleAndPath.length - 1)
+    throw new InitError(namedError('Runtime.MalformedHandlerName', 'Bad handler'));
   const moduleName = moduleAndPath.slice(0, dot);
   const exportPath = moduleAndPath.slice(dot + 1).split('.');
   const base = resolve(taskRoot, moduleRoot, moduleName);
@@ -233,7 +248,12 @@ async function resolveHandler(taskRoot: string, full: string): Promise<Handler> 
         resolved = undefined;
       }
       if (resolved === undefined) {
-        throw new InitError(namedError('Runtime.ImportModuleError', `Error: Cannot find module '${moduleName}'\nRequire stack:\n- /var/runtime/index.mjs`));
+        throw new InitError(
+          namedError(
+            'Runtime.ImportModuleError',
+            `Error: Cannot find module '${moduleName}'\nRequire stack:\n- /var/runtime/index.mjs`,
+          ),
+        );
       }
       loaded = await loadFile(resolved, nearestTypeModule(resolved));
     }
@@ -251,10 +271,15 @@ async function resolveHandler(taskRoot: string, full: string): Promise<Handler> 
 
   let target: unknown = loaded;
   for (const key of exportPath) {
-    target = target !== null && (typeof target === 'object' || typeof target === 'function') ? (target as Record<string, unknown>)[key] : undefined;
+    target =
+      target !== null && (typeof target === 'object' || typeof target === 'function')
+        ? (target as Record<string, unknown>)[key]
+        : undefined;
   }
-  if (target === undefined) throw new InitError(namedError('Runtime.HandlerNotFound', `${full} is undefined or not exported`));
-  if (typeof target !== 'function') throw new InitError(namedError('Runtime.HandlerNotFound', `${full} is not a function`));
+  if (target === undefined)
+    throw new InitError(namedError('Runtime.HandlerNotFound', `${full} is undefined or not exported`));
+  if (typeof target !== 'function')
+    throw new InitError(namedError('Runtime.HandlerNotFound', `${full} is not a function`));
   return target as Handler;
 }
 
@@ -317,10 +342,21 @@ function invoke(message: InvokeMessage): void {
       try {
         responseJson = result === undefined ? null : (JSON.stringify(result) ?? null);
       } catch (e) {
-        payload = namedError('Runtime.MarshalError', `Unable to stringify response body: ${e instanceof Error ? e.message : String(e)}`);
+        payload = namedError(
+          'Runtime.MarshalError',
+          `Unable to stringify response body: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
-    send({ t: 'result', requestId: message.requestId, durationMs, responseJson, error: payload, maxRssKb: process.resourceUsage().maxRSS, cpu });
+    send({
+      t: 'result',
+      requestId: message.requestId,
+      durationMs,
+      responseJson,
+      error: payload,
+      maxRssKb: process.resourceUsage().maxRSS,
+      cpu,
+    });
   };
 
   const context: Record<string, unknown> = {
@@ -342,12 +378,17 @@ function invoke(message: InvokeMessage): void {
     context['fail'] = (error: unknown) => finish(error, undefined, true);
     context['done'] = (error: unknown, result: unknown) => finish(error, result, error !== undefined && error !== null);
   }
-  const callback = (error?: unknown, result?: unknown): void => finish(error, result, error !== undefined && error !== null);
+  const callback = (error?: unknown, result?: unknown): void =>
+    finish(error, result, error !== undefined && error !== null);
 
   try {
     const fn = handler as Handler;
     const returned = callbackStyle ? fn(message.event, context, callback) : fn(message.event, context);
-    if (returned !== null && typeof returned === 'object' && typeof (returned as { then?: unknown }).then === 'function') {
+    if (
+      returned !== null &&
+      typeof returned === 'object' &&
+      typeof (returned as { then?: unknown }).then === 'function'
+    ) {
       (returned as Promise<unknown>).then(
         (value) => finish(null, value, false),
         (error: unknown) => finish(error, undefined, true),
@@ -374,7 +415,8 @@ function fatal(kind: 'exception' | 'rejection', reason: unknown): void {
       ? toPayload(reason)
       : {
           errorType: 'Runtime.UnhandledPromiseRejection',
-          errorMessage: reason instanceof Error ? `${asText(reason.name)}: ${asText(reason.message)}` : stringOf(reason),
+          errorMessage:
+            reason instanceof Error ? `${asText(reason.name)}: ${asText(reason.message)}` : stringOf(reason),
           trace: reason instanceof Error && typeof reason.stack === 'string' ? reason.stack.split('\n') : [],
         };
   const label = kind === 'exception' ? 'Uncaught Exception' : 'Unhandled Promise Rejection';

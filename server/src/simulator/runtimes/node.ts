@@ -37,7 +37,13 @@ export function resolveNodeBinary(runtime: string, chosen?: string): TraceRuntim
   const current = process.version;
   const currentMajor = Number(current.slice(1).split('.')[0]);
   if (major !== null && major === currentMajor) {
-    return { requested: runtime, binary: process.execPath, version: current, exact: true, note: `${runtime} runs on Node ${current} (${process.execPath}).` };
+    return {
+      requested: runtime,
+      binary: process.execPath,
+      version: current,
+      exact: true,
+      note: `${runtime} runs on Node ${current} (${process.execPath}).`,
+    };
   }
   if (major !== null) {
     const named = findOnPath(`node${major}`);
@@ -45,7 +51,13 @@ export function resolveNodeBinary(runtime: string, chosen?: string): TraceRuntim
       try {
         const version = execFileSync(named, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
         if (version.startsWith(`v${major}.`)) {
-          return { requested: runtime, binary: named, version, exact: true, note: `${runtime} runs on Node ${version} (${named}).` };
+          return {
+            requested: runtime,
+            binary: named,
+            version,
+            exact: true,
+            note: `${runtime} runs on Node ${version} (${named}).`,
+          };
         }
       } catch {
         // Not runnable: fall back to the current Node below.
@@ -53,7 +65,10 @@ export function resolveNodeBinary(runtime: string, chosen?: string): TraceRuntim
     }
   }
   const wanted = major === null ? `${runtime} is not a Node runtime id` : `no node${major} on PATH`;
-  const which = process.versions['electron'] !== undefined ? `the editor's Node ${current} (Electron, ${process.execPath})` : `the current Node ${current} (${process.execPath})`;
+  const which =
+    process.versions['electron'] !== undefined
+      ? `the editor's Node ${current} (Electron, ${process.execPath})`
+      : `the current Node ${current} (${process.execPath})`;
   return {
     requested: runtime,
     binary: process.execPath,
@@ -72,11 +87,19 @@ export function chosenNodeBinary(runtime: string, binary: string): TraceRuntime 
   if (/[\\/]/.test(binary) && !existsSync(binary)) throw new Error(`${binary} does not exist`);
   let version: string;
   try {
-    version = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, env: { ...process.env, ...startEnv(binary) }, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    version = execFileSync(binary, ['--version'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      env: { ...process.env, ...startEnv(binary) },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch (e) {
-    throw new Error(`${binary} does not run (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, { cause: e });
+    throw new Error(`${binary} does not run (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, {
+      cause: e,
+    });
   }
-  if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new Error(`${binary} is not Node: \`${binary} --version\` printed ${JSON.stringify(version.slice(0, 60))}`);
+  if (!/^v\d+\.\d+\.\d+$/.test(version))
+    throw new Error(`${binary} is not Node: \`${binary} --version\` printed ${JSON.stringify(version.slice(0, 60))}`);
   const major = runtimeMajor(runtime);
   const exact = major !== null && version.startsWith(`v${major}.`);
   return {
@@ -95,7 +118,11 @@ export function chosenNodeBinary(runtime: string, binary: string): TraceRuntime 
  * Code's extension host), `process.execPath` is the Electron binary, which runs as plain Node
  * only with ELECTRON_RUN_AS_NODE=1; INIT then replaces the whole environment with Lambda's.
  */
-export function startEnv(binary: string, execPath = process.execPath, electron = process.versions['electron']): Record<string, string> {
+export function startEnv(
+  binary: string,
+  execPath = process.execPath,
+  electron = process.versions['electron'],
+): Record<string, string> {
   return electron !== undefined && binary === execPath ? { ELECTRON_RUN_AS_NODE: '1' } : {};
 }
 
@@ -111,18 +138,33 @@ export function nodeBootstrapPath(): string {
   const bundled = join(__dirname, 'runtimes', 'node-bootstrap.js');
   if (existsSync(bundled)) return (cachedBootstrap = bundled);
   const source = join(__dirname, 'node-bootstrap.ts');
-  if (!existsSync(source)) throw new Error(`Lambda Lens: the Node runtime bootstrap is missing (looked for ${bundled})`);
+  if (!existsSync(source))
+    throw new Error(`Lambda Lens: the Node runtime bootstrap is missing (looked for ${bundled})`);
   const protocol = join(__dirname, 'protocol.ts');
   // Every file the bundle takes in: a change to any of them builds a new one.
   const schedstat = join(__dirname, '..', 'durations', 'schedstat.ts');
-  const hash = createHash('sha256').update(readFileSync(source)).update(readFileSync(protocol)).update(readFileSync(join(__dirname, 'sdk-hooks.ts'))).update(readFileSync(schedstat)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(readFileSync(source))
+    .update(readFileSync(protocol))
+    .update(readFileSync(join(__dirname, 'sdk-hooks.ts')))
+    .update(readFileSync(schedstat))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), 'lambda-lens-bootstrap');
   const out = join(dir, `node-bootstrap-${hash}.js`);
   if (!existsSync(out)) {
     mkdirSync(dir, { recursive: true });
     // esbuild is a development dependency: only the from-source path needs it.
     const esbuild = createRequire(__filename)('esbuild') as typeof import('esbuild');
-    const result = esbuild.buildSync({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', target: 'node18', write: false, logLevel: 'silent' });
+    const result = esbuild.buildSync({
+      entryPoints: [source],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      write: false,
+      logLevel: 'silent',
+    });
     const tmp = `${out}.${process.pid}.tmp`;
     writeFileSync(tmp, (result.outputFiles[0] as { text: string }).text);
     renameSync(tmp, out);

@@ -269,7 +269,11 @@ export class RuntimeChild {
         reject(e);
       };
       const timer = setTimeout(() => {
-        fail(new Error(`runtime process ${proc.pid} did not say it was ready within ${limitMs / 1000} s, so it was killed${proc.stderrTail.trim() ? `: ${proc.stderrTail.trim()}` : ''}`));
+        fail(
+          new Error(
+            `runtime process ${proc.pid} did not say it was ready within ${limitMs / 1000} s, so it was killed${proc.stderrTail.trim() ? `: ${proc.stderrTail.trim()}` : ''}`,
+          ),
+        );
         void proc.kill();
       }, limitMs);
       proc.messageListener = (m) => {
@@ -281,7 +285,12 @@ export class RuntimeChild {
           resolve(proc);
         }
       };
-      proc.exitListener = (code, signal) => fail(new Error(`runtime process exited before it was ready (code ${code}, signal ${signal}): ${proc.stderrTail.trim()}`));
+      proc.exitListener = (code, signal) =>
+        fail(
+          new Error(
+            `runtime process exited before it was ready (code ${code}, signal ${signal}): ${proc.stderrTail.trim()}`,
+          ),
+        );
       child.once('error', (e) => fail(e));
     });
   }
@@ -374,14 +383,19 @@ export const HAS_PROC_FS = existsSync('/proc/self/status');
 export function sampleWithPs(procs: RuntimeChild[]): Promise<void> {
   if (procs.length === 0) return Promise.resolve();
   return new Promise((resolve) => {
-    execFile('ps', ['-o', 'pid=,rss=', '-p', procs.map((p) => p.pid).join(',')], { timeout: 5000 }, (_error, stdout) => {
-      const byPid = new Map(procs.map((p) => [p.pid, p]));
-      for (const line of String(stdout ?? '').split('\n')) {
-        const m = /^\s*(\d+)\s+(\d+)/.exec(line);
-        if (m) byPid.get(Number(m[1]))?.notePeak(Number(m[2]) / 1024);
-      }
-      resolve();
-    });
+    execFile(
+      'ps',
+      ['-o', 'pid=,rss=', '-p', procs.map((p) => p.pid).join(',')],
+      { timeout: 5000 },
+      (_error, stdout) => {
+        const byPid = new Map(procs.map((p) => [p.pid, p]));
+        for (const line of String(stdout ?? '').split('\n')) {
+          const m = /^\s*(\d+)\s+(\d+)/.exec(line);
+          if (m) byPid.get(Number(m[1]))?.notePeak(Number(m[2]) / 1024);
+        }
+        resolve();
+      },
+    );
   });
 }
 
@@ -409,7 +423,14 @@ export class SparePool {
     this.closed = true;
     const spares = this.spares;
     this.spares = [];
-    await Promise.all(spares.map((p) => p.then((proc) => proc.kill(), () => undefined)));
+    await Promise.all(
+      spares.map((p) =>
+        p.then(
+          (proc) => proc.kill(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private refill(): void {

@@ -154,8 +154,16 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 function phaseCpu(v: unknown): { cpu: PhaseCpu } | Record<string, never> {
   if (v === null || typeof v !== 'object') return {};
   const { cpuMs, waitMs, source, processCpuMs } = v as Record<string, unknown>;
-  if (!isNumber(cpuMs) || !isNumber(waitMs) || !isNumber(processCpuMs) || (source !== 'schedstat' && source !== 'process')) return {};
-  return { cpu: { cpuMs: Math.max(0, cpuMs), waitMs: Math.max(0, waitMs), source, processCpuMs: Math.max(0, processCpuMs) } };
+  if (
+    !isNumber(cpuMs) ||
+    !isNumber(waitMs) ||
+    !isNumber(processCpuMs) ||
+    (source !== 'schedstat' && source !== 'process')
+  )
+    return {};
+  return {
+    cpu: { cpuMs: Math.max(0, cpuMs), waitMs: Math.max(0, waitMs), source, processCpuMs: Math.max(0, processCpuMs) },
+  };
 }
 
 /**
@@ -188,8 +196,17 @@ export function parseChildMessage(line: string): ChildMessage | null {
       const error = r['error'] === null ? null : errorPayload(r['error']);
       const responseJson = r['responseJson'];
       if (typeof r['requestId'] !== 'string' || !isNumber(r['durationMs']) || !isNumber(r['maxRssKb'])) return null;
-      if (!(responseJson === null || typeof responseJson === 'string') || (r['error'] !== null && error === null)) return null;
-      return { t: 'result', requestId: r['requestId'], durationMs: r['durationMs'], responseJson, error, maxRssKb: r['maxRssKb'], ...phaseCpu(r['cpu']) };
+      if (!(responseJson === null || typeof responseJson === 'string') || (r['error'] !== null && error === null))
+        return null;
+      return {
+        t: 'result',
+        requestId: r['requestId'],
+        durationMs: r['durationMs'],
+        responseJson,
+        error,
+        maxRssKb: r['maxRssKb'],
+        ...phaseCpu(r['cpu']),
+      };
     }
     case 'fatal': {
       const error = errorPayload(r['error']);

@@ -28,7 +28,11 @@ const resolved = new Map<string, TraceRuntime>();
 /** Asks an interpreter (or its shim) for its real executable and version. */
 function probe(command: string): { executable: string; version: string } | null {
   try {
-    const out = execFileSync(command, ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(
+      command,
+      ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])'],
+      { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     const [executable, version] = out.trim().split('\n');
     return executable && version && existsSync(executable) ? { executable, version } : null;
   } catch {
@@ -49,10 +53,19 @@ export function resolvePythonBinary(runtime: string, chosen?: string): TraceRunt
   let result: TraceRuntime;
   const exact = wanted !== null ? probe(`python${wanted}`) : null;
   if (exact && exact.version.startsWith(`${wanted}.`)) {
-    result = { requested: runtime, binary: exact.executable, version: exact.version, exact: true, note: `${runtime} runs on Python ${exact.version} (${exact.executable}).` };
+    result = {
+      requested: runtime,
+      binary: exact.executable,
+      version: exact.version,
+      exact: true,
+      note: `${runtime} runs on Python ${exact.version} (${exact.executable}).`,
+    };
   } else {
     const fallback = probe('python3');
-    if (!fallback) throw new Error(`Lambda Lens: no Python interpreter found to simulate ${runtime} (looked for python${wanted ?? '3'} and python3 on PATH)`);
+    if (!fallback)
+      throw new Error(
+        `Lambda Lens: no Python interpreter found to simulate ${runtime} (looked for python${wanted ?? '3'} and python3 on PATH)`,
+      );
     result = {
       requested: runtime,
       binary: fallback.executable,
@@ -89,7 +102,10 @@ export function chosenPythonBinary(runtime: string, command: string): TraceRunti
 
 /** The bootstrap script: next to the bundle (dist/runtimes/), or beside this file when run from source. */
 export function pythonBootstrapPath(): string {
-  for (const candidate of [join(__dirname, 'runtimes', 'python-bootstrap.py'), join(__dirname, 'python-bootstrap.py')]) {
+  for (const candidate of [
+    join(__dirname, 'runtimes', 'python-bootstrap.py'),
+    join(__dirname, 'python-bootstrap.py'),
+  ]) {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`Lambda Lens: the Python runtime bootstrap is missing (looked in ${__dirname})`);

@@ -28,7 +28,17 @@ export class AsyncQueue {
 
   put(event: unknown): void {
     const requestId = randomUUID();
-    const state: AsyncEvent = { id: this.p.put('async', requestId), requestId, event, putMs: this.p.clock.now(), attempt: 1, functionErrors: 0, throttles: 0, invokes: 0, last: null };
+    const state: AsyncEvent = {
+      id: this.p.put('async', requestId),
+      requestId,
+      event,
+      putMs: this.p.clock.now(),
+      attempt: 1,
+      functionErrors: 0,
+      throttles: 0,
+      invokes: 0,
+      last: null,
+    };
     // Reserved concurrency 0 throttles everything: async events go straight to the DLQ or
     // on-failure destination, with no retries (docs/lambda.md, "Scaling and concurrency").
     if (this.p.fn.reservedConcurrency === 0) {
@@ -47,7 +57,13 @@ export class AsyncQueue {
           this.p.settle([state.id], 'dropped', stop);
           return;
         }
-        const inv = await this.p.invoke({ source: 'async', event: state.event, requestId: state.requestId, attempt: state.attempt, inputs: [state.id] });
+        const inv = await this.p.invoke({
+          source: 'async',
+          event: state.event,
+          requestId: state.requestId,
+          attempt: state.attempt,
+          inputs: [state.id],
+        });
         state.last = inv;
         if (inv.outcome !== 'throttled') state.invokes++;
         this.after(state, inv);
@@ -62,9 +78,20 @@ export class AsyncQueue {
     const maxAgeMs = fn.async.maximumEventAgeSeconds * 1000;
     if (inv.outcome === 'success') {
       if (fn.async.onSuccess) {
-        this.p.deliver('on-success', fn.async.onSuccess, [state.id], state.requestId, 'Success', this.record(state, 'Success'));
+        this.p.deliver(
+          'on-success',
+          fn.async.onSuccess,
+          [state.id],
+          state.requestId,
+          'Success',
+          this.record(state, 'Success'),
+        );
       }
-      this.p.settle([state.id], 'succeeded', fn.async.onSuccess ? 'succeeded; record sent to the OnSuccess destination' : 'succeeded');
+      this.p.settle(
+        [state.id],
+        'succeeded',
+        fn.async.onSuccess ? 'succeeded; record sent to the OnSuccess destination' : 'succeeded',
+      );
       return;
     }
     let delay: number;
@@ -88,10 +115,24 @@ export class AsyncQueue {
     const due = clock.now() + delay;
     if (due - state.putMs > maxAgeMs) {
       // The event would be older than MaximumEventAgeInSeconds at its next try.
-      clock.at(state.putMs + maxAgeMs, () => this.fail(state, 'EventAgeExceeded', `older than MaximumEventAgeInSeconds (${fn.async.maximumEventAgeSeconds} s)`));
+      clock.at(state.putMs + maxAgeMs, () =>
+        this.fail(
+          state,
+          'EventAgeExceeded',
+          `older than MaximumEventAgeInSeconds (${fn.async.maximumEventAgeSeconds} s)`,
+        ),
+      );
       return;
     }
-    this.p.emit({ type: 'retry-scheduled', atMs: clock.now(), requestId: state.requestId, source: 'async', nextAttempt: state.attempt, dueMs: due, reason });
+    this.p.emit({
+      type: 'retry-scheduled',
+      atMs: clock.now(),
+      requestId: state.requestId,
+      source: 'async',
+      nextAttempt: state.attempt,
+      dueMs: due,
+      reason,
+    });
     clock.at(due, () => this.attempt(state));
   }
 
@@ -108,7 +149,12 @@ export class AsyncQueue {
     const record: Record<string, unknown> = {
       version: '1.0',
       timestamp: this.p.iso(this.p.clock.now()),
-      requestContext: { requestId: state.requestId, functionArn: `${this.p.functionArn}:$LATEST`, condition, approximateInvokeCount: state.invokes },
+      requestContext: {
+        requestId: state.requestId,
+        functionArn: `${this.p.functionArn}:$LATEST`,
+        condition,
+        approximateInvokeCount: state.invokes,
+      },
       requestPayload: state.event,
       responseContext,
     };
@@ -120,7 +166,14 @@ export class AsyncQueue {
     const { fn } = this.p;
     const targets: string[] = [];
     if (fn.async.onFailure) {
-      this.p.deliver('on-failure', fn.async.onFailure, [state.id], state.requestId, condition, this.record(state, condition));
+      this.p.deliver(
+        'on-failure',
+        fn.async.onFailure,
+        [state.id],
+        state.requestId,
+        condition,
+        this.record(state, condition),
+      );
       targets.push('OnFailure destination');
     }
     if (fn.deadLetterQueue) {
@@ -137,7 +190,13 @@ export class AsyncQueue {
       this.p.deliver('dlq', fn.deadLetterQueue, [state.id], state.requestId, condition, record);
       targets.push('dead-letter queue');
     }
-    if (targets.length > 0) this.p.settle([state.id], 'delivered', `${condition}: ${why}; sent to the ${targets.join(' and ')}`);
-    else this.p.settle([state.id], 'dropped', `${condition}: ${why}; no OnFailure destination or DLQ, so the event is lost`);
+    if (targets.length > 0)
+      this.p.settle([state.id], 'delivered', `${condition}: ${why}; sent to the ${targets.join(' and ')}`);
+    else
+      this.p.settle(
+        [state.id],
+        'dropped',
+        `${condition}: ${why}; no OnFailure destination or DLQ, so the event is lost`,
+      );
   }
 }

@@ -134,9 +134,20 @@ export class SqsSource {
   private admit(m: Message): boolean {
     if (this.queue.maxReceiveCount !== null && m.receiveCount >= this.queue.maxReceiveCount) {
       m.state = 'done';
-      const record = { messageId: m.messageId, body: m.body, attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(Date.parse(this.p.iso(m.sentMs))) } };
+      const record = {
+        messageId: m.messageId,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(Date.parse(this.p.iso(m.sentMs))),
+        },
+      };
       this.p.deliver('queue-dlq', this.queue.deadLetterQueue, [m.id], null, 'maxReceiveCount', record);
-      this.p.settle([m.id], 'delivered', `received ${m.receiveCount} times (maxReceiveCount ${this.queue.maxReceiveCount}); moved to the queue's dead-letter queue`);
+      this.p.settle(
+        [m.id],
+        'delivered',
+        `received ${m.receiveCount} times (maxReceiveCount ${this.queue.maxReceiveCount}); moved to the queue's dead-letter queue`,
+      );
       return false;
     }
     return true;
@@ -216,7 +227,13 @@ export class SqsSource {
     })();
   }
 
-  private after(batch: Message[], receipts: number[], inv: TraceInvocation, requestId: string, visibleAt: number): void {
+  private after(
+    batch: Message[],
+    receipts: number[],
+    inv: TraceInvocation,
+    requestId: string,
+    visibleAt: number,
+  ): void {
     const failed = this.failedItems(batch, inv);
     const deleted: string[] = [];
     batch.forEach((m, i) => {
@@ -226,13 +243,28 @@ export class SqsSource {
         deleted.push(m.id);
       }
     });
-    if (deleted.length > 0) this.p.settle(deleted, 'succeeded', failed.size > 0 ? 'processed; not in batchItemFailures, so deleted from the queue' : 'processed; batch deleted from the queue');
+    if (deleted.length > 0)
+      this.p.settle(
+        deleted,
+        'succeeded',
+        failed.size > 0
+          ? 'processed; not in batchItemFailures, so deleted from the queue'
+          : 'processed; batch deleted from the queue',
+      );
     if (failed.size > 0) {
       const reason =
         inv.outcome === 'success'
           ? `${failed.size} item(s) reported in batchItemFailures return after the visibility timeout`
           : `batch failed (${inv.errorType ?? inv.outcome}); the whole batch returns after the visibility timeout`;
-      this.p.emit({ type: 'retry-scheduled', atMs: this.p.clock.now(), requestId, source: 'sqs', nextAttempt: inv.attempt + 1, dueMs: visibleAt, reason });
+      this.p.emit({
+        type: 'retry-scheduled',
+        atMs: this.p.clock.now(),
+        requestId,
+        source: 'sqs',
+        nextAttempt: inv.attempt + 1,
+        dueMs: visibleAt,
+        reason,
+      });
     }
   }
 
@@ -255,7 +287,8 @@ export class SqsSource {
     if (!Array.isArray(list)) return all;
     const failed = new Set<string>();
     for (const item of list) {
-      const id = item !== null && typeof item === 'object' ? (item as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+      const id =
+        item !== null && typeof item === 'object' ? (item as { itemIdentifier?: unknown }).itemIdentifier : undefined;
       if (typeof id !== 'string' || id === '' || !all.has(id)) return all;
       failed.add(id);
     }

@@ -57,7 +57,14 @@ export class StreamSource {
       const shardId = `shardId-${String(shard).padStart(12, '0')}`;
       const lane = `${shardId}/${Number(hash % BigInt(Math.max(1, this.stream.parallelizationFactor)))}`;
       const sequenceNumber = `4959${String(++this.sequence).padStart(52, '0')}`;
-      const record: StreamRecord = { id: this.p.put(this.stream.kind, sequenceNumber), shardId, sequenceNumber, partitionKey, input, arrivedMs: now };
+      const record: StreamRecord = {
+        id: this.p.put(this.stream.kind, sequenceNumber),
+        shardId,
+        sequenceNumber,
+        partitionKey,
+        input,
+        arrivedMs: now,
+      };
       let l = this.lanes.get(lane);
       if (!l) {
         l = { shardId, pending: [], busy: false };
@@ -97,7 +104,9 @@ export class StreamSource {
             kinesisSchemaVersion: '1.0',
             partitionKey: r.partitionKey,
             sequenceNumber: r.sequenceNumber,
-            data: Buffer.from(typeof r.input.data === 'string' ? r.input.data : JSON.stringify(r.input.data)).toString('base64'),
+            data: Buffer.from(typeof r.input.data === 'string' ? r.input.data : JSON.stringify(r.input.data)).toString(
+              'base64',
+            ),
             approximateArrivalTimestamp: Date.parse(this.p.iso(r.arrivedMs)) / 1000,
           },
           eventSource: 'aws:kinesis',
@@ -119,7 +128,9 @@ export class StreamSource {
         awsRegion: region,
         dynamodb: {
           ApproximateCreationDateTime: Math.floor(Date.parse(this.p.iso(r.arrivedMs)) / 1000),
-          ...(r.input.data !== null && typeof r.input.data === 'object' ? (r.input.data as Record<string, unknown>) : {}),
+          ...(r.input.data !== null && typeof r.input.data === 'object'
+            ? (r.input.data as Record<string, unknown>)
+            : {}),
           SequenceNumber: r.sequenceNumber,
           SizeBytes: JSON.stringify(r.input.data ?? null).length,
           StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -145,7 +156,13 @@ export class StreamSource {
           this.next(lane);
           return;
         }
-        const inv = await this.p.invoke({ source: this.stream.kind, event: this.event(batch), requestId, attempt, inputs });
+        const inv = await this.p.invoke({
+          source: this.stream.kind,
+          event: this.event(batch),
+          requestId,
+          attempt,
+          inputs,
+        });
         this.after(lane, batch, inv, retries, attempt);
       } finally {
         release();
@@ -168,7 +185,15 @@ export class StreamSource {
     if (inv.outcome !== 'success' && this.stream.bisectBatchOnFunctionError && rest.length > 1) {
       // Bisect: retry the first half alone; it does not count as a retry.
       const half = rest.slice(0, Math.ceil(rest.length / 2));
-      this.p.emit({ type: 'retry-scheduled', atMs: clock.now(), requestId: inv.requestId, source: this.stream.kind, nextAttempt: attempt + 1, dueMs: clock.now(), reason: `batch of ${rest.length} failed; bisected to ${half.length}` });
+      this.p.emit({
+        type: 'retry-scheduled',
+        atMs: clock.now(),
+        requestId: inv.requestId,
+        source: this.stream.kind,
+        nextAttempt: attempt + 1,
+        dueMs: clock.now(),
+        reason: `batch of ${rest.length} failed; bisected to ${half.length}`,
+      });
       clock.after(0, () => this.process(lane, half, retries, attempt + 1));
       return;
     }
@@ -181,7 +206,15 @@ export class StreamSource {
     }
     // The shard is blocked: the same records are retried until success or expiry.
     const due = clock.now() + settings.streamRetryDelayMs;
-    this.p.emit({ type: 'retry-scheduled', atMs: clock.now(), requestId: inv.requestId, source: this.stream.kind, nextAttempt: attempt + 1, dueMs: due, reason: `batch failed (${inv.errorType ?? 'batchItemFailures'}); shard blocked until it succeeds` });
+    this.p.emit({
+      type: 'retry-scheduled',
+      atMs: clock.now(),
+      requestId: inv.requestId,
+      source: this.stream.kind,
+      nextAttempt: attempt + 1,
+      dueMs: due,
+      reason: `batch failed (${inv.errorType ?? 'batchItemFailures'}); shard blocked until it succeeds`,
+    });
     clock.at(due, () => {
       this.expire(lane);
       const still = rest.filter((r) => lane.pending.includes(r));
@@ -205,7 +238,8 @@ export class StreamSource {
     if (!Array.isArray(list)) return 0;
     let first = -1;
     for (const item of list) {
-      const id = item !== null && typeof item === 'object' ? (item as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+      const id =
+        item !== null && typeof item === 'object' ? (item as { itemIdentifier?: unknown }).itemIdentifier : undefined;
       const index = batch.findIndex((r) => r.sequenceNumber === id);
       if (index < 0) return 0;
       if (first < 0 || index < first) first = index;
@@ -215,11 +249,21 @@ export class StreamSource {
 
   private done(lane: Lane, records: StreamRecord[]): void {
     lane.pending = lane.pending.filter((r) => !records.includes(r));
-    this.p.settle(records.map((r) => r.id), 'succeeded', 'processed; checkpoint advanced');
+    this.p.settle(
+      records.map((r) => r.id),
+      'succeeded',
+      'processed; checkpoint advanced',
+    );
   }
 
   /** OnFailure gets metadata only: shard, sequence range, batch size (docs/lambda.md). */
-  private fail(lane: Lane, records: StreamRecord[], inv: TraceInvocation | null, condition: string, invokeCount: number): void {
+  private fail(
+    lane: Lane,
+    records: StreamRecord[],
+    inv: TraceInvocation | null,
+    condition: string,
+    invokeCount: number,
+  ): void {
     const ids = records.map((r) => r.id);
     const first = records[0] as StreamRecord;
     const last = records[records.length - 1] as StreamRecord;
@@ -234,8 +278,17 @@ export class StreamSource {
         streamArn: this.arn,
       };
       const record: Record<string, unknown> = {
-        requestContext: { requestId: inv?.requestId ?? null, functionArn: this.p.functionArn, condition, approximateInvokeCount: invokeCount },
-        responseContext: { statusCode: inv && inv.outcome !== 'throttled' ? 200 : 429, executedVersion: '$LATEST', functionError: inv && inv.outcome !== 'success' ? 'Unhandled' : undefined },
+        requestContext: {
+          requestId: inv?.requestId ?? null,
+          functionArn: this.p.functionArn,
+          condition,
+          approximateInvokeCount: invokeCount,
+        },
+        responseContext: {
+          statusCode: inv && inv.outcome !== 'throttled' ? 200 : 429,
+          executedVersion: '$LATEST',
+          functionError: inv && inv.outcome !== 'success' ? 'Unhandled' : undefined,
+        },
         version: '1.0',
         timestamp: this.p.iso(this.p.clock.now()),
         [this.stream.kind === 'kinesis' ? 'KinesisBatchInfo' : 'DDBStreamBatchInfo']: info,

@@ -8,18 +8,100 @@ import type { PyNode } from './parser';
 import type { PyCall, PythonHandlerModel } from './model';
 
 const PURE_BUILTINS = new Set([
-  'print', 'len', 'str', 'int', 'float', 'bool', 'dict', 'list', 'set', 'tuple', 'frozenset', 'isinstance', 'issubclass', 'range',
-  'enumerate', 'zip', 'sorted', 'reversed', 'min', 'max', 'sum', 'any', 'all', 'getattr', 'hasattr', 'repr', 'type', 'abs', 'round',
-  'format', 'iter', 'next', 'map', 'filter', 'ord', 'chr', 'hex', 'bytes', 'bytearray', 'vars', 'id', 'hash', 'super', 'divmod', 'pow',
+  'print',
+  'len',
+  'str',
+  'int',
+  'float',
+  'bool',
+  'dict',
+  'list',
+  'set',
+  'tuple',
+  'frozenset',
+  'isinstance',
+  'issubclass',
+  'range',
+  'enumerate',
+  'zip',
+  'sorted',
+  'reversed',
+  'min',
+  'max',
+  'sum',
+  'any',
+  'all',
+  'getattr',
+  'hasattr',
+  'repr',
+  'type',
+  'abs',
+  'round',
+  'format',
+  'iter',
+  'next',
+  'map',
+  'filter',
+  'ord',
+  'chr',
+  'hex',
+  'bytes',
+  'bytearray',
+  'vars',
+  'id',
+  'hash',
+  'super',
+  'divmod',
+  'pow',
 ]);
 /** Imported modules whose functions only compute (or log). */
-const PURE_ORIGINS = /^(json|base64|logging|datetime|time|re|math|uuid|decimal|hashlib|hmac|zlib|copy|itertools|functools|collections|typing|string|textwrap|random|urllib\.parse|os\.environ|os\.getenv|os\.path|dataclasses|enum|traceback|aws_lambda_powertools\.(Logger|Tracer|Metrics))(\.|$)/;
+const PURE_ORIGINS =
+  /^(json|base64|logging|datetime|time|re|math|uuid|decimal|hashlib|hmac|zlib|copy|itertools|functools|collections|typing|string|textwrap|random|urllib\.parse|os\.environ|os\.getenv|os\.path|dataclasses|enum|traceback|aws_lambda_powertools\.(Logger|Tracer|Metrics))(\.|$)/;
 /** Methods of str, bytes, dict, list, datetime (never `update`, `put`, `send`, which clients have too). */
 const PURE_METHODS = new Set([
-  'get', 'items', 'keys', 'values', 'append', 'extend', 'insert', 'copy', 'setdefault', 'sort', 'decode', 'encode', 'split', 'rsplit',
-  'splitlines', 'join', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'capitalize', 'replace', 'format', 'startswith',
-  'endswith', 'find', 'count', 'index', 'zfill', 'isoformat', 'strftime', 'strptime', 'timestamp', 'hexdigest', 'digest', 'isdigit',
-  'isalnum', 'isalpha', 'get_remaining_time_in_millis', 'loads', 'dumps',
+  'get',
+  'items',
+  'keys',
+  'values',
+  'append',
+  'extend',
+  'insert',
+  'copy',
+  'setdefault',
+  'sort',
+  'decode',
+  'encode',
+  'split',
+  'rsplit',
+  'splitlines',
+  'join',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'lower',
+  'upper',
+  'title',
+  'capitalize',
+  'replace',
+  'format',
+  'startswith',
+  'endswith',
+  'find',
+  'count',
+  'index',
+  'zfill',
+  'isoformat',
+  'strftime',
+  'strptime',
+  'timestamp',
+  'hexdigest',
+  'digest',
+  'isdigit',
+  'isalnum',
+  'isalpha',
+  'get_remaining_time_in_millis',
+  'loads',
+  'dumps',
 ]);
 const LOGGER = /^(self\.)?(logger|log|_logger|LOGGER|logging|tracer|metrics)$/;
 const MAX_LISTED = 3;
@@ -76,7 +158,8 @@ function errorsEscape(def: PyNode): boolean {
     if (s.type === 'expression_statement') {
       const e = s.namedChildren[0];
       if (e?.type === 'string') continue;
-      if (e?.type === 'call' && /^(print|logger\.\w+|logging\.\w+)$/.test(e.childForFieldName('function')?.text ?? '')) continue;
+      if (e?.type === 'call' && /^(print|logger\.\w+|logging\.\w+)$/.test(e.childForFieldName('function')?.text ?? ''))
+        continue;
     }
     return true;
   }
@@ -87,7 +170,9 @@ function errorsEscape(def: PyNode): boolean {
 function catchesAll(clause: PyNode): boolean {
   const first = clause.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
   if (first === undefined || first === null) return true;
-  return /^\(?\s*(Exception|BaseException)\b/.test(first.text) || /^(Exception|BaseException)\s+as\s+\w+$/.test(first.text);
+  return (
+    /^\(?\s*(Exception|BaseException)\b/.test(first.text) || /^(Exception|BaseException)\s+as\s+\w+$/.test(first.text)
+  );
 }
 
 function raises(node: PyNode): boolean {
@@ -95,6 +180,7 @@ function raises(node: PyNode): boolean {
 }
 
 function insideNestedFunction(n: PyNode, stop: PyNode): boolean {
-  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return true;
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent)
+    if (p.type === 'function_definition' || p.type === 'lambda') return true;
   return false;
 }

@@ -21,21 +21,30 @@ export function pythonStringLiterals(model: PythonHandlerModel): StringLiteralFa
 function nameFor(node: PyNode): string | undefined {
   let e: PyNode = node;
   // `os.environ.get('API_KEY', 'literal')` and `x or 'literal'`: the name is further up.
-  while (e.parent !== null && (e.parent.type === 'parenthesized_expression' || e.parent.type === 'boolean_operator')) e = e.parent;
+  while (e.parent !== null && (e.parent.type === 'parenthesized_expression' || e.parent.type === 'boolean_operator'))
+    e = e.parent;
   const p = e.parent;
   if (p === null) return undefined;
-  if (p.type === 'assignment' && p.childForFieldName('right')?.id === e.id) return lastName(p.childForFieldName('left'));
-  if (p.type === 'keyword_argument' && p.childForFieldName('value')?.id === e.id) return p.childForFieldName('name')?.text;
+  if (p.type === 'assignment' && p.childForFieldName('right')?.id === e.id)
+    return lastName(p.childForFieldName('left'));
+  if (p.type === 'keyword_argument' && p.childForFieldName('value')?.id === e.id)
+    return p.childForFieldName('name')?.text;
   if (p.type === 'pair' && p.childForFieldName('value')?.id === e.id) {
     const key = p.childForFieldName('key');
-    return key ? stringValue(key) ?? key.text : undefined;
+    return key ? (stringValue(key) ?? key.text) : undefined;
   }
   if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.childForFieldName('name')?.text;
   if (p.type === 'argument_list') {
     // `os.environ.get('API_KEY', 'literal')`, `os.getenv('API_KEY', 'literal')`: the variable's name.
     const call = p.parent;
     const first = p.namedChildren[0];
-    if (call?.type === 'call' && /(^|\.)(get|getenv)$/.test(call.childForFieldName('function')?.text ?? '') && first && first.id !== e.id) return stringValue(first);
+    if (
+      call?.type === 'call' &&
+      /(^|\.)(get|getenv)$/.test(call.childForFieldName('function')?.text ?? '') &&
+      first &&
+      first.id !== e.id
+    )
+      return stringValue(first);
   }
   return undefined;
 }
@@ -67,7 +76,14 @@ export function pythonHandlerReturns(handler: PyFunction): ReturnFacts {
     const text = value?.text ?? '';
     if (!value || value.type === 'none') return { kind: 'nothing', keys: undefined, text, span: spanOf(r) };
     if (value.type !== 'dictionary') return { kind: 'other', keys: undefined, text, span: spanOf(r) };
-    const keys = value.namedChildren.map((p) => (p?.type === 'pair' ? (p.childForFieldName('key')?.text ?? '') : undefined));
-    return { kind: 'object', keys: keys.every((k) => k !== undefined) ? (keys as string[]) : undefined, text, span: spanOf(r) };
+    const keys = value.namedChildren.map((p) =>
+      p?.type === 'pair' ? (p.childForFieldName('key')?.text ?? '') : undefined,
+    );
+    return {
+      kind: 'object',
+      keys: keys.every((k) => k !== undefined) ? (keys as string[]) : undefined,
+      text,
+      span: spanOf(r),
+    };
   });
 }

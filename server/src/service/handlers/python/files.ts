@@ -21,7 +21,10 @@ export function isPythonRuntime(fn: FunctionModel): boolean {
  * last dot; the module path may use `/` or `.` between folders; a package's `__init__.py`
  * stands for the package. `undefined` when the Handler or the code folder is not known.
  */
-export function resolvePythonHandler(fn: FunctionModel, fs: FileSystem): { readonly path: string; readonly functionName: string } | undefined {
+export function resolvePythonHandler(
+  fn: FunctionModel,
+  fs: FileSystem,
+): { readonly path: string; readonly functionName: string } | undefined {
   if (!isPythonRuntime(fn) || !isKnown(fn.handler)) return undefined;
   const root = codeRoot(fn);
   if (root === undefined) return undefined;
@@ -62,7 +65,8 @@ export function pythonHandlerProblem(fn: FunctionModel, fs: FileSystem): string 
   const resolved = resolvePythonHandler(fn, fs);
   if (resolved === undefined) {
     const top = modulePath.split('/')[0] as string;
-    const topInRoot = fs.stat(join(root, top))?.isDirectory === true || fs.stat(join(root, `${top}.py`))?.isFile === true;
+    const topInRoot =
+      fs.stat(join(root, top))?.isDirectory === true || fs.stat(join(root, `${top}.py`))?.isFile === true;
     if ((modulePath.includes('/') && !topInRoot) || GENERATED_MODULES.has(top)) return undefined;
     return `Handler "${h}" names the module ${moduleName}, but neither ${modulePath}.py nor ${modulePath}/__init__.py is in the code folder: every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError ("Unable to import module '${moduleName}'").`;
   }
@@ -92,7 +96,8 @@ function topLevelNames(root: PyNode): Set<string> | undefined {
         case 'import_from_statement':
           if (n.namedChildren.some((c) => c?.type === 'wildcard_import')) return false;
           for (const c of n.namedChildren) {
-            if (c?.type === 'dotted_name' && c.id !== n.childForFieldName('module_name')?.id) names.add(c.text.split('.')[0] as string);
+            if (c?.type === 'dotted_name' && c.id !== n.childForFieldName('module_name')?.id)
+              names.add(c.text.split('.')[0] as string);
             else if (c?.type === 'aliased_import') names.add(c.childForFieldName('alias')?.text ?? '');
           }
           break;
@@ -102,7 +107,8 @@ function topLevelNames(root: PyNode): Set<string> | undefined {
             const left = a?.childForFieldName('left');
             if (!left) continue;
             if (left.type === 'identifier') names.add(left.text);
-            for (const id of left.descendantsOfType('identifier')) if (id && id.parent?.type !== 'attribute' && id.parent?.type !== 'subscript') names.add(id.text);
+            for (const id of left.descendantsOfType('identifier'))
+              if (id && id.parent?.type !== 'attribute' && id.parent?.type !== 'subscript') names.add(id.text);
           }
           break;
         case 'if_statement':

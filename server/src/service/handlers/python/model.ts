@@ -87,7 +87,12 @@ function looksLikeHandler(fn: PyFunction): boolean {
  * Builds the model. `handlerNames` are the function names templates link to this module;
  * without them, functions that look like handlers are taken.
  */
-export function buildPythonModel(uri: string, text: string, tree: PyTree, handlerNames?: readonly string[]): PythonHandlerModel {
+export function buildPythonModel(
+  uri: string,
+  text: string,
+  tree: PyTree,
+  handlerNames?: readonly string[],
+): PythonHandlerModel {
   const root = tree.rootNode;
   const imports = new Map<string, string>();
   const moduleValues = new Map<string, PyNode>();
@@ -112,7 +117,9 @@ export function buildPythonModel(uri: string, text: string, tree: PyTree, handle
   // Imports inside `try:` / `if` blocks at module scope count too (optional dependencies).
   for (const n of root.descendantsOfType(['import_statement', 'import_from_statement'])) if (n) readImport(n, imports);
   const wanted = handlerNames !== undefined ? new Set(handlerNames) : undefined;
-  const handlers = [...functions.values()].filter((f) => (wanted !== undefined ? wanted.has(f.name) : looksLikeHandler(f)));
+  const handlers = [...functions.values()].filter((f) =>
+    wanted !== undefined ? wanted.has(f.name) : looksLikeHandler(f),
+  );
   // Module functions reached from each handler through plain calls (`process(record)`), breadth first.
   const reachedBy = new Map<PyFunction, PyFunction>();
   for (const h of handlers) {
@@ -167,10 +174,18 @@ function readFunction(def: PyNode, outer: PyNode): PyFunction | undefined {
   const params: string[] = [];
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
     if (!p) continue;
-    const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+    const id =
+      p.type === 'identifier'
+        ? p
+        : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
     if (id) params.push(id.text);
   }
-  const decorated = outer.type === 'decorated_definition' ? outer : def.parent?.type === 'decorated_definition' ? def.parent : undefined;
+  const decorated =
+    outer.type === 'decorated_definition'
+      ? outer
+      : def.parent?.type === 'decorated_definition'
+        ? def.parent
+        : undefined;
   const decorators: string[] = [];
   for (const d of decorated?.namedChildren ?? []) {
     if (d?.type !== 'decorator') continue;
@@ -219,7 +234,13 @@ function readImport(stmt: PyNode, imports: Map<string, string>): void {
   }
 }
 
-function readCall(node: PyNode, imports: ReadonlyMap<string, string>, scope: PyScope, handler: PyFunction | undefined, inFunction: PyFunction | undefined): PyCall {
+function readCall(
+  node: PyNode,
+  imports: ReadonlyMap<string, string>,
+  scope: PyScope,
+  handler: PyFunction | undefined,
+  inFunction: PyFunction | undefined,
+): PyCall {
   const fnNode = node.childForFieldName('function');
   const callee = dotted(fnNode);
   const parts = callee?.split('.');
@@ -227,20 +248,33 @@ function readCall(node: PyNode, imports: ReadonlyMap<string, string>, scope: PyS
   const imported = first !== undefined ? imports.get(first) : undefined;
   const origin = imported !== undefined && parts !== undefined ? [imported, ...parts.slice(1)].join('.') : undefined;
   const receiver = fnNode?.type === 'attribute' ? fnNode.childForFieldName('object')?.text : undefined;
-  return { node, callee, name: parts?.[parts.length - 1], receiver, origin, scope, handler, inFunction, span: spanOf(node) };
+  return {
+    node,
+    callee,
+    name: parts?.[parts.length - 1],
+    receiver,
+    origin,
+    scope,
+    handler,
+    inFunction,
+    span: spanOf(node),
+  };
 }
 
 /** A keyword argument's value: `ConditionExpression=...`. */
 export function keywordArgument(call: PyNode, name: string): PyNode | undefined {
   for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value') ?? undefined;
+    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)
+      return a.childForFieldName('value') ?? undefined;
   }
   return undefined;
 }
 
 /** Positional arguments of a call. */
 export function positionalArguments(call: PyNode): PyNode[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is PyNode => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment');
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a): a is PyNode => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment',
+  );
 }
 
 /** True when the call passes `**kwargs`: any keyword may be in it. */
@@ -257,7 +291,10 @@ export function stringValue(node: PyNode | null | undefined): string | undefined
   }
   if (node.type !== 'string') return undefined;
   if (node.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
-  return node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c?.text ?? '').join('');
+  return node.namedChildren
+    .filter((c) => c?.type === 'string_content')
+    .map((c) => c?.text ?? '')
+    .join('');
 }
 
 /** The text a string starts with before any interpolation (`f"/tmp/{key}"` → `/tmp/`). */
