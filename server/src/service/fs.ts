@@ -9,9 +9,7 @@ export interface FileSystem {
    * What the path names, following a symbolic link (`isSymbolicLink` says the path itself was
    * one, so walks can refuse to follow linked folders); `mtimeMs` when the file system has it.
    */
-  stat(
-    path: string,
-  ):
+  stat(path: string):
     | {
         readonly isFile: boolean;
         readonly isDirectory: boolean;

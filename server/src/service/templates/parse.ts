@@ -92,12 +92,10 @@ function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quot
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  const syntaxErrors = doc.errors
-    .slice(0, MAX_ERRORS)
-    .map((e) => ({
-      message: cleanYamlMessage(e.message),
-      span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
-    }));
+  const syntaxErrors = doc.errors.slice(0, MAX_ERRORS).map((e) => ({
+    message: cleanYamlMessage(e.message),
+    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
+  }));
   const flowIndent = doc.errors.some(
     (e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message),
   );
