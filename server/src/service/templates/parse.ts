@@ -339,7 +339,14 @@ function convertUntagged(
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const k = pair.key as YamlNode | null;
-      const key = k && isScalar(k) ? String(k.value) : k ? String(k.toString()) : '';
+      // A collection used as a key (`? [a, b]`, or garbage) is named by its source text: printing
+      // it would expand its aliases and can throw (a `<<` merge inside it).
+      const key =
+        k && isScalar(k)
+          ? String(k.value)
+          : k
+            ? text.slice(yamlSpan(k).start, Math.min(yamlSpan(k).end, yamlSpan(k).start + 200))
+            : '';
       const keySpan = k ? yamlSpan(k) : span;
       const v = pair.value as YamlNode | null;
       const value: TNode = v
