@@ -19,6 +19,7 @@ import {
   type RuleSettings,
 } from './service';
 import { nodeFileSystem } from './nodeFs';
+import { NEVER_WALKED } from './service/project';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
 import { SIMULATE_USAGE, TUNE_USAGE } from './simulator/usage';
@@ -226,20 +227,8 @@ async function listRules(args: readonly string[], io: Output): Promise<number> {
   return EXIT.ok;
 }
 
-/** Folders never walked into: dependencies, build output and VCS metadata. */
-const SKIP_DIRS = new Set([
-  'node_modules',
-  '.git',
-  '.hg',
-  '.svn',
-  '.aws-sam',
-  'cdk.out',
-  '.serverless',
-  '.lambda-lens',
-  '__pycache__',
-  '.venv',
-  'venv',
-]);
+/** Folders never walked into (build output is walked: its JS counts when a template points at it). */
+const SKIP_DIRS = NEVER_WALKED;
 const CANDIDATE_EXT = new Set(['.yaml', '.yml', '.json', '.template']);
 /** Build output: its JS is checked only when a template points at it (else the sources are). */
 const BUILD_DIR = /(^|[\\/])(dist|build|out|coverage|\.next|\.nuxt|\.webpack|\.esbuild)([\\/])/;

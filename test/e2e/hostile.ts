@@ -12,6 +12,7 @@ import { MEMORY_RULE, TEMPLATE } from './expectations';
 import type { Session } from './session';
 import { openSuite, type Suite } from './suite';
 import { TIMEOUT, withEvidence, type Workbench } from './workbench';
+import { aliasBomb, deepJsonTemplate, deepParens } from '../unit/helpers/hostile';
 
 const artifacts = join(repoRoot, 'test-results', 'e2e-hostile');
 
@@ -25,22 +26,8 @@ let workbench: Workbench;
 
 function writeHostile(root: string): void {
   mkdirSync(join(root, 'hostile/src'), { recursive: true });
-  writeFileSync(
-    join(root, DEEP_TEMPLATE),
-    `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"X":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}}`,
-  );
-  const levels = 'abcdefghi'.split('');
-  writeFileSync(
-    join(root, BOMB),
-    `${levels
-      .map(
-        (l, i) =>
-          `${l}: &${l} [${Array(9)
-            .fill(i === 0 ? '"lol"' : `*${levels[i - 1] ?? 'a'}`)
-            .join(',')}]`,
-      )
-      .join('\n')}\n`,
-  );
+  writeFileSync(join(root, DEEP_TEMPLATE), deepJsonTemplate());
+  writeFileSync(join(root, BOMB), aliasBomb());
   // A template links the deep handler, so its LL0003 is reported.
   writeFileSync(
     join(root, 'hostile/template.yaml'),
@@ -54,10 +41,7 @@ Resources:
       Runtime: nodejs22.x
 `,
   );
-  writeFileSync(
-    join(root, DEEP_HANDLER),
-    `exports.handler = async () => ${'('.repeat(10_000)}1${')'.repeat(10_000)};\n`,
-  );
+  writeFileSync(join(root, DEEP_HANDLER), `exports.handler = async () => ${deepParens()};\n`);
 }
 
 before(

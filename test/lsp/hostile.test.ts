@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { startServer, type TestServer } from './client';
+import { aliasBomb, cfnTemplate, deepJsonTemplate, deepParens } from '../unit/helpers/hostile';
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-lens-lsp-hostile-'));
 let server: TestServer;
@@ -37,17 +38,7 @@ async function open(name: string, text: string, languageId: string): Promise<Pub
   return published;
 }
 
-const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  F:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: nodejs22.x
-      Handler: index.handler
-      MemorySize: 99999
-      Code: {ZipFile: "x"}
-      Role: arn:aws:iam::123456789012:role/x
-`;
+const TEMPLATE = cfnTemplate();
 
 /** The server is alive and still checks: a fresh ordinary template gets its LL1001. */
 async function stillWorks(n: number): Promise<void> {
@@ -64,7 +55,7 @@ async function stillWorks(n: number): Promise<void> {
 }
 
 test('a JSON template nested 10,000 levels deep gets LL0003, and the server goes on', async () => {
-  const deep = `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"X":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}}`;
+  const deep = deepJsonTemplate();
   const p = await open('deep/template.json', deep, 'json');
   assert.deepEqual(
     p.diagnostics.map((d) => d.code),
@@ -74,7 +65,7 @@ test('a JSON template nested 10,000 levels deep gets LL0003, and the server goes
 });
 
 test('a handler beside a deep file, and a handler with 10,000 nested parentheses', async () => {
-  const parens = `${'('.repeat(10_000)}1${')'.repeat(10_000)}`;
+  const parens = deepParens();
   await open('deep/index.js', `exports.handler = async () => ${parens};\n`, 'javascript');
   await open('deep/app.py', `def handler(event, context):\n    return ${parens}\n`, 'python');
   await open('deep/main.ts', `export const handler = async () => ${parens};\n`, 'typescript');
@@ -82,15 +73,7 @@ test('a handler beside a deep file, and a handler with 10,000 nested parentheses
 });
 
 test('a YAML alias bomb (not a template) opened in the editor', async () => {
-  const levels = 'abcdefghi'.split('');
-  const lines = levels.map((l, i) =>
-    i === 0
-      ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
-      : `${l}: &${l} [${Array(9)
-          .fill(`*${levels[i - 1] ?? 'a'}`)
-          .join(',')}]`,
-  );
-  const p = await open('bomb/config.yaml', `${lines.join('\n')}\n`, 'yaml');
+  const p = await open('bomb/config.yaml', aliasBomb(), 'yaml');
   assert.deepEqual(p.diagnostics, []);
   await stillWorks(3);
 });

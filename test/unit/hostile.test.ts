@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { aliasBomb, cfnTemplate, deepJsonTemplate, deepParens } from './helpers/hostile';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'bin/lambda-lens.js');
@@ -38,17 +39,7 @@ exports.handler = async () => {
   return s3.send(new ListBucketsCommand({}));
 };
 `;
-const CFN = (extra: string) => `AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  F:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: nodejs22.x
-      Handler: index.handler
-      MemorySize: 99999
-      Code: {ZipFile: "x"}
-      Role: arn:aws:iam::123456789012:role/x
-${extra}`;
+const CFN = cfnTemplate;
 
 /** Writes an ordinary project (template + handler) plus the given hostile files, and checks it. */
 function checkWith(files: Record<string, string | Buffer>): {
@@ -93,7 +84,7 @@ function assertProjectChecked(findings: readonly JsonFinding[]): void {
 }
 
 test('a JSON template nested 10,000 levels deep: LL0003 on it, the rest of the run kept', () => {
-  const deep = `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"F":{"Type":"AWS::Lambda::Function","Properties":{"X":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}}`;
+  const deep = deepJsonTemplate();
   const { findings } = checkWith({ 'deep/template.json': deep });
   const [note] = findings.filter((f) => f.file === 'deep/template.json');
   assert.equal(note?.ruleId, 'LL0003');
@@ -102,7 +93,7 @@ test('a JSON template nested 10,000 levels deep: LL0003 on it, the rest of the r
 });
 
 test('handler code with 10,000 nested parentheses, JS and Python: not parsed; LL0003 where a template links it', () => {
-  const parens = `${'('.repeat(10_000)}1${')'.repeat(10_000)}`;
+  const parens = deepParens();
   const linked = `Transform: AWS::Serverless-2016-10-31
 Resources:
   Deep:
@@ -131,29 +122,13 @@ Resources:
 });
 
 test('a 470-byte YAML alias bomb beside a template: read in bounded time, not reported (not a template)', () => {
-  const levels = 'abcdefghi'.split('');
-  const lines = levels.map((l, i) =>
-    i === 0
-      ? `${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
-      : `${l}: &${l} [${Array(9)
-          .fill(`*${levels[i - 1] ?? 'a'}`)
-          .join(',')}]`,
-  );
-  const { findings } = checkWith({ 'config.yaml': `${lines.join('\n')}\n` });
+  const { findings } = checkWith({ 'config.yaml': aliasBomb() });
   assert.deepEqual(rulesOf(findings, 'config.yaml'), []);
   assertProjectChecked(findings);
 });
 
 test('an alias bomb inside a template: one LL0003 at the alias that ran past the budget', () => {
-  const levels = 'abcdefghi'.split('');
-  const lines = levels.map((l, i) =>
-    i === 0
-      ? `  ${l}: &${l} [${Array(9).fill('"lol"').join(',')}]`
-      : `  ${l}: &${l} [${Array(9)
-          .fill(`*${levels[i - 1] ?? 'a'}`)
-          .join(',')}]`,
-  );
-  const { findings } = checkWith({ 'bomb/template.yaml': CFN(`Metadata:\n${lines.join('\n')}\n`) });
+  const { findings } = checkWith({ 'bomb/template.yaml': CFN(`Metadata:\n${aliasBomb('  ')}`) });
   const notes = findings.filter((f) => f.file === 'bomb/template.yaml');
   assert.deepEqual(
     notes.map((f) => f.ruleId),

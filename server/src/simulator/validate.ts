@@ -11,37 +11,8 @@
 import { fileURLToPath } from 'node:url';
 import { nodeFileSystem } from '../nodeFs';
 import type { FunctionModel } from '../service/model/types';
-import { LL1001 } from '../service/rules/LL1001';
-import { LL1002 } from '../service/rules/LL1002';
-import { LL1003 } from '../service/rules/LL1003';
-import { LL1004 } from '../service/rules/LL1004';
-import { LL1005 } from '../service/rules/LL1005';
-import { LL1006 } from '../service/rules/LL1006';
-import { LL1007 } from '../service/rules/LL1007';
-import { LL1008 } from '../service/rules/LL1008';
-import { LL1009 } from '../service/rules/LL1009';
-import { LL1010 } from '../service/rules/LL1010';
-import { LL1011 } from '../service/rules/LL1011';
-import { LL1012 } from '../service/rules/LL1012';
-import { LL1013 } from '../service/rules/LL1013';
-import type { TemplateRule } from '../service/rules/types';
+import { LIMIT_RULES } from '../service/rules/limitRules';
 import type { TemplateDocument } from '../service/templates/template';
-
-const LIMIT_RULES: readonly TemplateRule[] = [
-  LL1001,
-  LL1002,
-  LL1003,
-  LL1004,
-  LL1005,
-  LL1006,
-  LL1007,
-  LL1008,
-  LL1009,
-  LL1010,
-  LL1011,
-  LL1012,
-  LL1013,
-];
 
 /** A setting Lambda would reject, as the rule reports it. */
 export interface Rejection {

@@ -27,8 +27,8 @@ import type { FunctionLink } from '../handlers/facts';
 
 export type { FunctionLink } from '../handlers/facts';
 
-/** Folders never scanned for templates. */
-const SKIP_DIRS = new Set([
+/** Folders never walked into, by the workspace index or the CLI: dependencies, tool output, VCS metadata. */
+export const NEVER_WALKED = new Set([
   'node_modules',
   '.git',
   '.hg',
@@ -40,9 +40,10 @@ const SKIP_DIRS = new Set([
   '__pycache__',
   '.venv',
   'venv',
-  'dist',
-  'coverage',
 ]);
+
+/** Folders never scanned for templates: those, and build output. */
+const SKIP_DIRS = new Set([...NEVER_WALKED, 'dist', 'coverage']);
 const NOT_TEMPLATES =
   /^(package(-lock)?|tsconfig(\..*)?|jsconfig|\.eslintrc|\.prettierrc|composer(\.lock)?|launch|settings|extensions|tasks|\.?babelrc|lerna|nx|turbo|renovate|cdk|app|angular|vercel|firebase|manifest)\.json$|\.(schema|lock)\.json$/i;
 const TEMPLATE_EXT = /\.(ya?ml|json|template)$/i;

@@ -1,19 +1,7 @@
 import type { Rule } from './types';
 import { LL0001 } from './LL0001';
 import { LL0003 } from './LL0003';
-import { LL1001 } from './LL1001';
-import { LL1002 } from './LL1002';
-import { LL1003 } from './LL1003';
-import { LL1004 } from './LL1004';
-import { LL1005 } from './LL1005';
-import { LL1006 } from './LL1006';
-import { LL1007 } from './LL1007';
-import { LL1008 } from './LL1008';
-import { LL1009 } from './LL1009';
-import { LL1010 } from './LL1010';
-import { LL1011 } from './LL1011';
-import { LL1012 } from './LL1012';
-import { LL1013 } from './LL1013';
+import { LIMIT_RULES } from './limitRules';
 import { LL2001 } from './LL2001';
 import { LL2002 } from './LL2002';
 import { LL2003 } from './LL2003';
@@ -50,19 +38,7 @@ import { LL5003 } from './LL5003';
 export const RULES: readonly Rule[] = [
   LL0001,
   LL0003,
-  LL1001,
-  LL1002,
-  LL1003,
-  LL1004,
-  LL1005,
-  LL1006,
-  LL1007,
-  LL1008,
-  LL1009,
-  LL1010,
-  LL1011,
-  LL1012,
-  LL1013,
+  ...LIMIT_RULES,
   LL2001,
   LL2002,
   LL2003,
