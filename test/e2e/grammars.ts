@@ -16,7 +16,7 @@ import { repoRoot } from './codeServer';
 import { PANEL } from './panel';
 import type { Session } from './session';
 import { openSuite, type Suite } from './suite';
-import { TIMEOUT, withEvidence, type Workbench } from './workbench';
+import { escapeRegExp, TIMEOUT, withEvidence, type Workbench } from './workbench';
 
 const artifacts = process.env.LAMBDA_LENS_E2E_ARTIFACTS ?? join(repoRoot, 'test-results', 'e2e-grammars');
 const APP = 'grammar-app';
@@ -58,10 +58,6 @@ function writeApp(root: string): void {
     ],
   };
   writeFileSync(join(root, SCENARIO), `${JSON.stringify(scenario, null, 2)}\n`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
 }
 
 /** The painted colour of the first token reading exactly `token` on a line of `view` containing `line`. */

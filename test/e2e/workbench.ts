@@ -109,8 +109,13 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor();
-    await input.press('Enter');
+    // Click the file's own row: editor history answers first and can put another editor (a panel
+    // whose description names the file) at the top, where Enter would open it instead.
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }) })
+      .first();
+    await row.click();
     await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor();
     await this.editor().locator('.view-lines').waitFor();
   }
@@ -248,4 +253,9 @@ export async function withEvidence<T>(
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message}\n  screenshot: ${shot}\n${collectLogs(session, artifacts)}`, { cause: error });
   }
+}
+
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
 }
