@@ -276,8 +276,35 @@ export interface PolicyGrant {
   readonly actions: readonly string[];
   /** Logical ids of resources of this template the grant names (statement `Resource`, policy template parameters). */
   readonly resourceIds: readonly string[];
+  /**
+   * What the grant says, for the IAM evaluator (iam.ts `authorize`): the statement itself
+   * (`statement`, Allow or Deny), or a SAM policy template's statements with its parameters
+   * filled in (`template`). Absent for `managed` (its statements are data in iam.ts), for
+   * `unknown`, and for a template the data does not know or whose parameters cannot be read.
+   */
+  readonly statements?: readonly PolicyStatement[];
+  /** For `template`: its parameters as written, each as the evaluator's string (see iam.ts `token`). */
+  readonly parameters?: Readonly<Record<string, string>>;
   readonly span: Span;
   readonly uri: string;
+}
+
+/**
+ * One statement of an identity-based policy, as the IAM evaluator reads it. Resource
+ * patterns are strings in which deploy-time values are tokens (iam.ts `token`): the region,
+ * the account, the generated name of a template resource, a parameter, or an unknown value.
+ * (docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html)
+ */
+export interface PolicyStatement {
+  readonly effect: 'Allow' | 'Deny';
+  /** `Action` patterns, or the `NotAction` patterns when `notAction`. */
+  readonly actions: readonly string[];
+  readonly notAction: boolean;
+  /** `Resource` patterns, or the `NotResource` patterns when `notResource`. */
+  readonly resources: readonly string[];
+  readonly notResource: boolean;
+  /** True when the statement has a `Condition`: when it applies cannot be told statically. */
+  readonly conditional: boolean;
 }
 
 /** The execution role of a function. */

@@ -1,5 +1,6 @@
-import type { ExecutionRoleModel, PolicyGrant, Span, VpcAttachment } from '../model/types';
-import { SAM_EVENT_POLICIES, SAM_VPC_POLICY, BASIC_EXECUTION_POLICY } from '../iam';
+import type { ExecutionRoleModel, PolicyGrant, PolicyStatement, Span, VpcAttachment } from '../model/types';
+import { SAM_EVENT_POLICIES, SAM_VPC_POLICY, BASIC_EXECUTION_POLICY, policyTemplateStatements } from '../iam';
+import { TemplateValues } from './arns';
 import { get, scalarString, type TEntry, type TMap, type TNode } from './tree';
 import type { Resolver } from './resolve';
 
@@ -17,11 +18,13 @@ export class IamReader {
   private readonly attachedToUnknown: PolicyGrant[] = [];
   /** SAM connectors that add policies to a function's role, by function logical id. */
   private readonly connectors = new Map<string, PolicyGrant[]>();
+  private readonly values: TemplateValues;
 
   constructor(
     resources: TMap,
     private readonly r: Resolver,
   ) {
+    this.values = new TemplateValues(r);
     const roleNames = new Map<string, string>();
     for (const e of resources.entries) {
       if (scalarString(get(e.value, 'Type')) !== ROLE) continue;
@@ -210,12 +213,21 @@ export class IamReader {
       if (get(node, 'Statement') !== undefined) return this.document(node, node.span);
       const only = node.entries.length === 1 ? node.entries[0] : undefined;
       if (only !== undefined) {
+        const parameters: Record<string, string> = {};
+        if (only.value.kind === 'map')
+          for (const p of only.value.entries) {
+            const v = this.values.text(p.value);
+            if (v !== undefined) parameters[p.key] = v;
+          }
+        const statements = policyTemplateStatements(only.key, parameters);
         return [
           {
             kind: 'template',
             name: only.key,
             actions: [],
             resourceIds: this.mentionedIds(only.value),
+            ...(statements !== undefined ? { statements } : {}),
+            parameters,
             span: only.keySpan,
             uri,
           },
@@ -225,7 +237,10 @@ export class IamReader {
     return [unknown(`a policy given by ${describe(node)}`, node.span, uri)];
   }
 
-  /** The Allow statements of a policy document. Deny statements are left out: rules only ask what is granted. */
+  /**
+   * The statements of a policy document, each a grant: an Allow keeps the actions it allows in
+   * `actions` (empty for `NotAction`), a Deny allows none; both carry the statement for the evaluator.
+   */
   private document(doc: TNode | undefined, span: Span): PolicyGrant[] {
     const uri = this.r.uri;
     if (doc?.kind !== 'map')
@@ -241,35 +256,42 @@ export class IamReader {
     const list = statements.kind === 'seq' ? statements.items : [statements];
     const out: PolicyGrant[] = [];
     for (const st of list) {
-      if (st.kind !== 'map') {
-        out.push(unknown(`a statement given by ${describe(st)}`, st.span, uri));
-        continue;
-      }
-      const effect = get(st, 'Effect');
-      if (effect === undefined || effect.kind !== 'scalar') {
-        out.push(unknown('a statement whose Effect cannot be read', st.span, uri));
-        continue;
-      }
-      if (scalarString(effect) !== 'Allow') continue;
-      if (get(st, 'NotAction') !== undefined) {
-        out.push(unknown('a NotAction statement', st.span, uri));
-        continue;
-      }
-      const actions = literalStrings(get(st, 'Action'));
-      if (actions === undefined) {
-        out.push(unknown('a statement whose Action cannot be read', st.span, uri));
+      const read = this.statement(st);
+      if (typeof read === 'string') {
+        out.push(unknown(read, st.span, uri));
         continue;
       }
       out.push({
         kind: 'statement',
-        name: 'an inline statement',
-        actions,
-        resourceIds: this.mentionedIds(get(st, 'Resource')),
+        name: read.effect === 'Allow' ? 'an inline statement' : 'an inline Deny statement',
+        actions: read.effect === 'Allow' && !read.notAction ? read.actions : [],
+        resourceIds: this.mentionedIds(get(st, read.notResource ? 'NotResource' : 'Resource')),
+        statements: [read],
         span: st.span,
         uri,
       });
     }
     return out;
+  }
+
+  /** One statement, or why it cannot be read. */
+  private statement(st: TNode): PolicyStatement | string {
+    if (st.kind !== 'map') return `a statement given by ${describe(st)}`;
+    const effect = scalarString(get(st, 'Effect'));
+    if (effect !== 'Allow' && effect !== 'Deny') return 'a statement whose Effect cannot be read';
+    const notAction = get(st, 'NotAction') !== undefined;
+    const actions = literalStrings(get(st, notAction ? 'NotAction' : 'Action'));
+    if (actions === undefined) return `a statement whose ${notAction ? 'NotAction' : 'Action'} cannot be read`;
+    const notResource = get(st, 'NotResource') !== undefined;
+    const resNode = get(st, notResource ? 'NotResource' : 'Resource');
+    if (resNode === undefined) return 'a statement without Resource';
+    const resources: string[] = [];
+    for (const item of resNode.kind === 'seq' ? resNode.items : [resNode]) {
+      const text = this.values.text(item);
+      if (text === undefined) return 'a statement whose Resource cannot be read';
+      resources.push(text);
+    }
+    return { effect, actions, notAction, resources, notResource, conditional: get(st, 'Condition') !== undefined };
   }
 
   /** Logical ids of template resources a value mentions: `!Ref X`, `!GetAtt X.Arn`, `${X}` / `${X.Arn}` in `!Sub`. */
