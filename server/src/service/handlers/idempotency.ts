@@ -108,6 +108,11 @@ const DYNAMODB_LOW = {
 } as const;
 const EVENTBRIDGE_METHODS = { putEvents: { kind: 'events', what: 'EventBridge putEvents' } } as const;
 const SFN_METHODS = { startExecution: { kind: 'execution', what: 'Step Functions startExecution' } } as const;
+/** `invoke` (any InvocationType) and the deprecated `invokeAsync` of SDK v2 (and v3's aggregated `Lambda`). */
+const LAMBDA_METHODS = {
+  invoke: { kind: 'invoke', what: 'Lambda invoke' },
+  invokeAsync: { kind: 'invoke', what: 'Lambda invokeAsync' },
+} as const;
 const SQS_METHODS = {
   sendMessage: { kind: 'message', what: 'SQS sendMessage' },
   sendMessageBatch: { kind: 'message', what: 'SQS sendMessageBatch' },
@@ -138,6 +143,8 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^aws-sdk\/clients\/(eventbridge|cloudwatchevents)$/, path: /^$/, methods: EVENTBRIDGE_METHODS },
   { module: /^aws-sdk$/, path: /^StepFunctions$/, methods: SFN_METHODS },
   { module: /^aws-sdk\/clients\/stepfunctions$/, path: /^$/, methods: SFN_METHODS },
+  { module: /^aws-sdk$/, path: /^Lambda$/, methods: LAMBDA_METHODS },
+  { module: /^aws-sdk\/clients\/lambda$/, path: /^$/, methods: LAMBDA_METHODS },
   { module: /^aws-sdk$/, path: /^SES(V2)?$/, methods: SES_METHODS },
   { module: /^aws-sdk\/clients\/sesv?2?$/, path: /^$/, methods: SES_METHODS },
   // AWS SDK v3 aggregated clients.
@@ -148,6 +155,7 @@ export const CLIENT_METHODS: readonly ClientMethodPattern[] = [
   { module: /^@aws-sdk\/client-sesv?2?$/, path: /^SES(v2)?$/, methods: SES_METHODS },
   { module: /^@aws-sdk\/client-eventbridge$/, path: /^EventBridge$/, methods: EVENTBRIDGE_METHODS },
   { module: /^@aws-sdk\/client-sfn$/, path: /^SFN$/, methods: SFN_METHODS },
+  { module: /^@aws-sdk\/client-lambda$/, path: /^Lambda$/, methods: { invoke: LAMBDA_METHODS.invoke } },
   // Mail over SMTP.
   {
     module: /^nodemailer$/,
