@@ -353,14 +353,6 @@ export interface ResourcePolicyModel {
   readonly functionUrlAuthType: Setting<string> | undefined;
 }
 
-/** The network a template builds, as far as Lambda's outbound access depends on it. */
-export interface NetworkModel {
-  /** `AWS::EC2::NatGateway` resources (and NAT instances are not detected). */
-  readonly natGateways: readonly string[];
-  /** `AWS::EC2::VPCEndpoint` resources, with the service each reaches (`s3`, `dynamodb`, `secretsmanager`) or `undefined` when it cannot be read. */
-  readonly endpoints: readonly { readonly logicalId: string; readonly service: string | undefined }[];
-}
-
 /**
  * A CDK construct property that stands for a template property (`memorySize` for `MemorySize`),
  * where it is written in the stack file: hovers on it explain the template property.

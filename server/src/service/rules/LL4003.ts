@@ -1,6 +1,6 @@
 import { relative, dirname } from 'node:path';
 import { uriToPath } from '../handlers/resolve';
-import { networkOf } from '../templates/security';
+import { INTERNET, reachOf } from '../templates/network';
 import { linkedCode } from './linked';
 import { isKnown, type FunctionModel, type VpcAttachment } from '../model/types';
 import type { HttpCall } from './awsCalls';
@@ -11,14 +11,16 @@ const GATEWAY_ENDPOINTS: ReadonlySet<string> = new Set(['s3', 'dynamodb']);
 
 /**
  * A function attached to subnets of this template, whose code creates AWS SDK clients or
- * makes HTTP requests, in a template with no NAT gateway and no VPC endpoint for those
- * services. A function in a VPC gets no public IP address: without a NAT gateway (or an
- * endpoint for the service) its calls cannot leave the VPC and time out.
+ * makes HTTP requests, when its subnets have no route to those services: no 0.0.0.0/0 route to
+ * a NAT gateway in their route tables and no VPC endpoint for the service. A function in a VPC
+ * gets no public IP address: without a NAT gateway (or an endpoint for the service) its calls
+ * cannot leave the VPC and time out.
  * (docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html,
  * docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-endpoints.html)
  *
- * Functions attached to subnets from parameters or imports are not judged: their network is
- * described elsewhere. The handler file itself is read, not the modules it imports.
+ * The decision is templates/network.ts `reachOf`, the one the simulator enforces. Functions
+ * attached to subnets from parameters or imports, and routes the template does not describe,
+ * are not judged. The handler file itself is read, not the modules it imports.
  */
 export const LL4003: TemplateRule = {
   id: 'LL4003',
@@ -28,23 +30,34 @@ export const LL4003: TemplateRule = {
     const { template } = ctx;
     const inVpc = template.functions.filter((fn) => fn.vpc?.subnetsInTemplate === true);
     if (inVpc.length === 0) return [];
-    const network = networkOf(template);
-    if (network.natGateways.length > 0) return [];
-    const endpoints = new Set(network.endpoints.map((e) => e.service));
-    const unknownEndpoint = endpoints.has(undefined);
     const code = linkedCode(ctx, new Set(inVpc.map((fn) => fn.logicalId)));
     // Functions that share one VpcConfig (SAM Globals) get one finding that names them all.
     const groups = new Map<
       string,
-      { vpc: VpcAttachment; fns: string[]; files: Set<string>; services: Set<string>; http: Set<string> }
+      {
+        vpc: VpcAttachment;
+        fns: string[];
+        files: Set<string>;
+        services: Set<string>;
+        http: Set<string>;
+        reasons: Set<string>;
+      }
     >();
     for (const fn of inVpc) {
       const linked = code.get(fn.logicalId);
       const vpc = fn.vpc;
       if (linked === undefined || vpc === undefined) continue;
-      const services = linked.services.map((s) => s.service).filter((s) => !endpoints.has(s) && !unknownEndpoint);
+      const reasons: string[] = [];
+      const blocked = (service: string): boolean => {
+        const reach = reachOf(template, vpc, service);
+        if (reach.kind !== 'unreachable') return false;
+        reasons.push(...reach.subnets);
+        return true;
+      };
+      const services = [...new Set(linked.services.map((s) => s.service))].filter(blocked);
       const http = linked.http.filter((h) => reachesInternet(h, fn)).map((h) => h.what);
-      if (services.length === 0 && http.length === 0) continue;
+      const internetBlocked = http.length > 0 && blocked(INTERNET);
+      if (services.length === 0 && !internetBlocked) continue;
       const key = `${vpc.span.start}:${vpc.span.end}`;
       const g = groups.get(key) ?? {
         vpc,
@@ -52,6 +65,7 @@ export const LL4003: TemplateRule = {
         files: new Set<string>(),
         services: new Set<string>(),
         http: new Set<string>(),
+        reasons: new Set<string>(),
       };
       groups.set(key, g);
       g.fns.push(fn.logicalId);
@@ -61,7 +75,8 @@ export const LL4003: TemplateRule = {
           .join('/'),
       );
       services.forEach((x) => g.services.add(x));
-      http.forEach((x) => g.http.add(x));
+      if (internetBlocked) http.forEach((x) => g.http.add(x));
+      reasons.forEach((x) => g.reasons.add(x));
     }
     const out: Finding[] = [];
     for (const g of groups.values()) {
@@ -78,7 +93,7 @@ export const LL4003: TemplateRule = {
       const fix =
         g.http.size > 0
           ? `Add a NAT gateway in a public subnet and route the function's subnets through it${fixes.length > 0 ? `, or ${fixes.join(' and ')} for the AWS calls` : ''}.`
-          : `Add ${fixes.join(' and ')}, or a NAT gateway.`;
+          : `Add ${fixes.join(' and ')}, or a NAT gateway with a route from the function's subnets.`;
       const one = g.fns.length === 1;
       const who = one
         ? `Function ${g.fns[0] ?? ''} runs`
@@ -86,7 +101,7 @@ export const LL4003: TemplateRule = {
       const code = `${one ? 'its code' : 'their code'} (${[...g.files].join(', ')})`;
       out.push({
         ruleId: 'LL4003',
-        message: `${who} in subnets of this template, which has no NAT gateway${network.endpoints.length > 0 ? ' and no VPC endpoint for these services' : ' and no VPC endpoints'}, but ${code} ${one ? 'calls' : 'call'} ${reached.join(' and ')}: a function in a VPC has no public IP address, so these calls cannot leave the VPC and time out. ${fix}`,
+        message: `${who} in subnets of this template that lack a route out (${[...g.reasons].join('; ')}), but ${code} ${one ? 'calls' : 'call'} ${reached.join(' and ')}: a function in a VPC has no public IP address, so these calls cannot leave the VPC and time out. ${fix}`,
         uri: g.vpc.uri,
         span: g.vpc.span,
       });

@@ -1,14 +1,13 @@
-import type { NetworkModel, ResourcePolicyModel, Setting } from '../model/types';
+import type { ResourcePolicyModel, Setting } from '../model/types';
 import type { TemplateDocument } from './template';
-import { get, getPath, scalarString, type TMap, type TNode } from './tree';
+import { get, getPath, scalarString, type TMap } from './tree';
 
 /**
  * Template-wide views that security and networking rules share: the function resource
- * policies (`AWS::Lambda::Permission`) and the network (NAT gateways, VPC endpoints). Each is
+ * policies (`AWS::Lambda::Permission`) and function URLs (the network is network.ts). Each is
  * read once per template version, on first use.
  */
 const policiesCache = new WeakMap<TemplateDocument, readonly ResourcePolicyModel[]>();
-const networkCache = new WeakMap<TemplateDocument, NetworkModel>();
 const urlCache = new WeakMap<TemplateDocument, readonly Setting<string>[]>();
 
 function resourcesOf(template: TemplateDocument): TMap | undefined {
@@ -66,42 +65,4 @@ export function functionUrlAuthTypesOf(template: TemplateDocument): readonly Set
   }
   urlCache.set(template, out);
   return out;
-}
-
-/** NAT gateways and VPC endpoints of the template. */
-export function networkOf(template: TemplateDocument): NetworkModel {
-  const hit = networkCache.get(template);
-  if (hit !== undefined) return hit;
-  const natGateways: string[] = [];
-  const endpoints: { logicalId: string; service: string | undefined }[] = [];
-  for (const e of resourcesOf(template)?.entries ?? []) {
-    const type = scalarString(get(e.value, 'Type'));
-    if (type === 'AWS::EC2::NatGateway') natGateways.push(e.key);
-    if (type === 'AWS::EC2::VPCEndpoint')
-      endpoints.push({ logicalId: e.key, service: endpointService(getPath(e.value, 'Properties', 'ServiceName')) });
-  }
-  const network = { natGateways, endpoints };
-  networkCache.set(template, network);
-  return network;
-}
-
-/**
- * The service a VPC endpoint reaches: `com.amazonaws.us-east-1.s3`, `!Sub com.amazonaws.${AWS::Region}.dynamodb`
- * or a `!Join` of those parts → `s3` / `dynamodb`. `undefined` when it cannot be read.
- */
-function endpointService(node: TNode | undefined): string | undefined {
-  let text: string | undefined;
-  if (node?.kind === 'scalar') text = scalarString(node);
-  else if (node?.kind === 'intrinsic' && node.fn === 'Fn::Sub')
-    text = node.arg.kind === 'seq' ? scalarString(node.arg.items[0]) : scalarString(node.arg);
-  else if (node?.kind === 'intrinsic' && node.fn === 'Fn::Join' && node.arg.kind === 'seq') {
-    const parts = node.arg.items[1];
-    if (parts?.kind === 'seq')
-      text = parts.items.map((p) => scalarString(p) ?? '${}').join(scalarString(node.arg.items[0]) ?? '');
-  }
-  const m =
-    text === undefined
-      ? null
-      : /^(?:aws\.sagemaker\.|com\.amazonaws\.)(?:[a-z0-9-]+|\$\{[^}]*\})\.(.+)$/.exec(text.trim());
-  return m?.[1];
 }
