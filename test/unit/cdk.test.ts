@@ -12,6 +12,7 @@ import { LanguageService } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
 import { readCdkStack } from '../../server/src/service/cdk/read';
 import { isKnown, type FunctionModel, type Setting } from '../../server/src/service/model/types';
+import { missingActions } from '../../server/src/service/iam';
 
 const APP = resolve(__dirname, '../fixtures/cdk/app');
 const STACK = join(APP, 'lib/stack.ts');
@@ -326,4 +327,141 @@ test('with cdk.out: Unresolved values are filled from the synth by aws:cdk:path,
   // Without the synth the same stack says nothing: the values are not known.
   const bare = readCdkStack(doc.uri, path, text, app);
   assert.ok(bare.functions[0]?.memorySize !== undefined && 'unknown' in bare.functions[0].memorySize);
+});
+
+test('execution role: the role the CDK creates gets the grant* calls, addToRolePolicy, event sources and destinations', () => {
+  const text = `${HEADER}
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+const SEND = ['ses:SendEmail'];
+export class S extends cdk.Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    const table = new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    const queue = new sqs.Queue(this, 'Jobs');
+    const out = new sqs.Queue(this, 'Out');
+    const fn = new lambda.Function(this, 'Fn', { runtime: lambda.Runtime.NODEJS_20_X, handler: 'a.handler', code: lambda.Code.fromAsset('fn'),
+      environment: { TABLE: table.tableName }, onFailure: new destinations.SqsDestination(out) });
+    fn.addEventSource(new sources.SqsEventSource(queue));
+    table.grantReadData(fn);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...SEND, 'ses:SendRawEmail'], resources: [\`\${table.tableArn}/index/*\`] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:*'], resources: ['*'] }));
+    EventBus.grantAllPutEvents(fn);
+    cdk.Tags.of(fn).add('team', 'a');
+    new apigw.LambdaRestApi(this, 'Api', { handler: fn });
+    new cdk.CfnOutput(this, 'Name', { value: fn.functionName });
+  }
+}`;
+  const f = fn(read(text).functions, 'Fn');
+  const role = f.executionRole;
+  assert.equal(role.managedBy, 'sam');
+  assert.deepEqual(
+    role.grants.filter((g) => g.kind === 'unknown'),
+    [],
+  );
+  const allows = (a: string) => missingActions(role, { purpose: 'test', actions: [a] })?.length === 0;
+  assert.ok(allows('logs:PutLogEvents'), 'AWSLambdaBasicExecutionRole');
+  assert.ok(allows('sqs:ReceiveMessage'), 'the SQS event source');
+  assert.ok(allows('sqs:SendMessage'), 'the SqsDestination');
+  assert.ok(allows('dynamodb:GetItem') && allows('dynamodb:Query'), 'grantReadData');
+  assert.ok(!allows('dynamodb:PutItem'), 'grantReadData does not allow writing');
+  assert.ok(allows('ses:SendEmail') && allows('ses:SendRawEmail'), 'addToRolePolicy, spread of a constant list');
+  assert.ok(allows('events:PutEvents'), 'EventBus.grantAllPutEvents');
+  assert.ok(!allows('s3:GetObject'), 'a Deny statement grants nothing');
+  const grant = role.grants.find((g) => g.name === 'table.grantReadData(…)');
+  assert.deepEqual(grant?.resourceIds, ['Orders']);
+  assert.equal(text.slice(grant?.span.start, grant?.span.end), 'table.grantReadData(fn)');
+  assert.deepEqual(role.grants.find((g) => g.actions.includes('ses:SendEmail'))?.resourceIds, ['Orders']);
+});
+
+test('execution role: uses the reader cannot follow make the role unknown; a given role is external', () => {
+  const stack = (body: string) => `${HEADER}
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantAll } from './grants';
+export class S extends cdk.Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    const table = new dynamodb.Table(this, 'Orders', {});
+    ${body}
+  }
+}`;
+  const PROPS = `{ runtime: lambda.Runtime.NODEJS_20_X, handler: 'a.handler', code: lambda.Code.fromAsset('fn') }`;
+  const cases: [string, string][] = [
+    [`const fn = new lambda.Function(this, 'Fn', ${PROPS}); grantAll(fn);`, 'passed to a helper'],
+    [
+      `const fn = new lambda.Function(this, 'Fn', ${PROPS}); for (const f of [fn]) table.grantReadWriteData(f);`,
+      'in a list',
+    ],
+    [`const fn = new lambda.Function(this, 'Fn', ${PROPS}); table.grantSomethingNew(fn);`, 'an unknown grant method'],
+    [`const fn = new lambda.Function(this, 'Fn', ${PROPS}); const r = fn.role;`, 'its role taken'],
+    [`const fn = new lambda.Function(this, 'Fn', ${PROPS}); fn.role?.attachInlinePolicy(policy);`, 'an inline policy'],
+    [
+      `const fn = new lambda.Function(this, 'Fn', ${PROPS}); fn.addToRolePolicy(statement);`,
+      'a statement from elsewhere',
+    ],
+    [`const fn = new lambda.Function(this, 'Fn', ${PROPS}); new Custom(this, 'C', { fn });`, 'an unknown construct'],
+    [`const fns = [new lambda.Function(this, 'Fn', ${PROPS})];`, 'created in a list'],
+    [`const fn = new lambda.Function(this, 'Fn', { ...shared, handler: 'a.handler' });`, 'props from a spread'],
+    [
+      `const fn = new lambda.Function(this, 'Fn', ${PROPS}); fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action] }));`,
+      'an action that is not a constant',
+    ],
+  ];
+  for (const [body, why] of cases) {
+    const role = fn(read(stack(body)).functions, 'Fn').executionRole;
+    assert.equal(missingActions(role, { purpose: 't', actions: ['dynamodb:PutItem'] }), undefined, why);
+  }
+  const given = fn(
+    read(
+      stack(
+        `new lambda.Function(this, 'Fn', { role: myRole, handler: 'a.handler', code: lambda.Code.fromAsset('fn') });`,
+      ),
+    ).functions,
+    'Fn',
+  ).executionRole;
+  assert.equal(given.managedBy, 'external');
+  // A managed policy added to the role, and the known use forms, keep it known.
+  const known = fn(
+    read(
+      stack(
+        `const fn = new lambda.Function(this, 'Fn', ${PROPS}); fn.role!.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonDynamoDBFullAccess'));`,
+      ),
+    ).functions,
+    'Fn',
+  ).executionRole;
+  assert.deepEqual(missingActions(known, { purpose: 't', actions: ['dynamodb:PutItem'] }), []);
+});
+
+test('stack props from the app entry file (cdk.json app): constants every instance passes are followed, others stay unknown', () => {
+  const app = resolve(__dirname, '../fixtures/cdk/props-app');
+  const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
+  service.setWorkspaceRoots([app]);
+  const path = join(app, 'lib/stacks.ts');
+  const text = readFileSync(path, 'utf8');
+  const doc = { uri: URI.file(path).toString(), text, version: 1 };
+  const fns = service.readCdk(doc)?.functions ?? [];
+  const worker = fn(fns, 'Worker');
+  assert.equal(knownOf(worker.memorySize), 20_000, 'a constant of bin/app.ts');
+  assert.equal(at(text, worker.memorySize), 'props.memorySize');
+  assert.equal(knownOf(worker.timeout), 1200, 'Duration.minutes(20)');
+  // Not passed: `props.batchSize ?? 10_000` is the default.
+  assert.equal(knownOf(worker.triggers[0]?.mapping?.batchSize), 10_000);
+  const regional = fn(fns, 'Regional').memorySize;
+  assert.ok(regional !== undefined && 'unknown' in regional);
+  assert.match(regional.unknown, /different values as `memorySize` \(bin\/app\.ts \(East\), bin\/app\.ts \(West\)\)/);
+  const spread = fn(fns, 'Spread').memorySize;
+  assert.ok(spread !== undefined && 'unknown' in spread && /through a spread/.test(spread.unknown));
+  const found = service
+    .validate(doc)
+    .map((d) => `${d.ruleId} ${text.slice(d.span.start, d.span.end)}`)
+    .sort();
+  assert.deepEqual(found, [
+    'LL1001 props.memorySize',
+    'LL1003 props.timeout',
+    'LL1005 props.batchSize ?? 10_000',
+    'LL2001 cdk.Duration.seconds(30)',
+    'LL2004 new SqsEventSource(queue, { batchSize: props.batchSize ?? 10_000 })',
+  ]);
 });

@@ -19,10 +19,8 @@ import { HandlerFiles, handlerLanguage } from './project/handlers';
 import { resolvePythonHandler } from './handlers/python/files';
 import { pathToUri, uriToPath } from './handlers/resolve';
 import type { CodeLensResult, LocationResult } from './project/views';
-import { findAppRoot, isCdkSourcePath, mayDefineFunctions } from './cdk/app';
-import { readCdkStack } from './cdk/read';
+import { isCdkSourcePath, mayDefineFunctions, readStackInApp } from './cdk/app';
 import { cdkHover } from './hover/cdk';
-import { readSynth } from './cdk/synth';
 
 export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
@@ -264,15 +262,7 @@ export class LanguageService {
       return hit.template.kind ? hit.template : undefined;
     let template: TemplateDocument;
     if (mayDefineFunctions(doc.text)) {
-      const path = uriToPath(doc.uri);
-      const appRoot = findAppRoot(path, this.fs);
-      template = readCdkStack(
-        doc.uri,
-        path,
-        doc.text,
-        appRoot,
-        appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined,
-      );
+      template = readStackInApp(doc.uri, uriToPath(doc.uri), doc.text, this.fs);
     } else template = readTemplate(doc.uri, '', undefined);
     this.cdkCache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);

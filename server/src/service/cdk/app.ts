@@ -6,6 +6,10 @@
 import { dirname, join } from 'node:path';
 import type { FileSystem } from '../fs';
 import { importsCdk } from './values';
+import { readCdkStack } from './read';
+import { readSynth } from './synth';
+import { readAppProps } from './appProps';
+import type { TemplateDocument } from '../templates/template';
 
 /** Files the reader can read (TypeScript and JavaScript sources; declaration files are not stacks). */
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/i;
@@ -61,4 +65,17 @@ export function stackFiles(appDir: string, fs: FileSystem): string[] {
   };
   walk(appDir, 0);
   return out;
+}
+
+/** A stack file read with what its app adds: the app folder, its last synth, the props its entry file passes. */
+export function readStackInApp(uri: string, path: string, text: string, fs: FileSystem): TemplateDocument {
+  const appRoot = findAppRoot(path, fs);
+  return readCdkStack(
+    uri,
+    path,
+    text,
+    appRoot,
+    appRoot !== undefined ? readSynth(appRoot, fs) : undefined,
+    appRoot !== undefined ? readAppProps(appRoot, fs) : undefined,
+  );
 }

@@ -16,7 +16,9 @@ import type {
   EnvironmentModel,
   EnvironmentVariable,
   EventSourceMappingModel,
+  ExecutionRoleModel,
   FunctionModel,
+  PolicyGrant,
   QueueModel,
   Setting,
   Span,
@@ -28,6 +30,9 @@ import type { TemplateDocument } from '../templates/template';
 import { StackSource, type PropEntry, type Props, type Value, unwrap } from './values';
 import type { TS } from './typescript';
 import type { SynthFunctions } from './synth';
+import type { AppProps } from './appProps';
+import { BASIC_EXECUTION_POLICY, SAM_VPC_POLICY } from '../iam';
+import { GRANTS, IMPLIED, importedClass } from './grants';
 
 /** Function constructs (construct class → how its code is given). */
 const FUNCTION_CLASSES: Readonly<Record<string, 'function' | 'nodejs' | 'python' | 'image'>> = {
@@ -82,6 +87,31 @@ const QUEUE_PROPS: Readonly<Record<string, string>> = {
   deadLetterQueue: 'RedrivePolicy',
 };
 
+/** Methods of a function's `role` the reader follows (roleCall). */
+const ROLE_METHODS = new Set(['addManagedPolicy', 'addToPrincipalPolicy', 'addToPolicy', 'attachInlinePolicy']);
+
+/**
+ * Constructs that take a function to invoke it (their grants go to the caller, API Gateway, a
+ * rule, a bucket…, never to the function's role): passing the function to them is followed.
+ */
+const INVOKERS = new Set([
+  'aws-apigateway.LambdaRestApi',
+  'aws-apigateway.LambdaIntegration',
+  'aws-apigatewayv2-integrations.HttpLambdaIntegration',
+  'aws-apigatewayv2-integrations.LambdaProxyIntegration',
+  'aws-events-targets.LambdaFunction',
+  'aws-s3-notifications.LambdaDestination',
+  'aws-sns-subscriptions.LambdaSubscription',
+  'aws-lambda-destinations.LambdaDestination',
+  'aws-lambda.FunctionUrl',
+  'aws-lambda.Version',
+  'aws-lambda.Alias',
+  'aws-lambda.EventInvokeConfig',
+  'aws-lambda.EventSourceMapping',
+  'aws-stepfunctions-tasks.LambdaInvoke',
+  'cdk.CfnOutput',
+]);
+
 /** A construct `new`ed in the stack file. */
 interface Construct {
   readonly cls: string;
@@ -100,6 +130,8 @@ interface FunctionParts {
   asyncProps: Props[];
   functionUrl: FunctionModel['functionUrl'];
   extraEnv: EnvironmentVariable[];
+  /** What `grant*` calls, `addToRolePolicy` and uses the reader cannot follow add to its role. */
+  grants: PolicyGrant[];
 }
 
 /** What a trigger invokes: the function itself or one of its aliases/versions. */
@@ -115,8 +147,9 @@ export function readCdkStack(
   text: string,
   appRoot: string | undefined,
   synth?: SynthFunctions,
+  appProps?: AppProps,
 ): TemplateDocument {
-  const reader = new CdkReader(uri, new StackSource(path, text, appRoot), synth);
+  const reader = new CdkReader(uri, new StackSource(path, text, appRoot, appProps), synth);
   const { functions, queues } = reader.read();
   return {
     uri,
@@ -176,11 +209,14 @@ class CdkReader {
           asyncProps: [],
           functionUrl: undefined,
           extraEnv: [],
+          grants: [],
         });
       }
     }
     for (const n of news) this.related(n);
+    for (const call of calls) this.statementCall(call);
     for (const call of calls) this.method(call);
+    for (const f of this.fns.values()) this.uses(f);
     const functions = [...this.fns.values()].map((f) => this.fromSynth(this.functionModel(f)));
     const queues = new Map<string, QueueModel>();
     for (const q of this.queues.values()) if (!queues.has(q.logicalId)) queues.set(q.logicalId, q);
@@ -466,10 +502,17 @@ class CdkReader {
     }
   }
 
-  /** `fn.addEventSource(…)`, `fn.addFunctionUrl(…)`, `fn.addAlias(…)`, `fn.configureAsyncInvoke(…)`, `fn.addEnvironment(…)`. */
+  /** `fn.addEventSource(…)`, `fn.addFunctionUrl(…)`, `fn.addAlias(…)`, `fn.configureAsyncInvoke(…)`, `fn.addEnvironment(…)`; grants. */
   private method(call: TS.CallExpression): void {
     const access = call.expression as TS.PropertyAccessExpression;
     const name = access.name.text;
+    if (name === 'grant' || /^grant[A-Z]/.test(name)) return this.grantCall(call, access, name);
+    if (name === 'addToRolePolicy') {
+      const t = this.target(access.expression);
+      if (t) t.fn.grants.push(...this.statementGrants(call.arguments[0], call));
+      return;
+    }
+    if (ROLE_METHODS.has(name)) return this.roleCall(call, access, name);
     if (!/^(addEventSource|addFunctionUrl|addAlias|configureAsyncInvoke|addEnvironment)$/.test(name)) return;
     const t = this.target(access.expression);
     if (!t) return;
@@ -510,6 +553,260 @@ class CdkReader {
         span: this.span(at),
       });
     }
+  }
+
+  /**
+   * `resource.grantX(fn)`: the actions the CDK adds to fn's role (grants.ts), on the resource;
+   * `resource.grant(fn, 'service:Action', …)` with its actions. Grants to anything else than a
+   * function of this file are not the reader's concern; an unknown method makes the role unknown.
+   */
+  private grantCall(call: TS.CallExpression, access: TS.PropertyAccessExpression, name: string): void {
+    const t = this.target(call.arguments[0]);
+    if (!t) return;
+    const receiver = this.src.value(access.expression);
+    const cls =
+      receiver.k === 'new'
+        ? receiver.cls
+        : receiver.k === 'call'
+          ? importedClass(receiver.fn)
+          : receiver.k === 'member'
+            ? receiver.name
+            : undefined;
+    const resourceIds = receiver.k === 'new' ? [this.idOf(access.expression) ?? ''].filter((x) => x !== '') : [];
+    const label = `${short(access.expression.getText(this.src.sf))}.${name}(…)`;
+    let actions: readonly string[] | undefined;
+    if (name === 'grant') {
+      const list = call.arguments.slice(1).map((a) => this.strings(a));
+      actions = list.every((x): x is string[] => x !== undefined) ? list.flat() : undefined;
+    } else actions = cls !== undefined ? GRANTS[cls]?.[name] : undefined;
+    t.fn.grants.push(
+      actions !== undefined
+        ? { kind: 'statement', name: label, actions, resourceIds, span: this.span(call), uri: this.uri }
+        : this.unknownGrant(`${label}, whose permissions Lambda Lens does not know`, call),
+    );
+  }
+
+  /** `fn.role?.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('…'))`, `fn.role!.addToPrincipalPolicy(statement)`. */
+  private roleCall(call: TS.CallExpression, access: TS.PropertyAccessExpression, name: string): void {
+    const roleExpr = unwrap(this.ts, access.expression);
+    if (!this.ts.isPropertyAccessExpression(roleExpr) || roleExpr.name.text !== 'role') return;
+    const t = this.target(roleExpr.expression);
+    if (!t) return;
+    const arg = call.arguments[0];
+    if (name === 'addManagedPolicy') {
+      const v = this.src.value(arg);
+      const policy =
+        v.k === 'call' && v.fn === 'aws-iam.ManagedPolicy.fromAwsManagedPolicyName'
+          ? this.strings(v.node.arguments[0])
+          : undefined;
+      const policyName = policy?.length === 1 ? policy[0]?.split('/').pop() : undefined;
+      t.fn.grants.push(
+        policyName !== undefined
+          ? { kind: 'managed', name: policyName, actions: [], resourceIds: [], span: this.span(call), uri: this.uri }
+          : this.unknownGrant('a managed policy that is not an AWS managed policy named in the source', call),
+      );
+    } else if (name === 'addToPrincipalPolicy' || name === 'addToPolicy') {
+      t.fn.grants.push(...this.statementGrants(arg, call));
+    } else t.fn.grants.push(this.unknownGrant(`\`${short(call.getText(this.src.sf))}\``, call));
+  }
+
+  /** Later `statement.addActions(…)` calls, by statement; `undefined` when one cannot be read. */
+  private readonly addedActions = new Map<TS.NewExpression, string[] | undefined>();
+
+  private statementCall(call: TS.CallExpression): void {
+    const access = call.expression as TS.PropertyAccessExpression;
+    const name = access.name.text;
+    if (!/^(addActions|addNotActions|addNotResources|addNotPrincipals|addPrincipals)$/.test(name)) return;
+    const v = this.src.value(access.expression);
+    if (v.k !== 'new' || v.cls !== 'aws-iam.PolicyStatement') return;
+    if (name !== 'addActions') {
+      if (name === 'addNotActions') this.addedActions.set(v.node, undefined);
+      return;
+    }
+    const list = call.arguments.map((a) => this.strings(a));
+    const known = list.every((x): x is string[] => x !== undefined);
+    const prev = this.addedActions.has(v.node) ? this.addedActions.get(v.node) : [];
+    this.addedActions.set(v.node, known && prev !== undefined ? [...prev, ...list.flat()] : undefined);
+  }
+
+  /** The grants of a `new iam.PolicyStatement({ actions, resources })` (Allow; a Deny statement grants nothing). */
+  private statementGrants(expr: TS.Expression | undefined, at: TS.Node): PolicyGrant[] {
+    const v = this.src.value(expr);
+    if (v.k !== 'new' || v.cls !== 'aws-iam.PolicyStatement')
+      return [this.unknownGrant('a policy statement that is not read statically', expr ?? at)];
+    const p = this.src.propsOf(v.node.arguments?.[0]);
+    const span = this.span(expr ?? at);
+    if (p && p.unknownSpreads.length > 0) return [this.unknownGrant('a statement built from a spread', expr ?? at)];
+    const effect = this.entryValue(p, 'effect');
+    if (effect !== undefined) {
+      if (effect.k === 'member' && /\.Effect\.DENY$/.test(effect.name)) return [];
+      if (!(effect.k === 'member' && /\.Effect\.ALLOW$/.test(effect.name)))
+        return [this.unknownGrant('a statement whose effect is not a constant', expr ?? at)];
+    }
+    if (p?.entries.has('notActions')) return [this.unknownGrant('a notActions statement', expr ?? at)];
+    const actions = p?.entries.has('actions') ? this.strings(p.entries.get('actions')?.valueNode) : [];
+    const added = this.addedActions.has(v.node) ? this.addedActions.get(v.node) : [];
+    if (actions === undefined || added === undefined)
+      return [this.unknownGrant('a statement whose actions are not constants', expr ?? at)];
+    const resources = p?.entries.get('resources')?.valueNode;
+    return [
+      {
+        kind: 'statement',
+        name: 'a PolicyStatement',
+        actions: [...actions, ...added],
+        resourceIds: resources ? this.mentionedIds(resources) : [],
+        span,
+        uri: this.uri,
+      },
+    ];
+  }
+
+  /** String constants, alone or in arrays (spreads of constant arrays followed); `undefined` when any is not one. */
+  private strings(expr: TS.Expression | undefined, depth = 0): string[] | undefined {
+    if (expr === undefined || depth > 12) return undefined;
+    const ts = this.ts;
+    const e = unwrap(ts, expr);
+    if (ts.isIdentifier(e)) {
+      const init = this.src.constant(e);
+      return init !== undefined ? this.strings(init, depth + 1) : undefined;
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      const out: string[] = [];
+      for (const el of e.elements) {
+        const part = ts.isSpreadElement(el) ? this.strings(el.expression, depth + 1) : this.strings(el, depth + 1);
+        if (part === undefined) return undefined;
+        out.push(...part);
+      }
+      return out;
+    }
+    const v = this.src.value(e);
+    return v.k === 'str' ? [v.v] : undefined;
+  }
+
+  /** Construct ids whose attributes (`table.tableArn`, `` `${bucket.bucketArn}/*` ``) an expression uses. */
+  private mentionedIds(expr: TS.Node): string[] {
+    const ts = this.ts;
+    const out = new Set<string>();
+    const visit = (n: TS.Node): void => {
+      if (ts.isPropertyAccessExpression(n)) {
+        const v = this.src.value(n.expression);
+        if (v.k === 'new') {
+          const id = this.idOf(n.expression);
+          if (id !== undefined) out.add(id);
+          return;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(expr);
+    return [...out];
+  }
+
+  private unknownGrant(name: string, at: TS.Node): PolicyGrant {
+    return { kind: 'unknown', name, actions: [], resourceIds: [], span: this.span(at), uri: this.uri };
+  }
+
+  /**
+   * Every use of the function in the file that the reader does not follow (passed to a helper,
+   * put in a list, returned, handed to an unknown construct, its `role` or `grantPrincipal`
+   * taken) may add to its role: the role becomes unknown, and role rules stay silent.
+   */
+  private uses(f: FunctionParts): void {
+    const ts = this.ts;
+    const node = f.c.node;
+    const decl = climb(ts, node);
+    const parent = decl.parent;
+    let name: { kind: 'var' | 'field'; text: string } | undefined;
+    if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name))
+      name = { kind: 'var', text: parent.name.text };
+    else if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === decl &&
+      ts.isPropertyAccessExpression(parent.left) &&
+      parent.left.expression.kind === ts.SyntaxKind.ThisKeyword
+    )
+      name = { kind: 'field', text: parent.left.name.text };
+    else if (ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name))
+      name = { kind: 'field', text: parent.name.text };
+    else if (!ts.isExpressionStatement(parent) && !this.knownHolder(parent)) {
+      f.grants.push(this.unknownGrant(`function ${f.c.id} is created where its uses cannot be followed`, node));
+      return;
+    }
+    if (name === undefined) return;
+    const nm = name;
+    const visit = (n: TS.Node): void => {
+      const isRef =
+        nm.kind === 'var'
+          ? ts.isIdentifier(n) && n.text === nm.text && !isDeclarationName(ts, n)
+          : ts.isPropertyAccessExpression(n) &&
+            n.expression.kind === ts.SyntaxKind.ThisKeyword &&
+            n.name.text === nm.text;
+      if (isRef) {
+        const expr = n as TS.Expression;
+        const v = this.src.value(expr);
+        if (v.k === 'new' && v.node === node) {
+          const why = this.escapes(expr);
+          if (why !== undefined) f.grants.push(this.unknownGrant(why, expr));
+        }
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(this.src.sf);
+  }
+
+  /** Why a reference to a function may change its role, or `undefined` when the use is one the reader follows. */
+  private escapes(ref: TS.Expression): string | undefined {
+    const ts = this.ts;
+    const at = climb(ts, ref);
+    const parent = at.parent;
+    const text = short(parent.getText(this.src.sf));
+    // The left side of its own assignment (`this.fn = new …`), and a bare statement.
+    if (ts.isBinaryExpression(parent) && parent.left === at) return undefined;
+    if (ts.isExpressionStatement(parent)) return undefined;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === at) {
+      const prop = parent.name.text;
+      if (prop !== 'role' && prop !== 'grantPrincipal') return undefined;
+      const use = climb(ts, parent).parent;
+      if (
+        prop === 'role' &&
+        ts.isPropertyAccessExpression(use) &&
+        ROLE_METHODS.has(use.name.text) &&
+        ts.isCallExpression(use.parent) &&
+        use.parent.expression === use
+      )
+        return undefined;
+      return `\`${text}\` may change the role of the function`;
+    }
+    if (ts.isCallExpression(parent) && parent.expression !== at) {
+      const callee = parent.expression;
+      if (ts.isPropertyAccessExpression(callee) && /^grant/.test(callee.name.text)) return undefined;
+      if (this.src.qualify(callee) === 'cdk.Tags.of') return undefined;
+      return `the function is passed to \`${short(callee.getText(this.src.sf))}\`, which may grant its role permissions`;
+    }
+    if (ts.isNewExpression(parent) && this.knownHolder(parent)) return undefined;
+    if ((ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) && this.knownHolder(at))
+      return undefined;
+    if (ts.isTemplateSpan(parent)) return undefined;
+    return `\`${text}\` may give the function permissions Lambda Lens cannot see`;
+  }
+
+  /** True when a node is (or is a prop in the props of) a `new` of a construct that only invokes the function. */
+  private knownHolder(n: TS.Node): boolean {
+    const ts = this.ts;
+    let x: TS.Node | undefined = n;
+    for (let i = 0; x !== undefined && i < 6; i++) {
+      if (ts.isNewExpression(x)) return INVOKERS.has(this.src.qualify(x.expression) ?? '');
+      if (
+        i > 0 &&
+        !ts.isObjectLiteralExpression(x) &&
+        !ts.isPropertyAssignment(x) &&
+        !ts.isShorthandPropertyAssignment(x)
+      )
+        return false;
+      x = x.parent;
+    }
+    return false;
   }
 
   private functionUrl(t: Target, props: Props | undefined, at: TS.Node): void {
@@ -807,12 +1104,110 @@ class CdkReader {
       deadLetterQueue,
       vpcConfig: vpc,
       vpc: undefined,
-      // The role CDK creates gets AWSLambdaBasicExecutionRole and whatever grant* calls add;
-      // grants are not followed yet, so role rules treat it as one they cannot see whole.
-      executionRole: { managedBy: 'external', roleLogicalId: undefined, span: c.idSpan, uri: this.uri, grants: [] },
+      executionRole: this.executionRole(f, vpc !== undefined, deadLetterQueue, asyncConfig),
       functionUrl: f.functionUrl,
       triggers: f.triggers,
     };
+  }
+
+  /**
+   * The role the CDK creates for a function without `role` (aws-cdk-lib.aws_lambda.FunctionProps.role):
+   * AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole with a `vpc`, what its event
+   * sources, destinations, dead-letter target and tracing need, `initialPolicy`, and the grants
+   * of the file. A function given a `role` has one the reader does not follow (`external`).
+   */
+  private executionRole(
+    f: FunctionParts,
+    vpc: boolean,
+    dlq: DestinationModel | undefined,
+    asyncConfig: AsyncConfigModel | undefined,
+  ): ExecutionRoleModel {
+    const { c } = f;
+    const p = c.props;
+    const roleEntry = p?.entries.get('role');
+    if (roleEntry !== undefined)
+      return {
+        managedBy: 'external',
+        roleLogicalId: undefined,
+        span: this.span(roleEntry.valueNode),
+        uri: this.uri,
+        grants: [],
+      };
+    const at = c.idSpan;
+    const grants: PolicyGrant[] = [
+      { kind: 'managed', name: BASIC_EXECUTION_POLICY, actions: [], resourceIds: [], span: at, uri: this.uri },
+    ];
+    if (vpc)
+      grants.push({ kind: 'managed', name: SAM_VPC_POLICY, actions: [], resourceIds: [], span: at, uri: this.uri });
+    const implied = (name: string, actions: readonly string[], span: Span, ids: readonly string[] = []) =>
+      grants.push({ kind: 'statement', name, actions, resourceIds: ids, span, uri: this.uri });
+    for (const spread of p?.unknownSpreads ?? [])
+      grants.push(this.unknownGrant('the props may set role or initialPolicy through a spread', spread));
+    if (p?.entries.has('tracing'))
+      implied('tracing', IMPLIED.xray, this.span(p.entries.get('tracing')?.nameNode ?? c.node));
+    for (const name of ['filesystem', 'paramsAndSecrets', 'adotInstrumentation']) {
+      const e = p?.entries.get(name);
+      if (e) grants.push(this.unknownGrant(`${name}, which adds permissions of its own`, e.nameNode));
+    }
+    const initial = p?.entries.get('initialPolicy');
+    if (initial) {
+      const v = this.src.value(initial.valueNode);
+      if (v.k === 'arr' && !unwrapHasSpread(this.ts, initial.valueNode))
+        for (const item of v.items) grants.push(...this.statementGrants(item, item));
+      else grants.push(this.unknownGrant('initialPolicy is not a list of statements', initial.valueNode));
+    }
+    const destinations = [dlq, asyncConfig?.onSuccess, asyncConfig?.onFailure];
+    for (const t of f.triggers) {
+      const need = IMPLIED[t.type as 'SQS' | 'DynamoDB' | 'Kinesis'] as readonly string[] | undefined;
+      if (t.mapping !== undefined) {
+        if (need !== undefined)
+          implied(`${t.type} event source`, need, t.span, t.mapping.queue ? [t.mapping.queue.logicalId] : []);
+        else
+          grants.push({
+            kind: 'unknown',
+            name: `the ${t.type} event source, whose permissions Lambda Lens does not know`,
+            actions: [],
+            resourceIds: [],
+            span: t.span,
+            uri: this.uri,
+          });
+        destinations.push(t.mapping.onFailure);
+      }
+    }
+    for (const d of destinations) {
+      if (d === undefined) continue;
+      const type = d.type !== undefined && 'value' in d.type ? d.type.value : undefined;
+      const need =
+        type === 'SQS'
+          ? IMPLIED.sendSQS
+          : type === 'SNS'
+            ? IMPLIED.sendSNS
+            : type === 'Lambda'
+              ? IMPLIED.sendLambda
+              : type === 'EventBridge'
+                ? IMPLIED.sendEventBridge
+                : undefined;
+      if (need !== undefined)
+        grants.push({
+          kind: 'statement',
+          name: `the ${type ?? ''} destination`,
+          actions: need,
+          resourceIds: d.targetLogicalId !== undefined ? [d.targetLogicalId] : [],
+          span: d.span,
+          uri: this.uri,
+        });
+      else
+        grants.push({
+          kind: 'unknown',
+          name: 'a destination whose permissions Lambda Lens does not know',
+          actions: [],
+          resourceIds: [],
+          span: d.span,
+          uri: this.uri,
+        });
+    }
+    grants.push(...f.grants);
+    return { managedBy: 'sam', roleLogicalId: undefined, span: at, uri: this.uri, grants };
   }
 
   /**
@@ -986,6 +1381,46 @@ function receiverId(ts: typeof TS, n: TS.NewExpression, src: StackSource, method
   const id = v.node.arguments?.[1];
   const idv = id ? src.value(id) : undefined;
   return idv?.k === 'str' ? idv.v : undefined;
+}
+
+/** True when an array literal (through brackets and assertions) has a spread element. */
+function unwrapHasSpread(ts: typeof TS, e: TS.Expression): boolean {
+  const x = unwrap(ts, e);
+  return ts.isArrayLiteralExpression(x) && x.elements.some((el) => ts.isSpreadElement(el));
+}
+
+/** The outermost of the brackets, `!` and type assertions around an expression. */
+function climb(ts: typeof TS, n: TS.Node): TS.Node {
+  let x = n;
+  while (
+    ts.isParenthesizedExpression(x.parent) ||
+    ts.isNonNullExpression(x.parent) ||
+    ts.isAsExpression(x.parent) ||
+    ts.isSatisfiesExpression(x.parent) ||
+    ts.isTypeAssertionExpression(x.parent)
+  )
+    x = x.parent;
+  return x;
+}
+
+/** True when an identifier names something rather than refers to a value (`a.name`, `{ name: … }`, a declaration). */
+function isDeclarationName(ts: typeof TS, n: TS.Identifier): boolean {
+  const p = n.parent;
+  return (
+    (ts.isPropertyAccessExpression(p) && p.name === n) ||
+    (ts.isPropertyAssignment(p) && p.name === n) ||
+    ((ts.isVariableDeclaration(p) ||
+      ts.isParameter(p) ||
+      ts.isBindingElement(p) ||
+      ts.isFunctionDeclaration(p) ||
+      ts.isClassDeclaration(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isImportSpecifier(p) ||
+      ts.isImportClause(p) ||
+      ts.isNamespaceImport(p)) &&
+      p.name === n)
+  );
 }
 
 function short(s: string): string {

@@ -7,6 +7,7 @@
  */
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { typescript, type TS } from './typescript';
+import type { AppProps } from './appProps';
 
 export type Value =
   | { readonly k: 'num'; readonly v: number }
@@ -26,7 +27,8 @@ export type Value =
   | { readonly k: 'new'; readonly cls: string; readonly node: TS.NewExpression }
   /** A CDK static factory call (`aws-lambda.Code.fromAsset`). */
   | { readonly k: 'call'; readonly fn: string; readonly node: TS.CallExpression }
-  | { readonly k: 'unknown'; readonly why: string };
+  /** `absent`: a stack prop the app does not pass (`undefined`: `props.x ?? 512` is 512). */
+  | { readonly k: 'unknown'; readonly why: string; readonly absent?: true };
 
 /** An object literal's properties, with spreads of local objects merged in. */
 export interface Props {
@@ -44,6 +46,11 @@ export interface PropEntry {
 }
 
 const MAX_DEPTH = 12;
+
+/** The key of a stack class in AppProps (appProps.ts): its file without extension and its name. */
+export function stackKey(path: string, className: string): string {
+  return `${path.replace(/\.[cm]?[jt]sx?$/i, '')}#${className}`;
+}
 
 /** Maps a module specifier to the short CDK name used here (`aws-lambda`, `cdk`), or keeps it. */
 export function cdkModule(spec: string): string {
@@ -81,6 +88,8 @@ export class StackSource {
     text: string,
     /** The CDK app's folder (where cdk.json is): `Code.fromAsset('lambda')` is relative to it. */
     readonly appRoot: string | undefined,
+    /** What the app's entry file passes to the stacks it creates (appProps.ts). */
+    private readonly appProps?: AppProps,
   ) {
     this.ts = typescript();
     const ts = this.ts;
@@ -224,7 +233,12 @@ export class StackSource {
       if (q !== undefined) return { k: 'member', name: q };
       const base = unwrap(ts, e.expression);
       if (ts.isIdentifier(base) && this.propsParams.has(base.text))
-        return { k: 'unknown', why: `\`${base.text}.${e.name.text}\` is a prop passed into the stack` };
+        return (
+          this.passed(base, e.name.text) ?? {
+            k: 'unknown',
+            why: `\`${base.text}.${e.name.text}\` is a prop passed into the stack`,
+          }
+        );
       const left = this.value(e.expression, depth + 1);
       if (left.k === 'obj') {
         const entry = left.o.entries.get(e.name.text);
@@ -241,6 +255,40 @@ export class StackSource {
         : { k: 'unknown', why: `\`new ${e.expression.getText(this.sf)}\` is not a CDK construct` };
     }
     return { k: 'unknown', why: `\`${short(e.getText(this.sf))}\` is known only at synth time` };
+  }
+
+  /**
+   * A stack prop (`props.memory` in the stack's constructor) as the app passes it: the constant
+   * every `new Stack(…)` of the entry file gives, absent when none passes it; `undefined` when the
+   * app's entry file does not create this stack (then the prop stays unknown).
+   */
+  private passed(ref: TS.Identifier, prop: string): Value | undefined {
+    const ts = this.ts;
+    if (this.appProps === undefined) return undefined;
+    let ctor: TS.Node | undefined = ref.parent;
+    while (ctor !== undefined && !ts.isConstructorDeclaration(ctor)) ctor = ctor.parent;
+    const param = ctor?.parameters[2];
+    const cls = ctor?.parent;
+    if (!param || !ts.isIdentifier(param.name) || param.name.text !== ref.text) return undefined;
+    if (!cls || !ts.isClassDeclaration(cls) || cls.name === undefined) return undefined;
+    const list = this.appProps.get(stackKey(this.path, cls.name.text));
+    if (list === undefined || list.length === 0) return undefined;
+    const values: Value[] = list.map(
+      (inst) =>
+        inst.values.get(prop) ??
+        (inst.open
+          ? { k: 'unknown', why: `${inst.where} may pass \`${prop}\` through a spread` }
+          : { k: 'unknown', why: `${inst.where} does not pass \`${prop}\``, absent: true }),
+    );
+    const unknown = values.find((v) => v.k === 'unknown' && v.absent !== true);
+    if (unknown !== undefined) return unknown;
+    const first = values[0] as Value;
+    if (values.every((v) => v.k === 'unknown')) return first;
+    if (values.every((v) => JSON.stringify(v) === JSON.stringify(first))) return first;
+    return {
+      k: 'unknown',
+      why: `the app passes different values as \`${prop}\` (${list.map((i) => i.where).join(', ')})`,
+    };
   }
 
   private isParameter(id: TS.Identifier): boolean {
@@ -272,6 +320,7 @@ export class StackSource {
     const op = e.operatorToken.kind;
     const l = this.value(e.left, depth + 1);
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+      if (l.k === 'unknown' && l.absent === true) return this.value(e.right, depth + 1);
       // `props.memory ?? 1024`: the default is used only when nothing is passed, which is not known here.
       return l.k === 'unknown' ? { k: 'unknown', why: `\`${short(e.getText(this.sf))}\` depends on ${l.why}` } : l;
     }

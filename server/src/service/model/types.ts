@@ -310,8 +310,10 @@ export interface PolicyStatement {
 /** The execution role of a function. */
 export interface ExecutionRoleModel {
   /**
-   * - `sam`: a SAM function without `Role`; SAM creates the role from AWSLambdaBasicExecutionRole,
-   *   the policies its `Events` and `VpcConfig` need, and `Policies`;
+   * - `sam`: a role the deployment tool creates, whose grants are all read: SAM's for a function
+   *   without `Role` (AWSLambdaBasicExecutionRole, the policies its `Events` and `VpcConfig` need,
+   *   and `Policies`), the Serverless Framework's, the CDK's for a function without `role`
+   *   (its event sources, destinations, `initialPolicy`, `grant*` calls: cdk/read.ts);
    * - `template`: an `AWS::IAM::Role` of this template (`Role: !GetAtt MyRole.Arn`);
    * - `external`: an ARN, a parameter or an import that cannot be followed (rules stay silent);
    * - `none`: a CloudFormation function without `Role`.

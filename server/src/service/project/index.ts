@@ -12,9 +12,7 @@ import type { FunctionModel } from '../model/types';
 import { readTemplate, type TemplateDocument } from '../templates/template';
 import { get, getPath, scalarString } from '../templates/tree';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
-import { findAppRoot, isCdkSourcePath, mayDefineFunctions, stackFiles } from '../cdk/app';
-import { readCdkStack } from '../cdk/read';
-import { readSynth } from '../cdk/synth';
+import { isCdkSourcePath, mayDefineFunctions, readStackInApp, stackFiles } from '../cdk/app';
 import {
   memoStat,
   pathToUri,
@@ -193,14 +191,7 @@ export class ProjectIndex {
       if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES && isCdkSourcePath(path)) {
         const text = this.fs.readFile(path);
         if (text !== undefined && mayDefineFunctions(text)) {
-          const appRoot = findAppRoot(path, this.fs);
-          const doc = readCdkStack(
-            pathToUri(path),
-            path,
-            text,
-            appRoot,
-            appRoot !== undefined ? readSynth(appRoot, this.fs) : undefined,
-          );
+          const doc = readStackInApp(pathToUri(path), path, text, this.fs);
           if (doc.functions.length > 0) hit = { text, doc };
         }
       } else if (st?.isFile && st.size <= MAX_TEMPLATE_BYTES) {

@@ -6,7 +6,8 @@ import type { Finding, Fix } from './types';
 export function roleLabel(fn: FunctionModel): string {
   const role = fn.executionRole;
   if (role.roleLogicalId !== undefined) return `Execution role ${role.roleLogicalId}`;
-  return `The role ${fn.kind === 'serverless' ? 'the Serverless Framework' : 'SAM'} creates for function ${fn.logicalId}`;
+  const creator = fn.kind === 'serverless' ? 'the Serverless Framework' : fn.kind === 'cdk' ? 'the CDK' : 'SAM';
+  return `The role ${creator} creates for function ${fn.logicalId}`;
 }
 
 /**
