@@ -109,13 +109,16 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(relativePath);
-    // Click the file's own row: editor history answers first and can put another editor (a panel
-    // whose description names the file) at the top, where Enter would open it instead.
-    const row = this.page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }) })
-      .first();
-    await row.click();
+    // Editor history answers first and can put another editor (a panel whose description names
+    // the file) on the focused top row: move the focus down to the file's own row before Enter.
+    // The keyboard, not a click, so that no pointer is left resting on the tab bar (its hover
+    // would cover the next click on a code lens).
+    const isFile = { has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }) };
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter(isFile).first().waitFor();
+    const focused = rows.and(this.page.locator('.focused')).filter(isFile);
+    for (let moves = 0; moves < 20 && (await focused.count()) === 0; moves += 1) await input.press('ArrowDown');
+    await input.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor();
     await this.editor().locator('.view-lines').waitFor();
   }
