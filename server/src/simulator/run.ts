@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PRICE } from '../service/limits';
 import type { FunctionModel } from '../service/model/types';
-import { readTemplate } from '../service/templates/template';
+import { readTemplate, type TemplateDocument } from '../service/templates/template';
 import type { TNode } from '../service/templates/tree';
 import { accessKeyFor, AwsEmulator, type AwsHost, type QueueMessage } from './aws/emulator';
 import type { StreamChange } from './aws/dynamodb';
+import { functionsOf, NetworkGate } from './aws/enforcement';
 import { ScenarioGate } from './aws/faults';
 import {
   emptyResources,
@@ -59,6 +60,7 @@ class Run {
   private readonly warnings: string[] = [];
   private streamSeq = 0;
   private templateRoot: TNode | undefined;
+  private template: TemplateDocument | undefined;
 
   constructor(
     private readonly config: SimulationConfig,
@@ -69,7 +71,8 @@ class Run {
     if (config.templateFile !== undefined) {
       try {
         const text = readFileSync(config.templateFile, 'utf8');
-        this.templateRoot = readTemplate(pathToFileURL(config.templateFile).href, text).root;
+        this.template = readTemplate(pathToFileURL(config.templateFile).href, text);
+        this.templateRoot = this.template.root;
         resources = readResources(this.templateRoot, region);
       } catch (e) {
         this.warnings.push(
@@ -80,6 +83,11 @@ class Run {
     this.resources = resources;
     this.primaryId = config.function.name;
     this.emulator = new AwsEmulator(resources, this.host());
+    // What the template allows first (a call that cannot leave the VPC never reaches a fault), then the scenario's faults.
+    if (this.template !== undefined) {
+      const functions = functionsOf(this.template);
+      this.emulator.addGate(new NetworkGate(this.template, functions, (w) => this.warnings.push(w)));
+    }
     const services = config.services;
     if (services && services.calls.length > 0) {
       this.emulator.addGate(

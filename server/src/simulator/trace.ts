@@ -298,6 +298,13 @@ export interface AwsCall {
   summary: string;
   /** Id of the call of an earlier attempt of the same input whose side effect this call repeats. */
   duplicateOf: string | null;
+  /**
+   * Set when what the template allows stopped the call or a delivery it caused (docs/simulator.md,
+   * *Enforcement*): `denied` (the execution role does not allow it: AccessDeniedException),
+   * `unreachable` (no route from the function's subnets: the call hangs), `refused` (a delivery
+   * it caused to a function whose resource policy does not allow the service). Absent otherwise.
+   */
+  enforcement?: { kind: 'denied' | 'unreachable' | 'refused'; reason: string };
 }
 
 /** The function as simulated (after template, inline config and overrides). */

@@ -6,7 +6,8 @@
  *
  * Each environment signs with its own dummy access key id (`accessKeyFor`), so a call is known
  * to come from the request that environment is running; each call is recorded (recorder.ts) and
- * passes the gates (faults.ts; issue 22's role and VPC checks go there) before it is answered.
+ * passes the gates (enforcement.ts: the VPC's routes and the execution role; faults.ts: the
+ * scenario's failures) before it is answered.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -262,6 +263,8 @@ export class AwsEmulator {
       if (d.kind === 'hang') {
         call.outcome = 'hang';
         call.summary = `${request.operation}: no answer (${d.reason})`;
+        if (d.enforcement) call.enforcement = d.enforcement;
+        call.resource = this.resourceName(request) ?? null;
         const h = { call, ctx, res };
         this.hanging.add(h);
         res.on('close', () => this.endHang(h));
@@ -270,6 +273,7 @@ export class AwsEmulator {
       latencyMs += d.latencyMs;
       if (d.kind === 'fail') {
         error = d.error;
+        if (d.enforcement) call.enforcement = d.enforcement;
         break;
       }
       if (d.kind === 'respond') {

@@ -69,13 +69,13 @@ export class AwsError extends Error {
 
 /**
  * The seam where a call may be refused or delayed before a service answers it: fault injection
- * from the scenario today, the execution role and the VPC's routes later (issue 22). Returning
+ * from the scenario (faults.ts), the VPC's routes and the execution role (enforcement.ts). Returning
  * a decision other than `proceed` answers the call without touching the emulated resources.
  */
 export type GateDecision =
   | { kind: 'proceed'; latencyMs: number }
-  | { kind: 'fail'; error: AwsError; latencyMs: number }
-  | { kind: 'hang'; reason: string }
+  | { kind: 'fail'; error: AwsError; latencyMs: number; enforcement?: AwsCall['enforcement'] }
+  | { kind: 'hang'; reason: string; enforcement?: AwsCall['enforcement'] }
   | { kind: 'respond'; response: AwsResponse; latencyMs: number };
 
 export interface CallGate {

@@ -1,0 +1,82 @@
+/**
+ * What the template allows is what the simulation allows (issue 22): real handlers in real
+ * child processes with the real AWS SDK v3, against the run's local endpoint. A VPC function
+ * reaches a service only where its subnets route to it (templates/network.ts, the decision
+ * LL4003 reports); otherwise the call hangs until the function times out, and the trace says why.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { resolveScenario } from '../../../server/src/simulator/scenario';
+import { simulate } from '../../../server/src/simulator/run';
+import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
+
+const dir = join(__dirname, '../../fixtures/aws/enforce');
+
+function run(fn: string, event: unknown = { id: 'o-1' }): Promise<SimulationTrace> {
+  const { config } = resolveScenario(
+    { template: 'template.yaml', function: fn, traffic: [{ at: 0, invoke: 'sync', event }] },
+    join(dir, `${fn}.scenario.json`),
+  );
+  return simulate(config);
+}
+
+function only(trace: SimulationTrace, fn: string): TraceInvocation {
+  const list = trace.invocations.filter((i) => i.function === fn);
+  assert.equal(list.length, 1, `${fn}: ${list.length} invocations`);
+  return list[0] as TraceInvocation;
+}
+
+test('a VPC function whose subnet routes through a NAT gateway reaches DynamoDB and SQS', async () => {
+  const trace = await run('RoutedFunction');
+  const inv = only(trace, 'RoutedFunction');
+  assert.equal(inv.outcome, 'success', JSON.stringify(inv.error));
+  assert.deepEqual(inv.response, { put: 'ok', send: 'ok' });
+  assert.deepEqual(
+    inv.awsCalls?.map((c) => `${c.operation} ${c.outcome} ${c.enforcement?.kind ?? '-'}`),
+    ['PutItem ok -', 'SendMessage ok -'],
+  );
+  assert.deepEqual(trace.aws?.warnings, []);
+});
+
+test('without a route to SQS the call hangs until the function times out, and the trace says why', async () => {
+  const trace = await run('IsolatedFunction');
+  const inv = only(trace, 'IsolatedFunction');
+  // DynamoDB answered through the gateway endpoint on the subnet's route table; SQS never did.
+  assert.equal(inv.outcome, 'timeout');
+  assert.match(inv.error?.errorMessage ?? '', /Task timed out after 3\.00 seconds/);
+  const [put, send] = inv.awsCalls ?? [];
+  assert.equal(put?.outcome, 'ok');
+  assert.equal(put?.enforcement, undefined);
+  assert.equal(send?.operation, 'SendMessage');
+  assert.equal(send?.outcome, 'hang');
+  assert.equal(send?.enforcement?.kind, 'unreachable');
+  assert.match(
+    send?.enforcement?.reason ?? '',
+    /^no route from subnet IsolatedSubnet to sqs: subnet IsolatedSubnet has route table IsolatedTable, with no 0\.0\.0\.0\/0 route to a NAT gateway, and the VPC has no interface endpoint for sqs$/,
+  );
+  assert.match(send?.summary ?? '', /SendMessage: no answer \(no route from subnet IsolatedSubnet to sqs/);
+  // The message never reached the queue.
+  assert.deepEqual((trace.aws?.state as { queues: Record<string, string[]> }).queues['JobsQueue'], []);
+});
+
+test('subnets given as ids are assumed to reach everything, and the run says so once', async () => {
+  const { config } = resolveScenario(
+    {
+      template: 'template.yaml',
+      function: 'ExternalFunction',
+      traffic: [{ at: 0, invoke: 'sync', event: { id: 'x' }, count: 2, intervalMs: 100 }],
+    },
+    join(dir, 'external.scenario.json'),
+  );
+  const trace = await simulate(config);
+  const invs = trace.invocations.filter((i) => i.function === 'ExternalFunction');
+  assert.deepEqual(
+    invs.map((i) => i.outcome),
+    ['success', 'success'],
+  );
+  const notes = (trace.aws?.warnings ?? []).filter((w) => /VPC/.test(w));
+  assert.deepEqual(notes, [
+    'ExternalFunction is attached to a VPC whose routes the template does not describe (its subnets are given as ids, parameters or imports, so the template does not say where they route): its calls are assumed to reach their services',
+  ]);
+});
