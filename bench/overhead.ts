@@ -29,6 +29,7 @@ function scenario(): SimulationConfig {
       architecture: 'x86_64',
       memorySizeMb: 1769,
       timeoutMs: 30_000,
+      ephemeralStorageMb: 512,
       environment: { INIT_WORK: '5' },
       reservedConcurrency: null,
       provisionedConcurrency: 0,

@@ -32,6 +32,7 @@ function fn(dir: string): FunctionConfig {
     architecture: 'x86_64',
     memorySizeMb: 1024,
     timeoutMs: 30_000,
+    ephemeralStorageMb: 512,
     environment: {},
     reservedConcurrency: null,
     provisionedConcurrency: 0,

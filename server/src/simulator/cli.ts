@@ -96,6 +96,7 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
     `Function ${f.name}  ${f.runtime}  ${f.handler}  ${f.memorySizeMb} MB  timeout ${f.timeoutMs / 1000} s${f.reservedConcurrency !== null ? `  reserved ${f.reservedConcurrency}` : ''}${f.provisionedConcurrency ? `  provisioned ${f.provisionedConcurrency}` : ''}`,
   );
   lines.push(`Runtime: ${trace.runtime.note}`);
+  if (f.ephemeralStorage) lines.push(f.ephemeralStorage.note);
   if (trace.routing) {
     lines.push(`Invoked: ${trace.routing.qualifier}`);
     for (const d of trace.routing.deployments) {

@@ -26,6 +26,11 @@ export interface FunctionConfig {
   architecture: 'x86_64' | 'arm64';
   memorySizeMb: number;
   timeoutMs: number;
+  /**
+   * EphemeralStorage size, MB: the size of each environment's /tmp (512 default, 512–10,240,
+   * https://docs.aws.amazon.com/lambda/latest/api/API_EphemeralStorage.html); runtimes/ephemeral.ts enforces it.
+   */
+  ephemeralStorageMb: number;
   /** The function's own environment variables (template Environment + scenario). */
   environment: Record<string, string>;
   /** Reserved concurrency; null when not set (the account limit applies). */

@@ -43,6 +43,7 @@ import {
 import type { InvokeRequest, Platform, RunOptions, RunService } from './platform';
 import { EnvironmentPool, type Env } from './pool';
 import { resolveRuntime, type Runtime } from './runtimes';
+import { isolatedTmpSupport, pathsInVariables, type IsolatedTmp } from './runtimes/ephemeral';
 import { SparePool } from './runtimes/process';
 import type { ErrorPayload, InitMessage, InvokeMessage } from './runtimes/protocol';
 import { AsyncQueue } from './sources/async';
@@ -113,6 +114,15 @@ export class Simulation implements Platform {
     this.runtime = resolveRuntime(this.fn.runtime, options.executables);
     this.services = options.services ?? [];
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
+    const support = isolatedTmpSupport();
+    const sizeMb = this.fn.ephemeralStorageMb;
+    this.ephemeralStorage = support.ok
+      ? { sizeMb, enforced: true, note: `/tmp: ${sizeMb} MB per environment (a tmpfs of its own)` }
+      : {
+          sizeMb,
+          enforced: false,
+          note: `/tmp: a private TMPDIR per environment, its ${sizeMb} MB not enforced: ${support.reason}`,
+        };
     // In a run of several functions, the others' environment and input ids start with their logical id.
     const prefix = member && !member.primary ? `${member.functionId}-` : '';
     this.pool = new EnvironmentPool(
@@ -178,8 +188,14 @@ export class Simulation implements Platform {
       timeoutMs: this.fn.timeoutMs,
       reservedConcurrency: this.fn.reservedConcurrency,
       provisionedConcurrency: this.fn.provisionedConcurrency,
+      ephemeralStorage: this.ephemeralStorage,
     };
   }
+
+  /** Each environment's /tmp: a tmpfs of the function's ephemeral storage size where the host allows it. */
+  private readonly ephemeralStorage: NonNullable<TraceFunction['ephemeralStorage']>;
+  /** How runtime processes get their own /tmp; set when the run starts, unset where the host cannot. */
+  private isolatedTmp: IsolatedTmp | undefined;
 
   private startedAt = performance.now();
 
@@ -200,12 +216,29 @@ export class Simulation implements Platform {
         ...(this.config.routing !== undefined ? { routing: this.traceRouting(this.config.routing) } : {}),
       });
     }
+    if (this.ephemeralStorage.enforced) {
+      const start = startVariables(this.runtime);
+      this.isolatedTmp = {
+        sizeMb: this.fn.ephemeralStorageMb,
+        stage: this.tmpRoot,
+        // What the process reads from the host: it stays visible if it lies in the host's /tmp.
+        keep: [
+          this.runtime.trace.binary,
+          this.runtime.bootstrap(),
+          this.fn.codeRoot,
+          ...pathsInVariables(start),
+          ...pathsInVariables(this.fn.environment),
+          ...this.services.flatMap((s) => s.hostPaths?.() ?? []),
+        ],
+      };
+    }
     this.spares = new SparePool(
       {
         binary: this.runtime.trace.binary,
         bootstrap: this.runtime.bootstrap(),
         cwd: this.fn.codeRoot,
         env: startVariables(this.runtime),
+        ...(this.isolatedTmp ? { isolatedTmp: this.isolatedTmp } : {}),
       },
       this.settings.spareProcesses,
     );
@@ -414,7 +447,7 @@ export class Simulation implements Platform {
         this.fn,
         this.settings,
         this.runtime,
-        { ...env.trace, version: env.version },
+        { ...env.trace, version: env.version, ownTmp: this.isolatedTmp !== undefined },
         extra,
         rp.proc.marker,
       ),

@@ -49,6 +49,8 @@ export interface RunMember {
 export interface RunService {
   /** Variables added to an environment's function variables at INIT (Lambda's own win). */
   environmentVariables?(env: Readonly<TraceEnvironment>): Record<string, string>;
+  /** Host paths the runtime processes read (they stay visible in an environment's own /tmp, runtimes/ephemeral.ts). */
+  hostPaths?(): string[];
   /** A request starts running on `envId` (its attempt and the inputs it carries in `request`). */
   invocationStarted?(requestId: string, envId: string, request: InvokeRequest): void;
   /** The invocation's record is complete; the service may attach its records to it. */

@@ -155,6 +155,7 @@ class Run {
         ...this.emulator.environment(env.id),
         ...(sdk !== undefined ? { _LAMBDA_LENS_SDK_DIR: sdk } : {}),
       }),
+      hostPaths: () => (sdk !== undefined ? [sdk] : []),
       invocationStarted: (requestId, envId, request) => {
         this.callers.set(accessKeyFor(envId), {
           function: id,

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, parse as parsePath, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BATCH_SIZE, PAYLOAD, SQS_VISIBILITY } from '../service/limits';
+import { BATCH_SIZE, EPHEMERAL_STORAGE, PAYLOAD, SQS_VISIBILITY } from '../service/limits';
 import { readTemplate } from '../service/templates/template';
 import { knownValue, type EventSourceMappingModel, type FunctionModel, type Setting } from '../service/model/types';
 import { parseTrafficShift } from '../service/model/deployment';
@@ -124,6 +124,7 @@ interface FunctionSpec {
   codeUri?: string;
   memorySize?: number;
   timeout?: number;
+  ephemeralStorage?: number;
   architecture?: 'x86_64' | 'arm64';
   environment?: Record<string, string>;
   reservedConcurrency?: number | null;
@@ -151,6 +152,11 @@ function readFunctionSpec(r: Reader, v: Json | undefined, path: string): Functio
   // Memory 128–10,240 MB (configuration-memory.html); timeout 1–900 s (quotas page).
   set('memorySize', r.number(o['memorySize'], `${path}.memorySize`, 128, 10240));
   set('timeout', r.number(o['timeout'], `${path}.timeout`, 1, 900, false));
+  // EphemeralStorage.Size 512–10,240 MB (API_EphemeralStorage.html).
+  set(
+    'ephemeralStorage',
+    r.number(o['ephemeralStorage'], `${path}.ephemeralStorage`, EPHEMERAL_STORAGE.min, EPHEMERAL_STORAGE.max),
+  );
   set('architecture', o['architecture'] as FunctionSpec['architecture']);
   const env = r.object(o['environment'], `${path}.environment`);
   if (env) {
@@ -209,6 +215,8 @@ function specFromTemplate(model: FunctionModel, templateDir: string, warnings: s
   if (memory !== undefined) spec.memorySize = memory;
   const timeout = settingValue(model.timeout, `${id}.Timeout`, warnings);
   if (timeout !== undefined) spec.timeout = timeout;
+  const storage = settingValue(model.ephemeralStorage, `${id}.EphemeralStorage.Size`, warnings);
+  if (storage !== undefined) spec.ephemeralStorage = storage;
   const arch = settingValue(model.architectures, `${id}.Architectures`, warnings)?.[0];
   if (arch === 'arm64' || arch === 'x86_64') spec.architecture = arch;
   if (model.environment) {
@@ -332,6 +340,8 @@ function toFunctionConfig(spec: FunctionSpec, baseDir: string, problems: string[
     // Defaults: 128 MB and 3 s (configuration-memory.html; quotas page).
     memorySizeMb: spec.memorySize ?? 128,
     timeoutMs: Math.round((spec.timeout ?? 3) * 1000),
+    // Default 512 MB (API_EphemeralStorage.html).
+    ephemeralStorageMb: spec.ephemeralStorage ?? EPHEMERAL_STORAGE.default,
     environment: spec.environment ?? {},
     reservedConcurrency: spec.reservedConcurrency ?? null,
     provisionedConcurrency: spec.provisionedConcurrency ?? 0,
@@ -668,6 +678,7 @@ export function resolveScenario(
           memorySize: 'memorySize' in overrides,
           timeout: 'timeout' in overrides,
           runtime: 'runtime' in overrides,
+          ephemeralStorage: 'ephemeralStorage' in overrides,
           sqsBatchSize,
         });
         defaultQualifier = publishedAlias(model);

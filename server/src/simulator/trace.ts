@@ -319,6 +319,12 @@ export interface TraceFunction {
   timeoutMs: number;
   reservedConcurrency: number | null;
   provisionedConcurrency: number;
+  /**
+   * Each environment's /tmp: its size (EphemeralStorage), whether the size is enforced (a tmpfs
+   * of that size in the environment's own mount namespace, runtimes/ephemeral.ts) and, when
+   * not, why. Optional: absent in older traces.
+   */
+  ephemeralStorage?: { sizeMb: number; enforced: boolean; note: string };
 }
 
 /** Latency figures of a group of invocations, ms. Null fields when the group is empty. */

@@ -28,6 +28,7 @@ export interface Overridden {
   memorySize?: boolean;
   timeout?: boolean;
   runtime?: boolean;
+  ephemeralStorage?: boolean;
   /** The scenario's SQS traffic gives its own batch size (and window) for the function's SQS mapping. */
   sqsBatchSize?: boolean;
 }
@@ -56,6 +57,7 @@ export function rejections(
   if (overridden.memorySize && fn.memorySize) skipped.add(fn.memorySize.span.start);
   if (overridden.timeout && fn.timeout) skipped.add(fn.timeout.span.start);
   if (overridden.runtime && fn.runtime) skipped.add(fn.runtime.span.start);
+  if (overridden.ephemeralStorage && fn.ephemeralStorage) skipped.add(fn.ephemeralStorage.span.start);
   if (overridden.sqsBatchSize) {
     for (const t of fn.triggers)
       if (t.type === 'SQS' && t.mapping?.batchSize) skipped.add(t.mapping.batchSize.span.start);

@@ -32,7 +32,11 @@ export function functionVariables(
   fn: FunctionConfig,
   settings: PlatformSettings,
   runtime: Runtime,
-  env: Pick<TraceEnvironment, 'logStreamName' | 'initializationType' | 'tmpDir'> & { version: string },
+  env: Pick<TraceEnvironment, 'logStreamName' | 'initializationType' | 'tmpDir'> & {
+    version: string;
+    /** The process has its own /tmp (runtimes/ephemeral.ts): no TMPDIR, as on Lambda. */
+    ownTmp: boolean;
+  },
   extra: Record<string, string>,
   /** The runtime process's marker (runtimes/process.ts): INIT keeps it, so what the code starts inherits it. */
   marker: string,
@@ -55,10 +59,9 @@ export function functionVariables(
     AWS_REGION: settings.region,
     AWS_DEFAULT_REGION: settings.region,
     ...runtime.lambdaVariables,
-    // Lambda's /tmp is per environment; here each environment gets its own TMPDIR.
-    TMPDIR: env.tmpDir,
-    TMP: env.tmpDir,
-    TEMP: env.tmpDir,
+    // Lambda's /tmp is per environment. Lambda sets no TMPDIR: /tmp is the process's own when
+    // it can be (runtimes/ephemeral.ts), else each environment gets a private TMPDIR.
+    ...(env.ownTmp ? {} : { TMPDIR: env.tmpDir, TMP: env.tmpDir, TEMP: env.tmpDir }),
     [MARKER_VARIABLE]: marker,
   };
 }

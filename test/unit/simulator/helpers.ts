@@ -24,6 +24,7 @@ export function fn(dir: string, overrides: Partial<FunctionConfig> = {}): Functi
     architecture: 'x86_64',
     memorySizeMb: 256,
     timeoutMs: 3000,
+    ephemeralStorageMb: 512,
     environment: {},
     reservedConcurrency: null,
     provisionedConcurrency: 0,

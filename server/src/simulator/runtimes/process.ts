@@ -11,6 +11,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { isolatedTmpCommand, type IsolatedTmp } from './ephemeral';
 import { LineSplitter, parseChildMessage, type ChildMessage, type ParentMessage } from './protocol';
 
 const live = new Set<ChildProcess>();
@@ -142,6 +143,8 @@ export interface RuntimeChildOptions {
   env: Record<string, string>;
   /** Real time a new process has to say it is ready before it is killed and the start fails, ms (default 60 s). */
   readyTimeoutMs?: number;
+  /** Start it with its own /tmp of the function's ephemeral storage size (runtimes/ephemeral.ts). */
+  isolatedTmp?: IsolatedTmp;
 }
 
 /**
@@ -247,7 +250,10 @@ export class RuntimeChild {
     const forkedAt = performance.now();
     const marker = `${HOST_TOKEN}.${++markerSeq}`;
     // The bootstrap alone, without the host's flags (e.g. a TypeScript loader): the handler runs on plain Node.
-    const child = spawn(options.binary, [options.bootstrap], {
+    const { command, args } = options.isolatedTmp
+      ? isolatedTmpCommand(options.binary, [options.bootstrap], options.isolatedTmp)
+      : { command: options.binary, args: [options.bootstrap] };
+    const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...options.env, [MARKER_VARIABLE]: marker },
       // stdin, stdout, stderr, then the channel (protocol.ts, CHANNEL_FDS): 3 to the child, 4 from it.
