@@ -102,3 +102,82 @@ describe('Simulate Function: events fitted to the function', () => {
     assert.equal((entry.event as Json)['rawPath'], '/quotes/sku-1');
   });
 });
+
+describe('Simulate Function: stream and EventBridge events fitted to the function', () => {
+  const template = `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      Name: clicks-stream
+      ShardCount: 1
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      StreamSpecification: { StreamViewType: NEW_IMAGE }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs22.x
+      Events:
+        Read:
+          Type: Kinesis
+          Properties: { Stream: !GetAtt Clicks.Arn, StartingPosition: LATEST }
+        Changes:
+          Type: DynamoDB
+          Properties: { Stream: !GetAtt Orders.StreamArn, StartingPosition: LATEST }
+        Placed:
+          Type: EventBridgeRule
+          Properties:
+            Pattern:
+              source: [com.shop.orders]
+              detail-type: [OrderPlaced, OrderCancelled]
+        Anything:
+          Type: EventBridgeRule
+          Properties:
+            Pattern: { detail: { total: [{ numeric: ['>', 0] }] } }
+`;
+  const fn = templateFunctions('file:///w/template.yaml', template)[0]!;
+
+  test('the template reader names the stream, the table of a DynamoDB stream and the pattern', () => {
+    assert.deepEqual(fn.events, [
+      { type: 'Kinesis', name: 'Read', source: 'clicks-stream' },
+      { type: 'DynamoDB', name: 'Changes', source: 'Orders' },
+      { type: 'EventBridgeRule', name: 'Placed', eventSource: 'com.shop.orders', detailType: 'OrderPlaced' },
+      { type: 'EventBridgeRule', name: 'Anything' },
+    ]);
+  });
+
+  test('a Kinesis record comes from the stream, a DynamoDB record from the table’s stream', () => {
+    const kinesis = fitSample(fn.events[0]!, SAMPLE_EVENTS)!;
+    assert.equal(kinesis.label, 'stream clicks-stream');
+    const [k] = (kinesis.event as { Records: Json[] }).Records;
+    assert.equal(k!['eventSourceARN'], 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks-stream');
+    const ddb = fitSample(fn.events[1]!, SAMPLE_EVENTS)!;
+    assert.equal(ddb.label, 'table Orders');
+    for (const r of (ddb.event as { Records: Json[] }).Records)
+      assert.match(
+        String(r['eventSourceARN']),
+        /^arn:aws:dynamodb:[a-z0-9-]+:123456789012:table\/Orders\/stream\/\S+$/,
+      );
+  });
+
+  test('an ARN as written keeps its name, colons in a stream label included', () => {
+    const arn = 'arn:aws:dynamodb:eu-west-1:111122223333:table/Carts/stream/2025-02-03T04:05:06.789';
+    const fitted = fitSample({ type: 'DynamoDB', name: 'S', source: arn }, SAMPLE_EVENTS)!;
+    assert.equal(fitted.label, 'table Carts');
+    assert.equal((fitted.event as { Records: Json[] }).Records[0]!['eventSourceARN'], arn);
+  });
+
+  test('an EventBridge event carries the source and detail-type its rule matches; a pattern without them leaves the sample', () => {
+    const placed = fitSample(fn.events[2]!, SAMPLE_EVENTS)!;
+    assert.equal(placed.label, 'com.shop.orders · OrderPlaced');
+    assert.equal((placed.event as Json)['source'], 'com.shop.orders');
+    assert.equal((placed.event as Json)['detail-type'], 'OrderPlaced');
+    const anything = fitSample(fn.events[3]!, SAMPLE_EVENTS)!;
+    assert.deepEqual(anything.event, SAMPLE_EVENTS['eventbridge']);
+    assert.equal(anything.label, 'EventBridgeRule Anything');
+  });
+});

@@ -51,22 +51,47 @@ export function templateFunctions(uri: string, text: string): TemplateFunction[]
   }));
 }
 
-/** The SAM event property naming the source, and the resource property that names it. */
+/**
+ * The SAM event property naming the source, and the property of the source's resource that holds
+ * its name. A DynamoDB stream is named by its table (`!GetAtt Table.StreamArn`).
+ */
 const SOURCES: Readonly<Record<string, { samKey: string; nameKey: string }>> = {
   SQS: { samKey: 'Queue', nameKey: 'QueueName' },
   S3: { samKey: 'Bucket', nameKey: 'BucketName' },
   SNS: { samKey: 'Topic', nameKey: 'TopicName' },
+  Kinesis: { samKey: 'Stream', nameKey: 'Name' },
+  DynamoDB: { samKey: 'Stream', nameKey: 'TableName' },
 };
+
+/** SAM event types whose `Pattern` is an EventBridge event pattern. */
+const PATTERN_EVENTS = new Set(['EventBridgeRule', 'CloudWatchEvent']);
 
 function triggerFacts(t: Trigger, fn: FunctionModel, r: Resolver | undefined): TriggerFacts {
   const facts: TriggerFacts = { type: t.type, name: t.name };
   if (t.path !== undefined) facts.path = t.path;
   if (t.method !== undefined) facts.method = t.method;
+  if (r === undefined) return facts;
+  const eventProps =
+    t.definedBy === 'event'
+      ? getPath(r.resource(fn.logicalId), 'Properties', 'Events', t.name, 'Properties')
+      : undefined;
+  if (PATTERN_EVENTS.has(t.type)) {
+    // The first value the pattern matches on `source` and `detail-type`, when it lists literal strings.
+    const pattern = get(eventProps, 'Pattern');
+    const first = (key: string) => {
+      const v = get(pattern, key);
+      return v?.kind === 'seq' ? scalarString(v.items[0]) : scalarString(v);
+    };
+    const source = first('source');
+    const detailType = first('detail-type');
+    if (source !== undefined) facts.eventSource = source;
+    if (detailType !== undefined) facts.detailType = detailType;
+    return facts;
+  }
   const source = SOURCES[t.type];
-  if (source === undefined || r === undefined) return facts;
+  if (source === undefined) return facts;
   let node: TNode | undefined;
-  if (t.definedBy === 'event')
-    node = get(getPath(r.resource(fn.logicalId), 'Properties', 'Events', t.name, 'Properties'), source.samKey);
+  if (t.definedBy === 'event') node = get(eventProps, source.samKey);
   else node = get(getPath(r.resource(t.name), 'Properties'), 'EventSourceArn');
   const id = t.mapping?.queue?.logicalId ?? r.refTarget(node);
   if (id !== undefined) {

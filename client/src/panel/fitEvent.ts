@@ -16,8 +16,14 @@ export interface TriggerFacts {
   /** `Api`/`HttpApi`: the route's path and method, when known. */
   path?: string;
   method?: string;
-  /** The queue, bucket or topic: its name (or logical id when it has no literal name), or an ARN as written. */
+  /**
+   * The queue, bucket, topic, Kinesis stream or DynamoDB table (of a stream): its name (or logical
+   * id when it has no literal name), or an ARN as written.
+   */
   source?: string;
+  /** `EventBridgeRule`/`CloudWatchEvent`: the first `source` and `detail-type` the rule's pattern matches. */
+  eventSource?: string;
+  detailType?: string;
 }
 
 /** A sample fitted to one trigger, with a label that says what it is (`GET /quotes/{sku}`, `queue OrdersQueue`). */
@@ -52,10 +58,21 @@ export function fitSample(trigger: TriggerFacts, samples: Readonly<Record<string
     }
     case 'sqs':
     case 's3-put':
-    case 'sns': {
+    case 'sns':
+    case 'kinesis':
+    case 'dynamodb': {
       if (trigger.source === undefined) break;
       const noun = fitSource(name, event, trigger.source);
       return { sample: name, label: `${noun} ${nameOf(trigger.source)}`, event };
+    }
+    case 'eventbridge': {
+      if (trigger.eventSource === undefined && trigger.detailType === undefined) break;
+      // The event as the rule's pattern would match it (EventBridge event structure:
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html).
+      if (trigger.eventSource !== undefined) event['source'] = trigger.eventSource;
+      if (trigger.detailType !== undefined) event['detail-type'] = trigger.detailType;
+      const label = [trigger.eventSource, trigger.detailType].filter((x) => x !== undefined).join(' · ');
+      return { sample: name, label, event };
     }
   }
   return { sample: name, label: `${trigger.type} ${trigger.name}`, event };
@@ -121,25 +138,55 @@ function fitRestApi(e: Json, r: Route): void {
   if (NO_BODY.has(r.method)) e['body'] = null;
 }
 
-/** The last segment of an ARN, or the name itself. */
+/**
+ * The name in an ARN (queue, topic, bucket, `stream/NAME`, `table/NAME/stream/TIME`), or the name
+ * itself. The resource is everything after the fifth colon (a stream label holds colons).
+ */
 function nameOf(source: string): string {
-  return source.startsWith('arn:') ? (source.split(':').pop() ?? source) : source;
+  if (!source.startsWith('arn:')) return source;
+  const resource = source.split(':').slice(5).join(':');
+  return /^(?:stream|table)\/([^/]+)/.exec(resource)?.[1] ?? resource;
 }
 
-/** Puts the queue, bucket or topic into every record; returns its noun for the label. */
-function fitSource(sample: 'sqs' | 's3-put' | 'sns', e: Json, source: string): string {
+type SourceSample = 'sqs' | 's3-put' | 'sns' | 'kinesis' | 'dynamodb';
+
+/** What a label calls each kind of source. */
+const NOUNS: Readonly<Record<SourceSample, string>> = {
+  sqs: 'queue',
+  's3-put': 'bucket',
+  sns: 'topic',
+  kinesis: 'stream',
+  dynamodb: 'table',
+};
+
+/**
+ * Puts the queue, bucket, topic, stream or table into every record; returns its noun for the
+ * label. Record shapes: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
+ * with-s3.html, with-sns.html, with-kinesis.html, with-ddb.html (developer guide).
+ */
+function fitSource(sample: SourceSample, e: Json, source: string): string {
   const records = Array.isArray(e['Records']) ? e['Records'].filter(isObject) : [];
   const name = nameOf(source);
+  const isArn = source.startsWith('arn:');
   for (const rec of records) {
     const region = typeof rec['awsRegion'] === 'string' ? rec['awsRegion'] : 'us-east-1';
+    const arnOf = (service: string, resource: string) =>
+      isArn ? source : `arn:aws:${service}:${region}:123456789012:${resource}`;
     if (sample === 'sqs') {
-      rec['eventSourceARN'] = source.startsWith('arn:') ? source : `arn:aws:sqs:${region}:123456789012:${name}`;
+      rec['eventSourceARN'] = arnOf('sqs', name);
+    } else if (sample === 'kinesis') {
+      rec['eventSourceARN'] = arnOf('kinesis', `stream/${name}`);
+    } else if (sample === 'dynamodb') {
+      // A stream ARN is the table's ARN, then /stream/ and the stream's creation time.
+      const label =
+        typeof rec['eventSourceARN'] === 'string' ? /\/stream\/(.+)$/.exec(rec['eventSourceARN'])?.[1] : undefined;
+      rec['eventSourceARN'] = arnOf('dynamodb', `table/${name}/stream/${label ?? '2026-01-01T00:00:00.000'}`);
     } else if (sample === 's3-put') {
       const s3 = rec['s3'];
       if (isObject(s3) && isObject(s3['bucket'])) Object.assign(s3['bucket'], { name, arn: `arn:aws:s3:::${name}` });
     } else {
       const sns = rec['Sns'];
-      const topicArn = source.startsWith('arn:') ? source : `arn:aws:sns:${region}:123456789012:${name}`;
+      const topicArn = arnOf('sns', name);
       if (isObject(sns)) sns['TopicArn'] = topicArn;
       if (typeof rec['EventSubscriptionArn'] === 'string') {
         const id = rec['EventSubscriptionArn'].split(':').pop() ?? '';
@@ -147,5 +194,5 @@ function fitSource(sample: 'sqs' | 's3-put' | 'sns', e: Json, source: string): s
       }
     }
   }
-  return sample === 'sqs' ? 'queue' : sample === 's3-put' ? 'bucket' : 'topic';
+  return NOUNS[sample];
 }
