@@ -60,3 +60,22 @@ test('LL2002: a Globals timeout is one finding naming every synchronous function
   assert.match(got[0]?.message ?? '', /Report by a REST API/);
   assert.doesNotMatch(got[0]?.message ?? '', /Starter/);
 });
+
+test('LL3002 implicit globals: a warning in sloppy CommonJS (an info for a constant), an error in strict mode and ES modules', () => {
+  const sloppy = findings('LL3002/implicit.js', 'LL3002');
+  assert.deepEqual(
+    sloppy.map((f) => f.severity),
+    ['warning', 'warning', 'info'],
+  );
+  assert.match(
+    sloppy[0]?.message ?? '',
+    /`user` is assigned but declared nowhere: in this CommonJS module \(sloppy mode\)/,
+  );
+  assert.match(sloppy[2]?.message ?? '', /the value is a constant/);
+  for (const file of ['LL3002/implicit-strict.js', 'LL3002/implicit-esm.mjs']) {
+    const got = findings(file, 'LL3002');
+    assert.equal(got.length, 1, file);
+    assert.equal(got[0]?.severity, 'error', file);
+    assert.match(got[0]?.message ?? '', /throws "ReferenceError: \w+ is not defined"/, file);
+  }
+});

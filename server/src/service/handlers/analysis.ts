@@ -84,11 +84,22 @@ export function usesTainted(model: HandlerModel, node: ts.Node, tainted: Set<ts.
  * `client ??= …`, `x = x ?? …`): the lazy-initialisation idiom for an intended cache.
  */
 export function isGuardedWrite(write: ts.Node, name: string): boolean {
+  let child: ts.Node = write;
   for (let n: ts.Node | undefined = write.parent; n !== undefined && !isFunctionLike(n); n = n.parent) {
     if (ts.isIfStatement(n) || ts.isConditionalExpression(n)) {
       const cond = ts.isIfStatement(n) ? n.expression : n.condition;
       if (mentions(cond, name)) return true;
+      // A once-flag: `if (!loaded) { keys = …; loaded = true; }` fills the cache once per environment.
+      if (ts.isIfStatement(n) && child === n.thenStatement && flipsFlagOf(n.thenStatement, cond)) return true;
     }
+    // An early return of the cached value: `if (keys) return keys; keys = …`.
+    if (ts.isBlock(n) || ts.isSourceFile(n)) {
+      for (const s of n.statements) {
+        if (s === child) break;
+        if (ts.isIfStatement(s) && mentions(s.expression, name) && returns(s.thenStatement)) return true;
+      }
+    }
+    child = n;
     if (
       ts.isBinaryExpression(n) &&
       [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(
@@ -99,6 +110,28 @@ export function isGuardedWrite(write: ts.Node, name: string): boolean {
       return true;
   }
   return false;
+}
+
+/** True when `block` assigns (`=`) a name that `cond` mentions: the guard's flag is set where the guarded work is done. */
+function flipsFlagOf(block: ts.Node, cond: ts.Expression): boolean {
+  const flags = new Set<string>();
+  forEachReference(cond, (id) => flags.add(id.text));
+  let hit = false;
+  const walk = (n: ts.Node): void => {
+    if (hit || isFunctionLike(n)) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = skipOuter(n.left);
+      if (ts.isIdentifier(left) && flags.has(left.text)) hit = true;
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(block);
+  return hit;
+}
+
+/** A `return` directly in the statement (or its block), not in a nested function. */
+function returns(s: ts.Statement): boolean {
+  return ts.isReturnStatement(s) || (ts.isBlock(s) && s.statements.some((x) => ts.isReturnStatement(x)));
 }
 
 function mentions(node: ts.Node, name: string): boolean {

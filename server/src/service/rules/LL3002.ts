@@ -1,12 +1,13 @@
 import ts from 'typescript';
 import { isGuardedWrite, isModuleScope, requestTainted, usesTainted } from '../handlers/analysis';
+import { moduleTypeOf, uriToPath } from '../handlers/resolve';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { GROWING_METHODS, RESET_METHODS } from '../handlers/patterns';
-import { skipOuter } from '../handlers/scope';
+import { isFunctionLike, skipOuter } from '../handlers/scope';
 import { identifiersIn, isGuarded, perRequestFunctions, requestNames } from './python';
 import { type PythonHandlerModel, enclosingFunction, spanOf } from '../handlers/python/model';
 import type { PyNode } from '../handlers/python/parser';
-import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';
+import { byLanguage, type JsRuleContext, type PythonRuleContext, type Finding, type Rule } from './types';
 
 const WARM = 'it carries over to the next warm invocation of the same environment (and differs between environments)';
 
@@ -16,15 +17,26 @@ const WARM = 'it carries over to the next warm invocation of the same environmen
  * module-scope variable. Intended caches stay silent: lazy initialisation under a guard
  * (`if (!client) client = …`, `??=`), keyed caches (`map.set(k, v)`, `cache[k] = v`) and
  * values that do not come from the request (a config loaded once, a cold-start flag).
+ * A write under a once-flag (`if (!loaded) { keys = …; loaded = true }`) or after an early
+ * return of the cached value (`if (keys) return keys; keys = …`) is a cache filled once too.
+ *
+ * Implicit globals: a plain assignment, in a function, to a name declared nowhere in the file.
+ * A sloppy-mode CommonJS module makes it a property of the global object, which outlives the
+ * invocation (and is shared by every module); an ES module or a `'use strict'` file throws
+ * ReferenceError there (developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Strict_mode:
+ * "assignments which would accidentally create global variables instead throw an error").
+ * TypeScript files are left to the compiler ("Cannot find name").
  */
 export const LL3002: Rule = {
   id: 'LL3002',
   title: 'Module-scope state changed by the handler',
   severity: 'warning',
   handler: byLanguage({
-    js({ handler: model }) {
+    js(ctx) {
+      const model = ctx.handler;
       const findings: Finding[] = [];
       for (const h of model.handlers) findings.push(...checkHandler(model, h));
+      if (model.handlers.length > 0) findings.push(...implicitGlobals(ctx));
       return findings;
     },
     python: pythonLL3002,
@@ -108,6 +120,119 @@ function checkHandler(model: HandlerModel, h: HandlerFunction): Finding[] {
     );
   }
   return out;
+}
+
+/** Names the CommonJS wrapper passes to every module: assigning them is not a global. */
+const WRAPPER_NAMES: ReadonlySet<string> = new Set(['exports', 'require', 'module', '__filename', '__dirname']);
+
+function implicitGlobals(ctx: JsRuleContext): Finding[] {
+  const model = ctx.handler;
+  const file = model.sourceFile;
+  if (!/\.[cm]?js$/.test(file.fileName) && !/\.[cm]?js$/.test(model.uri)) return [];
+  const path = uriToPath(model.uri);
+  const esmSyntax = file.statements.some(
+    (s) =>
+      ts.isImportDeclaration(s) ||
+      ts.isExportDeclaration(s) ||
+      ts.isExportAssignment(s) ||
+      (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true),
+  );
+  const kind = path.endsWith('.mjs') ? 'module' : path.endsWith('.cjs') ? 'commonjs' : moduleTypeOf(path, ctx.fs);
+  // ESM syntax in a CommonJS package: a bundler or transpiler decides the mode; not sure, so silent.
+  if (kind === 'commonjs' && esmSyntax) return [];
+  const declared = new Set<string>();
+  const globalProps = new Set<string>();
+  const writes: { id: ts.Identifier; node: ts.Node }[] = [];
+  const walk = (n: ts.Node, inFunction: boolean): void => {
+    const name = (n as { name?: ts.Node }).name;
+    if (
+      name !== undefined &&
+      ts.isIdentifier(name) &&
+      (ts.isVariableDeclaration(n) ||
+        ts.isParameter(n) ||
+        ts.isBindingElement(n) ||
+        ts.isFunctionDeclaration(n) ||
+        ts.isFunctionExpression(n) ||
+        ts.isClassDeclaration(n) ||
+        ts.isClassExpression(n) ||
+        ts.isImportClause(n) ||
+        ts.isImportSpecifier(n) ||
+        ts.isNamespaceImport(n) ||
+        ts.isImportEqualsDeclaration(n) ||
+        ts.isEnumDeclaration(n))
+    )
+      declared.add(name.text);
+    // `global.x = …` / `globalThis.x = …`: the name is a global on purpose.
+    if (
+      ts.isPropertyAccessExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      /^(global|globalThis)$/.test(n.expression.text)
+    )
+      globalProps.add(n.name.text);
+    if (inFunction && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = skipOuter(n.left);
+      if (ts.isIdentifier(left)) writes.push({ id: left, node: n });
+    }
+    if (
+      inFunction &&
+      (ts.isForOfStatement(n) || ts.isForInStatement(n)) &&
+      ts.isIdentifier(skipOuter(n.initializer as ts.Expression))
+    )
+      writes.push({ id: skipOuter(n.initializer as ts.Expression) as ts.Identifier, node: n.initializer });
+    ts.forEachChild(n, (c) => walk(c, inFunction || isFunctionLike(n)));
+  };
+  walk(file, false);
+  const out: Finding[] = [];
+  for (const w of writes) {
+    const name = w.id.text;
+    if (declared.has(name) || globalProps.has(name) || WRAPPER_NAMES.has(name) || name in globalThis) continue;
+    const strict = kind === 'module' || isStrict(w.node);
+    if (strict) {
+      out.push({
+        ruleId: 'LL3002',
+        message: `\`${name}\` is assigned but declared nowhere: ${kind === 'module' ? 'this file is an ES module, which is strict mode,' : "this file is in strict mode ('use strict'),"} so the assignment throws "ReferenceError: ${name} is not defined" and fails the invocation. Declare it with \`const\` or \`let\`.`,
+        uri: model.uri,
+        span: model.spanOf(w.node),
+        severity: 'error',
+      });
+    } else if (!isGuardedWrite(w.node, name)) {
+      // A literal is the same on every request: nothing of one request leaks into the next.
+      const constant = ts.isBinaryExpression(w.node) && isLiteral(w.node.right);
+      out.push({
+        ruleId: 'LL3002',
+        message: `\`${name}\` is assigned but declared nowhere: in this CommonJS module (sloppy mode) the assignment creates a global variable, so ${WARM.replace(/^it/, 'its value')}, and every module of the function shares it. Declare it with \`const\` or \`let\` where it is used.${constant ? ' Reported as info: the value is a constant, so nothing of one request leaks into the next.' : ''}`,
+        uri: model.uri,
+        span: model.spanOf(w.node),
+        ...(constant ? { severity: 'info' as const } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function isLiteral(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  return (
+    ts.isStringLiteral(x) ||
+    ts.isNoSubstitutionTemplateLiteral(x) ||
+    ts.isNumericLiteral(x) ||
+    x.kind === ts.SyntaxKind.TrueKeyword ||
+    x.kind === ts.SyntaxKind.FalseKeyword ||
+    x.kind === ts.SyntaxKind.NullKeyword
+  );
+}
+
+/** A `'use strict'` directive at the top of the file or of a function around `node`. */
+function isStrict(node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) {
+    const body = ts.isSourceFile(n) ? n : isFunctionLike(n) ? (n as ts.FunctionLikeDeclaration).body : undefined;
+    if (body === undefined || !(ts.isSourceFile(body) || ts.isBlock(body))) continue;
+    for (const s of body.statements) {
+      if (!ts.isExpressionStatement(s) || !ts.isStringLiteral(s.expression)) break;
+      if (s.expression.text === 'use strict') return true;
+    }
+  }
+  return false;
 }
 
 function isAssignment(k: ts.SyntaxKind): boolean {

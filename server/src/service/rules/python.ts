@@ -102,15 +102,50 @@ export function ancestors(node: PyNode): PyNode[] {
   return out;
 }
 
-/** `if X is None:` / `if not X:` / `X = X or …` around a write to X: lazy initialisation, an intended cache. */
+/**
+ * Lazy initialisation around a write to X, an intended cache: `if X is None:` / `if not X:` /
+ * `X = X or …`; a once-flag set in the guarded block (`if is_cold_start: X = …;
+ * is_cold_start = False`); or an early return of the cached value before it (`if X: return X`).
+ */
 export function isGuarded(node: PyNode, name: string): boolean {
+  let child = node;
   for (const a of ancestors(node)) {
     if (a.type === 'if_statement' || a.type === 'conditional_expression' || a.type === 'boolean_operator') {
       const cond = a.type === 'if_statement' ? a.childForFieldName('condition') : a;
       if (cond && identifiersIn(cond).includes(name)) return true;
+      const then = a.type === 'if_statement' ? a.childForFieldName('consequence') : null;
+      if (cond && then && then.id === child.id && setsNameOf(then, identifiersIn(cond))) return true;
     }
+    if (a.type === 'block' || a.type === 'module') {
+      for (const s of a.namedChildren) {
+        if (!s || s.id === child.id) break;
+        const cond = s.type === 'if_statement' ? s.childForFieldName('condition') : null;
+        const then = s.type === 'if_statement' ? s.childForFieldName('consequence') : null;
+        if (
+          cond &&
+          then &&
+          identifiersIn(cond).includes(name) &&
+          then.namedChildren.some((x) => x?.type === 'return_statement')
+        )
+          return true;
+      }
+    }
+    child = a;
   }
   return false;
+}
+
+/** True when `block` assigns one of `names` (not in a nested function): a guard's flag set where the guarded work is done. */
+function setsNameOf(block: PyNode, names: readonly string[]): boolean {
+  return block
+    .descendantsOfType('assignment')
+    .some(
+      (a) =>
+        a !== null &&
+        enclosingFunction(a)?.id === enclosingFunction(block)?.id &&
+        a.childForFieldName('left')?.type === 'identifier' &&
+        names.includes(a.childForFieldName('left')?.text ?? ''),
+    );
 }
 
 /** The name an assignment of `value` writes to, when the value is the whole right side. */
