@@ -80,3 +80,22 @@ test('subnets given as ids are assumed to reach everything, and the run says so 
     'ExternalFunction is attached to a VPC whose routes the template does not describe (its subnets are given as ids, parameters or imports, so the template does not say where they route): its calls are assumed to reach their services',
   ]);
 });
+
+test('SNS delivers to a function only where its resource policy allows it; a refused delivery is marked on the Publish', async () => {
+  const trace = await run('PublisherFunction', {});
+  const pub = only(trace, 'PublisherFunction');
+  assert.equal(pub.outcome, 'success', JSON.stringify(pub.error));
+  // SNS accepted the message: the publisher sees a success, as on AWS.
+  assert.deepEqual(pub.response, { published: 'string' });
+  const [publish] = pub.awsCalls ?? [];
+  assert.equal(publish?.outcome, 'ok');
+  assert.equal(publish?.enforcement?.kind, 'refused');
+  assert.match(
+    publish?.enforcement?.reason ?? '',
+    /^SNS could not deliver to ForgottenFunction: Lambda refused the invocation \(AccessDeniedException\): no statement of its resource-based policy allows sns\.amazonaws\.com to perform lambda:InvokeFunction on arn:aws:lambda:us-east-1:123456789012:function:sim-ForgottenFunction from arn:aws:sns:us-east-1:123456789012:sim-Alerts \(no AWS::Lambda::Permission for Alerts\)$/,
+  );
+  // The permitted subscriber and the SAM event's function ran; the forgotten one never did.
+  assert.deepEqual(only(trace, 'AllowedFunction').response, ['disk full']);
+  assert.deepEqual(only(trace, 'EventFunction').response, ['disk full']);
+  assert.equal(trace.invocations.filter((i) => i.function === 'ForgottenFunction').length, 0);
+});

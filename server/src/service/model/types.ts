@@ -348,6 +348,8 @@ export interface ResourcePolicyModel {
   readonly action: Setting<string> | undefined;
   readonly principal: Setting<string> | undefined;
   readonly sourceArn: Setting<string> | undefined;
+  /** The resource of this template `SourceArn` names (`!Ref Topic`, `!GetAtt Bucket.Arn`), when it names one. */
+  readonly sourceLogicalId: string | undefined;
   readonly sourceAccount: Setting<string> | undefined;
   /** `PrincipalOrgID`: limits an account principal `*` to an AWS Organization. */
   readonly principalOrgId: Setting<string> | undefined;

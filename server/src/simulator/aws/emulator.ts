@@ -18,6 +18,20 @@ import { matchesPattern } from './eventPattern';
 import { CallRecorder, effectOf } from './recorder';
 import type { BucketDef, FunctionDef, QueueDef, Resources, TableDef, Target, TopicDef } from './resources';
 import { AwsError, type AwsCall, type AwsRequest, type AwsResponse, type CallContext, type CallGate } from './types';
+
+/** Where a delivery to a function comes from: the service's principal and the resource that sends it. */
+export interface DeliveryOrigin {
+  service: 'sns' | 's3' | 'events';
+  logicalId: string;
+  arn: string;
+}
+
+/** `null` allows the delivery; a string refuses it and says why. */
+export type DeliveryCheck = (
+  fn: FunctionDef,
+  target: Extract<Target, { kind: 'function' }>,
+  origin: DeliveryOrigin,
+) => string | null;
 import { errorResponse, escapeXml, parseRequest, queryResponse, toXml } from './wire';
 
 /** A message put into a queue, in the shape the SQS event source and ReceiveMessage need. */
@@ -94,6 +108,9 @@ export class AwsEmulator {
   private readonly dedup = new Map<string, { messageId: string; atMs: number }>();
   private readonly hanging = new Set<{ call: AwsCall; ctx: CallContext | undefined; res: ServerResponse }>();
   private readonly gates: CallGate[] = [];
+  private deliveryCheck: DeliveryCheck | undefined;
+  /** Refused deliveries of the call being answered (services that deliver answer synchronously). */
+  private refusals: string[] | null = null;
   /** Problems with the scenario's seed data, reported as run warnings. */
   readonly warnings: string[] = [];
 
@@ -109,6 +126,11 @@ export class AwsEmulator {
   /** Adds a gate every call passes before it is answered (faults today; roles and routes later). */
   addGate(gate: CallGate): void {
     this.gates.push(gate);
+  }
+
+  /** Decides whether a service may deliver to a function (its resource policy: enforcement.ts). */
+  setDeliveryCheck(check: DeliveryCheck): void {
+    this.deliveryCheck = check;
   }
 
   /** The endpoint URL (after `start`). */
@@ -307,6 +329,7 @@ export class AwsEmulator {
     }
     const answer = response as AwsResponse;
     call.summary = answer.summary ?? `${request.operation}${call.resource ? ` ${call.resource}` : ''}`;
+    if (answer.refused !== undefined) call.enforcement = { kind: 'refused', reason: answer.refused.join('; ') };
     this.recorder.finish(
       call,
       ctx,
@@ -436,12 +459,12 @@ export class AwsEmulator {
         return this.sqs(req);
       case 'sns':
         if (req.protocol !== 'query') break;
-        return this.sns(req);
+        return this.collectRefusals(() => this.sns(req));
       case 'events':
-        if (req.operation === 'PutEvents') return this.putEvents(req);
+        if (req.operation === 'PutEvents') return this.collectRefusals(() => this.putEvents(req));
         break;
       case 's3':
-        return this.s3(req);
+        return this.collectRefusals(() => this.s3(req));
       case 'lambda':
         if (req.operation === 'Invoke') return this.invoke(req);
         break;
@@ -462,6 +485,29 @@ export class AwsEmulator {
         break;
     }
     return this.plausible(req);
+  }
+
+  /**
+   * Runs a service's answer, which delivers synchronously, and keeps the deliveries it refused.
+   * Nothing else runs meanwhile (no await), so the list is this call's.
+   */
+  private collectRefusals(answer: () => AwsResponse): AwsResponse {
+    const outer = this.refusals;
+    this.refusals = [];
+    try {
+      const out = answer();
+      return this.refusals.length > 0 ? { ...out, refused: this.refusals } : out;
+    } finally {
+      this.refusals = outer;
+    }
+  }
+
+  /** Whether the function's resource policy lets the service deliver; a refusal is kept for the call. */
+  private mayDeliver(fn: FunctionDef, target: Extract<Target, { kind: 'function' }>, origin: DeliveryOrigin): boolean {
+    const refused = this.deliveryCheck?.(fn, target, origin) ?? null;
+    if (refused === null) return true;
+    this.refusals?.push(refused);
+    return false;
   }
 
   /**
@@ -822,7 +868,7 @@ export class AwsEmulator {
         continue;
       if (s.target.kind === 'function') {
         const fn = this.resources.functions.get(s.target.logicalId);
-        if (fn)
+        if (fn && this.mayDeliver(fn, s.target, { service: 'sns', logicalId: t.logicalId, arn: t.arn }))
           this.host.invokeAsync(
             fn,
             {
@@ -905,7 +951,8 @@ export class AwsEmulator {
       for (const rule of this.resources.rules) {
         if (rule.bus !== bus || !matchesPattern(rule.pattern, event)) continue;
         matched++;
-        for (const target of rule.targets) this.deliver(target, event, 'eventbridge');
+        for (const target of rule.targets)
+          this.deliver(target, event, { service: 'events', logicalId: rule.logicalId, arn: rule.arn });
       }
       results.push({ EventId: id });
     }
@@ -916,10 +963,11 @@ export class AwsEmulator {
     };
   }
 
-  private deliver(target: Target, event: unknown, source: 'eventbridge' | 's3'): void {
+  private deliver(target: Target, event: unknown, origin: DeliveryOrigin): void {
     if (target.kind === 'function') {
       const fn = this.resources.functions.get(target.logicalId);
-      if (fn) this.host.invokeAsync(fn, event, source);
+      if (fn && this.mayDeliver(fn, target, origin))
+        this.host.invokeAsync(fn, event, origin.service === 's3' ? 's3' : 'eventbridge');
     } else if (target.kind === 'queue') {
       const q = this.resources.queues.get(target.logicalId);
       const body = JSON.stringify(event);
@@ -1078,7 +1126,7 @@ export class AwsEmulator {
           },
         },
       };
-      this.deliver(n.target, { Records: [record] }, 's3');
+      this.deliver(n.target, { Records: [record] }, { service: 's3', logicalId: b.logicalId, arn: b.arn });
     }
   }
 

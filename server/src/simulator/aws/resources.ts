@@ -45,7 +45,14 @@ export interface QueueDef {
 
 /** Where a topic, rule or bucket delivers: a function of the template or a queue. */
 export type Target =
-  { kind: 'function'; logicalId: string } | { kind: 'queue'; logicalId: string } | { kind: 'topic'; logicalId: string };
+  | {
+      kind: 'function';
+      logicalId: string;
+      /** Set when a SAM event of the function defines the delivery: SAM then adds the permission that allows it. */
+      samEvent?: string;
+    }
+  | { kind: 'queue'; logicalId: string }
+  | { kind: 'topic'; logicalId: string };
 
 export interface TopicDef {
   logicalId: string;
@@ -56,6 +63,7 @@ export interface TopicDef {
 
 export interface RuleDef {
   logicalId: string;
+  arn: string;
   /** The bus name (`default` unless the rule names another). */
   bus: string;
   pattern: unknown;
@@ -258,7 +266,7 @@ export function readResources(root: TNode | undefined, region: Region): Resource
       });
       const pattern = ev.json(get(props, 'EventPattern'));
       if (pattern !== undefined)
-        res.rules.push({ logicalId: id, bus: busName(ev, get(props, 'EventBusName')), pattern, targets });
+        res.rules.push(ruleDef(region, id, busName(ev, get(props, 'EventBusName')), pattern, targets));
     } else if (type === 'AWS::S3::Bucket') {
       for (const c of seqItems(get(get(props, 'NotificationConfiguration'), 'LambdaConfigurations'))) {
         const target = ev.target(get(c, 'Function'));
@@ -287,7 +295,7 @@ export function readResources(root: TNode | undefined, region: Region): Resource
       for (const e of map(get(props, 'Events'))?.entries ?? []) {
         const eventType = scalarString(get(e.value, 'Type'));
         const ep = get(e.value, 'Properties');
-        const self: Target = { kind: 'function', logicalId: id };
+        const self: Target = { kind: 'function', logicalId: id, samEvent: e.key };
         if (eventType === 'SNS') {
           const topic = ev.refId(get(ep, 'Topic'));
           const t = topic !== undefined ? res.topics.get(topic) : undefined;
@@ -299,12 +307,7 @@ export function readResources(root: TNode | undefined, region: Region): Resource
         } else if (eventType === 'EventBridgeRule' || eventType === 'CloudWatchEvent') {
           const pattern = ev.json(get(ep, 'Pattern'));
           if (pattern !== undefined)
-            res.rules.push({
-              logicalId: `${id}${e.key}`,
-              bus: busName(ev, get(ep, 'EventBusName')),
-              pattern,
-              targets: [self],
-            });
+            res.rules.push(ruleDef(region, `${id}${e.key}`, busName(ev, get(ep, 'EventBusName')), pattern, [self]));
         } else if (eventType === 'SQS' || eventType === 'DynamoDB') {
           const source = ev.refId(get(ep, eventType === 'SQS' ? 'Queue' : 'Stream'));
           if (source !== undefined)
@@ -333,6 +336,18 @@ export function readResources(root: TNode | undefined, region: Region): Resource
     }
   }
   return res;
+}
+
+/** A rule's ARN: `rule/NAME` on the default bus, `rule/BUS/NAME` on another (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html#amazoneventbridge-resources-for-iam-policies). */
+function ruleDef(region: Region, id: string, bus: string, pattern: unknown, targets: Target[]): RuleDef {
+  const name = `${STACK}-${id}`;
+  return {
+    logicalId: id,
+    arn: arn(region, 'events', `rule/${bus === 'default' ? '' : `${bus}/`}${name}`),
+    bus,
+    pattern,
+    targets,
+  };
 }
 
 function busName(ev: Evaluator, node: TNode | undefined): string {

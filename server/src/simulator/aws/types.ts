@@ -50,6 +50,8 @@ export interface AwsResponse {
   summary?: string;
   /** The resource the call touched (a table, queue URL, bucket/key), for the trace. */
   resource?: string;
+  /** Deliveries the call caused that a function's resource policy refused, each with why (enforcement.ts). */
+  refused?: string[];
 }
 
 /** An AWS-shaped error: the code the SDK maps to an exception class, its message and HTTP status. */
