@@ -54,7 +54,13 @@ function template(lines: number): { text: string; memoryLines: number[] } {
 }
 
 async function main(): Promise<void> {
-  const server = await startServer({ rootUri: null, capabilities: {} });
+  // LSP_PROFILE=<dir>: the server writes a V8 CPU profile there (node --cpu-prof) for a look at where the time goes.
+  const profile = process.env.LSP_PROFILE;
+  const server = await startServer({
+    rootUri: null,
+    capabilities: {},
+    nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  });
   const { conn } = server;
   const published = (uri: string, version: number) => server.nextDiagnostics(uri, (p) => p.version === version);
 

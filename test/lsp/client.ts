@@ -29,6 +29,8 @@ export interface StartOptions {
   readonly initializationOptions?: unknown;
   /** The answer to `workspace/configuration` for a section (default: null). */
   readonly configuration?: (section: string | undefined) => unknown;
+  /** Extra node options for the server process (the bench profiles it with `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface TestServer {
@@ -41,7 +43,7 @@ export interface TestServer {
 }
 
 export async function startServer(options: StartOptions): Promise<TestServer> {
-  const server = spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], {
+  const server = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'dist/server.js'), '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const conn = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
@@ -94,7 +96,14 @@ export async function startServer(options: StartOptions): Promise<TestServer> {
     async stop() {
       try {
         await conn.sendRequest(ShutdownRequest.type);
+        const exited = new Promise<void>((done) => {
+          if (server.exitCode !== null) done();
+          server.once('exit', () => done());
+          setTimeout(done, 2000).unref();
+        });
         await conn.sendNotification(ExitNotification.type);
+        // The server exits on its own (and writes its CPU profile when asked to); killed if it has not within 2 s.
+        await exited;
       } finally {
         conn.dispose();
         server.kill();

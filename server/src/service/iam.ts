@@ -63,15 +63,22 @@ export const SAM_EVENT_POLICIES: Readonly<Record<string, readonly string[]>> = {
 
 /** True when an IAM action pattern (`sqs:*`, `sqs:Receive*`, `*`) matches an action; IAM compares case-insensitively. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'i',
+    );
+    // Compiled once per pattern: every function's role is checked at every keystroke (bench/lsp.ts).
+    if (patterns.size > 10_000) patterns.clear();
+    patterns.set(pattern, re);
+  }
   return re.test(action);
 }
+const patterns = new Map<string, RegExp>();
 
 // ---------------------------------------------------------------------------------------------
 // Deploy-time values in resource patterns.

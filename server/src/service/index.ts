@@ -130,6 +130,7 @@ export class LanguageService {
   /** A file changed, appeared or disappeared on disk (not through an open editor). */
   fileChanged(uri: string): void {
     this.project.fileChanged(uri);
+    this.packageSizes.forgetRecent();
   }
 
   /**
@@ -239,7 +240,8 @@ export class LanguageService {
         : hit.text === doc.text)
     )
       return hit.template;
-    const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri));
+    // The last version's parse: an edit inside one resource re-reads only that resource (templates/patch.ts).
+    const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri), hit?.template);
     this.cache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
     return template;

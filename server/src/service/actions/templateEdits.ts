@@ -88,7 +88,7 @@ export function setPathEdit(
 /** Adds `key: value` as the last entry of `map`. */
 export function insertEntryEdit(template: TemplateDocument, map: TMap, key: string, value: Snippet): Edit {
   const text = template.text;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(template);
   const step = indentStep(template);
   const last = map.entries[map.entries.length - 1];
   if (template.format === 'json') {
@@ -120,6 +120,14 @@ export function insertEntryEdit(template: TemplateDocument, map: TMap, key: stri
   const lines = renderYamlEntry(key, value, indent, ' '.repeat(step));
   return insertAt(template.uri, lineEnd(text, trimBack(text, last.value.span.end)), eol + lines.join(eol));
 }
+
+/** The template's line break, looked for once per template (quick fixes are made for every finding). */
+function lineBreakOf(template: TemplateDocument): string {
+  let eol = lineBreaks.get(template);
+  if (eol === undefined) lineBreaks.set(template, (eol = template.text.includes('\r\n') ? '\r\n' : '\n'));
+  return eol;
+}
+const lineBreaks = new WeakMap<TemplateDocument, string>();
 
 function insertAt(uri: string, offset: number, newText: string): Edit {
   return { uri, span: { start: offset, end: offset }, newText };

@@ -78,6 +78,20 @@ export class ProjectIndex {
   private links: { generation: number; byTemplate: Map<string, TemplateLinks> } | undefined;
   private _generation = 0;
   private _codeRevision = 0;
+  /**
+   * What handler resolution found on disk (files and folders, or their absence), trusted until a
+   * file changes on disk, as the folder listings are: a template edit re-resolves every function's
+   * Handler, and stat calls were most of that time (bench/lsp.ts).
+   */
+  private readonly stats = new Map<string, ReturnType<FileSystem['stat']>>();
+  private readonly statsFs: FileSystem = {
+    readFile: (p) => this.fs.readFile(p),
+    readDirectory: (p) => this.fs.readDirectory(p),
+    stat: (p) => {
+      if (!this.stats.has(p)) this.stats.set(p, this.fs.stat(p));
+      return this.stats.get(p);
+    },
+  };
 
   constructor(private readonly fs: FileSystem) {}
 
@@ -102,6 +116,7 @@ export class ProjectIndex {
   setRoots(roots: readonly string[]): void {
     this.roots = [...roots];
     this.rootTemplates = undefined;
+    this.stats.clear();
     this.bump();
   }
 
@@ -159,6 +174,7 @@ export class ProjectIndex {
     this.disk.delete(path);
     this.parsed.delete(path);
     this.listings.delete(dirname(path));
+    this.stats.clear();
     this.rootTemplates = undefined;
     this.cdkApps.clear();
     this.bump();
@@ -251,7 +267,7 @@ export class ProjectIndex {
       this.links = { generation: this._generation, byTemplate: new Map() };
     const cached = this.links.byTemplate.get(template.uri);
     if (cached?.template === template) return cached;
-    const fs = memoStat(this.fs);
+    const fs = memoStat(this.statsFs);
     const links: FunctionLink[] = [];
     const resolutions = new Map<FunctionModel, Resolution>();
     for (const fn of template.functions) {

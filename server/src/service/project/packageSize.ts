@@ -33,6 +33,12 @@ const MAX_DEPTH = 40;
 const SLICE = 2_000;
 /** A measured size is trusted this long, then re-checked (in the background) even if no stamp moved. */
 const TTL_MS = 60_000;
+/**
+ * In the background mode, an answer is given again without looking at the disk for this long
+ * (or until `forgetRecent`, called when a file changes on disk): the language server asks for every
+ * function at every keystroke, and stamping each folder again each time was most of the rule's time.
+ */
+const RECHECK_MS = 2_000;
 
 interface Cached {
   readonly stamp: string;
@@ -44,6 +50,11 @@ interface Cached {
 export class PackageSizes {
   private readonly cache = new Map<string, Cached>();
   private readonly running = new Set<string>();
+  /** Recent answers in the background mode, by path. */
+  private readonly recent = new Map<
+    string,
+    { readonly at: number; readonly limit: number; readonly answer: SizeAnswer }
+  >();
 
   /**
    * @param background When set, walks run in slices on the event loop and `onMeasured` is called
@@ -60,6 +71,21 @@ export class PackageSizes {
    */
   measure(path: string, limit: number, projectRoot: string): SizeAnswer {
     if (!inside(projectRoot, path)) return { kind: 'outside', project: projectRoot };
+    if (this.background === undefined) return this.measureNow(path, limit);
+    const recent = this.recent.get(path);
+    if (recent !== undefined && recent.limit >= limit && Date.now() - recent.at < RECHECK_MS) return recent.answer;
+    const answer = this.measureNow(path, limit);
+    // A pending answer changes when its walk ends (which forgets it), so only final answers are kept.
+    if (answer.kind !== 'pending') this.recent.set(path, { at: Date.now(), limit, answer });
+    return answer;
+  }
+
+  /** Files changed on disk: the next answers look at the disk again. */
+  forgetRecent(): void {
+    this.recent.clear();
+  }
+
+  private measureNow(path: string, limit: number): SizeAnswer {
     const st = this.fs.stat(path);
     if (st === undefined) return { kind: 'missing' };
     if (st.isFile)
@@ -107,6 +133,7 @@ export class PackageSizes {
         return;
       }
       this.running.delete(path);
+      this.recent.delete(path);
       const before = this.cache.get(path);
       this.cache.set(path, { stamp, at: Date.now(), size, limit });
       if (before === undefined || before.size.bytes !== size.bytes || before.size.partial !== size.partial)

@@ -81,20 +81,36 @@ export const LL2002: TemplateRule = {
  */
 function invokedAsyncByApi(template: TemplateDocument, fn: FunctionModel): boolean {
   const names = new RegExp(`\\b${fn.logicalId}\\b`);
-  // Integrations are the maps with a `Uri` (AWS::ApiGateway::Method) or `uri` (OpenAPI x-amazon-apigateway-integration).
-  const isAsync = (node: TNode | undefined): boolean => {
-    if (node?.kind === 'seq') return node.items.some(isAsync);
-    if (node?.kind === 'intrinsic') return isAsync(node.arg);
-    if (node?.kind !== 'map') return false;
-    if (node.entries.some((e) => e.key === 'Uri' || e.key === 'uri')) {
-      const text = template.text.slice(node.span.start, node.span.end);
-      if (ASYNC_INVOCATION.test(text) && names.test(text)) return true;
-    }
-    return node.entries.some((e) => isAsync(e.value));
-  };
-  return isAsync(get(template.root, 'Resources'));
+  return asyncIntegrations(template).some((text) => names.test(text));
 }
 
+/**
+ * The source text of every API integration that asks for an asynchronous invocation, once per
+ * template (every function asks; walking the resources per function cost 36 ms on a 3,000-line
+ * template, bench/lsp.ts).
+ */
+function asyncIntegrations(template: TemplateDocument): readonly string[] {
+  let texts = asyncIntegrationsOf.get(template);
+  if (texts !== undefined) return texts;
+  const found: string[] = [];
+  // Integrations are the maps with a `Uri` (AWS::ApiGateway::Method) or `uri` (OpenAPI x-amazon-apigateway-integration).
+  const visit = (node: TNode | undefined): void => {
+    if (node?.kind === 'seq') node.items.forEach(visit);
+    else if (node?.kind === 'intrinsic') visit(node.arg);
+    else if (node?.kind === 'map') {
+      if (node.entries.some((e) => e.key === 'Uri' || e.key === 'uri')) {
+        const text = template.text.slice(node.span.start, node.span.end);
+        if (ASYNC_INVOCATION.test(text)) found.push(text);
+      }
+      for (const e of node.entries) visit(e.value);
+    }
+  };
+  if (ASYNC_INVOCATION.test(template.text)) visit(get(template.root, 'Resources'));
+  texts = found;
+  asyncIntegrationsOf.set(template, texts);
+  return texts;
+}
+const asyncIntegrationsOf = new WeakMap<TemplateDocument, readonly string[]>();
 const ASYNC_INVOCATION = /X-Amz-Invocation-Type["']?\s*:\s*["']*\\?'?Event/i;
 
 function apiOf(

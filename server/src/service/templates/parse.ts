@@ -4,6 +4,7 @@ import type { Span } from '../model/types';
 import { INTRINSIC_FUNCTIONS, SHORT_FORM_TAGS, type TEntry, type TNode } from './tree';
 import { normalizeLineBreaks } from '../decode';
 import { INPUT_LIMITS, nestingDepth } from '../input';
+import { patchYamlTree } from './patch';
 
 /** A syntax error in a document, at an offset range. */
 export interface SyntaxProblem {
@@ -28,7 +29,13 @@ export interface ParsedTree {
  * Parses YAML or JSON text into a {@link TNode} tree. JSON is tried first when the text
  * starts with `{`, because every JSON template is also YAML but JSON's errors read better.
  */
-export function parseTreeText(raw: string, format?: 'yaml' | 'json'): ParsedTree {
+/** A previous parse of the same document, which a YAML parse may patch instead of reading everything again. */
+export interface PreviousParse {
+  readonly text: string;
+  readonly root: TNode | undefined;
+}
+
+export function parseTreeText(raw: string, format?: 'yaml' | 'json', previous?: PreviousParse): ParsedTree {
   const text = normalizeLineBreaks(raw);
   const fmt = format ?? (/^\s*[{[]/.test(text) ? 'json' : 'yaml');
   // Both readers recurse once per nesting level: a document nested thousands of levels deep
@@ -43,10 +50,33 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json'): ParsedTree
       overLimit: { message, span: { start: depth.at, end: depth.at + 1 } },
     };
   }
-  return fmt === 'json' ? parseJson(text) : parseYaml(text);
+  if (fmt === 'json') return parseJson(text);
+  if (previous?.root !== undefined && patchable.has(previous.root)) {
+    const root = patchYamlTree(normalizeLineBreaks(previous.text), previous.root, text, (slice, depth) => {
+      const parsed = parseYamlStrict(slice, depth);
+      return { root: parsed.root, clean: isClean(parsed) };
+    });
+    if (root !== undefined) {
+      patchable.add(root);
+      return { root, syntaxErrors: [], format: 'yaml' };
+    }
+  }
+  const parsed = parseYaml(text);
+  if (parsed.root !== undefined && 'aliases' in parsed && isClean(parsed)) patchable.add(parsed.root);
+  return parsed;
 }
 
-function parseYaml(text: string): ParsedTree {
+/**
+ * Roots of YAML parses that an edit may patch (templates/patch.ts): read in one go from one
+ * document, with no syntax error, no alias and nothing past an input budget.
+ */
+const patchable = new WeakSet<TNode>();
+
+function isClean(parsed: ParsedTree & { aliases: number }): boolean {
+  return parsed.syntaxErrors.length === 0 && parsed.overLimit === undefined && parsed.aliases === 0;
+}
+
+function parseYaml(text: string): ParsedTree | (ParsedTree & { aliases: number }) {
   const first = parseYamlStrict(text);
   if (first.syntaxErrors.length === 0 || (!first.flowIndent && !first.quoteIndent)) return first;
   // PyYAML, which CloudFormation's tooling uses, accepts flow collections ([…], {…}) and
@@ -72,7 +102,11 @@ function parseYaml(text: string): ParsedTree {
   };
 }
 
-function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quoteIndent: boolean } {
+/** `depth`: the depth of the text's root in its document (a slice of a document is read deeper than its root). */
+function parseYamlStrict(
+  text: string,
+  depth = 0,
+): ParsedTree & { flowIndent: boolean; quoteIndent: boolean; aliases: number } {
   let doc: Document.Parsed;
   // The reader makes an Error per syntax error; garbage such as a megabyte of quotes makes
   // hundreds of thousands, and capturing their stacks took most of the time. Only the first
@@ -88,6 +122,7 @@ function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quot
       format: 'yaml',
       flowIndent: false,
       quoteIndent: false,
+      aliases: 0,
     };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -100,8 +135,8 @@ function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quot
     (e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map) in block collection/.test(e.message),
   );
   const quoteIndent = doc.errors.some((e) => e.code === 'MISSING_CHAR' && /^Missing closing ['"]quote/.test(e.message));
-  const budget: AliasBudget = { expanded: 0, over: undefined };
-  const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, 0, budget) : undefined;
+  const budget: AliasBudget = { expanded: 0, aliases: 0, over: undefined };
+  const root = doc.contents ? convertYaml(doc.contents as YamlNode, doc, text, depth, budget) : undefined;
   const overLimit =
     budget.over === undefined
       ? undefined
@@ -109,7 +144,15 @@ function parseYamlStrict(text: string): ParsedTree & { flowIndent: boolean; quot
           message: `its YAML aliases expand to more than ${INPUT_LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes, so the rest were not expanded (CloudFormation does not support aliases)`,
           span: budget.over,
         };
-  return { root, syntaxErrors, format: 'yaml', flowIndent, quoteIndent, ...(overLimit ? { overLimit } : {}) };
+  return {
+    root,
+    syntaxErrors,
+    format: 'yaml',
+    flowIndent,
+    quoteIndent,
+    aliases: budget.aliases,
+    ...(overLimit ? { overLimit } : {}),
+  };
 }
 
 /**
@@ -287,6 +330,8 @@ const MAX_DEPTH = 200;
  */
 interface AliasBudget {
   expanded: number;
+  /** Alias nodes met. */
+  aliases: number;
   /** The alias at which the budget ran out. */
   over: Span | undefined;
 }
@@ -306,6 +351,7 @@ function convertYaml(
     return { kind: 'scalar', span, value: null };
   }
   if (isAlias(node)) {
+    budget.aliases++;
     const target = node.resolve(doc);
     if (!target) return { kind: 'scalar', span, value: null };
     // The alias points elsewhere; keep the alias's own span so findings land where it is used.

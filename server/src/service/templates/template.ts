@@ -1,5 +1,5 @@
 import type { CdkPropertySite, FunctionModel, QueueModel, TemplateKind, Trigger } from '../model/types';
-import { parseTreeText, type SyntaxProblem } from './parse';
+import { parseTreeText, type PreviousParse, type SyntaxProblem } from './parse';
 import { get, scalarString, type TMap, type TNode } from './tree';
 import { Resolver } from './resolve';
 import { readCloudFormationFunctions } from './cloudformation';
@@ -45,8 +45,13 @@ export function looksLikeTemplate(text: string): boolean {
  * `Resources` map whose entries have an `AWS::…` type; a Serverless Framework file has
  * `service` and `provider`.
  */
-export function readTemplate(uri: string, text: string, format?: 'yaml' | 'json'): TemplateDocument {
-  const parsed = parseTreeText(text, format);
+export function readTemplate(
+  uri: string,
+  text: string,
+  format?: 'yaml' | 'json',
+  previous?: PreviousParse,
+): TemplateDocument {
+  const parsed = parseTreeText(text, format, previous);
   if (parsed.overLimit !== undefined) {
     // Reported only for what is (or reads like) a template; other YAML is not ours to judge.
     const kind = parsed.root ? detectKind(parsed.root) : undefined;
