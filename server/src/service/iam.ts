@@ -794,7 +794,7 @@ export function authorize(role: ExecutionRoleModel, action: string, resource?: s
  * intrinsic or an AWS managed policy the data does not know may.
  */
 function mayDeny(g: PolicyGrant): boolean {
-  if (g.kind === 'template') return false;
+  if (g.kind === 'template' || (g.kind === 'statement' && g.statements === undefined)) return false;
   if (g.kind === 'managed') return MANAGED_POLICIES[g.name] === undefined;
   return true;
 }
@@ -805,6 +805,8 @@ function grantStatements(g: PolicyGrant, service: string): readonly PolicyStatem
     case 'unknown':
       return undefined;
     case 'statement':
+      // A statement read without its document (a CDK grant): its actions, on resources not known.
+      return g.statements ?? [allow(g.actions, [token('unknown:resource')])];
     case 'template':
       return g.statements;
     case 'managed': {

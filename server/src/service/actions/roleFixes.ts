@@ -39,7 +39,7 @@ export function addManagedPolicyFix(
 }
 
 /** Appends an item to a list: a new `- item` line in a YAML block list, `, item` in a flow list or JSON array. */
-function appendItemEdit(
+export function appendItemEdit(
   template: TemplateDocument,
   seq: TSeq,
   value: Extract<Snippet, { kind: 'scalar' }>,

@@ -7,6 +7,8 @@
 import ts from 'typescript';
 import type { HandlerModel, ImportRef } from '../handlers/model';
 import { objectArgument, findProperty, propertyValue, receiverOrigin } from '../handlers/idempotency';
+import type { Span } from '../model/types';
+import { RESOURCE_PARAMETERS } from '../iamActions';
 import { skipOuter } from '../handlers/scope';
 
 /** An AWS service used by the code, by the name its VPC endpoints use (`s3`, `dynamodb`, `secretsmanager`). */
@@ -318,4 +320,156 @@ function processEnvMember(e: ts.Expression): string | undefined {
   )
     return e.argumentExpression.text;
   return undefined;
+}
+
+/** Where a request parameter's value comes from. */
+export type ParamOrigin = { readonly literal: string } | { readonly env: string } | { readonly other: true };
+
+/**
+ * An AWS API call the code makes: the SDK service, the operation, and where the parameters
+ * that name its resource come from. `params` is `undefined` when the request object cannot
+ * be read; a parameter that is absent from a readable request is absent from `params`.
+ */
+export interface SdkCall {
+  /** The SDK service id (`dynamodb`, `client-sqs` suffix `sqs`, v2 class `SecretsManager`, boto3 `stepfunctions`). */
+  readonly service: string;
+  /** The API operation (`PutItem`, `ListObjectsV2`). */
+  readonly operation: string;
+  /** As written, for messages: `PutItemCommand`, `ddb.put`, `table.put_item`. */
+  readonly what: string;
+  readonly span: Span;
+  /**
+   * The handler it runs for: its export (JS) or function name (Python); `undefined` for module
+   * scope (it runs at init, whatever the handler); `null` when a helper runs it and which
+   * handler calls the helper is not known.
+   */
+  readonly handler: string | undefined | null;
+  readonly params: Readonly<Record<string, ParamOrigin>> | undefined;
+}
+
+/** DynamoDB document client operations (lib-dynamodb commands and methods, v2 DocumentClient) → the table operation. */
+export const DOCUMENT_OPERATIONS: Readonly<Record<string, string>> = {
+  Put: 'PutItem',
+  Get: 'GetItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+};
+
+const pascal = (method: string): string => method.charAt(0).toUpperCase() + method.slice(1);
+
+/** The SDK service and whether it is a DynamoDB document client, from the module and path a client came from. */
+function clientOf(ref: ImportRef): { readonly service: string; readonly document: boolean } | undefined {
+  const path = ref.path.replace(/^default\./, '');
+  const v3 = /^@aws-sdk\/client-([a-z0-9-]+)$/.exec(ref.module);
+  if (v3) return /Command$/.test(path) ? undefined : { service: v3[1] ?? '', document: false };
+  if (ref.module === '@aws-sdk/lib-dynamodb') return { service: 'dynamodb', document: /^DynamoDBDocument/.test(path) };
+  const v2 = /^aws-sdk\/clients\/([a-z0-9]+)$/.exec(ref.module);
+  if (v2) return { service: v2[1] ?? '', document: path === 'DocumentClient' };
+  if (ref.module === 'aws-sdk') {
+    const [cls, sub] = path.split('.');
+    if (cls === undefined || !/^[A-Z]/.test(cls)) return undefined;
+    return { service: cls.toLowerCase(), document: cls === 'DynamoDB' && sub === 'DocumentClient' };
+  }
+  return undefined;
+}
+
+/**
+ * The AWS API calls of a JS/TS file: SDK v3 commands (`new PutItemCommand(…)`, lib-dynamodb
+ * `new PutCommand(…)`), and methods of clients made from the SDK (v3 aggregated clients,
+ * `DynamoDBDocument.from(…)`, v2 `new AWS.SQS()`, `DocumentClient`).
+ */
+export function sdkCalls(model: HandlerModel): SdkCall[] {
+  const out: SdkCall[] = [];
+  const handlerOf = (scope: string, handler: { readonly exportName: string } | undefined): string | undefined | null =>
+    scope === 'module' ? undefined : scope === 'handler' && handler !== undefined ? handler.exportName : null;
+  for (const c of model.constructions) {
+    const ref = c.import;
+    if (ref === undefined) continue;
+    const path = ref.path.replace(/^default\./, '');
+    const cmd = /^([A-Za-z0-9]+)Command$/.exec(path)?.[1];
+    if (cmd === undefined) continue;
+    const v3 = /^@aws-sdk\/client-([a-z0-9-]+)$/.exec(ref.module)?.[1];
+    const service = v3 ?? (ref.module === '@aws-sdk/lib-dynamodb' ? 'dynamodb' : undefined);
+    const operation = v3 !== undefined ? cmd : DOCUMENT_OPERATIONS[cmd];
+    if (service === undefined || operation === undefined) continue;
+    out.push({
+      service,
+      operation,
+      what: path,
+      span: c.span,
+      handler: handlerOf(c.scope, c.handler),
+      params: requestParams(model, c.node.arguments?.[0]),
+    });
+  }
+  for (const c of model.calls) {
+    if (c.name === undefined) continue;
+    const origin = receiverOrigin(model, c);
+    const client = origin !== undefined ? clientOf(origin) : undefined;
+    if (client === undefined) continue;
+    const operation = client.document ? DOCUMENT_OPERATIONS[pascal(c.name)] : pascal(c.name);
+    if (operation === undefined) continue;
+    out.push({
+      service: client.service,
+      operation,
+      what: `${c.receiver ?? client.service}.${c.name}`,
+      span: c.span,
+      handler: handlerOf(c.scope, c.handler),
+      params: requestParams(model, c.node.arguments[0]),
+    });
+  }
+  return out;
+}
+
+/** The parameters that name a request's resource, from its object literal (EventBridge's `EventBusName` from its `Entries`). */
+function requestParams(model: HandlerModel, arg: ts.Expression | undefined): Record<string, ParamOrigin> | undefined {
+  const obj = objectArgument(model, arg);
+  if (obj === undefined) return undefined;
+  const spread = obj.properties.some((p) => ts.isSpreadAssignment(p));
+  const out: Record<string, ParamOrigin> = {};
+  for (const name of RESOURCE_PARAMETERS) {
+    const p = findProperty(obj, name);
+    const v = propertyValue(p);
+    if (v !== undefined) out[name] = paramOrigin(model, v, 0);
+    else if (p !== undefined || spread) out[name] = { other: true };
+  }
+  const entries = propertyValue(findProperty(obj, 'Entries'));
+  if (entries !== undefined) {
+    const list = skipOuter(entries);
+    const buses = new Set<string>();
+    let readable = ts.isArrayLiteralExpression(list);
+    if (ts.isArrayLiteralExpression(list)) {
+      for (const e of list.elements) {
+        const entry = objectArgument(model, e);
+        if (entry === undefined || entry.properties.some((p) => ts.isSpreadAssignment(p))) readable = false;
+        else {
+          const bus = propertyValue(findProperty(entry, 'EventBusName'));
+          buses.add(bus === undefined ? '' : JSON.stringify(paramOrigin(model, bus, 0)));
+        }
+      }
+    }
+    const [only] = buses;
+    if (!readable || buses.size !== 1 || only === undefined) out.EventBusName = { other: true };
+    else if (only !== '') out.EventBusName = JSON.parse(only) as ParamOrigin;
+  }
+  return out;
+}
+
+/** A literal, an environment variable, or something else, through a few `const`s. */
+function paramOrigin(model: HandlerModel, e: ts.Expression, depth: number): ParamOrigin {
+  const env = envVariable(model, e, 0);
+  if (env !== undefined) return { env };
+  const x = skipOuter(e);
+  if (ts.isStringLiteralLike(x)) return { literal: x.text };
+  if (depth < 4 && ts.isIdentifier(x)) {
+    const d = model.lookup(x);
+    if (d !== undefined && ts.isVariableDeclaration(d.node) && ts.isIdentifier(d.node.name) && d.node.initializer) {
+      const flags = ts.getCombinedNodeFlags(d.node);
+      if (flags & ts.NodeFlags.Const) return paramOrigin(model, d.node.initializer, depth + 1);
+    }
+  }
+  return { other: true };
 }

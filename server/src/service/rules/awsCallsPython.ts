@@ -4,13 +4,22 @@
  */
 import type { PyNode } from '../handlers/python/parser';
 import {
+  hasSplat,
   keywordArgument,
   positionalArguments,
   stringValue,
   type PyCall,
   type PythonHandlerModel,
 } from '../handlers/python/model';
-import { endpointName, type HttpCall, type ServiceUse, type TargetedWrite } from './awsCalls';
+import {
+  endpointName,
+  type HttpCall,
+  type ParamOrigin,
+  type SdkCall,
+  type ServiceUse,
+  type TargetedWrite,
+} from './awsCalls';
+import { RESOURCE_PARAMETERS } from '../iamActions';
 
 /** `boto3.client('s3')`, `boto3.resource('dynamodb')`, `session.client('sqs')`: the service id, when the call makes a client. */
 function boto3Service(call: PyCall): string | undefined {
@@ -154,4 +163,116 @@ function targetOrigin(
   if (node.type !== 'identifier' || depth > 4) return undefined;
   const value = valueOf(model, text, call.node);
   return value !== undefined && value.id !== node.id ? targetOrigin(model, value, kind, call, depth + 1) : undefined;
+}
+
+/** `snake_case` boto3 method → the API operation (`list_objects_v2` → `ListObjectsV2`). */
+function operationOf(method: string): string {
+  return method
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** Methods of a boto3 DynamoDB `Table` resource, and the table operation each sends. */
+const TABLE_METHODS: Readonly<Record<string, string>> = {
+  put_item: 'PutItem',
+  get_item: 'GetItem',
+  update_item: 'UpdateItem',
+  delete_item: 'DeleteItem',
+  query: 'Query',
+  scan: 'Scan',
+};
+
+/**
+ * The AWS API calls of a Python module: methods of boto3 clients (`sqs.send_message(QueueUrl=…)`)
+ * and of DynamoDB `Table` resources (`table.put_item(…)`, the table from `Table(name)`).
+ */
+export function pythonSdkCalls(model: PythonHandlerModel): SdkCall[] {
+  const out: SdkCall[] = [];
+  for (const c of model.calls) {
+    if (c.receiver === undefined || c.name === undefined) continue;
+    const handler = c.handler !== undefined ? c.handler.name : c.inFunction !== undefined ? null : undefined;
+    const service = receiverService(model, c);
+    if (service !== undefined) {
+      out.push({
+        service,
+        operation: operationOf(c.name),
+        what: `${c.receiver}.${c.name}`,
+        span: c.span,
+        handler,
+        params: pythonParams(model, c),
+      });
+      continue;
+    }
+    const op = TABLE_METHODS[c.name];
+    const table = op !== undefined ? tableOf(model, c) : undefined;
+    if (op === undefined || table === undefined) continue;
+    const params = pythonParams(model, c);
+    out.push({
+      service: 'dynamodb',
+      operation: op,
+      what: `${c.receiver}.${c.name}`,
+      span: c.span,
+      handler,
+      params: params === undefined ? undefined : { ...params, TableName: table },
+    });
+  }
+  return out;
+}
+
+/** The table name of a `Table` resource receiver: `boto3.resource('dynamodb').Table(name)`, through names. */
+function tableOf(model: PythonHandlerModel, c: PyCall): ParamOrigin | undefined {
+  const value = c.receiver !== undefined ? valueOf(model, c.receiver, c.node) : undefined;
+  if (value?.type !== 'call') return undefined;
+  const callee = value.childForFieldName('function');
+  if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'Table') return undefined;
+  let source = callee.childForFieldName('object') ?? undefined;
+  if (source?.type === 'identifier') source = valueOf(model, source.text, value);
+  const resource = source?.type === 'call' ? model.callAt.get(source.id) : undefined;
+  if (resource === undefined || boto3Service(resource) !== 'dynamodb') return undefined;
+  const arg = positionalArguments(value)[0] ?? keywordArgument(value, 'name');
+  return arg !== undefined ? pythonOrigin(model, arg, c, 0) : { other: true };
+}
+
+function pythonParams(model: PythonHandlerModel, c: PyCall): Record<string, ParamOrigin> | undefined {
+  const splat = hasSplat(c.node);
+  const out: Record<string, ParamOrigin> = {};
+  for (const name of RESOURCE_PARAMETERS) {
+    const v = keywordArgument(c.node, name);
+    if (v !== undefined) out[name] = pythonOrigin(model, v, c, 0);
+    else if (splat) out[name] = { other: true };
+  }
+  const entries = keywordArgument(c.node, 'Entries');
+  if (entries !== undefined) {
+    const buses = new Set<string>();
+    let readable = entries.type === 'list';
+    for (const e of entries.type === 'list' ? entries.namedChildren : []) {
+      if (e?.type !== 'dictionary') {
+        readable = false;
+        continue;
+      }
+      const pair = e.namedChildren.find(
+        (p) => p?.type === 'pair' && stringValue(p.childForFieldName('key')) === 'EventBusName',
+      );
+      const value = pair?.childForFieldName('value');
+      buses.add(value ? JSON.stringify(pythonOrigin(model, value, c, 0)) : '');
+    }
+    const [only] = buses;
+    if (!readable || buses.size !== 1 || only === undefined) out.EventBusName = { other: true };
+    else if (only !== '') out.EventBusName = JSON.parse(only) as ParamOrigin;
+  }
+  return out;
+}
+
+/** A literal, `os.environ[…]`, or something else, through a few names. */
+function pythonOrigin(model: PythonHandlerModel, node: PyNode, call: PyCall, depth: number): ParamOrigin {
+  const literal = stringValue(node);
+  if (literal !== undefined) return { literal };
+  const env = envName(node.text);
+  if (env !== undefined) return { env };
+  if (node.type === 'identifier' && depth < 4) {
+    const value = valueOf(model, node.text, call.node);
+    if (value !== undefined && value.id !== node.id) return pythonOrigin(model, value, call, depth + 1);
+  }
+  return { other: true };
 }

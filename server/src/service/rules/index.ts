@@ -30,6 +30,7 @@ import { LL4003 } from './LL4003';
 import { LL4004 } from './LL4004';
 import { LL4005 } from './LL4005';
 import { LL4006 } from './LL4006';
+import { LL4007 } from './LL4007';
 import { LL5001 } from './LL5001';
 import { LL5002 } from './LL5002';
 import { LL5003 } from './LL5003';
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   LL4004,
   LL4005,
   LL4006,
+  LL4007,
   LL5001,
   LL5002,
   LL5003,
