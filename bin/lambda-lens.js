@@ -19,5 +19,24 @@ if (!existsSync(cli) || !existsSync(simulator)) {
   execFileSync(process.execPath, [build], { stdio: 'inherit' });
 }
 const args = process.argv.slice(2);
-if (args[0] === 'simulate') require(simulator).runSimulateProcess(args.slice(1));
+if (args[0] === 'simulate' && !namesCdkStack(args.slice(1))) require(simulator).runSimulateProcess(args.slice(1));
 else require(cli).run();
+
+// A CDK stack (lib/stack.ts, or a scenario whose "template" is one) is rendered by dist/cli.js,
+// which has the CDK reader (server/src/cdkTargets.ts); other simulations skip loading it.
+function namesCdkStack(rest) {
+  const stack = /\.[cm]?[jt]sx?$/i;
+  return rest.some((a) => {
+    if (a.startsWith('-')) return false;
+    if (stack.test(a)) return true;
+    if (!/\.json$/i.test(a)) return false;
+    try {
+      const { readFileSync, statSync } = require('node:fs');
+      if (statSync(a).size > 1024 * 1024) return false;
+      const template = JSON.parse(readFileSync(a, 'utf8')).template;
+      return typeof template === 'string' && stack.test(template);
+    } catch {
+      return false;
+    }
+  });
+}

@@ -5,7 +5,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { COMMANDS, registerSimulation } from './panel/simulation';
+import { COMMANDS, registerSimulation, setCdkRenderer } from './panel/simulation';
+import { CDK_SIMULATION_METHOD, type CdkSimulationResult } from '../../server/src/cdkProtocol';
 import { StatusItem } from './statusBar';
 import { markStep, registerWalkthrough } from './walkthrough';
 
@@ -93,6 +94,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new StatusItem(client, output, COMMANDS.openLastRun, files),
   );
   await client.start();
+  const started = client;
+  setCdkRenderer((params) => started.sendRequest<CdkSimulationResult>(CDK_SIMULATION_METHOD, params));
   // Read by people and by the packaging check in the real VS Code; a log line, so not translated.
   output.info(`Lambda Lens activated in ${Math.round(performance.now() - loadedAt)} ms (server ready)`);
 }

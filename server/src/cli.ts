@@ -19,6 +19,7 @@ import {
   type RuleSettings,
 } from './service';
 import { nodeFileSystem } from './nodeFs';
+import { renderStacksFor } from './cdkTargets';
 import { NEVER_WALKED } from './service/project';
 import { decodeBytes, type Encoding } from './service/decode';
 import { findConfig, loadConfig } from './config';
@@ -124,8 +125,17 @@ const COMMANDS: readonly Command[] = [
     ],
     help: SIMULATE_USAGE,
     // Loaded on use: `check` and `rules` never load the simulator.
-    run: async (args) =>
-      (await import('./simulator/commands.js')).runSimulate([...args], process.stdout, process.stderr),
+    run: async (args) => {
+      // A CDK stack is rendered here, where the CDK reader is (cdkTargets.ts).
+      const { templates, warnings } = renderStacksFor(args);
+      for (const w of warnings) process.stderr.write(`lambda-lens simulate: warning: ${w}\n`);
+      return (await import('./simulator/commands.js')).runSimulate(
+        [...args],
+        process.stdout,
+        process.stderr,
+        templates,
+      );
+    },
   },
   {
     name: 'tune',

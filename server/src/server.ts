@@ -34,6 +34,12 @@ import {
 import { nodeFileSystem } from './nodeFs';
 import { findConfig, loadConfig, ruleSettingsFrom } from './config';
 import { WORKSPACE_SUMMARY_METHOD, type WorkspaceSummary } from './summary';
+import {
+  CDK_SIMULATION_METHOD,
+  type CdkSimulationParams,
+  type CdkSimulationResult,
+  type CdkStackRendering,
+} from './cdkProtocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from './service/model/types';
@@ -278,7 +284,7 @@ connection.onCodeLens((params): CodeLens[] => {
           command: { title: l.title, command: 'lambdaLens.openLocation', arguments: [l.target.uri, l.target.range] },
         },
       ];
-      if (simulateCommand && l.fn.simulate)
+      if (simulateCommand)
         lenses.push({
           range,
           command: {
@@ -356,6 +362,23 @@ connection.onCodeAction((params) => {
  * knows, checked with open editors' text first. Files not open are read from disk and
  * forgotten again, so the summary leaves no editor state behind.
  */
+/** CDK stacks rendered for the extension's simulator (cdkProtocol.ts). */
+connection.onRequest(CDK_SIMULATION_METHOD, (params: CdkSimulationParams): CdkSimulationResult => {
+  const uris = params.uri !== undefined ? [params.uri] : service.cdkStacks();
+  const stacks: CdkStackRendering[] = [];
+  for (const uri of uris) {
+    try {
+      const r = service.renderCdk(uri, params.build === true);
+      if (r) stacks.push({ uri, path: URI.parse(uri).fsPath, template: r.template, warnings: r.warnings });
+    } catch (e) {
+      connection.console.error(
+        `Lambda Lens could not render ${uri} for a simulation: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+    }
+  }
+  return { stacks };
+});
+
 connection.onRequest(WORKSPACE_SUMMARY_METHOD, async (): Promise<WorkspaceSummary> => {
   await pythonReady;
   // The status bar asks after every diagnostics change, most of which (other extensions', or

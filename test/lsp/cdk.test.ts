@@ -1,11 +1,13 @@
 /**
  * A CDK app over the real protocol: the bundled server (dist/server.js) on stdio, a CDK app on
  * disk. The stack gets template findings on its construct properties and go to definition to
- * the handler; the handler gets a lens naming its CDK trigger (no Simulate: the simulator reads
- * templates), references back to the stack, and is re-checked when the stack changes.
+ * the handler; the handler gets a lens naming its CDK trigger and a Simulate lens on the stack,
+ * references back to the stack, and is re-checked when the stack changes; the stack rendered as
+ * a template for the extension's simulator (lambdaLens/cdkSimulation).
  * Run `npm run build` first (`npm test` does).
  */
 import { test, before, after } from 'node:test';
+import { CDK_SIMULATION_METHOD, type CdkSimulationResult } from '../../server/src/cdkProtocol';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,10 +120,22 @@ test('a CDK stack: findings on construct properties, definition to the handler; 
   const lenses = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: handlerUri } })) ?? [];
   assert.deepEqual(
     lenses.map((l) => l.command?.command),
-    ['lambdaLens.openLocation'],
+    ['lambdaLens.openLocation', 'lambdaLens.simulateFunction'],
   );
   assert.match(lenses[0]?.command?.title ?? '', /^OrdersFunction · 20000 MB · 60 s · SQS batch 5/);
   assert.equal(lenses[0]?.command?.arguments?.[0], stackUri);
+  assert.deepEqual(lenses[1]?.command?.arguments, [stackUri, 'OrdersFunction']);
+
+  // The extension's simulator asks for the workspace's stacks rendered as templates.
+  const rendered = await conn.sendRequest<CdkSimulationResult>(CDK_SIMULATION_METHOD, {});
+  assert.deepEqual(
+    rendered.stacks.map((x) => x.uri),
+    [stackUri],
+  );
+  const resources = (
+    JSON.parse(rendered.stacks[0]?.template ?? '{}') as { Resources: Record<string, { Type: string }> }
+  ).Resources;
+  assert.equal(resources['OrdersFunction']?.Type, 'AWS::Serverless::Function');
 
   const refs =
     (await conn.sendRequest(ReferencesRequest.type, {

@@ -159,7 +159,6 @@ test('a handler file links to the template functions that use it, and back', () 
   assert.deepEqual(lenses[0]?.fn, {
     templateUri: uri('/app/template.yaml'),
     logicalId: 'OrdersFunction',
-    simulate: true,
   });
 
   const api = fs.files['/app/src/orders/api.mjs'] as string;

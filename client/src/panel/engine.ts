@@ -39,8 +39,9 @@ export interface TemplateFunction {
   span: { start: number; end: number };
 }
 
-export function templateFunctions(uri: string, text: string): TemplateFunction[] {
-  const doc = readTemplate(uri, text, formatOf(uri));
+/** `format`: for a CDK stack's rendering, whose uri is the stack's `.ts` file. */
+export function templateFunctions(uri: string, text: string, format?: 'json' | 'yaml'): TemplateFunction[] {
+  const doc = readTemplate(uri, text, format ?? formatOf(uri));
   return doc.functions.map((f) => ({
     logicalId: f.logicalId,
     handler: knownValue(f.handler),

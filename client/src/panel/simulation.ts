@@ -9,9 +9,11 @@
  * language server.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource } from '../../shared/protocol';
+import type { CdkSimulationParams, CdkSimulationResult } from '../../../server/src/cdkProtocol';
+import { isStackFile } from '../../../server/src/service/cdk/paths';
 import type { SimulationConfig, SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
 import type { Rejection } from '../../../server/src/simulator/validate';
 import { docsUrl } from '../../../server/src/service/model/findings';
@@ -47,6 +49,41 @@ export const COMMANDS = {
 
 type Engine = typeof import('./engine');
 let loadedEngine: Engine | undefined;
+
+/** Asks the language server for CDK stacks rendered as templates (server/src/cdkProtocol.ts); set once it runs. */
+let cdkRenderer: ((params: CdkSimulationParams) => Promise<CdkSimulationResult>) | undefined;
+
+export function setCdkRenderer(renderer: (params: CdkSimulationParams) => Promise<CdkSimulationResult>): void {
+  cdkRenderer = renderer;
+}
+
+/**
+ * A CDK stack rendered and built for a run (its NodejsFunction entries compiled), as the
+ * simulator's `templates` input; the rendering's warnings go to the output channel.
+ */
+async function renderedStack(
+  stackFile: string,
+  output: vscode.OutputChannel,
+): Promise<ReadonlyMap<string, string> | undefined> {
+  if (!cdkRenderer) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'Lambda Lens: the language server is not running yet, so the CDK stack cannot be read. Try again in a moment.',
+      ),
+    );
+    return undefined;
+  }
+  const result = await cdkRenderer({ uri: vscode.Uri.file(stackFile).toString(), build: true });
+  const stack = result.stacks[0];
+  if (!stack) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Lambda Lens: {0} is not a CDK stack that creates Lambda functions.', basename(stackFile)),
+    );
+    return undefined;
+  }
+  for (const w of stack.warnings) output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
+  return new Map([[stack.path, stack.template]]);
+}
 
 /** The simulator bundle (dist/simulator.js, built from engine.ts), loaded on first use. */
 function engine(): Engine {
@@ -204,9 +241,11 @@ class Simulations implements PanelHost {
       traffic: trafficFor(pattern, event, bodies),
     };
     const scenarioFile = saveScenario(root, runId, scenario);
+    const templates = fn.cdk ? await renderedStack(fn.templateFile, this.output) : undefined;
+    if (fn.cdk && !templates) return;
     let config: SimulationConfig;
     try {
-      const loaded = engine().resolveScenario(scenario, scenarioFile, platformDefaults);
+      const loaded = engine().resolveScenario(scenario, scenarioFile, platformDefaults, templates ? { templates } : {});
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
       if (!(await acceptRejections(loaded.rejections))) return;
@@ -240,14 +279,17 @@ class Simulations implements PanelHost {
     });
     const sizes = typed === undefined ? undefined : memorySizes(typed);
     if (!sizes) return;
-    const starter = engine().starterFor(fn.templateFile, fn.logicalId);
+    const templates = fn.cdk ? await renderedStack(fn.templateFile, this.output) : undefined;
+    if (fn.cdk && !templates) return;
+    const inputs = templates ? { templates } : {};
+    const starter = engine().starterFor(fn.templateFile, fn.logicalId, templates?.get(fn.templateFile));
     if (typeof starter === 'string') {
       void vscode.window.showErrorMessage(vscode.l10n.t('Lambda Lens: {0}', starter));
       return;
     }
     let loaded: ReturnType<Engine['resolveScenario']>;
     try {
-      loaded = engine().resolveScenario(starter.json, starter.path);
+      loaded = engine().resolveScenario(starter.json, starter.path, {}, inputs);
     } catch (e) {
       showScenarioError(e, starter.path);
       return;
@@ -265,7 +307,7 @@ class Simulations implements PanelHost {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         try {
-          return await engine().tune(starter.json, starter.path, sizes, 10, controller.signal);
+          return await engine().tune(starter.json, starter.path, sizes, 10, controller.signal, inputs);
         } catch (e) {
           if (!controller.signal.aborted)
             void vscode.window.showErrorMessage(
@@ -291,7 +333,14 @@ class Simulations implements PanelHost {
     try {
       // The files a scenario names must be in the workspace.
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-      const loaded = engine().loadScenario(file.fsPath, platformDefaults, roots.length > 0 ? { roots } : {});
+      // A scenario naming a CDK stack runs with the stack rendered by the language server.
+      const stack = scenarioStack(file.fsPath);
+      const templates = stack !== undefined ? await renderedStack(stack, this.output) : undefined;
+      if (stack !== undefined && !templates) return;
+      const loaded = engine().loadScenario(file.fsPath, platformDefaults, {
+        ...(roots.length > 0 ? { roots } : {}),
+        ...(templates ? { templates } : {}),
+      });
       config = loaded.config;
       for (const w of loaded.warnings) this.output.appendLine(`# ${vscode.l10n.t('warning: {0}', w)}`);
       if (!(await acceptRejections(loaded.rejections))) return;
@@ -533,11 +582,35 @@ class Simulations implements PanelHost {
     logicalId?: string,
     title = vscode.l10n.t('Simulate Function (1/3): which function?'),
   ): Promise<FunctionChoice | undefined> {
-    const files = templateUri
-      ? [vscode.Uri.parse(templateUri)]
-      : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
+    const stackGiven = templateUri !== undefined && isStackFile(vscode.Uri.parse(templateUri).fsPath);
+    const files = stackGiven
+      ? []
+      : templateUri
+        ? [vscode.Uri.parse(templateUri)]
+        : await vscode.workspace.findFiles(TEMPLATE_GLOB, EXCLUDE_GLOB, 50);
     const choices: FunctionChoice[] = [];
     const editor = vscode.window.activeTextEditor;
+    // CDK stacks: the language server reads them and renders each as a template.
+    if ((templateUri === undefined || stackGiven) && cdkRenderer) {
+      const rendered = await cdkRenderer(templateUri !== undefined ? { uri: templateUri } : {}).catch(() => ({
+        stacks: [],
+      }));
+      for (const stack of rendered.stacks) {
+        for (const f of engine().templateFunctions(stack.uri, stack.template, 'json')) {
+          choices.push({
+            logicalId: f.logicalId,
+            templateFile: stack.path,
+            handler: f.handler ?? vscode.l10n.t('(no handler)'),
+            runtime: f.runtime ?? 'nodejs22.x',
+            simulated: f.runtime === undefined || f.runtime.startsWith('nodejs') || f.runtime.startsWith('python'),
+            triggers: f.triggers,
+            events: f.events,
+            underCursor: false,
+            cdk: true,
+          });
+        }
+      }
+    }
     for (const file of files) {
       // The active editor's text, saved or not, so that the function under the cursor is found where it is.
       const open = editor?.document.uri.toString() === file.toString() ? editor.document : undefined;
@@ -558,6 +631,7 @@ class Simulations implements PanelHost {
           events: f.events,
           underCursor:
             open !== undefined && editor !== undefined && inSpan(f.span, open.offsetAt(editor.selection.active)),
+          cdk: false,
         });
       }
     }
@@ -570,7 +644,7 @@ class Simulations implements PanelHost {
       void vscode.window.showWarningMessage(
         choices.length === 0
           ? vscode.l10n.t(
-              'Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml).',
+              'Lambda Lens: no Lambda functions found in the workspace templates (template.yaml, *.template.yaml, serverless.yml) or CDK stacks.',
             )
           : vscode.l10n.t(
               'Lambda Lens: the simulator runs Node.js and Python functions; none of the functions in the workspace templates uses a nodejs or python runtime.',
@@ -673,6 +747,19 @@ interface FunctionChoice {
   events: TriggerFacts[];
   /** The cursor of the active editor is in this function's resource. */
   underCursor: boolean;
+  /** A function of a CDK stack (`templateFile` is the stack file): runs with the language server's rendering. */
+  cdk: boolean;
+}
+
+/** The CDK stack a scenario file names as its `template`, if it names one. */
+function scenarioStack(file: string): string | undefined {
+  try {
+    const template = (JSON.parse(readFileSync(file, 'utf8')) as { template?: unknown }).template;
+    if (typeof template !== 'string' || !isStackFile(template)) return undefined;
+    return isAbsolute(template) ? template : join(dirname(file), template);
+  } catch {
+    return undefined;
+  }
 }
 
 async function pickPattern(): Promise<TrafficPattern | undefined> {

@@ -20,6 +20,7 @@ import { resolvePythonHandler } from './handlers/python/files';
 import { pathToUri, uriToPath } from './handlers/resolve';
 import type { CodeLensResult, LocationResult } from './project/views';
 import { isCdkSourcePath, mayDefineFunctions, readStackInApp } from './cdk/app';
+import { renderCdkStack, type CdkRendering } from './cdk/simulation';
 import { cdkHover } from './hover/cdk';
 
 export type { FileSystem } from './fs';
@@ -269,6 +270,24 @@ export class LanguageService {
     this.cdkCache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
     return template.kind ? template : undefined;
+  }
+
+  /** The CDK stacks of the workspace that create Lambda functions (uris). */
+  cdkStacks(): string[] {
+    return this.project
+      .workspaceTemplates()
+      .filter((t) => t.kind === 'cdk')
+      .map((t) => t.uri);
+  }
+
+  /**
+   * A CDK stack rendered as the SAM template the simulator reads (cdk/simulation.ts), open
+   * editors' text first; with `build`, its NodejsFunction entries are compiled into cdk.out/lambda-lens/.
+   */
+  renderCdk(uri: string, build: boolean): CdkRendering | undefined {
+    const path = uriToPath(uri);
+    const text = this.fs.readFile(path);
+    return text === undefined || !mayDefineFunctions(text) ? undefined : renderCdkStack(path, text, this.fs, { build });
   }
 
   /** True when the document is a CDK stack that creates Lambda functions. */

@@ -247,6 +247,8 @@ export async function runSimulate(
   argv: string[],
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
+  /** CDK stacks the CLI rendered as templates (service/cdk/simulation.ts), by absolute path. */
+  templates: ReadonlyMap<string, string> = new Map(),
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     // As `lambda-lens help simulate` prints it (a line written by the CLI ends with a newline).
@@ -260,8 +262,8 @@ export async function runSimulate(
   }
   let loaded: LoadedScenario;
   try {
-    if (isTemplate(args.scenario)) {
-      const starter = starterFor(args.scenario, args.fn);
+    if (isTemplate(args.scenario, templates)) {
+      const starter = starterFor(args.scenario, args.fn, templates.get(resolve(args.scenario)));
       if (typeof starter === 'string') {
         err.write(`lambda-lens simulate: ${starter}\n`);
         return EXIT.usage;
@@ -270,7 +272,7 @@ export async function runSimulate(
         out.write(`${JSON.stringify(starter.json, null, 2)}\n`);
         return EXIT.ok;
       }
-      loaded = resolveScenario(starter.json, starter.path);
+      loaded = resolveScenario(starter.json, starter.path, {}, { templates });
     } else {
       if (args.fn || args.printScenario) {
         err.write(
@@ -282,7 +284,7 @@ export async function runSimulate(
       loaded = loadScenario(
         args.scenario,
         {},
-        { roots: [process.cwd(), dirname(resolve(args.scenario)), ...args.allowDirs] },
+        { roots: [process.cwd(), dirname(resolve(args.scenario)), ...args.allowDirs], templates },
       );
     }
   } catch (e) {

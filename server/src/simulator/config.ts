@@ -233,6 +233,11 @@ export interface SimulationConfig {
   routing?: VersionRouting;
   /** The template the function came from: its resources are emulated by the run's local AWS endpoint. */
   templateFile?: string;
+  /**
+   * The template's text when the caller rendered it (a CDK stack as a SAM template, given with
+   * ScenarioInputs.templates): read in place of `templateFile`, which is then the stack's path.
+   */
+  templateText?: string;
   /** The scenario's `services` section: seed data and call rules for the local AWS endpoint. */
   services?: ServicesConfig;
 }

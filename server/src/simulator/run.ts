@@ -6,7 +6,6 @@
  * (engine.ts: environments, concurrency, retries, batches) on one shared clock, and the trace
  * holds them all, each invocation with the AWS calls it made.
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PRICE } from '../service/limits';
 import type { FunctionModel } from '../service/model/types';
@@ -31,7 +30,7 @@ import { SimClock } from './clock';
 import type { SimulationConfig, SqsQueueConfig, StreamConfig } from './config';
 import { Simulation } from './engine';
 import type { RunOptions, RunService } from './platform';
-import { templateFunction, templateQueue, templateStream } from './scenario';
+import { templateFunction, templateQueue, templateSource, templateStream } from './scenario';
 import { summarize } from './summary';
 import type { SimulationTrace, TraceInvocation } from './trace';
 
@@ -70,8 +69,8 @@ class Run {
     let resources = emptyResources(region);
     if (config.templateFile !== undefined) {
       try {
-        const text = readFileSync(config.templateFile, 'utf8');
-        this.template = readTemplate(pathToFileURL(config.templateFile).href, text);
+        const { text, format } = templateSource(config.templateFile, config.templateText);
+        this.template = readTemplate(pathToFileURL(config.templateFile).href, text, format);
         this.templateRoot = this.template.root;
         resources = readResources(this.templateRoot, region);
       } catch (e) {
@@ -204,7 +203,7 @@ class Run {
     const existing = this.members.get(fn.logicalId);
     if (existing) return existing;
     if (this.config.templateFile === undefined) return undefined;
-    const loaded = templateFunction(this.config.templateFile, fn.logicalId);
+    const loaded = templateFunction(this.config.templateFile, fn.logicalId, this.config.templateText);
     if (!loaded) {
       this.warnings.push(
         `${fn.logicalId}: the function could not be read from the template, so calls to it are not run`,
@@ -225,7 +224,7 @@ class Run {
     if (m.model !== undefined || this.config.templateFile === undefined) return m.model;
     let model = this.templateModels.get(m.id);
     if (model === undefined) {
-      model = templateFunction(this.config.templateFile, m.id)?.model;
+      model = templateFunction(this.config.templateFile, m.id, this.config.templateText)?.model;
       if (model) this.templateModels.set(m.id, model);
     }
     return model;

@@ -10,7 +10,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, parse as parsePath, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BATCH_SIZE, EPHEMERAL_STORAGE, PAYLOAD, SQS_VISIBILITY } from '../service/limits';
-import { readTemplate } from '../service/templates/template';
+import { readTemplate, type TemplateDocument } from '../service/templates/template';
+import { getPath, scalarString } from '../service/templates/tree';
+import { isStackFile } from '../service/cdk/paths';
 import { knownValue, type EventSourceMappingModel, type FunctionModel, type Setting } from '../service/model/types';
 import { parseTrafficShift } from '../service/model/deployment';
 import {
@@ -596,6 +598,33 @@ export interface ScenarioInputs {
    * in: the workspace and folders allowed explicitly. Default: the scenario's folder.
    */
   roots?: readonly string[];
+  /**
+   * Templates rendered by the caller, by absolute path: a CDK stack file (`lib/stack.ts`) as the
+   * SAM template (JSON) the language server or the CLI rendered from it (service/cdk/simulation.ts);
+   * the simulator holds no TypeScript compiler to read the stack itself.
+   */
+  templates?: ReadonlyMap<string, string>;
+}
+
+/** A template's text and format: the caller's rendering of a CDK stack, or the file. */
+export function templateSource(
+  file: string,
+  rendered: string | undefined,
+): { text: string; format: 'json' | undefined } {
+  if (rendered !== undefined) return { text: rendered, format: 'json' };
+  if (isStackFile(file))
+    throw new Error(
+      `${file} is a CDK stack: run it with \`lambda-lens simulate\` or the editor's Simulate Function…, which read the stack`,
+    );
+  return { text: readFileSync(file, 'utf8'), format: /\.json$/i.test(file) ? 'json' : undefined };
+}
+
+/** A rejection of a rendered CDK stack, placed at its construct in the stack file (the rendering's `LambdaLens::Source`). */
+function placeInStack(r: Rejection, template: TemplateDocument, model: FunctionModel): Rejection {
+  const line = scalarString(
+    getPath(template.resolver?.resource(model.logicalId), 'Metadata', 'LambdaLens::Source', 'line'),
+  );
+  return { ...r, line: line !== undefined ? Number(line) : r.line };
 }
 
 /** Whether `later` is about the value `first` is about, or one inside it (its reading repeats the schema's word). */
@@ -634,6 +663,7 @@ export function resolveScenario(
   let model: FunctionModel | undefined;
   let specDir = baseDir;
   let templateFileUsed: string | undefined;
+  let templateText: string | undefined;
   /** A template function that publishes an alias is invoked through it unless `qualifier` says otherwise. */
   let defaultQualifier: string | undefined;
   let rejected: Rejection[] = [];
@@ -643,18 +673,16 @@ export function resolveScenario(
     const logicalId = typeof root['function'] === 'string' ? root['function'] : undefined;
     if (logicalId === undefined)
       r.problems.push("function: with a template, give the function's logical id as a string");
-    let text: string | undefined;
+    let source: { text: string; format: 'json' | undefined } | undefined;
+    const rendered = inputs.templates?.get(templateFile);
     try {
-      text = readFileSync(templateFile, 'utf8');
+      source = templateSource(templateFile, rendered);
     } catch (e) {
       r.problems.push(`template: cannot read ${templateFile}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (text !== undefined && logicalId !== undefined) {
-      const template = readTemplate(
-        pathToFileURL(templateFile).href,
-        text,
-        /\.json$/i.test(templateFile) ? 'json' : undefined,
-      );
+    if (source !== undefined && rendered !== undefined) templateText = rendered;
+    if (source !== undefined && logicalId !== undefined) {
+      const template = readTemplate(pathToFileURL(templateFile).href, source.text, source.format);
       const functions = template.functions;
       model = functions.find((f) => f.logicalId === logicalId);
       if (!model)
@@ -681,6 +709,10 @@ export function resolveScenario(
           ephemeralStorage: 'ephemeralStorage' in overrides,
           sqsBatchSize,
         });
+        if (rendered !== undefined) {
+          const m = model;
+          rejected = rejected.map((x) => placeInStack(x, template, m));
+        }
         defaultQualifier = publishedAlias(model);
         const qualifier =
           (typeof root['qualifier'] === 'string' ? root['qualifier'] : undefined) ?? defaultQualifier ?? '$LATEST';
@@ -776,6 +808,7 @@ export function resolveScenario(
       traffic,
       ...(routing !== undefined ? { routing } : {}),
       ...(templateFileUsed !== undefined ? { templateFile: templateFileUsed } : {}),
+      ...(templateText !== undefined ? { templateText } : {}),
       services: { ...services, seed },
     },
     warnings,
@@ -946,18 +979,17 @@ function readServices(r: Reader, v: Json | undefined, baseDir: string): Omit<Ser
 export function templateFunction(
   templateFile: string,
   logicalId: string,
+  rendered?: string,
 ): { config: FunctionConfig; model: FunctionModel; warnings: string[] } | undefined {
-  let text: string;
+  let source: { text: string; format: 'json' | undefined };
   try {
-    text = readFileSync(templateFile, 'utf8');
+    source = templateSource(templateFile, rendered);
   } catch {
     return undefined;
   }
-  const model = readTemplate(
-    pathToFileURL(templateFile).href,
-    text,
-    /\.json$/i.test(templateFile) ? 'json' : undefined,
-  ).functions.find((f) => f.logicalId === logicalId);
+  const model = readTemplate(pathToFileURL(templateFile).href, source.text, source.format).functions.find(
+    (f) => f.logicalId === logicalId,
+  );
   if (!model) return undefined;
   const warnings: string[] = [];
   const problems: string[] = [];

@@ -5,11 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readTemplateFunctions } from '../service/templates/template';
+import { readTemplate } from '../service/templates/template';
 import { starterScenario } from './starter';
+import { templateSource } from './scenario';
 
-/** A template rather than a scenario: YAML, or JSON with Resources and no traffic. */
-export function isTemplate(file: string): boolean {
+/** A template rather than a scenario: YAML, JSON with Resources and no traffic, or a CDK stack the caller rendered. */
+export function isTemplate(file: string, templates?: ReadonlyMap<string, string>): boolean {
+  if (templates?.has(resolve(file)) === true) return true;
   if (/\.ya?ml$/i.test(file)) return true;
   if (!/\.json$/i.test(file)) return false;
   try {
@@ -20,16 +22,20 @@ export function isTemplate(file: string): boolean {
   }
 }
 
-/** The starter scenario for a template function, or a usage problem. */
-export function starterFor(file: string, logicalId: string | null): { json: object; path: string } | string {
+/** The starter scenario for a template function (`rendered`: a CDK stack's rendering), or a usage problem. */
+export function starterFor(
+  file: string,
+  logicalId: string | null,
+  rendered?: string,
+): { json: object; path: string } | string {
   const path = resolve(file);
-  let text: string;
+  let source: { text: string; format: 'json' | undefined };
   try {
-    text = readFileSync(path, 'utf8');
+    source = templateSource(path, rendered);
   } catch (e) {
     return `cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const functions = readTemplateFunctions(pathToFileURL(path).href, text);
+  const functions = readTemplate(pathToFileURL(path).href, source.text, source.format).functions;
   const ids = functions.map((f) => f.logicalId);
   const model = logicalId
     ? functions.find((f) => f.logicalId === logicalId)

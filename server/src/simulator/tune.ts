@@ -14,7 +14,7 @@ import { EXIT, isOneOf, notOneOf, parseCommandArgs } from '../args';
 import { MEMORY, PRICE } from '../service/limits';
 import { isTemplate, starterFor } from './target';
 import { simulate } from './run';
-import { resolveScenario, ScenarioError, type LoadedScenario } from './scenario';
+import { resolveScenario, ScenarioError, type LoadedScenario, type ScenarioInputs } from './scenario';
 import { durationStats } from './summary';
 import type { SimulationTrace } from './trace';
 import { formatRejection } from './validate';
@@ -93,6 +93,8 @@ export async function tune(
   sizes: readonly number[],
   tolerancePct: number,
   signal?: AbortSignal,
+  /** Templates the caller rendered (a CDK stack: ScenarioInputs.templates). */
+  inputs: ScenarioInputs = {},
 ): Promise<TuneResult & { traces: SimulationTrace[] }> {
   const rows: TuneRow[] = [];
   const traces: SimulationTrace[] = [];
@@ -102,6 +104,8 @@ export async function tune(
     const loaded = resolveScenario(
       { ...base, overrides: { ...(base.overrides ?? {}), memorySize: memorySizeMb } },
       path,
+      {},
+      inputs,
     );
     architecture = loaded.config.function.architecture;
     const trace = await simulate(loaded.config, signal ? { signal } : {});

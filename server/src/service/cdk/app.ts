@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import type { FileSystem } from '../fs';
 import { importsCdk } from './values';
 import { readCdkStack } from './read';
-import { readSynth } from './synth';
-import { readAppProps } from './appProps';
+import { readSynth, type SynthFunctions } from './synth';
+import { readAppProps, type AppProps } from './appProps';
 import type { TemplateDocument } from '../templates/template';
 
 /** Files the reader can read (TypeScript and JavaScript sources; declaration files are not stacks). */
@@ -67,15 +67,21 @@ export function stackFiles(appDir: string, fs: FileSystem): string[] {
   return out;
 }
 
-/** A stack file read with what its app adds: the app folder, its last synth, the props its entry file passes. */
-export function readStackInApp(uri: string, path: string, text: string, fs: FileSystem): TemplateDocument {
+/** What a stack file's app adds to its reading: the app folder, its last synth, the props its entry file passes. */
+export function stackContext(
+  path: string,
+  fs: FileSystem,
+): { appRoot: string | undefined; synth: SynthFunctions | undefined; appProps: AppProps | undefined } {
   const appRoot = findAppRoot(path, fs);
-  return readCdkStack(
-    uri,
-    path,
-    text,
+  return {
     appRoot,
-    appRoot !== undefined ? readSynth(appRoot, fs) : undefined,
-    appRoot !== undefined ? readAppProps(appRoot, fs) : undefined,
-  );
+    synth: appRoot !== undefined ? readSynth(appRoot, fs) : undefined,
+    appProps: appRoot !== undefined ? readAppProps(appRoot, fs) : undefined,
+  };
+}
+
+/** A stack file read with what its app adds (stackContext). */
+export function readStackInApp(uri: string, path: string, text: string, fs: FileSystem): TemplateDocument {
+  const ctx = stackContext(path, fs);
+  return readCdkStack(uri, path, text, ctx.appRoot, ctx.synth, ctx.appProps);
 }

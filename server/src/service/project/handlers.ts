@@ -188,7 +188,7 @@ export class HandlerFiles {
         span: h.nameSpan,
         title: lensTitle(l.fn),
         target: locationIn(l.template.uri, l.template.text, l.fn.idSpan),
-        fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' },
+        fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId },
       });
     }
     return out;

@@ -31,8 +31,8 @@ export interface CodeLensResult {
   readonly title: string;
   /** The function in its template, which the lens opens. */
   readonly target: LocationResult;
-  /** The function, for commands that act on it (the "Simulate" lens; not for CDK functions, which the simulator cannot read). */
-  readonly fn: { readonly templateUri: string; readonly logicalId: string; readonly simulate: boolean };
+  /** The function, for commands that act on it (the "Simulate" lens; a CDK function's template is its stack file). */
+  readonly fn: { readonly templateUri: string; readonly logicalId: string };
 }
 
 export function locationIn(uri: string, text: string, span: Span): LocationResult {
@@ -84,7 +84,7 @@ export function codeLenses(model: HandlerModel, links: readonly FunctionLink[]):
       span: entry.nameSpan,
       title: lensTitle(l.fn),
       target: locationIn(l.template.uri, l.template.text, l.fn.idSpan),
-      fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId, simulate: l.fn.kind !== 'cdk' },
+      fn: { templateUri: l.template.uri, logicalId: l.fn.logicalId },
     });
   }
   return out;
