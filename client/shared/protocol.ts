@@ -3,7 +3,7 @@
  * (client/webview). Both sides import this file; it imports only the trace types, which are
  * self-contained, so it compiles for Node and for the browser alike.
  */
-import type { SimulationTrace, TraceEvent } from '../../server/src/simulator/trace';
+import type { SimulationTrace, TraceEvent, TuneResult } from '../../server/src/simulator/trace';
 
 /** Where the panel's run came from, so that it can be reloaded after a window reload. */
 export type RunSource =
@@ -49,6 +49,19 @@ export interface RunSavedMessage {
   source: RunSource;
 }
 
+/**
+ * extension → webview: Compare Memory Sizes… finished: show its chart and table in the panel's
+ * Memory sizes view. `reveal`: switch to that view (a new result), else keep the view shown (a
+ * reloaded webview being fed again).
+ */
+export interface LoadTuneMessage {
+  type: 'load-tune';
+  result: TuneResult;
+  /** E.g. `QuoteFunction: memory sizes`. */
+  title: string;
+  reveal: boolean;
+}
+
 /** webview → extension: the page script started; `source` is what it showed before a reload, if anything. */
 export interface ReadyMessage {
   type: 'ready';
@@ -86,7 +99,7 @@ export interface RevealFindingMessage {
 }
 
 export type ToWebviewMessage =
-  LoadTraceMessage | LiveStartMessage | LiveEventsMessage | LiveFailedMessage | RunSavedMessage;
+  LoadTraceMessage | LiveStartMessage | LiveEventsMessage | LiveFailedMessage | RunSavedMessage | LoadTuneMessage;
 export type FromWebviewMessage =
   ReadyMessage | CancelRunMessage | ExportChromeTraceMessage | RevealLogsMessage | RevealFindingMessage;
 
@@ -106,6 +119,9 @@ export interface PanelViewState {
   query: string;
   /** Compressed time on (the default) or off; absent in state saved by older versions. */
   compress?: boolean;
+  /** The Memory sizes view's comparison, and the view shown; absent in state saved by older versions. */
+  tune?: { result: TuneResult; title: string } | null;
+  tab?: 'timeline' | 'memory';
 }
 
 /** The webview panel's view type (also the serializer's key); `contributes` has no entry for it. */

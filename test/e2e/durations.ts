@@ -1,7 +1,8 @@
 // Durations and memory sizes in a real VS Code (issue 18): a burst of the example's QuoteFunction
 // plays in the timeline (its bars are REPORT Durations, INIT starts with the runtime's start-up
-// segment), and "Lambda Lens: Compare Memory Sizes…" runs the function at three sizes and shows
-// Duration and cost against memory beside the editor. Screenshots of both.
+// segment, which the legend names), and "Lambda Lens: Compare Memory Sizes…" runs the function at
+// three sizes and shows Duration and cost against memory in the timeline panel's Memory sizes
+// view, reached and left with the keyboard. Screenshots of both.
 //
 //   node --import tsx --test-reporter=spec test/e2e/durations.ts
 //
@@ -38,6 +39,7 @@ describe('durations and memory sizes', () => {
   test('a burst plays in the timeline', { timeout: TIMEOUT * 6 }, () =>
     withEvidence(workbench, session, artifacts, 'burst', async () => {
       await simulateBurstInPanel(workbench, artifacts);
+      await PANEL.frame(workbench.page).locator('.ll-legend-item[data-mark="runtime-start-up"]').waitFor();
       await workbench.page
         .locator('iframe.webview.ready')
         .first()
@@ -62,19 +64,36 @@ describe('durations and memory sizes', () => {
         await page.locator('.quick-input-widget .quick-input-title', { hasText: '2/2' }).waitFor();
         await input.fill('128, 512, 1769');
         await input.press('Enter');
-        // The comparison opens beside the editor once the three runs are done.
-        const tab = page.locator('.tab', { hasText: `${PANEL.exampleFunction}: memory sizes` });
-        await tab.waitFor({ timeout: TIMEOUT * 6 });
-        const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-        await frame.locator('svg polyline.duration').waitFor();
-        const rows = await frame.locator('tbody tr td:first-child').allTextContents();
+        // The comparison shows in the timeline panel's Memory sizes view once the three runs are done.
+        const frame = PANEL.frame(page);
+        const view = frame.locator('.ll-app[data-view="memory"] .ll-memory');
+        await view.locator('svg polyline.duration').waitFor({ timeout: TIMEOUT * 6 });
+        const rows = await view.locator('tbody tr th').allTextContents();
         assert.deepEqual(rows, ['128 MB', '512 MB', '1769 MB']);
-        assert.match((await frame.locator('body').textContent()) ?? '', /Cheapest:\s*\d+ MB\. Fastest:\s*\d+ MB/);
+        assert.match(
+          (await view.locator('.ll-tune-pickline').textContent()) ?? '',
+          /^Cheapest: \d+ MB\. Fastest: \d+ MB/,
+        );
+        assert.equal(await view.locator('svg circle.duration').count(), 3);
         await workbench.screenshot('compare-memory-sizes');
         await page
           .locator('iframe.webview.ready')
-          .last()
+          .first()
           .screenshot({ path: join(artifacts, 'durations-memory-sizes-panel.png') });
+        // Keyboard: the tabs move between the views; the run is still in the Timeline view.
+        const memoryTab = frame.locator('#ll-tab-memory');
+        assert.equal(await memoryTab.getAttribute('aria-selected'), 'true');
+        await memoryTab.focus();
+        await memoryTab.press('ArrowLeft');
+        await frame.locator('.ll-app[data-view="timeline"]').waitFor();
+        await frame.locator(PANEL.canvas).waitFor({ state: 'visible' });
+        assert.equal(await frame.locator('#ll-tab-timeline').getAttribute('aria-selected'), 'true');
+        await frame.locator('#ll-tab-timeline').press('ArrowRight');
+        await view.locator('svg polyline.duration').waitFor();
+        // Hidden and shown again: the webview is rebuilt with the comparison and its view.
+        await page.locator('.tabs-container .tab', { hasText: 'template.yaml' }).first().click();
+        await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().click();
+        await PANEL.frame(page).locator('.ll-app[data-view="memory"] .ll-memory tbody tr').nth(2).waitFor();
       }),
   );
 });

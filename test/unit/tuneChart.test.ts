@@ -1,8 +1,8 @@
-/** The Compare Memory Sizes page: an SVG chart (Duration and cost against memory) and the table, no script. */
+/** Compare Memory Sizes… in the timeline panel: the SVG chart (Duration and cost against memory), the table and the recommendation. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tuneChartSvg, tunePageHtml } from '../../client/src/panel/tuneChart';
-import type { TuneResult, TuneRow } from '../../server/src/simulator/tune';
+import { readShownTune, recommendation, tuneChartSvg, tuneTable } from '../../client/webview/src/tuneChart';
+import type { TuneResult, TuneRow } from '../../server/src/simulator/trace';
 
 function row(memorySizeMb: number, durationP50Ms: number, x86: number): TuneRow {
   return {
@@ -47,21 +47,30 @@ test('the chart has one point per size, left to right by memory; Duration falls 
   for (const mb of [128, 512, 1769, 3008]) assert.match(svg, new RegExp(`>${mb}</text>`));
 });
 
-test('the page: the recommendation, the table in memory order, no script, the CSP given', () => {
-  const html = tunePageHtml(RESULT, 'Cpu: memory sizes', "default-src 'none'; style-src 'unsafe-inline'");
-  assert.doesNotMatch(html, /<script/i);
-  assert.match(html, /content="default-src &#39;none&#39;|content="default-src 'none'/);
-  assert.match(
-    html,
-    /Cheapest:<\/strong> 128 MB\. <strong>Fastest:<\/strong> 1769 MB, the smallest size within 10 % of the best Duration p50/,
+test('the table in memory order with both prices and the marks; the recommendation', () => {
+  const table = tuneTable(RESULT);
+  assert.deepEqual(
+    table.map((r) => r.memorySizeMb),
+    [128, 512, 1769, 3008],
   );
-  const sizes = [...html.matchAll(/<tr><td>(\d+) MB<\/td>/g)].map((m) => Number(m[1]));
-  assert.deepEqual(sizes, [128, 512, 1769, 3008]);
-  assert.match(html, /<td>\$0\.66<\/td>/, 'arm64 cost shown');
+  assert.deepEqual(table[0]?.cells, ['128 MB', '249.1 ms', '298.9 ms', '150.0 ms', '0.5000', '$0.83', '$0.66']);
+  assert.deepEqual(
+    table.map((r) => r.marks),
+    ['cheapest', '', 'fastest', ''],
+  );
+  assert.equal(
+    recommendation(RESULT),
+    'Cheapest: 128 MB. Fastest: 1769 MB, the smallest size within 10 % of the best Duration p50.',
+  );
 });
 
-test('text in the page is escaped', () => {
-  const html = tunePageHtml(RESULT, '<img src=x>', "default-src 'none'");
-  assert.doesNotMatch(html, /<img src=x>/);
-  assert.match(html, /&lt;img src=x&gt;/);
+test('a comparison saved in the panel state is read back only when it has the shape of one', () => {
+  assert.deepEqual(readShownTune({ result: RESULT, title: 'Cpu: memory sizes' }), {
+    result: RESULT,
+    title: 'Cpu: memory sizes',
+  });
+  assert.equal(readShownTune(undefined), null);
+  assert.equal(readShownTune({ result: { ...RESULT, architecture: '<svg>' }, title: 't' }), null);
+  assert.equal(readShownTune({ result: { ...RESULT, rows: [{ memorySizeMb: '1"/><script>' }] }, title: 't' }), null);
+  assert.equal(readShownTune({ result: RESULT }), null);
 });

@@ -27,7 +27,6 @@ import {
 import { markStep } from '../walkthrough';
 import { latestRun, newRunId, readTrace, rememberOpened, runTitle, saveRun, saveScenario } from './runs';
 import { TimelinePanel, registerTimelineSerializer, type PanelHost } from './timelinePanel';
-import { tunePageHtml } from './tuneChart';
 import { fitSample, type TriggerFacts } from './fitEvent';
 import {
   describePattern,
@@ -258,7 +257,8 @@ class Simulations implements PanelHost {
 
   /**
    * Compare Memory Sizes…: the function's starter scenario at each memory size (as `lambda-lens
-   * tune`), then a chart of Duration and cost against memory beside the editor.
+   * tune`), then its chart of Duration and cost against memory, its table and its
+   * recommendation in the timeline panel's Memory sizes view.
    */
   async compareMemorySizes(templateUri?: string, logicalId?: string): Promise<void> {
     if (!trusted()) return;
@@ -317,7 +317,10 @@ class Simulations implements PanelHost {
         }
       },
     );
-    if (result) showTuneChart(title, result);
+    if (result) {
+      const { rows, cheapestMb, fastestMb, tolerancePct, architecture } = result;
+      this.panel().showTune({ rows, cheapestMb, fastestMb, tolerancePct, architecture }, title);
+    }
   }
 
   async runScenario(uri?: vscode.Uri): Promise<void> {
@@ -520,7 +523,10 @@ class Simulations implements PanelHost {
     };
     const onEvent = (event: TraceEvent): void => {
       if (event.type === 'log') this.output.appendLine(event.line);
-      else if (event.type === 'run-start') this.output.appendLine(`# ${event.runtime.note}`);
+      else if (event.type === 'run-start') {
+        this.output.appendLine(`# ${event.runtime.note}`);
+        if (event.function.ephemeralStorage) this.output.appendLine(`# ${event.function.ephemeralStorage.note}`);
+      }
       pending.push(event);
       if (timer === null) timer = setTimeout(flush, 50);
     };
@@ -1009,15 +1015,6 @@ function memorySizes(text: string): number[] | undefined {
     .filter(Boolean);
   if (list.length === 0 || list.some((x) => !/^\d+$/.test(x) || Number(x) < 128 || Number(x) > 10240)) return undefined;
   return [...new Set(list.map(Number))].sort((a, b) => a - b);
-}
-
-/** The comparison beside the editor: a page without scripts (tuneChart.ts). */
-function showTuneChart(title: string, result: Parameters<typeof tunePageHtml>[0]): void {
-  const panel = vscode.window.createWebviewPanel('lambdaLens.memorySizes', title, vscode.ViewColumn.Beside, {
-    enableScripts: false,
-  });
-  const csp = [`default-src 'none'`, `style-src 'unsafe-inline'`].join('; ');
-  panel.webview.html = tunePageHtml(result, title, csp);
 }
 
 function workspaceRoot(): string | undefined {

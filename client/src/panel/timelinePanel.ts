@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { FromWebviewMessage, RunSource, ToWebviewMessage } from '../../shared/protocol';
 import { TIMELINE_VIEW_TYPE, readFromWebview } from '../../shared/protocol';
 import type { SimulationTrace, TraceEvent } from '../../../server/src/simulator/index';
+import type { TuneResult } from '../../../server/src/simulator/trace';
 import { markStep } from '../walkthrough';
 import { mayReopen, readTrace, runTitle } from './runs';
 
@@ -32,6 +33,10 @@ export class TimelinePanel {
   static current: TimelinePanel | undefined;
   private static readonly all = new Set<TimelinePanel>();
   private shown: Shown | null = null;
+  /** The last Compare Memory Sizes… result, shown in the panel's Memory sizes view. */
+  private tune: { result: TuneResult; title: string } | null = null;
+  /** A new comparison the webview has not been told to switch to yet (it was hidden or loading). */
+  private tuneUnseen = false;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -49,6 +54,9 @@ export class TimelinePanel {
     panel.onDidChangeViewState(
       (e) => {
         if (e.webviewPanel.active) TimelinePanel.current = this;
+        // A hidden webview's page is gone (no retainContextWhenHidden): messages wait for the
+        // new page's `ready`, which replays what the panel shows.
+        if (!e.webviewPanel.visible) this.ready = false;
       },
       null,
       this.disposables,
@@ -118,6 +126,14 @@ export class TimelinePanel {
     this.panel.title = vscode.l10n.t('Timeline: {0}', title);
     this.post({ type: 'load-trace', trace, source, title });
     markStep('openPanel');
+  }
+
+  /** Shows a memory-size comparison in the panel's Memory sizes view (the run shown stays in the Timeline view). */
+  showTune(result: TuneResult, title: string): void {
+    this.tune = { result, title };
+    if (!this.shown) this.panel.title = vscode.l10n.t('Timeline: {0}', title);
+    this.tuneUnseen = !this.ready;
+    this.post({ type: 'load-tune', result, title, reveal: true });
   }
 
   startLive(runId: string, title: string): void {
@@ -202,6 +218,11 @@ export class TimelinePanel {
           vscode.l10n.t('Lambda Lens: cannot reopen the run: {0}', e instanceof Error ? e.message : String(e)),
         );
       }
+    }
+    // After the run, so that a new comparison's view is the one shown.
+    if (this.tune) {
+      this.post({ type: 'load-tune', ...this.tune, reveal: this.tuneUnseen });
+      this.tuneUnseen = false;
     }
   }
 

@@ -124,20 +124,49 @@ export function buildPage(root: HTMLElement) {
   });
   const announcer = el('div', { className: 'll-sr', attrs: { 'aria-live': 'polite' } });
 
-  /** The page; `data-state` says what it shows: `empty`, `live`, `done` or `failed` (tests wait on it). */
+  // Two views once Compare Memory Sizes… has run: the timeline, and the memory sizes chart.
+  const tab = (id: string, text: string, controls: string): HTMLButtonElement =>
+    el('button', {
+      className: 'll-tab',
+      text,
+      attrs: { type: 'button', role: 'tab', id, 'aria-controls': controls, 'aria-selected': 'false', tabindex: '-1' },
+    });
+  const timelineTab = tab('ll-tab-timeline', 'Timeline', 'll-view-timeline');
+  const memoryTab = tab('ll-tab-memory', 'Memory sizes', 'll-view-memory');
+  const tabs = el(
+    'div',
+    { className: 'll-tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } },
+    timelineTab,
+    memoryTab,
+  );
+  tabs.hidden = true;
+  const memory = el('section', {
+    className: 'll-memory',
+    attrs: { role: 'tabpanel', id: 'll-view-memory', 'aria-labelledby': 'll-tab-memory', tabindex: '0' },
+  });
+  memory.hidden = true;
+  const main = el('div', { className: 'll-main', attrs: { id: 'll-view-timeline' } }, timelineBox, details);
+
+  /**
+   * The page; `data-state` says what it shows: `empty`, `live`, `done` or `failed` (tests wait on
+   * it); `data-view` which view: `timeline` or `memory`.
+   */
   const app = el(
     'div',
     { className: 'll-app' },
     el('header', { className: 'll-header' }, title, subtitle, note),
+    tabs,
     toolbar,
     summary,
     versions,
     legend,
-    el('div', { className: 'll-main' }, timelineBox, details),
+    main,
     keys,
+    memory,
     announcer,
   );
   app.dataset.state = 'empty';
+  app.dataset.view = 'timeline';
   root.appendChild(app);
 
   return {
@@ -173,5 +202,9 @@ export function buildPage(root: HTMLElement) {
     empty,
     details,
     announcer,
+    tabs,
+    timelineTab,
+    memoryTab,
+    memory,
   };
 }

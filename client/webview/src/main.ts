@@ -19,10 +19,12 @@ import { LiveRun, timelineOfTrace, type Timeline } from './model';
 import { OVERVIEW_HEIGHT, Overview } from './overview';
 import { renderLegend, renderSummary, renderVersions } from './panes';
 import { advance, initialPlayback, validSpeed } from './playback';
+import { renderMemorySizes } from './memorySizes';
 import { LAYOUT, Renderer } from './render';
 import { createState, findBar, firstRow } from './state';
 import { readTheme } from './theme';
 import { formatDuration, formatTime } from './timeaxis';
+import { readShownTune, type ShownTune } from './tuneChart';
 import { clampView, fitView, revealView } from './viewport';
 
 const vscode = acquireVsCodeApi<PanelViewState>();
@@ -36,6 +38,51 @@ const restored = vscode.getState();
 // Compressed time is a preference of the panel, kept across reloads whatever run is shown.
 if (restored?.compress === false) s.compress = false;
 const page = buildPage(document.getElementById('root') ?? document.body);
+
+// ---- views: the timeline, and the memory sizes (Compare Memory Sizes…) -------------------------
+
+let tune: ShownTune | null = readShownTune(restored?.tune);
+let tab: 'timeline' | 'memory' = 'timeline';
+
+function showTab(next: 'timeline' | 'memory', focus = false): void {
+  tab = next === 'memory' && tune ? 'memory' : 'timeline';
+  page.app.dataset.view = tab;
+  page.memory.hidden = tab !== 'memory';
+  for (const [button, name] of [
+    [page.timelineTab, 'timeline'],
+    [page.memoryTab, 'memory'],
+  ] as const) {
+    button.setAttribute('aria-selected', String(tab === name));
+    button.tabIndex = tab === name ? 0 : -1;
+  }
+  if (focus) (tab === 'memory' ? page.memoryTab : page.timelineTab).focus();
+  saveState();
+}
+
+function loadTune(next: ShownTune, reveal: boolean): void {
+  tune = next;
+  page.tabs.hidden = false;
+  renderMemorySizes(page.memory, tune);
+  if (reveal) {
+    showTab('memory');
+    page.announcer.textContent = `${next.title}: cheapest ${next.result.cheapestMb} MB, fastest ${next.result.fastestMb} MB`;
+  } else showTab(tab);
+}
+
+page.timelineTab.addEventListener('click', () => showTab('timeline'));
+page.memoryTab.addEventListener('click', () => showTab('memory'));
+// The tab list's keys (WAI-ARIA tabs): arrows, Home and End move to a tab and show it.
+page.tabs.addEventListener('keydown', (e) => {
+  const to =
+    e.key === 'ArrowLeft' || e.key === 'Home'
+      ? 'timeline'
+      : e.key === 'ArrowRight' || e.key === 'End'
+        ? 'memory'
+        : null;
+  if (!to) return;
+  e.preventDefault();
+  showTab(to, true);
+});
 
 const actions = new Actions(s, {
   detailsChanged: () => showDetails(),
@@ -193,6 +240,9 @@ window.addEventListener('message', (e: MessageEvent<ToWebviewMessage>) => {
         s.source = m.source;
         saveState();
       }
+      break;
+    case 'load-tune':
+      loadTune({ result: m.result, title: m.title }, m.reveal);
       break;
   }
 });
@@ -364,11 +414,14 @@ function saveState(): void {
       scrollRow: s.scrollRow,
       query: s.query,
       compress: s.compress,
+      tune,
+      tab,
     });
   }, 300);
 }
 
 renderLegend(page.legend, theme);
+if (tune) loadTune(tune, restored?.tab === 'memory');
 renderHeader();
 renderFigures();
 resize();

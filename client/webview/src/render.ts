@@ -410,11 +410,18 @@ export class Renderer {
     if (b.kind === 'init') {
       ctx.fillStyle = this.pattern(color, 1);
       ctx.fillRect(x0, y, w, h);
-      if (b.startupEnd !== undefined && f) {
-        // The runtime's start-up, before the module loads: a plain, lighter segment.
-        const xs = Math.min(x0 + w, Math.max(x0, Renderer.x(f, f.axis.toDisplay(b.startupEnd))));
+      if (b.startupEnd !== undefined) {
+        // The runtime's start-up, before the module loads: a plain, lighter segment. Without a
+        // frame (the legend) it takes its share of the bar's own extent.
+        const at = f
+          ? Renderer.x(f, f.axis.toDisplay(b.startupEnd))
+          : x0 + (w * (b.startupEnd - b.start)) / Math.max(1e-9, b.end - b.start);
+        const xs = Math.min(x0 + w, Math.max(x0, at));
+        // Solid over the background, without the hatching: it reads as a segment of its own.
+        ctx.fillStyle = theme.background;
+        ctx.fillRect(x0, y, xs - x0, h);
         const alpha = ctx.globalAlpha;
-        ctx.globalAlpha = alpha * 0.45;
+        ctx.globalAlpha = alpha * 0.55;
         ctx.fillStyle = color;
         ctx.fillRect(x0, y, xs - x0, h);
         ctx.globalAlpha = alpha;

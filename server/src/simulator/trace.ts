@@ -460,3 +460,29 @@ export type TraceEvent =
   | { type: 'log'; atMs: number; env: string; requestId: string | null; line: string }
   /** The run finished (or was cancelled); the complete trace. */
   | { type: 'run-end'; atMs: number; trace: SimulationTrace };
+
+/** `lambda-lens tune` and Compare Memory Sizes… (tune.ts): one memory size's figures (the JSON output's elements). */
+export interface TuneRow {
+  memorySizeMb: number;
+  /** Duration of the invocations that ran (warm and cold), ms. */
+  durationP50Ms: number | null;
+  durationP95Ms: number | null;
+  /** Init Duration of the cold starts, ms. */
+  initP50Ms: number | null;
+  /** GB-seconds billed for the whole scenario (INIT included for on-demand cold starts). */
+  billedGbS: number;
+  /** What a million requests like the scenario's would cost, USD (GB-seconds and requests). */
+  costPerMillionUsd: { x86_64: number; arm64: number };
+  invocations: number;
+  errors: number;
+}
+
+export interface TuneResult {
+  rows: TuneRow[];
+  /** The size with the lowest cost per million on the function's architecture. */
+  cheapestMb: number;
+  /** The smallest size whose Duration p50 is within `tolerancePct` of the best. */
+  fastestMb: number;
+  tolerancePct: number;
+  architecture: 'x86_64' | 'arm64';
+}

@@ -16,37 +16,11 @@ import { isTemplate, starterFor } from './target';
 import { simulate } from './run';
 import { resolveScenario, ScenarioError, type LoadedScenario, type ScenarioInputs } from './scenario';
 import { durationStats } from './summary';
-import type { SimulationTrace } from './trace';
+import type { SimulationTrace, TuneResult, TuneRow } from './trace';
 import { formatRejection } from './validate';
 import { TUNE_USAGE } from './usage';
 
 export const DEFAULT_MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008] as const;
-
-/** One memory size's figures (the JSON output's elements). */
-export interface TuneRow {
-  memorySizeMb: number;
-  /** Duration of the invocations that ran (warm and cold), ms. */
-  durationP50Ms: number | null;
-  durationP95Ms: number | null;
-  /** Init Duration of the cold starts, ms. */
-  initP50Ms: number | null;
-  /** GB-seconds billed for the whole scenario (INIT included for on-demand cold starts). */
-  billedGbS: number;
-  /** What a million requests like the scenario's would cost, USD (GB-seconds and requests). */
-  costPerMillionUsd: { x86_64: number; arm64: number };
-  invocations: number;
-  errors: number;
-}
-
-export interface TuneResult {
-  rows: TuneRow[];
-  /** The size with the lowest cost per million on the function's architecture. */
-  cheapestMb: number;
-  /** The smallest size whose Duration p50 is within `tolerancePct` of the best. */
-  fastestMb: number;
-  tolerancePct: number;
-  architecture: 'x86_64' | 'arm64';
-}
 
 /** A run's row: percentiles from the trace, cost per million from its GB-seconds and requests. */
 export function tuneRow(memorySizeMb: number, trace: SimulationTrace): TuneRow {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { recommend, runTune, type TuneRow } from '../../../server/src/simulator/tune';
+import { recommend, runTune } from '../../../server/src/simulator/tune';
+import type { TuneRow } from '../../../server/src/simulator/trace';
 import { liveRuntimePids } from '../../../server/src/simulator/runtimes/process';
 import { FIXTURES } from './helpers';
 

@@ -1,9 +1,9 @@
 /**
- * The memory-size comparison as a page (Lambda Lens: Compare Memory Sizes…): Duration p50 and
- * the cost per million requests against memory, as an SVG chart with no script, and the table
- * `lambda-lens tune` prints. Pure: the rows in, HTML out (test/unit/tuneChart.test.ts).
+ * The memory-size comparison's chart (Lambda Lens: Compare Memory Sizes…, shown in the timeline
+ * panel by memorySizes.ts): Duration p50 and the cost per million requests against memory, as
+ * SVG markup. Pure: the rows in, markup out (test/unit/tuneChart.test.ts).
  */
-import type { TuneResult, TuneRow } from '../../../server/src/simulator/tune';
+import type { TuneResult } from '../../../server/src/simulator/trace';
 
 const WIDTH = 640;
 const HEIGHT = 300;
@@ -94,65 +94,72 @@ export function tuneChartSvg(result: Pick<TuneResult, 'rows' | 'cheapestMb' | 'f
   return parts.join('');
 }
 
-function row(r: TuneRow, result: Pick<TuneResult, 'cheapestMb' | 'fastestMb'>): string {
-  const marks = [
-    r.memorySizeMb === result.cheapestMb ? 'cheapest' : '',
-    r.memorySizeMb === result.fastestMb ? 'fastest' : '',
-    r.errors > 0 ? `${r.errors} errors` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-  const cells = [
-    `${r.memorySizeMb} MB`,
-    ms(r.durationP50Ms),
-    ms(r.durationP95Ms),
-    ms(r.initP50Ms),
-    r.billedGbS.toFixed(4),
-    `$${r.costPerMillionUsd.x86_64.toFixed(2)}`,
-    `$${r.costPerMillionUsd.arm64.toFixed(2)}`,
-    marks,
-  ];
-  return `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+/** The table's cells for one size, as `lambda-lens tune` prints them, in memory order; `marks` says cheapest/fastest/errors. */
+export function tuneTable(result: Pick<TuneResult, 'rows' | 'cheapestMb' | 'fastestMb'>): {
+  memorySizeMb: number;
+  cells: string[];
+  marks: string;
+}[] {
+  return [...result.rows]
+    .sort((a, b) => a.memorySizeMb - b.memorySizeMb)
+    .map((r) => ({
+      memorySizeMb: r.memorySizeMb,
+      cells: [
+        `${r.memorySizeMb} MB`,
+        ms(r.durationP50Ms),
+        ms(r.durationP95Ms),
+        ms(r.initP50Ms),
+        r.billedGbS.toFixed(4),
+        `$${r.costPerMillionUsd.x86_64.toFixed(2)}`,
+        `$${r.costPerMillionUsd.arm64.toFixed(2)}`,
+      ],
+      marks: [
+        r.memorySizeMb === result.cheapestMb ? 'cheapest' : '',
+        r.memorySizeMb === result.fastestMb ? 'fastest' : '',
+        r.errors > 0 ? `${r.errors} errors` : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    }));
 }
 
-/** The whole page: heading, chart, legend, table and the recommendation. `csp` is the Content-Security-Policy. */
-export function tunePageHtml(result: TuneResult, title: string, csp: string): string {
-  const rows = [...result.rows].sort((a, b) => a.memorySizeMb - b.memorySizeMb);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<title>${esc(title)}</title>
-<style>
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
-svg { max-width: 100%; height: auto; }
-svg text { fill: var(--vscode-descriptionForeground); font-size: 11px; }
-svg .grid { stroke: var(--vscode-editorWidget-border, #8884); stroke-width: 1; }
-svg polyline { fill: none; stroke-width: 2; }
-svg .duration { stroke: var(--vscode-charts-blue, #3794ff); fill: var(--vscode-charts-blue, #3794ff); }
-svg polyline.duration, svg polyline.cost { fill: none; }
-svg .cost { stroke: var(--vscode-charts-orange, #d18616); fill: var(--vscode-charts-orange, #d18616); }
-svg polyline.cost { stroke-dasharray: 5 4; }
-svg .pick { stroke: var(--vscode-foreground); stroke-width: 2; }
-.legend span { margin-right: 16px; }
-.legend .d { color: var(--vscode-charts-blue, #3794ff); }
-.legend .c { color: var(--vscode-charts-orange, #d18616); }
-table { border-collapse: collapse; margin: 12px 0; }
-td, th { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--vscode-editorWidget-border, #8884); }
-td:first-child, th:first-child, td:last-child, th:last-child { text-align: left; }
-</style>
-</head>
-<body>
-<h2>${esc(title)}</h2>
-<p class="legend"><span class="d">● Duration p50</span><span class="c">■ cost per million requests (${esc(result.architecture)})</span><span>outlined: fastest and cheapest</span></p>
-${tuneChartSvg(result)}
-<p><strong>Cheapest:</strong> ${result.cheapestMb} MB. <strong>Fastest:</strong> ${result.fastestMb} MB, the smallest size within ${result.tolerancePct} % of the best Duration p50.</p>
-<table>
-<thead><tr><th>memory</th><th>Duration p50</th><th>p95</th><th>INIT p50</th><th>GB-s</th><th>$/1M x86_64</th><th>$/1M arm64</th><th></th></tr></thead>
-<tbody>${rows.map((r) => row(r, result)).join('')}</tbody>
-</table>
-<p>Each size ran the same scenario in the simulator; CPU follows memory (1,769 MB = 1 vCPU), the costs are us-east-1 prices for GB-seconds and requests, INIT billed for on-demand cold starts. Figures are this model's, on this machine.</p>
-</body>
-</html>`;
+/** The table's column headings. */
+export const TUNE_COLUMNS = ['memory', 'Duration p50', 'p95', 'INIT p50', 'GB-s', '$/1M x86_64', '$/1M arm64', ''];
+
+/** The recommendation, in one sentence. */
+export function recommendation(result: Pick<TuneResult, 'cheapestMb' | 'fastestMb' | 'tolerancePct'>): string {
+  return `Cheapest: ${result.cheapestMb} MB. Fastest: ${result.fastestMb} MB, the smallest size within ${result.tolerancePct} % of the best Duration p50.`;
+}
+
+/** A comparison and its title, as the panel shows it. */
+export interface ShownTune {
+  result: TuneResult;
+  title: string;
+}
+
+/** A tune result read back from saved state (older or altered state is dropped, not trusted). */
+export function readShownTune(v: unknown): ShownTune | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  const r = o['result'] as Record<string, unknown> | undefined;
+  if (typeof o['title'] !== 'string' || typeof r !== 'object' || r === null || !Array.isArray(r['rows'])) return null;
+  const num = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  const rowOk = (row: unknown): boolean => {
+    if (typeof row !== 'object' || row === null) return false;
+    const w = row as Record<string, unknown>;
+    const cost = w['costPerMillionUsd'] as Record<string, unknown> | undefined;
+    return (
+      num(w['memorySizeMb']) &&
+      num(w['billedGbS']) &&
+      ['durationP50Ms', 'durationP95Ms', 'initP50Ms'].every((k) => w[k] === null || num(w[k])) &&
+      typeof cost === 'object' &&
+      cost !== null &&
+      num(cost['x86_64']) &&
+      num(cost['arm64']) &&
+      num(w['errors'])
+    );
+  };
+  if (!r['rows'].every(rowOk) || !num(r['cheapestMb']) || !num(r['fastestMb']) || !num(r['tolerancePct'])) return null;
+  if (r['architecture'] !== 'x86_64' && r['architecture'] !== 'arm64') return null;
+  return { result: r as unknown as TuneResult, title: o['title'] };
 }
