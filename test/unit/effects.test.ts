@@ -37,6 +37,9 @@ const CASES: readonly [string, 'info' | 'warning', RegExp | undefined][] = [
   ['py-chained', 'info', /no effect beyond logging/],
   ['py-catch-all', 'info', /catches every error and returns/],
   ['py-writes', 'warning', undefined],
+  // Powertools batch: the record handler's calls are the handler's (process_partial_response only runs it).
+  ['py-powertools-logs-only', 'info', /no effect beyond logging/],
+  ['py-powertools-writes', 'warning', undefined],
 ];
 
 for (const [folder, severity, why] of CASES) {

@@ -79,3 +79,10 @@ test('LL3002 implicit globals: a warning in sloppy CommonJS (an info for a const
     assert.match(got[0]?.message ?? '', /throws "ReferenceError: \w+ is not defined"/, file);
   }
 });
+
+test('LL2004 on a handler that returns batchItemFailures through Powertools: says Lambda ignores them, a warning (the record handler writes)', () => {
+  const got = findings('LL2004/python-powertools/template.yaml', 'LL2004');
+  assert.equal(got.length, 1);
+  assert.equal(got[0]?.severity, 'warning');
+  assert.match(got[0]?.message ?? '', /this handler returns batchItemFailures, which Lambda ignores without it/);
+});

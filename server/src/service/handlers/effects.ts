@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import type { HandlerEffects } from '../model/effects';
 import type { HandlerFunction, HandlerModel } from './model';
+import { BATCH_RESPONSE_LIBRARIES } from './patterns';
 import { isFunctionLike } from './scope';
 
 /** Globals and modules whose functions only compute (or log). */
@@ -141,7 +142,12 @@ export function handlerEffects(model: HandlerModel, exportName: string): Handler
     if (effects.length < MAX_LISTED) effects.push(c.callee ?? c.name ?? c.node.expression.getText(model.sourceFile));
     else break;
   }
-  return { effects, errorsEscape: errorsEscape(model, h) };
+  return {
+    effects,
+    errorsEscape: errorsEscape(model, h),
+    partialBatchResponse:
+      BATCH_RESPONSE_LIBRARIES.test(model.text) || /\bbatchItemFailures\b/.test(h.node.getText(model.sourceFile)),
+  };
 }
 
 function isPure(

@@ -170,3 +170,7 @@ export const TIMERS: Readonly<Record<string, string>> = {
 /** LL3007: methods that add a listener, and the ones that remove it. */
 export const LISTENER_ADDS: ReadonlySet<string> = new Set(['on', 'addListener', 'prependListener']);
 export const LISTENER_REMOVES: ReadonlySet<string> = new Set(['off', 'removeListener', 'removeAllListeners']);
+
+/** Libraries that build the partial batch response for the handler (Powertools batch, middy). */
+export const BATCH_RESPONSE_LIBRARIES =
+  /\b(processPartialResponse|processPartialResponseSync|BatchProcessor|SqsFifoPartialProcessor|sqsPartialBatchFailure|sqs-partial-batch-failure|kinesisPartialBatchFailure)\b/;

@@ -19,6 +19,11 @@ export interface HandlerEffects {
    * crash of the runtime, never by an error of its code.
    */
   readonly errorsEscape: boolean;
+  /**
+   * True when the handler returns a partial batch response (`batchItemFailures`), itself or
+   * through a library (Powertools batch, middy): it relies on ReportBatchItemFailures.
+   */
+  readonly partialBatchResponse: boolean;
 }
 
 /** Why retry and failure settings cannot matter much for this handler, or `undefined` when they can. */

@@ -27,22 +27,38 @@ export const LL2004: TemplateRule = {
             reportsBatchItemFailures(t) === false &&
             knownValue(t.mapping.batchSize) !== 1,
         )
-        .map((t) => {
-          const fix = addResponseTypesFix(template, fn, t);
-          return {
-            ruleId: 'LL2004',
-            message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${fn.resourceType === 'serverless' ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}` : fn.kind === 'cdk' ? 'reportBatchItemFailures: true' : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`}: when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.`,
-            uri: t.uri,
-            span: t.span,
-            ...(fix ? { fixes: [fix] } : {}),
-            fn: fn.logicalId,
-          };
-        }),
+        .map((t) => ({ fn, t })),
     );
     if (found.length === 0) return [];
     // A whole batch coming back matters only when processing it again repeats work.
-    const code = linkedCode(ctx, new Set(found.map((f) => f.fn)));
-    return found.map(({ fn, ...finding }) => withStakes(finding, code.get(fn)?.effects));
+    const code = linkedCode(ctx, new Set(found.map((f) => f.fn.logicalId)));
+    return found.map(({ fn, t }) => {
+      const effects = code.get(fn.logicalId)?.effects;
+      const setting =
+        fn.resourceType === 'serverless'
+          ? `functionResponseType: ${REPORT_BATCH_ITEM_FAILURES}`
+          : fn.kind === 'cdk'
+            ? 'reportBatchItemFailures: true'
+            : `FunctionResponseTypes: [${REPORT_BATCH_ITEM_FAILURES}]`;
+      // A handler that already answers with batchItemFailures (itself, or through Powertools or middy):
+      // without the setting Lambda ignores the list and takes a normal return as success for the whole
+      // batch (docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html).
+      const why =
+        effects?.partialBatchResponse === true
+          ? 'this handler returns batchItemFailures, which Lambda ignores without it: an invocation that returns normally counts as a success for the whole batch, so the messages it lists as failed are deleted and never retried (and when it throws, every message of the batch comes back). Enable it.'
+          : 'when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.';
+      const fix = addResponseTypesFix(template, fn, t);
+      return withStakes(
+        {
+          ruleId: 'LL2004',
+          message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${setting}: ${why}`,
+          uri: t.uri,
+          span: t.span,
+          ...(fix ? { fixes: [fix] } : {}),
+        },
+        effects,
+      );
+    });
   },
 };
 

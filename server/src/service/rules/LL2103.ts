@@ -2,15 +2,16 @@ import ts from 'typescript';
 import type { ReturnFacts } from '../handlers/facts';
 import { handlerReturns } from '../handlers/jsFacts';
 import { pythonHandlerReturns } from '../handlers/python/facts';
+import { returnsBatchItemFailures } from '../handlers/python/effects';
 import type { Span } from '../model/types';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { propertyName, propertyValue } from '../handlers/idempotency';
 import { dottedName, skipOuter } from '../handlers/scope';
 import { reportsBatchItemFailures, triggerLabel } from '../model/invocation';
-import { BATCH_RESPONSE_LIBRARIES, ITEM_IDENTIFIERS, RECORD_FIELDS, batchTriggers, singleRecordBatches } from './batch';
+import { ITEM_IDENTIFIERS, RECORD_FIELDS, batchTriggers, singleRecordBatches } from './batch';
+import { BATCH_RESPONSE_LIBRARIES } from '../handlers/patterns';
 import type { RetryingTrigger } from './retried';
 import { ITEM_IDENTIFIER, pythonBatchTriggers } from './python';
-import type { PyFunction, PythonHandlerModel } from '../handlers/python/model';
 import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';
 
 /**
@@ -148,18 +149,6 @@ function responseBuiltElsewhere(model: HandlerModel, handler: HandlerFunction): 
 }
 
 // ---- Python ----
-
-function returnsBatchItemFailures(model: PythonHandlerModel, handler: PyFunction): boolean {
-  if (/batchItemFailures|batch_item_failures/.test(handler.node.text)) return true;
-  // Powertools: `process_partial_response(...)`, `processor.response()`, `@batch_processor`.
-  if (handler.decorators.some((d) => /(^|\.)(batch_processor|async_batch_processor)$/.test(d))) return true;
-  return model.calls.some(
-    (c) =>
-      c.handler === handler &&
-      (/(^|\.)(process_partial_response|async_process_partial_response)$/.test(c.origin ?? c.callee ?? '') ||
-        (c.name === 'response' && c.receiver !== undefined)),
-  );
-}
 
 function pythonLL2103(ctx: PythonRuleContext): Finding[] {
   const out: Finding[] = [];

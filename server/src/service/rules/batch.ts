@@ -33,7 +33,3 @@ export function batchTriggers(ctx: JsRuleContext, handler: HandlerFunction): Ret
 export function singleRecordBatches(triggers: readonly { readonly trigger: Trigger }[]): boolean {
   return triggers.length > 0 && triggers.every((t) => knownValue(t.trigger.mapping?.batchSize) === 1);
 }
-
-/** Libraries that build the partial batch response for the handler (Powertools batch, middy). */
-export const BATCH_RESPONSE_LIBRARIES =
-  /\b(processPartialResponse|processPartialResponseSync|BatchProcessor|SqsFifoPartialProcessor|sqsPartialBatchFailure|sqs-partial-batch-failure|kinesisPartialBatchFailure)\b/;

@@ -5,7 +5,7 @@
  */
 import type { HandlerEffects } from '../../model/effects';
 import type { PyNode } from './parser';
-import type { PyCall, PythonHandlerModel } from './model';
+import type { PyCall, PyFunction, PythonHandlerModel } from './model';
 
 const PURE_BUILTINS = new Set([
   'print',
@@ -103,6 +103,11 @@ const PURE_METHODS = new Set([
   'loads',
   'dumps',
 ]);
+/**
+ * Powertools batch utilities: they run the record handler (whose calls are the handler's, see
+ * python/model.ts) and build the partial response; they do nothing else to the world.
+ */
+const POWERTOOLS_BATCH = /^aws_lambda_powertools\.utilities\.batch(\.|$)/;
 const LOGGER = /^(self\.)?(logger|log|_logger|LOGGER|logging|tracer|metrics)$/;
 const MAX_LISTED = 3;
 
@@ -115,11 +120,15 @@ export function pythonHandlerEffects(model: PythonHandlerModel, handlerName: str
     if (effects.length < MAX_LISTED) effects.push(c.callee ?? c.node.text.slice(0, 40));
     else break;
   }
-  return { effects, errorsEscape: errorsEscape(h.node) };
+  return { effects, errorsEscape: errorsEscape(h.node), partialBatchResponse: returnsBatchItemFailures(model, h) };
 }
 
 function isPure(model: PythonHandlerModel, c: PyCall): boolean {
-  if (c.origin !== undefined) return PURE_ORIGINS.test(c.origin);
+  if (c.origin !== undefined) return PURE_ORIGINS.test(c.origin) || POWERTOOLS_BATCH.test(c.origin);
+  // A Powertools batch processor made at module scope (`processor = BatchProcessor(...)`): calling it, or its methods.
+  const base = c.receiver ?? c.callee;
+  const value = base !== undefined ? model.moduleValues.get(base) : undefined;
+  if (value?.type === 'call' && POWERTOOLS_BATCH.test(model.callAt.get(value.id)?.origin ?? '')) return true;
   const callee = c.callee;
   if (callee === undefined) {
     // A method called on a call's result (`base64.b64decode(data).decode('utf-8')`): the inner call is looked at on its own.
@@ -183,4 +192,17 @@ function insideNestedFunction(n: PyNode, stop: PyNode): boolean {
   for (let p = n.parent; p && p.id !== stop.id; p = p.parent)
     if (p.type === 'function_definition' || p.type === 'lambda') return true;
   return false;
+}
+
+/** True when the handler returns a partial batch response: literally, or through Powertools (`process_partial_response`, `processor.response()`, `@batch_processor`). */
+export function returnsBatchItemFailures(model: PythonHandlerModel, handler: PyFunction): boolean {
+  if (/batchItemFailures|batch_item_failures/.test(handler.node.text)) return true;
+  // Powertools: `process_partial_response(...)`, `processor.response()`, `@batch_processor`.
+  if (handler.decorators.some((d) => /(^|\.)(batch_processor|async_batch_processor)$/.test(d))) return true;
+  return model.calls.some(
+    (c) =>
+      c.handler === handler &&
+      (/(^|\.)(process_partial_response|async_process_partial_response)$/.test(c.origin ?? c.callee ?? '') ||
+        (c.name === 'response' && c.receiver !== undefined)),
+  );
 }

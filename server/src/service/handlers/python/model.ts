@@ -120,18 +120,29 @@ export function buildPythonModel(
   const handlers = [...functions.values()].filter((f) =>
     wanted !== undefined ? wanted.has(f.name) : looksLikeHandler(f),
   );
-  // Module functions reached from each handler through plain calls (`process(record)`), breadth first.
+  // Module functions reached from each handler, breadth first: through plain calls (`process(record)`),
+  // and as the argument of a call or of the handler's decorators, which run them for this request
+  // (Powertools `process_partial_response(record_handler=fn, …)`, `@batch_processor(record_handler=fn)`,
+  // `map(fn, records)`, `executor.map(fn, …)`).
   const reachedBy = new Map<PyFunction, PyFunction>();
   for (const h of handlers) {
     const queue: PyFunction[] = [h];
+    const reach = (target: PyFunction | undefined): void => {
+      if (target === undefined || handlers.includes(target) || reachedBy.has(target)) return;
+      reachedBy.set(target, h);
+      queue.push(target);
+    };
+    const decorated = h.node.parent?.type === 'decorated_definition' ? h.node.parent : undefined;
+    for (const d of decorated?.namedChildren ?? [])
+      if (d?.type === 'decorator')
+        for (const a of d.descendantsOfType('call')) if (a) passedFunctions(a, functions).forEach(reach);
     while (queue.length > 0) {
       const f = queue.shift() as PyFunction;
       for (const call of f.node.descendantsOfType('call')) {
-        const name = call?.childForFieldName('function');
-        const target = name?.type === 'identifier' ? functions.get(name.text) : undefined;
-        if (target === undefined || handlers.includes(target) || reachedBy.has(target)) continue;
-        reachedBy.set(target, h);
-        queue.push(target);
+        if (!call) continue;
+        const name = call.childForFieldName('function');
+        reach(name?.type === 'identifier' ? functions.get(name.text) : undefined);
+        passedFunctions(call, functions).forEach(reach);
       }
     }
   }
@@ -156,6 +167,17 @@ export function buildPythonModel(
   };
   visit(root, undefined, undefined);
   return { uri, text, tree, functions, handlers, calls, imports, moduleValues, callAt };
+}
+
+/** Module functions passed by name as an argument of a call (positional or keyword). */
+function passedFunctions(call: PyNode, functions: ReadonlyMap<string, PyFunction>): PyFunction[] {
+  const out: PyFunction[] = [];
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    const fn = value?.type === 'identifier' ? functions.get(value.text) : undefined;
+    if (fn !== undefined) out.push(fn);
+  }
+  return out;
 }
 
 /** The function definition of a statement (through decorators). */
