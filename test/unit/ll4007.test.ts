@@ -57,3 +57,61 @@ test('LL4007 quick fix adds the narrowest SAM policy template and the finding go
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('hovers: Policies says what the code calls and whether each is allowed; a function says who may invoke it', () => {
+  const fixture = resolve(__dirname, '../fixtures/rules/LL4007/sam-v3');
+  const service = new LanguageService({ fs: nodeFileSystem() });
+  const path = join(fixture, 'template.yaml');
+  const text = readFileSync(path, 'utf8');
+  const doc = { uri: URI.file(path).toString(), text, version: 1 };
+  const policies = service.hover(doc, text.indexOf('Policies:') + 2)?.markdown ?? '';
+  assert.match(policies, /What the code of Writer calls/);
+  assert.match(
+    policies,
+    /`PutItemCommand` → `dynamodb:PutItem` on Orders: \*\*denied\*\*: no statement of the role allows dynamodb:PutItem/,
+  );
+  assert.match(policies, /`GetItemCommand` → `dynamodb:GetItem` on Orders: allowed \(DynamoDBReadPolicy\)/);
+  assert.match(policies, /`SendMessageCommand` → `sqs:SendMessage` on Jobs: allowed \(SQSSendMessagePolicy\)/);
+  const writer = service.hover(doc, text.indexOf('  Writer:') + 3)?.markdown ?? '';
+  assert.match(writer, /Who may invoke Writer:\*\* no permission in this template/);
+
+  const invoked = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs22.x
+      InlineCode: exports.handler = async () => {};
+      Events:
+        Alerts:
+          Type: SNS
+          Properties:
+            Topic: !Ref Topic
+  FromBucket:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref Fn
+      Action: lambda:InvokeFunction
+      Principal: s3.amazonaws.com
+      SourceAccount: !Ref AWS::AccountId
+      SourceArn: arn:aws:s3:::uploads
+  Open:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Fn.Arn
+      Action: lambda:InvokeFunction
+      Principal: events.amazonaws.com
+`;
+  const uri = 'file:///tmp/ll4007-invokers/template.yaml';
+  const h = service.hover({ uri, text: invoked, version: 1 }, invoked.indexOf('  Fn:') + 3)?.markdown ?? '';
+  assert.match(h, /Who may invoke Fn\*\* \(its resource policy/);
+  assert.match(h, /`sns\.amazonaws\.com`: the permission SAM generates for event Alerts \(SNS\)/);
+  assert.match(
+    h,
+    /`s3\.amazonaws\.com` \(FromBucket, `lambda:InvokeFunction`\): SourceArn `arn:aws:s3:::uploads`, SourceAccount `!Ref AWS::AccountId`/,
+  );
+  assert.match(h, /`events\.amazonaws\.com` \(Open, `lambda:InvokeFunction`\): \*\*no source condition\*\*/);
+});

@@ -8,6 +8,7 @@ import { PackageSizes } from './project/packageSize';
 import { EMPTY_FS, type FileSystem } from './fs';
 import { RULES } from './rules';
 import type { HandlerRuleContext, Rule, TemplateRuleContext } from './rules/types';
+import { accessLines } from './rules/LL4007';
 import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
 import { formatOf, looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
@@ -462,7 +463,8 @@ export class LanguageService {
     }
     const template = this.readTemplate(doc);
     if (template.kind === undefined) return undefined;
-    return templateHover(template, offset, this.today());
+    const ctx: TemplateRuleContext = { template, fs: this.fs, today: this.today(), project: this.project };
+    return templateHover(template, offset, this.today(), (fnId) => accessLines(ctx, fnId));
   }
 }
 

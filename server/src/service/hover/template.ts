@@ -3,9 +3,10 @@ import { formatNumber } from '../model/numbers';
 import { describeTrafficShift, parseTrafficShift } from '../model/deployment';
 import { eventInfo } from '../model/events';
 import { describeInvocation } from '../model/invocation';
-import { knownValue, type Span, type Trigger } from '../model/types';
+import { isKnown, knownValue, type Setting, type Span, type Trigger } from '../model/types';
 import { runtimeInfo, runtimePhase, RUNTIMES_LAST_CHECKED, LONG_PAST } from '../runtimes';
 import type { TemplateDocument } from '../templates/template';
+import { invokePermissionsOf } from '../templates/security';
 import { get, nodeAt, scalarString, type TEntry } from '../templates/tree';
 import {
   ASYNC_CONFIG_PROPERTIES,
@@ -39,6 +40,8 @@ interface Place {
   /** True when the cursor is on the key of the last entry. */
   readonly onKey: boolean;
   readonly today: string;
+  /** Lines on what a function's code calls and whether its role allows it (from the rules layer, LL4007). */
+  readonly access: ((fnLogicalId: string) => readonly string[]) | undefined;
 }
 
 /**
@@ -47,7 +50,12 @@ interface Place {
  * and the SQS queue settings that matter to a trigger. Where a value is set, the hover adds
  * what it means here (runtime lifecycle, vCPU share, batch size limits of the source, …).
  */
-export function templateHover(template: TemplateDocument, offset: number, today: string): HoverResult | undefined {
+export function templateHover(
+  template: TemplateDocument,
+  offset: number,
+  today: string,
+  access?: (fnLogicalId: string) => readonly string[],
+): HoverResult | undefined {
   if (template.kind === 'serverless') return serverlessHover(template, offset);
   const root = template.root;
   if (root === undefined) return undefined;
@@ -55,12 +63,12 @@ export function templateHover(template: TemplateDocument, offset: number, today:
   if (at === undefined || at.entries.length === 0) return undefined;
   // Inside a list item (a layer ARN, a policy) the cursor is on something the property's hover does not explain.
   if (at.keys.some((k) => k.startsWith('['))) return undefined;
-  const place: Place = { template, keys: at.keys, entries: at.entries, onKey: at.onKey, today };
+  const place: Place = { template, keys: at.keys, entries: at.entries, onKey: at.onKey, today, access };
   const { keys } = place;
   if (keys[0] === 'Globals' && keys[1] === 'Function' && keys.length >= 3)
     return property(place, 2, FUNCTION_PROPERTIES, 'sam');
   if (keys[0] === 'Resources' && keys.length === 2 && place.onKey)
-    return triggerResourceHover(place, keys[1] as string);
+    return invokersHover(place, keys[1] as string) ?? triggerResourceHover(place, keys[1] as string);
   if (keys[0] !== 'Resources' || keys[2] !== 'Properties' || keys.length < 4) return undefined;
   const logicalId = keys[1] as string;
   const type = scalarString(get(get(get(root, 'Resources'), logicalId), 'Type'));
@@ -91,6 +99,52 @@ export function templateHover(template: TemplateDocument, offset: number, today:
     default:
       return undefined;
   }
+}
+
+/**
+ * On a function's logical id: who may invoke it, from its resource policy as the template gives
+ * it: its `AWS::Lambda::Permission` resources and the permissions SAM generates for its push
+ * events, each principal with its source conditions.
+ * (docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+ */
+function invokersHover(place: Place, logicalId: string): HoverResult | undefined {
+  const { template } = place;
+  if (!template.functions.some((f) => f.logicalId === logicalId)) return undefined;
+  const entry = place.entries[place.entries.length - 1];
+  if (entry === undefined) return undefined;
+  const show = (s: Setting<string> | undefined): string | undefined =>
+    s === undefined ? undefined : `\`${isKnown(s) ? s.value : template.text.slice(s.span.start, s.span.end)}\``;
+  const { permissions, unattributed } = invokePermissionsOf(template, logicalId);
+  const lines: string[] = [];
+  for (const p of permissions) {
+    if (p.kind === 'sam-event') {
+      lines.push(
+        `- \`${p.principal}\`: the permission SAM generates for event ${p.event} (${p.eventType}), scoped to that event's source`,
+      );
+      continue;
+    }
+    const m = p.permission;
+    const conditions = [
+      ['SourceArn', show(m.sourceArn)],
+      ['SourceAccount', show(m.sourceAccount)],
+      ['PrincipalOrgID', show(m.principalOrgId)],
+      ['FunctionUrlAuthType', show(m.functionUrlAuthType)],
+    ]
+      .filter((c): c is [string, string] => c[1] !== undefined)
+      .map(([k, v]) => `${k} ${v}`);
+    lines.push(
+      `- ${show(m.principal) ?? 'no principal'} (${m.logicalId}${m.action !== undefined ? `, ${show(m.action)}` : ''}): ${conditions.length > 0 ? conditions.join(', ') : '**no source condition**: any resource of that principal may invoke it'}`,
+    );
+  }
+  if (unattributed.length > 0)
+    lines.push(
+      `- and perhaps ${unattributed.map((u) => u.logicalId).join(', ')}, whose FunctionName cannot be tied to a function of this template`,
+    );
+  const head =
+    lines.length > 0
+      ? `**Who may invoke ${logicalId}** (its resource policy, as far as this template sets it):`
+      : `**Who may invoke ${logicalId}:** no permission in this template; only callers whose own IAM policies allow \`lambda:InvokeFunction\` on it (same account), and event source mappings, which use its execution role.`;
+  return { markdown: [head, ...lines].join('\n'), span: entry.keySpan };
 }
 
 /**
@@ -180,6 +234,8 @@ function valueNotes(
 ): string[] {
   const r = place.template.resolver;
   if (r === undefined) return [];
+  if (table === FUNCTION_PROPERTIES && (path === 'Policies' || path === 'Role') && place.keys[0] === 'Resources')
+    return [...(place.access?.(place.keys[1] ?? '') ?? [])];
   if (table === FUNCTION_PROPERTIES && path === 'Runtime') {
     const id = knownValue(r.str(entry.value));
     return id === undefined ? [] : runtimeNotes(id, place.today);

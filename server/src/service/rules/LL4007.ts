@@ -10,7 +10,8 @@ import { get, nodeAt } from '../templates/tree';
 import { sdkCalls, type SdkCall } from './awsCalls';
 import { pythonSdkCalls } from './awsCallsPython';
 import { roleLabel } from './roles';
-import type { Finding, Rule } from './types';
+import { linkedCode } from './linked';
+import type { Finding, Rule, TemplateRuleContext } from './types';
 
 /** One call of the code, judged against a function's execution role. */
 export interface CallJudgement {
@@ -338,3 +339,34 @@ export const LL4007: Rule = {
     );
   },
 };
+
+/**
+ * Hover lines for a function's `Policies` or `Role`: each AWS call of its handler code, the IAM
+ * action it needs, and whether the role allows it. Empty when the code is not read or makes
+ * no call Lambda Lens maps to an action.
+ */
+export function accessLines(ctx: TemplateRuleContext, fnLogicalId: string): string[] {
+  const fn = ctx.template.functions.find((f) => f.logicalId === fnLogicalId);
+  const code = linkedCode(ctx, new Set([fnLogicalId])).get(fnLogicalId);
+  if (fn === undefined || code === undefined) return [];
+  // Helpers are judged only by the rule, which sees every export of the file.
+  const judged = judgeCalls(ctx.template, fn, code.calls, code.handler, false);
+  if (judged.length === 0) return [];
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const j of judged) {
+    const on = j.resourceId !== undefined ? ` on ${j.resourceId}` : '';
+    const a = j.authorization;
+    const verdict =
+      a.decision === 'allow'
+        ? `allowed (${a.grants.map((g) => g.name).join(', ')})`
+        : a.decision === 'unknown'
+          ? `cannot tell: ${a.reason}`
+          : `**denied**: ${a.reason}`;
+    const line = `- \`${j.call.what}\` → \`${j.action}\`${on}: ${verdict}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+  }
+  return [`**What the code of ${fnLogicalId} calls** (LL4007):`, ...lines];
+}

@@ -6,13 +6,15 @@ import { ProjectIndex } from '../project';
 import { pathToUri } from '../handlers/resolve';
 import {
   httpCalls,
+  sdkCalls,
   servicesUsed,
   targetedWrites,
   type HttpCall,
+  type SdkCall,
   type ServiceUse,
   type TargetedWrite,
 } from './awsCalls';
-import { pythonHttpCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
+import { pythonHttpCalls, pythonSdkCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
 import { handlerEffects } from '../handlers/effects';
 import { pythonHandlerEffects } from '../handlers/python/effects';
 import type { HandlerEffects } from '../model/effects';
@@ -28,6 +30,9 @@ export interface CodeFacts {
   readonly writes: readonly TargetedWrite[];
   /** What the handler does beyond computing and logging, and whether its errors fail the invocation. */
   readonly effects: HandlerEffects | undefined;
+  /** The AWS API calls of the file, and the handler (export or Python function) this function runs. */
+  readonly calls: readonly SdkCall[];
+  readonly handler: string;
 }
 
 /** Facts already read, per template (a re-parse is a new document) and index revision. */
@@ -70,6 +75,8 @@ export function linkedCode(
       http: httpCalls(model),
       writes: targetedWrites(model),
       effects: handlerEffects(model, link.exportName),
+      calls: sdkCalls(model),
+      handler: link.exportName,
     });
   }
   for (const fn of template.functions) {
@@ -86,6 +93,8 @@ export function linkedCode(
       http: pythonHttpCalls(model),
       writes: pythonTargetedWrites(model),
       effects: pythonHandlerEffects(model, py.functionName),
+      calls: pythonSdkCalls(model),
+      handler: py.functionName,
     });
   }
   // Functions without readable code are asked again (the Python parser may load later).
