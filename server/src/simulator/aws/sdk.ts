@@ -5,7 +5,6 @@
  * the Install button in VS Code) with npm from the npm registry, never downloaded unasked.
  * Handlers resolve their own node_modules first; the copy is the fallback (runtimes/sdk-hooks.ts).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -57,10 +56,12 @@ export const SDK_INSTALL_HINT =
  * Installs the copy with npm (`npm install` of SDK_PACKAGES into the cache folder). `log` gets
  * npm's output. Resolves with npm's exit code.
  */
-export function installSdk(
+export async function installSdk(
   log: (text: string) => void,
   npm = process.platform === 'win32' ? 'npm.cmd' : 'npm',
 ): Promise<number> {
+  // Loaded on use: the CLI imports this module for the sdk command, and check should not pay for child_process.
+  const { spawn } = await import('node:child_process');
   const dir = sdkDir();
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) {

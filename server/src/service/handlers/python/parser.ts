@@ -10,7 +10,7 @@
 import { INPUT_LIMITS, codeOverLimit } from '../../input';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 
 export type { Node as PyNode, Tree as PyTree } from 'web-tree-sitter';
 
@@ -44,6 +44,8 @@ export function loadPythonParser(): Promise<boolean> {
         failure = `${runtime === undefined ? RUNTIME_WASM : GRAMMAR_WASM} was not found`;
         return false;
       }
+      // Loaded here, not at start-up: checking templates without Python code never needs it.
+      const { Language, Parser } = await import('web-tree-sitter');
       await Parser.init({ wasmBinary: readFileSync(runtime) });
       const language = await Language.load(readFileSync(grammar));
       const p = new Parser();
