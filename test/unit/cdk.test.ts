@@ -465,3 +465,24 @@ test('stack props from the app entry file (cdk.json app): constants every instan
     'LL2004 new SqsEventSource(queue, { batchSize: props.batchSize ?? 10_000 })',
   ]);
 });
+
+test('LL4007 on a CDK app: a call the grants do not cover is reported at the call; a role changed where the reader cannot see stays silent', () => {
+  const app = resolve(__dirname, '../fixtures/cdk/iam-app');
+  const service = new LanguageService({ fs: nodeFileSystem(), today: () => '2026-11-27' });
+  service.setWorkspaceRoots([app]);
+  const check = (file: string) => {
+    const path = join(app, file);
+    const text = readFileSync(path, 'utf8');
+    return service
+      .validate({ uri: URI.file(path).toString(), text, version: 1 })
+      .filter((d) => d.ruleId === 'LL4007')
+      .map((d) => `${text.slice(d.span.start, d.span.end).split('(')[0]}: ${d.message}`);
+  };
+  const reader = check('src/reader.js');
+  assert.equal(reader.length, 1, reader.join('\n'));
+  assert.match(
+    reader[0] ?? '',
+    /^new PutItemCommand: .*dynamodb:PutItem.*role the CDK creates for function Reader.*grants dynamodb:BatchGetItem.*on \$\{Reports\.Arn\}/,
+  );
+  assert.deepEqual(check('src/writer.js'), []);
+});

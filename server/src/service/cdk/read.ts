@@ -19,6 +19,7 @@ import type {
   ExecutionRoleModel,
   FunctionModel,
   PolicyGrant,
+  PolicyStatement,
   QueueModel,
   Setting,
   Span,
@@ -31,7 +32,7 @@ import { StackSource, type PropEntry, type Props, type Value, unwrap } from './v
 import type { TS } from './typescript';
 import type { SynthFunctions } from './synth';
 import type { AppProps } from './appProps';
-import { BASIC_EXECUTION_POLICY, SAM_VPC_POLICY } from '../iam';
+import { BASIC_EXECUTION_POLICY, SAM_VPC_POLICY, token } from '../iam';
 import { GRANTS, IMPLIED, importedClass } from './grants';
 
 /** Function constructs (construct class → how its code is given). */
@@ -649,16 +650,35 @@ class CdkReader {
     if (actions === undefined || added === undefined)
       return [this.unknownGrant('a statement whose actions are not constants', expr ?? at)];
     const resources = p?.entries.get('resources')?.valueNode;
+    const all = [...actions, ...added];
     return [
       {
         kind: 'statement',
         name: 'a PolicyStatement',
-        actions: [...actions, ...added],
+        actions: all,
         resourceIds: resources ? this.mentionedIds(resources) : [],
+        statements: [allowStatement(all, resources ? this.resourcePatterns(resources) : [token('unknown:resource')])],
         span,
         uri: this.uri,
       },
     ];
+  }
+
+  /**
+   * A statement's `resources` as the IAM evaluator compares them (iam.ts `token`): string
+   * constants as written (`'*'`), a construct's attribute as a token for it (`${Orders.Arn}`),
+   * anything else as an unknown value.
+   */
+  private resourcePatterns(expr: TS.Expression): string[] {
+    const ts = this.ts;
+    const e = unwrap(ts, expr);
+    const items = ts.isArrayLiteralExpression(e) ? e.elements : [e];
+    return items.map((item) => {
+      const literal = ts.isSpreadElement(item) ? undefined : this.strings(item);
+      if (literal?.length === 1 && literal[0] !== undefined) return literal[0];
+      const ids = this.mentionedIds(item);
+      return ids.length === 1 ? token(`${ids[0] ?? ''}.Arn`) : token('unknown:resource');
+    });
   }
 
   /** String constants, alone or in arrays (spreads of constant arrays followed); `undefined` when any is not one. */
@@ -1207,7 +1227,21 @@ class CdkReader {
         });
     }
     grants.push(...f.grants);
-    return { managedBy: 'sam', roleLogicalId: undefined, span: at, uri: this.uri, grants };
+    // What each grant allows, for the IAM evaluator: its actions on the constructs it names.
+    const withStatements = grants.map((g) =>
+      g.kind === 'statement' && g.statements === undefined
+        ? {
+            ...g,
+            statements: [
+              allowStatement(
+                g.actions,
+                g.resourceIds.length > 0 ? g.resourceIds.map((id) => token(`${id}.Arn`)) : [token('unknown:resource')],
+              ),
+            ],
+          }
+        : g,
+    );
+    return { managedBy: 'sam', roleLogicalId: undefined, span: at, uri: this.uri, grants: withStatements };
   }
 
   /**
@@ -1381,6 +1415,11 @@ function receiverId(ts: typeof TS, n: TS.NewExpression, src: StackSource, method
   const id = v.node.arguments?.[1];
   const idv = id ? src.value(id) : undefined;
   return idv?.k === 'str' ? idv.v : undefined;
+}
+
+/** An Allow statement, as the IAM evaluator reads it (model/types.ts PolicyStatement). */
+function allowStatement(actions: readonly string[], resources: readonly string[]): PolicyStatement {
+  return { effect: 'Allow', actions, notAction: false, resources, notResource: false, conditional: false };
 }
 
 /** True when an array literal (through brackets and assertions) has a spread element. */

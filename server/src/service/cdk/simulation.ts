@@ -402,6 +402,7 @@ class Renderer {
         };
       if (Object.keys(c).length > 0) props['EventInvokeConfig'] = c;
     }
+    Object.assign(props, this.role(model));
     const dlq = model.deadLetterQueue;
     const dlqType = knownValue(dlq?.type);
     if (dlq?.targetLogicalId !== undefined && this.out[dlq.targetLogicalId] !== undefined && dlqType !== undefined)
@@ -418,6 +419,38 @@ class Renderer {
     if (node !== undefined && this.ts.isNewExpression(node))
       this.byNode.set(node, { id, type: 'AWS::Serverless::Function' });
     this.simulated.push(id);
+  }
+
+  /**
+   * The function's execution role as SAM writes it, so that a simulation that checks calls
+   * against the role sees the CDK's grants: `Policies` with the managed policies and statements
+   * the reader found (a construct's ARN as `Fn::GetAtt`, and `/*` below it for objects and
+   * indexes; a resource it cannot name as `*`), or a role from outside the template when the
+   * reader cannot see the role whole (given with `role`, or an unknown grant), which is never judged.
+   */
+  private role(model: FunctionModel): JsonObject {
+    const role = model.executionRole;
+    if (role.managedBy !== 'sam' || role.grants.some((g) => g.kind === 'unknown'))
+      return { Role: 'arn:aws:iam::123456789012:role/a-role-lambda-lens-cannot-read' };
+    const policies: Json[] = [];
+    for (const g of role.grants) {
+      if (g.kind === 'managed') policies.push(g.name);
+      else if (g.kind === 'statement')
+        for (const st of g.statements ?? [])
+          policies.push({
+            Statement: [
+              { Effect: st.effect, Action: [...st.actions], Resource: st.resources.flatMap((r) => this.resource(r)) },
+            ],
+          });
+    }
+    return policies.length > 0 ? { Policies: policies } : {};
+  }
+
+  private resource(pattern: string): Json[] {
+    const id = /^\uE000([A-Za-z0-9]+)\.Arn\uE001$/.exec(pattern)?.[1];
+    if (id !== undefined && this.out[id] !== undefined)
+      return [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Sub': `\${${id}.Arn}/*` }];
+    return /\uE000/.test(pattern) ? ['*'] : [pattern];
   }
 
   /** A trigger as a SAM event, when its source is a resource of the rendering (or needs none). */

@@ -38,8 +38,9 @@ export function judgeCalls(
 ): CallJudgement[] {
   const r = template.resolver;
   const root = template.root;
-  if (r === undefined || root === undefined) return [];
-  const values = new TemplateValues(r);
+  // A CDK stack has no template tree: its environment values are judged as unknown resources.
+  if ((r === undefined || root === undefined) && template.kind !== 'cdk') return [];
+  const values = r !== undefined ? new TemplateValues(r) : undefined;
   const out: CallJudgement[] = [];
   for (const call of calls) {
     if (call.handler === null ? !singleHandler : call.handler !== undefined && call.handler !== handler) continue;
@@ -53,10 +54,11 @@ export function judgeCalls(
         if ('literal' in origin) params[name] = origin.literal;
         else if ('env' in origin) {
           const v = fn.environment?.variables.find((x) => x.name === origin.env);
-          const node = v !== undefined ? nodeAt(root, v.value.span.start)?.node : undefined;
-          const text = node !== undefined && v?.value.uri === template.uri ? values.text(node) : undefined;
+          const node = v !== undefined && root !== undefined ? nodeAt(root, v.value.span.start)?.node : undefined;
+          const text =
+            node !== undefined && values !== undefined && v?.value.uri === template.uri ? values.text(node) : undefined;
           params[name] = text ?? token(`unknown:${origin.env}`);
-          const id = node !== undefined ? r.refTarget(node) : undefined;
+          const id = node !== undefined ? r?.refTarget(node) : undefined;
           if (id !== undefined && RESOURCE_NAMING.has(name)) resourceId = id;
         } else params[name] = token(`unknown:${name}`);
       }
