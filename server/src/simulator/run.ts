@@ -13,7 +13,7 @@ import { readTemplate, type TemplateDocument } from '../service/templates/templa
 import type { TNode } from '../service/templates/tree';
 import { accessKeyFor, AwsEmulator, type AwsHost, type QueueMessage } from './aws/emulator';
 import type { StreamChange } from './aws/dynamodb';
-import { deliveryCheck, functionsOf, NetworkGate } from './aws/enforcement';
+import { deliveryCheck, functionsOf, NetworkGate, RoleGate } from './aws/enforcement';
 import { ScenarioGate } from './aws/faults';
 import {
   emptyResources,
@@ -86,6 +86,7 @@ class Run {
     if (this.template !== undefined) {
       const functions = functionsOf(this.template);
       this.emulator.addGate(new NetworkGate(this.template, functions, (w) => this.warnings.push(w)));
+      this.emulator.addGate(new RoleGate(this.template, functions, resources, (w) => this.warnings.push(w)));
       this.emulator.setDeliveryCheck(deliveryCheck(this.template, (w) => this.warnings.push(w)));
     }
     const services = config.services;

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { resolveScenario } from '../../../server/src/simulator/scenario';
 import { simulate } from '../../../server/src/simulator/run';
 import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
+import { pythonsWithBoto3 } from './pythons';
 
 const dir = join(__dirname, '../../fixtures/aws/enforce');
 
@@ -98,4 +99,49 @@ test('SNS delivers to a function only where its resource policy allows it; a ref
   assert.deepEqual(only(trace, 'AllowedFunction').response, ['disk full']);
   assert.deepEqual(only(trace, 'EventFunction').response, ['disk full']);
   assert.equal(trace.invocations.filter((i) => i.function === 'ForgottenFunction').length, 0);
+});
+
+const DENIED =
+  /^User: arn:aws:sts::123456789012:assumed-role\/ReaderFunctionRole\/sim-ReaderFunction is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table\/sim-OrdersTable because no identity-based policy allows the dynamodb:PutItem action$/;
+
+test('a role with DynamoDBReadPolicy: PutItem gets AccessDeniedException from the real SDK v3, with AWS message', async () => {
+  const trace = await run('ReaderFunction', { id: 'r-1', send: false });
+  const inv = only(trace, 'ReaderFunction');
+  assert.equal(inv.outcome, 'success', JSON.stringify(inv.error));
+  const put = (inv.response as { put: string }).put;
+  const [name, ...message] = put.split(': ');
+  assert.equal(name, 'AccessDeniedException');
+  assert.match(message.join(': '), DENIED);
+  const [call] = inv.awsCalls ?? [];
+  assert.equal(call?.outcome, 'error');
+  assert.equal(call?.errorCode, 'AccessDeniedException');
+  assert.equal(call?.enforcement?.kind, 'denied');
+  assert.match(call?.enforcement?.reason ?? '', /DynamoDBReadPolicy|no statement of the role allows dynamodb:PutItem/);
+  // Nothing was written.
+  assert.deepEqual((trace.aws?.state as { tables: Record<string, unknown[]> }).tables['OrdersTable'], []);
+  assert.deepEqual(trace.aws?.warnings, []);
+});
+
+test('boto3 parses the same AccessDeniedException', async (t) => {
+  const pythons = pythonsWithBoto3();
+  if (pythons.length === 0) {
+    t.skip('no Python interpreter with boto3 here (.ci/run installs python3-boto3)');
+    return;
+  }
+  for (const py of pythons) {
+    const { config } = resolveScenario(
+      { template: 'template.yaml', function: 'PyReaderFunction', traffic: [{ at: 0, invoke: 'sync', event: {} }] },
+      join(dir, 'py.scenario.json'),
+    );
+    const trace = await simulate(config, { executables: { python: py.binary } });
+    const inv = only(trace, 'PyReaderFunction');
+    assert.equal(inv.outcome, 'success', `${py.binary}: ${JSON.stringify(inv.error)}`);
+    const out = inv.response as { code: string; message: string };
+    assert.equal(out.code, 'AccessDeniedException', `${py.binary} (boto3 ${py.version})`);
+    assert.match(
+      out.message,
+      /assumed-role\/PyReaderFunctionRole\/sim-PyReaderFunction is not authorized to perform: dynamodb:PutItem on resource: .*table\/sim-OrdersTable because no identity-based policy allows the dynamodb:PutItem action$/,
+    );
+    assert.equal(inv.awsCalls?.[0]?.enforcement?.kind, 'denied');
+  }
 });
