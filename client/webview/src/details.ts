@@ -84,6 +84,13 @@ function json(value: unknown): string {
   }
 }
 
+/** What stopped a call, as the details pane names it (trace.ts `AwsCall.enforcement`). */
+const ENFORCEMENT_LABEL: Readonly<Record<NonNullable<AwsCall['enforcement']>['kind'], string>> = {
+  denied: 'Denied by the execution role',
+  unreachable: 'No route from the VPC',
+  refused: 'Delivery refused by a resource policy',
+};
+
 /**
  * The AWS calls the invocation made, in order: service, summary, latency or error; a duplicate
  * side effect says which earlier attempt's call it repeats and opens the LL2101 finding.
@@ -106,6 +113,15 @@ function callsSection(s: PanelState, inv: TraceInvocation, on: DetailsHandlers):
       el('span', { className: 'll-call-summary', text: c.summary }),
       el('span', { className: 'll-call-latency', text: c.errorCode ? `${c.errorCode} · ${latency}` : latency }),
     );
+    if (c.enforcement) {
+      item.classList.add('ll-call-blocked', `ll-call-${c.enforcement.kind}`);
+      item.append(
+        el('div', {
+          className: 'll-call-enforcement',
+          text: `${ENFORCEMENT_LABEL[c.enforcement.kind]}: ${c.enforcement.reason}`,
+        }),
+      );
+    }
     if (c.duplicateOf) {
       const first = byId.get(c.duplicateOf);
       const note = first
@@ -124,7 +140,12 @@ function callsSection(s: PanelState, inv: TraceInvocation, on: DetailsHandlers):
     list.appendChild(item);
   }
   const dups = calls.filter((c) => c.duplicateOf).length;
-  return section(`AWS calls (${calls.length}${dups ? `, ${dups} duplicate${dups === 1 ? '' : 's'}` : ''})`, list);
+  const blocked = calls.filter((c) => c.enforcement).length;
+  const notes = [
+    dups ? `${dups} duplicate${dups === 1 ? '' : 's'}` : '',
+    blocked ? `${blocked} stopped by the template` : '',
+  ].filter((x) => x !== '');
+  return section(`AWS calls (${[String(calls.length), ...notes].join(', ')})`, list);
 }
 
 function rangeDetails(s: PanelState, r: Stretch, on: DetailsHandlers): HTMLElement[] {

@@ -35,19 +35,23 @@ export function renderSummary(target: HTMLElement, s: PanelState): void {
   // strip keeps to one line at 1,280 px (issue 21).
   if (aws && summary && (summary.awsCalls ?? 0) > 0) {
     const dups = summary.duplicateSideEffects ?? 0;
+    const stopped = (s.trace?.invocations ?? []).reduce(
+      (n, i) => n + (i.awsCalls ?? []).filter((c) => c.enforcement !== undefined).length,
+      0,
+    );
     target.appendChild(
       el(
         'div',
         {
           className: 'll-figure',
           title:
-            "Calls the handlers made, answered by the run's local AWS endpoint; duplicates repeated a side effect of an earlier attempt",
+            "Calls the handlers made, answered by the run's local AWS endpoint; duplicates repeated a side effect of an earlier attempt; stopped: denied by the execution role, unreachable from the VPC, or a delivery refused",
           attrs: { 'data-key': 'aws-calls' },
         },
         el('span', { className: 'll-figure-label', text: 'AWS calls' }),
         el('span', {
-          className: `ll-figure-value${dups > 0 ? ' ll-figure-warn' : ''}`,
-          text: `${summary.awsCalls ?? 0}${dups > 0 ? ` · ${dups} duplicate${dups === 1 ? '' : 's'}` : ''}`,
+          className: `ll-figure-value${dups > 0 || stopped > 0 ? ' ll-figure-warn' : ''}`,
+          text: `${summary.awsCalls ?? 0}${dups > 0 ? ` · ${dups} duplicate${dups === 1 ? '' : 's'}` : ''}${stopped > 0 ? ` · ${stopped} stopped` : ''}`,
         }),
       ),
     );
@@ -146,6 +150,11 @@ export function renderLegend(target: HTMLElement, theme: Theme): void {
       'AWS call',
       'aws-call',
       'A call the handler made, at the time it started, coloured by service (DynamoDB, SQS, S3…)',
+    ],
+    [
+      'Stopped by the template',
+      'blocked',
+      "A call the deployed function could not make: the execution role denies it, the VPC has no route to the service, or the target's resource policy refuses the delivery",
     ],
     [
       'Duplicate side effect',

@@ -448,7 +448,8 @@ export class Renderer {
 
   /**
    * The AWS calls an invocation made, as marks inside its bar at the time each started, in its
-   * service's colour; a duplicate side effect stands taller, in the duplicate colour, with a cap.
+   * service's colour; a duplicate side effect stands taller, in the duplicate colour, with a cap;
+   * a call the template's rules stopped (denied, unreachable, refused) has a cross above it.
    */
   private drawCalls(f: Frame, b: Bar, x0: number, x1: number, mid: number): void {
     const calls = f.timeline.invocations[b.inv]?.awsCalls;
@@ -456,12 +457,19 @@ export class Renderer {
     for (const c of calls) {
       if (c.startMs > f.playheadMs) break;
       const x = Math.min(x1 - 2, Math.max(x0 + 1, Renderer.x(f, f.axis.toDisplay(c.startMs))));
-      this.callMark(x, mid, c.service, c.duplicateOf !== null, c.outcome !== 'ok');
+      this.callMark(x, mid, c.service, c.duplicateOf !== null, c.outcome !== 'ok', c.enforcement !== undefined);
     }
   }
 
   /** One call mark centred on `mid` at `x` (also the legend's). */
-  private callMark(x: number, mid: number, service: string, duplicate: boolean, failed: boolean): void {
+  private callMark(
+    x: number,
+    mid: number,
+    service: string,
+    duplicate: boolean,
+    failed: boolean,
+    blocked = false,
+  ): void {
     const { ctx, theme } = this;
     const h = duplicate ? LAYOUT.failHeight + 4 : LAYOUT.barHeight - 4;
     ctx.fillStyle = duplicate
@@ -483,6 +491,18 @@ export class Renderer {
       ctx.fillStyle = theme.ink;
       ctx.fillRect(x, mid - 1, 1, 2);
     }
+    if (blocked) {
+      // A cross above the mark: the deployed function could not have made this call (or delivery).
+      const top = mid - h / 2 - 2;
+      ctx.strokeStyle = theme.duplicate;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(x - 2.5, top - 5);
+      ctx.lineTo(x + 3.5, top + 1);
+      ctx.moveTo(x + 3.5, top - 5);
+      ctx.lineTo(x - 2.5, top + 1);
+      ctx.stroke();
+    }
   }
 
   /** The dotted line of the time a request waited, from its arrival `xa` to its start `x0`. */
@@ -503,11 +523,16 @@ export class Renderer {
    * `waited` (a request's wait before its start, then the bar), `idle` (a break), `scaled` (the
    * line under the axis along time drawn at another scale), `deploy` (a deployment's marker).
    */
-  drawLegendMark(mark: 'waited' | 'idle' | 'scaled' | 'deploy' | 'aws-call' | 'duplicate', w: number, h: number): void {
+  drawLegendMark(
+    mark: 'waited' | 'idle' | 'scaled' | 'deploy' | 'aws-call' | 'duplicate' | 'blocked',
+    w: number,
+    h: number,
+  ): void {
     const { ctx, theme } = this;
     const mid = h / 2;
     switch (mark) {
       case 'aws-call':
+      case 'blocked':
       case 'duplicate': {
         const bar: Bar = {
           kind: 'invoke',
@@ -525,7 +550,8 @@ export class Renderer {
           this.callMark(9, mid, 'dynamodb', false, false);
           this.callMark(17, mid, 'sqs', false, false);
           this.callMark(25, mid, 's3', false, false);
-        } else this.callMark(w - 8, mid, 'ses', true, false);
+        } else if (mark === 'blocked') this.callMark(w - 10, mid + 3, 'dynamodb', false, true, true);
+        else this.callMark(w - 8, mid, 'ses', true, false);
         break;
       }
       case 'waited': {
