@@ -1,14 +1,16 @@
 // AWS calls in a real VS Code: the sam-app's scenarios run from their "Run scenario" code lens
 // with the handlers' AWS calls answered by the run's local endpoint. The API → queue → charge
 // worker flow plays in one timeline, rows grouped by function; the payment scenario's retried
-// attempts show their duplicate charges as red marks and in the details pane. Screenshots of both.
+// attempts show their duplicate charges as red marks and in the details pane; a read-only role
+// in a subnet without a route to SQS shows its denied and unreachable calls (issue 22).
+// Screenshots of each.
 //
 //   node --import tsx --test-reporter=spec test/e2e/aws.ts
 //
 // Screenshots go to test-results/e2e-aws/ (LAMBDA_LENS_E2E_ARTIFACTS moves them).
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { symlinkSync } from 'node:fs';
+import { cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './codeServer';
 import { PANEL } from './panel';
@@ -28,8 +30,12 @@ before(
       name: 'aws',
       artifacts,
       // The workspace has the AWS SDK installed, as a project would (the session's cache has no SDK copy).
-      prepare: (workspace) =>
-        symlinkSync(join(repoRoot, 'node_modules'), join(workspace, 'sam-app', 'node_modules'), 'dir'),
+      prepare: (workspace) => {
+        symlinkSync(join(repoRoot, 'node_modules'), join(workspace, 'sam-app', 'node_modules'), 'dir');
+        // The enforcement fixture (VPC routes, a read-only role) as a project of the workspace.
+        cpSync(join(repoRoot, 'test/fixtures/aws/enforce'), join(workspace, 'enforce-app'), { recursive: true });
+        symlinkSync(join(repoRoot, 'node_modules'), join(workspace, 'enforce-app', 'node_modules'), 'dir');
+      },
     });
     ({ session, workbench } = suite);
   },
@@ -113,6 +119,30 @@ describe('AWS calls in the timeline', () => {
           .first()
           .waitFor({ timeout: TIMEOUT });
         await workbench.screenshot('payment-finding');
+      }),
+  );
+
+  test(
+    'what the template allows: a read-only role is denied PutItem, SendMessage has no route out of the VPC',
+    { timeout: TIMEOUT * 6 },
+    () =>
+      withEvidence(workbench, session, artifacts, 'enforcement', async () => {
+        await runScenario('enforce-app/stopped.scenario.json', /read-only role in a subnet without a route/);
+        const frame = PANEL.frame(workbench.page);
+        assert.match((await frame.locator(PANEL.figure('aws-calls')).textContent()) ?? '', /^2 · 2 stopped$/);
+        await frame.locator(PANEL.canvas).focus();
+        await frame.locator(PANEL.canvas).press('ArrowRight');
+        const stopped = frame.locator('.ll-details .ll-call-blocked');
+        await stopped.first().waitFor();
+        assert.deepEqual(await frame.locator('.ll-details .ll-call-enforcement').allTextContents(), [
+          'Denied by the execution role: User: arn:aws:sts::123456789012:assumed-role/ReadOnlyIsolatedFunctionRole/sim-ReadOnlyIsolatedFunction is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/sim-OrdersTable because no identity-based policy allows the dynamodb:PutItem action (no statement of the role allows dynamodb:PutItem on arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/<name of OrdersTable>)',
+          'No route from the VPC: no route from subnet IsolatedSubnet to sqs: subnet IsolatedSubnet has route table IsolatedTable, with no 0.0.0.0/0 route to a NAT gateway, and the VPC has no interface endpoint for sqs',
+        ]);
+        await workbench.screenshot('enforcement');
+        await workbench.page
+          .locator('iframe.webview.ready')
+          .first()
+          .screenshot({ path: join(artifacts, 'aws-enforcement-panel.png') });
       }),
   );
 });

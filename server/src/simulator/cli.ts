@@ -145,6 +145,11 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
             ? 'no answer'
             : `${c.errorCode} after ${ms(c.durationMs)}`;
       lines.push(`${''.padStart(14)}  ${''.padEnd(7)}   ${c.duplicateOf ? 'DUPLICATE ' : ''}${c.summary} (${what})`);
+      // What the template allows stopped it (denied, unreachable, refused): say why, once, under the call.
+      if (c.enforcement && c.enforcement.kind !== 'unreachable')
+        lines.push(
+          `${''.padStart(14)}  ${''.padEnd(7)}     ${c.enforcement.kind.toUpperCase()}: ${c.enforcement.reason}`,
+        );
     }
   }
   if (trace.invocations.length > shown.length)
