@@ -138,6 +138,8 @@ describe('AWS calls in the timeline', () => {
           'Denied by the execution role: User: arn:aws:sts::123456789012:assumed-role/ReadOnlyIsolatedFunctionRole/sim-ReadOnlyIsolatedFunction is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/sim-OrdersTable because no identity-based policy allows the dynamodb:PutItem action (no statement of the role allows dynamodb:PutItem on arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/<name of OrdersTable>)',
           'No route from the VPC: no route from subnet IsolatedSubnet to sqs: subnet IsolatedSubnet has route table IsolatedTable, with no 0.0.0.0/0 route to a NAT gateway, and the VPC has no interface endpoint for sqs',
         ]);
+        // The reasons on screen, for the screenshot.
+        await stopped.last().scrollIntoViewIfNeeded();
         await workbench.screenshot('enforcement');
         await workbench.page
           .locator('iframe.webview.ready')
