@@ -146,7 +146,7 @@ export function formatTrace(trace: SimulationTrace, warnings: string[] = []): st
             : `${c.errorCode} after ${ms(c.durationMs)}`;
       lines.push(`${''.padStart(14)}  ${''.padEnd(7)}   ${c.duplicateOf ? 'DUPLICATE ' : ''}${c.summary} (${what})`);
       // What the template allows stopped it (denied, unreachable, refused): say why, once, under the call.
-      if (c.enforcement && c.enforcement.kind !== 'unreachable')
+      if (c.enforcement)
         lines.push(
           `${''.padStart(14)}  ${''.padEnd(7)}     ${c.enforcement.kind.toUpperCase()}: ${c.enforcement.reason}`,
         );

@@ -11,6 +11,8 @@ import { resolveScenario } from '../../../server/src/simulator/scenario';
 import { simulate } from '../../../server/src/simulator/run';
 import type { SimulationTrace, TraceInvocation } from '../../../server/src/simulator/trace';
 import { pythonsWithBoto3 } from './pythons';
+import { deliveryCheck } from '../../../server/src/simulator/aws/enforcement';
+import { readTemplate } from '../../../server/src/service/templates/template';
 
 const dir = join(__dirname, '../../fixtures/aws/enforce');
 
@@ -56,7 +58,7 @@ test('without a route to SQS the call hangs until the function times out, and th
     send?.enforcement?.reason ?? '',
     /^no route from subnet IsolatedSubnet to sqs: subnet IsolatedSubnet has route table IsolatedTable, with no 0\.0\.0\.0\/0 route to a NAT gateway, and the VPC has no interface endpoint for sqs$/,
   );
-  assert.match(send?.summary ?? '', /SendMessage: no answer \(no route from subnet IsolatedSubnet to sqs/);
+  assert.equal(send?.summary, 'SendMessage sim-JobsQueue: no answer');
   // The message never reached the queue.
   assert.deepEqual((trace.aws?.state as { queues: Record<string, string[]> }).queues['JobsQueue'], []);
 });
@@ -144,4 +146,49 @@ test('boto3 parses the same AccessDeniedException', async (t) => {
     );
     assert.equal(inv.awsCalls?.[0]?.enforcement?.kind, 'denied');
   }
+});
+
+test('S3 and EventBridge deliveries follow the same resource policy; unclear permissions let them through once-warned', () => {
+  const text = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Source: { Type: String }
+Resources:
+  Uploads: { Type: AWS::S3::Bucket }
+  Nightly: { Type: AWS::Events::Rule, Properties: { ScheduleExpression: rate(1 day) } }
+  Fn: { Type: AWS::Serverless::Function, Properties: { Handler: a.h, Runtime: nodejs22.x } }
+  Loose: { Type: AWS::Serverless::Function, Properties: { Handler: a.h, Runtime: nodejs22.x } }
+  FromRule:
+    Type: AWS::Lambda::Permission
+    Properties: { FunctionName: !GetAtt Fn.Arn, Action: lambda:InvokeFunction, Principal: events.amazonaws.com, SourceArn: !GetAtt Nightly.Arn }
+  FromSomewhere:
+    Type: AWS::Lambda::Permission
+    Properties: { FunctionName: !Ref Loose, Action: lambda:InvokeFunction, Principal: s3.amazonaws.com, SourceArn: !Ref Source }
+`;
+  const doc = readTemplate('file:///t/template.yaml', text);
+  const warnings: string[] = [];
+  const check = deliveryCheck(doc, (w) => warnings.push(w));
+  const fn = { logicalId: 'Fn', name: 'sim-Fn', arn: 'arn:aws:lambda:us-east-1:123456789012:function:sim-Fn' };
+  const target = { kind: 'function' as const, logicalId: 'Fn' };
+  const rule = {
+    service: 'events' as const,
+    logicalId: 'Nightly',
+    arn: 'arn:aws:events:us-east-1:123456789012:rule/sim-Nightly',
+  };
+  const bucket = { service: 's3' as const, logicalId: 'Uploads', arn: 'arn:aws:s3:::sim-uploads' };
+  assert.equal(check(fn, target, rule), null);
+  assert.match(
+    check(fn, target, bucket) ?? '',
+    /^S3 could not deliver to Fn: Lambda refused the invocation \(AccessDeniedException\): .*s3\.amazonaws\.com.*; deploying this would already fail/,
+  );
+  // A SAM event's delivery carries SAM's permission.
+  assert.equal(check(fn, { ...target, samEvent: 'Upload' }, bucket), null);
+  // A SourceArn from a parameter: cannot tell, so allowed, and said once.
+  const loose = { ...fn, logicalId: 'Loose', name: 'sim-Loose' };
+  assert.equal(check(loose, { kind: 'function', logicalId: 'Loose' }, bucket), null);
+  assert.equal(check(loose, { kind: 'function', logicalId: 'Loose' }, bucket), null);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0] ?? '',
+    /^Loose: whether FromSomewhere allows s3\.amazonaws\.com to invoke it cannot be told/,
+  );
 });

@@ -284,9 +284,12 @@ export class AwsEmulator {
       const d = gate.decide(request, ctx);
       if (d.kind === 'hang') {
         call.outcome = 'hang';
-        call.summary = `${request.operation}: no answer (${d.reason})`;
-        if (d.enforcement) call.enforcement = d.enforcement;
         call.resource = this.resourceName(request) ?? null;
+        // An enforced hang keeps its reason in `enforcement`, once.
+        call.summary = d.enforcement
+          ? `${request.operation}${call.resource ? ` ${call.resource}` : ''}: no answer`
+          : `${request.operation}: no answer (${d.reason})`;
+        if (d.enforcement) call.enforcement = d.enforcement;
         const h = { call, ctx, res };
         this.hanging.add(h);
         res.on('close', () => this.endHang(h));
