@@ -133,6 +133,7 @@ export class Simulation implements Platform {
       (ms) => this.iso(ms),
       (e) => this.emit(e),
       member ? { functionId: member.functionId, prefix } : undefined,
+      member?.account,
     );
     this.ledger = new Ledger(
       () => this.clock.now(),
@@ -431,6 +432,16 @@ export class Simulation implements Platform {
     this.ledger.deliver(kind, target, inputs, requestId, condition, record);
   }
 
+  /** Where the request running on environment `envId` is on the clock now (RuntimeProcess.lambdaNow), or null. */
+  lambdaNow(envId: string): number | null {
+    return (
+      this.pool
+        .all()
+        .find((e) => e.trace.id === envId)
+        ?.rp?.lambdaNow() ?? null
+    );
+  }
+
   canInvoke(): string | null {
     if (this.cancelled || this.options.signal?.aborted) return 'run cancelled';
     if (this.ran >= this.settings.maxInvocations)
@@ -655,14 +666,18 @@ export class Simulation implements Platform {
     const version = this.router?.pick(arrivedMs) ?? '$LATEST';
     const admission = this.pool.admit(version);
     if ('throttled' in admission) {
-      const inv = throttledInvocation({
-        ...req,
-        event: req.event,
-        version,
-        atMs: arrivedMs,
-        memorySizeMb: this.fn.memorySizeMb,
-        reason: admission.throttled,
-      });
+      const inv: TraceInvocation = {
+        ...throttledInvocation({
+          ...req,
+          event: req.event,
+          version,
+          atMs: arrivedMs,
+          memorySizeMb: this.fn.memorySizeMb,
+          reason: admission.throttled,
+        }),
+        // In a run of several functions a throttle is the function's too (rows are grouped by it).
+        ...(this.options.member ? { function: this.options.member.functionId } : {}),
+      };
       this.invocations.push(inv);
       this.emit({ type: 'invoke-end', atMs: arrivedMs, invocation: inv });
       return inv;

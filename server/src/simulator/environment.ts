@@ -144,6 +144,8 @@ export class RuntimeProcess {
   private sink: LineSink;
   /** The last phase's figures (read by the engine after each `init` / `invoke`). */
   lastPhase: PhaseFigures | null = null;
+  /** While a phase runs on the clock: where it is now in Lambda time (its start plus its Lambda time so far). */
+  private position: (() => number) | null = null;
 
   /**
    * @param idleSink receives lines written between phases.
@@ -158,6 +160,15 @@ export class RuntimeProcess {
     this.sink = idleSink;
     this.proc.onMessage((m) => this.onIdleMessage(m));
     this.proc.onExit(() => this.idleExit());
+  }
+
+  /**
+   * Where the running phase is on the simulated clock now: its start plus its Lambda time so
+   * far, read from the process's schedstat at this moment (the clock itself moves on memory
+   * readings). Null between phases. The AWS endpoint places a handler's calls with it.
+   */
+  lambdaNow(): number | null {
+    return this.position?.() ?? null;
   }
 
   private onIdleMessage(m: ChildMessage): void {
@@ -348,9 +359,11 @@ export class RuntimeProcess {
       let unwatch: (() => void) | null = null;
       let killedFor: 'timeout' | 'oom' | null = null;
       this.sink = sink;
+      if (phase) this.position = () => phase.startMs + Math.min(limits.timeoutMs, soFar());
       const done = (r: R, lambdaMs: number): void => {
         if (settled) return;
         settled = true;
+        this.position = null;
         if (realTimer) clearTimeout(realTimer);
         unwatch?.();
         this.flush();

@@ -5,6 +5,7 @@
  */
 import type { SimClock } from './clock';
 import type { FunctionConfig, PlatformSettings } from './config';
+import type { AccountConcurrency } from './pool';
 import type {
   DeliveryKind,
   InvocationSource,
@@ -38,6 +39,8 @@ export interface RunMember {
   functionId: string;
   /** True for the scenario's function: it emits run-start. run.ts emits run-end with the whole run's trace. */
   primary: boolean;
+  /** The account's concurrency, shared by the run's functions. */
+  account: AccountConcurrency;
 }
 
 /**

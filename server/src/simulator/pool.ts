@@ -32,6 +32,42 @@ export interface Env {
   released: boolean;
 }
 
+/**
+ * The account's concurrency in the run's region, shared by every function of a run: functions
+ * with reserved concurrency have it carved out of the account limit, and the functions without
+ * any share what is left ("unreserved account concurrency",
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html#reserved-and-provisioned,
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+ */
+export class AccountConcurrency {
+  /** Requests running now in functions without reserved concurrency. */
+  private unreservedBusy = 0;
+
+  constructor(
+    /** The account's concurrency limit in the region (default 1,000, gettingstarted-limits.html). */
+    readonly limitForAccount: number,
+    /** Reserved concurrency of every function of the run's template (the scenario's value for its own). */
+    readonly reserved = 0,
+  ) {}
+
+  /** What the functions without reserved concurrency share. */
+  get unreservedLimit(): number {
+    return Math.max(0, this.limitForAccount - this.reserved);
+  }
+
+  get full(): boolean {
+    return this.unreservedBusy >= this.unreservedLimit;
+  }
+
+  take(): void {
+    this.unreservedBusy++;
+  }
+
+  give(): void {
+    this.unreservedBusy--;
+  }
+}
+
 /** An environment for a request, or the reason it is throttled. */
 export type Admission = { env: Env; cold: boolean } | { throttled: string };
 
@@ -53,6 +89,8 @@ export class EnvironmentPool {
     private readonly emit: (event: TraceEvent) => void,
     /** In a run of several functions: the function's logical id, and the prefix of its environment ids. */
     private readonly member?: { functionId: string; prefix: string },
+    /** The account's concurrency, shared with the run's other functions (else the function's own view of it). */
+    private readonly account = new AccountConcurrency(settings.accountConcurrency),
   ) {
     this.tokens = settings.scalingPer10s;
   }
@@ -130,22 +168,22 @@ export class EnvironmentPool {
   /** A request admitted with `admit` is over (its environment is made idle or ended apart). */
   done(): void {
     this.busy--;
+    if (this.fn.reservedConcurrency === null) this.account.give();
   }
 
   private acquire(): void {
     this.busy++;
+    if (this.fn.reservedConcurrency === null) this.account.take();
     if (this.busy > this.peakBusy) this.peakBusy = this.busy;
   }
 
   /** Reserve capacity for a new on-demand environment, or say why the request is throttled. */
   private throttleReason(): string | null {
-    // Reserved concurrency caps the function; otherwise the account limit applies (lambda-concurrency.html).
-    const limit = this.fn.reservedConcurrency ?? this.settings.accountConcurrency;
-    if (this.busy >= limit) {
-      return this.fn.reservedConcurrency !== null
-        ? 'ReservedFunctionConcurrentInvocationLimitExceeded'
-        : 'ConcurrentInvocationLimitExceeded';
-    }
+    // Reserved concurrency caps the function; otherwise the account's unreserved concurrency,
+    // shared with the run's other functions, applies (lambda-concurrency.html).
+    if (this.fn.reservedConcurrency !== null) {
+      if (this.busy >= this.fn.reservedConcurrency) return 'ReservedFunctionConcurrentInvocationLimitExceeded';
+    } else if (this.account.full) return 'ConcurrentInvocationLimitExceeded';
     // 1,000 new environments per 10 s per function, refilled continuously (scaling-behavior.html).
     const now = this.clock.now();
     const cap = this.settings.scalingPer10s;

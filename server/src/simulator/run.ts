@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { PRICE } from '../service/limits';
-import type { FunctionModel } from '../service/model/types';
+import { knownValue, type FunctionModel } from '../service/model/types';
 import { readTemplate, type TemplateDocument } from '../service/templates/template';
 import type { TNode } from '../service/templates/tree';
 import { accessKeyFor, AwsEmulator, type AwsHost, type QueueMessage } from './aws/emulator';
@@ -30,6 +30,7 @@ import { SimClock } from './clock';
 import type { SimulationConfig, SqsQueueConfig, StreamConfig } from './config';
 import { Simulation } from './engine';
 import type { RunOptions, RunService } from './platform';
+import { AccountConcurrency } from './pool';
 import { templateFunction, templateQueue, templateSource, templateStream } from './scenario';
 import { summarize } from './summary';
 import type { SimulationTrace, TraceInvocation } from './trace';
@@ -50,6 +51,8 @@ interface Member {
 
 class Run {
   private readonly clock = new SimClock();
+  /** The account's concurrency, shared by every function of the run (pool.ts). */
+  private readonly account: AccountConcurrency;
   private readonly emulator: AwsEmulator;
   private readonly resources: Resources;
   private readonly members = new Map<string, Member>();
@@ -81,6 +84,12 @@ class Run {
     }
     this.resources = resources;
     this.primaryId = config.function.name;
+    // Reserved concurrency is carved out of the account's limit whether or not the function runs:
+    // every template function's, the scenario's value for its own (lambda-concurrency.html).
+    let reserved = config.function.reservedConcurrency ?? 0;
+    for (const f of this.template?.functions ?? [])
+      if (f.logicalId !== this.primaryId) reserved += knownValue(f.reservedConcurrency) ?? 0;
+    this.account = new AccountConcurrency(config.platform.accountConcurrency, reserved);
     this.emulator = new AwsEmulator(resources, this.host());
     // What the template allows first (a call that cannot leave the VPC never reaches a fault), then the scenario's faults.
     if (this.template !== undefined) {
@@ -160,6 +169,7 @@ class Run {
       invocationStarted: (requestId, envId, request) => {
         this.callers.set(accessKeyFor(envId), {
           function: id,
+          env: envId,
           requestId,
           attempt: request.attempt,
           inputs: request.inputs,
@@ -176,7 +186,7 @@ class Run {
     const sim = new Simulation(this.withResolvedEnvironment(id, config), {
       ...this.options,
       services,
-      member: { clock: this.clock, functionId: id, primary },
+      member: { clock: this.clock, functionId: id, primary, account: this.account },
     });
     const m: Member = { id, sim, model, started: Promise.resolve(), queues: new Map(), streams: new Map() };
     m.started = sim.start();
@@ -256,7 +266,8 @@ class Run {
 
   private host(): AwsHost {
     return {
-      now: () => this.clock.now(),
+      now: (caller) =>
+        (caller ? this.members.get(caller.function)?.sim.lambdaNow(caller.env) : null) ?? this.clock.now(),
       caller: (key) => (key === undefined ? undefined : this.callers.get(key)),
       deliverToQueue: (queue, messages) => this.deliverToQueue(queue, messages),
       invokeAsync: (fn, event) => {
@@ -278,6 +289,8 @@ class Run {
             functionError: 'Unhandled',
           };
         if (inv.outcome === 'success') return { payload: inv.response, functionError: null };
+        if (inv.outcome === 'throttled')
+          return { payload: null, functionError: null, throttled: inv.throttleReason ?? 'Rate Exceeded' };
         return { payload: inv.error, functionError: 'Unhandled' };
       },
       streamChange: (table, change) => this.streamChange(table, change),

@@ -384,7 +384,7 @@ test('calls are attributed to the request that made them, and a retry that repea
   const counters = res.tables.get('CountersTable')?.name as string;
   const orders = res.queues.get('OrdersQueue')?.url as string;
   const attempt = async (n: number): Promise<void> => {
-    caller = { function: 'WorkerFunction', requestId: 'req-1', attempt: n, inputs: ['in-7'] };
+    caller = { function: 'WorkerFunction', env: 'env-1', requestId: 'req-1', attempt: n, inputs: ['in-7'] };
     await db.send(
       new UpdateCommand({
         TableName: counters,

@@ -65,6 +65,17 @@ test('an API call stores, queues and publishes; the worker it feeds retries and 
     trace.summary.awsCalls,
     trace.invocations.reduce((n, i) => n + (i.awsCalls?.length ?? 0), 0),
   );
+  // On the Lambda clock every call takes the time its handler waited for the answer (a loopback
+  // round trip is never 0 ms), and starts inside its invocation's bar.
+  for (const inv of trace.invocations) {
+    for (const c of inv.awsCalls ?? []) {
+      assert.ok(c.durationMs > 0, `${c.operation} of ${inv.function} took ${c.durationMs} ms`);
+      assert.ok(
+        c.startMs >= inv.startMs && c.startMs <= inv.endMs,
+        `${c.operation} at ${c.startMs} ms in ${inv.function}'s bar ${inv.startMs}–${inv.endMs} ms`,
+      );
+    }
+  }
   // SNS fan-out to a function, and the table's stream to its reader; both read SSM.
   const [notify] = byFunction(trace, 'NotifyFunction');
   assert.equal(notify?.outcome, 'success', JSON.stringify(notify?.error));
@@ -325,4 +336,39 @@ test('a Python interpreter without boto3: the run says exactly how to install it
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the run's functions share the account's concurrency; reserved concurrency is carved out of it", async () => {
+  const dir = join(__dirname, '../../fixtures/aws/concurrency');
+  // ReservedFunction reserves 5 (it never runs): of an account limit of 6, one is left for the
+  // two others, and CallerFunction holds it while it invokes CalleeFunction.
+  const run = async (accountConcurrency: number): Promise<SimulationTrace> =>
+    simulate(
+      resolveScenario(
+        {
+          template: 'template.yaml',
+          function: 'CallerFunction',
+          platform: { accountConcurrency },
+          traffic: [{ at: 0, invoke: 'sync', event: {} }],
+        },
+        join(dir, 'concurrency.scenario.json'),
+      ).config,
+    );
+  const tight = await run(6);
+  everyInputSettled(tight);
+  const [caller] = byFunction(tight, 'CallerFunction');
+  assert.deepEqual(caller?.response, {
+    error: 'TooManyRequestsException',
+    reason: 'ConcurrentInvocationLimitExceeded',
+    status: 429,
+  });
+  const [callee] = byFunction(tight, 'CalleeFunction');
+  assert.equal(callee?.outcome, 'throttled');
+  assert.equal(callee?.throttleReason, 'ConcurrentInvocationLimitExceeded');
+  assert.equal(caller?.awsCalls?.[0]?.errorCode, 'TooManyRequestsException');
+  // One more in the account: both run.
+  const roomy = await run(7);
+  everyInputSettled(roomy);
+  assert.deepEqual(byFunction(roomy, 'CallerFunction')[0]?.response, { callee: 'ok' });
+  assert.equal(byFunction(roomy, 'CalleeFunction')[0]?.outcome, 'success');
 });

@@ -47,16 +47,26 @@ export interface QueueMessage {
 
 /** What the endpoint asks of the simulator around it. */
 export interface AwsHost {
-  /** Simulated milliseconds since the start of the run. */
-  now(): number;
+  /**
+   * Simulated milliseconds since the start of the run; for a call of a running request, the
+   * request's own position on the clock (its start plus its Lambda time so far), so that a call
+   * carries the time the handler spent waiting for it.
+   */
+  now(caller?: CallContext): number;
   /** The request the environment that owns this access key id is running. */
   caller(accessKeyId: string | undefined): CallContext | undefined;
   /** Messages for a queue that a function of the run reads: true when the host took them. */
   deliverToQueue(queue: QueueDef, messages: QueueMessage[]): boolean;
   /** An asynchronous invocation of a template function (SNS, S3, EventBridge, Lambda Event). */
   invokeAsync(fn: FunctionDef, event: unknown, source: 'sns' | 's3' | 'eventbridge' | 'lambda'): void;
-  /** A synchronous invocation (Lambda RequestResponse): the response payload, or the function error. */
-  invokeSync(fn: FunctionDef, payload: unknown): Promise<{ payload: unknown; functionError: string | null }>;
+  /**
+   * A synchronous invocation (Lambda RequestResponse): the response payload, or the function
+   * error, or the reason it was throttled (then Invoke answers 429).
+   */
+  invokeSync(
+    fn: FunctionDef,
+    payload: unknown,
+  ): Promise<{ payload: unknown; functionError: string | null; throttled?: string }>;
   /** A change to a table with a stream. */
   streamChange(table: TableDef, change: StreamChange): void;
 }
@@ -258,14 +268,13 @@ export class AwsEmulator {
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
-    const start = this.host.now();
     const requestId = randomUUID();
     let parsed: AwsRequest | undefined;
     try {
       parsed = parseRequest(req.method ?? 'GET', req.url ?? '/', req.headers, raw);
     } catch (e) {
       const err = e instanceof AwsError ? e : new AwsError('ValidationException', (e as Error).message);
-      const call = this.recorder.begin(undefined, { service: 'unknown', operation: 'unknown' }, start);
+      const call = this.recorder.begin(undefined, { service: 'unknown', operation: 'unknown' }, this.host.now());
       call.outcome = 'error';
       call.errorCode = err.code;
       call.summary = err.message;
@@ -276,7 +285,8 @@ export class AwsEmulator {
     const request = parsed;
     request.errorPrefix = JSON_PREFIX[request.service];
     const ctx = this.host.caller(request.accessKeyId);
-    const call = this.recorder.begin(ctx, request, start);
+    const begun = this.host.now(ctx);
+    const call = this.recorder.begin(ctx, request, begun);
     let latencyMs = 0;
     let response: AwsResponse | undefined;
     let error: AwsError | undefined;
@@ -320,7 +330,7 @@ export class AwsEmulator {
       }
     }
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-    call.durationMs = Math.max(0, this.host.now() - start);
+    call.durationMs = Math.max(0, this.host.now(ctx) - begun);
     call.resource = response?.resource ?? this.resourceName(request) ?? null;
     if (error) {
       call.outcome = 'error';
@@ -346,7 +356,7 @@ export class AwsEmulator {
 
   private endHang(h: { call: AwsCall; ctx: CallContext | undefined; res: ServerResponse }): void {
     if (!this.hanging.delete(h)) return;
-    h.call.durationMs = Math.max(0, this.host.now() - h.call.startMs);
+    h.call.durationMs = Math.max(0, this.host.now(h.ctx) - h.call.startMs);
     this.recorder.finish(h.call, h.ctx, undefined);
     if (!h.res.destroyed) h.res.destroy();
   }
@@ -1167,6 +1177,12 @@ export class AwsEmulator {
       return { status: 202, body: '', resource: fn.logicalId, summary: `Invoke ${fn.logicalId}: Event (queued)` };
     }
     const out = await this.host.invokeSync(fn, payload);
+    // A throttled Invoke is an API error, 429 TooManyRequestsException with its Reason (API_Invoke.html).
+    if (out.throttled !== undefined)
+      throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', 429, undefined, {
+        Reason: out.throttled,
+        Type: 'User',
+      });
     const headers: Record<string, string> = { 'x-amz-executed-version': '$LATEST' };
     if (out.functionError) headers['x-amz-function-error'] = out.functionError;
     return {

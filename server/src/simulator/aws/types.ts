@@ -14,6 +14,8 @@ export type AwsProtocol = 'json' | 'query' | 'rest-json' | 'rest-xml';
 export interface CallContext {
   /** Logical id of the function that ran the handler. */
   function: string;
+  /** The environment the request runs in. */
+  env: string;
   requestId: string;
   attempt: number;
   /** Ledger ids of the inputs the invocation carries: attempts of the same input share them. */
