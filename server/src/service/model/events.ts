@@ -57,6 +57,10 @@ export const EVENT_TYPES: Readonly<Record<string, EventTypeInfo>> = {
   AlexaSmartHome: { invocation: 'sync', service: 'Alexa Smart Home', retries: SYNC_NO_RETRY },
   CloudFront: { invocation: 'sync', service: 'CloudFront (Lambda@Edge)', retries: SYNC_NO_RETRY },
   IoTFleetProvisioning: { invocation: 'sync', service: 'AWS IoT fleet provisioning hook', retries: SYNC_NO_RETRY },
+  // An AWS::IoT::Authorizer's function: IoT Core calls it synchronously to authenticate a connection
+  // (docs.aws.amazon.com/iot/latest/developerguide/custom-authorizer.html); its invoke permission
+  // names the same principal as a rule's, iot.amazonaws.com.
+  IoTAuthorizer: { invocation: 'sync', service: 'AWS IoT custom authorizer', retries: SYNC_NO_RETRY },
 };
 
 /** Resource-policy principals (AWS::Lambda::Permission) and the event type they stand for. */

@@ -55,6 +55,7 @@ export function readCloudFormationFunctions(
     }
   }
   for (const e of resources.entries) readRelatedResource(e, r, extras, queues, detachedMappings);
+  iotAuthorizers(resources, r, extras);
   const iam = new IamReader(resources, r);
   const functions: FunctionModel[] = [];
   for (const e of resources.entries) {
@@ -478,6 +479,40 @@ function functionRef(node: TNode | undefined, r: Resolver, extras: Map<string, M
     }
   }
   return undefined;
+}
+
+/**
+ * The function of an AWS::IoT::Authorizer is called synchronously by IoT Core; its permission for
+ * iot.amazonaws.com was read as an IoT rule's (asynchronous) unless a topic rule of the template
+ * targets the function too.
+ */
+function iotAuthorizers(resources: TMap, r: Resolver, extras: Map<string, Mutable>): void {
+  const ofType = (type: string) => resources.entries.filter((e) => scalarString(get(e.value, 'Type')) === type);
+  const ruleTargets = new Set<string>();
+  for (const e of ofType('AWS::IoT::TopicRule'))
+    for (const n of collectRefs(get(e.value, 'Properties'), r)) ruleTargets.add(n);
+  for (const e of ofType('AWS::IoT::Authorizer')) {
+    const id = functionRef(get(get(e.value, 'Properties'), 'AuthorizerFunctionArn'), r, extras)?.id;
+    const fn = id !== undefined ? extras.get(id) : undefined;
+    if (id === undefined || fn === undefined || ruleTargets.has(id)) continue;
+    fn.triggers = fn.triggers.map((t) =>
+      t.type === 'IoTRule' && t.definedBy === 'resource' ? { ...t, type: 'IoTAuthorizer', invocation: 'sync' } : t,
+    );
+  }
+}
+
+/** Logical ids a subtree refers to (Ref, GetAtt, Sub). */
+function collectRefs(node: TNode | undefined, r: Resolver): string[] {
+  const out: string[] = [];
+  const walk = (n: TNode | undefined): void => {
+    if (n === undefined) return;
+    const id = r.refTarget(n);
+    if (id !== undefined) out.push(id);
+    if (n.kind === 'map') for (const e of n.entries) walk(e.value);
+    else if (n.kind === 'seq') for (const x of n.items) walk(x);
+  };
+  walk(node);
+  return out;
 }
 
 function readRelatedResource(
