@@ -37,6 +37,8 @@ export interface TestServer {
   readonly conn: ProtocolConnection;
   /** The last diagnostics published for each document. */
   readonly latest: ReadonlyMap<string, PublishDiagnosticsParams>;
+  /** The server's process id (the bench reads its CPU time). */
+  readonly pid: number | undefined;
   /** Resolves with the next diagnostics published for `uri` that satisfy `accept` (rejects after 20 s). */
   nextDiagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
   stop(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startServer(options: StartOptions): Promise<TestServer> {
   await conn.sendNotification(InitializedNotification.type, {});
   return {
     conn,
+    pid: server.pid,
     latest,
     nextDiagnostics(uri, accept = () => true) {
       return new Promise((resolvePromise, reject) => {

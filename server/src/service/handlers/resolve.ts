@@ -38,8 +38,15 @@ export function parseHandlerString(handler: string): ParsedHandlerString | undef
 }
 
 export function uriToPath(uri: string): string {
-  return URI.parse(uri).fsPath;
+  // Asked for every function of a template at every keystroke, for a handful of distinct uris.
+  let path = paths.get(uri);
+  if (path === undefined) {
+    if (paths.size > 1_000) paths.clear();
+    paths.set(uri, (path = URI.parse(uri).fsPath));
+  }
+  return path;
 }
+const paths = new Map<string, string>();
 
 export function pathToUri(path: string): string {
   return URI.file(path).toString();

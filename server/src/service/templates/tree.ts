@@ -164,18 +164,12 @@ export function nodeAt(root: TNode, offset: number): NodePath | undefined {
   for (;;) {
     let next: TNode | undefined;
     if (node.kind === 'map') {
-      for (const e of node.entries) {
-        if (contains(e.keySpan, offset)) {
-          keys.push(e.key);
-          entries.push(e);
-          return { node: e.value, keys, entries, onKey: true };
-        }
-        if (contains(e.value.span, offset)) {
-          keys.push(e.key);
-          entries.push(e);
-          next = e.value;
-          break;
-        }
+      const e = entryAt(node, offset);
+      if (e !== undefined) {
+        keys.push(e.key);
+        entries.push(e);
+        if (contains(e.keySpan, offset)) return { node: e.value, keys, entries, onKey: true };
+        next = e.value;
       }
     } else if (node.kind === 'seq') {
       node.items.forEach((item, i) => {
@@ -192,6 +186,51 @@ export function nodeAt(root: TNode, offset: number): NodePath | undefined {
     onKey = false;
   }
 }
+
+/**
+ * The first entry whose key or value holds `offset`. Rules ask this for every function of a
+ * template at every keystroke; a large map whose entries come in document order without
+ * overlapping (what a parse gives) is searched by halves instead of entry by entry.
+ */
+function entryAt(map: TMap, offset: number): TEntry | undefined {
+  const list = map.entries;
+  if (list.length >= 16 && inOrder(map)) {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (entryEnd(list[mid] as TEntry) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const e = list[lo];
+    return e !== undefined && (contains(e.keySpan, offset) || contains(e.value.span, offset)) ? e : undefined;
+  }
+  return list.find((e) => contains(e.keySpan, offset) || contains(e.value.span, offset));
+}
+
+function entryEnd(e: TEntry): number {
+  return Math.max(e.keySpan.end, e.value.span.end);
+}
+
+/** True when each entry starts no earlier than the one before it ends (checked once per map). */
+function inOrder(map: TMap): boolean {
+  let ordered = orderedMaps.get(map);
+  if (ordered === undefined) {
+    ordered = true;
+    let end = -Infinity;
+    for (const e of map.entries) {
+      const start = Math.min(e.keySpan.start, e.value.span.start);
+      if (start < end) {
+        ordered = false;
+        break;
+      }
+      end = entryEnd(e);
+    }
+    orderedMaps.set(map, ordered);
+  }
+  return ordered;
+}
+const orderedMaps = new WeakMap<TMap, boolean>();
 
 function contains(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
