@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PAYLOAD, PRICE } from '../service/limits';
 import { shiftDurationMs } from '../service/model/deployment';
 import { SimClock } from './clock';
@@ -114,7 +114,11 @@ export class Simulation implements Platform {
     this.runtime = resolveRuntime(this.fn.runtime, options.executables);
     this.services = options.services ?? [];
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'lambda-lens-sim-'));
-    const support = isolatedTmpSupport();
+    // Code whose folder is the host's /tmp itself would be hidden by the environment's own /tmp.
+    const support: ReturnType<typeof isolatedTmpSupport> =
+      resolve(this.fn.codeRoot) === '/tmp'
+        ? { ok: false, reason: "the function's code folder is /tmp itself, which its own /tmp would hide" }
+        : isolatedTmpSupport();
     const sizeMb = this.fn.ephemeralStorageMb;
     this.ephemeralStorage = support.ok
       ? { sizeMb, enforced: true, note: `/tmp: ${sizeMb} MB per environment (a tmpfs of its own)` }

@@ -3,7 +3,7 @@
  * runtime processes (Node and Python) write to the literal /tmp until the kernel answers ENOSPC.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { simulate } from '../../../server/src/simulator/engine';
 import { isolatedTmpSupport, tmpEntries } from '../../../server/src/simulator/runtimes/ephemeral';
@@ -109,4 +109,20 @@ test('Python: a write past EphemeralStorage.Size raises OSError [Errno 28]', { s
   assert.ok(r.written >= 500 * MB && r.written <= 512 * MB, `wrote ${r.written / MB} MB before ENOSPC`);
   assert.deepEqual(bins(r), ['big.bin']);
   assert.equal(existsSync('/tmp/big.bin'), false);
+});
+
+test('code directly in /tmp: its own /tmp would hide it, so the environment keeps a private TMPDIR and says so', async () => {
+  const name = `lambda-lens-direct-${process.pid}`;
+  writeFileSync(`/tmp/${name}.js`, "exports.handler = async () => require('os').tmpdir();\n");
+  try {
+    const trace = await simulate(config(fn('', { codeRoot: '/tmp', handler: `${name}.handler` }), [sync(0, {})]));
+    assertAccounting(trace);
+    assertNoOrphans(trace);
+    assert.equal(trace.invocations[0]?.outcome, 'success');
+    assert.equal(trace.function.ephemeralStorage?.enforced, false);
+    assert.match(trace.function.ephemeralStorage?.note ?? '', /code folder is \/tmp itself/);
+    assert.equal(trace.invocations[0]?.response, trace.environments[0]?.tmpDir, 'os.tmpdir() is the private TMPDIR');
+  } finally {
+    rmSync(`/tmp/${name}.js`, { force: true });
+  }
 });
