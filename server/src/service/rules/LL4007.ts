@@ -1,14 +1,14 @@
 import type { Edit, Fix } from '../model/findings';
-import type { FunctionModel, PolicyGrant } from '../model/types';
+import { isKnown, type FunctionModel, type PolicyGrant } from '../model/types';
 import { actionMatches, authorize, showResource, token, type Authorization } from '../iam';
 import { iamAction, requestResource } from '../iamActions';
 import { appendItemEdit } from '../actions/roleFixes';
 import { setPathEdit } from '../actions/templateEdits';
-import { TemplateValues } from '../templates/arns';
+import { TemplateValues, variables } from '../templates/arns';
 import type { TemplateDocument } from '../templates/template';
 import { get, nodeAt } from '../templates/tree';
-import { sdkCalls, type SdkCall } from './awsCalls';
-import { pythonSdkCalls } from './awsCallsPython';
+import { sdkCalls, usesOtherCredentials, type SdkCall } from './awsCalls';
+import { pythonSdkCalls, pythonUsesOtherCredentials } from './awsCallsPython';
 import { roleLabel } from './roles';
 import { linkedCode } from './linked';
 import type { Finding, Rule, TemplateRuleContext } from './types';
@@ -55,8 +55,13 @@ export function judgeCalls(
         else if ('env' in origin) {
           const v = fn.environment?.variables.find((x) => x.name === origin.env);
           const node = v !== undefined && root !== undefined ? nodeAt(root, v.value.span.start)?.node : undefined;
+          // serverless.yml: the reader's value has the file's own variables (${self:…}) resolved; the tree does not.
           const text =
-            node !== undefined && values !== undefined && v?.value.uri === template.uri ? values.text(node) : undefined;
+            template.kind === 'serverless' && v !== undefined && isKnown(v.value)
+              ? variables(v.value.value)
+              : node !== undefined && values !== undefined && v?.value.uri === template.uri
+                ? values.text(node)
+                : undefined;
           params[name] = text ?? token(`unknown:${origin.env}`);
           const id = node !== undefined ? r?.refTarget(node) : undefined;
           if (id !== undefined && RESOURCE_NAMING.has(name)) resourceId = id;
@@ -325,15 +330,16 @@ export const LL4007: Rule = {
   title: 'Code calls an action the execution role does not allow',
   severity: 'error',
   handler({ file }) {
+    // Calls made with other credentials (a client given keys, an assumed role) are not the role's.
     if (file.language === 'js') {
-      if (file.links.length === 0) return [];
+      if (file.links.length === 0 || usesOtherCredentials(file.model)) return [];
       return report(
         file.links.map((l) => ({ fn: l.fn, template: l.template, name: l.exportName })),
         sdkCalls(file.model),
         file.uri,
       );
     }
-    if (file.links.length === 0) return [];
+    if (file.links.length === 0 || pythonUsesOtherCredentials(file.model)) return [];
     return report(
       file.links.map((l) => ({ fn: l.fn, template: l.template, name: l.functionName })),
       pythonSdkCalls(file.model),
@@ -351,6 +357,10 @@ export function accessLines(ctx: TemplateRuleContext, fnLogicalId: string): stri
   const fn = ctx.template.functions.find((f) => f.logicalId === fnLogicalId);
   const code = linkedCode(ctx, new Set([fnLogicalId])).get(fnLogicalId);
   if (fn === undefined || code === undefined) return [];
+  if (code.otherCredentials)
+    return [
+      `**What the code of ${fnLogicalId} calls** is not judged: it calls AWS with other credentials than its role.`,
+    ];
   // Helpers are judged only by the rule, which sees every export of the file.
   const judged = judgeCalls(ctx.template, fn, code.calls, code.handler, false);
   if (judged.length === 0) return [];

@@ -473,3 +473,29 @@ function paramOrigin(model: HandlerModel, e: ts.Expression, depth: number): Para
   }
   return { other: true };
 }
+
+/**
+ * True when the file may call AWS with credentials other than the execution role's: an SDK
+ * client made with a `credentials` option, STS AssumeRole, the credential providers, or v2
+ * credential classes. Its calls are then not the role's to judge.
+ */
+export function usesOtherCredentials(model: HandlerModel): boolean {
+  for (const c of model.constructions) {
+    const ref = c.import;
+    if (ref === undefined) continue;
+    const path = ref.path.replace(/^default\./, '');
+    if (ref.module === '@aws-sdk/credential-providers' || /Credentials$/.test(path)) return true;
+    if (/^AssumeRole/.test(path) && /client-sts$/.test(ref.module)) return true;
+    const client = /^@aws-sdk\/client-|^aws-sdk/.test(ref.module) && !/Command$/.test(path);
+    const config = client ? objectArgument(model, c.node.arguments?.[0]) : undefined;
+    if (config !== undefined && findProperty(config, /^(credentials|accessKeyId)$/) !== undefined) return true;
+  }
+  return model.calls.some(
+    (c) =>
+      c.import?.module === '@aws-sdk/credential-providers' ||
+      (c.name !== undefined && /^assumeRole/.test(c.name)) ||
+      (c.callee !== undefined &&
+        /config\.update$/.test(c.callee) &&
+        /credentials|accessKeyId/.test(c.node.getText(model.sourceFile))),
+  );
+}

@@ -276,3 +276,18 @@ function pythonOrigin(model: PythonHandlerModel, node: PyNode, call: PyCall, dep
   }
   return { other: true };
 }
+
+/** True when the module may call AWS with credentials other than the execution role's: keys passed to boto3, or STS AssumeRole. */
+export function pythonUsesOtherCredentials(model: PythonHandlerModel): boolean {
+  return model.calls.some(
+    (c) =>
+      c.name === 'assume_role' ||
+      c.name === 'assume_role_with_web_identity' ||
+      (c.origin?.startsWith('boto3') === true &&
+        (keywordArgument(c.node, 'aws_access_key_id') !== undefined ||
+          keywordArgument(c.node, 'aws_session_token') !== undefined)) ||
+      ((c.name === 'client' || c.name === 'resource') &&
+        (keywordArgument(c.node, 'aws_access_key_id') !== undefined ||
+          keywordArgument(c.node, 'aws_session_token') !== undefined)),
+  );
+}

@@ -8,13 +8,20 @@ import {
   httpCalls,
   sdkCalls,
   servicesUsed,
+  usesOtherCredentials,
   targetedWrites,
   type HttpCall,
   type SdkCall,
   type ServiceUse,
   type TargetedWrite,
 } from './awsCalls';
-import { pythonHttpCalls, pythonSdkCalls, pythonServicesUsed, pythonTargetedWrites } from './awsCallsPython';
+import {
+  pythonHttpCalls,
+  pythonSdkCalls,
+  pythonServicesUsed,
+  pythonTargetedWrites,
+  pythonUsesOtherCredentials,
+} from './awsCallsPython';
 import { handlerEffects } from '../handlers/effects';
 import { pythonHandlerEffects } from '../handlers/python/effects';
 import type { HandlerEffects } from '../model/effects';
@@ -33,6 +40,8 @@ export interface CodeFacts {
   /** The AWS API calls of the file, and the handler (export or Python function) this function runs. */
   readonly calls: readonly SdkCall[];
   readonly handler: string;
+  /** True when the code may call AWS with other credentials than the execution role's. */
+  readonly otherCredentials: boolean;
 }
 
 /** Facts already read, per template (a re-parse is a new document) and index revision. */
@@ -77,6 +86,7 @@ export function linkedCode(
       effects: handlerEffects(model, link.exportName),
       calls: sdkCalls(model),
       handler: link.exportName,
+      otherCredentials: usesOtherCredentials(model),
     });
   }
   for (const fn of template.functions) {
@@ -95,6 +105,7 @@ export function linkedCode(
       effects: pythonHandlerEffects(model, py.functionName),
       calls: pythonSdkCalls(model),
       handler: py.functionName,
+      otherCredentials: pythonUsesOtherCredentials(model),
     });
   }
   // Functions without readable code are asked again (the Python parser may load later).

@@ -94,6 +94,21 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
   },
 };
 
+/**
+ * A literal string with `${…}` left in it: a Serverless Framework variable the reader could not
+ * resolve (`${sls:stage}`), or an IAM policy variable (`${aws:username}`): each is a value
+ * not known here, a parameter token; `${aws:region}` and `${aws:accountId}` are the stack's.
+ */
+export function variables(text: string): string {
+  if (!text.includes('${')) return text;
+  return text.replace(/\$\{([^{}]+)\}/g, (_, v: string) => {
+    const name = v.trim();
+    if (name === 'aws:region' || name === 'AWS::Region') return REGION;
+    if (name === 'aws:accountId' || name === 'AWS::AccountId') return ACCOUNT;
+    return token(`param:${name}`);
+  });
+}
+
 /** Reads template values into the evaluator's strings. */
 export class TemplateValues {
   constructor(private readonly r: Resolver) {}
@@ -102,7 +117,7 @@ export class TemplateValues {
   text(node: TNode | undefined, depth = 0): string | undefined {
     if (node === undefined) return undefined;
     if (depth > 8) return token('unknown:too deep');
-    if (node.kind === 'scalar') return node.value === null ? undefined : String(node.value);
+    if (node.kind === 'scalar') return node.value === null ? undefined : variables(String(node.value));
     if (node.kind !== 'intrinsic') return undefined;
     switch (node.fn) {
       case 'Ref': {

@@ -14,9 +14,11 @@ import type {
   EnvironmentModel,
   EnvironmentVariable,
   EventSourceMappingModel,
+  ExecutionRoleModel,
   FunctionModel,
   InvocationModel,
   Located,
+  PolicyGrant,
   QueueModel,
   Setting,
   Span,
@@ -38,6 +40,19 @@ export const SERVERLESS_DEFAULTS = { memorySize: 1024, timeout: 6 } as const;
  * (serverless-rust builds a `bootstrap` for `provided.al2`). Such a runtime is left unknown.
  */
 const PLUGIN_RUNTIMES: Readonly<Record<string, string>> = { rust: 'serverless-rust' };
+
+/**
+ * Plugins that add statements to the role the framework builds: Lift's constructs grant the
+ * service's functions access to the queues, buckets and tables they define
+ * (github.com/getlift/lift, docs/queue.md "Permissions"), serverless-iam-roles-per-function gives
+ * each function its own role from its `iamRoleStatements`, and the tracing plugin adds X-Ray.
+ */
+const IAM_PLUGINS: ReadonlySet<string> = new Set([
+  'serverless-lift',
+  'serverless-iam-roles-per-function',
+  'serverless-plugin-tracing',
+  'serverless-plugin-lambda-dead-letter',
+]);
 
 /** `events[].<key>` → the event type of the model, for the events whose invocation is known. */
 export const SERVERLESS_EVENT_TYPES: Readonly<Record<string, string>> = {
@@ -92,7 +107,26 @@ export function readServerlessTemplate(root: TMap, uri: string): ServerlessTempl
       .flatMap((p) => (p?.kind === 'seq' ? p.items : p !== undefined ? [p] : []))
       .map(scalarString),
   );
-  const reader = new FunctionReader(uri, r, queues, variables, asMap(get(resolved, 'provider')), iam, pluginNames);
+  // What changes the role the framework builds beyond what the reader reads.
+  const roleChanges = [...pluginNames]
+    .filter((p): p is string => p !== undefined && IAM_PLUGINS.has(p))
+    .map((p) => `the ${p} plugin, which adds statements to the role`);
+  const extensions = get(get(resolved, 'resources'), 'extensions');
+  if (
+    get(get(cfn, 'Resources'), 'IamRoleLambdaExecution') !== undefined ||
+    get(extensions, 'IamRoleLambdaExecution') !== undefined
+  )
+    roleChanges.push('resources that override IamRoleLambdaExecution');
+  const reader = new FunctionReader(
+    uri,
+    r,
+    queues,
+    variables,
+    asMap(get(resolved, 'provider')),
+    iam,
+    pluginNames,
+    roleChanges,
+  );
   const functions: FunctionModel[] = [];
   for (const e of onAws ? functionEntries(get(resolved, 'functions')) : []) {
     if (e.value.kind === 'map') functions.push(reader.read(e, e.value));
@@ -178,7 +212,27 @@ class FunctionReader {
     private readonly provider: TMap | undefined,
     private readonly iam: IamReader,
     private readonly plugins: ReadonlySet<string | undefined>,
+    private readonly roleChanges: readonly string[],
   ) {}
+
+  /** The role the framework builds, with what plugins, per-function statements or overrides may add to it as grants not known. */
+  private withChanges(fn: TMap, role: ExecutionRoleModel): ExecutionRoleModel {
+    if (role.managedBy !== 'sam') return role;
+    const perFunction = ['iamRoleStatements', 'iamRoleStatementsInherit', 'iamRoleStatementsName']
+      .filter((k) => get(fn, k) !== undefined)
+      .map((k) => `the function's ${k} (serverless-iam-roles-per-function)`);
+    const reasons = [...this.roleChanges, ...perFunction];
+    if (reasons.length === 0) return role;
+    const unknown = reasons.map((name): PolicyGrant => ({
+      kind: 'unknown',
+      name,
+      actions: [],
+      resourceIds: [],
+      span: role.span,
+      uri: role.uri,
+    }));
+    return { ...role, grants: [...role.grants, ...unknown] };
+  }
 
   /** The runtime, unless a plugin of the service rewrites it. */
   private runtime(node: TNode | undefined): Setting<string> | undefined {
@@ -267,11 +321,14 @@ class FunctionReader {
       // Without a `role`, the framework builds IamRoleLambdaExecution: logs, the permissions
       // its sqs/stream events need, the VPC policy, plus `provider.iam.role.statements` and
       // `managedPolicies` — the same shape as the role SAM builds.
-      executionRole: this.iam.executionRole(e.keySpan, roleNode, {
-        policies: this.providerPolicies(),
-        eventTypes: triggers.map((t) => t.type),
-        vpc: vpc.node !== undefined,
-      }),
+      executionRole: this.withChanges(
+        fn,
+        this.iam.executionRole(e.keySpan, roleNode, {
+          policies: this.providerPolicies(),
+          eventTypes: triggers.map((t) => t.type),
+          vpc: vpc.node !== undefined,
+        }),
+      ),
       functionUrl,
       triggers,
     };
