@@ -102,6 +102,7 @@ const INVOKERS = new Set([
   'aws-apigatewayv2-integrations.LambdaProxyIntegration',
   'aws-events-targets.LambdaFunction',
   'aws-s3-notifications.LambdaDestination',
+  'aws-logs-destinations.LambdaDestination',
   'aws-sns-subscriptions.LambdaSubscription',
   'aws-lambda-destinations.LambdaDestination',
   'aws-lambda.FunctionUrl',
@@ -802,6 +803,14 @@ class CdkReader {
       const callee = parent.expression;
       if (ts.isPropertyAccessExpression(callee) && /^grant/.test(callee.name.text)) return undefined;
       if (this.src.qualify(callee) === 'cdk.Tags.of') return undefined;
+      // Security group rules (`db.connections.allowDefaultPortFrom(fn)`) are network, not IAM.
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        /^allow/.test(callee.name.text) &&
+        ts.isPropertyAccessExpression(callee.expression) &&
+        callee.expression.name.text === 'connections'
+      )
+        return undefined;
       return `the function is passed to \`${short(callee.getText(this.src.sf))}\`, which may grant its role permissions`;
     }
     if (ts.isNewExpression(parent) && this.knownHolder(parent)) return undefined;
