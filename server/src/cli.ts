@@ -146,7 +146,11 @@ const COMMANDS: readonly Command[] = [
       ],
     ],
     help: TUNE_USAGE,
-    run: async (args) => (await import('./simulator/commands.js')).runTune([...args], process.stdout, process.stderr),
+    run: async (args) => {
+      const { templates, warnings } = renderStacksFor(args);
+      for (const w of warnings) process.stderr.write(`lambda-lens tune: warning: ${w}\n`);
+      return (await import('./simulator/commands.js')).runTune([...args], process.stdout, process.stderr, templates);
+    },
   },
   { name: 'rules', forms: [['', 'List the rules']], help: RULES_HELP, run: listRules },
   {

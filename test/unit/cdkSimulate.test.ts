@@ -145,3 +145,28 @@ test('lambda-lens simulate on a CDK stack, in a network namespace with only loop
     rmSync(BUILD, { recursive: true, force: true });
   }
 });
+
+test('lambda-lens tune on a CDK stack: the rendered stack at each memory size', async () => {
+  const { renderStacksFor } = await import('../../server/src/cdkTargets');
+  const { runTune } = await import('../../server/src/simulator/tune');
+  const { PassThrough } = await import('node:stream');
+  const argv = [STACK, '--function', 'Report', '--memory', '128,256', '--format', 'json'];
+  try {
+    const { templates, warnings } = renderStacksFor(argv);
+    assert.deepEqual([...templates.keys()], [STACK]);
+    assert.deepEqual(warnings, []);
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const code = await runTune(argv, out, err, templates);
+    assert.equal(code, 0, String(err.read() ?? ''));
+    const rows = JSON.parse(text) as { memorySizeMb: number }[];
+    assert.deepEqual(
+      rows.map((r) => r.memorySizeMb),
+      [128, 256],
+    );
+  } finally {
+    rmSync(BUILD, { recursive: true, force: true });
+  }
+});

@@ -181,7 +181,13 @@ function parseTuneArgs(args: readonly string[]): TuneArgs | string {
  * The `tune` command: resolves to the exit code (args.ts EXIT: 0 done, 1 Lambda would reject the
  * configuration, 2 bad usage or a scenario that cannot be used, 3 a run failed, 130 interrupted).
  */
-export async function runTune(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function runTune(
+  argv: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  /** CDK stacks the CLI rendered as templates (cdkTargets.ts), by absolute path. */
+  templates: ReadonlyMap<string, string> = new Map(),
+): Promise<number> {
   const rest = argv[0] === 'tune' ? argv.slice(1) : argv;
   if (rest.includes('--help') || rest.includes('-h')) {
     out.write(`${TUNE_USAGE}\n`);
@@ -196,8 +202,8 @@ export async function runTune(argv: string[], out: NodeJS.WritableStream, err: N
   let path: string;
   let first: LoadedScenario;
   try {
-    if (isTemplate(args.target)) {
-      const starter = starterFor(args.target, args.fn);
+    if (isTemplate(args.target, templates)) {
+      const starter = starterFor(args.target, args.fn, templates.get(resolve(args.target)));
       if (typeof starter === 'string') {
         err.write(`lambda-lens tune: ${starter}\n`);
         return EXIT.usage;
@@ -211,7 +217,7 @@ export async function runTune(argv: string[], out: NodeJS.WritableStream, err: N
       path = resolve(args.target);
       json = JSON.parse(readFileSync(path, 'utf8')) as object;
     }
-    first = resolveScenario(json, path);
+    first = resolveScenario(json, path, {}, { templates });
   } catch (e) {
     err.write(
       `lambda-lens tune: ${e instanceof ScenarioError ? e.message : `cannot load the scenario: ${e instanceof Error ? e.message : String(e)}`}\n`,
@@ -233,7 +239,7 @@ export async function runTune(argv: string[], out: NodeJS.WritableStream, err: N
   const interrupt = (): void => controller.abort();
   process.once('SIGINT', interrupt);
   try {
-    const result = await tune(json, path, args.sizes, args.tolerancePct, controller.signal);
+    const result = await tune(json, path, args.sizes, args.tolerancePct, controller.signal, { templates });
     if (args.format === 'json') out.write(`${JSON.stringify(result.rows, null, 2)}\n`);
     else out.write(formatTune(result, first.config.scenario.name));
     return EXIT.ok;

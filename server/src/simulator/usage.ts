@@ -6,6 +6,7 @@ Runs the function's real handler (Node.js or Python) in simulated Lambda executi
 says, and prints what happened: cold and warm starts, throttles, retries, REPORT lines, cost.
 Given a SAM/CloudFormation template instead, it runs a starter scenario for the function:
 traffic shaped by its first trigger (a burst, sequential requests, one after 15 idle minutes).
+A CDK stack file (lib/stack.ts) works as a template: --function takes the construct id.
 
   --out <file>        also write the full trace as JSON (open it in the Lambda Lens timeline)
   --format <f>        text (default): a readable summary; json: the full trace on stdout
