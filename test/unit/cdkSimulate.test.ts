@@ -14,6 +14,9 @@ import { nodeFileSystem } from '../../server/src/nodeFs';
 import { renderCdkStack } from '../../server/src/service/cdk/simulation';
 import { resolveScenario, ScenarioError } from '../../server/src/simulator/scenario';
 import type { SimulationTrace } from '../../server/src/simulator/trace';
+import { PassThrough } from 'node:stream';
+import { renderStacksFor } from '../../server/src/cdkTargets';
+import { runTune } from '../../server/src/simulator/tune';
 
 const APP = resolve(__dirname, '../fixtures/cdk/sim-app');
 const STACK = join(APP, 'lib/orders-stack.ts');
@@ -147,9 +150,6 @@ test('lambda-lens simulate on a CDK stack, in a network namespace with only loop
 });
 
 test('lambda-lens tune on a CDK stack: the rendered stack at each memory size', async () => {
-  const { renderStacksFor } = await import('../../server/src/cdkTargets');
-  const { runTune } = await import('../../server/src/simulator/tune');
-  const { PassThrough } = await import('node:stream');
   const argv = [STACK, '--function', 'Report', '--memory', '128,256', '--format', 'json'];
   try {
     const { templates, warnings } = renderStacksFor(argv);

@@ -8,7 +8,8 @@ import type { FileSystem } from '../fs';
 import { importsCdk } from './values';
 import { readCdkStack } from './read';
 import { readSynth, type SynthFunctions } from './synth';
-import { readAppProps, type AppProps } from './appProps';
+import { readAppProps } from './appProps';
+import type { AppProps } from './values';
 import type { TemplateDocument } from '../templates/template';
 
 /** Files the reader can read (TypeScript and JavaScript sources; declaration files are not stacks). */

@@ -7,21 +7,8 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { FileSystem } from '../fs';
-import { StackSource, stackKey, unwrap, type Value } from './values';
+import { StackSource, stackKey, unwrap, type AppProps, type StackInstance, type Value } from './values';
 import type { TS } from './typescript';
-
-/** What one `new Stack(…)` of the app passes as props. */
-export interface StackInstance {
-  /** Props whose value is a constant of the entry file (scalars only); others are unknown with the reason. */
-  readonly values: ReadonlyMap<string, Value>;
-  /** True when props may hold more than `values` says (a spread, a variable, no literal). */
-  readonly open: boolean;
-  /** The entry file and the stack's id, for messages: `bin/app.ts (Prod)`. */
-  readonly where: string;
-}
-
-/** Stack instances by `<stack file path without extension>#<class name>`. */
-export type AppProps = ReadonlyMap<string, readonly StackInstance[]>;
 
 const MAX_BYTES = 512 * 1024;
 const SOURCE_EXT = ['.ts', '.js', '.mts', '.mjs', '.cts', '.cjs', '.tsx'];

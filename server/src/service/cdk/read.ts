@@ -31,7 +31,7 @@ import type { TemplateDocument } from '../templates/template';
 import { StackSource, type PropEntry, type Props, type Value, unwrap } from './values';
 import type { TS } from './typescript';
 import type { SynthFunctions } from './synth';
-import type { AppProps } from './appProps';
+import type { AppProps } from './values';
 import { BASIC_EXECUTION_POLICY, SAM_VPC_POLICY, token } from '../iam';
 import { GRANTS, IMPLIED, importedClass } from './grants';
 

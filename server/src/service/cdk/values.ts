@@ -7,7 +7,6 @@
  */
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { typescript, type TS } from './typescript';
-import type { AppProps } from './appProps';
 
 export type Value =
   | { readonly k: 'num'; readonly v: number }
@@ -46,6 +45,19 @@ export interface PropEntry {
 }
 
 const MAX_DEPTH = 12;
+
+/** What one `new Stack(…)` of the app passes as props. */
+export interface StackInstance {
+  /** Props whose value is a constant of the entry file (scalars only); others are unknown with the reason. */
+  readonly values: ReadonlyMap<string, Value>;
+  /** True when props may hold more than `values` says (a spread, a variable, no literal). */
+  readonly open: boolean;
+  /** The entry file and the stack's id, for messages: `bin/app.ts (Prod)`. */
+  readonly where: string;
+}
+
+/** Stack instances (appProps.ts reads them) by `<stack file path without extension>#<class name>`. */
+export type AppProps = ReadonlyMap<string, readonly StackInstance[]>;
 
 /** The key of a stack class in AppProps (appProps.ts): its file without extension and its name. */
 export function stackKey(path: string, className: string): string {
