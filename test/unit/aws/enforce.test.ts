@@ -192,3 +192,58 @@ Resources:
     /^Loose: whether FromSomewhere allows s3\.amazonaws\.com to invoke it cannot be told/,
   );
 });
+
+test('a role with no grant: each protocol carries the access-denied error its SDK parses (query, REST-XML, JSON 1.0, JSON 1.1)', async () => {
+  const trace = await run('UngrantedFunction', {});
+  const inv = only(trace, 'UngrantedFunction');
+  assert.equal(inv.outcome, 'success', JSON.stringify(inv.error));
+  type Failure = { name: string; status: number; message: string };
+  const out = inv.response as Record<'sns' | 's3' | 'sqs' | 'ssm', Failure>;
+  const who =
+    'User: arn:aws:sts::123456789012:assumed-role/UngrantedFunctionRole/sim-UngrantedFunction is not authorized to perform:';
+  assert.deepEqual([out.sns.name, out.sns.status], ['AuthorizationErrorException', 403]);
+  assert.equal(
+    out.sns.message,
+    `${who} sns:Publish on resource: arn:aws:sns:us-east-1:123456789012:sim-Alerts because no identity-based policy allows the sns:Publish action`,
+  );
+  assert.deepEqual([out.s3.name, out.s3.status], ['AccessDenied', 403]);
+  assert.equal(
+    out.s3.message,
+    `${who} s3:PutObject on resource: arn:aws:s3:::sim-uploads/a.txt because no identity-based policy allows the s3:PutObject action`,
+  );
+  assert.equal(out.sqs.status, 400);
+  assert.match(out.sqs.name, /AccessDenied/);
+  assert.match(
+    out.sqs.message,
+    /sqs:SendMessage on resource: arn:aws:sqs:us-east-1:123456789012:sim-JobsQueue because/,
+  );
+  assert.deepEqual([out.ssm.name, out.ssm.status], ['AccessDeniedException', 400]);
+  assert.match(
+    out.ssm.message,
+    /ssm:GetParameter on resource: .*parameter\/app\/key because no identity-based policy allows/,
+  );
+  assert.deepEqual(
+    inv.awsCalls?.map((c) => `${c.service} ${c.enforcement?.kind}`),
+    ['sns denied', 's3 denied', 'sqs denied', 'ssm denied'],
+  );
+});
+
+test('a role from outside the template cannot be evaluated: calls are allowed, and the run says so once', async () => {
+  const { config } = resolveScenario(
+    {
+      template: 'template.yaml',
+      function: 'OutsideRoleFunction',
+      traffic: [{ at: 0, invoke: 'sync', event: { id: 'x', send: false }, count: 2, intervalMs: 100 }],
+    },
+    join(dir, 'outside.scenario.json'),
+  );
+  const trace = await simulate(config);
+  const invs = trace.invocations.filter((i) => i.function === 'OutsideRoleFunction');
+  assert.deepEqual(
+    invs.map((i) => i.response),
+    [{ put: 'ok' }, { put: 'ok' }],
+  );
+  assert.deepEqual(trace.aws?.warnings, [
+    'OutsideRoleFunction: its execution role could not be evaluated for dynamodb:PutItem (the role is defined outside the template); the calls it cannot judge are allowed',
+  ]);
+});

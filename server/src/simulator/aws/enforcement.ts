@@ -216,7 +216,9 @@ export class RoleGate implements CallGate {
       if (a.decision === 'unknown') {
         if (!this.warned.has(fn.logicalId)) {
           this.warned.add(fn.logicalId);
-          this.warn(`${fn.logicalId}: its execution role could not be evaluated (${a.reason}); its calls are allowed`);
+          this.warn(
+            `${fn.logicalId}: its execution role could not be evaluated for ${action} (${a.reason}); the calls it cannot judge are allowed`,
+          );
         }
         continue;
       }
