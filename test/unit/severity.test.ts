@@ -86,3 +86,12 @@ test('LL2004 on a handler that returns batchItemFailures through Powertools: say
   assert.equal(got[0]?.severity, 'warning');
   assert.match(got[0]?.message ?? '', /this handler returns batchItemFailures, which Lambda ignores without it/);
 });
+
+test('LL2101 under partial batch responses: an info only for a send nothing can fail after, in the per-record try', () => {
+  const got = findings('LL2101/python-partial-batch/app.py', 'LL2101');
+  assert.deepEqual(
+    got.map((f) => f.severity),
+    ['info', 'warning', 'warning'],
+  );
+  assert.match(got[0]?.message ?? '', /nothing after this call can fail its record/);
+});

@@ -19,7 +19,8 @@ import {
 } from '../handlers/idempotency';
 import type { ExecutionScope } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
-import { repeatWording } from '../model/invocation';
+import { repeatWording, reportsBatchItemFailures } from '../model/invocation';
+import { returnsBatchItemFailures } from '../handlers/python/effects';
 import { describePythonRetries, isHandlerScope, isIdempotent, localValue, retrying } from './python';
 import {
   type PyCall,
@@ -293,17 +294,74 @@ function pythonLL2101(ctx: PythonRuleContext): Finding[] {
     const problem = pythonProblemOf(c.node, write);
     if (problem === undefined) continue;
     const wording = repeatWording(triggers);
+    // A message sent or published under partial batch responses, in a per-record `try` that nothing can
+    // fail after it: a retry of the record cannot repeat it, only a duplicate delivery can
+    // (services-sqs-errorhandling.html); and a queue or topic delivers at least once anyway, so its
+    // consumers must already bear duplicates. Counters and executions stay warnings.
+    const lastInRecord =
+      (write.kind === 'message' || write.kind === 'publish') &&
+      triggers.every((t) => t.trigger.type === 'SQS' && reportsBatchItemFailures(t.trigger) === true) &&
+      c.handler !== undefined &&
+      returnsBatchItemFailures(model, c.handler) &&
+      nothingFailsAfter(c.node);
     out.push({
       ruleId: 'LL2101',
-      message: wording.retry(`${write.what} in ${wording.handler}: ${describePythonRetries(triggers)}. ${problem}`),
+      message:
+        wording.retry(`${write.what} in ${wording.handler}: ${describePythonRetries(triggers)}. ${problem}`) +
+        (lastInRecord
+          ? ' Reported as info: the handler catches errors per record and reports the failed ones in batchItemFailures, and nothing after this call can fail its record, so only a duplicate delivery repeats it (which the consumers of a queue or topic must bear anyway).'
+          : ''),
       uri: model.uri,
       span: c.span,
       // A put whose key comes from the event usually rewrites the same item: a note, not a warning (as for JS/TS).
-      ...(write.kind === 'put' || wording.severity !== undefined ? { severity: 'info' as const } : {}),
+      ...(write.kind === 'put' || wording.severity !== undefined || lastInRecord ? { severity: 'info' as const } : {}),
     });
   }
   return out;
 }
+
+/**
+ * True when the call sits in the body of a `try` inside a loop (and not inside an `except`),
+ * whose `except` clauses do not raise, and no statement after the call's statement up to the end of that body makes another
+ * call (besides printing and logging): once the call succeeded, its record cannot fail.
+ */
+function nothingFailsAfter(call: PyNode): boolean {
+  let stmt: PyNode = call;
+  for (let n = call.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda') return false;
+    if (n.type === 'block') {
+      let after = false;
+      for (const s of n.namedChildren) {
+        if (!s) continue;
+        if (
+          after &&
+          s
+            .descendantsOfType('call')
+            .some((x) => x !== null && !LOGGING.test(x.childForFieldName('function')?.text ?? ''))
+        )
+          return false;
+        if (s.id === stmt.id) after = true;
+      }
+      const owner = n.parent;
+      if (owner?.type === 'try_statement' && owner.childForFieldName('body')?.id === n.id) {
+        const clauses = owner.namedChildren.filter((x): x is PyNode => x?.type === 'except_clause');
+        if (clauses.length === 0 || clauses.some((x) => x.descendantsOfType('raise_statement').length > 0))
+          return false;
+        if (owner.namedChildren.some((x) => x?.type === 'else_clause' || x?.type === 'finally_clause')) return false;
+        // In error handling already (an `except` around this `try`), the record is on its way to fail.
+        for (let l = owner.parent; l && l.type !== 'function_definition'; l = l.parent) {
+          if (l.type === 'except_clause') return false;
+          if (l.type === 'for_statement') return true;
+        }
+        return false;
+      }
+    }
+    stmt = n;
+  }
+  return false;
+}
+
+const LOGGING = /^(print|(self\.)?(logger|log|_logger|LOGGER|logging)\.\w+)$/;
 
 /**
  * The boto3 service of a method call's receiver: `sns` for `sns.publish(...)` when
