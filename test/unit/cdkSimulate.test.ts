@@ -17,6 +17,7 @@ import type { SimulationTrace } from '../../server/src/simulator/trace';
 import { PassThrough } from 'node:stream';
 import { renderStacksFor } from '../../server/src/cdkTargets';
 import { runTune } from '../../server/src/simulator/tune';
+import { simulate } from '../../server/src/simulator/run';
 
 const APP = resolve(__dirname, '../fixtures/cdk/sim-app');
 const STACK = join(APP, 'lib/orders-stack.ts');
@@ -169,4 +170,32 @@ test('lambda-lens tune on a CDK stack: the rendered stack at each memory size', 
   } finally {
     rmSync(BUILD, { recursive: true, force: true });
   }
+});
+
+test('a simulation judges a CDK function by the role the CDK creates: what grantReadData does not cover is denied, a role the reader cannot see is not judged', async () => {
+  const app = resolve(__dirname, '../fixtures/cdk/iam-app');
+  const stack = join(app, 'lib/stack.ts');
+  const rendering = renderCdkStack(stack, readFileSync(stack, 'utf8'), nodeFileSystem(), { build: true });
+  const templates = new Map([[stack, rendering.template]]);
+  const run = async (fn: string) =>
+    simulate(
+      resolveScenario(
+        { template: 'lib/stack.ts', function: fn, traffic: [{ at: 0, invoke: 'sync', event: { id: 'r-1' } }] },
+        join(app, 'x.scenario.json'),
+        {},
+        { templates },
+      ).config,
+    );
+  const reader = await run('Reader');
+  const calls = reader.invocations.flatMap((i) => i.awsCalls ?? []);
+  assert.deepEqual(
+    calls.map((c) => `${c.operation} ${c.outcome} ${c.enforcement?.kind ?? '-'}`),
+    ['GetItem ok -', 'PutItem error denied'],
+  );
+  assert.equal(calls[1]?.errorCode, 'AccessDeniedException');
+  const writer = await run('Writer');
+  assert.deepEqual(
+    writer.invocations.flatMap((i) => i.awsCalls ?? []).map((c) => `${c.operation} ${c.outcome}`),
+    ['PutItem ok'],
+  );
 });
