@@ -80,6 +80,12 @@ describe('durations and memory sizes', () => {
           .locator('iframe.webview.ready')
           .first()
           .screenshot({ path: join(artifacts, 'durations-memory-sizes-panel.png') });
+        // The table, below the chart.
+        await view.locator('table').scrollIntoViewIfNeeded();
+        await page
+          .locator('iframe.webview.ready')
+          .first()
+          .screenshot({ path: join(artifacts, 'durations-memory-sizes-table.png') });
         // Keyboard: the tabs move between the views; the run is still in the Timeline view.
         const memoryTab = frame.locator('#ll-tab-memory');
         assert.equal(await memoryTab.getAttribute('aria-selected'), 'true');
