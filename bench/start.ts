@@ -111,9 +111,11 @@ const ours: number[] = [];
 const theirs: number[] = [];
 const corpusRuns = Math.max(1, Math.round(RUNS / 5));
 for (let i = 0; i < corpusRuns; i++) {
-  ours.push(time(process.execPath, [CLI, 'check', patterns, '--format', 'json']));
+  ours.push(time(process.execPath, [CLI, 'check', patterns, '--format', 'json'], 'ours'));
   if (cfnVersion.status === 0)
-    theirs.push(time(cfnLint[0] as string, [...cfnLint.slice(1), '--format', 'json', '--', ...cfnTemplates]));
+    theirs.push(
+      time(cfnLint[0] as string, [...cfnLint.slice(1), '--format', 'json', '--', ...cfnTemplates], 'cfn-lint'),
+    );
 }
 const o = stats(ours).median;
 console.log(
@@ -126,4 +128,10 @@ if (cfnVersion.status !== 0) {
   console.log(
     `start: ${cfnVersion.stdout.trim()} over its ${cfnTemplates.length} SAM/CloudFormation templates: ${(c / 1000).toFixed(2)} s → lambda-lens is ${(c / o).toFixed(1)}× faster (target ≥ 40×)`,
   );
+  const cpuOurs = cpu.get('ours');
+  const cpuTheirs = cpu.get('cfn-lint');
+  if (cpuOurs !== undefined && cpuTheirs !== undefined)
+    console.log(
+      `start: CPU time (user + system) of the same runs: lambda-lens ${(cpuOurs / corpusRuns / 1000).toFixed(2)} s, cfn-lint ${(cpuTheirs / corpusRuns / 1000).toFixed(2)} s → ${(cpuTheirs / cpuOurs).toFixed(1)}×`,
+    );
 }
