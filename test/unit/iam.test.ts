@@ -380,3 +380,30 @@ test('SDK operations map to IAM actions and to the resource they are authorised 
   assert.match(requestResource('s3:GetObject', { Bucket: 'b' }) ?? '', /^arn:aws:s3:::b\//);
   assert.match(requestResource('events:PutEvents', {}) ?? '', /event-bus\/default$/);
 });
+
+test('an AWS managed policy without data only adds allows, unless its name says it denies', () => {
+  const t = load(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::Table
+  Insights:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs22.x
+      Policies:
+        - AmazonBedrockFullAccess
+        - DynamoDBCrudPolicy: { TableName: !Ref Orders }
+  Denied:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs22.x
+      Policies:
+        - AWSDenyAll
+        - DynamoDBCrudPolicy: { TableName: !Ref Orders }
+`);
+  assert.equal(authorize(role(t, 'Insights'), 'dynamodb:PutItem', arn(t, 'Orders')).decision, 'allow');
+  assert.equal(authorize(role(t, 'Insights'), 'sqs:SendMessage').decision, 'unknown');
+  assert.equal(authorize(role(t, 'Denied'), 'dynamodb:PutItem', arn(t, 'Orders')).decision, 'unknown');
+});

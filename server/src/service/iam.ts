@@ -282,6 +282,12 @@ export const MANAGED_POLICIES: Readonly<Record<string, ManagedPolicyData>> = {
     services: ['logs', 'ec2'],
   },
   AWSLambdaRole: { statements: [allow(['lambda:InvokeFunction'])] },
+  CloudWatchLambdaInsightsExecutionRolePolicy: {
+    statements: [
+      allow(['logs:CreateLogGroup']),
+      allow(['logs:CreateLogStream', 'logs:PutLogEvents'], ['arn:aws:logs:*:*:log-group:/aws/lambda-insights:*']),
+    ],
+  },
   AdministratorAccess: { statements: [allow(['*'])] },
   // Everything but IAM, Organizations and Account management (a NotAction statement); some of
   // their actions are allowed by further statements, so those services stay unknown.
@@ -328,6 +334,7 @@ export const MANAGED_POLICIES: Readonly<Record<string, ManagedPolicyData>> = {
     services: ['kinesis', 'logs'],
   },
   AmazonDynamoDBFullAccess: { statements: [allow(['dynamodb:*'])], services: ['dynamodb', 'logs'] },
+  AmazonDynamoDBFullAccess_v2: { statements: [allow(['dynamodb:*'])], services: ['dynamodb', 'logs'] },
   AmazonDynamoDBReadOnlyAccess: {
     statements: [
       allow([
@@ -790,12 +797,13 @@ export function authorize(role: ExecutionRoleModel, action: string, resource?: s
 
 /**
  * Whether a grant that cannot be read may hold a Deny. SAM policy templates never deny, and
- * neither do the AWS managed policies of {@link MANAGED_POLICIES}; a customer policy, an
- * intrinsic or an AWS managed policy the data does not know may.
+ * AWS managed policies only grant, but for the few whose name says they deny; a customer
+ * policy or an intrinsic may.
  */
 function mayDeny(g: PolicyGrant): boolean {
   if (g.kind === 'template' || (g.kind === 'statement' && g.statements === undefined)) return false;
-  if (g.kind === 'managed') return MANAGED_POLICIES[g.name] === undefined;
+  // AWS managed policies grant; the few that deny say so in their name (AWSDenyAll, AWSCompromisedKeyQuarantine…).
+  if (g.kind === 'managed') return MANAGED_POLICIES[g.name] === undefined && /Deny|Quarantine/i.test(g.name);
   return true;
 }
 
