@@ -191,5 +191,22 @@ const STREAMING_API = /responseTransferMode["']?\s*:\s*["']?STREAM/;
 function streamsResponses(template: TemplateDocument, fn: FunctionModel): boolean {
   const mode = fn.environment?.variables.find((v) => v.name === 'AWS_LWA_INVOKE_MODE')?.value;
   if (mode !== undefined && isKnown(mode) && mode.value.toUpperCase() === 'RESPONSE_STREAM') return true;
+  // Ids of letters, digits, - and _ (CloudFormation logical ids are alphanumeric) are looked up in one scan per template.
+  if (/^[A-Za-z0-9_-]+$/.test(fn.logicalId)) return streamingTargets(template).has(fn.logicalId);
   return new RegExp(`\\$\\{${fn.logicalId}\\.Arn\\}/response-streaming-invocations`).test(template.text);
 }
+
+/** The functions whose `${X.Arn}/response-streaming-invocations` the template names, found once per template. */
+function streamingTargets(template: TemplateDocument): ReadonlySet<string> {
+  let ids = streamingTargetsOf.get(template);
+  if (ids === undefined) {
+    ids = new Set(
+      [...template.text.matchAll(/\$\{([A-Za-z0-9_-]+)\.Arn\}\/response-streaming-invocations/g)].map(
+        (m) => m[1] as string,
+      ),
+    );
+    streamingTargetsOf.set(template, ids);
+  }
+  return ids;
+}
+const streamingTargetsOf = new WeakMap<TemplateDocument, ReadonlySet<string>>();
