@@ -58,7 +58,7 @@ test('without a route to SQS the call hangs until the function times out, and th
     send?.enforcement?.reason ?? '',
     /^no route from subnet IsolatedSubnet to sqs: subnet IsolatedSubnet has route table IsolatedTable, with no 0\.0\.0\.0\/0 route to a NAT gateway, and the VPC has no interface endpoint for sqs$/,
   );
-  assert.equal(send?.summary, 'SendMessage sim-JobsQueue: no answer');
+  assert.equal(send?.summary, 'SendMessage sim-JobsQueue');
   // The message never reached the queue.
   assert.deepEqual((trace.aws?.state as { queues: Record<string, string[]> }).queues['JobsQueue'], []);
 });

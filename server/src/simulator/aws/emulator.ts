@@ -295,9 +295,9 @@ export class AwsEmulator {
       if (d.kind === 'hang') {
         call.outcome = 'hang';
         call.resource = this.resourceName(request) ?? null;
-        // An enforced hang keeps its reason in `enforcement`, once.
+        // An enforced hang keeps its reason in `enforcement`, once (the outcome says it got no answer).
         call.summary = d.enforcement
-          ? `${request.operation}${call.resource ? ` ${call.resource}` : ''}: no answer`
+          ? `${request.operation}${call.resource ? ` ${call.resource}` : ''}`
           : `${request.operation}: no answer (${d.reason})`;
         if (d.enforcement) call.enforcement = d.enforcement;
         const h = { call, ctx, res };
