@@ -25,8 +25,7 @@ import type { TS } from './typescript';
 export interface CdkRendering {
   /** The SAM template, as JSON text. */
   readonly template: string;
-  /** Function ids that can be simulated, and why the others cannot. */
-  readonly functions: readonly string[];
+  /** Why functions or resources of the stack are left out of the simulation, or run with a default. */
   readonly warnings: readonly string[];
 }
 
@@ -83,14 +82,12 @@ export function renderCdkStack(path: string, text: string, fs: FileSystem, optio
       null,
       2,
     ),
-    functions: r.simulated,
     warnings: r.warnings,
   };
 }
 
 class Renderer {
   readonly out: JsonObject = {};
-  readonly simulated: string[] = [];
   readonly warnings: string[] = [];
   private readonly ts: typeof TS;
   /** Resource constructs by their `new` expression: logical id and CloudFormation type. */
@@ -418,7 +415,6 @@ class Renderer {
     };
     if (node !== undefined && this.ts.isNewExpression(node))
       this.byNode.set(node, { id, type: 'AWS::Serverless::Function' });
-    this.simulated.push(id);
   }
 
   /**
