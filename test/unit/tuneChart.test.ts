@@ -1,7 +1,8 @@
 /** Compare Memory Sizes… in the timeline panel: the SVG chart (Duration and cost against memory), the table and the recommendation. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readShownTune, recommendation, tuneChartSvg, tuneTable } from '../../client/webview/src/tuneChart';
+import { readShownTune, recommendation, tuneChartSvg } from '../../client/webview/src/tuneChart';
+import { tuneTable } from '../../server/src/simulator/tuneTable';
 import type { TuneResult, TuneRow } from '../../server/src/simulator/trace';
 
 function row(memorySizeMb: number, durationP50Ms: number, x86: number): TuneRow {

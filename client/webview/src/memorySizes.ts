@@ -5,7 +5,8 @@
  * tuneChart.ts (numbers and fixed words only); everything else is built as nodes.
  */
 import { clear, el } from './dom';
-import { recommendation, TUNE_COLUMNS, tuneChartSvg, tuneTable, type ShownTune } from './tuneChart';
+import { TUNE_COLUMNS, tuneTable } from '../../../server/src/simulator/tuneTable';
+import { recommendation, tuneChartSvg, type ShownTune } from './tuneChart';
 
 export function renderMemorySizes(target: HTMLElement, tune: ShownTune | null): void {
   clear(target);

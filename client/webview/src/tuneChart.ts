@@ -4,6 +4,7 @@
  * SVG markup. Pure: the rows in, markup out (test/unit/tuneChart.test.ts).
  */
 import type { TuneResult } from '../../../server/src/simulator/trace';
+import { ms } from '../../../server/src/simulator/tuneTable';
 
 const WIDTH = 640;
 const HEIGHT = 300;
@@ -11,10 +12,6 @@ const PAD = { left: 64, right: 72, top: 24, bottom: 44 };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function ms(v: number | null): string {
-  return v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
 }
 
 /** A round step for about `n` ticks up to `max`. */
@@ -93,38 +90,6 @@ export function tuneChartSvg(result: Pick<TuneResult, 'rows' | 'cheapestMb' | 'f
   parts.push('</svg>');
   return parts.join('');
 }
-
-/** The table's cells for one size, as `lambda-lens tune` prints them, in memory order; `marks` says cheapest/fastest/errors. */
-export function tuneTable(result: Pick<TuneResult, 'rows' | 'cheapestMb' | 'fastestMb'>): {
-  memorySizeMb: number;
-  cells: string[];
-  marks: string;
-}[] {
-  return [...result.rows]
-    .sort((a, b) => a.memorySizeMb - b.memorySizeMb)
-    .map((r) => ({
-      memorySizeMb: r.memorySizeMb,
-      cells: [
-        `${r.memorySizeMb} MB`,
-        ms(r.durationP50Ms),
-        ms(r.durationP95Ms),
-        ms(r.initP50Ms),
-        r.billedGbS.toFixed(4),
-        `$${r.costPerMillionUsd.x86_64.toFixed(2)}`,
-        `$${r.costPerMillionUsd.arm64.toFixed(2)}`,
-      ],
-      marks: [
-        r.memorySizeMb === result.cheapestMb ? 'cheapest' : '',
-        r.memorySizeMb === result.fastestMb ? 'fastest' : '',
-        r.errors > 0 ? `${r.errors} errors` : '',
-      ]
-        .filter(Boolean)
-        .join(', '),
-    }));
-}
-
-/** The table's column headings. */
-export const TUNE_COLUMNS = ['memory', 'Duration p50', 'p95', 'INIT p50', 'GB-s', '$/1M x86_64', '$/1M arm64', ''];
 
 /** The recommendation, in one sentence. */
 export function recommendation(result: Pick<TuneResult, 'cheapestMb' | 'fastestMb' | 'tolerancePct'>): string {

@@ -232,6 +232,20 @@ export interface ManagedPolicyData {
 
 export const MANAGED_POLICY_SOURCE = 'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/';
 
+/** What AWSXRayDaemonWriteAccess and AWSXrayWriteOnlyAccess grant (the same actions). */
+const XRAY_WRITE: ManagedPolicyData = {
+  statements: [
+    allow([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+      'xray:GetSamplingStatisticSummaries',
+    ]),
+  ],
+  services: ['xray'],
+};
+
 /**
  * AWS managed policies, by name, from their pages in the AWS Managed Policy Reference
  * (docs.aws.amazon.com/aws-managed-policy/latest/reference/<name>.html). The broad ones are
@@ -366,30 +380,8 @@ export const MANAGED_POLICIES: Readonly<Record<string, ManagedPolicyData>> = {
   AmazonSSMReadOnlyAccess: { statements: [allow(['ssm:Describe*', 'ssm:Get*', 'ssm:List*'])], services: ['ssm'] },
   AmazonSSMFullAccess: { statements: [allow(['ssm:*'])], services: ['ssm'] },
   AWSLambda_FullAccess: { statements: [allow(['lambda:*'])], services: ['lambda'] },
-  AWSXRayDaemonWriteAccess: {
-    statements: [
-      allow([
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
-        'xray:GetSamplingRules',
-        'xray:GetSamplingTargets',
-        'xray:GetSamplingStatisticSummaries',
-      ]),
-    ],
-    services: ['xray'],
-  },
-  AWSXrayWriteOnlyAccess: {
-    statements: [
-      allow([
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
-        'xray:GetSamplingRules',
-        'xray:GetSamplingTargets',
-        'xray:GetSamplingStatisticSummaries',
-      ]),
-    ],
-    services: ['xray'],
-  },
+  AWSXRayDaemonWriteAccess: XRAY_WRITE,
+  AWSXrayWriteOnlyAccess: XRAY_WRITE,
 };
 
 export const POLICY_TEMPLATE_SOURCE =

@@ -18,6 +18,7 @@ import { resolveScenario, ScenarioError, type LoadedScenario, type ScenarioInput
 import { durationStats } from './summary';
 import type { SimulationTrace, TuneResult, TuneRow } from './trace';
 import { formatRejection } from './validate';
+import { TUNE_COLUMNS, tuneTable } from './tuneTable';
 import { TUNE_USAGE } from './usage';
 
 export const DEFAULT_MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008] as const;
@@ -90,29 +91,10 @@ export async function tune(
   return { rows, traces, ...recommend(rows, architecture, tolerancePct), tolerancePct, architecture };
 }
 
-function ms(v: number | null): string {
-  return v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`;
-}
-
 export function formatTune(result: TuneResult, name: string): string {
   const lines = [`Lambda Lens tune: ${name} (${result.architecture})`, ''];
-  const header = ['memory', 'duration p50', 'p95', 'init p50', 'GB-s', '$/1M x86_64', '$/1M arm64', ''];
-  const table = result.rows.map((r) => [
-    `${r.memorySizeMb} MB`,
-    ms(r.durationP50Ms),
-    ms(r.durationP95Ms),
-    ms(r.initP50Ms),
-    r.billedGbS.toFixed(4),
-    `$${r.costPerMillionUsd.x86_64.toFixed(2)}`,
-    `$${r.costPerMillionUsd.arm64.toFixed(2)}`,
-    [
-      r.memorySizeMb === result.cheapestMb ? 'cheapest' : '',
-      r.memorySizeMb === result.fastestMb ? 'fastest' : '',
-      r.errors > 0 ? `${r.errors} errors` : '',
-    ]
-      .filter(Boolean)
-      .join(', '),
-  ]);
+  const header = TUNE_COLUMNS;
+  const table = tuneTable(result).map((r) => [...r.cells, r.marks]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)));
   for (const row of [header, ...table])
     lines.push(
