@@ -3,10 +3,13 @@
  * runtime processes (Node and Python) write to the literal /tmp until the kernel answers ENOSPC.
  */
 import assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { simulate } from '../../../server/src/simulator/engine';
-import { isolatedTmpSupport, tmpEntries } from '../../../server/src/simulator/runtimes/ephemeral';
+import { isolatedTmpCommand, isolatedTmpSupport, tmpEntries } from '../../../server/src/simulator/runtimes/ephemeral';
 import { assertAccounting, assertNoOrphans, body, config, fn, sync } from './helpers';
 
 const support = isolatedTmpSupport();
@@ -124,5 +127,23 @@ test('code directly in /tmp: its own /tmp would hide it, so the environment keep
     assert.equal(trace.invocations[0]?.response, trace.environments[0]?.tmpDir, 'os.tmpdir() is the private TMPDIR');
   } finally {
     rmSync(`/tmp/${name}.js`, { force: true });
+  }
+});
+
+test('a kept path whose /tmp entry does not exist is skipped, and the process starts', { skip }, () => {
+  // Code under /tmp makes the process look in folders up its tree (/tmp/node_modules) that are not there.
+  const stage = mkdtempSync(join(tmpdir(), 'lambda-lens-stage-'));
+  try {
+    const missing = `/tmp/lambda-lens-missing-${process.pid}/node_modules`;
+    const { command, args } = isolatedTmpCommand('/bin/sh', ['-c', 'echo started'], {
+      sizeMb: 1,
+      stage,
+      keep: [missing, stage],
+    });
+    const r = spawnSync(command, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'started');
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
   }
 });

@@ -41,8 +41,10 @@ const SCRIPT = [
   'size=$1; stage=$2; uid=$3; gid=$4; shift 4',
   'mount -n -t tmpfs -o "size=${size}m,mode=1777" lambda-tmp "$stage"',
   'while [ "$1" != -- ]; do',
-  '  if [ -d "/tmp/$1" ]; then mkdir -p "$stage/$1"; else : > "$stage/$1"; fi',
-  '  mount -n --bind "/tmp/$1" "$stage/$1"',
+  // An entry that does not exist needs nothing (a folder the process may look in, such as a
+  // node_modules up the tree from code under /tmp): binding it would fail the start.
+  '  if [ -d "/tmp/$1" ]; then mkdir -p "$stage/$1"; mount -n --bind "/tmp/$1" "$stage/$1";',
+  '  elif [ -e "/tmp/$1" ]; then : > "$stage/$1"; mount -n --bind "/tmp/$1" "$stage/$1"; fi',
   '  shift',
   'done',
   'shift',
