@@ -178,7 +178,14 @@ class Run {
       invocationEnded: (inv) => {
         if (inv.env !== null) this.callers.delete(accessKeyFor(inv.env));
         this.emulator.endHangsOf(inv.requestId, inv.attempt);
-        inv.awsCalls = this.emulator.callsOf(inv.requestId, inv.attempt);
+        // A call is placed where its request was on the Lambda clock when it arrived, read from
+        // the process's CPU time then; the invocation's Duration is measured once it ends. On a
+        // loaded machine the two readings can disagree by a few ms: the measured bar wins, and each
+        // call is kept inside it.
+        inv.awsCalls = this.emulator.callsOf(inv.requestId, inv.attempt).map((c) => {
+          const startMs = Math.min(Math.max(c.startMs, inv.startMs), inv.endMs);
+          return { ...c, startMs, durationMs: Math.max(0, Math.min(c.durationMs, inv.endMs - startMs)) };
+        });
       },
     };
     // The caller's own services belong to the run once: they go with the scenario's function.
