@@ -3,8 +3,8 @@
  * on the template property each synthesizes, from the same tables (properties.ts), with what the
  * value means here (runtime lifecycle, vCPU share, batch size limits of the source, queue timing).
  */
-import { MEMORY, SQS_VISIBILITY, TIMEOUT } from '../limits';
-import { isKnown, knownValue, type CdkPropertySite } from '../model/types';
+import { MEMORY } from '../limits';
+import { knownValue, type CdkPropertySite } from '../model/types';
 import type { TemplateDocument } from '../templates/template';
 import {
   FUNCTION_PROPERTIES,
@@ -14,7 +14,7 @@ import {
   VERSION_PROPERTIES,
   type PropertyDoc,
 } from './properties';
-import { batchSizeLines, render, runtimeNotes, type HoverResult } from './template';
+import { batchSizeLines, render, runtimeNotes, visibilityNotes, type HoverResult } from './template';
 
 const TABLES: Readonly<Record<CdkPropertySite['table'], Readonly<Record<string, PropertyDoc>>>> = {
   function: FUNCTION_PROPERTIES,
@@ -65,26 +65,7 @@ function notes(template: TemplateDocument, site: CdkPropertySite, today: string)
     return [`This event source reads ${site.trigger.type === 'SQS' ? 'Amazon SQS' : site.trigger.type}.`];
   if (site.table === 'queue' && site.property === 'VisibilityTimeout' && site.queueId !== undefined) {
     const queue = template.queues.get(site.queueId);
-    const visibility = knownValue(queue?.visibilityTimeout);
-    const out: string[] = [];
-    for (const f of template.functions) {
-      if (!f.triggers.some((t) => t.mapping?.queue?.logicalId === site.queueId)) continue;
-      const timeout = f.timeout === undefined ? TIMEOUT.default : isKnown(f.timeout) ? f.timeout.value : undefined;
-      if (timeout === undefined) continue;
-      const recommended = timeout * SQS_VISIBILITY.recommendedFactor;
-      const verdict =
-        visibility === undefined
-          ? ''
-          : visibility < timeout
-            ? ' — too short: the mapping fails to create.'
-            : visibility < recommended
-              ? ' — below the recommendation.'
-              : ' — enough.';
-      out.push(
-        `${f.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`,
-      );
-    }
-    return out;
+    return visibilityNotes(template, site.queueId, knownValue(queue?.visibilityTimeout));
   }
   return [];
 }

@@ -261,27 +261,36 @@ function valueNotes(
   }
   if (table === QUEUE_PROPERTIES && path === 'VisibilityTimeout' && queueId !== undefined) {
     const visibility = knownValue(r.num(entry.value));
-    const notes: string[] = [];
-    for (const fn of place.template.functions) {
-      if (!fn.triggers.some((t) => t.mapping?.queue?.logicalId === queueId)) continue;
-      const timeout = fn.timeout === undefined ? TIMEOUT.default : knownValue(fn.timeout);
-      if (timeout === undefined) continue;
-      const recommended = timeout * SQS_VISIBILITY.recommendedFactor;
-      const verdict =
-        visibility === undefined
-          ? ''
-          : visibility < timeout
-            ? ' — too short: the mapping fails to create.'
-            : visibility < recommended
-              ? ' — below the recommendation.'
-              : ' — enough.';
-      notes.push(
-        `${fn.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`,
-      );
-    }
-    return notes;
+    return visibilityNotes(place.template, queueId, visibility);
   }
   return [];
+}
+
+/**
+ * What each function reading queue `queueId` needs of its visibility timeout (at least the
+ * function's timeout, recommended 6×), and how `visibility` compares; for the template's and the
+ * CDK stack's hovers.
+ */
+export function visibilityNotes(template: TemplateDocument, queueId: string, visibility: number | undefined): string[] {
+  const notes: string[] = [];
+  for (const fn of template.functions) {
+    if (!fn.triggers.some((t) => t.mapping?.queue?.logicalId === queueId)) continue;
+    const timeout = fn.timeout === undefined ? TIMEOUT.default : knownValue(fn.timeout);
+    if (timeout === undefined) continue;
+    const recommended = timeout * SQS_VISIBILITY.recommendedFactor;
+    const verdict =
+      visibility === undefined
+        ? ''
+        : visibility < timeout
+          ? ' — too short: the mapping fails to create.'
+          : visibility < recommended
+            ? ' — below the recommendation.'
+            : ' — enough.';
+    notes.push(
+      `${fn.logicalId} reads this queue with a timeout of ${n(timeout)} s: at least ${n(timeout)} s, recommended ${n(recommended)} s or more${verdict}`,
+    );
+  }
+  return notes;
 }
 
 export function runtimeNotes(id: string, today: string): string[] {
