@@ -101,21 +101,34 @@ export class Workbench {
     return file;
   }
 
-  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. Quick Open
+   * is asked again (up to three times) when the file's row does not show: a picker opened while
+   * the workbench is still busy can drop the typed text or answer from its history alone.
+   */
   async openFile(relativePath: string): Promise<void> {
     const base = relativePath.split('/').pop() ?? relativePath;
-    await this.page.locator('.monaco-workbench').focus();
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(relativePath);
+    const isFile = { has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }) };
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    for (let attempt = 1; ; attempt += 1) {
+      await this.page.locator('.monaco-workbench').focus();
+      await this.page.keyboard.press('Control+P');
+      await input.waitFor();
+      await input.fill(relativePath);
+      try {
+        await rows.filter(isFile).first().waitFor({ timeout: 20_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.screenshot(`quick-open-retry-${attempt}`);
+        await input.press('Escape');
+      }
+    }
     // Editor history answers first and can put another editor (a panel whose description names
     // the file) on the focused top row: move the focus down to the file's own row before Enter.
     // The keyboard, not a click, so that no pointer is left resting on the tab bar (its hover
     // would cover the next click on a code lens).
-    const isFile = { has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(base)}$`) }) };
-    const rows = this.page.locator('.quick-input-list .monaco-list-row');
-    await rows.filter(isFile).first().waitFor();
     const focused = rows.and(this.page.locator('.focused')).filter(isFile);
     for (let moves = 0; moves < 20 && (await focused.count()) === 0; moves += 1) await input.press('ArrowDown');
     await input.press('Enter');
