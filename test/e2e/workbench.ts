@@ -120,6 +120,10 @@ export class Workbench {
         await rows.filter(isFile).first().waitFor({ timeout: 20_000 });
         break;
       } catch (error) {
+        const shown = await rows.allTextContents();
+        console.error(
+          `openFile(${relativePath}): attempt ${attempt}, no row for the file; Quick Open holds ${JSON.stringify(await input.inputValue())} and shows ${JSON.stringify(shown)}`,
+        );
         if (attempt === 3) throw error;
         await this.screenshot(`quick-open-retry-${attempt}`);
         await input.press('Escape');
