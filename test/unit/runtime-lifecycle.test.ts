@@ -61,6 +61,13 @@ test('an unknown runtime is an error with a "did you mean" quick fix that keeps 
   assert.deepEqual(none[0]?.fixes, []);
 });
 
+test('a build-step placeholder is not reported as an unknown runtime; a capitalised typo still is', () => {
+  for (const placeholder of ['PYTHON3_VERSION', 'JAVA_VERSION', '__RUNTIME__', 'NODE_JS_RUNTIME'])
+    assert.deepEqual(ll1011(template(placeholder), '2026-11-27'), [], placeholder);
+  for (const typo of ['PYTHON3.12', 'NODEJS'])
+    assert.equal(ll1011(template(typo), '2026-11-27')[0]?.severity, 'error', typo);
+});
+
 test('a runtime with no announced dates stays silent', () => {
   assert.deepEqual(ll1011(template('java25'), '2030-01-01'), []);
 });

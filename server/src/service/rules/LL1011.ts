@@ -20,7 +20,16 @@ function successor(info: RuntimeInfo, today: string): string | undefined {
 }
 
 /**
- * Runtime unknown (a typo fails the deploy), deprecated (warning) or blocked for function
+ * A build-step placeholder, not a runtime: an upper-case token with underscores such as
+ * `PYTHON3_VERSION` or `__RUNTIME__`, which a script replaces before the deploy (Lambda's runtime
+ * ids are lower case: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+ */
+function isPlaceholder(id: string): boolean {
+  return /^(?:[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)+|__[A-Z][A-Z0-9_]*__)$/.test(id);
+}
+
+/**
+ * Runtime unknown (a typo fails the deploy; a build-step placeholder is left alone), deprecated (warning) or blocked for function
  * create/update (error), from the dated lifecycle table in runtimes.ts. Image functions
  * have no runtime and are skipped.
  */
@@ -38,6 +47,7 @@ export const LL1011: TemplateRule = {
       const at = { ruleId: 'LL1011', uri: rt.uri, span: rt.span };
       const info = runtimeInfo(id);
       if (info === undefined) {
+        if (isPlaceholder(id)) continue;
         const guess = closestRuntime(id);
         const raw = template.text.slice(rt.span.start, rt.span.end);
         const quote = raw.startsWith('"') || raw.startsWith("'") ? raw[0] : '';
