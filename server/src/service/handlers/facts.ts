@@ -68,3 +68,15 @@ export interface ReturnFact {
   readonly text: string;
   readonly span: Span;
 }
+
+/**
+ * Code of a handler (or a function it calls) that ends the process while a request runs:
+ * a call (`process.exit()`, `sys.exit()`) or an exception that ends the interpreter
+ * (`raise SystemExit`).
+ */
+export interface ExitFact {
+  readonly kind: 'call' | 'raise';
+  /** The callee (`process.exit`) or the exception's name (`SystemExit`), as written. */
+  readonly name: string;
+  readonly span: Span;
+}

@@ -3,7 +3,7 @@
  * syntax tree of the handler model.
  */
 import ts from 'typescript';
-import type { ReturnFacts, StringLiteralFact } from './facts';
+import type { ExitFact, ReturnFacts, StringLiteralFact } from './facts';
 import { propertyName } from './idempotency';
 import type { HandlerFunction, HandlerModel } from './model';
 import { skipOuter } from './scope';
@@ -74,4 +74,11 @@ export function handlerReturns(model: HandlerModel, handler: HandlerFunction): R
     const keys = e.properties.map((p) => (ts.isSpreadAssignment(p) ? undefined : propertyName(p)));
     return { kind: 'object', keys: keys.every((k) => k !== undefined) ? (keys as string[]) : undefined, text, span };
   });
+}
+
+/** `process.exit()` and `process.abort()` called while a request runs. */
+export function exits(model: HandlerModel): ExitFact[] {
+  return model.calls
+    .filter((c) => c.scope === 'handler' && (c.callee === 'process.exit' || c.callee === 'process.abort'))
+    .map((c) => ({ kind: 'call', name: c.callee as string, span: c.span }));
 }

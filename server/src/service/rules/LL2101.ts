@@ -21,7 +21,8 @@ import type { ExecutionScope } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import { repeatWording, reportsBatchItemFailures } from '../model/invocation';
 import { returnsBatchItemFailures } from '../handlers/python/effects';
-import { describePythonRetries, isHandlerScope, isIdempotent, localValue, retrying } from './python';
+import { describePythonRetries, isIdempotent, retrying } from './python';
+import { isHandlerScope, localValue } from '../handlers/python/scope';
 import {
   type PyCall,
   type PythonHandlerModel,

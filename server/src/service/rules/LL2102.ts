@@ -16,7 +16,8 @@ import {
 import type { ExecutionScope, HandlerFunction, HandlerModel } from '../handlers/model';
 import { idempotencyGuards, describeRetries, retryingTriggersAt, tableKeyNames } from './retried';
 import { repeatWording } from '../model/invocation';
-import { assignedName, describePythonRetries, isHandlerScope, isIdempotent, retrying } from './python';
+import { describePythonRetries, isIdempotent, retrying } from './python';
+import { assignedName, isHandlerScope } from '../handlers/python/scope';
 import { type PyCall, enclosingFunction, stringValue } from '../handlers/python/model';
 import type { PyNode } from '../handlers/python/parser';
 import { byLanguage, type PythonRuleContext, type Finding, type Rule } from './types';

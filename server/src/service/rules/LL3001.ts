@@ -10,7 +10,7 @@ import {
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { matchClient } from '../handlers/patterns';
 import type { Span } from '../model/types';
-import { assignedName, identifiersIn, isGuarded, isHandlerScope, requestNames } from './python';
+import { assignedName, identifiersIn, isGuarded, isHandlerScope, requestNames } from '../handlers/python/scope';
 import { type PyFunction, type PythonHandlerModel } from '../handlers/python/model';
 import { byLanguage, type PythonRuleContext, type Finding, type Fix, type Rule } from './types';
 

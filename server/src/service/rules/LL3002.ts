@@ -4,7 +4,7 @@ import { moduleTypeOf, uriToPath } from '../handlers/resolve';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { GROWING_METHODS, RESET_METHODS } from '../handlers/patterns';
 import { isFunctionLike, skipOuter } from '../handlers/scope';
-import { identifiersIn, isGuarded, perRequestFunctions, requestNames } from './python';
+import { identifiersIn, isGuarded, perRequestFunctions, requestNames } from '../handlers/python/scope';
 import { type PythonHandlerModel, enclosingFunction, spanOf } from '../handlers/python/model';
 import type { PyNode } from '../handlers/python/parser';
 import { byLanguage, type JsRuleContext, type PythonRuleContext, type Finding, type Rule } from './types';

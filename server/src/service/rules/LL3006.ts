@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { HandlerModel } from '../handlers/model';
 import { FILE_REMOVALS, FILE_WRITES } from '../handlers/patterns';
 import { skipOuter } from '../handlers/scope';
-import { isHandlerScope, localValue } from './python';
+import { isHandlerScope, localValue } from '../handlers/python/scope';
 import {
   type PyCall,
   dotted,

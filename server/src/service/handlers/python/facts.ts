@@ -2,8 +2,9 @@
  * The Python extractor's language-neutral facts (handlers/facts.ts), read from the tree-sitter
  * tree of the Python handler model.
  */
-import type { ReturnFact, ReturnFacts, StringLiteralFact } from '../facts';
-import { spanOf, stringValue, type PyFunction, type PythonHandlerModel } from './model';
+import type { ExitFact, ReturnFact, ReturnFacts, StringLiteralFact } from '../facts';
+import { dotted, spanOf, stringValue, type PyFunction, type PythonHandlerModel } from './model';
+import { isHandlerScope, perRequestFunctions } from './scope';
 import type { PyNode } from './parser';
 
 /** String literals, with the name each is stored under. */
@@ -86,4 +87,33 @@ export function pythonHandlerReturns(handler: PyFunction): ReturnFacts {
       span: spanOf(r),
     };
   });
+}
+
+/** Calls that end the interpreter. */
+const EXITS: ReadonlySet<string> = new Set(['sys.exit', 'os._exit', 'os.abort']);
+const BUILTIN_EXITS: ReadonlySet<string> = new Set(['exit', 'quit']);
+
+/**
+ * Calls that end the interpreter while a request runs (`sys.exit()`, the `exit()` builtin
+ * when not shadowed), and `raise SystemExit` / `KeyboardInterrupt` in the handlers and the
+ * module functions they call.
+ */
+export function pythonExits(model: PythonHandlerModel): ExitFact[] {
+  const out: ExitFact[] = [];
+  for (const c of model.calls) {
+    if (!isHandlerScope(c) || c.callee === undefined) continue;
+    const isExit =
+      (c.origin !== undefined && EXITS.has(c.origin)) ||
+      (BUILTIN_EXITS.has(c.callee) && !model.imports.has(c.callee) && !model.functions.has(c.callee));
+    if (isExit) out.push({ kind: 'call', name: c.callee, span: c.span });
+  }
+  for (const fn of perRequestFunctions(model)) {
+    for (const r of fn.node.descendantsOfType('raise_statement')) {
+      const e = r?.namedChildren[0];
+      const name = e?.type === 'call' ? dotted(e.childForFieldName('function')) : dotted(e);
+      if (r && (name === 'SystemExit' || name === 'KeyboardInterrupt'))
+        out.push({ kind: 'raise', name, span: spanOf(r) });
+    }
+  }
+  return out;
 }
