@@ -34,6 +34,7 @@ import { AccountConcurrency } from './pool';
 import { templateFunction, templateQueue, templateSource, templateStream } from './scenario';
 import { summarize } from './summary';
 import type { SimulationTrace, TraceInvocation } from './trace';
+import { rejections } from './validate';
 
 /** Run a simulation with its local AWS endpoint to its end (or until cancelled) and return the trace. */
 export function simulate(config: SimulationConfig, options: RunOptions = {}): Promise<SimulationTrace> {
@@ -229,6 +230,15 @@ class Run {
       return undefined;
     }
     for (const w of loaded.warnings) this.warnings.push(w);
+    // The scenario's own function is checked before the run starts; a function the run reaches
+    // through the template is checked here, and said to run as written (the stack would not deploy).
+    if (this.template !== undefined) {
+      const rejected = rejections(this.template, loaded.model);
+      if (rejected.length > 0)
+        this.warnings.push(
+          `${fn.logicalId}: Lambda would reject this configuration (${rejected.map((r) => `${r.ruleId}: ${r.message.replace(/\.$/, '')}`).join('; ')}); it runs here as written`,
+        );
+    }
     const config: SimulationConfig = {
       scenario: this.config.scenario,
       function: loaded.config,

@@ -31,6 +31,13 @@ test('the happy paths: API, queue and worker of each example app, and the nightl
     ChargeOrderFunction: ['success', 'success', 'success'],
   });
   assert.ok(sam.invocations.every((i) => (i.awsCalls ?? []).every((c) => c.outcome === 'ok')));
+  // The worker the queue reaches has MemorySize 100 (the example's LL1001): it runs, and the trace says Lambda would reject it.
+  assert.ok(
+    (sam.aws?.warnings ?? []).some((w) =>
+      /^ChargeOrderFunction: Lambda would reject this configuration \(LL1001: MemorySize 100 MB/.test(w),
+    ),
+    JSON.stringify(sam.aws?.warnings),
+  );
   // The Python app needs boto3 in the interpreter, as Lambda's Python runtime has it.
   const withBoto3 = pythonsWithBoto3()[0];
   if (withBoto3 === undefined)
