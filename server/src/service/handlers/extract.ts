@@ -2,8 +2,10 @@
  * Language-neutral facts of a handler file, each asked of the file's language extractor:
  * rules call these and decide once for every language.
  */
-import type { ExitFact, HandlerFile, StringLiteralFact } from './facts';
+import { clientCreations } from './clients';
+import type { ClientCreationFact, ExitFact, HandlerFile, StringLiteralFact } from './facts';
 import { exits, stringLiterals } from './jsFacts';
+import { pythonClientCreations } from './python/clients';
 import { pythonExits, pythonStringLiterals } from './python/facts';
 
 /** The string literals of a handler file, with the names they are stored under. */
@@ -14,4 +16,9 @@ export function stringLiteralsOf(file: HandlerFile): StringLiteralFact[] {
 /** Code that ends the process while a request runs. */
 export function exitsOf(file: HandlerFile): ExitFact[] {
   return file.language === 'js' ? exits(file.model) : pythonExits(file.model);
+}
+
+/** Clients, connections and sessions created while a request runs. */
+export function clientCreationsOf(file: HandlerFile): ClientCreationFact[] {
+  return file.language === 'js' ? clientCreations(file.model) : pythonClientCreations(file.model);
 }

@@ -5,6 +5,7 @@
  * Each language's extractor (handlers/model.ts, handlers/python/model.ts) provides them;
  * adding a language means adding a member to HandlerFile and its extractor.
  */
+import type { Fix } from '../model/findings';
 import type { FunctionModel, Span } from '../model/types';
 import type { TemplateDocument } from '../templates/template';
 import type { HandlerModel } from './model';
@@ -79,4 +80,29 @@ export interface ExitFact {
   /** The callee (`process.exit`) or the exception's name (`SystemExit`), as written. */
   readonly name: string;
   readonly span: Span;
+}
+
+/**
+ * An SDK client, database connection or other reusable resource created while a request runs
+ * (in a handler, or in a module function a handler calls). A resource built in two steps
+ * (`DynamoDBDocumentClient.from(new DynamoDBClient())`, or a local passed to the wrapper) is one
+ * fact, at the step the extractor reports.
+ */
+export interface ClientCreationFact {
+  /** What is created, for messages: `an AWS SDK v3 client`, `a boto3 client`. */
+  readonly what: string;
+  readonly span: Span;
+  /** The module function that creates it, when the handler calls it rather than creating it itself. */
+  readonly via: { readonly fn: string; readonly handler: string } | undefined;
+  /**
+   * Kept across requests on purpose: stored where it outlives the request (a module variable
+   * under a lazy-initialisation guard, `global`, `this.x`, `self.x`), or made by a cached factory.
+   */
+  readonly kept: boolean;
+  /** Its arguments use request data (a tenant's credentials, a region from the event): per request on purpose. */
+  readonly fromRequest: boolean;
+  /** The handler is a CloudFormation custom resource, which runs a few times per deployment. */
+  readonly customResource: boolean;
+  /** Edits that move its statement to module scope, when that is a safe, mechanical change. */
+  readonly moveToModuleScope: Fix | undefined;
 }
