@@ -106,3 +106,14 @@ export interface ClientCreationFact {
   /** Edits that move its statement to module scope, when that is a safe, mechanical change. */
   readonly moveToModuleScope: Fix | undefined;
 }
+
+/** Files written under /tmp while a request runs, with a name that changes per request. */
+export interface TmpFilesFact {
+  /** True when the file removes files anywhere (a removal call, a self-cleaning temporary folder). */
+  readonly removes: boolean;
+  readonly writes: readonly {
+    readonly span: Span;
+    /** The path expression as written: two writes of the same expression are one file. */
+    readonly path: string;
+  }[];
+}
