@@ -2,10 +2,23 @@
  * Language-neutral facts of a handler file, each asked of the file's language extractor:
  * rules call these and decide once for every language.
  */
+import type { HandlerEffects } from '../model/effects';
+import { batchHandlers } from './batch';
 import { clientCreations } from './clients';
-import type { ClientCreationFact, ExitFact, HandlerFile, StringLiteralFact, TmpFilesFact } from './facts';
+import { handlerEffects } from './effects';
+import type {
+  BatchHandlerFact,
+  ClientCreationFact,
+  ExitFact,
+  HandlerFile,
+  HandlerLinkFact,
+  StringLiteralFact,
+  TmpFilesFact,
+} from './facts';
 import { exits, stringLiterals } from './jsFacts';
+import { pythonBatchHandlers } from './python/batch';
 import { pythonClientCreations } from './python/clients';
+import { pythonHandlerEffects } from './python/effects';
 import { pythonExits, pythonStringLiterals } from './python/facts';
 import { pythonTmpFiles } from './python/tmpFiles';
 import { tmpFiles } from './tmpFiles';
@@ -28,4 +41,34 @@ export function clientCreationsOf(file: HandlerFile): ClientCreationFact[] {
 /** Files written under /tmp with a per-request name, and whether the file removes any. */
 export function tmpFilesOf(file: HandlerFile): TmpFilesFact {
   return file.language === 'js' ? tmpFiles(file.model) : pythonTmpFiles(file.model);
+}
+
+/** Facts already extracted, per model (a new version of a file is a new model) and kind. */
+const memo = new WeakMap<object, Map<string, unknown>>();
+
+/** Extracts a fact once per file version, however many rules ask for it. */
+function once<T>(file: HandlerFile, kind: string, extract: () => T): T {
+  let facts = memo.get(file.model);
+  if (facts === undefined) memo.set(file.model, (facts = new Map()));
+  if (!facts.has(kind)) facts.set(kind, extract());
+  return facts.get(kind) as T;
+}
+
+/** The template functions linked to one handler of the file (by export or function name). */
+export function linksOf(file: HandlerFile, handler: string): HandlerLinkFact[] {
+  return file.language === 'js'
+    ? file.links.filter((l) => l.exportName === handler)
+    : file.links.filter((l) => l.functionName === handler);
+}
+
+/** What a handler does beyond computing and logging, and whether its errors fail the invocation. */
+export function effectsOf(file: HandlerFile, handler: string): HandlerEffects | undefined {
+  return file.language === 'js' ? handlerEffects(file.model, handler) : pythonHandlerEffects(file.model, handler);
+}
+
+/** How each handler of the file reports failed records of a batch. */
+export function batchHandlersOf(file: HandlerFile): readonly BatchHandlerFact[] {
+  return once(file, 'batch', () =>
+    file.language === 'js' ? batchHandlers(file.model) : pythonBatchHandlers(file.model),
+  );
 }

@@ -117,3 +117,32 @@ export interface TmpFilesFact {
     readonly path: string;
   }[];
 }
+
+/** A template function linked to one handler of the file (a JS/TS export, a Python function). */
+export interface HandlerLinkFact {
+  readonly fn: FunctionModel;
+  readonly template: TemplateDocument;
+}
+
+/**
+ * What a handler does with a batch of records (SQS, Kinesis, DynamoDB Streams), one per
+ * handler of the file: how it reports the records that failed (a partial batch response,
+ * `batchItemFailures`), and where one record's failure fails the whole batch.
+ */
+export interface BatchHandlerFact {
+  /** The handler's name as template links name it (the export, the Python function). */
+  readonly handler: string;
+  readonly nameSpan: Span;
+  /** The file uses a library that builds the partial batch response (Powertools, middy). */
+  readonly library: boolean;
+  /** Where `batchItemFailures` is named: inside this handler, and anywhere in the file. */
+  readonly mentions: { readonly inHandler: readonly Span[]; readonly inFile: readonly Span[] };
+  /** What the handler visibly returns. */
+  readonly returns: ReturnFacts;
+  /** The response may be built where the file does not show it (middleware, a decorator, an imported function). */
+  readonly responseElsewhere: boolean;
+  /** Record fields given as `itemIdentifier` in the handler (`receiptHandle` in `itemIdentifier: record.receiptHandle`). */
+  readonly itemIdentifiers: readonly { readonly field: string; readonly span: Span }[];
+  /** Errors thrown (raised) inside a loop over the records and not caught in the handler, in source order. */
+  readonly failuresInRecordLoops: readonly Span[];
+}

@@ -15,13 +15,6 @@ import {
 /** Powertools idempotency: the decorators and functions that make a handler or function idempotent. */
 export const IDEMPOTENT_DECORATORS = /(^|\.)(idempotent|idempotent_function)$/;
 
-/** What identifies a record in a partial batch response, per source. */
-export const ITEM_IDENTIFIER: Readonly<Record<string, string>> = {
-  SQS: "record['messageId']",
-  Kinesis: "record['kinesis']['sequenceNumber']",
-  DynamoDB: "record['dynamodb']['SequenceNumber']",
-};
-
 /** Linked functions of a handler and their retrying triggers. */
 export function retrying(
   ctx: PythonRuleContext,
@@ -60,21 +53,3 @@ export function isIdempotent(model: PythonHandlerModel, c: PyCall): boolean {
   }
   return false;
 }
-
-export interface BatchTrigger {
-  readonly fn: FunctionModel;
-  readonly trigger: Trigger;
-}
-
-/** Linked triggers of a handler that deliver batches (SQS, Kinesis, DynamoDB Streams). */
-export function pythonBatchTriggers(ctx: PythonRuleContext, handler: PyFunction): BatchTrigger[] {
-  return ctx.links
-    .filter((l) => l.functionName === handler.name)
-    .flatMap((l) =>
-      l.fn.triggers
-        .filter((t) => ITEM_IDENTIFIER[t.type] !== undefined && t.mapping !== undefined)
-        .map((trigger) => ({ fn: l.fn, trigger })),
-    );
-}
-
-/** True when the handler returns a partial batch response (literally, or through Powertools). */

@@ -200,10 +200,13 @@ function insideNestedFunction(n: PyNode, stop: PyNode): boolean {
   return false;
 }
 
-/** True when the handler returns a partial batch response: literally, or through Powertools (`process_partial_response`, `processor.response()`, `@batch_processor`). */
+/** True when the handler returns a partial batch response: literally, or through Powertools. */
 export function returnsBatchItemFailures(model: PythonHandlerModel, handler: PyFunction): boolean {
-  if (/batchItemFailures|batch_item_failures/.test(handler.node.text)) return true;
-  // Powertools: `process_partial_response(...)`, `processor.response()`, `@batch_processor`.
+  return /batchItemFailures|batch_item_failures/.test(handler.node.text) || powertoolsBatchResponse(model, handler);
+}
+
+/** True when Powertools builds the handler's partial batch response (`process_partial_response(...)`, `processor.response()`, `@batch_processor`). */
+export function powertoolsBatchResponse(model: PythonHandlerModel, handler: PyFunction): boolean {
   if (handler.decorators.some((d) => /(^|\.)(batch_processor|async_batch_processor)$/.test(d))) return true;
   return model.calls.some(
     (c) =>
