@@ -73,6 +73,16 @@ const sharedTypeScript = {
   },
 };
 
+// The YAML parser (yaml, 112 KB) serves the server, the CLI and both simulator bundles: like the
+// compiler it is one file, dist/yaml.js, that they require, not a copy in each (the .vsix held two).
+/** @type {import('esbuild').Plugin} */
+const sharedYaml = {
+  name: 'shared-yaml',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }));
+  },
+};
+
 // dynalite (the simulator's DynamoDB) requires `level` for on-disk stores, whose native module
 // cannot be bundled; the simulator keeps every table in memory (memory-level), so `level` is
 // replaced by a stub that says so if it were ever used. dynalite also requires its actions by
@@ -148,6 +158,14 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: ['node_modules/yaml/dist/index.js'],
+    outfile: 'dist/yaml.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: ['client/src/extension.ts'],
     outfile: 'dist/client.js',
     platform: 'node',
@@ -162,7 +180,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sharedTypeScript, precompiledScenarioValidator],
+    plugins: [sharedTypeScript, sharedYaml, precompiledScenarioValidator],
   },
   {
     ...common,
@@ -174,7 +192,7 @@ const targets = [
     // memoryOnlyLevel and the precompiled validator too: `tune` (server/src/simulator/tune.ts) is
     // still imported statically, and brings the simulator and its DynamoDB (dynalite) into this
     // bundle; without the plugin dynalite's native `level` broke every command at start-up.
-    plugins: [sharedTypeScript, separateSimulate, memoryOnlyLevel, precompiledScenarioValidator],
+    plugins: [sharedTypeScript, sharedYaml, separateSimulate, memoryOnlyLevel, precompiledScenarioValidator],
   },
   {
     ...common,
@@ -183,7 +201,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sharedTypeScript, memoryOnlyLevel, precompiledScenarioValidator],
+    plugins: [sharedTypeScript, sharedYaml, memoryOnlyLevel, precompiledScenarioValidator],
   },
 ];
 
@@ -202,7 +220,10 @@ for (const [entry, outfile, platform] of optional) {
     platform,
     format: platform === 'browser' ? 'iife' : 'cjs',
     target: platform === 'browser' ? 'es2022' : 'node20',
-    plugins: platform === 'node' ? [sharedTypeScript, memoryOnlyLevel, precompiledScenarioValidator] : [],
+    plugins: platform === 'node' ? [sharedTypeScript, sharedYaml, memoryOnlyLevel, precompiledScenarioValidator] : [],
+    // The bootstrap's frames end the stack trace of every error a handler throws, under the
+    // handler's own (as /var/runtime/index.mjs's do on Lambda): they stay readable, not minified.
+    ...(outfile === 'dist/runtimes/node-bootstrap.js' ? { minify: false } : {}),
   });
 }
 
