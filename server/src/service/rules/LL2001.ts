@@ -3,7 +3,9 @@ import { functionTimeout, queueVisibility, triggerLabel, type Effective } from '
 import type { FunctionModel, QueueModel, Trigger } from '../model/types';
 import { numberSnippet, replaceEdit, setPathEdit } from '../actions/templateEdits';
 import type { TemplateDocument } from '../templates/template';
+import { withStakes } from '../model/effects';
 import { num } from './format';
+import { effectsOf } from './linked';
 import type { Finding, Fix, TemplateRule } from './types';
 
 interface Consumer {
@@ -22,7 +24,8 @@ export const LL2001: TemplateRule = {
   id: 'LL2001',
   title: 'SQS visibility timeout below the function timeout',
   severity: 'error',
-  template({ template }) {
+  template(ctx) {
+    const { template } = ctx;
     const worst = new Map<string, Consumer>();
     for (const fn of template.functions) {
       const timeout = functionTimeout(fn);
@@ -35,14 +38,24 @@ export const LL2001: TemplateRule = {
           worst.set(queue.logicalId, { fn, trigger, timeout });
       }
     }
-    const findings: Finding[] = [];
+    const findings: { fn: string; finding: Finding }[] = [];
     for (const [queueId, consumer] of worst) {
       const queue = template.queues.get(queueId);
       if (queue === undefined) continue;
       const finding = check(template, queue, consumer);
-      if (finding) findings.push(finding);
+      if (finding) findings.push({ fn: consumer.fn.logicalId, finding });
     }
-    return findings;
+    const warned = findings.filter((f) => f.finding.severity === 'warning');
+    if (warned.length === 0) return findings.map((f) => f.finding);
+    // A batch received twice repeats nothing when the handler has no effect. Only that lowers the
+    // warning: a throttled batch comes back whether or not the code catches its errors.
+    const effects = effectsOf(ctx, new Set(warned.map((f) => f.fn)));
+    return findings.map(({ fn, finding }) => {
+      const e = effects.get(fn);
+      return finding.severity === 'warning' && e !== undefined && e.effects.length === 0
+        ? withStakes(finding, { ...e, errorsEscape: true })
+        : finding;
+    });
   },
 };
 

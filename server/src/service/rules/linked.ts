@@ -22,6 +22,7 @@ import {
   pythonTargetedWrites,
   pythonUsesOtherCredentials,
 } from './awsCallsPython';
+import { compiledEffects } from '../handlers/compiled';
 import { handlerEffects } from '../handlers/effects';
 import { pythonHandlerEffects } from '../handlers/python/effects';
 import type { HandlerEffects } from '../model/effects';
@@ -112,6 +113,23 @@ export function linkedCode(
   for (const id of wanted) {
     const f = out.get(id);
     if (f !== undefined) known.set(id, f);
+  }
+  return out;
+}
+
+/**
+ * What each function's handler does beyond computing and logging, for the rules whose severity
+ * depends on it (LL2001, LL2003–LL2005): read by the JS/TS and Python analyses (linkedCode), or
+ * for Java, Go and C# judged from what their sources import (handlers/compiled.ts). Functions
+ * whose code cannot be read are absent.
+ */
+export function effectsOf(ctx: TemplateRuleContext, only: ReadonlySet<string>): Map<string, HandlerEffects> {
+  const code = linkedCode(ctx, only);
+  const out = new Map<string, HandlerEffects>();
+  for (const fn of ctx.template.functions) {
+    if (!only.has(fn.logicalId)) continue;
+    const effects = code.get(fn.logicalId)?.effects ?? compiledEffects(fn, ctx.fs);
+    if (effects !== undefined) out.set(fn.logicalId, effects);
   }
   return out;
 }

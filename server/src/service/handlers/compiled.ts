@@ -1,0 +1,265 @@
+/**
+ * Java, Go and C# handlers are not analysed like JS/TS and Python, but what their sources import
+ * tells whether they can have an effect at all: a handler whose code imports nothing beyond the
+ * Lambda runtime's own types, the standard library's computation and serialisation, and logging
+ * cannot write to a database, call an AWS service or an HTTP endpoint. Retry-wiring findings
+ * (LL2001, LL2003–LL2005) take their severity from that, as they do from the JS/TS and Python
+ * analyses (model/effects.ts).
+ *
+ * Any import not known to be local computation or logging counts as a possible effect (an SDK,
+ * an HTTP or database client, a library we do not know), as do the project's sources when they
+ * cannot all be read: the answer is then "effects", and the findings keep their severity.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import type { FileSystem } from '../fs';
+import type { HandlerEffects } from '../model/effects';
+import { isKnown, type FunctionModel } from '../model/types';
+import { codeRoot } from './resolve';
+
+type Language = 'java' | 'go' | 'csharp';
+
+/** Imports that only compute, serialise, log or describe the Lambda event, by language (prefixes). */
+const PURE: Record<Language, readonly string[]> = {
+  java: [
+    'java.lang',
+    'java.util',
+    'java.time',
+    'java.math',
+    'java.text',
+    'java.io',
+    'java.nio',
+    'java.security',
+    'javax.crypto',
+    'javax.annotation',
+    'jakarta.annotation',
+    // The Java runtime's handler interfaces, Context and event classes (aws-lambda-java-core, -events).
+    'com.amazonaws.services.lambda.runtime',
+    'com.fasterxml.jackson',
+    'com.google.gson',
+    'com.google.common',
+    'org.json',
+    'org.slf4j',
+    'org.apache.logging.log4j',
+    'org.apache.log4j',
+    'ch.qos.logback',
+    'org.apache.commons.lang3',
+    'org.apache.commons.text',
+    'org.joda.time',
+    'lombok',
+    'software.amazon.lambda.powertools.logging',
+    'software.amazon.lambda.powertools.metrics',
+    'software.amazon.lambda.powertools.tracing',
+    'software.amazon.cloudwatchlogs.emf',
+  ],
+  go: [
+    'fmt',
+    'log',
+    'strings',
+    'strconv',
+    'encoding',
+    'time',
+    'context',
+    'errors',
+    'math',
+    'sort',
+    'slices',
+    'maps',
+    'bytes',
+    'bufio',
+    'unicode',
+    'regexp',
+    'sync',
+    'crypto',
+    'hash',
+    'reflect',
+    'io',
+    'os',
+    'path',
+    'text/template',
+    // The Go runtime's entry point, event types and context (github.com/aws/aws-lambda-go).
+    'github.com/aws/aws-lambda-go/lambda',
+    'github.com/aws/aws-lambda-go/events',
+    'github.com/aws/aws-lambda-go/lambdacontext',
+    'github.com/google/uuid',
+    'github.com/sirupsen/logrus',
+    'go.uber.org/zap',
+    'github.com/rs/zerolog',
+  ],
+  csharp: [
+    'System.Collections',
+    'System.Linq',
+    'System.Text',
+    'System.Threading',
+    'System.Globalization',
+    'System.IO',
+    'System.Runtime',
+    'System.Diagnostics',
+    'System.Security.Cryptography',
+    'System.ComponentModel',
+    // The .NET runtime's Core, event types, serialisers and hosting (aws-lambda-dotnet).
+    'Amazon.Lambda.Core',
+    'Amazon.Lambda.Serialization',
+    'Amazon.Lambda.RuntimeSupport',
+    'Amazon.Lambda.Annotations',
+    'Microsoft.Extensions.Logging',
+    'Microsoft.Extensions.DependencyInjection',
+    'Microsoft.Extensions.Configuration',
+    'Newtonsoft.Json',
+    'AWS.Lambda.Powertools.Logging',
+    'AWS.Lambda.Powertools.Metrics',
+    'AWS.Lambda.Powertools.Tracing',
+  ],
+};
+
+/** .NET event packages are named Amazon.Lambda.<Source>Events (SQSEvents, S3Events…). */
+const CSHARP_EVENTS = /^Amazon\.Lambda\.\w+Events(\.|$)/;
+
+/**
+ * Clients reached without an import of their own: a fully qualified Java name, or a C# type that
+ * the SDK's implicit global usings bring in (`<ImplicitUsings>` adds System.Net.Http:
+ * https://learn.microsoft.com/dotnet/core/project-sdk/overview#implicit-using-directives).
+ */
+const UNIMPORTED: Partial<Record<Language, RegExp>> = {
+  java: /\b(?:java\.net|java\.sql|software\.amazon\.awssdk|com\.amazonaws\.services\.(?!lambda\.runtime\b)\w+)\.\w+/,
+  csharp: /\b(?:HttpClient|WebRequest|SqlConnection|TcpClient|SmtpClient)\b/,
+};
+
+const EXTENSION: Record<Language, string> = { java: '.java', go: '.go', csharp: '.cs' };
+/** Folders that hold tests, build output or dependencies, not the function's sources. */
+const SKIPPED = new Set([
+  'node_modules',
+  '.git',
+  'target',
+  'build',
+  'bin',
+  'obj',
+  'vendor',
+  '.aws-sam',
+  'cdk.out',
+  'test',
+  'tests',
+  '.gradle',
+  '.idea',
+]);
+const MAX_FILES = 300;
+const MAX_DEPTH = 10;
+const MAX_FILE_BYTES = 1_000_000;
+
+/** The language of a function's code by its runtime (a `provided` runtime by its Go sources). */
+function languageOf(fn: FunctionModel, root: string, fs: FileSystem): Language | undefined {
+  if (!isKnown(fn.runtime)) return undefined;
+  const runtime = fn.runtime.value;
+  if (runtime.startsWith('java')) return 'java';
+  if (runtime.startsWith('dotnet')) return 'csharp';
+  if (runtime.startsWith('go')) return 'go';
+  if (runtime.startsWith('provided') && fs.stat(join(root, 'go.mod'))?.isFile === true) return 'go';
+  return undefined;
+}
+
+/** The sources of the function (tests and build output left out), or `undefined` past the budget. */
+function sourcesUnder(root: string, language: Language, fs: FileSystem): string[] | undefined {
+  const out: string[] = [];
+  const pending: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const name of fs.readDirectory(next.dir)) {
+      const path = join(next.dir, name);
+      const stat = fs.stat(path);
+      if (stat === undefined || stat.isSymbolicLink === true) continue;
+      if (stat.isDirectory) {
+        if (!SKIPPED.has(name) && !name.startsWith('.') && next.depth < MAX_DEPTH)
+          pending.push({ dir: path, depth: next.depth + 1 });
+      } else if (extname(name) === EXTENSION[language] && !/_test\.go$/.test(name)) {
+        if (out.length === MAX_FILES || stat.size > MAX_FILE_BYTES) return undefined;
+        out.push(path);
+      }
+    }
+  }
+  return out.sort();
+}
+
+interface Parsed {
+  readonly imports: string[];
+  /** The packages (Java), module (Go) or namespaces (C#) the sources declare: their own code. */
+  readonly own: string[];
+}
+
+function parse(text: string, language: Language): Parsed {
+  const imports: string[] = [];
+  const own: string[] = [];
+  if (language === 'java') {
+    for (const m of text.matchAll(/^\s*import\s+(?:static\s+)?([\w.]+)(?:\.\*)?\s*;/gm)) imports.push(m[1] as string);
+    for (const m of text.matchAll(/^\s*package\s+([\w.]+)\s*;/gm)) own.push(m[1] as string);
+  } else if (language === 'go') {
+    for (const block of text.matchAll(/^import\s*\(([^)]*)\)/gm))
+      for (const m of (block[1] as string).matchAll(/"([^"]+)"/g)) imports.push(m[1] as string);
+    for (const m of text.matchAll(/^import\s+(?:[\w.]+\s+)?"([^"]+)"/gm)) imports.push(m[1] as string);
+  } else {
+    for (const m of text.matchAll(/^\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?([\w.]+)\s*;/gm))
+      imports.push(m[1] as string);
+    for (const m of text.matchAll(/^\s*namespace\s+([\w.]+)/gm)) own.push(m[1] as string);
+  }
+  return { imports, own };
+}
+
+const under = (name: string, prefix: string): boolean =>
+  name === prefix || name.startsWith(`${prefix}.`) || name.startsWith(`${prefix}/`);
+
+function isPure(name: string, language: Language, own: readonly string[]): boolean {
+  if (PURE[language].some((p) => under(name, p))) return true;
+  if (language === 'csharp' && (name === 'System' || CSHARP_EVENTS.test(name))) return true;
+  // The project's own code: read here too, so its own imports decide. A C# `using` may name a parent of a namespace it declares.
+  return own.some((p) => under(name, p) || (language === 'csharp' && under(p, name)));
+}
+
+/** Results per code folder, kept while its sources' sizes and times are unchanged. */
+const cache = new Map<string, { readonly signature: string; readonly effects: HandlerEffects | undefined }>();
+
+/**
+ * What a Java, Go or C# function's sources can do, from their imports; `undefined` for other
+ * languages, for code that is not in the project (an image, an S3 URI) or past the walk's budget.
+ */
+export function compiledEffects(fn: FunctionModel, fs: FileSystem): HandlerEffects | undefined {
+  let root = codeRoot(fn);
+  if (root === undefined) return undefined;
+  // A built artifact (target/app.jar, build/libs/app.zip): its project is the folder above the build output.
+  if (fs.stat(root)?.isFile === true) {
+    root = dirname(root);
+    while (['target', 'build', 'libs', 'dist', 'distributions'].includes(basename(root))) root = dirname(root);
+  }
+  if (fs.stat(root)?.isDirectory !== true) return undefined;
+  const language = languageOf(fn, root, fs);
+  if (language === undefined) return undefined;
+  const files = sourcesUnder(root, language, fs);
+  if (files === undefined || files.length === 0) return undefined;
+  const signature = `${language}\n${files.map((f) => `${f}:${fs.stat(f)?.size ?? ''}:${fs.stat(f)?.mtimeMs ?? ''}`).join('\n')}`;
+  const key = `${root}\n${language}`;
+  const known = cache.get(key);
+  if (known?.signature === signature) return known.effects;
+  const effects = read(files, language, root, fs);
+  cache.set(key, { signature, effects });
+  return effects;
+}
+
+function read(files: readonly string[], language: Language, root: string, fs: FileSystem): HandlerEffects | undefined {
+  const imports = new Set<string>();
+  const own: string[] = [];
+  let partialBatchResponse = false;
+  if (language === 'go') {
+    const module = /^module\s+(\S+)/m.exec(fs.readFile(join(root, 'go.mod')) ?? '')?.[1];
+    if (module !== undefined) own.push(module);
+  }
+  for (const file of files) {
+    const text = fs.readFile(file);
+    if (text === undefined) return undefined;
+    const parsed = parse(text, language);
+    for (const name of parsed.imports) imports.add(name);
+    own.push(...parsed.own);
+    // SQSBatchResponse / StreamsEventResponse (Java, .NET), events.SQSEventResponse (Go).
+    if (/BatchItemFailure/.test(text)) partialBatchResponse = true;
+    const unimported = UNIMPORTED[language]?.exec(text)?.[0];
+    if (unimported !== undefined) imports.add(unimported);
+  }
+  const effects = [...imports].filter((name) => !isPure(name, language, own)).sort();
+  // Errors: whether the code catches them all is not read for these languages, so they may fail the invocation.
+  return { effects: effects.slice(0, 5), errorsEscape: true, partialBatchResponse };
+}
