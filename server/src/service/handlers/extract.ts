@@ -2,6 +2,7 @@
  * Language-neutral facts of a handler file, each asked of the file's language extractor:
  * rules call these and decide once for every language.
  */
+import type { FileSystem } from '../fs';
 import type { HandlerEffects } from '../model/effects';
 import { batchHandlers } from './batch';
 import { clientCreations } from './clients';
@@ -12,13 +13,16 @@ import type {
   ExitFact,
   HandlerFile,
   HandlerLinkFact,
+  ModuleStateFact,
   StringLiteralFact,
   TmpFilesFact,
 } from './facts';
 import { exits, stringLiterals } from './jsFacts';
+import { moduleState } from './moduleState';
 import { pythonBatchHandlers } from './python/batch';
 import { pythonClientCreations } from './python/clients';
 import { pythonHandlerEffects } from './python/effects';
+import { pythonModuleState } from './python/moduleState';
 import { pythonExits, pythonStringLiterals } from './python/facts';
 import { pythonTmpFiles } from './python/tmpFiles';
 import { tmpFiles } from './tmpFiles';
@@ -71,4 +75,9 @@ export function batchHandlersOf(file: HandlerFile): readonly BatchHandlerFact[] 
   return once(file, 'batch', () =>
     file.language === 'js' ? batchHandlers(file.model) : pythonBatchHandlers(file.model),
   );
+}
+
+/** Module-scope state that requests change, and assignments to undeclared names. */
+export function moduleStateOf(file: HandlerFile, fs: FileSystem): ModuleStateFact[] {
+  return file.language === 'js' ? moduleState(file.model, fs) : pythonModuleState(file.model);
 }

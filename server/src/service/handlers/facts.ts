@@ -146,3 +146,34 @@ export interface BatchHandlerFact {
   /** Errors thrown (raised) inside a loop over the records and not caught in the handler, in source order. */
   readonly failuresInRecordLoops: readonly Span[];
 }
+
+/**
+ * Module-scope state that a request changes and the next warm invocation of the same
+ * environment sees. Writes kept on purpose are not facts: lazy initialisation under a guard,
+ * keyed caches (`map.set(k, v)`, `cache[k] = v`), values that do not come from the request.
+ */
+export type ModuleStateFact =
+  /** A module-scope number changed per request (`count++`, `global n; n += 1`). */
+  | { readonly kind: 'counter'; readonly name: string; readonly span: Span }
+  /** A module-scope variable, or a property of a module-scope object (`property`, as written), set from request data. */
+  | {
+      readonly kind: 'fromRequest';
+      readonly name: string;
+      readonly property: string | undefined;
+      readonly span: Span;
+    }
+  /** A module-scope collection added to per request and never emptied; `how` says how (`appended to`). */
+  | { readonly kind: 'grows'; readonly name: string; readonly how: string; readonly span: Span }
+  /**
+   * An assignment, in a function, to a name declared nowhere in the file: in a sloppy-mode
+   * script it creates a global (unless a guard makes it a once-set cache); in strict mode
+   * (`module` for an ES module) it throws. `constant` when the value is a literal.
+   */
+  | {
+      readonly kind: 'undeclared';
+      readonly name: string;
+      readonly mode: 'module' | 'strict' | 'sloppy';
+      readonly guarded: boolean;
+      readonly constant: boolean;
+      readonly span: Span;
+    };
