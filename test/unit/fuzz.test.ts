@@ -135,3 +135,21 @@ test('the fuzz harness: mutated real templates and handlers, no crash, hang or r
   assert.deepEqual(failures, []);
   assert.ok(result.inputs > 0);
 });
+
+test('found by npm run fuzz: a serverless.yml function named with a bracket gets LL2002, not "could not run"', () => {
+  // Seed 777, input 791: deepNesting put `(((…` inside a function's name; LL2002 made a regular
+  // expression of it and threw (Unterminated group).
+  const service = new LanguageService({ today: () => '2026-12-01' });
+  for (const name of ['api((((', 'a[b', 'x.y*']) {
+    const text = `service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  "${name}":\n    handler: index.handler\n    timeout: 60\n    events:\n      - http:\n          path: /\n          method: get\n`;
+    const found = service.validate({ uri: `file:///fuzz/${encodeURIComponent(name)}/serverless.yml`, text });
+    assert.deepEqual(
+      found.filter((d) => /could not run/.test(d.message)).map((d) => d.message),
+      [],
+    );
+    assert.ok(
+      found.some((d) => d.ruleId === 'LL2002'),
+      `${name}: ${found.map((d) => d.ruleId).join(', ')}`,
+    );
+  }
+});

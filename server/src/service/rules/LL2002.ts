@@ -80,7 +80,8 @@ export const LL2002: TemplateRule = {
  * timeout does not hold the caller (docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-integration-async.html).
  */
 function invokedAsyncByApi(template: TemplateDocument, fn: FunctionModel): boolean {
-  const names = new RegExp(`\\b${fn.logicalId}\\b`);
+  // The id is escaped: a serverless.yml function may be named `f(x)`.
+  const names = new RegExp(`\\b${fn.logicalId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
   return asyncIntegrations(template).some((text) => names.test(text));
 }
 
@@ -193,7 +194,8 @@ function streamsResponses(template: TemplateDocument, fn: FunctionModel): boolea
   if (mode !== undefined && isKnown(mode) && mode.value.toUpperCase() === 'RESPONSE_STREAM') return true;
   // Ids of letters, digits, - and _ (CloudFormation logical ids are alphanumeric) are looked up in one scan per template.
   if (/^[A-Za-z0-9_-]+$/.test(fn.logicalId)) return streamingTargets(template).has(fn.logicalId);
-  return new RegExp(`\\$\\{${fn.logicalId}\\.Arn\\}/response-streaming-invocations`).test(template.text);
+  // Other ids (a serverless.yml function named `f(x)`) are searched as plain text: no regular expression is made from them.
+  return template.text.includes(`\${${fn.logicalId}.Arn}/response-streaming-invocations`);
 }
 
 /** The functions whose `${X.Arn}/response-streaming-invocations` the template names, found once per template. */
