@@ -1,32 +1,51 @@
 /**
  * A fuzz harness for the analysis (issue 19): mutates real templates (the shared corpus) and
  * real handlers and templates (examples/, test/fixtures/), and feeds each to the language
- * service in a worker thread, as the editor would. It counts crashes (an exception out of the
- * service), rule failures (a rule that threw and was reported as "could not run"), hangs (no
- * answer in `hangMs`: the worker is cut off and replaced) and the process's peak memory.
- * `npm run fuzz` runs it for a time budget; `test/unit/fuzz.test.ts` runs a small budget in
- * `npm test`. Every failure carries what is needed to replay it: the base file, the seed and
- * the mutations applied.
+ * service in worker threads, as the editor would. It counts crashes (an exception out of the
+ * service), rule failures (a rule that threw and was reported as "could not run"), hangs (see
+ * {@link FuzzOptions.hangMs}) and the process's peak memory, and times every input per kind of
+ * mutation and of file. `npm run fuzz` runs it for a time budget; `test/unit/fuzz.test.ts` runs
+ * a small budget in `npm test`. Every failure carries what is needed to replay it: the base
+ * file, the seed and the input's number (each input is made from those two alone).
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import { mutate, random } from './mutate';
+import { makeInput, type FuzzInput } from './mutate';
+import { peakRssBytes, threadCpuMs } from './cpu';
 
-export interface FuzzRequest {
-  readonly id: number;
-  readonly path: string;
-  readonly text: string;
-  /** Where to ask for hovers and definitions, as fractions of the text's length. */
-  readonly offsets: readonly number[];
+/** What a worker is started with: it makes input N itself from these. */
+export interface WorkerSetup {
+  readonly seed: number;
+  readonly bases: readonly string[];
 }
 
-export interface FuzzReply {
-  readonly id: number;
-  readonly ms: number;
-  readonly ruleFailures: readonly string[];
-  readonly crash?: string;
+export interface ToWorker {
+  readonly input: number;
 }
+
+export type FromWorker =
+  | { readonly kind: 'ready'; readonly statPath: string | undefined }
+  | {
+      readonly kind: 'start';
+      readonly input: number;
+      readonly base: string;
+      readonly mutations: readonly string[];
+      readonly characters: number;
+      /** The worker thread's CPU time when it started on the input (ms), when /proc tells it. */
+      readonly cpuMs: number | undefined;
+    }
+  | {
+      readonly kind: 'done';
+      readonly input: number;
+      /** Wall time of the answer. */
+      readonly ms: number;
+      /** The worker thread's own CPU time for the answer. */
+      readonly cpuMs: number | undefined;
+      readonly ruleFailures: readonly string[];
+      readonly crash?: string;
+    };
 
 export interface FuzzFailure {
   readonly kind: 'crash' | 'hang' | 'rule-failure' | 'out-of-memory';
@@ -41,20 +60,99 @@ export interface FuzzResult {
   readonly inputs: number;
   readonly bases: number;
   readonly seconds: number;
+  /** Worker threads that answered inputs side by side. */
+  readonly workers: number;
   readonly failures: readonly FuzzFailure[];
   readonly slowestMs: number;
   readonly medianMs: number;
   readonly peakRssMb: number;
-  /** Inputs per mutation name, to see that every kind was exercised. */
-  readonly byMutation: Readonly<Record<string, number>>;
+  /**
+   * Per mutation name: the inputs it was applied to (an input has one to three) and their
+   * answer times, to see that every kind was exercised and where the time goes.
+   */
+  readonly byMutation: Readonly<Record<string, TimeStats>>;
+  /** The same per kind of base file (its extension). */
+  readonly byExtension: Readonly<Record<string, TimeStats>>;
+  /** The slowest answers, with what is needed to replay them. */
+  readonly slowest: readonly SlowInput[];
+}
+
+export interface TimeStats {
+  readonly inputs: number;
+  /** Wall times of the answers. */
+  readonly medianMs: number;
+  readonly maxMs: number;
+  /** The answer times summed: the share of the run this kind took. */
+  readonly totalMs: number;
+  /** The worker thread's own CPU time for the answers, which a loaded machine does not inflate (Linux). */
+  readonly cpuMedianMs?: number;
+  readonly cpuMaxMs?: number;
+  readonly cpuTotalMs?: number;
+}
+
+export interface SlowInput {
+  readonly input: number;
+  readonly base: string;
+  readonly mutations: readonly string[];
+  readonly characters: number;
+  readonly ms: number;
+  readonly cpuMs: number | undefined;
+}
+
+type Timed = SlowInput;
+
+const SLOWEST_KEPT = 15;
+
+function summary(ms: readonly number[]): { median: number; max: number; total: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+    total: sorted.reduce((a, b) => a + b, 0),
+  };
+}
+
+function stats(timed: readonly Timed[]): TimeStats {
+  const wall = summary(timed.map((t) => t.ms));
+  const cpuTimes = timed.flatMap((t) => (t.cpuMs === undefined ? [] : [t.cpuMs]));
+  const cpu = cpuTimes.length === timed.length && timed.length > 0 ? summary(cpuTimes) : undefined;
+  return {
+    inputs: timed.length,
+    medianMs: wall.median,
+    maxMs: wall.max,
+    totalMs: wall.total,
+    ...(cpu ? { cpuMedianMs: cpu.median, cpuMaxMs: cpu.max, cpuTotalMs: cpu.total } : {}),
+  };
+}
+
+function grouped(timed: readonly Timed[], keys: (t: Timed) => readonly string[]): Record<string, TimeStats> {
+  const groups = new Map<string, Timed[]>();
+  for (const t of timed)
+    for (const k of new Set(keys(t))) {
+      const g = groups.get(k);
+      if (g) g.push(t);
+      else groups.set(k, [t]);
+    }
+  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, stats(v)]));
 }
 
 export interface FuzzOptions {
   readonly seed: number;
   readonly maxInputs: number;
   readonly budgetMs: number;
-  /** No answer in this long counts as a hang. */
+  /**
+   * A hang: no answer after this much of the worker thread's own CPU time (read from /proc on
+   * Linux, so that waiting for a core on a loaded machine does not count). Where the CPU time
+   * cannot be read, no answer in this much wall time, confirmed by a second try in a fresh worker.
+   */
   readonly hangMs: number;
+  /**
+   * With CPU time, a worker that does not answer in this much wall time (stuck without
+   * computing, say in a blocking read) is a hang too, confirmed in a fresh worker. Default 60 s.
+   */
+  readonly wallHangMs?: number;
+  /** Worker threads answering side by side (default: the cores, `os.availableParallelism()`). */
+  readonly workers?: number;
   /** Folders whose templates and handlers are mutated. */
   readonly roots: readonly string[];
   readonly progress?: (done: number, result: () => FuzzResult) => void;
@@ -64,6 +162,7 @@ const ROOT = resolve(__dirname, '../..');
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template', '.js', '.mjs', '.cjs', '.ts', '.py']);
 /** The worker's heap is capped, so that runaway memory is a finding, not a dead machine. */
 const WORKER_HEAP_MB = 1024;
+const DEFAULT_WALL_HANG_MS = 60_000;
 
 /** The default inputs: the shared corpus (beside the clone), the examples and the rule fixtures. */
 export function defaultRoots(): string[] {
@@ -80,7 +179,7 @@ export function defaultRoots(): string[] {
   ].filter((p) => existsSync(p));
 }
 
-function baseFiles(roots: readonly string[]): string[] {
+export function baseFiles(roots: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number): void => {
     if (depth > 12) return;
@@ -97,125 +196,174 @@ function baseFiles(roots: readonly string[]): string[] {
 }
 
 /** The `input`-th input of a run with this seed, to replay a failure (`npm run fuzz -- --replay`). */
-export function replay(
-  seed: number,
-  input: number,
-  roots: readonly string[],
-): { base: string; text: string; mutations: string[]; offsets: number[] } {
-  const bases = baseFiles(roots);
-  const rng = random(seed);
-  for (let i = 0; ; i++) {
-    const base = bases[Math.floor(rng() * bases.length)] ?? '';
-    const { text, applied } = mutate(readFileSync(base, 'utf8'), rng);
-    const offsets = [rng(), rng(), rng()];
-    if (i === input) return { base, text, mutations: applied, offsets };
-  }
+export function replay(seed: number, input: number, roots: readonly string[]): FuzzInput {
+  return makeInput(seed, input, baseFiles(roots), (p) => readFileSync(p, 'utf8'));
 }
+
+/** A worker thread and the /proc file its CPU time is read from. */
+interface Lane {
+  readonly worker: Worker;
+  readonly statPath: string | undefined;
+}
+
+type Answer =
+  | { kind: 'reply'; start: Started; done: Extract<FromWorker, { kind: 'done' }> }
+  | { kind: 'hang'; start: Started | undefined; detail: string; byCpu: boolean }
+  | { kind: 'died'; start: Started | undefined; detail: string };
+
+type Started = Extract<FromWorker, { kind: 'start' }>;
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const bases = baseFiles(options.roots);
   if (bases.length === 0) throw new Error('fuzz: no input files under the roots');
-  const rng = random(options.seed);
+  const setup: WorkerSetup = { seed: options.seed, bases };
+  const lanes = Math.max(1, options.workers ?? availableParallelism());
+  const wallHangMs = options.wallHangMs ?? DEFAULT_WALL_HANG_MS;
   const failures: FuzzFailure[] = [];
-  const times: number[] = [];
-  const byMutation: Record<string, number> = {};
+  const timed: Timed[] = [];
   let peakRss = 0;
   const started = Date.now();
-  let worker = startWorker();
+  let next = 0;
   let inputs = 0;
   const result = (): FuzzResult => {
-    const sorted = [...times].sort((a, b) => a - b);
+    const all = stats(timed);
     return {
       inputs,
       bases: bases.length,
+      workers: lanes,
       seconds: (Date.now() - started) / 1000,
-      failures,
-      slowestMs: sorted[sorted.length - 1] ?? 0,
-      medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
-      peakRssMb: peakRss / 1024 / 1024,
-      byMutation,
+      failures: [...failures].sort((a, b) => a.input - b.input),
+      slowestMs: all.maxMs,
+      medianMs: all.medianMs,
+      peakRssMb: Math.max(peakRss, peakRssBytes() ?? 0) / 1024 / 1024,
+      byMutation: grouped(timed, (t) => t.mutations),
+      byExtension: grouped(timed, (t) => [extname(t.base) || '(none)']),
+      slowest: [...timed].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_KEPT),
     };
   };
-  try {
-    while (inputs < options.maxInputs && Date.now() - started < options.budgetMs) {
-      const base = bases[Math.floor(rng() * bases.length)] ?? '';
-      const { text, applied } = mutate(readFileSync(base, 'utf8'), rng);
-      for (const m of applied) byMutation[m] = (byMutation[m] ?? 0) + 1;
-      const req: FuzzRequest = { id: inputs, path: base, text, offsets: [rng(), rng(), rng()] };
-      const failure = (kind: FuzzFailure['kind'], detail: string): FuzzFailure => ({
-        kind,
-        base,
-        seed: options.seed,
-        input: inputs,
-        mutations: applied,
-        detail,
-      });
-      let reply = await ask(worker, req, options.hangMs);
-      if (reply.kind === 'hang') {
-        // A hang is confirmed in a fresh worker: on a loaded machine a busy worker can miss the
-        // deadline without hanging. Only an input that hangs twice is reported.
-        await worker.terminate();
-        worker = startWorker();
-        reply = await ask(worker, req, options.hangMs);
+  const runLane = async (): Promise<void> => {
+    let lane = await startLane(setup);
+    try {
+      while (next < options.maxInputs && Date.now() - started < options.budgetMs) {
+        const input = next++;
+        let answer = await ask(lane, input, options.hangMs, wallHangMs);
+        if (answer.kind !== 'reply') {
+          await lane.worker.terminate();
+          lane = await startLane(setup);
+        }
+        if (answer.kind === 'hang' && !answer.byCpu) {
+          // Past the wall-time limit without the CPU-time one (or without /proc): on a loaded
+          // machine a worker can wait that long for a core. Confirmed in a fresh worker; only an
+          // input that hangs twice is reported.
+          answer = await ask(lane, input, options.hangMs, wallHangMs);
+          if (answer.kind !== 'reply') {
+            await lane.worker.terminate();
+            lane = await startLane(setup);
+          }
+        }
+        const made = answer.start ?? replay(options.seed, input, options.roots);
+        const failure = (kind: FuzzFailure['kind'], detail: string): FuzzFailure => ({
+          kind,
+          base: made.base,
+          seed: options.seed,
+          input,
+          mutations: made.mutations,
+          detail,
+        });
+        if (answer.kind === 'hang') failures.push(failure('hang', answer.detail));
+        else if (answer.kind === 'died')
+          failures.push(failure(/memory/i.test(answer.detail) ? 'out-of-memory' : 'crash', answer.detail));
+        else {
+          const { start, done } = answer;
+          timed.push({
+            input,
+            base: start.base,
+            mutations: start.mutations,
+            characters: start.characters,
+            ms: done.ms,
+            cpuMs: done.cpuMs,
+          });
+          if (done.crash !== undefined) failures.push(failure('crash', done.crash));
+          for (const r of done.ruleFailures) failures.push(failure('rule-failure', r));
+        }
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        inputs++;
+        options.progress?.(inputs, result);
       }
-      if (reply.kind === 'hang' || reply.kind === 'died') {
-        failures.push(
-          failure(
-            reply.kind === 'hang' ? 'hang' : /memory/i.test(reply.detail) ? 'out-of-memory' : 'crash',
-            reply.detail,
-          ),
-        );
-        await worker.terminate();
-        worker = startWorker();
-      } else {
-        times.push(reply.reply.ms);
-        if (reply.reply.crash !== undefined) failures.push(failure('crash', reply.reply.crash));
-        for (const r of reply.reply.ruleFailures) failures.push(failure('rule-failure', r));
-      }
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      inputs++;
-      options.progress?.(inputs, result);
+    } finally {
+      await lane.worker.terminate();
     }
-  } finally {
-    await worker.terminate();
-  }
+  };
+  await Promise.all(Array.from({ length: lanes }, runLane));
   return result();
 }
 
-function startWorker(): Worker {
-  return new Worker(join(__dirname, 'worker.cjs'), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+function startLane(setup: WorkerSetup): Promise<Lane> {
+  const worker = new Worker(join(__dirname, 'worker.cjs'), {
+    workerData: setup,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  });
+  return new Promise((done, fail) => {
+    const onMessage = (m: FromWorker): void => {
+      if (m.kind !== 'ready') return;
+      worker.off('message', onMessage);
+      worker.off('error', fail);
+      done({ worker, statPath: m.statPath });
+    };
+    worker.on('message', onMessage);
+    worker.on('error', fail);
+  });
 }
 
-type Answer = { kind: 'reply'; reply: FuzzReply } | { kind: 'hang'; detail: string } | { kind: 'died'; detail: string };
+/** How often a busy worker's CPU time and wall time are looked at. */
+const POLL_MS = 250;
 
-function ask(worker: Worker, req: FuzzRequest, hangMs: number): Promise<Answer> {
+function ask(lane: Lane, input: number, hangMs: number, wallHangMs: number): Promise<Answer> {
+  const { worker, statPath } = lane;
   return new Promise((done) => {
+    let start: Started | undefined;
+    const asked = Date.now();
     const cleanup = (): void => {
-      clearTimeout(timer);
+      clearInterval(timer);
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
     };
-    const onMessage = (reply: FuzzReply): void => {
-      if (reply.id !== req.id) return;
+    const onMessage = (m: FromWorker): void => {
+      if (m.kind === 'start' && m.input === input) start = m;
+      if (m.kind !== 'done' || m.input !== input || start === undefined) return;
       cleanup();
-      done({ kind: 'reply', reply });
+      done({ kind: 'reply', start, done: m });
     };
     const onError = (e: Error): void => {
       cleanup();
-      done({ kind: 'died', detail: e.stack ?? e.message });
+      done({ kind: 'died', start, detail: e.stack ?? e.message });
     };
     const onExit = (code: number): void => {
       cleanup();
-      done({ kind: 'died', detail: `the worker exited with ${code}` });
+      done({ kind: 'died', start, detail: `the worker exited with ${code}` });
     };
-    const timer = setTimeout(() => {
-      cleanup();
-      done({ kind: 'hang', detail: `no answer in ${hangMs} ms (${req.text.length} characters)` });
-    }, hangMs);
+    const timer = setInterval(() => {
+      const size = start === undefined ? '' : ` (${start.characters} characters)`;
+      const now = threadCpuMs(statPath);
+      const cpu = now === undefined || start?.cpuMs === undefined ? undefined : now - start.cpuMs;
+      const wall = Date.now() - asked;
+      if (cpu !== undefined && cpu >= hangMs) {
+        cleanup();
+        done({ kind: 'hang', start, byCpu: true, detail: `no answer after ${cpu} ms of the worker's CPU time${size}` });
+      } else if (wall >= (cpu === undefined ? hangMs : wallHangMs)) {
+        cleanup();
+        done({
+          kind: 'hang',
+          start,
+          byCpu: false,
+          detail: `no answer in ${wall} ms${cpu === undefined ? '' : ` (${cpu} ms of CPU time)`}${size}`,
+        });
+      }
+    }, POLL_MS);
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage(req);
+    worker.postMessage({ input } satisfies ToWorker);
   });
 }

@@ -173,6 +173,19 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
 
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
+/**
+ * The random source of one input of a run: each input has its own, drawn from the run's seed
+ * and the input's number, so that any input can be made again on its own (in whichever worker
+ * runs it, or to replay a failure) without making the inputs before it.
+ */
+export function inputRandom(seed: number, input: number): Rng {
+  // The two numbers mixed by murmur3's finaliser, so that neighbouring inputs get unrelated streams.
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(input >>> 0, 0x85ebca77)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return random((h ^ (h >>> 16)) >>> 0);
+}
+
 /** Applies one to three mutations; returns the text and what was done, to replay a failure. */
 export function mutate(text: string, rng: Rng): { text: string; applied: string[] } {
   let out = text;
@@ -185,4 +198,26 @@ export function mutate(text: string, rng: Rng): { text: string; applied: string[
     applied.push(name);
   }
   return { text: out, applied };
+}
+
+/** One input of a run: which file was mutated, how, and where the editor's questions point. */
+export interface FuzzInput {
+  readonly base: string;
+  readonly text: string;
+  readonly mutations: readonly string[];
+  /** Where to ask for hovers and definitions, as fractions of the text's length. */
+  readonly offsets: readonly number[];
+}
+
+/** The `input`-th input of a run with this seed, over these base files (`read` gives their text). */
+export function makeInput(
+  seed: number,
+  input: number,
+  bases: readonly string[],
+  read: (path: string) => string,
+): FuzzInput {
+  const rng = inputRandom(seed, input);
+  const base = bases[int(rng, bases.length)] ?? '';
+  const { text, applied } = mutate(read(base), rng);
+  return { base, text, mutations: applied, offsets: [rng(), rng(), rng()] };
 }

@@ -1,35 +1,75 @@
 /**
- * The fuzz harness's worker thread: answers each mutated file with what the language service
- * does on it (validate, hovers, code lenses, definitions, references), as the editor would ask.
- * It runs apart from the harness so that a hang can be cut off and memory watched.
+ * The fuzz harness's worker thread: makes each input it is given (from the run's seed and the
+ * input's number, so that no multi-megabyte text crosses threads) and answers it with what the
+ * language service does on it (validate, hovers, code lenses, definitions, references), as the
+ * editor would ask. It runs apart from the harness so that a hang can be cut off and memory
+ * watched; it tells the harness which thread it is, so that its CPU time can be read.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { URI } from 'vscode-uri';
 import { LanguageService, loadPythonParser } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
-import type { FuzzRequest, FuzzReply } from './harness';
+import { makeInput, type FuzzInput } from './mutate';
+import { threadCpuMs, threadStatPath } from './cpu';
+import type { FromWorker, ToWorker, WorkerSetup } from './harness';
 
 const port = parentPort;
 if (port === null) throw new Error('test/fuzz/worker.ts runs as a worker thread');
+const setup = workerData as WorkerSetup;
+const statPath = threadStatPath();
+
+/** The base files' texts, read once per worker. */
+const texts = new Map<string, string>();
+const read = (path: string): string => {
+  let text = texts.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, 'utf8');
+    texts.set(path, text);
+  }
+  return text;
+};
 
 const ready = loadPythonParser();
+const send = (m: FromWorker): void => port.postMessage(m);
 
-port.on('message', (req: FuzzRequest) => {
-  void ready.then(() => port.postMessage(answer(req)));
+port.on('message', (m: ToWorker) => {
+  void ready.then(() => {
+    const input = makeInput(setup.seed, m.input, setup.bases, read);
+    const cpuAtStart = threadCpuMs(statPath);
+    send({
+      kind: 'start',
+      input: m.input,
+      base: input.base,
+      mutations: input.mutations,
+      characters: input.text.length,
+      cpuMs: cpuAtStart,
+    });
+    const started = performance.now();
+    const outcome = answer(input);
+    const cpuAtEnd = threadCpuMs(statPath);
+    send({
+      kind: 'done',
+      input: m.input,
+      ms: performance.now() - started,
+      cpuMs: cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart,
+      ...outcome,
+    });
+  });
 });
+send({ kind: 'ready', statPath });
 
-function answer(req: FuzzRequest): FuzzReply {
-  const started = performance.now();
+function answer(req: FuzzInput): { ruleFailures: string[]; crash?: string } {
   const ruleFailures: string[] = [];
   try {
     // The mutated text replaces the file on disk; the rest of its project is read as it is.
     const service = new LanguageService({
-      fs: nodeFileSystem((p) => (p === req.path ? req.text : undefined)),
+      fs: nodeFileSystem((p) => (p === req.base ? req.text : undefined)),
       today: () => '2026-12-01',
     });
-    service.setWorkspaceRoots([dirname(req.path)]);
-    const doc = { uri: URI.file(req.path).toString(), text: req.text, version: 1 };
+    service.setWorkspaceRoots([dirname(req.base)]);
+    const doc = { uri: URI.file(req.base).toString(), text: req.text, version: 1 };
     for (const d of service.validate(doc))
       if (/could not run/.test(d.message)) ruleFailures.push(`${d.ruleId}: ${d.message}`);
     const n = req.text.length;
@@ -40,13 +80,8 @@ function answer(req: FuzzRequest): FuzzReply {
     }
     service.codeLenses(doc);
     service.isTemplate(doc);
-    return { id: req.id, ms: performance.now() - started, ruleFailures };
+    return { ruleFailures };
   } catch (e) {
-    return {
-      id: req.id,
-      ms: performance.now() - started,
-      ruleFailures,
-      crash: e instanceof Error ? (e.stack ?? e.message) : String(e),
-    };
+    return { ruleFailures, crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
 }
