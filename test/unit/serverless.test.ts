@@ -4,6 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { nodeFileSystem } from '../../server/src/nodeFs';
 import { LanguageService } from '../../server/src/service';
 import { readTemplate } from '../../server/src/service/templates/template';
 import { isKnown, type FunctionModel, type Setting } from '../../server/src/service/model/types';
@@ -380,4 +385,42 @@ functions:
   const starter = starterScenario(checkout, 'serverless.yml');
   assert.equal(starter.qualifier, 'provisioned');
   assert.equal(starterScenario(plain, 'serverless.yml').qualifier, undefined);
+});
+
+test('with no runtime written the Framework deploys Node.js: a JS handler is read, other code is not reported missing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sls-noruntime-'));
+  try {
+    const yml = (handler: string) => `service: orders
+provider:
+  name: aws
+  Runtime: nodejs22.x
+functions:
+  worker:
+    handler: ${handler}
+    events:
+      - eventBridge:
+          pattern: { source: [orders] }
+`;
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src/handler.js'), 'exports.main = async (event) => {\n  console.log(event);\n};\n');
+    writeFileSync(join(dir, 'jobs.py'), 'def main(event, context):\n    print(event)\n');
+    const file = join(dir, 'serverless.yml');
+    const check = (handler: string) => {
+      writeFileSync(file, yml(handler));
+      return new LanguageService({ fs: nodeFileSystem() }).validate({
+        uri: pathToFileURL(file).href,
+        text: yml(handler),
+        version: 1,
+      });
+    };
+    // The handler is read: it only logs, so the missing failure destination is an info (LL2003).
+    const linked = check('src/handler.main');
+    assert.equal(linked.find((d) => d.ruleId === 'LL2003')?.severity, 'info', JSON.stringify(linked));
+    // Python code under a runtime the Framework ignores is not reported as a missing JavaScript module.
+    const python = check('jobs.main');
+    assert.equal(python.find((d) => d.ruleId === 'LL2003')?.severity, 'warning');
+    assert.ok(!python.some((d) => d.ruleId === 'LL5001'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

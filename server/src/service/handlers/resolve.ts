@@ -76,7 +76,14 @@ export type Resolution =
   /** Not resolvable statically: not Node, an S3 or image package, an unresolved value, inline code. */
   | { readonly kind: 'skip' };
 
+/**
+ * A Node.js function: its runtime says so, or it is a Serverless Framework function with no
+ * runtime at all (none set, or set under a key the Framework does not read), which the Framework
+ * deploys on its default Node.js runtime
+ * (https://www.serverless.com/framework/docs/providers/aws/guide/serverless.yml, `runtime`).
+ */
 export function isNodeRuntime(fn: FunctionModel): boolean {
+  if (fn.runtime === undefined) return fn.resourceType === 'serverless' && !isKnown(fn.packageType);
   return isKnown(fn.runtime) && fn.runtime.value.startsWith('nodejs');
 }
 
@@ -173,7 +180,9 @@ export function resolveFunctionHandler(
   const moduleRoot = parsed.dir === '' ? root : join(root, parsed.dir);
   const base = join(moduleRoot, parsed.module);
   if (fs.stat(root)?.isDirectory !== true)
-    return { kind: 'missing', root, tried: [base], rootExists: false, buildOutput: BUILD_OUTPUT.test(root) };
+    return fn.runtime === undefined
+      ? { kind: 'skip' }
+      : { kind: 'missing', root, tried: [base], rootExists: false, buildOutput: BUILD_OUTPUT.test(root) };
   const tried: string[] = [];
   for (const ext of RUNTIME_ORDER) {
     const p = base + ext;
@@ -196,6 +205,9 @@ export function resolveFunctionHandler(
       };
     }
   }
+  // With no runtime written, Node.js is the Framework's default, not the author's word: code in
+  // another language is not reported missing as JavaScript.
+  if (fn.runtime === undefined) return { kind: 'skip' };
   // `build/js/main.handler`: the module lives in build output that a compile step creates.
   return {
     kind: 'missing',
