@@ -196,10 +196,13 @@ function errorsEscape(model: HandlerModel, h: HandlerFunction): boolean {
       guarded = true;
       continue;
     }
-    if (ts.isReturnStatement(s) && (s.expression === undefined || !containsCall(s.expression))) continue;
+    if (ts.isReturnStatement(s) && (s.expression === undefined || !containsCall(s.expression, model.sourceFile)))
+      continue;
     if (
       ts.isVariableStatement(s) &&
-      s.declarationList.declarations.every((d) => d.initializer === undefined || !containsCall(d.initializer))
+      s.declarationList.declarations.every(
+        (d) => d.initializer === undefined || !containsCall(d.initializer, model.sourceFile),
+      )
     )
       continue;
     if (
@@ -232,11 +235,23 @@ function reportsError(model: HandlerModel, h: HandlerFunction, block: ts.Node): 
   return found;
 }
 
-function containsCall(e: ts.Node): boolean {
+/** Calls that do not throw on any input: serialising, arithmetic, the clock, conversions. */
+const SAFE_CALLS =
+  /^(JSON\.stringify|Math\.\w+|Date\.now|String|Number|Boolean|Array\.isArray|Object\.(keys|values|entries))$/;
+/** Constructors that do not throw on their arguments: dates, collections, and AWS SDK clients (which connect lazily). */
+const SAFE_NEW = /^(Date|Map|Set|Array|\w+Client)$/;
+
+/** A call, `new` or `await` that could throw (one known not to, given arguments that cannot, is left out). */
+function containsCall(e: ts.Node, file: ts.SourceFile): boolean {
   let found = false;
   const walk = (n: ts.Node): void => {
     if (found || isFunctionLike(n)) return;
-    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n)) found = true;
+    if (
+      ts.isAwaitExpression(n) ||
+      (ts.isCallExpression(n) && !SAFE_CALLS.test(n.expression.getText(file))) ||
+      (ts.isNewExpression(n) && !SAFE_NEW.test(n.expression.getText(file)))
+    )
+      found = true;
     else ts.forEachChild(n, walk);
   };
   walk(e);
