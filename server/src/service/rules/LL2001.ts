@@ -5,7 +5,7 @@ import { numberSnippet, replaceEdit, setPathEdit } from '../actions/templateEdit
 import type { TemplateDocument } from '../templates/template';
 import { withStakes } from '../model/effects';
 import { num } from './format';
-import { effectsOf } from './linked';
+import { functionEffects } from './linked';
 import type { Finding, Fix, TemplateRule } from './types';
 
 interface Consumer {
@@ -49,7 +49,7 @@ export const LL2001: TemplateRule = {
     if (warned.length === 0) return findings.map((f) => f.finding);
     // A batch received twice repeats nothing when the handler has no effect. Only that lowers the
     // warning: a throttled batch comes back whether or not the code catches its errors.
-    const effects = effectsOf(ctx, new Set(warned.map((f) => f.fn)));
+    const effects = functionEffects(ctx, new Set(warned.map((f) => f.fn)));
     return findings.map(({ fn, finding }) => {
       const e = effects.get(fn);
       return finding.severity === 'warning' && e !== undefined && e.effects.length === 0

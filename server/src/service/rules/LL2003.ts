@@ -4,7 +4,7 @@ import type { FunctionModel, Trigger } from '../model/types';
 import { asyncFailureDestinationFix, mappingFailureDestinationFix } from '../actions/failureDestination';
 import type { TemplateDocument } from '../templates/template';
 import { withStakes } from '../model/effects';
-import { effectsOf } from './linked';
+import { functionEffects } from './linked';
 import type { Finding, TemplateRule } from './types';
 
 /**
@@ -21,7 +21,7 @@ export const LL2003: TemplateRule = {
     const found = template.functions.flatMap((fn) => [...asyncFinding(template, fn), ...streamFindings(template, fn)]);
     if (found.length === 0) return [];
     // The handler's effects set the severity: a failure destination cannot matter for code that never fails or changes nothing.
-    const effects = effectsOf(ctx, new Set(found.map((f) => f.fn)));
+    const effects = functionEffects(ctx, new Set(found.map((f) => f.fn)));
     return found.map(({ fn, finding }) => withStakes(finding, effects.get(fn)));
   },
 };

@@ -4,7 +4,7 @@ import { seqSnippet, setPathEdit, triggerProperties, wordSnippet } from '../acti
 import type { TemplateDocument } from '../templates/template';
 import { serverlessEventConfig } from '../templates/serverless';
 import { withStakes } from '../model/effects';
-import { effectsOf } from './linked';
+import { functionEffects } from './linked';
 import type { Fix, TemplateRule } from './types';
 
 /**
@@ -31,7 +31,7 @@ export const LL2004: TemplateRule = {
     );
     if (found.length === 0) return [];
     // A whole batch coming back matters only when processing it again repeats work.
-    const known = effectsOf(ctx, new Set(found.map((f) => f.fn.logicalId)));
+    const known = functionEffects(ctx, new Set(found.map((f) => f.fn.logicalId)));
     return found.map(({ fn, t }) => {
       const effects = known.get(fn.logicalId);
       const setting =

@@ -2,7 +2,7 @@ import { STREAM_RETENTION_HOURS } from '../limits';
 import { isKinesisOrDynamoDbStream, triggerLabel } from '../model/invocation';
 import { isKnown, type Setting } from '../model/types';
 import { withStakes } from '../model/effects';
-import { effectsOf } from './linked';
+import { functionEffects } from './linked';
 import type { TemplateRule } from './types';
 
 /** True when the setting leaves retries unbounded: absent (the default, -1) or -1. */
@@ -49,7 +49,7 @@ export const LL2005: TemplateRule = {
     );
     if (found.length === 0) return [];
     // A shard held back matters when its records do work; a handler that cannot fail never holds it.
-    const effects = effectsOf(ctx, new Set(found.map((f) => f.fn)));
+    const effects = functionEffects(ctx, new Set(found.map((f) => f.fn)));
     return found.map(({ fn, ...finding }) => withStakes(finding, effects.get(fn)));
   },
 };

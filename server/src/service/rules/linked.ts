@@ -123,7 +123,7 @@ export function linkedCode(
  * for Java, Go and C# judged from what their sources import (handlers/compiled.ts). Functions
  * whose code cannot be read are absent.
  */
-export function effectsOf(ctx: TemplateRuleContext, only: ReadonlySet<string>): Map<string, HandlerEffects> {
+export function functionEffects(ctx: TemplateRuleContext, only: ReadonlySet<string>): Map<string, HandlerEffects> {
   const code = linkedCode(ctx, only);
   const out = new Map<string, HandlerEffects>();
   for (const fn of ctx.template.functions) {
