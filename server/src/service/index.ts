@@ -10,7 +10,14 @@ import { RULES } from './rules';
 import type { HandlerRuleContext, Rule, TemplateRuleContext } from './rules/types';
 import { accessLines } from './rules/LL4007';
 import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
-import { formatOf, looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
+import {
+  formatOf,
+  looksLikeTemplate,
+  readParsedTemplate,
+  readTemplate,
+  type TemplateDocument,
+} from './templates/template';
+import type { ParsedTree } from './templates/parse';
 import { templateHover, type HoverResult } from './hover/template';
 import type { Span } from './model/types';
 import type { HandlerFile } from './handlers/facts';
@@ -28,7 +35,8 @@ export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
 export type { HoverResult } from './hover/template';
 export type { TemplateDocument } from './templates/template';
-export { readTemplateFunctions } from './templates/template';
+export { formatOf, readTemplateFunctions } from './templates/template';
+export type { ParsedTree } from './templates/parse';
 export { RULES, ruleById } from './rules';
 export { docsUrl } from './model/findings';
 export type { CodeLensResult, LocationResult } from './project/views';
@@ -66,6 +74,12 @@ export interface LanguageServiceOptions {
    * caller re-validates its documents. The CLI leaves it unset and measures in place.
    */
   readonly onBackgroundResult?: () => void;
+  /**
+   * Set by the CLI: every document is opened with its text on disk, and nothing on disk changes
+   * while the service runs. A closed document's file is then not read again to compare, and a
+   * package folder (LL1013) is measured once, not looked at again for each function that uses it.
+   */
+  readonly staticDisk?: boolean;
 }
 
 /** A document as the service sees it. `version` lets results be reused until the text changes. */
@@ -73,6 +87,11 @@ export interface DocumentInput {
   readonly uri: string;
   readonly text: string;
   readonly version?: number;
+  /**
+   * The text's parse (templates/parse.ts `parseTreeText`, in the format {@link formatOf} the uri
+   * says), when the caller has it already: the CLI parses many files in worker threads.
+   */
+  readonly parsed?: ParsedTree;
 }
 
 /** What `workspaceFiles` returns: the templates and handler files of the workspace. */
@@ -110,7 +129,8 @@ export class LanguageService {
     this.fs = options.fs ?? EMPTY_FS;
     this.today = options.today ?? (() => new Date().toISOString().slice(0, 10));
     this.maxDocumentLength = options.maxDocumentLength ?? Infinity;
-    this.project = new ProjectIndex(this.fs);
+    const staticDisk = options.staticDisk ?? false;
+    this.project = new ProjectIndex(this.fs, staticDisk);
     const onBackgroundResult = options.onBackgroundResult;
     this.packageSizes = new PackageSizes(
       this.fs,
@@ -120,6 +140,7 @@ export class LanguageService {
           onBackgroundResult();
         },
       },
+      staticDisk,
     );
     this.handlerFiles = new HandlerFiles(this.project, this.fs);
   }
@@ -243,7 +264,12 @@ export class LanguageService {
     )
       return hit.template;
     // The last version's parse: an edit inside one resource re-reads only that resource (templates/patch.ts).
-    const template = readTemplate(doc.uri, doc.text, formatOf(doc.uri), hit?.template);
+    // The workspace index may have read this text from disk already (for a handler file's templates).
+    const template =
+      this.project.diskTemplate(doc.uri, doc.text) ??
+      (doc.parsed
+        ? readParsedTemplate(doc.uri, doc.text, doc.parsed)
+        : readTemplate(doc.uri, doc.text, formatOf(doc.uri), hit?.template));
     this.cache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
     return template;

@@ -93,7 +93,14 @@ export class ProjectIndex {
     },
   };
 
-  constructor(private readonly fs: FileSystem) {}
+  /**
+   * @param staticDisk Documents are opened with their text on disk, which does not change while
+   * the index lives (the CLI): a closed document's file is not read again to compare.
+   */
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly staticDisk = false,
+  ) {}
 
   /** Increases whenever a link may have changed. */
   get generation(): number {
@@ -151,13 +158,13 @@ export class ProjectIndex {
     if (open) {
       this.open.delete(path);
       // Unchanged on disk: keep the parse and the links.
-      if (this.fs.readFile(path) === open.text) this.disk.set(path, { text: open.text, doc: open });
+      if (this.staticDisk || this.fs.readFile(path) === open.text) this.disk.set(path, { text: open.text, doc: open });
       else this.forgetPath(path);
       return;
     }
     // A handler: links move only if the text on disk exports something else.
     const before = this.parsed.get(path);
-    if (!before) return;
+    if (!before || this.staticDisk) return;
     const text = this.fs.readFile(path);
     if (text === before.text) return;
     this.parsed.delete(path);
@@ -194,6 +201,12 @@ export class ProjectIndex {
     const p = text === undefined ? null : parseHandlerFile(pathToUri(path), text);
     this.parsed.set(path, p);
     return p ?? undefined;
+  }
+
+  /** The template this index read from disk for a document, when the document's text is the one it read. */
+  diskTemplate(uri: string, text: string): TemplateDocument | undefined {
+    const hit = this.disk.get(uriToPath(uri));
+    return hit && hit.text === text && hit.doc.uri === uri ? hit.doc : undefined;
   }
 
   /** The template at a path (open text first), or `undefined` when it is not a template. */

@@ -1,5 +1,5 @@
 import type { CdkPropertySite, FunctionModel, QueueModel, TemplateKind, Trigger } from '../model/types';
-import { parseTreeText, type PreviousParse, type SyntaxProblem } from './parse';
+import { parseTreeText, type ParsedTree, type PreviousParse, type SyntaxProblem } from './parse';
 import { get, scalarString, type TMap, type TNode } from './tree';
 import { Resolver } from './resolve';
 import { readCloudFormationFunctions } from './cloudformation';
@@ -51,7 +51,11 @@ export function readTemplate(
   format?: 'yaml' | 'json',
   previous?: PreviousParse,
 ): TemplateDocument {
-  const parsed = parseTreeText(text, format, previous);
+  return readParsedTemplate(uri, text, parseTreeText(text, format, previous));
+}
+
+/** {@link readTemplate} from the text's parse (`parseTreeText`), made elsewhere (the CLI parses in worker threads). */
+export function readParsedTemplate(uri: string, text: string, parsed: ParsedTree): TemplateDocument {
   if (parsed.overLimit !== undefined) {
     // Reported only for what is (or reads like) a template; other YAML is not ours to judge.
     const kind = parsed.root ? detectKind(parsed.root) : undefined;
