@@ -18,6 +18,8 @@ if (!existsSync(cli) || !existsSync(simulator)) {
   const { execFileSync } = require('node:child_process');
   execFileSync(process.execPath, [build], { stdio: 'inherit' });
 }
+/** The bundles loaded by requireWithCodeCache, by path (each is run once). */
+const bundles = new Map();
 const args = process.argv.slice(2);
 if (args[0] === 'simulate' && !namesCdkStack(args.slice(1))) require(simulator).runSimulateProcess(args.slice(1));
 else requireWithCodeCache(cli, args[0] === 'check' ? 'check' : 'other').run();
@@ -76,7 +78,16 @@ function requireWithCodeCache(file, kind) {
     });
   }
   const mod = { exports: {}, filename: file, id: file, loaded: false };
-  script.runInThisContext()(mod.exports, createRequire(file), mod, file, require('node:path').dirname(file));
+  bundles.set(file, mod);
+  // The bundles beside it that it requires (./yaml.js, ./typescript.js) load the same way.
+  const plain = createRequire(file);
+  const bundleRequire = (id) => {
+    if (!/^\.\/[\w-]+\.js$/.test(id)) return plain(id);
+    const path = join(require('node:path').dirname(file), id);
+    return bundles.get(path)?.exports ?? requireWithCodeCache(path, kind);
+  };
+  Object.assign(bundleRequire, { resolve: plain.resolve, cache: plain.cache, main: plain.main });
+  script.runInThisContext()(mod.exports, bundleRequire, mod, file, require('node:path').dirname(file));
   mod.loaded = true;
   return mod.exports;
 }
