@@ -13,7 +13,7 @@ import { LanguageService } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
 
 /** An EventBridge-invoked function (LL2003) reading an SQS queue (LL2004) whose visibility is 2× its timeout (LL2001). */
-const template = (runtime: string, handler: string) => `Transform: AWS::Serverless-2016-10-31
+const template = (runtime: string, handler: string, codeUri = 'fn') => `Transform: AWS::Serverless-2016-10-31
 Resources:
   Queue:
     Type: AWS::SQS::Queue
@@ -22,7 +22,7 @@ Resources:
   Fn:
     Type: AWS::Serverless::Function
     Properties:
-      CodeUri: fn
+      CodeUri: ${codeUri}
       Handler: ${handler}
       Runtime: ${runtime}
       Timeout: 30
@@ -38,7 +38,12 @@ Resources:
             BatchSize: 10
 `;
 
-function severities(runtime: string, handler: string, files: Record<string, string>): Record<string, string> {
+function severities(
+  runtime: string,
+  handler: string,
+  files: Record<string, string>,
+  artifact?: string,
+): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'compiled-'));
   try {
     for (const [path, text] of Object.entries(files)) {
@@ -46,9 +51,10 @@ function severities(runtime: string, handler: string, files: Record<string, stri
       writeFileSync(join(dir, 'fn', path), text);
     }
     const file = join(dir, 'template.yaml');
-    writeFileSync(file, template(runtime, handler));
+    const text = template(runtime, handler, artifact !== undefined ? `fn/${artifact}` : 'fn');
+    writeFileSync(file, text);
     const service = new LanguageService({ fs: nodeFileSystem() });
-    const found = service.validate({ uri: URI.file(file).toString(), text: template(runtime, handler), version: 1 });
+    const found = service.validate({ uri: URI.file(file).toString(), text, version: 1 });
     const out: Record<string, string> = {};
     for (const d of found)
       if (['LL2001', 'LL2003', 'LL2004'].includes(d.ruleId)) out[d.ruleId] = d.severity ?? 'warning';
@@ -113,6 +119,32 @@ public class Store { final DynamoDbClient db = DynamoDbClient.create(); }
     }),
     ALL_WARNINGS,
   );
+});
+
+test('two Java handlers in one unbuilt jar are judged apart: each by its package and the project classes it imports', () => {
+  const files = {
+    'src/main/java/com/example/consumer/Consumer.java': `package com.example.consumer;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.example.model.Order;
+public class Consumer { public void handleRequest(Object e, Context c) { c.getLogger().log(new Message(new Order()).toString()); } }
+`,
+    'src/main/java/com/example/consumer/Message.java':
+      'package com.example.consumer;\nimport com.example.model.Order;\npublic record Message(Order order) {}\n',
+    'src/main/java/com/example/model/Order.java': 'package com.example.model;\npublic class Order {}\n',
+    'src/main/java/com/example/producer/Producer.java': `package com.example.producer;
+import com.example.utils.Topics;
+public class Producer { public void handleRequest(Object e) { Topics.publish(e); } }
+`,
+    'src/main/java/com/example/utils/Topics.java': `package com.example.utils;
+import software.amazon.awssdk.services.sns.SnsClient;
+public class Topics { public static void publish(Object e) { SnsClient.create(); } }
+`,
+  };
+  const jar = (handler: string) => severities('java21', handler, files, 'target/app-1.0.jar');
+  assert.deepEqual(jar('com.example.consumer.Consumer::handleRequest'), ALL_INFO);
+  assert.deepEqual(jar('com.example.producer.Producer::handleRequest'), ALL_WARNINGS);
+  // A handler class that is not found: the whole project is read, the producer's SDK included.
+  assert.deepEqual(jar('com.example.Missing::handleRequest'), ALL_WARNINGS);
 });
 
 test('Go: fmt and the lambda package are infos; net/http or the SDK are warnings; the module own packages are its code', () => {

@@ -211,8 +211,19 @@ function isPure(name: string, language: Language, own: readonly string[]): boole
   return own.some((p) => under(name, p) || (language === 'csharp' && under(p, name)));
 }
 
-/** Results per code folder, kept while its sources' sizes and times are unchanged. */
-const cache = new Map<string, { readonly signature: string; readonly effects: HandlerEffects | undefined }>();
+interface Source {
+  readonly path: string;
+  readonly parsed: Parsed;
+  /** Imports written out in the code instead (see UNIMPORTED). */
+  readonly unimported: string | undefined;
+  readonly partialBatchResponse: boolean;
+}
+
+/** The parsed sources per code folder, kept while their sizes and times are unchanged. */
+const cache = new Map<string, { readonly signature: string; readonly sources: readonly Source[] | undefined }>();
+
+/** Build output that holds an artifact; the project is the folder above it. */
+const OUTPUT_FOLDERS = ['target', 'build', 'libs', 'dist', 'distributions'];
 
 /**
  * What a Java, Go or C# function's sources can do, from their imports; `undefined` for other
@@ -221,45 +232,89 @@ const cache = new Map<string, { readonly signature: string; readonly effects: Ha
 export function compiledEffects(fn: FunctionModel, fs: FileSystem): HandlerEffects | undefined {
   let root = codeRoot(fn);
   if (root === undefined) return undefined;
-  // A built artifact (target/app.jar, build/libs/app.zip): its project is the folder above the build output.
-  if (fs.stat(root)?.isFile === true) {
+  // A built artifact (target/app.jar, build/libs/app.zip), built or not yet: the project is above its build output.
+  if (fs.stat(root)?.isFile === true || /\.(jar|zip)$/i.test(root)) {
     root = dirname(root);
-    while (['target', 'build', 'libs', 'dist', 'distributions'].includes(basename(root))) root = dirname(root);
+    while (OUTPUT_FOLDERS.includes(basename(root))) root = dirname(root);
   }
   if (fs.stat(root)?.isDirectory !== true) return undefined;
   const language = languageOf(fn, root, fs);
   if (language === undefined) return undefined;
   const files = sourcesUnder(root, language, fs);
   if (files === undefined || files.length === 0) return undefined;
-  const signature = `${language}\n${files.map((f) => `${f}:${fs.stat(f)?.size ?? ''}:${fs.stat(f)?.mtimeMs ?? ''}`).join('\n')}`;
+  const signature = files.map((f) => `${f}:${fs.stat(f)?.size ?? ''}:${fs.stat(f)?.mtimeMs ?? ''}`).join('\n');
   const key = `${root}\n${language}`;
-  const known = cache.get(key);
-  if (known?.signature === signature) return known.effects;
-  const effects = read(files, language, root, fs);
-  cache.set(key, { signature, effects });
-  return effects;
-}
-
-function read(files: readonly string[], language: Language, root: string, fs: FileSystem): HandlerEffects | undefined {
-  const imports = new Set<string>();
-  const own: string[] = [];
-  let partialBatchResponse = false;
+  let known = cache.get(key);
+  if (known?.signature !== signature) {
+    known = { signature, sources: read(files, language, fs) };
+    cache.set(key, known);
+  }
+  if (known.sources === undefined) return undefined;
+  const own = known.sources.flatMap((s) => s.parsed.own);
   if (language === 'go') {
     const module = /^module\s+(\S+)/m.exec(fs.readFile(join(root, 'go.mod')) ?? '')?.[1];
     if (module !== undefined) own.push(module);
   }
-  for (const file of files) {
-    const text = fs.readFile(file);
-    if (text === undefined) return undefined;
-    const parsed = parse(text, language);
-    for (const name of parsed.imports) imports.add(name);
-    own.push(...parsed.own);
-    // SQSBatchResponse / StreamsEventResponse (Java, .NET), events.SQSEventResponse (Go).
-    if (/BatchItemFailure/.test(text)) partialBatchResponse = true;
-    const unimported = UNIMPORTED[language]?.exec(text)?.[0];
-    if (unimported !== undefined) imports.add(unimported);
+  const sources =
+    language === 'java' && isKnown(fn.handler) ? reachable(known.sources, fn.handler.value) : known.sources;
+  const imports = new Set<string>();
+  for (const source of sources) {
+    for (const name of source.parsed.imports) imports.add(name);
+    if (source.unimported !== undefined) imports.add(source.unimported);
   }
   const effects = [...imports].filter((name) => !isPure(name, language, own)).sort();
-  // Errors: whether the code catches them all is not read for these languages, so they may fail the invocation.
-  return { effects: effects.slice(0, 5), errorsEscape: true, partialBatchResponse };
+  return {
+    effects: effects.slice(0, 5),
+    // Whether the code catches every error is not read for these languages: errors may fail the invocation.
+    errorsEscape: true,
+    partialBatchResponse: sources.some((source) => source.partialBatchResponse),
+  };
+}
+
+function read(files: readonly string[], language: Language, fs: FileSystem): Source[] | undefined {
+  const out: Source[] = [];
+  for (const path of files) {
+    const text = fs.readFile(path);
+    if (text === undefined) return undefined;
+    out.push({
+      path,
+      parsed: parse(text, language),
+      unimported: UNIMPORTED[language]?.exec(text)?.[0],
+      // SQSBatchResponse / StreamsEventResponse (Java, .NET), events.SQSEventResponse (Go).
+      partialBatchResponse: /BatchItemFailure/.test(text),
+    });
+  }
+  return out;
+}
+
+/**
+ * The Java sources a handler class can reach: its package (classes of one package need no
+ * import) and, through their imports of the project's own classes, those classes' packages, and
+ * so on. Functions that share a code folder (one jar, several handlers) are judged apart. All of
+ * them when the handler's class is not found.
+ */
+function reachable(sources: readonly Source[], handler: string): readonly Source[] {
+  const className = handler.split('::')[0]?.trim() ?? '';
+  const packageOf = (name: string): string => name.split('.').slice(0, -1).join('.');
+  const byPackage = new Map<string, Source[]>();
+  for (const source of sources)
+    for (const p of source.parsed.own) byPackage.set(p, [...(byPackage.get(p) ?? []), source]);
+  const start = packageOf(className);
+  const simple = className.split('.').pop() ?? '';
+  if (!(byPackage.get(start) ?? []).some((s) => basename(s.path) === `${simple}.java`)) return sources;
+  const seen = new Set<string>([start]);
+  const pending = [start];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const source of byPackage.get(next) ?? []) {
+      for (const name of source.parsed.imports) {
+        // `a.b.C`, `a.b.*` (written `a.b`) or a static `a.b.C.member`: the first of these that is a package of the project.
+        const target = [name, packageOf(name), packageOf(packageOf(name))].find((p) => byPackage.has(p));
+        if (target !== undefined && !seen.has(target)) {
+          seen.add(target);
+          pending.push(target);
+        }
+      }
+    }
+  }
+  return [...seen].flatMap((p) => byPackage.get(p) ?? []);
 }
