@@ -9,20 +9,26 @@ import { clientCreations } from './clients';
 import { handlerEffects } from './effects';
 import type {
   BatchHandlerFact,
+  ChangingKeyFact,
   ClientCreationFact,
   ExitFact,
   HandlerFile,
   HandlerLinkFact,
   ModuleStateFact,
+  RetriedEffectFact,
   StringLiteralFact,
   TmpFilesFact,
 } from './facts';
 import { exits, stringLiterals } from './jsFacts';
+import { changingKeys } from './keys';
 import { moduleState } from './moduleState';
+import { retriedEffects } from './retriedEffects';
 import { pythonBatchHandlers } from './python/batch';
 import { pythonClientCreations } from './python/clients';
 import { pythonHandlerEffects } from './python/effects';
+import { pythonChangingKeys } from './python/keys';
 import { pythonModuleState } from './python/moduleState';
+import { pythonRetriedEffects } from './python/retriedEffects';
 import { pythonExits, pythonStringLiterals } from './python/facts';
 import { pythonTmpFiles } from './python/tmpFiles';
 import { tmpFiles } from './tmpFiles';
@@ -80,4 +86,28 @@ export function batchHandlersOf(file: HandlerFile): readonly BatchHandlerFact[] 
 /** Module-scope state that requests change, and assignments to undeclared names. */
 export function moduleStateOf(file: HandlerFile, fs: FileSystem): ModuleStateFact[] {
   return file.language === 'js' ? moduleState(file.model, fs) : pythonModuleState(file.model);
+}
+
+/** The names of the file's handlers (exports, Python functions), as template links name them. */
+export function handlerNamesOf(file: HandlerFile): string[] {
+  return file.language === 'js' ? file.model.handlers.map((h) => h.exportName) : file.model.handlers.map((h) => h.name);
+}
+
+/**
+ * Keys set from a value that changes on every attempt. `tableKeys`: the key attribute names of
+ * the linked templates' tables, which the JS/TS extractor takes as record keys when there are any.
+ */
+export function changingKeysOf(file: HandlerFile, tableKeys: ReadonlySet<string>): ChangingKeyFact[] {
+  return file.language === 'js' ? changingKeys(file.model, tableKeys) : pythonChangingKeys(file.model);
+}
+
+/**
+ * Calls whose effect a retry does again. `tableKeys`: the key attribute names of the linked
+ * templates' tables, which the JS/TS extractor uses to tell a changing key and to offer a fix.
+ */
+export function retriedEffectsOf(
+  file: HandlerFile,
+  tableKeys: { readonly partition: ReadonlySet<string>; readonly all: ReadonlySet<string> },
+): RetriedEffectFact[] {
+  return file.language === 'js' ? retriedEffects(file.model, tableKeys) : pythonRetriedEffects(file.model);
 }

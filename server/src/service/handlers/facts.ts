@@ -177,3 +177,73 @@ export type ModuleStateFact =
       readonly constant: boolean;
       readonly span: Span;
     };
+
+/**
+ * Whose requests run a piece of code: one handler's (its body, or a module function it
+ * calls), or `helper`, a function of the file that any of its handlers may call.
+ */
+export type RunsIn = { readonly handler: string } | 'helper';
+
+/**
+ * A value that changes on every attempt (`randomUUID()`, `uuid.uuid4()`, `Date.now()`) used as
+ * a key that must be the same on every delivery of an event.
+ */
+export interface ChangingKeyFact {
+  /** The key's name: `id`, `order_id`, `MessageDeduplicationId`, a Step Functions execution `name`. */
+  readonly name: string;
+  /** `record`: a record's key (a retry writes a duplicate); `dedup`: an idempotency or deduplication key (a retry is not recognised). */
+  readonly role: 'record' | 'dedup';
+  /** The changing value's source as written, and where. */
+  readonly source: string;
+  readonly span: Span;
+  readonly runsIn: RunsIn;
+  /** The code runs under an idempotency mechanism (Powertools, an explicit dedup check on the event's id). */
+  readonly idempotent: boolean;
+}
+
+/** What a repeated call does twice. */
+export type EffectKind =
+  | 'put'
+  | 'update'
+  | 'transaction'
+  | 'message'
+  | 'publish'
+  | 'events'
+  | 'execution'
+  | 'invoke'
+  | 'email'
+  | 'payment'
+  | 'http';
+
+/**
+ * A call whose effect a retry of the event does again (a write, a message, an email, an
+ * execution, a charge, an HTTP POST), while a request runs.
+ */
+export interface RetriedEffectFact {
+  readonly kind: EffectKind;
+  /** The call, for messages: `DynamoDB PutItemCommand`, `SQS send_message`. */
+  readonly what: string;
+  readonly span: Span;
+  readonly runsIn: RunsIn;
+  /** The code runs under an idempotency mechanism (Powertools, an explicit dedup check on the event's id). */
+  readonly idempotent: boolean;
+  /**
+   * What a retry does, as far as the call shows: `repeats` its effect; `accumulates`, an
+   * update that adds to what is stored (`expression`); `requestIdName`, an execution named
+   * from the request id, which a retry changes. `undefined` when the call carries what makes
+   * it safe (a condition, a deduplication id, an execution name, an idempotency key), uses a
+   * changing key (LL2102's finding), or cannot be read.
+   */
+  readonly repeat:
+    | { readonly how: 'repeats' }
+    | { readonly how: 'accumulates'; readonly expression: string }
+    | { readonly how: 'requestIdName' }
+    | undefined;
+  /** Edits that make a put conditional on its partition key, when the input is a literal that shows the key. */
+  readonly conditionFix: Fix | undefined;
+  /**
+   * The call is the last thing that can fail in a per-record `try` of a handler that returns
+   * a partial batch response: once it succeeded, its record cannot fail and be retried.
+   */
+  readonly lastInRecord: boolean;
+}

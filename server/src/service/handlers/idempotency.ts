@@ -5,22 +5,9 @@
  * syntax questions they ask. Extend the tables to teach the rules a new library.
  */
 import ts from 'typescript';
-import type { CallSite, HandlerModel, ImportRef } from './model';
+import type { EffectKind } from './facts';
+import type { CallSite, HandlerFunction, HandlerModel, ImportRef } from './model';
 import { dottedName, isFunctionLike, skipOuter } from './scope';
-
-/** What a repeated call does twice. */
-export type EffectKind =
-  | 'put'
-  | 'update'
-  | 'transaction'
-  | 'message'
-  | 'publish'
-  | 'events'
-  | 'execution'
-  | 'invoke'
-  | 'email'
-  | 'payment'
-  | 'http';
 
 /** AWS SDK v3 commands, by class name and the modules that export them. */
 export interface CommandPattern {
@@ -462,5 +449,73 @@ function decoratorName(d: ts.Decorator): string | undefined {
 /** True when `node` runs inside one of `fns`. */
 export function insideAny(node: ts.Node, fns: ReadonlySet<ts.Node>): boolean {
   for (let n: ts.Node | undefined = node; n !== undefined; n = n.parent) if (fns.has(n)) return true;
+  return false;
+}
+
+const guardsByModel = new WeakMap<HandlerModel, IdempotencyGuards>();
+
+/** The guards of a model, computed once for all the rules that ask. */
+export function idempotencyGuards(model: HandlerModel): IdempotencyGuards {
+  let g = guardsByModel.get(model);
+  if (g === undefined) {
+    g = new IdempotencyGuards(model);
+    guardsByModel.set(model, g);
+  }
+  return g;
+}
+
+/** Whether code is covered by an idempotency mechanism the rules recognise. */
+class IdempotencyGuards {
+  private readonly protectedFns: Set<ts.Node>;
+  private readonly middleware: boolean;
+  private readonly dedup: boolean;
+
+  constructor(model: HandlerModel) {
+    this.protectedFns = idempotentFunctions(model);
+    this.middleware = IDEMPOTENT_MIDDLEWARE.test(model.text);
+    this.dedup = hasDedupCheck(model);
+  }
+
+  /** True when `node` runs under Powertools idempotency or after an explicit dedup check on the event's id. */
+  covers(node: ts.Node, handler: HandlerFunction | undefined): boolean {
+    if (this.dedup || this.middleware || insideAny(node, this.protectedFns)) return true;
+    return handler !== undefined && handler.wrappers.some((w) => IDEMPOTENT_WRAPPERS.test(w.split('.').at(-1) ?? ''));
+  }
+}
+
+/**
+ * An explicit dedup check: a read of a dedup record, or a conditional write, keyed on the
+ * event's id (`messageId`, `eventID`, S3 `sequencer`, `requestContext.requestId`, …).
+ */
+function hasDedupCheck(model: HandlerModel): boolean {
+  const mentionsEventId = (args: readonly ts.Expression[]) =>
+    args.some((a) => {
+      const obj = objectArgument(model, a);
+      return EVENT_ID_NAMES.test((obj ?? a).getText(model.sourceFile));
+    });
+  // A write that succeeds only the first time: `attribute_not_exists(…)` on a key built from the event id.
+  const conditional = (args: readonly ts.Expression[]) => {
+    const obj = objectArgument(model, args[0]);
+    return obj !== undefined && /attribute_not_exists\s*\(/.test(obj.getText(model.sourceFile));
+  };
+  for (const c of model.constructions) {
+    const name = c.className?.split('.').at(-1) ?? '';
+    const args = c.node.arguments ?? [];
+    // Names first: reading argument text is the costly part.
+    const read = DEDUP_READ_COMMANDS.test(name);
+    const write = /^(Put|PutItem|Update|UpdateItem|TransactWrite|TransactWriteItems)Command$/.test(name);
+    if ((read || write) && mentionsEventId(args) && (read || conditional(args))) return true;
+  }
+  for (const c of model.calls) {
+    if (c.name === undefined) continue;
+    const args = c.node.arguments;
+    const read = DEDUP_READS.test(c.name);
+    const write = /^(put|putItem|update|updateItem|transactWrite|transactWriteItems)$/.test(c.name);
+    // Redis `SET key value NX`: only the first delivery gets to set it.
+    const setNx = c.name === 'set' && args.some((a) => ts.isStringLiteralLike(a) && a.text.toUpperCase() === 'NX');
+    if (!read && !write && !setNx) continue;
+    if (!mentionsEventId(args)) continue;
+    if (read || setNx || conditional(args)) return true;
+  }
   return false;
 }

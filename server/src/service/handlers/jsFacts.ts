@@ -3,9 +3,9 @@
  * syntax tree of the handler model.
  */
 import ts from 'typescript';
-import type { ExitFact, ReturnFacts, StringLiteralFact } from './facts';
+import type { ExitFact, ReturnFacts, RunsIn, StringLiteralFact } from './facts';
 import { propertyName } from './idempotency';
-import type { HandlerFunction, HandlerModel } from './model';
+import type { ExecutionScope, HandlerFunction, HandlerModel } from './model';
 import { skipOuter } from './scope';
 
 /** String literals, with the name each is stored under. */
@@ -81,4 +81,10 @@ export function exits(model: HandlerModel): ExitFact[] {
   return model.calls
     .filter((c) => c.scope === 'handler' && (c.callee === 'process.exit' || c.callee === 'process.abort'))
     .map((c) => ({ kind: 'call', name: c.callee as string, span: c.span }));
+}
+
+/** Whose requests run code at `scope`: a handler's, a helper's (any handler may call it), or none (module scope). */
+export function runsIn(scope: ExecutionScope, handler: HandlerFunction | undefined): RunsIn | undefined {
+  if (scope === 'handler') return handler ? { handler: handler.exportName } : undefined;
+  return scope === 'function' ? 'helper' : undefined;
 }

@@ -174,3 +174,7 @@ export const LISTENER_REMOVES: ReadonlySet<string> = new Set(['off', 'removeList
 /** Libraries that build the partial batch response for the handler (Powertools batch, middy). */
 export const BATCH_RESPONSE_LIBRARIES =
   /\b(processPartialResponse|processPartialResponseSync|BatchProcessor|SqsFifoPartialProcessor|sqsPartialBatchFailure|sqs-partial-batch-failure|kinesisPartialBatchFailure)\b/;
+
+/** `UpdateExpression`s that add to what is there: `ADD`, `SET x = x + :n`, `list_append`. */
+export const ACCUMULATING_UPDATE =
+  /\bADD\s|\bSET\b[\s\S]*?([#\w.[\]]+)\s*=\s*(?:if_not_exists\s*\(\s*\1\s*,[^)]*\)|\1)\s*[+-]|list_append\s*\(/i;

@@ -135,3 +135,19 @@ export function localValue(name: string, at: PyNode): PyNode | undefined {
   }
   return undefined;
 }
+
+/** Powertools idempotency: the decorators and functions that make a handler or function idempotent. */
+export const IDEMPOTENT_DECORATORS = /(^|\.)(idempotent|idempotent_function)$/;
+
+/** True when the call runs under Powertools idempotency (the handler or the function holding it is decorated). */
+export function isIdempotent(model: PythonHandlerModel, c: PyCall): boolean {
+  if (c.handler?.decorators.some((d) => IDEMPOTENT_DECORATORS.test(d))) return true;
+  if (c.inFunction?.decorators.some((d) => IDEMPOTENT_DECORATORS.test(d))) return true;
+  // `idempotent_function` applied by call: `process = idempotent_function(...)(process)`.
+  for (let n = enclosingFunction(c.node); n; n = enclosingFunction(n)) {
+    const name = n.childForFieldName('name')?.text;
+    const fn = name !== undefined ? model.functions.get(name) : undefined;
+    if (fn?.decorators.some((d) => IDEMPOTENT_DECORATORS.test(d))) return true;
+  }
+  return false;
+}
