@@ -201,11 +201,28 @@ public class Function {
   );
 });
 
-test('code that cannot all be read keeps the warnings: a Rust function, a linked folder loop, no sources', () => {
+test('Rust: the crates Cargo.toml depends on decide; a workspace or a manifest that does not parse keeps the warnings', () => {
+  const cargo = (deps: string) =>
+    `[package]\nname = "orders"\nversion = "0.1.0"\n\n[dependencies]\nlambda_runtime = "0.13"\naws_lambda_events = { version = "0.15", default-features = false, features = ["sqs"] }\nserde-json = "1"\ntokio = { version = "1", features = ["macros"] }\n${deps}`;
+  assert.deepEqual(severities('provided.al2023', 'bootstrap', { 'Cargo.toml': cargo('') }), ALL_INFO);
   assert.deepEqual(
-    severities('provided.al2023', 'bootstrap', { 'Cargo.toml': '[package]\nname = "x"\n' }),
+    severities('provided.al2023', 'bootstrap', { 'Cargo.toml': cargo('aws-sdk-dynamodb = "1"\n') }),
     ALL_WARNINGS,
   );
+  assert.deepEqual(
+    severities('provided.al2', 'bootstrap', {
+      'Cargo.toml': `${cargo('')}\n[target.'cfg(unix)'.dependencies]\nreqwest = "0.12"\n`,
+    }),
+    ALL_WARNINGS,
+  );
+  assert.deepEqual(
+    severities('provided.al2023', 'bootstrap', { 'Cargo.toml': '[workspace]\nmembers = ["a", "b"]\n' }),
+    ALL_WARNINGS,
+  );
+  assert.deepEqual(severities('provided.al2023', 'bootstrap', { 'Cargo.toml': '[package\nname = ' }), ALL_WARNINGS);
+});
+
+test('code that cannot all be read keeps the warnings: no sources, a linked folder loop', () => {
   assert.deepEqual(severities('java21', 'com.example.App::handleRequest', { 'pom.xml': '<project/>' }), ALL_WARNINGS);
   const dir = mkdtempSync(join(tmpdir(), 'compiled-loop-'));
   try {

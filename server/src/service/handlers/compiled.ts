@@ -1,6 +1,6 @@
 /**
- * Java, Go and C# handlers are not analysed like JS/TS and Python, but what their sources import
- * tells whether they can have an effect at all: a handler whose code imports nothing beyond the
+ * Java, Go, C# and Rust handlers are not analysed like JS/TS and Python, but what their sources
+ * import (for Rust, the crates its Cargo.toml depends on) tells whether they can have an effect at all: a handler whose code imports nothing beyond the
  * Lambda runtime's own types, the standard library's computation and serialisation, and logging
  * cannot write to a database, call an AWS service or an HTTP endpoint. Retry-wiring findings
  * (LL2001, LL2003–LL2005) take their severity from that, as they do from the JS/TS and Python
@@ -11,12 +11,43 @@
  * cannot all be read: the answer is then "effects", and the findings keep their severity.
  */
 import { basename, dirname, extname, join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { FileSystem } from '../fs';
 import type { HandlerEffects } from '../model/effects';
 import { isKnown, type FunctionModel } from '../model/types';
 import { codeRoot } from './resolve';
 
 type Language = 'java' | 'go' | 'csharp';
+
+/**
+ * Crates that only describe events, run the handler loop, serialise, log or compute. Names as
+ * Cargo.toml writes them, with `-` read as `_` (cargo's own equivalence).
+ */
+const PURE_CRATES = new Set([
+  'lambda_runtime',
+  'aws_lambda_events',
+  'lambda_http',
+  'serde',
+  'serde_json',
+  'serde_derive',
+  'tokio',
+  'futures',
+  'async_trait',
+  'tracing',
+  'tracing_subscriber',
+  'log',
+  'env_logger',
+  'simple_logger',
+  'chrono',
+  'time',
+  'uuid',
+  'anyhow',
+  'thiserror',
+  'regex',
+  'once_cell',
+  'lazy_static',
+  'base64',
+]);
 
 /** Imports that only compute, serialise, log or describe the Lambda event, by language (prefixes). */
 const PURE: Record<Language, readonly string[]> = {
@@ -238,6 +269,8 @@ export function compiledEffects(fn: FunctionModel, fs: FileSystem): HandlerEffec
     while (OUTPUT_FOLDERS.includes(basename(root))) root = dirname(root);
   }
   if (fs.stat(root)?.isDirectory !== true) return undefined;
+  if (isKnown(fn.runtime) && fn.runtime.value.startsWith('provided') && fs.stat(join(root, 'Cargo.toml'))?.isFile)
+    return crateEffects(join(root, 'Cargo.toml'), fs);
   const language = languageOf(fn, root, fs);
   if (language === undefined) return undefined;
   const files = sourcesUnder(root, language, fs);
@@ -317,4 +350,33 @@ function reachable(sources: readonly Source[], handler: string): readonly Source
     }
   }
   return [...seen].flatMap((p) => byPackage.get(p) ?? []);
+}
+
+/**
+ * A Rust function by its package's dependencies ([dependencies] and per-target ones): a crate
+ * that is not known to be pure (an AWS SDK crate, an HTTP or database client) is an effect. A
+ * manifest that does not parse, or a workspace whose members hold the code, is not judged.
+ */
+function crateEffects(manifest: string, fs: FileSystem): HandlerEffects | undefined {
+  const text = fs.readFile(manifest);
+  if (text === undefined) return undefined;
+  let toml: Record<string, unknown>;
+  try {
+    toml = parseToml(text);
+  } catch {
+    return undefined;
+  }
+  if (toml['workspace'] !== undefined || toml['package'] === undefined) return undefined;
+  const tables: unknown[] = [toml['dependencies']];
+  const targets = toml['target'];
+  if (targets !== null && typeof targets === 'object')
+    for (const target of Object.values(targets)) tables.push((target as Record<string, unknown>)['dependencies']);
+  const crates = tables.flatMap((t) => (t !== null && typeof t === 'object' ? Object.keys(t) : []));
+  const effects = crates.filter((name) => !PURE_CRATES.has(name.replace(/-/g, '_'))).sort();
+  return {
+    effects: effects.slice(0, 5),
+    errorsEscape: true,
+    // Not read from the Rust sources: LL2004 then words its finding as for any handler.
+    partialBatchResponse: false,
+  };
 }
