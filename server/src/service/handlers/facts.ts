@@ -167,7 +167,8 @@ export type ModuleStateFact =
   /**
    * An assignment, in a function, to a name declared nowhere in the file: in a sloppy-mode
    * script it creates a global (unless a guard makes it a once-set cache); in strict mode
-   * (`module` for an ES module) it throws. `constant` when the value is a literal.
+   * (`module` for an ES module) it throws. `constant` when the value is the same on every request
+   * (a literal, or a constructor given only literals and environment variables).
    */
   | {
       readonly kind: 'undeclared';

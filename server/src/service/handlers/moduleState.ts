@@ -158,8 +158,8 @@ function undeclaredWrites(model: HandlerModel, fs: FileSystem): ModuleStateFact[
       name: w.id.text,
       mode: kind === 'module' ? 'module' : isStrict(w.node) ? 'strict' : 'sloppy',
       guarded: isGuardedWrite(w.node, w.id.text),
-      // A literal is the same on every request: nothing of one request leaks into the next.
-      constant: ts.isBinaryExpression(w.node) && isLiteral(w.node.right),
+      // A literal, or a client built from constants, is the same on every request: nothing of one request leaks into the next.
+      constant: ts.isBinaryExpression(w.node) && (isLiteral(w.node.right) || isConstantConstruction(w.node.right)),
       span: model.spanOf(w.node),
     }));
 }
@@ -174,6 +174,26 @@ function isLiteral(e: ts.Expression): boolean {
     x.kind === ts.SyntaxKind.FalseKeyword ||
     x.kind === ts.SyntaxKind.NullKeyword
   );
+}
+
+/**
+ * `new X()` or `new ns.X({ region: process.env.AWS_REGION, retries: 3 })`: a constructor given
+ * only literals and environment variables (an SDK client, a logger), built alike on every request.
+ */
+function isConstantConstruction(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (!ts.isNewExpression(x)) return false;
+  const constant = (a: ts.Expression): boolean => {
+    const v = skipOuter(a);
+    if (isLiteral(v)) return true;
+    if (ts.isPropertyAccessExpression(v) || ts.isElementAccessExpression(v))
+      return /^process\.env\b/.test(v.expression.getText());
+    return (
+      ts.isObjectLiteralExpression(v) &&
+      v.properties.every((p) => ts.isPropertyAssignment(p) && constant(p.initializer))
+    );
+  };
+  return (x.arguments ?? []).every(constant);
 }
 
 /** A `'use strict'` directive at the top of the file or of a function around `node`. */

@@ -61,7 +61,7 @@ export const LL3002: Rule = {
           } else if (!s.guarded) {
             report(
               s.span,
-              `\`${s.name}\` is assigned but declared nowhere: in this CommonJS module (sloppy mode) the assignment creates a global variable, so ${WARM.replace(/^it/, 'its value')}, and every module of the function shares it. Declare it with \`const\` or \`let\` where it is used.${s.constant ? ' Reported as info: the value is a constant, so nothing of one request leaks into the next.' : ''}`,
+              `\`${s.name}\` is assigned but declared nowhere: in this CommonJS module (sloppy mode) the assignment creates a global variable, so ${WARM.replace(/^it/, 'its value')}, and every module of the function shares it. Declare it with \`const\` or \`let\` where it is used.${s.constant ? ' Reported as info: the value is a constant (the same on every request), so nothing of one request leaks into the next.' : ''}`,
               s.constant ? 'info' : undefined,
             );
           }
