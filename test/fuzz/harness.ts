@@ -43,6 +43,8 @@ export type FromWorker =
       readonly ms: number;
       /** The worker thread's own CPU time for the answer. */
       readonly cpuMs: number | undefined;
+      /** The worker's JavaScript heap in use after the answer. */
+      readonly heapMb: number;
       readonly ruleFailures: readonly string[];
       readonly crash?: string;
     };

@@ -54,6 +54,7 @@ port.on('message', (m: ToWorker) => {
       input: m.input,
       ms: performance.now() - started,
       cpuMs: cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart,
+      heapMb: process.memoryUsage().heapUsed / 1024 / 1024,
       ...outcome,
     });
   });

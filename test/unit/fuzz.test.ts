@@ -153,3 +153,26 @@ test('found by npm run fuzz: a serverless.yml function named with a bracket gets
     );
   }
 });
+
+test('found by npm run fuzz: a YAML template with a line past 100,000 characters gets LL0003 at once; a long line under it is read', () => {
+  // Seed 4242, input 50: a 5 MB line of `!Ref ` in a template took over 10 s of CPU in the YAML
+  // reader (an error per tag); a megabyte of quotes took 4 s.
+  const service = new LanguageService({ today: () => '2026-12-01' });
+  const head = 'Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n';
+  for (const filler of ['!Ref '.repeat(1_000_000), '"'.repeat(1_000_000)]) {
+    const found = service.validate({
+      uri: 'file:///fuzz/long/template.yaml',
+      text: `${head}      Description: ${filler}\n`,
+    });
+    assert.deepEqual(
+      found.map((d) => d.ruleId),
+      ['LL0003'],
+    );
+    assert.match(found[0]?.message ?? '', /line of more than 100,000 characters/);
+    // At the line that is too long (the sixth).
+    assert.equal(found[0]?.span.start, head.length);
+  }
+  const long = `${head}      Description: ${'x'.repeat(INPUT_LIMITS.maxYamlLineLength - 20)}\n`;
+  const read = service.validate({ uri: 'file:///fuzz/ok/template.yaml', text: long });
+  assert.ok(!read.some((d) => d.ruleId === 'LL0003' || d.ruleId === 'LL0001'), read.map((d) => d.ruleId).join(', '));
+});

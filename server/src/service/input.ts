@@ -22,7 +22,32 @@ export const INPUT_LIMITS = {
    * code, and parsing and walking it took tens of seconds (a 5 MB Python line: 29 s).
    */
   maxCodeLength: 2 * 1024 * 1024,
+  /**
+   * Characters in one line of a YAML template. The YAML reader makes an error per stray token,
+   * and a line of a million quotes or `!Ref ` tags took 2–4 s of CPU (5 MB: over 10 s, found by
+   * `npm run fuzz`); the longest line of the ~1,000 YAML templates in the shared corpus has 496
+   * characters, and a CloudFormation template is at most 1 MB in all. JSON is not limited: its
+   * reader is linear and fast, and generated JSON templates are often one line.
+   */
+  maxYamlLineLength: 100_000,
 } as const;
+
+/** The longest line of a text (after line-break normalisation) and where it starts; stops once past `limit`. */
+export function longestLine(text: string, limit: number): { length: number; at: number } {
+  let longest = 0;
+  let at = 0;
+  for (let start = 0; start <= text.length;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > longest) {
+      longest = end - start;
+      at = start;
+      if (longest > limit) break;
+    }
+    start = end + 1;
+  }
+  return { length: longest, at };
+}
 
 /** Why handler code is past the input budgets and is not analysed, or `undefined`. */
 export function codeOverLimit(text: string): string | undefined {

@@ -3,7 +3,7 @@ import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode 
 import type { Span } from '../model/types';
 import { INTRINSIC_FUNCTIONS, SHORT_FORM_TAGS, type TEntry, type TNode } from './tree';
 import { normalizeLineBreaks } from '../decode';
-import { INPUT_LIMITS, nestingDepth } from '../input';
+import { INPUT_LIMITS, longestLine, nestingDepth } from '../input';
 import { patchYamlTree } from './patch';
 
 /** A syntax error in a document, at an offset range. */
@@ -51,6 +51,17 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json', previous?: 
     };
   }
   if (fmt === 'json') return parseJson(text);
+  // The YAML reader's work per line grows with the errors in it (a megabyte of quotes: seconds).
+  const line = longestLine(text, INPUT_LIMITS.maxYamlLineLength);
+  if (line.length > INPUT_LIMITS.maxYamlLineLength) {
+    const message = `it has a line of more than ${INPUT_LIMITS.maxYamlLineLength.toLocaleString('en-US')} characters, which no YAML template needs; it was not read`;
+    return {
+      root: undefined,
+      syntaxErrors: [],
+      format: fmt,
+      overLimit: { message, span: { start: line.at, end: line.at + 1 } },
+    };
+  }
   if (previous?.root !== undefined && patchable.has(previous.root)) {
     const root = patchYamlTree(normalizeLineBreaks(previous.text), previous.root, text, (slice, depth) => {
       const parsed = parseYamlStrict(slice, depth);
