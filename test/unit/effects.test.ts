@@ -29,19 +29,22 @@ function retryFindings(folder: string): { ruleId: string; severity: string; mess
 }
 
 const CASES: readonly [string, 'info' | 'warning', RegExp | undefined][] = [
-  ['js-logs-only', 'info', /no effect beyond logging/],
+  ['js-logs-only', 'info', /no effect beyond reading, logging/],
   ['js-catch-all', 'info', /catches every error and returns/],
   // A client built, the event serialised and the clock read before the try: none of it throws.
   ['js-catch-all-prelude', 'info', /catches every error and returns/],
   ['js-parse-before-try', 'warning', undefined],
+  // SDK reads (v3 GetItem, DetectLabels) change nothing: reading again repeats nothing.
+  ['js-reads-only', 'info', /no effect beyond reading, logging/],
   ['js-writes', 'warning', undefined],
   ['js-rethrows', 'warning', undefined],
-  ['py-logs-only', 'info', /no effect beyond logging/],
-  ['py-chained', 'info', /no effect beyond logging/],
+  ['py-logs-only', 'info', /no effect beyond reading, logging/],
+  ['py-chained', 'info', /no effect beyond reading, logging/],
   ['py-catch-all', 'info', /catches every error and returns/],
+  ['py-reads-only', 'info', /no effect beyond reading, logging/],
   ['py-writes', 'warning', undefined],
   // Powertools batch: the record handler's calls are the handler's (process_partial_response only runs it).
-  ['py-powertools-logs-only', 'info', /no effect beyond logging/],
+  ['py-powertools-logs-only', 'info', /no effect beyond reading, logging/],
   ['py-powertools-writes', 'warning', undefined],
 ];
 

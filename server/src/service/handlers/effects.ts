@@ -174,8 +174,22 @@ function isPure(
       return true;
   }
   if (receiver !== undefined && LOGGER.test(receiver) && name !== undefined && LOG_METHODS.test(name)) return true;
-  return receiver !== undefined && name !== undefined && PURE_METHODS.has(name);
+  if (receiver === undefined || name === undefined) return false;
+  if (PURE_METHODS.has(name) || READ_METHOD.test(name)) return true;
+  // SDK v2's `.promise()` only awaits the request it follows, which is judged on its own.
+  if (name === 'promise' && node.arguments.length === 0) return true;
+  // SDK v3: `client.send(new GetItemCommand(…))`.
+  const command = name === 'send' ? node.arguments[0] : undefined;
+  return command !== undefined && ts.isNewExpression(command) && READ_COMMAND.test(command.expression.getText());
 }
+
+/**
+ * Operations that read (`getItem`, `detectText`, `listObjectsV2`, `describeTable`, `query`):
+ * AWS's naming for operations that change nothing, which other clients follow. Reading again
+ * repeats nothing, and a lost read loses nothing.
+ */
+const READ_METHOD = /^(get|list|describe|detect|query|scan|batchGet|head|lookup|search)([A-Z0-9]|$)/;
+const READ_COMMAND = /(^|\.)(Get|List|Describe|Detect|Query|Scan|BatchGet|Head|Lookup|Search)\w*Command$/;
 
 /**
  * True unless the handler is async and its body is catch-all try statements (and returns,

@@ -8,9 +8,9 @@ import type { Finding } from './findings';
 
 export interface HandlerEffects {
   /**
-   * Calls whose effect the analysis cannot rule out (SDK calls, HTTP, database or file
-   * writes, anything it does not know to be local computation or logging), as written, first
-   * few only. Empty: the handler only computes, logs and returns.
+   * Calls whose effect the analysis cannot rule out (SDK calls that write, HTTP, database or
+   * file writes, anything it does not know to be a read, local computation or logging), as
+   * written, first few only. Empty: the handler only reads, computes, logs and returns.
    */
   readonly effects: readonly string[];
   /**
@@ -32,7 +32,7 @@ export function lowStakes(e: HandlerEffects | undefined): string | undefined {
   if (!e.errorsEscape)
     return 'the handler catches every error and returns, so only a timeout or a crash can fail an event';
   if (e.effects.length === 0)
-    return 'the handler has no effect beyond logging and computing its result, so a lost or repeated event loses or repeats nothing';
+    return 'the handler has no effect beyond reading, logging and computing its result, so a lost or repeated event loses or repeats nothing';
   return undefined;
 }
 

@@ -147,8 +147,15 @@ function isPure(model: PythonHandlerModel, c: PyCall): boolean {
     return PURE_BUILTINS.has(callee) || /(Error|Exception)$/.test(callee) || model.functions.has(callee);
   }
   if (c.receiver !== undefined && LOGGER.test(c.receiver)) return true;
-  return c.name !== undefined && PURE_METHODS.has(c.name);
+  return c.name !== undefined && (PURE_METHODS.has(c.name) || READ_OPERATION.test(c.name));
 }
+
+/**
+ * A method that reads (`get_item`, `detect_text`, `list_objects_v2`, `describe_table`, `query`):
+ * AWS's naming for operations that change nothing, which other clients follow. Reading again
+ * repeats nothing, and a lost read loses nothing.
+ */
+const READ_OPERATION = /^(get|list|describe|detect|query|scan|batch_get|head|lookup|search)(_|$)/;
 
 /**
  * True unless the handler's body is try statements with a catch-all `except` (bare,
