@@ -24,7 +24,7 @@
 // Rollup takes ~30 s on 9 MB, so the result is cached in node_modules/.cache, keyed by the
 // compiler's text, the names and this file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -195,6 +195,8 @@ export async function typescriptSubset(root, sources) {
       `scripts/typescript-subset.mjs: the compiler's subset reads ${stillRead.join(', ')}, written by statements it leaves out`,
     );
   mkdirSync(cacheDir, { recursive: true });
+  // One entry is kept: the others were made for names or a compiler no longer in use.
+  for (const old of readdirSync(cacheDir)) if (/^typescript-\w+\.mjs$/.test(old)) rmSync(join(cacheDir, old));
   writeFileSync(cached, result);
   return cached;
 }
