@@ -43,6 +43,7 @@ function severities(
   handler: string,
   files: Record<string, string>,
   artifact?: string,
+  edit: (text: string) => string = (text) => text,
 ): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'compiled-'));
   try {
@@ -51,7 +52,7 @@ function severities(
       writeFileSync(join(dir, 'fn', path), text);
     }
     const file = join(dir, 'template.yaml');
-    const text = template(runtime, handler, artifact !== undefined ? `fn/${artifact}` : 'fn');
+    const text = edit(template(runtime, handler, artifact !== undefined ? `fn/${artifact}` : 'fn'));
     writeFileSync(file, text);
     const service = new LanguageService({ fs: nodeFileSystem() });
     const found = service.validate({ uri: URI.file(file).toString(), text, version: 1 });
@@ -119,6 +120,22 @@ public class Store { final DynamoDbClient db = DynamoDbClient.create(); }
     }),
     ALL_WARNINGS,
   );
+});
+
+test('LL2001 stays a warning when the queue has a redrive policy: extra receives move messages to the DLQ', () => {
+  const files = {
+    'src/main/java/com/example/App.java': JAVA_LOGS,
+    'src/main/java/com/example/model/Order.java': JAVA_MODEL,
+  };
+  const redrive = (text: string) =>
+    text.replace(
+      '      VisibilityTimeout: 60\n',
+      '      VisibilityTimeout: 60\n      RedrivePolicy: { deadLetterTargetArn: !GetAtt Dlq.Arn, maxReceiveCount: 3 }\n  Dlq:\n    Type: AWS::SQS::Queue\n',
+    );
+  assert.deepEqual(severities('java21', 'com.example.App::handleRequest', files, undefined, redrive), {
+    ...ALL_INFO,
+    LL2001: 'warning',
+  });
 });
 
 test('two Java handlers in one unbuilt jar are judged apart: each by its package and the project classes it imports', () => {

@@ -38,21 +38,23 @@ export const LL2001: TemplateRule = {
           worst.set(queue.logicalId, { fn, trigger, timeout });
       }
     }
-    const findings: { fn: string; finding: Finding }[] = [];
+    const findings: { fn: string; finding: Finding; redrive: boolean }[] = [];
     for (const [queueId, consumer] of worst) {
       const queue = template.queues.get(queueId);
       if (queue === undefined) continue;
       const finding = check(template, queue, consumer);
-      if (finding) findings.push({ fn: consumer.fn.logicalId, finding });
+      if (finding) findings.push({ fn: consumer.fn.logicalId, finding, redrive: queue.maxReceiveCount !== undefined });
     }
-    const warned = findings.filter((f) => f.finding.severity === 'warning');
-    if (warned.length === 0) return findings.map((f) => f.finding);
     // A batch received twice repeats nothing when the handler has no effect. Only that lowers the
-    // warning: a throttled batch comes back whether or not the code catches its errors.
+    // warning: a throttled batch comes back whether or not the code catches its errors. Not with a
+    // redrive policy: every extra receive counts towards maxReceiveCount, so messages reach the
+    // dead-letter queue without having failed (docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html).
+    const warned = findings.filter((f) => f.finding.severity === 'warning' && !f.redrive);
+    if (warned.length === 0) return findings.map((f) => f.finding);
     const effects = functionEffects(ctx, new Set(warned.map((f) => f.fn)));
-    return findings.map(({ fn, finding }) => {
+    return findings.map(({ fn, finding, redrive }) => {
       const e = effects.get(fn);
-      return finding.severity === 'warning' && e !== undefined && e.effects.length === 0
+      return finding.severity === 'warning' && !redrive && e !== undefined && e.effects.length === 0
         ? withStakes(finding, { ...e, errorsEscape: true })
         : finding;
     });
