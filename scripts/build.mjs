@@ -193,6 +193,9 @@ const targets = [
     // still imported statically, and brings the simulator and its DynamoDB (dynalite) into this
     // bundle; without the plugin dynalite's native `level` broke every command at start-up.
     plugins: [sharedTypeScript, sharedYaml, separateSimulate, memoryOnlyLevel, precompiledScenarioValidator],
+    // bin/lambda-lens.js runs this bundle through vm.Script (for its code cache), where Node 20's
+    // `import()` has no loader: esbuild writes each `import()` as a `require()` in a promise instead.
+    supported: { 'dynamic-import': false },
   },
   {
     ...common,
