@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeBytes, normalizeLineBreaks } from '../../server/src/service/decode';
-import { INPUT_LIMITS, nestingDepth } from '../../server/src/service/input';
+import { INPUT_LIMITS, codeOverLimit, nestingDepth } from '../../server/src/service/input';
 import { parseTreeText } from '../../server/src/service/templates/parse';
 import { LanguageService } from '../../server/src/service';
 import { defaultRoots, fuzz } from '../fuzz/harness';
@@ -175,4 +175,17 @@ test('found by npm run fuzz: a YAML template with a line past 100,000 characters
   const long = `${head}      Description: ${'x'.repeat(INPUT_LIMITS.maxYamlLineLength - 20)}\n`;
   const read = service.validate({ uri: 'file:///fuzz/ok/template.yaml', text: long });
   assert.ok(!read.some((d) => d.ruleId === 'LL0003' || d.ruleId === 'LL0001'), read.map((d) => d.ruleId).join(', '));
+});
+
+test('the code line budget: lines end at LF, CRLF or a lone CR; a line past 250,000 characters is over it', () => {
+  const line = 'x'.repeat(1000);
+  for (const end of ['\n', '\r\n', '\r']) {
+    // 600 lines of 1,000 characters: long in all, short lines.
+    assert.equal(codeOverLimit(`${line}${end}`.repeat(600)), undefined, JSON.stringify(end));
+  }
+  assert.equal(codeOverLimit(`a\n${'x'.repeat(INPUT_LIMITS.maxCodeLineLength)}\n`), undefined);
+  assert.match(
+    codeOverLimit(`a\n${'"'.repeat(INPUT_LIMITS.maxCodeLineLength + 1)}\n`) ?? '',
+    /a line of more than 250,000 characters/,
+  );
 });

@@ -218,3 +218,21 @@ test('expressions nested without brackets (!!!…x, await await …, not not …
   });
   assertProjectChecked(findings);
 });
+
+test('handler code with a 1 MB line of quotes (npm run fuzz): not parsed; LL0003 where a template links it, the rest kept', () => {
+  const linked = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Quotes:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: linked/
+      Handler: quotes.handler
+      Runtime: nodejs22.x
+`;
+  const quotes = `exports.handler = async () => 1;\nconst a = ${'"'.repeat(1_000_000)};\n`;
+  const { findings } = checkWith({ 'linked.yaml': linked, 'linked/quotes.js': quotes });
+  const [note] = findings.filter((f) => f.file === 'linked/quotes.js');
+  assert.equal(note?.ruleId, 'LL0003');
+  assert.match(note?.message ?? '', /a line of more than 250,000 characters/);
+  assertProjectChecked(findings);
+});
