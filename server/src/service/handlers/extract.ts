@@ -18,6 +18,7 @@ import type {
   RetriedEffectFact,
   StringLiteralFact,
   TmpFilesFact,
+  UnfinishedWorkFact,
 } from './facts';
 import { exits, stringLiterals } from './jsFacts';
 import { changingKeys } from './keys';
@@ -32,6 +33,7 @@ import { pythonRetriedEffects } from './python/retriedEffects';
 import { pythonExits, pythonStringLiterals } from './python/facts';
 import { pythonTmpFiles } from './python/tmpFiles';
 import { tmpFiles } from './tmpFiles';
+import { unfinishedWork } from './unfinished';
 
 /** The string literals of a handler file, with the names they are stored under. */
 export function stringLiteralsOf(file: HandlerFile): StringLiteralFact[] {
@@ -110,4 +112,13 @@ export function retriedEffectsOf(
   tableKeys: { readonly partition: ReadonlySet<string>; readonly all: ReadonlySet<string> },
 ): RetriedEffectFact[] {
   return file.language === 'js' ? retriedEffects(file.model, tableKeys) : pythonRetriedEffects(file.model);
+}
+
+/**
+ * Work a handler starts and does not wait for. Only the JS/TS extractor states it: a Python
+ * handler is synchronous unless it runs an event loop itself, and no Python extractor reads
+ * that yet (threads and `asyncio` tasks left running), so a Python file has none.
+ */
+export function unfinishedWorkOf(file: HandlerFile): UnfinishedWorkFact[] {
+  return file.language === 'js' ? unfinishedWork(file.model) : [];
 }

@@ -248,3 +248,17 @@ export interface RetriedEffectFact {
    */
   readonly lastInRecord: boolean;
 }
+
+/**
+ * Work a handler starts and does not wait for, so that it may still be running (or not even
+ * sent) when the handler returns and Lambda freezes the environment.
+ */
+export type UnfinishedWorkFact =
+  /** A loop whose async callbacks' promises nobody waits for (`records.forEach(async (r) => …)`). */
+  | { readonly kind: 'loopCallbacks'; readonly span: Span }
+  /** A request built and never sent (AWS SDK v2 without a callback or `.promise()`); `fix` sends and awaits it. */
+  | { readonly kind: 'unsentRequest'; readonly call: string; readonly span: Span; readonly fix: Fix | undefined }
+  /** A request sent with a completion callback from an async handler, which returns without waiting for it. */
+  | { readonly kind: 'callback'; readonly call: string; readonly span: Span }
+  /** A promise neither awaited nor returned in an async function; `what` names the call for messages, `fix` awaits it. */
+  | { readonly kind: 'promise'; readonly what: string; readonly span: Span; readonly fix: Fix };

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import { enclosingFunction } from '../handlers/analysis';
 import type { HandlerFunction, HandlerModel } from '../handlers/model';
 import { knownValue } from '../model/types';
-import { byLanguage, type Edit, type Finding, type Fix, type Rule } from './types';
+import { jsOnly, type Edit, type Finding, type Fix, type Rule } from './types';
 
 /** The first Node.js runtime on which callback-style handlers fail at init (Runtime.CallbackHandlerDeprecated). */
 const CALLBACK_REMOVED_IN = 24;
@@ -17,61 +17,59 @@ export const LL3005: Rule = {
   id: 'LL3005',
   title: 'Callback-style handler',
   severity: 'warning',
-  handler: byLanguage({
-    js({ handler: model, functions }) {
-      const findings: Finding[] = [];
-      for (const h of model.handlers) {
-        // Wrappers (middy and the like) decide the signature the runtime sees.
-        if (h.wrappers.length > 0 || h.arity < 3) continue;
-        const callbackParam = h.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))[2];
-        if (!callbackParam) continue;
-        const runtimes = functions
-          .filter((f) => f.exportName === h.exportName)
-          .map((f) => knownValue(f.fn.runtime))
-          .filter((r): r is string => r !== undefined);
-        const blocked = runtimes.filter((r) => nodeMajor(r) >= CALLBACK_REMOVED_IN);
-        const span = model.spanOf(callbackParam);
-        if (h.isAsync) {
-          const name = callbackParam.name.getText(model.sourceFile);
-          // The runtime treats a handler as callback-style only when it is not async and takes three
-          // parameters (github.com/aws/aws-lambda-nodejs-runtime-interface-client/pull/144): an unused
-          // third parameter of an async handler changes nothing, on any Node.js runtime.
-          if (callbackUses(model, h, callbackParam).length === 0) {
-            const fix = dropUnusedCallback(model, h, callbackParam);
-            findings.push({
-              ruleId: 'LL3005',
-              message: `This async handler declares a callback parameter (\`${name}\`) it never calls: harmless, Lambda runs an async handler by its promise whatever its parameters. Remove it so the handler does not read as callback-style.`,
-              uri: model.uri,
-              span,
-              severity: 'info',
-              ...(fix ? { fixes: [fix] } : {}),
-            });
-            continue;
-          }
+  handler: jsOnly(({ handler: model, functions }) => {
+    const findings: Finding[] = [];
+    for (const h of model.handlers) {
+      // Wrappers (middy and the like) decide the signature the runtime sees.
+      if (h.wrappers.length > 0 || h.arity < 3) continue;
+      const callbackParam = h.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))[2];
+      if (!callbackParam) continue;
+      const runtimes = functions
+        .filter((f) => f.exportName === h.exportName)
+        .map((f) => knownValue(f.fn.runtime))
+        .filter((r): r is string => r !== undefined);
+      const blocked = runtimes.filter((r) => nodeMajor(r) >= CALLBACK_REMOVED_IN);
+      const span = model.spanOf(callbackParam);
+      if (h.isAsync) {
+        const name = callbackParam.name.getText(model.sourceFile);
+        // The runtime treats a handler as callback-style only when it is not async and takes three
+        // parameters (github.com/aws/aws-lambda-nodejs-runtime-interface-client/pull/144): an unused
+        // third parameter of an async handler changes nothing, on any Node.js runtime.
+        if (callbackUses(model, h, callbackParam).length === 0) {
+          const fix = dropUnusedCallback(model, h, callbackParam);
           findings.push({
             ruleId: 'LL3005',
-            message: `This async handler also calls a callback (\`${name}\`): Lambda uses the returned promise and ignores the callback, so what is passed to it is lost. Remove the parameter and return the result.`,
+            message: `This async handler declares a callback parameter (\`${name}\`) it never calls: harmless, Lambda runs an async handler by its promise whatever its parameters. Remove it so the handler does not read as callback-style.`,
             uri: model.uri,
             span,
-            ...(blocked.length > 0 ? { severity: 'error' as const } : {}),
+            severity: 'info',
+            ...(fix ? { fixes: [fix] } : {}),
           });
           continue;
         }
-        const fix = toAsync(model, h, callbackParam);
         findings.push({
           ruleId: 'LL3005',
-          message:
-            blocked.length > 0
-              ? `Callback-style handlers do not run on ${blocked[0]}: the function fails at init with Runtime.CallbackHandlerDeprecated. Make the handler async and return the result.`
-              : `Callback-style handler: deprecated, and it fails at init from nodejs${CALLBACK_REMOVED_IN}.x on (Runtime.CallbackHandlerDeprecated). Make the handler async and return the result.`,
+          message: `This async handler also calls a callback (\`${name}\`): Lambda uses the returned promise and ignores the callback, so what is passed to it is lost. Remove the parameter and return the result.`,
           uri: model.uri,
           span,
           ...(blocked.length > 0 ? { severity: 'error' as const } : {}),
-          ...(fix ? { fixes: [fix] } : {}),
         });
+        continue;
       }
-      return findings;
-    },
+      const fix = toAsync(model, h, callbackParam);
+      findings.push({
+        ruleId: 'LL3005',
+        message:
+          blocked.length > 0
+            ? `Callback-style handlers do not run on ${blocked[0]}: the function fails at init with Runtime.CallbackHandlerDeprecated. Make the handler async and return the result.`
+            : `Callback-style handler: deprecated, and it fails at init from nodejs${CALLBACK_REMOVED_IN}.x on (Runtime.CallbackHandlerDeprecated). Make the handler async and return the result.`,
+        uri: model.uri,
+        span,
+        ...(blocked.length > 0 ? { severity: 'error' as const } : {}),
+        ...(fix ? { fixes: [fix] } : {}),
+      });
+    }
+    return findings;
   }),
 };
 

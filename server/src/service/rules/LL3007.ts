@@ -3,7 +3,7 @@ import { isModuleScope } from '../handlers/analysis';
 import type { CallSite } from '../handlers/model';
 import { LISTENER_ADDS, LISTENER_REMOVES, TIMERS } from '../handlers/patterns';
 import { rootIdentifier, skipOuter } from '../handlers/scope';
-import { byLanguage, type Finding, type Rule } from './types';
+import { jsOnly, type Finding, type Rule } from './types';
 
 /**
  * Timers and listeners started per request and left behind. A timer outlives the
@@ -16,46 +16,44 @@ export const LL3007: Rule = {
   id: 'LL3007',
   title: 'Timer or listener left running',
   severity: 'warning',
-  handler: byLanguage({
-    js({ handler: model }) {
-      const findings: Finding[] = [];
-      const called = new Set(model.calls.map((c) => c.name).filter((n): n is string => n !== undefined));
-      for (const c of model.calls) {
-        if (c.scope !== 'handler' || c.name === undefined) continue;
-        if (
-          Object.hasOwn(TIMERS, c.name) &&
-          (c.callee === c.name || c.callee === `global.${c.name}` || c.callee === `globalThis.${c.name}`)
-        ) {
-          if (called.has(TIMERS[c.name] as string) || insidePromiseExecutor(c) || isAwaitedTimersPromise(c)) continue;
-          findings.push({
-            ruleId: 'LL3007',
-            message: `\`${c.name}\` started in the handler is not cleared: Lambda freezes the environment after the response, and the callback runs later, during another request (or never). Clear it before returning (\`${TIMERS[c.name]}\`), or await the work.`,
-            uri: model.uri,
-            span: c.span,
-          });
-          continue;
-        }
-        if (
-          LISTENER_ADDS.has(c.name) &&
-          c.receiver !== undefined &&
-          ts.isPropertyAccessExpression(skipOuter(c.node.expression))
-        ) {
-          const target = (skipOuter(c.node.expression) as ts.PropertyAccessExpression).expression;
-          const root = rootIdentifier(target);
-          const shared =
-            c.receiver === 'process' ||
-            (root !== undefined && ts.isIdentifier(skipOuter(target)) && isModuleScope(model.lookup(root)));
-          if (!shared || [...LISTENER_REMOVES].some((m) => called.has(m))) continue;
-          findings.push({
-            ruleId: 'LL3007',
-            message: `A listener is added to \`${c.receiver}\` on every request and never removed: \`${c.receiver}\` lives for the whole environment, so listeners pile up across warm invocations and each runs for every later request. Add it once at module scope, or remove it before returning.`,
-            uri: model.uri,
-            span: c.span,
-          });
-        }
+  handler: jsOnly(({ handler: model }) => {
+    const findings: Finding[] = [];
+    const called = new Set(model.calls.map((c) => c.name).filter((n): n is string => n !== undefined));
+    for (const c of model.calls) {
+      if (c.scope !== 'handler' || c.name === undefined) continue;
+      if (
+        Object.hasOwn(TIMERS, c.name) &&
+        (c.callee === c.name || c.callee === `global.${c.name}` || c.callee === `globalThis.${c.name}`)
+      ) {
+        if (called.has(TIMERS[c.name] as string) || insidePromiseExecutor(c) || isAwaitedTimersPromise(c)) continue;
+        findings.push({
+          ruleId: 'LL3007',
+          message: `\`${c.name}\` started in the handler is not cleared: Lambda freezes the environment after the response, and the callback runs later, during another request (or never). Clear it before returning (\`${TIMERS[c.name]}\`), or await the work.`,
+          uri: model.uri,
+          span: c.span,
+        });
+        continue;
       }
-      return findings;
-    },
+      if (
+        LISTENER_ADDS.has(c.name) &&
+        c.receiver !== undefined &&
+        ts.isPropertyAccessExpression(skipOuter(c.node.expression))
+      ) {
+        const target = (skipOuter(c.node.expression) as ts.PropertyAccessExpression).expression;
+        const root = rootIdentifier(target);
+        const shared =
+          c.receiver === 'process' ||
+          (root !== undefined && ts.isIdentifier(skipOuter(target)) && isModuleScope(model.lookup(root)));
+        if (!shared || [...LISTENER_REMOVES].some((m) => called.has(m))) continue;
+        findings.push({
+          ruleId: 'LL3007',
+          message: `A listener is added to \`${c.receiver}\` on every request and never removed: \`${c.receiver}\` lives for the whole environment, so listeners pile up across warm invocations and each runs for every later request. Add it once at module scope, or remove it before returning.`,
+          uri: model.uri,
+          span: c.span,
+        });
+      }
+    }
+    return findings;
   }),
 };
 

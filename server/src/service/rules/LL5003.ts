@@ -5,7 +5,7 @@ import type { FunctionLink } from '../handlers/facts';
 import { getPath, get, scalarString } from '../templates/tree';
 import { knownValue } from '../model/types';
 import { uriToPath } from '../handlers/resolve';
-import { byLanguage, type Finding, type Rule } from './types';
+import { jsOnly, type Finding, type Rule } from './types';
 
 /**
  * Modules a Node.js runtime provides that its successors do not: the AWS SDK for JavaScript v2
@@ -37,30 +37,28 @@ export const LL5003: Rule = {
   id: 'LL5003',
   title: 'Module the runtime does not provide and the package does not ship',
   severity: 'error',
-  handler: byLanguage({
-    js({ handler: model, functions, fs }) {
-      const imports = moduleImports(model.sourceFile);
-      if (imports.length === 0) return [];
-      const out: Finding[] = [];
-      for (const { specifier, node } of imports) {
-        const dropped = DROPPED.find((d) => d.module.test(specifier));
-        if (dropped === undefined) continue;
-        const missing = functions.filter((l) => {
-          const major = nodeMajor(knownValue(l.fn.runtime));
-          return major !== undefined && major > dropped.lastMajor && !ships(l, fs, dropped.name);
-        });
-        const first = missing[0];
-        if (first === undefined) continue;
-        const names = [...new Set(missing.map((l) => l.fn.logicalId))];
-        out.push({
-          ruleId: 'LL5003',
-          message: `${dropped.name} is not in the ${knownValue(first.fn.runtime)} runtime, and the package of ${names.join(', ')} does not ship it (no ${dropped.name} in the dependencies of its package.json; devDependencies are not deployed): every invocation fails with Runtime.ImportModuleError. Move to ${dropped.instead}, or add ${dropped.name} to dependencies.`,
-          uri: model.uri,
-          span: { start: node.getStart(model.sourceFile), end: node.getEnd() },
-        });
-      }
-      return out;
-    },
+  handler: jsOnly(({ handler: model, functions, fs }) => {
+    const imports = moduleImports(model.sourceFile);
+    if (imports.length === 0) return [];
+    const out: Finding[] = [];
+    for (const { specifier, node } of imports) {
+      const dropped = DROPPED.find((d) => d.module.test(specifier));
+      if (dropped === undefined) continue;
+      const missing = functions.filter((l) => {
+        const major = nodeMajor(knownValue(l.fn.runtime));
+        return major !== undefined && major > dropped.lastMajor && !ships(l, fs, dropped.name);
+      });
+      const first = missing[0];
+      if (first === undefined) continue;
+      const names = [...new Set(missing.map((l) => l.fn.logicalId))];
+      out.push({
+        ruleId: 'LL5003',
+        message: `${dropped.name} is not in the ${knownValue(first.fn.runtime)} runtime, and the package of ${names.join(', ')} does not ship it (no ${dropped.name} in the dependencies of its package.json; devDependencies are not deployed): every invocation fails with Runtime.ImportModuleError. Move to ${dropped.instead}, or add ${dropped.name} to dependencies.`,
+        uri: model.uri,
+        span: { start: node.getStart(model.sourceFile), end: node.getEnd() },
+      });
+    }
+    return out;
   }),
 };
 

@@ -7,12 +7,10 @@ import type { TemplateDocument } from '../templates/template';
 import type { FileSystem } from '../fs';
 import type { FunctionLink, HandlerFile } from '../handlers/facts';
 import type { HandlerModel } from '../handlers/model';
-import type { PythonRuleContext } from '../handlers/python/model';
 import type { ProjectIndex } from '../project';
 import type { PackageSizes } from '../project/packageSize';
 
 export type { Edit, Finding, Fix, Severity } from '../model/findings';
-export type { PythonRuleContext } from '../handlers/python/model';
 export { docsUrl } from '../model/findings';
 
 /** What a template rule sees. */
@@ -34,7 +32,7 @@ export interface HandlerRuleContext {
   readonly today: string;
 }
 
-/** What the JS/TS part of a handler rule sees: the file's model and the template functions that use it. */
+/** What a JS/TS-only handler check sees: the file's model and the template functions that use it. */
 export interface JsRuleContext {
   readonly handler: HandlerModel;
   /** Template functions whose Handler resolves to this file; empty when no template links it. */
@@ -63,19 +61,12 @@ export interface Rule {
 export type TemplateRule = Rule & { template(ctx: TemplateRuleContext): Finding[] };
 
 /**
- * A handler check decided per language, for rules whose evidence is syntax only one
- * language's tree shows; a language without a part gets no findings from the rule.
+ * A handler check over evidence only JS/TS code shows (Node.js callbacks, timers and
+ * listeners, Node.js module resolution and bundling): a file of another language gets no
+ * findings from it. A check that could apply to every language decides over the facts of
+ * handlers/facts.ts instead.
  */
-export function byLanguage(parts: {
-  readonly js?: (ctx: JsRuleContext) => Finding[];
-  readonly python?: (ctx: PythonRuleContext) => Finding[];
-}): (ctx: HandlerRuleContext) => Finding[] {
-  return ({ file, fs, today }) => {
-    switch (file.language) {
-      case 'js':
-        return parts.js?.({ handler: file.model, functions: file.links, fs, today }) ?? [];
-      case 'python':
-        return parts.python?.({ model: file.model, links: file.links }) ?? [];
-    }
-  };
+export function jsOnly(check: (ctx: JsRuleContext) => Finding[]): (ctx: HandlerRuleContext) => Finding[] {
+  return ({ file, fs, today }) =>
+    file.language === 'js' ? check({ handler: file.model, functions: file.links, fs, today }) : [];
 }

@@ -339,9 +339,3 @@ export interface PythonLink {
   /** The Python function's name (`lambda_handler` in `app.lambda_handler`). */
   readonly functionName: string;
 }
-
-export interface PythonRuleContext {
-  readonly model: PythonHandlerModel;
-  /** Template functions linked to this module; empty when none is. */
-  readonly links: readonly PythonLink[];
-}
