@@ -31,6 +31,8 @@ export interface StartOptions {
   readonly configuration?: (section: string | undefined) => unknown;
   /** Extra node options for the server process (the bench profiles it with `--cpu-prof`). */
   readonly nodeArgs?: readonly string[];
+  /** Another build of the server (default: this tree's dist/server.js); the bench compares two builds. */
+  readonly serverPath?: string;
 }
 
 export interface TestServer {
@@ -45,7 +47,8 @@ export interface TestServer {
 }
 
 export async function startServer(options: StartOptions): Promise<TestServer> {
-  const server = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'dist/server.js'), '--stdio'], {
+  const serverPath = options.serverPath ?? join(ROOT, 'dist/server.js');
+  const server = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const conn = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));

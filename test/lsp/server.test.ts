@@ -12,6 +12,8 @@ import {
   DidCloseTextDocumentNotification,
   DidChangeConfigurationNotification,
   HoverRequest,
+  CodeActionRequest,
+  type CodeAction,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Diagnostic,
@@ -119,6 +121,54 @@ test('an edit re-publishes diagnostics for the new version', async () => {
   });
   const second = await changed;
   assert.deepEqual(second.diagnostics.filter((d) => d.code === 'LL1001').map(at), ['LL1001@8:19']);
+  await close(uri);
+});
+
+test('a quick fix is offered for the finding under the cursor, after an edit too', async () => {
+  const uri = 'file:///virtual/fix/template.yaml';
+  const text = [
+    "AWSTemplateFormatVersion: '2010-09-09'",
+    'Transform: AWS::Serverless-2016-10-31',
+    'Resources:',
+    '  Worker:',
+    '    Type: AWS::Serverless::Function',
+    '    Properties:',
+    '      Handler: index.handler',
+    '      Runtime: nodejs22.x',
+    '      MemorySize: 256',
+    '      Events:',
+    '        Orders:',
+    '          Type: SQS',
+    '          Properties:',
+    '            Queue: arn:aws:sqs:us-east-1:123456789012:orders',
+    '            BatchSize: 10',
+    '',
+  ].join('\n');
+  await open(uri, text);
+  // An edit above the finding moves it: the fix must write at the new place.
+  const changed = nextDiagnostics(uri, (p) => p.version === 2);
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 8, character: 18 }, end: { line: 8, character: 21 } }, text: '1024' }],
+  });
+  const finding = (await changed).diagnostics.find((d) => d.code === 'LL2004');
+  assert.ok(finding, 'LL2004 is published');
+  const actions = await conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: finding.range,
+    context: { diagnostics: [finding] },
+  });
+  const fix = (actions ?? []).find((a): a is CodeAction => 'edit' in a && /FunctionResponseTypes/.test(a.title));
+  assert.ok(fix, 'the LL2004 quick fix is offered');
+  assert.deepEqual(
+    fix.diagnostics?.map((d) => d.code),
+    ['LL2004'],
+  );
+  const edits = fix.edit?.changes?.[uri] ?? [];
+  assert.equal(edits.length, 1);
+  assert.equal(edits[0]?.newText, '\n            FunctionResponseTypes: [ReportBatchItemFailures]');
+  // At the end of `BatchSize: 10` (0-based line 14): computed on the edited text, whose offsets there moved by one.
+  assert.deepEqual(edits[0]?.range, { start: { line: 14, character: 25 }, end: { line: 14, character: 25 } });
   await close(uri);
 });
 

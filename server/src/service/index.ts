@@ -507,6 +507,9 @@ function toDiagnostic(f: Finding, severity: Severity): Diagnostic {
     uri: f.uri,
     span: f.span,
     docs: docsUrl(f.ruleId),
-    fixes: f.fixes ?? [],
+    // Read when asked (a quick fix for the findings under the cursor): a rule may build them lazily (withLazyFixes).
+    get fixes() {
+      return f.fixes ?? [];
+    },
   };
 }

@@ -44,5 +44,11 @@ export function withStakes(finding: Finding, e: HandlerEffects | undefined): Fin
   const why = lowStakes(e);
   return why === undefined
     ? finding
-    : { ...finding, severity: 'info', message: `${finding.message} Reported as info: ${why}.` };
+    : {
+        ...finding,
+        // Read, not copied: a spread does not copy fixes built on demand (withLazyFixes).
+        ...(finding.fixes !== undefined ? { fixes: finding.fixes } : {}),
+        severity: 'info',
+        message: `${finding.message} Reported as info: ${why}.`,
+      };
 }

@@ -31,6 +31,45 @@ export interface Finding {
   readonly fixes?: readonly Fix[];
 }
 
+/**
+ * The finding with fixes built when they are first read, once. A rule reporting hundreds of
+ * findings in a large template built a fix for each at every keystroke (LL2004: the YAML edit
+ * for each trigger), while the editor asks for the fixes of the findings under the cursor only.
+ * `build` must depend only on what the finding was made from (an immutable template parse).
+ */
+export function withLazyFixes(finding: Finding, build: () => Fix[] | undefined): Finding {
+  return new LazyFixes(finding, build);
+}
+
+class LazyFixes implements Finding {
+  readonly ruleId: string;
+  readonly message: string;
+  readonly uri: string;
+  readonly span: Span;
+  readonly severity?: Severity;
+  #build: (() => Fix[] | undefined) | undefined;
+  #fixes: readonly Fix[] | undefined;
+
+  constructor(finding: Finding, build: () => Fix[] | undefined) {
+    this.ruleId = finding.ruleId;
+    this.message = finding.message;
+    this.uri = finding.uri;
+    this.span = finding.span;
+    if (finding.severity !== undefined) this.severity = finding.severity;
+    this.#build = build;
+  }
+
+  // On the prototype (an own getter made each finding slower to build than its fix): a copy made with
+  // `{ ...finding }` does not carry it, so code that copies findings reads `fixes` itself (withStakes).
+  get fixes(): readonly Fix[] | undefined {
+    if (this.#build !== undefined) {
+      this.#fixes = this.#build();
+      this.#build = undefined;
+    }
+    return this.#fixes;
+  }
+}
+
 /** Where each rule's documentation lives; diagnostics link to it. */
 export const DOCS_BASE = 'https://github.com/lambda-lens/lambda-lens/blob/main/docs/rules/';
 

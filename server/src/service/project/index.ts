@@ -8,7 +8,7 @@
  */
 import { basename, dirname, join, sep } from 'node:path';
 import type { FileSystem } from '../fs';
-import type { FunctionModel } from '../model/types';
+import { isKnown, type FunctionModel, type Setting } from '../model/types';
 import { readTemplate, type TemplateDocument } from '../templates/template';
 import { get, getPath, scalarString } from '../templates/tree';
 import { parseHandlerFile, type ExportEntry, type ParsedHandlerFile } from '../handlers/model';
@@ -92,6 +92,14 @@ export class ProjectIndex {
       return this.stats.get(p);
     },
   };
+  /**
+   * Handlers that resolved to no file (a missing module or code folder, or nothing to resolve),
+   * by what the resolution reads of the function: they read only the stats above, so they are
+   * kept as long as those. A template edit bumps the generation and re-resolves every function;
+   * resolving the same values again on the same disk was most of that time (bench/lsp.ts).
+   * Resolutions to a file are not kept: they read package.json (`"type"`), which the stats do not cover.
+   */
+  private readonly unresolved = new Map<string, Resolution>();
 
   /**
    * @param staticDisk Documents are opened with their text on disk, which does not change while
@@ -124,6 +132,7 @@ export class ProjectIndex {
     this.roots = [...roots];
     this.rootTemplates = undefined;
     this.stats.clear();
+    this.unresolved.clear();
     this.bump();
   }
 
@@ -182,6 +191,7 @@ export class ProjectIndex {
     this.parsed.delete(path);
     this.listings.delete(dirname(path));
     this.stats.clear();
+    this.unresolved.clear();
     this.rootTemplates = undefined;
     this.cdkApps.clear();
     this.bump();
@@ -284,7 +294,13 @@ export class ProjectIndex {
     const links: FunctionLink[] = [];
     const resolutions = new Map<FunctionModel, Resolution>();
     for (const fn of template.functions) {
-      const r = resolveFunctionHandler(fn, fs, esbuildEntryPoints(template, fn));
+      const entryPoints = esbuildEntryPoints(template, fn);
+      const key = resolutionKey(fn, entryPoints);
+      let r = this.unresolved.get(key);
+      if (r === undefined) {
+        r = resolveFunctionHandler(fn, fs, entryPoints);
+        if (r.kind !== 'file') this.unresolved.set(key, r);
+      }
       resolutions.set(fn, r);
       if (r.kind !== 'file') continue;
       const target = this.followReexports(r.path, r.exportPath[0] ?? '');
@@ -427,6 +443,12 @@ function esbuildEntryPoints(template: TemplateDocument, fn: FunctionModel): stri
   if (scalarString(get(metadata, 'BuildMethod'))?.toLowerCase() !== 'esbuild') return [];
   const entries = getPath(metadata, 'BuildProperties', 'EntryPoints');
   return entries?.kind === 'seq' ? entries.items.map(scalarString).filter((e): e is string => e !== undefined) : [];
+}
+
+/** Everything of a function that `resolveFunctionHandler` reads (handlers/resolve.ts), as one string. */
+function resolutionKey(fn: FunctionModel, entryPoints: readonly string[]): string {
+  const setting = (s: Setting<string> | undefined) => (s === undefined ? '-' : isKnown(s) ? `=${s.value}` : '?');
+  return `${fn.uri}\0${fn.kind}\0${fn.inlineCode}\0${setting(fn.entry)}\0${setting(fn.handler)}\0${setting(fn.runtime)}\0${setting(fn.packageType)}\0${setting(fn.codeUri)}\0${entryPoints.join('\0')}`;
 }
 
 function isUnder(path: string, dir: string): boolean {

@@ -1,10 +1,11 @@
+import { Buffer } from 'node:buffer';
 import { ENVIRONMENT_BYTES } from '../limits';
 import { isKnown } from '../model/types';
 import { functionsUsing, num } from './format';
 import type { Finding, TemplateRule } from './types';
 
-const encoder = new TextEncoder();
-const utf8Bytes = (s: string) => encoder.encode(s).length;
+/** UTF-8 length without encoding the string (TextEncoder made an array per name and value of every function, at every keystroke). */
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /**
  * Environment variables over 4 KB in total (the sum of names and values). When some values

@@ -5,6 +5,7 @@ import type { TemplateDocument } from '../templates/template';
 import { serverlessEventConfig } from '../templates/serverless';
 import { withStakes } from '../model/effects';
 import { functionEffects } from './linked';
+import { withLazyFixes } from '../model/findings';
 import type { Fix, TemplateRule } from './types';
 
 /**
@@ -47,17 +48,19 @@ export const LL2004: TemplateRule = {
         effects?.partialBatchResponse === true
           ? 'this handler returns batchItemFailures, which Lambda ignores without it: an invocation that returns normally counts as a success for the whole batch, so the messages it lists as failed are deleted and never retried (and when it throws, every message of the batch comes back). Enable it.'
           : 'when one message of a batch fails, the whole batch returns to the queue and every message in it is processed again. Enable it and return { batchItemFailures } from the handler.';
-      const fix = addResponseTypesFix(template, fn, t);
-      return withStakes(
+      const finding = withStakes(
         {
           ruleId: 'LL2004',
           message: `${triggerLabel(t)} invokes function ${fn.logicalId} without ${setting}: ${why}`,
           uri: t.uri,
           span: t.span,
-          ...(fix ? { fixes: [fix] } : {}),
         },
         effects,
       );
+      return withLazyFixes(finding, () => {
+        const fix = addResponseTypesFix(template, fn, t);
+        return fix ? [fix] : undefined;
+      });
     });
   },
 };

@@ -28,9 +28,10 @@ export const LL4006: Rule = {
     for (const fn of template.functions) {
       for (const v of fn.environment?.variables ?? []) {
         const value = v.value;
-        if (!isKnown(value) || nodeAt(root, value.span.start)?.node.kind !== 'scalar') continue;
+        if (!isKnown(value)) continue;
+        // The value's own look first: finding its node in the tree costs more, and few values look secret.
         const kind = secretKind(v.name, value.value);
-        if (kind === undefined) continue;
+        if (kind === undefined || nodeAt(root, value.span.start)?.node.kind !== 'scalar') continue;
         out.push({
           ruleId: 'LL4006',
           message: `Environment variable ${v.name} of ${functionsUsing(template, fn, (f) => f.environment?.variables.find((x) => x.name === v.name)?.value)} holds ${kind} in plain text: ${ADVICE}`,

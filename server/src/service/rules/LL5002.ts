@@ -64,15 +64,17 @@ export const LL5002: TemplateRule = {
     for (const fn of template.functions) {
       const sources = sourcesByFn.get(fn.logicalId) ?? [];
       if (sources.length === 0) continue;
-      // Environment variable name → the logical id its value refers to.
-      const envTargets = new Map<string, string>();
-      for (const v of fn.environment?.variables ?? []) {
-        const node = nodeAt(root, v.value.span.start)?.node;
-        const id = node?.kind === 'intrinsic' ? r.refTarget(node) : undefined;
-        if (id !== undefined) envTargets.set(v.name, id);
-      }
       const linked = code.get(fn.logicalId);
       const writes = linked?.writes ?? [];
+      // Environment variable name → the logical id its value refers to (read only when the code writes to a variable's target).
+      const envTargets = new Map<string, string>();
+      if (writes.some((w) => 'env' in w.target)) {
+        for (const v of fn.environment?.variables ?? []) {
+          const node = nodeAt(root, v.value.span.start)?.node;
+          const id = node?.kind === 'intrinsic' ? r.refTarget(node) : undefined;
+          if (id !== undefined) envTargets.set(v.name, id);
+        }
+      }
       for (const s of sources) {
         const noun = `${KINDS[s.kind].noun} ${s.logicalId}`;
         const write = writes.find(
