@@ -19,6 +19,7 @@ import { EVENT_TYPES, PRINCIPAL_EVENT_TYPES, RESOURCE_EVENT_TYPES, eventTypeForA
 import { get, getEntry, getPath, scalarString, type TEntry, type TMap, type TNode } from './tree';
 import type { Resolver } from './resolve';
 import { IamReader, readVpcAttachment } from './iam';
+import type { PatchedEntry } from './patch';
 
 const SAM_FUNCTION = 'AWS::Serverless::Function';
 const CFN_FUNCTION = 'AWS::Lambda::Function';
@@ -31,29 +32,46 @@ interface Mutable {
   functionUrl: FunctionModel['functionUrl'];
 }
 
+/**
+ * The last version's models and where an edit changed its text since (templates/patch.ts): the
+ * models of functions the edit cannot have changed are kept instead of read again.
+ */
+export interface PreviousModels {
+  /** The last version's text and the new one (line breaks normalised, as parsed). */
+  readonly oldText: string;
+  readonly text: string;
+  readonly functions: readonly FunctionModel[];
+  readonly queues: ReadonlyMap<string, QueueModel>;
+  readonly edited: PatchedEntry;
+}
+
 /** Reads every Lambda function of a SAM or CloudFormation template, with the resources that configure it. */
 export function readCloudFormationFunctions(
   root: TMap,
   r: Resolver,
   kind: TemplateKind,
+  previous?: PreviousModels,
 ): { functions: FunctionModel[]; queues: Map<string, QueueModel>; detachedMappings: Trigger[] } {
   const resources = get(root, 'Resources');
   const queues = new Map<string, QueueModel>();
   const detachedMappings: Trigger[] = [];
   if (resources?.kind !== 'map') return { functions: [], queues, detachedMappings };
+  const functionIds: string[] = [];
+  const queueIds: string[] = [];
   for (const e of resources.entries) {
-    if (scalarString(get(e.value, 'Type')) === 'AWS::SQS::Queue') queues.set(e.key, readQueue(e, r));
+    const type = scalarString(get(e.value, 'Type'));
+    if (type === SAM_FUNCTION || type === CFN_FUNCTION) functionIds.push(e.key);
+    else if (type === 'AWS::SQS::Queue') queueIds.push(e.key);
+  }
+  const kept = previous !== undefined ? keptModels(previous, functionIds, queueIds) : undefined;
+  for (const e of resources.entries) {
+    if (scalarString(get(e.value, 'Type')) === 'AWS::SQS::Queue')
+      queues.set(e.key, kept?.queues.get(e.key) ?? readQueue(e, r));
   }
   const globals = getPath(root, 'Globals', 'Function');
   const extras = new Map<string, Mutable>();
-  const functionIds: string[] = [];
-  for (const e of resources.entries) {
-    const type = scalarString(get(e.value, 'Type'));
-    if (type === SAM_FUNCTION || type === CFN_FUNCTION) {
-      functionIds.push(e.key);
-      extras.set(e.key, { triggers: [], versions: [], aliases: [], asyncConfig: undefined, functionUrl: undefined });
-    }
-  }
+  for (const id of functionIds)
+    extras.set(id, { triggers: [], versions: [], aliases: [], asyncConfig: undefined, functionUrl: undefined });
   for (const e of resources.entries) readRelatedResource(e, r, extras, queues, detachedMappings);
   iotAuthorizers(resources, r, extras);
   const iam = new IamReader(resources, r);
@@ -63,13 +81,151 @@ export function readCloudFormationFunctions(
     if (extra === undefined) continue;
     const type = scalarString(get(e.value, 'Type'));
     functions.push(
-      type === SAM_FUNCTION
-        ? readSamFunction(e, globals, r, queues, extra, iam)
-        : readLambdaFunction(e, r, extra, kind, iam),
+      kept?.functions.get(e.key) ??
+        (type === SAM_FUNCTION
+          ? readSamFunction(e, globals, r, queues, extra, iam)
+          : readLambdaFunction(e, r, extra, kind, iam)),
     );
   }
   return { functions, queues, detachedMappings };
 }
+
+/**
+ * The models an edit inside one function's resource leaves as they were, moved by the edit's
+ * length: what a full read would give, reused because reading every function again was most of
+ * an edit's time in a large template (bench/lsp.ts). Kept only when nothing else can have
+ * changed them:
+ * - the edit stays inside one resource under `Resources` (the rest of the text is the same, moved),
+ *   and that resource is a function before and after it (so no queue, role, policy, mapping or
+ *   other resource that functions read changed), with the same functions in the same order;
+ * - nothing outside that resource names it (a `Ref`, a `GetAtt`, a `Sub`, a generated name such as
+ *   `${id}Role`): what reads it by name might read it differently now;
+ * - for each function kept, the edited resource's text, old or new, does not name it (a SAM
+ *   connector embedded in one resource adds grants to the function it names);
+ * - each model is plain data whose spans lie before the edited resource or after it (a copy moves
+ *   those after it); a queue that cannot be copied so keeps nothing.
+ * templatePatch.test.ts compares the result with a full read over random edits of real templates.
+ */
+function keptModels(
+  previous: PreviousModels,
+  functionIds: readonly string[],
+  queueIds: readonly string[],
+): { functions: Map<string, FunctionModel>; queues: Map<string, QueueModel> } | undefined {
+  const { edited, text, oldText } = previous;
+  // No keys: the text is the same (a new version of an unchanged document), and so is everything read from it.
+  const id = edited.keys[1];
+  if (edited.keys.length !== 0 && (edited.keys.length !== 2 || edited.keys[0] !== 'Resources' || id === undefined))
+    return undefined;
+  if (
+    previous.functions.length !== functionIds.length ||
+    previous.functions.some((f, i) => f.logicalId !== functionIds[i]) ||
+    (id !== undefined && !functionIds.includes(id)) ||
+    previous.queues.size !== queueIds.length ||
+    queueIds.some((q) => !previous.queues.has(q))
+  )
+    return undefined;
+  const newEnd = edited.oldEnd + edited.delta;
+  for (let at = id !== undefined ? text.indexOf(id) : -1; at >= 0; at = text.indexOf(id as string, at + 1)) {
+    if (at < edited.start || at >= newEnd) return undefined;
+  }
+  const oldEntry = oldText.slice(edited.start, edited.oldEnd);
+  const newEntry = text.slice(edited.start, newEnd);
+  const move = new SpanShift(edited.start, edited.oldEnd, edited.delta);
+  const queues = new Map<string, QueueModel>();
+  for (const [q, model] of previous.queues) {
+    const moved = move.copy(model);
+    if (moved === undefined) return undefined;
+    queues.set(q, moved);
+  }
+  const functions = new Map<string, FunctionModel>();
+  for (const fn of previous.functions) {
+    if (fn.logicalId === id || oldEntry.includes(fn.logicalId) || newEntry.includes(fn.logicalId)) continue;
+    const moved = move.copy(fn);
+    if (moved !== undefined) functions.set(fn.logicalId, moved);
+  }
+  return { functions, queues };
+}
+
+/**
+ * Copies plain data (objects, arrays, primitives) read from the last version of a text, moving
+ * spans (`{ start, end }`) after the edited range `[from, to)` by `delta`; parts with nothing to
+ * move are kept as they are, and an object met twice is copied once (a queue shared by a
+ * function's trigger and the template's queues stays one object). `undefined` when a span
+ * overlaps the edited range or the data holds anything but plain objects and arrays.
+ */
+class SpanShift {
+  /** Objects copied so far (those with nothing to move are not remembered: walking them again is cheaper). */
+  private readonly copies = new Map<object, unknown>();
+
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+    private readonly delta: number,
+  ) {}
+
+  copy<T>(value: T): T | undefined {
+    const out = this.any(value);
+    return out === FAILED ? undefined : (out as T);
+  }
+
+  private any(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return value;
+    // Spans are most of what a model holds, and are never shared in a way that matters: no memo.
+    if (isSpan(value)) {
+      if (value.end <= this.from) return value;
+      if (value.start < this.to) return FAILED;
+      return this.delta === 0 ? value : { start: value.start + this.delta, end: value.end + this.delta };
+    }
+    const done = this.copies.get(value);
+    if (done !== undefined) return done;
+    const out = Array.isArray(value) ? this.array(value) : this.object(value);
+    if (out !== value) this.copies.set(value, out);
+    return out;
+  }
+
+  private array(list: readonly unknown[]): unknown {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const item = this.any(list[i]);
+      if (item === FAILED) return FAILED;
+      if (item !== list[i]) (out ??= list.slice())[i] = item;
+    }
+    return out ?? list;
+  }
+
+  private object(value: object): unknown {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return FAILED;
+    const record = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key in record) {
+      const v = record[key];
+      if (typeof v !== 'object' || v === null) continue;
+      const moved = this.any(v);
+      if (moved === FAILED) return FAILED;
+      if (moved !== v) (out ??= { ...record })[key] = moved;
+    }
+    return out ?? value;
+  }
+}
+
+/** A plain `{ start, end }` object. */
+function isSpan(value: object): value is Span {
+  const v = value as Partial<Record<string, unknown>>;
+  return (
+    typeof v.start === 'number' &&
+    typeof v.end === 'number' &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    keyCount(value) === 2
+  );
+}
+
+function keyCount(record: object): number {
+  let n = 0;
+  for (const _ in record) n++;
+  return n;
+}
+
+const FAILED = Symbol('failed');
 
 function readQueue(e: TEntry, r: Resolver): QueueModel {
   const props = get(e.value, 'Properties');

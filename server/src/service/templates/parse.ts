@@ -4,7 +4,7 @@ import type { Span } from '../model/types';
 import { INTRINSIC_FUNCTIONS, SHORT_FORM_TAGS, type TEntry, type TNode } from './tree';
 import { normalizeLineBreaks } from '../decode';
 import { INPUT_LIMITS, longestLine, nestingDepth } from '../input';
-import { patchYamlTree } from './patch';
+import { patchYamlTree, type PatchedEntry } from './patch';
 
 /** A syntax error in a document, at an offset range. */
 export interface SyntaxProblem {
@@ -23,6 +23,8 @@ export interface ParsedTree {
    * missing or cut short, and nothing else about the document should be guessed.
    */
   readonly overLimit?: SyntaxProblem;
+  /** Set when the tree is the previous one patched (templates/patch.ts): the entry read again. */
+  readonly patched?: PatchedEntry;
 }
 
 /**
@@ -63,13 +65,13 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json', previous?: 
     };
   }
   if (previous?.root !== undefined && patchable.has(previous.root)) {
-    const root = patchYamlTree(normalizeLineBreaks(previous.text), previous.root, text, (slice, depth) => {
+    const patch = patchYamlTree(normalizeLineBreaks(previous.text), previous.root, text, (slice, depth) => {
       const parsed = parseYamlStrict(slice, depth);
       return { root: parsed.root, clean: isClean(parsed) };
     });
-    if (root !== undefined) {
-      patchable.add(root);
-      return { root, syntaxErrors: [], format: 'yaml' };
+    if (patch !== undefined) {
+      patchable.add(patch.root);
+      return { root: patch.root, syntaxErrors: [], format: 'yaml', patched: patch.edited };
     }
   }
   const parsed = parseYaml(text);

@@ -27,13 +27,25 @@ import type { TEntry, TMap, TNode } from './tree';
 /** Parses a slice of YAML as the parser does a document; `depth` is the depth of the slice's root map in the document. */
 export type ParseSlice = (text: string, depth: number) => { root: TNode | undefined; clean: boolean };
 
+/**
+ * Where a patch changed the tree: the keys from the root to the entry read again (`[]` when the
+ * text did not change), that entry's text in the old text, `[start, oldEnd)`, and how much
+ * longer the new text is (everything after `oldEnd` moved by `delta`).
+ */
+export interface PatchedEntry {
+  readonly keys: readonly string[];
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly delta: number;
+}
+
 /** The new tree, or `undefined` when the edit is not one this can follow (then parse the whole text). */
 export function patchYamlTree(
   oldText: string,
   oldRoot: TNode,
   newText: string,
   parseSlice: ParseSlice,
-): TNode | undefined {
+): { readonly root: TNode; readonly edited: PatchedEntry } | undefined {
   // Directives (`%YAML 1.1`, `%TAG`) change how every part of the document reads.
   if (oldRoot.kind !== 'map' || /(^|\n)%/.test(oldText.slice(0, oldRoot.span.start))) return undefined;
   // The changed range: old [from, oldTo) became new [from, oldTo + delta).
@@ -48,7 +60,8 @@ export function patchYamlTree(
     same++;
   const oldTo = oldText.length - same;
   const delta = newText.length - oldText.length;
-  if (delta === 0 && from === oldText.length) return oldRoot;
+  if (delta === 0 && from === oldText.length)
+    return { root: oldRoot, edited: { keys: [], start: 0, oldEnd: 0, delta } };
 
   // The entries whose lines hold the change, from the root down to at most a resource under Resources.
   const path: { map: TMap; index: number; start: number; end: number; last: boolean }[] = [];
@@ -78,7 +91,11 @@ export function patchYamlTree(
     const after = readEntry(newText, start, to + delta, keyColumn, nextKey, level, parseSlice);
     if (after === undefined || after.entry.key !== old.key) return undefined;
     const mapStart = index === 0 ? after.mapStart + start : parent.span.start;
-    return rebuild(path.slice(0, level + 1), 0, shiftEntry(after.entry, start), mapStart, delta);
+    const keys = path.slice(0, level + 1).map((p) => (p.map.entries[p.index] as TEntry).key);
+    return {
+      root: rebuild(path.slice(0, level + 1), 0, shiftEntry(after.entry, start), mapStart, delta),
+      edited: { keys, start, oldEnd: to, delta },
+    };
   }
   return undefined;
 }

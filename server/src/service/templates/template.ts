@@ -4,6 +4,7 @@ import { get, scalarString, type TMap, type TNode } from './tree';
 import { Resolver } from './resolve';
 import { readCloudFormationFunctions } from './cloudformation';
 import { readServerlessTemplate } from './serverless';
+import { normalizeLineBreaks } from '../decode';
 
 /** A deployment template, parsed once per version and shared by rules, hovers and lenses. */
 export interface TemplateDocument {
@@ -49,13 +50,21 @@ export function readTemplate(
   uri: string,
   text: string,
   format?: 'yaml' | 'json',
-  previous?: PreviousParse,
+  previous?: PreviousParse | TemplateDocument,
 ): TemplateDocument {
-  return readParsedTemplate(uri, text, parseTreeText(text, format, previous));
+  return readParsedTemplate(uri, text, parseTreeText(text, format, previous), previous);
 }
 
-/** {@link readTemplate} from the text's parse (`parseTreeText`), made elsewhere (the CLI parses in worker threads). */
-export function readParsedTemplate(uri: string, text: string, parsed: ParsedTree): TemplateDocument {
+/**
+ * {@link readTemplate} from the text's parse (`parseTreeText`), made elsewhere (the CLI parses in
+ * worker threads); `previous` is the template the parse patched, if it did.
+ */
+export function readParsedTemplate(
+  uri: string,
+  text: string,
+  parsed: ParsedTree,
+  previous?: PreviousParse | TemplateDocument,
+): TemplateDocument {
   if (parsed.overLimit !== undefined) {
     // Reported only for what is (or reads like) a template; other YAML is not ours to judge.
     const kind = parsed.root ? detectKind(parsed.root) : undefined;
@@ -93,7 +102,18 @@ export function readParsedTemplate(uri: string, text: string, parsed: ParsedTree
     mapOf(get(root, 'Mappings')),
     mapOf(get(root, 'Resources')),
   );
-  const { functions, queues, detachedMappings } = readCloudFormationFunctions(root, resolver, kind);
+  // After an edit inside one resource, the other functions' models may be kept (cloudformation.ts keptModels).
+  const before =
+    parsed.patched !== undefined && previous !== undefined && 'kind' in previous && previous.kind === kind
+      ? {
+          oldText: normalizeLineBreaks(previous.text),
+          text: normalizeLineBreaks(text),
+          functions: previous.functions,
+          queues: previous.queues,
+          edited: parsed.patched,
+        }
+      : undefined;
+  const { functions, queues, detachedMappings } = readCloudFormationFunctions(root, resolver, kind, before);
   return { ...base, kind, functions, queues, detachedMappings, resolver };
 }
 
