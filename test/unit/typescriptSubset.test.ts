@@ -93,3 +93,26 @@ test('the compiler subset reads half-typed code as the full compiler does', () =
     assert.equal(transpile(subset, file, text), transpile(full, file, text), `${i}: transpileModule`);
   }
 });
+
+test('every module that uses the compiler calls it ts, so that the build sees the names it needs', () => {
+  // scripts/typescript-subset.mjs keeps the names accessed as `ts.<name>`; a compiler reached
+  // under another name, or destructured, would lose the names it uses.
+  const files = ['server/src', 'client/src'].flatMap((d) => sources(join(ROOT, d)));
+  const wrong: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const name = relative(ROOT, file);
+    // The loader itself, whose typescript() returns the compiler.
+    if (name === 'server/src/service/cdk/typescript.ts') continue;
+    const checks: [RegExp, string][] = [
+      [/^import (?!type )(?:\* as )?(\w+)[^;]*from 'typescript'/gm, 'imported as'],
+      [/\b(\w+)\??: typeof (?:TS|ts)\b(?!\.)/g, 'held as'],
+      [/\b(?:const|let|var)\s+(\w+)\s*=\s*(?:[\w.]+\.)?(?:ts|typescript\(\))\s*;/g, 'held as'],
+      [/\b(?:const|let|var)\s+(\{[^}]*\})\s*=\s*(?:[\w.]+\.)?(?:ts|typescript\(\))\s*;/g, 'destructured as'],
+    ];
+    for (const [pattern, how] of checks)
+      for (const m of text.matchAll(pattern)) if (m[1] !== 'ts') wrong.push(`${name}: ${how} ${m[1]}`);
+    if (/require\('typescript'\)/.test(text)) wrong.push(`${name}: require('typescript') outside cdk/typescript.ts`);
+  }
+  assert.deepEqual(wrong, []);
+});
