@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { secretKind } from '../../server/src/service/secrets';
 import { actionMatches } from '../../server/src/service/iam';
-import { sdkService } from '../../server/src/service/rules/awsCalls';
+import { sdkService } from '../../server/src/service/handlers/awsCalls';
 
 test('secretKind: credential shapes are reported whatever the name', () => {
   assert.equal(secretKind(undefined, 'AKIAZ3MSXK7QEXAMPLE2'), 'an AWS access key id');

@@ -4,6 +4,7 @@
  */
 import type { FileSystem } from '../fs';
 import type { HandlerEffects } from '../model/effects';
+import { sdkCalls, usesOtherCredentials, type SdkCall } from './awsCalls';
 import { batchHandlers } from './batch';
 import { clientCreations } from './clients';
 import { handlerEffects } from './effects';
@@ -24,6 +25,7 @@ import { exits, stringLiterals } from './jsFacts';
 import { changingKeys } from './keys';
 import { moduleState } from './moduleState';
 import { retriedEffects } from './retriedEffects';
+import { pythonSdkCalls, pythonUsesOtherCredentials } from './python/awsCalls';
 import { pythonBatchHandlers } from './python/batch';
 import { pythonClientCreations } from './python/clients';
 import { pythonHandlerEffects } from './python/effects';
@@ -121,4 +123,21 @@ export function retriedEffectsOf(
  */
 export function unfinishedWorkOf(file: HandlerFile): UnfinishedWorkFact[] {
   return file.language === 'js' ? unfinishedWork(file.model) : [];
+}
+
+/** The template functions linked to the file, each with the handler (export, Python function) it runs. */
+export function linkedHandlersOf(file: HandlerFile): (HandlerLinkFact & { readonly handler: string })[] {
+  return file.language === 'js'
+    ? file.links.map((l) => ({ fn: l.fn, template: l.template, handler: l.exportName }))
+    : file.links.map((l) => ({ fn: l.fn, template: l.template, handler: l.functionName }));
+}
+
+/** The AWS API calls of the file, with the client's service and where its resource comes from. */
+export function sdkCallsOf(file: HandlerFile): SdkCall[] {
+  return file.language === 'js' ? sdkCalls(file.model) : pythonSdkCalls(file.model);
+}
+
+/** True when the code may call AWS with other credentials than the execution role's (keys given to a client, an assumed role). */
+export function usesOtherCredentialsOf(file: HandlerFile): boolean {
+  return file.language === 'js' ? usesOtherCredentials(file.model) : pythonUsesOtherCredentials(file.model);
 }

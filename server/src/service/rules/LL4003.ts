@@ -3,7 +3,7 @@ import { uriToPath } from '../handlers/resolve';
 import { INTERNET, reachOf } from '../templates/network';
 import { linkedCode } from './linked';
 import { isKnown, type FunctionModel, type VpcAttachment } from '../model/types';
-import type { HttpCall } from './awsCalls';
+import type { HttpCall } from '../handlers/awsCalls';
 import type { Finding, TemplateRule } from './types';
 
 /** Services with a gateway endpoint (free, route-table based); the rest need interface endpoints. */

@@ -7,8 +7,8 @@ import { setPathEdit } from '../actions/templateEdits';
 import { TemplateValues, variables } from '../templates/arns';
 import type { TemplateDocument } from '../templates/template';
 import { get, nodeAt } from '../templates/tree';
-import { sdkCalls, usesOtherCredentials, type SdkCall } from './awsCalls';
-import { pythonSdkCalls, pythonUsesOtherCredentials } from './awsCallsPython';
+import type { SdkCall } from '../handlers/awsCalls';
+import { linkedHandlersOf, sdkCallsOf, usesOtherCredentialsOf } from '../handlers/extract';
 import { roleLabel } from './roles';
 import { linkedCode } from './linked';
 import type { Finding, Rule, TemplateRuleContext } from './types';
@@ -331,18 +331,10 @@ export const LL4007: Rule = {
   severity: 'error',
   handler({ file }) {
     // Calls made with other credentials (a client given keys, an assumed role) are not the role's.
-    if (file.language === 'js') {
-      if (file.links.length === 0 || usesOtherCredentials(file.model)) return [];
-      return report(
-        file.links.map((l) => ({ fn: l.fn, template: l.template, name: l.exportName })),
-        sdkCalls(file.model),
-        file.uri,
-      );
-    }
-    if (file.links.length === 0 || pythonUsesOtherCredentials(file.model)) return [];
+    if (file.links.length === 0 || usesOtherCredentialsOf(file)) return [];
     return report(
-      file.links.map((l) => ({ fn: l.fn, template: l.template, name: l.functionName })),
-      pythonSdkCalls(file.model),
+      linkedHandlersOf(file).map((l) => ({ fn: l.fn, template: l.template, name: l.handler })),
+      sdkCallsOf(file),
       file.uri,
     );
   },

@@ -4,7 +4,7 @@ import type { FunctionModel, PolicyGrant, Span, Trigger } from '../model/types';
 import { uriToPath } from '../handlers/resolve';
 import type { TemplateDocument } from '../templates/template';
 import { get, getPath, nodeAt, scalarString, type TNode } from '../templates/tree';
-import type { TargetedWrite } from './awsCalls';
+import type { TargetedWrite } from '../handlers/awsCalls';
 import { linkedCode } from './linked';
 import type { Finding, TemplateRule } from './types';
 

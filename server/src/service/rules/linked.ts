@@ -14,14 +14,14 @@ import {
   type SdkCall,
   type ServiceUse,
   type TargetedWrite,
-} from './awsCalls';
+} from '../handlers/awsCalls';
 import {
   pythonHttpCalls,
   pythonSdkCalls,
   pythonServicesUsed,
   pythonTargetedWrites,
   pythonUsesOtherCredentials,
-} from './awsCallsPython';
+} from '../handlers/python/awsCalls';
 import { compiledEffects } from '../handlers/compiled';
 import { handlerEffects } from '../handlers/effects';
 import { pythonHandlerEffects } from '../handlers/python/effects';

@@ -5,11 +5,11 @@
  * new SDK or HTTP library is one more line. Used by LL4003 and LL5002.
  */
 import ts from 'typescript';
-import type { HandlerModel, ImportRef } from '../handlers/model';
-import { objectArgument, findProperty, propertyValue, receiverOrigin } from '../handlers/idempotency';
+import type { HandlerModel, ImportRef } from './model';
+import { objectArgument, findProperty, propertyValue, receiverOrigin } from './idempotency';
 import type { Span } from '../model/types';
 import { RESOURCE_PARAMETERS } from '../iamActions';
-import { skipOuter } from '../handlers/scope';
+import { skipOuter } from './scope';
 
 /** An AWS service used by the code, by the name its VPC endpoints use (`s3`, `dynamodb`, `secretsmanager`). */
 export interface ServiceUse {

@@ -2,7 +2,7 @@
  * The Python side of `awsCalls.ts`: boto3 clients and resources, HTTP requests, and writes to
  * S3, SQS and SNS with where their target comes from, read from the Python handler model.
  */
-import type { PyNode } from '../handlers/python/parser';
+import type { PyNode } from './parser';
 import {
   hasSplat,
   keywordArgument,
@@ -10,7 +10,7 @@ import {
   stringValue,
   type PyCall,
   type PythonHandlerModel,
-} from '../handlers/python/model';
+} from './model';
 import {
   endpointName,
   type HttpCall,
@@ -18,8 +18,8 @@ import {
   type SdkCall,
   type ServiceUse,
   type TargetedWrite,
-} from './awsCalls';
-import { RESOURCE_PARAMETERS } from '../iamActions';
+} from '../awsCalls';
+import { RESOURCE_PARAMETERS } from '../../iamActions';
 
 /** `boto3.client('s3')`, `boto3.resource('dynamodb')`, `session.client('sqs')`: the service id, when the call makes a client. */
 function boto3Service(call: PyCall): string | undefined {
