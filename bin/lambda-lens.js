@@ -67,11 +67,13 @@ function requireWithCodeCache(file, kind) {
         const temp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
-        // The caches of earlier builds of the bundle, for the same kind of command, are stale.
+        // The caches of earlier builds of the bundle, for the same V8 and kind of command, are stale
+        // (another Node version's are not: both would rewrite theirs on every run).
         const name = require('node:path').basename(cacheFile);
         const [prefix] = name.split('-');
+        const suffix = `-${process.versions.v8}-${process.arch}-${kind}.bin`.replace(/[^\w.-]/g, '_');
         for (const old of fs.readdirSync(dir))
-          if (old !== name && old.startsWith(`${prefix}-`) && old.endsWith(`-${kind}.bin`)) fs.rmSync(join(dir, old));
+          if (old !== name && old.startsWith(`${prefix}-`) && old.endsWith(suffix)) fs.rmSync(join(dir, old));
       } catch {
         // A cache that cannot be written only makes the next start slower.
       }
