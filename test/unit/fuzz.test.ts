@@ -189,3 +189,19 @@ test('the code line budget: lines end at LF, CRLF or a lone CR; a line past 250,
     /a line of more than 250,000 characters/,
   );
 });
+
+test('found by npm run fuzz: a JSON template with a long run of commas keeps its first 20 errors only', () => {
+  // 5 MB of commas made five million errors: 12 s of CPU and 2.4 GB to keep and word them.
+  const text = `{"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Description": ${','.repeat(200_000)}}}}}\n`;
+  const parsed = parseTreeText(text, 'json');
+  assert.equal(parsed.syntaxErrors.length, 20);
+  assert.equal(parsed.syntaxErrors[0]?.message, 'JSON: value expected');
+  const found = new LanguageService({ today: () => '2026-12-01' }).validate({
+    uri: 'file:///fuzz/commas/template.json',
+    text,
+  });
+  assert.deepEqual(
+    found.map((d) => d.ruleId),
+    ['LL0001'],
+  );
+});
