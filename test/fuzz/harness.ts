@@ -68,6 +68,8 @@ export interface FuzzResult {
   readonly slowestMs: number;
   readonly medianMs: number;
   readonly peakRssMb: number;
+  /** The largest JavaScript heap a worker held after an answer (one worker's share of the peak). */
+  readonly workerHeapMb: number;
   /**
    * Per mutation name: the inputs it was applied to (an input has one to three) and their
    * answer times, to see that every kind was exercised and where the time goes.
@@ -224,6 +226,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const failures: FuzzFailure[] = [];
   const timed: Timed[] = [];
   let peakRss = 0;
+  let workerHeap = 0;
   const started = Date.now();
   let next = 0;
   let inputs = 0;
@@ -238,6 +241,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       slowestMs: all.maxMs,
       medianMs: all.medianMs,
       peakRssMb: Math.max(peakRss, peakRssBytes() ?? 0) / 1024 / 1024,
+      workerHeapMb: workerHeap,
       byMutation: grouped(timed, (t) => t.mutations),
       byExtension: grouped(timed, (t) => [extname(t.base) || '(none)']),
       slowest: [...timed].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_KEPT),
@@ -285,6 +289,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
             ms: done.ms,
             cpuMs: done.cpuMs,
           });
+          workerHeap = Math.max(workerHeap, done.heapMb);
           if (done.crash !== undefined) failures.push(failure('crash', done.crash));
           for (const r of done.ruleFailures) failures.push(failure('rule-failure', r));
         }

@@ -66,7 +66,7 @@ function print(r: FuzzResult, load: readonly number[]): void {
     `fuzz: crashes ${count('crash')}, hangs (> 10 s) ${count('hang')}, out of memory ${count('out-of-memory')}, rule failures ${count('rule-failure')}`,
   );
   console.log(
-    `fuzz: per input median ${r.medianMs.toFixed(1)} ms, slowest ${r.slowestMs.toFixed(0)} ms; peak memory (process RSS, all threads) ${r.peakRssMb.toFixed(0)} MB`,
+    `fuzz: per input median ${r.medianMs.toFixed(1)} ms, slowest ${r.slowestMs.toFixed(0)} ms; peak memory (process RSS, all threads) ${r.peakRssMb.toFixed(0)} MB, largest worker heap after an answer ${r.workerHeapMb.toFixed(0)} MB`,
   );
   // Every input has one base file: their times summed are the run's answer time.
   const total = Object.values(r.byExtension).reduce((a, s) => a + (s.cpuTotalMs ?? s.totalMs), 0) || 1;
