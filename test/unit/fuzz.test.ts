@@ -10,6 +10,7 @@ import { decodeBytes, normalizeLineBreaks } from '../../server/src/service/decod
 import { INPUT_LIMITS, codeOverLimit, nestingDepth } from '../../server/src/service/input';
 import { parseTreeText } from '../../server/src/service/templates/parse';
 import { LanguageService } from '../../server/src/service';
+import { StackSource } from '../../server/src/service/cdk/values';
 import { defaultRoots, fuzz } from '../fuzz/harness';
 
 // A fixed seed: npm test must give the same answer on every run (`npm run fuzz` explores).
@@ -204,4 +205,11 @@ test('found by npm run fuzz: a JSON template with a long run of commas keeps its
     found.map((d) => d.ruleId),
     ['LL0001'],
   );
+});
+
+test('found by npm run fuzz: a CDK stack file nested 10,000 levels deep is not read, and nothing overflows', () => {
+  // Seed 20261207, inputs 19901 and others: deepNesting in cdk-*.ts overflowed the stack in the CDK reader.
+  const deep = `${'('.repeat(10_000)}1${')'.repeat(10_000)}`;
+  const text = `import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', { memorySize: ${deep} });\n`;
+  assert.doesNotThrow(() => new StackSource('/fuzz/cdk/lib/stack.ts', text, '/fuzz/cdk'));
 });
