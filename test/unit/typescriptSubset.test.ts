@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import full from 'typescript';
+import { cdkCompilerOptions } from '../../server/src/service/cdk/build';
 
 const ROOT = join(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file, loaded as the bundles load it
@@ -51,17 +52,7 @@ function dump(ts: typeof full, file: string, text: string): string {
 }
 
 function transpile(ts: typeof full, file: string, text: string): string {
-  return ts.transpileModule(text, {
-    fileName: file,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      jsx: ts.JsxEmit.React,
-      inlineSourceMap: true,
-      inlineSources: true,
-    },
-  }).outputText;
+  return ts.transpileModule(text, { fileName: file, compilerOptions: cdkCompilerOptions(ts) }).outputText;
 }
 
 test('the compiler subset parses, pre-processes and transpiles like the full compiler', () => {

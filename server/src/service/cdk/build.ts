@@ -19,11 +19,23 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { typescript } from './typescript';
+import { typescript, type TS } from './typescript';
 
 const SOURCE = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** At most this many local modules are followed from one entry. */
 const MAX_FILES = 2_000;
+
+/** How the CDK build transpiles each file: CommonJS for Node.js, its sources inlined for stack traces. */
+export function cdkCompilerOptions(ts: typeof TS): TS.CompilerOptions {
+  return {
+    module: ts.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2022,
+    esModuleInterop: true,
+    jsx: ts.JsxEmit.React,
+    inlineSourceMap: true,
+    inlineSources: true,
+  };
+}
 
 /** Where an entry's build goes, and the handler module path inside it (without extension). */
 export function buildLayout(
@@ -81,14 +93,7 @@ export function buildEntry(entry: string, appRoot: string | undefined, outDir: s
     const out = join(outDir, rel.replace(/\.[cm]?[jt]sx?$/i, '.js'));
     const result = ts.transpileModule(readFileSync(file, 'utf8'), {
       fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-        jsx: ts.JsxEmit.React,
-        inlineSourceMap: true,
-        inlineSources: true,
-      },
+      compilerOptions: cdkCompilerOptions(ts),
     });
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, result.outputText);
