@@ -671,18 +671,8 @@ export const POLICY_TEMPLATES: Readonly<Record<string, PolicyTemplateData>> = {
       ),
     ],
   },
-  AWSXrayWriteOnlyAccess: {
-    parameters: [],
-    statements: [
-      allow([
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
-        'xray:GetSamplingRules',
-        'xray:GetSamplingTargets',
-        'xray:GetSamplingStatisticSummaries',
-      ]),
-    ],
-  },
+  // The SAM policy template grants what the managed policy of the same name does.
+  AWSXrayWriteOnlyAccess: { parameters: [], statements: XRAY_WRITE.statements },
 };
 
 /**
