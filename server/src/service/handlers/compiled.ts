@@ -250,14 +250,25 @@ interface Source {
   readonly partialBatchResponse: boolean;
 }
 
-/** The parsed sources per code folder, kept while their sizes and times are unchanged. */
-const cache = new Map<string, { readonly signature: string; readonly sources: readonly Source[] | undefined }>();
+/** The parsed sources per code folder (and its Go module), kept while their sizes and times are unchanged. */
+const cache = new Map<
+  string,
+  { readonly signature: string; readonly sources: readonly Source[] | undefined; readonly module?: string }
+>();
+/** Each Cargo.toml's answer, kept while its size and time are unchanged. */
+const crates = new Map<string, { readonly signature: string; readonly effects: HandlerEffects | undefined }>();
+
+/** A file's size and modification time, to tell when what was read from it is stale. */
+function signatureOf(path: string, fs: FileSystem): string {
+  const stat = fs.stat(path);
+  return `${path}:${stat?.size ?? ''}:${stat?.mtimeMs ?? ''}`;
+}
 
 /** Build output that holds an artifact; the project is the folder above it. */
 const OUTPUT_FOLDERS = ['target', 'build', 'libs', 'dist', 'distributions'];
 
 /**
- * What a Java, Go or C# function's sources can do, from their imports; `undefined` for other
+ * What a Java, Go, C# or Rust function's code can do, from its imports; `undefined` for other
  * languages, for code that is not in the project (an image, an S3 URI) or past the walk's budget.
  */
 export function compiledEffects(fn: FunctionModel, fs: FileSystem): HandlerEffects | undefined {
@@ -272,25 +283,32 @@ export function compiledEffects(fn: FunctionModel, fs: FileSystem): HandlerEffec
     while (OUTPUT_FOLDERS.includes(basename(root))) root = dirname(root);
   }
   if (fs.stat(root)?.isDirectory !== true) return undefined;
-  if (isKnown(fn.runtime) && fn.runtime.value.startsWith('provided') && fs.stat(join(root, 'Cargo.toml'))?.isFile)
-    return crateEffects(join(root, 'Cargo.toml'), fs);
+  const manifest = join(root, 'Cargo.toml');
+  if (fn.runtime.value.startsWith('provided') && fs.stat(manifest)?.isFile === true) {
+    const signature = signatureOf(manifest, fs);
+    let known = crates.get(manifest);
+    if (known?.signature !== signature) {
+      known = { signature, effects: crateEffects(manifest, fs) };
+      crates.set(manifest, known);
+    }
+    return known.effects;
+  }
   const language = languageOf(fn, root, fs);
   if (language === undefined) return undefined;
   const files = sourcesUnder(root, language, fs);
   if (files === undefined || files.length === 0) return undefined;
-  const signature = files.map((f) => `${f}:${fs.stat(f)?.size ?? ''}:${fs.stat(f)?.mtimeMs ?? ''}`).join('\n');
+  const goMod = join(root, 'go.mod');
+  const signature = [...files, ...(language === 'go' ? [goMod] : [])].map((f) => signatureOf(f, fs)).join('\n');
   const key = `${root}\n${language}`;
   let known = cache.get(key);
   if (known?.signature !== signature) {
-    known = { signature, sources: read(files, language, fs) };
+    const module = language === 'go' ? /^module\s+(\S+)/m.exec(fs.readFile(goMod) ?? '')?.[1] : undefined;
+    known = { signature, sources: read(files, language, fs), ...(module !== undefined ? { module } : {}) };
     cache.set(key, known);
   }
   if (known.sources === undefined) return undefined;
   const own = known.sources.flatMap((s) => s.parsed.own);
-  if (language === 'go') {
-    const module = /^module\s+(\S+)/m.exec(fs.readFile(join(root, 'go.mod')) ?? '')?.[1];
-    if (module !== undefined) own.push(module);
-  }
+  if (known.module !== undefined) own.push(known.module);
   const sources =
     language === 'java' && isKnown(fn.handler) ? reachable(known.sources, fn.handler.value) : known.sources;
   const imports = new Set<string>();
