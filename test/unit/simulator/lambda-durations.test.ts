@@ -45,12 +45,17 @@ test(
   { skip: noSchedstat },
   async (t) => {
     // INIT does 40 million square roots: the CPU work, not the module loading around it (a few ms
-    // whose cache misses grow beside hogs), is what the comparison is about.
-    const alone = p50(await run(1769, 10, 40));
+    // whose cache misses grow beside hogs), is what the comparison is about. Each side is the
+    // lower of two runs' p50s, so that one run disturbed by the shared machine decides neither.
+    const best = async (): Promise<{ duration: number; init: number }> => {
+      const [a, b] = [p50(await run(1769, 10, 40)), p50(await run(1769, 10, 40))];
+      return { duration: Math.min(a.duration, b.duration), init: Math.min(a.init, b.init) };
+    };
+    const alone = await best();
     const started = hogs(4);
     let loaded: { duration: number; init: number };
     try {
-      loaded = p50(await run(1769, 10, 40));
+      loaded = await best();
     } finally {
       for (const h of started) h.kill('SIGKILL');
     }
