@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeBytes, normalizeLineBreaks } from '../../server/src/service/decode';
-import { INPUT_LIMITS, codeOverLimit, nestingDepth } from '../../server/src/service/input';
+import { INPUT_LIMITS, codeOverLimit, longestLine, nestingDepth } from '../../server/src/service/input';
 import { parseTreeText } from '../../server/src/service/templates/parse';
 import { LanguageService } from '../../server/src/service';
 import { StackSource } from '../../server/src/service/cdk/values';
@@ -97,6 +97,38 @@ test('nestingDepth agrees with a plain count on bracket-only JSON, and stops pas
       const got = nestingDepth(text, 'json').depth;
       if (max <= INPUT_LIMITS.maxNesting) assert.equal(got, max);
       else assert.ok(got > INPUT_LIMITS.maxNesting);
+    }),
+  );
+});
+
+test('nestingDepth counts brackets, not those in strings or comments, in each syntax', () => {
+  // Segments whose brackets count, and segments (strings, comments) whose brackets must not.
+  const noise = fc.stringMatching(/^[a-z ({[\]})]{0,12}$/);
+  const segment = (syntax: 'json' | 'yaml' | 'code') =>
+    fc.oneof(
+      fc.constantFrom('[', ']', '{', '}', ...(syntax === 'code' ? ['(', ')'] : []), ' x ', ': '),
+      noise.map((t) => `: "${t}"`),
+      ...(syntax === 'json' ? [] : [noise.map((t) => `: '${t}'`), noise.map((t) => ` # ${t}\n`)]),
+      ...(syntax === 'code' ? [noise.map((t) => ` // ${t}\n`), noise.map((t) => ` /* ${t} */`)] : []),
+    );
+  for (const syntax of ['json', 'yaml', 'code'] as const)
+    fc.assert(
+      fc.property(fc.array(segment(syntax), { maxLength: 80 }), (parts) => {
+        let depth = 0;
+        let max = 0;
+        for (const p of parts)
+          if (p === '[' || p === '{' || p === '(') max = Math.max(max, ++depth);
+          else if (p === ']' || p === '}' || p === ')') depth = Math.max(0, depth - 1);
+        assert.equal(nestingDepth(parts.join(''), syntax).depth, max, JSON.stringify(parts.join('')));
+      }),
+    );
+});
+
+test('longestLine agrees with splitting the text at LF, CRLF and lone CR', () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[ab\r\n]{0,60}$/), (text) => {
+      const lengths = text.split(/\r\n?|\n/).map((l) => l.length);
+      assert.equal(longestLine(text, 1000).length, Math.max(...lengths));
     }),
   );
 });
