@@ -29,10 +29,10 @@ export function threadCpuMs(statPath: string | undefined): number | undefined {
   }
 }
 
-/** The process's peak resident memory (VmHWM) in bytes, all threads together, or `undefined`. */
-export function peakRssBytes(): number | undefined {
+/** A process's peak resident memory (VmHWM) in bytes, all its threads together, or `undefined`. */
+export function peakRssBytes(pid: number | 'self' = 'self'): number | undefined {
   try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;

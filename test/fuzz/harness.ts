@@ -1,14 +1,15 @@
 /**
  * A fuzz harness for the analysis (issue 19): mutates real templates (the shared corpus) and
  * real handlers and templates (examples/, test/fixtures/), and feeds each to the language
- * service in worker threads, as the editor would. It counts crashes (an exception out of the
- * service), rule failures (a rule that threw and was reported as "could not run"), hangs (see
- * {@link FuzzOptions.hangMs}) and the process's peak memory, and times every input per kind of
+ * service in worker processes, as the editor would (each worker is one language service in its
+ * own process, as the language server is). It counts crashes (an exception out of the service),
+ * rule failures (a rule that threw and was reported as "could not run"), hangs (see
+ * {@link FuzzOptions.hangMs}) and each worker's peak memory, and times every input per kind of
  * mutation and of file. `npm run fuzz` runs it for a time budget; `test/unit/fuzz.test.ts` runs
  * a small budget in `npm test`. Every failure carries what is needed to replay it: the base
  * file, the seed and the input's number (each input is made from those two alone).
  */
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
@@ -21,9 +22,8 @@ export interface WorkerSetup {
   readonly bases: readonly string[];
 }
 
-export interface ToWorker {
-  readonly input: number;
-}
+/** The first message to a worker is its setup; then one message per input. */
+export type ToWorker = { readonly kind: 'setup'; readonly setup: WorkerSetup } | { readonly input: number };
 
 export type FromWorker =
   | { readonly kind: 'ready'; readonly statPath: string | undefined }
@@ -33,7 +33,7 @@ export type FromWorker =
       readonly base: string;
       readonly mutations: readonly string[];
       readonly characters: number;
-      /** The worker thread's CPU time when it started on the input (ms), when /proc tells it. */
+      /** The worker's main thread's CPU time when it started on the input (ms), when /proc tells it. */
       readonly cpuMs: number | undefined;
     }
   | {
@@ -45,6 +45,8 @@ export type FromWorker =
       readonly cpuMs: number | undefined;
       /** The worker's JavaScript heap in use after the answer. */
       readonly heapMb: number;
+      /** The worker process's peak resident memory so far (VmHWM), when /proc tells it. */
+      readonly peakRssMb: number | undefined;
       readonly ruleFailures: readonly string[];
       readonly crash?: string;
     };
@@ -62,13 +64,17 @@ export interface FuzzResult {
   readonly inputs: number;
   readonly bases: number;
   readonly seconds: number;
-  /** Worker threads that answered inputs side by side. */
+  /** Worker processes that answered inputs side by side. */
   readonly workers: number;
   readonly failures: readonly FuzzFailure[];
   readonly slowestMs: number;
   readonly medianMs: number;
+  /**
+   * The largest peak resident memory (VmHWM) of one worker process: what one language service
+   * took at most, as the language server's process would (Linux; 0 where /proc is missing).
+   */
   readonly peakRssMb: number;
-  /** The largest JavaScript heap a worker held after an answer (one worker's share of the peak). */
+  /** The largest JavaScript heap a worker held after an answer. */
   readonly workerHeapMb: number;
   /**
    * Per mutation name: the inputs it was applied to (an input has one to three) and their
@@ -155,7 +161,7 @@ export interface FuzzOptions {
    * computing, say in a blocking read) is a hang too, confirmed in a fresh worker. Default 60 s.
    */
   readonly wallHangMs?: number;
-  /** Worker threads answering side by side (default: the cores, `os.availableParallelism()`). */
+  /** Worker processes answering side by side (default: the cores, `os.availableParallelism()`). */
   readonly workers?: number;
   /** Folders whose templates and handlers are mutated. */
   readonly roots: readonly string[];
@@ -204,10 +210,11 @@ export function replay(seed: number, input: number, roots: readonly string[]): F
   return makeInput(seed, input, baseFiles(roots), (p) => readFileSync(p, 'utf8'));
 }
 
-/** A worker thread and the /proc file its CPU time is read from. */
+/** A worker process, the /proc file its CPU time is read from, and the end of what it wrote to stderr. */
 interface Lane {
-  readonly worker: Worker;
-  readonly statPath: string | undefined;
+  readonly worker: ChildProcess;
+  statPath: string | undefined;
+  stderr: string;
 }
 
 type Answer =
@@ -240,7 +247,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       failures: [...failures].sort((a, b) => a.input - b.input),
       slowestMs: all.maxMs,
       medianMs: all.medianMs,
-      peakRssMb: Math.max(peakRss, peakRssBytes() ?? 0) / 1024 / 1024,
+      peakRssMb: peakRss,
       workerHeapMb: workerHeap,
       byMutation: grouped(timed, (t) => t.mutations),
       byExtension: grouped(timed, (t) => [extname(t.base) || '(none)']),
@@ -254,7 +261,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
         const input = next++;
         let answer = await ask(lane, input, options.hangMs, wallHangMs);
         if (answer.kind !== 'reply') {
-          await lane.worker.terminate();
+          peakRss = Math.max(peakRss, workerPeakMb(lane));
+          await stop(lane);
           lane = await startLane(setup);
         }
         if (answer.kind === 'hang' && !answer.byCpu) {
@@ -263,7 +271,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
           // input that hangs twice is reported.
           answer = await ask(lane, input, options.hangMs, wallHangMs);
           if (answer.kind !== 'reply') {
-            await lane.worker.terminate();
+            peakRss = Math.max(peakRss, workerPeakMb(lane));
+            await stop(lane);
             lane = await startLane(setup);
           }
         }
@@ -278,7 +287,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
         });
         if (answer.kind === 'hang') failures.push(failure('hang', answer.detail));
         else if (answer.kind === 'died')
-          failures.push(failure(/memory/i.test(answer.detail) ? 'out-of-memory' : 'crash', answer.detail));
+          failures.push(
+            failure(/heap out of memory|memory/i.test(answer.detail) ? 'out-of-memory' : 'crash', answer.detail),
+          );
         else {
           const { start, done } = answer;
           timed.push({
@@ -290,15 +301,15 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
             cpuMs: done.cpuMs,
           });
           workerHeap = Math.max(workerHeap, done.heapMb);
+          peakRss = Math.max(peakRss, done.peakRssMb ?? 0);
           if (done.crash !== undefined) failures.push(failure('crash', done.crash));
           for (const r of done.ruleFailures) failures.push(failure('rule-failure', r));
         }
-        peakRss = Math.max(peakRss, process.memoryUsage().rss);
         inputs++;
         options.progress?.(inputs, result);
       }
     } finally {
-      await lane.worker.terminate();
+      await stop(lane);
     }
   };
   await Promise.all(Array.from({ length: lanes }, runLane));
@@ -306,19 +317,45 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
 }
 
 function startLane(setup: WorkerSetup): Promise<Lane> {
-  const worker = new Worker(join(__dirname, 'worker.cjs'), {
-    workerData: setup,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  // A process per worker: its peak memory is one language service's, and a hang or a heap
+  // exhausted ends that process alone.
+  const worker = fork(join(__dirname, 'worker.ts'), [], {
+    execArgv: ['--import', 'tsx', `--max-old-space-size=${WORKER_HEAP_MB}`],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
   });
+  const lane: Lane = { worker, statPath: undefined, stderr: '' };
+  // The end of what the worker wrote to stderr says why it died (V8's "heap out of memory").
+  worker.stderr?.on('data', (b: Buffer) => {
+    lane.stderr = (lane.stderr + b.toString('utf8')).slice(-2000);
+  });
+  worker.send({ kind: 'setup', setup } satisfies ToWorker);
   return new Promise((done, fail) => {
     const onMessage = (m: FromWorker): void => {
       if (m.kind !== 'ready') return;
       worker.off('message', onMessage);
       worker.off('error', fail);
-      done({ worker, statPath: m.statPath });
+      lane.statPath = m.statPath;
+      done(lane);
     };
     worker.on('message', onMessage);
     worker.on('error', fail);
+  });
+}
+
+/** A worker's peak resident memory (VmHWM) in MB, read while it is still alive; 0 where /proc is missing. */
+function workerPeakMb(lane: Lane): number {
+  const bytes = lane.worker.pid === undefined ? undefined : peakRssBytes(lane.worker.pid);
+  return (bytes ?? 0) / 1024 / 1024;
+}
+
+/** Ends a worker process and waits until it is gone. */
+function stop(lane: Lane): Promise<void> {
+  const { worker } = lane;
+  if (worker.exitCode !== null || worker.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    worker.once('exit', () => done());
+    worker.kill('SIGKILL');
   });
 }
 
@@ -346,9 +383,10 @@ function ask(lane: Lane, input: number, hangMs: number, wallHangMs: number): Pro
       cleanup();
       done({ kind: 'died', start, detail: e.stack ?? e.message });
     };
-    const onExit = (code: number): void => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       cleanup();
-      done({ kind: 'died', start, detail: `the worker exited with ${code}` });
+      const why = lane.stderr.trim().split('\n').slice(-5).join('\n');
+      done({ kind: 'died', start, detail: `the worker exited with ${code ?? signal}${why ? `: ${why}` : ''}` });
     };
     const timer = setInterval(() => {
       const size = start === undefined ? '' : ` (${start.characters} characters)`;
@@ -371,6 +409,6 @@ function ask(lane: Lane, input: number, hangMs: number, wallHangMs: number): Pro
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage({ input } satisfies ToWorker);
+    worker.send({ input } satisfies ToWorker);
   });
 }

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   }
   const workers = Number(values.workers);
   console.log(
-    `fuzz: seed ${seed}, up to ${values.inputs} inputs or ${values.seconds} s, ${workers} worker threads, over ${roots.join(', ')}`,
+    `fuzz: seed ${seed}, up to ${values.inputs} inputs or ${values.seconds} s, ${workers} worker processes, over ${roots.join(', ')}`,
   );
   let last = Date.now();
   const result = await fuzz({
@@ -60,13 +60,13 @@ async function main(): Promise<number> {
 function print(r: FuzzResult, load: readonly number[]): void {
   const count = (k: string) => r.failures.filter((f) => f.kind === k).length;
   console.log(
-    `fuzz: ${r.inputs} mutated inputs from ${r.bases} files in ${r.seconds.toFixed(0)} s (${(r.inputs / r.seconds).toFixed(1)}/s, ${r.workers} worker threads, load ${load.join(' ')})`,
+    `fuzz: ${r.inputs} mutated inputs from ${r.bases} files in ${r.seconds.toFixed(0)} s (${(r.inputs / r.seconds).toFixed(1)}/s, ${r.workers} worker processes, load ${load.join(' ')})`,
   );
   console.log(
     `fuzz: crashes ${count('crash')}, hangs (> 10 s) ${count('hang')}, out of memory ${count('out-of-memory')}, rule failures ${count('rule-failure')}`,
   );
   console.log(
-    `fuzz: per input median ${r.medianMs.toFixed(1)} ms, slowest ${r.slowestMs.toFixed(0)} ms; peak memory (process RSS, all threads) ${r.peakRssMb.toFixed(0)} MB, largest worker heap after an answer ${r.workerHeapMb.toFixed(0)} MB`,
+    `fuzz: per input median ${r.medianMs.toFixed(1)} ms, slowest ${r.slowestMs.toFixed(0)} ms; peak memory of one worker process (VmHWM) ${r.peakRssMb.toFixed(0)} MB, largest worker heap after an answer ${r.workerHeapMb.toFixed(0)} MB`,
   );
   // Every input has one base file: their times summed are the run's answer time.
   const total = Object.values(r.byExtension).reduce((a, s) => a + (s.cpuTotalMs ?? s.totalMs), 0) || 1;

@@ -1,24 +1,22 @@
 /**
- * The fuzz harness's worker thread: makes each input it is given (from the run's seed and the
+ * The fuzz harness's worker process: makes each input it is given (from the run's seed and the
  * input's number, so that no multi-megabyte text crosses threads) and answers it with what the
  * language service does on it (validate, hovers, code lenses, definitions, references), as the
  * editor would ask. It runs apart from the harness so that a hang can be cut off and memory
- * watched; it tells the harness which thread it is, so that its CPU time can be read.
+ * watched; it tells the harness where its CPU time can be read, and reports its peak memory.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { URI } from 'vscode-uri';
 import { LanguageService, loadPythonParser } from '../../server/src/service';
 import { nodeFileSystem } from '../../server/src/nodeFs';
 import { makeInput, type FuzzInput } from './mutate';
-import { threadCpuMs, threadStatPath } from './cpu';
+import { peakRssBytes, threadCpuMs, threadStatPath } from './cpu';
 import type { FromWorker, ToWorker, WorkerSetup } from './harness';
 
-const port = parentPort;
-if (port === null) throw new Error('test/fuzz/worker.ts runs as a worker thread');
-const setup = workerData as WorkerSetup;
+if (process.send === undefined) throw new Error('test/fuzz/worker.ts runs as a child process of the harness');
 const statPath = threadStatPath();
+let setup: WorkerSetup | undefined;
 
 /** The base files' texts, read once per worker. */
 const texts = new Map<string, string>();
@@ -32,10 +30,16 @@ const read = (path: string): string => {
 };
 
 const ready = loadPythonParser();
-const send = (m: FromWorker): void => port.postMessage(m);
+const send = (m: FromWorker): void => void process.send?.(m);
 
-port.on('message', (m: ToWorker) => {
+process.on('message', (m: ToWorker) => {
+  if ('kind' in m) {
+    setup = m.setup;
+    void ready.then(() => send({ kind: 'ready', statPath }));
+    return;
+  }
   void ready.then(() => {
+    if (setup === undefined) throw new Error('fuzz worker: an input came before the setup');
     const input = makeInput(setup.seed, m.input, setup.bases, read);
     const cpuAtStart = threadCpuMs(statPath);
     send({
@@ -55,11 +59,13 @@ port.on('message', (m: ToWorker) => {
       ms: performance.now() - started,
       cpuMs: cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart,
       heapMb: process.memoryUsage().heapUsed / 1024 / 1024,
+      peakRssMb: ((b) => (b === undefined ? undefined : b / 1024 / 1024))(peakRssBytes()),
       ...outcome,
     });
   });
 });
-send({ kind: 'ready', statPath });
+// The harness ending (or dying) ends its workers.
+process.on('disconnect', () => process.exit(0));
 
 function answer(req: FuzzInput): { ruleFailures: string[]; crash?: string } {
   const ruleFailures: string[] = [];
