@@ -245,3 +245,9 @@ test('found by npm run fuzz: a CDK stack file nested 10,000 levels deep is not r
   const text = `import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', { memorySize: ${deep} });\n`;
   assert.doesNotThrow(() => new StackSource('/fuzz/cdk/lib/stack.ts', text, '/fuzz/cdk'));
 });
+
+test('found by npm run fuzz: a CDK stack file with an expression 20,000 operators long (no brackets) is not read, and nothing overflows', () => {
+  // Seed 4242, input 4993: `a+a+…` has no bracket to count, and the reader's walk overflowed.
+  const text = `import * as lambda from 'aws-cdk-lib/aws-lambda';\nconst size = ${'1+'.repeat(20_000)}1;\nnew lambda.Function(this, 'F', { memorySize: size });\n`;
+  assert.doesNotThrow(() => new StackSource('/fuzz/cdk/lib/stack.ts', text, '/fuzz/cdk'));
+});

@@ -16,6 +16,17 @@ test('secretKind: credential shapes are reported whatever the name', () => {
   assert.equal(secretKind('CONN', 'Server=db;User Id=sa;Password=Sup3rS3cret;'), 'a password in a connection string');
 });
 
+test('found by npm run fuzz: secretKind reads a long run of ${ in linear time, and leaves literals past 16 KB alone', () => {
+  // `${${${…` (240,000 characters, from a mutated handler) took 26 s in the placeholder pattern.
+  assert.equal(secretKind('API_KEY', '${'.repeat(120_000)), undefined);
+  assert.equal(
+    secretKind('CERT', `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(20_000)}\n-----END PRIVATE KEY-----`),
+    undefined,
+  );
+  assert.equal(secretKind('DB_PASSWORD', '${DB_PASSWORD}'), undefined);
+  assert.equal(secretKind('API_KEY', '${{ secrets.API_KEY_Z3MSXK7Q }}'), undefined);
+});
+
 test('secretKind: random values under secret-like names', () => {
   assert.equal(secretKind('STRIPE_SECRET_KEY', 'sk_live_51H8xQ2Lk9vT3mZ7pR4wY6nB'), 'a hard-coded key');
   assert.equal(secretKind('githubToken', 'ghp_4f9Kq2Lm8Nx7Vb3Zc1Rt6Yw0Pa5Sd2Fg9Hj'), 'a hard-coded token');

@@ -13,8 +13,14 @@ const SECRET_NAME =
 const REFERENCE_NAME =
   /(?:_|^)(arn|name|names|id|ids|path|param|parameter|ssm|url|uri|endpoint|host|table|bucket|queue|topic|header|ttl|expiry|expiration|expires|timeout|length|size|type|field|prefix|suffix|region|version|enabled|file|location|key_?id|secret_?id|limit|count|duration|seconds|minutes|hours|days|env|mode|issuer|audience|algorithm|alg|scope|scopes)$/i;
 
+/** The longest value examined (characters). */
+const MAX_SECRET_LENGTH = 16 * 1024;
+
 /** What kind of secret a value is, for a message; `undefined` when it does not look like one. */
 export function secretKind(name: string | undefined, value: string): string | undefined {
+  // A credential is at most a few KB (a 4096-bit RSA private key in PEM is about 3.3 KB); longer
+  // literals are data, and the patterns below are not meant for hundreds of KB.
+  if (value.length > MAX_SECRET_LENGTH) return undefined;
   const v = value.trim();
   if (v === '' || isReference(v)) return undefined;
   // AWS documentation's placeholder keys (`AKIAIOSFODNN7EXAMPLE`) are not secrets.
@@ -49,7 +55,8 @@ function isReference(v: string): boolean {
   return (
     /^arn:/.test(v) ||
     /\{\{resolve:/.test(v) ||
-    /\$\{[^}]*\}|^\$[A-Z_]+$|^<[^>]*>$|^%[^%]+%$/.test(v) ||
+    // `[^}$]`, not `[^}]`: each try stops at the next `$`, so `${${${…` is linear, not quadratic.
+    /\$\{[^}$]*\}|^\$[A-Z_]+$|^<[^>]*>$|^%[^%]+%$/.test(v) ||
     /^\/[\w./-]*$/.test(v) ||
     /^(?:https?|wss?|file|s3):\/\/[^@\s]*$/.test(v) ||
     /^(?:ssm|secretsmanager|secret|param):/i.test(v)

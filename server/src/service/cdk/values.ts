@@ -5,7 +5,7 @@
  * followed; everything else is `unknown`, with the reason kept for hovers and the docs.
  * Nothing is executed and no module is loaded.
  */
-import { codeOverLimit } from '../input';
+import { parseWithinBudgets } from '../parseCode';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { typescript, type TS } from './typescript';
 
@@ -108,11 +108,11 @@ export class StackSource {
     const ts = this.ts;
     this.path = path;
     const kind = /\.[cm]?jsx?$/i.test(path) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
-    // Code past the input budgets (nesting, line length, size: ../input.ts) is not read: the
-    // parser and this reader recurse per level, and a deeply nested stack file overflowed the
-    // stack (npm run fuzz seed 20261207, input 19901).
-    const readable = codeOverLimit(text) === undefined ? text : '';
-    this.sf = ts.createSourceFile(path, readable, ts.ScriptTarget.Latest, true, kind);
+    // Code past the input budgets (nesting, syntax depth, line length, size: ../parseCode.ts) is
+    // not read: the parser and this reader recurse per level, and a deeply nested stack file
+    // overflowed the stack (npm run fuzz seed 20261207, input 19901; `a+a+…` seed 4242, input 4993).
+    this.sf =
+      parseWithinBudgets(ts, path, text, kind) ?? ts.createSourceFile(path, '', ts.ScriptTarget.Latest, true, kind);
     this.collect(this.sf);
   }
 

@@ -4,7 +4,7 @@
  * execution environment (module scope, during INIT) or once per request (inside a
  * handler). Rules and hovers read this model; it is built from the syntax tree only.
  */
-import { INPUT_LIMITS, codeOverLimit } from '../input';
+import { parseWithinBudgets } from '../parseCode';
 import ts from 'typescript';
 import type { Span } from '../model/types';
 import { Binder, boundNames, dottedName, isFunctionLike, rootIdentifier, skipOuter, type Declaration } from './scope';
@@ -135,19 +135,8 @@ export function parseHandlerFile(uri: string, text: string): ParsedHandlerFile {
   const lower = uri.toLowerCase();
   const language: 'js' | 'ts' = /\.[cm]?ts$/.test(lower) ? 'ts' : 'js';
   const kind = language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
-  // The TypeScript parser recurses once per nesting level and overflows the stack near a
-  // thousand; code nested past the budget is not parsed (../input.ts), it is reported.
-  // Expressions nested without brackets (`!!!!…x`, `await await …`, `a+a+…`) are caught after
-  // parsing: a tree deeper than the budget, or a parser that overflowed, is not analysed either.
-  let sourceFile: ts.SourceFile | undefined;
-  if (codeOverLimit(text) === undefined) {
-    try {
-      sourceFile = ts.createSourceFile(uri, text, ts.ScriptTarget.Latest, true, kind);
-      if (syntaxDepth(sourceFile) > INPUT_LIMITS.maxSyntaxDepth) sourceFile = undefined;
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-    }
-  }
+  // Code past the input budgets is not analysed, it is reported (../parseCode.ts).
+  let sourceFile = parseWithinBudgets(ts, uri, text, kind);
   const overLimit = sourceFile === undefined;
   sourceFile ??= ts.createSourceFile(uri, '', ts.ScriptTarget.Latest, true, kind);
   const binder = new Binder(sourceFile);
@@ -166,21 +155,6 @@ export function parseHandlerFile(uri: string, text: string): ParsedHandlerFile {
     binder,
     overLimit,
   };
-}
-
-/** The depth of a syntax tree, walked with an explicit stack (so a deep tree cannot overflow it). */
-function syntaxDepth(root: ts.Node): number {
-  let max = 0;
-  const stack: [ts.Node, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() ?? [root, 0];
-    if (depth > max) max = depth;
-    if (max > INPUT_LIMITS.maxSyntaxDepth) return max;
-    ts.forEachChild(node, (child) => {
-      stack.push([child, depth + 1]);
-    });
-  }
-  return max;
 }
 
 export function spanOf(node: ts.Node, file: ts.SourceFile): Span {
