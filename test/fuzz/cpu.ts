@@ -3,7 +3,7 @@
  * that computes for too long (a hang) from one that waits for a core on a loaded machine.
  * Elsewhere (no /proc) both return `undefined` and the harness falls back to wall time.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 
 /** /proc's file of the calling thread's statistics (`/proc/PID/task/TID/stat`). */
 export function threadStatPath(): string | undefined {
@@ -36,5 +36,14 @@ export function peakRssBytes(pid: number | 'self' = 'self'): number | undefined 
     return m ? Number(m[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Starts the process's peak resident memory (VmHWM) again from its resident memory now (Linux 4.0+, proc(5) `clear_refs`). */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // No /proc, or not allowed: the peak then covers the worker's whole life.
   }
 }

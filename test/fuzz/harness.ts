@@ -70,8 +70,10 @@ export interface FuzzResult {
   readonly slowestMs: number;
   readonly medianMs: number;
   /**
-   * The largest peak resident memory (VmHWM) of one worker process: what one language service
-   * took at most, as the language server's process would (Linux; 0 where /proc is missing).
+   * The largest resident memory (VmHWM) one worker process reached while answering an input: what
+   * one language service took at most, as the language server's process would. The peak is
+   * counted from after the input was made (after a garbage collection for inputs of 100,000
+   * characters or more, whose making leaves megabytes of garbage). Linux; 0 without /proc.
    */
   readonly peakRssMb: number;
   /** The largest JavaScript heap a worker held after an answer. */
@@ -320,7 +322,7 @@ function startLane(setup: WorkerSetup): Promise<Lane> {
   // A process per worker: its peak memory is one language service's, and a hang or a heap
   // exhausted ends that process alone.
   const worker = fork(join(__dirname, 'worker.ts'), [], {
-    execArgv: ['--import', 'tsx', `--max-old-space-size=${WORKER_HEAP_MB}`],
+    execArgv: ['--import', 'tsx', `--max-old-space-size=${WORKER_HEAP_MB}`, '--expose-gc'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
