@@ -9,6 +9,8 @@
  *   measured side by side.
  * - `LSP_EDITS=<n>`: the number of edits (default 100).
  * - `LSP_PROFILE=<dir>`: this tree's server writes a V8 CPU profile there (`node --cpu-prof`).
+ * - `LSP_NODE_ARGS="<flags>"`: Node.js flags for this tree's server (with `LSP_BASELINE=dist/server.js`,
+ *   the same build with and without them, side by side).
  */
 import {
   DidOpenTextDocumentNotification,
@@ -126,8 +128,12 @@ async function edit(run: Run, v: number, line: number): Promise<void> {
 async function main(): Promise<void> {
   const { text, memoryLines } = template(3000);
   const profile = process.env.LSP_PROFILE;
+  const nodeArgs = (process.env.LSP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const runs = [
-    await startRun('this tree', text, undefined, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    await startRun(nodeArgs.length > 0 ? `this tree (${nodeArgs.join(' ')})` : 'this tree', text, undefined, [
+      ...nodeArgs,
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    ]),
   ];
   const baseline = process.env.LSP_BASELINE;
   if (baseline) runs.push(await startRun(`baseline (${baseline})`, text, baseline));
