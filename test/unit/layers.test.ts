@@ -33,6 +33,8 @@ const LAYERS: readonly (readonly [string, number])[] = [
   // Leaves with no imports of their own: input budgets, byte decoding, argument parsing, and the
   // Node.js implementation of the file-system interface.
   ['server/src/service/input.ts', 0],
+  // Code parsed within those budgets (the compiler is passed in, so it loads nothing).
+  ['server/src/service/parseCode.ts', 0],
   ['server/src/service/decode.ts', 0],
   ['server/src/args.ts', 0],
   // Data: the scenario schema (the simulator validates scenarios with it).
