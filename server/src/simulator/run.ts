@@ -25,7 +25,7 @@ import {
   type TableDef,
 } from './aws/resources';
 import { installedSdkDir } from './aws/sdk';
-import type { CallContext } from './aws/types';
+import type { AwsCall, CallContext } from './aws/types';
 import { SimClock } from './clock';
 import type { SimulationConfig, SqsQueueConfig, StreamConfig } from './config';
 import { Simulation } from './engine';
@@ -183,10 +183,18 @@ class Run {
         // the process's CPU time then; the invocation's Duration is measured once it ends. On a
         // loaded machine the two readings can disagree by a few ms: the measured bar wins, and each
         // call is kept inside it.
-        inv.awsCalls = this.emulator.callsOf(inv.requestId, inv.attempt).map((c) => {
+        const placed = (c: AwsCall): AwsCall => {
           const startMs = Math.min(Math.max(c.startMs, inv.startMs), inv.endMs);
           return { ...c, startMs, durationMs: Math.max(0, Math.min(c.durationMs, inv.endMs - startMs)) };
+        };
+        // A call still in flight when the invocation ended (another record of its batch failed
+        // first, say) is listed as it was sent, and completed in the trace once AWS answers it; its
+        // bar ends with the invocation.
+        const calls = this.emulator.callsOf(inv.requestId, inv.attempt, (answered) => {
+          const i = inv.awsCalls?.findIndex((c) => c.id === answered.id) ?? -1;
+          if (inv.awsCalls && i >= 0) inv.awsCalls[i] = placed(answered);
         });
+        inv.awsCalls = calls.map(placed);
       },
     };
     // The caller's own services belong to the run once: they go with the scenario's function.

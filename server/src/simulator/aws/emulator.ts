@@ -218,9 +218,9 @@ export class AwsEmulator {
     for (const h of [...this.hanging]) if (h.ctx?.requestId === requestId && h.ctx.attempt === attempt) this.endHang(h);
   }
 
-  /** The calls made while a request ran. */
-  callsOf(requestId: string, attempt: number): AwsCall[] {
-    return this.recorder.forInvocation(requestId, attempt);
+  /** The calls made while a request ran, including those still in flight (`onLate` hears of each when it is answered). */
+  callsOf(requestId: string, attempt: number, onLate?: (call: AwsCall) => void): AwsCall[] {
+    return this.recorder.forInvocation(requestId, attempt, onLate);
   }
 
   /** The final state of the emulated resources (tables, queues, buckets, parameters, secrets). */

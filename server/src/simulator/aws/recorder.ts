@@ -29,6 +29,10 @@ export interface Effect {
 export class CallRecorder {
   readonly calls: AwsCall[] = [];
   private seq = 0;
+  /** Calls begun and not answered yet: an invocation that ends meanwhile still lists them (their requests reached AWS). */
+  private readonly open = new Set<AwsCall>();
+  /** Who hears of a call listed while in flight when it is answered (forInvocation's `onLate`). */
+  private readonly late = new Map<AwsCall, (call: AwsCall) => void>();
   /** The effects of each invocation attempt (`requestId#attempt`), in order. */
   private readonly effects = new Map<
     string,
@@ -37,7 +41,7 @@ export class CallRecorder {
 
   begin(ctx: CallContext | undefined, req: Pick<AwsRequest, 'service' | 'operation'>, startMs: number): AwsCall {
     this.seq += 1;
-    return {
+    const call: AwsCall = {
       id: `c${this.seq}`,
       function: ctx?.function ?? null,
       requestId: ctx?.requestId ?? null,
@@ -52,11 +56,21 @@ export class CallRecorder {
       summary: req.operation,
       duplicateOf: null,
     };
+    this.open.add(call);
+    return call;
   }
 
   /** Records a finished call; a successful write is checked against earlier attempts of its inputs. */
   finish(call: AwsCall, ctx: CallContext | undefined, effect: Effect | undefined): void {
+    this.open.delete(call);
     this.calls.push(call);
+    this.pair(call, ctx, effect);
+    const onLate = this.late.get(call);
+    this.late.delete(call);
+    onLate?.(call);
+  }
+
+  private pair(call: AwsCall, ctx: CallContext | undefined, effect: Effect | undefined): void {
     if (ctx === undefined || effect === undefined || call.outcome !== 'ok') return;
     const attemptKey = `${ctx.requestId}#${ctx.attempt}`;
     const inputs = new Set(ctx.inputs);
@@ -82,8 +96,19 @@ export class CallRecorder {
     this.effects.set(attemptKey, mine);
   }
 
-  forInvocation(requestId: string, attempt: number): AwsCall[] {
-    return this.calls.filter((c) => c.requestId === requestId && c.attempt === attempt);
+  /**
+   * The calls an invocation attempt made: those answered, then those still in flight (a handler
+   * that returns or fails while other calls of it are pending, such as one record of a batch
+   * failing while another's write is on its way). `onLate` hears of each of those when it is answered.
+   */
+  forInvocation(requestId: string, attempt: number, onLate?: (call: AwsCall) => void): AwsCall[] {
+    const mine = (c: AwsCall): boolean => c.requestId === requestId && c.attempt === attempt;
+    const inFlight = [...this.open].filter(mine);
+    if (onLate) for (const c of inFlight) this.late.set(c, onLate);
+    return [
+      ...this.calls.filter(mine),
+      ...inFlight.map((c) => ({ ...c, summary: `${c.summary} (no answer yet when the invocation ended)` })),
+    ];
   }
 }
 
