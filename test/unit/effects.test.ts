@@ -36,12 +36,15 @@ const CASES: readonly [string, 'info' | 'warning', RegExp | undefined][] = [
   ['js-parse-before-try', 'warning', undefined],
   // SDK reads (v3 GetItem, DetectLabels) change nothing: reading again repeats nothing.
   ['js-reads-only', 'info', /no effect beyond reading, logging/],
+  // Telemetry (PutMetricData, PutTraceSegments) is a data point, like a log line.
+  ['js-metrics-only', 'info', /no effect beyond reading, logging/],
   ['js-writes', 'warning', undefined],
   ['js-rethrows', 'warning', undefined],
   ['py-logs-only', 'info', /no effect beyond reading, logging/],
   ['py-chained', 'info', /no effect beyond reading, logging/],
   ['py-catch-all', 'info', /catches every error and returns/],
   ['py-reads-only', 'info', /no effect beyond reading, logging/],
+  ['py-metrics-only', 'info', /no effect beyond reading, logging/],
   ['py-writes', 'warning', undefined],
   // Powertools batch: the record handler's calls are the handler's (process_partial_response only runs it).
   ['py-powertools-logs-only', 'info', /no effect beyond reading, logging/],

@@ -175,12 +175,14 @@ function isPure(
   }
   if (receiver !== undefined && LOGGER.test(receiver) && name !== undefined && LOG_METHODS.test(name)) return true;
   if (receiver === undefined || name === undefined) return false;
-  if (PURE_METHODS.has(name) || READ_METHOD.test(name)) return true;
+  if (PURE_METHODS.has(name) || READ_METHOD.test(name) || TELEMETRY_METHOD.test(name)) return true;
   // SDK v2's `.promise()` only awaits the request it follows, which is judged on its own.
   if (name === 'promise' && node.arguments.length === 0) return true;
   // SDK v3: `client.send(new GetItemCommand(…))`.
   const command = name === 'send' ? node.arguments[0] : undefined;
-  return command !== undefined && ts.isNewExpression(command) && READ_COMMAND.test(command.expression.getText());
+  if (command === undefined || !ts.isNewExpression(command)) return false;
+  const commandName = command.expression.getText();
+  return READ_COMMAND.test(commandName) || TELEMETRY_COMMAND.test(commandName);
 }
 
 /**
@@ -190,6 +192,16 @@ function isPure(
  */
 const READ_METHOD = /^(get|list|describe|detect|query|scan|batchGet|head|lookup|search)([A-Z0-9]|$)/;
 const READ_COMMAND = /(^|\.)(Get|List|Describe|Detect|Query|Scan|BatchGet|Head|Lookup|Search)\w*Command$/;
+
+/**
+ * Telemetry: a CloudWatch metric datapoint (PutMetricData) or an X-Ray trace segment
+ * (PutTraceSegments). Like a log line (and like metrics written as log lines in the embedded
+ * metric format), a lost one costs a data point and a repeated one counts twice; neither loses
+ * or repeats the work the function exists for.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
+ */
+const TELEMETRY_METHOD = /^(putMetricData|putTraceSegments)$/;
+const TELEMETRY_COMMAND = /(^|\.)(PutMetricData|PutTraceSegments)Command$/;
 
 /**
  * True unless the handler is async and its body is catch-all try statements (and returns,

@@ -147,7 +147,7 @@ function isPure(model: PythonHandlerModel, c: PyCall): boolean {
     return PURE_BUILTINS.has(callee) || /(Error|Exception)$/.test(callee) || model.functions.has(callee);
   }
   if (c.receiver !== undefined && LOGGER.test(c.receiver)) return true;
-  return c.name !== undefined && (PURE_METHODS.has(c.name) || READ_OPERATION.test(c.name));
+  return c.name !== undefined && (PURE_METHODS.has(c.name) || READ_OPERATION.test(c.name) || TELEMETRY.test(c.name));
 }
 
 /**
@@ -156,6 +156,12 @@ function isPure(model: PythonHandlerModel, c: PyCall): boolean {
  * repeats nothing, and a lost read loses nothing.
  */
 const READ_OPERATION = /^(get|list|describe|detect|query|scan|batch_get|head|lookup|search)(_|$)/;
+
+/**
+ * Telemetry (CloudWatch `put_metric_data`, X-Ray `put_trace_segments`): like a log line, a lost
+ * or repeated one costs a data point, not the function's work (handlers/effects.ts says more).
+ */
+const TELEMETRY = /^(put_metric_data|put_trace_segments)$/;
 
 /**
  * True unless the handler's body is try statements with a catch-all `except` (bare,
