@@ -98,3 +98,15 @@ test('LL2101 under partial batch responses: an info only for a send nothing can 
   );
   assert.match(got[0]?.message ?? '', /nothing after this call can fail its record/);
 });
+
+test('LL0001: a Jinja (cookiecutter) source of a template is an info that says so, other syntax errors stay errors', () => {
+  const jinja = findings('LL0001/jinja.yaml', 'LL0001');
+  assert.equal(jinja.length, 1);
+  assert.equal(jinja[0]?.severity, 'info');
+  assert.match(jinja[0]?.message ?? '', /Jinja tags .* cookiecutter/);
+  const expression = findings('LL0001/jinja-expression.yaml', 'LL0001');
+  assert.equal(expression[0]?.severity, 'info');
+  const broken = findings('LL0001/bad.yaml', 'LL0001');
+  assert.equal(broken.length, 1);
+  assert.equal(broken[0]?.severity, 'error');
+});
