@@ -34,6 +34,9 @@ const CASES: readonly [string, 'info' | 'warning', RegExp | undefined][] = [
   // A client built, the event serialised and the clock read before the try: none of it throws.
   ['js-catch-all-prelude', 'info', /catches every error and returns/],
   ['js-parse-before-try', 'warning', undefined],
+  // The work is in a helper of the file whose body catches every error (and one whose catch rethrows).
+  ['js-catch-all-helper', 'info', /catches every error and returns/],
+  ['js-helper-rethrows', 'warning', undefined],
   // SDK reads (v3 GetItem, DetectLabels) change nothing: reading again repeats nothing.
   ['js-reads-only', 'info', /no effect beyond reading, logging/],
   // Telemetry (PutMetricData, PutTraceSegments) is a data point, like a log line.

@@ -205,20 +205,35 @@ const TELEMETRY_COMMAND = /(^|\.)(PutMetricData|PutTraceSegments)Command$/;
 
 /**
  * True unless the handler is async and its body is catch-all try statements (and returns,
- * logging and plain declarations) whose catch blocks neither throw nor report the error.
- * Callback-style handlers count as escaping: errors of their callbacks are not caught by a try.
+ * logging, plain declarations, and calls of this file's functions that themselves catch every
+ * error) whose catch blocks neither throw nor report the error. Callback-style handlers count as
+ * escaping: errors of their callbacks are not caught by a try.
  */
 function errorsEscape(model: HandlerModel, h: HandlerFunction): boolean {
-  const body = h.node.body;
-  if (!h.isAsync || body === undefined || !ts.isBlock(body)) return true;
+  return !catchesAll(model, h.node, h.isAsync, h.params[2], HELPER_DEPTH);
+}
+
+/** How many calls deep a helper that catches every error is followed (`handler → publish → send`). */
+const HELPER_DEPTH = 3;
+
+/** An async function whose body is guarded by catch-all try statements ({@link errorsEscape}). */
+function catchesAll(
+  model: HandlerModel,
+  fn: ts.FunctionLikeDeclaration,
+  isAsync: boolean,
+  callback: string | undefined,
+  depth: number,
+): boolean {
+  const body = fn.body;
+  if (!isAsync || body === undefined || !ts.isBlock(body)) return false;
   let guarded = false;
   for (const s of body.statements) {
     if (ts.isTryStatement(s) && s.catchClause !== undefined) {
       if (
-        reportsError(model, h, s.catchClause.block) ||
-        (s.finallyBlock !== undefined && reportsError(model, h, s.finallyBlock))
+        reportsError(model, callback, s.catchClause.block) ||
+        (s.finallyBlock !== undefined && reportsError(model, callback, s.finallyBlock))
       )
-        return true;
+        return false;
       guarded = true;
       continue;
     }
@@ -237,13 +252,42 @@ function errorsEscape(model: HandlerModel, h: HandlerFunction): boolean {
       /^console\./.test(s.expression.expression.getText(model.sourceFile))
     )
       continue;
-    return true;
+    if (ts.isExpressionStatement(s) && callsGuardedHelper(model, s.expression, depth)) {
+      guarded = true;
+      continue;
+    }
+    return false;
   }
-  return !guarded;
+  return guarded;
+}
+
+/**
+ * `await helper(a, b)` (or `return await`-less `helper(…)` awaited): a call of an async function
+ * of this file, with arguments that cannot throw, whose own body catches every error.
+ */
+function callsGuardedHelper(model: HandlerModel, e: ts.Expression, depth: number): boolean {
+  if (depth <= 0 || !ts.isAwaitExpression(e)) return false;
+  const call = e.expression;
+  if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return false;
+  if (call.arguments.some((a) => containsCall(a, model.sourceFile))) return false;
+  const d = model.lookup(call.expression);
+  const fn =
+    d === undefined
+      ? undefined
+      : ts.isFunctionDeclaration(d.node)
+        ? d.node
+        : ts.isVariableDeclaration(d.node) &&
+            d.node.initializer !== undefined &&
+            (ts.isArrowFunction(d.node.initializer) || ts.isFunctionExpression(d.node.initializer))
+          ? d.node.initializer
+          : undefined;
+  if (fn === undefined) return false;
+  const isAsync = fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true;
+  return catchesAll(model, fn, isAsync, undefined, depth - 1);
 }
 
 /** A `throw`, a `Promise.reject`, or a call that hands an error to Lambda (`callback(err)`, `context.fail`). */
-function reportsError(model: HandlerModel, h: HandlerFunction, block: ts.Node): boolean {
+function reportsError(model: HandlerModel, callback: string | undefined, block: ts.Node): boolean {
   let found = false;
   const walk = (n: ts.Node): void => {
     if (found) return;
@@ -252,7 +296,7 @@ function reportsError(model: HandlerModel, h: HandlerFunction, block: ts.Node): 
     if (ts.isCallExpression(n)) {
       const text = n.expression.getText(model.sourceFile);
       if (text === 'Promise.reject' || /^context\.(fail|done)$/.test(text)) found = true;
-      if (text === h.params[2] && n.arguments[0] !== undefined && n.arguments[0].kind !== ts.SyntaxKind.NullKeyword)
+      if (text === callback && n.arguments[0] !== undefined && n.arguments[0].kind !== ts.SyntaxKind.NullKeyword)
         found = true;
     }
     ts.forEachChild(n, walk);
