@@ -59,6 +59,7 @@ export function clientCreations(model: HandlerModel): ClientCreationFact[] {
       via: undefined,
       kept: target !== undefined && isSharedTarget(model, target),
       fromRequest: args.some((a) => usesTainted(model, a, taintOf(c.handler as HandlerFunction))),
+      loopBound: false,
       customResource:
         /\bRequestType\b/.test(c.handler.node.getText(model.sourceFile)) ||
         /['"]cfn-response['"]|\bResponseURL\b/.test(model.text),

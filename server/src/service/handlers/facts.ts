@@ -103,6 +103,12 @@ export interface ClientCreationFact {
   readonly fromRequest: boolean;
   /** The handler is a CloudFormation custom resource, which runs a few times per deployment. */
   readonly customResource: boolean;
+  /**
+   * An asyncio client (`httpx.AsyncClient`, `aiohttp.ClientSession`, aioboto3, motor) made in a
+   * coroutine: it belongs to the event loop running the request, and a Python handler runs its
+   * coroutines in a new loop per request (`asyncio.run`), so it cannot be made once at module scope.
+   */
+  readonly loopBound: boolean;
   /** Edits that move its statement to module scope, when that is a safe, mechanical change. */
   readonly moveToModuleScope: Fix | undefined;
 }

@@ -14,8 +14,9 @@ export const LL3001: Rule = {
     const findings: Finding[] = [];
     for (const c of clientCreationsOf(file)) {
       // A CloudFormation custom resource runs a few times per deployment; a client kept in a
-      // shared or guarded place is made once; one built from request data is per request on purpose.
-      if (c.customResource || c.kept || c.fromRequest) continue;
+      // shared or guarded place is made once; one built from request data is per request on purpose;
+      // an asyncio client made in a coroutine belongs to that request's event loop.
+      if (c.customResource || c.kept || c.fromRequest || c.loopBound) continue;
       const where = c.via ? ` (in ${c.via.fn}, which ${c.via.handler} calls)` : '';
       findings.push({
         ruleId: 'LL3001',

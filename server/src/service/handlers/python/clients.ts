@@ -31,9 +31,20 @@ const CLIENT_FACTORIES: ReadonlyMap<string, string> = new Map([
   ['httpx.Client', 'an HTTP client'],
   ['httpx.AsyncClient', 'an HTTP client'],
   ['urllib3.PoolManager', 'an HTTP connection pool'],
+  ['aiohttp.ClientSession', 'an HTTP session'],
   ['elasticsearch.Elasticsearch', 'an Elasticsearch client'],
   ['opensearchpy.OpenSearch', 'an OpenSearch client'],
 ]);
+
+/**
+ * Clients of asyncio: bound to the event loop they are first used in. Python's Lambda runtime
+ * calls a synchronous handler; async code runs through `asyncio.run` (or Powertools'
+ * `async_process_partial_response`), a new loop per request, and a client kept from an earlier
+ * request's loop fails ("Event loop is closed").
+ * https://docs.python.org/3/library/asyncio-runner.html#asyncio.run
+ */
+const LOOP_BOUND =
+  /^(httpx\.AsyncClient|aiohttp\.ClientSession|aioboto3\.Session|motor\.motor_asyncio\.AsyncIOMotorClient)$/;
 
 export function pythonClientCreations(model: PythonHandlerModel): ClientCreationFact[] {
   const out: ClientCreationFact[] = [];
@@ -72,6 +83,7 @@ export function pythonClientCreations(model: PythonHandlerModel): ClientCreation
       kept,
       fromRequest,
       customResource: isCustomResource(model, handler),
+      loopBound: LOOP_BOUND.test(c.origin) && c.inFunction !== undefined && isCoroutine(c.inFunction),
       moveToModuleScope: undefined,
     });
   }
@@ -85,4 +97,9 @@ export function pythonClientCreations(model: PythonHandlerModel): ClientCreation
 function isCustomResource(model: PythonHandlerModel, handler: PyFunction): boolean {
   if ([...model.imports.values()].some((m) => /^(cfnresponse|crhelper)(\.|$)/.test(m))) return true;
   return /\bRequestType\b/.test(handler.node.text);
+}
+
+/** `async def`: tree-sitter's `function_definition` starts with the `async` keyword. */
+function isCoroutine(fn: PyFunction): boolean {
+  return fn.node.firstChild?.type === 'async';
 }
