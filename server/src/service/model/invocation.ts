@@ -73,7 +73,10 @@ export function isKinesisOrDynamoDbStream(trigger: Trigger): boolean {
  * invoke the function is dropped when another trigger of the same type says more.
  */
 export function retryingTriggers(fn: FunctionModel, isPermission: (t: Trigger) => boolean): Trigger[] {
-  const retrying = fn.triggers.filter((t) => t.invocation !== 'sync' && eventInfo(t.type) !== undefined);
+  // A keep-warm ping is retried too, but a lost or repeated ping loses or repeats nothing.
+  const retrying = fn.triggers.filter(
+    (t) => t.invocation !== 'sync' && eventInfo(t.type) !== undefined && t.keepWarm !== true,
+  );
   return retrying.filter(
     (t) => !isPermission(t) || !retrying.some((o) => o !== t && o.type === t.type && !isPermission(o)),
   );

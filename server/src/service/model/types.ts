@@ -124,6 +124,11 @@ export interface Trigger {
    * the alias. Absent when it cannot be told.
    */
   readonly qualifier?: 'unqualified' | 'qualified';
+  /**
+   * A schedule whose constant input is a keep-warm ping (templates/keepWarm.ts): the handler is
+   * invoked only to keep an environment initialised, so its retries lose or repeat nothing.
+   */
+  readonly keepWarm?: true;
 }
 
 /** Asynchronous invocation configuration (EventInvokeConfig). */

@@ -1,3 +1,4 @@
+import { isKeepWarmInput } from './keepWarm';
 import type {
   AliasModel,
   AliasRoutingModel,
@@ -581,6 +582,9 @@ function readSamEvent(ev: TEntry, r: Resolver, queues: Map<string, QueueModel>):
     mapping: invocation === 'poll' && sourceKey !== undefined ? readMapping(props, sourceKey, r, queues) : undefined,
     path: scalarString(get(props, 'Path')),
     method: scalarString(get(props, 'Method')),
+    ...((type === 'Schedule' || type === 'ScheduleV2') && isKeepWarmInput(get(props, 'Input'))
+      ? { keepWarm: true as const }
+      : {}),
   };
 }
 
@@ -794,6 +798,7 @@ function readRelatedResource(
           path: undefined,
           method: undefined,
           qualifier,
+          ...(isSchedule && isKeepWarmInput(get(t, 'Input')) ? { keepWarm: true as const } : {}),
         });
       }
       return;

@@ -8,6 +8,7 @@
  * `environment` is merged over the provider's; `layers`, `vpc`, `architecture`, `runtime`,
  * `memorySize` and `timeout` on the function replace the provider's.
  */
+import { isKeepWarmInput } from './keepWarm';
 import type {
   AsyncConfigModel,
   DestinationModel,
@@ -528,7 +529,15 @@ class FunctionReader {
     if (type === 'EventBridgeRule' && get(config, 'schedule') !== undefined) type = 'Schedule';
     const info = EVENT_TYPES[type];
     const invocation: InvocationModel = info?.invocation ?? 'sync';
-    if (invocation !== 'poll') return { ...base, type, name: fallbackName, invocation, mapping: undefined };
+    if (invocation !== 'poll')
+      return {
+        ...base,
+        type,
+        name: fallbackName,
+        invocation,
+        mapping: undefined,
+        ...(type === 'Schedule' && isKeepWarmInput(get(config, 'input')) ? { keepWarm: true as const } : {}),
+      };
     const arnNode = config.kind === 'map' ? (get(config, 'arn') ?? get(config, 'bootstrapServers')) : config;
     if (e.key === 'stream') type = this.streamType(config, arnNode);
     const mapping = this.mapping(e.key, config, arnNode);
