@@ -261,3 +261,44 @@ test("a missing @aws-sdk v3 module is Lambda's ImportModuleError, with a note th
     ),
   );
 });
+
+test('a callback handler answers once the event loop is empty (callbackWaitsForEmptyEventLoop), or at once when it set it to false', async () => {
+  const trace = await simulate(
+    config(fn('callback-loop', { timeoutMs: 2000 }), [
+      sync(0, { pendingMs: 400 }),
+      sync(5_000, { pendingMs: 400, dontWait: true }),
+      sync(10_000, { forever: true }),
+      sync(20_000, { forever: true, dontWait: true }),
+    ]),
+  );
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [waits, early, never, frozen] = trace.invocations;
+  assert.ok(waits && early && never && frozen);
+  // The timer it left runs inside the invocation: its log line and its 400 ms are this request's.
+  assert.equal(waits.outcome, 'success');
+  assert.deepEqual(waits.response, { calledBack: true, ticks: 0 });
+  assert.ok(waits.durationMs >= 380, `waited ${waits.durationMs} ms for the timer`);
+  assert.ok(waits.logs.some((l) => /background work done after 400 ms/.test(l)));
+  // callbackWaitsForEmptyEventLoop = false: the response goes at once; the timer runs later.
+  assert.equal(early.outcome, 'success');
+  assert.ok(early.durationMs < 300, `answered after ${early.durationMs} ms`);
+  assert.ok(!early.logs.some((l) => /background work done/.test(l)));
+  // An interval (an open connection) never lets the loop empty: the invocation times out.
+  assert.equal(never.outcome, 'timeout');
+  assert.equal(never.errorType, 'Sandbox.Timedout');
+  // …unless the handler does not wait for it.
+  assert.equal(frozen.outcome, 'success');
+  assert.equal(frozen.cold, true, 'the timeout before ended that environment');
+});
+
+test('a plain handler without a callback answers null once the timer it left has run', async () => {
+  const trace = await simulate(config(fn('sync-pending'), [sync(0, { pendingMs: 300 })]));
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const inv = trace.invocations[0]!;
+  assert.equal(inv.outcome, 'success');
+  assert.equal(inv.response, null);
+  assert.ok(inv.durationMs >= 280, `answered after ${inv.durationMs} ms`);
+  assert.ok(inv.logs.some((l) => /timer ran/.test(l)));
+});

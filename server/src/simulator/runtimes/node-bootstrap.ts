@@ -327,10 +327,13 @@ function invoke(message: InvokeMessage): void {
   const started = performance.now();
   const deadline = started + message.remainingMs;
   let settled = false;
+  let calledBack = false;
 
   const finish = (error: unknown, result: unknown, failed: boolean): void => {
     if (settled) return;
     settled = true;
+    atEmptyEventLoop = null;
+    channel.ref();
     const durationMs = performance.now() - started;
     const cpu = meter();
     let payload: ErrorPayload | null = null;
@@ -378,8 +381,17 @@ function invoke(message: InvokeMessage): void {
     context['fail'] = (error: unknown) => finish(error, undefined, true);
     context['done'] = (error: unknown, result: unknown) => finish(error, result, error !== undefined && error !== null);
   }
-  const callback = (error?: unknown, result?: unknown): void =>
-    finish(error, result, error !== undefined && error !== null);
+  // A callback handler's result is sent once the event loop is empty, unless the handler set
+  // context.callbackWaitsForEmptyEventLoop to false before calling back (runtime interface client,
+  // CallbackContext.js): work it left running (a timer, an open connection) runs inside the
+  // invocation's Duration, or makes it time out.
+  const callback = (error?: unknown, result?: unknown): void => {
+    if (calledBack || settled) return;
+    calledBack = true;
+    const failed = error !== undefined && error !== null;
+    if (context['callbackWaitsForEmptyEventLoop']) whenEventLoopEmpty(() => finish(error, result, failed));
+    else finish(error, result, failed);
+  };
 
   try {
     const fn = handler as Handler;
@@ -393,17 +405,39 @@ function invoke(message: InvokeMessage): void {
         (value) => finish(null, value, false),
         (error: unknown) => finish(error, undefined, true),
       );
-    } else if (!callbackStyle) {
-      // A handler that returns neither a promise nor calls a callback answers null once the
-      // event loop is empty: Lambda drops a plain return value (runtime interface client,
-      // Runtime.js `_setDefaultExitListener`). The channel keeps this process's loop alive,
-      // so "empty" is taken to be now.
-      finish(null, undefined, false);
+    } else if (!calledBack) {
+      // A handler that returns no promise and has not called back answers null once the event
+      // loop is empty (a plain return value is dropped; runtime interface client, Runtime.js
+      // `_setDefaultExitListener`), unless its callback comes first.
+      whenEventLoopEmpty(() => finish(null, undefined, false));
     }
   } catch (error) {
     finish(error, undefined, true);
   }
 }
+
+/** What to do when the event loop has nothing left but the channel ({@link whenEventLoopEmpty}). */
+let atEmptyEventLoop: (() => void) | null = null;
+
+/**
+ * Calls `done` once the handler's own work is over: its timers, sockets and pending I/O. The
+ * channel to the simulator is this process's only handle of its own; unreferenced, it no longer
+ * keeps the event loop alive, so Node's 'beforeExit' says when nothing else does. A later call
+ * replaces the earlier one (the runtime keeps one such listener). Work that never ends (an open
+ * database connection, an interval) keeps the loop busy, and the invocation times out, as on Lambda.
+ */
+function whenEventLoopEmpty(done: () => void): void {
+  atEmptyEventLoop = done;
+  channel.unref();
+}
+
+process.on('beforeExit', () => {
+  const done = atEmptyEventLoop;
+  if (done === null) return;
+  atEmptyEventLoop = null;
+  channel.ref();
+  done();
+});
 
 /**
  * Uncaught exceptions and unhandled rejections end the runtime as Lambda's does: the error is
