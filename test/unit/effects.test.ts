@@ -49,6 +49,9 @@ const CASES: readonly [string, 'info' | 'warning', RegExp | undefined][] = [
   ['py-reads-only', 'info', /no effect beyond reading, logging/],
   ['py-metrics-only', 'info', /no effect beyond reading, logging/],
   ['py-writes', 'warning', undefined],
+  // Code written in the template (InlineCode / Code.ZipFile) is read too.
+  ['inline-js-logs-only', 'info', /no effect beyond reading, logging/],
+  ['inline-py-writes', 'warning', undefined],
   // Powertools batch: the record handler's calls are the handler's (process_partial_response only runs it).
   ['py-powertools-logs-only', 'info', /no effect beyond reading, logging/],
   ['py-powertools-writes', 'warning', undefined],

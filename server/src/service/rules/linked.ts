@@ -1,4 +1,4 @@
-import { buildHandlerModel } from '../handlers/model';
+import { buildHandlerModel, parseHandlerFile } from '../handlers/model';
 import { buildPythonModel } from '../handlers/python/model';
 import { parsePython } from '../handlers/python/parser';
 import { resolvePythonHandler } from '../handlers/python/files';
@@ -27,6 +27,8 @@ import { handlerEffects } from '../handlers/effects';
 import { pythonHandlerEffects } from '../handlers/python/effects';
 import type { HandlerEffects } from '../model/effects';
 import type { TemplateDocument } from '../templates/template';
+import { get, getPath, scalarString } from '../templates/tree';
+import { knownValue, type FunctionModel } from '../model/types';
 import type { TemplateRuleContext } from './types';
 
 /** What a function's handler file reaches over the network, whatever its language. */
@@ -128,8 +130,44 @@ export function functionEffects(ctx: TemplateRuleContext, only: ReadonlySet<stri
   const out = new Map<string, HandlerEffects>();
   for (const fn of ctx.template.functions) {
     if (!only.has(fn.logicalId)) continue;
-    const effects = code.get(fn.logicalId)?.effects ?? compiledEffects(fn, ctx.fs);
+    const effects = code.get(fn.logicalId)?.effects ?? compiledEffects(fn, ctx.fs) ?? inlineEffects(ctx.template, fn);
     if (effects !== undefined) out.set(fn.logicalId, effects);
   }
   return out;
+}
+
+/** Effects of inline code already read, per template and function. */
+const inlineCache = new WeakMap<TemplateDocument, Map<string, HandlerEffects | undefined>>();
+
+/**
+ * The effects of a function whose code is written in the template (`InlineCode`, `Code.ZipFile`:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html),
+ * read by the JS or Python analysis like a handler file. Only the effects are taken: the code has
+ * no file of its own for findings to point into. `undefined` when the code is not a plain string
+ * (`!Sub`, `!Join`), the runtime is not known, or the Python parser is not loaded.
+ */
+function inlineEffects(template: TemplateDocument, fn: FunctionModel): HandlerEffects | undefined {
+  if (!fn.inlineCode || fn.kind === 'cdk') return undefined;
+  let cached = inlineCache.get(template);
+  if (cached === undefined) inlineCache.set(template, (cached = new Map()));
+  if (cached.has(fn.logicalId)) return cached.get(fn.logicalId);
+  const props = getPath(template.root, 'Resources', fn.logicalId, 'Properties');
+  const text = scalarString(get(props, 'InlineCode') ?? getPath(props, 'Code', 'ZipFile'));
+  const runtime = knownValue(fn.runtime);
+  const handler = knownValue(fn.handler);
+  const dot = handler?.indexOf('.') ?? -1;
+  const name = handler !== undefined && dot > 0 ? handler.slice(dot + 1) : undefined;
+  let effects: HandlerEffects | undefined;
+  if (text !== undefined && runtime !== undefined && name !== undefined && name !== '') {
+    const uri = `${template.uri}#${fn.logicalId}`;
+    if (runtime.startsWith('nodejs')) {
+      effects = handlerEffects(buildHandlerModel(parseHandlerFile(`${uri}.js`, text), [name]), name);
+    } else if (runtime.startsWith('python')) {
+      const tree = parsePython(text);
+      if (tree === undefined) return undefined;
+      effects = pythonHandlerEffects(buildPythonModel(`${uri}.py`, text, tree, [name]), name);
+    }
+  }
+  cached.set(fn.logicalId, effects);
+  return effects;
 }
