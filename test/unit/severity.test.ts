@@ -110,3 +110,13 @@ test('LL0001: a Jinja (cookiecutter) source of a template is an info that says s
   assert.equal(broken.length, 1);
   assert.equal(broken[0]?.severity, 'error');
 });
+
+test('LL5001: a missing code folder is an error beside other code, an info for a template kept without any code', () => {
+  const alone = findings('../templates-only/orders/template.yaml', 'LL5001');
+  assert.equal(alone.length, 1);
+  assert.equal(alone[0]?.severity, 'info');
+  assert.match(alone[0]?.message ?? '', /no code anywhere around this template/);
+  const project = findings('LL5001/missing/template.yaml', 'LL5001');
+  assert.ok(project.length > 0);
+  assert.ok(project.every((f) => f.severity === 'error'));
+});

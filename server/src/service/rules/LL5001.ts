@@ -3,6 +3,7 @@ import { isKnown, type FunctionModel } from '../model/types';
 import { ProjectIndex } from '../project';
 import { BUILD_OUTPUT, codeRoot, uriToPath } from '../handlers/resolve';
 import { isPythonRuntime, pythonHandlerProblem } from '../handlers/python/files';
+import type { FileSystem } from '../fs';
 import type { Finding, TemplateRule } from './types';
 
 /**
@@ -21,24 +22,44 @@ export const LL5001: TemplateRule = {
     // A template that is not on disk (untitled, virtual) has no code folder to look in.
     if (fs.stat(templateDir)?.isDirectory !== true) return [];
     const rel = (p: string) => relative(templateDir, p).split('\\').join('/') || '.';
-    const report = (fn: FunctionModel, message: string) => {
-      if (isKnown(fn.handler)) findings.push({ ruleId: 'LL5001', message, uri: fn.handler.uri, span: fn.handler.span });
+    const report = (fn: FunctionModel, message: string, severity?: 'info') => {
+      if (isKnown(fn.handler))
+        findings.push({
+          ruleId: 'LL5001',
+          message,
+          uri: fn.handler.uri,
+          span: fn.handler.span,
+          ...(severity ? { severity } : {}),
+        });
     };
     /** The finding for a code folder that does not exist, whatever the function's language. */
-    const missingFolder = (fn: FunctionModel, root: string, handler: string): string => {
+    const missingFolder = (fn: FunctionModel, root: string, handler: string): void => {
       // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
       const sameButCase = fs
         .readDirectory(dirname(root))
         .find((n) => n !== basename(root) && n.toLowerCase() === basename(root).toLowerCase());
-      return sameButCase !== undefined
-        ? `The code folder ${rel(root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`
-        : `The code folder ${rel(root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`;
+      if (sameButCase !== undefined)
+        report(
+          fn,
+          `The code folder ${rel(root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`,
+        );
+      else if (hasNoCodeAround(templateDir, fs, project?.generation ?? 0))
+        report(
+          fn,
+          `The code folder ${rel(root)} of ${fn.logicalId} does not exist, and there is no code anywhere around this template: it looks like a template kept without its code (a copy, a snippet, an excerpt). Where it is deployed from, ${rel(root)} must hold Handler "${handler}".`,
+          'info',
+        );
+      else
+        report(
+          fn,
+          `The code folder ${rel(root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded.`,
+        );
     };
     for (const fn of template.functions) {
       // Python: a code folder that is not there (a build-output folder appears only after a build).
       const pyRoot = isPythonRuntime(fn) && isKnown(fn.handler) ? codeRoot(fn) : undefined;
       if (pyRoot !== undefined && fs.stat(pyRoot) === undefined && !BUILD_OUTPUT.test(pyRoot) && isKnown(fn.handler)) {
-        report(fn, missingFolder(fn, pyRoot, fn.handler.value));
+        missingFolder(fn, pyRoot, fn.handler.value);
         continue;
       }
       // Python: `module.function` as awslambdaric resolves it (handlers/python/files.ts).
@@ -68,12 +89,12 @@ export const LL5001: TemplateRule = {
         // A build-output folder (dist/, build/) appears only after a build.
         if (r.buildOutput) continue;
         const base = rel(r.tried[0] ?? r.root);
-        report(
-          fn,
-          r.rootExists
-            ? `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`
-            : missingFolder(fn, r.root, handler),
-        );
+        if (r.rootExists)
+          report(
+            fn,
+            `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`,
+          );
+        else missingFolder(fn, r.root, handler);
         continue;
       }
       const exportName = r.exportPath[0] ?? '';
@@ -106,3 +127,48 @@ export const LL5001: TemplateRule = {
     return findings;
   },
 };
+
+/** Files that are code, or a project's manifest, in any language Lambda runs. */
+const CODE_FILE =
+  /\.([cm]?[jt]sx?|py|java|kt|go|cs|fs|rb|rs|php|ps1)$|^(package\.json|requirements\.txt|pyproject\.toml|pom\.xml|build\.gradle(\.kts)?|go\.mod|Cargo\.toml|Gemfile|[^.].*\.(cs|fs)proj)$/;
+/** Folders never looked into for code. */
+const NOT_CODE_DIRS = new Set(['node_modules', '.git', '.aws-sam', 'cdk.out', '.serverless', '__pycache__']);
+/** How much of the tree around a template is read before giving up (and assuming code is there). */
+const AROUND_DEPTH = 3;
+const AROUND_ENTRIES = 3000;
+
+/**
+ * Answers per file system and folder, the walk shared by every template of the folder; dropped
+ * when the project index sees files change (its generation), so a language server notices code
+ * added beside a template.
+ */
+const aroundCache = new WeakMap<FileSystem, { generation: number; byDir: Map<string, boolean> }>();
+
+/**
+ * True when no code file or manifest is anywhere in the template's parent folder, down to
+ * {@link AROUND_DEPTH} levels: a template kept apart from its code (a collection of templates, a
+ * documentation snippet). A project whose CodeUri names a wrong folder still has its code near the
+ * template, so it keeps the error. A tree too large to read within the budget counts as having code.
+ */
+function hasNoCodeAround(templateDir: string, fs: FileSystem, generation: number): boolean {
+  const top = dirname(templateDir);
+  let cached = aroundCache.get(fs);
+  if (cached?.generation !== generation) aroundCache.set(fs, (cached = { generation, byDir: new Map() }));
+  const byDir = cached.byDir;
+  const hit = byDir.get(top);
+  if (hit !== undefined) return hit;
+  let read = 0;
+  const hasCode = (dir: string, depth: number): boolean => {
+    for (const name of fs.readDirectory(dir)) {
+      if (++read > AROUND_ENTRIES) return true;
+      if (CODE_FILE.test(name)) return true;
+      if (depth < AROUND_DEPTH && !NOT_CODE_DIRS.has(name) && fs.stat(join(dir, name))?.isDirectory === true) {
+        if (hasCode(join(dir, name), depth + 1)) return true;
+      }
+    }
+    return false;
+  };
+  const none = !hasCode(top, 0);
+  byDir.set(top, none);
+  return none;
+}
