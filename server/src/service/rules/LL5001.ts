@@ -32,6 +32,7 @@ export const LL5001: TemplateRule = {
           ...(severity ? { severity } : {}),
         });
     };
+    const noCode = () => hasNoCodeAround(templateDir, fs, project?.generation ?? 0);
     /** The finding for a code folder that does not exist, whatever the function's language. */
     const missingFolder = (fn: FunctionModel, root: string, handler: string): void => {
       // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
@@ -43,7 +44,7 @@ export const LL5001: TemplateRule = {
           fn,
           `The code folder ${rel(root)} of ${fn.logicalId} does not exist; ${rel(join(dirname(root), sameButCase))} differs only in case, which works on a case-insensitive disk but not on Linux, where builds and Lambda run.`,
         );
-      else if (hasNoCodeAround(templateDir, fs, project?.generation ?? 0))
+      else if (noCode())
         report(
           fn,
           `The code folder ${rel(root)} of ${fn.logicalId} does not exist, and there is no code anywhere around this template: it looks like a template kept without its code (a copy, a snippet, an excerpt). Where it is deployed from, ${rel(root)} must hold Handler "${handler}".`,
@@ -65,7 +66,8 @@ export const LL5001: TemplateRule = {
       // Python: `module.function` as awslambdaric resolves it (handlers/python/files.ts).
       const python = pythonHandlerProblem(fn, fs);
       if (python !== undefined) {
-        report(fn, python);
+        if (noCode()) report(fn, `${python} ${KEPT_WITHOUT_CODE}`, 'info');
+        else report(fn, python);
         continue;
       }
       const r = index.resolutionOf(template, fn);
@@ -89,12 +91,12 @@ export const LL5001: TemplateRule = {
         // A build-output folder (dist/, build/) appears only after a build.
         if (r.buildOutput) continue;
         const base = rel(r.tried[0] ?? r.root);
-        if (r.rootExists)
-          report(
-            fn,
-            `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`,
-          );
-        else missingFolder(fn, r.root, handler);
+        if (!r.rootExists) missingFolder(fn, r.root, handler);
+        else {
+          const message = `Handler "${handler}" names a module that is not in the code folder: none of ${base}, ${base}.js, .mjs, .cjs (nor a .ts source) exists. Every invocation of ${fn.logicalId} would fail with Runtime.ImportModuleError.`;
+          if (noCode()) report(fn, `${message} ${KEPT_WITHOUT_CODE}`, 'info');
+          else report(fn, message);
+        }
         continue;
       }
       const exportName = r.exportPath[0] ?? '';
@@ -127,6 +129,10 @@ export const LL5001: TemplateRule = {
     return findings;
   },
 };
+
+/** Why a missing module is an info when no code is around the template ({@link hasNoCodeAround}). */
+const KEPT_WITHOUT_CODE =
+  'There is no code anywhere around this template, though: it looks like a template kept without its code (a copy, a snippet, an excerpt).';
 
 /** Files that are code, or a project's manifest, in any language Lambda runs. */
 const CODE_FILE =
