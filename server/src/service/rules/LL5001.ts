@@ -1,6 +1,6 @@
 import { basename, dirname, join, relative } from 'node:path';
 import { isKnown, type FunctionModel } from '../model/types';
-import { ProjectIndex } from '../project';
+import { NEVER_WALKED, ProjectIndex } from '../project';
 import { BUILD_OUTPUT, codeRoot, uriToPath } from '../handlers/resolve';
 import { isPythonRuntime, pythonHandlerProblem } from '../handlers/python/files';
 import type { FileSystem } from '../fs';
@@ -47,7 +47,7 @@ export const LL5001: TemplateRule = {
       else if (noCode())
         report(
           fn,
-          `The code folder ${rel(root)} of ${fn.logicalId} does not exist, and there is no code anywhere around this template: it looks like a template kept without its code (a copy, a snippet, an excerpt). Where it is deployed from, ${rel(root)} must hold Handler "${handler}".`,
+          `The code folder ${rel(root)} of ${fn.logicalId} does not exist, so Handler "${handler}" cannot be loaded. ${KEPT_WITHOUT_CODE}`,
           'info',
         );
       else
@@ -137,8 +137,6 @@ const KEPT_WITHOUT_CODE =
 /** Files that are code, or a project's manifest, in any language Lambda runs. */
 const CODE_FILE =
   /\.([cm]?[jt]sx?|py|java|kt|go|cs|fs|rb|rs|php|ps1)$|^(package\.json|requirements\.txt|pyproject\.toml|pom\.xml|build\.gradle(\.kts)?|go\.mod|Cargo\.toml|Gemfile|[^.].*\.(cs|fs)proj)$/;
-/** Folders never looked into for code. */
-const NOT_CODE_DIRS = new Set(['node_modules', '.git', '.aws-sam', 'cdk.out', '.serverless', '__pycache__']);
 /** How much of the tree around a template is read before giving up (and assuming code is there). */
 const AROUND_DEPTH = 3;
 const AROUND_ENTRIES = 3000;
@@ -168,7 +166,7 @@ function hasNoCodeAround(templateDir: string, fs: FileSystem, generation: number
     for (const name of fs.readDirectory(dir)) {
       if (++read > AROUND_ENTRIES) return true;
       if (CODE_FILE.test(name)) return true;
-      if (depth < AROUND_DEPTH && !NOT_CODE_DIRS.has(name) && fs.stat(join(dir, name))?.isDirectory === true) {
+      if (depth < AROUND_DEPTH && !NEVER_WALKED.has(name) && fs.stat(join(dir, name))?.isDirectory === true) {
         if (hasCode(join(dir, name), depth + 1)) return true;
       }
     }
