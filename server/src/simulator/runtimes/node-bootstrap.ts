@@ -431,13 +431,8 @@ function whenEventLoopEmpty(done: () => void): void {
   channel.unref();
 }
 
-process.on('beforeExit', () => {
-  const done = atEmptyEventLoop;
-  if (done === null) return;
-  atEmptyEventLoop = null;
-  channel.ref();
-  done();
-});
+// `done` is always an invocation's finish, which references the channel again.
+process.on('beforeExit', () => atEmptyEventLoop?.());
 
 /**
  * Uncaught exceptions and unhandled rejections end the runtime as Lambda's does: the error is
