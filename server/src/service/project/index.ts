@@ -100,6 +100,12 @@ export class ProjectIndex {
    * Resolutions to a file are not kept: they read package.json (`"type"`), which the stats do not cover.
    */
   private readonly unresolved = new Map<string, Resolution>();
+  /**
+   * Answers about folders read from disk by rules (LL5001: is any code around this template?),
+   * kept, like the stats, until a file changes on disk: a template edit does not change them, and
+   * walking the folders again for every template was most of a corpus check's time.
+   */
+  private readonly folderAnswers = new Map<string, boolean>();
 
   /**
    * @param staticDisk Documents are opened with their text on disk, which does not change while
@@ -181,6 +187,14 @@ export class ProjectIndex {
     if (!after || exportSignature(before) !== exportSignature(after)) this.bump();
   }
 
+  /** `question`'s answer about a folder, read once until a file changes on disk (see {@link folderAnswers}). */
+  folderAnswer(question: string, dir: string, read: () => boolean): boolean {
+    const key = `${question}\0${dir}`;
+    let answer = this.folderAnswers.get(key);
+    if (answer === undefined) this.folderAnswers.set(key, (answer = read()));
+    return answer;
+  }
+
   /** A file was created, changed or deleted on disk. */
   fileChanged(uri: string): void {
     this.forgetPath(uriToPath(uri));
@@ -192,6 +206,7 @@ export class ProjectIndex {
     this.listings.delete(dirname(path));
     this.stats.clear();
     this.unresolved.clear();
+    this.folderAnswers.clear();
     this.rootTemplates = undefined;
     this.cdkApps.clear();
     this.bump();

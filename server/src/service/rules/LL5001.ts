@@ -32,7 +32,8 @@ export const LL5001: TemplateRule = {
           ...(severity ? { severity } : {}),
         });
     };
-    const noCode = () => hasNoCodeAround(templateDir, fs, project?.generation ?? 0);
+    const noCode = () =>
+      index.folderAnswer('no code around', dirname(templateDir), () => hasNoCodeAround(templateDir, fs));
     /** The finding for a code folder that does not exist, whatever the function's language. */
     const missingFolder = (fn: FunctionModel, root: string, handler: string): void => {
       // `ProducerFunction/` next to `producerFunction/`: fine on macOS, missing on Linux where builds run.
@@ -142,25 +143,13 @@ const AROUND_DEPTH = 3;
 const AROUND_ENTRIES = 3000;
 
 /**
- * Answers per file system and folder, the walk shared by every template of the folder; dropped
- * when the project index sees files change (its generation), so a language server notices code
- * added beside a template.
- */
-const aroundCache = new WeakMap<FileSystem, { generation: number; byDir: Map<string, boolean> }>();
-
-/**
  * True when no code file or manifest is anywhere in the template's parent folder, down to
  * {@link AROUND_DEPTH} levels: a template kept apart from its code (a collection of templates, a
  * documentation snippet). A project whose CodeUri names a wrong folder still has its code near the
  * template, so it keeps the error. A tree too large to read within the budget counts as having code.
  */
-function hasNoCodeAround(templateDir: string, fs: FileSystem, generation: number): boolean {
+function hasNoCodeAround(templateDir: string, fs: FileSystem): boolean {
   const top = dirname(templateDir);
-  let cached = aroundCache.get(fs);
-  if (cached?.generation !== generation) aroundCache.set(fs, (cached = { generation, byDir: new Map() }));
-  const byDir = cached.byDir;
-  const hit = byDir.get(top);
-  if (hit !== undefined) return hit;
   let read = 0;
   const hasCode = (dir: string, depth: number): boolean => {
     for (const name of fs.readDirectory(dir)) {
@@ -172,7 +161,5 @@ function hasNoCodeAround(templateDir: string, fs: FileSystem, generation: number
     }
     return false;
   };
-  const none = !hasCode(top, 0);
-  byDir.set(top, none);
-  return none;
+  return !hasCode(top, 0);
 }
