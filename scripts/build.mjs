@@ -230,16 +230,6 @@ const targets = [
   },
   {
     ...common,
-    // The CLI's worker threads that parse templates when a check has many (server/src/parsePool.ts).
-    entryPoints: ['server/src/parseWorker.ts'],
-    outfile: 'dist/parse-worker.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    plugins: [sharedYaml],
-  },
-  {
-    ...common,
     entryPoints: ['server/src/simulator/commands.ts'],
     outfile: 'dist/simulate.js',
     platform: 'node',

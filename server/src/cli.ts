@@ -2,7 +2,6 @@
  * `lambda-lens` — the command line: `check` for terminals and CI (text, JSON, SARIF).
  */
 import { readFileSync, readdirSync, lstatSync, realpathSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as Sarif from 'sarif';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -11,7 +10,6 @@ import {
   LanguageService,
   RULES,
   docsUrl,
-  formatOf,
   handlerLanguage,
   isHandlerPath,
   isPythonPath,
@@ -20,7 +18,6 @@ import {
   type Diagnostic,
   type RuleSettings,
 } from './service';
-import { ParsePool, type PendingParse } from './parsePool';
 import { nodeFileSystem } from './nodeFs';
 import { renderStacksFor } from './cdkTargets';
 import { NEVER_WALKED } from './service/project';
@@ -249,8 +246,6 @@ const SKIP_DIRS = NEVER_WALKED;
 const CANDIDATE_EXT = new Set(['.yaml', '.yml', '.json', '.template']);
 /** Build output: its JS is checked only when a template points at it (else the sources are). */
 const BUILD_DIR = /(^|[\\/])(dist|build|out|coverage|\.next|\.nuxt|\.webpack|\.esbuild)([\\/])/;
-/** Files read (and templates parsed, in worker threads) ahead of the one being checked. */
-const READ_AHEAD = 32;
 /** Files larger than this are skipped with a note (CloudFormation's own limit is 1 MB). */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -330,95 +325,82 @@ async function check(args: readonly string[], io: Output, options: RunOptions): 
   const results: FileResult[] = [];
   let unreadable = 0;
   let handlerFiles = 0;
-  // Over many files, template texts are read ahead and parsed in worker threads while this one runs the rules.
-  // Only with a core to spare: on a busy machine a worker takes turns with this thread, and copying its trees costs more than it saves.
-  const spare = availableParallelism() - loadavg()[0] >= 1;
-  const pool = spare ? ParsePool.for(files.filter((f) => handlerLanguage(f.path) === undefined).length) : undefined;
-  const reader = new ReadAhead(
-    files.map((f) => f.path),
-    pool,
-  );
-  try {
-    for (const [i, { path, explicit }] of files.entries()) {
-      const { read, parsed } = reader.take(i);
-      if (read.kind === 'skip') {
-        if (explicit) io.err(`lambda-lens: ${path}: skipped, ${read.why}`);
-        // A template-named file that cannot be read as text is reported, never skipped in silence.
-        else if (read.why === 'binary' && TEMPLATE_EXT.test(path)) {
-          const uri = URI.file(resolve(path)).toString();
-          results.push({
-            path,
-            diagnostics: [
-              encodingNote(
-                uri,
-                'This file is not text (it holds NUL bytes in no known encoding), so Lambda Lens did not read it.',
-              ),
-            ],
-            text: '',
-          });
-        }
-        continue;
+  for (const { path, explicit } of files) {
+    const read = readText(path);
+    if (read.kind === 'skip') {
+      if (explicit) io.err(`lambda-lens: ${path}: skipped, ${read.why}`);
+      // A template-named file that cannot be read as text is reported, never skipped in silence.
+      else if (read.why === 'binary' && TEMPLATE_EXT.test(path)) {
+        const uri = URI.file(resolve(path)).toString();
+        results.push({
+          path,
+          diagnostics: [
+            encodingNote(
+              uri,
+              'This file is not text (it holds NUL bytes in no known encoding), so Lambda Lens did not read it.',
+            ),
+          ],
+          text: '',
+        });
       }
-      if (read.kind === 'error') {
-        io.err(`lambda-lens: ${path}: ${read.why}`);
-        unreadable++;
-        continue;
-      }
-      const uri = URI.file(resolve(path)).toString();
-      const tree = parsed && (await parsed.result());
-      const doc = { uri, text: read.text, version: 0, ...(tree ? { parsed: tree } : {}) };
-      // The Python parser (WebAssembly) loads at the first Python file, or template whose Python handler file is there.
-      if (!pythonLoaded && (isPythonPath(path) || (/\bpython\d/.test(read.text) && service.hasPythonCode(doc)))) {
-        pythonLoaded = true;
-        if (!(await loadPythonParser()))
-          io.err(`lambda-lens: Python handlers are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
-      }
-      let diagnostics: readonly Diagnostic[];
-      try {
-        const stack = isHandlerPath(path) && service.isCdkStack(doc);
-        if (handlerLanguage(path) !== undefined && !stack) {
-          // JS/TS and Python files count when they hold a Lambda handler: linked from a template, or shaped like one.
-          // A CDK stack that creates functions counts as a template.
-          const linked = service.dependents(uri).length > 0;
-          if (!service.hasHandlers(doc) || (!linked && !explicit && BUILD_DIR.test(path))) {
-            if (explicit) io.err(`lambda-lens: ${path}: no Lambda handler found, skipped`);
-            service.forget(uri);
-            continue;
-          }
-          handlerFiles++;
-        } else if (!stack && !service.isTemplate(doc)) {
-          if (explicit) io.err(`lambda-lens: ${path}: not a SAM / CloudFormation template, skipped`);
+      continue;
+    }
+    if (read.kind === 'error') {
+      io.err(`lambda-lens: ${path}: ${read.why}`);
+      unreadable++;
+      continue;
+    }
+    const uri = URI.file(resolve(path)).toString();
+    const doc = { uri, text: read.text, version: 0 };
+    // The Python parser (WebAssembly) loads at the first Python file, or template whose Python handler file is there.
+    if (!pythonLoaded && (isPythonPath(path) || (/\bpython\d/.test(read.text) && service.hasPythonCode(doc)))) {
+      pythonLoaded = true;
+      if (!(await loadPythonParser()))
+        io.err(`lambda-lens: Python handlers are not checked: ${pythonParserFailure() ?? 'the parser did not load'}`);
+    }
+    let diagnostics: readonly Diagnostic[];
+    try {
+      const stack = isHandlerPath(path) && service.isCdkStack(doc);
+      if (handlerLanguage(path) !== undefined && !stack) {
+        // JS/TS and Python files count when they hold a Lambda handler: linked from a template, or shaped like one.
+        // A CDK stack that creates functions counts as a template.
+        const linked = service.dependents(uri).length > 0;
+        if (!service.hasHandlers(doc) || (!linked && !explicit && BUILD_DIR.test(path))) {
+          if (explicit) io.err(`lambda-lens: ${path}: no Lambda handler found, skipped`);
           service.forget(uri);
           continue;
         }
-        diagnostics = service.validate(doc);
-      } catch (e) {
-        io.err(
-          `lambda-lens: ${path}: internal error while checking: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-        );
-        unreadable++;
+        handlerFiles++;
+      } else if (!stack && !service.isTemplate(doc)) {
+        if (explicit) io.err(`lambda-lens: ${path}: not a SAM / CloudFormation template, skipped`);
+        service.forget(uri);
         continue;
       }
-      service.forget(uri);
-      const notes: Diagnostic[] = read.invalidUtf8
+      diagnostics = service.validate(doc);
+    } catch (e) {
+      io.err(
+        `lambda-lens: ${path}: internal error while checking: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+      unreadable++;
+      continue;
+    }
+    service.forget(uri);
+    const notes: Diagnostic[] = read.invalidUtf8
+      ? [
+          encodingNote(
+            uri,
+            'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.',
+          ),
+        ]
+      : read.encoding === 'utf-16le' || read.encoding === 'utf-16be'
         ? [
             encodingNote(
               uri,
-              'This file is not valid UTF-8 (CloudFormation requires UTF-8); invalid bytes were read as U+FFFD.',
+              `This file is ${read.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'}; Lambda Lens decoded and checked it, but CloudFormation requires UTF-8: save it as UTF-8 before deploying.`,
             ),
           ]
-        : read.encoding === 'utf-16le' || read.encoding === 'utf-16be'
-          ? [
-              encodingNote(
-                uri,
-                `This file is ${read.encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'}; Lambda Lens decoded and checked it, but CloudFormation requires UTF-8: save it as UTF-8 before deploying.`,
-              ),
-            ]
-          : [];
-      results.push({ path, diagnostics: [...notes, ...diagnostics], text: read.text });
-    }
-  } finally {
-    pool?.close();
+        : [];
+    results.push({ path, diagnostics: [...notes, ...diagnostics], text: read.text });
   }
 
   const findings = results.flatMap((r) => toJsonFindings(r));
@@ -500,44 +482,6 @@ function encodingNote(uri: string, message: string): Diagnostic {
     docs: docsUrl('LL0002'),
     fixes: [],
   };
-}
-
-/** A file read, and the parse of its text when a worker thread makes it. */
-interface FileRead {
-  readonly read: ReadResult;
-  readonly parsed: PendingParse | undefined;
-}
-
-/**
- * Reads the files in order, {@link READ_AHEAD} ahead of the one being checked when there is a
- * parse pool, which gets the template texts (not handler code) to parse meanwhile; without a
- * pool, each file is read when it is checked.
- */
-class ReadAhead {
-  private readonly ahead = new Map<number, FileRead>();
-  private next = 0;
-
-  constructor(
-    private readonly paths: readonly string[],
-    private readonly pool: ParsePool | undefined,
-  ) {}
-
-  /** The `i`th file (taken once, in order). */
-  take(i: number): FileRead {
-    const end = Math.min(i + (this.pool ? READ_AHEAD : 1), this.paths.length);
-    for (; this.next < end; this.next++) {
-      const path = this.paths[this.next] as string;
-      const read = readText(path);
-      const parsed =
-        this.pool && read.kind === 'text' && handlerLanguage(path) === undefined
-          ? this.pool.parse(read.text, formatOf(URI.file(resolve(path)).toString()))
-          : undefined;
-      this.ahead.set(this.next, { read, parsed });
-    }
-    const file = this.ahead.get(i) ?? { read: readText(this.paths[i] as string), parsed: undefined };
-    this.ahead.delete(i);
-    return file;
-  }
 }
 
 type ReadResult =

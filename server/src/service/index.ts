@@ -10,14 +10,7 @@ import { RULES } from './rules';
 import type { HandlerRuleContext, Rule, TemplateRuleContext } from './rules/types';
 import { accessLines } from './rules/LL4007';
 import { docsUrl, type Finding, type Fix, type Severity } from './model/findings';
-import {
-  formatOf,
-  looksLikeTemplate,
-  readParsedTemplate,
-  readTemplate,
-  type TemplateDocument,
-} from './templates/template';
-import type { ParsedTree } from './templates/parse';
+import { formatOf, looksLikeTemplate, readTemplate, type TemplateDocument } from './templates/template';
 import { templateHover, type HoverResult } from './hover/template';
 import type { Span } from './model/types';
 import type { HandlerFile } from './handlers/facts';
@@ -35,7 +28,7 @@ export type { FileSystem } from './fs';
 export type { Finding, Fix, Severity } from './model/findings';
 export type { HoverResult } from './hover/template';
 export type { TemplateDocument } from './templates/template';
-export { formatOf, readTemplateFunctions } from './templates/template';
+export { readTemplateFunctions } from './templates/template';
 export type { ParsedTree } from './templates/parse';
 export { RULES, ruleById } from './rules';
 export { docsUrl } from './model/findings';
@@ -87,11 +80,6 @@ export interface DocumentInput {
   readonly uri: string;
   readonly text: string;
   readonly version?: number;
-  /**
-   * The text's parse (templates/parse.ts `parseTreeText`, in the format {@link formatOf} the uri
-   * says), when the caller has it already: the CLI parses many files in worker threads.
-   */
-  readonly parsed?: ParsedTree;
 }
 
 /** What `workspaceFiles` returns: the templates and handler files of the workspace. */
@@ -266,10 +254,7 @@ export class LanguageService {
     // The last version's parse: an edit inside one resource re-reads only that resource (templates/patch.ts).
     // The workspace index may have read this text from disk already (for a handler file's templates).
     const template =
-      this.project.diskTemplate(doc.uri, doc.text) ??
-      (doc.parsed
-        ? readParsedTemplate(doc.uri, doc.text, doc.parsed)
-        : readTemplate(doc.uri, doc.text, formatOf(doc.uri), hit?.template));
+      this.project.diskTemplate(doc.uri, doc.text) ?? readTemplate(doc.uri, doc.text, formatOf(doc.uri), hit?.template);
     this.cache.set(doc.uri, { version: doc.version, text: doc.text, template });
     if (template.functions.length > 0) this.project.updateTemplate(template);
     return template;

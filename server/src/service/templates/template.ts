@@ -55,11 +55,8 @@ export function readTemplate(
   return readParsedTemplate(uri, text, parseTreeText(text, format, previous), previous);
 }
 
-/**
- * {@link readTemplate} from the text's parse (`parseTreeText`), made elsewhere (the CLI parses in
- * worker threads); `previous` is the template the parse patched, if it did.
- */
-export function readParsedTemplate(
+/** {@link readTemplate} from the text's parse; `previous` is the template the parse patched, if it did. */
+function readParsedTemplate(
   uri: string,
   text: string,
   parsed: ParsedTree,
