@@ -81,7 +81,7 @@ function requireWithCodeCache(file, kind) {
   }
   const mod = { exports: {}, filename: file, id: file, loaded: false };
   bundles.set(file, mod);
-  // The bundles beside it that it requires (./yaml.js, ./typescript.js) load the same way.
+  // The bundles beside it that it requires (./yaml.js, ./js-yaml.js, ./typescript.js) load the same way.
   const plain = createRequire(file);
   const bundleRequire = (id) => {
     if (!/^\.\/[\w-]+\.js$/.test(id)) return plain(id);

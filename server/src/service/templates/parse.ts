@@ -1,10 +1,25 @@
-import { parseDocument, isMap, isSeq, isScalar, isAlias, isPair, type Node as YamlNode, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node as YamlNode, Document } from 'yaml';
 import { parseTree, type Node as JsonNode, type ParseError, printParseErrorCode } from 'jsonc-parser';
 import type { Span } from '../model/types';
-import { INTRINSIC_FUNCTIONS, SHORT_FORM_TAGS, type TEntry, type TNode } from './tree';
+import { SHORT_FORM_TAGS, longFormIntrinsic, tagStart, type TEntry, type TNode } from './tree';
 import { normalizeLineBreaks } from '../decode';
 import { INPUT_LIMITS, longestLine, nestingDepth } from '../input';
 import { patchYamlTree, type PatchedEntry } from './patch';
+import { readYamlEvents } from './yamlEvents';
+
+let yamlPackage: typeof Yaml | undefined;
+
+/**
+ * The `yaml` package, loaded when the fast reader (templates/yamlEvents.ts) declines a text:
+ * a check of well-formed templates never loads it.
+ */
+function yaml(): typeof Yaml {
+  // In the bundles, esbuild turns this require into one of dist/yaml.js (scripts/build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose
+  yamlPackage ??= require('yaml') as typeof Yaml;
+  return yamlPackage;
+}
 
 /** A syntax error in a document, at an offset range. */
 export interface SyntaxProblem {
@@ -74,9 +89,17 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json', previous?: 
       return { root: patch.root, syntaxErrors: [], format: 'yaml', patched: patch.edited };
     }
   }
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text, true);
   if (parsed.root !== undefined && 'aliases' in parsed && isClean(parsed)) patchable.add(parsed.root);
   return parsed;
+}
+
+/**
+ * How {@link parseTreeText} reads a YAML text that is within the input budgets, with the `yaml`
+ * package alone: the tree the fast reader must reproduce (test/unit/yamlEvents.test.ts).
+ */
+export function parseYamlWithPackage(text: string): ParsedTree {
+  return parseYaml(normalizeLineBreaks(text), false);
 }
 
 /**
@@ -89,8 +112,8 @@ function isClean(parsed: ParsedTree & { aliases: number }): boolean {
   return parsed.syntaxErrors.length === 0 && parsed.overLimit === undefined && parsed.aliases === 0;
 }
 
-function parseYaml(text: string): ParsedTree | (ParsedTree & { aliases: number }) {
-  const first = parseYamlStrict(text);
+function parseYaml(text: string, fast: boolean): ParsedTree | (ParsedTree & { aliases: number }) {
+  const first = parseYamlStrict(text, 0, fast);
   if (first.syntaxErrors.length === 0 || (!first.flowIndent && !first.quoteIndent)) return first;
   // PyYAML, which CloudFormation's tooling uses, accepts flow collections ([…], {…}) and
   // multi-line quoted scalars (a policy in `!Sub '{ … }'`) whose continuation lines are not
@@ -98,7 +121,7 @@ function parseYaml(text: string): ParsedTree | (ParsedTree & { aliases: number }
   // and map offsets back, so templates that deploy are not reported broken.
   const relaxed = reindent(text, first.flowIndent ? flowContinuations() : quotedContinuations());
   if (relaxed === undefined) return first;
-  const second = parseYamlStrict(relaxed.text);
+  const second = parseYamlStrict(relaxed.text, 0, fast);
   if (second.syntaxErrors.length > 0 || second.root === undefined) return first;
   const overLimit = second.overLimit && {
     message: second.overLimit.message,
@@ -115,11 +138,22 @@ function parseYaml(text: string): ParsedTree | (ParsedTree & { aliases: number }
   };
 }
 
-/** `depth`: the depth of the text's root in its document (a slice of a document is read deeper than its root). */
+/**
+ * `depth`: the depth of the text's root in its document (a slice of a document is read deeper
+ * than its root). `fast`: try the fast reader first (templates/yamlEvents.ts); it reads what it
+ * can reproduce exactly and declines the rest.
+ */
 function parseYamlStrict(
   text: string,
   depth = 0,
+  fast = true,
 ): ParsedTree & { flowIndent: boolean; quoteIndent: boolean; aliases: number } {
+  // The fast reader gives up past its own nesting limit, well inside MAX_DEPTH: deeper texts are
+  // cut short by convertYaml below, as before.
+  const read = fast && depth < FAST_MAX_DEPTH ? readYamlEvents(text, FAST_MAX_DEPTH - depth) : undefined;
+  if (read !== undefined)
+    return { root: read.root, syntaxErrors: [], format: 'yaml', flowIndent: false, quoteIndent: false, aliases: 0 };
+  const { parseDocument } = yaml();
   let doc: Document.Parsed;
   // The reader makes an Error per syntax error; garbage such as a megabyte of quotes makes
   // hundreds of thousands, and capturing their stacks took most of the time. Only the first
@@ -337,6 +371,9 @@ const MAX_ERRORS = 20;
 /** Nesting (through aliases too) deeper than this is not followed. */
 const MAX_DEPTH = 200;
 
+/** Nesting the fast reader takes on; deeper texts go to the `yaml` package. */
+const FAST_MAX_DEPTH = 100;
+
 /**
  * Nodes copied in by aliases, counted as they expand: a "billion laughs" document of a few
  * hundred bytes expands to billions of nodes, and is cut off at the budget instead.
@@ -363,7 +400,7 @@ function convertYaml(
     budget.over = span;
     return { kind: 'scalar', span, value: null };
   }
-  if (isAlias(node)) {
+  if (yaml().isAlias(node)) {
     budget.aliases++;
     const target = node.resolve(doc);
     if (!target) return { kind: 'scalar', span, value: null };
@@ -393,15 +430,15 @@ function convertUntagged(
   inAlias: boolean,
 ): TNode {
   const span = yamlSpan(node);
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     const entries: TEntry[] = [];
     for (const pair of node.items) {
-      if (!isPair(pair)) continue;
+      if (!yaml().isPair(pair)) continue;
       const k = pair.key as YamlNode | null;
       // A collection used as a key (`? [a, b]`, or garbage) is named by its source text: printing
       // it would expand its aliases and can throw (a `<<` merge inside it).
       const key =
-        k && isScalar(k)
+        k && yaml().isScalar(k)
           ? String(k.value)
           : k
             ? text.slice(yamlSpan(k).start, Math.min(yamlSpan(k).end, yamlSpan(k).start + 200))
@@ -415,7 +452,7 @@ function convertUntagged(
     }
     return { kind: 'map', span, entries };
   }
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     const items: TNode[] = [];
     for (const item of node.items) {
       if (item && typeof item === 'object' && 'range' in item)
@@ -423,7 +460,7 @@ function convertUntagged(
     }
     return { kind: 'seq', span, items };
   }
-  if (isScalar(node)) {
+  if (yaml().isScalar(node)) {
     const v = node.value;
     const value =
       typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null
@@ -436,12 +473,6 @@ function convertUntagged(
   return { kind: 'scalar', span, value: null };
 }
 
-/** A tagged node's range starts at its value; the span of an intrinsic starts at its `!Tag`. */
-function tagStart(text: string, tag: string, valueStart: number): number {
-  const at = text.lastIndexOf(tag, valueStart);
-  return at >= 0 && /^\s*$/.test(text.slice(at + tag.length, valueStart)) ? at : valueStart;
-}
-
 function yamlSpan(node: YamlNode): Span {
   const r = node.range;
   return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
@@ -449,14 +480,6 @@ function yamlSpan(node: YamlNode): Span {
 
 function withSpan(node: TNode, span: Span): TNode {
   return { ...node, span };
-}
-
-/** `{ "Ref": "X" }` and `{ "Fn::Sub": … }` become intrinsic nodes. */
-function longFormIntrinsic(node: TNode): TNode {
-  if (node.kind !== 'map' || node.entries.length !== 1) return node;
-  const only = node.entries[0];
-  if (only === undefined || !INTRINSIC_FUNCTIONS.has(only.key)) return node;
-  return { kind: 'intrinsic', span: node.span, fn: only.key, arg: only.value };
 }
 
 function parseJson(text: string): ParsedTree {

@@ -94,6 +94,20 @@ export const SHORT_FORM_TAGS: Readonly<Record<string, string>> = {
   ToJsonString: 'Fn::ToJsonString',
 };
 
+/** A tagged node's range starts at its value; the span of an intrinsic starts at its `!Tag`. */
+export function tagStart(text: string, tag: string, valueStart: number): number {
+  const at = text.lastIndexOf(tag, valueStart);
+  return at >= 0 && /^\s*$/.test(text.slice(at + tag.length, valueStart)) ? at : valueStart;
+}
+
+/** `{ "Ref": "X" }` and `{ "Fn::Sub": … }` become intrinsic nodes. */
+export function longFormIntrinsic(node: TNode): TNode {
+  if (node.kind !== 'map' || node.entries.length !== 1) return node;
+  const only = node.entries[0];
+  if (only === undefined || !INTRINSIC_FUNCTIONS.has(only.key)) return node;
+  return { kind: 'intrinsic', span: node.span, fn: only.key, arg: only.value };
+}
+
 export function getEntry(map: TNode | undefined, key: string): TEntry | undefined {
   if (map?.kind !== 'map') return undefined;
   if (map.entries.length > INDEXED_MAP_SIZE) return indexOf(map).get(key);
