@@ -74,6 +74,8 @@ interface Read {
   /** The node's kind as the CST sees it, which decides what follows it. */
   readonly form: 'inline' | 'block-scalar' | 'block-collection';
   readonly nodeEnd: number;
+  /** Set on a scalar written over more than one line (which cannot be a key). */
+  readonly lines?: 'several';
 }
 
 /** Where a mapping's empty value sits: the `yaml` package puts it after the `:` and its spaces. */
@@ -146,7 +148,10 @@ class EventReader {
    */
   private tagged(read: Read, tag: string | undefined): Read {
     const fn = tag === undefined ? undefined : SHORT_FORM_TAGS[tag.slice(1)];
-    if (tag === undefined || fn === undefined) return { ...read, node: longFormIntrinsic(read.node) };
+    if (tag === undefined || fn === undefined) {
+      const node = longFormIntrinsic(read.node);
+      return node === read.node ? read : { ...read, node };
+    }
     const { span } = read.node;
     const start = tagStart(this.text, tag, span.start);
     return { ...read, node: { kind: 'intrinsic', span: { start, end: span.end }, fn, arg: read.node } };
@@ -173,7 +178,9 @@ class EventReader {
     }
     const quoted = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
     const span = quoted ? { start: e.valueStart - 1, end: e.valueEnd + 1 } : { start: e.valueStart, end: e.valueEnd };
-    return { node: { kind: 'scalar', span, value }, form: 'inline', nodeEnd: this.lineEnd(span.end) };
+    const read: Read = { node: { kind: 'scalar', span, value }, form: 'inline', nodeEnd: this.lineEnd(span.end) };
+    // js-yaml marks `fast` the scalars it could take as they are written: one line, no escapes.
+    return !e.fast && this.text.slice(span.start, span.end).includes('\n') ? { ...read, lines: 'several' } : read;
   }
 
   /**
@@ -226,7 +233,7 @@ class EventReader {
       if (isMap) {
         const key = this.node();
         const value = this.node();
-        entries.push(entry(this.text, key.node, value.node));
+        entries.push(entry(key, value.node));
         last = value.node.span.end;
       } else {
         const item = this.node();
@@ -277,7 +284,7 @@ class EventReader {
         const key = this.node();
         if (key.form !== 'inline') throw new Declined();
         value = this.node({ keyEnd: key.node.span.end });
-        entries.push(entry(this.text, key.node, value.node));
+        entries.push(entry(key, value.node));
       } else {
         value = this.node();
         items.push(value.node);
@@ -340,12 +347,12 @@ class EventReader {
   }
 }
 
-function entry(text: string, key: TNode, value: TNode): TEntry {
-  if (key.kind !== 'scalar') throw new Declined();
+function entry(key: Read, value: TNode): TEntry {
+  const { node } = key;
   // A key over several lines is a syntax error to the `yaml` package (implicit keys are one line,
   // YAML 1.2.2 §7.4.2), which js-yaml lets pass; `<<` is a merge key there, not a string.
-  if (text.slice(key.span.start, key.span.end).includes('\n') || key.value === '<<') throw new Declined();
-  return { key: String(key.value), keySpan: key.span, value };
+  if (node.kind !== 'scalar' || key.lines !== undefined || node.value === '<<') throw new Declined();
+  return { key: String(node.value), keySpan: node.span, value };
 }
 
 /**
@@ -353,6 +360,8 @@ function entry(text: string, key: TNode, value: TNode): TEntry {
  * as the `yaml` package resolves it (its schema/core: null, bool, int in bases 8, 10 and 16, float).
  */
 export function resolvePlain(s: string): string | number | boolean | null {
+  // Most plain scalars are words: none of the patterns below starts with a letter other than these.
+  if (s !== '' && !'~nNtTfF+-.0123456789'.includes(s[0] as string)) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
