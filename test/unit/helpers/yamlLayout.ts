@@ -65,6 +65,24 @@ const LAYOUT: readonly ((lines: string[], rng: Rng) => void)[] = [
       `${indent}{ d: e }${pick(rng, ['', ','])} ]`,
     );
   },
+  // Continuation lines not indented past their key, as PyYAML accepts (a flow collection, a quoted scalar).
+  (lines, rng) => {
+    const k = int(rng, lines.length);
+    const m = /^(\s*)([\w.-]+):\s+\S.*$/.exec(lines[k] ?? '');
+    if (m === null) return;
+    const key = `${m[1] ?? ''}${m[2] ?? ''}`;
+    const back = (m[1] ?? '').slice(int(rng, 3));
+    lines.splice(
+      k,
+      1,
+      ...pick(rng, [
+        [`${key}: [`, `${back}"a", "b",`, `${back}]`],
+        [`${key}: { "x": [1, 2],`, `${back}"y": "z" }`],
+        [`${key}: !Sub '{ "a": "\${B}",`, `${back}"c": 1 }'`],
+        [`${key}: "first`, `${back}second"`],
+      ]),
+    );
+  },
   // A line deleted.
   (lines, rng) => void lines.splice(int(rng, lines.length), 1),
 ];

@@ -95,11 +95,12 @@ export function parseTreeText(raw: string, format?: 'yaml' | 'json', previous?: 
 }
 
 /**
- * How {@link parseTreeText} reads a YAML text that is within the input budgets, with the `yaml`
- * package alone: the tree the fast reader must reproduce (test/unit/yamlEvents.test.ts).
+ * How {@link parseTreeText} reads a YAML text that is within the input budgets: with the fast
+ * reader first (as it does), or with the `yaml` package alone, which gives the tree the fast
+ * reader must reproduce (test/unit/yamlEvents.test.ts).
  */
-export function parseYamlWithPackage(text: string): ParsedTree {
-  return parseYaml(normalizeLineBreaks(text), false);
+export function parseYamlWith(reader: 'fast' | 'package', text: string): ParsedTree {
+  return parseYaml(normalizeLineBreaks(text), reader === 'fast');
 }
 
 /**
@@ -113,7 +114,13 @@ function isClean(parsed: ParsedTree & { aliases: number }): boolean {
 }
 
 function parseYaml(text: string, fast: boolean): ParsedTree | (ParsedTree & { aliases: number }) {
-  const first = parseYamlStrict(text, 0, fast);
+  if (fast) {
+    const read = readYamlEvents(text, FAST_MAX_DEPTH);
+    if (typeof read === 'object' && 'root' in read) return fastTree(read.root);
+    const relaxed = typeof read === 'object' ? readFastRelaxed(text, read.underindentedAt) : undefined;
+    if (relaxed !== undefined) return relaxed;
+  }
+  const first = parseYamlStrict(text, 0, false);
   if (first.syntaxErrors.length === 0 || (!first.flowIndent && !first.quoteIndent)) return first;
   // PyYAML, which CloudFormation's tooling uses, accepts flow collections ([…], {…}) and
   // multi-line quoted scalars (a policy in `!Sub '{ … }'`) whose continuation lines are not
@@ -121,7 +128,7 @@ function parseYaml(text: string, fast: boolean): ParsedTree | (ParsedTree & { al
   // and map offsets back, so templates that deploy are not reported broken.
   const relaxed = reindent(text, first.flowIndent ? flowContinuations() : quotedContinuations());
   if (relaxed === undefined) return first;
-  const second = parseYamlStrict(relaxed.text, 0, fast);
+  const second = parseYamlStrict(relaxed.text, 0, false);
   if (second.syntaxErrors.length > 0 || second.root === undefined) return first;
   const overLimit = second.overLimit && {
     message: second.overLimit.message,
@@ -139,20 +146,64 @@ function parseYaml(text: string, fast: boolean): ParsedTree | (ParsedTree & { al
 }
 
 /**
+ * The fast reader's tree (templates/yamlEvents.ts), or `undefined` when it declines the text.
+ * It gives up past its own nesting limit, well inside MAX_DEPTH: deeper texts are cut short by
+ * convertYaml below, as before.
+ */
+function readFast(text: string, depth: number): (ParsedTree & StrictFlags) | undefined {
+  const read = depth < FAST_MAX_DEPTH ? readYamlEvents(text, FAST_MAX_DEPTH - depth) : 'declined';
+  return typeof read === 'object' && 'root' in read ? fastTree(read.root) : undefined;
+}
+
+function fastTree(root: TNode): ParsedTree & StrictFlags {
+  return { root, syntaxErrors: [], format: 'yaml', flowIndent: false, quoteIndent: false, aliases: 0 };
+}
+
+/**
+ * The PyYAML-compatible re-reading of {@link parseYaml} (continuation lines indented), tried with
+ * the fast reader when js-yaml rejects the text for a line not indented enough (`at`): without it
+ * a template written that way loaded the `yaml` package and was read twice by it (a sixth of a
+ * check of the serverless-patterns corpus). The lines indented are those of the construct that
+ * line continues, a flow collection or a quoted scalar, as the `yaml` package's errors choose.
+ */
+function readFastRelaxed(text: string, at: number): ParsedTree | undefined {
+  const lineNumber = text.slice(0, at).split('\n').length - 1;
+  const lines = text.split('\n');
+  const continuesThere = (continuations: () => Continuations): boolean => {
+    const continues = continuations();
+    let opener: number | undefined;
+    for (let i = 0; i <= lineNumber && i < lines.length; i++) {
+      const line = lines[i] as string;
+      opener = continues(line, line.length - line.trimStart().length);
+    }
+    return opener !== undefined;
+  };
+  // Only when one kind is plainly the cause: the line continues it, and no line anywhere needs
+  // the other kind's indenting (the `yaml` package would choose by its own errors).
+  const flow = continuesThere(flowContinuations) && reindent(text, quotedContinuations()) === undefined;
+  const quoted = continuesThere(quotedContinuations) && reindent(text, flowContinuations()) === undefined;
+  if (flow === quoted) return undefined;
+  const relaxed = reindent(text, flow ? flowContinuations() : quotedContinuations());
+  const read = relaxed && readYamlEvents(relaxed.text, FAST_MAX_DEPTH);
+  if (relaxed === undefined || typeof read !== 'object' || !('root' in read)) return undefined;
+  return { root: mapSpans(read.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml' };
+}
+
+/** What the strict reading tells besides the tree: which PyYAML leniency might help, and aliases met. */
+interface StrictFlags {
+  readonly flowIndent: boolean;
+  readonly quoteIndent: boolean;
+  readonly aliases: number;
+}
+
+/**
  * `depth`: the depth of the text's root in its document (a slice of a document is read deeper
  * than its root). `fast`: try the fast reader first (templates/yamlEvents.ts); it reads what it
  * can reproduce exactly and declines the rest.
  */
-function parseYamlStrict(
-  text: string,
-  depth = 0,
-  fast = true,
-): ParsedTree & { flowIndent: boolean; quoteIndent: boolean; aliases: number } {
-  // The fast reader gives up past its own nesting limit, well inside MAX_DEPTH: deeper texts are
-  // cut short by convertYaml below, as before.
-  const read = fast && depth < FAST_MAX_DEPTH ? readYamlEvents(text, FAST_MAX_DEPTH - depth) : undefined;
-  if (read !== undefined)
-    return { root: read.root, syntaxErrors: [], format: 'yaml', flowIndent: false, quoteIndent: false, aliases: 0 };
+function parseYamlStrict(text: string, depth = 0, fast = true): ParsedTree & StrictFlags {
+  const read = fast ? readFast(text, depth) : undefined;
+  if (read !== undefined) return read;
   const { parseDocument } = yaml();
   let doc: Document.Parsed;
   // The reader makes an Error per syntax error; garbage such as a megabyte of quotes makes

@@ -5,6 +5,7 @@ import {
   SCALAR_STYLE,
   getScalarValue,
   parseEvents,
+  YAMLException,
   type Event,
   type ScalarEvent,
 } from 'js-yaml';
@@ -20,8 +21,9 @@ import { SHORT_FORM_TAGS, longFormIntrinsic, tagStart, type TEntry, type TNode }
  * The tree must be the one the `yaml` package's reader makes (templates/parse.ts
  * `convertYaml`), span for span: findings, hovers and the edit patch (templates/patch.ts) rely
  * on those spans, and a template must read the same whichever reader took it. So this reader
- * declines, returning `undefined`, whatever it does not reproduce exactly:
- * - any text js-yaml rejects: the `yaml` package then reports the syntax errors, as before;
+ * returns 'rejected' for a text js-yaml rejects (the `yaml` package then reports its syntax
+ * errors, as before), or where it is underindented when the reason is a continuation line
+ * PyYAML would accept, and declines ('declined') whatever else it does not reproduce exactly:
  * - what js-yaml accepts and the `yaml` package reports (tabs in indentation, keys over two
  *   lines, an indented `---`, a mapping after a tag on its key's line);
  * - anchors and aliases (the `yaml` path counts and bounds their expansion), merge keys;
@@ -35,26 +37,31 @@ import { SHORT_FORM_TAGS, longFormIntrinsic, tagStart, type TEntry, type TNode }
  * js-yaml's events give where a node starts and where a scalar's text ends; the rest is read
  * from the text by the rules of the `yaml` package's CST, each written where it is applied.
  */
-export function readYamlEvents(text: string, maxDepth: number): { root: TNode } | undefined {
-  if (text.charCodeAt(0) === 0xfeff) return undefined;
+export function readYamlEvents(
+  text: string,
+  maxDepth: number,
+): { root: TNode } | { underindentedAt: number } | 'rejected' | 'declined' {
+  if (text.charCodeAt(0) === 0xfeff) return 'declined';
   // A tab in a line's indentation: js-yaml lets some pass that the `yaml` package reports.
-  if (/^ *\t/m.test(text)) return undefined;
+  if (/^ *\t/m.test(text)) return 'declined';
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth });
-  } catch {
-    return undefined;
+  } catch (e) {
+    // js-yaml's word for a flow collection's or a scalar's continuation line not indented past
+    // its key: what PyYAML accepts and templates/parse.ts re-reads with the lines indented.
+    return e instanceof YAMLException && e.reason === 'deficient indentation' && e.mark !== undefined
+      ? { underindentedAt: e.mark.position }
+      : 'rejected';
   }
   const documents = events.filter((e) => e.type === EVENT_ID.DOCUMENT);
-  if (documents.length > 1) return undefined;
   const doc = documents[0];
-  if (doc === undefined) return undefined;
-  if (doc.directives.length > 0) return undefined;
+  if (doc === undefined || documents.length > 1 || doc.directives.length > 0) return 'declined';
   const reader = new EventReader(text, events);
   try {
     return { root: reader.document() };
   } catch (e) {
-    if (e instanceof Declined) return undefined;
+    if (e instanceof Declined) return 'declined';
     throw e;
   }
 }
@@ -180,7 +187,13 @@ class EventReader {
     const span = quoted ? { start: e.valueStart - 1, end: e.valueEnd + 1 } : { start: e.valueStart, end: e.valueEnd };
     const read: Read = { node: { kind: 'scalar', span, value }, form: 'inline', nodeEnd: this.lineEnd(span.end) };
     // js-yaml marks `fast` the scalars it could take as they are written: one line, no escapes.
-    return !e.fast && this.text.slice(span.start, span.end).includes('\n') ? { ...read, lines: 'several' } : read;
+    if (e.fast) return read;
+    const source = this.text.slice(span.start, span.end);
+    if (!source.includes('\n')) return read;
+    // Escapes in a double-quoted scalar over several lines (an escaped space after a folded blank
+    // line): the two readers fold them differently.
+    if (e.style === SCALAR_STYLE.DOUBLE_QUOTED && source.includes('\\')) throw new Declined();
+    return { ...read, lines: 'several' };
   }
 
   /**
