@@ -6,25 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseTreeText, type ParsedTree } from '../../server/src/service/templates/parse';
 import { readTemplate, type TemplateDocument } from '../../server/src/service/templates/template';
 import type { TEntry, TNode } from '../../server/src/service/templates/tree';
 import { knownValue } from '../../server/src/service/model/types';
+import { yamlFilesUnder } from './helpers/fixtures';
 
 const ROOT = resolve(__dirname, '../..');
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (name === 'node_modules') continue;
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
 /** A small deterministic generator (mulberry32), so a failure names its seed and reproduces. */
 function random(seed: number): () => number {
@@ -90,7 +80,7 @@ function reuses(root: TNode | undefined, previous: TNode | undefined): boolean {
   return root === previous || entries(root).some((e) => old.has(e));
 }
 
-const files = [...yamlFiles(join(ROOT, 'examples')), ...yamlFiles(join(ROOT, 'test/fixtures'))];
+const files = [...yamlFilesUnder(join(ROOT, 'examples')), ...yamlFilesUnder(join(ROOT, 'test/fixtures'))];
 
 test('a patched parse equals a full parse after every edit, chained', () => {
   assert.ok(files.length > 50, `YAML templates found: ${files.length}`);

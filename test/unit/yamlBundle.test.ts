@@ -7,9 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as full from 'yaml';
+import { yamlFilesUnder } from './helpers/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const BUNDLE = join(ROOT, 'dist/yaml.js');
@@ -29,19 +30,7 @@ test('dist/yaml.js reads every YAML template of the repository as the yaml packa
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file, loaded as the bundles load it
   const built = require(BUNDLE) as typeof full;
   const options = { uniqueKeys: false, merge: true, strict: false, prettyErrors: false } as const;
-  const files = [join(ROOT, 'examples'), join(ROOT, 'test/fixtures')].flatMap(function yamlFiles(
-    dir: string,
-  ): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory()
-        ? e.name === 'node_modules'
-          ? []
-          : yamlFiles(join(dir, e.name))
-        : /\.ya?ml$/.test(e.name)
-          ? [join(dir, e.name)]
-          : [],
-    );
-  });
+  const files = [join(ROOT, 'examples'), join(ROOT, 'test/fixtures')].flatMap(yamlFilesUnder);
   assert.ok(files.length > 50, `${files.length} YAML files`);
   for (const file of files) {
     const text = readFileSync(file, 'utf8');

@@ -8,28 +8,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { parseTreeText, parseYamlWith, type ParsedTree } from '../../server/src/service/templates/parse';
 import { readYamlEvents, resolvePlain } from '../../server/src/service/templates/yamlEvents';
 import { INPUT_LIMITS, longestLine, nestingDepth } from '../../server/src/service/input';
 import { inputRandom, mutate } from '../fuzz/mutate';
+import { yamlFilesUnder } from './helpers/fixtures';
 import { mutateLayout } from './helpers/yamlLayout';
 
 const ROOT = resolve(__dirname, '../..');
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? e.name === 'node_modules'
-        ? []
-        : yamlFiles(join(dir, e.name))
-      : /\.ya?ml$/.test(e.name)
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
 
 function corpus(): string | undefined {
   for (let dir = dirname(ROOT); dirname(dir) !== dir; dir = dirname(dir))
@@ -37,7 +26,7 @@ function corpus(): string | undefined {
   return undefined;
 }
 
-const repoFiles = [join(ROOT, 'examples'), join(ROOT, 'test/fixtures')].flatMap(yamlFiles);
+const repoFiles = [join(ROOT, 'examples'), join(ROOT, 'test/fixtures')].flatMap(yamlFilesUnder);
 
 /**
  * Whether the reading with the fast reader first equals the `yaml` package's (the tree, its spans,
@@ -64,7 +53,7 @@ function compare(text: string): 'fast' | 'declined' | string {
 
 test('the fast reader reads the repository and corpus YAML files as the yaml package does, and most of them', () => {
   const shared = corpus();
-  const files = [...repoFiles, ...(shared ? yamlFiles(shared) : [])];
+  const files = [...repoFiles, ...(shared ? yamlFilesUnder(shared) : [])];
   assert.ok(repoFiles.length > 150, `${repoFiles.length} YAML files in the repository`);
   let read = 0;
   for (const file of files) {

@@ -45,6 +45,18 @@ export function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** The YAML files under a folder, recursively, sorted, outside node_modules folders. */
+export function yamlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (name === 'node_modules') continue;
+    if (statSync(p).isDirectory()) out.push(...yamlFilesUnder(p));
+    else if (/\.ya?ml$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
 export function readExpectations(path: string): Expectation[] {
   return expectationsIn(readFileSync(path, 'utf8'));
 }

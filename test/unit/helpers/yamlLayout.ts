@@ -10,6 +10,18 @@ type Rng = () => number;
 const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[int(rng, xs.length)] as T;
 
+/**
+ * Replaces a random `key: value` line with the lines `make` returns for its indented key and its
+ * indentation; does nothing when the line drawn is not one.
+ */
+function replaceValue(lines: string[], rng: Rng, make: (key: string, indent: string) => string[]): void {
+  const k = int(rng, lines.length);
+  const m = /^(\s*)([\w.-]+):\s+\S.*$/.exec(lines[k] ?? '');
+  if (m === null) return;
+  const indent = m[1] ?? '';
+  lines.splice(k, 1, ...make(`${indent}${m[2] ?? ''}`, indent));
+}
+
 const LAYOUT: readonly ((lines: string[], rng: Rng) => void)[] = [
   // A comment line at any indentation, anywhere.
   (lines, rng) => lines.splice(int(rng, lines.length + 1), 0, `${' '.repeat(int(rng, 14))}# note ${int(rng, 9)}`),
@@ -37,52 +49,31 @@ const LAYOUT: readonly ((lines: string[], rng: Rng) => void)[] = [
     );
   },
   // A block scalar added as a value, with trailing blank lines.
-  (lines, rng) => {
-    const k = int(rng, lines.length);
-    const m = /^(\s*)([\w.-]+):\s+\S.*$/.exec(lines[k] ?? '');
-    if (m === null) return;
-    const indent = `${m[1] ?? ''}  `;
-    lines.splice(
-      k,
-      1,
-      `${m[1] ?? ''}${m[2] ?? ''}: ${pick(rng, ['|', '>', '|-', '>+', '|+'])}`,
-      `${indent}line one`,
-      `${indent}  more`,
-      ...Array(int(rng, 3)).fill(pick(rng, ['', indent, `${indent} `, `${indent}  `])),
-    );
-  },
+  (lines, rng) =>
+    replaceValue(lines, rng, (key, indent) => [
+      `${key}: ${pick(rng, ['|', '>', '|-', '>+', '|+'])}`,
+      `${indent}  line one`,
+      `${indent}    more`,
+      ...Array(int(rng, 3)).fill(pick(rng, ['', `${indent}  `, `${indent}   `, `${indent}    `])),
+    ]),
   // A flow sequence over several lines.
-  (lines, rng) => {
-    const k = int(rng, lines.length);
-    const m = /^(\s*)([\w.-]+):\s+\S.*$/.exec(lines[k] ?? '');
-    if (m === null) return;
-    const indent = `${m[1] ?? ''}  `;
-    lines.splice(
-      k,
-      1,
-      `${m[1] ?? ''}${m[2] ?? ''}: [ a,`,
-      `${indent}"b", !Ref C , # c`,
-      `${indent}{ d: e }${pick(rng, ['', ','])} ]`,
-    );
-  },
+  (lines, rng) =>
+    replaceValue(lines, rng, (key, indent) => [
+      `${key}: [ a,`,
+      `${indent}  "b", !Ref C , # c`,
+      `${indent}  { d: e }${pick(rng, ['', ','])} ]`,
+    ]),
   // Continuation lines not indented past their key, as PyYAML accepts (a flow collection, a quoted scalar).
-  (lines, rng) => {
-    const k = int(rng, lines.length);
-    const m = /^(\s*)([\w.-]+):\s+\S.*$/.exec(lines[k] ?? '');
-    if (m === null) return;
-    const key = `${m[1] ?? ''}${m[2] ?? ''}`;
-    const back = (m[1] ?? '').slice(int(rng, 3));
-    lines.splice(
-      k,
-      1,
-      ...pick(rng, [
+  (lines, rng) =>
+    replaceValue(lines, rng, (key, indent) => {
+      const back = indent.slice(int(rng, 3));
+      return pick(rng, [
         [`${key}: [`, `${back}"a", "b",`, `${back}]`],
         [`${key}: { "x": [1, 2],`, `${back}"y": "z" }`],
         [`${key}: !Sub '{ "a": "\${B}",`, `${back}"c": 1 }'`],
         [`${key}: "first`, `${back}second"`],
-      ]),
-    );
-  },
+      ]);
+    }),
   // A line deleted.
   (lines, rng) => void lines.splice(int(rng, lines.length), 1),
 ];

@@ -113,6 +113,15 @@ class EventReader {
     return root;
   }
 
+  /** Whether the open collection has another item; at its end, steps past the closing event. */
+  private moreItems(): boolean {
+    const e = this.events[this.at];
+    if (e === undefined) throw new Declined();
+    if (e.type !== EVENT_ID.POP) return true;
+    this.at++;
+    return false;
+  }
+
   private next(): Event {
     const e = this.events[this.at++];
     if (e === undefined) throw new Declined();
@@ -236,13 +245,7 @@ class EventReader {
     const entries: TEntry[] = [];
     const items: TNode[] = [];
     let last = start + 1;
-    for (;;) {
-      const e = this.events[this.at];
-      if (e === undefined) throw new Declined();
-      if (e.type === EVENT_ID.POP) {
-        this.at++;
-        break;
-      }
+    while (this.moreItems()) {
       if (isMap) {
         const key = this.node();
         const value = this.node();
@@ -285,13 +288,7 @@ class EventReader {
     const entries: TEntry[] = [];
     const items: TNode[] = [];
     let end = start;
-    for (;;) {
-      const e = this.events[this.at];
-      if (e === undefined) throw new Declined();
-      if (e.type === EVENT_ID.POP) {
-        this.at++;
-        break;
-      }
+    while (this.moreItems()) {
       let value: Read;
       if (isMap) {
         const key = this.node();
