@@ -292,6 +292,30 @@ test('a callback handler answers once the event loop is empty (callbackWaitsForE
   assert.equal(frozen.cold, true, 'the timeout before ended that environment');
 });
 
+test('an async handler whose promise never settles answers null once the event loop is empty, or times out while work is pending', async () => {
+  const trace = await simulate(
+    config(fn('async-unsettled', { timeoutMs: 2000 }), [
+      sync(0, { pendingMs: 300 }),
+      sync(5_000, { resolveAfterMs: 100 }),
+      sync(10_000, { pendingMs: 100, keepAlive: true }),
+    ]),
+  );
+  assertAccounting(trace);
+  assertNoOrphans(trace);
+  const [forgotten, resolved, busy] = trace.invocations;
+  assert.ok(forgotten && resolved && busy);
+  assert.equal(forgotten.outcome, 'success');
+  assert.equal(forgotten.response, null);
+  assert.ok(forgotten.durationMs >= 280 && forgotten.durationMs < 1500, `answered after ${forgotten.durationMs} ms`);
+  assert.ok(forgotten.logs.some((l) => /resolve forgotten/.test(l)));
+  // The same environment serves the next request, whose promise settles as usual.
+  assert.equal(resolved.cold, false);
+  assert.equal(resolved.outcome, 'success');
+  assert.deepEqual(resolved.response, { resolved: true });
+  // An interval keeps the loop busy: nothing ends the invocation but the timeout.
+  assert.equal(busy.outcome, 'timeout');
+});
+
 test('a plain handler without a callback answers null once the timer it left has run', async () => {
   const trace = await simulate(config(fn('sync-pending'), [sync(0, { pendingMs: 300 })]));
   assertAccounting(trace);

@@ -405,6 +405,10 @@ function invoke(message: InvokeMessage): void {
         (value) => finish(null, value, false),
         (error: unknown) => finish(error, undefined, true),
       );
+      // A promise that has not settled when the event loop runs empty (nothing left that could
+      // settle it) ends the invocation with a null response: the runtime interface client's
+      // 'beforeExit' listener (Runtime.js `_setDefaultExitListener`) is set for every invocation.
+      whenEventLoopEmpty(() => finish(null, undefined, false));
     } else if (!calledBack) {
       // A handler that returns no promise and has not called back answers null once the event
       // loop is empty (a plain return value is dropped; runtime interface client, Runtime.js
