@@ -180,10 +180,12 @@ function readFastRelaxed(text: string, at: number): ParsedTree | undefined {
   };
   // Only when one kind is plainly the cause: the line continues it, and no line anywhere needs
   // the other kind's indenting (the `yaml` package would choose by its own errors).
-  const flow = continuesThere(flowContinuations) && reindent(text, quotedContinuations()) === undefined;
-  const quoted = continuesThere(quotedContinuations) && reindent(text, flowContinuations()) === undefined;
+  const flowRelaxed = reindent(text, flowContinuations());
+  const quoteRelaxed = reindent(text, quotedContinuations());
+  const flow = continuesThere(flowContinuations) && quoteRelaxed === undefined;
+  const quoted = continuesThere(quotedContinuations) && flowRelaxed === undefined;
   if (flow === quoted) return undefined;
-  const relaxed = reindent(text, flow ? flowContinuations() : quotedContinuations());
+  const relaxed = flow ? flowRelaxed : quoteRelaxed;
   const read = relaxed && readYamlEvents(relaxed.text, FAST_MAX_DEPTH);
   if (relaxed === undefined || typeof read !== 'object' || !('root' in read)) return undefined;
   return { root: mapSpans(read.root, relaxed.toOriginal), syntaxErrors: [], format: 'yaml' };
